@@ -1,0 +1,161 @@
+package sdk
+
+import "context"
+
+// ProtocolVersion is the rgml plugin protocol spoken by this SDK. It must
+// equal the "protocol-version:" line of framework/proto/rgml/v1/rgml.proto.
+const ProtocolVersion = 1
+
+// Info is common to the descriptions of every plugin kind.
+type Info struct {
+	Name    string
+	Version string
+	Doc     string
+}
+
+// Algorithm names and documents one sampling algorithm of a model.
+type Algorithm struct {
+	Name string
+	Doc  string
+}
+
+// Observable names and documents one per-configuration observable.
+type Observable struct {
+	Name string
+	Doc  string
+}
+
+// ModelDescription is what a model plugin says about itself.
+type ModelDescription struct {
+	Info
+	Parameters       []ParamSpec
+	StateSpace       []int8 // allowed site values, e.g. {-1, +1}
+	Algorithms       []Algorithm
+	DefaultAlgorithm string
+	Observables      []Observable
+	Dimension        int // lattice dimension; a configuration has Size^Dimension sites
+	MinSize          int // smallest allowed linear size
+}
+
+// Sites returns the number of sites of a lattice of linear size size.
+func (d ModelDescription) Sites(size int) int {
+	n := 1
+	for i := 0; i < d.Dimension; i++ {
+		n *= size
+	}
+	return n
+}
+
+// Algorithm returns the named algorithm, or the default for "".
+func (d ModelDescription) Algorithm(name string) (Algorithm, error) {
+	if name == "" {
+		name = d.DefaultAlgorithm
+	}
+	for _, a := range d.Algorithms {
+		if a.Name == name {
+			return a, nil
+		}
+	}
+	names := make([]string, len(d.Algorithms))
+	for i, a := range d.Algorithms {
+		names[i] = a.Name
+	}
+	return Algorithm{}, InvalidArgument("model %s has no algorithm %q (known: %v)", d.Name, name, names)
+}
+
+// SampleRequest asks a model for configurations at each point of a grid.
+type SampleRequest struct {
+	Points    []Params
+	Size      int // linear lattice size L
+	PerPoint  int // configurations per point
+	Algorithm string
+	// Sweeps between two configurations of one Markov chain and
+	// thermalisation sweeps before the first; 0 means the algorithm's
+	// default.
+	Sweeps         int
+	Thermalization int
+	Seed           uint64
+}
+
+// Validate checks the request against the description and returns it with
+// defaults filled in (algorithm, parameters). Errors wrap ErrInvalidArgument.
+func (d ModelDescription) Validate(req SampleRequest) (SampleRequest, error) {
+	a, err := d.Algorithm(req.Algorithm)
+	if err != nil {
+		return req, err
+	}
+	req.Algorithm = a.Name
+	if req.Size < d.MinSize {
+		return req, InvalidArgument("lattice size L = %d is too small: model %s needs L >= %d", req.Size, d.Name, d.MinSize)
+	}
+	if req.PerPoint <= 0 {
+		return req, InvalidArgument("configurations per point = %d: must be positive", req.PerPoint)
+	}
+	if req.Sweeps < 0 || req.Thermalization < 0 {
+		return req, InvalidArgument("sweeps (%d) and thermalisation sweeps (%d) must not be negative", req.Sweeps, req.Thermalization)
+	}
+	if len(req.Points) == 0 {
+		return req, InvalidArgument("no parameter points requested")
+	}
+	pts := make([]Params, len(req.Points))
+	for i, p := range req.Points {
+		if pts[i], err = ResolveParams(d.Parameters, p); err != nil {
+			return req, err
+		}
+	}
+	req.Points = pts
+	return req, nil
+}
+
+// SampleChunk is a run of consecutive configurations of one point, int8 in
+// the paper's site order (x-major: site (x, y) at index x*L + y).
+type SampleChunk struct {
+	Point    int    // index into SampleRequest.Points
+	First    int    // index within the point of the first configuration
+	Configs  []int8 // Count()*sites values
+	Attempts int64  // Monte Carlo moves attempted for these configurations
+	Accepted int64  // of which accepted (single-spin flips, or spins flipped by cluster moves)
+}
+
+// Count returns the number of configurations in the chunk for a lattice of
+// the given number of sites.
+func (c SampleChunk) Count(sites int) int { return len(c.Configs) / sites }
+
+// Emit receives the chunks of a Sample call. It is safe for concurrent use
+// by the plugin's workers; it returns an error when the host has gone away,
+// and the plugin must then stop.
+type Emit func(SampleChunk) error
+
+// Model is a statistical model on a lattice.
+type Model interface {
+	// Describe returns the model's description; it must be cheap and
+	// always succeed.
+	Describe(ctx context.Context) (ModelDescription, error)
+	// Sample draws req.PerPoint configurations at every point of req and
+	// passes them to emit, in chunks. The request has been validated
+	// against the description. The same request must produce the same
+	// configurations whatever the number of CPUs.
+	Sample(ctx context.Context, req SampleRequest, emit Emit) error
+	// Observables returns, for each observable of the description, one
+	// value per configuration of configs (n×sites int8) at the given point.
+	Observables(ctx context.Context, point Params, size int, configs []int8) (map[string][]float64, error)
+}
+
+// CheckConfigs reports an InvalidArgument error if configs is not a whole
+// number of configurations or holds a value outside the state space.
+func (d ModelDescription) CheckConfigs(size int, configs []int8) error {
+	sites := d.Sites(size)
+	if sites == 0 || len(configs)%sites != 0 {
+		return InvalidArgument("%d values are not a whole number of %d-site configurations", len(configs), sites)
+	}
+	var allowed [256]bool
+	for _, s := range d.StateSpace {
+		allowed[uint8(s)] = true
+	}
+	for i, v := range configs {
+		if !allowed[uint8(v)] {
+			return InvalidArgument("configuration %d, site %d: value %d is not in the state space %v", i/sites, i%sites, v, d.StateSpace)
+		}
+	}
+	return nil
+}
