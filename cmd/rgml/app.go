@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/host"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the work failed (a plugin crashed, a file could not be written)
+	exitUsage   = 2 // the command line or its input is wrong; the message says what to fix
+)
+
+// usageError marks an error the user fixes by changing the command line.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// version is set by the Makefile through -ldflags.
+var version = "dev"
+
+// env holds what commands share: writers, logger, host.
+type env struct {
+	stdout, stderr io.Writer
+	logger         hclog.Logger
+}
+
+// newApp builds the CLI; run and the tests call it.
+func newApp(e *env) *cli.App {
+	app := &cli.App{
+		Name:    "rgml",
+		Usage:   "what neural networks learn from statistical physics",
+		Version: version,
+		Description: "rgml samples statistical models, trains learners on the configurations and\n" +
+			"analyses what they learned. Models, learners and analyzers are plugins:\n" +
+			"executables named rgml-plugin-NAME in the plugin directory.",
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		EnableBashCompletion: true,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "plugin-dir", Usage: "directory of rgml-plugin-* executables (default: plugins/ next to the rgml binary)", EnvVars: []string{"RGML_PLUGIN_DIR"}, Category: "Plugins"},
+			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
+			&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
+		},
+		Before: func(c *cli.Context) error {
+			lvl := hclog.LevelFromString(c.String("log-level"))
+			if lvl == hclog.NoLevel {
+				return usagef("--log-level %q: want trace, debug, info, warn or error", c.String("log-level"))
+			}
+			e.logger = hclog.New(&hclog.LoggerOptions{Name: "rgml", Level: lvl, Output: e.stderr})
+			return nil
+		},
+		Commands: []*cli.Command{
+			pluginsCommand(e),
+			sampleCommand(e),
+		},
+	}
+	return app
+}
+
+// newHost returns a host for the command's plugin directory.
+func (e *env) newHost(c *cli.Context) *host.Host {
+	dir := c.String("plugin-dir")
+	if dir == "" {
+		dir = host.DefaultPluginDir()
+	}
+	return host.New(host.Config{
+		Dir:         dir,
+		Logger:      e.logger,
+		IdleTimeout: c.Duration("plugin-timeout"),
+	})
+}
+
+// run runs the CLI and returns the process exit code. Errors are printed as
+// one line "rgml: …".
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, logger: hclog.NewNullLogger()}
+	err := newApp(e).RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	msg := err.Error()
+	code := exitFailure
+	var ue usageError
+	var ec cli.ExitCoder
+	switch {
+	case errors.As(err, &ue):
+		code = exitUsage
+	case errors.As(err, &ec):
+		code = ec.ExitCode()
+	case isFlagError(msg):
+		code = exitUsage
+	case errors.Is(err, context.Canceled):
+		msg = "interrupted"
+	}
+	fmt.Fprintf(stderr, "rgml: %s\n", strings.TrimSpace(msg))
+	return code
+}
+
+// isFlagError recognises the errors urfave/cli returns for bad flags.
+func isFlagError(msg string) bool {
+	for _, p := range []string{"flag provided but not defined", "invalid value", "Required flag", "flag needs an argument", "No help topic"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// startTimer returns a function giving the time since the call.
+func startTimer() func() time.Duration {
+	t := time.Now()
+	return func() time.Duration { return time.Since(t) }
+}
+
+var _ = os.Stderr

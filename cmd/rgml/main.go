@@ -1,0 +1,17 @@
+// Command rgml is the rgml host: it runs model, learner and analyzer
+// plugins, keeps datasets and weights, and reproduces the paper.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

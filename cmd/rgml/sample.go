@@ -1,0 +1,200 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/progress"
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+func sampleCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "sample",
+		Usage: "draw configurations of a model on a grid of parameters and write them as .npz",
+		Description: "Example (the paper's training set):\n" +
+			"  rgml sample --model ising --param T=0:6:0.25 --per-point 1000 --L 10 \\\n" +
+			"      --algorithm metropolis-paper --seed 1 --out train.npz\n\n" +
+			"--param NAME=SPEC takes a value, an inclusive range START:STOP:STEP or a\n" +
+			"list V1,V2,…; several --param flags make the grid of all combinations.\n" +
+			"The .npz holds configs (int8, N×L², site (x,y) at index x*L+y) and one\n" +
+			"float64 array per model parameter, one value per configuration.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "model", Usage: "model plugin, e.g. ising", Required: true, Category: "Model"},
+			&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE | NAME=START:STOP:STEP | NAME=V1,V2,… (repeatable)", Category: "Model"},
+			&cli.IntFlag{Name: "L", Usage: "linear lattice size", Value: 10, Category: "Model"},
+			&cli.StringFlag{Name: "algorithm", Usage: "sampling algorithm (default: the model's; see `rgml plugins describe MODEL`)", Category: "Sampling"},
+			&cli.IntFlag{Name: "per-point", Usage: "configurations per parameter point", Value: 1000, Category: "Sampling"},
+			&cli.IntFlag{Name: "sweeps", Usage: "sweeps between configurations of a chain (0: the algorithm's default)", Category: "Sampling"},
+			&cli.IntFlag{Name: "thermalization", Usage: "thermalisation sweeps (0: the algorithm's default)", Category: "Sampling"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed; the same seed gives the same configurations", Value: 1, Category: "Sampling"},
+			&cli.StringFlag{Name: "out", Usage: "write the dataset to this .npz file", Category: "Output"},
+		},
+		Action: func(c *cli.Context) error { return sample(c, e) },
+	}
+}
+
+func sample(c *cli.Context, e *env) error {
+	if c.NArg() > 0 {
+		return usagef("sample takes no arguments (got %q): parameters go in --param NAME=SPEC", c.Args().First())
+	}
+	var axes []grid.Axis
+	for _, spec := range c.StringSlice("param") {
+		a, err := grid.Parse(spec)
+		if err != nil {
+			return usageError{err}
+		}
+		axes = append(axes, a)
+	}
+	points, err := grid.Product(axes)
+	if err != nil {
+		return usageError{err}
+	}
+	L, perPoint := c.Int("L"), c.Int("per-point")
+	if L < 2 {
+		return usagef("--L %d: the lattice needs L >= 2", L)
+	}
+	if perPoint <= 0 {
+		return usagef("--per-point %d: must be a positive number of configurations", perPoint)
+	}
+	if c.Int("sweeps") < 0 || c.Int("thermalization") < 0 {
+		return usagef("--sweeps and --thermalization must not be negative")
+	}
+	out := c.String("out")
+	if out == "" {
+		return usagef("give --out FILE.npz for the dataset")
+	}
+	if err := checkWritable(out); err != nil {
+		return usageError{err}
+	}
+
+	h := e.newHost(c)
+	defer h.Close()
+	m, err := h.Model(c.Context, c.String("model"))
+	if err != nil {
+		return err
+	}
+	req := sdk.SampleRequest{
+		Size: L, PerPoint: perPoint, Algorithm: c.String("algorithm"),
+		Sweeps: c.Int("sweeps"), Thermalization: c.Int("thermalization"), Seed: c.Uint64("seed"),
+	}
+	for _, p := range points {
+		req.Points = append(req.Points, sdk.Params(p))
+	}
+	if req, err = m.Desc.Validate(req); err != nil {
+		return usageError{fmt.Errorf("%s: %w", m.Name, err)}
+	}
+	sites := m.Desc.Sites(L)
+	total := len(req.Points) * perPoint
+	if int64(total)*int64(sites) > 1<<34 {
+		return usagef("%d configurations of %d sites is more than 16 GiB: sample fewer", total, sites)
+	}
+
+	elapsed := startTimer()
+	bar := progress.New(e.stderr, "sampling "+m.Name, "configurations", int64(total), 0)
+	ds := newAssembler(len(req.Points), perPoint, sites)
+	err = m.Sample(c.Context, req, func(ch sdk.SampleChunk) error {
+		n, err := ds.add(ch)
+		bar.Add(int64(n))
+		return err
+	})
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	if err := ds.complete(); err != nil {
+		return fmt.Errorf("plugin %q: %w", m.Name, err)
+	}
+	took := elapsed()
+
+	arrays := []npz.Array{npz.Int8("configs", ds.configs, total, sites)}
+	for _, name := range req.Points[0].Names() {
+		col := make([]float64, total)
+		for i, p := range req.Points {
+			for j := 0; j < perPoint; j++ {
+				col[i*perPoint+j] = p[name]
+			}
+		}
+		arrays = append(arrays, npz.Float64(name, col, total))
+	}
+	if err := npz.WriteFile(out, arrays...); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	acc := ""
+	if ds.attempts > 0 {
+		acc = fmt.Sprintf(", acceptance %.3f", float64(ds.accepted)/float64(ds.attempts))
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
+		out, total, L, L, m.Name, req.Algorithm, len(req.Points), took.Seconds(), acc)
+	return nil
+}
+
+// checkWritable fails early, before any sampling, if path cannot be written.
+func checkWritable(path string) error {
+	if !strings.HasSuffix(path, ".npz") {
+		return fmt.Errorf("--out %s: the file name must end in .npz", path)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("--out %s is a directory", path)
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".rgml-write-check-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("--out %s: cannot write in %s: %v", path, dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// assembler places the chunks a model streams into one N×sites array,
+// point-major, and checks that every configuration arrives exactly once.
+type assembler struct {
+	configs            []int8
+	got                []int
+	perPoint, sites    int
+	attempts, accepted int64
+}
+
+func newAssembler(points, perPoint, sites int) *assembler {
+	return &assembler{
+		configs:  make([]int8, points*perPoint*sites),
+		got:      make([]int, points),
+		perPoint: perPoint, sites: sites,
+	}
+}
+
+func (a *assembler) add(ch sdk.SampleChunk) (int, error) {
+	if len(ch.Configs)%a.sites != 0 {
+		return 0, fmt.Errorf("plugin sent %d values, not a whole number of %d-site configurations", len(ch.Configs), a.sites)
+	}
+	n := ch.Count(a.sites)
+	if ch.Point < 0 || ch.Point >= len(a.got) || ch.First < 0 || ch.First+n > a.perPoint {
+		return 0, fmt.Errorf("plugin sent configurations %d..%d of point %d, outside the request", ch.First, ch.First+n, ch.Point)
+	}
+	off := (ch.Point*a.perPoint + ch.First) * a.sites
+	copy(a.configs[off:], ch.Configs)
+	a.got[ch.Point] += n
+	a.attempts += ch.Attempts
+	a.accepted += ch.Accepted
+	return n, nil
+}
+
+func (a *assembler) complete() error {
+	for p, n := range a.got {
+		if n != a.perPoint {
+			return fmt.Errorf("point %d: received %d configurations, requested %d", p, n, a.perPoint)
+		}
+	}
+	return nil
+}

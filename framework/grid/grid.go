@@ -1,0 +1,130 @@
+package grid
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Axis is one parameter and its values.
+type Axis struct {
+	Name   string
+	Values []float64
+}
+
+// MaxValues bounds the number of values of one axis, to turn a typo such as
+// 0:6:0.0001 into an error instead of an hour of sampling.
+const MaxValues = 100000
+
+// Parse parses NAME=VALUES.
+func Parse(spec string) (Axis, error) {
+	name, vals, ok := strings.Cut(spec, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.TrimSpace(vals) == "" {
+		return Axis{}, fmt.Errorf("parameter %q: want NAME=VALUE, NAME=START:STOP:STEP or NAME=V1,V2,…", spec)
+	}
+	for _, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return Axis{}, fmt.Errorf("parameter %q: name %q may only contain letters, digits and _", spec, name)
+		}
+	}
+	a := Axis{Name: name}
+	var err error
+	switch {
+	case strings.Contains(vals, ":"):
+		a.Values, err = parseRange(vals)
+	default:
+		for _, f := range strings.Split(vals, ",") {
+			v, perr := parseNumber(f)
+			if perr != nil {
+				err = perr
+				break
+			}
+			a.Values = append(a.Values, v)
+		}
+	}
+	if err != nil {
+		return Axis{}, fmt.Errorf("parameter %s: %w", spec, err)
+	}
+	return a, nil
+}
+
+func parseNumber(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a finite number", s)
+	}
+	return v, nil
+}
+
+func parseRange(s string) ([]float64, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("range %q: want START:STOP:STEP (inclusive), e.g. 0:6:0.25", s)
+	}
+	var f [3]float64
+	for i, p := range parts {
+		v, err := parseNumber(p)
+		if err != nil {
+			return nil, fmt.Errorf("range %q: %w", s, err)
+		}
+		f[i] = v
+	}
+	start, stop, step := f[0], f[1], f[2]
+	if step <= 0 {
+		return nil, fmt.Errorf("range %q: step must be positive", s)
+	}
+	if stop < start {
+		return nil, fmt.Errorf("range %q: stop %v is below start %v", s, stop, start)
+	}
+	// Tolerate rounding in (stop-start)/step, e.g. 0:1:0.1.
+	n := int(math.Floor((stop-start)/step+1e-9)) + 1
+	if n > MaxValues {
+		return nil, fmt.Errorf("range %q has %d values, more than %d", s, n, MaxValues)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = round12(start + float64(i)*step)
+	}
+	return out, nil
+}
+
+func round12(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	return r
+}
+
+// Product returns every combination of the axes' values, the first axis
+// varying slowest. Axes must have distinct names.
+func Product(axes []Axis) ([]map[string]float64, error) {
+	seen := map[string]bool{}
+	total := 1
+	for _, a := range axes {
+		if seen[a.Name] {
+			return nil, fmt.Errorf("parameter %s given twice: put all its values in one --param (e.g. %s=1,2,3)", a.Name, a.Name)
+		}
+		seen[a.Name] = true
+		total *= len(a.Values)
+		if total > MaxValues {
+			return nil, fmt.Errorf("the parameter grid has more than %d points", MaxValues)
+		}
+	}
+	out := []map[string]float64{{}}
+	for _, a := range axes {
+		next := make([]map[string]float64, 0, len(out)*len(a.Values))
+		for _, p := range out {
+			for _, v := range a.Values {
+				q := make(map[string]float64, len(p)+1)
+				for k, x := range p {
+					q[k] = x
+				}
+				q[a.Name] = v
+				next = append(next, q)
+			}
+		}
+		out = next
+	}
+	return out, nil
+}

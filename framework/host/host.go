@@ -1,0 +1,316 @@
+package host
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// Config configures a Host. Zero durations take the defaults below.
+type Config struct {
+	Dir      string // plugin directory
+	LockPath string // default: Dir/rgml-plugins.lock
+	Logger   hclog.Logger
+	// StartTimeout bounds the plugin's start-up and handshake.
+	StartTimeout time.Duration
+	// CallTimeout bounds short calls (Describe).
+	CallTimeout time.Duration
+	// IdleTimeout is how long a streaming call may go without a message
+	// from the plugin before the plugin is declared hung and stopped.
+	IdleTimeout time.Duration
+	// Env is added to the plugins' environment.
+	Env []string
+}
+
+// Defaults of Config.
+const (
+	DefaultStartTimeout = 15 * time.Second
+	DefaultCallTimeout  = 30 * time.Second
+	DefaultIdleTimeout  = 5 * time.Minute
+)
+
+// Host launches plugins and keeps track of them so that Close stops them all.
+type Host struct {
+	cfg     Config
+	mu      sync.Mutex
+	running []*Plugin
+}
+
+// New returns a Host for the plugins in cfg.Dir.
+func New(cfg Config) *Host {
+	if cfg.LockPath == "" {
+		cfg.LockPath = filepath.Join(cfg.Dir, LockFileName)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	if cfg.StartTimeout == 0 {
+		cfg.StartTimeout = DefaultStartTimeout
+	}
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	return &Host{cfg: cfg}
+}
+
+// Config returns the host's configuration with defaults filled in.
+func (h *Host) Config() Config { return h.cfg }
+
+// List returns every plugin binary with its checksum status.
+func (h *Host) List() ([]Entry, error) {
+	bins, err := Discover(h.cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	l, err := ReadLock(h.cfg.LockPath)
+	if err != nil {
+		return nil, err
+	}
+	return Check(bins, l)
+}
+
+// WriteLock records the current checksum of the named plugins (all when
+// names is empty) in the lock file, and drops entries whose binary is gone.
+func (h *Host) WriteLock(names ...string) (Lock, error) {
+	entries, err := h.List()
+	if err != nil {
+		return Lock{}, err
+	}
+	l, err := ReadLock(h.cfg.LockPath)
+	if err != nil {
+		return Lock{}, err
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	found := map[string]bool{}
+	for _, e := range entries {
+		switch {
+		case e.Status == StatusMissing:
+			delete(l.Plugins, e.Name)
+		case len(want) == 0 || want[e.Name]:
+			l.Plugins[e.Name] = e.SHA256
+			found[e.Name] = true
+		}
+	}
+	for n := range want {
+		if !found[n] {
+			return Lock{}, fmt.Errorf("no plugin %q in %s", n, h.cfg.Dir)
+		}
+	}
+	return l, WriteLock(h.cfg.LockPath, l)
+}
+
+// Plugin is a running plugin process.
+type Plugin struct {
+	Name   string
+	Path   string
+	SHA256 string // checksum of the binary that was launched
+
+	client *plugin.Client
+	proto  plugin.ClientProtocol
+	stderr *tail
+	host   *Host
+}
+
+// Launch starts the plugin called name after checking its binary against
+// the lock file.
+func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
+	bins, err := Discover(h.cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var bin *Binary
+	var names []string
+	for i := range bins {
+		names = append(names, bins[i].Name)
+		if bins[i].Name == name {
+			bin = &bins[i]
+		}
+	}
+	if bin == nil {
+		return nil, fmt.Errorf("no plugin %q in %s (found: %s)", name, h.cfg.Dir, strings.Join(names, ", "))
+	}
+	l, err := ReadLock(h.cfg.LockPath)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := FileSHA256(bin.Path)
+	if err != nil {
+		return nil, err
+	}
+	var secure *plugin.SecureConfig
+	if want, ok := l.Plugins[name]; ok {
+		if want != sum {
+			return nil, fmt.Errorf("plugin %q: binary %s changed since it was locked (sha256 %s…, locked %s…): if you rebuilt it on purpose, run `rgml plugins lock %s`", name, bin.Path, sum[:12], want[:min(12, len(want))], name)
+		}
+		raw, _ := hex.DecodeString(want)
+		// go-plugin re-hashes the file at exec time, closing the window
+		// between our check and the launch.
+		secure = &plugin.SecureConfig{Checksum: raw, Hash: sha256.New()}
+	}
+	cmd := exec.Command(bin.Path)
+	cmd.Env = append(cmd.Environ(), h.cfg.Env...)
+	st := newTail(40)
+	client := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolVersion: hostPluginSet()},
+		Cmd:              cmd,
+		SecureConfig:     secure,
+		Managed:          true,
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		Logger:           h.cfg.Logger.Named(name),
+		Stderr:           st,
+		StartTimeout:     h.cfg.StartTimeout,
+		GRPCDialOptions:  sdk.GRPCDialOptions(),
+	})
+	p := &Plugin{Name: name, Path: bin.Path, SHA256: sum, client: client, stderr: st, host: h}
+	proto, err := client.Client()
+	if err != nil {
+		client.Kill()
+		return nil, p.failure("starting", err)
+	}
+	p.proto = proto
+	h.mu.Lock()
+	h.running = append(h.running, p)
+	h.mu.Unlock()
+	return p, nil
+}
+
+func hostPluginSet() plugin.PluginSet {
+	return plugin.PluginSet{sdk.KindModel: &sdk.ModelPlugin{}}
+}
+
+// Kill stops the plugin process.
+func (p *Plugin) Kill() { p.client.Kill() }
+
+// Close stops every plugin the host launched.
+func (h *Host) Close() {
+	h.mu.Lock()
+	running := h.running
+	h.running = nil
+	h.mu.Unlock()
+	for _, p := range running {
+		p.client.Kill()
+	}
+}
+
+// Error is a failure of a plugin, as opposed to a mistake in the request.
+type Error struct {
+	Plugin string
+	Op     string // what the host was doing: "starting", "sampling", …
+	// Crashed is set when the process exited; Stalled when it stopped
+	// answering and was killed.
+	Crashed, Stalled bool
+	Detail           string // last lines of the plugin's stderr
+	Err              error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	switch {
+	case e.Stalled:
+		fmt.Fprintf(&b, "plugin %q hung while %s and was stopped", e.Plugin, e.Op)
+	case e.Crashed:
+		fmt.Fprintf(&b, "plugin %q crashed while %s", e.Plugin, e.Op)
+	default:
+		fmt.Fprintf(&b, "plugin %q failed while %s", e.Plugin, e.Op)
+	}
+	if e.Detail != "" {
+		fmt.Fprintf(&b, ": %s", e.Detail)
+	} else if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// failure turns an error of an operation on the plugin into the error the
+// user sees. Errors the plugin returned on purpose (invalid argument, …)
+// pass through with the plugin's name; transport failures are checked
+// against the process state.
+func (p *Plugin) failure(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, typed := range []error{sdk.ErrInvalidArgument, sdk.ErrNotFound, sdk.ErrUnimplemented, sdk.ErrFailedPrecondition} {
+		if errors.Is(err, typed) {
+			return fmt.Errorf("%s: %w", p.Name, err)
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	// The stream can break a moment before the process is reaped.
+	deadline := time.Now().Add(2 * time.Second)
+	for !p.client.Exited() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return &Error{Plugin: p.Name, Op: op, Crashed: p.client.Exited(), Detail: p.stderr.summary(), Err: err}
+}
+
+// tail keeps the last lines a plugin wrote to stderr that were not
+// structured log lines: a panic message, a runtime error.
+type tail struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+	buf   []byte
+}
+
+func newTail(n int) *tail { return &tail{max: n} }
+
+func (t *tail) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
+	for {
+		i := strings.IndexByte(string(t.buf), '\n')
+		if i < 0 {
+			break
+		}
+		line := strings.TrimSpace(string(t.buf[:i]))
+		t.buf = t.buf[i+1:]
+		if line == "" || strings.HasPrefix(line, "{") {
+			continue
+		}
+		t.lines = append(t.lines, line)
+		if len(t.lines) > t.max {
+			t.lines = t.lines[1:]
+		}
+	}
+	return len(b), nil
+}
+
+// summary returns the plugin's own explanation of its death: the panic or
+// fatal-error line if there is one, else the last line it wrote.
+func (t *tail) summary() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, l := range t.lines {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			return l
+		}
+	}
+	if n := len(t.lines); n > 0 {
+		return t.lines[n-1]
+	}
+	return ""
+}

@@ -1,0 +1,81 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// Model is a running model plugin, with its description.
+type Model struct {
+	*Plugin
+	Desc  sdk.ModelDescription
+	model sdk.Model
+}
+
+// Model launches the plugin called name and returns it as a model.
+func (h *Host) Model(ctx context.Context, name string) (*Model, error) {
+	p, err := h.Launch(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := p.proto.Dispense(sdk.KindModel)
+	if err != nil {
+		p.Kill()
+		return nil, p.failure("starting", err)
+	}
+	m := &Model{Plugin: p, model: raw.(sdk.Model)}
+	cctx, cancel := context.WithTimeout(ctx, h.cfg.CallTimeout)
+	defer cancel()
+	m.Desc, err = m.model.Describe(cctx)
+	if errors.Is(err, sdk.ErrUnimplemented) {
+		p.Kill()
+		return nil, fmt.Errorf("plugin %q is not a model plugin", name)
+	}
+	if err != nil {
+		p.Kill()
+		return nil, p.failure("describing itself", err)
+	}
+	return m, nil
+}
+
+// Sample runs the model's Sample with a watchdog: if the plugin sends
+// nothing for the host's IdleTimeout, it is killed and Sample returns an
+// *Error with Stalled set.
+func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	idle := m.host.cfg.IdleTimeout
+	stalled := errors.New("stalled")
+	timer := time.AfterFunc(idle, func() { cancel(stalled) })
+	defer timer.Stop()
+	err := m.model.Sample(ctx, req, func(c sdk.SampleChunk) error {
+		timer.Reset(idle)
+		return emit(c)
+	})
+	if errors.Is(context.Cause(ctx), stalled) {
+		m.Kill()
+		return &Error{Plugin: m.Name, Op: "sampling", Stalled: true,
+			Err: fmt.Errorf("no data for %v", idle), Detail: fmt.Sprintf("no data for %v", idle)}
+	}
+	return m.failure("sampling", err)
+}
+
+// Observables computes the model's observables of configs at point.
+func (m *Model) Observables(ctx context.Context, point sdk.Params, size int, configs []int8) (map[string][]float64, error) {
+	obs, err := m.model.Observables(ctx, point, size, configs)
+	return obs, m.failure("computing observables", err)
+}
+
+// Describe asks the plugin for its description again.
+func (m *Model) Describe(ctx context.Context) (sdk.ModelDescription, error) {
+	ctx, cancel := context.WithTimeout(ctx, m.host.cfg.CallTimeout)
+	defer cancel()
+	d, err := m.model.Describe(ctx)
+	return d, m.failure("describing itself", err)
+}
+
+var _ sdk.Model = (*Model)(nil)

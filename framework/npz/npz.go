@@ -1,0 +1,322 @@
+package npz
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unsafe"
+)
+
+// Array is one named n-dimensional array. Data holds exactly one of the
+// typed slices, with product(Shape) elements.
+type Array struct {
+	Name  string
+	Shape []int
+	Data  any // []int8, []int32, []int64, []float32 or []float64
+}
+
+// Int8 returns an int8 array of the given shape over data (not copied).
+func Int8(name string, data []int8, shape ...int) Array {
+	return Array{Name: name, Shape: shape, Data: data}
+}
+
+// Float64 returns a float64 array of the given shape over data (not copied).
+func Float64(name string, data []float64, shape ...int) Array {
+	return Array{Name: name, Shape: shape, Data: data}
+}
+
+// Float32 returns a float32 array of the given shape over data (not copied).
+func Float32(name string, data []float32, shape ...int) Array {
+	return Array{Name: name, Shape: shape, Data: data}
+}
+
+// Len returns the number of elements, product(Shape).
+func (a Array) Len() int {
+	n := 1
+	for _, d := range a.Shape {
+		n *= d
+	}
+	return n
+}
+
+func descrOf(data any) (descr string, raw []byte, n int, err error) {
+	switch v := data.(type) {
+	case []int8:
+		return "|i1", bytesOf(v), len(v), nil
+	case []int32:
+		return "<i4", bytesOf(v), len(v), nil
+	case []int64:
+		return "<i8", bytesOf(v), len(v), nil
+	case []float32:
+		return "<f4", bytesOf(v), len(v), nil
+	case []float64:
+		return "<f8", bytesOf(v), len(v), nil
+	}
+	return "", nil, 0, fmt.Errorf("npz: unsupported data type %T", data)
+}
+
+// bytesOf views a numeric slice as its bytes. rgml only builds for
+// little-endian machines (see nativeLittleEndian), so the in-memory layout
+// is the .npy layout.
+func bytesOf[T int8 | int32 | int64 | float32 | float64](v []T) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(v[0])))
+}
+
+var nativeLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// WriteNPY writes a as a version 1.0 .npy stream.
+func WriteNPY(w io.Writer, a Array) error {
+	if !nativeLittleEndian {
+		return errors.New("npz: big-endian machines are not supported")
+	}
+	descr, raw, n, err := descrOf(a.Data)
+	if err != nil {
+		return err
+	}
+	if n != a.Len() {
+		return fmt.Errorf("npz: array %q has %d elements, shape %v needs %d", a.Name, n, a.Shape, a.Len())
+	}
+	hdr := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shapeString(a.Shape))
+	// Magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
+	total := 10 + len(hdr) + 1
+	pad := (64 - total%64) % 64
+	hdr += strings.Repeat(" ", pad) + "\n"
+	if len(hdr) > math.MaxUint16 {
+		return fmt.Errorf("npz: header of %q too long", a.Name)
+	}
+	var pre [10]byte
+	copy(pre[:], "\x93NUMPY\x01\x00")
+	binary.LittleEndian.PutUint16(pre[8:], uint16(len(hdr)))
+	if _, err := w.Write(pre[:]); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, hdr); err != nil {
+		return err
+	}
+	_, err = w.Write(raw)
+	return err
+}
+
+func shapeString(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = strconv.Itoa(d)
+	}
+	if len(shape) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// Encode writes the arrays as an .npz archive to w, each as NAME.npy,
+// deflate-compressed at the fastest level.
+func Encode(w io.Writer, arrays ...Array) error {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	seen := map[string]bool{}
+	for _, a := range arrays {
+		if a.Name == "" || seen[a.Name] || strings.ContainsAny(a.Name, "/\\\x00") {
+			return fmt.Errorf("npz: bad or duplicate array name %q", a.Name)
+		}
+		seen[a.Name] = true
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: a.Name + ".npy", Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		if err := WriteNPY(f, a); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// WriteFile writes the arrays to the .npz file path atomically: to a
+// temporary file in the same directory, synced, then renamed, so that a
+// failure never leaves a partial file at path.
+func WriteFile(path string, arrays ...Array) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err = Encode(bw, arrays...); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+var headerRE = regexp.MustCompile(`'descr':\s*'([^']+)'.*'fortran_order':\s*(True|False).*'shape':\s*\(([^)]*)\)`)
+
+// ReadNPY reads one .npy stream written in C order with a dtype this package
+// supports.
+func ReadNPY(r io.Reader, name string) (Array, error) {
+	var pre [8]byte
+	if _, err := io.ReadFull(r, pre[:]); err != nil {
+		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
+	}
+	if string(pre[:6]) != "\x93NUMPY" {
+		return Array{}, fmt.Errorf("npz: %s: not a .npy array (bad magic)", name)
+	}
+	var hlen int
+	switch pre[6] {
+	case 1:
+		var b [2]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return Array{}, err
+		}
+		hlen = int(binary.LittleEndian.Uint16(b[:]))
+	case 2, 3:
+		var b [4]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return Array{}, err
+		}
+		hlen = int(binary.LittleEndian.Uint32(b[:]))
+	default:
+		return Array{}, fmt.Errorf("npz: %s: unsupported .npy version %d", name, pre[6])
+	}
+	if hlen > 1<<20 {
+		return Array{}, fmt.Errorf("npz: %s: header length %d is implausible", name, hlen)
+	}
+	hdr := make([]byte, hlen)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		return Array{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
+	}
+	m := headerRE.FindSubmatch(hdr)
+	if m == nil {
+		return Array{}, fmt.Errorf("npz: %s: cannot parse header %q", name, hdr)
+	}
+	if string(m[2]) == "True" {
+		return Array{}, fmt.Errorf("npz: %s: Fortran-order arrays are not supported", name)
+	}
+	a := Array{Name: name}
+	for _, f := range strings.Split(string(m[3]), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		d, err := strconv.Atoi(f)
+		if err != nil || d < 0 {
+			return Array{}, fmt.Errorf("npz: %s: bad shape %q", name, m[3])
+		}
+		a.Shape = append(a.Shape, d)
+	}
+	n := a.Len()
+	if n > 1<<34 {
+		return Array{}, fmt.Errorf("npz: %s: array of %d elements is implausible", name, n)
+	}
+	var raw []byte
+	switch string(m[1]) {
+	case "|i1", "<i1", "i1":
+		v := make([]int8, n)
+		a.Data, raw = v, bytesOf(v)
+	case "<i4":
+		v := make([]int32, n)
+		a.Data, raw = v, bytesOf(v)
+	case "<i8":
+		v := make([]int64, n)
+		a.Data, raw = v, bytesOf(v)
+	case "<f4":
+		v := make([]float32, n)
+		a.Data, raw = v, bytesOf(v)
+	case "<f8":
+		v := make([]float64, n)
+		a.Data, raw = v, bytesOf(v)
+	default:
+		return Array{}, fmt.Errorf("npz: %s: unsupported dtype %q", name, m[1])
+	}
+	if _, err := io.ReadFull(r, raw); err != nil {
+		return Array{}, fmt.Errorf("npz: %s: truncated data: %w", name, err)
+	}
+	return a, nil
+}
+
+// Decode reads every array of an .npz archive, in archive order.
+func Decode(r io.ReaderAt, size int64) ([]Array, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("npz: not an .npz archive: %w", err)
+	}
+	var out []Array
+	for _, f := range zr.File {
+		name := strings.TrimSuffix(f.Name, ".npy")
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("npz: %s: %w", name, err)
+		}
+		a, err := ReadNPY(bufio.NewReader(rc), name)
+		if err == nil {
+			// Reading to EOF makes the zip reader check the CRC.
+			_, err = io.Copy(io.Discard, rc)
+			if err != nil {
+				err = fmt.Errorf("npz: %s: %w", name, err)
+			}
+		}
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// ReadFile reads every array of the .npz file at path.
+func ReadFile(path string) ([]Array, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	arrs, err := Decode(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return arrs, nil
+}
+
+// Find returns the array with the given name.
+func Find(arrays []Array, name string) (Array, bool) {
+	for _, a := range arrays {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Array{}, false
+}
