@@ -175,7 +175,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		SecureConfig:     secure,
 		Managed:          true,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Logger:           h.cfg.Logger.Named(name),
+		Logger:           &pluginLogger{Logger: h.cfg.Logger.Named(name), stderr: st},
 		Stderr:           st,
 		StartTimeout:     h.cfg.StartTimeout,
 		GRPCDialOptions:  sdk.GRPCDialOptions(),
@@ -273,6 +273,45 @@ type tail struct {
 	max   int
 	lines []string
 	buf   []byte
+	// panicking is set once the plugin starts printing a panic.
+	panicking bool
+}
+
+func (t *tail) inPanic() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.panicking
+}
+
+// pluginLogger is the logger go-plugin re-logs a plugin's stderr through.
+// It demotes a dying plugin's stack trace and go-plugin's own "plugin
+// process exited" to debug level: the host reports the crash in one line
+// (with the panic message), and --log-level debug shows the rest.
+type pluginLogger struct {
+	hclog.Logger
+	stderr *tail
+}
+
+func (l *pluginLogger) demote(level hclog.Level, msg string) hclog.Level {
+	if level >= hclog.Warn && (l.stderr.inPanic() || strings.HasPrefix(msg, "plugin process exited")) {
+		return hclog.Debug
+	}
+	return level
+}
+
+func (l *pluginLogger) Log(level hclog.Level, msg string, args ...any) {
+	l.Logger.Log(l.demote(level, msg), msg, args...)
+}
+
+func (l *pluginLogger) Error(msg string, args ...any) { l.Log(hclog.Error, msg, args...) }
+func (l *pluginLogger) Warn(msg string, args ...any)  { l.Log(hclog.Warn, msg, args...) }
+
+func (l *pluginLogger) Named(name string) hclog.Logger {
+	return &pluginLogger{Logger: l.Logger.Named(name), stderr: l.stderr}
+}
+
+func (l *pluginLogger) With(args ...any) hclog.Logger {
+	return &pluginLogger{Logger: l.Logger.With(args...), stderr: l.stderr}
 }
 
 func newTail(n int) *tail { return &tail{max: n} }
@@ -290,6 +329,9 @@ func (t *tail) Write(b []byte) (int, error) {
 		t.buf = t.buf[i+1:]
 		if line == "" || strings.HasPrefix(line, "{") {
 			continue
+		}
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			t.panicking = true
 		}
 		t.lines = append(t.lines, line)
 		if len(t.lines) > t.max {

@@ -99,3 +99,17 @@ func (b *Bar) render(t time.Time) {
 	fmt.Fprintf(b.w, "%s: %d/%d %s (%.0f%%), %s elapsed, ETA %s\n",
 		b.label, b.done, b.total, b.unit, 100*frac, elapsed.Round(100*time.Millisecond), eta)
 }
+
+// Abort ends the bar without a final report: on a terminal it moves to a
+// new line so that an error message starts on its own line.
+func (b *Bar) Abort() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.finished {
+		return
+	}
+	b.finished = true
+	if b.tty && b.last != b.start {
+		fmt.Fprintln(b.w)
+	}
+}

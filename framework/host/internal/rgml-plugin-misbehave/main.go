@@ -1,0 +1,84 @@
+// Command rgml-plugin-misbehave is a model plugin that fails on purpose, for
+// the host's and the CLI's tests: its parameter mode selects a crash (1), a
+// hang (2) or an exit (3) after the first chunk of a Sample; mode 0 behaves.
+// RGML_MISBEHAVE_AT_START=exit|hang fails before the handshake instead.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+type model struct{}
+
+// logger writes hclog JSON to stderr, which the host re-logs.
+var logger = hclog.New(&hclog.LoggerOptions{JSONFormat: true, Output: os.Stderr, Level: hclog.Info})
+
+func (model) Describe(context.Context) (sdk.ModelDescription, error) {
+	return sdk.ModelDescription{
+		Info: sdk.Info{Name: "misbehave", Version: "0.0.1", Doc: "fails on purpose (tests only)"},
+		Parameters: []sdk.ParamSpec{
+			{Name: "mode", Doc: "0 behave, 1 panic, 2 hang, 3 exit after the first chunk", Kind: sdk.Int, HasMin: true, Min: 0, HasMax: true, Max: 3},
+			{Name: "T", Doc: "ignored", Kind: sdk.Float, Default: 1, HasMin: true},
+		},
+		StateSpace: []int8{-1, 1}, Algorithms: []sdk.Algorithm{{Name: "constant", Doc: "all spins up"}},
+		DefaultAlgorithm: "constant", Dimension: 2, MinSize: 2,
+		Observables: []sdk.Observable{{Name: "magnetization", Doc: "mean spin"}},
+	}, nil
+}
+
+func (model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
+	logger.Info("misbehave sampling", "points", len(req.Points))
+	sites := req.Size * req.Size
+	for p, pt := range req.Points {
+		for i := 0; i < req.PerPoint; i++ {
+			c := make([]int8, sites)
+			for j := range c {
+				c[j] = 1
+			}
+			if err := emit(sdk.SampleChunk{Point: p, First: i, Configs: c}); err != nil {
+				return err
+			}
+			switch pt["mode"] {
+			case 1:
+				panic("misbehave plugin crashed on purpose")
+			case 2:
+				select {} // ignores its context, like a stuck C library
+			case 3:
+				os.Exit(3)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (model) Observables(_ context.Context, _ sdk.Params, size int, configs []int8) (map[string][]float64, error) {
+	sites := size * size
+	out := make([]float64, len(configs)/sites)
+	for i := range out {
+		for _, v := range configs[i*sites : (i+1)*sites] {
+			out[i] += float64(v) / float64(sites)
+		}
+	}
+	return map[string][]float64{"magnetization": out}, nil
+}
+
+func main() {
+	switch os.Getenv("RGML_MISBEHAVE_AT_START") {
+	case "exit":
+		fmt.Fprintln(os.Stderr, "misbehave: exiting before the handshake")
+		os.Exit(4)
+	case "hang":
+		time.Sleep(time.Hour)
+	}
+	sdk.Serve(sdk.ServeConfig{Model: model{}})
+}
