@@ -81,7 +81,7 @@ func (b *Bar) render(t time.Time) {
 	}
 	eta := "?"
 	if frac > 0 && frac < 1 {
-		eta = (time.Duration(float64(elapsed)*(1-frac)/frac)).Round(time.Second).String()
+		eta = (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String()
 	} else if frac >= 1 {
 		eta = "0s"
 	}
