@@ -194,7 +194,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 }
 
 func hostPluginSet() plugin.PluginSet {
-	return plugin.PluginSet{sdk.KindModel: &sdk.ModelPlugin{}}
+	return plugin.PluginSet{sdk.KindModel: &sdk.ModelPlugin{}, sdk.KindLearner: &sdk.LearnerPlugin{}}
 }
 
 // Kill stops the plugin process.

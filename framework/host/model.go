@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -46,22 +45,12 @@ func (h *Host) Model(ctx context.Context, name string) (*Model, error) {
 // nothing for the host's IdleTimeout, it is killed and Sample returns an
 // *Error with Stalled set.
 func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	idle := m.host.cfg.IdleTimeout
-	stalled := errors.New("stalled")
-	timer := time.AfterFunc(idle, func() { cancel(stalled) })
-	defer timer.Stop()
-	err := m.model.Sample(ctx, req, func(c sdk.SampleChunk) error {
-		timer.Reset(idle)
-		return emit(c)
+	return m.watch(ctx, "sampling", func(ctx context.Context, kick func()) error {
+		return m.model.Sample(ctx, req, func(c sdk.SampleChunk) error {
+			kick()
+			return emit(c)
+		})
 	})
-	if errors.Is(context.Cause(ctx), stalled) {
-		m.Kill()
-		return &Error{Plugin: m.Name, Op: "sampling", Stalled: true,
-			Err: fmt.Errorf("no data for %v", idle), Detail: fmt.Sprintf("no data for %v", idle)}
-	}
-	return m.failure("sampling", err)
 }
 
 // Observables computes the model's observables of configs at point.

@@ -27,7 +27,8 @@ const (
 
 // ServeConfig says what a plugin binary serves. Exactly one kind is set.
 type ServeConfig struct {
-	Model Model
+	Model   Model
+	Learner Learner
 	// Logger receives the plugin's logs; nil gives an hclog JSON logger on
 	// stderr, which the host re-logs. Never write logs to stdout: it carries
 	// the handshake.
@@ -39,6 +40,9 @@ func PluginSet(cfg ServeConfig) plugin.PluginSet {
 	set := plugin.PluginSet{}
 	if cfg.Model != nil {
 		set[KindModel] = &ModelPlugin{Impl: cfg.Model}
+	}
+	if cfg.Learner != nil {
+		set[KindLearner] = &LearnerPlugin{Impl: cfg.Learner}
 	}
 	return set
 }

@@ -1153,7 +1153,9 @@ type LearnerDescription struct {
 	Hyperparameters []*ParamSpec           `protobuf:"bytes,2,rep,name=hyperparameters,proto3" json:"hyperparameters,omitempty"`
 	Operations      []*OperationSpec       `protobuf:"bytes,3,rep,name=operations,proto3" json:"operations,omitempty"`
 	// Names of the tensors in the learner's weights (e.g. W, b_v, b_h).
-	WeightNames   []string `protobuf:"bytes,4,rep,name=weight_names,json=weightNames,proto3" json:"weight_names,omitempty"`
+	WeightNames []string `protobuf:"bytes,4,rep,name=weight_names,json=weightNames,proto3" json:"weight_names,omitempty"`
+	// Supervised learners need TrainHeader.label.
+	NeedsLabel    bool `protobuf:"varint,5,opt,name=needs_label,json=needsLabel,proto3" json:"needs_label,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1216,6 +1218,13 @@ func (x *LearnerDescription) GetWeightNames() []string {
 	return nil
 }
 
+func (x *LearnerDescription) GetNeedsLabel() bool {
+	if x != nil {
+		return x.NeedsLabel
+	}
+	return false
+}
+
 // TrainHeader opens a Train stream.
 type TrainHeader struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
@@ -1226,8 +1235,12 @@ type TrainHeader struct {
 	Label string `protobuf:"bytes,4,opt,name=label,proto3" json:"label,omitempty"`
 	// Emit a checkpoint every this many epochs (0: never).
 	CheckpointEvery int64 `protobuf:"varint,5,opt,name=checkpoint_every,json=checkpointEvery,proto3" json:"checkpoint_every,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Set when the request carries a checkpoint ("checkpoint/…" tensors)
+	// taken after resume_epoch epochs, to continue from.
+	Resume        bool  `protobuf:"varint,6,opt,name=resume,proto3" json:"resume,omitempty"`
+	ResumeEpoch   int64 `protobuf:"varint,7,opt,name=resume_epoch,json=resumeEpoch,proto3" json:"resume_epoch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TrainHeader) Reset() {
@@ -1295,9 +1308,24 @@ func (x *TrainHeader) GetCheckpointEvery() int64 {
 	return 0
 }
 
-// TrainRequest: header first, then the training data (tensors "configs",
-// labels such as "T", optionally "test_configs"/"test_T"), then, to resume,
-// a checkpoint's tensors with names prefixed "checkpoint/".
+func (x *TrainHeader) GetResume() bool {
+	if x != nil {
+		return x.Resume
+	}
+	return false
+}
+
+func (x *TrainHeader) GetResumeEpoch() int64 {
+	if x != nil {
+		return x.ResumeEpoch
+	}
+	return 0
+}
+
+// TrainRequest: header first, then the training data as tensor chunks:
+// "train/configs" (int8, N × sites), "train/label/NAME" (float64, N),
+// optionally "test/configs" and "test/label/NAME", and, to resume, the
+// checkpoint's tensors as "checkpoint/NAME".
 type TrainRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Msg:
@@ -1710,7 +1738,8 @@ func (x *ApplyHeader) GetSize() int32 {
 }
 
 // ApplyRequest: header, then weights (tensor chunks named as in
-// LearnerDescription.weight_names, prefixed "weights/"), then inputs.
+// LearnerDescription.weight_names, prefixed "weights/"), then inputs
+// ("input/NAME").
 type ApplyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Msg:
@@ -1958,8 +1987,8 @@ func (x *AnalyzeHeader) GetSize() int32 {
 	return 0
 }
 
-// AnalyzeRequest: header, then weights ("weights/…") and optional datasets
-// ("data/…") as tensor chunks.
+// AnalyzeRequest: header, then weights ("weights/NAME") and optional data
+// ("data/NAME") as tensor chunks.
 type AnalyzeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Msg:
@@ -2305,20 +2334,24 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x122\n" +
 	"\n" +
 	"parameters\x18\x03 \x03(\v2\x12.rgml.v1.ParamSpecR\n" +
-	"parameters\"\xd6\x01\n" +
+	"parameters\"\xf7\x01\n" +
 	"\x12LearnerDescription\x12'\n" +
 	"\x04info\x18\x01 \x01(\v2\x13.rgml.v1.PluginInfoR\x04info\x12<\n" +
 	"\x0fhyperparameters\x18\x02 \x03(\v2\x12.rgml.v1.ParamSpecR\x0fhyperparameters\x126\n" +
 	"\n" +
 	"operations\x18\x03 \x03(\v2\x16.rgml.v1.OperationSpecR\n" +
 	"operations\x12!\n" +
-	"\fweight_names\x18\x04 \x03(\tR\vweightNames\"\xb5\x01\n" +
+	"\fweight_names\x18\x04 \x03(\tR\vweightNames\x12\x1f\n" +
+	"\vneeds_label\x18\x05 \x01(\bR\n" +
+	"needsLabel\"\xf0\x01\n" +
 	"\vTrainHeader\x12=\n" +
 	"\x0fhyperparameters\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\x0fhyperparameters\x12\x12\n" +
 	"\x04seed\x18\x02 \x01(\x04R\x04seed\x12\x12\n" +
 	"\x04size\x18\x03 \x01(\x05R\x04size\x12\x14\n" +
 	"\x05label\x18\x04 \x01(\tR\x05label\x12)\n" +
-	"\x10checkpoint_every\x18\x05 \x01(\x03R\x0fcheckpointEvery\"q\n" +
+	"\x10checkpoint_every\x18\x05 \x01(\x03R\x0fcheckpointEvery\x12\x16\n" +
+	"\x06resume\x18\x06 \x01(\bR\x06resume\x12!\n" +
+	"\fresume_epoch\x18\a \x01(\x03R\vresumeEpoch\"q\n" +
 	"\fTrainRequest\x12.\n" +
 	"\x06header\x18\x01 \x01(\v2\x14.rgml.v1.TrainHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +

@@ -1,0 +1,220 @@
+package sdk
+
+import (
+	"context"
+
+	"github.com/rgml/rgml/framework/npz"
+)
+
+// Tensor is a named n-dimensional array: Data is a []int8, []int32,
+// []int64, []float32 or []float64 of product(Shape) elements, in C order.
+// It is the same type the host writes to .npz files.
+type Tensor = npz.Array
+
+// FindTensor returns the tensor called name.
+func FindTensor(ts []Tensor, name string) (Tensor, bool) { return npz.Find(ts, name) }
+
+// Operation documents one operation of a learner's Apply (the RBM's
+// "flow", the thermometer's "predict").
+type Operation struct {
+	Name       string
+	Doc        string
+	Parameters []ParamSpec
+}
+
+// LearnerDescription is what a learner plugin says about itself.
+type LearnerDescription struct {
+	Info
+	Hyperparameters []ParamSpec
+	Operations      []Operation
+	// WeightNames are the tensors Train returns and Apply expects.
+	WeightNames []string
+	// NeedsLabel is set for supervised learners (the thermometer), which
+	// need TrainRequest.Label.
+	NeedsLabel bool
+}
+
+// Operation returns the named operation.
+func (d LearnerDescription) Operation(name string) (Operation, error) {
+	for _, o := range d.Operations {
+		if o.Name == name {
+			return o, nil
+		}
+	}
+	names := make([]string, len(d.Operations))
+	for i, o := range d.Operations {
+		names[i] = o.Name
+	}
+	return Operation{}, InvalidArgument("learner %s has no operation %q (known: %v)", d.Name, name, names)
+}
+
+// Dataset is a set of configurations with per-configuration labels.
+type Dataset struct {
+	Size    int                  // linear lattice size L
+	Configs []int8               // N × Sites, x-major site order
+	Labels  map[string][]float64 // e.g. "T": one value per configuration
+}
+
+// Sites returns L² for the square lattice (the only geometry learners see
+// so far).
+func (d Dataset) Sites() int { return d.Size * d.Size }
+
+// Len returns the number of configurations.
+func (d Dataset) Len() int {
+	if d.Sites() == 0 {
+		return 0
+	}
+	return len(d.Configs) / d.Sites()
+}
+
+// Check reports an InvalidArgument error for a malformed dataset.
+func (d Dataset) Check(what string) error {
+	if d.Size < 1 || len(d.Configs)%d.Sites() != 0 {
+		return InvalidArgument("%s: %d values are not a whole number of %d×%d configurations", what, len(d.Configs), d.Size, d.Size)
+	}
+	for name, l := range d.Labels {
+		if len(l) != d.Len() {
+			return InvalidArgument("%s: label %s has %d values for %d configurations", what, name, len(l), d.Len())
+		}
+	}
+	return nil
+}
+
+// Checkpoint is a learner's resumable state after Epoch epochs: weights,
+// optimiser state and RNG state, as tensors.
+type Checkpoint struct {
+	Epoch   int
+	Tensors []Tensor
+}
+
+// Progress is one progress event of a training.
+type Progress struct {
+	Epoch       int
+	Epochs      int
+	Metrics     map[string]float64 // e.g. "reconstruction_error", "train_loss", "test_loss"
+	WallSeconds float64            // since the start of this Train call
+	Samples     int64              // configurations processed so far
+}
+
+// TrainRequest asks a learner to train.
+type TrainRequest struct {
+	Hyper Params // resolved against the description: defaults filled in
+	Seed  uint64
+	// Label names the column of Train.Labels to learn (supervised learners).
+	Label string
+	Train Dataset
+	Test  *Dataset // optional held-out set (the thermometer's test loss)
+	// CheckpointEvery asks for a checkpoint every this many epochs (0: none).
+	CheckpointEvery int
+	// Resume, when set, continues the training from this checkpoint; the
+	// result must equal that of an uninterrupted training.
+	Resume *Checkpoint
+}
+
+// TrainEvents receives what a training reports as it goes. Both methods
+// return an error when the host has gone away; the learner must then stop.
+type TrainEvents interface {
+	Progress(Progress) error
+	Checkpoint(Checkpoint) error
+}
+
+// ApplyRequest asks a learner to apply trained weights to inputs.
+type ApplyRequest struct {
+	Operation string
+	Params    Params // resolved against the operation's parameters
+	Seed      uint64
+	Size      int
+	Weights   []Tensor
+	Inputs    []Tensor // e.g. "configs" (int8, N × sites), "iterations" (int64)
+}
+
+// Learner is something trained on configurations.
+type Learner interface {
+	Describe(ctx context.Context) (LearnerDescription, error)
+	// Train trains on req and returns the weights, named as in
+	// WeightNames. The request has been validated against the description.
+	Train(ctx context.Context, req TrainRequest, events TrainEvents) ([]Tensor, error)
+	// Apply runs an operation with trained weights.
+	Apply(ctx context.Context, req ApplyRequest) ([]Tensor, error)
+}
+
+// ValidateTrain checks a training request against the description and
+// returns it with hyper-parameter defaults filled in.
+func (d LearnerDescription) ValidateTrain(req TrainRequest) (TrainRequest, error) {
+	h, err := ResolveParams(d.Hyperparameters, req.Hyper)
+	if err != nil {
+		return req, err
+	}
+	req.Hyper = h
+	if err := req.Train.Check("training set"); err != nil {
+		return req, err
+	}
+	if req.Train.Len() == 0 {
+		return req, InvalidArgument("the training set is empty")
+	}
+	if req.Test != nil {
+		if err := req.Test.Check("test set"); err != nil {
+			return req, err
+		}
+		if req.Test.Size != req.Train.Size {
+			return req, InvalidArgument("test set is %d×%d, training set %d×%d", req.Test.Size, req.Test.Size, req.Train.Size, req.Train.Size)
+		}
+	}
+	if d.NeedsLabel {
+		if req.Label == "" {
+			return req, InvalidArgument("learner %s is supervised: name the label to learn (e.g. T)", d.Name)
+		}
+		if _, ok := req.Train.Labels[req.Label]; !ok {
+			return req, InvalidArgument("training set has no label %q", req.Label)
+		}
+	}
+	if req.CheckpointEvery < 0 {
+		return req, InvalidArgument("checkpoint interval %d is negative", req.CheckpointEvery)
+	}
+	return req, nil
+}
+
+// ValidateApply checks an apply request against the description and fills
+// in the operation's parameter defaults.
+func (d LearnerDescription) ValidateApply(req ApplyRequest) (ApplyRequest, error) {
+	op, err := d.Operation(req.Operation)
+	if err != nil {
+		return req, err
+	}
+	if req.Params, err = ResolveParams(op.Parameters, req.Params); err != nil {
+		return req, err
+	}
+	for _, w := range d.WeightNames {
+		if _, ok := FindTensor(req.Weights, w); !ok {
+			return req, InvalidArgument("weights lack tensor %q", w)
+		}
+	}
+	for _, t := range append(append([]Tensor{}, req.Weights...), req.Inputs...) {
+		if err := checkTensor(t); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+func checkTensor(t Tensor) error {
+	n := -1
+	switch v := t.Data.(type) {
+	case []int8:
+		n = len(v)
+	case []int32:
+		n = len(v)
+	case []int64:
+		n = len(v)
+	case []float32:
+		n = len(v)
+	case []float64:
+		n = len(v)
+	default:
+		return InvalidArgument("tensor %s: unsupported element type %T", t.Name, t.Data)
+	}
+	if n != t.Len() {
+		return InvalidArgument("tensor %s: %d elements for shape %v", t.Name, n, t.Shape)
+	}
+	return nil
+}

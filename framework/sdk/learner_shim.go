@@ -1,0 +1,420 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	rgmlv1 "github.com/rgml/rgml/framework/gen/rgml/v1"
+)
+
+// LearnerPlugin is the go-plugin glue for the Learner kind.
+type LearnerPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	Impl Learner
+}
+
+var _ plugin.GRPCPlugin = (*LearnerPlugin)(nil)
+
+// GRPCServer registers the Learner service.
+func (p *LearnerPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
+	rgmlv1.RegisterLearnerServer(s, &learnerServer{impl: p.Impl})
+	return nil
+}
+
+// GRPCClient returns a Learner backed by the plugin's gRPC connection.
+func (p *LearnerPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
+	return &LearnerClient{client: rgmlv1.NewLearnerClient(c)}, nil
+}
+
+func learnerDescriptionToProto(d LearnerDescription) *rgmlv1.LearnerDescription {
+	out := &rgmlv1.LearnerDescription{
+		Info:        &rgmlv1.PluginInfo{Name: d.Name, Version: d.Version, Doc: d.Doc, ProtocolVersion: ProtocolVersion},
+		WeightNames: d.WeightNames,
+		NeedsLabel:  d.NeedsLabel,
+	}
+	for _, p := range d.Hyperparameters {
+		out.Hyperparameters = append(out.Hyperparameters, paramSpecToProto(p))
+	}
+	for _, o := range d.Operations {
+		op := &rgmlv1.OperationSpec{Name: o.Name, Doc: o.Doc}
+		for _, p := range o.Parameters {
+			op.Parameters = append(op.Parameters, paramSpecToProto(p))
+		}
+		out.Operations = append(out.Operations, op)
+	}
+	return out
+}
+
+func learnerDescriptionFromProto(p *rgmlv1.LearnerDescription) (LearnerDescription, int) {
+	info := p.GetInfo()
+	d := LearnerDescription{
+		Info:        Info{Name: info.GetName(), Version: info.GetVersion(), Doc: info.GetDoc()},
+		WeightNames: p.GetWeightNames(),
+		NeedsLabel:  p.GetNeedsLabel(),
+	}
+	for _, s := range p.GetHyperparameters() {
+		d.Hyperparameters = append(d.Hyperparameters, paramSpecFromProto(s))
+	}
+	for _, o := range p.GetOperations() {
+		op := Operation{Name: o.GetName(), Doc: o.GetDoc()}
+		for _, s := range o.GetParameters() {
+			op.Parameters = append(op.Parameters, paramSpecFromProto(s))
+		}
+		d.Operations = append(d.Operations, op)
+	}
+	return d, int(info.GetProtocolVersion())
+}
+
+func paramValues(p Params) []*rgmlv1.ParamValue { return paramsToProto(p).Values }
+
+func paramsOf(vs []*rgmlv1.ParamValue) Params {
+	return paramsFromProto(&rgmlv1.ParamPoint{Values: vs})
+}
+
+func progressToProto(p Progress) *rgmlv1.TrainProgress {
+	out := &rgmlv1.TrainProgress{Epoch: int64(p.Epoch), Epochs: int64(p.Epochs), WallSeconds: p.WallSeconds, Samples: p.Samples}
+	for _, name := range sortedKeys(p.Metrics) {
+		out.Metrics = append(out.Metrics, &rgmlv1.Metric{Name: name, Value: p.Metrics[name]})
+	}
+	return out
+}
+
+func progressFromProto(p *rgmlv1.TrainProgress) Progress {
+	out := Progress{Epoch: int(p.Epoch), Epochs: int(p.Epochs), WallSeconds: p.WallSeconds, Samples: p.Samples, Metrics: map[string]float64{}}
+	for _, m := range p.Metrics {
+		out.Metrics[m.Name] = m.Value
+	}
+	return out
+}
+
+// ---------------------------------------------------------------- server
+
+type learnerServer struct {
+	rgmlv1.UnimplementedLearnerServer
+	impl Learner
+}
+
+func (s *learnerServer) Describe(ctx context.Context, _ *rgmlv1.DescribeRequest) (*rgmlv1.LearnerDescription, error) {
+	d, err := s.impl.Describe(ctx)
+	if err != nil {
+		return nil, ToStatus(err)
+	}
+	return learnerDescriptionToProto(d), nil
+}
+
+// serverEvents sends a training's events on the stream; the learner may
+// call it from several goroutines.
+type serverEvents struct {
+	mu     sync.Mutex
+	stream grpc.BidiStreamingServer[rgmlv1.TrainRequest, rgmlv1.TrainEvent]
+}
+
+func (e *serverEvents) Progress(p Progress) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stream.Send(&rgmlv1.TrainEvent{Msg: &rgmlv1.TrainEvent_Progress{Progress: progressToProto(p)}})
+}
+
+func (e *serverEvents) Checkpoint(c Checkpoint) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, t := range c.Tensors {
+		err := sendTensor("", t, func(ch *rgmlv1.TensorChunk) error {
+			return e.stream.Send(&rgmlv1.TrainEvent{Msg: &rgmlv1.TrainEvent_Checkpoint{Checkpoint: ch}})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return e.stream.Send(&rgmlv1.TrainEvent{Msg: &rgmlv1.TrainEvent_CheckpointDone{CheckpointDone: int64(c.Epoch)}})
+}
+
+func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainRequest, rgmlv1.TrainEvent]) error {
+	ctx := stream.Context()
+	var hdr *rgmlv1.TrainHeader
+	asm := newTensorAssembler()
+	for {
+		msg, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch m := msg.Msg.(type) {
+		case *rgmlv1.TrainRequest_Header:
+			hdr = m.Header
+		case *rgmlv1.TrainRequest_Data:
+			if err := asm.add(m.Data); err != nil {
+				return ToStatus(err)
+			}
+		}
+	}
+	if hdr == nil {
+		return ToStatus(InvalidArgument("Train stream without a header"))
+	}
+	req := TrainRequest{
+		Hyper: paramsOf(hdr.Hyperparameters), Seed: hdr.Seed, Label: hdr.Label,
+		CheckpointEvery: int(hdr.CheckpointEvery),
+	}
+	size := int(hdr.Size)
+	var err error
+	train, _ := asm.tensors("train/")
+	if req.Train, _, err = datasetFrom(train, size); err != nil {
+		return ToStatus(err)
+	}
+	test, _ := asm.tensors("test/")
+	if d, ok, err := datasetFrom(test, size); err != nil {
+		return ToStatus(err)
+	} else if ok {
+		req.Test = &d
+	}
+	if hdr.Resume {
+		ck, err := asm.tensors("checkpoint/")
+		if err != nil {
+			return ToStatus(err)
+		}
+		req.Resume = &Checkpoint{Epoch: int(hdr.ResumeEpoch), Tensors: ck}
+	}
+	d, err := s.impl.Describe(ctx)
+	if err != nil {
+		return ToStatus(err)
+	}
+	if req, err = d.ValidateTrain(req); err != nil {
+		return ToStatus(err)
+	}
+	events := &serverEvents{stream: stream}
+	weights, err := s.impl.Train(ctx, req, events)
+	if err != nil {
+		return ToStatus(err)
+	}
+	events.mu.Lock()
+	defer events.mu.Unlock()
+	for _, t := range weights {
+		err := sendTensor("", t, func(ch *rgmlv1.TensorChunk) error {
+			return stream.Send(&rgmlv1.TrainEvent{Msg: &rgmlv1.TrainEvent_Weights{Weights: ch}})
+		})
+		if err != nil {
+			return ToStatus(err)
+		}
+	}
+	return stream.Send(&rgmlv1.TrainEvent{Msg: &rgmlv1.TrainEvent_Done{Done: &rgmlv1.TrainProgress{}}})
+}
+
+func (s *learnerServer) Apply(stream grpc.BidiStreamingServer[rgmlv1.ApplyRequest, rgmlv1.ApplyResponse]) error {
+	ctx := stream.Context()
+	var hdr *rgmlv1.ApplyHeader
+	asm := newTensorAssembler()
+	for {
+		msg, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch m := msg.Msg.(type) {
+		case *rgmlv1.ApplyRequest_Header:
+			hdr = m.Header
+		case *rgmlv1.ApplyRequest_Data:
+			if err := asm.add(m.Data); err != nil {
+				return ToStatus(err)
+			}
+		}
+	}
+	if hdr == nil {
+		return ToStatus(InvalidArgument("Apply stream without a header"))
+	}
+	w, err := asm.tensors("weights/")
+	if err != nil {
+		return ToStatus(err)
+	}
+	in, err := asm.tensors("input/")
+	if err != nil {
+		return ToStatus(err)
+	}
+	req := ApplyRequest{Operation: hdr.Operation, Params: paramsOf(hdr.Parameters), Seed: hdr.Seed, Size: int(hdr.Size), Weights: w, Inputs: in}
+	d, err := s.impl.Describe(ctx)
+	if err != nil {
+		return ToStatus(err)
+	}
+	if req, err = d.ValidateApply(req); err != nil {
+		return ToStatus(err)
+	}
+	out, err := s.impl.Apply(ctx, req)
+	if err != nil {
+		return ToStatus(err)
+	}
+	for _, t := range out {
+		err := sendTensor("", t, func(ch *rgmlv1.TensorChunk) error {
+			return stream.Send(&rgmlv1.ApplyResponse{Output: ch})
+		})
+		if err != nil {
+			return ToStatus(err)
+		}
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------- client
+
+// LearnerClient is the host's view of a learner plugin.
+type LearnerClient struct {
+	client rgmlv1.LearnerClient
+}
+
+var _ Learner = (*LearnerClient)(nil)
+
+// Describe implements Learner.
+func (c *LearnerClient) Describe(ctx context.Context) (LearnerDescription, error) {
+	resp, err := c.client.Describe(ctx, &rgmlv1.DescribeRequest{})
+	if err != nil {
+		return LearnerDescription{}, FromStatus(err)
+	}
+	d, proto := learnerDescriptionFromProto(resp)
+	if proto != ProtocolVersion {
+		return d, fmt.Errorf("plugin %s speaks protocol %d, this host speaks %d", d.Name, proto, ProtocolVersion)
+	}
+	return d, nil
+}
+
+// Train implements Learner: it sends the request, then relays the events
+// to events (from this goroutine, in order) and returns the weights.
+func (c *LearnerClient) Train(ctx context.Context, req TrainRequest, events TrainEvents) ([]Tensor, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := c.client.Train(ctx)
+	if err != nil {
+		return nil, FromStatus(err)
+	}
+	hdr := &rgmlv1.TrainHeader{
+		Hyperparameters: paramValues(req.Hyper), Seed: req.Seed, Size: int32(req.Train.Size),
+		Label: req.Label, CheckpointEvery: int64(req.CheckpointEvery),
+	}
+	var ts []Tensor
+	ts = append(ts, datasetTensors("train/", req.Train)...)
+	if req.Test != nil {
+		ts = append(ts, datasetTensors("test/", *req.Test)...)
+	}
+	if req.Resume != nil {
+		hdr.Resume, hdr.ResumeEpoch = true, int64(req.Resume.Epoch)
+		for _, t := range req.Resume.Tensors {
+			t.Name = "checkpoint/" + t.Name
+			ts = append(ts, t)
+		}
+	}
+	send := func(m *rgmlv1.TrainRequest) error { return stream.Send(m) }
+	if err := sendAll(send, &rgmlv1.TrainRequest{Msg: &rgmlv1.TrainRequest_Header{Header: hdr}}, ts,
+		func(ch *rgmlv1.TensorChunk) *rgmlv1.TrainRequest {
+			return &rgmlv1.TrainRequest{Msg: &rgmlv1.TrainRequest_Data{Data: ch}}
+		}); err != nil {
+		// The server's status explains a broken send.
+		if _, rerr := stream.Recv(); rerr != nil {
+			return nil, FromStatus(rerr)
+		}
+		return nil, FromStatus(err)
+	}
+	if err := stream.CloseSend(); err != nil {
+		return nil, FromStatus(err)
+	}
+	ck, weights := newTensorAssembler(), newTensorAssembler()
+	for {
+		ev, err := stream.Recv()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = fmt.Errorf("learner closed the stream before sending its weights")
+			}
+			return nil, FromStatus(err)
+		}
+		switch m := ev.Msg.(type) {
+		case *rgmlv1.TrainEvent_Progress:
+			if err := events.Progress(progressFromProto(m.Progress)); err != nil {
+				return nil, err
+			}
+		case *rgmlv1.TrainEvent_Checkpoint:
+			if err := ck.add(m.Checkpoint); err != nil {
+				return nil, err
+			}
+		case *rgmlv1.TrainEvent_CheckpointDone:
+			ts, err := ck.tensors("")
+			if err != nil {
+				return nil, err
+			}
+			ck.reset()
+			if err := events.Checkpoint(Checkpoint{Epoch: int(m.CheckpointDone), Tensors: ts}); err != nil {
+				return nil, err
+			}
+		case *rgmlv1.TrainEvent_Weights:
+			if err := weights.add(m.Weights); err != nil {
+				return nil, err
+			}
+		case *rgmlv1.TrainEvent_Done:
+			return weights.tensors("")
+		}
+	}
+}
+
+// Apply implements Learner.
+func (c *LearnerClient) Apply(ctx context.Context, req ApplyRequest) ([]Tensor, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := c.client.Apply(ctx)
+	if err != nil {
+		return nil, FromStatus(err)
+	}
+	hdr := &rgmlv1.ApplyHeader{Operation: req.Operation, Parameters: paramValues(req.Params), Seed: req.Seed, Size: int32(req.Size)}
+	var ts []Tensor
+	for _, t := range req.Weights {
+		t.Name = "weights/" + t.Name
+		ts = append(ts, t)
+	}
+	for _, t := range req.Inputs {
+		t.Name = "input/" + t.Name
+		ts = append(ts, t)
+	}
+	send := func(m *rgmlv1.ApplyRequest) error { return stream.Send(m) }
+	if err := sendAll(send, &rgmlv1.ApplyRequest{Msg: &rgmlv1.ApplyRequest_Header{Header: hdr}}, ts,
+		func(ch *rgmlv1.TensorChunk) *rgmlv1.ApplyRequest {
+			return &rgmlv1.ApplyRequest{Msg: &rgmlv1.ApplyRequest_Data{Data: ch}}
+		}); err != nil {
+		if _, rerr := stream.Recv(); rerr != nil {
+			return nil, FromStatus(rerr)
+		}
+		return nil, FromStatus(err)
+	}
+	if err := stream.CloseSend(); err != nil {
+		return nil, FromStatus(err)
+	}
+	out := newTensorAssembler()
+	for {
+		resp, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return out.tensors("")
+		}
+		if err != nil {
+			return nil, FromStatus(err)
+		}
+		if err := out.add(resp.Output); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// sendAll sends a header message, then every tensor in chunks.
+func sendAll[M any](send func(M) error, header M, ts []Tensor, wrap func(*rgmlv1.TensorChunk) M) error {
+	if err := send(header); err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if err := sendTensor("", t, func(ch *rgmlv1.TensorChunk) error { return send(wrap(ch)) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
