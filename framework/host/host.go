@@ -166,7 +166,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		secure = &plugin.SecureConfig{Checksum: raw, Hash: sha256.New()}
 	}
 	cmd := exec.Command(bin.Path)
-	cmd.Env = append(cmd.Environ(), h.cfg.Env...)
+	cmd.Env = append(cmd.Environ(), pluginEnv(h.cfg.Env)...)
 	st := newTail(40)
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
