@@ -356,3 +356,11 @@ func (t *tail) summary() string {
 	}
 	return ""
 }
+
+// Pid returns the plugin's process id.
+func (p *Plugin) Pid() int {
+	if rc := p.client.ReattachConfig(); rc != nil {
+		return rc.Pid
+	}
+	return 0
+}

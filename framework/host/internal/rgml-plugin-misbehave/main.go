@@ -37,25 +37,48 @@ func (model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) e
 	logger.Info("misbehave sampling", "points", len(req.Points))
 	sites := req.Size * req.Size
 	for p, pt := range req.Points {
-		for i := 0; i < req.PerPoint; i++ {
-			c := make([]int8, sites)
-			for j := range c {
-				c[j] = 1
-			}
-			if err := emit(sdk.SampleChunk{Point: p, First: i, Configs: c}); err != nil {
+		if pt["mode"] == 0 {
+			// Behave, as fast as possible: the host's transfer benchmark
+			// measures the stream, not the model.
+			if err := firehose(ctx, p, req.PerPoint, sites, emit); err != nil {
 				return err
 			}
-			switch pt["mode"] {
-			case 1:
-				panic("misbehave plugin crashed on purpose")
-			case 2:
-				select {} // ignores its context, like a stuck C library
-			case 3:
-				os.Exit(3)
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+			continue
+		}
+		if err := emit(sdk.SampleChunk{Point: p, First: 0, Configs: allUp(sites)}); err != nil {
+			return err
+		}
+		switch pt["mode"] {
+		case 1:
+			panic("misbehave plugin crashed on purpose")
+		case 2:
+			select {} // ignores its context, like a stuck C library
+		case 3:
+			os.Exit(3)
+		}
+	}
+	return nil
+}
+
+func allUp(n int) []int8 {
+	c := make([]int8, n)
+	for j := range c {
+		c[j] = 1
+	}
+	return c
+}
+
+// firehose emits perPoint all-up configurations in blocks of about 1 MiB.
+func firehose(ctx context.Context, point, perPoint, sites int, emit sdk.Emit) error {
+	block := max(1, (1<<20)/sites)
+	buf := allUp(block * sites)
+	for first := 0; first < perPoint; first += block {
+		n := min(block, perPoint-first)
+		if err := emit(sdk.SampleChunk{Point: point, First: first, Configs: buf[:n*sites]}); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,0 +1,117 @@
+package sdktest_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
+)
+
+// toy is a small, correct model: independent random spins, one chain per
+// configuration seeded from (seed, point, index). Its variants break one
+// rule each, and the kit must notice.
+type toy struct{ broken string }
+
+func (m toy) Describe(context.Context) (sdk.ModelDescription, error) {
+	return sdk.ModelDescription{
+		Info:             sdk.Info{Name: "toy", Version: "1"},
+		Parameters:       []sdk.ParamSpec{{Name: "p", Doc: "probability of +1", Kind: sdk.Float, Default: 0.5, HasMin: true, HasMax: true, Max: 1}},
+		StateSpace:       []int8{-1, 1},
+		Algorithms:       []sdk.Algorithm{{Name: "iid", Doc: "independent spins"}},
+		DefaultAlgorithm: "iid",
+		Observables:      []sdk.Observable{{Name: "m", Doc: "mean spin"}},
+		Dimension:        2,
+		MinSize:          2,
+	}, nil
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+func (m toy) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
+	sites := req.Size * req.Size
+	for p, pt := range req.Points {
+		for i := 0; i < req.PerPoint; i++ {
+			if m.broken != "ignores-context" && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			seed := splitmix(req.Seed ^ splitmix(uint64(p)<<32|uint64(i)))
+			switch m.broken {
+			case "depends-on-procs":
+				seed ^= uint64(runtime.GOMAXPROCS(0))
+			case "ignores-seed":
+				seed = splitmix(uint64(p)<<32 | uint64(i))
+			}
+			c := make([]int8, sites)
+			for j := range c {
+				seed = splitmix(seed)
+				c[j] = -1
+				if float64(seed>>11)/(1<<53) < pt["p"] {
+					c[j] = 1
+				}
+			}
+			if m.broken == "out-of-state-space" {
+				c[0] = 0
+			}
+			if err := emit(sdk.SampleChunk{Point: p, First: i, Configs: c}); err != nil && m.broken != "ignores-context" {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (m toy) Observables(_ context.Context, _ sdk.Params, size int, configs []int8) (map[string][]float64, error) {
+	sites := size * size
+	for _, v := range configs {
+		if v != 1 && v != -1 {
+			return nil, sdk.InvalidArgument("value %d", v)
+		}
+	}
+	out := make([]float64, len(configs)/sites)
+	for i, v := range configs {
+		out[i/sites] += float64(v) / float64(sites)
+	}
+	return map[string][]float64{"m": out}, nil
+}
+
+func TestKitPassesACorrectModel(t *testing.T) {
+	sdktest.TestModel(t, sdktest.InProcess(toy{}))
+}
+
+// TestKitCatchesBrokenModels runs the kit on each broken variant in a
+// child test process and requires it to fail with the right complaint.
+func TestKitCatchesBrokenModels(t *testing.T) {
+	if v := os.Getenv("SDKTEST_BROKEN"); v != "" {
+		sdktest.TestModel(t, sdktest.InProcess(toy{broken: v}))
+		return
+	}
+	for variant, complaint := range map[string]string{
+		"depends-on-procs":   "different configurations with GOMAXPROCS",
+		"ignores-seed":       "gave identical configurations",
+		"out-of-state-space": "is not in the state space",
+		"ignores-context":    "still computing after its context was cancelled",
+	} {
+		t.Run(variant, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestKitCatchesBrokenModels$")
+			cmd.Env = append(os.Environ(), "SDKTEST_BROKEN="+variant)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the kit passed a model that %s", variant)
+			}
+			if !strings.Contains(string(out), complaint) {
+				t.Errorf("the kit failed %s without saying %q:\n%s", variant, complaint, out)
+			}
+		})
+	}
+}
