@@ -105,10 +105,11 @@ func sample(c *cli.Context, e *env) error {
 		bar.Add(int64(n))
 		return err
 	})
-	bar.Done()
 	if err != nil {
+		bar.Abort()
 		return err
 	}
+	bar.Done()
 	if err := ds.complete(); err != nil {
 		return fmt.Errorf("plugin %q: %w", m.Name, err)
 	}

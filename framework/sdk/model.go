@@ -123,7 +123,8 @@ func (c SampleChunk) Count(sites int) int { return len(c.Configs) / sites }
 
 // Emit receives the chunks of a Sample call. It is safe for concurrent use
 // by the plugin's workers; it returns an error when the host has gone away,
-// and the plugin must then stop.
+// and the plugin must then stop. It does not keep the chunk's Configs after
+// it returns, so a worker may reuse its buffer.
 type Emit func(SampleChunk) error
 
 // Model is a statistical model on a lattice.

@@ -1,0 +1,229 @@
+package ising
+
+import (
+	"context"
+	"math"
+	"runtime"
+
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// Algorithm names.
+const (
+	// AlgorithmMetropolisPaper is the paper's protocol (Sec. 2.1): every
+	// configuration comes from its own uniformly random start after
+	// 100·L² single-spin Metropolis attempts at uniformly random sites.
+	AlgorithmMetropolisPaper = "metropolis-paper"
+	// AlgorithmMetropolis is a single-spin Metropolis Markov chain with
+	// random-site updates, thermalised, sampled every Sweeps sweeps.
+	AlgorithmMetropolis = "metropolis"
+	// AlgorithmWolff is the Wolff single-cluster algorithm.
+	AlgorithmWolff = "wolff"
+)
+
+// Defaults of SampleRequest.Sweeps and SampleRequest.Thermalization (used
+// when the request leaves them 0).
+const (
+	// DefaultPaperSweeps: attempts per configuration of metropolis-paper
+	// are DefaultPaperSweeps·L² (the paper's 100·L²).
+	DefaultPaperSweeps = 100
+	// DefaultMetropolisSweeps sweeps (of L² attempts) between two
+	// configurations of a metropolis chain.
+	DefaultMetropolisSweeps = 10
+	// DefaultMetropolisThermalization sweeps before a metropolis chain's
+	// first configuration.
+	DefaultMetropolisThermalization = 1000
+	// DefaultWolffSweeps Wolff sweeps (≈ L² flipped spins each) between two
+	// configurations.
+	DefaultWolffSweeps = 5
+	// DefaultWolffThermalization Wolff sweeps before the first
+	// configuration.
+	DefaultWolffThermalization = 200
+)
+
+// ChainsPerPoint is the number of independent Markov chains the metropolis
+// and wolff algorithms run per parameter point (fewer if fewer
+// configurations are asked for). Chain c of a point with n configurations
+// produces configurations [c·n/8, (c+1)·n/8). The split is fixed, so the
+// output does not depend on the number of workers.
+const ChainsPerPoint = 8
+
+// DefaultChunkBytes is the largest chunk of configurations (in bytes) that
+// Sample passes to emit at once, unless Options.ChunkBytes says otherwise.
+const DefaultChunkBytes = 1 << 20
+
+// Version is the model's version, reported by Describe.
+const Version = "1.0.0"
+
+// Options tune how a Model runs; none of them changes the configurations
+// it produces.
+type Options struct {
+	// Workers is the number of goroutines Sample runs chains on; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// ChunkBytes bounds the size of the chunks passed to emit (at least
+	// one configuration per chunk); 0 means DefaultChunkBytes.
+	ChunkBytes int
+}
+
+// Model is the 2D Ising model as an sdk.Model. It holds no state between
+// calls and is safe for concurrent use.
+type Model struct {
+	opts Options
+}
+
+var _ sdk.Model = (*Model)(nil)
+
+// New returns the Ising model with default options.
+func New() sdk.Model { return NewWithOptions(Options{}) }
+
+// NewWithOptions returns the Ising model with the given options.
+func NewWithOptions(o Options) *Model { return &Model{opts: o} }
+
+func (m *Model) workers() int {
+	if m.opts.Workers > 0 {
+		return m.opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (m *Model) chunkBytes() int {
+	if m.opts.ChunkBytes > 0 {
+		return m.opts.ChunkBytes
+	}
+	return DefaultChunkBytes
+}
+
+// Describe implements sdk.Model.
+func (m *Model) Describe(context.Context) (sdk.ModelDescription, error) {
+	return Description(), nil
+}
+
+// Description returns the model's description (what Describe returns).
+func Description() sdk.ModelDescription {
+	return sdk.ModelDescription{
+		Info: sdk.Info{
+			Name:    "ising",
+			Version: Version,
+			Doc: "Ferromagnetic Ising model on an L×L square lattice with periodic boundaries, " +
+				"H = −Σ_<ij> s_i s_j (J = 1, k_B = 1, each nearest-neighbour bond once), s_i = ±1; " +
+				"site (x, y) at index x*L + y (Iso, Shiba, Yokoo 2018, Sec. 2.1).",
+		},
+		Parameters: []sdk.ParamSpec{{
+			Name: "T",
+			Doc: "temperature in units of J/k_B; T = 0 is run as T = 1e-6, as in the paper's footnote 4 " +
+				"(only moves that lower or keep the energy are then accepted)",
+			Kind:    sdk.Float,
+			Default: 2.269,
+			Unit:    "J/k_B",
+			HasMin:  true,
+			Min:     0,
+		}},
+		StateSpace: []int8{-1, 1},
+		Algorithms: []sdk.Algorithm{
+			{Name: AlgorithmMetropolisPaper, Doc: "the paper's protocol: every configuration from its own uniformly " +
+				"random start after 100·L² single-spin Metropolis attempts at uniformly random sites, acceptance " +
+				"min(1, exp(−dE/T)); a nonzero Sweeps replaces 100 (Sweeps·L² attempts per configuration); " +
+				"Thermalization is ignored"},
+			{Name: AlgorithmMetropolis, Doc: "single-spin Metropolis Markov chains, random-site updates (a sweep is L² " +
+				"attempts): 8 independent chains per point, each from a random start, Thermalization sweeps " +
+				"(default 1000), then one configuration after every Sweeps sweeps (default 10)"},
+			{Name: AlgorithmWolff, Doc: "Wolff single-cluster Markov chains, p_add = 1 − exp(−2/T): 8 independent chains " +
+				"per point, each from a random start, Thermalization sweeps (default 200) of clusters until L² spins " +
+				"have flipped, then a fixed number n_c = round(L²/⟨cluster size⟩) of clusters per sweep " +
+				"(⟨size⟩ measured over the second half of thermalisation) and one configuration after every " +
+				"Sweeps sweeps (default 5); Attempts counts clusters, Accepted flipped spins"},
+		},
+		DefaultAlgorithm: AlgorithmMetropolisPaper,
+		Observables: []sdk.Observable{
+			{Name: "energy", Doc: "energy per spin, E/L² = −(1/L²) Σ_<ij> s_i s_j"},
+			{Name: "magnetization", Doc: "magnetisation per spin (signed), M/L² = (1/L²) Σ_i s_i"},
+		},
+		Dimension: 2,
+		MinSize:   2,
+	}
+}
+
+// Observables implements sdk.Model: "energy" (energy per spin) and
+// "magnetization" (signed magnetisation per spin) of each configuration.
+// Values outside {−1, +1}, a size below 2 or a length that is not a whole
+// number of L² configurations are InvalidArgument errors.
+func (m *Model) Observables(ctx context.Context, point sdk.Params, size int, configs []int8) (map[string][]float64, error) {
+	d := Description()
+	if size < d.MinSize || size > MaxSize {
+		return nil, sdk.InvalidArgument("lattice size L = %d: must be in [%d, %d]", size, d.MinSize, MaxSize)
+	}
+	if _, err := sdk.ResolveParams(d.Parameters, point); err != nil {
+		return nil, err
+	}
+	if err := d.CheckConfigs(size, configs); err != nil {
+		return nil, err
+	}
+	n := size * size
+	count := len(configs) / n
+	energy := make([]float64, count)
+	mag := make([]float64, count)
+	for k := 0; k < count; k++ {
+		if k&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		c := configs[k*n : (k+1)*n]
+		energy[k] = float64(Energy(size, c)) / float64(n)
+		mag[k] = float64(Magnetization(c)) / float64(n)
+	}
+	return map[string][]float64{"energy": energy, "magnetization": mag}, nil
+}
+
+// plan is a validated request with the algorithm's defaults resolved.
+type plan struct {
+	req      sdk.SampleRequest
+	sites    int
+	sweeps   int64 // paper: attempts per configuration / L²
+	therm    int64
+	temps    []float64
+	perChunk int // configurations per emitted chunk
+}
+
+func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
+	req, err := Description().Validate(req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Size > MaxSize {
+		return nil, sdk.InvalidArgument("lattice size L = %d is too large: at most %d", req.Size, MaxSize)
+	}
+	p := &plan{req: req, sites: req.Size * req.Size}
+	p.sweeps, p.therm = int64(req.Sweeps), int64(req.Thermalization)
+	var defSweeps, defTherm int64
+	switch req.Algorithm {
+	case AlgorithmMetropolisPaper:
+		defSweeps = DefaultPaperSweeps
+	case AlgorithmMetropolis:
+		defSweeps, defTherm = DefaultMetropolisSweeps, DefaultMetropolisThermalization
+	case AlgorithmWolff:
+		defSweeps, defTherm = DefaultWolffSweeps, DefaultWolffThermalization
+	}
+	if p.sweeps == 0 {
+		p.sweeps = defSweeps
+	}
+	if p.therm == 0 {
+		p.therm = defTherm
+	}
+	if req.Algorithm == AlgorithmMetropolisPaper {
+		p.therm = 0
+	}
+	// Attempts (Metropolis) are counted in int64: sweeps·L²·(configs+1).
+	limit := int64(math.MaxInt64) / int64(p.sites) / (int64(req.PerPoint) + 2)
+	if p.sweeps > limit || p.therm > limit {
+		return nil, sdk.InvalidArgument("sweeps (%d) or thermalisation sweeps (%d) too large for L = %d and %d configurations",
+			p.sweeps, p.therm, req.Size, req.PerPoint)
+	}
+	p.temps = make([]float64, len(req.Points))
+	for i, pt := range req.Points {
+		p.temps[i] = EffectiveTemperature(pt["T"])
+	}
+	p.perChunk = max(1, m.chunkBytes()/p.sites)
+	return p, nil
+}
