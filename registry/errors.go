@@ -1,0 +1,31 @@
+package registry
+
+import "errors"
+
+// Sentinel errors. Every error returned by this package that falls into one of
+// these classes wraps the sentinel, so callers test with errors.Is; the
+// message around it says what was wrong and what to do about it.
+var (
+	// ErrInvalidName: a name, alias or file name breaks the naming rules
+	// (see ValidateName).
+	ErrInvalidName = errors.New("invalid name")
+	// ErrInvalidKind: a Kind other than Dataset or Model.
+	ErrInvalidKind = errors.New("invalid kind")
+	// ErrBadRef: a reference that is not NAME, NAME:VERSION, NAME@ALIAS or a
+	// digest prefix, or a lineage digest that is not a full sha256 digest.
+	ErrBadRef = errors.New("bad reference")
+	// ErrNotFound: the reference is well formed but names nothing live.
+	ErrNotFound = errors.New("not found")
+	// ErrAmbiguous: a digest prefix (or a name that is also a digest
+	// prefix) matches more than one entry.
+	ErrAmbiguous = errors.New("ambiguous reference")
+	// ErrCorrupt: a blob is missing or its bytes do not hash to its digest.
+	// The registry never returns such bytes.
+	ErrCorrupt = errors.New("corrupt data")
+	// ErrSchemaTooNew: the store was written by a newer rgml whose schema
+	// this program does not know.
+	ErrSchemaTooNew = errors.New("registry schema too new")
+	// ErrNotRegistry: the database file at the store root belongs to
+	// something else.
+	ErrNotRegistry = errors.New("not an rgml registry")
+)

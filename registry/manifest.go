@@ -1,0 +1,140 @@
+package registry
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// ManifestFormat identifies the manifest layout; it is the "format" field of
+// every manifest.json.
+const ManifestFormat = "rgml.registry.manifest/1"
+
+// Manifest is the JSON document stored with every entry (readable as
+// ManifestFile, exported next to the files). The entry's digest is the sha256
+// of its exact bytes, so anyone can check an exported folder with
+// `sha256sum manifest.json` and then each file against Files.
+type Manifest struct {
+	Format  string    `json:"format"`
+	Kind    Kind      `json:"kind"`
+	Name    string    `json:"name"`
+	Version int       `json:"version"`
+	Created time.Time `json:"created"`
+	Files   []FileRef `json:"files"`
+	Lineage Lineage   `json:"lineage"`
+}
+
+// FileRef is one named content file of an entry.
+type FileRef struct {
+	Name   string `json:"name"`   // e.g. "data.npz", "weights.npz"
+	Digest string `json:"digest"` // "sha256:" + 64 hex digits of the file's bytes
+	Size   int64  `json:"size"`   // bytes
+}
+
+// Lineage records where an entry came from. One struct serves both kinds;
+// fields that do not apply stay empty and are omitted from the JSON.
+//
+// For a dataset: Plugin is the model plugin that generated it, Algorithm the
+// Monte Carlo algorithm, Parameters the parameter grid (e.g. {"L": 16,
+// "T": [1.0, 1.1, ...]}), Seed, Samples (total configurations) and PerPoint
+// (configurations per grid point).
+//
+// For trained weights: Plugin is the learner plugin, HyperParameters the
+// training settings, Seed, Datasets the digests of the datasets trained on,
+// Metrics the final losses, epochs and wall time, and Parent the digest of the
+// model entry a resumed training started from.
+//
+// Datasets and Parent must name entries already in the store (a Put that
+// refers to an unknown digest fails), so lineage can always be followed with
+// Store.Lineage.
+type Lineage struct {
+	Description     string         `json:"description,omitempty"`
+	Plugin          *PluginRef     `json:"plugin,omitempty"`
+	Host            *HostRef       `json:"host,omitempty"`
+	Algorithm       string         `json:"algorithm,omitempty"`
+	Seed            uint64         `json:"seed"`
+	Parameters      map[string]any `json:"parameters,omitempty"`
+	HyperParameters map[string]any `json:"hyper_parameters,omitempty"`
+	Samples         int64          `json:"samples,omitempty"`
+	PerPoint        int64          `json:"per_point,omitempty"`
+	Datasets        []string       `json:"datasets,omitempty"` // "sha256:..." digests of dataset entries
+	Parent          string         `json:"parent,omitempty"`   // "sha256:..." digest of the entry this one resumed from
+	Metrics         *Metrics       `json:"metrics,omitempty"`
+	Extra           map[string]any `json:"extra,omitempty"`
+}
+
+// PluginRef identifies the plugin binary that produced an entry.
+type PluginRef struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"` // of the plugin executable
+}
+
+// HostRef identifies the rgml host program that produced an entry.
+type HostRef struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit,omitempty"` // git commit of the host build
+	Machine string `json:"machine,omitempty"`
+}
+
+// Metrics summarises a training run. JSON cannot carry NaN or ±Inf; Put
+// rejects them with a clear error.
+type Metrics struct {
+	Epochs      int                `json:"epochs,omitempty"`
+	WallSeconds float64            `json:"wall_seconds,omitempty"`
+	FinalLosses map[string]float64 `json:"final_losses,omitempty"`
+	Other       map[string]float64 `json:"other,omitempty"`
+}
+
+// File is one content file given to Put: a name plus either Reader (streamed,
+// for large data) or Data.
+type File struct {
+	Name   string
+	Data   []byte
+	Reader io.Reader // used instead of Data when non-nil
+}
+
+// Entry is one version of a dataset or model as recorded in the store.
+type Entry struct {
+	Kind    Kind      `json:"kind"`
+	Name    string    `json:"name"`
+	Version int       `json:"version"`
+	Digest  string    `json:"digest"`  // "sha256:" + hex sha256 of the manifest
+	Created time.Time `json:"created"` // UTC, microsecond precision
+	Size    int64     `json:"size"`    // total bytes of the content files
+	Files   []FileRef `json:"files"`
+	Aliases []string  `json:"aliases,omitempty"` // sorted; includes "latest" on the newest version
+	// Removed is non-zero for entries that were removed; only Lineage
+	// returns such entries (their metadata is kept, their blobs go at GC).
+	Removed time.Time `json:"removed,omitzero"`
+
+	id int64
+}
+
+// Ref returns "NAME:VERSION", a reference Resolve accepts.
+func (e Entry) Ref() string { return fmt.Sprintf("%s:%d", e.Name, e.Version) }
+
+// ShortDigest returns the first 12 hex digits of the digest.
+func (e Entry) ShortDigest() string {
+	h := strings.TrimPrefix(e.Digest, DigestPrefix)
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return h
+}
+
+// String returns e.g. "model rbm-L16:3 (sha256:0123456789ab)".
+func (e Entry) String() string {
+	return fmt.Sprintf("%s %s (%s%s)", e.Kind, e.Ref(), DigestPrefix, e.ShortDigest())
+}
+
+// File returns the FileRef with the given name.
+func (e Entry) File(name string) (FileRef, bool) {
+	for _, f := range e.Files {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return FileRef{}, false
+}

@@ -1,0 +1,332 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Put stores a new version of kind/name and returns the entry it created.
+//
+// The files are streamed into blobs first (outside any lock on the
+// metadata). Then, in one write transaction, the version is assigned as
+// max(version)+1 for kind/name (numbers of removed versions are never
+// reused), the manifest is written as a blob, the entry rows are inserted and
+// the "latest" alias moved to it. A crash at any point leaves either the
+// complete entry or no entry; orphaned blobs are swept by GC.
+//
+// lineage.Datasets and lineage.Parent are full digests ("sha256:HEX" or HEX)
+// of entries already in the store: datasets must be Dataset entries, the
+// parent an entry of the same kind.
+func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, lineage Lineage) (Entry, error) {
+	if err := kind.check(); err != nil {
+		return Entry{}, err
+	}
+	if err := ValidateName(name); err != nil {
+		return Entry{}, err
+	}
+	if len(files) == 0 {
+		return Entry{}, fmt.Errorf("registry: put %s %s: no files given; an entry needs at least one file", kind, name)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if err := validate("file name", f.Name); err != nil {
+			return Entry{}, err
+		}
+		if f.Name == ManifestFile {
+			return Entry{}, fmt.Errorf("registry: %w: file name %q is reserved for the manifest", ErrInvalidName, ManifestFile)
+		}
+		if seen[f.Name] {
+			return Entry{}, fmt.Errorf("registry: %w: file name %q given twice", ErrInvalidName, f.Name)
+		}
+		seen[f.Name] = true
+	}
+	lin, dsHex, parentHex, err := normalizeLineage(lineage)
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
+	}
+
+	unlock, err := s.lock(false)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer unlock()
+
+	refs := make([]FileRef, len(files))
+	var total int64
+	for i, f := range files {
+		r := f.Reader
+		if r == nil {
+			r = bytes.NewReader(f.Data)
+		}
+		h, n, err := s.writeBlob(ctx, r)
+		if err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: file %q: %w", kind, name, f.Name, err)
+		}
+		refs[i] = FileRef{Name: f.Name, Digest: DigestPrefix + h, Size: n}
+		total += n
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+	}
+	defer tx.Rollback()
+
+	for _, h := range dsHex {
+		if err := checkTarget(ctx, tx, h, Dataset, "dataset"); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
+		}
+	}
+	if parentHex != "" {
+		if err := checkTarget(ctx, tx, parentHex, kind, "parent"); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
+		}
+	}
+
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM entries WHERE kind = ? AND name = ?`, kind, name).Scan(&version); err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+	}
+	created := s.timestamp()
+	m := Manifest{Format: ManifestFormat, Kind: kind, Name: name, Version: version, Created: created, Files: refs, Lineage: lin}
+	mdata, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: cannot encode the manifest as JSON (NaN and ±Inf are not representable; check lineage parameters and metrics): %w", kind, name, err)
+	}
+	mdata = append(mdata, '\n')
+	mh, _, err := s.writeBlob(ctx, bytes.NewReader(mdata))
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: manifest: %w", kind, name, err)
+	}
+
+	now := fmtTime(created)
+	res, err := tx.ExecContext(ctx, `INSERT INTO entries (kind, name, version, digest, created, size) VALUES (?, ?, ?, ?, ?, ?)`,
+		kind, name, version, mh, now, total)
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+	}
+	for i, r := range refs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO files (entry_id, pos, name, digest, size) VALUES (?, ?, ?, ?, ?)`,
+			id, i, r.Name, r.Digest[len(DigestPrefix):], r.Size); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+		}
+	}
+	for i, h := range dsHex {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO links (entry_id, role, pos, target) VALUES (?, 'dataset', ?, ?)`, id, i, h); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+		}
+	}
+	if parentHex != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO links (entry_id, role, pos, target) VALUES (?, 'parent', 0, ?)`, id, parentHex); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+		}
+	}
+	if err := setAlias(ctx, tx, kind, name, LatestAlias, id, now); err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+	}
+	if err := logHistory(ctx, tx, now, "put", kind, name, version, "", mh); err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, fmt.Errorf("registry: put %s %s: commit: %w", kind, name, err)
+	}
+	return Entry{
+		Kind: kind, Name: name, Version: version, Digest: DigestPrefix + mh,
+		Created: created, Size: total, Files: refs, Aliases: []string{LatestAlias}, id: id,
+	}, nil
+}
+
+func normalizeLineage(l Lineage) (out Lineage, dsHex []string, parentHex string, err error) {
+	out = l
+	if len(l.Datasets) > 0 {
+		out.Datasets = make([]string, len(l.Datasets))
+		seen := map[string]bool{}
+		for i, d := range l.Datasets {
+			h, err := normalizeDigest(d)
+			if err != nil {
+				return out, nil, "", fmt.Errorf("datasets[%d]: %w", i, err)
+			}
+			if seen[h] {
+				return out, nil, "", fmt.Errorf("datasets[%d]: %s%s listed twice", i, DigestPrefix, h)
+			}
+			seen[h] = true
+			out.Datasets[i] = DigestPrefix + h
+			dsHex = append(dsHex, h)
+		}
+	}
+	if l.Parent != "" {
+		parentHex, err = normalizeDigest(l.Parent)
+		if err != nil {
+			return out, nil, "", fmt.Errorf("parent: %w", err)
+		}
+		out.Parent = DigestPrefix + parentHex
+	}
+	return out, dsHex, parentHex, nil
+}
+
+// checkTarget checks that a lineage digest names an entry of the given kind
+// (live or removed: removed entries keep their metadata).
+func checkTarget(ctx context.Context, tx *sql.Tx, h string, want Kind, role string) error {
+	var k Kind
+	err := tx.QueryRowContext(ctx, `SELECT kind FROM entries WHERE digest = ?`, h).Scan(&k)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %s %s%s is not an entry of this registry; put it first and pass its Entry.Digest", ErrNotFound, role, DigestPrefix, h)
+	}
+	if err != nil {
+		return err
+	}
+	if k != want {
+		return fmt.Errorf("%w: %s %s%s is a %s, expected a %s", ErrBadRef, role, DigestPrefix, h, k, want)
+	}
+	return nil
+}
+
+func setAlias(ctx context.Context, tx *sql.Tx, kind Kind, name, alias string, id int64, now string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO aliases (kind, name, alias, entry_id, moved) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind, name, alias) DO UPDATE SET entry_id = excluded.entry_id, moved = excluded.moved`,
+		kind, name, alias, id, now)
+	return err
+}
+
+func logHistory(ctx context.Context, tx *sql.Tx, now, op string, kind Kind, name string, version int, alias, digest string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO history (time, op, kind, name, version, alias, digest) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''))`,
+		now, op, kind, name, version, alias, digest)
+	return err
+}
+
+// Tag points the user alias on kind/name at the given live version, creating
+// or moving it atomically. Afterwards "NAME@ALIAS" resolves to that version.
+// Aliases are unique per kind and name; "latest" is managed by the registry
+// and cannot be set.
+func (s *Store) Tag(kind Kind, name, alias string, version int) error {
+	ctx := context.Background()
+	if err := kind.check(); err != nil {
+		return err
+	}
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	if err := validate("alias", alias); err != nil {
+		return err
+	}
+	if alias == LatestAlias {
+		return fmt.Errorf("registry: %w: alias %q is moved automatically to the newest version; choose another alias", ErrInvalidName, LatestAlias)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("registry: tag: %w", err)
+	}
+	defer tx.Rollback()
+	e, err := s.resolveParsed(ctx, tx, kind, parsedRef{form: refVersion, name: name, version: version}, fmt.Sprintf("%s:%d", name, version))
+	if err != nil {
+		return err
+	}
+	now := fmtTime(s.timestamp())
+	if err := setAlias(ctx, tx, kind, name, alias, e.id, now); err != nil {
+		return fmt.Errorf("registry: tag %s %s@%s: %w", kind, name, alias, err)
+	}
+	if err := logHistory(ctx, tx, now, "tag", kind, name, version, alias, e.Digest[len(DigestPrefix):]); err != nil {
+		return fmt.Errorf("registry: tag: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("registry: tag %s %s@%s: %w", kind, name, alias, err)
+	}
+	return nil
+}
+
+// Untag deletes a user alias. Deleting an alias that does not exist is an
+// ErrNotFound error.
+func (s *Store) Untag(kind Kind, name, alias string) error {
+	ctx := context.Background()
+	if err := kind.check(); err != nil {
+		return err
+	}
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	if err := validate("alias", alias); err != nil {
+		return err
+	}
+	if alias == LatestAlias {
+		return fmt.Errorf("registry: %w: alias %q is managed by the registry and cannot be removed", ErrInvalidName, LatestAlias)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("registry: untag: %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	var digest string
+	err = tx.QueryRowContext(ctx, `SELECT e.version, e.digest FROM aliases a JOIN entries e ON e.id = a.entry_id
+		WHERE a.kind = ? AND a.name = ? AND a.alias = ?`, kind, name, alias).Scan(&version, &digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("registry: %w: %s %s has no alias %q", ErrNotFound, kind, name, alias)
+	}
+	if err != nil {
+		return fmt.Errorf("registry: untag: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM aliases WHERE kind = ? AND name = ? AND alias = ?`, kind, name, alias); err != nil {
+		return fmt.Errorf("registry: untag: %w", err)
+	}
+	if err := logHistory(ctx, tx, fmtTime(s.timestamp()), "untag", kind, name, version, alias, digest); err != nil {
+		return fmt.Errorf("registry: untag: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Remove removes the version ref resolves to, and its aliases; if it was the
+// latest, "latest" moves to the newest remaining version. The removed version
+// no longer resolves and its number is never reused. Its metadata stays in
+// the database so the lineage of entries built from it remains readable; its
+// blobs stay on disk until GC. Remove returns the removed entry.
+func (s *Store) Remove(kind Kind, ref string) (Entry, error) {
+	ctx := context.Background()
+	if err := kind.check(); err != nil {
+		return Entry{}, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: remove: %w", err)
+	}
+	defer tx.Rollback()
+	e, err := s.resolve(ctx, tx, kind, ref)
+	if err != nil {
+		return Entry{}, err
+	}
+	now := s.timestamp()
+	ts := fmtTime(now)
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE entries SET removed = ? WHERE id = ?`, []any{ts, e.id}},
+		{`DELETE FROM aliases WHERE entry_id = ?`, []any{e.id}},
+		{`INSERT INTO aliases (kind, name, alias, entry_id, moved)
+			SELECT kind, name, 'latest', id, ? FROM entries
+			WHERE kind = ? AND name = ? AND removed IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM aliases WHERE kind = ? AND name = ? AND alias = 'latest')
+			ORDER BY version DESC LIMIT 1`, []any{ts, kind, e.Name, kind, e.Name}},
+	}
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+		}
+	}
+	if err := logHistory(ctx, tx, ts, "remove", kind, e.Name, e.Version, "", e.Digest[len(DigestPrefix):]); err != nil {
+		return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+	}
+	e.Aliases = nil
+	e.Removed = now
+	return e, nil
+}

@@ -1,0 +1,345 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
+)
+
+// Layout of a store root.
+const (
+	// DirName is the directory Locate looks for, like .git.
+	DirName = ".rgml"
+	// EnvHome overrides Locate.
+	EnvHome = "RGML_HOME"
+	// DBFile is the SQLite metadata database inside the root.
+	DBFile = "registry.db"
+	// BlobDir holds the content-addressed blobs: BlobDir/sha256/ab/abcdef...
+	BlobDir = "blobs"
+
+	tmpDirName   = "tmp" // under BlobDir: temp files of writes in progress
+	lockFileName = "lock"
+	readmeName   = "README.txt"
+
+	// BusyTimeout is how long a writer waits for another one's lock.
+	BusyTimeout = 10 * time.Second
+
+	applicationID = 0x52474d4c // "RGML", stored in PRAGMA application_id
+)
+
+// Store is an open registry. It is safe for concurrent use by multiple
+// goroutines, and any number of processes may open the same root at once.
+type Store struct {
+	root string
+	db   *sql.DB
+	now  func() time.Time
+}
+
+// Locate finds the registry root for a working directory wd ("" means the
+// current directory):
+//
+//  1. $RGML_HOME if set (relative paths are taken relative to wd);
+//  2. otherwise the first directory named .rgml in wd or any parent of wd,
+//     found the way git finds .git;
+//  3. otherwise wd/.rgml, which Open will create.
+//
+// found is false only in case 3, so a command can tell the user that a new
+// registry is about to be created there.
+func Locate(wd string) (root string, found bool, err error) {
+	if wd == "" {
+		if wd, err = os.Getwd(); err != nil {
+			return "", false, fmt.Errorf("registry: locate: %w", err)
+		}
+	}
+	wd, err = filepath.Abs(wd)
+	if err != nil {
+		return "", false, fmt.Errorf("registry: locate: %w", err)
+	}
+	if h := os.Getenv(EnvHome); h != "" {
+		if !filepath.IsAbs(h) {
+			h = filepath.Join(wd, h)
+		}
+		return filepath.Clean(h), true, nil
+	}
+	for dir := wd; ; {
+		cand := filepath.Join(dir, DirName)
+		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
+			return cand, true, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return filepath.Join(wd, DirName), false, nil
+}
+
+// Open opens the store at root, creating it (directories, database, schema)
+// if it does not exist. Opening an existing store writes nothing to it unless
+// its schema is older than this program's, in which case the forward
+// migrations run in one transaction. A store written by a newer program is
+// refused with ErrSchemaTooNew.
+func Open(root string) (*Store, error) {
+	if root == "" {
+		return nil, errors.New("registry: open: empty root path (use Locate to find one)")
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("registry: open %s: %w", root, err)
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("registry: open %s: not a directory", abs)
+	}
+	for _, d := range []string{abs, filepath.Join(abs, BlobDir, "sha256"), filepath.Join(abs, BlobDir, tmpDirName)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("registry: open %s: %w", abs, err)
+		}
+	}
+	dbPath := filepath.Join(abs, DBFile)
+	_, statErr := os.Stat(dbPath)
+	creating := errors.Is(statErr, fs.ErrNotExist)
+
+	db, err := sql.Open("sqlite", dsn(dbPath))
+	if err != nil {
+		return nil, fmt.Errorf("registry: open %s: %w", dbPath, err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(2)
+	s := &Store{root: abs, db: db, now: time.Now}
+	// Processes creating the same store at once can see SQLITE_BUSY while
+	// one of them switches the new database to WAL mode, a step SQLite's
+	// busy handler does not cover: retry until BusyTimeout.
+	for deadline := time.Now().Add(BusyTimeout); ; {
+		err = s.migrate(context.Background())
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Duration(5+rand.IntN(20)) * time.Millisecond)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if creating {
+		s.writeReadme() // best effort: documentation for humans, not state
+	}
+	return s, nil
+}
+
+func dsn(path string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	q.Set("_foreign_keys", "1")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_txlock", "immediate") // write transactions take the lock up front
+	return u.String() + "?" + q.Encode()
+}
+
+// Root returns the absolute path of the store root.
+func (s *Store) Root() string { return s.root }
+
+// Close closes the database. Blobs need no closing.
+func (s *Store) Close() error { return s.db.Close() }
+
+// SchemaVersion returns the schema version this program writes (PRAGMA
+// user_version of the database).
+func SchemaVersion() int { return len(migrations) }
+
+// migrations[i] upgrades the schema from version i to i+1. Append only; never
+// edit a released migration.
+var migrations = []string{
+	// 1: initial schema.
+	`
+PRAGMA application_id = ` + fmt.Sprint(applicationID) + `;
+CREATE TABLE entries (
+	id      INTEGER PRIMARY KEY,
+	kind    TEXT    NOT NULL CHECK (kind IN ('dataset', 'model')),
+	name    TEXT    NOT NULL,
+	version INTEGER NOT NULL CHECK (version > 0),
+	digest  TEXT    NOT NULL UNIQUE,   -- hex sha256 of the manifest blob
+	created TEXT    NOT NULL,          -- UTC, 2006-01-02T15:04:05.000000Z
+	size    INTEGER NOT NULL,          -- total bytes of the content files
+	removed TEXT,                      -- NULL while live; time of Remove otherwise
+	UNIQUE (kind, name, version)
+);
+CREATE TABLE files (
+	entry_id INTEGER NOT NULL REFERENCES entries (id),
+	pos      INTEGER NOT NULL,
+	name     TEXT    NOT NULL,
+	digest   TEXT    NOT NULL,         -- hex sha256 of the blob
+	size     INTEGER NOT NULL,
+	PRIMARY KEY (entry_id, name)
+);
+CREATE INDEX files_by_digest ON files (digest);
+CREATE TABLE aliases (
+	kind     TEXT    NOT NULL,
+	name     TEXT    NOT NULL,
+	alias    TEXT    NOT NULL,
+	entry_id INTEGER NOT NULL REFERENCES entries (id),
+	moved    TEXT    NOT NULL,
+	PRIMARY KEY (kind, name, alias)
+);
+CREATE INDEX aliases_by_entry ON aliases (entry_id);
+CREATE TABLE links (
+	entry_id INTEGER NOT NULL REFERENCES entries (id),
+	role     TEXT    NOT NULL CHECK (role IN ('parent', 'dataset')),
+	pos      INTEGER NOT NULL,
+	target   TEXT    NOT NULL,         -- hex digest of the referenced entry
+	PRIMARY KEY (entry_id, role, pos)
+);
+CREATE TABLE history (
+	id      INTEGER PRIMARY KEY,
+	time    TEXT    NOT NULL,
+	op      TEXT    NOT NULL,          -- put, tag, untag, remove
+	kind    TEXT    NOT NULL,
+	name    TEXT    NOT NULL,
+	version INTEGER,
+	alias   TEXT,
+	digest  TEXT
+);
+`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	dbPath := filepath.Join(s.root, DBFile)
+	fail := func(err error) error { return fmt.Errorf("registry: open %s: %w", dbPath, err) }
+
+	// First look in a read-only transaction: an up-to-date store is left
+	// untouched.
+	rtx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fail(err)
+	}
+	v, err := s.schemaState(ctx, rtx, dbPath)
+	rtx.Rollback()
+	if err != nil || v == len(migrations) {
+		return err
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
+	if err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	defer tx.Rollback()
+	if v, err = s.schemaState(ctx, tx, dbPath); err != nil || v == len(migrations) {
+		return err // or another process migrated meanwhile
+	}
+	for i := v; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fail(fmt.Errorf("migrate schema %d -> %d: %w", i, i+1, err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	return nil
+}
+
+// schemaState reads and checks the schema version of the database: a
+// version this program knows (possibly 0 for an empty database), or an error
+// for a newer schema or a database that is not a registry.
+func (s *Store) schemaState(ctx context.Context, q queryer, dbPath string) (int, error) {
+	var v, app, tables int
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
+		(SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema)`).Scan(&v, &app, &tables); err != nil {
+		return 0, fmt.Errorf("registry: open %s: %w", dbPath, err)
+	}
+	if app != 0 && app != applicationID || app == 0 && (v != 0 || tables > 0) {
+		return 0, fmt.Errorf("registry: open %s: %w (application_id %#x, user_version %d, %d schema objects); choose another directory",
+			dbPath, ErrNotRegistry, app, v, tables)
+	}
+	if v > len(migrations) {
+		return 0, fmt.Errorf("registry: open %s: %w: the store has schema version %d but this program knows versions up to %d; upgrade rgml (the store was not modified)",
+			dbPath, ErrSchemaTooNew, v, len(migrations))
+	}
+	return v, nil
+}
+
+const readme = `This directory is an rgml registry (datasets and trained weights).
+
+Layout
+  registry.db          SQLite database (WAL mode) with the metadata:
+                         entries(kind, name, version, digest, created, size, removed)
+                         files(entry_id, name, digest, size)
+                         aliases(kind, name, alias, entry_id)   -- "latest" and user tags
+                         links(entry_id, role, target)          -- lineage: parent / dataset digests
+                         history(time, op, kind, name, version, alias, digest)
+  blobs/sha256/ab/abcd...   immutable files, named by the sha256 of their bytes
+                            (every entry's manifest.json is one of them; the
+                            entry digest is the sha256 of its manifest)
+  blobs/tmp/           writes in progress; stale files are removed by gc
+
+Reading from Python without rgml
+  import sqlite3, hashlib, numpy as np
+  db = sqlite3.connect("registry.db")
+  (h,) = db.execute("""SELECT f.digest FROM aliases a JOIN files f ON f.entry_id = a.entry_id
+                       WHERE a.kind = 'model' AND a.name = ? AND a.alias = 'latest'
+                       AND f.name = 'weights.npz'""", ("my-rbm",)).fetchone()
+  path = f"blobs/sha256/{h[:2]}/{h}"
+  assert hashlib.sha256(open(path, "rb").read()).hexdigest() == h
+  weights = np.load(path)
+
+Or export an entry to a plain folder: rgml registry export ...
+Do not edit files here by hand; use rgml.
+`
+
+func (s *Store) writeReadme() {
+	p := filepath.Join(s.root, readmeName)
+	if _, err := os.Stat(p); err == nil {
+		return
+	}
+	f, err := os.CreateTemp(s.root, ".readme-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.WriteString(readme)
+	f.Chmod(0o644)
+	cerr := f.Close()
+	if werr != nil || cerr != nil || os.Rename(f.Name(), p) != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// timeFormat is how times are stored in the database: fixed width, UTC,
+// microseconds (what Python's datetime holds).
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func (s *Store) timestamp() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(v string) (time.Time, error) {
+	t, err := time.Parse(timeFormat, v)
+	if err != nil {
+		t, err = time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
+	}
+	return t.UTC(), err
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code() & 0xff
+	return c == 5 || c == 6
+}

@@ -1,0 +1,349 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ProblemKind classifies what Verify found.
+type ProblemKind string
+
+const (
+	// ProblemMissing: a blob referenced by a live entry does not exist.
+	ProblemMissing ProblemKind = "missing"
+	// ProblemCorrupt: a blob's bytes do not hash to its name.
+	ProblemCorrupt ProblemKind = "corrupt"
+	// ProblemUnreadable: a blob could not be read (permissions, I/O error).
+	ProblemUnreadable ProblemKind = "unreadable"
+	// ProblemManifest: an entry's manifest disagrees with the database.
+	ProblemManifest ProblemKind = "manifest"
+	// ProblemStray: a file in the blob tree that is not named like a blob.
+	ProblemStray ProblemKind = "stray"
+	// ProblemDatabase: SQLite's integrity check failed.
+	ProblemDatabase ProblemKind = "database"
+)
+
+// BlobUse is one reference to a blob: file File of an entry.
+type BlobUse struct {
+	Kind    Kind   `json:"kind"`
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	Digest  string `json:"digest"` // of the entry
+	File    string `json:"file"`   // e.g. "weights.npz" or "manifest.json"
+}
+
+func (u BlobUse) String() string {
+	return fmt.Sprintf("%s %s:%d file %s", u.Kind, u.Name, u.Version, u.File)
+}
+
+// Problem is one defect found by Verify.
+type Problem struct {
+	Kind   ProblemKind `json:"kind"`
+	Blob   string      `json:"blob,omitempty"` // "sha256:..." of the blob concerned
+	Path   string      `json:"path,omitempty"` // file on disk
+	Detail string      `json:"detail"`
+	// Used lists the live entries (and their file names) that reference
+	// the blob, i.e. what is damaged. Empty for an unreferenced blob.
+	Used []BlobUse `json:"used,omitempty"`
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", p.Kind, p.Detail)
+	if p.Path != "" {
+		fmt.Fprintf(&b, " [%s]", p.Path)
+	}
+	for i, u := range p.Used {
+		if i == 0 {
+			b.WriteString("; used by ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(u.String())
+	}
+	return b.String()
+}
+
+// Verify checks the whole store and returns every problem found (nil when
+// the store is sound): it runs SQLite's integrity check, re-hashes every
+// blob, reports blobs referenced by live entries that are missing, and checks
+// every live entry's manifest against the database. The error is for
+// failures to run the check (or ctx being done), not for problems found.
+func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
+	unlock, err := s.lock(false) // keep GC out while we look
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	var problems []Problem
+	rows, err := s.db.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return nil, fmt.Errorf("registry: verify: %w", err)
+	}
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("registry: verify: %w", err)
+		}
+		if msg != "ok" {
+			problems = append(problems, Problem{Kind: ProblemDatabase, Path: filepath.Join(s.root, DBFile), Detail: msg})
+		}
+	}
+	rows.Close()
+
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := loadEntries(ctx, tx, `e.removed IS NULL`)
+	tx.Rollback()
+	if err != nil {
+		return nil, err
+	}
+	uses := map[string][]BlobUse{}
+	for _, e := range entries {
+		use := func(d, file string) {
+			h := strings.TrimPrefix(d, DigestPrefix)
+			uses[h] = append(uses[h], BlobUse{Kind: e.Kind, Name: e.Name, Version: e.Version, Digest: e.Digest, File: file})
+		}
+		use(e.Digest, ManifestFile)
+		for _, f := range e.Files {
+			use(f.Digest, f.Name)
+		}
+	}
+
+	good := map[string]bool{}
+	shards, err := os.ReadDir(s.blobRoot())
+	if err != nil {
+		return nil, fmt.Errorf("registry: verify: %w", err)
+	}
+	for _, sh := range shards {
+		shPath := filepath.Join(s.blobRoot(), sh.Name())
+		if !sh.IsDir() || len(sh.Name()) != 2 || !isHex(sh.Name()) {
+			problems = append(problems, Problem{Kind: ProblemStray, Path: shPath, Detail: "unexpected entry in the blob tree"})
+			continue
+		}
+		files, err := os.ReadDir(shPath)
+		if err != nil {
+			problems = append(problems, Problem{Kind: ProblemUnreadable, Path: shPath, Detail: err.Error()})
+			continue
+		}
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			name, p := f.Name(), filepath.Join(shPath, f.Name())
+			if len(name) != 64 || !isHex(name) || name[:2] != sh.Name() || !f.Type().IsRegular() {
+				problems = append(problems, Problem{Kind: ProblemStray, Path: p, Detail: "unexpected file in the blob tree (not named by its sha256)"})
+				continue
+			}
+			got, _, err := hashFile(p)
+			switch {
+			case err != nil:
+				problems = append(problems, Problem{Kind: ProblemUnreadable, Blob: DigestPrefix + name, Path: p, Detail: err.Error(), Used: uses[name]})
+			case got != name:
+				problems = append(problems, Problem{Kind: ProblemCorrupt, Blob: DigestPrefix + name, Path: p,
+					Detail: fmt.Sprintf("content hashes to sha256:%s", got), Used: uses[name]})
+			}
+			good[name] = err == nil && got == name // present; true if sound
+		}
+	}
+	for h, us := range uses {
+		if _, ok := good[h]; !ok {
+			problems = append(problems, Problem{Kind: ProblemMissing, Blob: DigestPrefix + h, Path: s.blobPath(h), Detail: "blob file does not exist", Used: us})
+		}
+	}
+
+	// Manifests must describe their entries exactly.
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		h := strings.TrimPrefix(e.Digest, DigestPrefix)
+		if !good[h] {
+			continue // already reported
+		}
+		if d := manifestMismatch(s.blobPath(h), e); d != "" {
+			problems = append(problems, Problem{Kind: ProblemManifest, Blob: e.Digest, Path: s.blobPath(h), Detail: d,
+				Used: []BlobUse{{Kind: e.Kind, Name: e.Name, Version: e.Version, Digest: e.Digest, File: ManifestFile}}})
+		}
+	}
+
+	slices.SortFunc(problems, func(a, b Problem) int {
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Blob, b.Blob); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+	for i := range problems {
+		slices.SortFunc(problems[i].Used, func(a, b BlobUse) int {
+			return strings.Compare(fmt.Sprintf("%s/%s/%09d/%s", a.Kind, a.Name, a.Version, a.File),
+				fmt.Sprintf("%s/%s/%09d/%s", b.Kind, b.Name, b.Version, b.File))
+		})
+	}
+	return problems, nil
+}
+
+func manifestMismatch(path string, e Entry) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "cannot read manifest: " + err.Error()
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return "manifest is not valid JSON: " + err.Error()
+	}
+	var diffs []string
+	if m.Kind != e.Kind || m.Name != e.Name || m.Version != e.Version {
+		diffs = append(diffs, fmt.Sprintf("manifest is for %s %s:%d", m.Kind, m.Name, m.Version))
+	}
+	if !m.Created.Equal(e.Created) {
+		diffs = append(diffs, fmt.Sprintf("manifest created %s, database %s", m.Created.Format(timeFormat), e.Created.Format(timeFormat)))
+	}
+	if !slices.Equal(m.Files, e.Files) {
+		diffs = append(diffs, fmt.Sprintf("manifest lists files %v, database %v", m.Files, e.Files))
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s", e, strings.Join(diffs, "; "))
+}
+
+// StaleTempAge is how old a temp file under blobs/tmp must be before GC
+// deletes it (a younger one may belong to a write in progress elsewhere).
+var StaleTempAge = 15 * time.Minute
+
+// GCReport says what GC removed (or, with DryRun, would remove).
+type GCReport struct {
+	DryRun    bool     `json:"dry_run"`
+	Blobs     int      `json:"blobs"`      // unreferenced blobs
+	Bytes     int64    `json:"bytes"`      // their total size
+	TempFiles int      `json:"temp_files"` // stale temp files of interrupted writes
+	TempBytes int64    `json:"temp_bytes"`
+	Kept      int      `json:"kept"` // blobs referenced by live entries
+	KeptBytes int64    `json:"kept_bytes"`
+	Paths     []string `json:"paths,omitempty"` // every file removed (or to be removed)
+}
+
+// GC deletes blobs that no live entry references (those of removed entries
+// and of interrupted Puts) and temp files older than StaleTempAge. It holds
+// the store lock exclusively, so it waits for Puts in progress and Puts wait
+// for it. With dryRun it only reports.
+func (s *Store) GC(dryRun bool) (GCReport, error) {
+	rep := GCReport{DryRun: dryRun}
+	ctx := context.Background()
+	unlock, err := s.lock(true)
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
+
+	live := map[string]bool{}
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT digest FROM entries WHERE removed IS NULL
+		UNION SELECT f.digest FROM files f JOIN entries e ON e.id = f.entry_id WHERE e.removed IS NULL`)
+	if err != nil {
+		tx.Rollback()
+		return rep, fmt.Errorf("registry: gc: %w", err)
+	}
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			rows.Close()
+			tx.Rollback()
+			return rep, fmt.Errorf("registry: gc: %w", err)
+		}
+		live[h] = true
+	}
+	err = rows.Err()
+	rows.Close()
+	tx.Rollback()
+	if err != nil {
+		return rep, fmt.Errorf("registry: gc: %w", err)
+	}
+
+	shards, err := os.ReadDir(s.blobRoot())
+	if err != nil {
+		return rep, fmt.Errorf("registry: gc: %w", err)
+	}
+	for _, sh := range shards {
+		if !sh.IsDir() || len(sh.Name()) != 2 || !isHex(sh.Name()) {
+			continue // leave what we do not understand; verify reports it
+		}
+		dir := filepath.Join(s.blobRoot(), sh.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			return rep, fmt.Errorf("registry: gc: %w", err)
+		}
+		removed := false
+		for _, f := range files {
+			name := f.Name()
+			if len(name) != 64 || !isHex(name) || !f.Type().IsRegular() {
+				continue
+			}
+			info, err := f.Info()
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return rep, fmt.Errorf("registry: gc: %w", err)
+			}
+			if live[name] {
+				rep.Kept++
+				rep.KeptBytes += info.Size()
+				continue
+			}
+			p := filepath.Join(dir, name)
+			if !dryRun {
+				if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return rep, fmt.Errorf("registry: gc: %w", err)
+				}
+				removed = true
+			}
+			rep.Blobs++
+			rep.Bytes += info.Size()
+			rep.Paths = append(rep.Paths, p)
+		}
+		if removed {
+			syncDir(dir)
+		}
+	}
+
+	tmps, err := os.ReadDir(s.tmpDir())
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return rep, fmt.Errorf("registry: gc: %w", err)
+	}
+	cutoff := time.Now().Add(-StaleTempAge)
+	for _, f := range tmps {
+		info, err := f.Info()
+		if err != nil || !info.Mode().IsRegular() || info.ModTime().After(cutoff) {
+			continue
+		}
+		p := filepath.Join(s.tmpDir(), f.Name())
+		if !dryRun {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return rep, fmt.Errorf("registry: gc: %w", err)
+			}
+		}
+		rep.TempFiles++
+		rep.TempBytes += info.Size()
+		rep.Paths = append(rep.Paths, p)
+	}
+	return rep, nil
+}
