@@ -7,7 +7,8 @@
 GO      ?= go
 BIN     := bin
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+COMMIT  := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # Every plugins/<name>/cmd/rgml-plugin-<name> is a plugin binary.
 PLUGIN_CMDS := $(wildcard plugins/*/cmd/rgml-plugin-*)
 OUT     ?= out
@@ -51,13 +52,15 @@ bench:
 
 # The main job on the embedded defaults. For now: the paper's datasets
 # (Sec. 2.1): 25 temperatures T = 0…6, 1000 configurations each, L = 10,
-# the paper's Metropolis protocol; a training set and an independent test set.
+# the paper's Metropolis protocol; a training set and an independent test
+# set, registered in the registry (.rgml/) and written to $(OUT)/.
 demo: build
 	@mkdir -p $(OUT)
 	$(BIN)/rgml sample --model ising --param T=0:6:0.25 --per-point 1000 --L 10 \
-		--algorithm metropolis-paper --seed 1 --out $(OUT)/train.npz
+		--algorithm metropolis-paper --seed 1 --name paper-train --out $(OUT)/train.npz
 	$(BIN)/rgml sample --model ising --param T=0:6:0.25 --per-point 1000 --L 10 \
-		--algorithm metropolis-paper --seed 2 --out $(OUT)/test.npz
+		--algorithm metropolis-paper --seed 2 --name paper-test --out $(OUT)/test.npz
+	$(BIN)/rgml datasets list
 
 tools:
 	@command -v protoc >/dev/null || { echo "protoc not found: apt-get install protobuf-compiler"; exit 1; }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -32,8 +31,11 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// version is set by the Makefile through -ldflags.
-var version = "dev"
+// version and commit are set by the Makefile through -ldflags.
+var (
+	version = "dev"
+	commit  = ""
+)
 
 // env holds what commands share: writers, logger, host.
 type env struct {
@@ -59,6 +61,7 @@ func newApp(e *env) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "plugin-dir", Usage: "directory of rgml-plugin-* executables (default: plugins/ next to the rgml binary)", EnvVars: []string{"RGML_PLUGIN_DIR"}, Category: "Plugins"},
 			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
+			&cli.StringFlag{Name: "registry", Usage: "registry directory (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_HOME"}, Category: "Registry"},
 			&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
 		},
 		Before: func(c *cli.Context) error {
@@ -72,6 +75,9 @@ func newApp(e *env) *cli.App {
 		Commands: []*cli.Command{
 			pluginsCommand(e),
 			sampleCommand(e),
+			datasetsCommand(e),
+			modelsCommand(e),
+			registryCommand(e),
 		},
 	}
 	return app
@@ -131,5 +137,3 @@ func startTimer() func() time.Duration {
 	t := time.Now()
 	return func() time.Duration { return time.Since(t) }
 }
-
-var _ = os.Stderr

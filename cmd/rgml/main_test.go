@@ -32,11 +32,30 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// rgml runs the CLI in-process against the test plugins.
+// rgml runs the CLI in-process against the test plugins, with a registry
+// of the test's own.
 func rgml(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return rgmlIn(t, registryDir(t), args...)
+}
+
+var registries = map[*testing.T]string{}
+
+// registryDir returns the test's registry directory (not created).
+func registryDir(t *testing.T) string {
+	if d, ok := registries[t]; ok {
+		return d
+	}
+	d := filepath.Join(t.TempDir(), "registry")
+	registries[t] = d
+	t.Cleanup(func() { delete(registries, t) })
+	return d
+}
+
+func rgmlIn(t *testing.T, reg string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var o, e bytes.Buffer
-	full := append([]string{"rgml", "--plugin-dir", pluginDir}, args...)
+	full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg}, args...)
 	code = run(context.Background(), full, &o, &e)
 	return code, o.String(), e.String()
 }
@@ -47,7 +66,7 @@ func TestSampleWritesDataset(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "40 configurations of 6×6") {
+	if !strings.Contains(stdout, "registered dataset ising:1") || !strings.Contains(stdout, "40 configurations of 6×6") {
 		t.Errorf("stdout: %q", stdout)
 	}
 	arrays, err := npz.ReadFile(out)
@@ -160,6 +179,9 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("stderr %q: want a line starting \"rgml: \" containing %q", stderr, tc.want)
 			}
 			assertEmpty(t, dir)
+			if _, err := os.Stat(registryDir(t)); err == nil {
+				t.Errorf("a bad command line created the registry")
+			}
 		})
 	}
 }

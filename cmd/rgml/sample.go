@@ -1,18 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/progress"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
 )
 
 func sampleCommand(e *env) *cli.Command {
@@ -35,7 +39,8 @@ func sampleCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "sweeps", Usage: "sweeps between configurations of a chain (0: the algorithm's default)", Category: "Sampling"},
 			&cli.IntFlag{Name: "thermalization", Usage: "thermalisation sweeps (0: the algorithm's default)", Category: "Sampling"},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed; the same seed gives the same configurations", Value: 1, Category: "Sampling"},
-			&cli.StringFlag{Name: "out", Usage: "write the dataset to this .npz file", Category: "Output"},
+			&cli.StringFlag{Name: "name", Usage: "register the dataset under this name (default: the model's name)", Category: "Output"},
+			&cli.StringFlag{Name: "out", Usage: "also write the dataset to this plain .npz file", Category: "Output"},
 		},
 		Action: func(c *cli.Context) error { return sample(c, e) },
 	}
@@ -68,11 +73,17 @@ func sample(c *cli.Context, e *env) error {
 		return usagef("--sweeps and --thermalization must not be negative")
 	}
 	out := c.String("out")
-	if out == "" {
-		return usagef("give --out FILE.npz for the dataset")
+	if out != "" {
+		if err := checkWritable(out); err != nil {
+			return usageError{err}
+		}
 	}
-	if err := checkWritable(out); err != nil {
-		return usageError{err}
+	name := c.String("name")
+	if name == "" {
+		name = c.String("model")
+	}
+	if err := registry.ValidateName(name); err != nil {
+		return usageError{fmt.Errorf("--name: %w", err)}
 	}
 
 	h := e.newHost(c)
@@ -91,6 +102,12 @@ func sample(c *cli.Context, e *env) error {
 	if req, err = m.Desc.Validate(req); err != nil {
 		return usageError{fmt.Errorf("%s: %w", m.Name, err)}
 	}
+	// Opened only now, so that a mistake on the command line writes nothing.
+	store, err := e.openRegistry(c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	sites := m.Desc.Sites(L)
 	total := len(req.Points) * perPoint
 	if int64(total)*int64(sites) > 1<<34 {
@@ -125,16 +142,71 @@ func sample(c *cli.Context, e *env) error {
 		}
 		arrays = append(arrays, npz.Float64(name, col, total))
 	}
-	if err := npz.WriteFile(out, arrays...); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
+	var buf bytes.Buffer
+	if err := npz.Encode(&buf, arrays...); err != nil {
+		return err
+	}
+	lineage := registry.Lineage{
+		Plugin:     &registry.PluginRef{Name: m.Desc.Name, Version: m.Desc.Version, SHA256: m.SHA256},
+		Host:       hostRef(),
+		Algorithm:  req.Algorithm,
+		Seed:       req.Seed,
+		Parameters: gridParameters(L, axes, req.Points),
+		Samples:    int64(total),
+		PerPoint:   int64(perPoint),
+		Extra: map[string]any{
+			"sweeps": req.Sweeps, "thermalization": req.Thermalization,
+			"attempts": ds.attempts, "accepted": ds.accepted, "wall_seconds": took.Seconds(),
+		},
+	}
+	entry, err := store.Put(c.Context, registry.Dataset, name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
+	if err != nil {
+		return fmt.Errorf("registering the dataset: %w", err)
+	}
+	if out != "" {
+		err := fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
 	}
 	acc := ""
 	if ds.attempts > 0 {
 		acc = fmt.Sprintf(", acceptance %.3f", float64(ds.accepted)/float64(ds.attempts))
 	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
-		out, total, L, L, m.Name, req.Algorithm, len(req.Points), took.Seconds(), acc)
+	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
+		entry, total, L, L, m.Name, req.Algorithm, len(req.Points), took.Seconds(), acc)
+	if out != "" {
+		fmt.Fprintf(e.stdout, "wrote %s\n", out)
+	}
 	return nil
+}
+
+// gridParameters records the parameter grid for the lineage: L, and per
+// parameter its values (a single value as a number).
+func gridParameters(L int, axes []grid.Axis, points []sdk.Params) map[string]any {
+	out := map[string]any{"L": L}
+	given := map[string]bool{}
+	for _, a := range axes {
+		given[a.Name] = true
+		if len(a.Values) == 1 {
+			out[a.Name] = a.Values[0]
+		} else {
+			out[a.Name] = a.Values
+		}
+	}
+	// Parameters left at their defaults.
+	for name, v := range points[0] {
+		if !given[name] {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// hostRef identifies this rgml build in lineage records.
+func hostRef() *registry.HostRef {
+	h, _ := os.Hostname()
+	return &registry.HostRef{Version: version, Commit: commit, Machine: h}
 }
 
 // checkWritable fails early, before any sampling, if path cannot be written.

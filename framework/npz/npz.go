@@ -11,11 +11,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/rgml/rgml/framework/fsutil"
 )
 
 // Array is one named n-dimensional array. Data holds exactly one of the
@@ -149,38 +150,10 @@ func Encode(w io.Writer, arrays ...Array) error {
 	return zw.Close()
 }
 
-// WriteFile writes the arrays to the .npz file path atomically: to a
-// temporary file in the same directory, synced, then renamed, so that a
-// failure never leaves a partial file at path.
-func WriteFile(path string, arrays ...Array) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err = Encode(bw, arrays...); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// WriteFile writes the arrays to the .npz file path atomically (see
+// fsutil.WriteFileAtomic): a failure never leaves a partial file at path.
+func WriteFile(path string, arrays ...Array) error {
+	return fsutil.WriteFileAtomic(path, func(w io.Writer) error { return Encode(w, arrays...) })
 }
 
 var headerRE = regexp.MustCompile(`'descr':\s*'([^']+)'.*'fortran_order':\s*(True|False).*'shape':\s*\(([^)]*)\)`)
