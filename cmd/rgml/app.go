@@ -75,6 +75,8 @@ func newApp(e *env) *cli.App {
 		Commands: []*cli.Command{
 			pluginsCommand(e),
 			sampleCommand(e),
+			trainCommand(e),
+			flowCommand(e),
 			datasetsCommand(e),
 			modelsCommand(e),
 			registryCommand(e),

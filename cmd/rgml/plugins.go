@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -57,11 +56,16 @@ func pluginsList(c *cli.Context, e *env) error {
 	for _, en := range entries {
 		kind, ver, proto := "-", "-", "-"
 		if en.Status == host.StatusOK || en.Status == host.StatusUnlocked {
-			if m, err := h.Model(c.Context, en.Name); err == nil {
+			m, l, err := h.Open(c.Context, en.Name)
+			switch {
+			case err != nil:
+				kind = "error: " + firstLine(err.Error())
+			case m != nil:
 				kind, ver, proto = sdk.KindModel, m.Desc.Version, fmt.Sprint(sdk.ProtocolVersion)
 				m.Kill()
-			} else {
-				kind = "error: " + firstLine(err.Error())
+			case l != nil:
+				kind, ver, proto = sdk.KindLearner, l.Desc.Version, fmt.Sprint(sdk.ProtocolVersion)
+				l.Kill()
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", en.Name, kind, ver, proto, short(en.SHA256), en.Status)
@@ -75,12 +79,52 @@ func pluginsDescribe(c *cli.Context, e *env) error {
 	}
 	h := e.newHost(c)
 	defer h.Close()
-	m, err := h.Model(c.Context, c.Args().First())
+	m, l, err := h.Open(c.Context, c.Args().First())
 	if err != nil {
 		return err
 	}
-	describeModel(e, m)
+	if m != nil {
+		describeModel(e, m)
+	} else {
+		describeLearner(e, l)
+	}
 	return nil
+}
+
+func describeParams(e *env, title string, ps []sdk.ParamSpec) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\tKIND\tDEFAULT\tRANGE\tDOC\n", title)
+	for _, p := range ps {
+		def := fmt.Sprint(p.Default)
+		if p.Kind == sdk.Choice {
+			def = p.DefaultChoice
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Kind, def, p.Range(), p.Doc)
+	}
+	tw.Flush()
+	fmt.Fprintln(e.stdout)
+}
+
+func describeLearner(e *env, l *host.Learner) {
+	d := l.Desc
+	w := e.stdout
+	kind := "unsupervised"
+	if d.NeedsLabel {
+		kind = "supervised"
+	}
+	fmt.Fprintf(w, "%s %s — learner plugin (%s), protocol %d\n", d.Name, d.Version, kind, sdk.ProtocolVersion)
+	fmt.Fprintf(w, "binary: %s\nsha256: %s\n\n", l.Path, l.SHA256)
+	if d.Doc != "" {
+		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(d.Doc))
+	}
+	describeParams(e, "HYPER-PARAMETER", d.Hyperparameters)
+	for _, o := range d.Operations {
+		fmt.Fprintf(w, "operation %s: %s\n", o.Name, o.Doc)
+		if len(o.Parameters) > 0 {
+			describeParams(e, "  PARAMETER", o.Parameters)
+		}
+	}
+	fmt.Fprintf(w, "\nweights: %s\n", strings.Join(d.WeightNames, ", "))
 }
 
 func describeModel(e *env, m *host.Model) {
@@ -92,18 +136,8 @@ func describeModel(e *env, m *host.Model) {
 		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(d.Doc))
 	}
 	fmt.Fprintf(w, "lattice: %d-dimensional, L >= %d; site values %v\n\n", d.Dimension, d.MinSize, d.StateSpace)
+	describeParams(e, "PARAMETER", d.Parameters)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PARAMETER\tKIND\tDEFAULT\tRANGE\tDOC")
-	for _, p := range d.Parameters {
-		def := fmt.Sprint(p.Default)
-		if p.Kind == sdk.Choice {
-			def = p.DefaultChoice
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Kind, def, p.Range(), p.Doc)
-	}
-	tw.Flush()
-	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ALGORITHM\tDOC")
 	for _, a := range d.Algorithms {
 		name := a.Name
@@ -133,5 +167,3 @@ func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
 }
-
-var _ = context.Background

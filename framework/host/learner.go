@@ -24,21 +24,32 @@ func (h *Host) Learner(ctx context.Context, name string) (*Learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := p.proto.Dispense(sdk.KindLearner)
+	l, err := p.asLearner(ctx)
 	if err != nil {
 		p.Kill()
+		if errors.Is(err, sdk.ErrUnimplemented) {
+			return nil, fmt.Errorf("plugin %q is not a learner plugin", name)
+		}
+		return nil, err
+	}
+	return l, nil
+}
+
+// asLearner talks to p as a learner; a plugin of another kind gives an
+// error wrapping sdk.ErrUnimplemented.
+func (p *Plugin) asLearner(ctx context.Context) (*Learner, error) {
+	raw, err := p.proto.Dispense(sdk.KindLearner)
+	if err != nil {
 		return nil, p.failure("starting", err)
 	}
 	l := &Learner{Plugin: p, learner: raw.(sdk.Learner)}
-	cctx, cancel := context.WithTimeout(ctx, h.cfg.CallTimeout)
+	cctx, cancel := context.WithTimeout(ctx, p.host.cfg.CallTimeout)
 	defer cancel()
 	l.Desc, err = l.learner.Describe(cctx)
 	if errors.Is(err, sdk.ErrUnimplemented) {
-		p.Kill()
-		return nil, fmt.Errorf("plugin %q is not a learner plugin", name)
+		return nil, err
 	}
 	if err != nil {
-		p.Kill()
 		return nil, p.failure("describing itself", err)
 	}
 	return l, nil

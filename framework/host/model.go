@@ -21,24 +21,61 @@ func (h *Host) Model(ctx context.Context, name string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := p.proto.Dispense(sdk.KindModel)
+	m, err := p.asModel(ctx)
 	if err != nil {
 		p.Kill()
+		if errors.Is(err, sdk.ErrUnimplemented) {
+			return nil, fmt.Errorf("plugin %q is not a model plugin", name)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// asModel talks to p as a model; a plugin of another kind gives an error
+// wrapping sdk.ErrUnimplemented.
+func (p *Plugin) asModel(ctx context.Context) (*Model, error) {
+	raw, err := p.proto.Dispense(sdk.KindModel)
+	if err != nil {
 		return nil, p.failure("starting", err)
 	}
 	m := &Model{Plugin: p, model: raw.(sdk.Model)}
-	cctx, cancel := context.WithTimeout(ctx, h.cfg.CallTimeout)
+	cctx, cancel := context.WithTimeout(ctx, p.host.cfg.CallTimeout)
 	defer cancel()
 	m.Desc, err = m.model.Describe(cctx)
 	if errors.Is(err, sdk.ErrUnimplemented) {
-		p.Kill()
-		return nil, fmt.Errorf("plugin %q is not a model plugin", name)
+		return nil, err
 	}
 	if err != nil {
-		p.Kill()
 		return nil, p.failure("describing itself", err)
 	}
 	return m, nil
+}
+
+// Open launches the plugin called name and returns it as whatever kind it
+// is: exactly one of the results is non-nil.
+func (h *Host) Open(ctx context.Context, name string) (*Model, *Learner, error) {
+	p, err := h.Launch(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := p.asModel(ctx)
+	if err == nil {
+		return m, nil, nil
+	}
+	if !errors.Is(err, sdk.ErrUnimplemented) {
+		p.Kill()
+		return nil, nil, err
+	}
+	l, err := p.asLearner(ctx)
+	if err != nil {
+		p.Kill()
+		if errors.Is(err, sdk.ErrUnimplemented) {
+			return nil, nil, fmt.Errorf("plugin %q serves no kind this host knows (model, learner)", name)
+		}
+		return nil, nil, err
+	}
+	return nil, l, nil
 }
 
 // Sample runs the model's Sample with a watchdog: if the plugin sends
