@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rgml/rgml/framework/host"
+	"github.com/rgml/rgml/framework/metrics"
 )
 
 // Exit codes.
@@ -37,10 +38,12 @@ var (
 	commit  = ""
 )
 
-// env holds what commands share: writers, logger, host.
+// env holds what commands share: writers, logger, metrics.
 type env struct {
 	stdout, stderr io.Writer
 	logger         hclog.Logger
+	metrics        *metrics.Metrics
+	server         *metrics.Server
 }
 
 // newApp builds the CLI; run and the tests call it.
@@ -62,6 +65,9 @@ func newApp(e *env) *cli.App {
 			&cli.StringFlag{Name: "plugin-dir", Usage: "directory of rgml-plugin-* executables (default: plugins/ next to the rgml binary)", EnvVars: []string{"RGML_PLUGIN_DIR"}, Category: "Plugins"},
 			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
 			&cli.StringFlag{Name: "registry", Usage: "registry directory (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_HOME"}, Category: "Registry"},
+			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while working (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
+			&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
+			&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
 		},
 		Before: func(c *cli.Context) error {
@@ -70,8 +76,9 @@ func newApp(e *env) *cli.App {
 				return usagef("--log-level %q: want trace, debug, info, warn or error", c.String("log-level"))
 			}
 			e.logger = hclog.New(&hclog.LoggerOptions{Name: "rgml", Level: lvl, Output: e.stderr})
-			return nil
+			return e.startMetrics(c)
 		},
+		After: func(c *cli.Context) error { return e.stopMetrics(c) },
 		Commands: []*cli.Command{
 			pluginsCommand(e),
 			sampleCommand(e),
@@ -80,6 +87,7 @@ func newApp(e *env) *cli.App {
 			datasetsCommand(e),
 			modelsCommand(e),
 			registryCommand(e),
+			pushgatewayCommand(e),
 		},
 	}
 	return app
@@ -95,13 +103,14 @@ func (e *env) newHost(c *cli.Context) *host.Host {
 		Dir:         dir,
 		Logger:      e.logger,
 		IdleTimeout: c.Duration("plugin-timeout"),
+		Observer:    e.metrics,
 	})
 }
 
 // run runs the CLI and returns the process exit code. Errors are printed as
 // one line "rgml: …".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, logger: hclog.NewNullLogger()}
+	e := &env{stdout: stdout, stderr: stderr, logger: hclog.NewNullLogger(), metrics: metrics.New("")}
 	err := newApp(e).RunContext(ctx, args)
 	if err == nil {
 		return exitOK

@@ -55,7 +55,7 @@ func registryDir(t *testing.T) string {
 func rgmlIn(t *testing.T, reg string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg}, args...)
+	full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"}, args...)
 	code = run(context.Background(), full, &o, &e)
 	return code, o.String(), e.String()
 }

@@ -117,9 +117,11 @@ func sample(c *cli.Context, e *env) error {
 	elapsed := startTimer()
 	bar := progress.New(e.stderr, "sampling "+m.Name, "configurations", int64(total), 0)
 	ds := newAssembler(len(req.Points), perPoint, sites)
+	e.metrics.SetInfo("sample", m.Name, "", version)
 	err = m.Sample(c.Context, req, func(ch sdk.SampleChunk) error {
 		n, err := ds.add(ch)
 		bar.Add(int64(n))
+		e.metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
 		return err
 	})
 	if err != nil {
@@ -171,6 +173,7 @@ func sample(c *cli.Context, e *env) error {
 	}
 	acc := ""
 	if ds.attempts > 0 {
+		e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
 		acc = fmt.Sprintf(", acceptance %.3f", float64(ds.accepted)/float64(ds.attempts))
 	}
 	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",

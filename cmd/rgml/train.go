@@ -18,6 +18,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/progress"
 	"github.com/rgml/rgml/framework/sdk"
@@ -128,7 +129,9 @@ func trainAction(c *cli.Context, e *env) error {
 	bar := progress.New(e.stderr, "training "+l.Name, "epochs", int64(epochs), 0)
 	bar.Add(int64(resumedFrom))
 	var last sdk.Progress
-	rec := &trainRecorder{bar: bar, last: &last, epoch: resumedFrom, ck: &ck}
+	e.metrics.SetInfo("train", "", l.Name, version)
+	rec := &trainRecorder{bar: bar, last: &last, epoch: resumedFrom, ck: &ck,
+		metrics: e.metrics.Trainer(l.Name, resumedFrom, epochs)}
 	weights, err := l.Train(c.Context, req, rec)
 	if err != nil {
 		bar.Abort()
@@ -199,11 +202,12 @@ func formatMetrics(m map[string]float64) string {
 // trainRecorder turns training events into progress output and checkpoint
 // files.
 type trainRecorder struct {
-	bar   *progress.Bar
-	last  *sdk.Progress
-	epoch int
-	ck    *checkpointDir
-	saved int
+	bar     *progress.Bar
+	last    *sdk.Progress
+	epoch   int
+	ck      *checkpointDir
+	saved   int
+	metrics *metrics.Trainer
 }
 
 func (r *trainRecorder) Progress(p sdk.Progress) error {
@@ -212,6 +216,7 @@ func (r *trainRecorder) Progress(p sdk.Progress) error {
 		r.epoch = p.Epoch
 	}
 	*r.last = p
+	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
 	return nil
 }
 

@@ -32,7 +32,23 @@ type Config struct {
 	IdleTimeout time.Duration
 	// Env is added to the plugins' environment.
 	Env []string
+	// Observer, if set, is told about plugin starts, failures and calls
+	// (the host's metrics).
+	Observer Observer
 }
+
+// Observer receives the host's plugin events.
+type Observer interface {
+	PluginStarted(plugin string)
+	PluginCrashed(plugin string)
+	ObserveRPC(plugin, method string, d time.Duration)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) PluginStarted(string)                     {}
+func (nopObserver) PluginCrashed(string)                     {}
+func (nopObserver) ObserveRPC(string, string, time.Duration) {}
 
 // Defaults of Config.
 const (
@@ -64,6 +80,9 @@ func New(cfg Config) *Host {
 	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
 	return &Host{cfg: cfg}
 }
@@ -187,6 +206,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		return nil, p.failure("starting", err)
 	}
 	p.proto = proto
+	h.cfg.Observer.PluginStarted(name)
 	h.mu.Lock()
 	h.running = append(h.running, p)
 	h.mu.Unlock()
@@ -263,7 +283,11 @@ func (p *Plugin) failure(op string, err error) error {
 	for !p.client.Exited() && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	return &Error{Plugin: p.Name, Op: op, Crashed: p.client.Exited(), Detail: p.stderr.summary(), Err: err}
+	e := &Error{Plugin: p.Name, Op: op, Crashed: p.client.Exited(), Detail: p.stderr.summary(), Err: err}
+	if e.Crashed {
+		p.host.cfg.Observer.PluginCrashed(p.Name)
+	}
+	return e
 }
 
 // tail keeps the last lines a plugin wrote to stderr that were not

@@ -72,9 +72,12 @@ func (p *Plugin) watch(ctx context.Context, op string, call func(ctx context.Con
 	stalled := errors.New("stalled")
 	timer := time.AfterFunc(idle, func() { cancel(stalled) })
 	defer timer.Stop()
+	start := time.Now()
 	err := call(ctx, func() { timer.Reset(idle) })
+	p.host.cfg.Observer.ObserveRPC(p.Name, op, time.Since(start))
 	if errors.Is(context.Cause(ctx), stalled) {
 		p.Kill()
+		p.host.cfg.Observer.PluginCrashed(p.Name)
 		return &Error{Plugin: p.Name, Op: op, Stalled: true,
 			Err: fmt.Errorf("no message for %v", idle), Detail: fmt.Sprintf("no message for %v", idle)}
 	}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/metrics"
+)
+
+// newRunID returns a sortable, unique run id: UTC time and 3 random bytes.
+func newRunID() string {
+	var b [3]byte
+	rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// startMetrics creates the run's metrics and serves them. A busy default
+// port only costs the metrics (another rgml is serving there); an address
+// the user asked for must work.
+func (e *env) startMetrics(c *cli.Context) error {
+	id := c.String("run-id")
+	if id == "" {
+		id = newRunID()
+	}
+	e.metrics = metrics.New(id)
+	cmd := ""
+	if args := c.Args().Slice(); len(args) > 0 {
+		cmd = args[0]
+	}
+	e.metrics.SetInfo(cmd, "", "", version)
+	addr := c.String("metrics-addr")
+	if addr == "off" || addr == "" || cmd == "" || cmd == "help" {
+		return nil
+	}
+	srv, err := metrics.Serve(addr, e.metrics.Registry)
+	if err != nil {
+		if !c.IsSet("metrics-addr") && errors.Is(err, syscall.EADDRINUSE) {
+			e.logger.Warn("metrics not served: the default address is in use (another rgml?); set --metrics-addr", "addr", addr)
+			return nil
+		}
+		return usagef("--metrics-addr %s: %v", addr, err)
+	}
+	e.server = srv
+	e.logger.Info("serving metrics", "url", "http://"+srv.Addr+"/metrics", "run_id", id)
+	return nil
+}
+
+// stopMetrics pushes the final metrics if asked and stops the server.
+func (e *env) stopMetrics(c *cli.Context) error {
+	var err error
+	if url := c.String("pushgateway"); url != "" && c.Args().First() != "pushgateway" {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = metrics.Push(ctx, url, e.metrics.RunID(), e.metrics.Registry)
+		cancel()
+		if err == nil {
+			e.logger.Info("pushed metrics", "pushgateway", url, "run_id", e.metrics.RunID())
+		}
+	}
+	if e.server != nil {
+		e.server.Close()
+		e.server = nil
+	}
+	return err
+}
+
+func pushgatewayCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "pushgateway",
+		Usage: "manage metrics pushed with --pushgateway",
+		Subcommands: []*cli.Command{{
+			Name:      "delete",
+			Usage:     "delete a run's metrics from the Pushgateway",
+			ArgsUsage: "RUN_ID",
+			Action: func(c *cli.Context) error {
+				url := c.String("pushgateway")
+				if url == "" || c.NArg() != 1 {
+					return usagef("usage: rgml --pushgateway URL pushgateway delete RUN_ID")
+				}
+				if err := metrics.DeletePushed(url, c.Args().First()); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "deleted run %s from %s\n", c.Args().First(), url)
+				return nil
+			},
+		}},
+	}
+}

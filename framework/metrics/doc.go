@@ -1,0 +1,11 @@
+// Package metrics holds the host's Prometheus metrics and serves them.
+//
+// The host owns one non-global registry (New) and turns what plugins report
+// in their event streams — Monte Carlo chunks, training progress — into
+// metrics. Names follow Prometheus practice: prefix rgml_, base units,
+// _total on counters, _ratio for fractions, rgml_run_info{…} 1 for the
+// run's metadata. Labels are the run id and plugin names only; never
+// hyper-parameters, whose values would multiply series. Full histories live
+// in the registry; these are operational telemetry for dashboards and
+// alerts (docs/monitoring.md).
+package metrics

@@ -1,0 +1,223 @@
+package metrics
+
+import (
+	"sort"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the host's metrics for one run.
+type Metrics struct {
+	Registry *prometheus.Registry
+	runID    string
+
+	runInfo *prometheus.GaugeVec
+	start   prometheus.Gauge
+
+	// Monte Carlo.
+	mcConfigs  *prometheus.CounterVec
+	mcAttempts *prometheus.CounterVec
+	mcAccepted *prometheus.CounterVec
+	mcAccept   *prometheus.GaugeVec
+
+	// Training.
+	epochs       *prometheus.CounterVec
+	samples      *prometheus.CounterVec
+	epoch        *prometheus.GaugeVec
+	epochsPlan   *prometheus.GaugeVec
+	known        map[string]*prometheus.GaugeVec
+	other        *prometheus.GaugeVec
+	stepDuration *prometheus.HistogramVec
+	lastProgress prometheus.Gauge
+
+	// Plugins.
+	rpcDuration *prometheus.HistogramVec
+	starts      *prometheus.CounterVec
+	crashes     *prometheus.CounterVec
+}
+
+// Training metrics with a name of their own: the learner's metric name →
+// the Prometheus name and help. Other learner metrics go to
+// rgml_train_metric{name="…"}.
+var trainingGauges = map[string][2]string{
+	"train_loss":            {"rgml_train_loss", "Training loss (cross-entropy for the thermometer) at the last reported epoch."},
+	"test_loss":             {"rgml_test_loss", "Loss on the held-out test set at the last evaluation."},
+	"reconstruction_error":  {"rgml_train_reconstruction_error", "Mean squared difference between configurations and their RBM reconstructions."},
+	"pseudo_log_likelihood": {"rgml_train_pseudo_log_likelihood", "Pseudo-log-likelihood per spin of the training data under the RBM."},
+	"learning_rate":         {"rgml_train_learning_rate", "Learning rate in use."},
+	"weight_norm":           {"rgml_train_weight_norm", "Frobenius norm of the weight matrix."},
+	"train_accuracy":        {"rgml_train_accuracy_ratio", "Fraction of training configurations classified correctly."},
+}
+
+// New creates the metrics of a run in a fresh registry, with the Go and
+// process collectors.
+func New(runID string) *Metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	model := []string{"run_id", "model"}
+	learner := []string{"run_id", "learner"}
+	m := &Metrics{
+		Registry: reg,
+		runID:    runID,
+		runInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_run_info",
+			Help: "Metadata of the run: always 1."}, []string{"run_id", "command", "model", "learner", "version"}),
+		start: prometheus.NewGauge(prometheus.GaugeOpts{Name: "rgml_run_start_time_seconds",
+			Help: "Unix time the run started.", ConstLabels: prometheus.Labels{"run_id": runID}}),
+		mcConfigs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_configurations_total",
+			Help: "Configurations received from the model plugin."}, model),
+		mcAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_attempts_total",
+			Help: "Monte Carlo moves attempted (single-spin flips, or clusters)."}, model),
+		mcAccepted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_accepted_total",
+			Help: "Monte Carlo moves accepted (or spins flipped by clusters)."}, model),
+		mcAccept: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_mc_acceptance_ratio",
+			Help: "Accepted over attempted moves since the start of the run."}, model),
+		epochs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_train_epochs_total",
+			Help: "Training epochs completed."}, learner),
+		samples: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_train_samples_total",
+			Help: "Configurations processed by training."}, learner),
+		epoch: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_train_epoch",
+			Help: "Current training epoch."}, learner),
+		epochsPlan: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_train_epochs",
+			Help: "Epochs the training will run in all."}, learner),
+		other: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_train_metric",
+			Help: "Other training metrics reported by the learner, by name."}, []string{"run_id", "learner", "name"}),
+		stepDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rgml_train_step_duration_seconds",
+			Help:    "Wall time per training epoch, averaged over each progress report.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)}, learner),
+		lastProgress: prometheus.NewGauge(prometheus.GaugeOpts{Name: "rgml_last_progress_timestamp_seconds",
+			Help: "Unix time of the last progress from any plugin: alert when it stops moving.", ConstLabels: prometheus.Labels{"run_id": runID}}),
+		rpcDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rgml_plugin_rpc_duration_seconds",
+			Help:    "Duration of plugin calls.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 12)}, []string{"run_id", "plugin", "method"}),
+		starts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_plugin_starts_total",
+			Help: "Plugin processes started."}, []string{"run_id", "plugin"}),
+		crashes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_plugin_crashes_total",
+			Help: "Plugin processes that crashed or hung."}, []string{"run_id", "plugin"}),
+		known: map[string]*prometheus.GaugeVec{},
+	}
+	names := make([]string, 0, len(trainingGauges))
+	for k := range trainingGauges {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: trainingGauges[k][0], Help: trainingGauges[k][1]}, learner)
+		m.known[k] = g
+		reg.MustRegister(g)
+	}
+	reg.MustRegister(m.runInfo, m.start, m.mcConfigs, m.mcAttempts, m.mcAccepted, m.mcAccept,
+		m.epochs, m.samples, m.epoch, m.epochsPlan, m.other, m.stepDuration, m.lastProgress,
+		m.rpcDuration, m.starts, m.crashes)
+	m.start.SetToCurrentTime()
+	m.lastProgress.SetToCurrentTime()
+	return m
+}
+
+// RunID returns the run's id.
+func (m *Metrics) RunID() string { return m.runID }
+
+// SetInfo records the run's metadata, replacing what was set before.
+func (m *Metrics) SetInfo(command, model, learner, version string) {
+	m.runInfo.Reset()
+	m.runInfo.WithLabelValues(m.runID, command, model, learner, version).Set(1)
+}
+
+// Touch records progress now.
+func (m *Metrics) Touch() { m.lastProgress.SetToCurrentTime() }
+
+// Sampled records a chunk of configurations from a model.
+func (m *Metrics) Sampled(model string, configs int, attempts, accepted int64) {
+	m.mcConfigs.WithLabelValues(m.runID, model).Add(float64(configs))
+	if attempts > 0 {
+		m.mcAttempts.WithLabelValues(m.runID, model).Add(float64(attempts))
+		m.mcAccepted.WithLabelValues(m.runID, model).Add(float64(accepted))
+	}
+	m.Touch()
+}
+
+// SetAcceptance sets the acceptance ratio so far.
+func (m *Metrics) SetAcceptance(model string, ratio float64) {
+	m.mcAccept.WithLabelValues(m.runID, model).Set(ratio)
+}
+
+// Trainer follows one training; its Progress method is called with every
+// progress event.
+type Trainer struct {
+	m                *Metrics
+	learner          string
+	epochs, samples  prometheus.Counter
+	epoch            prometheus.Gauge
+	step             prometheus.Observer
+	gauges           map[string]prometheus.Gauge
+	lastEpoch        int
+	lastWall         float64
+	lastSamples      int64
+	firstSeenSamples bool
+}
+
+// Trainer returns the tracker of a training by learner, starting at epoch
+// startEpoch (non-zero when resuming) and planned to run epochs epochs.
+func (m *Metrics) Trainer(learner string, startEpoch, epochs int) *Trainer {
+	t := &Trainer{
+		m: m, learner: learner, lastEpoch: startEpoch,
+		epochs:  m.epochs.WithLabelValues(m.runID, learner),
+		samples: m.samples.WithLabelValues(m.runID, learner),
+		epoch:   m.epoch.WithLabelValues(m.runID, learner),
+		step:    m.stepDuration.WithLabelValues(m.runID, learner),
+		gauges:  map[string]prometheus.Gauge{},
+	}
+	t.epochs.Add(0)
+	t.samples.Add(0)
+	t.epoch.Set(float64(startEpoch))
+	m.epochsPlan.WithLabelValues(m.runID, learner).Set(float64(epochs))
+	return t
+}
+
+// Progress records a progress event: epoch, samples, wall seconds since
+// the start of the training call, and the learner's metrics by name.
+func (t *Trainer) Progress(epoch int, samples int64, wallSeconds float64, metrics map[string]float64) {
+	if d := epoch - t.lastEpoch; d > 0 {
+		t.epochs.Add(float64(d))
+		if dt := wallSeconds - t.lastWall; dt > 0 {
+			per := dt / float64(d)
+			// One observation per epoch would cost as much as the
+			// epoch for fast trainings; the report's mean stands for
+			// each of its epochs.
+			for i := 0; i < min(d, 64); i++ {
+				t.step.Observe(per)
+			}
+		}
+		t.lastEpoch, t.lastWall = epoch, wallSeconds
+	}
+	if samples > t.lastSamples {
+		t.samples.Add(float64(samples - t.lastSamples))
+		t.lastSamples = samples
+	}
+	t.epoch.Set(float64(epoch))
+	for name, v := range metrics {
+		g, ok := t.gauges[name]
+		if !ok {
+			if vec, known := t.m.known[name]; known {
+				g = vec.WithLabelValues(t.m.runID, t.learner)
+			} else {
+				g = t.m.other.WithLabelValues(t.m.runID, t.learner, name)
+			}
+			t.gauges[name] = g
+		}
+		g.Set(v)
+	}
+	t.m.Touch()
+}
+
+// PluginStarted counts a plugin launch.
+func (m *Metrics) PluginStarted(plugin string) { m.starts.WithLabelValues(m.runID, plugin).Inc() }
+
+// PluginCrashed counts a plugin that crashed or hung.
+func (m *Metrics) PluginCrashed(plugin string) { m.crashes.WithLabelValues(m.runID, plugin).Inc() }
+
+// ObserveRPC records the duration of a plugin call.
+func (m *Metrics) ObserveRPC(plugin, method string, d time.Duration) {
+	m.rpcDuration.WithLabelValues(m.runID, plugin, method).Observe(d.Seconds())
+}

@@ -1,0 +1,95 @@
+package metrics
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+func exercised() *Metrics {
+	m := New("r1")
+	m.SetInfo("train", "", "rbm", "test")
+	m.Sampled("ising", 100, 1000, 400)
+	m.SetAcceptance("ising", 0.4)
+	tr := m.Trainer("rbm", 0, 10)
+	tr.Progress(2, 200, 0.5, map[string]float64{"reconstruction_error": 0.25, "learning_rate": 0.1, "custom": 3})
+	tr.Progress(5, 500, 1.1, map[string]float64{"reconstruction_error": 0.125})
+	m.PluginStarted("rbm")
+	m.PluginCrashed("rbm")
+	m.ObserveRPC("rbm", "training", 1500e6)
+	return m
+}
+
+// promlint: names, units, help texts.
+func TestLint(t *testing.T) {
+	problems, err := testutil.GatherAndLint(exercised().Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestValues(t *testing.T) {
+	m := exercised()
+	const want = `
+# HELP rgml_train_epochs_total Training epochs completed.
+# TYPE rgml_train_epochs_total counter
+rgml_train_epochs_total{learner="rbm",run_id="r1"} 5
+# HELP rgml_train_samples_total Configurations processed by training.
+# TYPE rgml_train_samples_total counter
+rgml_train_samples_total{learner="rbm",run_id="r1"} 500
+# HELP rgml_train_reconstruction_error Mean squared difference between configurations and their RBM reconstructions.
+# TYPE rgml_train_reconstruction_error gauge
+rgml_train_reconstruction_error{learner="rbm",run_id="r1"} 0.125
+# HELP rgml_train_metric Other training metrics reported by the learner, by name.
+# TYPE rgml_train_metric gauge
+rgml_train_metric{learner="rbm",name="custom",run_id="r1"} 3
+# HELP rgml_mc_attempts_total Monte Carlo moves attempted (single-spin flips, or clusters).
+# TYPE rgml_mc_attempts_total counter
+rgml_mc_attempts_total{model="ising",run_id="r1"} 1000
+# HELP rgml_plugin_crashes_total Plugin processes that crashed or hung.
+# TYPE rgml_plugin_crashes_total counter
+rgml_plugin_crashes_total{plugin="rbm",run_id="r1"} 1
+# HELP rgml_run_info Metadata of the run: always 1.
+# TYPE rgml_run_info gauge
+rgml_run_info{command="train",learner="rbm",model="",run_id="r1",version="test"} 1
+`
+	err := testutil.GatherAndCompare(m.Registry, strings.NewReader(want),
+		"rgml_train_epochs_total", "rgml_train_samples_total", "rgml_train_reconstruction_error",
+		"rgml_train_metric", "rgml_mc_attempts_total", "rgml_plugin_crashes_total", "rgml_run_info")
+	if err != nil {
+		t.Error(err)
+	}
+	// 5 epochs in 1.1 s: every epoch observed once in the step histogram.
+	if n := testutil.CollectAndCount(m.stepDuration); n != 1 {
+		t.Errorf("step duration series: %d", n)
+	}
+}
+
+func TestServe(t *testing.T) {
+	m := exercised()
+	srv, err := Serve("127.0.0.1:0", m.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	resp, err := http.Get("http://" + srv.Addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"rgml_train_epoch{", "go_goroutines", "process_resident_memory_bytes"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if _, err := Serve(srv.Addr, m.Registry); err == nil {
+		t.Error("a second server on the same address started")
+	}
+}
