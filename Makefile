@@ -13,6 +13,16 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 PLUGIN_CMDS := $(wildcard plugins/*/cmd/rgml-plugin-*)
 OUT     ?= out
 
+# The learner plugins run their BLAS on OpenBLAS (through cgo) when
+# libopenblas is installed (Debian: libopenblas-dev), on pure Go otherwise.
+# OPENBLAS=no forces pure Go.
+OPENBLAS ?= $(if $(wildcard /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so /usr/local/lib/libopenblas.so),yes,no)
+ifeq ($(OPENBLAS),yes)
+PLUGIN_BUILD := CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) build -tags openblas
+else
+PLUGIN_BUILD := $(GO) build
+endif
+
 # Pinned code generators for `make proto` (protoc itself: Debian's
 # protobuf-compiler, 3.21.12 on bookworm).
 PROTOC_GEN_GO_VERSION      := v1.36.10
@@ -30,9 +40,10 @@ rgml:
 
 plugins:
 	@mkdir -p $(BIN)/plugins
+	@echo "plugins: BLAS backend $(if $(filter yes,$(OPENBLAS)),OpenBLAS,pure Go)"
 	@for d in $(PLUGIN_CMDS); do \
-		echo "$(GO) build -o $(BIN)/plugins/$$(basename $$d) ./$$d"; \
-		$(GO) build -o $(BIN)/plugins/$$(basename $$d) ./$$d || exit 1; \
+		echo "$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d"; \
+		$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d || exit 1; \
 	done
 
 # Record the checksums of the plugins just built: the host refuses a
@@ -46,9 +57,17 @@ vet:
 
 test: vet
 	$(GO) test -count=1 -timeout 30m ./...
+ifeq ($(OPENBLAS),yes)
+	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -count=1 -tags openblas ./plugins/...
+endif
 
+# Every benchmark runs beside its reference in the same run (plain Go
+# Metropolis, numpy); the learners once per BLAS backend.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+ifeq ($(OPENBLAS),yes)
+	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench . -benchmem ./plugins/rbm/... ./plugins/thermometer/...
+endif
 
 # The main job on the embedded defaults. For now: the paper's datasets
 # (Sec. 2.1): 25 temperatures T = 0…6, 1000 configurations each, L = 10,
