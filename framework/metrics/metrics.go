@@ -211,8 +211,13 @@ func (t *Trainer) Progress(epoch int, samples int64, wallSeconds float64, metric
 	t.m.Touch()
 }
 
-// PluginStarted counts a plugin launch.
-func (m *Metrics) PluginStarted(plugin string) { m.starts.WithLabelValues(m.runID, plugin).Inc() }
+// PluginStarted counts a plugin launch. It also creates the plugin's crash
+// counter at 0, so that a crash shows as an increase (alerts.yml) and the
+// dashboard shows the plugin's crashes as 0 rather than "no data".
+func (m *Metrics) PluginStarted(plugin string) {
+	m.starts.WithLabelValues(m.runID, plugin).Inc()
+	m.crashes.WithLabelValues(m.runID, plugin).Add(0)
+}
 
 // PluginCrashed counts a plugin that crashed or hung.
 func (m *Metrics) PluginCrashed(plugin string) { m.crashes.WithLabelValues(m.runID, plugin).Inc() }

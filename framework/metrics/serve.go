@@ -26,14 +26,16 @@ type Server struct {
 }
 
 // Serve starts serving the registry's metrics at addr ("host:port"; port 0
-// picks a free one) under /metrics.
+// picks a free one) under /metrics. Requests less than ScrapeCacheAge apart
+// get the same response.
 func Serve(addr string, reg *prometheus.Registry) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("serving metrics on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, EnableOpenMetrics: true}))
+	mux.Handle("/metrics", newCachedHandler(
+		promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, EnableOpenMetrics: true}), ScrapeCacheAge))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
