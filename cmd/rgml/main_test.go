@@ -12,8 +12,10 @@ import (
 	"github.com/rgml/rgml/framework/npz"
 )
 
-// pluginDir holds real plugin binaries, built once for the package's tests.
-var pluginDir string
+// pluginDir holds real plugin binaries, built once for the package's
+// tests; rgmlBin is the rgml binary itself, for tests that need a process
+// to kill.
+var pluginDir, rgmlBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "rgml-cli-test-")
@@ -21,7 +23,16 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	pluginDir = filepath.Join(dir, "plugins")
-	for _, pkg := range []string{"../../plugins/ising/cmd/rgml-plugin-ising", "../../framework/host/internal/rgml-plugin-misbehave"} {
+	rgmlBin = filepath.Join(dir, "rgml")
+	if out, err := exec.Command("go", "build", "-o", rgmlBin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	for _, pkg := range []string{
+		"../../plugins/ising/cmd/rgml-plugin-ising",
+		"../../plugins/rbm/cmd/rgml-plugin-rbm",
+		"../../plugins/thermometer/cmd/rgml-plugin-thermometer",
+		"../../framework/host/internal/rgml-plugin-misbehave",
+	} {
 		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()
 		if err != nil {
 			panic(string(out))

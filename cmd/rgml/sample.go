@@ -122,6 +122,9 @@ func sample(c *cli.Context, e *env) error {
 		n, err := ds.add(ch)
 		bar.Add(int64(n))
 		e.metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
+		if ds.attempts > 0 {
+			e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
+		}
 		return err
 	})
 	if err != nil {
@@ -173,7 +176,6 @@ func sample(c *cli.Context, e *env) error {
 	}
 	acc := ""
 	if ds.attempts > 0 {
-		e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
 		acc = fmt.Sprintf(", acceptance %.3f", float64(ds.accepted)/float64(ds.attempts))
 	}
 	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",

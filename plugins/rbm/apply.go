@@ -1,0 +1,365 @@
+package rbm
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// applyChunk is the most configurations reconstruct and hidden hold in
+// float32 at once.
+const applyChunk = 4096
+
+// model is a trained RBM with padded weights.
+type model struct {
+	nv, nh, nvp, nhp int
+	w, wt, bv, bh    []float32
+}
+
+// floats returns a float32 or float64 tensor's values as float32.
+func floats(t sdk.Tensor) ([]float32, bool) {
+	switch d := t.Data.(type) {
+	case []float32:
+		return d, true
+	case []float64:
+		out := make([]float32, len(d))
+		for i, v := range d {
+			out[i] = float32(v)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// loadModel reads W [N_v, N_h], b_v [N_v] and b_h [N_h].
+func loadModel(ts []sdk.Tensor) (*model, error) {
+	get := func(name string) (sdk.Tensor, []float32, error) {
+		t, ok := sdk.FindTensor(ts, name)
+		if !ok {
+			return t, nil, sdk.InvalidArgument("weights lack tensor %q", name)
+		}
+		d, ok := floats(t)
+		if !ok {
+			return t, nil, sdk.InvalidArgument("weight tensor %s is %T, want float32", name, t.Data)
+		}
+		return t, d, nil
+	}
+	wT, w, err := get(TensorW)
+	if err != nil {
+		return nil, err
+	}
+	if len(wT.Shape) != 2 || wT.Shape[0] < 1 || wT.Shape[1] < 1 || len(w) != wT.Shape[0]*wT.Shape[1] {
+		return nil, sdk.InvalidArgument("weight tensor W has shape %v, want [N_v, N_h]", wT.Shape)
+	}
+	nv, nh := wT.Shape[0], wT.Shape[1]
+	_, bv, err := get(TensorBV)
+	if err != nil {
+		return nil, err
+	}
+	_, bh, err := get(TensorBH)
+	if err != nil {
+		return nil, err
+	}
+	if len(bv) != nv || len(bh) != nh {
+		return nil, sdk.InvalidArgument("W is %d×%d but b_v has %d values and b_h %d", nv, nh, len(bv), len(bh))
+	}
+	m := &model{nv: nv, nh: nh, nvp: pad16(nv), nhp: pad16(nh)}
+	m.w, m.wt = make([]float32, m.nvp*m.nhp), make([]float32, m.nhp*m.nvp)
+	m.bv, m.bh = make([]float32, m.nvp), make([]float32, m.nhp)
+	for i := 0; i < nv; i++ {
+		for a := 0; a < nh; a++ {
+			m.w[i*m.nhp+a] = w[i*nh+a]
+			m.wt[a*m.nvp+i] = w[i*nh+a]
+		}
+	}
+	copy(m.bv, bv)
+	copy(m.bh, bh)
+	return m, nil
+}
+
+// configsOf returns the input "configs" (int8 ±1) as N rows of nv sites.
+func (m *model) configsOf(req sdk.ApplyRequest) ([]int8, int, error) {
+	if req.Size > 0 && req.Size*req.Size != m.nv {
+		return nil, 0, sdk.FailedPrecondition("the weights have N_v = %d visible units (rows of W) but the "+
+			"configurations are %d×%d = %d sites", m.nv, req.Size, req.Size, req.Size*req.Size)
+	}
+	t, ok := sdk.FindTensor(req.Inputs, "configs")
+	if !ok {
+		return nil, 0, sdk.InvalidArgument("operation %s needs an input tensor \"configs\" (int8, [N, N_v])", req.Operation)
+	}
+	c, ok := t.Data.([]int8)
+	if !ok {
+		return nil, 0, sdk.InvalidArgument("input configs is %T, want int8", t.Data)
+	}
+	sites := len(c)
+	if len(t.Shape) >= 2 {
+		sites = 1
+		for _, d := range t.Shape[1:] {
+			sites *= d
+		}
+	}
+	if sites != m.nv || len(c)%m.nv != 0 {
+		return nil, 0, sdk.FailedPrecondition("the configurations have %d sites (shape %v) but the weights have "+
+			"N_v = %d visible units (rows of W)", sites, t.Shape, m.nv)
+	}
+	for k, v := range c {
+		if v != 1 && v != -1 {
+			return nil, 0, sdk.InvalidArgument("configuration %d, site %d: value %d is not ±1", k/m.nv, k%m.nv, v)
+		}
+	}
+	return c, len(c) / m.nv, nil
+}
+
+// iterationsOf returns the input "iterations": non-decreasing, ≥ 0.
+func iterationsOf(req sdk.ApplyRequest) ([]int, error) {
+	t, ok := sdk.FindTensor(req.Inputs, "iterations")
+	if !ok {
+		return nil, sdk.InvalidArgument("operation flow needs an input tensor \"iterations\" (int64, e.g. 0, 1, 2, 5, 10, …)")
+	}
+	var its []int
+	switch d := t.Data.(type) {
+	case []int64:
+		for _, v := range d {
+			its = append(its, int(max(min(v, MaxIterations+1), -1)))
+		}
+	case []int32:
+		for _, v := range d {
+			its = append(its, int(max(min(v, MaxIterations+1), -1)))
+		}
+	default:
+		return nil, sdk.InvalidArgument("input iterations is %T, want int64", t.Data)
+	}
+	if len(its) == 0 {
+		return nil, sdk.InvalidArgument("input iterations is empty")
+	}
+	for i, v := range its {
+		if v < 0 || v > MaxIterations {
+			return nil, sdk.InvalidArgument("iterations[%d] = %d: must be in [0, %d]", i, v, MaxIterations)
+		}
+		if i > 0 && v < its[i-1] {
+			return nil, sdk.InvalidArgument("iterations must be sorted: iterations[%d] = %d < iterations[%d] = %d", i, v, i-1, its[i-1])
+		}
+	}
+	return its, nil
+}
+
+// Apply implements sdk.Learner: the operations flow, reconstruct and
+// hidden (see Description).
+func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
+	req, err := Description().ValidateApply(req)
+	if err != nil {
+		return nil, err
+	}
+	m, err := loadModel(req.Weights)
+	if err != nil {
+		return nil, err
+	}
+	configs, n, err := m.configsOf(req)
+	if err != nil {
+		return nil, err
+	}
+	var its []int
+	if req.Operation == OpFlow {
+		if its, err = iterationsOf(req); err != nil {
+			return nil, err
+		}
+		if size := int64(len(its)) * int64(n) * int64(m.nv); size > MaxFlowOutput {
+			return nil, sdk.InvalidArgument("flow output of %d iterations × %d configurations × %d sites = %d bytes "+
+				"exceeds %d: split the request", len(its), n, m.nv, size, int64(MaxFlowOutput))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e := newEngine(l.workers)
+	defer e.close()
+	switch req.Operation {
+	case OpFlow:
+		out, err := m.flow(ctx, e, configs, n, its, req.Seed)
+		if err != nil {
+			return nil, err
+		}
+		return []sdk.Tensor{{Name: "configs", Shape: []int{len(its), n, m.nv}, Data: out}}, nil
+	case OpReconstruct, OpHidden:
+		out, err := m.meanField(ctx, e, configs, n, req.Operation == OpReconstruct)
+		if err != nil {
+			return nil, err
+		}
+		if req.Operation == OpHidden {
+			return []sdk.Tensor{{Name: "hidden", Shape: []int{n, m.nh}, Data: out}}, nil
+		}
+		return []sdk.Tensor{{Name: "reconstruction", Shape: []int{n, m.nv}, Data: out}}, nil
+	}
+	return nil, sdk.InvalidArgument("unknown operation %q", req.Operation)
+}
+
+// flow runs the stochastic RBM flow of eqs. (29)–(30) from the n
+// configurations and returns them at the given iteration counts.
+// Configurations are sampled in blocks of passRows rows; block b draws
+// from its own xoshiro stream seeded DeriveSeed(seed, streamFlow, b).
+func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its []int, seed uint64) ([]int8, error) {
+	f := m.newFlow(ctx, configs, n, its, seed)
+	if e.kern {
+		return f.blockwise(e)
+	}
+	return f.whole(e)
+}
+
+func (m *model) newFlow(ctx context.Context, configs []int8, n int, its []int, seed uint64) *flowJob {
+	f := &flowJob{m: m, ctx: ctx, n: n, its: its,
+		v: make([]float32, pad4(n)*m.nvp), h: make([]float32, pad4(n)*m.nhp),
+		rngs: make([]RNG, blocks(n)), out: make([]int8, len(its)*n*m.nv)}
+	for c := 0; c < n; c++ {
+		for i, s := range configs[c*m.nv : (c+1)*m.nv] {
+			f.v[c*m.nvp+i] = float32(s)
+		}
+	}
+	for b := range f.rngs {
+		f.rngs[b].Seed(DeriveSeed(seed, streamFlow, b))
+	}
+	return f
+}
+
+// blockwise runs each block's iterations on one worker, with no
+// synchronisation between iterations (AVX2 kernel only).
+func (f *flowJob) blockwise(e *engine) ([]int8, error) {
+	f.next = &e.next
+	e.run(f)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.out, nil
+}
+
+// whole runs the iterations one after the other, each with whole-matrix
+// products and sampling passes in parallel. It gives the same
+// configurations as blockwise.
+func (f *flowJob) whole(e *engine) ([]int8, error) {
+	m, next := f.m, 0
+	f.record(0, &next, 0, f.n)
+	for it := 1; next < len(f.its); it++ {
+		if err := f.ctx.Err(); err != nil {
+			return nil, err
+		}
+		m.sampleHidden(e, f.v, f.h, f.n, f.rngs)
+		m.sampleVisible(e, f.h, f.v, f.n, f.rngs)
+		f.record(it, &next, 0, f.n)
+	}
+	return f.out, nil
+}
+
+// flowJob is a flow whose blocks of configurations are items.
+type flowJob struct {
+	m    *model
+	ctx  context.Context
+	n    int
+	its  []int
+	v, h []float32
+	rngs []RNG
+	out  []int8
+	next *atomic.Int64
+	mu   sync.Mutex
+	err  error
+}
+
+// record copies rows [r0, r1) of v to the outputs of the iteration counts
+// its[*next:] equal to it, advancing *next past them.
+func (f *flowJob) record(it int, next *int, r0, r1 int) {
+	m := f.m
+	for ; *next < len(f.its) && f.its[*next] == it; *next++ {
+		o := f.out[*next*f.n*m.nv : (*next+1)*f.n*m.nv]
+		for c := r0; c < r1; c++ {
+			for i, s := range f.v[c*m.nvp : c*m.nvp+m.nv] {
+				o[c*m.nv+i] = int8(s)
+			}
+		}
+	}
+}
+
+func (f *flowJob) run(part, parts int) {
+	m := f.m
+	for {
+		b := int(f.next.Add(1) - 1)
+		if b >= len(f.rngs) {
+			return
+		}
+		r0, r1 := b*passRows, min((b+1)*passRows, f.n)
+		v, h := f.v[r0*m.nvp:], f.h[r0*m.nhp:]
+		rows := r1 - r0
+		next := 0
+		f.record(0, &next, r0, r1)
+		for it := 1; next < len(f.its); it++ {
+			if err := f.ctx.Err(); err != nil {
+				f.mu.Lock()
+				f.err = err
+				f.mu.Unlock()
+				return
+			}
+			gemmSerial(pad4(rows), m.nhp, m.nv, v, m.nvp, m.w, m.nhp, h, m.nhp)
+			for r := 0; r < rows; r++ {
+				row := h[r*m.nhp : (r+1)*m.nhp]
+				tanhBias(row, m.bh)
+				sampleRow(row[:m.nh], &f.rngs[b])
+			}
+			gemmSerial(pad4(rows), m.nvp, m.nh, h, m.nhp, m.wt, m.nvp, v, m.nvp)
+			for r := 0; r < rows; r++ {
+				row := v[r*m.nvp : (r+1)*m.nvp]
+				tanhBias(row, m.bv)
+				sampleRow(row[:m.nv], &f.rngs[b])
+			}
+			f.record(it, &next, r0, r1)
+		}
+	}
+}
+
+// sampleHidden sets the n rows of h to ±1 hidden configurations drawn
+// given the visible ones in v: p(h_a = +1) = (1 + tanh(Σ_i W_ia v_i + b_a^h))/2.
+func (m *model) sampleHidden(e *engine, v, h []float32, n int, rngs []RNG) {
+	e.gemm(false, n, m.nh, m.nv, 1, v, m.nvp, m.w, m.nhp, false, h, m.nhp)
+	e.sample(sampleJob{x: h, ld: m.nhp, rows: n, width: m.nhp, cols: m.nh, bias: m.bh, rngs: rngs})
+}
+
+// sampleVisible sets the n rows of v to ±1 visible configurations drawn
+// given the hidden ones in h: p(v_i = +1) = (1 + tanh(Σ_a W_ia h_a + b_i^v))/2.
+func (m *model) sampleVisible(e *engine, h, v []float32, n int, rngs []RNG) {
+	e.gemm(false, n, m.nv, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
+	e.sample(sampleJob{x: v, ld: m.nvp, rows: n, width: m.nvp, cols: m.nv, bias: m.bv, rngs: rngs})
+}
+
+// meanField returns ⟨h⟩ = tanh(v W + b_h) [n, N_h] or, with recon, the
+// reconstruction tanh(⟨h⟩ Wᵀ + b_v) [n, N_v].
+func (m *model) meanField(ctx context.Context, e *engine, configs []int8, n int, recon bool) ([]float32, error) {
+	width := m.nh
+	if recon {
+		width = m.nv
+	}
+	out := make([]float32, n*width)
+	rows := min(n, applyChunk)
+	v := make([]float32, pad4(rows)*m.nvp)
+	h := make([]float32, pad4(rows)*m.nhp)
+	for c0 := 0; c0 < n; c0 += rows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		k := min(rows, n-c0)
+		for c := 0; c < k; c++ {
+			for i, s := range configs[(c0+c)*m.nv : (c0+c+1)*m.nv] {
+				v[c*m.nvp+i] = float32(s)
+			}
+		}
+		e.gemm(false, k, m.nh, m.nv, 1, v, m.nvp, m.w, m.nhp, false, h, m.nhp)
+		e.act(actJob{x: h, ld: m.nhp, rows: k, width: m.nhp, bias: m.bh})
+		src, ld := h, m.nhp
+		if recon {
+			e.gemm(false, k, m.nv, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
+			e.act(actJob{x: v, ld: m.nvp, rows: k, width: m.nvp, bias: m.bv})
+			src, ld = v, m.nvp
+		}
+		for c := 0; c < k; c++ {
+			copy(out[(c0+c)*width:(c0+c+1)*width], src[c*ld:c*ld+width])
+		}
+	}
+	return out, nil
+}

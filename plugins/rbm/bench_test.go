@@ -1,0 +1,275 @@
+package rbm
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/cpu"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/linalg"
+)
+
+// The paper's training set size: 25 temperatures × 1000 configurations of
+// a 10×10 lattice.
+const benchN, benchNv = 25000, 100
+
+var benchHidden = []int{16, 64, 100, 400}
+
+// python is the interpreter of testdata/numpy_epoch.py.
+const python = "/usr/bin/python3"
+
+// numpyServer is testdata/numpy_epoch.py --serve for one N_h: it runs
+// epochs on request, so that BenchmarkEpoch alternates rounds of its own
+// epochs with rounds of numpy's, both seeing the same load from the rest
+// of the machine.
+type numpyServer struct {
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	out   *bufio.Scanner
+	times []float64 // ns of the epochs run since reset
+}
+
+func startNumpy(nh int) (*numpyServer, error) {
+	if _, err := os.Stat(python); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(python, "testdata/numpy_epoch.py", "--serve", "--n", strconv.Itoa(benchN),
+		"--nv", strconv.Itoa(benchNv), "--nh", strconv.Itoa(nh), "--warmup", "2")
+	cmd.Env = os.Environ()
+	if ct := openBLASCoreType(); ct != "" {
+		cmd.Env = append(cmd.Env, "OPENBLAS_CORETYPE="+ct)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &numpyServer{cmd: cmd, in: in, out: bufio.NewScanner(out)}
+	s.out.Buffer(nil, 1<<20)
+	if !s.out.Scan() || s.out.Text() != "ready" {
+		s.close()
+		return nil, fmt.Errorf("numpy_epoch.py --serve did not start: %s", bytes.TrimSpace(stderr.Bytes()))
+	}
+	return s, nil
+}
+
+// epochs runs k numpy epochs and records their times.
+func (s *numpyServer) epochs(k int) error {
+	if _, err := fmt.Fprintln(s.in, k); err != nil {
+		return err
+	}
+	if !s.out.Scan() {
+		return fmt.Errorf("numpy_epoch.py stopped: %v", s.out.Err())
+	}
+	for _, f := range strings.Fields(s.out.Text()) {
+		ns, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return err
+		}
+		s.times = append(s.times, ns)
+	}
+	return nil
+}
+
+func (s *numpyServer) close() {
+	s.in.Close()
+	s.cmd.Wait()
+}
+
+// openBLASCoreType is the OPENBLAS_CORETYPE the rgml host would set (see
+// framework/host): Debian's OpenBLAS 0.3.21 mis-detects recent CPUs.
+func openBLASCoreType() string {
+	if os.Getenv("OPENBLAS_CORETYPE") != "" {
+		return ""
+	}
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL:
+		return "SKYLAKEX"
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		return "HASWELL"
+	}
+	return ""
+}
+
+// benchEngines are the engines of this build: the AVX2 kernel (if the CPU
+// has it) and linalg's blas32 backend (gonum or OpenBLAS).
+func benchEngines() []string {
+	var names []string
+	if haveAVX2 {
+		names = append(names, "avx2")
+	}
+	return append(names, linalg.Backend())
+}
+
+func newBenchEngine(name string) *engine {
+	e := newEngine(0)
+	e.kern = name == "avx2"
+	return e
+}
+
+// benchRound is about how long each side runs between two switches.
+const benchRound = 200 * time.Millisecond
+
+// BenchmarkEpoch is one epoch of the paper's training (mean-field CD-1,
+// full batch) on N = 25 000 random configurations of N_v = 100 spins,
+// beside the same epoch in numpy float32 (testdata/numpy_epoch.py, started
+// once per N_h): rounds of about 200 ms of our epochs alternate with rounds
+// of as many numpy epochs, so that both see the same load from other
+// processes. Metrics: ns/epoch, configs/s, numpy-ns/epoch and speedup
+// (numpy's mean time / ours, > 1 when faster than numpy), and the fastest
+// epoch of each, min-ns/epoch, numpy-min-ns/epoch and speedup-min.
+func BenchmarkEpoch(b *testing.B) {
+	configs := randomConfigs(benchN, benchNv, 1)
+	for _, nh := range benchHidden {
+		np, err := startNumpy(nh)
+		if err != nil {
+			b.Logf("numpy reference skipped: %v", err)
+		}
+		for _, eng := range benchEngines() {
+			b.Run(fmt.Sprintf("Nh=%d/%s", nh, eng), func(b *testing.B) {
+				benchEpoch(b, eng, nh, configs, np)
+			})
+		}
+		if np != nil {
+			np.close()
+		}
+	}
+}
+
+func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyServer) {
+	e := newBenchEngine(eng)
+	defer e.close()
+	h, err := hyperOf(sdk.Params{ParamHidden: float64(nh)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := newTrainer(e, h, 1, configs, benchN, benchNv, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t.init()
+	ctx := context.Background()
+	t0 := time.Now()
+	if _, err := t.epoch(ctx); err != nil { // warm up (OpenBLAS threads, caches)
+		b.Fatal(err)
+	}
+	round := max(1, int(benchRound/time.Since(t0)))
+	if np != nil {
+		np.times = np.times[:0]
+	}
+	numpyRound := func(k int) {
+		if np == nil || k == 0 {
+			return
+		}
+		b.StopTimer()
+		if err := np.epochs(k); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	fastest, pending := time.Duration(math.MaxInt64), 0
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := t.epoch(ctx); err != nil {
+			b.Fatal(err)
+		}
+		fastest = min(fastest, time.Since(t0))
+		if pending++; pending == round {
+			numpyRound(pending)
+			pending = 0
+		}
+	}
+	numpyRound(pending)
+	b.StopTimer()
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(ns, "ns/epoch")
+	b.ReportMetric(benchN/(ns*1e-9), "configs/s")
+	b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
+	if np != nil && len(np.times) > 0 {
+		mean, best := 0.0, math.Inf(1)
+		for _, x := range np.times {
+			mean += x / float64(len(np.times))
+			best = min(best, x)
+		}
+		b.ReportMetric(mean, "numpy-ns/epoch")
+		b.ReportMetric(mean/ns, "speedup")
+		b.ReportMetric(best, "numpy-min-ns/epoch")
+		b.ReportMetric(best/float64(fastest.Nanoseconds()), "speedup-min")
+	}
+}
+
+// BenchmarkFlow runs the flow of 1000 configurations for 1000 iterations
+// with N_h = 400, N_v = 100, through Apply (seconds per flow).
+func BenchmarkFlow(b *testing.B) {
+	const n, nh = 1000, 400
+	w := randomWeights(benchNv, nh, 0.1, 1)
+	req := sdk.ApplyRequest{Operation: OpFlow, Seed: 1, Size: 10, Weights: w,
+		Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, benchNv}, Data: randomConfigs(n, benchNv, 2)},
+			{Name: "iterations", Shape: []int{11}, Data: []int64{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}}}}
+	l := New()
+	for b.Loop() {
+		if _, err := l.Apply(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/flow")
+}
+
+// BenchmarkTrainMemory trains N_h = 400 on 25 000 configurations for a
+// few epochs through Train, with checkpoints, and reports the memory the
+// Go runtime obtained from the OS (MiB-sys, an upper bound of the heap
+// part of the resident set) and the peak heap in use (MiB-heap, sampled).
+func BenchmarkTrainMemory(b *testing.B) {
+	ds := sdk.Dataset{Size: 10, Configs: randomConfigs(benchN, benchNv, 1)}
+	req := sdk.TrainRequest{Hyper: sdk.Params{ParamHidden: 400, ParamEpochs: 6, ParamPLLEvery: 2}, Seed: 1, Train: ds, CheckpointEvery: 2}
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	l := New()
+	for b.Loop() {
+		if _, err := l.Train(context.Background(), req, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	close(stop)
+	<-done
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB-sys")
+	b.ReportMetric(float64(peak)/(1<<20), "MiB-heap")
+}

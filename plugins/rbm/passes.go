@@ -1,0 +1,147 @@
+package rbm
+
+import (
+	"math"
+	"sync/atomic"
+)
+
+// Elementwise passes over the rows of a padded matrix, split among the
+// engine's workers in blocks of passRows rows. Sums are accumulated per
+// block and reduced in block order, so they do not depend on the number
+// of workers either.
+
+// passRows is the number of rows of a block of an elementwise pass; it is
+// also the block of configurations that shares one random stream.
+const passRows = 64
+
+func blocks(rows int) int { return (rows + passRows - 1) / passRows }
+
+// actJob sets x = tanh(x + bias) on rows [0, rows) (width values per row,
+// stride ld); with part, it adds each block's column sums into
+// part[block·width:], and with ref it also stores each block's
+// Σ (ref − x)² in errPart[block].
+type actJob struct {
+	x       []float32
+	ld      int
+	rows    int
+	width   int
+	bias    []float32
+	part    []float32
+	ref     []float32
+	ldr     int
+	errPart []float64
+	next    *atomic.Int64
+}
+
+func (j *actJob) run(part, parts int) {
+	nb := int64(blocks(j.rows))
+	for {
+		b := int(j.next.Add(1) - 1)
+		if b >= int(nb) {
+			return
+		}
+		r0, r1 := b*passRows, min((b+1)*passRows, j.rows)
+		var ps []float32
+		if j.part != nil {
+			ps = j.part[b*j.width : (b+1)*j.width]
+			clear(ps)
+		}
+		var e float64
+		for r := r0; r < r1; r++ {
+			row := j.x[r*j.ld : r*j.ld+j.width]
+			switch {
+			case j.ref != nil:
+				e += float64(tanhBiasSumErr(row, j.bias, ps, j.ref[r*j.ldr:r*j.ldr+j.width]))
+			case ps != nil:
+				tanhBiasSum(row, j.bias, ps)
+			default:
+				tanhBias(row, j.bias)
+			}
+		}
+		if j.ref != nil {
+			j.errPart[b] = e
+		}
+	}
+}
+
+// act runs an actJob on the engine.
+func (e *engine) act(j actJob) {
+	e.aj = j
+	e.aj.next = &e.next
+	e.run(&e.aj)
+}
+
+// reduce returns in out[c] (c < len(out)) the column sums of the blocks'
+// partial sums written by an actJob over rows rows of width width.
+func reduce(out []float64, part []float32, rows, width int) {
+	nb := blocks(rows)
+	for c := range out {
+		s := 0.0
+		for b := 0; b < nb; b++ {
+			s += float64(part[b*width+c])
+		}
+		out[c] = s
+	}
+}
+
+// sampleJob replaces the first cols values x of every row by ±1, +1 with
+// probability (1 + x)/2, drawing from rngs[block]; with bias, x is first
+// set to tanh(x + bias) over width values.
+type sampleJob struct {
+	x     []float32
+	ld    int
+	rows  int
+	width int
+	cols  int
+	bias  []float32
+	rngs  []RNG
+	next  *atomic.Int64
+}
+
+func (j *sampleJob) run(part, parts int) {
+	nb := blocks(j.rows)
+	for {
+		b := int(j.next.Add(1) - 1)
+		if b >= nb {
+			return
+		}
+		rng := &j.rngs[b]
+		for r := b * passRows; r < min((b+1)*passRows, j.rows); r++ {
+			row := j.x[r*j.ld : r*j.ld+j.width]
+			if j.bias != nil {
+				tanhBias(row, j.bias)
+			}
+			sampleRow(row[:j.cols], rng)
+		}
+	}
+}
+
+// sampleRow sets each x[i] ∈ [−1, 1] to +1 with probability (1 + x[i])/2,
+// else −1: +1 when a uniform 24-bit integer u is below
+// ⌊2^23 (1 + x[i])⌋, which is (1 + x[i])/2 to within 2^−24. One 64-bit
+// draw serves two units. Branch-free: the outcomes are unpredictable.
+func sampleRow(x []float32, rng *RNG) {
+	i := 0
+	for ; i+1 < len(x); i += 2 {
+		r := rng.Uint64()
+		x[i] = pm1(uint32(r>>40), x[i])
+		x[i+1] = pm1(uint32(r>>16)&0xffffff, x[i+1])
+	}
+	if i < len(x) {
+		x[i] = pm1(uint32(rng.Uint64()>>40), x[i])
+	}
+}
+
+// pm1 returns +1 if u < ⌊2^23 (1 + m)⌋, else −1, for u < 2^24.
+func pm1(u uint32, m float32) float32 {
+	t := int32((m + 1) * 0x1p23)
+	below := uint32(int32(u)-t) >> 31 // 1 if u < t
+	return math.Float32frombits(0xbf800000 ^ below<<31)
+}
+
+// sample runs a sampleJob on the engine.
+func (e *engine) sample(j sampleJob) {
+	e.sj = j
+	e.sj.next = &e.next
+	e.run(&e.sj)
+}
