@@ -39,64 +39,6 @@ import (
 
 var monitoringDocs = filepath.Join("..", "..", "docs", "monitoring")
 
-// monPlugins holds the plugins the monitoring tests run: TestMain's, plus
-// those it does not build.
-var monPlugins struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// monitoringPluginDir returns a plugin directory with ising, misbehave, rbm
-// and thermometer: TestMain's if it has them all, else a directory of
-// links to its plugins and builds of the others.
-func monitoringPluginDir(t testing.TB) string {
-	t.Helper()
-	monPlugins.once.Do(func() {
-		need := map[string]string{
-			"rgml-plugin-ising":       "../../plugins/ising/cmd/rgml-plugin-ising",
-			"rgml-plugin-misbehave":   "../../framework/host/internal/rgml-plugin-misbehave",
-			"rgml-plugin-rbm":         "../../plugins/rbm/cmd/rgml-plugin-rbm",
-			"rgml-plugin-thermometer": "../../plugins/thermometer/cmd/rgml-plugin-thermometer",
-		}
-		missing := map[string]string{}
-		for name, pkg := range need {
-			if _, err := os.Stat(filepath.Join(pluginDir, name)); err != nil {
-				missing[name] = pkg
-			}
-		}
-		if len(missing) == 0 {
-			monPlugins.dir = pluginDir
-			return
-		}
-		dir := filepath.Join(filepath.Dir(pluginDir), "monitoring-plugins")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			monPlugins.err = err
-			return
-		}
-		for name := range need {
-			if _, ok := missing[name]; !ok {
-				if err := os.Link(filepath.Join(pluginDir, name), filepath.Join(dir, name)); err != nil {
-					monPlugins.err = err
-					return
-				}
-			}
-		}
-		for name, pkg := range missing {
-			out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
-			if err != nil {
-				monPlugins.err = fmt.Errorf("building %s: %v\n%s", pkg, err, out)
-				return
-			}
-		}
-		monPlugins.dir = dir
-	})
-	if monPlugins.err != nil {
-		t.Fatal(monPlugins.err)
-	}
-	return monPlugins.dir
-}
-
 // result is what an rgml command run in-process did.
 type result struct {
 	code           int
@@ -108,7 +50,7 @@ type result struct {
 func rgmlCmd(ctx context.Context, t testing.TB, reg string, args ...string) result {
 	t.Helper()
 	var o, e bytes.Buffer
-	full := append([]string{"rgml", "--plugin-dir", monitoringPluginDir(t), "--registry", reg}, args...)
+	full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg}, args...)
 	code := run(ctx, full, &o, &e)
 	return result{code, o.String(), e.String()}
 }
@@ -470,7 +412,6 @@ func pluginProcesses(t testing.TB, name string) []int {
 func TestMonitoringEndToEnd(t *testing.T) {
 	binary(t, "prometheus")
 	gw := startPushgateway(t)
-	monitoringPluginDir(t)
 	reg := filepath.Join(t.TempDir(), "registry")
 	ctx := context.Background()
 	push := []string{"--pushgateway", gw.url, "--metrics-addr", "off"}

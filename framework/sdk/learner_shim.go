@@ -137,24 +137,11 @@ func (e *serverEvents) Checkpoint(c Checkpoint) error {
 
 func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainRequest, rgmlv1.TrainEvent]) error {
 	ctx := stream.Context()
-	var hdr *rgmlv1.TrainHeader
-	asm := newTensorAssembler()
-	for {
-		msg, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		switch m := msg.Msg.(type) {
-		case *rgmlv1.TrainRequest_Header:
-			hdr = m.Header
-		case *rgmlv1.TrainRequest_Data:
-			if err := asm.add(m.Data); err != nil {
-				return ToStatus(err)
-			}
-		}
+	hdr, asm, err := receive(stream.Recv, func(m *rgmlv1.TrainRequest) (*rgmlv1.TrainHeader, *rgmlv1.TensorChunk) {
+		return m.GetHeader(), m.GetData()
+	})
+	if err != nil {
+		return err
 	}
 	if hdr == nil {
 		return ToStatus(InvalidArgument("Train stream without a header"))
@@ -164,7 +151,6 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 		CheckpointEvery: int(hdr.CheckpointEvery),
 	}
 	size := int(hdr.Size)
-	var err error
 	train, _ := asm.tensors("train/")
 	if req.Train, _, err = datasetFrom(train, size); err != nil {
 		return ToStatus(err)
@@ -209,24 +195,11 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 
 func (s *learnerServer) Apply(stream grpc.BidiStreamingServer[rgmlv1.ApplyRequest, rgmlv1.ApplyResponse]) error {
 	ctx := stream.Context()
-	var hdr *rgmlv1.ApplyHeader
-	asm := newTensorAssembler()
-	for {
-		msg, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		switch m := msg.Msg.(type) {
-		case *rgmlv1.ApplyRequest_Header:
-			hdr = m.Header
-		case *rgmlv1.ApplyRequest_Data:
-			if err := asm.add(m.Data); err != nil {
-				return ToStatus(err)
-			}
-		}
+	hdr, asm, err := receive(stream.Recv, func(m *rgmlv1.ApplyRequest) (*rgmlv1.ApplyHeader, *rgmlv1.TensorChunk) {
+		return m.GetHeader(), m.GetData()
+	})
+	if err != nil {
+		return err
 	}
 	if hdr == nil {
 		return ToStatus(InvalidArgument("Apply stream without a header"))
@@ -309,19 +282,12 @@ func (c *LearnerClient) Train(ctx context.Context, req TrainRequest, events Trai
 			ts = append(ts, t)
 		}
 	}
-	send := func(m *rgmlv1.TrainRequest) error { return stream.Send(m) }
-	if err := sendAll(send, &rgmlv1.TrainRequest{Msg: &rgmlv1.TrainRequest_Header{Header: hdr}}, ts,
+	err = sendAll(stream, &rgmlv1.TrainRequest{Msg: &rgmlv1.TrainRequest_Header{Header: hdr}}, ts,
 		func(ch *rgmlv1.TensorChunk) *rgmlv1.TrainRequest {
 			return &rgmlv1.TrainRequest{Msg: &rgmlv1.TrainRequest_Data{Data: ch}}
-		}); err != nil {
-		// The server's status explains a broken send.
-		if _, rerr := stream.Recv(); rerr != nil {
-			return nil, FromStatus(rerr)
-		}
-		return nil, FromStatus(err)
-	}
-	if err := stream.CloseSend(); err != nil {
-		return nil, FromStatus(err)
+		})
+	if err != nil {
+		return nil, err
 	}
 	ck, weights := newTensorAssembler(), newTensorAssembler()
 	for {
@@ -378,18 +344,12 @@ func (c *LearnerClient) Apply(ctx context.Context, req ApplyRequest) ([]Tensor, 
 		t.Name = "input/" + t.Name
 		ts = append(ts, t)
 	}
-	send := func(m *rgmlv1.ApplyRequest) error { return stream.Send(m) }
-	if err := sendAll(send, &rgmlv1.ApplyRequest{Msg: &rgmlv1.ApplyRequest_Header{Header: hdr}}, ts,
+	err = sendAll(stream, &rgmlv1.ApplyRequest{Msg: &rgmlv1.ApplyRequest_Header{Header: hdr}}, ts,
 		func(ch *rgmlv1.TensorChunk) *rgmlv1.ApplyRequest {
 			return &rgmlv1.ApplyRequest{Msg: &rgmlv1.ApplyRequest_Data{Data: ch}}
-		}); err != nil {
-		if _, rerr := stream.Recv(); rerr != nil {
-			return nil, FromStatus(rerr)
-		}
-		return nil, FromStatus(err)
-	}
-	if err := stream.CloseSend(); err != nil {
-		return nil, FromStatus(err)
+		})
+	if err != nil {
+		return nil, err
 	}
 	out := newTensorAssembler()
 	for {
@@ -406,15 +366,47 @@ func (c *LearnerClient) Apply(ctx context.Context, req ApplyRequest) ([]Tensor, 
 	}
 }
 
-// sendAll sends a header message, then every tensor in chunks.
-func sendAll[M any](send func(M) error, header M, ts []Tensor, wrap func(*rgmlv1.TensorChunk) M) error {
-	if err := send(header); err != nil {
-		return err
-	}
-	for _, t := range ts {
-		if err := sendTensor("", t, func(ch *rgmlv1.TensorChunk) error { return send(wrap(ch)) }); err != nil {
-			return err
+// receive reads a client stream to its end: the last header message and
+// the tensor chunks, assembled. Errors are gRPC statuses.
+func receive[M, H any](recv func() (*M, error), split func(*M) (*H, *rgmlv1.TensorChunk)) (*H, *tensorAssembler, error) {
+	var hdr *H
+	asm := newTensorAssembler()
+	for {
+		msg, err := recv()
+		if errors.Is(err, io.EOF) {
+			return hdr, asm, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		h, chunk := split(msg)
+		if h != nil {
+			hdr = h
+		}
+		if chunk != nil {
+			if err := asm.add(chunk); err != nil {
+				return nil, nil, ToStatus(err)
+			}
 		}
 	}
-	return nil
+}
+
+// sendAll sends a header message, then every tensor in chunks, and closes
+// the sending side. A send the server broke off returns the server's
+// status, which says why.
+func sendAll[Req, Resp any](stream grpc.BidiStreamingClient[Req, Resp], header *Req, ts []Tensor, wrap func(*rgmlv1.TensorChunk) *Req) error {
+	err := stream.Send(header)
+	for i := 0; err == nil && i < len(ts); i++ {
+		err = sendTensor("", ts[i], func(ch *rgmlv1.TensorChunk) error { return stream.Send(wrap(ch)) })
+	}
+	if errors.Is(err, ErrInvalidArgument) {
+		return err // a tensor we could not encode; nothing was wrong on the wire
+	}
+	if err != nil {
+		if _, rerr := stream.Recv(); rerr != nil {
+			return FromStatus(rerr)
+		}
+		return FromStatus(err)
+	}
+	return FromStatus(stream.CloseSend())
 }

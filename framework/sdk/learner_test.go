@@ -153,3 +153,16 @@ func TestLearnerOverGRPC(t *testing.T) {
 		t.Errorf("missing weights: %v", err)
 	}
 }
+
+// A tensor the client cannot encode is the caller's mistake, reported at
+// once (not a hang waiting for the server).
+func TestApplyUnencodableTensor(t *testing.T) {
+	client, _ := plugin.TestPluginGRPCConn(t, false, sdk.PluginSet(sdk.ServeConfig{Learner: meanLearner{}}))
+	defer client.Close()
+	raw, _ := client.Dispense(sdk.KindLearner)
+	_, err := raw.(sdk.Learner).Apply(context.Background(), sdk.ApplyRequest{Operation: "project",
+		Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{2}, Data: []string{"a", "b"}}}})
+	if !errors.Is(err, sdk.ErrInvalidArgument) {
+		t.Fatalf("got %v", err)
+	}
+}
