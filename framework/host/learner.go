@@ -111,12 +111,13 @@ func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.Tr
 	return out, err
 }
 
-// Apply runs an operation under the watchdog.
+// Apply runs an operation under the watchdog; the plugin's SDK sends
+// heartbeats while the operation runs.
 func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
 	var out []sdk.Tensor
 	err := l.watch(ctx, "applying "+req.Operation, func(ctx context.Context, kick func()) error {
 		var err error
-		out, err = l.learner.Apply(ctx, req)
+		out, err = l.learner.Apply(sdk.WithHeartbeat(ctx, kick), req)
 		return err
 	})
 	return out, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -17,13 +18,15 @@ import (
 type LearnerPlugin struct {
 	plugin.NetRPCUnsupportedPlugin
 	Impl Learner
+	// Heartbeat is the interval of Apply's heartbeats (0: the default).
+	Heartbeat time.Duration
 }
 
 var _ plugin.GRPCPlugin = (*LearnerPlugin)(nil)
 
 // GRPCServer registers the Learner service.
 func (p *LearnerPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	rgmlv1.RegisterLearnerServer(s, &learnerServer{impl: p.Impl})
+	rgmlv1.RegisterLearnerServer(s, &learnerServer{impl: p.Impl, heartbeat: p.Heartbeat})
 	return nil
 }
 
@@ -97,7 +100,8 @@ func progressFromProto(p *rgmlv1.TrainProgress) Progress {
 
 type learnerServer struct {
 	rgmlv1.UnimplementedLearnerServer
-	impl Learner
+	impl      Learner
+	heartbeat time.Duration
 }
 
 func (s *learnerServer) Describe(ctx context.Context, _ *rgmlv1.DescribeRequest) (*rgmlv1.LearnerDescription, error) {
@@ -220,7 +224,11 @@ func (s *learnerServer) Apply(stream grpc.BidiStreamingServer[rgmlv1.ApplyReques
 	if req, err = d.ValidateApply(req); err != nil {
 		return ToStatus(err)
 	}
+	// An operation can run for minutes (a long flow); empty messages tell
+	// the host the plugin is alive.
+	stop := heartbeat(s.heartbeat, func() { stream.Send(&rgmlv1.ApplyResponse{}) })
 	out, err := s.impl.Apply(ctx, req)
+	stop()
 	if err != nil {
 		return ToStatus(err)
 	}
@@ -359,6 +367,10 @@ func (c *LearnerClient) Apply(ctx context.Context, req ApplyRequest) ([]Tensor, 
 		}
 		if err != nil {
 			return nil, FromStatus(err)
+		}
+		beat(ctx)
+		if resp.Output == nil {
+			continue // a heartbeat
 		}
 		if err := out.add(resp.Output); err != nil {
 			return nil, err

@@ -3,7 +3,9 @@ package sdk_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 
@@ -164,5 +166,34 @@ func TestApplyUnencodableTensor(t *testing.T) {
 		Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{2}, Data: []string{"a", "b"}}}})
 	if !errors.Is(err, sdk.ErrInvalidArgument) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// slowLearner's Apply takes a while and sends nothing meanwhile.
+type slowLearner struct{ meanLearner }
+
+func (slowLearner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
+	select {
+	case <-time.After(350 * time.Millisecond):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return []sdk.Tensor{{Name: "x", Shape: []int{1}, Data: []float64{1}}}, nil
+}
+
+func TestApplyHeartbeats(t *testing.T) {
+	client, _ := plugin.TestPluginGRPCConn(t, false, sdk.PluginSet(sdk.ServeConfig{Learner: slowLearner{}, HeartbeatInterval: 50 * time.Millisecond}))
+	defer client.Close()
+	raw, _ := client.Dispense(sdk.KindLearner)
+	var beats atomic.Int32
+	ctx := sdk.WithHeartbeat(context.Background(), func() { beats.Add(1) })
+	out, err := raw.(sdk.Learner).Apply(ctx, sdk.ApplyRequest{Operation: "project",
+		Weights: []sdk.Tensor{{Name: "W", Shape: []int{1}, Data: []float32{1}}}})
+	if err != nil || len(out) != 1 {
+		t.Fatalf("apply: %v %v", out, err)
+	}
+	// About 7 heartbeats plus the output; at least 3 even on a slow machine.
+	if n := beats.Load(); n < 3 {
+		t.Errorf("%d messages during a 350 ms operation with 50 ms heartbeats", n)
 	}
 }

@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -29,6 +30,9 @@ const (
 type ServeConfig struct {
 	Model   Model
 	Learner Learner
+	// HeartbeatInterval is how often a long Apply tells the host it is
+	// alive (0: DefaultHeartbeatInterval).
+	HeartbeatInterval time.Duration
 	// Logger receives the plugin's logs; nil gives an hclog JSON logger on
 	// stderr, which the host re-logs. Never write logs to stdout: it carries
 	// the handshake.
@@ -42,7 +46,7 @@ func PluginSet(cfg ServeConfig) plugin.PluginSet {
 		set[KindModel] = &ModelPlugin{Impl: cfg.Model}
 	}
 	if cfg.Learner != nil {
-		set[KindLearner] = &LearnerPlugin{Impl: cfg.Learner}
+		set[KindLearner] = &LearnerPlugin{Impl: cfg.Learner, Heartbeat: cfg.HeartbeatInterval}
 	}
 	return set
 }
