@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // ZeroTemperature is the temperature the samplers use when asked for T = 0,
@@ -76,7 +78,7 @@ func (lat *Lattice) Neighbours(i int) [4]int {
 
 // Randomize sets every spin to ±1 with probability ½ each, one random bit
 // per site.
-func (lat *Lattice) Randomize(rng *RNG) {
+func (lat *Lattice) Randomize(rng *xrand.RNG) {
 	var w uint64
 	for i := range lat.Spins {
 		if i&63 == 0 {
@@ -129,7 +131,7 @@ func Magnetization(spins []int8) int {
 // safe for concurrent use.
 type Chain struct {
 	*Lattice
-	rng   RNG
+	rng   xrand.RNG
 	temp  float64
 	thr   [16]uint64 // Metropolis: accept iff low 32 random bits < thr[s_i·h_i + 4]
 	pAdd  uint64     // Wolff: add a bond iff 32 random bits < pAdd
@@ -154,7 +156,7 @@ func (c *Chain) Reseed(seed uint64) { c.rng.Seed(seed) }
 func (c *Chain) Randomize() { c.Lattice.Randomize(&c.rng) }
 
 // RNG returns the chain's generator.
-func (c *Chain) RNG() *RNG { return &c.rng }
+func (c *Chain) RNG() *xrand.RNG { return &c.rng }
 
 // Temperature returns the temperature the chain runs at.
 func (c *Chain) Temperature() float64 { return c.temp }
@@ -193,10 +195,12 @@ func (c *Chain) MetropolisAttempts(n int64) int64 {
 	nb := c.nb
 	thr := &c.thr
 	size := uint64(len(sp))
-	s0, s1, s2, s3 := c.rng.s[0], c.rng.s[1], c.rng.s[2], c.rng.s[3]
+	st := c.rng.State()
+	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
 	var acc uint64
 	for ; n > 0; n-- {
-		// xoshiro256**, inlined.
+		// xoshiro256** (xrand.RNG.Uint64; a call would keep the state
+		// in memory), inlined on the state in registers.
 		r := bits.RotateLeft64(s1*5, 7) * 9
 		t := s1 << 17
 		s2 ^= s0
@@ -214,7 +218,7 @@ func (c *Chain) MetropolisAttempts(n int64) int64 {
 		sp[i] = s ^ int8(uint8(-a)&0xfe)                      // ±1 ↔ ∓1
 		acc += a
 	}
-	c.rng.s = [4]uint64{s0, s1, s2, s3}
+	c.rng.SetState([4]uint64{s0, s1, s2, s3})
 	return int64(acc)
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 func TestDescribe(t *testing.T) {
@@ -61,7 +62,7 @@ func TestObservables(t *testing.T) {
 			stripes[x*L+y] = int8(1 - 2*(x%2))
 		}
 	}
-	rng := NewRNG(5)
+	rng := xrand.New(5)
 	random := NewLattice(L)
 	random.Randomize(rng)
 	configs := append(append(append(append([]int8{}, up...), checker...), stripes...), random.Spins...)
@@ -262,5 +263,26 @@ func TestEmitError(t *testing.T) {
 	}
 	if time.Since(start) > time.Second {
 		t.Errorf("took %v to stop", time.Since(start))
+	}
+}
+
+// TestChunkSize: no chunk holds more than max(1, ChunkBytes/L²)
+// configurations, and chunks are whole configurations.
+func TestChunkSize(t *testing.T) {
+	const L = 6
+	for _, algo := range []string{AlgorithmMetropolisPaper, AlgorithmMetropolis, AlgorithmWolff} {
+		for _, cb := range []int{1, 100, 36 * 7, 1 << 20} {
+			limit := max(1, cb/(L*L))
+			req := sdk.SampleRequest{Points: points([]float64{2}), Size: L, PerPoint: 100, Algorithm: algo, Sweeps: 1, Thermalization: 1, Seed: 1}
+			err := NewWithOptions(Options{ChunkBytes: cb}).Sample(context.Background(), req, func(c sdk.SampleChunk) error {
+				if len(c.Configs)%(L*L) != 0 || c.Count(L*L) > limit || c.Count(L*L) == 0 {
+					t.Errorf("%s ChunkBytes %d: chunk of %d values", algo, cb, len(c.Configs))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 	"github.com/rgml/rgml/plugins/ising/exact"
 )
 
@@ -190,6 +191,24 @@ func TestZeroTemperatureNeverRaisesEnergy(t *testing.T) {
 		if v > -1 {
 			t.Errorf("T=0 configuration %d has E/N = %g", i, v)
 		}
+	}
+}
+
+// TestKernelMatchesRNG: the generator inlined in MetropolisAttempts draws
+// the numbers of xrand.RNG.Uint64 (whose test checks the published
+// xoshiro256** test vector).
+func TestKernelMatchesRNG(t *testing.T) {
+	start := [4]uint64{1, 2, 3, 4}
+	c := NewChain(4, 2, 0)
+	c.RNG().SetState(start)
+	c.MetropolisAttempts(10)
+	var r xrand.RNG
+	r.SetState(start)
+	for range 10 {
+		r.Uint64()
+	}
+	if r.State() != c.RNG().State() {
+		t.Error("MetropolisAttempts advances the generator differently")
 	}
 }
 

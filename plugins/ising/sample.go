@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // ctxCheckAttempts is how many Metropolis attempts run between two checks
@@ -31,16 +32,15 @@ type job struct {
 // Sample implements sdk.Model. Work is split into jobs that do not depend on
 // the number of workers: for metropolis-paper, blocks of at most 64
 // configurations, each configuration its own chain seeded with
-// DeriveSeed(seed, point, index); for metropolis and wolff, ChainsPerPoint
-// chains per point seeded with DeriveSeed(seed, point, chain). The jobs run
-// on Options.Workers goroutines (default GOMAXPROCS), so the same request
-// gives the same configurations on any machine. Each chunk passed to emit
-// is a fresh slice, holds at most max(1, ChunkBytes/L²) configurations of
-// one chain or block, and carries the attempts and acceptances spent on
+// xrand.Derive(seed, point, index); for metropolis and wolff, ChainsPerPoint
+// chains per point seeded with xrand.Derive(seed, point, chain). The jobs
+// run on Options.Workers goroutines (default GOMAXPROCS), so the same
+// request gives the same configurations on any machine. Each chunk passed to
+// emit is a fresh slice, holds at most max(1, ChunkBytes/L²) configurations
+// of one chain or block, and carries the attempts and acceptances spent on
 // them (for a Markov chain, the thermalisation is counted in its first
-// chunk). Sample checks ctx every ≈ 2^16 attempts and returns ctx.Err()
-// once it is cancelled; an error from emit stops all workers and is
-// returned.
+// chunk). Sample checks ctx every ≈ 2^16 attempts and returns ctx.Err() once
+// it is cancelled; an error from emit stops all workers and is returned.
 func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
 	if emit == nil {
 		return sdk.InvalidArgument("ising: Sample needs an emit function")
@@ -181,7 +181,7 @@ func (p *plan) paperJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) err
 	out := newChunker(emit, p, j)
 	n := p.sweeps * int64(p.sites)
 	for i := 0; i < j.count; i++ {
-		c.Reseed(DeriveSeed(p.req.Seed, j.point, j.first+i))
+		c.Reseed(xrand.Derive(p.req.Seed, j.point, j.first+i))
 		c.Randomize()
 		acc, err := c.metropolis(ctx, n)
 		if err != nil {
@@ -198,7 +198,7 @@ func (p *plan) paperJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) err
 
 func (p *plan) metropolisJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
 	c.SetTemperature(p.temps[j.point])
-	c.Reseed(DeriveSeed(p.req.Seed, j.point, j.chain))
+	c.Reseed(xrand.Derive(p.req.Seed, j.point, j.chain))
 	c.Randomize()
 	out := newChunker(emit, p, j)
 	N := int64(p.sites)
@@ -229,7 +229,7 @@ func (p *plan) metropolisJob(ctx context.Context, c *Chain, j job, emit sdk.Emit
 // chain's state.
 func (p *plan) wolffJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
 	c.SetTemperature(p.temps[j.point])
-	c.Reseed(DeriveSeed(p.req.Seed, j.point, j.chain))
+	c.Reseed(xrand.Derive(p.req.Seed, j.point, j.chain))
 	c.Randomize()
 	out := newChunker(emit, p, j)
 	N := int64(p.sites)

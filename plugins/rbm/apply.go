@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // applyChunk is the most configurations reconstruct and hidden hold in
@@ -198,7 +199,7 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 // flow runs the stochastic RBM flow of eqs. (29)–(30) from the n
 // configurations and returns them at the given iteration counts.
 // Configurations are sampled in blocks of passRows rows; block b draws
-// from its own xoshiro stream seeded DeriveSeed(seed, streamFlow, b).
+// from its own xoshiro stream seeded xrand.Derive(seed, streamFlow, b).
 func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its []int, seed uint64) ([]int8, error) {
 	f := m.newFlow(ctx, configs, n, its, seed)
 	if e.kern {
@@ -210,14 +211,14 @@ func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its 
 func (m *model) newFlow(ctx context.Context, configs []int8, n int, its []int, seed uint64) *flowJob {
 	f := &flowJob{m: m, ctx: ctx, n: n, its: its,
 		v: make([]float32, pad4(n)*m.nvp), h: make([]float32, pad4(n)*m.nhp),
-		rngs: make([]RNG, blocks(n)), out: make([]int8, len(its)*n*m.nv)}
+		rngs: make([]xrand.RNG, blocks(n)), out: make([]int8, len(its)*n*m.nv)}
 	for c := 0; c < n; c++ {
 		for i, s := range configs[c*m.nv : (c+1)*m.nv] {
 			f.v[c*m.nvp+i] = float32(s)
 		}
 	}
 	for b := range f.rngs {
-		f.rngs[b].Seed(DeriveSeed(seed, streamFlow, b))
+		f.rngs[b].Seed(xrand.Derive(seed, streamFlow, b))
 	}
 	return f
 }
@@ -257,7 +258,7 @@ type flowJob struct {
 	n    int
 	its  []int
 	v, h []float32
-	rngs []RNG
+	rngs []xrand.RNG
 	out  []int8
 	next *atomic.Int64
 	mu   sync.Mutex
@@ -316,14 +317,14 @@ func (f *flowJob) run(part, parts int) {
 
 // sampleHidden sets the n rows of h to ±1 hidden configurations drawn
 // given the visible ones in v: p(h_a = +1) = (1 + tanh(Σ_i W_ia v_i + b_a^h))/2.
-func (m *model) sampleHidden(e *engine, v, h []float32, n int, rngs []RNG) {
+func (m *model) sampleHidden(e *engine, v, h []float32, n int, rngs []xrand.RNG) {
 	e.gemm(false, n, m.nh, m.nv, 1, v, m.nvp, m.w, m.nhp, false, h, m.nhp)
 	e.sample(sampleJob{x: h, ld: m.nhp, rows: n, width: m.nhp, cols: m.nh, bias: m.bh, rngs: rngs})
 }
 
 // sampleVisible sets the n rows of v to ±1 visible configurations drawn
 // given the hidden ones in h: p(v_i = +1) = (1 + tanh(Σ_a W_ia h_a + b_i^v))/2.
-func (m *model) sampleVisible(e *engine, h, v []float32, n int, rngs []RNG) {
+func (m *model) sampleVisible(e *engine, h, v []float32, n int, rngs []xrand.RNG) {
 	e.gemm(false, n, m.nv, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
 	e.sample(sampleJob{x: v, ld: m.nvp, rows: n, width: m.nvp, cols: m.nv, bias: m.bv, rngs: rngs})
 }

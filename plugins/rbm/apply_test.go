@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // randomWeights returns weight tensors with W, biases uniform in ±scale.
 func randomWeights(nv, nh int, scale float64, seed uint64) []sdk.Tensor {
-	r := NewRNG(seed)
+	r := xrand.New(seed)
 	u := func(n int) []float32 {
 		x := make([]float32, n)
 		for i := range x {
@@ -48,7 +49,7 @@ func TestFlowSamplingFrequencies(t *testing.T) {
 		t.Fatal(err)
 	}
 	testEngines(t, func(t *testing.T, e *engine) {
-		rngs := make([]RNG, blocks(n))
+		rngs := make([]xrand.RNG, blocks(n))
 		for b := range rngs {
 			rngs[b].Seed(uint64(b) + 1)
 		}

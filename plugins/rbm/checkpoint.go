@@ -38,12 +38,8 @@ func (t *trainer) checkpoint(s *state) sdk.Checkpoint {
 	if s.chains != nil {
 		ts = append(ts, sdk.Tensor{Name: TensorChains, Shape: []int{t.bs, t.nv}, Data: unpad(s.chains, t.bs, t.nv, t.nvp)})
 	}
-	rng := make([]int64, 4)
-	for i, w := range s.rng.s {
-		rng[i] = int64(w)
-	}
 	ts = append(ts,
-		sdk.Tensor{Name: TensorRNG, Shape: []int{4}, Data: rng},
+		sdk.Tensor{Name: TensorRNG, Shape: []int{4}, Data: s.rng.StateInt64()},
 		sdk.Tensor{Name: TensorEpoch, Shape: []int{1}, Data: []int64{int64(s.epoch)}})
 	return sdk.Checkpoint{Epoch: s.epoch, Tensors: ts}
 }
@@ -107,11 +103,8 @@ func (t *trainer) restore(ck *sdk.Checkpoint) error {
 	if !ok || !isInt || len(words) != 4 {
 		return sdk.InvalidArgument("checkpoint tensor %q must be int64 [4]", TensorRNG)
 	}
-	for i, w := range words {
-		s.rng.s[i] = uint64(w)
-	}
-	if s.rng.s == [4]uint64{} {
-		return sdk.InvalidArgument("checkpoint RNG state is all zero")
+	if err := s.rng.SetStateInt64(words); err != nil {
+		return sdk.InvalidArgument("checkpoint tensor %q: %v", TensorRNG, err)
 	}
 	if ep, ok := sdk.FindTensor(ck.Tensors, TensorEpoch); ok {
 		if v, isInt := ep.Data.([]int64); !isInt || len(v) != 1 || v[0] != int64(ck.Epoch) {

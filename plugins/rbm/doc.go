@@ -93,7 +93,9 @@
 //     non-decreasing, ≥ 0); output "configs" int8 [len(iterations), N,
 //     N_v], iteration 0 being the input. Configurations are sampled in
 //     blocks of 64, block b drawing from xoshiro256** seeded with
-//     DeriveSeed(seed, 3, b), so the output depends on the seed only.
+//     Derive(seed, 3, b) (SplitMix64(SplitMix64(SplitMix64(seed) ⊕ 3) ⊕ b),
+//     package plugins/internal/xrand), so the output depends on the seed
+//     only.
 //   - "reconstruct": v1 = tanh(tanh(v W + b_h) Wᵀ + b_v), float32 [N, N_v].
 //   - "hidden": ⟨h⟩ = tanh(v W + b_h), float32 [N, N_h].
 //

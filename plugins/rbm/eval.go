@@ -1,6 +1,10 @@
 package rbm
 
-import "math"
+import (
+	"math"
+
+	"github.com/rgml/rgml/plugins/internal/xrand"
+)
 
 // evalSet is the subset of the training set the pseudo-log-likelihood and,
 // for persistent CD, the reconstruction error are measured on: at most
@@ -56,7 +60,7 @@ func (ev *evalSet) reconstructionError(t *trainer) float64 {
 // x = v W + b_h, p(v_i | v_{−i}) = σ(F(ṽ) − F(v)), ṽ being v with v_i
 // flipped. It does not touch the training's state.
 func (ev *evalSet) pll(t *trainer, epoch int) float64 {
-	rng := NewRNG(DeriveSeed(t.seed, streamPLL, epoch))
+	rng := xrand.New(xrand.Derive(t.seed, streamPLL, epoch))
 	for c := range ev.sites {
 		ev.sites[c] = int32(rng.Below(t.nv))
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // recorder keeps a training's events.
@@ -61,7 +62,7 @@ func grpcLearner(t *testing.T) sdk.Learner {
 // Ising model: alternately all up and all down, each spin flipped with
 // probability noise.
 func lowTData(L, n int, noise float64, seed uint64) sdk.Dataset {
-	r := NewRNG(seed)
+	r := xrand.New(seed)
 	c := make([]int8, n*L*L)
 	for k := 0; k < n; k++ {
 		s := int8(1 - 2*(k%2))
@@ -78,7 +79,7 @@ func lowTData(L, n int, noise float64, seed uint64) sdk.Dataset {
 
 // randomConfigs returns n uniformly random ±1 configurations of nv sites.
 func randomConfigs(n, nv int, seed uint64) []int8 {
-	r := NewRNG(seed)
+	r := xrand.New(seed)
 	c := make([]int8, n*nv)
 	for i := range c {
 		c[i] = int8(1 - 2*int(r.Uint64()>>63))

@@ -12,6 +12,7 @@ import (
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/framework/sdk/sdktest"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // testdata/numpy_epoch.py, which BenchmarkEpoch measures, computes the
@@ -33,7 +34,7 @@ func TestNumpyReferenceAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.init()
-	r := NewRNG(2)
+	r := xrand.New(2)
 	for i := 0; i < nv; i++ {
 		for a := 0; a < nh; a++ {
 			tr.cur.w[i*tr.nhp+a] = float32(r.Float64() - 0.5)

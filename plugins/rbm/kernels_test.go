@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // The float32 tanh, scalar and vectorised, against math.Tanh.
@@ -60,7 +62,7 @@ func TestTanh32(t *testing.T) {
 // The fused passes: bias, sums and squared error.
 func TestTanhBiasSumErr(t *testing.T) {
 	const n = 48
-	r := NewRNG(3)
+	r := xrand.New(3)
 	x, b, sum, ref := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
 	for j := range x {
 		x[j], b[j], sum[j], ref[j] = float32(4*r.Float64()-2), float32(r.Float64()-0.5), float32(j), float32(2*r.Float64()-1)
@@ -83,7 +85,7 @@ func TestTanhBiasSumErr(t *testing.T) {
 	}
 }
 
-func randMat(r *RNG, rows, stride, cols int) []float32 {
+func randMat(r *xrand.RNG, rows, stride, cols int) []float32 {
 	m := make([]float32, rows*stride)
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
@@ -102,7 +104,7 @@ func TestGemm(t *testing.T) {
 	if haveAVX2 {
 		kern = append(kern, true)
 	}
-	r := NewRNG(1)
+	r := xrand.New(1)
 	for _, useKern := range kern {
 		e.kern = useKern
 		for _, sz := range [][3]int{{1, 1, 1}, {5, 17, 3}, {8, 16, 0}, {37, 100, 64}, {100, 33, 1100}, {4, 400, 100}, {50, 16, 700}} {

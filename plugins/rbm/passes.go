@@ -3,6 +3,8 @@ package rbm
 import (
 	"math"
 	"sync/atomic"
+
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // Elementwise passes over the rows of a padded matrix, split among the
@@ -94,7 +96,7 @@ type sampleJob struct {
 	width int
 	cols  int
 	bias  []float32
-	rngs  []RNG
+	rngs  []xrand.RNG
 	next  *atomic.Int64
 }
 
@@ -120,7 +122,7 @@ func (j *sampleJob) run(part, parts int) {
 // else −1: +1 when a uniform 24-bit integer u is below
 // ⌊2^23 (1 + x[i])⌋, which is (1 + x[i])/2 to within 2^−24. One 64-bit
 // draw serves two units. Branch-free: the outcomes are unpredictable.
-func sampleRow(x []float32, rng *RNG) {
+func sampleRow(x []float32, rng *xrand.RNG) {
 	i := 0
 	for ; i+1 < len(x); i += 2 {
 		r := rng.Uint64()

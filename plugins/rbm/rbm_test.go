@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // One CD-1 step of a tiny RBM against eqs. (25)–(28) evaluated in float64.
@@ -26,7 +27,7 @@ func TestCD1UpdateMatchesPaper(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Weights large enough that every term matters.
-		r := NewRNG(5)
+		r := xrand.New(5)
 		W := make([]float64, nv*nh)
 		bv, bh := make([]float64, nv), make([]float64, nh)
 		for i := range W {
@@ -462,7 +463,7 @@ func TestProgressRate(t *testing.T) {
 // pll's log p(v_i | v_−i) against the marginal p(v) summed over h.
 func TestPseudoLikelihoodExact(t *testing.T) {
 	const nv, nh = 4, 3
-	r := NewRNG(8)
+	r := xrand.New(8)
 	w := make([]float32, nv*nh)
 	bv, bh := make([]float32, nv), make([]float32, nh)
 	for i := range w {

@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
-// Random streams derived from a request's seed (see DeriveSeed).
+// Random streams derived from a request's seed (see xrand.Derive).
 const (
 	streamTrain = 1 // initial weights, mini-batch permutations, sampling seeds
 	streamPLL   = 2 // sites of the pseudo-log-likelihood, per epoch
@@ -33,7 +34,7 @@ type state struct {
 	w, bv, bh     []float32 // nvp×nhp, nvp, nhp
 	vw, vbv, vbh  []float32 // velocities, same shapes
 	chains        []float32 // rows×nvp (persistent CD)
-	rng           RNG
+	rng           xrand.RNG
 	epoch         int
 	hasCheckpoint bool // the host holds a checkpoint of this state
 }
@@ -72,7 +73,7 @@ type trainer struct {
 	sumV0, sumV, sumH1, sumH2 []float64
 	partV, partH1, partH2     []float32
 	errPart                   []float64
-	rngs                      []RNG // per block, for sampling
+	rngs                      []xrand.RNG // per block, for sampling
 
 	eval *evalSet // PLL (and PCD reconstruction error) subset, on first use
 }
@@ -116,7 +117,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	t.partH2 = make([]float32, nb*t.nhp)
 	t.errPart = make([]float64, nb)
 	if h.sampling {
-		t.rngs = make([]RNG, nb)
+		t.rngs = make([]xrand.RNG, nb)
 	}
 	if t.bs == n {
 		colSums(t.sumV0, t.x0, n, t.nvp)
@@ -178,7 +179,7 @@ func colSums(out []float64, x []float32, rows, ld int) {
 // init draws the initial weights: W_ia ~ N(0, InitStd²), biases zero,
 // velocities zero, persistent chains the first batch of the training set.
 func (t *trainer) init() {
-	t.cur.rng.Seed(DeriveSeed(t.seed, streamTrain, 0))
+	t.cur.rng.Seed(xrand.Derive(t.seed, streamTrain, 0))
 	norm := rand.New(&t.cur.rng)
 	for i := 0; i < t.nv; i++ {
 		for a := 0; a < t.nh; a++ {
@@ -208,10 +209,7 @@ func (t *trainer) epoch(ctx context.Context) (float64, error) {
 		for i := range t.perm {
 			t.perm[i] = int32(i)
 		}
-		for i := t.n - 1; i > 0; i-- {
-			j := t.cur.rng.Below(i + 1)
-			t.perm[i], t.perm[j] = t.perm[j], t.perm[i]
-		}
+		t.cur.rng.ShuffleInt32(t.perm)
 	}
 	for b0 := 0; b0 < t.n; b0 += t.bs {
 		if err := ctx.Err(); err != nil {
@@ -262,7 +260,7 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 	}
 	sampleH := func(h []float32) {
 		for b := range t.rngs[:blocks(m)] {
-			t.rngs[b].Seed(DeriveSeed(seed, b, 0))
+			t.rngs[b].Seed(xrand.Derive(seed, b, 0))
 		}
 		e.sample(sampleJob{x: h, ld: nhp, rows: m, width: nhp, cols: nh, rngs: t.rngs})
 	}
@@ -280,7 +278,7 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 				hn = t.h2
 			}
 			if t.h.sampling {
-				seed = DeriveSeed(seed, k, 1)
+				seed = xrand.Derive(seed, k, 1)
 				sampleH(hn)
 			}
 			e.gemm(false, m, nv, nh, 1, hn, nhp, t.wt, nvp, false, t.v1, nvp)
@@ -302,7 +300,7 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 			e.gemm(false, m, nh, nv, 1, vn, nvp, s.w, nhp, false, t.h2, nhp)
 			e.act(actJob{x: t.h2, ld: nhp, rows: m, width: nhp, bias: s.bh})
 			if t.h.sampling {
-				seed = DeriveSeed(seed, k, 1)
+				seed = xrand.Derive(seed, k, 1)
 				sampleH(t.h2)
 			}
 			e.gemm(false, m, nv, nh, 1, t.h2, nhp, t.wt, nvp, false, vn, nvp)

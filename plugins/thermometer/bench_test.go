@@ -15,6 +15,7 @@ import (
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/linalg"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // The paper's problem size: 25 000 configurations of 10×10, 64 hidden
@@ -24,14 +25,14 @@ const benchN, benchSites, benchHidden, benchClasses = 25000, 100, 64, 25
 // randomData returns n random ±1 configurations of the given number of
 // sites and random class indices.
 func randomData(n, sites, classes int, seed uint64) ([]int8, []int32) {
-	r := newRNG(seed)
+	r := xrand.New(seed)
 	c := make([]int8, n*sites)
 	for i := range c {
-		c[i] = int8(1 - 2*int(r.uint64()>>63))
+		c[i] = int8(1 - 2*int(r.Uint64()>>63))
 	}
 	y := make([]int32, n)
 	for i := range y {
-		y[i] = int32(r.below(classes))
+		y[i] = int32(r.Below(classes))
 	}
 	return c, y
 }
@@ -51,7 +52,7 @@ func BenchmarkEpoch(b *testing.B) {
 	}
 	configs, y := randomData(benchN, benchSites, benchClasses, 1)
 	nt := newNet(benchSites, benchHidden, benchClasses)
-	nt.init(newRNG(1))
+	nt.init(xrand.New(1))
 	p := newPool(0)
 	defer p.close()
 	tr := &trainer{h: hyper{hidden: benchHidden, epochs: 1, lr: 0.1, testEvery: 1}, net: nt,
@@ -126,7 +127,7 @@ func coreType() string {
 func BenchmarkPredict(b *testing.B) {
 	configs, _ := randomData(benchN, benchSites, benchClasses, 2)
 	nt := newNet(benchSites, benchHidden, benchClasses)
-	nt.init(newRNG(1))
+	nt.init(xrand.New(1))
 	classes := make([]float64, benchClasses)
 	for i := range classes {
 		classes[i] = 0.25 * float64(i)

@@ -43,9 +43,9 @@
 // Initialisation: W1 ~ N(0, 2/(N_v + hidden)) and W2 ~ N(0, 2/(hidden +
 // classes)), Glorot (Xavier) normal, drawn in that order, row-major, by the
 // Box–Muller transform from a xoshiro256** generator seeded with
-// TrainRequest.Seed (SplitMix64 expansion); the biases start at 0. The same
-// generator then orders the mini-batches, so a training is a function of
-// the request alone.
+// TrainRequest.Seed (SplitMix64 expansion; package plugins/internal/xrand);
+// the biases start at 0. The same generator then orders the mini-batches
+// (Fisher–Yates), so a training is a function of the request alone.
 //
 // # Hyper-parameters
 //

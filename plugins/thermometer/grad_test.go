@@ -3,6 +3,8 @@ package thermometer
 import (
 	"math"
 	"testing"
+
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // ref64 is a straightforward float64 implementation of the loss (36) of
@@ -73,9 +75,9 @@ func publicGrad(n *net, g []float32) []float64 {
 func testProblem(n int) (*net, []float32, []int32) {
 	const sites, hidden, classes = 12, 9, 5
 	nt := newNet(sites, hidden, classes)
-	r := newRNG(7)
+	r := xrand.New(7)
 	for i := range nt.theta {
-		nt.theta[i] = float32(0.4 * r.normal())
+		nt.theta[i] = float32(0.4 * r.Normal())
 	}
 	c, y := randomData(n, sites, classes, 3)
 	return nt, toFloat32(c), y
@@ -135,9 +137,9 @@ func TestGradientFiniteDifferences(t *testing.T) {
 func TestStep(t *testing.T) {
 	nt, _, _ := testProblem(450)
 	g := make([]float32, len(nt.theta))
-	r := newRNG(9)
+	r := xrand.New(9)
 	for i := range g {
-		g[i] = float32(r.normal())
+		g[i] = float32(r.Normal())
 	}
 	const lr, wd = 0.25, 0.5
 	before := params64(nt)
@@ -192,7 +194,7 @@ func TestEpochAllocs(t *testing.T) {
 		t.Errorf("%v allocations per full-batch epoch", a)
 	}
 	tr.h.batch = 100
-	tr.rng = newRNG(1)
+	tr.rng = xrand.New(1)
 	tr.perm = make([]int32, len(y))
 	for i := range tr.perm {
 		tr.perm[i] = int32(i)

@@ -3,6 +3,8 @@ package thermometer
 import (
 	"math"
 	"testing"
+
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // tanhArgs are arguments spread over the range where tanh varies, plus the
@@ -125,12 +127,12 @@ func TestExpNeg32(t *testing.T) {
 
 // The AVX2 back-propagation through tanh against the Go one.
 func TestTanhBackward(t *testing.T) {
-	r := newRNG(3)
+	r := xrand.New(3)
 	for _, h := range []int{1, 7, 8, 13, 64} {
 		const rows = 37
 		d, z := make([]float32, rows*h), make([]float32, rows*h)
 		for i := range d {
-			d[i], z[i] = float32(r.normal()), tanh32(float32(2*r.normal()))
+			d[i], z[i] = float32(r.Normal()), tanh32(float32(2*r.Normal()))
 		}
 		d2 := append([]float32(nil), d...)
 		gb, gb2 := make([]float32, h), make([]float32, h)

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/rgml/rgml/plugins/internal/linalg"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 	"github.com/rgml/rgml/plugins/thermometer/internal/blasthreads"
 )
 
@@ -60,16 +61,16 @@ func transpose(dst, src []float32, rows, cols int) {
 
 // init draws W1 and W2 from Glorot (Xavier) normal distributions,
 // N(0, 2/(fan_in+fan_out)), W1 first, row-major, and sets the biases to 0.
-func (n *net) init(r *rng) {
+func (n *net) init(r *xrand.RNG) {
 	clear(n.theta)
 	s1 := math.Sqrt(2 / float64(n.sites+n.hidden))
 	for i := range n.W1() {
-		n.W1()[i] = float32(s1 * r.normal())
+		n.W1()[i] = float32(s1 * r.Normal())
 	}
 	s2 := math.Sqrt(2 / float64(n.hidden+n.classes))
 	w2 := make([]float32, n.hidden*n.classes)
 	for i := range w2 {
-		w2[i] = float32(s2 * r.normal())
+		w2[i] = float32(s2 * r.Normal())
 	}
 	n.setW2(w2)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // Version is the learner's version, reported by Describe.
@@ -222,7 +223,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 	}
 	sites, n := req.Train.Sites(), req.Train.Len()
 	nt := newNet(sites, h.hidden, len(classes))
-	r := newRNG(req.Seed)
+	r := xrand.New(req.Seed)
 	start := 0
 	if req.Resume != nil {
 		if start, err = restore(nt, r, classes, h, req.Resume); err != nil {
@@ -299,7 +300,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 type trainer struct {
 	h   hyper
 	net *net
-	rng *rng
+	rng *xrand.RNG
 	eng *engine
 	x   []float32 // N × sites
 	y   []int32
@@ -325,7 +326,7 @@ func (tr *trainer) epoch() (lossSum float64, correct int) {
 	for i := range tr.perm {
 		tr.perm[i] = int32(i)
 	}
-	tr.rng.shuffle(tr.perm)
+	tr.rng.ShuffleInt32(tr.perm)
 	sites, b := tr.net.sites, tr.h.batch
 	for s := 0; s < tr.n; s += b {
 		idx := tr.perm[s:min(s+b, tr.n)]
@@ -360,16 +361,16 @@ func weights(n *net, classes []float64, copied bool) []sdk.Tensor {
 }
 
 // checkpoint returns the state after epoch epochs.
-func checkpoint(n *net, r *rng, classes []float64, epoch int) sdk.Checkpoint {
+func checkpoint(n *net, r *xrand.RNG, classes []float64, epoch int) sdk.Checkpoint {
 	ts := weights(n, classes, true)
 	ts = append(ts,
-		sdk.Tensor{Name: TensorRNG, Shape: []int{4}, Data: r.state()},
+		sdk.Tensor{Name: TensorRNG, Shape: []int{4}, Data: r.StateInt64()},
 		sdk.Tensor{Name: TensorEpoch, Shape: []int{}, Data: []int64{int64(epoch)}})
 	return sdk.Checkpoint{Epoch: epoch, Tensors: ts}
 }
 
 // restore loads a checkpoint into n and r and returns its epoch.
-func restore(n *net, r *rng, classes []float64, h hyper, ck *sdk.Checkpoint) (int, error) {
+func restore(n *net, r *xrand.RNG, classes []float64, h hyper, ck *sdk.Checkpoint) (int, error) {
 	if ck.Epoch < 0 || ck.Epoch > h.epochs {
 		return 0, sdk.InvalidArgument("checkpoint: epoch %d is outside [0, %d] (epochs)", ck.Epoch, h.epochs)
 	}
@@ -393,7 +394,9 @@ func restore(n *net, r *rng, classes []float64, h hyper, ck *sdk.Checkpoint) (in
 	if !ok || !isInt || len(st) != 4 {
 		return 0, sdk.InvalidArgument("checkpoint: needs tensor %s, int64 [4]", TensorRNG)
 	}
-	r.setState(st)
+	if err := r.SetStateInt64(st); err != nil {
+		return 0, sdk.InvalidArgument("checkpoint: tensor %s: %v", TensorRNG, err)
+	}
 	return ck.Epoch, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // grpcLearner serves a Thermometer over the real gRPC shims in this process
@@ -38,7 +39,7 @@ var (
 // synthData returns perClass configurations of each synthetic class on an
 // L×L lattice, classes interleaved, labelled "T".
 func synthData(L, perClass int, seed uint64) sdk.Dataset {
-	r := newRNG(seed)
+	r := xrand.New(seed)
 	sites := L * L
 	n := perClass * len(synthUp)
 	d := sdk.Dataset{Size: L, Configs: make([]int8, n*sites), Labels: map[string][]float64{"T": make([]float64, n)}}
@@ -47,7 +48,7 @@ func synthData(L, perClass int, seed uint64) sdk.Dataset {
 		d.Labels["T"][a] = synthLabels[k]
 		for i := range sites {
 			d.Configs[a*sites+i] = -1
-			if r.float64() < synthUp[k] {
+			if r.Float64() < synthUp[k] {
 				d.Configs[a*sites+i] = 1
 			}
 		}
