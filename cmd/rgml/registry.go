@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,13 +59,19 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 					if c.Bool("json") {
 						return printJSON(e, es)
 					}
-					tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+					// Buffered: tabwriter writes cell by cell, and a store
+					// holds thousands of versions.
+					bw := bufio.NewWriterSize(e.stdout, 1<<16)
+					tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tVERSION\tDIGEST\tCREATED\tSIZE\tALIASES")
 					for _, en := range es {
 						fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", en.Name, en.Version, en.ShortDigest(),
 							en.Created.Local().Format(time.DateTime), humanBytes(en.Size), strings.Join(en.Aliases, ","))
 					}
-					return tw.Flush()
+					if err := tw.Flush(); err != nil {
+						return err
+					}
+					return bw.Flush()
 				})
 			},
 		},
