@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/cpu"
-
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/linalg"
 )
@@ -96,19 +94,13 @@ func (s *numpyServer) close() {
 	s.cmd.Wait()
 }
 
-// openBLASCoreType is the OPENBLAS_CORETYPE the rgml host would set (see
-// framework/host): Debian's OpenBLAS 0.3.21 mis-detects recent CPUs.
+// openBLASCoreType is the OPENBLAS_CORETYPE the rgml host would set, ""
+// if the user set one already.
 func openBLASCoreType() string {
 	if os.Getenv("OPENBLAS_CORETYPE") != "" {
 		return ""
 	}
-	switch {
-	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL:
-		return "SKYLAKEX"
-	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		return "HASWELL"
-	}
-	return ""
+	return sdk.OpenBLASCoreType()
 }
 
 // benchEngines are the engines of this build: the AVX2 kernel (if the CPU

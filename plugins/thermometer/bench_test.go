@@ -11,8 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/sys/cpu"
-
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/linalg"
 	"github.com/rgml/rgml/plugins/internal/xrand"
@@ -48,7 +46,7 @@ func randomData(n, sites, classes int, seed uint64) ([]int8, []int32) {
 // automatically.
 func BenchmarkEpoch(b *testing.B) {
 	if linalg.Backend() == "openblas" && os.Getenv("OPENBLAS_CORETYPE") == "" {
-		b.Logf("OPENBLAS_CORETYPE is not set: Debian's OpenBLAS may pick slow generic kernels (set it to %q)", coreType())
+		b.Logf("OPENBLAS_CORETYPE is not set: Debian's OpenBLAS may pick slow generic kernels (set it to %q)", sdk.OpenBLASCoreType())
 	}
 	configs, y := randomData(benchN, benchSites, benchClasses, 1)
 	nt := newNet(benchSites, benchHidden, benchClasses)
@@ -91,8 +89,8 @@ func numpyEpoch() (float64, error) {
 		cmd := exec.Command(py, script, strconv.Itoa(benchN), strconv.Itoa(benchSites),
 			strconv.Itoa(benchHidden), strconv.Itoa(benchClasses), "3")
 		cmd.Env = os.Environ()
-		if os.Getenv("OPENBLAS_CORETYPE") == "" && coreType() != "" {
-			cmd.Env = append(cmd.Env, "OPENBLAS_CORETYPE="+coreType())
+		if os.Getenv("OPENBLAS_CORETYPE") == "" && sdk.OpenBLASCoreType() != "" {
+			cmd.Env = append(cmd.Env, "OPENBLAS_CORETYPE="+sdk.OpenBLASCoreType())
 		}
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -108,18 +106,6 @@ func numpyEpoch() (float64, error) {
 		numpyOnce.ns, numpyOnce.err = strconv.ParseFloat(f[1], 64)
 	})
 	return numpyOnce.ns, numpyOnce.err
-}
-
-// coreType is the OPENBLAS_CORETYPE for this CPU (as the rgml host sets it
-// for plugins): SKYLAKEX with AVX-512, HASWELL with AVX2, else "".
-func coreType() string {
-	switch {
-	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL:
-		return "SKYLAKEX"
-	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		return "HASWELL"
-	}
-	return ""
 }
 
 // BenchmarkPredict times the predict operation (in process, without the
