@@ -13,6 +13,7 @@ import (
 
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 // Exit codes.
@@ -75,7 +76,14 @@ func newApp(e *env) *cli.App {
 			if lvl == hclog.NoLevel {
 				return usagef("--log-level %q: want trace, debug, info, warn or error", c.String("log-level"))
 			}
+			if d := c.Duration("plugin-timeout"); d <= 0 {
+				return usagef("--plugin-timeout %v: must be positive", d)
+			}
 			e.logger = hclog.New(&hclog.LoggerOptions{Name: "rgml", Level: lvl, Output: e.stderr})
+			if d := c.Duration("plugin-timeout"); d < 2*sdk.DefaultHeartbeatInterval {
+				e.logger.Warn("--plugin-timeout is shorter than two plugin heartbeats: a long flow may be stopped as hung",
+					"timeout", d, "heartbeat", sdk.DefaultHeartbeatInterval)
+			}
 			return e.startMetrics(c)
 		},
 		After: func(c *cli.Context) error { return e.stopMetrics(c) },
@@ -115,6 +123,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	// When the command and the After hook (the Pushgateway push) both
+	// fail, urfave/cli joins them; the command's error decides.
+	var multi cli.MultiError
+	if errors.As(err, &multi) {
+		if errs := multi.Errors(); len(errs) > 0 {
+			for _, e := range errs[1:] {
+				fmt.Fprintf(stderr, "rgml: %s\n", strings.TrimSpace(e.Error()))
+			}
+			err = errs[0]
+		}
+	}
 	msg := err.Error()
 	code := exitFailure
 	var ue usageError
@@ -127,7 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case isFlagError(msg):
 		code = exitUsage
 	case errors.Is(err, context.Canceled):
-		msg = "interrupted"
+		msg = "interrupted: " + msg
 	}
 	fmt.Fprintf(stderr, "rgml: %s\n", strings.TrimSpace(msg))
 	return code

@@ -163,7 +163,7 @@ func flowAction(c *cli.Context, e *env) error {
 		cl, ok2 := sdk.FindTensor(res, "classes")
 		dv, ok3 := d.Data.([]float64)
 		cv, ok4 := cl.Data.([]float64)
-		if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) {
+		if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 {
 			return fmt.Errorf("plugin %q: predict returned no float64 distribution and classes", thName)
 		}
 		classes = cv

@@ -115,10 +115,15 @@ func TestKilledTrainingResumesBitForBit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait for a checkpoint past epoch 100, then kill rgml and its plugin.
-	latest := filepath.Join(reg, "checkpoints", "killed", "latest.json")
+	// The training's checkpoints live in checkpoints/NAME/FINGERPRINT/.
+	var latest string
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var m struct{ Epoch int }
+		found, _ := filepath.Glob(filepath.Join(reg, "checkpoints", "killed", "*", "latest.json"))
+		if len(found) == 1 {
+			latest = found[0]
+		}
 		if b, err := os.ReadFile(latest); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch >= 100 {
 			break
 		}

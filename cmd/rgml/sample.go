@@ -240,6 +240,7 @@ func checkWritable(path string) error {
 type assembler struct {
 	configs            []int8
 	got                []int
+	seen               []bool
 	perPoint, sites    int
 	attempts, accepted int64
 }
@@ -248,6 +249,7 @@ func newAssembler(points, perPoint, sites int) *assembler {
 	return &assembler{
 		configs:  make([]int8, points*perPoint*sites),
 		got:      make([]int, points),
+		seen:     make([]bool, points*perPoint),
 		perPoint: perPoint, sites: sites,
 	}
 }
@@ -260,8 +262,14 @@ func (a *assembler) add(ch sdk.SampleChunk) (int, error) {
 	if ch.Point < 0 || ch.Point >= len(a.got) || ch.First < 0 || ch.First+n > a.perPoint {
 		return 0, fmt.Errorf("plugin sent configurations %d..%d of point %d, outside the request", ch.First, ch.First+n, ch.Point)
 	}
-	off := (ch.Point*a.perPoint + ch.First) * a.sites
-	copy(a.configs[off:], ch.Configs)
+	first := ch.Point*a.perPoint + ch.First
+	for i := first; i < first+n; i++ {
+		if a.seen[i] {
+			return 0, fmt.Errorf("plugin sent configuration %d of point %d twice", i-ch.Point*a.perPoint, ch.Point)
+		}
+		a.seen[i] = true
+	}
+	copy(a.configs[first*a.sites:], ch.Configs)
 	a.got[ch.Point] += n
 	a.attempts += ch.Attempts
 	a.accepted += ch.Accepted

@@ -112,8 +112,10 @@ func trainAction(c *cli.Context, e *env) error {
 		req.CheckpointEvery = max(1, epochs/20)
 	}
 
-	ck := checkpointDir{dir: filepath.Join(store.Root(), "checkpoints", name),
-		key: trainingKey(l.SHA256, req, digests, c.StringSlice("where"))}
+	// One directory per training (name and fingerprint), so that trainings
+	// running side by side never touch each other's checkpoints.
+	key := trainingKey(l.SHA256, req, digests, c.StringSlice("where"))
+	ck := checkpointDir{dir: filepath.Join(store.Root(), "checkpoints", name, key[:16]), key: key}
 	resumedFrom := 0
 	if c.Bool("resume") {
 		cp, err := ck.load()
@@ -293,7 +295,7 @@ func (d *checkpointDir) meta() (checkpointMeta, error) {
 func (d *checkpointDir) load() (*sdk.Checkpoint, error) {
 	m, err := d.meta()
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, usagef("--resume: no checkpoint in %s: nothing to resume (run without --resume)", d.dir)
+		return nil, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(d.dir))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("--resume: checkpoint %s is unreadable: %w", d.dir, err)

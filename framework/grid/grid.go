@@ -80,10 +80,11 @@ func parseRange(s string) ([]float64, error) {
 		return nil, fmt.Errorf("range %q: stop %v is below start %v", s, stop, start)
 	}
 	// Tolerate rounding in (stop-start)/step, e.g. 0:1:0.1.
-	n := int(math.Floor((stop-start)/step+1e-9)) + 1
-	if n > MaxValues {
-		return nil, fmt.Errorf("range %q has %d values, more than %d", s, n, MaxValues)
+	count := math.Floor((stop-start)/step+1e-9) + 1
+	if !(count <= MaxValues) { // also catches overflow to +Inf and NaN
+		return nil, fmt.Errorf("range %q has %.3g values, more than %d", s, count, MaxValues)
 	}
+	n := int(count)
 	out := make([]float64, n)
 	for i := range out {
 		out[i] = round12(start + float64(i)*step)

@@ -34,7 +34,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, spec := range []string{"T", "=1", "T=", "T=a", "T=1:2", "T=1:2:0", "T=2:1:0.5", "T=1:2:-1", "T=0:6:0.000001", "T=NaN", "T x=1", "T=1,,2"} {
+	for _, spec := range []string{"T", "=1", "T=", "T=a", "T=1:2", "T=1:2:0", "T=2:1:0.5", "T=1:2:-1", "T=0:6:0.000001", "T=0:1e19:1", "T=0:1e300:1e-300", "T=NaN", "T x=1", "T=1,,2"} {
 		if _, err := Parse(spec); err == nil {
 			t.Errorf("%q: no error", spec)
 		} else if !strings.Contains(err.Error(), "parameter") {

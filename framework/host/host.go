@@ -252,12 +252,30 @@ func (e *Error) Error() string {
 	default:
 		fmt.Fprintf(&b, "plugin %q failed while %s", e.Plugin, e.Op)
 	}
-	if e.Detail != "" {
+	// A dead plugin's last words (its panic) say more than the broken
+	// stream; a live one's stderr may be an unrelated warning.
+	if (e.Crashed || e.Stalled) && e.Detail != "" {
 		fmt.Fprintf(&b, ": %s", e.Detail)
 	} else if e.Err != nil {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}
 	return b.String()
+}
+
+// hostError marks an error raised by the host's own side of a call (a
+// callback that could not store a chunk or a checkpoint): it is reported as
+// it is, not blamed on the plugin.
+type hostError struct{ err error }
+
+func (e hostError) Error() string { return e.err.Error() }
+func (e hostError) Unwrap() error { return e.err }
+
+// fromHost wraps a host-side callback's error (nil stays nil).
+func fromHost(err error) error {
+	if err == nil {
+		return nil
+	}
+	return hostError{err}
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -274,6 +292,10 @@ func (p *Plugin) failure(op string, err error) error {
 		if errors.Is(err, typed) {
 			return fmt.Errorf("%s: %w", p.Name, err)
 		}
+	}
+	var he hostError
+	if errors.As(err, &he) {
+		return he.err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -344,6 +366,10 @@ func (t *tail) Write(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buf = append(t.buf, b...)
+	if len(t.buf) > 64<<10 {
+		// A line this long is no message for a user; keep the tail.
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-4096:]...)
+	}
 	for {
 		i := strings.IndexByte(string(t.buf), '\n')
 		if i < 0 {

@@ -49,6 +49,9 @@ func (p *Plugin) asLearner(ctx context.Context) (*Learner, error) {
 	if errors.Is(err, sdk.ErrUnimplemented) {
 		return nil, err
 	}
+	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
+		return nil, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
+	}
 	if err != nil {
 		return nil, p.failure("describing itself", err)
 	}
@@ -63,49 +66,44 @@ func (l *Learner) Describe(ctx context.Context) (sdk.LearnerDescription, error) 
 	return d, l.failure("describing itself", err)
 }
 
-// watch runs call under the idle watchdog: kick restarts it; if it fires,
-// the plugin is killed and a Stalled error returned.
-func (p *Plugin) watch(ctx context.Context, op string, call func(ctx context.Context, kick func()) error) error {
+// watch runs call under the idle watchdog: every message the SDK client
+// receives (data, progress or heartbeat) restarts it; if it fires, the
+// plugin is killed and a Stalled error returned.
+func (p *Plugin) watch(ctx context.Context, op string, call func(ctx context.Context) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	idle := p.host.cfg.IdleTimeout
 	stalled := errors.New("stalled")
 	timer := time.AfterFunc(idle, func() { cancel(stalled) })
-	defer timer.Stop()
 	start := time.Now()
-	err := call(ctx, func() { timer.Reset(idle) })
+	err := call(sdk.WithHeartbeat(ctx, func() { timer.Reset(idle) }))
+	timer.Stop()
 	p.host.cfg.Observer.ObserveRPC(p.Name, op, time.Since(start))
-	if errors.Is(context.Cause(ctx), stalled) {
+	if err != nil && errors.Is(context.Cause(ctx), stalled) {
 		p.Kill()
 		p.host.cfg.Observer.PluginCrashed(p.Name)
-		return &Error{Plugin: p.Name, Op: op, Stalled: true,
-			Err: fmt.Errorf("no message for %v", idle), Detail: fmt.Sprintf("no message for %v", idle)}
+		detail := fmt.Sprintf("nothing from it for %v (--plugin-timeout)", idle)
+		return &Error{Plugin: p.Name, Op: op, Stalled: true, Err: errors.New(detail), Detail: detail}
 	}
 	return p.failure(op, err)
 }
 
-type kickEvents struct {
-	sdk.TrainEvents
-	kick func()
-}
+// hostEvents marks the errors of the host's event callbacks as the host's.
+type hostEvents struct{ sdk.TrainEvents }
 
-func (k kickEvents) Progress(p sdk.Progress) error {
-	k.kick()
-	return k.TrainEvents.Progress(p)
-}
+func (h hostEvents) Progress(p sdk.Progress) error { return fromHost(h.TrainEvents.Progress(p)) }
 
-func (k kickEvents) Checkpoint(c sdk.Checkpoint) error {
-	k.kick()
-	return k.TrainEvents.Checkpoint(c)
+func (h hostEvents) Checkpoint(c sdk.Checkpoint) error {
+	return fromHost(h.TrainEvents.Checkpoint(c))
 }
 
 // Train runs a training under the watchdog: a learner must report
 // progress at least every IdleTimeout.
 func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.TrainEvents) ([]sdk.Tensor, error) {
 	var out []sdk.Tensor
-	err := l.watch(ctx, "training", func(ctx context.Context, kick func()) error {
+	err := l.watch(ctx, "training", func(ctx context.Context) error {
 		var err error
-		out, err = l.learner.Train(ctx, req, kickEvents{events, kick})
+		out, err = l.learner.Train(ctx, req, hostEvents{events})
 		return err
 	})
 	return out, err
@@ -115,9 +113,9 @@ func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.Tr
 // heartbeats while the operation runs.
 func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
 	var out []sdk.Tensor
-	err := l.watch(ctx, "applying "+req.Operation, func(ctx context.Context, kick func()) error {
+	err := l.watch(ctx, "applying "+req.Operation, func(ctx context.Context) error {
 		var err error
-		out, err = l.learner.Apply(sdk.WithHeartbeat(ctx, kick), req)
+		out, err = l.learner.Apply(ctx, req)
 		return err
 	})
 	return out, err

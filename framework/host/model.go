@@ -46,6 +46,9 @@ func (p *Plugin) asModel(ctx context.Context) (*Model, error) {
 	if errors.Is(err, sdk.ErrUnimplemented) {
 		return nil, err
 	}
+	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
+		return nil, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
+	}
 	if err != nil {
 		return nil, p.failure("describing itself", err)
 	}
@@ -82,11 +85,8 @@ func (h *Host) Open(ctx context.Context, name string) (*Model, *Learner, error) 
 // nothing for the host's IdleTimeout, it is killed and Sample returns an
 // *Error with Stalled set.
 func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
-	return m.watch(ctx, "sampling", func(ctx context.Context, kick func()) error {
-		return m.model.Sample(ctx, req, func(c sdk.SampleChunk) error {
-			kick()
-			return emit(c)
-		})
+	return m.watch(ctx, "sampling", func(ctx context.Context) error {
+		return m.model.Sample(ctx, req, func(c sdk.SampleChunk) error { return fromHost(emit(c)) })
 	})
 }
 

@@ -151,6 +151,7 @@ type Trainer struct {
 	epoch            prometheus.Gauge
 	step             prometheus.Observer
 	gauges           map[string]prometheus.Gauge
+	startEpoch       int
 	lastEpoch        int
 	lastWall         float64
 	lastSamples      int64
@@ -161,7 +162,7 @@ type Trainer struct {
 // startEpoch (non-zero when resuming) and planned to run epochs epochs.
 func (m *Metrics) Trainer(learner string, startEpoch, epochs int) *Trainer {
 	t := &Trainer{
-		m: m, learner: learner, lastEpoch: startEpoch,
+		m: m, learner: learner, lastEpoch: startEpoch, startEpoch: startEpoch,
 		epochs:  m.epochs.WithLabelValues(m.runID, learner),
 		samples: m.samples.WithLabelValues(m.runID, learner),
 		epoch:   m.epoch.WithLabelValues(m.runID, learner),
@@ -190,6 +191,14 @@ func (t *Trainer) Progress(epoch int, samples int64, wallSeconds float64, metric
 			}
 		}
 		t.lastEpoch, t.lastWall = epoch, wallSeconds
+	}
+	if !t.firstSeenSamples {
+		// Learners count samples from epoch 0; a resumed training starts
+		// at startEpoch, whose samples this run did not process.
+		t.firstSeenSamples = true
+		if start := t.startEpoch; start > 0 && epoch > 0 {
+			t.lastSamples = samples / int64(epoch) * int64(start)
+		}
 	}
 	if samples > t.lastSamples {
 		t.samples.Add(float64(samples - t.lastSamples))

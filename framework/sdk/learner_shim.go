@@ -155,11 +155,17 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 		CheckpointEvery: int(hdr.CheckpointEvery),
 	}
 	size := int(hdr.Size)
-	train, _ := asm.tensors("train/")
+	train, err := asm.tensors("train/")
+	if err != nil {
+		return ToStatus(err)
+	}
 	if req.Train, _, err = datasetFrom(train, size); err != nil {
 		return ToStatus(err)
 	}
-	test, _ := asm.tensors("test/")
+	test, err := asm.tensors("test/")
+	if err != nil {
+		return ToStatus(err)
+	}
 	if d, ok, err := datasetFrom(test, size); err != nil {
 		return ToStatus(err)
 	} else if ok {
@@ -306,6 +312,7 @@ func (c *LearnerClient) Train(ctx context.Context, req TrainRequest, events Trai
 			}
 			return nil, FromStatus(err)
 		}
+		beat(ctx)
 		switch m := ev.Msg.(type) {
 		case *rgmlv1.TrainEvent_Progress:
 			if err := events.Progress(progressFromProto(m.Progress)); err != nil {

@@ -186,6 +186,7 @@ func (c *ModelClient) Sample(ctx context.Context, req SampleRequest, emit Emit) 
 		if err != nil {
 			return FromStatus(err)
 		}
+		beat(ctx)
 		ch := SampleChunk{
 			Point: int(msg.Point), First: int(msg.First),
 			Configs:  int8sOf(msg.Configs),
