@@ -2,10 +2,12 @@ package ising
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // Algorithm names.
@@ -183,7 +185,8 @@ type plan struct {
 	sweeps   int64 // paper: attempts per configuration / L²
 	therm    int64
 	temps    []float64
-	perChunk int // configurations per emitted chunk
+	seeds    []uint64 // per point: the request seed in this point's domain
+	perChunk int      // configurations per emitted chunk
 }
 
 func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
@@ -221,8 +224,13 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 			p.sweeps, p.therm, req.Size, req.PerPoint)
 	}
 	p.temps = make([]float64, len(req.Points))
+	p.seeds = make([]uint64, len(req.Points))
 	for i, pt := range req.Points {
 		p.temps[i] = EffectiveTemperature(pt["T"])
+		// Streams are keyed by what is sampled (algorithm, L, T), not by
+		// the point's place in the grid: T = 2.25 of one request shares
+		// no random numbers with T = 0 of another made with the same seed.
+		p.seeds[i] = xrand.Domain(req.Seed, fmt.Sprintf("ising/%s/L=%d/T=%x", req.Algorithm, req.Size, math.Float64bits(pt["T"])))
 	}
 	p.perChunk = max(1, m.chunkBytes()/p.sites)
 	return p, nil

@@ -32,8 +32,9 @@ type job struct {
 // Sample implements sdk.Model. Work is split into jobs that do not depend on
 // the number of workers: for metropolis-paper, blocks of at most 64
 // configurations, each configuration its own chain seeded with
-// xrand.Derive(seed, point, index); for metropolis and wolff, ChainsPerPoint
-// chains per point seeded with xrand.Derive(seed, point, chain). The jobs
+// xrand.Derive(pointSeed, 0, index); for metropolis and wolff, ChainsPerPoint
+// chains per point seeded with xrand.Derive(pointSeed, 1, chain), where
+// pointSeed is the request seed in the domain of (algorithm, L, T). The jobs
 // run on Options.Workers goroutines (default GOMAXPROCS), so the same
 // request gives the same configurations on any machine. Each chunk passed to
 // emit is a fresh slice, holds at most max(1, ChunkBytes/L²) configurations
@@ -181,7 +182,7 @@ func (p *plan) paperJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) err
 	out := newChunker(emit, p, j)
 	n := p.sweeps * int64(p.sites)
 	for i := 0; i < j.count; i++ {
-		c.Reseed(xrand.Derive(p.req.Seed, j.point, j.first+i))
+		c.Reseed(xrand.Derive(p.seeds[j.point], 0, j.first+i))
 		c.Randomize()
 		acc, err := c.metropolis(ctx, n)
 		if err != nil {
@@ -198,7 +199,7 @@ func (p *plan) paperJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) err
 
 func (p *plan) metropolisJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
 	c.SetTemperature(p.temps[j.point])
-	c.Reseed(xrand.Derive(p.req.Seed, j.point, j.chain))
+	c.Reseed(xrand.Derive(p.seeds[j.point], 1, j.chain))
 	c.Randomize()
 	out := newChunker(emit, p, j)
 	N := int64(p.sites)
@@ -229,7 +230,7 @@ func (p *plan) metropolisJob(ctx context.Context, c *Chain, j job, emit sdk.Emit
 // chain's state.
 func (p *plan) wolffJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
 	c.SetTemperature(p.temps[j.point])
-	c.Reseed(xrand.Derive(p.req.Seed, j.point, j.chain))
+	c.Reseed(xrand.Derive(p.seeds[j.point], 1, j.chain))
 	c.Randomize()
 	out := newChunker(emit, p, j)
 	N := int64(p.sites)

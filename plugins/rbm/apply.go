@@ -178,7 +178,7 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 	defer e.close()
 	switch req.Operation {
 	case OpFlow:
-		out, err := m.flow(ctx, e, configs, n, its, req.Seed)
+		out, err := m.flow(ctx, e, configs, n, its, xrand.Domain(req.Seed, "rbm/flow"))
 		if err != nil {
 			return nil, err
 		}

@@ -44,7 +44,7 @@
 //     averaged over the batch.
 //   - "k": CD-k, k Gibbs steps v → h → v in the negative phase.
 //   - "persistent" = 1: PCD; one chain per batch row continues from where
-//     the previous step left it, starting from the first batch of the data.
+//     the previous step left it, starting from training configurations drawn at random.
 //   - "sampling" = 1: the hidden units that generate each negative-phase v
 //     are sampled ±1 rather than set to their means; the positive phase
 //     and the visible units stay mean-field.

@@ -119,7 +119,7 @@ func Description() sdk.LearnerDescription {
 			{Name: ParamK, Doc: "CD-k: Gibbs steps v → h → v of the negative phase (the paper: 1)",
 				Kind: sdk.Int, Default: 1, HasMin: true, Min: 1, HasMax: true, Max: MaxK},
 			{Name: ParamPersistent, Doc: "1: persistent CD (PCD): the negative phase continues one chain per row of the " +
-				"batch from where the previous step left it, starting from the first batch's configurations; " +
+				"batch from where the previous step left it, starting from training configurations drawn at random; " +
 				"0: the chain starts at the data (the paper)",
 				Kind: sdk.Bool, Default: 0, HasMin: true, Min: 0, HasMax: true, Max: 1},
 			{Name: ParamMomentum, Doc: "momentum μ: Δ ← μΔ + ε·gradient, θ ← θ + Δ (0: plain gradient steps, the paper)",

@@ -177,7 +177,9 @@ func colSums(out []float64, x []float32, rows, ld int) {
 }
 
 // init draws the initial weights: W_ia ~ N(0, InitStd²), biases zero,
-// velocities zero, persistent chains the first batch of the training set.
+// velocities zero, persistent chains started at training configurations
+// drawn at random (datasets are ordered by temperature: the first rows
+// would all be T = 0).
 func (t *trainer) init() {
 	t.cur.rng.Seed(xrand.Derive(t.seed, streamTrain, 0))
 	norm := rand.New(&t.cur.rng)
@@ -187,7 +189,10 @@ func (t *trainer) init() {
 		}
 	}
 	if t.h.persistent {
-		copy(t.cur.chains, t.x0[:t.bs*t.nvp])
+		for r := 0; r < t.bs; r++ {
+			src := t.cur.rng.Below(t.n)
+			copy(t.cur.chains[r*t.nvp:(r+1)*t.nvp], t.x0[src*t.nvp:(src+1)*t.nvp])
+		}
 	}
 	t.syncWt()
 }
@@ -295,7 +300,11 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 		}
 		vn = t.v1
 	} else {
-		vn = s.chains
+		// The chains advance in scratch: a gemm may write up to pad4(m)
+		// rows, and on a short last batch the rows after m are other
+		// chains, not padding.
+		vn = t.v1
+		copy(vn[:m*nvp], s.chains[:m*nvp])
 		for k := 1; k <= t.h.k; k++ {
 			e.gemm(false, m, nh, nv, 1, vn, nvp, s.w, nhp, false, t.h2, nhp)
 			e.act(actJob{x: t.h2, ld: nhp, rows: m, width: nhp, bias: s.bh})
@@ -306,6 +315,7 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 			e.gemm(false, m, nv, nh, 1, t.h2, nhp, t.wt, nvp, false, vn, nvp)
 			e.act(actJob{x: vn, ld: nvp, rows: m, width: nvp, bias: s.bv, part: t.partV})
 		}
+		copy(s.chains[:m*nvp], vn[:m*nvp])
 	}
 	reduce(t.sumV, t.partV, m, nvp)
 	e.gemm(false, m, nh, nv, 1, vn, nvp, s.w, nhp, false, t.h2, nhp)
@@ -392,7 +402,7 @@ func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.Tr
 	}
 	e := newEngine(l.workers)
 	defer e.close()
-	t, err := newTrainer(e, h, req.Seed, req.Train.Configs, req.Train.Len(), req.Train.Sites(), req.CheckpointEvery > 0)
+	t, err := newTrainer(e, h, xrand.Domain(req.Seed, "rbm/train"), req.Train.Configs, req.Train.Len(), req.Train.Sites(), req.CheckpointEvery > 0)
 	if err != nil {
 		return nil, err
 	}

@@ -223,7 +223,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 	}
 	sites, n := req.Train.Sites(), req.Train.Len()
 	nt := newNet(sites, h.hidden, len(classes))
-	r := xrand.New(req.Seed)
+	r := xrand.New(xrand.Domain(req.Seed, "thermometer/train"))
 	start := 0
 	if req.Resume != nil {
 		if start, err = restore(nt, r, classes, h, req.Resume); err != nil {
@@ -493,6 +493,11 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 	}
 	if n == 0 {
 		return nil, sdk.InvalidArgument("input %s holds no configurations", TensorConfigs)
+	}
+	for i, v := range configs {
+		if v != 1 && v != -1 {
+			return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin ±1", i/sites, i%sites, v)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -138,3 +138,16 @@ func (r *RNG) SetStateInt64(s []int64) error {
 	r.s = st
 	return nil
 }
+
+// Domain returns the seed of a named use of a request's seed: SplitMix64 of
+// the seed xor'ed with an FNV-1a hash of name. Plugins give every purpose
+// its own name ("rbm/train", "rbm/flow", "ising/wolff/L=10/T=2.25", …) so
+// that one user seed never feeds two purposes the same random numbers.
+func Domain(seed uint64, name string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return SplitMix64(seed ^ h)
+}

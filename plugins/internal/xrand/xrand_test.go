@@ -240,3 +240,19 @@ func BenchmarkBelow(b *testing.B) {
 }
 
 var sink uint64
+
+func TestDomainSeparates(t *testing.T) {
+	seen := map[uint64]string{}
+	for _, name := range []string{"", "rbm/train", "rbm/flow", "thermometer/train", "ising/wolff/L=10/T=2.25", "ising/wolff/L=10/T=2.5"} {
+		for seed := uint64(0); seed < 4; seed++ {
+			d := Domain(seed, name)
+			if prev, dup := seen[d]; dup {
+				t.Fatalf("Domain(%d, %q) = Domain of %s", seed, name, prev)
+			}
+			seen[d] = name
+		}
+	}
+	if Domain(1, "rbm/flow") != Domain(1, "rbm/flow") {
+		t.Fatal("Domain is not a function")
+	}
+}
