@@ -10,7 +10,8 @@ import (
 
 // WriteFileAtomic writes path through write: into a temporary file in the
 // same directory, flushed and synced, then renamed over path with mode
-// 0644. On any error the temporary file is removed and path is untouched.
+// 0644, and the directory synced. On any error the temporary file is
+// removed and path is untouched.
 func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -38,5 +39,14 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// The rename itself survives a power loss only once the directory is
+	// synced.
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
 }

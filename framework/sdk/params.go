@@ -108,16 +108,20 @@ func (p Params) Names() []string {
 
 // ResolveParams checks given against specs and returns a complete set:
 // unknown names and out-of-range values are InvalidArgument errors, and
-// missing parameters take their defaults. Choice parameters are not numeric
-// and are ignored here.
+// missing parameters take their defaults. Choice parameters are not numeric:
+// a number given for one is an error, and they are left out of the result.
 func ResolveParams(specs []ParamSpec, given Params) (Params, error) {
 	known := make(map[string]ParamSpec, len(specs))
 	for _, s := range specs {
 		known[s.Name] = s
 	}
 	for _, name := range given.Names() {
-		if _, ok := known[name]; !ok {
+		s, ok := known[name]
+		if !ok {
 			return nil, InvalidArgument("unknown parameter %q (known: %s)", name, specNames(specs))
+		}
+		if s.Kind == Choice {
+			return nil, InvalidArgument("parameter %s takes one of %s, not a number", name, s.Range())
 		}
 	}
 	out := make(Params, len(specs))
