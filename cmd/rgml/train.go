@@ -180,6 +180,11 @@ func trainAction(c *cli.Context, e *env) error {
 	}
 	entry, err := store.Put(c.Context, registry.Model, name, []registry.File{{Name: "weights.npz", Data: buf.Bytes()}}, lineage)
 	if err != nil {
+		// Keep the trained weights rather than the work of a whole training.
+		keep := filepath.Join(ck.dir, "weights.npz")
+		if os.MkdirAll(ck.dir, 0o755) == nil && os.WriteFile(keep, buf.Bytes(), 0o644) == nil {
+			return fmt.Errorf("registering the weights: %w (the weights are saved in %s)", err, keep)
+		}
 		return fmt.Errorf("registering the weights: %w", err)
 	}
 	ck.clear()
