@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hashicorp/go-plugin"
@@ -154,6 +155,7 @@ func (s *modelServer) Observables(stream grpc.BidiStreamingServer[rgmlv1.Observa
 // are RPCs. Errors come back wrapping the SDK's sentinels (see FromStatus).
 type ModelClient struct {
 	client rgmlv1.ModelClient
+	dim    atomic.Int32 // lattice dimension, learnt from Describe (0: 2)
 }
 
 var _ Model = (*ModelClient)(nil)
@@ -165,6 +167,7 @@ func (c *ModelClient) Describe(ctx context.Context) (ModelDescription, error) {
 		return ModelDescription{}, FromStatus(err)
 	}
 	d, proto := modelDescriptionFromProto(resp)
+	c.dim.Store(int32(d.Dimension))
 	if proto != ProtocolVersion {
 		return d, fmt.Errorf("plugin %s speaks protocol %d, this host speaks %d", d.Name, proto, ProtocolVersion)
 	}
@@ -207,7 +210,15 @@ func (c *ModelClient) Observables(ctx context.Context, point Params, size int, c
 	if err != nil {
 		return nil, FromStatus(err)
 	}
-	sites := size * size
+	// Chunks hold whole configurations of size^dimension sites.
+	dim := max(1, int(c.dim.Load()))
+	if c.dim.Load() == 0 {
+		dim = 2
+	}
+	sites := 1
+	for i := 0; i < dim; i++ {
+		sites *= size
+	}
 	if sites <= 0 {
 		return nil, InvalidArgument("lattice size %d", size)
 	}
