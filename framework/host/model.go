@@ -90,10 +90,16 @@ func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit
 	})
 }
 
-// Observables computes the model's observables of configs at point.
+// Observables computes the model's observables of configs at point, under
+// the idle watchdog.
 func (m *Model) Observables(ctx context.Context, point sdk.Params, size int, configs []int8) (map[string][]float64, error) {
-	obs, err := m.model.Observables(ctx, point, size, configs)
-	return obs, m.failure("computing observables", err)
+	var obs map[string][]float64
+	err := m.watch(ctx, "computing observables", func(ctx context.Context) error {
+		var err error
+		obs, err = m.model.Observables(ctx, point, size, configs)
+		return err
+	})
+	return obs, err
 }
 
 // Describe asks the plugin for its description again.
