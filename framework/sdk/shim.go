@@ -239,6 +239,7 @@ func (c *ModelClient) Observables(ctx context.Context, point Params, size int, c
 		if err != nil {
 			return nil, FromStatus(err)
 		}
+		beat(ctx)
 		for _, v := range resp.Values {
 			out[v.Name] = append(out[v.Name], float64sOf(v.Data)...)
 		}
