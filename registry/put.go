@@ -208,17 +208,8 @@ func logHistory(ctx context.Context, tx *sql.Tx, now, op string, kind Kind, name
 // and cannot be set.
 func (s *Store) Tag(kind Kind, name, alias string, version int) error {
 	ctx := context.Background()
-	if err := kind.check(); err != nil {
+	if err := checkUserAlias(kind, name, alias, "is moved automatically to the newest version; choose another alias"); err != nil {
 		return err
-	}
-	if err := ValidateName(name); err != nil {
-		return err
-	}
-	if err := validate("alias", alias); err != nil {
-		return err
-	}
-	if alias == LatestAlias {
-		return fmt.Errorf("registry: %w: alias %q is moved automatically to the newest version; choose another alias", ErrInvalidName, LatestAlias)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -242,10 +233,9 @@ func (s *Store) Tag(kind Kind, name, alias string, version int) error {
 	return nil
 }
 
-// Untag deletes a user alias. Deleting an alias that does not exist is an
-// ErrNotFound error.
-func (s *Store) Untag(kind Kind, name, alias string) error {
-	ctx := context.Background()
+// checkUserAlias validates the arguments of Tag and Untag; latestWhy says
+// why "latest" is refused.
+func checkUserAlias(kind Kind, name, alias, latestWhy string) error {
 	if err := kind.check(); err != nil {
 		return err
 	}
@@ -256,7 +246,17 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 		return err
 	}
 	if alias == LatestAlias {
-		return fmt.Errorf("registry: %w: alias %q is managed by the registry and cannot be removed", ErrInvalidName, LatestAlias)
+		return fmt.Errorf("registry: %w: alias %q %s", ErrInvalidName, LatestAlias, latestWhy)
+	}
+	return nil
+}
+
+// Untag deletes a user alias. Deleting an alias that does not exist is an
+// ErrNotFound error.
+func (s *Store) Untag(kind Kind, name, alias string) error {
+	ctx := context.Background()
+	if err := checkUserAlias(kind, name, alias, "is managed by the registry and cannot be removed"); err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -20,19 +20,7 @@ var _ sdk.Learner = (*Learner)(nil)
 
 // Learner launches the plugin called name and returns it as a learner.
 func (h *Host) Learner(ctx context.Context, name string) (*Learner, error) {
-	p, err := h.Launch(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	l, err := p.asLearner(ctx)
-	if err != nil {
-		p.Kill()
-		if errors.Is(err, sdk.ErrUnimplemented) {
-			return nil, fmt.Errorf("plugin %q is not a learner plugin", name)
-		}
-		return nil, err
-	}
-	return l, nil
+	return launchAs(h, ctx, name, "learner", (*Plugin).asLearner)
 }
 
 // asLearner talks to p as a learner; a plugin of another kind gives an
@@ -43,27 +31,16 @@ func (p *Plugin) asLearner(ctx context.Context) (*Learner, error) {
 		return nil, p.failure("starting", err)
 	}
 	l := &Learner{Plugin: p, learner: raw.(sdk.Learner)}
-	cctx, cancel := context.WithTimeout(ctx, p.host.cfg.CallTimeout)
-	defer cancel()
-	l.Desc, err = l.learner.Describe(cctx)
-	if errors.Is(err, sdk.ErrUnimplemented) {
-		return nil, err
-	}
-	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
-		return nil, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
-	}
+	l.Desc, err = describe(ctx, p, l.learner.Describe)
 	if err != nil {
-		return nil, p.failure("describing itself", err)
+		return nil, err
 	}
 	return l, nil
 }
 
 // Describe asks the plugin for its description again.
 func (l *Learner) Describe(ctx context.Context) (sdk.LearnerDescription, error) {
-	ctx, cancel := context.WithTimeout(ctx, l.host.cfg.CallTimeout)
-	defer cancel()
-	d, err := l.learner.Describe(ctx)
-	return d, l.failure("describing itself", err)
+	return describe(ctx, l.Plugin, l.learner.Describe)
 }
 
 // watch runs call under the idle watchdog: every message the SDK client

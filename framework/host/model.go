@@ -17,19 +17,7 @@ type Model struct {
 
 // Model launches the plugin called name and returns it as a model.
 func (h *Host) Model(ctx context.Context, name string) (*Model, error) {
-	p, err := h.Launch(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	m, err := p.asModel(ctx)
-	if err != nil {
-		p.Kill()
-		if errors.Is(err, sdk.ErrUnimplemented) {
-			return nil, fmt.Errorf("plugin %q is not a model plugin", name)
-		}
-		return nil, err
-	}
-	return m, nil
+	return launchAs(h, ctx, name, "model", (*Plugin).asModel)
 }
 
 // asModel talks to p as a model; a plugin of another kind gives an error
@@ -40,19 +28,45 @@ func (p *Plugin) asModel(ctx context.Context) (*Model, error) {
 		return nil, p.failure("starting", err)
 	}
 	m := &Model{Plugin: p, model: raw.(sdk.Model)}
-	cctx, cancel := context.WithTimeout(ctx, p.host.cfg.CallTimeout)
-	defer cancel()
-	m.Desc, err = m.model.Describe(cctx)
-	if errors.Is(err, sdk.ErrUnimplemented) {
+	m.Desc, err = describe(ctx, p, m.model.Describe)
+	if err != nil {
 		return nil, err
 	}
-	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
-		return nil, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
-	}
-	if err != nil {
-		return nil, p.failure("describing itself", err)
-	}
 	return m, nil
+}
+
+// launchAs launches the plugin called name and talks to it as the given
+// kind, killing it if it is not one.
+func launchAs[T any](h *Host, ctx context.Context, name, kind string, as func(*Plugin, context.Context) (T, error)) (T, error) {
+	p, err := h.Launch(ctx, name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := as(p, ctx)
+	if err != nil {
+		p.Kill()
+		if errors.Is(err, sdk.ErrUnimplemented) {
+			err = fmt.Errorf("plugin %q is not a %s plugin", name, kind)
+		}
+	}
+	return v, err
+}
+
+// describe asks a freshly started plugin for its description within the
+// host's CallTimeout. ErrUnimplemented (a plugin of another kind) is
+// returned as it is; a timeout names the plugin.
+func describe[D any](ctx context.Context, p *Plugin, call func(context.Context) (D, error)) (D, error) {
+	cctx, cancel := context.WithTimeout(ctx, p.host.cfg.CallTimeout)
+	defer cancel()
+	d, err := call(cctx)
+	switch {
+	case err == nil || errors.Is(err, sdk.ErrUnimplemented):
+		return d, err
+	case cctx.Err() != nil && ctx.Err() == nil:
+		return d, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
+	}
+	return d, p.failure("describing itself", err)
 }
 
 // Open launches the plugin called name and returns it as whatever kind it
@@ -104,10 +118,7 @@ func (m *Model) Observables(ctx context.Context, point sdk.Params, size int, con
 
 // Describe asks the plugin for its description again.
 func (m *Model) Describe(ctx context.Context) (sdk.ModelDescription, error) {
-	ctx, cancel := context.WithTimeout(ctx, m.host.cfg.CallTimeout)
-	defer cancel()
-	d, err := m.model.Describe(ctx)
-	return d, m.failure("describing itself", err)
+	return describe(ctx, m.Plugin, m.model.Describe)
 }
 
 var _ sdk.Model = (*Model)(nil)

@@ -51,7 +51,9 @@ func (a Array) Len() int {
 	return n
 }
 
-func descrOf(data any) (descr string, raw []byte, n int, err error) {
+// Raw returns the .npy dtype of data ("|i1", "<i4", "<i8", "<f4", "<f8"),
+// a view of its bytes (not a copy) and its number of elements.
+func Raw(data any) (descr string, raw []byte, n int, err error) {
 	switch v := data.(type) {
 	case []int8:
 		return "|i1", bytesOf(v), len(v), nil
@@ -64,7 +66,30 @@ func descrOf(data any) (descr string, raw []byte, n int, err error) {
 	case []float64:
 		return "<f8", bytesOf(v), len(v), nil
 	}
-	return "", nil, 0, fmt.Errorf("npz: unsupported data type %T", data)
+	return "", nil, 0, fmt.Errorf("unsupported data type %T", data)
+}
+
+// Make allocates n elements of the .npy dtype descr and returns them with
+// a view of their bytes, to be filled in place.
+func Make(descr string, n int) (data any, raw []byte, err error) {
+	switch descr {
+	case "|i1", "<i1", "i1":
+		v := make([]int8, n)
+		return v, bytesOf(v), nil
+	case "<i4":
+		v := make([]int32, n)
+		return v, bytesOf(v), nil
+	case "<i8":
+		v := make([]int64, n)
+		return v, bytesOf(v), nil
+	case "<f4":
+		v := make([]float32, n)
+		return v, bytesOf(v), nil
+	case "<f8":
+		v := make([]float64, n)
+		return v, bytesOf(v), nil
+	}
+	return nil, nil, fmt.Errorf("unsupported dtype %q", descr)
 }
 
 // bytesOf views a numeric slice as its bytes. rgml only builds for
@@ -87,9 +112,9 @@ func WriteNPY(w io.Writer, a Array) error {
 	if !nativeLittleEndian {
 		return errors.New("npz: big-endian machines are not supported")
 	}
-	descr, raw, n, err := descrOf(a.Data)
+	descr, raw, n, err := Raw(a.Data)
 	if err != nil {
-		return err
+		return fmt.Errorf("npz: array %q: %w", a.Name, err)
 	}
 	if n != a.Len() {
 		return fmt.Errorf("npz: array %q has %d elements, shape %v needs %d", a.Name, n, a.Shape, a.Len())
@@ -215,26 +240,11 @@ func ReadNPY(r io.Reader, name string) (Array, error) {
 	if n > 1<<34 {
 		return Array{}, fmt.Errorf("npz: %s: array of %d elements is implausible", name, n)
 	}
-	var raw []byte
-	switch string(m[1]) {
-	case "|i1", "<i1", "i1":
-		v := make([]int8, n)
-		a.Data, raw = v, bytesOf(v)
-	case "<i4":
-		v := make([]int32, n)
-		a.Data, raw = v, bytesOf(v)
-	case "<i8":
-		v := make([]int64, n)
-		a.Data, raw = v, bytesOf(v)
-	case "<f4":
-		v := make([]float32, n)
-		a.Data, raw = v, bytesOf(v)
-	case "<f8":
-		v := make([]float64, n)
-		a.Data, raw = v, bytesOf(v)
-	default:
-		return Array{}, fmt.Errorf("npz: %s: unsupported dtype %q", name, m[1])
+	data, raw, err := Make(string(m[1]), n)
+	if err != nil {
+		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
 	}
+	a.Data = data
 	if _, err := io.ReadFull(r, raw); err != nil {
 		return Array{}, fmt.Errorf("npz: %s: truncated data: %w", name, err)
 	}

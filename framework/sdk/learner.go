@@ -198,20 +198,9 @@ func (d LearnerDescription) ValidateApply(req ApplyRequest) (ApplyRequest, error
 }
 
 func checkTensor(t Tensor) error {
-	n := -1
-	switch v := t.Data.(type) {
-	case []int8:
-		n = len(v)
-	case []int32:
-		n = len(v)
-	case []int64:
-		n = len(v)
-	case []float32:
-		n = len(v)
-	case []float64:
-		n = len(v)
-	default:
-		return InvalidArgument("tensor %s: unsupported element type %T", t.Name, t.Data)
+	_, _, n, err := npz.Raw(t.Data)
+	if err != nil {
+		return InvalidArgument("tensor %s: %v", t.Name, err)
 	}
 	if n != t.Len() {
 		return InvalidArgument("tensor %s: %d elements for shape %v", t.Name, n, t.Shape)

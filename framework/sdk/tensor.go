@@ -2,10 +2,19 @@ package sdk
 
 import (
 	"fmt"
-	"unsafe"
 
 	rgmlv1 "github.com/rgml/rgml/framework/gen/rgml/v1"
+	"github.com/rgml/rgml/framework/npz"
 )
+
+// The wire's dtypes and their .npy names (package npz holds the Go side).
+var dtypeDescr = map[rgmlv1.DType]string{
+	rgmlv1.DType_DTYPE_INT8:    "|i1",
+	rgmlv1.DType_DTYPE_INT32:   "<i4",
+	rgmlv1.DType_DTYPE_INT64:   "<i8",
+	rgmlv1.DType_DTYPE_FLOAT32: "<f4",
+	rgmlv1.DType_DTYPE_FLOAT64: "<f8",
+}
 
 // tensorBytes views a tensor's data as little-endian bytes (rgml builds only
 // for little-endian machines; see package npz) and returns its dtype.
@@ -13,26 +22,13 @@ func tensorBytes(t Tensor) (rgmlv1.DType, []byte, error) {
 	if err := checkTensor(t); err != nil {
 		return 0, nil, err
 	}
-	switch v := t.Data.(type) {
-	case []int8:
-		return rgmlv1.DType_DTYPE_INT8, rawBytes(v), nil
-	case []int32:
-		return rgmlv1.DType_DTYPE_INT32, rawBytes(v), nil
-	case []int64:
-		return rgmlv1.DType_DTYPE_INT64, rawBytes(v), nil
-	case []float32:
-		return rgmlv1.DType_DTYPE_FLOAT32, rawBytes(v), nil
-	case []float64:
-		return rgmlv1.DType_DTYPE_FLOAT64, rawBytes(v), nil
+	descr, raw, _, _ := npz.Raw(t.Data)
+	for dt, d := range dtypeDescr {
+		if d == descr {
+			return dt, raw, nil
+		}
 	}
 	return 0, nil, InvalidArgument("tensor %s: unsupported element type %T", t.Name, t.Data)
-}
-
-func rawBytes[T int8 | int32 | int64 | float32 | float64](v []T) []byte {
-	if len(v) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(v[0])))
 }
 
 // sendTensor sends t as chunks of at most ChunkBytes, named prefix+t.Name.
@@ -94,27 +90,11 @@ func (a *tensorAssembler) add(c *rgmlv1.TensorChunk) error {
 		if n > 1<<34 {
 			return InvalidArgument("tensor %s: shape %v is too large", c.Name, c.Shape)
 		}
-		t := Tensor{Name: c.Name, Shape: shape}
-		var raw []byte
-		switch c.Dtype {
-		case rgmlv1.DType_DTYPE_INT8:
-			v := make([]int8, n)
-			t.Data, raw = v, rawBytes(v)
-		case rgmlv1.DType_DTYPE_INT32:
-			v := make([]int32, n)
-			t.Data, raw = v, rawBytes(v)
-		case rgmlv1.DType_DTYPE_INT64:
-			v := make([]int64, n)
-			t.Data, raw = v, rawBytes(v)
-		case rgmlv1.DType_DTYPE_FLOAT32:
-			v := make([]float32, n)
-			t.Data, raw = v, rawBytes(v)
-		case rgmlv1.DType_DTYPE_FLOAT64:
-			v := make([]float64, n)
-			t.Data, raw = v, rawBytes(v)
-		default:
+		data, raw, err := npz.Make(dtypeDescr[c.Dtype], n)
+		if err != nil {
 			return InvalidArgument("tensor %s: unsupported dtype %v", c.Name, c.Dtype)
 		}
+		t := Tensor{Name: c.Name, Shape: shape, Data: data}
 		p = &partialTensor{t: t, raw: raw}
 		a.parts[c.Name] = p
 		a.order = append(a.order, c.Name)
