@@ -170,7 +170,7 @@ func (s *Store) ReadFile(e Entry, name string) ([]byte, error) {
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if removed, ok := s.removedAt(e); ok {
-				return nil, fmt.Errorf("registry: %w: %s was removed on %s and its files garbage-collected", ErrNotFound, e, removed.Format(timeFormat))
+				return nil, fmt.Errorf("registry: %w: %s was removed from %s on %s and its files garbage-collected", ErrNotFound, e, s.root, removed.Format(timeFormat))
 			}
 			return nil, fmt.Errorf("registry: %w: %s: file %q: blob %s%s is missing (%s); run verify", ErrCorrupt, e, name, DigestPrefix, h, path)
 		}

@@ -28,4 +28,14 @@ var (
 	// ErrNotRegistry: the database file at the store root belongs to
 	// something else.
 	ErrNotRegistry = errors.New("not an rgml registry")
+	// ErrNoRegistry: OpenReadOnly found no store at the root.
+	ErrNoRegistry = errors.New("no registry")
+	// ErrNoDatabase: the root holds blobs but its database is missing,
+	// empty or has no schema; the store is refused rather than re-created
+	// empty.
+	ErrNoDatabase = errors.New("registry database lost")
+	// ErrReadOnly: a write to a store opened with OpenReadOnly.
+	ErrReadOnly = errors.New("registry opened read-only")
+	// ErrInUse: Remove of an entry that the lineage of live entries needs.
+	ErrInUse = errors.New("still in the lineage of other entries")
 )

@@ -13,12 +13,14 @@ import (
 
 // Export writes the files of e and its manifest.json as plain, writable files
 // into dir (created if needed), so they can be used without rgml, e.g. with
-// numpy.load. Every byte is verified against its digest before the file
-// appears under its final name (ErrCorrupt otherwise). A file already in dir
-// with the same content is left as is; one with different content makes
-// Export fail, before anything is written, with an error wrapping
-// fs.ErrExist.
-func (s *Store) Export(e Entry, dir string) error {
+// numpy.load. Everything is first written into a temporary folder next to
+// (or, for an existing dir, inside) dir and every byte verified against its
+// digest; only then do the files appear under their final names, so an
+// export that fails (ErrCorrupt, a full disk) leaves nothing behind. A file
+// already in dir with the same content is left as is; one with different
+// content makes Export fail, before anything is written, with an error
+// wrapping fs.ErrExist.
+func (s *Store) Export(e Entry, dir string) (err error) {
 	type item struct {
 		name, hash string
 		size       int64
@@ -35,32 +37,101 @@ func (s *Store) Export(e Entry, dir string) error {
 		}
 		items = append(items, item{name: name, hash: h, size: size})
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("registry: export %s: %w", e, err)
+	dir = filepath.Clean(dir)
+	fi, statErr := os.Stat(dir)
+	existed := statErr == nil
+	switch {
+	case existed && !fi.IsDir():
+		return fmt.Errorf("registry: export %s: %s is not a directory", e, dir)
+	case statErr != nil && !errors.Is(statErr, fs.ErrNotExist):
+		return fmt.Errorf("registry: export %s: %w", e, statErr)
 	}
-	for i, it := range items {
-		target := filepath.Join(dir, it.name)
-		got, _, err := hashFile(target)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+	if existed {
+		for i, it := range items {
+			target := filepath.Join(dir, it.name)
+			got, _, err := hashFile(target)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("registry: export %s: %w", e, err)
+			}
+			if got != it.hash {
+				return fmt.Errorf("registry: export %s: %s: %w with different content; remove it or export elsewhere", e, target, fs.ErrExist)
+			}
+			items[i].skip = true
 		}
-		if err != nil {
+	}
+
+	// Stage everything, then move it into place.
+	var stage, madeTop string
+	if existed {
+		stage, err = os.MkdirTemp(dir, ".rgml-export-*")
+	} else {
+		parent := filepath.Dir(dir)
+		if madeTop, err = mkdirAll(parent); err != nil {
 			return fmt.Errorf("registry: export %s: %w", e, err)
 		}
-		if got != it.hash {
-			return fmt.Errorf("registry: export %s: %s: %w with different content; remove it or export elsewhere", e, target, fs.ErrExist)
+		stage, err = os.MkdirTemp(parent, "."+filepath.Base(dir)+".rgml-export-*")
+	}
+	if err != nil {
+		return fmt.Errorf("registry: export %s: %w", e, err)
+	}
+	defer func() {
+		os.RemoveAll(stage) // gone after a successful rename of the whole folder
+		if err != nil && madeTop != "" {
+			os.RemoveAll(madeTop)
 		}
-		items[i].skip = true
+	}()
+	for _, it := range items {
+		if it.skip {
+			continue
+		}
+		if err := s.exportFile(e, it.name, it.hash, it.size, filepath.Join(stage, it.name)); err != nil {
+			return err
+		}
+	}
+	if err := syncDir(stage); err != nil {
+		return fmt.Errorf("registry: export %s: %w", e, err)
+	}
+	if !existed {
+		if err := os.Chmod(stage, 0o755); err != nil {
+			return fmt.Errorf("registry: export %s: %w", e, err)
+		}
+		if err := os.Rename(stage, dir); err != nil {
+			return fmt.Errorf("registry: export %s: %w", e, err)
+		}
+		return syncDir(filepath.Dir(dir))
 	}
 	for _, it := range items {
 		if it.skip {
 			continue
 		}
-		if err := s.exportFile(e, it.name, it.hash, it.size, filepath.Join(dir, it.name)); err != nil {
-			return err
+		if err := os.Rename(filepath.Join(stage, it.name), filepath.Join(dir, it.name)); err != nil {
+			return fmt.Errorf("registry: export %s: %w", e, err)
 		}
 	}
 	return syncDir(dir)
+}
+
+// mkdirAll is os.MkdirAll that returns the topmost directory it created
+// ("" if dir existed), so a failed export can remove what it made.
+func mkdirAll(dir string) (top string, err error) {
+	for d := dir; ; {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		top = d
+		p := filepath.Dir(d)
+		if p == d {
+			break
+		}
+		d = p
+	}
+	if top == "" {
+		return "", nil
+	}
+	return top, os.MkdirAll(dir, 0o755)
 }
 
 func fileNames(e Entry) []string {
@@ -76,7 +147,7 @@ func (s *Store) exportFile(e Entry, name, h string, size int64, target string) (
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if removed, ok := s.removedAt(e); ok {
-				return fmt.Errorf("registry: %w: %s was removed on %s and its files garbage-collected", ErrNotFound, e, removed.Format(timeFormat))
+				return fmt.Errorf("registry: %w: %s was removed from %s on %s and its files garbage-collected", ErrNotFound, e, s.root, removed.Format(timeFormat))
 			}
 			return fmt.Errorf("registry: %w: %s: file %q: blob %s%s is missing; run verify", ErrCorrupt, e, name, DigestPrefix, h)
 		}

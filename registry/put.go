@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Put stores a new version of kind/name and returns the entry it created.
@@ -22,6 +23,9 @@ import (
 // of entries already in the store: datasets must be Dataset entries, the
 // parent an entry of the same kind.
 func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, lineage Lineage) (Entry, error) {
+	if err := s.checkWritable("put"); err != nil {
+		return Entry{}, err
+	}
 	if err := kind.check(); err != nil {
 		return Entry{}, err
 	}
@@ -77,12 +81,12 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 	defer tx.Rollback()
 
 	for _, h := range dsHex {
-		if err := checkTarget(ctx, tx, h, Dataset, "dataset"); err != nil {
+		if err := s.checkTarget(ctx, tx, h, Dataset, "dataset"); err != nil {
 			return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
 		}
 	}
 	if parentHex != "" {
-		if err := checkTarget(ctx, tx, parentHex, kind, "parent"); err != nil {
+		if err := s.checkTarget(ctx, tx, parentHex, kind, "parent"); err != nil {
 			return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
 		}
 	}
@@ -174,11 +178,11 @@ func normalizeLineage(l Lineage) (out Lineage, dsHex []string, parentHex string,
 
 // checkTarget checks that a lineage digest names an entry of the given kind
 // (live or removed: removed entries keep their metadata).
-func checkTarget(ctx context.Context, tx *sql.Tx, h string, want Kind, role string) error {
+func (s *Store) checkTarget(ctx context.Context, tx *sql.Tx, h string, want Kind, role string) error {
 	var k Kind
 	err := tx.QueryRowContext(ctx, `SELECT kind FROM entries WHERE digest = ?`, h).Scan(&k)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %s %s%s is not an entry of this registry; put it first and pass its Entry.Digest", ErrNotFound, role, DigestPrefix, h)
+		return fmt.Errorf("%w: %s %s%s is not an entry of the registry %s; put it first and pass its Entry.Digest", ErrNotFound, role, DigestPrefix, h, s.root)
 	}
 	if err != nil {
 		return err
@@ -209,6 +213,9 @@ func logHistory(ctx context.Context, tx *sql.Tx, now, op string, kind Kind, name
 func (s *Store) Tag(kind Kind, name, alias string, version int) error {
 	ctx := context.Background()
 	if err := checkUserAlias(kind, name, alias, "is moved automatically to the newest version; choose another alias"); err != nil {
+		return err
+	}
+	if err := s.checkWritable("tag"); err != nil {
 		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -258,6 +265,9 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 	if err := checkUserAlias(kind, name, alias, "is managed by the registry and cannot be removed"); err != nil {
 		return err
 	}
+	if err := s.checkWritable("untag"); err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("registry: untag: %w", err)
@@ -268,7 +278,7 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 	err = tx.QueryRowContext(ctx, `SELECT e.version, e.digest FROM aliases a JOIN entries e ON e.id = a.entry_id
 		WHERE a.kind = ? AND a.name = ? AND a.alias = ?`, kind, name, alias).Scan(&version, &digest)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("registry: %w: %s %s has no alias %q", ErrNotFound, kind, name, alias)
+		return fmt.Errorf("registry: %w: %s %s has no alias %q in %s", ErrNotFound, kind, name, alias, s.root)
 	}
 	if err != nil {
 		return fmt.Errorf("registry: untag: %w", err)
@@ -286,10 +296,18 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 // latest, "latest" moves to the newest remaining version. The removed version
 // no longer resolves and its number is never reused. Its metadata stays in
 // the database so the lineage of entries built from it remains readable; its
-// blobs stay on disk until GC. Remove returns the removed entry.
-func (s *Store) Remove(kind Kind, ref string) (Entry, error) {
+// blobs stay on disk until GC, which keeps its manifest for as long as the
+// lineage of a live entry needs it. Remove returns the removed entry.
+//
+// An entry in the lineage of live entries (a dataset they were trained on,
+// the parent of a resumed training, directly or through removed entries) is
+// not removed unless force is set: the error wraps ErrInUse and names them.
+func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 	ctx := context.Background()
 	if err := kind.check(); err != nil {
+		return Entry{}, err
+	}
+	if err := s.checkWritable("remove"); err != nil {
 		return Entry{}, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -300,6 +318,20 @@ func (s *Store) Remove(kind Kind, ref string) (Entry, error) {
 	e, err := s.resolve(ctx, tx, kind, ref)
 	if err != nil {
 		return Entry{}, err
+	}
+	if !force {
+		deps, err := dependents(ctx, tx, e.Digest[len(DigestPrefix):])
+		if err != nil {
+			return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+		}
+		if len(deps) > 0 {
+			names := make([]string, len(deps))
+			for i, d := range deps {
+				names[i] = fmt.Sprintf("%s %s", d.Kind, d.Ref())
+			}
+			return Entry{}, fmt.Errorf("registry: remove %s %s: %w: %s; remove those first or force the removal (gc then keeps only its manifest, so their lineage stays readable)",
+				kind, e, ErrInUse, strings.Join(names, ", "))
+		}
 	}
 	now := s.timestamp()
 	ts := fmtTime(now)
@@ -329,4 +361,15 @@ func (s *Store) Remove(kind Kind, ref string) (Entry, error) {
 	e.Aliases = nil
 	e.Removed = now
 	return e, nil
+}
+
+// dependents returns the live entries whose lineage reaches the entry with
+// digest h, directly or through removed entries.
+func dependents(ctx context.Context, q queryer, h string) ([]Entry, error) {
+	return loadEntries(ctx, q, `e.removed IS NULL AND e.id IN (
+		WITH RECURSIVE up(id) AS (
+			SELECT entry_id FROM links WHERE target = ?
+			UNION
+			SELECT l.entry_id FROM links l JOIN entries t ON t.digest = l.target JOIN up ON up.id = t.id
+		) SELECT id FROM up)`, h)
 }

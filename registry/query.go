@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -169,7 +170,7 @@ func (s *Store) resolve(ctx context.Context, q queryer, kind Kind, ref string) (
 
 func (s *Store) resolveParsed(ctx context.Context, q queryer, kind Kind, p parsedRef, ref string) (Entry, error) {
 	notFound := func(detail string) error {
-		return fmt.Errorf("registry: %w: %s %q: %s", ErrNotFound, kind, ref, detail)
+		return fmt.Errorf("registry: %w: %s %q in %s: %s", ErrNotFound, kind, ref, s.root, detail)
 	}
 	switch p.form {
 	case refVersion:
@@ -402,7 +403,7 @@ func (s *Store) Lineage(kind Kind, ref string) ([]Entry, error) {
 		if len(targets) == 0 {
 			break
 		}
-		p, err := byDigest(ctx, tx, targets[0], cur, "parent")
+		p, err := s.byDigest(ctx, tx, targets[0], cur, "parent")
 		if err != nil {
 			return nil, err
 		}
@@ -423,7 +424,7 @@ func (s *Store) Lineage(kind Kind, ref string) ([]Entry, error) {
 			if seen[DigestPrefix+h] {
 				continue
 			}
-			d, err := byDigest(ctx, tx, h, m, "dataset")
+			d, err := s.byDigest(ctx, tx, h, m, "dataset")
 			if err != nil {
 				return nil, err
 			}
@@ -451,13 +452,13 @@ func linkTargets(ctx context.Context, q queryer, id int64, role string) ([]strin
 	return out, rows.Err()
 }
 
-func byDigest(ctx context.Context, q queryer, h string, from Entry, role string) (Entry, error) {
+func (s *Store) byDigest(ctx context.Context, q queryer, h string, from Entry, role string) (Entry, error) {
 	e, ok, err := loadOne(ctx, q, `e.digest = ?`, h)
 	if err != nil {
 		return Entry{}, err
 	}
 	if !ok {
-		return Entry{}, fmt.Errorf("registry: %w: lineage of %s: %s %s%s is not in the database", ErrNotFound, from, role, DigestPrefix, h)
+		return Entry{}, fmt.Errorf("registry: %w: lineage of %s: %s %s%s is not in the database %s", ErrNotFound, from, role, DigestPrefix, h, filepath.Join(s.root, DBFile))
 	}
 	return e, nil
 }

@@ -176,7 +176,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	// Remove the latest: latest moves back, number not reused, tag gone.
-	if _, err := s.Remove(Model, "rbm"); err != nil {
+	if _, err := s.Remove(Model, "rbm", false); err != nil {
 		t.Fatal(err)
 	}
 	if e, _ := s.Resolve(Model, "rbm"); e.Version != 1 {
@@ -223,11 +223,16 @@ func TestLineageRemovedParentKept(t *testing.T) {
 	s := newStore(t)
 	p := put(t, s, Model, "a", Lineage{})
 	c := put(t, s, Model, "b", Lineage{Parent: p.Digest})
-	if _, err := s.Remove(Model, "a:1"); err != nil {
+	// b's lineage needs a: refused, naming b, unless forced.
+	if _, err := s.Remove(Model, "a:1", false); !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "model b:1") {
+		t.Fatalf("remove of a parent: %v", err)
+	}
+	if _, err := s.Remove(Model, "a:1", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GC(false); err != nil {
-		t.Fatal(err)
+	rep, err := s.GC(false)
+	if err != nil || rep.Blobs != 1 || rep.KeptLineage != 1 {
+		t.Fatalf("gc must delete a's data and keep its manifest: %+v %v", rep, err)
 	}
 	chain, err := s.Lineage(Model, c.Ref())
 	if err != nil {
@@ -235,6 +240,9 @@ func TestLineageRemovedParentKept(t *testing.T) {
 	}
 	if len(chain) != 2 || chain[1].Digest != p.Digest || chain[1].Removed.IsZero() {
 		t.Fatalf("chain %+v", chain)
+	}
+	if m, err := s.Manifest(chain[1]); err != nil || m.Name != "a" {
+		t.Fatalf("manifest of the removed parent after gc: %+v %v", m, err)
 	}
 	if _, err := s.ReadFile(chain[1], "data.bin"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("read of removed, collected entry: %v", err)

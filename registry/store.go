@@ -40,9 +40,11 @@ const (
 // Store is an open registry. It is safe for concurrent use by multiple
 // goroutines, and any number of processes may open the same root at once.
 type Store struct {
-	root string
-	db   *sql.DB
-	now  func() time.Time
+	root     string
+	db       *sql.DB
+	now      func() time.Time
+	readOnly bool
+	created  bool // by this Open
 }
 
 // Locate finds the registry root for a working directory wd ("" means the
@@ -85,12 +87,29 @@ func Locate(wd string) (root string, found bool, err error) {
 	return filepath.Join(wd, DirName), false, nil
 }
 
-// Open opens the store at root, creating it (directories, database, schema)
-// if it does not exist. Opening an existing store writes nothing to it unless
-// its schema is older than this program's, in which case the forward
-// migrations run in one transaction. A store written by a newer program is
-// refused with ErrSchemaTooNew.
-func Open(root string) (*Store, error) {
+// Open opens the store at root for reading and writing, creating it
+// (directories, database, schema) if it does not exist; Store.Created then
+// reports true, so a program can say where it created one. Opening an
+// existing store writes nothing to it unless its schema is older than this
+// program's, in which case the forward migrations run in one transaction. A
+// store written by a newer program is refused with ErrSchemaTooNew.
+//
+// A root whose blobs/ holds blobs but whose database is missing, empty or
+// without a schema is refused with ErrNoDatabase and left untouched:
+// re-creating the database would hide every entry and let GC delete every
+// blob.
+func Open(root string) (*Store, error) { return open(root, false) }
+
+// OpenReadOnly opens an existing store for reading and never creates or
+// changes anything: SQLite is opened with mode=ro (and immutable=1 when the
+// directory is not writable and no write-ahead log is pending, since SQLite
+// could not create its shared-memory file there), so a colleague's or a
+// shared read-only store can be listed, verified and exported. A root
+// without a store is ErrNoRegistry (ErrNoDatabase if blobs are present);
+// Put, Tag, Untag, Remove and GC without dryRun fail with ErrReadOnly.
+func OpenReadOnly(root string) (*Store, error) { return open(root, true) }
+
+func open(root string, readOnly bool) (*Store, error) {
 	if root == "" {
 		return nil, errors.New("registry: open: empty root path (use Locate to find one)")
 	}
@@ -98,25 +117,65 @@ func Open(root string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry: open %s: %w", root, err)
 	}
-	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+	fi, err := os.Stat(abs)
+	switch {
+	case err == nil && !fi.IsDir():
 		return nil, fmt.Errorf("registry: open %s: not a directory", abs)
-	}
-	for _, d := range []string{abs, filepath.Join(abs, BlobDir, "sha256"), filepath.Join(abs, BlobDir, tmpDirName)} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, fmt.Errorf("registry: open %s: %w", abs, err)
-		}
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return nil, fmt.Errorf("registry: %w at %s", ErrNoRegistry, abs)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("registry: open %s: %w", abs, err)
 	}
 	dbPath := filepath.Join(abs, DBFile)
-	_, statErr := os.Stat(dbPath)
-	creating := errors.Is(statErr, fs.ErrNotExist)
+	dbInfo, statErr := os.Stat(dbPath)
+	noDB := errors.Is(statErr, fs.ErrNotExist)
+	if statErr != nil && !noDB {
+		return nil, fmt.Errorf("registry: open %s: %w", dbPath, statErr)
+	}
+	if noDB || dbInfo.Size() == 0 {
+		what := "is missing"
+		if !noDB {
+			what = "is empty (0 bytes)"
+		}
+		if err := checkNoBlobs(abs, what); err != nil {
+			return nil, err
+		}
+		if readOnly {
+			return nil, fmt.Errorf("registry: %w at %s (%s %s)", ErrNoRegistry, abs, DBFile, what)
+		}
+	}
+	if !readOnly && !noDB && dbInfo.Size() > 0 {
+		// Look before opening for writing: the writable DSN switches
+		// the journal mode, a write that a database we refuse must not
+		// see.
+		// Busy: another process is creating the database right now,
+		// so no blobs can be orphaned; migrate checks again under the
+		// write lock.
+		if err := probe(abs, dbPath); err != nil && !isBusy(err) {
+			return nil, err
+		}
+	}
+	if !readOnly {
+		for _, d := range []string{abs, filepath.Join(abs, BlobDir, "sha256"), filepath.Join(abs, BlobDir, tmpDirName)} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return nil, fmt.Errorf("registry: open %s: %w", abs, err)
+			}
+		}
+	}
 
-	db, err := sql.Open("sqlite", dsn(dbPath))
+	source := dsn(dbPath)
+	if readOnly {
+		// A pending -wal holds committed transactions that immutable=1
+		// would ignore.
+		source = dsnReadOnly(dbPath, !canWrite(abs) && !exists(dbPath+"-wal"))
+	}
+	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return nil, fmt.Errorf("registry: open %s: %w", dbPath, err)
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(2)
-	s := &Store{root: abs, db: db, now: time.Now}
+	s := &Store{root: abs, db: db, now: time.Now, readOnly: readOnly}
 	// Processes creating the same store at once can see SQLITE_BUSY while
 	// one of them switches the new database to WAL mode, a step SQLite's
 	// busy handler does not cover: retry until BusyTimeout.
@@ -131,10 +190,63 @@ func Open(root string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if creating {
+	if s.created {
 		s.writeReadme() // best effort: documentation for humans, not state
 	}
 	return s, nil
+}
+
+// probe checks, read-only, that dbPath is a registry this program can open,
+// or an empty database in a root without blobs.
+func probe(root, dbPath string) error {
+	db, err := sql.Open("sqlite", dsnReadOnly(dbPath, false))
+	if err != nil {
+		return fmt.Errorf("registry: open %s: %w", dbPath, err)
+	}
+	defer db.Close()
+	s := &Store{root: root, db: db}
+	v, err := s.schemaState(context.Background(), db, dbPath)
+	if err != nil {
+		return err
+	}
+	if v == 0 {
+		return checkNoBlobs(root, "has no schema")
+	}
+	return nil
+}
+
+// checkNoBlobs refuses a root whose database is gone but whose blobs are
+// not: what says what is wrong with the database.
+func checkNoBlobs(root, what string) error {
+	n := countBlobs(root)
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); restore %s from a backup, or move %s away to start an empty registry (nothing was changed)",
+		ErrNoDatabase, filepath.Join(root, DBFile), what, filepath.Join(root, BlobDir), n, DBFile, root)
+}
+
+// countBlobs counts the files named like blobs under root's blob tree.
+func countBlobs(root string) int {
+	n := 0
+	shards, _ := os.ReadDir(filepath.Join(root, BlobDir, "sha256"))
+	for _, sh := range shards {
+		if !sh.IsDir() || len(sh.Name()) != 2 || !isHex(sh.Name()) {
+			continue
+		}
+		files, _ := os.ReadDir(filepath.Join(root, BlobDir, "sha256", sh.Name()))
+		for _, f := range files {
+			if len(f.Name()) == 64 && isHex(f.Name()) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 func dsn(path string) string {
@@ -146,6 +258,35 @@ func dsn(path string) string {
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate") // write transactions take the lock up front
 	return u.String() + "?" + q.Encode()
+}
+
+// dsnReadOnly opens the database with mode=ro: SQLite then never writes the
+// database (no journal-mode switch, no lock upgrade). immutable=1 also stops
+// it from creating the -shm file, which it cannot do in a directory it may
+// not write.
+func dsnReadOnly(path string, immutable bool) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	if immutable {
+		q.Set("immutable", "1")
+	}
+	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	return u.String() + "?" + q.Encode()
+}
+
+// ReadOnly reports whether the store was opened with OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Created reports whether Open created the store (its database schema).
+func (s *Store) Created() bool { return s.created }
+
+// checkWritable fails with ErrReadOnly on a store opened read-only.
+func (s *Store) checkWritable(op string) error {
+	if s.readOnly {
+		return fmt.Errorf("registry: %s: %w: %s was opened for reading only", op, ErrReadOnly, s.root)
+	}
+	return nil
 }
 
 // Root returns the absolute path of the store root.
@@ -228,6 +369,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil || v == len(migrations) {
 		return err
 	}
+	if s.readOnly {
+		if v == 0 {
+			if err := checkNoBlobs(s.root, "has no schema"); err != nil {
+				return err
+			}
+			return fmt.Errorf("registry: %w at %s (%s has no schema)", ErrNoRegistry, s.root, DBFile)
+		}
+		return fmt.Errorf("registry: open %s: schema version %d is older than this program's %d and a read-only open cannot upgrade it; run any command that writes first",
+			dbPath, v, len(migrations))
+	}
 
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
 	if err != nil {
@@ -236,6 +387,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	defer tx.Rollback()
 	if v, err = s.schemaState(ctx, tx, dbPath); err != nil || v == len(migrations) {
 		return err // or another process migrated meanwhile
+	}
+	if v == 0 {
+		// Checked under the write lock: blobs cannot come from a
+		// concurrent creator, which would have committed the schema
+		// first. They belong to a store whose database was lost.
+		if err := checkNoBlobs(s.root, "has no schema"); err != nil {
+			return err
+		}
+		s.created = true
 	}
 	for i := v; i < len(migrations); i++ {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {

@@ -29,6 +29,9 @@ const (
 	ProblemStray ProblemKind = "stray"
 	// ProblemDatabase: SQLite's integrity check failed.
 	ProblemDatabase ProblemKind = "database"
+	// ProblemLineage: a live entry's lineage names an entry that is not in
+	// the database, or one whose manifest is missing or damaged.
+	ProblemLineage ProblemKind = "lineage"
 )
 
 // BlobUse is one reference to a blob: file File of an entry.
@@ -74,8 +77,10 @@ func (p Problem) String() string {
 
 // Verify checks the whole store and returns every problem found (nil when
 // the store is sound): it runs SQLite's integrity check, re-hashes every
-// blob, reports blobs referenced by live entries that are missing, and checks
-// every live entry's manifest against the database. The error is for
+// blob, reports blobs referenced by live entries that are missing, checks
+// every live entry's manifest against the database, and checks that every
+// lineage reference of a live entry (datasets, parent, and theirs in turn)
+// names an entry of the database whose manifest is sound. The error is for
 // failures to run the check (or ctx being done), not for problems found.
 func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
 	unlock, err := s.lock(false) // keep GC out while we look
@@ -179,6 +184,12 @@ func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
 		}
 	}
 
+	lp, err := s.lineageProblems(ctx, good)
+	if err != nil {
+		return nil, err
+	}
+	problems = append(problems, lp...)
+
 	slices.SortFunc(problems, func(a, b Problem) int {
 		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
 			return c
@@ -228,54 +239,60 @@ var StaleTempAge = 15 * time.Minute
 
 // GCReport says what GC removed (or, with DryRun, would remove).
 type GCReport struct {
-	DryRun    bool     `json:"dry_run"`
-	Blobs     int      `json:"blobs"`      // unreferenced blobs
-	Bytes     int64    `json:"bytes"`      // their total size
-	TempFiles int      `json:"temp_files"` // stale temp files of interrupted writes
-	TempBytes int64    `json:"temp_bytes"`
-	Kept      int      `json:"kept"` // blobs referenced by live entries
-	KeptBytes int64    `json:"kept_bytes"`
-	Paths     []string `json:"paths,omitempty"` // every file removed (or to be removed)
+	DryRun    bool  `json:"dry_run"`
+	Blobs     int   `json:"blobs"`      // unreferenced blobs
+	Bytes     int64 `json:"bytes"`      // their total size
+	TempFiles int   `json:"temp_files"` // stale temp files of interrupted writes
+	TempBytes int64 `json:"temp_bytes"`
+	Kept      int   `json:"kept"` // blobs referenced by live entries
+	KeptBytes int64 `json:"kept_bytes"`
+	// KeptLineage counts the kept manifests of removed entries that the
+	// lineage of live entries needs (included in Kept).
+	KeptLineage int      `json:"kept_lineage"`
+	Paths       []string `json:"paths,omitempty"` // every file removed (or to be removed)
 }
 
 // GC deletes blobs that no live entry references (those of removed entries
-// and of interrupted Puts) and temp files older than StaleTempAge. It holds
+// and of interrupted Puts), except the manifests of removed entries that the
+// lineage of a live entry reaches, and temp files older than StaleTempAge. It holds
 // the store lock exclusively, so it waits for Puts in progress and Puts wait
 // for it. With dryRun it only reports.
 func (s *Store) GC(dryRun bool) (GCReport, error) {
 	rep := GCReport{DryRun: dryRun}
 	ctx := context.Background()
+	if !dryRun {
+		if err := s.checkWritable("gc"); err != nil {
+			return rep, err
+		}
+	}
 	unlock, err := s.lock(true)
 	if err != nil {
 		return rep, err
 	}
 	defer unlock()
 
-	live := map[string]bool{}
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return rep, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT digest FROM entries WHERE removed IS NULL
+	live, err := digestSet(ctx, tx, `SELECT digest FROM entries WHERE removed IS NULL
 		UNION SELECT f.digest FROM files f JOIN entries e ON e.id = f.entry_id WHERE e.removed IS NULL`)
 	if err != nil {
 		tx.Rollback()
 		return rep, fmt.Errorf("registry: gc: %w", err)
 	}
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			rows.Close()
-			tx.Rollback()
-			return rep, fmt.Errorf("registry: gc: %w", err)
-		}
-		live[h] = true
-	}
-	err = rows.Err()
-	rows.Close()
+	// The manifests of removed entries that live entries' lineage
+	// reaches stay, so `lineage` can still print where they came from.
+	needed, err := digestSet(ctx, tx, neededManifests)
 	tx.Rollback()
 	if err != nil {
 		return rep, fmt.Errorf("registry: gc: %w", err)
+	}
+	lineageOnly := map[string]bool{}
+	for h := range needed {
+		if !live[h] {
+			live[h], lineageOnly[h] = true, true
+		}
 	}
 
 	shards, err := os.ReadDir(s.blobRoot())
@@ -307,6 +324,9 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 			if live[name] {
 				rep.Kept++
 				rep.KeptBytes += info.Size()
+				if lineageOnly[name] {
+					rep.KeptLineage++
+				}
 				continue
 			}
 			p := filepath.Join(dir, name)
@@ -346,4 +366,100 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 		rep.Paths = append(rep.Paths, p)
 	}
 	return rep, nil
+}
+
+// neededManifests selects the digests of every entry the lineage of a live
+// entry reaches (datasets and parents, through removed entries too).
+const neededManifests = `WITH RECURSIVE needed(h) AS (
+	SELECT l.target FROM links l JOIN entries e ON e.id = l.entry_id WHERE e.removed IS NULL
+	UNION
+	SELECT l.target FROM links l JOIN entries e ON e.id = l.entry_id JOIN needed n ON e.digest = n.h
+) SELECT h FROM needed`
+
+func digestSet(ctx context.Context, q queryer, query string) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	set := map[string]bool{}
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		set[h] = true
+	}
+	return set, rows.Err()
+}
+
+// lineageProblems follows the lineage links of every live entry; good maps
+// the hex digests of the blobs found sound.
+func (s *Store) lineageProblems(ctx context.Context, good map[string]bool) ([]Problem, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	all, err := loadEntries(ctx, tx, `1`)
+	if err != nil {
+		return nil, err
+	}
+	type link struct{ role, target string }
+	links := map[int64][]link{}
+	rows, err := tx.QueryContext(ctx, `SELECT entry_id, role, target FROM links ORDER BY entry_id, role, pos`)
+	if err != nil {
+		return nil, fmt.Errorf("registry: verify: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var l link
+		if err := rows.Scan(&id, &l.role, &l.target); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("registry: verify: %w", err)
+		}
+		links[id] = append(links[id], l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("registry: verify: %w", err)
+	}
+	byDigest := map[string]Entry{}
+	for _, e := range all {
+		byDigest[strings.TrimPrefix(e.Digest, DigestPrefix)] = e
+	}
+
+	var problems []Problem
+	for _, e := range all {
+		if !e.Removed.IsZero() {
+			continue
+		}
+		use := []BlobUse{{Kind: e.Kind, Name: e.Name, Version: e.Version, Digest: e.Digest, File: ManifestFile}}
+		seen := map[string]bool{}
+		stack := links[e.id]
+		for len(stack) > 0 {
+			l := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[l.target] {
+				continue
+			}
+			seen[l.target] = true
+			t, ok := byDigest[l.target]
+			switch {
+			case !ok:
+				problems = append(problems, Problem{Kind: ProblemLineage, Blob: DigestPrefix + l.target,
+					Detail: fmt.Sprintf("%s: lineage names %s %s%s, which is not in the database", e, l.role, DigestPrefix, l.target), Used: use})
+				continue
+			case !good[l.target]:
+				state := "live"
+				if !t.Removed.IsZero() {
+					state = "removed " + t.Removed.Format(time.DateOnly)
+				}
+				problems = append(problems, Problem{Kind: ProblemLineage, Blob: t.Digest, Path: s.blobPath(l.target),
+					Detail: fmt.Sprintf("%s: lineage needs %s %s (%s), whose manifest is missing or damaged", e, l.role, t, state), Used: use})
+			}
+			stack = append(stack, links[t.id]...)
+		}
+	}
+	return problems, nil
 }
