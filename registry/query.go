@@ -462,3 +462,26 @@ func (s *Store) byDigest(ctx context.Context, q queryer, h string, from Entry, r
 	}
 	return e, nil
 }
+
+// Lookup returns the entry, live or removed, whose digest is the full digest
+// d ("sha256:HEX" or HEX), e.g. a Lineage.Datasets element.
+func (s *Store) Lookup(d string) (Entry, error) {
+	h, err := normalizeDigest(d)
+	if err != nil {
+		return Entry{}, fmt.Errorf("registry: %w", err)
+	}
+	ctx := context.Background()
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer tx.Rollback()
+	e, ok, err := loadOne(ctx, tx, `e.digest = ?`, h)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !ok {
+		return Entry{}, fmt.Errorf("registry: %w: no entry with digest %s%s in %s", ErrNotFound, DigestPrefix, h, s.root)
+	}
+	return e, nil
+}

@@ -85,7 +85,7 @@ func flowAction(c *cli.Context, e *env) error {
 			return usageError{err}
 		}
 	}
-	store, err := e.openRegistry(c)
+	store, err := e.openRegistryRead(c)
 	if err != nil {
 		return err
 	}

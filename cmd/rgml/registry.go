@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,26 +16,81 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// openRegistry opens the store named by --registry / RGML_HOME, or the
-// .rgml/ found upward from the working directory, or a new .rgml/ here.
+// registryRoot is the store named by --registry / RGML_HOME, or the .rgml/
+// found upward from the working directory, or a new .rgml/ here.
+func registryRoot(c *cli.Context) (string, error) {
+	if root := c.String("registry"); root != "" {
+		return root, nil
+	}
+	root, _, err := registry.Locate("")
+	return root, err
+}
+
+// openRegistry opens the registry for a command that adds to it, creating
+// it if needed and saying so on stderr.
 func (e *env) openRegistry(c *cli.Context) (*registry.Store, error) {
-	root := c.String("registry")
-	if root == "" {
-		var err error
-		if root, _, err = registry.Locate(""); err != nil {
-			return nil, err
-		}
+	root, err := registryRoot(c)
+	if err != nil {
+		return nil, err
 	}
 	s, err := registry.Open(root)
 	if err != nil {
-		return nil, fmt.Errorf("opening the registry at %s: %w", root, err)
+		return nil, registryError(err)
+	}
+	if s.Created() {
+		fmt.Fprintf(e.stderr, "rgml: created a new registry at %s\n", s.Root())
 	}
 	return s, nil
 }
 
+// openRegistryRead opens an existing registry read-only (SQLite mode=ro),
+// for commands that only look: they never create one, and work on a store
+// they may not write.
+func (e *env) openRegistryRead(c *cli.Context) (*registry.Store, error) {
+	root, err := registryRoot(c)
+	if err != nil {
+		return nil, err
+	}
+	s, err := registry.OpenReadOnly(root)
+	if err != nil {
+		return nil, registryError(err)
+	}
+	return s, nil
+}
+
+// openRegistryExisting opens an existing registry for writing (tag, rm, gc):
+// changing what is not there is a mistake, not a reason to create a store.
+func (e *env) openRegistryExisting(c *cli.Context) (*registry.Store, error) {
+	s, err := e.openRegistryRead(c)
+	if err != nil {
+		return nil, err
+	}
+	root := s.Root()
+	s.Close()
+	if s, err = registry.Open(root); err != nil {
+		return nil, registryError(err)
+	}
+	return s, nil
+}
+
+// registryError turns a missing registry (most often a mistyped --registry)
+// into a usage error that says how to make one.
+func registryError(err error) error {
+	if errors.Is(err, registry.ErrNoRegistry) {
+		return usageError{fmt.Errorf("%w (run `rgml registry init` or any command that writes)", err)}
+	}
+	return err
+}
+
+// registeredBut reports a step that failed after en was registered, so the
+// user knows the work is not lost and how to get the file.
+func registeredBut(en registry.Entry, step string, err error) error {
+	return fmt.Errorf("%s failed: %w; %s was registered, get its files with `rgml %ss export %s DIR`", step, err, en, en.Kind, en.Ref())
+}
+
 // refError marks reference and name mistakes as usage errors.
 func refError(err error) error {
-	for _, s := range []error{registry.ErrBadRef, registry.ErrNotFound, registry.ErrAmbiguous, registry.ErrInvalidName} {
+	for _, s := range []error{registry.ErrBadRef, registry.ErrNotFound, registry.ErrAmbiguous, registry.ErrInvalidName, registry.ErrInUse} {
 		if errors.Is(err, s) {
 			return usageError{err}
 		}
@@ -44,34 +101,33 @@ func refError(err error) error {
 // entryCommands are the subcommands shared by `rgml datasets` and
 // `rgml models`.
 func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
+	jsonFlag := &cli.BoolFlag{Name: "json", Usage: "print JSON"}
 	return []*cli.Command{
 		{
 			Name:      "list",
 			Usage:     "list " + noun + "s (all versions; NAME narrows to one name)",
 			ArgsUsage: "[NAME]",
-			Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
-				return withRegistry(c, e, func(s *registry.Store) error {
+				return withRegistry(c, e, readOnly, func(s *registry.Store) error {
 					es, err := s.List(kind, c.Args().First())
 					if err != nil {
 						return refError(err)
 					}
 					if c.Bool("json") {
-						return printJSON(e, es)
+						out := make([]withLineage, len(es))
+						for i, en := range es {
+							out[i] = describeEntry(s, en)
+						}
+						return printJSON(e, out)
 					}
-					// Buffered: tabwriter writes cell by cell, and a store
-					// holds thousands of versions.
-					bw := bufio.NewWriterSize(e.stdout, 1<<16)
-					tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-					fmt.Fprintln(tw, "NAME\tVERSION\tDIGEST\tCREATED\tSIZE\tALIASES")
-					for _, en := range es {
-						fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", en.Name, en.Version, en.ShortDigest(),
+					if kind == registry.Model {
+						return listModels(e, s, es)
+					}
+					return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tSIZE\tALIASES", es, func(en registry.Entry) string {
+						return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
 							en.Created.Local().Format(time.DateTime), humanBytes(en.Size), strings.Join(en.Aliases, ","))
-					}
-					if err := tw.Flush(); err != nil {
-						return err
-					}
-					return bw.Flush()
+					})
 				})
 			},
 		},
@@ -79,11 +135,18 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 			Name:      "show",
 			Usage:     "show a " + noun + "'s files and manifest (lineage)",
 			ArgsUsage: "REF",
+			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
-				return withEntry(c, e, kind, func(s *registry.Store, en registry.Entry) error {
+				return withEntry(c, e, kind, readOnly, func(s *registry.Store, en registry.Entry) error {
 					m, err := s.Manifest(en)
 					if err != nil {
 						return err
+					}
+					if c.Bool("json") {
+						return printJSON(e, struct {
+							registry.Entry
+							Manifest registry.Manifest `json:"manifest"`
+						}{en, m})
 					}
 					fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\naliases: %s\nfiles:\n", en, en.Digest,
 						en.Created.Local().Format(time.RFC3339), strings.Join(en.Aliases, ", "))
@@ -105,7 +168,7 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 				if c.NArg() != 2 {
 					return usagef("tag takes REF and ALIAS, e.g. `rgml %ss tag rbm-v64:3 paper`", kind)
 				}
-				return withEntry(c, e, kind, func(s *registry.Store, en registry.Entry) error {
+				return withEntry(c, e, kind, modify, func(s *registry.Store, en registry.Entry) error {
 					if err := s.Tag(kind, en.Name, c.Args().Get(1), en.Version); err != nil {
 						return refError(err)
 					}
@@ -118,23 +181,32 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 			Name:      "lineage",
 			Usage:     "print where a " + noun + " came from, back to the Monte Carlo parameters",
 			ArgsUsage: "REF",
+			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
 				if c.NArg() != 1 {
 					return usagef("lineage takes one reference (NAME, NAME:VERSION, NAME@ALIAS or a digest prefix)")
 				}
-				return withRegistry(c, e, func(s *registry.Store) error {
+				return withRegistry(c, e, readOnly, func(s *registry.Store) error {
 					chain, err := s.Lineage(kind, c.Args().First())
 					if err != nil {
 						return refError(err)
 					}
+					var out []withLineage
 					for i, en := range chain {
 						m, err := s.Manifest(en)
 						if err != nil {
 							return err
 						}
+						if c.Bool("json") {
+							out = append(out, withLineage{Entry: en, Lineage: &m.Lineage})
+							continue
+						}
 						indent := strings.Repeat("  ", min(i, 1))
 						fmt.Fprintf(e.stdout, "%s%s\n", indent, en)
 						printLineage(e, indent+"    ", m.Lineage)
+					}
+					if c.Bool("json") {
+						return printJSON(e, out)
 					}
 					return nil
 				})
@@ -148,7 +220,7 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 				if c.NArg() != 2 {
 					return usagef("export takes REF and DIR")
 				}
-				return withEntry(c, e, kind, func(s *registry.Store, en registry.Entry) error {
+				return withEntry(c, e, kind, readOnly, func(s *registry.Store, en registry.Entry) error {
 					if err := s.Export(en, c.Args().Get(1)); err != nil {
 						return err
 					}
@@ -161,12 +233,17 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 			Name:      "rm",
 			Usage:     "remove a version (its blobs go at the next `rgml registry gc`)",
 			ArgsUsage: "REF",
+			Flags: []cli.Flag{&cli.BoolFlag{Name: "force", Usage: "remove it even if the lineage of other entries needs it " +
+				"(gc then keeps only its manifest, so their lineage stays readable)"}},
 			Action: func(c *cli.Context) error {
 				if c.NArg() != 1 {
 					return usagef("rm takes one reference")
 				}
-				return withRegistry(c, e, func(s *registry.Store) error {
-					en, err := s.Remove(kind, c.Args().First())
+				return withRegistry(c, e, modify, func(s *registry.Store) error {
+					en, err := s.Remove(kind, c.Args().First(), c.Bool("force"))
+					if errors.Is(err, registry.ErrInUse) {
+						return usagef("%v (or use --force)", err)
+					}
 					if err != nil {
 						return refError(err)
 					}
@@ -176,6 +253,117 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 			},
 		},
 	}
+}
+
+// withLineage is an entry as the --json listings print it.
+type withLineage struct {
+	registry.Entry
+	Lineage       *registry.Lineage `json:"lineage,omitempty"`
+	ManifestError string            `json:"manifest_error,omitempty"`
+}
+
+func describeEntry(s *registry.Store, en registry.Entry) withLineage {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return withLineage{Entry: en, ManifestError: err.Error()}
+	}
+	return withLineage{Entry: en, Lineage: &m.Lineage}
+}
+
+// listModels prints the models with what tells them apart: learner, the
+// datasets trained on, key hyper-parameters and final losses.
+func listModels(e *env, s *registry.Store, es []registry.Entry) error {
+	refs := map[string]string{} // dataset digest -> NAME:VERSION
+	datasetRef := func(d string) string {
+		if r, ok := refs[d]; ok {
+			return r
+		}
+		r := strings.TrimPrefix(d, registry.DigestPrefix)[:12]
+		if en, err := s.Lookup(d); err == nil {
+			r = en.Ref()
+			if !en.Removed.IsZero() {
+				r += " (removed)"
+			}
+		}
+		refs[d] = r
+		return r
+	}
+	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tLEARNER\tDATASET\tHYPER-PARAMETERS\tFINAL LOSS\tALIASES", es, func(en registry.Entry) string {
+		learner, datasets, hyper, loss := "?", "-", "-", "-"
+		if m, err := s.Manifest(en); err == nil {
+			l := m.Lineage
+			if l.Plugin != nil {
+				learner = l.Plugin.Name
+			}
+			if len(l.Datasets) > 0 {
+				names := make([]string, len(l.Datasets))
+				for i, d := range l.Datasets {
+					names[i] = datasetRef(d)
+				}
+				datasets = strings.Join(names, ",")
+			}
+			if h := keyValues(l.HyperParameters, keyHyperParameters, 4); h != "" {
+				hyper = h
+			}
+			if l.Metrics != nil && len(l.Metrics.FinalLosses) > 0 {
+				ls := map[string]any{}
+				for k, v := range l.Metrics.FinalLosses {
+					ls[k] = v
+				}
+				loss = keyValues(ls, nil, len(ls))
+			}
+		}
+		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
+			en.Created.Local().Format(time.DateTime), learner, datasets, hyper, loss, strings.Join(en.Aliases, ","))
+	})
+}
+
+// keyHyperParameters are shown first in `models list`, the rest sorted by
+// name up to the limit (all of them are in --json and show).
+var keyHyperParameters = []string{"hidden", "epochs", "lr", "batch"}
+
+// keyValues formats up to n entries of m as "k=v k=v": the keys listed in
+// first, in that order, then the others sorted.
+func keyValues(m map[string]any, first []string, n int) string {
+	var keys []string
+	for _, k := range first {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	rest := make([]string, 0, len(m))
+	for k := range m {
+		if !slices.Contains(first, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	keys = append(keys, rest...)
+	var parts []string
+	for _, k := range keys[:min(n, len(keys))] {
+		v := m[k]
+		if f, ok := v.(float64); ok {
+			v = strconv.FormatFloat(f, 'g', 4, 64)
+		}
+		parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+	}
+	return strings.Join(parts, " ")
+}
+
+// printTable writes a header and one tab-separated row per entry, aligned.
+func printTable(e *env, header string, es []registry.Entry, row func(registry.Entry) string) error {
+	// Buffered: tabwriter writes cell by cell, and a store holds thousands
+	// of versions.
+	bw := bufio.NewWriterSize(e.stdout, 1<<16)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	for _, en := range es {
+		fmt.Fprintln(tw, row(en))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func printLineage(e *env, indent string, l registry.Lineage) {
@@ -204,8 +392,20 @@ func printLineage(e *env, indent string, l registry.Lineage) {
 	}
 }
 
-func withRegistry(c *cli.Context, e *env, f func(*registry.Store) error) error {
-	s, err := e.openRegistry(c)
+// How a command opens the registry.
+type openMode int
+
+const (
+	readOnly openMode = iota // look only: never create, SQLite mode=ro
+	modify                   // change existing entries: never create
+)
+
+func withRegistry(c *cli.Context, e *env, mode openMode, f func(*registry.Store) error) error {
+	open := e.openRegistryRead
+	if mode == modify {
+		open = e.openRegistryExisting
+	}
+	s, err := open(c)
 	if err != nil {
 		return err
 	}
@@ -213,11 +413,11 @@ func withRegistry(c *cli.Context, e *env, f func(*registry.Store) error) error {
 	return f(s)
 }
 
-func withEntry(c *cli.Context, e *env, kind registry.Kind, f func(*registry.Store, registry.Entry) error) error {
+func withEntry(c *cli.Context, e *env, kind registry.Kind, mode openMode, f func(*registry.Store, registry.Entry) error) error {
 	if c.NArg() < 1 {
 		return usagef("give a reference: NAME, NAME:VERSION, NAME@ALIAS or a digest prefix")
 	}
-	return withRegistry(c, e, func(s *registry.Store) error {
+	return withRegistry(c, e, mode, func(s *registry.Store) error {
 		en, err := s.Resolve(kind, c.Args().First())
 		if err != nil {
 			return refError(err)
@@ -255,13 +455,34 @@ func modelsCommand(e *env) *cli.Command {
 func registryCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "registry",
-		Usage: "check and clean the registry",
+		Usage: "create, check and clean the registry",
 		Subcommands: []*cli.Command{
 			{
-				Name:  "verify",
-				Usage: "re-hash every blob; report damage with the entries it affects (exit 1 if any)",
+				Name:  "init",
+				Usage: "create an empty registry (at --registry, RGML_HOME or ./.rgml); commands that write create one too",
 				Action: func(c *cli.Context) error {
-					return withRegistry(c, e, func(s *registry.Store) error {
+					root, err := registryRoot(c)
+					if err != nil {
+						return err
+					}
+					s, err := registry.Open(root)
+					if err != nil {
+						return registryError(err)
+					}
+					defer s.Close()
+					if s.Created() {
+						fmt.Fprintf(e.stdout, "created a new registry at %s\n", s.Root())
+					} else {
+						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", s.Root())
+					}
+					return nil
+				},
+			},
+			{
+				Name:  "verify",
+				Usage: "re-hash every blob and follow every lineage reference; report damage with the entries it affects (exit 1 if any)",
+				Action: func(c *cli.Context) error {
+					return withRegistry(c, e, readOnly, func(s *registry.Store) error {
 						problems, err := s.Verify(c.Context)
 						if err != nil {
 							return err
@@ -279,10 +500,14 @@ func registryCommand(e *env) *cli.Command {
 			},
 			{
 				Name:  "gc",
-				Usage: "delete blobs no live version references (--dry-run: only report)",
+				Usage: "delete blobs no live version (or its lineage) needs (--dry-run: only report)",
 				Flags: []cli.Flag{&cli.BoolFlag{Name: "dry-run", Usage: "report what would be deleted"}},
 				Action: func(c *cli.Context) error {
-					return withRegistry(c, e, func(s *registry.Store) error {
+					mode := modify
+					if c.Bool("dry-run") {
+						mode = readOnly
+					}
+					return withRegistry(c, e, mode, func(s *registry.Store) error {
 						r, err := s.GC(c.Bool("dry-run"))
 						if err != nil {
 							return err
@@ -294,8 +519,12 @@ func registryCommand(e *env) *cli.Command {
 								fmt.Fprintln(e.stdout, p)
 							}
 						}
-						fmt.Fprintf(e.stdout, "%s %d blob(s) (%s) and %d temp file(s); kept %d blob(s) (%s)\n",
-							verb, r.Blobs, humanBytes(r.Bytes), r.TempFiles, r.Kept, humanBytes(r.KeptBytes))
+						lineage := ""
+						if r.KeptLineage > 0 {
+							lineage = fmt.Sprintf(", %d of them manifests of removed entries that live lineage needs", r.KeptLineage)
+						}
+						fmt.Fprintf(e.stdout, "%s %d blob(s) (%s) and %d temp file(s); kept %d blob(s) (%s)%s\n",
+							verb, r.Blobs, humanBytes(r.Bytes), r.TempFiles, r.Kept, humanBytes(r.KeptBytes), lineage)
 						return nil
 					})
 				},

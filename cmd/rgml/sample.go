@@ -171,7 +171,7 @@ func sample(c *cli.Context, e *env) error {
 	if out != "" {
 		err := fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
 		if err != nil {
-			return fmt.Errorf("writing %s: %w", out, err)
+			return registeredBut(entry, "writing "+out, err)
 		}
 	}
 	acc := ""
