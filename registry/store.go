@@ -144,6 +144,10 @@ func open(root string, readOnly bool) (*Store, error) {
 			return nil, fmt.Errorf("registry: %w at %s (%s %s)", ErrNoRegistry, abs, DBFile, what)
 		}
 	}
+	if !readOnly && fi != nil && (!canWrite(abs) || !noDB && !canWrite(dbPath)) {
+		return nil, fmt.Errorf("registry: open %s: %w: you may not write it (commands that only read, such as list, show, lineage, export and verify, still work)",
+			abs, ErrReadOnly)
+	}
 	if !readOnly && !noDB && dbInfo.Size() > 0 {
 		// Look before opening for writing: the writable DSN switches
 		// the journal mode, a write that a database we refuse must not

@@ -233,11 +233,29 @@ func TestReadOnlyRegistryCanBeRead(t *testing.T) {
 		t.Errorf("reading changed the registry: %d files before, %d after", before, n)
 	}
 	// Writing is refused with one line.
-	code, _, stderr := rgmlProc(t, reg, nobody, "datasets", "tag", "train:1", "best")
-	if code == 0 {
-		t.Error("tag on a read-only registry: exit 0")
+	for _, args := range [][]string{{"datasets", "tag", "train:1", "best"}, {"registry", "gc"}, {"sample", "--model", "ising", "--per-point", "2", "--L", "4"}} {
+		code, _, stderr := rgmlProc(t, reg, nobody, args...)
+		if code != 1 {
+			t.Errorf("%v on a read-only registry: exit %d", args, code)
+		}
+		oneLine(t, args[1], stderr, "you may not write it")
 	}
-	oneLine(t, "tag", stderr)
+
+	// A reader that owns the files leaves SQLite's -wal and -shm behind;
+	// the read-only reader then goes through them instead of immutable=1.
+	os.Chmod(reg, 0o755)
+	if code, _, stderr := rgmlProc(t, reg, nil, "datasets", "list"); code != 0 {
+		t.Fatalf("list as root: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(reg, registry.DBFile+"-wal")); err != nil {
+		t.Logf("no -wal left behind (%v): the second pass repeats the first", err)
+	}
+	os.Chmod(reg, 0o555)
+	for _, args := range [][]string{{"datasets", "list"}, {"registry", "verify"}} {
+		if code, stdout, stderr := rgmlProc(t, reg, nobody, args...); code != 0 {
+			t.Errorf("%v as nobody, with -wal and -shm present: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
 }
 
 // Item 9: an export that fails (here: a damaged manifest) leaves nothing.
