@@ -41,10 +41,22 @@
 // # Integrity
 //
 // ReadFile and Export re-hash what they read and fail with ErrCorrupt rather
-// than return wrong bytes. Verify re-hashes every blob and reports each
-// Problem with the entries it affects. GC removes blobs no live entry
-// references (from Remove or from writes interrupted by a crash) and stale
-// temp files; use dryRun to see what it would do.
+// than return wrong bytes; Export stages into a temporary folder, so a
+// failed export leaves nothing. Verify re-hashes every blob, follows every
+// lineage link of every live entry and reports each Problem with the
+// entries it affects. GC removes blobs no live entry references (from
+// Remove or from writes interrupted by a crash) and stale temp files, but
+// keeps the manifests of removed entries that live lineage reaches; use
+// dryRun to see what it would do. Remove refuses (ErrInUse) an entry that
+// live lineage needs unless forced.
+//
+// # Opening
+//
+// Open creates a missing store (Store.Created says so); OpenReadOnly never
+// creates anything (ErrNoRegistry) and opens SQLite with mode=ro, so a store
+// the caller may not write can still be read. Both refuse, with
+// ErrNoDatabase and without touching anything, a root whose blobs outlived
+// its database (missing, empty or without schema).
 //
 // # Concurrency and crashes
 //
