@@ -56,7 +56,8 @@
 // creates anything (ErrNoRegistry) and opens SQLite with mode=ro, so a store
 // the caller may not write can still be read. Both refuse, with
 // ErrNoDatabase and without touching anything, a root whose blobs outlived
-// its database (missing, empty or without schema).
+// its database (missing, empty or without schema); Rebuild recreates such a
+// database from the manifests among the blobs.
 //
 // # Concurrency and crashes
 //

@@ -163,3 +163,59 @@ func TestExportCorruptLeavesNothing(t *testing.T) {
 		t.Errorf("left behind in %s: %v", existing, es)
 	}
 }
+
+func TestRebuildFromManifests(t *testing.T) {
+	s := newStore(t)
+	d1 := put(t, s, Dataset, "d", Lineage{})
+	put(t, s, Dataset, "d", Lineage{})
+	x := put(t, s, Dataset, "x", Lineage{})
+	m1 := put(t, s, Model, "m", Lineage{Datasets: []string{d1.Digest, x.Digest}})
+	m2 := put(t, s, Model, "m", Lineage{Parent: m1.Digest})
+	if err := s.Tag(Dataset, "d", "best", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remove(Dataset, "d:2", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remove(Dataset, "x", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GC(false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Rebuild(s.Root()); err == nil || !strings.Contains(err.Error(), "has a schema") {
+		t.Fatalf("rebuild of a sound store: %v", err)
+	}
+	s.Close()
+	db := filepath.Join(s.Root(), DBFile)
+	os.WriteFile(db, nil, 0o644)
+
+	rep, err := Rebuild(s.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Entries != 4 || rep.Removed != 1 || !strings.HasPrefix(rep.OldDatabase, db+".lost-") {
+		t.Fatalf("report %+v", rep)
+	}
+	r, err := Open(s.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustVerify(t, r)
+	if e, err := r.Resolve(Dataset, "d"); err != nil || e.Digest != d1.Digest {
+		t.Errorf("latest d: %v %v", e, err)
+	}
+	if _, err := r.Resolve(Dataset, "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("x, whose data gc collected, must come back removed: %v", err)
+	}
+	chain, err := r.Lineage(Model, "m")
+	if err != nil || len(chain) != 4 || chain[0].Digest != m2.Digest || chain[1].Digest != m1.Digest {
+		t.Fatalf("lineage after rebuild: %v %v", chain, err)
+	}
+	for _, e := range chain {
+		if _, err := r.Manifest(e); err != nil {
+			t.Errorf("manifest of %s: %v", e, err)
+		}
+	}
+}

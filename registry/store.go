@@ -44,6 +44,7 @@ type Store struct {
 	db       *sql.DB
 	now      func() time.Time
 	readOnly bool
+	adopt    bool // creating the database next to existing blobs (Rebuild)
 	created  bool // by this Open
 }
 
@@ -98,7 +99,7 @@ func Locate(wd string) (root string, found bool, err error) {
 // without a schema is refused with ErrNoDatabase and left untouched:
 // re-creating the database would hide every entry and let GC delete every
 // blob.
-func Open(root string) (*Store, error) { return open(root, false) }
+func Open(root string) (*Store, error) { return open(root, false, false) }
 
 // OpenReadOnly opens an existing store for reading and never creates or
 // changes anything: SQLite is opened with mode=ro (and immutable=1 when the
@@ -107,9 +108,11 @@ func Open(root string) (*Store, error) { return open(root, false) }
 // shared read-only store can be listed, verified and exported. A root
 // without a store is ErrNoRegistry (ErrNoDatabase if blobs are present);
 // Put, Tag, Untag, Remove and GC without dryRun fail with ErrReadOnly.
-func OpenReadOnly(root string) (*Store, error) { return open(root, true) }
+func OpenReadOnly(root string) (*Store, error) { return open(root, true, false) }
 
-func open(root string, readOnly bool) (*Store, error) {
+// open opens or creates the store; adopt (Rebuild) creates a database next
+// to existing blobs.
+func open(root string, readOnly, adopt bool) (*Store, error) {
 	if root == "" {
 		return nil, errors.New("registry: open: empty root path (use Locate to find one)")
 	}
@@ -137,7 +140,7 @@ func open(root string, readOnly bool) (*Store, error) {
 		if !noDB {
 			what = "is empty (0 bytes)"
 		}
-		if err := checkNoBlobs(abs, what); err != nil {
+		if err := checkNoBlobs(abs, what); err != nil && !adopt {
 			return nil, err
 		}
 		if readOnly {
@@ -179,7 +182,7 @@ func open(root string, readOnly bool) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(2)
-	s := &Store{root: abs, db: db, now: time.Now, readOnly: readOnly}
+	s := &Store{root: abs, db: db, now: time.Now, readOnly: readOnly, adopt: adopt}
 	// Processes creating the same store at once can see SQLITE_BUSY while
 	// one of them switches the new database to WAL mode, a step SQLite's
 	// busy handler does not cover: retry until BusyTimeout.
@@ -203,13 +206,7 @@ func open(root string, readOnly bool) (*Store, error) {
 // probe checks, read-only, that dbPath is a registry this program can open,
 // or an empty database in a root without blobs.
 func probe(root, dbPath string) error {
-	db, err := sql.Open("sqlite", dsnReadOnly(dbPath, false))
-	if err != nil {
-		return fmt.Errorf("registry: open %s: %w", dbPath, err)
-	}
-	defer db.Close()
-	s := &Store{root: root, db: db}
-	v, err := s.schemaState(context.Background(), db, dbPath)
+	v, err := schemaVersion(root, dbPath)
 	if err != nil {
 		return err
 	}
@@ -219,6 +216,18 @@ func probe(root, dbPath string) error {
 	return nil
 }
 
+// schemaVersion reads, read-only, the schema version of the database
+// (0: none yet), or an error for one that is not a registry's.
+func schemaVersion(root, dbPath string) (int, error) {
+	db, err := sql.Open("sqlite", dsnReadOnly(dbPath, false))
+	if err != nil {
+		return 0, fmt.Errorf("registry: open %s: %w", dbPath, err)
+	}
+	defer db.Close()
+	s := &Store{root: root, db: db}
+	return s.schemaState(context.Background(), db, dbPath)
+}
+
 // checkNoBlobs refuses a root whose database is gone but whose blobs are
 // not: what says what is wrong with the database.
 func checkNoBlobs(root, what string) error {
@@ -226,7 +235,7 @@ func checkNoBlobs(root, what string) error {
 	if n == 0 {
 		return nil
 	}
-	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); restore %s from a backup, or move %s away to start an empty registry (nothing was changed)",
+	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); nothing was changed: restore %s from a backup, or recover the entries from their manifests with `rgml registry rebuild` (Rebuild), or move %s away to start an empty registry",
 		ErrNoDatabase, filepath.Join(root, DBFile), what, filepath.Join(root, BlobDir), n, DBFile, root)
 }
 
@@ -396,7 +405,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		// Checked under the write lock: blobs cannot come from a
 		// concurrent creator, which would have committed the schema
 		// first. They belong to a store whose database was lost.
-		if err := checkNoBlobs(s.root, "has no schema"); err != nil {
+		if err := checkNoBlobs(s.root, "has no schema"); err != nil && !s.adopt {
 			return err
 		}
 		s.created = true

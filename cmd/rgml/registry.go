@@ -479,6 +479,30 @@ func registryCommand(e *env) *cli.Command {
 				},
 			},
 			{
+				Name: "rebuild",
+				Usage: "recreate a lost registry.db (missing, empty or without schema) from the entries' manifests among the blobs " +
+					"(user tags and history cannot be recovered)",
+				Action: func(c *cli.Context) error {
+					root, err := registryRoot(c)
+					if err != nil {
+						return err
+					}
+					rep, err := registry.Rebuild(root)
+					if err != nil {
+						return err
+					}
+					for _, sk := range rep.Skipped {
+						fmt.Fprintf(e.stdout, "skipped %s: another manifest claims that version\n", sk)
+					}
+					fmt.Fprintf(e.stdout, "rebuilt %s from %d manifest(s), %d of them recorded as removed (files gone); user tags could not be recovered\n",
+						root, rep.Entries, rep.Removed)
+					if rep.OldDatabase != "" {
+						fmt.Fprintf(e.stdout, "the old database file is kept as %s\n", rep.OldDatabase)
+					}
+					return nil
+				},
+			},
+			{
 				Name:  "verify",
 				Usage: "re-hash every blob and follow every lineage reference; report damage with the entries it affects (exit 1 if any)",
 				Action: func(c *cli.Context) error {

@@ -111,7 +111,7 @@ func TestLostDatabaseIsRefused(t *testing.T) {
 				if code != 1 {
 					t.Errorf("%v: exit %d, want 1", args, code)
 				}
-				oneLine(t, strings.Join(args, " "), stderr, db, "backup")
+				oneLine(t, strings.Join(args, " "), stderr, db, "backup", "rgml registry rebuild")
 			}
 			if n := countFiles(t, filepath.Join(reg, "blobs", "sha256")); n != blobs || n == 0 {
 				t.Errorf("%d blobs before, %d after", blobs, n)
@@ -119,6 +119,19 @@ func TestLostDatabaseIsRefused(t *testing.T) {
 			fi, err := os.Stat(db)
 			if lose == "deleted" && err == nil || lose == "truncated" && (err != nil || fi.Size() != 0) {
 				t.Errorf("the database was re-created: %v %v", fi, err)
+			}
+			// The recovery the message offers works.
+			if code, out, stderr := rgmlProc(t, reg, nil, "registry", "rebuild"); code != 0 || !strings.Contains(out, "from 1 manifest(s)") {
+				t.Fatalf("rebuild: exit %d %q %q", code, out, stderr)
+			}
+			if code, out, _ := rgmlProc(t, reg, nil, "datasets", "list"); code != 0 || !strings.Contains(out, "train ") {
+				t.Errorf("list after rebuild: exit %d %q", code, out)
+			}
+			if code, out, _ := rgmlProc(t, reg, nil, "registry", "verify"); code != 0 {
+				t.Errorf("verify after rebuild: exit %d %q", code, out)
+			}
+			if code, _, _ := rgmlProc(t, reg, nil, "registry", "rebuild"); code == 0 {
+				t.Error("rebuild of a sound registry: exit 0")
 			}
 		})
 	}
