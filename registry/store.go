@@ -154,10 +154,9 @@ func open(root string, readOnly, adopt bool) (*Store, error) {
 	if !readOnly && !noDB && dbInfo.Size() > 0 {
 		// Look before opening for writing: the writable DSN switches
 		// the journal mode, a write that a database we refuse must not
-		// see.
-		// Busy: another process is creating the database right now,
-		// so no blobs can be orphaned; migrate checks again under the
-		// write lock.
+		// see. Busy means another process is creating the database right
+		// now, so no blobs can be orphaned; migrate checks again under
+		// the write lock.
 		if err := probe(abs, dbPath); err != nil && !isBusy(err) {
 			return nil, err
 		}
