@@ -8,7 +8,9 @@ import (
 	isingexact "github.com/rgml/rgml/plugins/ising/exact"
 )
 
-func relDiff(a, b float64) float64 { return math.Abs(a-b) / math.Max(1e-300, math.Max(math.Abs(a), math.Abs(b))) }
+func relDiff(a, b float64) float64 {
+	return math.Abs(a-b) / math.Max(1e-300, math.Max(math.Abs(a), math.Abs(b)))
+}
 
 // The row-transfer histogram against brute force over all states, each
 // measured by the sampler's own blumecapel.Measure.
