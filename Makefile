@@ -23,6 +23,13 @@ else
 PLUGIN_BUILD := $(GO) build
 endif
 
+# The Python model plugin (plugins/potts, not a Go command) is packed into
+# one executable by its build.sh when its tools are installed (Debian:
+# python3-grpcio python3-protobuf python3-numpy python3-cryptography
+# protobuf-compiler protobuf-compiler-grpc); otherwise `make plugins` says
+# that it skips it. PYTHON_PLUGINS=yes makes it required, =no skips it.
+PYTHON_PLUGINS ?= $(shell command -v protoc >/dev/null && command -v grpc_python_plugin >/dev/null && /usr/bin/python3 -c 'import grpc, google.protobuf, numpy, cryptography' 2>/dev/null && echo yes || echo no)
+
 # Pinned code generators for `make proto` (protoc itself: Debian's
 # protobuf-compiler, 3.21.12 on bookworm).
 PROTOC_GEN_GO_VERSION      := v1.36.10
@@ -45,6 +52,11 @@ plugins:
 		echo "$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d"; \
 		$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d || exit 1; \
 	done
+ifeq ($(PYTHON_PLUGINS),yes)
+	plugins/potts/build.sh $(BIN)/plugins/rgml-plugin-potts
+else
+	@echo "plugins: skipping the Python plugin rgml-plugin-potts (needs /usr/bin/python3 with grpc, protobuf, numpy, cryptography, and protoc + grpc_python_plugin)"
+endif
 
 # Record the checksums of the plugins just built: the host refuses a
 # plugin binary that changes afterwards.
