@@ -112,7 +112,7 @@ func TestKilledHostLeavesNoPlugin(t *testing.T) {
 	tmp := t.TempDir()
 	cmd := exec.Command(rgmlBin, "--plugin-dir", pluginDir, "--registry", filepath.Join(t.TempDir(), "registry"), "--metrics-addr", "off",
 		"sample", "--model", "misbehave", "--param", "mode=2", "--per-point", "5", "--L", "4", "--out", filepath.Join(t.TempDir(), "d.npz"))
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "RGML_MISBEHAVE_IGNORE_SIGPIPE=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
