@@ -46,8 +46,8 @@ plugins:
 		$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d || exit 1; \
 	done
 
-# Record the checksums of the plugins just built: the host refuses a
-# plugin binary that changes afterwards.
+# Record the checksums of the plugins just built: the host runs only
+# binaries in the lock, and refuses one that changes afterwards.
 lock: rgml plugins
 	$(BIN)/rgml plugins lock
 
