@@ -58,8 +58,8 @@ else
 	@echo "plugins: skipping the Python plugin rgml-plugin-potts (needs /usr/bin/python3 with grpc, protobuf, numpy, cryptography, and protoc + grpc_python_plugin)"
 endif
 
-# Record the checksums of the plugins just built: the host refuses a
-# plugin binary that changes afterwards.
+# Record the checksums of the plugins just built: the host runs only
+# binaries in the lock, and refuses one that changes afterwards.
 lock: rgml plugins
 	$(BIN)/rgml plugins lock
 

@@ -64,6 +64,7 @@ func newApp(e *env) *cli.App {
 		ExitErrHandler:            func(*cli.Context, error) {},
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "plugin-dir", Usage: "directory of rgml-plugin-* executables (default: plugins/ next to the rgml binary)", EnvVars: []string{"RGML_PLUGIN_DIR"}, Category: "Plugins"},
+			&cli.BoolFlag{Name: "allow-unlocked", Usage: "run plugin binaries that are not in the lock file (plugin development only; warns)", EnvVars: []string{"RGML_ALLOW_UNLOCKED"}, Category: "Plugins"},
 			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
 			&cli.StringFlag{Name: "registry", Usage: "registry directory (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_HOME"}, Category: "Registry"},
 			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while working (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
@@ -112,6 +113,8 @@ func (e *env) newHost(c *cli.Context) *host.Host {
 		Logger:      e.logger,
 		IdleTimeout: c.Duration("plugin-timeout"),
 		Observer:    e.metrics,
+
+		AllowUnlocked: c.Bool("allow-unlocked"),
 	})
 }
 

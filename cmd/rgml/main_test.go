@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
 )
 
@@ -37,6 +38,10 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			panic(string(out))
 		}
+	}
+	// The host runs only locked binaries, as after `make build`.
+	if _, err := host.New(host.Config{Dir: pluginDir}).WriteLock(); err != nil {
+		panic(err)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -219,7 +224,7 @@ func TestPluginsListAndDescribe(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"NAME", "KIND", "PROTOCOL", "SHA256", "STATUS", "ising", "model", "1.0.0", "unlocked"} {
+	for _, want := range []string{"NAME", "KIND", "PROTOCOL", "SHA256", "STATUS", "ising", "model", "1.0.0", " ok"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("plugins list lacks %q:\n%s", want, stdout)
 		}

@@ -18,13 +18,15 @@ func pluginsCommand(e *env) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:   "list",
-				Usage:  "list plugins: name, kind, version, protocol, sha256 and lock status",
+				Usage:  "list plugins: name, kind, version, protocol, sha256 and lock status (unlocked binaries are not run)",
+				Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
 				Action: func(c *cli.Context) error { return pluginsList(c, e) },
 			},
 			{
 				Name:      "describe",
 				Usage:     "show a plugin's parameters (defaults, ranges, docs) and algorithms",
 				ArgsUsage: "NAME",
+				Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
 				Action:    func(c *cli.Context) error { return pluginsDescribe(c, e) },
 			},
 			{
@@ -44,33 +46,78 @@ func pluginsCommand(e *env) *cli.Command {
 	}
 }
 
+// pluginRow is one plugin in `plugins list`.
+type pluginRow struct {
+	Name     string      `json:"name"`
+	Kind     string      `json:"kind,omitempty"`
+	Version  string      `json:"version,omitempty"`
+	Protocol int         `json:"protocol,omitempty"`
+	SHA256   string      `json:"sha256"`
+	Status   host.Status `json:"status"`
+	Path     string      `json:"path,omitempty"`
+	Error    string      `json:"error,omitempty"`
+}
+
 func pluginsList(c *cli.Context, e *env) error {
+	if c.NArg() > 0 {
+		return usagef("plugins list takes no arguments (got %q); to see one plugin, run `rgml plugins describe NAME`", c.Args().First())
+	}
 	h := e.newHost(c)
 	defer h.Close()
 	entries, err := h.List()
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKIND\tVERSION\tPROTOCOL\tSHA256\tSTATUS")
+	rows := make([]pluginRow, 0, len(entries))
 	for _, en := range entries {
-		kind, ver, proto := "-", "-", "-"
-		if en.Status == host.StatusOK || en.Status == host.StatusUnlocked {
+		r := pluginRow{Name: en.Name, SHA256: en.SHA256, Status: en.Status, Path: en.Path}
+		// Only a binary the lock vouches for is run to ask what it is.
+		if en.Status == host.StatusOK {
 			m, l, err := h.Open(c.Context, en.Name)
 			switch {
 			case err != nil:
-				kind = "error: " + firstLine(err.Error())
+				r.Error = firstLine(err.Error())
 			case m != nil:
-				kind, ver, proto = sdk.KindModel, m.Desc.Version, fmt.Sprint(sdk.ProtocolVersion)
+				r.Kind, r.Version, r.Protocol = sdk.KindModel, m.Desc.Version, sdk.ProtocolVersion
 				m.Kill()
 			case l != nil:
-				kind, ver, proto = sdk.KindLearner, l.Desc.Version, fmt.Sprint(sdk.ProtocolVersion)
+				r.Kind, r.Version, r.Protocol = sdk.KindLearner, l.Desc.Version, sdk.ProtocolVersion
 				l.Kill()
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", en.Name, kind, ver, proto, short(en.SHA256), en.Status)
+		rows = append(rows, r)
 	}
-	return tw.Flush()
+	if c.Bool("json") {
+		return printJSON(e, rows)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tVERSION\tPROTOCOL\tSHA256\tSTATUS")
+	unlocked := false
+	for _, r := range rows {
+		kind, ver, proto := orDash(r.Kind), orDash(r.Version), "-"
+		if r.Error != "" {
+			kind = "error: " + r.Error
+		}
+		if r.Protocol != 0 {
+			proto = fmt.Sprint(r.Protocol)
+		}
+		unlocked = unlocked || r.Status == host.StatusUnlocked || r.Status == host.StatusChanged
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, kind, ver, proto, short(r.SHA256), r.Status)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if unlocked {
+		fmt.Fprintln(e.stderr, "unlocked and changed binaries are not run: if you trust them, run `rgml plugins lock`")
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func pluginsDescribe(c *cli.Context, e *env) error {
@@ -83,12 +130,105 @@ func pluginsDescribe(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	if m != nil {
+	switch {
+	case c.Bool("json") && m != nil:
+		return printJSON(e, modelJSON(m))
+	case c.Bool("json"):
+		return printJSON(e, learnerJSON(l))
+	case m != nil:
 		describeModel(e, m)
-	} else {
+	default:
 		describeLearner(e, l)
 	}
 	return nil
+}
+
+// paramView is a parameter in `plugins describe --json`.
+type paramView struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Default any      `json:"default"`
+	Range   string   `json:"range"`
+	Unit    string   `json:"unit,omitempty"`
+	Choices []string `json:"choices,omitempty"`
+	Doc     string   `json:"doc"`
+}
+
+type namedDoc struct {
+	Name string `json:"name"`
+	Doc  string `json:"doc"`
+}
+
+func paramViews(ps []sdk.ParamSpec) []paramView {
+	out := make([]paramView, 0, len(ps))
+	for _, p := range ps {
+		v := paramView{Name: p.Name, Kind: p.Kind.String(), Default: p.Default, Range: p.Range(), Unit: p.Unit, Choices: p.Choices, Doc: p.Doc}
+		if p.Kind == sdk.Choice {
+			v.Default = p.DefaultChoice
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func modelJSON(m *host.Model) any {
+	d := m.Desc
+	algs := make([]namedDoc, 0, len(d.Algorithms))
+	for _, a := range d.Algorithms {
+		algs = append(algs, namedDoc{a.Name, a.Doc})
+	}
+	obs := make([]namedDoc, 0, len(d.Observables))
+	for _, o := range d.Observables {
+		obs = append(obs, namedDoc{o.Name, o.Doc})
+	}
+	states := make([]int, len(d.StateSpace))
+	for i, v := range d.StateSpace {
+		states[i] = int(v)
+	}
+	return struct {
+		Name             string      `json:"name"`
+		Kind             string      `json:"kind"`
+		Version          string      `json:"version"`
+		Protocol         int         `json:"protocol"`
+		Path             string      `json:"path"`
+		SHA256           string      `json:"sha256"`
+		Doc              string      `json:"doc"`
+		Dimension        int         `json:"dimension"`
+		MinSize          int         `json:"min_size"`
+		StateSpace       []int       `json:"state_space"`
+		Parameters       []paramView `json:"parameters"`
+		Algorithms       []namedDoc  `json:"algorithms"`
+		DefaultAlgorithm string      `json:"default_algorithm"`
+		Observables      []namedDoc  `json:"observables"`
+	}{d.Name, sdk.KindModel, d.Version, sdk.ProtocolVersion, m.Path, m.SHA256, strings.TrimSpace(d.Doc),
+		d.Dimension, d.MinSize, states, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs}
+}
+
+func learnerJSON(l *host.Learner) any {
+	d := l.Desc
+	type opView struct {
+		Name       string      `json:"name"`
+		Doc        string      `json:"doc"`
+		Parameters []paramView `json:"parameters"`
+	}
+	ops := make([]opView, 0, len(d.Operations))
+	for _, o := range d.Operations {
+		ops = append(ops, opView{o.Name, o.Doc, paramViews(o.Parameters)})
+	}
+	return struct {
+		Name            string      `json:"name"`
+		Kind            string      `json:"kind"`
+		Version         string      `json:"version"`
+		Protocol        int         `json:"protocol"`
+		Path            string      `json:"path"`
+		SHA256          string      `json:"sha256"`
+		Doc             string      `json:"doc"`
+		Supervised      bool        `json:"supervised"`
+		Hyperparameters []paramView `json:"hyperparameters"`
+		Operations      []opView    `json:"operations"`
+		Weights         []string    `json:"weights"`
+	}{d.Name, sdk.KindLearner, d.Version, sdk.ProtocolVersion, l.Path, l.SHA256, strings.TrimSpace(d.Doc),
+		d.NeedsLabel, paramViews(d.Hyperparameters), ops, d.WeightNames}
 }
 
 func describeParams(e *env, title string, ps []sdk.ParamSpec) {

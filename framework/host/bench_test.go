@@ -25,6 +25,7 @@ func BenchmarkTransfer(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(dir, "rgml-plugin-misbehave"), src, 0o755); err != nil {
 		b.Fatal(err)
 	}
+	lockAll(b, dir)
 	h := host.New(host.Config{Dir: dir})
 	defer h.Close()
 	m, err := h.Model(context.Background(), "misbehave")

@@ -24,7 +24,8 @@ type Binary struct {
 // ErrNoPlugins is returned by Discover for a directory without plugins.
 var ErrNoPlugins = errors.New("no plugins found")
 
-// Discover lists the plugin executables in dir, sorted by name.
+// Discover lists the plugin executables in dir, sorted by name: regular
+// executable files (or symlinks to them) named rgml-plugin-NAME.
 func Discover(dir string) ([]Binary, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -39,11 +40,14 @@ func Discover(dir string) ([]Binary, error) {
 		if !strings.HasPrefix(name, BinaryPrefix) || len(name) == len(BinaryPrefix) {
 			continue
 		}
-		info, err := e.Info()
-		if err != nil || info.IsDir() || info.Mode()&0o111 == 0 {
+		path := filepath.Join(dir, name)
+		// Follow symlinks: a link to a binary is a plugin; a dangling
+		// one, or one to a folder, is not (and must not break a listing).
+		info, err := os.Stat(path)
+		if err != nil || !info.Mode().IsRegular() || info.Mode()&0o111 == 0 {
 			continue
 		}
-		out = append(out, Binary{Name: strings.TrimPrefix(name, BinaryPrefix), Path: filepath.Join(dir, name)})
+		out = append(out, Binary{Name: strings.TrimPrefix(name, BinaryPrefix), Path: path})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("plugin directory %s holds no %s* executables: build them with `make build` or point --plugin-dir / RGML_PLUGIN_DIR at them: %w", dir, BinaryPrefix, ErrNoPlugins)

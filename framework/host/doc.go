@@ -1,9 +1,11 @@
 // Package host finds, verifies, launches and supervises rgml plugins.
 //
 // Plugins are executables named rgml-plugin-NAME in a plugin directory. The
-// host records their sha256 in a lock file (Lock) and refuses to launch a
-// binary whose checksum no longer matches (go-plugin's SecureConfig). It runs
-// plugins Managed, re-logs their hclog output through its own logger, and
-// turns a plugin that crashes, exits or hangs into an error that names the
-// plugin and what it was doing — never a panic trace or a hang.
+// host records their sha256 in a lock file (Lock) and launches only a binary
+// the lock vouches for (go-plugin's SecureConfig re-checks it at exec);
+// Config.AllowUnlocked relaxes that for development. It talks to plugins
+// over mutual TLS (AutoMTLS) on sockets in a private folder, has them die
+// with it, runs them Managed, re-logs their hclog output through its own
+// logger, and turns a plugin that crashes, exits or hangs into an error that
+// names the plugin and what it was doing — never a panic trace or a hang.
 package host

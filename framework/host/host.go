@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +37,10 @@ type Config struct {
 	// Observer, if set, is told about plugin starts, failures and calls
 	// (the host's metrics).
 	Observer Observer
+	// AllowUnlocked lets a binary that is not in the lock file run (with
+	// a warning): for plugin development only. A changed binary is refused
+	// regardless.
+	AllowUnlocked bool
 }
 
 // Observer receives the host's plugin events.
@@ -62,6 +68,7 @@ type Host struct {
 	cfg     Config
 	mu      sync.Mutex
 	running []*Plugin
+	sockets string // private socket directory, created at the first launch
 }
 
 // New returns a Host for the plugins in cfg.Dir.
@@ -174,18 +181,30 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	var secure *plugin.SecureConfig
-	if want, ok := l.Plugins[name]; ok {
-		if want != sum {
-			return nil, fmt.Errorf("plugin %q: binary %s changed since it was locked (sha256 %s…, locked %s…): if you rebuilt it on purpose, run `rgml plugins lock %s`", name, bin.Path, sum[:12], want[:min(12, len(want))], name)
-		}
-		raw, _ := hex.DecodeString(want)
-		// go-plugin re-hashes the file at exec time, closing the window
-		// between our check and the launch.
-		secure = &plugin.SecureConfig{Checksum: raw, Hash: sha256.New()}
+	switch want, ok := l.Plugins[name]; {
+	case ok && want != sum:
+		return nil, &LockError{Plugin: name, Path: bin.Path, LockPath: h.cfg.LockPath, SHA256: sum, Locked: want}
+	case !ok && !h.cfg.AllowUnlocked:
+		_, statErr := os.Stat(h.cfg.LockPath)
+		return nil, &LockError{Plugin: name, Path: bin.Path, LockPath: h.cfg.LockPath, SHA256: sum, NoLockFile: errors.Is(statErr, os.ErrNotExist)}
+	case !ok:
+		h.cfg.Logger.Warn("running a plugin binary that is not in the lock file: nothing vouches for it (--allow-unlocked is set)",
+			"plugin", name, "path", bin.Path, "sha256", sum)
+	}
+	raw, _ := hex.DecodeString(sum)
+	// go-plugin re-hashes the file at exec time, closing the window
+	// between our check and the launch.
+	secure := &plugin.SecureConfig{Checksum: raw, Hash: sha256.New()}
+	sockets, err := h.socketDir()
+	if err != nil {
+		return nil, err
 	}
 	cmd := exec.Command(bin.Path)
 	cmd.Env = append(cmd.Environ(), pluginEnv(h.cfg.Env)...)
+	cmd.Env = append(cmd.Env,
+		plugin.EnvUnixSocketDir+"="+sockets,
+		sdk.EnvHostPID+"="+strconv.Itoa(os.Getpid()))
+	setParentDeathSignal(cmd)
 	st := newTail(40)
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
@@ -193,6 +212,10 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		Cmd:              cmd,
 		SecureConfig:     secure,
 		Managed:          true,
+		// Each launch gets a fresh client certificate and the plugin
+		// answers with its own: only this host can talk to the plugin,
+		// whatever the socket's permissions (as Terraform and Vault do).
+		AutoMTLS:         true,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Logger:           &pluginLogger{Logger: h.cfg.Logger.Named(name), stderr: st},
 		Stderr:           st,
@@ -203,6 +226,9 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 	proto, err := client.Client()
 	if err != nil {
 		client.Kill()
+		if bad := notAPlugin(bin.Path, err, st.summary()); bad != nil {
+			return nil, &Error{Plugin: name, Op: "starting", Err: bad}
+		}
 		return nil, p.failure("starting", err)
 	}
 	p.proto = proto
@@ -211,6 +237,30 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 	h.running = append(h.running, p)
 	h.mu.Unlock()
 	return p, nil
+}
+
+// notAPlugin turns go-plugin's many-line complaint about an executable that
+// did not print the handshake into one line, or returns nil for another
+// error.
+func notAPlugin(path string, err error, stderr string) error {
+	msg := err.Error()
+	const unrecognized = "Unrecognized remote plugin message: "
+	i := strings.Index(msg, unrecognized)
+	if i < 0 {
+		return nil
+	}
+	first, _, _ := strings.Cut(msg[i+len(unrecognized):], "\n")
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s is not an rgml plugin (or not one built for this machine): ", path)
+	if first == "" {
+		b.WriteString("it printed no handshake")
+	} else {
+		fmt.Fprintf(&b, "it printed %q instead of the handshake", first)
+	}
+	if stderr != "" {
+		fmt.Fprintf(&b, "; its stderr: %s", stderr)
+	}
+	return errors.New(b.String())
 }
 
 func hostPluginSet() plugin.PluginSet {
@@ -229,6 +279,7 @@ func (h *Host) Close() {
 	for _, p := range running {
 		p.client.Kill()
 	}
+	h.removeSocketDir()
 }
 
 // Error is a failure of a plugin, as opposed to a mistake in the request.

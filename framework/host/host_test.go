@@ -45,7 +45,17 @@ func pluginDir(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(dir, "rgml-plugin-misbehave"), b, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	lockAll(t, dir)
 	return dir
+}
+
+// lockAll locks every plugin in dir, as `rgml plugins lock` does: the host
+// runs nothing else.
+func lockAll(t testing.TB, dir string) {
+	t.Helper()
+	if _, err := host.New(host.Config{Dir: dir}).WriteLock(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 type syncBuffer struct {

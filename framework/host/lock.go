@@ -59,7 +59,35 @@ func WriteLock(path string, l Lock) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	// CreateTemp makes the file 0600; every user who runs these plugins
+	// must be able to read what vouches for them.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// LockError is the refusal to launch a binary the lock file does not vouch
+// for: one that is not in it (Locked empty) or whose checksum changed.
+type LockError struct {
+	Plugin, Path, LockPath string
+	SHA256                 string // of the binary found
+	Locked                 string // the checksum in the lock file, if any
+	NoLockFile             bool   // the lock file does not exist
+}
+
+func (e *LockError) Error() string {
+	switch {
+	case e.Locked != "":
+		return fmt.Sprintf("plugin %q: binary %s changed since it was locked (sha256 %s…, locked %s…), so it is not run: if you rebuilt it on purpose, run `rgml plugins lock %s`",
+			e.Plugin, e.Path, e.SHA256[:min(12, len(e.SHA256))], e.Locked[:min(12, len(e.Locked))], e.Plugin)
+	case e.NoLockFile:
+		return fmt.Sprintf("plugin %q: there is no lock file %s, so %s is not run: if you trust the plugins there, run `rgml plugins lock`",
+			e.Plugin, e.LockPath, e.Path)
+	default:
+		return fmt.Sprintf("plugin %q: binary %s is not in the lock file %s, so it is not run: if you trust it, run `rgml plugins lock %s`",
+			e.Plugin, e.Path, e.LockPath, e.Plugin)
+	}
 }
 
 // Status of a plugin binary against the lock file.
@@ -67,7 +95,7 @@ type Status string
 
 const (
 	StatusOK       Status = "ok"       // locked, checksum matches
-	StatusUnlocked Status = "unlocked" // not in the lock file; runs, unverified
+	StatusUnlocked Status = "unlocked" // not in the lock file: refused (unless AllowUnlocked)
 	StatusChanged  Status = "changed"  // checksum differs from the lock: refused
 	StatusMissing  Status = "missing"  // in the lock file, binary gone
 )

@@ -52,7 +52,8 @@ func PluginSet(cfg ServeConfig) plugin.PluginSet {
 }
 
 // Serve serves the plugin and returns when the host is done with it. Run
-// directly by a user, it prints what it is and exits with status 1.
+// directly by a user, it prints what it is and exits with status 1. The
+// plugin exits by itself, removing its socket, when its host dies.
 func Serve(cfg ServeConfig) {
 	set := PluginSet(cfg)
 	if len(set) == 0 {
@@ -66,6 +67,12 @@ func Serve(cfg ServeConfig) {
 			Output:     os.Stderr,
 			JSONFormat: true,
 		})
+	}
+	if os.Getenv(Handshake.MagicCookieKey) == Handshake.MagicCookieValue {
+		// Launched by a host (go-plugin refuses anything else below).
+		removeSocketDir := privateSocketDir()
+		defer removeSocketDir()
+		watchHost(logger, removeSocketDir)
 	}
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake,

@@ -101,6 +101,9 @@ func TestPluginBinary(t *testing.T) {
 	}
 	h := host.New(host.Config{Dir: dir})
 	defer h.Close()
+	if _, err := h.WriteLock(); err != nil { // the host runs only locked binaries
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	l, err := h.Learner(ctx, "rbm")
 	if err != nil {

@@ -24,6 +24,9 @@ func TestSubprocess(t *testing.T) {
 	}
 	h := host.New(host.Config{Dir: dir})
 	defer h.Close()
+	if _, err := h.WriteLock(); err != nil { // the host runs only locked binaries
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	l, err := h.Learner(ctx, Name)
 	if err != nil {

@@ -62,6 +62,10 @@ func Subprocess(path string) Starter {
 		}
 		h := host.New(host.Config{Dir: dir, Env: []string{"GOMAXPROCS=" + strconv.Itoa(procs)}})
 		t.Cleanup(h.Close)
+		// The host runs only locked binaries; this one was just built.
+		if _, err := h.WriteLock(); err != nil {
+			t.Fatal(err)
+		}
 		m, err := h.Model(context.Background(), name[len(host.BinaryPrefix):])
 		if err != nil {
 			t.Fatalf("launching %s: %v", path, err)

@@ -1,13 +1,16 @@
 // Command rgml-plugin-misbehave is a model plugin that fails on purpose, for
 // the host's and the CLI's tests: its parameter mode selects a crash (1), a
 // hang (2) or an exit (3) after the first chunk of a Sample; mode 0 behaves.
-// RGML_MISBEHAVE_AT_START=exit|hang fails before the handshake instead.
+// RGML_MISBEHAVE_AT_START=exit|hang fails before the handshake instead;
+// RGML_MISBEHAVE_IGNORE_SIGPIPE=1 ignores SIGPIPE.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -96,6 +99,11 @@ func (model) Observables(_ context.Context, _ sdk.Params, size int, configs []in
 }
 
 func main() {
+	if os.Getenv("RGML_MISBEHAVE_IGNORE_SIGPIPE") != "" {
+		// An orphan that logs dies of SIGPIPE on its broken stderr: this
+		// lets a test see that the host watch alone stops it.
+		signal.Ignore(syscall.SIGPIPE)
+	}
 	switch os.Getenv("RGML_MISBEHAVE_AT_START") {
 	case "exit":
 		fmt.Fprintln(os.Stderr, "misbehave: exiting before the handshake")
