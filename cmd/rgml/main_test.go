@@ -172,7 +172,7 @@ func TestBadInput(t *testing.T) {
 		{"not a number", []string{"--model", "ising", "--param", "T=hot"}, `"hot" is not a finite number`},
 		{"unwritable output", []string{"--model", "ising", "--out", filepath.Join(notADir, "x.npz")}, "cannot write"},
 		{"missing output dir", []string{"--model", "ising", "--out", "/nonexistent/dir/x.npz"}, "cannot write"},
-		{"bad flag", []string{"--model", "ising", "--temperature", "2"}, "flag provided but not defined"},
+		{"bad flag", []string{"--model", "ising", "--temperature", "2"}, "unknown flag --temperature"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -181,8 +181,8 @@ func TestBadInput(t *testing.T) {
 				args = append(args, "--out", filepath.Join(dir, "d.npz"))
 			}
 			code, _, stderr := rgml(t, args...)
-			if code == 0 {
-				t.Fatalf("exit 0")
+			if code != exitUsage {
+				t.Fatalf("exit %d, want %d (wrong input): %s", code, exitUsage, stderr)
 			}
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			last := lines[len(lines)-1]
