@@ -73,30 +73,42 @@ func TestFlowOfTypeLRBMGoesDown(t *testing.T) {
 func TestTrainBadInput(t *testing.T) {
 	mustRgml(t, "sample", "--model", "ising", "--param", "T=1,3", "--per-point", "20", "--L", "6", "--name", "small")
 	mustRgml(t, "sample", "--model", "ising", "--param", "T=1,3", "--per-point", "20", "--L", "8", "--name", "other")
+	mustRgml(t, "sample", "--model", "ising", "--param", "T=2", "--per-point", "4", "--L", "6", "--name", "unseen")
 	mustRgml(t, "train", "--learner", "rbm", "--data", "small", "--set", "epochs=5", "--set", "hidden=4", "--name", "r6")
+	mustRgml(t, "train", "--learner", "thermometer", "--data", "small", "--set", "epochs=2", "--name", "th6")
 	for _, tc := range []struct {
 		args []string
 		want string
+		code int // 0: any failure
 	}{
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden=0"}, "hidden = 0 is out of range"},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "lr=-1"}, "lr = -1 is out of range"},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=0"}, "epochs = 0 is out of range"},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "temperature=3"}, `unknown parameter "temperature"`},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden"}, "want NAME=VALUE"},
-		{[]string{"train", "--learner", "rbm", "--data", "nope"}, `nope`},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--where", "T=5"}, "selects no configuration"},
-		{[]string{"train", "--learner", "thermometer", "--data", "small", "--label", "Delta"}, `no label "Delta"`},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=3", "--set", "lr=1e30", "--name", "nan"}, "epoch"},
-		{[]string{"flow", "--rbm", "r6", "--thermometer", "r6", "--from", "other"}, "36"},
+		// Wrong input is exit 2, whether the host or the plugin finds it.
+		{[]string{"train", "--learner", "nope", "--data", "small"}, `no plugin "nope"`, exitUsage},
+		{[]string{"train", "--learner", "ising", "--data", "small"}, `plugin "ising" is not a learner plugin`, exitUsage},
+		{[]string{"sample", "--model", "rbm"}, `plugin "rbm" is not a model plugin`, exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=1e19"}, "epochs", exitUsage},
+		{[]string{"train", "--learner", "thermometer", "--data", "small", "--set", "epochs=9223372036854775808"}, "epochs", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "batch=2.5"}, "must be an integer", exitUsage},
+		{[]string{"train", "--learner", "thermometer", "--data", "small", "--test", "unseen", "--set", "epochs=2"}, "not among the 2 training classes", exitUsage},
+		{[]string{"flow", "--rbm", "r6", "--thermometer", "th6", "--from", "small", "--iterations", "0,1000000000000"}, "iterations", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden=0"}, "hidden = 0 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "lr=-1"}, "lr = -1 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=0"}, "epochs = 0 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "temperature=3"}, `unknown parameter "temperature"`, exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden"}, "want NAME=VALUE", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "nope"}, `nope`, 0},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--where", "T=5"}, "selects no configuration", exitUsage},
+		{[]string{"train", "--learner", "thermometer", "--data", "small", "--label", "Delta"}, `no label "Delta"`, exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=3", "--set", "lr=1e30", "--name", "nan"}, "epoch", 0},
+		{[]string{"flow", "--rbm", "r6", "--thermometer", "r6", "--from", "other"}, "36", 0},
 	} {
 		code, _, stderr := rgml(t, tc.args...)
-		if code == 0 || !strings.Contains(stderr, tc.want) || !strings.HasPrefix(strings.TrimSpace(stderr), "rgml: ") && !strings.Contains(stderr, "\nrgml: ") {
+		if code == 0 || tc.code != 0 && code != tc.code || !strings.Contains(stderr, tc.want) || !strings.HasPrefix(strings.TrimSpace(stderr), "rgml: ") && !strings.Contains(stderr, "\nrgml: ") {
 			t.Errorf("rgml %s: exit %d, stderr %q; want a one-line error containing %q", strings.Join(tc.args, " "), code, stderr, tc.want)
 		}
 	}
 	// Nothing was registered by the failures.
 	out := mustRgml(t, "models", "list")
-	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "r6") {
+	if strings.Count(out, "\n") != 3 || !strings.Contains(out, "r6") || !strings.Contains(out, "th6") {
 		t.Errorf("models after bad input:\n%s", out)
 	}
 }

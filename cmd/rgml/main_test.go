@@ -173,6 +173,11 @@ func TestBadInput(t *testing.T) {
 		{"unwritable output", []string{"--model", "ising", "--out", filepath.Join(notADir, "x.npz")}, "cannot write"},
 		{"missing output dir", []string{"--model", "ising", "--out", "/nonexistent/dir/x.npz"}, "cannot write"},
 		{"bad flag", []string{"--model", "ising", "--temperature", "2"}, "unknown flag --temperature"},
+		// Size products that wrap: checked before they wrap, not after.
+		{"per-point overflow", []string{"--model", "ising", "--per-point", "1152921504606846976", "--param", "T=1:16:1", "--L", "2"}, "sample fewer"},
+		{"L overflow", []string{"--model", "ising", "--per-point", "1", "--L", "5000000000"}, "do not fit"},
+		{"too large", []string{"--model", "ising", "--per-point", "100000", "--param", "T=1:100:1", "--L", "100"}, "sample fewer"},
+		{"unknown command word", []string{"--model", "ising", "now"}, "sample takes no arguments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -46,6 +46,33 @@ func (d ModelDescription) Sites(size int) int {
 	return n
 }
 
+// MaxSampleValues bounds the site values of one Sample call (16 GiB of
+// int8), which the host holds in memory.
+const MaxSampleValues = 1 << 34
+
+// SampleValues returns the number of site values points × perPoint
+// configurations of linear size size hold, or an InvalidArgument error when
+// that exceeds MaxSampleValues or overflows.
+func (d ModelDescription) SampleValues(size, points, perPoint int) (int, error) {
+	sites, ok := Product(repeat(size, d.Dimension)...)
+	if !ok {
+		return 0, InvalidArgument("lattice size L = %d: L^%d sites do not fit in an integer", size, d.Dimension)
+	}
+	n, ok := Product(points, perPoint, sites)
+	if !ok || n > MaxSampleValues {
+		return 0, InvalidArgument("%d point(s) × %d configurations × %d sites is more than %d values (16 GiB): sample fewer", points, perPoint, sites, int64(MaxSampleValues))
+	}
+	return n, nil
+}
+
+func repeat(v, n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = v
+	}
+	return r
+}
+
 // Algorithm returns the named algorithm, or the default for "".
 func (d ModelDescription) Algorithm(name string) (Algorithm, error) {
 	if name == "" {
@@ -96,6 +123,9 @@ func (d ModelDescription) Validate(req SampleRequest) (SampleRequest, error) {
 	}
 	if len(req.Points) == 0 {
 		return req, InvalidArgument("no parameter points requested")
+	}
+	if _, err := d.SampleValues(req.Size, len(req.Points), req.PerPoint); err != nil {
+		return req, err
 	}
 	pts := make([]Params, len(req.Points))
 	for i, p := range req.Points {
