@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -194,4 +195,86 @@ func TestKilledTrainingResumesBitForBit(t *testing.T) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// A training killed after its checkpoint of the final epoch but before
+// registering resumes with nothing left to train: it must still register
+// the full epoch count and the final losses of an uninterrupted run.
+func TestResumeFromFinalCheckpoint(t *testing.T) {
+	reg := registryDir(t)
+	mustRgml(t, "sample", "--model", "ising", "--param", "T=1,4", "--per-point", "20", "--L", "6", "--name", "small")
+	for _, learner := range []string{"rbm", "thermometer"} {
+		t.Run(learner, func(t *testing.T) {
+			must := func(args ...string) string {
+				t.Helper()
+				code, out, stderr := rgmlIn(t, reg, args...)
+				if code != 0 {
+					t.Fatalf("rgml %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+				}
+				return out
+			}
+			train := []string{"train", "--learner", learner, "--data", "small", "--set", "epochs=6",
+				"--checkpoint-every", "6", "--seed", "3", "--name", "final-" + learner}
+			// Hold the registry's lock as gc does: the training can
+			// checkpoint but not register, and is killed there.
+			lock, err := os.OpenFile(filepath.Join(reg, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lock.Close()
+			if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(rgmlBin, append([]string{"--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"}, train...)...)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				var m struct{ Epoch int }
+				found, _ := filepath.Glob(filepath.Join(reg, "checkpoints", "final-"+learner, "*", "latest.json"))
+				if len(found) == 1 {
+					if b, err := os.ReadFile(found[0]); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch == 6 {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					t.Fatal("no checkpoint of the final epoch after 60 s")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Wait()
+			syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+
+			out := must(append(train, "--resume")...)
+			if !strings.Contains(out, ", 6 epochs") {
+				t.Errorf("resumed at the final epoch: %q", out)
+			}
+			must(append(train[:len(train)-1:len(train)-1], "straight-"+learner)...)
+			s, err := registry.Open(reg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			metrics := func(ref string) *registry.Metrics {
+				en, err := s.Resolve(registry.Model, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := s.Manifest(en)
+				if err != nil || m.Lineage.Metrics == nil {
+					t.Fatalf("%s: %v, %+v", ref, err, m.Lineage)
+				}
+				return m.Lineage.Metrics
+			}
+			got, want := metrics("final-"+learner), metrics("straight-"+learner)
+			if got.Epochs != 6 || len(got.FinalLosses) == 0 || !reflect.DeepEqual(got.FinalLosses, want.FinalLosses) {
+				t.Errorf("resumed from the final checkpoint: %d epochs, losses %v; uninterrupted: %d epochs, %v",
+					got.Epochs, got.FinalLosses, want.Epochs, want.FinalLosses)
+			}
+		})
+	}
 }
