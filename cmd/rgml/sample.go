@@ -46,6 +46,10 @@ func sampleCommand(e *env) *cli.Command {
 	}
 }
 
+// maxSampleValues bounds the site values one sample holds in memory (16 GiB
+// of int8).
+const maxSampleValues = 1 << 34
+
 func sample(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usagef("sample takes no arguments (got %q): parameters go in --param NAME=SPEC", c.Args().First())
@@ -105,6 +109,9 @@ func sample(c *cli.Context, e *env) error {
 	// Validate checked points × per-point × sites against overflow.
 	sites := m.Desc.Sites(L)
 	total := len(req.Points) * perPoint
+	if values, _ := m.Desc.SampleValues(L, len(req.Points), perPoint); values > maxSampleValues {
+		return usagef("%d configurations of %d sites is more than 16 GiB: sample fewer", total, sites)
+	}
 	// Opened only now, so that a mistake on the command line writes nothing.
 	store, err := e.openRegistry(c)
 	if err != nil {

@@ -46,21 +46,18 @@ func (d ModelDescription) Sites(size int) int {
 	return n
 }
 
-// MaxSampleValues bounds the site values of one Sample call (16 GiB of
-// int8), which the host holds in memory.
-const MaxSampleValues = 1 << 34
-
-// SampleValues returns the number of site values points × perPoint
+// SampleValues returns the number of site values that points × perPoint
 // configurations of linear size size hold, or an InvalidArgument error when
-// that exceeds MaxSampleValues or overflows.
+// the product overflows an int (a plugin streams them; the host decides
+// how many it can hold).
 func (d ModelDescription) SampleValues(size, points, perPoint int) (int, error) {
 	sites, ok := Product(repeat(size, d.Dimension)...)
 	if !ok {
 		return 0, InvalidArgument("lattice size L = %d: L^%d sites do not fit in an integer", size, d.Dimension)
 	}
 	n, ok := Product(points, perPoint, sites)
-	if !ok || n > MaxSampleValues {
-		return 0, InvalidArgument("%d point(s) × %d configurations × %d sites is more than %d values (16 GiB): sample fewer", points, perPoint, sites, int64(MaxSampleValues))
+	if !ok {
+		return 0, InvalidArgument("%d point(s) × %d configurations × %d sites do not fit in an integer: sample fewer", points, perPoint, sites)
 	}
 	return n, nil
 }
