@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/rgml/rgml/framework/metrics"
+	"github.com/rgml/rgml/registry"
 )
 
 func TestNormalizeArgs(t *testing.T) {
@@ -163,5 +164,38 @@ COMP_WORDS=("$RGML" reg); COMP_CWORD=1; _rgml_complete; echo "${COMPREPLY[@]}"`
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "registry" {
 		t.Errorf("bash completion of \"rgml reg\": %q, %v", out, err)
+	}
+}
+
+// Wolff's accepted/attempts is the mean cluster size (spins per cluster):
+// printed and recorded as such, not as an acceptance.
+func TestWolffReportsMeanClusterSize(t *testing.T) {
+	code, stdout, stderr := rgml(t, "sample", "--model", "ising", "--param", "T=2.269", "--algorithm", "wolff",
+		"--per-point", "8", "--L", "8", "--name", "tc")
+	if code != 0 || !strings.Contains(stdout, "mean cluster size") || strings.Contains(stdout, "acceptance") {
+		t.Errorf("wolff: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, _ = rgml(t, "sample", "--model", "ising", "--param", "T=2.269", "--algorithm", "metropolis",
+		"--per-point", "8", "--L", "8", "--name", "tc-metropolis")
+	if code != 0 || !strings.Contains(stdout, "acceptance") {
+		t.Errorf("metropolis: exit %d, stdout %q", code, stdout)
+	}
+	s, err := registry.Open(registryDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	en, err := s.Resolve(registry.Dataset, "tc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Manifest(en)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters, _ := m.Lineage.Extra["clusters"].(float64)
+	spins, _ := m.Lineage.Extra["cluster_spins"].(float64)
+	if _, ok := m.Lineage.Extra["accepted"]; ok || clusters <= 0 || spins < clusters {
+		t.Errorf("wolff lineage: %v", m.Lineage.Extra)
 	}
 }

@@ -119,6 +119,8 @@ func sample(c *cli.Context, e *env) error {
 	}
 	defer store.Close()
 
+	// A cluster algorithm's accepted/attempts is its mean cluster size.
+	alg, _ := m.Desc.Algorithm(req.Algorithm)
 	elapsed := startTimer()
 	bar := progress.New(e.stderr, "sampling "+m.Name, "configurations", int64(total), 0)
 	ds := newAssembler(len(req.Points), perPoint, sites)
@@ -126,9 +128,17 @@ func sample(c *cli.Context, e *env) error {
 	err = m.Sample(c.Context, req, func(ch sdk.SampleChunk) error {
 		n, err := ds.add(ch)
 		bar.Add(int64(n))
-		e.metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
-		if ds.attempts > 0 {
-			e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
+		switch {
+		case alg.Cluster:
+			e.metrics.SampledClusters(m.Name, n, ch.Attempts, ch.Accepted)
+			if ds.attempts > 0 {
+				e.metrics.SetMeanClusterSize(m.Name, float64(ds.accepted)/float64(ds.attempts))
+			}
+		default:
+			e.metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
+			if ds.attempts > 0 {
+				e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
+			}
 		}
 		return err
 	})
@@ -165,9 +175,13 @@ func sample(c *cli.Context, e *env) error {
 		Samples:    int64(total),
 		PerPoint:   int64(perPoint),
 		Extra: map[string]any{
-			"sweeps": req.Sweeps, "thermalization": req.Thermalization,
-			"attempts": ds.attempts, "accepted": ds.accepted, "wall_seconds": took.Seconds(),
+			"sweeps": req.Sweeps, "thermalization": req.Thermalization, "wall_seconds": took.Seconds(),
 		},
+	}
+	if alg.Cluster {
+		lineage.Extra["clusters"], lineage.Extra["cluster_spins"] = ds.attempts, ds.accepted
+	} else {
+		lineage.Extra["attempts"], lineage.Extra["accepted"] = ds.attempts, ds.accepted
 	}
 	entry, err := store.Put(c.Context, registry.Dataset, name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
 	if err != nil {
@@ -181,7 +195,11 @@ func sample(c *cli.Context, e *env) error {
 	}
 	acc := ""
 	if ds.attempts > 0 {
-		acc = fmt.Sprintf(", acceptance %.3f", float64(ds.accepted)/float64(ds.attempts))
+		what := "acceptance"
+		if alg.Cluster {
+			what = "mean cluster size"
+		}
+		acc = fmt.Sprintf(", %s %.3f", what, float64(ds.accepted)/float64(ds.attempts))
 	}
 	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
 		entry, total, L, L, m.Name, req.Algorithm, len(req.Points), took.Seconds(), acc)

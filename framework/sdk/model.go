@@ -17,6 +17,10 @@ type Info struct {
 type Algorithm struct {
 	Name string
 	Doc  string
+	// Cluster marks a cluster algorithm: SampleChunk.Attempts counts
+	// clusters and Accepted the spins they flipped, so Accepted/Attempts is
+	// the mean cluster size rather than an acceptance ratio.
+	Cluster bool
 }
 
 // Observable names and documents one per-configuration observable.
@@ -140,8 +144,8 @@ type SampleChunk struct {
 	Point    int    // index into SampleRequest.Points
 	First    int    // index within the point of the first configuration
 	Configs  []int8 // Count()*sites values
-	Attempts int64  // Monte Carlo moves attempted for these configurations
-	Accepted int64  // of which accepted (single-spin flips, or spins flipped by cluster moves)
+	Attempts int64  // Monte Carlo moves attempted (clusters, for a Cluster algorithm)
+	Accepted int64  // of which accepted (spins flipped, for a Cluster algorithm)
 }
 
 // Count returns the number of configurations in the chunk for a lattice of
