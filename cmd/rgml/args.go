@@ -319,7 +319,7 @@ func unrequire(flags []cli.Flag) []string {
 	return names
 }
 
-var invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([^:]+): `)
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-([^:]+): `)
 
 // onUsageError turns urfave/cli's flag errors into one line that names the
 // flag and the form it wants.

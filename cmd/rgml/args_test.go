@@ -65,6 +65,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"sample", "--model", "ising", "--temperature", "2"}, "sample: unknown flag --temperature"},
 		{[]string{"sample", "--model"}, "sample: flag --model needs a value"},
 		{[]string{"sample"}, "sample needs --model"},
+		{[]string{"sample", "--model", "ising", "--seed", "-1"}, `sample: --seed "-1": want a non-negative integer`},
+		{[]string{"registry", "gc", "--dry-run=maybe"}, `registry gc: --dry-run "maybe": want true or false`},
 		{[]string{"train", "--learner", "rbm", "--data", "x", "--plugin-timeout", "soon"}, `--plugin-timeout "soon": want a duration`},
 		{[]string{"version", "--log-level", "loud"}, `--log-level "loud"`},
 		{[]string{"--pushgateway", "localhost:9091", "version"}, `--pushgateway "localhost:9091": want an http:// or https:// URL`},
