@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	rgmlv1 "github.com/rgml/rgml/framework/gen/rgml/v1"
 )
 
 func TestIntParametersAreRangeChecked(t *testing.T) {
@@ -65,5 +67,15 @@ func TestSampleSizeGuard(t *testing.T) {
 	}
 	if _, err := d.Validate(SampleRequest{Points: pts, Size: 10, PerPoint: 1000}); err != nil {
 		t.Error(err)
+	}
+}
+
+// A tensor shape whose product wraps (2^34·2^34·2^34 = 2^102 ≡ 0) is
+// refused, not taken for an empty tensor.
+func TestTensorShapeOverflow(t *testing.T) {
+	a := newTensorAssembler()
+	err := a.add(&rgmlv1.TensorChunk{Name: "w", Dtype: rgmlv1.DType_DTYPE_INT8, Shape: []int64{1 << 34, 1 << 34, 1 << 34}})
+	if !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("shape [2^34 2^34 2^34]: %v, want InvalidArgument", err)
 	}
 }
