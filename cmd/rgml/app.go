@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -21,6 +22,8 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the work failed (a plugin crashed, a file could not be written)
 	exitUsage   = 2 // the command line or its input is wrong; the message says what to fix
+	// exitInterrupted is the shell's code for a process ended by SIGINT.
+	exitInterrupted = 130
 )
 
 // usageError marks an error the user fixes by changing the command line.
@@ -45,6 +48,9 @@ type env struct {
 	logger         hclog.Logger
 	metrics        *metrics.Metrics
 	server         *metrics.Server
+	// started is set once Before has checked the global flags: a run that
+	// failed them pushes nothing.
+	started bool
 }
 
 // newApp builds the CLI; run and the tests call it.
@@ -67,7 +73,7 @@ func newApp(e *env) *cli.App {
 			&cli.BoolFlag{Name: "allow-unlocked", Usage: "run plugin binaries that are not in the lock file (plugin development only; warns)", EnvVars: []string{"RGML_ALLOW_UNLOCKED"}, Category: "Plugins"},
 			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
 			&cli.StringFlag{Name: "registry", Usage: "registry directory (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_HOME"}, Category: "Registry"},
-			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while working (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
+			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while sample, train, flow or run works (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
@@ -80,12 +86,19 @@ func newApp(e *env) *cli.App {
 			if d := c.Duration("plugin-timeout"); d <= 0 {
 				return usagef("--plugin-timeout %v: must be positive", d)
 			}
+			if err := checkPushgateway(c.String("pushgateway")); err != nil {
+				return err
+			}
 			e.logger = hclog.New(&hclog.LoggerOptions{Name: "rgml", Level: lvl, Output: e.stderr})
 			if d := c.Duration("plugin-timeout"); d < 2*sdk.DefaultHeartbeatInterval {
 				e.logger.Warn("--plugin-timeout is shorter than two plugin heartbeats: a long flow may be stopped as hung",
 					"timeout", d, "heartbeat", sdk.DefaultHeartbeatInterval)
 			}
-			return e.startMetrics(c)
+			if err := e.startMetrics(c); err != nil {
+				return err
+			}
+			e.started = true
+			return nil
 		},
 		After: func(c *cli.Context) error { return e.stopMetrics(c) },
 		Commands: []*cli.Command{
@@ -97,8 +110,11 @@ func newApp(e *env) *cli.App {
 			modelsCommand(e),
 			registryCommand(e),
 			pushgatewayCommand(e),
+			versionCommand(e),
+			completionCommand(e),
 		},
 	}
+	guardCommands(app)
 	return app
 }
 
@@ -122,7 +138,11 @@ func (e *env) newHost(c *cli.Context) *host.Host {
 // one line "rgml: …".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, logger: hclog.NewNullLogger(), metrics: metrics.New("")}
-	err := newApp(e).RunContext(ctx, args)
+	app := newApp(e)
+	args, err := normalizeArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -132,6 +152,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &multi) {
 		if errs := multi.Errors(); len(errs) > 0 {
 			for _, e := range errs[1:] {
+				if e == nil {
+					continue
+				}
 				fmt.Fprintf(stderr, "rgml: %s\n", strings.TrimSpace(e.Error()))
 			}
 			err = errs[0]
@@ -142,7 +165,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ue usageError
 	var ec cli.ExitCoder
 	switch {
-	case errors.As(err, &ue):
+	case ctx.Err() != nil:
+		// Ctrl-C or SIGTERM, whatever error the cut-short work returned:
+		// the shell convention 128+SIGINT.
+		msg = "interrupted: " + msg
+		code = exitInterrupted
+	case errors.As(err, &ue), errors.Is(err, sdk.ErrInvalidArgument), errors.Is(err, host.ErrUnknownPlugin):
 		code = exitUsage
 	case errors.As(err, &ec):
 		code = ec.ExitCode()
@@ -163,6 +191,25 @@ func isFlagError(msg string) bool {
 		}
 	}
 	return false
+}
+
+// checkPushgateway refuses a --pushgateway URL that cannot work before
+// any work starts, rather than after an hour of training.
+func checkPushgateway(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return usagef("--pushgateway %q: not a URL (%v); want e.g. http://localhost:9091", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return usagef("--pushgateway %q: want an http:// or https:// URL, e.g. http://localhost:9091", raw)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return usagef("--pushgateway %q: the URL names no host; want e.g. http://localhost:9091", raw)
+	}
+	return nil
 }
 
 // startTimer returns a function giving the time since the call.

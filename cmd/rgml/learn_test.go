@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -73,30 +74,42 @@ func TestFlowOfTypeLRBMGoesDown(t *testing.T) {
 func TestTrainBadInput(t *testing.T) {
 	mustRgml(t, "sample", "--model", "ising", "--param", "T=1,3", "--per-point", "20", "--L", "6", "--name", "small")
 	mustRgml(t, "sample", "--model", "ising", "--param", "T=1,3", "--per-point", "20", "--L", "8", "--name", "other")
+	mustRgml(t, "sample", "--model", "ising", "--param", "T=2", "--per-point", "4", "--L", "6", "--name", "unseen")
 	mustRgml(t, "train", "--learner", "rbm", "--data", "small", "--set", "epochs=5", "--set", "hidden=4", "--name", "r6")
+	mustRgml(t, "train", "--learner", "thermometer", "--data", "small", "--set", "epochs=2", "--name", "th6")
 	for _, tc := range []struct {
 		args []string
 		want string
+		code int // 0: any failure
 	}{
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden=0"}, "hidden = 0 is out of range"},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "lr=-1"}, "lr = -1 is out of range"},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=0"}, "epochs = 0 is out of range"},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "temperature=3"}, `unknown parameter "temperature"`},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden"}, "want NAME=VALUE"},
-		{[]string{"train", "--learner", "rbm", "--data", "nope"}, `nope`},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--where", "T=5"}, "selects no configuration"},
-		{[]string{"train", "--learner", "thermometer", "--data", "small", "--label", "Delta"}, `no label "Delta"`},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=3", "--set", "lr=1e30", "--name", "nan"}, "epoch"},
-		{[]string{"flow", "--rbm", "r6", "--thermometer", "r6", "--from", "other"}, "36"},
+		// Wrong input is exit 2, whether the host or the plugin finds it.
+		{[]string{"train", "--learner", "nope", "--data", "small"}, `no plugin "nope"`, exitUsage},
+		{[]string{"train", "--learner", "ising", "--data", "small"}, `plugin "ising" is not a learner plugin`, exitUsage},
+		{[]string{"sample", "--model", "rbm"}, `plugin "rbm" is not a model plugin`, exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=1e19"}, "epochs", exitUsage},
+		{[]string{"train", "--learner", "thermometer", "--data", "small", "--set", "epochs=9223372036854775808"}, "epochs", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "batch=2.5"}, "must be an integer", exitUsage},
+		{[]string{"train", "--learner", "thermometer", "--data", "small", "--test", "unseen", "--set", "epochs=2"}, "not among the 2 training classes", exitUsage},
+		{[]string{"flow", "--rbm", "r6", "--thermometer", "th6", "--from", "small", "--iterations", "0,1000000000000"}, "iterations", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden=0"}, "hidden = 0 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "lr=-1"}, "lr = -1 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=0"}, "epochs = 0 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "temperature=3"}, `unknown parameter "temperature"`, exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden"}, "want NAME=VALUE", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "nope"}, `nope`, 0},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--where", "T=5"}, "selects no configuration", exitUsage},
+		{[]string{"train", "--learner", "thermometer", "--data", "small", "--label", "Delta"}, `no label "Delta"`, exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=3", "--set", "lr=1e30", "--name", "nan"}, "epoch", 0},
+		{[]string{"flow", "--rbm", "r6", "--thermometer", "r6", "--from", "other"}, "36", 0},
 	} {
 		code, _, stderr := rgml(t, tc.args...)
-		if code == 0 || !strings.Contains(stderr, tc.want) || !strings.HasPrefix(strings.TrimSpace(stderr), "rgml: ") && !strings.Contains(stderr, "\nrgml: ") {
+		if code == 0 || tc.code != 0 && code != tc.code || !strings.Contains(stderr, tc.want) || !strings.HasPrefix(strings.TrimSpace(stderr), "rgml: ") && !strings.Contains(stderr, "\nrgml: ") {
 			t.Errorf("rgml %s: exit %d, stderr %q; want a one-line error containing %q", strings.Join(tc.args, " "), code, stderr, tc.want)
 		}
 	}
 	// Nothing was registered by the failures.
 	out := mustRgml(t, "models", "list")
-	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "r6") {
+	if strings.Count(out, "\n") != 3 || !strings.Contains(out, "r6") || !strings.Contains(out, "th6") {
 		t.Errorf("models after bad input:\n%s", out)
 	}
 }
@@ -182,4 +195,86 @@ func TestKilledTrainingResumesBitForBit(t *testing.T) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// A training killed after its checkpoint of the final epoch but before
+// registering resumes with nothing left to train: it must still register
+// the full epoch count and the final losses of an uninterrupted run.
+func TestResumeFromFinalCheckpoint(t *testing.T) {
+	reg := registryDir(t)
+	mustRgml(t, "sample", "--model", "ising", "--param", "T=1,4", "--per-point", "20", "--L", "6", "--name", "small")
+	for _, learner := range []string{"rbm", "thermometer"} {
+		t.Run(learner, func(t *testing.T) {
+			must := func(args ...string) string {
+				t.Helper()
+				code, out, stderr := rgmlIn(t, reg, args...)
+				if code != 0 {
+					t.Fatalf("rgml %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+				}
+				return out
+			}
+			train := []string{"train", "--learner", learner, "--data", "small", "--set", "epochs=6",
+				"--checkpoint-every", "6", "--seed", "3", "--name", "final-" + learner}
+			// Hold the registry's lock as gc does: the training can
+			// checkpoint but not register, and is killed there.
+			lock, err := os.OpenFile(filepath.Join(reg, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lock.Close()
+			if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(rgmlBin, append([]string{"--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"}, train...)...)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				var m struct{ Epoch int }
+				found, _ := filepath.Glob(filepath.Join(reg, "checkpoints", "final-"+learner, "*", "latest.json"))
+				if len(found) == 1 {
+					if b, err := os.ReadFile(found[0]); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch == 6 {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					t.Fatal("no checkpoint of the final epoch after 60 s")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Wait()
+			syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+
+			out := must(append(train, "--resume")...)
+			if !strings.Contains(out, ", 6 epochs") {
+				t.Errorf("resumed at the final epoch: %q", out)
+			}
+			must(append(train[:len(train)-1:len(train)-1], "straight-"+learner)...)
+			s, err := registry.Open(reg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			metrics := func(ref string) *registry.Metrics {
+				en, err := s.Resolve(registry.Model, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := s.Manifest(en)
+				if err != nil || m.Lineage.Metrics == nil {
+					t.Fatalf("%s: %v, %+v", ref, err, m.Lineage)
+				}
+				return m.Lineage.Metrics
+			}
+			got, want := metrics("final-"+learner), metrics("straight-"+learner)
+			if got.Epochs != 6 || len(got.FinalLosses) == 0 || !reflect.DeepEqual(got.FinalLosses, want.FinalLosses) {
+				t.Errorf("resumed from the final checkpoint: %d epochs, losses %v; uninterrupted: %d epochs, %v",
+					got.Epochs, got.FinalLosses, want.Epochs, want.FinalLosses)
+			}
+		})
+	}
 }

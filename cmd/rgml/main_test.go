@@ -177,7 +177,12 @@ func TestBadInput(t *testing.T) {
 		{"not a number", []string{"--model", "ising", "--param", "T=hot"}, `"hot" is not a finite number`},
 		{"unwritable output", []string{"--model", "ising", "--out", filepath.Join(notADir, "x.npz")}, "cannot write"},
 		{"missing output dir", []string{"--model", "ising", "--out", "/nonexistent/dir/x.npz"}, "cannot write"},
-		{"bad flag", []string{"--model", "ising", "--temperature", "2"}, "flag provided but not defined"},
+		{"bad flag", []string{"--model", "ising", "--temperature", "2"}, "unknown flag --temperature"},
+		// Size products that wrap: checked before they wrap, not after.
+		{"per-point overflow", []string{"--model", "ising", "--per-point", "1152921504606846976", "--param", "T=1:16:1", "--L", "2"}, "sample fewer"},
+		{"L overflow", []string{"--model", "ising", "--per-point", "1", "--L", "5000000000"}, "do not fit"},
+		{"too large", []string{"--model", "ising", "--per-point", "100000", "--param", "T=1:100:1", "--L", "100"}, "sample fewer"},
+		{"unknown command word", []string{"--model", "ising", "now"}, "sample takes no arguments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -186,8 +191,8 @@ func TestBadInput(t *testing.T) {
 				args = append(args, "--out", filepath.Join(dir, "d.npz"))
 			}
 			code, _, stderr := rgml(t, args...)
-			if code == 0 {
-				t.Fatalf("exit 0")
+			if code != exitUsage {
+				t.Fatalf("exit %d, want %d (wrong input): %s", code, exitUsage, stderr)
 			}
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			last := lines[len(lines)-1]

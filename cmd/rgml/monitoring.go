@@ -21,6 +21,9 @@ func newRunID() string {
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
 }
 
+// longRunning are the commands that serve metrics while they work.
+var longRunning = map[string]bool{"sample": true, "train": true, "flow": true, "run": true}
+
 // startMetrics creates the run's metrics and serves them. A busy default
 // port only costs the metrics (another rgml is serving there); an address
 // the user asked for must work.
@@ -36,7 +39,9 @@ func (e *env) startMetrics(c *cli.Context) error {
 	}
 	e.metrics.SetInfo(cmd, "", "", version)
 	addr := c.String("metrics-addr")
-	if addr == "off" || addr == "" || cmd == "" || cmd == "help" {
+	// Only long-working commands are worth scraping; a quick list or lock
+	// must neither warn about nor fail on a port another rgml holds.
+	if addr == "off" || addr == "" || !longRunning[cmd] {
 		return nil
 	}
 	srv, err := metrics.Serve(addr, e.metrics.Registry)
@@ -55,6 +60,9 @@ func (e *env) startMetrics(c *cli.Context) error {
 // stopMetrics pushes the final metrics if asked and stops the server.
 func (e *env) stopMetrics(c *cli.Context) error {
 	var err error
+	if !e.started {
+		return nil
+	}
 	if url := c.String("pushgateway"); url != "" && c.Args().First() != "pushgateway" {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err = metrics.Push(ctx, url, e.metrics.RunID(), e.metrics.Registry)

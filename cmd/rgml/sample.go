@@ -46,6 +46,10 @@ func sampleCommand(e *env) *cli.Command {
 	}
 }
 
+// maxSampleValues bounds the site values one sample holds in memory (16 GiB
+// of int8).
+const maxSampleValues = 1 << 34
+
 func sample(c *cli.Context, e *env) error {
 	if c.NArg() > 0 {
 		return usagef("sample takes no arguments (got %q): parameters go in --param NAME=SPEC", c.Args().First())
@@ -102,18 +106,21 @@ func sample(c *cli.Context, e *env) error {
 	if req, err = m.Desc.Validate(req); err != nil {
 		return usageError{fmt.Errorf("%s: %w", m.Name, err)}
 	}
+	// Validate checked points × per-point × sites against overflow.
+	sites := m.Desc.Sites(L)
+	total := len(req.Points) * perPoint
+	if values, _ := m.Desc.SampleValues(L, len(req.Points), perPoint); values > maxSampleValues {
+		return usagef("%d configurations of %d sites is more than 16 GiB: sample fewer", total, sites)
+	}
 	// Opened only now, so that a mistake on the command line writes nothing.
 	store, err := e.openRegistry(c)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	sites := m.Desc.Sites(L)
-	total := len(req.Points) * perPoint
-	if int64(total)*int64(sites) > 1<<34 {
-		return usagef("%d configurations of %d sites is more than 16 GiB: sample fewer", total, sites)
-	}
 
+	// A cluster algorithm's accepted/attempts is its mean cluster size.
+	alg, _ := m.Desc.Algorithm(req.Algorithm)
 	elapsed := startTimer()
 	bar := progress.New(e.stderr, "sampling "+m.Name, "configurations", int64(total), 0)
 	ds := newAssembler(len(req.Points), perPoint, sites)
@@ -121,9 +128,17 @@ func sample(c *cli.Context, e *env) error {
 	err = m.Sample(c.Context, req, func(ch sdk.SampleChunk) error {
 		n, err := ds.add(ch)
 		bar.Add(int64(n))
-		e.metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
-		if ds.attempts > 0 {
-			e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
+		switch {
+		case alg.Cluster:
+			e.metrics.SampledClusters(m.Name, n, ch.Attempts, ch.Accepted)
+			if ds.attempts > 0 {
+				e.metrics.SetMeanClusterSize(m.Name, float64(ds.accepted)/float64(ds.attempts))
+			}
+		default:
+			e.metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
+			if ds.attempts > 0 {
+				e.metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
+			}
 		}
 		return err
 	})
@@ -160,9 +175,13 @@ func sample(c *cli.Context, e *env) error {
 		Samples:    int64(total),
 		PerPoint:   int64(perPoint),
 		Extra: map[string]any{
-			"sweeps": req.Sweeps, "thermalization": req.Thermalization,
-			"attempts": ds.attempts, "accepted": ds.accepted, "wall_seconds": took.Seconds(),
+			"sweeps": req.Sweeps, "thermalization": req.Thermalization, "wall_seconds": took.Seconds(),
 		},
+	}
+	if alg.Cluster {
+		lineage.Extra["clusters"], lineage.Extra["cluster_spins"] = ds.attempts, ds.accepted
+	} else {
+		lineage.Extra["attempts"], lineage.Extra["accepted"] = ds.attempts, ds.accepted
 	}
 	entry, err := store.Put(c.Context, registry.Dataset, name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
 	if err != nil {
@@ -176,7 +195,11 @@ func sample(c *cli.Context, e *env) error {
 	}
 	acc := ""
 	if ds.attempts > 0 {
-		acc = fmt.Sprintf(", acceptance %.3f", float64(ds.accepted)/float64(ds.attempts))
+		what := "acceptance"
+		if alg.Cluster {
+			what = "mean cluster size"
+		}
+		acc = fmt.Sprintf(", %s %.3f", what, float64(ds.accepted)/float64(ds.attempts))
 	}
 	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
 		entry, total, L, L, m.Name, req.Algorithm, len(req.Points), took.Seconds(), acc)

@@ -117,20 +117,27 @@ func trainAction(c *cli.Context, e *env) error {
 	key := trainingKey(l.SHA256, req, digests, c.StringSlice("where"))
 	ck := checkpointDir{dir: filepath.Join(store.Root(), "checkpoints", name, key[:16]), key: key}
 	resumedFrom := 0
+	var last sdk.Progress
 	if c.Bool("resume") {
-		cp, err := ck.load()
+		cp, p, err := ck.load()
 		if err != nil {
 			return err
 		}
 		req.Resume = cp
 		resumedFrom = cp.Epoch
+		// A checkpoint of the final epoch leaves the learner nothing to
+		// do and so nothing to report: its saved losses are the final ones.
+		if p != nil {
+			last = sdk.Progress{Epoch: p.Epoch, Epochs: epochs, Metrics: p.Metrics}
+		} else {
+			last.Epoch = cp.Epoch
+		}
 		fmt.Fprintf(e.stderr, "resuming %s from epoch %d\n", name, cp.Epoch)
 	}
 
 	elapsed := startTimer()
 	bar := progress.New(e.stderr, "training "+l.Name, "epochs", int64(epochs), 0)
 	bar.Add(int64(resumedFrom))
-	var last sdk.Progress
 	e.metrics.SetInfo("train", "", l.Name, version)
 	rec := &trainRecorder{bar: bar, last: &last, epoch: resumedFrom, ck: &ck,
 		metrics: e.metrics.Trainer(l.Name, resumedFrom, epochs)}
@@ -228,7 +235,16 @@ func (r *trainRecorder) Progress(p sdk.Progress) error {
 }
 
 func (r *trainRecorder) Checkpoint(c sdk.Checkpoint) error {
-	if err := r.ck.save(c); err != nil {
+	var p *savedProgress
+	if r.last.Epoch == c.Epoch {
+		p = &savedProgress{Epoch: c.Epoch, Metrics: map[string]float64{}}
+		for k, v := range r.last.Metrics {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) { // JSON has no NaN
+				p.Metrics[k] = v
+			}
+		}
+	}
+	if err := r.ck.save(c, p); err != nil {
 		return fmt.Errorf("saving the checkpoint of epoch %d: %w", c.Epoch, err)
 	}
 	r.saved = c.Epoch
@@ -265,9 +281,17 @@ type checkpointMeta struct {
 	Epoch int       `json:"epoch"`
 	File  string    `json:"file"`
 	Saved time.Time `json:"saved"`
+	// Progress is the learner's report of the checkpoint's epoch, when it
+	// came before the checkpoint (learners report before checkpointing).
+	Progress *savedProgress `json:"progress,omitempty"`
 }
 
-func (d *checkpointDir) save(c sdk.Checkpoint) error {
+type savedProgress struct {
+	Epoch   int                `json:"epoch"`
+	Metrics map[string]float64 `json:"metrics"`
+}
+
+func (d *checkpointDir) save(c sdk.Checkpoint, p *savedProgress) error {
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		return err
 	}
@@ -276,9 +300,12 @@ func (d *checkpointDir) save(c sdk.Checkpoint) error {
 		return err
 	}
 	old, _ := d.meta()
-	m := checkpointMeta{Key: d.key, Epoch: c.Epoch, File: file, Saved: time.Now().UTC()}
-	b, _ := json.MarshalIndent(m, "", "  ")
-	err := fsutil.WriteFileAtomic(filepath.Join(d.dir, "latest.json"), func(w io.Writer) error { _, err := w.Write(b); return err })
+	m := checkpointMeta{Key: d.key, Epoch: c.Epoch, File: file, Saved: time.Now().UTC(), Progress: p}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	err = fsutil.WriteFileAtomic(filepath.Join(d.dir, "latest.json"), func(w io.Writer) error { _, err := w.Write(b); return err })
 	if err != nil {
 		return err
 	}
@@ -297,22 +324,26 @@ func (d *checkpointDir) meta() (checkpointMeta, error) {
 	return m, json.Unmarshal(b, &m)
 }
 
-func (d *checkpointDir) load() (*sdk.Checkpoint, error) {
+func (d *checkpointDir) load() (*sdk.Checkpoint, *savedProgress, error) {
 	m, err := d.meta()
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(d.dir))
+		return nil, nil, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(d.dir))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("--resume: checkpoint %s is unreadable: %w", d.dir, err)
+		return nil, nil, fmt.Errorf("--resume: checkpoint %s is unreadable: %w", d.dir, err)
 	}
 	if m.Key != d.key {
-		return nil, usagef("--resume: the checkpoint in %s belongs to a training with other settings, data or plugin binary; resume with the original command, or start afresh without --resume", d.dir)
+		return nil, nil, usagef("--resume: the checkpoint in %s belongs to a training with other settings, data or plugin binary; resume with the original command, or start afresh without --resume", d.dir)
 	}
 	ts, err := npz.ReadFile(filepath.Join(d.dir, m.File))
 	if err != nil {
-		return nil, fmt.Errorf("--resume: %w", err)
+		return nil, nil, fmt.Errorf("--resume: %w", err)
 	}
-	return &sdk.Checkpoint{Epoch: m.Epoch, Tensors: ts}, nil
+	p := m.Progress
+	if p != nil && p.Epoch != m.Epoch {
+		p = nil
+	}
+	return &sdk.Checkpoint{Epoch: m.Epoch, Tensors: ts}, p, nil
 }
 
 func (d *checkpointDir) clear() { os.RemoveAll(d.dir) }

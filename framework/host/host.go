@@ -171,7 +171,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		}
 	}
 	if bin == nil {
-		return nil, fmt.Errorf("no plugin %q in %s (found: %s)", name, h.cfg.Dir, strings.Join(names, ", "))
+		return nil, unknownPlugin("no plugin %q in %s (found: %s)", name, h.cfg.Dir, strings.Join(names, ", "))
 	}
 	l, err := ReadLock(h.cfg.LockPath)
 	if err != nil {

@@ -47,7 +47,7 @@ func launchAs[T any](h *Host, ctx context.Context, name, kind string, as func(*P
 	if err != nil {
 		p.Kill()
 		if errors.Is(err, sdk.ErrUnimplemented) {
-			err = fmt.Errorf("plugin %q is not a %s plugin", name, kind)
+			err = unknownPlugin("plugin %q is not a %s plugin", name, kind)
 		}
 	}
 	return v, err

@@ -187,6 +187,7 @@ func TestDashboardModel(t *testing.T) {
 		"Memory":                    {"process_resident_memory_bytes"},
 		"Plugin starts and crashes": {"rgml_plugin_starts_total", "rgml_plugin_crashes_total"},
 		"MC acceptance":             {"rgml_mc_acceptance_ratio"},
+		"MC mean cluster size":      {"rgml_mc_mean_cluster_size", "rgml_mc_cluster_spins_total", "rgml_mc_clusters_total"},
 	}
 	for _, p := range d.Panels {
 		if p.Type == "row" {

@@ -20,7 +20,11 @@ type Metrics struct {
 	mcConfigs  *prometheus.CounterVec
 	mcAttempts *prometheus.CounterVec
 	mcAccepted *prometheus.CounterVec
-	mcAccept   *prometheus.GaugeVec
+	// Cluster algorithms (Wolff) count clusters and flipped spins: their
+	// ratio is a mean cluster size, kept apart from acceptance ratios.
+	mcClusters, mcClusterSpins *prometheus.CounterVec
+	mcClusterSize              *prometheus.GaugeVec
+	mcAccept                   *prometheus.GaugeVec
 
 	// Training.
 	epochs       *prometheus.CounterVec
@@ -68,9 +72,15 @@ func New(runID string) *Metrics {
 		mcConfigs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_configurations_total",
 			Help: "Configurations received from the model plugin."}, model),
 		mcAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_attempts_total",
-			Help: "Monte Carlo moves attempted (single-spin flips, or clusters)."}, model),
+			Help: "Single-spin Monte Carlo moves attempted."}, model),
 		mcAccepted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_accepted_total",
-			Help: "Monte Carlo moves accepted (or spins flipped by clusters)."}, model),
+			Help: "Single-spin Monte Carlo moves accepted."}, model),
+		mcClusters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_clusters_total",
+			Help: "Clusters flipped by a cluster algorithm (Wolff)."}, model),
+		mcClusterSpins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_cluster_spins_total",
+			Help: "Spins flipped by the clusters of a cluster algorithm (Wolff)."}, model),
+		mcClusterSize: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_mc_mean_cluster_size",
+			Help: "Mean number of spins per cluster of a cluster algorithm since the start of the run."}, model),
 		mcAccept: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_mc_acceptance_ratio",
 			Help: "Accepted over attempted moves since the start of the run."}, model),
 		epochs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_train_epochs_total",
@@ -108,6 +118,7 @@ func New(runID string) *Metrics {
 		reg.MustRegister(g)
 	}
 	reg.MustRegister(m.runInfo, m.start, m.mcConfigs, m.mcAttempts, m.mcAccepted, m.mcAccept,
+		m.mcClusters, m.mcClusterSpins, m.mcClusterSize,
 		m.epochs, m.samples, m.epoch, m.epochsPlan, m.other, m.stepDuration, m.lastProgress,
 		m.rpcDuration, m.starts, m.crashes)
 	m.start.SetToCurrentTime()
@@ -135,6 +146,22 @@ func (m *Metrics) Sampled(model string, configs int, attempts, accepted int64) {
 		m.mcAccepted.WithLabelValues(m.runID, model).Add(float64(accepted))
 	}
 	m.Touch()
+}
+
+// SampledClusters records a chunk of configurations from a cluster
+// algorithm: clusters flipped and the spins they held.
+func (m *Metrics) SampledClusters(model string, configs int, clusters, spins int64) {
+	m.mcConfigs.WithLabelValues(m.runID, model).Add(float64(configs))
+	if clusters > 0 {
+		m.mcClusters.WithLabelValues(m.runID, model).Add(float64(clusters))
+		m.mcClusterSpins.WithLabelValues(m.runID, model).Add(float64(spins))
+	}
+	m.Touch()
+}
+
+// SetMeanClusterSize sets the mean cluster size so far.
+func (m *Metrics) SetMeanClusterSize(model string, size float64) {
+	m.mcClusterSize.WithLabelValues(m.runID, model).Set(size)
 }
 
 // SetAcceptance sets the acceptance ratio so far.

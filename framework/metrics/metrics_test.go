@@ -14,6 +14,8 @@ func exercised() *Metrics {
 	m.SetInfo("train", "", "rbm", "test")
 	m.Sampled("ising", 100, 1000, 400)
 	m.SetAcceptance("ising", 0.4)
+	m.SampledClusters("ising", 10, 50, 3000)
+	m.SetMeanClusterSize("ising", 60)
 	tr := m.Trainer("rbm", 0, 10)
 	tr.Progress(2, 200, 0.5, map[string]float64{"reconstruction_error": 0.25, "learning_rate": 0.1, "custom": 3})
 	tr.Progress(5, 500, 1.1, map[string]float64{"reconstruction_error": 0.125})
@@ -49,7 +51,7 @@ rgml_train_reconstruction_error{learner="rbm",run_id="r1"} 0.125
 # HELP rgml_train_metric Other training metrics reported by the learner, by name.
 # TYPE rgml_train_metric gauge
 rgml_train_metric{learner="rbm",name="custom",run_id="r1"} 3
-# HELP rgml_mc_attempts_total Monte Carlo moves attempted (single-spin flips, or clusters).
+# HELP rgml_mc_attempts_total Single-spin Monte Carlo moves attempted.
 # TYPE rgml_mc_attempts_total counter
 rgml_mc_attempts_total{model="ising",run_id="r1"} 1000
 # HELP rgml_plugin_crashes_total Plugin processes that crashed or hung.

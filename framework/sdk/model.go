@@ -17,6 +17,10 @@ type Info struct {
 type Algorithm struct {
 	Name string
 	Doc  string
+	// Cluster marks a cluster algorithm: SampleChunk.Attempts counts
+	// clusters and Accepted the spins they flipped, so Accepted/Attempts is
+	// the mean cluster size rather than an acceptance ratio.
+	Cluster bool
 }
 
 // Observable names and documents one per-configuration observable.
@@ -44,6 +48,30 @@ func (d ModelDescription) Sites(size int) int {
 		n *= size
 	}
 	return n
+}
+
+// SampleValues returns the number of site values that points × perPoint
+// configurations of linear size size hold, or an InvalidArgument error when
+// the product overflows an int (a plugin streams them; the host decides
+// how many it can hold).
+func (d ModelDescription) SampleValues(size, points, perPoint int) (int, error) {
+	sites, ok := Product(repeat(size, d.Dimension)...)
+	if !ok {
+		return 0, InvalidArgument("lattice size L = %d: L^%d sites do not fit in an integer", size, d.Dimension)
+	}
+	n, ok := Product(points, perPoint, sites)
+	if !ok {
+		return 0, InvalidArgument("%d point(s) × %d configurations × %d sites do not fit in an integer: sample fewer", points, perPoint, sites)
+	}
+	return n, nil
+}
+
+func repeat(v, n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = v
+	}
+	return r
 }
 
 // Algorithm returns the named algorithm, or the default for "".
@@ -97,6 +125,9 @@ func (d ModelDescription) Validate(req SampleRequest) (SampleRequest, error) {
 	if len(req.Points) == 0 {
 		return req, InvalidArgument("no parameter points requested")
 	}
+	if _, err := d.SampleValues(req.Size, len(req.Points), req.PerPoint); err != nil {
+		return req, err
+	}
 	pts := make([]Params, len(req.Points))
 	for i, p := range req.Points {
 		if pts[i], err = ResolveParams(d.Parameters, p); err != nil {
@@ -113,8 +144,8 @@ type SampleChunk struct {
 	Point    int    // index into SampleRequest.Points
 	First    int    // index within the point of the first configuration
 	Configs  []int8 // Count()*sites values
-	Attempts int64  // Monte Carlo moves attempted for these configurations
-	Accepted int64  // of which accepted (single-spin flips, or spins flipped by cluster moves)
+	Attempts int64  // Monte Carlo moves attempted (clusters, for a Cluster algorithm)
+	Accepted int64  // of which accepted (spins flipped, for a Cluster algorithm)
 }
 
 // Count returns the number of configurations in the chunk for a lattice of

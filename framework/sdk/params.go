@@ -82,6 +82,10 @@ func (s ParamSpec) Check(v float64) error {
 	if s.Kind == Int && v != math.Trunc(v) {
 		return InvalidArgument("parameter %s = %v: must be an integer", s.Name, v)
 	}
+	// Checked before any conversion to int, which would wrap silently.
+	if s.Kind == Int && math.Abs(v) > MaxInt {
+		return InvalidArgument("parameter %s = %v is out of range: integers must lie within ±2^53 (%d)", s.Name, v, int64(MaxInt))
+	}
 	if s.Kind == Bool && v != 0 && v != 1 {
 		return InvalidArgument("parameter %s = %v: must be 0 or 1", s.Name, v)
 	}

@@ -79,15 +79,15 @@ func (a *tensorAssembler) add(c *rgmlv1.TensorChunk) error {
 			return InvalidArgument("tensor %s: first chunk at offset %d", c.Name, c.Offset)
 		}
 		shape := make([]int, len(c.Shape))
-		n := 1
 		for i, d := range c.Shape {
 			if d < 0 || d > 1<<34 {
 				return InvalidArgument("tensor %s: bad shape %v", c.Name, c.Shape)
 			}
 			shape[i] = int(d)
-			n *= int(d)
 		}
-		if n > 1<<34 {
+		// Checked as it multiplies: [2^34, 2^34, 2^34] wraps to 0.
+		n, ok := Product(shape...)
+		if !ok || n > 1<<34 {
 			return InvalidArgument("tensor %s: shape %v is too large", c.Name, c.Shape)
 		}
 		data, raw, err := npz.Make(dtypeDescr[c.Dtype], n)

@@ -134,7 +134,8 @@ func Description() sdk.ModelDescription {
 				"per point, each from a random start, Thermalization sweeps (default 200) of clusters until L² spins " +
 				"have flipped, then a fixed number n_c = round(L²/⟨cluster size⟩) of clusters per sweep " +
 				"(⟨size⟩ measured over the second half of thermalisation) and one configuration after every " +
-				"Sweeps sweeps (default 5); Attempts counts clusters, Accepted flipped spins"},
+				"Sweeps sweeps (default 5); Attempts counts clusters, Accepted flipped spins (their ratio is the mean cluster size)",
+				Cluster: true},
 		},
 		DefaultAlgorithm: AlgorithmMetropolisPaper,
 		Observables: []sdk.Observable{

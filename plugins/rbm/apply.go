@@ -166,9 +166,9 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 		if its, err = iterationsOf(req); err != nil {
 			return nil, err
 		}
-		if size := int64(len(its)) * int64(n) * int64(m.nv); size > MaxFlowOutput {
-			return nil, sdk.InvalidArgument("flow output of %d iterations × %d configurations × %d sites = %d bytes "+
-				"exceeds %d: split the request", len(its), n, m.nv, size, int64(MaxFlowOutput))
+		if size, ok := sdk.Product(len(its), n, m.nv); !ok || size > MaxFlowOutput {
+			return nil, sdk.InvalidArgument("flow output of %d iterations × %d configurations × %d sites "+
+				"exceeds %d bytes: split the request", len(its), n, m.nv, int64(MaxFlowOutput))
 		}
 	}
 	if err := ctx.Err(); err != nil {

@@ -442,40 +442,42 @@ func (t *trainer) run(ctx context.Context, every int, events sdk.TrainEvents) er
 			return err
 		}
 		t.cur.epoch, t.cur.hasCheckpoint = ep, false
+		if t.h.pllEvery > 0 && ep%t.h.pllEvery == 0 {
+			pllDue = true
+		}
+		now := time.Now()
+		if ep == first || ep == t.h.epochs || now.Sub(last) >= progressInterval {
+			metrics := map[string]float64{
+				MetricWeightNorm:   t.weightNorm(),
+				MetricLearningRate: float64(t.h.lr),
+			}
+			if t.h.persistent {
+				metrics[MetricReconstructionError] = t.evaluation().reconstructionError(t)
+			} else {
+				metrics[MetricReconstructionError] = sq / float64(t.n*t.nv)
+			}
+			if pllDue || (ep == t.h.epochs && t.h.pllEvery > 0) {
+				metrics[MetricPLL] = t.evaluation().pll(t, ep)
+				pllDue = false
+			}
+			err = events.Progress(sdk.Progress{
+				Epoch: ep, Epochs: t.h.epochs, Metrics: metrics,
+				WallSeconds: time.Since(start).Seconds(), Samples: int64(ep) * int64(t.n),
+			})
+			if err != nil {
+				return err
+			}
+			last = time.Now()
+		}
+		// After the report of the epoch, so that the host keeps the final
+		// epoch's losses with its checkpoint (a resume from it has no
+		// epoch left to report).
 		if every > 0 && ep%every == 0 {
 			if err := events.Checkpoint(t.checkpoint(&t.cur)); err != nil {
 				return err
 			}
 			t.cur.hasCheckpoint = true
 		}
-		if t.h.pllEvery > 0 && ep%t.h.pllEvery == 0 {
-			pllDue = true
-		}
-		now := time.Now()
-		if ep != first && ep != t.h.epochs && now.Sub(last) < progressInterval {
-			continue
-		}
-		metrics := map[string]float64{
-			MetricWeightNorm:   t.weightNorm(),
-			MetricLearningRate: float64(t.h.lr),
-		}
-		if t.h.persistent {
-			metrics[MetricReconstructionError] = t.evaluation().reconstructionError(t)
-		} else {
-			metrics[MetricReconstructionError] = sq / float64(t.n*t.nv)
-		}
-		if pllDue || (ep == t.h.epochs && t.h.pllEvery > 0) {
-			metrics[MetricPLL] = t.evaluation().pll(t, ep)
-			pllDue = false
-		}
-		err = events.Progress(sdk.Progress{
-			Epoch: ep, Epochs: t.h.epochs, Metrics: metrics,
-			WallSeconds: time.Since(start).Seconds(), Samples: int64(ep) * int64(t.n),
-		})
-		if err != nil {
-			return err
-		}
-		last = time.Now()
 	}
 	return nil
 }

@@ -543,9 +543,13 @@ func (*DescribeRequest) Descriptor() ([]byte, []int) {
 }
 
 type AlgorithmSpec struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Doc           string                 `protobuf:"bytes,2,opt,name=doc,proto3" json:"doc,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Doc   string                 `protobuf:"bytes,2,opt,name=doc,proto3" json:"doc,omitempty"`
+	// Cluster: the algorithm moves clusters. SampleChunk.attempts then counts
+	// clusters and accepted the spins they flipped, so accepted/attempts is
+	// the mean cluster size, not an acceptance ratio.
+	Cluster       bool `protobuf:"varint,3,opt,name=cluster,proto3" json:"cluster,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -592,6 +596,13 @@ func (x *AlgorithmSpec) GetDoc() string {
 		return x.Doc
 	}
 	return ""
+}
+
+func (x *AlgorithmSpec) GetCluster() bool {
+	if x != nil {
+		return x.Cluster
+	}
+	return false
 }
 
 type ObservableSpec struct {
@@ -2284,10 +2295,11 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12)\n" +
 	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\x12\x10\n" +
 	"\x03doc\x18\x04 \x01(\tR\x03doc\"\x11\n" +
-	"\x0fDescribeRequest\"5\n" +
+	"\x0fDescribeRequest\"O\n" +
 	"\rAlgorithmSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
-	"\x03doc\x18\x02 \x01(\tR\x03doc\"6\n" +
+	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x18\n" +
+	"\acluster\x18\x03 \x01(\bR\acluster\"6\n" +
 	"\x0eObservableSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\"\xe9\x02\n" +
