@@ -114,6 +114,9 @@ func TestMetricsOnlyForLongCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	if code, _, stderr := rgml(t, "registry", "init"); code != 0 {
+		t.Fatalf("registry init: exit %d: %s", code, stderr)
+	}
 	for _, args := range [][]string{{"version"}, {"plugins", "list"}, {"datasets", "list"}} {
 		code, _, stderr := rgml(t, append(args, "--metrics-addr", l.Addr().String(), "--log-level", "info")...)
 		if code != 0 || strings.Contains(stderr, "metrics") {

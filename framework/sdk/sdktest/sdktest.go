@@ -224,11 +224,17 @@ func checkCancel(t *testing.T, target Target, d sdk.ModelDescription) {
 	}
 	// The work must stop, not just the stream: after a grace period the
 	// serving process must be nearly idle.
+	// On a loaded machine a runaway model may get only a fraction of a
+	// core, so watch for up to 3 s and stop at the first sign of work; an
+	// idle process uses a few milliseconds in that time.
 	time.Sleep(300 * time.Millisecond)
 	if c0, ok := target.CPUTime(); ok {
-		time.Sleep(time.Second)
-		if c1, _ := target.CPUTime(); c1-c0 > 300*time.Millisecond {
-			t.Errorf("the model is still computing after its context was cancelled: %v of CPU time in the following second", c1-c0)
+		const window, limit = 3 * time.Second, 150 * time.Millisecond
+		for start := time.Now(); time.Since(start) < window; time.Sleep(100 * time.Millisecond) {
+			if c1, _ := target.CPUTime(); c1-c0 > limit {
+				t.Errorf("the model is still computing after its context was cancelled: %v of CPU time within %v", c1-c0, time.Since(start).Round(time.Millisecond))
+				break
+			}
 		}
 	}
 	// The plugin must still serve.
