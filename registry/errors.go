@@ -9,7 +9,7 @@ var (
 	// ErrInvalidName: a name, alias or file name breaks the naming rules
 	// (see ValidateName).
 	ErrInvalidName = errors.New("invalid name")
-	// ErrInvalidKind: a Kind other than Dataset or Model.
+	// ErrInvalidKind: a Kind not in Kinds.
 	ErrInvalidKind = errors.New("invalid kind")
 	// ErrBadRef: a reference that is not NAME, NAME:VERSION, NAME@ALIAS or a
 	// digest prefix, or a lineage digest that is not a full sha256 digest.

@@ -364,6 +364,41 @@ CREATE TABLE history (
 	digest  TEXT
 );
 `,
+	// 2: kinds flow, analysis and run; lineage inputs of any kind with
+	// their role (links.label); step keys. SQLite cannot change a CHECK
+	// constraint in place, so entries and links are rebuilt (the
+	// documented 12-step procedure; migrate turns foreign keys off).
+	`
+CREATE TABLE entries_new (
+	id      INTEGER PRIMARY KEY,
+	kind    TEXT    NOT NULL CHECK (kind IN ('dataset', 'model', 'flow', 'analysis', 'run')),
+	name    TEXT    NOT NULL,
+	version INTEGER NOT NULL CHECK (version > 0),
+	digest  TEXT    NOT NULL UNIQUE,   -- hex sha256 of the manifest blob
+	created TEXT    NOT NULL,          -- UTC, 2006-01-02T15:04:05.000000Z
+	size    INTEGER NOT NULL,          -- total bytes of the content files
+	removed TEXT,                      -- NULL while live; time of Remove otherwise
+	key     TEXT,                      -- hex step key of the experiment engine, or NULL
+	UNIQUE (kind, name, version)
+);
+INSERT INTO entries_new (id, kind, name, version, digest, created, size, removed)
+	SELECT id, kind, name, version, digest, created, size, removed FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_new RENAME TO entries;
+CREATE INDEX entries_by_key ON entries (kind, key);
+CREATE TABLE links_new (
+	entry_id INTEGER NOT NULL REFERENCES entries (id),
+	role     TEXT    NOT NULL CHECK (role IN ('parent', 'dataset', 'input')),
+	pos      INTEGER NOT NULL,
+	target   TEXT    NOT NULL,         -- hex digest of the referenced entry
+	label    TEXT    NOT NULL DEFAULT '', -- the Input's role for role 'input'
+	PRIMARY KEY (entry_id, role, pos)
+);
+INSERT INTO links_new (entry_id, role, pos, target) SELECT entry_id, role, pos, target FROM links;
+DROP TABLE links;
+ALTER TABLE links_new RENAME TO links;
+CREATE INDEX links_by_target ON links (target);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -392,7 +427,19 @@ func (s *Store) migrate(ctx context.Context) error {
 			dbPath, v, len(migrations))
 	}
 
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
+	// Migrations that rebuild tables need foreign keys off, which SQLite
+	// allows only outside a transaction: take one connection for it and
+	// turn them back on before it returns to the pool.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+	tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
 	if err != nil {
 		return fail(fmt.Errorf("migrate: %w", err))
 	}
@@ -413,6 +460,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 			return fail(fmt.Errorf("migrate schema %d -> %d: %w", i, i+1, err))
 		}
+	}
+	var bad int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&bad); err != nil || bad > 0 {
+		return fail(fmt.Errorf("migrate schema %d -> %d: %d foreign key violation(s) %v; nothing was changed", v, len(migrations), bad, err))
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
 		return fail(fmt.Errorf("migrate: %w", err))
