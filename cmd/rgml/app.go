@@ -94,6 +94,7 @@ func newApp(e *env) *cli.App {
 			flowCommand(e),
 			datasetsCommand(e),
 			modelsCommand(e),
+			flowsCommand(e), analysesCommand(e), runsCommand(e),
 			registryCommand(e),
 			pushgatewayCommand(e),
 		},
