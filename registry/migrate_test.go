@@ -71,11 +71,17 @@ func TestMigrateFromSchema1(t *testing.T) {
 	}
 
 	migrations = saved
+	if _, err := OpenReadOnly(root); err == nil || !strings.Contains(err.Error(), "rgml registry init") {
+		t.Fatalf("read-only open of an old schema: %v", err)
+	}
 	s, err = Open(root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if s.UpgradedFrom() != 1 {
+		t.Errorf("UpgradedFrom %d", s.UpgradedFrom())
+	}
 	if v := userVersion(t, filepath.Join(root, DBFile)); v != SchemaVersion() {
 		t.Fatalf("user_version %d after migration", v)
 	}

@@ -381,8 +381,7 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 //
 // An entry in the lineage of live entries (a dataset they were trained on,
 // the parent of a resumed training, an input, directly or through removed
-// entries) is
-// not removed unless force is set: the error wraps ErrInUse and names them.
+// entries) is not removed unless force is set: the error wraps ErrInUse and names them.
 func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 	ctx := context.Background()
 	if err := kind.check(); err != nil {

@@ -46,6 +46,7 @@ type Store struct {
 	readOnly bool
 	adopt    bool // creating the database next to existing blobs (Rebuild)
 	created  bool // by this Open
+	upgraded int  // schema version this Open migrated from (0: none)
 }
 
 // Locate finds the registry root for a working directory wd ("" means the
@@ -293,6 +294,10 @@ func (s *Store) ReadOnly() bool { return s.readOnly }
 // Created reports whether Open created the store (its database schema).
 func (s *Store) Created() bool { return s.created }
 
+// UpgradedFrom returns the schema version Open migrated the store from, or
+// 0 if it did not migrate it (up to date, or created).
+func (s *Store) UpgradedFrom() int { return s.upgraded }
+
 // checkWritable fails with ErrReadOnly on a store opened read-only.
 func (s *Store) checkWritable(op string) error {
 	if s.readOnly {
@@ -423,7 +428,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 			return fmt.Errorf("registry: %w at %s (%s has no schema)", ErrNoRegistry, s.root, DBFile)
 		}
-		return fmt.Errorf("registry: open %s: schema version %d is older than this program's %d and a read-only open cannot upgrade it; run any command that writes first",
+		return fmt.Errorf("registry: open %s: schema version %d is older than this program's %d and a read-only open cannot upgrade it; open it for writing once (`rgml registry init` does) to upgrade it",
 			dbPath, v, len(migrations))
 	}
 
@@ -447,6 +452,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v, err = s.schemaState(ctx, tx, dbPath); err != nil || v == len(migrations) {
 		return err // or another process migrated meanwhile
 	}
+	s.upgraded = v
 	if v == 0 {
 		// Checked under the write lock: blobs cannot come from a
 		// concurrent creator, which would have committed the schema

@@ -520,6 +520,8 @@ func registryCommand(e *env) *cli.Command {
 					defer s.Close()
 					if s.Created() {
 						fmt.Fprintf(e.stdout, "created a new registry at %s\n", s.Root())
+					} else if v := s.UpgradedFrom(); v > 0 {
+						fmt.Fprintf(e.stdout, "upgraded the registry at %s from schema %d to %d\n", s.Root(), v, registry.SchemaVersion())
 					} else {
 						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", s.Root())
 					}
