@@ -104,3 +104,36 @@ func BenchmarkResolve10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFindByKey200 is the experiment engine's skip check of a
+// 200-step spec on a store of 10,000 entries (5,000 models and 5,000 flows,
+// all with keys): one op is 200 lookups.
+func BenchmarkFindByKey200(b *testing.B) {
+	s := newStore(b)
+	bulkInsert(b, s, Model, 100, 100)
+	if _, err := s.db.Exec(`UPDATE entries SET key = printf('%064x', id * 7919),
+		kind = CASE id % 2 WHEN 0 THEN 'flow' ELSE kind END`); err != nil {
+		b.Fatal(err)
+	}
+	var keys []string
+	rows, err := s.db.Query(`SELECT key, kind FROM entries ORDER BY random() LIMIT 200`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var kinds []Kind
+	for rows.Next() {
+		var k string
+		var kind Kind
+		rows.Scan(&k, &kind)
+		keys, kinds = append(keys, k), append(kinds, kind)
+	}
+	rows.Close()
+	ctx := context.Background()
+	for b.Loop() {
+		for i, k := range keys {
+			if _, ok, err := s.FindByKey(ctx, kinds[i], k); err != nil || !ok {
+				b.Fatal(k, ok, err)
+			}
+		}
+	}
+}

@@ -18,15 +18,20 @@
 //
 // # Entries
 //
-// Every entry has a Kind (Dataset or Model), a name (see ValidateName), an
+// Every entry has a Kind (Dataset, Model, Flow, Analysis or Run), a name (see ValidateName), an
 // integer version assigned in a write transaction as max+1 per kind and name
 // (numbers are never reused, even after Remove), a creation time, one or more
 // named files (e.g. "data.npz", "weights.npz") and a JSON Manifest that lists
 // the files with their digests and records the Lineage (plugin name, version
 // and binary sha256, parameters or hyper-parameters, seed, datasets used,
-// parent of a resumed training, host version and commit, metrics). The
+// parent of a resumed training, inputs of any kind by role, the experiment
+// engine's step key, host version and commit, metrics). The
 // manifest is itself a blob, readable as "manifest.json"; the entry's Digest
 // is the sha256 of the manifest bytes, so it pins every byte of the entry.
+//
+// FindByKey finds the newest live entry with a step key, so the experiment
+// engine can skip a step whose result exists. A Run entry holds a RunRecord
+// as RunRecordFile and names each step's entry as an input "step:NAME".
 //
 // Aliases name versions: "latest" always points at the newest live version
 // and is moved by Put and Remove; user tags are moved atomically with Tag.
@@ -88,9 +93,10 @@
 //	weights = np.load(path)
 //
 // or Export an entry to a folder of ordinary files next to its manifest.json.
-// Tables: entries (kind, name, version, digest, created, size, removed),
-// files (entry_id, name, digest, size), aliases (kind, name, alias,
-// entry_id), links (entry_id, role 'parent' or 'dataset', target digest) and
+// Tables: entries (kind, name, version, digest, created, size, removed,
+// key), files (entry_id, name, digest, size), aliases (kind, name, alias,
+// entry_id), links (entry_id, role 'parent', 'dataset' or 'input', target
+// digest, label: the input's role) and
 // history (an append-only log of put, tag, untag and remove). Digests in the
 // database are bare hex; the Go API and manifests write them as
 // "sha256:HEX".

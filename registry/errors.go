@@ -9,7 +9,7 @@ var (
 	// ErrInvalidName: a name, alias or file name breaks the naming rules
 	// (see ValidateName).
 	ErrInvalidName = errors.New("invalid name")
-	// ErrInvalidKind: a Kind other than Dataset or Model.
+	// ErrInvalidKind: a Kind not in Kinds.
 	ErrInvalidKind = errors.New("invalid kind")
 	// ErrBadRef: a reference that is not NAME, NAME:VERSION, NAME@ALIAS or a
 	// digest prefix, or a lineage digest that is not a full sha256 digest.
@@ -25,6 +25,9 @@ var (
 	// ErrSchemaTooNew: the store was written by a newer rgml whose schema
 	// this program does not know.
 	ErrSchemaTooNew = errors.New("registry schema too new")
+	// ErrSchemaOld: OpenReadOnly found a store of an older schema, which
+	// only a writable Open upgrades.
+	ErrSchemaOld = errors.New("registry schema older than this program's")
 	// ErrNotRegistry: the database file at the store root belongs to
 	// something else.
 	ErrNotRegistry = errors.New("not an rgml registry")

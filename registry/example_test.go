@@ -109,3 +109,52 @@ func Example() {
 	// exported: weights.npz
 	// 0 problems
 }
+
+// A flow made from a trained RBM, a thermometer and an initial dataset,
+// registered under the experiment engine's step key: the next run of the
+// same step finds it with FindByKey instead of flowing again.
+func ExampleStore_FindByKey() {
+	dir, err := os.MkdirTemp("", "rgml-registry-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	s, err := registry.Open(filepath.Join(dir, registry.DirName))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	put := func(kind registry.Kind, name string, lin registry.Lineage) registry.Entry {
+		e, err := s.Put(ctx, kind, name, []registry.File{{Name: "data.npz", Data: []byte(name)}}, lin)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return e
+	}
+	data := put(registry.Dataset, "ising-L8", registry.Lineage{})
+	rbm := put(registry.Model, "rbm-v64", registry.Lineage{Datasets: []string{data.Digest}})
+	thermo := put(registry.Model, "thermometer", registry.Lineage{Datasets: []string{data.Digest}})
+
+	key := "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8" // sha256 of the step's spec, inputs and plugin
+	if _, ok, _ := s.FindByKey(ctx, registry.Flow, key); !ok {
+		put(registry.Flow, "flow-T0", registry.Lineage{Key: key, Inputs: []registry.Input{
+			{Role: "rbm", Digest: rbm.Digest}, {Role: "thermometer", Digest: thermo.Digest}, {Role: "from", Digest: data.Digest}}})
+	}
+	flow, ok, err := s.FindByKey(ctx, registry.Flow, key)
+	if err != nil || !ok {
+		log.Fatal(ok, err)
+	}
+	chain, err := s.Lineage(registry.Flow, flow.Ref())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range chain {
+		fmt.Println(e.Kind, e.Ref())
+	}
+	// Output:
+	// flow flow-T0:1
+	// model rbm-v64:1
+	// model thermometer:1
+	// dataset ising-L8:1
+}

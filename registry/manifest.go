@@ -45,9 +45,15 @@ type FileRef struct {
 // Metrics the final losses, epochs and wall time, and Parent the digest of the
 // model entry a resumed training started from.
 //
-// Datasets and Parent must name entries already in the store (a Put that
-// refers to an unknown digest fails), so lineage can always be followed with
-// Store.Lineage.
+// For a flow, an analysis or a run: Inputs name each entry it was made from
+// under a role (a flow: "rbm" and "thermometer" -> models, "from" -> a
+// dataset; a run: "step:NAME" -> each step's entry), and Key is the
+// experiment engine's step key (see Store.FindByKey). Any kind may use
+// Inputs and Key.
+//
+// Datasets, Parent and Inputs must name entries already in the store (a
+// Put that refers to an unknown digest fails; Inputs must also be live), so
+// lineage can always be followed with Store.Lineage.
 type Lineage struct {
 	Description     string         `json:"description,omitempty"`
 	Plugin          *PluginRef     `json:"plugin,omitempty"`
@@ -60,8 +66,18 @@ type Lineage struct {
 	PerPoint        int64          `json:"per_point,omitempty"`
 	Datasets        []string       `json:"datasets,omitempty"` // "sha256:..." digests of dataset entries
 	Parent          string         `json:"parent,omitempty"`   // "sha256:..." digest of the entry this one resumed from
+	Inputs          []Input        `json:"inputs,omitempty"`
+	Key             string         `json:"key,omitempty"` // 64 hex digits; see Store.FindByKey
 	Metrics         *Metrics       `json:"metrics,omitempty"`
 	Extra           map[string]any `json:"extra,omitempty"`
+}
+
+// Input is one entry, of any kind, that an entry was made from, and the role
+// it played. Roles follow the name rules (see ValidateName) but may also
+// contain ':' (e.g. "step:rbm-v64").
+type Input struct {
+	Role   string `json:"role"`
+	Digest string `json:"digest"` // "sha256:..." digest of the input entry
 }
 
 // PluginRef identifies the plugin binary that produced an entry.
@@ -95,7 +111,7 @@ type File struct {
 	Reader io.Reader // used instead of Data when non-nil
 }
 
-// Entry is one version of a dataset or model as recorded in the store.
+// Entry is one version of an entry of any Kind as recorded in the store.
 type Entry struct {
 	Kind    Kind      `json:"kind"`
 	Name    string    `json:"name"`

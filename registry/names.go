@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -9,37 +10,68 @@ import (
 // Kind is the kind of a registry entry.
 type Kind string
 
-// The two kinds of entries.
+// The kinds of entries.
 const (
-	// Dataset: Monte Carlo configurations (e.g. data.npz) with their labels.
+	// Dataset: Monte Carlo or imported configurations (e.g. data.npz) with
+	// their labels.
 	Dataset Kind = "dataset"
-	// Model: trained network weights (e.g. weights.npz).
+	// Model: trained network weights (e.g. weights.npz, history.npz).
 	Model Kind = "model"
+	// Flow: the result of running configurations through a trained RBM
+	// repeatedly, read by a thermometer.
+	Flow Kind = "flow"
+	// Analysis: the output of an analyzer plugin (tensors, series, tables).
+	Analysis Kind = "analysis"
+	// Run: the record of one execution of an experiment spec (RunRecordFile).
+	Run Kind = "run"
 )
 
-// Kinds lists the valid kinds.
-var Kinds = []Kind{Dataset, Model}
+// Kinds lists the valid kinds, in the order listings use.
+var Kinds = []Kind{Dataset, Model, Flow, Analysis, Run}
 
-// ParseKind accepts "dataset", "datasets", "model", "models" or "weights"
-// (case-insensitive), for command lines.
-func ParseKind(s string) (Kind, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "dataset", "datasets", "data":
-		return Dataset, nil
-	case "model", "models", "weights":
-		return Model, nil
+// Plural returns the plural noun of k, as the command groups are named
+// ("datasets", "models", "flows", "analyses", "runs").
+func (k Kind) Plural() string {
+	if k == Analysis {
+		return "analyses"
 	}
-	return "", fmt.Errorf("registry: %w %q: use %q or %q", ErrInvalidKind, s, Dataset, Model)
+	return string(k) + "s"
 }
 
-// Valid reports whether k is Dataset or Model.
-func (k Kind) Valid() bool { return k == Dataset || k == Model }
+// ParseKind accepts a kind's name or plural (case-insensitive), and "data"
+// and "weights", for command lines.
+func ParseKind(s string) (Kind, error) {
+	switch v := strings.ToLower(strings.TrimSpace(s)); v {
+	case "data":
+		return Dataset, nil
+	case "weights":
+		return Model, nil
+	default:
+		for _, k := range Kinds {
+			if v == string(k) || v == k.Plural() {
+				return k, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("registry: %w %q: use one of %s", ErrInvalidKind, s, kindList())
+}
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
 func (k Kind) check() error {
 	if k.Valid() {
 		return nil
 	}
-	return fmt.Errorf("registry: %w %q: use registry.Dataset (%q) or registry.Model (%q)", ErrInvalidKind, string(k), Dataset, Model)
+	return fmt.Errorf("registry: %w %q: use one of %s (registry.Kinds)", ErrInvalidKind, string(k), kindList())
+}
+
+func kindList() string {
+	q := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		q[i] = strconv.Quote(string(k))
+	}
+	return strings.Join(q, ", ")
 }
 
 // MaxNameLen is the maximum length of names, aliases and file names.

@@ -21,7 +21,9 @@ import (
 //
 // lineage.Datasets and lineage.Parent are full digests ("sha256:HEX" or HEX)
 // of entries already in the store: datasets must be Dataset entries, the
-// parent an entry of the same kind.
+// parent an entry of the same kind. lineage.Inputs name live entries of any
+// kind, each (role, digest) pair once. lineage.Key, if set, is 64 hex
+// digits (stored lower-case) that FindByKey finds the entry by.
 func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, lineage Lineage) (Entry, error) {
 	if err := s.checkWritable("put"); err != nil {
 		return Entry{}, err
@@ -49,6 +51,10 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 		seen[f.Name] = true
 	}
 	lin, dsHex, parentHex, err := normalizeLineage(lineage)
+	var inHex []string
+	if err == nil {
+		inHex, err = normalizeInputs(&lin)
+	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
 	}
@@ -91,6 +97,12 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 		}
 	}
 
+	for i, h := range inHex {
+		if err := s.checkInput(ctx, tx, h, lin.Inputs[i].Role); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
+		}
+	}
+
 	var version int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM entries WHERE kind = ? AND name = ?`, kind, name).Scan(&version); err != nil {
 		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
@@ -108,8 +120,8 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 	}
 
 	now := fmtTime(created)
-	res, err := tx.ExecContext(ctx, `INSERT INTO entries (kind, name, version, digest, created, size) VALUES (?, ?, ?, ?, ?, ?)`,
-		kind, name, version, mh, now, total)
+	res, err := tx.ExecContext(ctx, `INSERT INTO entries (kind, name, version, digest, created, size, key) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))`,
+		kind, name, version, mh, now, total, lin.Key)
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
 	}
@@ -130,6 +142,11 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 	}
 	if parentHex != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO links (entry_id, role, pos, target) VALUES (?, 'parent', 0, ?)`, id, parentHex); err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+		}
+	}
+	for i, h := range inHex {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO links (entry_id, role, pos, target, label) VALUES (?, 'input', ?, ?, ?)`, id, i, h, lin.Inputs[i].Role); err != nil {
 			return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
 		}
 	}
@@ -174,6 +191,69 @@ func normalizeLineage(l Lineage) (out Lineage, dsHex []string, parentHex string,
 		out.Parent = DigestPrefix + parentHex
 	}
 	return out, dsHex, parentHex, nil
+}
+
+// normalizeInputs checks l.Inputs and l.Key and writes them back in their
+// canonical form; it returns the inputs' hex digests.
+func normalizeInputs(l *Lineage) ([]string, error) {
+	if l.Key != "" {
+		k := strings.ToLower(l.Key)
+		if len(k) != 64 || !isHex(k) {
+			return nil, fmt.Errorf("%w: key %q: expected 64 hex digits (a sha256)", ErrBadRef, l.Key)
+		}
+		l.Key = k
+	}
+	if len(l.Inputs) == 0 {
+		return nil, nil
+	}
+	in := make([]Input, len(l.Inputs))
+	hs := make([]string, len(l.Inputs))
+	seen := map[Input]bool{}
+	for i, x := range l.Inputs {
+		if r := roleProblem(x.Role); r != "" {
+			return nil, fmt.Errorf("%w: inputs[%d]: role %q %s; roles follow the name rules and may contain ':'", ErrInvalidName, i, x.Role, r)
+		}
+		h, err := normalizeDigest(x.Digest)
+		if err != nil {
+			return nil, fmt.Errorf("inputs[%d] (role %s): %w", i, x.Role, err)
+		}
+		in[i] = Input{Role: x.Role, Digest: DigestPrefix + h}
+		if seen[in[i]] {
+			return nil, fmt.Errorf("inputs[%d]: role %s with %s listed twice", i, x.Role, in[i].Digest)
+		}
+		seen[in[i]] = true
+		hs[i] = h
+	}
+	l.Inputs = in
+	return hs, nil
+}
+
+// roleProblem says what is wrong with an input role ("" if nothing): the
+// name rules, with ':' allowed after the first character.
+func roleProblem(r string) string {
+	if strings.HasPrefix(r, ":") {
+		return `starts with ':'`
+	}
+	return nameProblem(strings.ReplaceAll(r, ":", "_"))
+}
+
+// checkInput checks that an input digest names a live entry.
+func (s *Store) checkInput(ctx context.Context, tx *sql.Tx, h, role string) error {
+	var k Kind
+	var name string
+	var version int
+	var removed sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT kind, name, version, removed FROM entries WHERE digest = ?`, h).Scan(&k, &name, &version, &removed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: input %s %s%s is not an entry of the registry %s; put it first and pass its Entry.Digest", ErrNotFound, role, DigestPrefix, h, s.root)
+	}
+	if err != nil {
+		return err
+	}
+	if removed.Valid {
+		return fmt.Errorf("%w: input %s %s %s:%d was removed on %s; inputs must be live entries", ErrNotFound, role, k, name, version, removed.String)
+	}
+	return nil
 }
 
 // checkTarget checks that a lineage digest names an entry of the given kind
@@ -300,8 +380,8 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 // lineage of a live entry needs it. Remove returns the removed entry.
 //
 // An entry in the lineage of live entries (a dataset they were trained on,
-// the parent of a resumed training, directly or through removed entries) is
-// not removed unless force is set: the error wraps ErrInUse and names them.
+// the parent of a resumed training, an input, directly or through removed
+// entries) is not removed unless force is set: the error wraps ErrInUse and names them.
 func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 	ctx := context.Background()
 	if err := kind.check(); err != nil {

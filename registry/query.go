@@ -280,9 +280,8 @@ func nameHint(ctx context.Context, q queryer, kind Kind, name string) string {
 	switch {
 	case n == 0:
 		msg := fmt.Sprintf("there is no %s named %q", kind, name)
-		var other int
-		if q.QueryRowContext(ctx, `SELECT COUNT(*) FROM entries WHERE kind <> ? AND name = ? AND removed IS NULL`, kind, name).Scan(&other) == nil && other > 0 {
-			msg += fmt.Sprintf(" (but there is a %s with that name)", otherKind(kind))
+		if others := otherKinds(ctx, q, kind, `name = ?`, name); others != "" {
+			msg += fmt.Sprintf(" (but there is a %s with that name)", others)
 		}
 		return msg + "; list entries to see the names"
 	case len(live) == 0:
@@ -333,22 +332,32 @@ func aliasHint(ctx context.Context, q queryer, kind Kind, name string) string {
 	return fmt.Sprintf("%s %q has aliases %s", kind, name, strings.Join(parts, ", "))
 }
 
-func otherKind(k Kind) Kind {
-	if k == Dataset {
-		return Model
+// otherKinds names the kinds other than kind that have live entries
+// matching where ("" if none), e.g. "model or flow".
+func otherKinds(ctx context.Context, q queryer, kind Kind, where string, arg any) string {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT kind FROM entries WHERE kind <> ? AND removed IS NULL AND `+where+` ORDER BY kind`, kind, arg)
+	if err != nil {
+		return ""
 	}
-	return Dataset
+	defer rows.Close()
+	var ks []string
+	for rows.Next() {
+		var k string
+		if rows.Scan(&k) == nil {
+			ks = append(ks, k)
+		}
+	}
+	return strings.Join(ks, " or ")
 }
 
 func otherKindHint(ctx context.Context, q queryer, kind Kind, prefix string) string {
-	var n int
-	if q.QueryRowContext(ctx, `SELECT COUNT(*) FROM entries WHERE kind <> ? AND removed IS NULL AND digest GLOB ?`, kind, prefix+"*").Scan(&n) == nil && n > 0 {
-		return fmt.Sprintf(" (but a %s does)", otherKind(kind))
+	if others := otherKinds(ctx, q, kind, `digest GLOB ?`, prefix+"*"); others != "" {
+		return fmt.Sprintf(" (but a %s does)", others)
 	}
 	return ""
 }
 
-// List returns the live entries of kind ("" for both kinds) named name (""
+// List returns the live entries of kind ("" for all kinds) named name (""
 // for all names), ordered by kind, name and version, with files and aliases.
 func (s *Store) List(kind Kind, name string) ([]Entry, error) {
 	where, args := []string{"e.removed IS NULL"}, []any{}
@@ -375,10 +384,13 @@ func (s *Store) List(kind Kind, name string) ([]Entry, error) {
 
 // Lineage returns the provenance chain of the entry ref resolves to: the
 // entry itself, then its parent, the parent's parent and so on (resumed
-// trainings), then every dataset used by any of them, each once, in the
-// order first referenced. Entries removed since keep their metadata and
-// appear with Removed set (their files may be gone after GC). Read the
-// details (plugins, parameters, seeds, metrics) with Store.Manifest.
+// trainings), then, breadth first, every dataset and input any of them
+// used and the datasets, parents and inputs of those in turn, each once, in
+// the order first referenced (a flow: its models, its initial dataset, then
+// the datasets the models were trained on). Entries removed since keep
+// their metadata and appear with Removed set (their files may be gone after
+// GC). Read the details (plugins, parameters, seeds, roles, metrics) with
+// Store.Manifest.
 func (s *Store) Lineage(kind Kind, ref string) ([]Entry, error) {
 	if err := kind.check(); err != nil {
 		return nil, err
@@ -400,31 +412,32 @@ func (s *Store) Lineage(kind Kind, ref string) ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(targets) == 0 {
+		if len(targets) == 0 || seen[DigestPrefix+targets[0]] {
 			break
 		}
 		p, err := s.byDigest(ctx, tx, targets[0], cur, "parent")
 		if err != nil {
 			return nil, err
 		}
-		if seen[p.Digest] {
-			break // cannot happen with content addressing; guard anyway
-		}
 		seen[p.Digest] = true
 		chain = append(chain, p)
 		cur = p
 	}
-	n := len(chain)
-	for _, m := range chain[:n] {
-		targets, err := linkTargets(ctx, tx, m.id, "dataset")
-		if err != nil {
-			return nil, err
+	for i := 0; i < len(chain); i++ {
+		m := chain[i]
+		var targets []string
+		for _, role := range []string{"dataset", "input", "parent"} {
+			ts, err := linkTargets(ctx, tx, m.id, role)
+			if err != nil {
+				return nil, err
+			}
+			targets = append(targets, ts...)
 		}
 		for _, h := range targets {
 			if seen[DigestPrefix+h] {
 				continue
 			}
-			d, err := s.byDigest(ctx, tx, h, m, "dataset")
+			d, err := s.byDigest(ctx, tx, h, m, "input")
 			if err != nil {
 				return nil, err
 			}
@@ -433,6 +446,26 @@ func (s *Store) Lineage(kind Kind, ref string) ([]Entry, error) {
 		}
 	}
 	return chain, nil
+}
+
+// FindByKey returns the newest live entry of kind whose Lineage.Key is key
+// (64 hex digits, any case), and false if there is none: the experiment
+// engine's way to tell that a step's result already exists. It is one
+// indexed query, fast on stores of any size.
+func (s *Store) FindByKey(ctx context.Context, kind Kind, key string) (Entry, bool, error) {
+	if err := kind.check(); err != nil {
+		return Entry{}, false, err
+	}
+	k := strings.ToLower(key)
+	if len(k) != 64 || !isHex(k) {
+		return Entry{}, false, fmt.Errorf("registry: %w: key %q: expected 64 hex digits (a sha256)", ErrBadRef, key)
+	}
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	defer tx.Rollback()
+	return loadOne(ctx, tx, `e.id = (SELECT id FROM entries WHERE kind = ? AND key = ? AND removed IS NULL ORDER BY id DESC LIMIT 1)`, kind, k)
 }
 
 func linkTargets(ctx context.Context, q queryer, id int64, role string) ([]string, error) {

@@ -190,8 +190,8 @@ func (s *Store) insertManifests(ms []found, rep *RebuildReport) error {
 			removed = now
 			rep.Removed++
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO entries (kind, name, version, digest, created, size, removed) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			m.Kind, m.Name, m.Version, f.hex, fmtTime(m.Created), size, removed)
+		res, err := tx.ExecContext(ctx, `INSERT INTO entries (kind, name, version, digest, created, size, removed, key) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))`,
+			m.Kind, m.Name, m.Version, f.hex, fmtTime(m.Created), size, removed, strings.ToLower(m.Lineage.Key))
 		if err != nil {
 			return fmt.Errorf("registry: rebuild: %s %s:%d: %w", m.Kind, m.Name, m.Version, err)
 		}
@@ -221,6 +221,15 @@ func (s *Store) insertManifests(ms []found, rep *RebuildReport) error {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO links (entry_id, role, pos, target) VALUES (?, ?, ?, ?)`, id, l.role, i, h); err != nil {
 					return fmt.Errorf("registry: rebuild: %w", err)
 				}
+			}
+		}
+		for i, in := range m.Lineage.Inputs {
+			h, err := normalizeDigest(in.Digest)
+			if err != nil {
+				return fmt.Errorf("registry: rebuild: %s %s:%d: lineage: %w", m.Kind, m.Name, m.Version, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO links (entry_id, role, pos, target, label) VALUES (?, 'input', ?, ?, ?)`, id, i, h, in.Role); err != nil {
+				return fmt.Errorf("registry: rebuild: %w", err)
 			}
 		}
 		if err := logHistory(ctx, tx, now, "rebuild", m.Kind, m.Name, m.Version, "", f.hex); err != nil {

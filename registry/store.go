@@ -46,6 +46,7 @@ type Store struct {
 	readOnly bool
 	adopt    bool // creating the database next to existing blobs (Rebuild)
 	created  bool // by this Open
+	upgraded int  // schema version this Open migrated from (0: none)
 }
 
 // Locate finds the registry root for a working directory wd ("" means the
@@ -293,6 +294,10 @@ func (s *Store) ReadOnly() bool { return s.readOnly }
 // Created reports whether Open created the store (its database schema).
 func (s *Store) Created() bool { return s.created }
 
+// UpgradedFrom returns the schema version Open migrated the store from, or
+// 0 if it did not migrate it (up to date, or created).
+func (s *Store) UpgradedFrom() int { return s.upgraded }
+
 // checkWritable fails with ErrReadOnly on a store opened read-only.
 func (s *Store) checkWritable(op string) error {
 	if s.readOnly {
@@ -364,6 +369,41 @@ CREATE TABLE history (
 	digest  TEXT
 );
 `,
+	// 2: kinds flow, analysis and run; lineage inputs of any kind with
+	// their role (links.label); step keys. SQLite cannot change a CHECK
+	// constraint in place, so entries and links are rebuilt (the
+	// documented 12-step procedure; migrate turns foreign keys off).
+	`
+CREATE TABLE entries_new (
+	id      INTEGER PRIMARY KEY,
+	kind    TEXT    NOT NULL CHECK (kind IN ('dataset', 'model', 'flow', 'analysis', 'run')),
+	name    TEXT    NOT NULL,
+	version INTEGER NOT NULL CHECK (version > 0),
+	digest  TEXT    NOT NULL UNIQUE,   -- hex sha256 of the manifest blob
+	created TEXT    NOT NULL,          -- UTC, 2006-01-02T15:04:05.000000Z
+	size    INTEGER NOT NULL,          -- total bytes of the content files
+	removed TEXT,                      -- NULL while live; time of Remove otherwise
+	key     TEXT,                      -- hex step key of the experiment engine, or NULL
+	UNIQUE (kind, name, version)
+);
+INSERT INTO entries_new (id, kind, name, version, digest, created, size, removed)
+	SELECT id, kind, name, version, digest, created, size, removed FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_new RENAME TO entries;
+CREATE INDEX entries_by_key ON entries (kind, key);
+CREATE TABLE links_new (
+	entry_id INTEGER NOT NULL REFERENCES entries (id),
+	role     TEXT    NOT NULL CHECK (role IN ('parent', 'dataset', 'input')),
+	pos      INTEGER NOT NULL,
+	target   TEXT    NOT NULL,         -- hex digest of the referenced entry
+	label    TEXT    NOT NULL DEFAULT '', -- the Input's role for role 'input'
+	PRIMARY KEY (entry_id, role, pos)
+);
+INSERT INTO links_new (entry_id, role, pos, target) SELECT entry_id, role, pos, target FROM links;
+DROP TABLE links;
+ALTER TABLE links_new RENAME TO links;
+CREATE INDEX links_by_target ON links (target);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -388,11 +428,23 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 			return fmt.Errorf("registry: %w at %s (%s has no schema)", ErrNoRegistry, s.root, DBFile)
 		}
-		return fmt.Errorf("registry: open %s: schema version %d is older than this program's %d and a read-only open cannot upgrade it; run any command that writes first",
-			dbPath, v, len(migrations))
+		return fmt.Errorf("registry: open %s: %w (version %d, this program's %d) and a read-only open cannot upgrade it; open it for writing once (`rgml registry init` does) to upgrade it",
+			dbPath, ErrSchemaOld, v, len(migrations))
 	}
 
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
+	// Migrations that rebuild tables need foreign keys off, which SQLite
+	// allows only outside a transaction: take one connection for it and
+	// turn them back on before it returns to the pool.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fail(fmt.Errorf("migrate: %w", err))
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+	tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
 	if err != nil {
 		return fail(fmt.Errorf("migrate: %w", err))
 	}
@@ -400,6 +452,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v, err = s.schemaState(ctx, tx, dbPath); err != nil || v == len(migrations) {
 		return err // or another process migrated meanwhile
 	}
+	s.upgraded = v
 	if v == 0 {
 		// Checked under the write lock: blobs cannot come from a
 		// concurrent creator, which would have committed the schema
@@ -413,6 +466,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 			return fail(fmt.Errorf("migrate schema %d -> %d: %w", i, i+1, err))
 		}
+	}
+	var bad int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&bad); err != nil || bad > 0 {
+		return fail(fmt.Errorf("migrate schema %d -> %d: %d foreign key violation(s) %v; nothing was changed", v, len(migrations), bad, err))
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
 		return fail(fmt.Errorf("migrate: %w", err))

@@ -79,7 +79,7 @@ func (p Problem) String() string {
 // the store is sound): it runs SQLite's integrity check, re-hashes every
 // blob, reports blobs referenced by live entries that are missing, checks
 // every live entry's manifest against the database, and checks that every
-// lineage reference of a live entry (datasets, parent, and theirs in turn)
+// lineage reference of a live entry (datasets, parent, inputs, and theirs in turn)
 // names an entry of the database whose manifest is sound. The error is for
 // failures to run the check (or ctx being done), not for problems found.
 func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
@@ -369,7 +369,7 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 }
 
 // neededManifests selects the digests of every entry the lineage of a live
-// entry reaches (datasets and parents, through removed entries too).
+// entry reaches (datasets, parents and inputs, through removed entries too).
 const neededManifests = `WITH RECURSIVE needed(h) AS (
 	SELECT l.target FROM links l JOIN entries e ON e.id = l.entry_id WHERE e.removed IS NULL
 	UNION
@@ -407,7 +407,9 @@ func (s *Store) lineageProblems(ctx context.Context, good map[string]bool) ([]Pr
 	}
 	type link struct{ role, target string }
 	links := map[int64][]link{}
-	rows, err := tx.QueryContext(ctx, `SELECT entry_id, role, target FROM links ORDER BY entry_id, role, pos`)
+	// An input is named by its own role ("input rbm").
+	rows, err := tx.QueryContext(ctx, `SELECT entry_id, CASE role WHEN 'input' THEN 'input ' || label ELSE role END, target
+		FROM links ORDER BY entry_id, role, pos`)
 	if err != nil {
 		return nil, fmt.Errorf("registry: verify: %w", err)
 	}

@@ -108,6 +108,7 @@ func newApp(e *env) *cli.App {
 			flowCommand(e),
 			datasetsCommand(e),
 			modelsCommand(e),
+			flowsCommand(e), analysesCommand(e), runsCommand(e),
 			registryCommand(e),
 			pushgatewayCommand(e),
 			versionCommand(e),

@@ -101,7 +101,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 	// The global flag after the command wins over the one rgmlIn puts first.
 	other := filepath.Join(t.TempDir(), "other")
 	code, stdout, stderr = rgml(t, "datasets", "list", "--registry", other)
-	if code != 0 || strings.Contains(stdout, "base") {
+	if code != exitUsage || !strings.Contains(stderr, "no registry at "+other) || strings.Contains(stdout, "base") {
 		t.Errorf("--registry after the command was not honoured: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

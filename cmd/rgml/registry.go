@@ -52,6 +52,15 @@ func (e *env) openRegistryRead(c *cli.Context) (*registry.Store, error) {
 		return nil, err
 	}
 	s, err := registry.OpenReadOnly(root)
+	if errors.Is(err, registry.ErrSchemaOld) {
+		// Upgrading an existing store is not creating one: do it where the
+		// user may write, and say so; a store we may not write stays as is.
+		if w, werr := registry.Open(root); werr == nil {
+			fmt.Fprintf(e.stderr, "upgraded the registry at %s from schema %d to %d\n", root, w.UpgradedFrom(), registry.SchemaVersion())
+			w.Close()
+			s, err = registry.OpenReadOnly(root)
+		}
+	}
 	if err != nil {
 		return nil, registryError(err)
 	}
@@ -85,7 +94,7 @@ func registryError(err error) error {
 // registeredBut reports a step that failed after en was registered, so the
 // user knows the work is not lost and how to get the file.
 func registeredBut(en registry.Entry, step string, err error) error {
-	return fmt.Errorf("%s failed: %w; %s was registered, get its files with `rgml %ss export %s DIR`", step, err, en, en.Kind, en.Ref())
+	return fmt.Errorf("%s failed: %w; %s was registered, get its files with `rgml %s export %s DIR`", step, err, en, en.Kind.Plural(), en.Ref())
 }
 
 // refError marks reference and name mistakes as usage errors.
@@ -98,10 +107,42 @@ func refError(err error) error {
 	return err
 }
 
-// entryCommands are the subcommands shared by `rgml datasets` and
-// `rgml models`.
-func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
+// kindGroups are the command groups over the registry's entries, one per
+// kind: `rgml datasets`, `rgml models`, `rgml flows`, `rgml analyses`,
+// `rgml runs`. All share entryCommands; some kinds list and show their own
+// way.
+var kindGroups = []struct {
+	kind  registry.Kind
+	usage string
+}{
+	{registry.Dataset, "datasets in the registry"},
+	{registry.Model, "trained weights (and their training histories) in the registry"},
+	{registry.Flow, "RG flows of trained RBMs in the registry"},
+	{registry.Analysis, "analyses of weights and datasets in the registry"},
+	{registry.Run, "runs of experiment specs in the registry: each step's entry, status and time"},
+}
+
+// kindCommand returns the command group of kind (see kindGroups).
+func kindCommand(e *env, kind registry.Kind) *cli.Command {
+	for _, g := range kindGroups {
+		if g.kind == kind {
+			return &cli.Command{Name: kind.Plural(), Usage: g.usage, Subcommands: entryCommands(e, kind)}
+		}
+	}
+	panic("rgml: no command group for kind " + string(kind))
+}
+
+func datasetsCommand(e *env) *cli.Command { return kindCommand(e, registry.Dataset) }
+func modelsCommand(e *env) *cli.Command   { return kindCommand(e, registry.Model) }
+func flowsCommand(e *env) *cli.Command    { return kindCommand(e, registry.Flow) }
+func analysesCommand(e *env) *cli.Command { return kindCommand(e, registry.Analysis) }
+func runsCommand(e *env) *cli.Command     { return kindCommand(e, registry.Run) }
+
+// entryCommands are the subcommands of a kind's group: list, show, tag,
+// lineage, export, rm.
+func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 	jsonFlag := &cli.BoolFlag{Name: "json", Usage: "print JSON"}
+	noun := string(kind)
 	return []*cli.Command{
 		{
 			Name:      "list",
@@ -121,8 +162,13 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 						}
 						return printJSON(e, out)
 					}
-					if kind == registry.Model {
+					switch kind {
+					case registry.Model:
 						return listModels(e, s, es)
+					case registry.Flow, registry.Analysis:
+						return listWithInputs(e, s, es)
+					case registry.Run:
+						return listRuns(e, s, es)
 					}
 					return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tSIZE\tALIASES", es, func(en registry.Entry) string {
 						return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
@@ -142,11 +188,19 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 					if err != nil {
 						return err
 					}
+					run, err := runRecord(s, en, m)
+					if err != nil {
+						return err
+					}
 					if c.Bool("json") {
 						return printJSON(e, struct {
 							registry.Entry
-							Manifest registry.Manifest `json:"manifest"`
-						}{en, m})
+							Manifest registry.Manifest   `json:"manifest"`
+							Run      *registry.RunRecord `json:"run,omitempty"`
+						}{en, m, run})
+					}
+					if run != nil {
+						return showRun(e, s, en, run)
 					}
 					fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\naliases: %s\nfiles:\n", en, en.Digest,
 						en.Created.Local().Format(time.RFC3339), strings.Join(en.Aliases, ", "))
@@ -166,7 +220,7 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 			ArgsUsage: "REF ALIAS",
 			Action: func(c *cli.Context) error {
 				if c.NArg() != 2 {
-					return usagef("tag takes REF and ALIAS, e.g. `rgml %ss tag rbm-v64:3 paper`", kind)
+					return usagef("tag takes REF and ALIAS, e.g. `rgml %s tag NAME:3 paper`", kind.Plural())
 				}
 				return withEntry(c, e, kind, modify, func(s *registry.Store, en registry.Entry) error {
 					if err := s.Tag(kind, en.Name, c.Args().Get(1), en.Version); err != nil {
@@ -203,7 +257,7 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 						}
 						indent := strings.Repeat("  ", min(i, 1))
 						fmt.Fprintf(e.stdout, "%s%s\n", indent, en)
-						printLineage(e, indent+"    ", m.Lineage)
+						printLineage(e, s, indent+"    ", m.Lineage)
 					}
 					if c.Bool("json") {
 						return printJSON(e, out)
@@ -258,8 +312,9 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 // withLineage is an entry as the --json listings print it.
 type withLineage struct {
 	registry.Entry
-	Lineage       *registry.Lineage `json:"lineage,omitempty"`
-	ManifestError string            `json:"manifest_error,omitempty"`
+	Lineage       *registry.Lineage   `json:"lineage,omitempty"`
+	Run           *registry.RunRecord `json:"run,omitempty"`
+	ManifestError string              `json:"manifest_error,omitempty"`
 }
 
 func describeEntry(s *registry.Store, en registry.Entry) withLineage {
@@ -267,7 +322,11 @@ func describeEntry(s *registry.Store, en registry.Entry) withLineage {
 	if err != nil {
 		return withLineage{Entry: en, ManifestError: err.Error()}
 	}
-	return withLineage{Entry: en, Lineage: &m.Lineage}
+	out := withLineage{Entry: en, Lineage: &m.Lineage}
+	if out.Run, err = runRecord(s, en, m); err != nil {
+		out.ManifestError = err.Error()
+	}
+	return out
 }
 
 // listModels prints the models with what tells them apart: learner, the
@@ -350,8 +409,8 @@ func keyValues(m map[string]any, first []string, n int) string {
 	return strings.Join(parts, " ")
 }
 
-// printTable writes a header and one tab-separated row per entry, aligned.
-func printTable(e *env, header string, es []registry.Entry, row func(registry.Entry) string) error {
+// printTable writes a header and one tab-separated row per element, aligned.
+func printTable[T any](e *env, header string, es []T, row func(T) string) error {
 	// Buffered: tabwriter writes cell by cell, and a store holds thousands
 	// of versions.
 	bw := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -366,7 +425,7 @@ func printTable(e *env, header string, es []registry.Entry, row func(registry.En
 	return bw.Flush()
 }
 
-func printLineage(e *env, indent string, l registry.Lineage) {
+func printLineage(e *env, s *registry.Store, indent string, l registry.Lineage) {
 	if l.Plugin != nil {
 		fmt.Fprintf(e.stdout, "%splugin %s %s (sha256 %s)\n", indent, l.Plugin.Name, l.Plugin.Version, short(l.Plugin.SHA256))
 	}
@@ -382,6 +441,12 @@ func printLineage(e *env, indent string, l registry.Lineage) {
 			b, _ := json.Marshal(m.v)
 			fmt.Fprintf(e.stdout, "%s%s %s\n", indent, m.name, b)
 		}
+	}
+	for _, in := range l.Inputs {
+		fmt.Fprintf(e.stdout, "%sinput %s %s\n", indent, in.Role, entryRef(s, in.Digest))
+	}
+	if l.Key != "" {
+		fmt.Fprintf(e.stdout, "%skey %s\n", indent, l.Key)
 	}
 	if l.Metrics != nil {
 		b, _ := json.Marshal(l.Metrics)
@@ -444,14 +509,6 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-func datasetsCommand(e *env) *cli.Command {
-	return &cli.Command{Name: "datasets", Usage: "datasets in the registry", Subcommands: entryCommands(e, registry.Dataset, "dataset")}
-}
-
-func modelsCommand(e *env) *cli.Command {
-	return &cli.Command{Name: "models", Usage: "trained weights in the registry", Subcommands: entryCommands(e, registry.Model, "model")}
-}
-
 func registryCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "registry",
@@ -472,6 +529,8 @@ func registryCommand(e *env) *cli.Command {
 					defer s.Close()
 					if s.Created() {
 						fmt.Fprintf(e.stdout, "created a new registry at %s\n", s.Root())
+					} else if v := s.UpgradedFrom(); v > 0 {
+						fmt.Fprintf(e.stdout, "upgraded the registry at %s from schema %d to %d\n", s.Root(), v, registry.SchemaVersion())
 					} else {
 						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", s.Root())
 					}

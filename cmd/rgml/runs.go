@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rgml/rgml/registry"
+)
+
+// entryRef names the entry with digest d for people: "model rbm-v64:2",
+// "(removed)" after it if it was removed, or the short digest if the
+// registry does not know it.
+func entryRef(s *registry.Store, d string) string {
+	en, err := s.Lookup(d)
+	if err != nil {
+		h := strings.TrimPrefix(d, registry.DigestPrefix)
+		return registry.DigestPrefix + h[:min(12, len(h))] + " (unknown)"
+	}
+	r := fmt.Sprintf("%s %s", en.Kind, en.Ref())
+	if !en.Removed.IsZero() {
+		r += " (removed)"
+	}
+	return r
+}
+
+// listWithInputs lists flows and analyses with the entries they were made
+// from, by role.
+func listWithInputs(e *env, s *registry.Store, es []registry.Entry) error {
+	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tPLUGIN\tINPUTS\tALIASES", es, func(en registry.Entry) string {
+		plugin, inputs := "?", "-"
+		if m, err := s.Manifest(en); err == nil {
+			plugin = "-"
+			if m.Lineage.Plugin != nil {
+				plugin = m.Lineage.Plugin.Name
+			}
+			var parts []string
+			for _, in := range m.Lineage.Inputs {
+				ref := entryRef(s, in.Digest)
+				parts = append(parts, in.Role+"="+ref[strings.IndexByte(ref, ' ')+1:])
+			}
+			if len(parts) > 0 {
+				inputs = strings.Join(parts, " ")
+			}
+		}
+		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
+			en.Created.Local().Format(time.DateTime), plugin, inputs, strings.Join(en.Aliases, ","))
+	})
+}
+
+// runRecord returns the record of a run entry (nil for other kinds): its
+// run.json if it has one, else what its lineage says (each "step:NAME"
+// input, and the status in Extra["status"]).
+func runRecord(s *registry.Store, en registry.Entry, m registry.Manifest) (*registry.RunRecord, error) {
+	if en.Kind != registry.Run {
+		return nil, nil
+	}
+	if _, ok := en.File(registry.RunRecordFile); ok {
+		r, err := s.RunRecord(en)
+		if err != nil {
+			return nil, err
+		}
+		return &r, nil
+	}
+	r := &registry.RunRecord{Format: registry.RunRecordFormat, Started: en.Created}
+	if st, ok := m.Lineage.Extra["status"].(string); ok {
+		r.Status = st
+	}
+	for _, in := range m.Lineage.Inputs {
+		name, ok := strings.CutPrefix(in.Role, "step:")
+		if !ok {
+			continue
+		}
+		st := registry.RunStep{Name: name, Digest: in.Digest}
+		if t, err := s.Lookup(in.Digest); err == nil {
+			st.Kind, st.Entry = t.Kind, t.Ref()
+		}
+		r.Steps = append(r.Steps, st)
+	}
+	return r, nil
+}
+
+// listRuns lists runs with their status, step count and duration.
+func listRuns(e *env, s *registry.Store, es []registry.Entry) error {
+	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tSTATUS\tSTEPS\tSECONDS\tALIASES", es, func(en registry.Entry) string {
+		status, steps, secs := "?", "?", "-"
+		if m, err := s.Manifest(en); err == nil {
+			if r, err := runRecord(s, en, m); err == nil {
+				status, steps = orDash(r.Status), strconv.Itoa(len(r.Steps))
+				if r.Seconds > 0 {
+					secs = strconv.FormatFloat(r.Seconds, 'f', 1, 64)
+				}
+			}
+		}
+		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
+			en.Created.Local().Format(time.DateTime), status, steps, secs, strings.Join(en.Aliases, ","))
+	})
+}
+
+// showRun prints a run: its spec and status, then each step's entry,
+// status and time.
+func showRun(e *env, s *registry.Store, en registry.Entry, r *registry.RunRecord) error {
+	fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\n", en, en.Digest, en.Created.Local().Format(time.RFC3339))
+	if r.Spec != "" || r.SpecDigest != "" {
+		fmt.Fprintf(e.stdout, "spec:    %s %s\n", orDash(r.Spec), r.SpecDigest)
+	}
+	fmt.Fprintf(e.stdout, "status:  %s", orDash(r.Status))
+	if r.Seconds > 0 {
+		fmt.Fprintf(e.stdout, " in %.1f s", r.Seconds)
+	}
+	fmt.Fprintln(e.stdout)
+	return printTable(e, "STEP\tKIND\tENTRY\tSTATUS\tSECONDS\tERROR", r.Steps, func(st registry.RunStep) string {
+		ref := st.Entry
+		if st.Digest != "" {
+			if t, err := s.Lookup(st.Digest); err == nil && !t.Removed.IsZero() {
+				ref += " (removed)"
+			}
+		}
+		secs := "-"
+		if st.Seconds > 0 || st.Status == registry.StatusDone {
+			secs = strconv.FormatFloat(st.Seconds, 'f', 1, 64)
+		}
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", st.Name, orDash(string(st.Kind)), orDash(ref), orDash(st.Status), secs,
+			orDash(strings.ReplaceAll(st.Error, "\n", " ")))
+	})
+}

@@ -1,0 +1,67 @@
+package registry
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// RunRecordFile is the file of a Run entry that holds its RunRecord.
+const RunRecordFile = "run.json"
+
+// RunRecordFormat is the "format" field of every run.json.
+const RunRecordFormat = "rgml.run/1"
+
+// Statuses of a run and of its steps.
+const (
+	StatusDone    = "done"    // the step ran and its result was registered
+	StatusSkipped = "skipped" // the step's result already existed (same key)
+	StatusFailed  = "failed"  // the step (or, for a run, some step) failed
+	StatusNotRun  = "not-run" // not started: a step it depends on failed, or the run was stopped
+)
+
+// RunRecord is what the experiment engine writes as RunRecordFile in a Run
+// entry: the spec it ran and, for every step, the entry it produced or
+// found. The Run entry's Lineage.Inputs also name each step's entry (role
+// "step:NAME"), so rm, gc and verify protect them.
+type RunRecord struct {
+	Format     string    `json:"format"`                // RunRecordFormat
+	Spec       string    `json:"spec,omitempty"`        // file name or "preset:NAME"
+	SpecDigest string    `json:"spec_digest,omitempty"` // "sha256:..." of the spec bytes
+	Status     string    `json:"status"`                // StatusDone or StatusFailed
+	Started    time.Time `json:"started"`
+	Seconds    float64   `json:"seconds"`
+	Steps      []RunStep `json:"steps"`
+}
+
+// RunStep is one step of a run.
+type RunStep struct {
+	Name    string    `json:"name"`
+	Kind    Kind      `json:"kind"`
+	Entry   string    `json:"entry,omitempty"`  // NAME:VERSION of its result
+	Digest  string    `json:"digest,omitempty"` // "sha256:..." of its result
+	Key     string    `json:"key,omitempty"`    // the step key (Lineage.Key of the result)
+	Status  string    `json:"status"`
+	Started time.Time `json:"started,omitzero"`
+	Seconds float64   `json:"seconds"`
+	Error   string    `json:"error,omitempty"`
+}
+
+// RunRecord reads the RunRecord of a Run entry from its RunRecordFile.
+func (s *Store) RunRecord(e Entry) (RunRecord, error) {
+	var r RunRecord
+	if e.Kind != Run {
+		return r, fmt.Errorf("registry: %w: %s is not a run", ErrBadRef, e)
+	}
+	b, err := s.ReadFile(e, RunRecordFile)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("registry: %s: %s is not a run record: %w", e, RunRecordFile, err)
+	}
+	if r.Format != RunRecordFormat {
+		return r, fmt.Errorf("registry: %s: %s has format %q, this program reads %q", e, RunRecordFile, r.Format, RunRecordFormat)
+	}
+	return r, nil
+}
