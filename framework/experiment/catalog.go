@@ -1,0 +1,56 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// Catalog describes plugins by name: what validation checks a spec against
+// and where a step's plugin digest comes from. The host implements it by
+// launching each plugin once and asking Describe.
+type Catalog interface {
+	// Model returns a model plugin's description and the sha256 of its
+	// binary; an error wrapping ErrUnknownPlugin if there is no such model.
+	Model(ctx context.Context, name string) (sdk.ModelDescription, string, error)
+	// Learner is Model for learner plugins.
+	Learner(ctx context.Context, name string) (sdk.LearnerDescription, string, error)
+}
+
+// ModelPlugin is a model's description with its binary's sha256.
+type ModelPlugin struct {
+	Desc   sdk.ModelDescription
+	SHA256 string
+}
+
+// LearnerPlugin is a learner's description with its binary's sha256.
+type LearnerPlugin struct {
+	Desc   sdk.LearnerDescription
+	SHA256 string
+}
+
+// Descriptions is a Catalog of descriptions already obtained (from a
+// host, or from the plugins' libraries in tests), keyed by plugin name.
+type Descriptions struct {
+	Models   map[string]ModelPlugin
+	Learners map[string]LearnerPlugin
+}
+
+// Model implements Catalog.
+func (d Descriptions) Model(_ context.Context, name string) (sdk.ModelDescription, string, error) {
+	p, ok := d.Models[name]
+	if !ok {
+		return sdk.ModelDescription{}, "", fmt.Errorf("%w: no model plugin %q (have: %v)", ErrUnknownPlugin, name, sortedKeys(d.Models))
+	}
+	return p.Desc, p.SHA256, nil
+}
+
+// Learner implements Catalog.
+func (d Descriptions) Learner(_ context.Context, name string) (sdk.LearnerDescription, string, error) {
+	p, ok := d.Learners[name]
+	if !ok {
+		return sdk.LearnerDescription{}, "", fmt.Errorf("%w: no learner plugin %q (have: %v)", ErrUnknownPlugin, name, sortedKeys(d.Learners))
+	}
+	return p.Desc, p.SHA256, nil
+}

@@ -1,0 +1,23 @@
+// Package experiment turns a study written in YAML into a validated plan
+// of steps and runs it.
+//
+// A spec (see docs/experiments.md) names datasets (sampled from a model
+// plugin, or imported from an .npz file), trainings of learner plugins and
+// RBM flows measured by a thermometer; steps refer to each other by name,
+// and a list or range in a single-valued field expands into one step per
+// value (name: rbm-v{hidden} with set: {hidden: [16, 64]} gives rbm-v16
+// and rbm-v64).
+//
+// Parse reads and expands a spec, checking the form of every field;
+// NewPlan validates it whole against a Catalog of plugin descriptions
+// (unknown plugins, parameters and hyper-parameters, values out of range,
+// dangling references, selections that select nothing) and returns the
+// DAG of steps in topological order, each with a key: the sha256 of a
+// canonical encoding of the step's resolved spec, its inputs' keys and its
+// plugin's sha256. Run executes a plan with a Runner under a budget of
+// concurrent steps and threads. Every error that is the spec's fault
+// matches ErrUsage and names file:line:column and the field.
+//
+// Executing the steps themselves (sampling, training, flows into the
+// registry) and `rgml run` are not here yet.
+package experiment

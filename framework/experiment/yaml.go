@@ -1,0 +1,341 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"github.com/rgml/rgml/framework/grid"
+)
+
+// The spec is read from goccy/go-yaml's syntax tree rather than decoded by
+// reflection, so that every error (an unknown field, a wrong type, a bad
+// range) names the exact line, column and field path, in one place.
+
+// node is a syntax-tree node with the field path that led to it.
+type node struct {
+	n    ast.Node
+	file string
+	path string
+}
+
+func (n node) pos() Pos {
+	tk := n.n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return Pos{File: n.file}
+	}
+	return Pos{File: n.file, Line: tk.Position.Line, Column: tk.Position.Column}
+}
+
+func (n node) errf(format string, args ...any) *Error {
+	return errAt(n.pos(), n.path, format, args...)
+}
+
+func (n node) child(c ast.Node, path string) node { return node{n: c, file: n.file, path: path} }
+
+// parseDocument parses data and returns its single document's body.
+func parseDocument(file string, data []byte) (node, error) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return node{}, yamlError(file, err)
+	}
+	var docs []*ast.DocumentNode
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
+		return node{}, errAt(Pos{File: file}, "", "the spec is empty: want a mapping with datasets, trainings and flows")
+	}
+	if len(docs) > 1 {
+		return node{}, node{n: docs[1].Body, file: file}.errf("the spec has %d YAML documents: want one", len(docs))
+	}
+	return node{n: docs[0].Body, file: file}, nil
+}
+
+// yamlError turns a go-yaml syntax error into an Error with its position.
+func yamlError(file string, err error) error {
+	if e, ok := err.(interface{ GetMessage() string }); ok {
+		p := Pos{File: file}
+		if te, ok := err.(interface{ GetToken() *token.Token }); ok {
+			if tk := te.GetToken(); tk != nil && tk.Position != nil {
+				p.Line, p.Column = tk.Position.Line, tk.Position.Column
+			}
+		}
+		return errAt(p, "", "YAML syntax: %s", e.GetMessage())
+	}
+	return errAt(Pos{File: file}, "", "YAML syntax: %v", err)
+}
+
+// unwrap resolves anchors and tags; aliases are refused (a reference by
+// name is the spec's way to share).
+func (n node) unwrap() (node, error) {
+	for {
+		switch v := n.n.(type) {
+		case *ast.AnchorNode:
+			n.n = v.Value
+		case *ast.TagNode:
+			return n, n.errf("YAML tags (%s) are not supported", v.Start.Value)
+		case *ast.AliasNode:
+			return n, n.errf("YAML aliases (*…) are not supported: refer to a step by its name")
+		default:
+			if n.n == nil {
+				return n, n.errf("missing value")
+			}
+			return n, nil
+		}
+	}
+}
+
+// entry is one key: value of a mapping.
+type entry struct {
+	key   string
+	keyAt node
+	val   node
+}
+
+// mapping returns the entries of a mapping node in order; duplicate keys
+// and keys outside allowed (when allowed is not nil) are errors.
+func (n node) mapping(allowed []string) ([]entry, error) {
+	n, err := n.unwrap()
+	if err != nil {
+		return nil, err
+	}
+	m, ok := n.n.(*ast.MappingNode)
+	if !ok {
+		if mv, ok2 := n.n.(*ast.MappingValueNode); ok2 {
+			m = &ast.MappingNode{Values: []*ast.MappingValueNode{mv}}
+			ok = true
+		}
+	}
+	if !ok {
+		return nil, n.errf("want a mapping (key: value lines), got %s", kindOf(n.n))
+	}
+	seen := map[string]bool{}
+	var out []entry
+	for _, mv := range m.Values {
+		kn := n.child(mv.Key, n.path)
+		if _, isMerge := mv.Key.(*ast.MergeKeyNode); isMerge {
+			return nil, kn.errf("YAML merge keys (<<) are not supported")
+		}
+		var key string
+		switch k := mv.Key.(type) {
+		case *ast.StringNode:
+			key = k.Value
+		case *ast.MappingKeyNode:
+			return nil, kn.errf("complex mapping keys (?) are not supported")
+		default:
+			key = strings.TrimSpace(mv.Key.String())
+		}
+		p := key
+		if n.path != "" {
+			p = n.path + "." + key
+		}
+		kn.path = p
+		if seen[key] {
+			return nil, kn.errf("given twice")
+		}
+		seen[key] = true
+		if allowed != nil && !contains(allowed, key) {
+			return nil, kn.errf("unknown field (known: %s)", strings.Join(allowed, ", "))
+		}
+		out = append(out, entry{key: key, keyAt: kn, val: n.child(mv.Value, p)})
+	}
+	return out, nil
+}
+
+func (n node) sequence() ([]node, bool, error) {
+	n, err := n.unwrap()
+	if err != nil {
+		return nil, false, err
+	}
+	s, ok := n.n.(*ast.SequenceNode)
+	if !ok {
+		return nil, false, nil
+	}
+	out := make([]node, len(s.Values))
+	for i, v := range s.Values {
+		out[i] = n.child(v, fmt.Sprintf("%s[%d]", n.path, i))
+	}
+	return out, true, nil
+}
+
+func kindOf(n ast.Node) string {
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.StringNode, *ast.LiteralNode:
+		return "a string"
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return "a number"
+	case *ast.BoolNode:
+		return "a boolean"
+	case *ast.NullNode:
+		return "nothing (null)"
+	}
+	return "an unsupported YAML node"
+}
+
+// str reads a string scalar.
+func (n node) str() (string, error) {
+	n, err := n.unwrap()
+	if err != nil {
+		return "", err
+	}
+	switch v := n.n.(type) {
+	case *ast.StringNode:
+		return v.Value, nil
+	case *ast.LiteralNode:
+		return v.Value.Value, nil
+	}
+	return "", n.errf("want a string, got %s", kindOf(n.n))
+}
+
+// number reads a finite numeric scalar.
+func (n node) number() (float64, error) {
+	n, err := n.unwrap()
+	if err != nil {
+		return 0, err
+	}
+	switch v := n.n.(type) {
+	case *ast.IntegerNode:
+		switch x := v.Value.(type) {
+		case int64:
+			return float64(x), nil
+		case uint64:
+			return float64(x), nil
+		}
+	case *ast.FloatNode:
+		if !math.IsNaN(v.Value) && !math.IsInf(v.Value, 0) {
+			return v.Value, nil
+		}
+	}
+	return 0, n.errf("want a finite number, got %s", kindOf(n.n))
+}
+
+func (n node) boolean() (bool, error) {
+	n, err := n.unwrap()
+	if err != nil {
+		return false, err
+	}
+	if b, ok := n.n.(*ast.BoolNode); ok {
+		return b.Value, nil
+	}
+	return false, n.errf("want true or false, got %s", kindOf(n.n))
+}
+
+// values reads a value set: a number, a list of numbers, or a string in
+// the notation of the CLI's --param: "START:STOP:STEP" (inclusive) or
+// "V1,V2,…".
+func (n node) values() ([]float64, error) {
+	items, isSeq, err := n.sequence()
+	if err != nil {
+		return nil, err
+	}
+	if isSeq {
+		if len(items) == 0 {
+			return nil, n.errf("empty list: give at least one value")
+		}
+		if len(items) > grid.MaxValues {
+			return nil, n.errf("more than %d values", grid.MaxValues)
+		}
+		out := make([]float64, len(items))
+		for i, it := range items {
+			if out[i], err = it.number(); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	u, err := n.unwrap()
+	if err != nil {
+		return nil, err
+	}
+	if _, isStr := u.n.(*ast.StringNode); isStr {
+		s, _ := u.str()
+		a, err := grid.Parse("x=" + s)
+		if err != nil {
+			return nil, n.errf("%q: want a number, a list [a, b, …], a range \"START:STOP:STEP\" or \"V1,V2,…\"", s)
+		}
+		return a.Values, nil
+	}
+	v, err := n.number()
+	if err != nil {
+		return nil, n.errf("want a number, a list of numbers or a range \"START:STOP:STEP\", got %s", kindOf(u.n))
+	}
+	return []float64{v}, nil
+}
+
+// strings reads a string or a list of strings.
+func (n node) strs() ([]string, error) {
+	items, isSeq, err := n.sequence()
+	if err != nil {
+		return nil, err
+	}
+	if !isSeq {
+		s, err := n.str()
+		if err != nil {
+			return nil, n.errf("want a name or a list of names, got %s", kindOf(n.n))
+		}
+		return []string{s}, nil
+	}
+	if len(items) == 0 {
+		return nil, n.errf("empty list: give at least one name")
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		if out[i], err = it.str(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// axes reads a mapping NAME: value set (a parameter grid, a selection).
+func (n node) axes() ([]grid.Axis, error) {
+	es, err := n.mapping(nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []grid.Axis
+	for _, e := range es {
+		if _, err := grid.Parse(e.key + "=0"); err != nil {
+			return nil, e.keyAt.errf("name %q may only contain letters, digits and _", e.key)
+		}
+		vs, err := e.val.values()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, grid.Axis{Name: e.key, Values: vs})
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func formatNumber(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
