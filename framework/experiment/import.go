@@ -92,4 +92,3 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 	}
 	return d, nil
 }
-

@@ -26,6 +26,20 @@ type node struct {
 }
 
 func (n node) pos() Pos {
+	// A mapping's token is its first ':'; people look for its first key.
+	switch m := n.n.(type) {
+	case *ast.MappingNode:
+		if len(m.Values) > 0 && m.Values[0].Key != nil {
+			return n.child(m.Values[0].Key, n.path).pos()
+		}
+	case *ast.MappingValueNode:
+		if m.Key != nil {
+			return n.child(m.Key, n.path).pos()
+		}
+	}
+	if n.n == nil {
+		return Pos{File: n.file}
+	}
 	tk := n.n.GetToken()
 	if tk == nil || tk.Position == nil {
 		return Pos{File: n.file}

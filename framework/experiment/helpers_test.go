@@ -1,0 +1,67 @@
+package experiment_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/ising"
+	"github.com/rgml/rgml/plugins/rbm"
+	"github.com/rgml/rgml/plugins/thermometer"
+)
+
+// catalog holds the descriptions the real plugins return from Describe
+// (their libraries' code, not hand-written copies), with stand-in binary
+// digests.
+func catalog(t testing.TB) experiment.Descriptions {
+	t.Helper()
+	ctx := context.Background()
+	md, err := ising.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := rbm.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, err := thermometer.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return experiment.Descriptions{
+		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"}},
+		Learners: map[string]experiment.LearnerPlugin{
+			"rbm":         {Desc: rd, SHA256: "rbm-sha"},
+			"thermometer": {Desc: td, SHA256: "thermometer-sha"},
+		},
+	}
+}
+
+func plan(t testing.TB, file, src string) *experiment.Plan {
+	t.Helper()
+	s, err := experiment.Parse(file, []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	p, err := experiment.NewPlan(context.Background(), s, catalog(t))
+	if err != nil {
+		t.Fatalf("NewPlan: %v", err)
+	}
+	return p
+}
+
+func keys(p *experiment.Plan) map[string]string {
+	out := map[string]string{}
+	for _, s := range p.Steps {
+		out[s.ID] = s.Key
+	}
+	return out
+}
+
+type brokenCatalog struct{ experiment.Descriptions }
+
+func (brokenCatalog) Model(context.Context, string) (sdk.ModelDescription, string, error) {
+	return sdk.ModelDescription{}, "", errors.New("plugin ising crashed")
+}

@@ -1,0 +1,152 @@
+package experiment_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/experiment"
+)
+
+const study = `
+datasets:
+  - name: train
+    model: ising
+    params: {T: "0:6:0.5"}
+    L: 10
+    per-point: 50
+    seed: 1
+  - name: test
+    model: ising
+    params:
+      T: [0, 2.5, 6]
+    per-point: 20
+    seed: 2
+trainings:
+  - name: thermo
+    learner: thermometer
+    data: train
+    test: test
+    set: {epochs: 100}
+  - name: rbm-v{hidden}
+    learner: rbm
+    data: train
+    set:
+      hidden: [16, 64, 400]
+      epochs: 100
+  - name: rbm-l64
+    learner: rbm
+    data: train
+    where: {T: 0}
+    set: {hidden: 64, epochs: 100}
+flows:
+  - name: flow-{rbm}-T0
+    rbm: [rbm-v16, rbm-l64]
+    thermometer: thermo
+    from: test
+    where: {T: 0}
+    iterations: [0, 1, 10]
+`
+
+func TestExpansionAndOrder(t *testing.T) {
+	p := plan(t, "study.yaml", study)
+	var ids []string
+	for _, s := range p.Steps {
+		ids = append(ids, s.ID)
+	}
+	want := "dataset/train dataset/test training/thermo training/rbm-v16 training/rbm-v64 training/rbm-v400 training/rbm-l64 flow/flow-rbm-v16-T0 flow/flow-rbm-l64-T0"
+	if got := strings.Join(ids, " "); got != want {
+		t.Fatalf("steps\n got %s\nwant %s", got, want)
+	}
+	for _, s := range p.Steps {
+		if s.Kind == experiment.KindTraining && s.Training.Set["hidden"] == 400 && s.Name != "rbm-v400" {
+			t.Errorf("%s has hidden=400", s.Name)
+		}
+	}
+	f, _ := p.Step("flow/flow-rbm-v16-T0")
+	if strings.Join(f.Deps, ",") != "dataset/test,training/rbm-v16,training/thermo" {
+		t.Errorf("flow deps = %v", f.Deps)
+	}
+	// Defaults of rgml train are filled in from the plugin's description.
+	th, _ := p.Step("training/thermo")
+	if th.Training.Set["hidden"] != 64 || th.Training.Label != "T" {
+		t.Errorf("thermometer resolved to %v label %q", th.Training.Set, th.Training.Label)
+	}
+}
+
+// Each malformed spec fails with an ErrUsage naming its line, column and
+// field, and never reaches a plugin (the catalog only holds descriptions).
+func TestMalformedSpecs(t *testing.T) {
+	const head = "datasets:\n  - name: d\n    model: ising\n    params: {T: [0, 6]}\n    per-point: 10\n"
+	const train = "trainings:\n  - name: r\n    learner: rbm\n    data: d\n"
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"unknown top field", "datasets: []\nfoo: 1\n", "s.yaml:2:1: foo: unknown field"},
+		{"unknown step field", head + "    colour: red\n", "s.yaml:6:5: datasets[0].colour: unknown field"},
+		{"wrong type", head + "    L: ten\n", "s.yaml:6:8: datasets[0].L: \"ten\": want a number"},
+		{"not an integer", head + "    L: 10.5\n", "s.yaml:6:8: datasets[0].L: 10.5 is not an integer"},
+		{"bad range", "datasets:\n  - name: d\n    model: ising\n    params: {T: \"6:0:1\"}\n", "s.yaml:4:17: datasets[0].params.T: \"6:0:1\""},
+		{"steps not a list", "datasets: {name: d}\n", "s.yaml:1:12: datasets: want a list of steps"},
+		{"no name", "datasets:\n  - model: ising\n", "s.yaml:2:5: datasets[0]: the dataset has no name"},
+		{"unknown model", "datasets:\n  - name: d\n    model: potts\n", "s.yaml:3:5: model: unknown plugin: no model plugin \"potts\""},
+		{"unknown parameter", "datasets:\n  - name: d\n    model: ising\n    params: {J: 1}\n", "s.yaml:4:5: params: unknown parameter \"J\""},
+		{"out of range", "datasets:\n  - name: d\n    model: ising\n    params: {T: -1}\n", "s.yaml:4:5: params: parameter T = -1 is out of range"},
+		{"unknown algorithm", head + "    algorithm: heatbath\n", "s.yaml:6:5: algorithm: model ising has no algorithm \"heatbath\""},
+		{"unknown learner", head + "trainings:\n  - name: r\n    learner: svm\n    data: d\n", "s.yaml:8:5: learner: unknown plugin: no learner plugin \"svm\""},
+		{"unknown hyper", head + train + "    set: {hiden: 16}\n", "s.yaml:10:11: set.hiden: learner rbm has no hyper-parameter \"hiden\""},
+		{"hyper out of range", head + "trainings:\n  - name: r{hidden}\n    learner: rbm\n    data: d\n    set:\n      hidden: [16, 0]\n", "s.yaml:11:7: set.hidden: parameter hidden = 0 is out of range"},
+		{"dangling data", head + "trainings:\n  - name: r\n    learner: rbm\n    data: nope\n", "s.yaml:9:5: data: no dataset named \"nope\""},
+		{"dangling test", head + train + "    test: nope\n", "s.yaml:10:5: test: no dataset named \"nope\""},
+		{"where selects nothing", head + train + "    where: {T: 3}\n", "s.yaml:10:5: where.T: selects no configuration of d"},
+		{"where unknown label", head + train + "    where: {Delta: 1}\n", "s.yaml:10:5: where.Delta: dataset d has no label \"Delta\""},
+		{"duplicate name", head + "  - name: d\n    model: ising\n", "s.yaml:6:5: name: dataset \"d\" is defined twice (first at s.yaml:2:5)"},
+		{"expansion without placeholder", head + train + "    set: {hidden: [16, 64]}\n", "s.yaml:7:11: trainings[0].name: hidden is a list or range"},
+		{"unknown placeholder", head + "trainings:\n  - name: r-{size}\n    learner: rbm\n    data: d\n", "s.yaml:7:11: trainings[0].name: placeholder {size}"},
+		{"flow of a thermometer", head + "trainings:\n  - name: th\n    learner: thermometer\n    data: d\nflows:\n  - name: f\n    rbm: th\n    thermometer: th\n    from: d\n", "s.yaml:12:5: rbm: training th (learner thermometer) cannot flow"},
+		{"iterations decrease", head + train + "flows:\n  - name: f\n    rbm: r\n    thermometer: r\n    from: d\n    iterations: [0, 10, 5]\n", "s.yaml:15:25: flows[0].iterations[2]: iteration counts must increase"},
+		{"label for unsupervised", head + train + "    label: T\n", "s.yaml:10:5: label: learner rbm is not supervised"},
+		{"analyses reserved", "analyses: []\n", "s.yaml:1:1: analyses: not supported yet"},
+		{"report reserved", head + "report: {}\n", "s.yaml:6:1: report: not supported yet"},
+		{"alias", "datasets:\n  - &a {name: d, model: ising}\n  - *a\n", "s.yaml:3:5: datasets[1]: YAML aliases"},
+		{"import and model", "datasets:\n  - name: d\n    model: ising\n    import: x.npz\n", "s.yaml:4:5: datasets[0].import: a dataset is sampled (model) or imported"},
+		{"missing import", "datasets:\n  - name: d\n    import: missing.npz\n", "s.yaml:3:5: import: cannot read missing.npz"},
+		{"bad name", "datasets:\n  - name: \"a b\"\n    model: ising\n", "s.yaml:2:5: name: \"a b\" is not a valid name"},
+		{"syntax", "datasets:\n  - name: [\n", "s.yaml:2:"},
+		{"empty", "", "s.yaml: the spec is empty"},
+		{"two documents", "datasets: []\n---\nflows: []\n", "s.yaml:3:1: the spec has 2 YAML documents"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := experiment.Parse("s.yaml", []byte(tc.src))
+			if err == nil {
+				_, err = experiment.NewPlan(context.Background(), s, catalog(t))
+			}
+			if err == nil {
+				t.Fatalf("no error; want %q", tc.want)
+			}
+			if !errors.Is(err, experiment.ErrUsage) {
+				t.Errorf("%v: not an ErrUsage", err)
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("error\n got %q\nwant prefix %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
+
+// A catalog that fails for another reason than an unknown plugin (a
+// crashed plugin) is a failure of the work, not of the spec.
+func TestCatalogFailureIsNotUsage(t *testing.T) {
+	s, err := experiment.Parse("s.yaml", []byte("datasets:\n  - name: d\n    model: ising\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = experiment.NewPlan(context.Background(), s, brokenCatalog{})
+	if err == nil || errors.Is(err, experiment.ErrUsage) {
+		t.Fatalf("err = %v; want a non-usage error", err)
+	}
+}
