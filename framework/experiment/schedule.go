@@ -120,7 +120,7 @@ func Run(ctx context.Context, p *Plan, opt Options, run Runner) ([]Result, error
 		for _, u := range users[i] {
 			if results[u].Status == "" {
 				results[u].Status = Skipped
-				results[u].Err = errors.New("not run: " + cause + " failed")
+				results[u].Err = errors.New("not run: " + cause)
 				left--
 				skip(u, cause)
 			}
@@ -166,7 +166,7 @@ func Run(ctx context.Context, p *Plan, opt Options, run Runner) ([]Result, error
 			if ctx.Err() != nil && errors.Is(f.err, ctx.Err()) {
 				results[f.i].Status = Canceled
 			}
-			skip(f.i, p.Steps[f.i].ID)
+			skip(f.i, fmt.Sprintf("%s %s", p.Steps[f.i].ID, results[f.i].Status))
 		default:
 			results[f.i].Status = Done
 			for _, u := range users[f.i] {
