@@ -183,9 +183,22 @@ func WriteFile(path string, arrays ...Array) error {
 
 var headerRE = regexp.MustCompile(`'descr':\s*'([^']+)'.*'fortran_order':\s*(True|False).*'shape':\s*\(([^)]*)\)`)
 
+// MaxElements bounds the elements of one array this package reads
+// (2^34, 16 GiB of int8): more is a corrupt or hostile header.
+const MaxElements = 1 << 34
+
 // ReadNPY reads one .npy stream written in C order with a dtype this package
-// supports.
+// supports. The header's shape is not trusted: memory grows with the data
+// actually read, so a short stream claiming a huge shape fails without
+// allocating what it claims.
 func ReadNPY(r io.Reader, name string) (Array, error) {
+	return readNPY(r, name, -1)
+}
+
+// readNPY reads one .npy stream; a non-negative limit is the most bytes
+// the stream can hold, and an array whose header claims more is refused
+// before anything is allocated.
+func readNPY(r io.Reader, name string, limit int64) (Array, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
 		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
@@ -198,19 +211,19 @@ func ReadNPY(r io.Reader, name string) (Array, error) {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return Array{}, err
+			return Array{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return Array{}, err
+			return Array{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
 		}
 		hlen = int(binary.LittleEndian.Uint32(b[:]))
 	default:
 		return Array{}, fmt.Errorf("npz: %s: unsupported .npy version %d", name, pre[6])
 	}
-	if hlen > 1<<20 {
+	if hlen > 1<<20 || (limit >= 0 && int64(hlen) > limit) {
 		return Array{}, fmt.Errorf("npz: %s: header length %d is implausible", name, hlen)
 	}
 	hdr := make([]byte, hlen)
@@ -225,6 +238,7 @@ func ReadNPY(r io.Reader, name string) (Array, error) {
 		return Array{}, fmt.Errorf("npz: %s: Fortran-order arrays are not supported", name)
 	}
 	a := Array{Name: name}
+	n := 1
 	for _, f := range strings.Split(string(m[3]), ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
@@ -234,13 +248,34 @@ func ReadNPY(r io.Reader, name string) (Array, error) {
 		if err != nil || d < 0 {
 			return Array{}, fmt.Errorf("npz: %s: bad shape %q", name, m[3])
 		}
+		// Checked at each factor, so that the product cannot overflow.
+		if d > 0 && n > MaxElements/d {
+			return Array{}, fmt.Errorf("npz: %s: shape (%s) has more than %d elements: refused", name, m[3], MaxElements)
+		}
+		n *= d
 		a.Shape = append(a.Shape, d)
 	}
-	n := a.Len()
-	if n > 1<<34 {
-		return Array{}, fmt.Errorf("npz: %s: array of %d elements is implausible", name, n)
+	descr := string(m[1])
+	size, err := itemSize(descr)
+	if err != nil {
+		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
 	}
-	data, raw, err := Make(string(m[1]), n)
+	nbytes := int64(n) * int64(size)
+	if limit >= 0 && nbytes > limit {
+		return Array{}, fmt.Errorf("npz: %s: shape (%s) needs %d bytes, the file holds at most %d: refused", name, m[3], nbytes, limit)
+	}
+	if limit < 0 && nbytes > 1<<20 {
+		// No bound known: read before allocating the typed array.
+		buf, err := readGrowing(r, nbytes)
+		if err != nil {
+			return Array{}, fmt.Errorf("npz: %s: truncated data: %w", name, err)
+		}
+		data, raw, _ := Make(descr, n)
+		copy(raw, buf)
+		a.Data = data
+		return a, nil
+	}
+	data, raw, err := Make(descr, n)
 	if err != nil {
 		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
 	}
@@ -251,20 +286,68 @@ func ReadNPY(r io.Reader, name string) (Array, error) {
 	return a, nil
 }
 
-// Decode reads every array of an .npz archive, in archive order.
+// readGrowing reads exactly n bytes, growing its buffer as they arrive.
+func readGrowing(r io.Reader, n int64) ([]byte, error) {
+	buf := make([]byte, 0, 1<<20)
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		k := int(min(int64(cap(buf)), n))
+		got, err := io.ReadFull(r, buf[len(buf):k])
+		buf = buf[:len(buf)+got]
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+func itemSize(descr string) (int, error) {
+	switch descr {
+	case "|i1", "<i1", "i1":
+		return 1, nil
+	case "<i4", "<f4":
+		return 4, nil
+	case "<i8", "<f8":
+		return 8, nil
+	}
+	return 0, fmt.Errorf("unsupported dtype %q", descr)
+}
+
+// maxDeflateRatio bounds how much deflate can expand: 258 bytes from about
+// 2 bits at best (RFC 1951), so about 1032:1.
+const maxDeflateRatio = 1032
+
+// Decode reads every array of an .npz archive, in archive order. Sizes in
+// the archive's headers are not trusted: an array is refused, before any
+// allocation, when its .npy header claims more bytes than its compressed
+// size can hold.
 func Decode(r io.ReaderAt, size int64) ([]Array, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("npz: not an .npz archive: %w", err)
 	}
 	var out []Array
+	seen := map[string]bool{}
 	for _, f := range zr.File {
 		name := strings.TrimSuffix(f.Name, ".npy")
+		if seen[name] {
+			return nil, fmt.Errorf("npz: array %q appears twice", name)
+		}
+		seen[name] = true
+		if f.CompressedSize64 > uint64(size) {
+			return nil, fmt.Errorf("npz: %s: compressed size %d is larger than the archive", name, f.CompressedSize64)
+		}
+		limit := int64(f.CompressedSize64)
+		if f.Method != zip.Store {
+			limit = limit*maxDeflateRatio + 1024
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return nil, fmt.Errorf("npz: %s: %w", name, err)
 		}
-		a, err := ReadNPY(bufio.NewReader(rc), name)
+		a, err := readNPY(bufio.NewReader(rc), name, limit)
 		if err == nil {
 			// Reading to EOF makes the zip reader check the CRC.
 			_, err = io.Copy(io.Discard, rc)
