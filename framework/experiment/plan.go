@@ -87,6 +87,9 @@ type trainingInfo struct {
 // plugin is returned as is. Imported files are read and checked here, so
 // that nothing runs on a spec that cannot finish.
 func NewPlan(ctx context.Context, s *Spec, cat Catalog) (*Plan, error) {
+	if s == nil {
+		return nil, errors.New("experiment: NewPlan of a nil spec")
+	}
 	p := &Plan{Spec: s, byID: map[string]*Step{}}
 	datasets := map[string]*datasetInfo{}
 	trainings := map[string]*trainingInfo{}
