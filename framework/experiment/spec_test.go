@@ -3,6 +3,7 @@ package experiment_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -148,5 +149,30 @@ func TestCatalogFailureIsNotUsage(t *testing.T) {
 	_, err = experiment.NewPlan(context.Background(), s, brokenCatalog{})
 	if err == nil || errors.Is(err, experiment.ErrUsage) {
 		t.Fatalf("err = %v; want a non-usage error", err)
+	}
+}
+
+// Expansion over references, seeds given as a range and several fields at
+// once, with {field} and {set.field} placeholders.
+func TestExpansionCombinations(t *testing.T) {
+	b, err := os.ReadFile("testdata/specs/expansion.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := plan(t, "testdata/specs/expansion.yaml", string(b))
+	if len(p.Steps) != 2+12+2+2 {
+		t.Fatalf("%d steps", len(p.Steps))
+	}
+	st, ok := p.Step("training/r-d-L8-h8-s3")
+	if !ok || st.Training.Data != "d-L8" || st.Training.Set["hidden"] != 8 || st.Training.Seed != 3 {
+		t.Errorf("r-d-L8-h8-s3: %+v", st)
+	}
+	f, ok := p.Step("flow/f-r-d-L4-h8-s2")
+	if !ok || !f.Flow.SaveConfigs || len(f.Flow.Iterations) != 3 {
+		t.Errorf("flow: %+v", f)
+	}
+	alt := strings.Replace(string(b), "name: r-{data}-h{hidden}-s{seed}", "name: r-{data}-h{set.hidden}-s{seed}", 1)
+	if got := keys(plan(t, "testdata/specs/expansion.yaml", alt)); got["training/r-d-L8-h8-s3"] != keys(p)["training/r-d-L8-h8-s3"] {
+		t.Error("{set.hidden} and {hidden} name different steps")
 	}
 }
