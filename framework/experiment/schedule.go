@@ -149,7 +149,9 @@ func Run(ctx context.Context, p *Plan, opt Options, run Runner) ([]Result, error
 			}
 		}
 		if running == 0 {
-			break // cancelled: nothing more will start
+			// Cancelled, or (in a plan not made by NewPlan) the rest wait
+			// on each other in a cycle.
+			break
 		}
 		var f finished
 		select {
@@ -180,9 +182,12 @@ func Run(ctx context.Context, p *Plan, opt Options, run Runner) ([]Result, error
 	wg.Wait()
 	var bad []Result
 	for i := range results {
-		if results[i].Status == "" {
+		if results[i].Status == "" && ctx.Err() != nil {
 			results[i].Status = Canceled
 			results[i].Err = fmt.Errorf("not run: %w", ctx.Err())
+		} else if results[i].Status == "" {
+			results[i].Status = Failed
+			results[i].Err = errors.New("not run: its dependencies form a cycle")
 		}
 		if results[i].Status != Done {
 			bad = append(bad, results[i])

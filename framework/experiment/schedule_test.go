@@ -144,3 +144,11 @@ func TestRunRejectsBadOptions(t *testing.T) {
 		t.Error("Jobs 0 accepted")
 	}
 }
+
+func TestRunRefusesCycle(t *testing.T) {
+	rs, err := experiment.Run(context.Background(), graph("a:b", "b:a", "c"), experiment.Options{Jobs: 1, Cores: 1},
+		func(context.Context, *experiment.Step, int) error { return nil })
+	if err == nil || statuses(rs) != "a=failed b=failed c=done" || !strings.Contains(err.Error(), "cycle") {
+		t.Errorf("statuses %s, err %v", statuses(rs), err)
+	}
+}
