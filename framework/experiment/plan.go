@@ -212,9 +212,10 @@ func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datase
 	if req, err = desc.Validate(req); err != nil {
 		return nil, errAt(d.Pos("L"), "L", "%v", sdkMsg(err))
 	}
-	sites := desc.Sites(d.L)
-	if total := int64(len(req.Points)) * int64(d.PerPoint); total*int64(sites) > 1<<34 {
-		return nil, errAt(d.Pos("per-point"), "per-point", "%d configurations of %d sites is more than 16 GiB: sample fewer", total, sites)
+	// In floating point, so that a huge L or per-point cannot overflow.
+	sites := math.Pow(float64(d.L), float64(max(desc.Dimension, 1)))
+	if total := float64(len(req.Points)) * float64(d.PerPoint); total*sites > 1<<34 {
+		return nil, errAt(d.Pos("per-point"), "per-point", "%.0f configurations of %.0f sites is more than 16 GiB: sample fewer", total, sites)
 	}
 	st.Sample = &req
 	labels := map[string][]float64{}

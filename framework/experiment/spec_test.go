@@ -113,6 +113,7 @@ func TestMalformedSpecs(t *testing.T) {
 		{"alias", "datasets:\n  - &a {name: d, model: ising}\n  - *a\n", "s.yaml:3:5: datasets[1]: YAML aliases"},
 		{"import and model", "datasets:\n  - name: d\n    model: ising\n    import: x.npz\n", "s.yaml:4:5: datasets[0].import: a dataset is sampled (model) or imported"},
 		{"missing import", "datasets:\n  - name: d\n    import: missing.npz\n", "s.yaml:3:5: import: cannot read missing.npz"},
+		{"too big", head + "    L: 4294967296\n", "s.yaml:5:5: per-point: 20 configurations of 18446744073709551616 sites is more than 16 GiB"},
 		{"bad name", "datasets:\n  - name: \"a b\"\n    model: ising\n", "s.yaml:2:5: name: \"a b\" is not a valid name"},
 		{"syntax", "datasets:\n  - name: [\n", "s.yaml:2:"},
 		{"empty", "", "s.yaml: the spec is empty"},
