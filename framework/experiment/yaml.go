@@ -96,7 +96,7 @@ func (n node) unwrap() (node, error) {
 		case *ast.AnchorNode:
 			n.n = v.Value
 		case *ast.TagNode:
-			return n, n.errf("YAML tags (%s) are not supported", v.Start.Value)
+			return n, n.errf("YAML tags (!…) are not supported")
 		case *ast.AliasNode:
 			return n, n.errf("YAML aliases (*…) are not supported: refer to a step by its name")
 		default:
