@@ -223,7 +223,7 @@ func numChoices(n node, integer bool, min float64) ([]choice, error) {
 	out := make([]choice, len(vs))
 	for i, v := range vs {
 		if integer && (v != math.Trunc(v) || math.Abs(v) > 1<<53) {
-			return nil, n.errf("%v is not an integer", v)
+			return nil, n.errf("%v is not an integer below 2^53", v)
 		}
 		if v < min {
 			return nil, n.errf("%v: must be at least %v", v, min)

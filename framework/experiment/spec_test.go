@@ -110,6 +110,8 @@ func TestMalformedSpecs(t *testing.T) {
 		{"label for unsupervised", head + train + "    label: T\n", "s.yaml:10:5: label: learner rbm is not supervised"},
 		{"analyses reserved", "analyses: []\n", "s.yaml:1:1: analyses: not supported yet"},
 		{"report reserved", head + "report: {}\n", "s.yaml:6:1: report: not supported yet"},
+		{"tag", "datasets:\n  - !foo {name: d}\n", "s.yaml:2:5: datasets[0]: YAML tags (!…) are not supported"},
+		{"top-level list", "- a\n", "s.yaml:1:1: want a mapping"},
 		{"alias", "datasets:\n  - &a {name: d, model: ising}\n  - *a\n", "s.yaml:3:5: datasets[1]: YAML aliases"},
 		{"import and model", "datasets:\n  - name: d\n    model: ising\n    import: x.npz\n", "s.yaml:4:5: datasets[0].import: a dataset is sampled (model) or imported"},
 		{"missing import", "datasets:\n  - name: d\n    import: missing.npz\n", "s.yaml:3:5: import: cannot read missing.npz"},
