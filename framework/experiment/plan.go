@@ -293,9 +293,13 @@ func checkWhere(where []grid.Axis, ds *datasetInfo, at func(string) Pos, ref str
 	return nil
 }
 
+// containsClose reports whether sorted vs has a value within 1e-9
+// (relative above 1) of x, in O(log n): selections and grids may each
+// hold 10^5 values.
 func containsClose(vs []float64, x float64) bool {
-	for _, v := range vs {
-		if math.Abs(v-x) <= 1e-9*math.Max(1, math.Abs(v)) {
+	i := sort.SearchFloat64s(vs, x)
+	for _, j := range []int{i - 1, i} {
+		if j >= 0 && j < len(vs) && math.Abs(vs[j]-x) <= 1e-9*math.Max(1, math.Abs(vs[j])) {
 			return true
 		}
 	}

@@ -101,6 +101,7 @@ func TestMalformedSpecs(t *testing.T) {
 		{"dangling data", head + "trainings:\n  - name: r\n    learner: rbm\n    data: nope\n", "s.yaml:9:5: data: no dataset named \"nope\""},
 		{"dangling test", head + train + "    test: nope\n", "s.yaml:10:5: test: no dataset named \"nope\""},
 		{"where selects nothing", head + train + "    where: {T: 3}\n", "s.yaml:10:5: where.T: selects no configuration of d"},
+		{"large selection of nothing", "datasets:\n  - name: d\n    model: ising\n    params: {T: \"0:99999:1\"}\n    per-point: 1\n    L: 2\n" + train + "    where: {T: \"0.5:99998.5:1\"}\n", "s.yaml:11:5: where.T: selects no configuration of d"},
 		{"where unknown label", head + train + "    where: {Delta: 1}\n", "s.yaml:10:5: where.Delta: dataset d has no label \"Delta\""},
 		{"duplicate name", head + "  - name: d\n    model: ising\n", "s.yaml:6:5: name: dataset \"d\" is defined twice (first at s.yaml:2:5)"},
 		{"expansion without placeholder", head + train + "    set: {hidden: [16, 64]}\n", "s.yaml:7:11: trainings[0].name: hidden is a list or range"},
