@@ -77,6 +77,17 @@ func TestPlanImport(t *testing.T) {
 	if st.Imported == nil || st.Imported.Size != 3 || len(st.SHA256) != 64 {
 		t.Errorf("imported step: %+v", st)
 	}
+	// A supervised learner's test set must carry the label too.
+	if err := npz.WriteFile(filepath.Join(dir, "bare.npz"), npz.Int8("configs", c, 3, 9)); err != nil {
+		t.Fatal(err)
+	}
+	th := "datasets:\n  - {name: mc, import: mc.npz}\n  - {name: bare, import: bare.npz}\ntrainings:\n  - {name: th, learner: thermometer, data: mc, test: bare}\n"
+	if s, err = experiment.Parse(filepath.Join(dir, "s.yaml"), []byte(th)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = experiment.NewPlan(t.Context(), s, catalog(t)); err == nil || !strings.Contains(err.Error(), "s.yaml:5:48: test: learner thermometer learns label \"T\", and the test set bare has no such label") {
+		t.Errorf("err = %v", err)
+	}
 	// Another file content, another key.
 	before := st.Key
 	os.WriteFile(filepath.Join(dir, "mc.npz"), mustEncode(t, npz.Int8("configs", c[:18], 2, 9)), 0o644)

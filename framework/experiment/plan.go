@@ -377,6 +377,11 @@ func planTraining(ctx context.Context, t *Training, cat Catalog, datasets map[st
 				return nil, errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, label, strings.Join(sortedKeys(data.labels), ", "))
 			}
 		}
+		if test, ok := datasets[t.Test]; ok && test.labels != nil {
+			if _, has := test.labels[label]; !has {
+				return nil, errAt(t.Pos("test"), "test", "learner %s learns label %q, and the test set %s has no such label", t.Learner, label, t.Test)
+			}
+		}
 	} else if _, given := t.at["label"]; given {
 		return nil, errAt(t.Pos("label"), "label", "learner %s is not supervised: it learns no label", t.Learner)
 	}
