@@ -134,3 +134,28 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadNPY fuzzes the .npy header and data reading directly (a zip's
+// CRC hides most mutations from FuzzDecode), both with no size bound
+// (ReadNPY) and inside a stored archive (Decode, bounded by the archive).
+func FuzzReadNPY(f *testing.F) {
+	var ok bytes.Buffer
+	npz.WriteNPY(&ok, npz.Float64("T", []float64{0, 2.25, 6}, 3))
+	f.Add(ok.Bytes())
+	f.Add(npyClaiming("|i1", "(1000000000000,)"))
+	f.Add(npyClaiming("<i8", "(2, 0, 3)"))
+	f.Add(npyClaiming("<f4", "()"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if a, err := npz.ReadNPY(bytes.NewReader(b), "x"); err == nil {
+			if _, _, n, err := npz.Raw(a.Data); err != nil || n != a.Len() {
+				t.Fatalf("ReadNPY: %d elements for shape %v (%v)", n, a.Shape, err)
+			}
+		}
+		file := zipOf(t, zip.Store, "x.npy", b)
+		if arrays, err := npz.Decode(bytes.NewReader(file), int64(len(file))); err == nil {
+			if _, _, n, err := npz.Raw(arrays[0].Data); err != nil || n != arrays[0].Len() || int64(n) > int64(len(b)) {
+				t.Fatalf("Decode: %d elements for shape %v from %d bytes (%v)", n, arrays[0].Shape, len(b), err)
+			}
+		}
+	})
+}
