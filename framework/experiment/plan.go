@@ -40,7 +40,8 @@ type Step struct {
 	// SHA256 is the plugin binary's digest, or the imported file's.
 	SHA256 string
 	Deps   []string // IDs of the steps this one reads, sorted
-	// Key identifies the step's result: see Canonical.
+	// Key identifies the step's result: the SHA-256 of Canonical in 64
+	// hex digits, the form registry.Lineage.Key and Store.FindByKey take.
 	Key string
 	// Canonical is the encoding the key digests (documented in
 	// docs/experiments.md): JSON, object keys sorted, no spaces.
@@ -458,7 +459,7 @@ func (s *Step) setKey(spec map[string]any, inputs map[string]*Step) {
 	}
 	s.Canonical = b
 	sum := sha256.Sum256(b)
-	s.Key = "sha256:" + hex.EncodeToString(sum[:])
+	s.Key = hex.EncodeToString(sum[:])
 }
 
 func compactStrings(v []string) []string {
@@ -539,7 +540,7 @@ func (p *Plan) Print(w io.Writer) error {
 		if len(s.Deps) > 0 {
 			in = strings.Join(s.Deps, ", ")
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, s.ID, plugin, in, strings.TrimPrefix(s.Key, "sha256:")[:12])
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, s.ID, plugin, in, s.Key[:12])
 	}
 	return tw.Flush()
 }
