@@ -3,6 +3,8 @@ package experiment
 import (
 	"errors"
 	"fmt"
+
+	"github.com/rgml/rgml/framework/host"
 )
 
 // ErrUsage marks every error that is the spec's fault (a wrong field, a
@@ -11,10 +13,12 @@ import (
 var ErrUsage = errors.New("usage error")
 
 // ErrUnknownPlugin is what a Catalog returns (wrapped) for a plugin name it
-// does not have; validation turns it into a usage error at the field that
-// names the plugin. Any other Catalog error is a failure of the work (a
-// plugin that crashed while describing itself) and is returned as is.
-var ErrUnknownPlugin = errors.New("unknown plugin")
+// does not have, or that names a plugin of another kind; validation turns
+// it into a usage error at the field that names the plugin. Any other
+// Catalog error is a failure of the work (a plugin that crashed while
+// describing itself) and is returned as is. It is the host's sentinel, so
+// the host's own errors need no translation.
+var ErrUnknownPlugin = host.ErrUnknownPlugin
 
 // Pos is a place in a spec file; lines and columns count from 1.
 type Pos struct {

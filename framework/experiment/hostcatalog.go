@@ -2,8 +2,6 @@ package experiment
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/rgml/rgml/framework/host"
@@ -12,7 +10,9 @@ import (
 
 // HostCatalog describes the plugins a host finds in its plugin directory:
 // each plugin is launched once, asked Describe and stopped, and its
-// description and binary digest are kept for the next question.
+// description and binary digest are kept for the next question. A name
+// the host does not have, or of another kind, is the host's
+// ErrUnknownPlugin (a usage error once validation places it).
 type HostCatalog struct {
 	Host *host.Host
 
@@ -21,33 +21,12 @@ type HostCatalog struct {
 	learners map[string]LearnerPlugin
 }
 
-// known checks that the host's plugin directory has the plugin, so that a
-// misspelt name is the spec's fault and a plugin that fails to start is
-// not.
-func (c *HostCatalog) known(name string) error {
-	bins, err := host.Discover(c.Host.Config().Dir)
-	if err != nil {
-		return err
-	}
-	var names []string
-	for _, b := range bins {
-		if b.Name == name {
-			return nil
-		}
-		names = append(names, b.Name)
-	}
-	return fmt.Errorf("%w %q in %s (have: %s)", ErrUnknownPlugin, name, c.Host.Config().Dir, strings.Join(names, ", "))
-}
-
 // Model implements Catalog.
 func (c *HostCatalog) Model(ctx context.Context, name string) (sdk.ModelDescription, string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p, ok := c.models[name]; ok {
 		return p.Desc, p.SHA256, nil
-	}
-	if err := c.known(name); err != nil {
-		return sdk.ModelDescription{}, "", err
 	}
 	m, err := c.Host.Model(ctx, name)
 	if err != nil {
@@ -67,9 +46,6 @@ func (c *HostCatalog) Learner(ctx context.Context, name string) (sdk.LearnerDesc
 	defer c.mu.Unlock()
 	if p, ok := c.learners[name]; ok {
 		return p.Desc, p.SHA256, nil
-	}
-	if err := c.known(name); err != nil {
-		return sdk.LearnerDescription{}, "", err
 	}
 	l, err := c.Host.Learner(ctx, name)
 	if err != nil {

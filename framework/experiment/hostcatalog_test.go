@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,13 +79,18 @@ func TestHostCatalog(t *testing.T) {
 			t.Errorf("plugin %s started %d times", name, n)
 		}
 	}
-	bad, err := experiment.Parse("s.yaml", []byte("datasets:\n  - name: d\n    model: potts\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(obs.n)
-	_, err = experiment.NewPlan(context.Background(), bad, cat)
-	if !errors.Is(err, experiment.ErrUsage) || len(obs.n) != before {
-		t.Errorf("unknown plugin: err %v, %d plugins started", err, len(obs.n)-before)
+	for _, src := range []string{
+		"datasets:\n  - name: d\n    model: potts\n",                                                   // not installed
+		"datasets:\n  - name: d\n    model: rbm\n",                                                     // a learner
+		"datasets:\n  - {name: d, model: ising}\ntrainings:\n  - {name: t, learner: ising, data: d}\n", // a model
+	} {
+		bad, err := experiment.Parse("s.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = experiment.NewPlan(context.Background(), bad, cat)
+		if !errors.Is(err, experiment.ErrUsage) || !strings.HasPrefix(err.Error(), "s.yaml:") {
+			t.Errorf("%q: err %v, want a usage error at its place", src, err)
+		}
 	}
 }
