@@ -239,4 +239,3 @@ func BenchmarkCompute(b *testing.B) {
 }
 
 var sink *Spectrum
-
