@@ -220,4 +220,3 @@ func TestBuildListsMissing(t *testing.T) {
 		t.Errorf("a repeated name: %v", err)
 	}
 }
-
