@@ -225,8 +225,8 @@ func TemperatureDists(title string, edges []float64, iterations []int, readings 
 	return f, nil
 }
 
-// grid is a matrix as a plotter.GridXYZ: column c at x = c, row r at
-// y = rows−1−r (row 0 at the top, as a matrix is read).
+// grid is a matrix as a plotter.GridXYZ: column c at x = c, matrix row
+// rows−1−r at y = r, so that row 0 is at the top, as a matrix is read.
 type grid struct {
 	v          []float64
 	rows, cols int
@@ -235,7 +235,7 @@ type grid struct {
 func (g grid) Dims() (c, r int)   { return g.cols, g.rows }
 func (g grid) Z(c, r int) float64 { return g.v[(g.rows-1-r)*g.cols+c] }
 func (g grid) X(c int) float64    { return float64(c) }
-func (g grid) Y(r int) float64    { return float64(g.rows - 1 - r) }
+func (g grid) Y(r int) float64    { return float64(r) }
 
 // Heatmap draws a rows × cols matrix (row-major), row 0 at the top, on a
 // blue–red scale between its minimum and maximum (Fig. 12 for WWᵀ).
