@@ -101,6 +101,12 @@ func allItems() []Item {
 			}()})},
 		{Entry{Name: "flow-obs", Paper: "beyond the paper", Caption: "energy of the flowed configurations"}, line(LineOptions{Title: "energy per spin", XLabel: "iteration", YLabel: "⟨e⟩", LogX: true, HLines: []Ref{{"equilibrium at T_c", -1.41}}},
 			Series{Label: "flow", X: []float64{1, 2, 5, 10, 100}, Y: []float64{-1.9, -1.7, -1.5, -1.45, -1.42}, Err: []float64{0.01, 0.01, 0.01, 0.01, 0.01}})},
+		{Entry{Name: "flow-T", Paper: "beyond the paper", Caption: "temperatures implied by the flowed configurations"}, func() (*Figure, error) {
+			its := []float64{0, 1, 2, 5, 10, 100}
+			return FlowTemperatures("implied temperatures", true,
+				Series{Label: "energy", X: its, Y: []float64{0.5, 1.2, 1.8, 2.1, 2.25, 2.27}, Err: []float64{0.01, 0.02, 0.02, 0.03, 0.03, 0.03}},
+				Series{Label: "thermometer", X: its, Y: []float64{0.4, 1.5, 2.0, 2.2, 2.3, 2.3}})
+		}},
 		{Entry{Name: "fig09", Paper: "Fig. 9", Caption: "flow of N_h = 400"}, func() (*Figure, error) {
 			return nil, fmt.Errorf("flow rbm-v400/T=0 has no saved configurations")
 		}},

@@ -176,6 +176,15 @@ func LossCurves(epochs, train, test []float64) (*Figure, error) {
 	return Lines(LineOptions{Title: "thermometer loss (Fig. 4)", XLabel: "epoch", YLabel: "loss", LogY: true}, s...)
 }
 
+// FlowTemperatures draws the thermometer-free flow check: for each
+// series (the temperature implied by the energy, by ⟨|m|⟩, by G(L/2), the
+// thermometer's mean reading) T against flow iteration with its error
+// bars, and T_c dashed. On a log x axis iteration 0 is left out of the
+// plot (it stays in the data).
+func FlowTemperatures(title string, logX bool, series ...Series) (*Figure, error) {
+	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: []Ref{{"T_c", Tc}}}, series...)
+}
+
 // TemperatureDists draws Figs. 5–11: for each flow iteration the
 // distribution of the measured temperatures, as a density over the bins
 // with the given edges (ascending), and T_c as a dashed line. Readings

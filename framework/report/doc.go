@@ -10,6 +10,7 @@
 //	LossCurves           Fig. 4    training and test loss against epoch
 //	TemperatureDists     Figs. 5–11 measured-temperature distribution per flow iteration, T_c marked
 //	Heatmap              Fig. 12   WWᵀ matrix elements
+//	FlowTemperatures     the thermometer-free check: implied temperatures against flow iteration, T_c marked
 //	Lines                Figs. 13–17 and the flow observables: curves with error bars,
 //	                     optional log scale and reference lines (T_c, equilibrium values)
 //	FromHint             any analyzer's suggested figure (sdk.Figure)
