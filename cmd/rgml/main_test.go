@@ -32,6 +32,7 @@ func TestMain(m *testing.M) {
 		"../../plugins/ising/cmd/rgml-plugin-ising",
 		"../../plugins/rbm/cmd/rgml-plugin-rbm",
 		"../../plugins/thermometer/cmd/rgml-plugin-thermometer",
+		"../../plugins/spectrum/cmd/rgml-plugin-spectrum",
 		"../../framework/host/internal/rgml-plugin-misbehave",
 	} {
 		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()

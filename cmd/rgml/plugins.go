@@ -73,16 +73,11 @@ func pluginsList(c *cli.Context, e *env) error {
 		r := pluginRow{Name: en.Name, SHA256: en.SHA256, Status: en.Status, Path: en.Path}
 		// Only a binary the lock vouches for is run to ask what it is.
 		if en.Status == host.StatusOK {
-			m, l, err := h.Open(c.Context, en.Name)
-			switch {
-			case err != nil:
+			if o, err := h.Open(c.Context, en.Name); err != nil {
 				r.Error = firstLine(err.Error())
-			case m != nil:
-				r.Kind, r.Version, r.Protocol = sdk.KindModel, m.Desc.Version, sdk.ProtocolVersion
-				m.Kill()
-			case l != nil:
-				r.Kind, r.Version, r.Protocol = sdk.KindLearner, l.Desc.Version, sdk.ProtocolVersion
-				l.Kill()
+			} else {
+				r.Kind, r.Version, r.Protocol = o.Kind, o.Version, sdk.ProtocolVersion
+				o.Kill()
 			}
 		}
 		rows = append(rows, r)
@@ -126,19 +121,24 @@ func pluginsDescribe(c *cli.Context, e *env) error {
 	}
 	h := e.newHost(c)
 	defer h.Close()
-	m, l, err := h.Open(c.Context, c.Args().First())
+	o, err := h.Open(c.Context, c.Args().First())
 	if err != nil {
 		return err
 	}
+	m, l, a := o.Model, o.Learner, o.Analyzer
 	switch {
 	case c.Bool("json") && m != nil:
 		return printJSON(e, modelJSON(m))
-	case c.Bool("json"):
+	case c.Bool("json") && l != nil:
 		return printJSON(e, learnerJSON(l))
+	case c.Bool("json"):
+		return printJSON(e, analyzerJSON(a))
 	case m != nil:
 		describeModel(e, m)
-	default:
+	case l != nil:
 		describeLearner(e, l)
+	default:
+		describeAnalyzer(e, a)
 	}
 	return nil
 }
@@ -229,6 +229,49 @@ func learnerJSON(l *host.Learner) any {
 		Weights         []string    `json:"weights"`
 	}{d.Name, sdk.KindLearner, d.Version, sdk.ProtocolVersion, l.Path, l.SHA256, strings.TrimSpace(d.Doc),
 		d.NeedsLabel, paramViews(d.Hyperparameters), ops, d.WeightNames}
+}
+
+func analyzerJSON(a *host.Analyzer) any {
+	d := a.Desc
+	type inputView struct {
+		Name     string `json:"name"`
+		Doc      string `json:"doc"`
+		Required bool   `json:"required"`
+	}
+	ins := make([]inputView, 0, len(d.Inputs))
+	for _, in := range d.Inputs {
+		ins = append(ins, inputView{in.Name, in.Doc, in.Required})
+	}
+	return struct {
+		Name       string      `json:"name"`
+		Kind       string      `json:"kind"`
+		Version    string      `json:"version"`
+		Protocol   int         `json:"protocol"`
+		Path       string      `json:"path"`
+		SHA256     string      `json:"sha256"`
+		Doc        string      `json:"doc"`
+		Parameters []paramView `json:"parameters"`
+		Learners   []string    `json:"learners"`
+		Inputs     []inputView `json:"inputs"`
+	}{d.Name, sdk.KindAnalyzer, d.Version, sdk.ProtocolVersion, a.Path, a.SHA256, strings.TrimSpace(d.Doc),
+		paramViews(d.Parameters), d.Learners, ins}
+}
+
+func describeAnalyzer(e *env, a *host.Analyzer) {
+	d := a.Desc
+	w := e.stdout
+	fmt.Fprintf(w, "%s %s — analyzer plugin, protocol %d\n", d.Name, d.Version, sdk.ProtocolVersion)
+	fmt.Fprintf(w, "binary: %s\nsha256: %s\n\n", a.Path, a.SHA256)
+	if d.Doc != "" {
+		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(d.Doc))
+	}
+	describeParams(e, "PARAMETER", d.Parameters)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "INPUT\tREQUIRED\tDOC")
+	for _, in := range d.Inputs {
+		fmt.Fprintf(tw, "%s\t%v\t%s\n", in.Name, in.Required, in.Doc)
+	}
+	tw.Flush()
 }
 
 func describeParams(e *env, title string, ps []sdk.ParamSpec) {

@@ -103,6 +103,41 @@ func TestPluginsDescribeJSON(t *testing.T) {
 	}
 }
 
+// Analyzers are listed and described like the other kinds.
+func TestPluginsShowAnalyzers(t *testing.T) {
+	code, stdout, stderr := rgml(t, "plugins", "list", "--json")
+	var rows []pluginRow
+	if code != 0 || json.Unmarshal([]byte(stdout), &rows) != nil {
+		t.Fatalf("list --json: exit %d, %q, %s", code, stdout, stderr)
+	}
+	found := false
+	for _, r := range rows {
+		if r.Name == "spectrum" {
+			found = r.Kind == "analyzer" && r.Version != "" && r.Error == ""
+		}
+	}
+	if !found {
+		t.Errorf("spectrum is not listed as an analyzer: %+v", rows)
+	}
+	code, stdout, _ = rgml(t, "plugins", "describe", "--json", "spectrum")
+	var d struct {
+		Kind   string
+		Inputs []struct {
+			Name     string
+			Required bool
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &d) != nil || d.Kind != "analyzer" || len(d.Inputs) == 0 || d.Inputs[0].Name != "weights/W" || !d.Inputs[0].Required {
+		t.Errorf("describe --json spectrum: exit %d, %+v", code, d)
+	}
+	code, stdout, _ = rgml(t, "plugins", "describe", "spectrum")
+	for _, want := range []string{"analyzer plugin", "INPUT", "weights/W", "reference_T"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("describe spectrum (exit %d) lacks %q:\n%s", code, want, stdout)
+		}
+	}
+}
+
 // kill -9 of rgml takes its plugins along, and leaves no socket behind
 // once the next rgml has started.
 func TestKilledHostLeavesNoPlugin(t *testing.T) {

@@ -264,7 +264,11 @@ func notAPlugin(path string, err error, stderr string) error {
 }
 
 func hostPluginSet() plugin.PluginSet {
-	return plugin.PluginSet{sdk.KindModel: &sdk.ModelPlugin{}, sdk.KindLearner: &sdk.LearnerPlugin{}}
+	set := plugin.PluginSet{}
+	for _, k := range kinds {
+		set[k.name] = k.glue()
+	}
+	return set
 }
 
 // Kill stops the plugin process.

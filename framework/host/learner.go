@@ -26,16 +26,11 @@ func (h *Host) Learner(ctx context.Context, name string) (*Learner, error) {
 // asLearner talks to p as a learner; a plugin of another kind gives an
 // error wrapping sdk.ErrUnimplemented.
 func (p *Plugin) asLearner(ctx context.Context) (*Learner, error) {
-	raw, err := p.proto.Dispense(sdk.KindLearner)
-	if err != nil {
-		return nil, p.failure("starting", err)
-	}
-	l := &Learner{Plugin: p, learner: raw.(sdk.Learner)}
-	l.Desc, err = describe(ctx, p, l.learner.Describe)
+	impl, d, err := dispense(ctx, p, sdk.KindLearner, sdk.Learner.Describe)
 	if err != nil {
 		return nil, err
 	}
-	return l, nil
+	return &Learner{Plugin: p, Desc: d, learner: impl}, nil
 }
 
 // Describe asks the plugin for its description again.

@@ -2,8 +2,6 @@ package host
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -23,76 +21,11 @@ func (h *Host) Model(ctx context.Context, name string) (*Model, error) {
 // asModel talks to p as a model; a plugin of another kind gives an error
 // wrapping sdk.ErrUnimplemented.
 func (p *Plugin) asModel(ctx context.Context) (*Model, error) {
-	raw, err := p.proto.Dispense(sdk.KindModel)
-	if err != nil {
-		return nil, p.failure("starting", err)
-	}
-	m := &Model{Plugin: p, model: raw.(sdk.Model)}
-	m.Desc, err = describe(ctx, p, m.model.Describe)
+	impl, d, err := dispense(ctx, p, sdk.KindModel, sdk.Model.Describe)
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
-}
-
-// launchAs launches the plugin called name and talks to it as the given
-// kind, killing it if it is not one.
-func launchAs[T any](h *Host, ctx context.Context, name, kind string, as func(*Plugin, context.Context) (T, error)) (T, error) {
-	p, err := h.Launch(ctx, name)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	v, err := as(p, ctx)
-	if err != nil {
-		p.Kill()
-		if errors.Is(err, sdk.ErrUnimplemented) {
-			err = unknownPlugin("plugin %q is not a %s plugin", name, kind)
-		}
-	}
-	return v, err
-}
-
-// describe asks a freshly started plugin for its description within the
-// host's CallTimeout. ErrUnimplemented (a plugin of another kind) is
-// returned as it is; a timeout names the plugin.
-func describe[D any](ctx context.Context, p *Plugin, call func(context.Context) (D, error)) (D, error) {
-	cctx, cancel := context.WithTimeout(ctx, p.host.cfg.CallTimeout)
-	defer cancel()
-	d, err := call(cctx)
-	switch {
-	case err == nil || errors.Is(err, sdk.ErrUnimplemented):
-		return d, err
-	case cctx.Err() != nil && ctx.Err() == nil:
-		return d, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
-	}
-	return d, p.failure("describing itself", err)
-}
-
-// Open launches the plugin called name and returns it as whatever kind it
-// is: exactly one of the results is non-nil.
-func (h *Host) Open(ctx context.Context, name string) (*Model, *Learner, error) {
-	p, err := h.Launch(ctx, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := p.asModel(ctx)
-	if err == nil {
-		return m, nil, nil
-	}
-	if !errors.Is(err, sdk.ErrUnimplemented) {
-		p.Kill()
-		return nil, nil, err
-	}
-	l, err := p.asLearner(ctx)
-	if err != nil {
-		p.Kill()
-		if errors.Is(err, sdk.ErrUnimplemented) {
-			return nil, nil, fmt.Errorf("plugin %q serves no kind this host knows (model, learner)", name)
-		}
-		return nil, nil, err
-	}
-	return nil, l, nil
+	return &Model{Plugin: p, Desc: d, model: impl}, nil
 }
 
 // Sample runs the model's Sample with a watchdog: if the plugin sends

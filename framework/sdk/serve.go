@@ -28,9 +28,10 @@ const (
 
 // ServeConfig says what a plugin binary serves. Exactly one kind is set.
 type ServeConfig struct {
-	Model   Model
-	Learner Learner
-	// HeartbeatInterval is how often a long Apply tells the host it is
+	Model    Model
+	Learner  Learner
+	Analyzer Analyzer
+	// HeartbeatInterval is how often a long Apply or Analyze tells the host it is
 	// alive (0: DefaultHeartbeatInterval).
 	HeartbeatInterval time.Duration
 	// Logger receives the plugin's logs; nil gives an hclog JSON logger on
@@ -47,6 +48,9 @@ func PluginSet(cfg ServeConfig) plugin.PluginSet {
 	}
 	if cfg.Learner != nil {
 		set[KindLearner] = &LearnerPlugin{Impl: cfg.Learner, Heartbeat: cfg.HeartbeatInterval}
+	}
+	if cfg.Analyzer != nil {
+		set[KindAnalyzer] = &AnalyzerPlugin{Impl: cfg.Analyzer, Heartbeat: cfg.HeartbeatInterval}
 	}
 	return set
 }

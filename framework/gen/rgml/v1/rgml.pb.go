@@ -1882,7 +1882,10 @@ type AnalyzerDescription struct {
 	Info       *PluginInfo            `protobuf:"bytes,1,opt,name=info,proto3" json:"info,omitempty"`
 	Parameters []*ParamSpec           `protobuf:"bytes,2,rep,name=parameters,proto3" json:"parameters,omitempty"`
 	// Learners whose weights this analyzer understands (empty: any).
-	Learners      []string `protobuf:"bytes,3,rep,name=learners,proto3" json:"learners,omitempty"`
+	Learners []string `protobuf:"bytes,3,rep,name=learners,proto3" json:"learners,omitempty"`
+	// The tensors the analyzer reads ("weights/NAME" or "data/NAME"); a
+	// request carrying a tensor not listed here is refused.
+	Inputs        []*AnalyzerInput `protobuf:"bytes,4,rep,name=inputs,proto3" json:"inputs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1938,6 +1941,74 @@ func (x *AnalyzerDescription) GetLearners() []string {
 	return nil
 }
 
+func (x *AnalyzerDescription) GetInputs() []*AnalyzerInput {
+	if x != nil {
+		return x.Inputs
+	}
+	return nil
+}
+
+// AnalyzerInput documents one tensor an analyzer reads.
+type AnalyzerInput struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"` // with its prefix: "weights/W", "data/configs"
+	Doc           string                 `protobuf:"bytes,2,opt,name=doc,proto3" json:"doc,omitempty"`
+	Required      bool                   `protobuf:"varint,3,opt,name=required,proto3" json:"required,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnalyzerInput) Reset() {
+	*x = AnalyzerInput{}
+	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnalyzerInput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnalyzerInput) ProtoMessage() {}
+
+func (x *AnalyzerInput) ProtoReflect() protoreflect.Message {
+	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnalyzerInput.ProtoReflect.Descriptor instead.
+func (*AnalyzerInput) Descriptor() ([]byte, []int) {
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *AnalyzerInput) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *AnalyzerInput) GetDoc() string {
+	if x != nil {
+		return x.Doc
+	}
+	return ""
+}
+
+func (x *AnalyzerInput) GetRequired() bool {
+	if x != nil {
+		return x.Required
+	}
+	return false
+}
+
 type AnalyzeHeader struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Parameters    []*ParamValue          `protobuf:"bytes,1,rep,name=parameters,proto3" json:"parameters,omitempty"`
@@ -1949,7 +2020,7 @@ type AnalyzeHeader struct {
 
 func (x *AnalyzeHeader) Reset() {
 	*x = AnalyzeHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1961,7 +2032,7 @@ func (x *AnalyzeHeader) String() string {
 func (*AnalyzeHeader) ProtoMessage() {}
 
 func (x *AnalyzeHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1974,7 +2045,7 @@ func (x *AnalyzeHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeHeader.ProtoReflect.Descriptor instead.
 func (*AnalyzeHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{24}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AnalyzeHeader) GetParameters() []*ParamValue {
@@ -2013,7 +2084,7 @@ type AnalyzeRequest struct {
 
 func (x *AnalyzeRequest) Reset() {
 	*x = AnalyzeRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2025,7 +2096,7 @@ func (x *AnalyzeRequest) String() string {
 func (*AnalyzeRequest) ProtoMessage() {}
 
 func (x *AnalyzeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2038,7 +2109,7 @@ func (x *AnalyzeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeRequest.ProtoReflect.Descriptor instead.
 func (*AnalyzeRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{25}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AnalyzeRequest) GetMsg() isAnalyzeRequest_Msg {
@@ -2085,21 +2156,27 @@ func (*AnalyzeRequest_Data) isAnalyzeRequest_Msg() {}
 // FigureHint suggests how to plot a result.
 type FigureHint struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
-	Kind   string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"` // "line", "heatmap", "histogram", "scatter"
+	Kind   string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"` // "line", "heatmap", "histogram", "scatter", "table"
 	Title  string                 `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
 	X      string                 `protobuf:"bytes,3,opt,name=x,proto3" json:"x,omitempty"` // name of the x tensor (line, scatter)
 	XLabel string                 `protobuf:"bytes,4,opt,name=x_label,json=xLabel,proto3" json:"x_label,omitempty"`
 	YLabel string                 `protobuf:"bytes,5,opt,name=y_label,json=yLabel,proto3" json:"y_label,omitempty"`
 	LogY   bool                   `protobuf:"varint,6,opt,name=log_y,json=logY,proto3" json:"log_y,omitempty"`
 	// Names of the result tensors this figure draws.
-	Series        []string `protobuf:"bytes,7,rep,name=series,proto3" json:"series,omitempty"`
+	Series []string `protobuf:"bytes,7,rep,name=series,proto3" json:"series,omitempty"`
+	// Error bars: errors[i] names the tensor of one-sigma errors of
+	// series[i] ("" for none). Empty: no error bars.
+	Errors []string `protobuf:"bytes,8,rep,name=errors,proto3" json:"errors,omitempty"`
+	LogX   bool     `protobuf:"varint,9,opt,name=log_x,json=logX,proto3" json:"log_x,omitempty"`
+	// The figure's name, unique within one analysis (file names use it).
+	Name          string `protobuf:"bytes,10,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FigureHint) Reset() {
 	*x = FigureHint{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2111,7 +2188,7 @@ func (x *FigureHint) String() string {
 func (*FigureHint) ProtoMessage() {}
 
 func (x *FigureHint) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2124,7 +2201,7 @@ func (x *FigureHint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FigureHint.ProtoReflect.Descriptor instead.
 func (*FigureHint) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{26}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *FigureHint) GetKind() string {
@@ -2176,6 +2253,27 @@ func (x *FigureHint) GetSeries() []string {
 	return nil
 }
 
+func (x *FigureHint) GetErrors() []string {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+func (x *FigureHint) GetLogX() bool {
+	if x != nil {
+		return x.LogX
+	}
+	return false
+}
+
+func (x *FigureHint) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 type AnalyzeResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Msg:
@@ -2189,7 +2287,7 @@ type AnalyzeResponse struct {
 
 func (x *AnalyzeResponse) Reset() {
 	*x = AnalyzeResponse{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2201,7 +2299,7 @@ func (x *AnalyzeResponse) String() string {
 func (*AnalyzeResponse) ProtoMessage() {}
 
 func (x *AnalyzeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2214,7 +2312,7 @@ func (x *AnalyzeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeResponse.ProtoReflect.Descriptor instead.
 func (*AnalyzeResponse) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{27}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AnalyzeResponse) GetMsg() isAnalyzeResponse_Msg {
@@ -2399,13 +2497,18 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
 	"\x03msg\"=\n" +
 	"\rApplyResponse\x12,\n" +
-	"\x06output\x18\x01 \x01(\v2\x14.rgml.v1.TensorChunkR\x06output\"\x8e\x01\n" +
+	"\x06output\x18\x01 \x01(\v2\x14.rgml.v1.TensorChunkR\x06output\"\xbe\x01\n" +
 	"\x13AnalyzerDescription\x12'\n" +
 	"\x04info\x18\x01 \x01(\v2\x13.rgml.v1.PluginInfoR\x04info\x122\n" +
 	"\n" +
 	"parameters\x18\x02 \x03(\v2\x12.rgml.v1.ParamSpecR\n" +
 	"parameters\x12\x1a\n" +
-	"\blearners\x18\x03 \x03(\tR\blearners\"l\n" +
+	"\blearners\x18\x03 \x03(\tR\blearners\x12.\n" +
+	"\x06inputs\x18\x04 \x03(\v2\x16.rgml.v1.AnalyzerInputR\x06inputs\"Q\n" +
+	"\rAnalyzerInput\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
+	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x1a\n" +
+	"\brequired\x18\x03 \x01(\bR\brequired\"l\n" +
 	"\rAnalyzeHeader\x123\n" +
 	"\n" +
 	"parameters\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\n" +
@@ -2415,7 +2518,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x0eAnalyzeRequest\x120\n" +
 	"\x06header\x18\x01 \x01(\v2\x16.rgml.v1.AnalyzeHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
-	"\x03msg\"\xa3\x01\n" +
+	"\x03msg\"\xe4\x01\n" +
 	"\n" +
 	"FigureHint\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x14\n" +
@@ -2424,7 +2527,11 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\ax_label\x18\x04 \x01(\tR\x06xLabel\x12\x17\n" +
 	"\ay_label\x18\x05 \x01(\tR\x06yLabel\x12\x13\n" +
 	"\x05log_y\x18\x06 \x01(\bR\x04logY\x12\x16\n" +
-	"\x06series\x18\a \x03(\tR\x06series\"w\n" +
+	"\x06series\x18\a \x03(\tR\x06series\x12\x16\n" +
+	"\x06errors\x18\b \x03(\tR\x06errors\x12\x13\n" +
+	"\x05log_x\x18\t \x01(\bR\x04logX\x12\x12\n" +
+	"\x04name\x18\n" +
+	" \x01(\tR\x04name\"w\n" +
 	"\x0fAnalyzeResponse\x12.\n" +
 	"\x06result\x18\x01 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x06result\x12-\n" +
 	"\x06figure\x18\x02 \x01(\v2\x13.rgml.v1.FigureHintH\x00R\x06figureB\x05\n" +
@@ -2468,7 +2575,7 @@ func file_rgml_v1_rgml_proto_rawDescGZIP() []byte {
 }
 
 var file_rgml_v1_rgml_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rgml_v1_rgml_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_rgml_v1_rgml_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_rgml_v1_rgml_proto_goTypes = []any{
 	(DType)(0),                  // 0: rgml.v1.DType
 	(ParamKind)(0),              // 1: rgml.v1.ParamKind
@@ -2496,10 +2603,11 @@ var file_rgml_v1_rgml_proto_goTypes = []any{
 	(*ApplyRequest)(nil),        // 23: rgml.v1.ApplyRequest
 	(*ApplyResponse)(nil),       // 24: rgml.v1.ApplyResponse
 	(*AnalyzerDescription)(nil), // 25: rgml.v1.AnalyzerDescription
-	(*AnalyzeHeader)(nil),       // 26: rgml.v1.AnalyzeHeader
-	(*AnalyzeRequest)(nil),      // 27: rgml.v1.AnalyzeRequest
-	(*FigureHint)(nil),          // 28: rgml.v1.FigureHint
-	(*AnalyzeResponse)(nil),     // 29: rgml.v1.AnalyzeResponse
+	(*AnalyzerInput)(nil),       // 26: rgml.v1.AnalyzerInput
+	(*AnalyzeHeader)(nil),       // 27: rgml.v1.AnalyzeHeader
+	(*AnalyzeRequest)(nil),      // 28: rgml.v1.AnalyzeRequest
+	(*FigureHint)(nil),          // 29: rgml.v1.FigureHint
+	(*AnalyzeResponse)(nil),     // 30: rgml.v1.AnalyzeResponse
 }
 var file_rgml_v1_rgml_proto_depIdxs = []int32{
 	0,  // 0: rgml.v1.TensorChunk.dtype:type_name -> rgml.v1.DType
@@ -2530,32 +2638,33 @@ var file_rgml_v1_rgml_proto_depIdxs = []int32{
 	2,  // 25: rgml.v1.ApplyResponse.output:type_name -> rgml.v1.TensorChunk
 	5,  // 26: rgml.v1.AnalyzerDescription.info:type_name -> rgml.v1.PluginInfo
 	3,  // 27: rgml.v1.AnalyzerDescription.parameters:type_name -> rgml.v1.ParamSpec
-	4,  // 28: rgml.v1.AnalyzeHeader.parameters:type_name -> rgml.v1.ParamValue
-	26, // 29: rgml.v1.AnalyzeRequest.header:type_name -> rgml.v1.AnalyzeHeader
-	2,  // 30: rgml.v1.AnalyzeRequest.data:type_name -> rgml.v1.TensorChunk
-	2,  // 31: rgml.v1.AnalyzeResponse.result:type_name -> rgml.v1.TensorChunk
-	28, // 32: rgml.v1.AnalyzeResponse.figure:type_name -> rgml.v1.FigureHint
-	6,  // 33: rgml.v1.Model.Describe:input_type -> rgml.v1.DescribeRequest
-	11, // 34: rgml.v1.Model.Sample:input_type -> rgml.v1.SampleRequest
-	13, // 35: rgml.v1.Model.Observables:input_type -> rgml.v1.ObservablesRequest
-	6,  // 36: rgml.v1.Learner.Describe:input_type -> rgml.v1.DescribeRequest
-	18, // 37: rgml.v1.Learner.Train:input_type -> rgml.v1.TrainRequest
-	23, // 38: rgml.v1.Learner.Apply:input_type -> rgml.v1.ApplyRequest
-	6,  // 39: rgml.v1.Analyzer.Describe:input_type -> rgml.v1.DescribeRequest
-	27, // 40: rgml.v1.Analyzer.Analyze:input_type -> rgml.v1.AnalyzeRequest
-	9,  // 41: rgml.v1.Model.Describe:output_type -> rgml.v1.ModelDescription
-	12, // 42: rgml.v1.Model.Sample:output_type -> rgml.v1.SampleChunk
-	14, // 43: rgml.v1.Model.Observables:output_type -> rgml.v1.ObservablesResponse
-	16, // 44: rgml.v1.Learner.Describe:output_type -> rgml.v1.LearnerDescription
-	21, // 45: rgml.v1.Learner.Train:output_type -> rgml.v1.TrainEvent
-	24, // 46: rgml.v1.Learner.Apply:output_type -> rgml.v1.ApplyResponse
-	25, // 47: rgml.v1.Analyzer.Describe:output_type -> rgml.v1.AnalyzerDescription
-	29, // 48: rgml.v1.Analyzer.Analyze:output_type -> rgml.v1.AnalyzeResponse
-	41, // [41:49] is the sub-list for method output_type
-	33, // [33:41] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	26, // 28: rgml.v1.AnalyzerDescription.inputs:type_name -> rgml.v1.AnalyzerInput
+	4,  // 29: rgml.v1.AnalyzeHeader.parameters:type_name -> rgml.v1.ParamValue
+	27, // 30: rgml.v1.AnalyzeRequest.header:type_name -> rgml.v1.AnalyzeHeader
+	2,  // 31: rgml.v1.AnalyzeRequest.data:type_name -> rgml.v1.TensorChunk
+	2,  // 32: rgml.v1.AnalyzeResponse.result:type_name -> rgml.v1.TensorChunk
+	29, // 33: rgml.v1.AnalyzeResponse.figure:type_name -> rgml.v1.FigureHint
+	6,  // 34: rgml.v1.Model.Describe:input_type -> rgml.v1.DescribeRequest
+	11, // 35: rgml.v1.Model.Sample:input_type -> rgml.v1.SampleRequest
+	13, // 36: rgml.v1.Model.Observables:input_type -> rgml.v1.ObservablesRequest
+	6,  // 37: rgml.v1.Learner.Describe:input_type -> rgml.v1.DescribeRequest
+	18, // 38: rgml.v1.Learner.Train:input_type -> rgml.v1.TrainRequest
+	23, // 39: rgml.v1.Learner.Apply:input_type -> rgml.v1.ApplyRequest
+	6,  // 40: rgml.v1.Analyzer.Describe:input_type -> rgml.v1.DescribeRequest
+	28, // 41: rgml.v1.Analyzer.Analyze:input_type -> rgml.v1.AnalyzeRequest
+	9,  // 42: rgml.v1.Model.Describe:output_type -> rgml.v1.ModelDescription
+	12, // 43: rgml.v1.Model.Sample:output_type -> rgml.v1.SampleChunk
+	14, // 44: rgml.v1.Model.Observables:output_type -> rgml.v1.ObservablesResponse
+	16, // 45: rgml.v1.Learner.Describe:output_type -> rgml.v1.LearnerDescription
+	21, // 46: rgml.v1.Learner.Train:output_type -> rgml.v1.TrainEvent
+	24, // 47: rgml.v1.Learner.Apply:output_type -> rgml.v1.ApplyResponse
+	25, // 48: rgml.v1.Analyzer.Describe:output_type -> rgml.v1.AnalyzerDescription
+	30, // 49: rgml.v1.Analyzer.Analyze:output_type -> rgml.v1.AnalyzeResponse
+	42, // [42:50] is the sub-list for method output_type
+	34, // [34:42] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_rgml_v1_rgml_proto_init() }
@@ -2578,11 +2687,11 @@ func file_rgml_v1_rgml_proto_init() {
 		(*ApplyRequest_Header)(nil),
 		(*ApplyRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[25].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[26].OneofWrappers = []any{
 		(*AnalyzeRequest_Header)(nil),
 		(*AnalyzeRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[27].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[28].OneofWrappers = []any{
 		(*AnalyzeResponse_Result)(nil),
 		(*AnalyzeResponse_Figure)(nil),
 	}
@@ -2592,7 +2701,7 @@ func file_rgml_v1_rgml_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rgml_v1_rgml_proto_rawDesc), len(file_rgml_v1_rgml_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   28,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   3,
 		},

@@ -1,0 +1,253 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// allItems are one figure of every kind the report draws, on synthetic
+// data of the paper's sizes (L = 10, N_v = 100), and one whose data is
+// missing.
+func allItems() []Item {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const L = 10
+	conf := func(p float64) []int8 {
+		c := make([]int8, L*L)
+		for i := range c {
+			c[i] = 1
+			if rng.Float64() < p {
+				c[i] = -1
+			}
+		}
+		return c
+	}
+	grid := func(lo, hi, step float64) []float64 {
+		var out []float64
+		for v := lo; v <= hi+1e-9; v += step {
+			out = append(out, v)
+		}
+		return out
+	}
+	T := grid(0, 6, 0.25)
+	curve := func(f func(float64) float64) []float64 {
+		out := make([]float64, len(T))
+		for i, t := range T {
+			out[i] = f(t)
+		}
+		return out
+	}
+	refs := []string{"model rbm-v64@1 sha256:0123456789abcdef", "dataset paper-test@1 sha256:fedcba9876543210"}
+	line := func(o LineOptions, s ...Series) func() (*Figure, error) {
+		return func() (*Figure, error) { return Lines(o, s...) }
+	}
+	return []Item{
+		{Entry{Name: "fig01", Paper: "Fig. 1", Caption: "sample configurations at T = 0, 2, 3, 6", Refs: refs[1:]}, func() (*Figure, error) {
+			return Configurations(L, [][]int8{conf(0), conf(0.05), conf(0.3), conf(0.5)}, []string{"T = 0", "T = 2", "T = 3", "T = 6"})
+		}},
+		{Entry{Name: "fig04", Paper: "Fig. 4", Caption: "thermometer loss", Params: []Param{{"epochs", "7500"}, {"hidden", "64"}}}, func() (*Figure, error) {
+			e := grid(1, 7500, 25)
+			tr, te := make([]float64, len(e)), make([]float64, len(e))
+			for i, x := range e {
+				tr[i], te[i] = 1/math.Sqrt(x), 1.2/math.Sqrt(x)
+			}
+			return LossCurves(e, tr, te)
+		}},
+		{Entry{Name: "fig06", Paper: "Fig. 6", Caption: "flow from T = 0, type V, N_h = 64", Refs: refs}, func() (*Figure, error) {
+			its := []int{0, 1, 10, 100}
+			rs := make([][]float64, len(its))
+			for k := range its {
+				for range 1000 {
+					rs[k] = append(rs[k], math.Abs(Tc*float64(k)/3+rng.NormFloat64()*0.3))
+				}
+			}
+			return TemperatureDists("measured temperature, flow from T = 0 (Fig. 6)", grid(0, 6, 0.25), its, rs)
+		}},
+		{Entry{Name: "fig12", Paper: "Fig. 12", Caption: "WWᵀ, N_h = 16", Refs: refs[:1]}, func() (*Figure, error) {
+			m := make([]float64, 100*100)
+			for i := 0; i < 100; i++ {
+				for j := 0; j < 100; j++ {
+					m[i*100+j] = math.Exp(-math.Abs(float64(i-j)) / 2)
+				}
+			}
+			return Heatmap("WWᵀ (Fig. 12)", "j", "i", m, 100, 100)
+		}},
+		{Entry{Name: "fig13", Paper: "Fig. 13", Caption: "off-diagonal decay of WWᵀ"}, line(LineOptions{Title: "decay (Fig. 13)", XLabel: "r", YLabel: "D(r)"},
+			Series{Label: "T = 2", X: grid(0, 5, 1), Y: []float64{1, 0.6, 0.4, 0.3, 0.25, 0.2}},
+			Series{Label: "T = 6", X: grid(0, 5, 1), Y: []float64{1, 0.1, 0.02, 0, 0, 0}})},
+		{Entry{Name: "fig14", Paper: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", Tc}}},
+			Series{Label: "N_h = 16", X: T, Y: curve(func(t float64) float64 { return 50 / (1 + t) }), Err: curve(func(float64) float64 { return 1 })})},
+		{Entry{Name: "fig16", Paper: "Figs. 16–17", Caption: "eigenvalues of WWᵀ"}, line(LineOptions{Title: "spectrum", XLabel: "a", YLabel: "λ_a", LogY: true},
+			Series{Label: "type V", X: grid(1, 100, 1), Y: func() []float64 {
+				out := make([]float64, 100)
+				for i := range out {
+					out[i] = 100 * math.Exp(-float64(i)/20)
+				}
+				return out
+			}()})},
+		{Entry{Name: "flow-obs", Paper: "beyond the paper", Caption: "energy of the flowed configurations"}, line(LineOptions{Title: "energy per spin", XLabel: "iteration", YLabel: "⟨e⟩", LogX: true, HLines: []Ref{{"equilibrium at T_c", -1.41}}},
+			Series{Label: "flow", X: []float64{1, 2, 5, 10, 100}, Y: []float64{-1.9, -1.7, -1.5, -1.45, -1.42}, Err: []float64{0.01, 0.01, 0.01, 0.01, 0.01}})},
+		{Entry{Name: "flow-T", Paper: "beyond the paper", Caption: "temperatures implied by the flowed configurations"}, func() (*Figure, error) {
+			its := []float64{0, 1, 2, 5, 10, 100}
+			return FlowTemperatures("implied temperatures", true,
+				Series{Label: "energy", X: its, Y: []float64{0.5, 1.2, 1.8, 2.1, 2.25, 2.27}, Err: []float64{0.01, 0.02, 0.02, 0.03, 0.03, 0.03}},
+				Series{Label: "thermometer", X: its, Y: []float64{0.4, 1.5, 2.0, 2.2, 2.3, 2.3}})
+		}},
+		{Entry{Name: "fig09", Paper: "Fig. 9", Caption: "flow of N_h = 400"}, func() (*Figure, error) {
+			return nil, fmt.Errorf("flow rbm-v400/T=0 has no saved configurations")
+		}},
+	}
+}
+
+func findChromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium on PATH (Debian: apt-get install chromium); the report is not checked in a browser")
+	return ""
+}
+
+// browse opens page in headless Chromium and returns, for every image,
+// "src: naturalWidth", the console errors, failed loads and non-file
+// requests it saw, and a screenshot.
+func browse(t *testing.T, exe, page string) (images []string, problems []string, shot []byte) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("headless", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 800))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	note := func(format string, args ...any) {
+		mu.Lock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
+				note("console %s", e.Type)
+			}
+		case *runtime.EventExceptionThrown:
+			note("exception: %s", e.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError {
+				note("log error: %s %s", e.Entry.Text, e.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			if !strings.HasPrefix(e.Request.URL, "file://") && !strings.HasPrefix(e.Request.URL, "data:") {
+				note("network request: %s", e.Request.URL)
+			}
+		case *network.EventLoadingFailed:
+			note("failed load: %s", e.ErrorText)
+		}
+	})
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	widths, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.images).map(i => i.getAttribute("src") + ": " + (i.complete ? i.naturalWidth : -1))`))
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return widths, problems, shot
+}
+
+// TestReportInChromium opens the report in real headless Chromium: every
+// image loads (naturalWidth > 0), no console error, no failed load, no
+// request off the file system. The same check on a copy with one PNG
+// removed must complain, so the test can fail. The report and a
+// screenshot stay in $RGML_TEST_ARTEFACTS (default: a directory under the
+// system temp dir, printed).
+func TestReportInChromium(t *testing.T) {
+	exe := findChromium(t)
+	dir := os.Getenv("RGML_TEST_ARTEFACTS")
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "rgml-report-test-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir = filepath.Join(dir, "report")
+	os.RemoveAll(dir)
+	page, err := Build(dir, "rgml report (test)", []string{"run: test"}, allItems())
+	if !IsMissing(err) || len(page.Missing()) != 1 {
+		t.Fatalf("Build: %v", err)
+	}
+	images, problems, shot := browse(t, exe, filepath.Join(dir, PageFile))
+	if len(images) != len(page.Drawn()) {
+		t.Errorf("%d images on the page, %d figures drawn", len(images), len(page.Drawn()))
+	}
+	for _, im := range images {
+		if strings.HasSuffix(im, ": 0") || strings.HasSuffix(im, ": -1") {
+			t.Errorf("image did not load: %s", im)
+		}
+	}
+	for _, p := range problems {
+		t.Errorf("browser: %s", p)
+	}
+	shotPath := filepath.Join(dir, "screenshot.png")
+	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("report and screenshot: %s", shotPath)
+
+	// The check must be able to fail: a page with a PNG gone.
+	if err := os.Remove(filepath.Join(dir, page.Drawn()[0].Files.PNG)); err != nil {
+		t.Fatal(err)
+	}
+	images, problems, _ = browse(t, exe, filepath.Join(dir, PageFile))
+	broken := false
+	for _, im := range images {
+		broken = broken || strings.HasSuffix(im, ": 0")
+	}
+	if !broken || len(problems) == 0 {
+		t.Errorf("a missing image went unnoticed: images %v, problems %v", images, problems)
+	}
+}
+
+// BenchmarkBuild: a full report of every figure kind from data in memory.
+func BenchmarkBuild(b *testing.B) {
+	items := allItems()
+	for range b.N {
+		if _, err := Build(b.TempDir(), "bench", nil, items); !IsMissing(err) {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,319 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/rgml/rgml/framework/npz"
+)
+
+// Tc is Onsager's critical temperature of the square-lattice Ising model,
+// 2/ln(1+√2).
+var Tc = 2 / math.Log(1+math.Sqrt2)
+
+// Series is one curve: points (X[i], Y[i]) with optional one-sigma errors.
+type Series struct {
+	Label string
+	X, Y  []float64
+	Err   []float64 // nil: no error bars
+}
+
+// Ref is a reference line at a value (a T_c, an equilibrium value).
+type Ref struct {
+	Label string
+	At    float64
+}
+
+// LineOptions describe the axes of a line figure.
+type LineOptions struct {
+	Title, XLabel, YLabel string
+	LogX, LogY            bool
+	// VLines are drawn at x = At, HLines at y = At, dashed, over the
+	// range of the data.
+	VLines, HLines []Ref
+}
+
+// Lines draws each series as a line with points and error bars. Points
+// that are not finite (or not positive on a log axis) are left out of the
+// plot but kept in the data. It errors when no point at all can be drawn
+// or a series' slices differ in length.
+func Lines(o LineOptions, series ...Series) (*Figure, error) {
+	p := plot.New()
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = o.Title, o.XLabel, o.YLabel
+	if o.LogX {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	}
+	if o.LogY {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	}
+	p.Legend.Top = true
+	f := &Figure{Plot: p}
+	drawn := 0
+	for k, s := range series {
+		if len(s.X) != len(s.Y) || (s.Err != nil && len(s.Err) != len(s.Y)) {
+			return nil, fmt.Errorf("series %q: %d x, %d y and %d errors", s.Label, len(s.X), len(s.Y), len(s.Err))
+		}
+		f.Data = append(f.Data, vec1(key(s.Label, k, "x"), s.X), vec1(key(s.Label, k, "y"), s.Y))
+		if s.Err != nil {
+			f.Data = append(f.Data, vec1(key(s.Label, k, "err"), s.Err))
+		}
+		var pts plotter.XYs
+		var errs plotter.YErrors
+		for i := range s.X {
+			x, y := s.X[i], s.Y[i]
+			if !finite(x) || !finite(y) || (o.LogX && x <= 0) || (o.LogY && y <= 0) {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: x, Y: y})
+			e := 0.0
+			if s.Err != nil && finite(s.Err[i]) {
+				e = s.Err[i]
+			}
+			if o.LogY && y-e <= 0 {
+				e = 0 // an error bar reaching zero has no place on a log axis
+			}
+			errs = append(errs, struct{ Low, High float64 }{e, e})
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		drawn += len(pts)
+		l, sc, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return nil, err
+		}
+		c := plotutil.Color(k)
+		l.Color, sc.Color = c, c
+		sc.Shape = draw.CircleGlyph{}
+		sc.Radius = vg.Points(1.5)
+		p.Add(l, sc)
+		if s.Err != nil {
+			eb, err := plotter.NewYErrorBars(errorPoints{pts, errs})
+			if err != nil {
+				return nil, err
+			}
+			eb.Color = c
+			p.Add(eb)
+		}
+		if s.Label != "" {
+			p.Legend.Add(s.Label, l, sc)
+		}
+	}
+	if drawn == 0 {
+		return nil, fmt.Errorf("%s: no finite point to draw", orUntitled(o.Title))
+	}
+	for _, r := range o.VLines {
+		addRef(p, r, true)
+		f.Data = append(f.Data, vec1(key("vline "+r.Label, -1, "at"), []float64{r.At}))
+	}
+	for _, r := range o.HLines {
+		addRef(p, r, false)
+		f.Data = append(f.Data, vec1(key("hline "+r.Label, -1, "at"), []float64{r.At}))
+	}
+	return f, nil
+}
+
+// key names a series' array in the figure's data: "LABEL.x" (path
+// separators, which .npz names cannot hold, become "_"; an unlabelled
+// series is "series K").
+func key(label string, k int, part string) string {
+	if label == "" {
+		label = fmt.Sprintf("series %d", k)
+	}
+	return strings.NewReplacer("/", "_", "\\", "_").Replace(label) + "." + part
+}
+
+func orUntitled(s string) string {
+	if s == "" {
+		return "figure"
+	}
+	return s
+}
+
+type errorPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// addRef draws a dashed reference line across the data's current range.
+func addRef(p *plot.Plot, r Ref, vertical bool) {
+	var pts plotter.XYs
+	if vertical {
+		pts = plotter.XYs{{X: r.At, Y: p.Y.Min}, {X: r.At, Y: p.Y.Max}}
+	} else {
+		pts = plotter.XYs{{X: p.X.Min, Y: r.At}, {X: p.X.Max, Y: r.At}}
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return
+	}
+	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	l.Color = color.Gray{Y: 80}
+	p.Add(l)
+	if r.Label != "" {
+		p.Legend.Add(r.Label, l)
+	}
+}
+
+// LossCurves draws Fig. 4: training and test loss against epoch, log y.
+// test may be nil.
+func LossCurves(epochs, train, test []float64) (*Figure, error) {
+	s := []Series{{Label: "training", X: epochs, Y: train}}
+	if test != nil {
+		s = append(s, Series{Label: "test", X: epochs, Y: test})
+	}
+	return Lines(LineOptions{Title: "thermometer loss (Fig. 4)", XLabel: "epoch", YLabel: "loss", LogY: true}, s...)
+}
+
+// FlowTemperatures draws the thermometer-free flow check: for each
+// series (the temperature implied by the energy, by ⟨|m|⟩, by G(L/2), the
+// thermometer's mean reading) T against flow iteration with its error
+// bars, and T_c dashed. On a log x axis iteration 0 is left out of the
+// plot (it stays in the data).
+func FlowTemperatures(title string, logX bool, series ...Series) (*Figure, error) {
+	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: []Ref{{"T_c", Tc}}}, series...)
+}
+
+// TemperatureDists draws Figs. 5–11: for each flow iteration the
+// distribution of the measured temperatures, as a density over the bins
+// with the given edges (ascending), and T_c as a dashed line. Readings
+// outside the edges are counted in no bin.
+func TemperatureDists(title string, edges []float64, iterations []int, readings [][]float64) (*Figure, error) {
+	if len(edges) < 2 || len(iterations) != len(readings) {
+		return nil, fmt.Errorf("%s: %d bin edges, %d iterations for %d sets of readings", title, len(edges), len(iterations), len(readings))
+	}
+	nb := len(edges) - 1
+	centres := make([]float64, nb)
+	for b := range centres {
+		if !(edges[b+1] > edges[b]) {
+			return nil, fmt.Errorf("%s: bin edges not ascending at %d", title, b)
+		}
+		centres[b] = (edges[b] + edges[b+1]) / 2
+	}
+	density := make([]float64, len(iterations)*nb)
+	var series []Series
+	for k, rs := range readings {
+		d := density[k*nb : (k+1)*nb]
+		for _, t := range rs {
+			for b := 0; b < nb; b++ {
+				if t >= edges[b] && (t < edges[b+1] || (b == nb-1 && t == edges[b+1])) {
+					d[b]++
+					break
+				}
+			}
+		}
+		for b := range d {
+			if len(rs) > 0 {
+				d[b] /= float64(len(rs)) * (edges[b+1] - edges[b])
+			}
+		}
+		series = append(series, Series{Label: fmt.Sprintf("iteration %d", iterations[k]), X: centres, Y: d})
+	}
+	f, err := Lines(LineOptions{Title: title, XLabel: "measured T", YLabel: "density", VLines: []Ref{{"T_c", Tc}}}, series...)
+	if err != nil {
+		return nil, err
+	}
+	its := make([]float64, len(iterations))
+	for i, v := range iterations {
+		its[i] = float64(v)
+	}
+	// The data in one piece, as numpy users want it.
+	f.Data = []npz.Array{vec1("bin_edges", edges), vec1("iteration", its),
+		npz.Float64("density", density, len(iterations), nb), vec1("T_c", []float64{Tc})}
+	return f, nil
+}
+
+// grid is a matrix as a plotter.GridXYZ: column c at x = c, matrix row
+// rows−1−r at y = r, so that row 0 is at the top, as a matrix is read.
+type grid struct {
+	v          []float64
+	rows, cols int
+}
+
+func (g grid) Dims() (c, r int)   { return g.cols, g.rows }
+func (g grid) Z(c, r int) float64 { return g.v[(g.rows-1-r)*g.cols+c] }
+func (g grid) X(c int) float64    { return float64(c) }
+func (g grid) Y(r int) float64    { return float64(r) }
+
+// Heatmap draws a rows × cols matrix (row-major), row 0 at the top, on a
+// blue–red scale between its minimum and maximum (Fig. 12 for WWᵀ).
+func Heatmap(title, xlabel, ylabel string, m []float64, rows, cols int) (*Figure, error) {
+	if rows < 1 || cols < 1 || len(m) != rows*cols {
+		return nil, fmt.Errorf("%s: %d values for a %d×%d matrix", title, len(m), rows, cols)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range m {
+		if finite(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if lo > hi {
+		return nil, fmt.Errorf("%s: no finite value", title)
+	}
+	if lo == hi {
+		hi = lo + 1
+	}
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(lo)
+	pal.SetMax(hi)
+	h := plotter.NewHeatMap(grid{m, rows, cols}, pal.Palette(255))
+	h.Min, h.Max = lo, hi
+	h.NaN = color.Transparent
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s  [%.3g … %.3g]", title, lo, hi)
+	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	p.Add(h)
+	p.HideY()
+	p.Y.Label.Text = ylabel
+	return &Figure{Plot: p, Data: []npz.Array{npz.Float64("matrix", m, rows, cols)}}, nil
+}
+
+// Configurations draws Fig. 1: each configuration (±1, L×L in site order
+// x·L + y, x down the rows) as a panel, side by side, labelled below.
+func Configurations(L int, configs [][]int8, labels []string) (*Figure, error) {
+	if len(configs) == 0 || len(configs) != len(labels) {
+		return nil, fmt.Errorf("Fig. 1: %d configurations with %d labels", len(configs), len(labels))
+	}
+	k := len(configs)
+	cols := k*L + k - 1
+	m := make([]float64, L*cols)
+	for i := range m {
+		m[i] = math.NaN() // the gaps between panels
+	}
+	all := make([]int8, 0, k*L*L)
+	var ticks []plot.Tick
+	for n, c := range configs {
+		if len(c) != L*L {
+			return nil, fmt.Errorf("Fig. 1: configuration %q has %d sites, want %d", labels[n], len(c), L*L)
+		}
+		for x := 0; x < L; x++ {
+			for y := 0; y < L; y++ {
+				m[x*cols+n*(L+1)+y] = float64(c[x*L+y])
+			}
+		}
+		all = append(all, c...)
+		ticks = append(ticks, plot.Tick{Value: float64(n*(L+1)) + float64(L-1)/2, Label: labels[n]})
+	}
+	f, err := Heatmap("sample configurations (Fig. 1)", "", "", m, L, cols)
+	if err != nil {
+		return nil, err
+	}
+	f.Plot.Title.Text = "sample configurations (Fig. 1)"
+	f.Plot.X.Tick.Marker = plot.ConstantTicks(ticks)
+	f.Data = []npz.Array{npz.Int8("configs", all, k, L*L)}
+	return f, nil
+}
+
+// vec1 is a 1-D float64 array.
+func vec1(name string, v []float64) npz.Array { return npz.Float64(name, v, len(v)) }

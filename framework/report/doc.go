@@ -1,0 +1,25 @@
+// Package report draws the paper's figures and writes the HTML report.
+//
+// Figures are built by small functions that take data and return a
+// *Figure: a gonum/plot *plot.Plot and the arrays behind it. Save writes a
+// figure as PNG and SVG with its data beside it as .npz (numpy.load) and as
+// CSV in long form (columns array, i, j, value), so that every figure can
+// be re-plotted elsewhere. The builders and the paper figures they draw:
+//
+//	Configurations       Fig. 1    sample configurations, one panel per label
+//	LossCurves           Fig. 4    training and test loss against epoch
+//	TemperatureDists     Figs. 5–11 measured-temperature distribution per flow iteration, T_c marked
+//	Heatmap              Fig. 12   WWᵀ matrix elements
+//	FlowTemperatures     the thermometer-free check: implied temperatures against flow iteration, T_c marked
+//	Lines                Figs. 13–17 and the flow observables: curves with error bars,
+//	                     optional log scale and reference lines (T_c, equilibrium values)
+//	FromHint             any analyzer's suggested figure (sdk.Figure)
+//
+// WritePage writes one static HTML page (html/template; no script and no
+// asset from the network: it opens from the file system) with each figure,
+// a caption naming the paper figure, the registry references and the
+// parameters behind it, links to its files, and a section listing the
+// figures that could not be drawn and why. Build runs a list of figure
+// makers, saves what it can, writes the page and returns a *MissingError
+// when some figure is missing.
+package report

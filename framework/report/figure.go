@@ -1,0 +1,129 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/framework/npz"
+)
+
+// Figure is a plot and the data it draws.
+type Figure struct {
+	Plot *plot.Plot
+	// Data are the arrays behind the plot (1-D or 2-D), saved beside it.
+	Data []npz.Array
+}
+
+// Files are the paths Save wrote, relative to its directory.
+type Files struct {
+	PNG, SVG, NPZ, CSV string
+}
+
+// Default figure size.
+const (
+	Width  = 16 * vg.Centimeter
+	Height = 11 * vg.Centimeter
+)
+
+// Save writes f as dir/name.png, .svg, .npz and .csv, each atomically.
+func Save(dir, name string, f *Figure) (Files, error) {
+	files := Files{PNG: name + ".png", SVG: name + ".svg", NPZ: name + ".npz", CSV: name + ".csv"}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return files, err
+	}
+	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(Width, Height), vgimg.UseDPI(110))}
+	f.Plot.Draw(draw.New(png))
+	svg := vgsvg.New(Width, Height)
+	f.Plot.Draw(draw.New(svg))
+	for _, w := range []struct {
+		file string
+		to   io.WriterTo
+	}{{files.PNG, png}, {files.SVG, svg}} {
+		err := fsutil.WriteFileAtomic(filepath.Join(dir, w.file), func(out io.Writer) error {
+			_, err := w.to.WriteTo(out)
+			return err
+		})
+		if err != nil {
+			return files, fmt.Errorf("figure %s: %w", name, err)
+		}
+	}
+	if err := npz.WriteFile(filepath.Join(dir, files.NPZ), f.Data...); err != nil {
+		return files, fmt.Errorf("figure %s: %w", name, err)
+	}
+	err := fsutil.WriteFileAtomic(filepath.Join(dir, files.CSV), func(out io.Writer) error { return WriteCSV(out, f.Data) })
+	if err != nil {
+		return files, fmt.Errorf("figure %s: %w", name, err)
+	}
+	return files, nil
+}
+
+// WriteCSV writes arrays in long form: a header "array,i,j,value", then one
+// row per element (j empty for 1-D arrays). Values print in full precision.
+func WriteCSV(w io.Writer, arrays []npz.Array) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"array", "i", "j", "value"})
+	for _, a := range arrays {
+		v, err := floats(a)
+		if err != nil {
+			return err
+		}
+		cols := 1
+		if len(a.Shape) == 2 {
+			cols = a.Shape[1]
+		} else if len(a.Shape) != 1 {
+			return fmt.Errorf("array %s: shape %v, want 1-D or 2-D", a.Name, a.Shape)
+		}
+		for k, x := range v {
+			j := ""
+			if len(a.Shape) == 2 {
+				j = strconv.Itoa(k % cols)
+			}
+			cw.Write([]string{a.Name, strconv.Itoa(k / cols), j, strconv.FormatFloat(x, 'g', -1, 64)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func floats(a npz.Array) ([]float64, error) {
+	switch v := a.Data.(type) {
+	case []float64:
+		return v, nil
+	case []float32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out, nil
+	case []int8:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out, nil
+	case []int64:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out, nil
+	case []int32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("array %s: unsupported type %T", a.Name, a.Data)
+}

@@ -1,0 +1,56 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// FromHint draws the figure an analyzer suggested, from its results:
+// line and scatter figures as Lines (series against the X tensor, with
+// their error tensors), heatmaps as Heatmap. Tables and histograms are not
+// drawn here (an error says so); results they name are still in the
+// analysis.
+func FromHint(results []npz.Array, h sdk.Figure) (*Figure, error) {
+	get := func(name string) ([]float64, npz.Array, error) {
+		a, ok := npz.Find(results, name)
+		if !ok {
+			return nil, a, fmt.Errorf("figure %s: the analysis has no result %q", h.Name, name)
+		}
+		v, err := floats(a)
+		return v, a, err
+	}
+	switch h.Kind {
+	case sdk.FigureLine, sdk.FigureScatter:
+		x, _, err := get(h.X)
+		if err != nil {
+			return nil, err
+		}
+		var ss []Series
+		for i, name := range h.Series {
+			y, _, err := get(name)
+			if err != nil {
+				return nil, err
+			}
+			s := Series{Label: name, X: x, Y: y}
+			if i < len(h.Errors) && h.Errors[i] != "" {
+				if s.Err, _, err = get(h.Errors[i]); err != nil {
+					return nil, err
+				}
+			}
+			ss = append(ss, s)
+		}
+		return Lines(LineOptions{Title: h.Title, XLabel: h.XLabel, YLabel: h.YLabel, LogX: h.LogX, LogY: h.LogY}, ss...)
+	case sdk.FigureHeatmap:
+		m, a, err := get(h.Series[0])
+		if err != nil {
+			return nil, err
+		}
+		if len(a.Shape) != 2 {
+			return nil, fmt.Errorf("figure %s: %s has shape %v, a heatmap needs 2-D", h.Name, a.Name, a.Shape)
+		}
+		return Heatmap(h.Title, h.XLabel, h.YLabel, m, a.Shape[0], a.Shape[1])
+	}
+	return nil, fmt.Errorf("figure %s: kind %q is not drawn as a figure", h.Name, h.Kind)
+}

@@ -1,0 +1,172 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rgml/rgml/framework/fsutil"
+)
+
+// Param is one parameter shown under a figure.
+type Param struct{ Name, Value string }
+
+// Entry is one figure of the page, drawn or missing.
+type Entry struct {
+	Name    string // file stem, unique within the page
+	Paper   string // the paper figure it corresponds to, e.g. "Fig. 12"
+	Caption string
+	// Refs are the registry references behind the figure (e.g.
+	// "model rbm-v64@3 sha256:ab12…"), Params the parameters.
+	Refs   []string
+	Params []Param
+	Files  Files
+	// Missing, when set, says why the figure could not be drawn.
+	Missing string
+}
+
+// Page is the whole report.
+type Page struct {
+	Title string
+	// Intro lines under the title (run reference, date, host version).
+	Intro   []string
+	Entries []Entry
+}
+
+// Drawn and Missing split the entries.
+func (p Page) Drawn() []Entry   { return p.filter(false) }
+func (p Page) Missing() []Entry { return p.filter(true) }
+
+func (p Page) filter(missing bool) []Entry {
+	var out []Entry
+	for _, e := range p.Entries {
+		if (e.Missing != "") == missing {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+figure { margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }
+figure img { max-width: 100%; height: auto; }
+figcaption .paper { font-weight: bold; }
+table { border-collapse: collapse; font-size: 0.9rem; margin-top: 0.5rem; }
+td, th { border: 1px solid #ccc; padding: 0.15rem 0.5rem; text-align: left; }
+code { font-size: 0.85rem; }
+.missing li { margin: 0.3rem 0; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+{{range .Intro}}<p>{{.}}</p>
+{{end}}
+{{- with .Drawn}}
+<nav><h2>Figures</h2><ol>{{range .}}<li><a href="#{{.Name}}">{{if .Paper}}{{.Paper}}: {{end}}{{.Caption}}</a></li>{{end}}</ol></nav>
+{{- end}}
+{{range .Drawn}}
+<figure id="{{.Name}}">
+<img src="{{.Files.PNG}}" alt="{{.Paper}} {{.Caption}}" width="704" height="484">
+<figcaption>
+<p>{{if .Paper}}<span class="paper">{{.Paper}}.</span> {{end}}{{.Caption}}</p>
+{{- if .Refs}}
+<p>Registry: {{range $i, $r := .Refs}}{{if $i}}; {{end}}<code>{{$r}}</code>{{end}}</p>
+{{- end}}
+{{- if .Params}}
+<table><tr><th>parameter</th><th>value</th></tr>{{range .Params}}<tr><td>{{.Name}}</td><td>{{.Value}}</td></tr>{{end}}</table>
+{{- end}}
+<p>Files: <a href="{{.Files.PNG}}">PNG</a> · <a href="{{.Files.SVG}}">SVG</a> · <a href="{{.Files.NPZ}}">data (.npz)</a> · <a href="{{.Files.CSV}}">data (CSV)</a></p>
+</figcaption>
+</figure>
+{{end}}
+{{- with .Missing}}
+<section class="missing" id="missing">
+<h2>Missing figures</h2>
+<ul>{{range .}}<li><strong>{{if .Paper}}{{.Paper}}: {{end}}{{.Caption}}</strong> — {{.Missing}}</li>{{end}}</ul>
+</section>
+{{- end}}
+</body>
+</html>
+`))
+
+// WritePage writes the page as HTML to w.
+func WritePage(w io.Writer, p Page) error { return pageTmpl.Execute(w, p) }
+
+// PageFile is the report's file name in its directory.
+const PageFile = "index.html"
+
+// Item is one figure to build: its page entry (without Files or Missing)
+// and the function that draws it.
+type Item struct {
+	Entry
+	Make func() (*Figure, error)
+}
+
+// MissingError lists the figures Build could not draw.
+type MissingError struct{ Entries []Entry }
+
+func (e *MissingError) Error() string {
+	parts := make([]string, len(e.Entries))
+	for i, m := range e.Entries {
+		parts[i] = m.Name + " (" + m.Missing + ")"
+	}
+	return fmt.Sprintf("%d figure(s) missing from the report: %s", len(e.Entries), strings.Join(parts, "; "))
+}
+
+// Build draws every item into dir, writes dir/index.html listing them
+// (a figure that failed is listed as missing, with its error) and returns
+// the page. The error is a *MissingError when a figure is missing, or the
+// failure to write a file.
+func Build(dir string, title string, intro []string, items []Item) (Page, error) {
+	page := Page{Title: title, Intro: intro}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return page, err
+	}
+	seen := map[string]bool{}
+	for _, it := range items {
+		e := it.Entry
+		if e.Name == "" || seen[e.Name] || strings.ContainsAny(e.Name, `/\`) {
+			return page, fmt.Errorf("report: figure name %q is empty, repeated or has a path separator", e.Name)
+		}
+		seen[e.Name] = true
+		f, err := it.Make()
+		if err == nil {
+			e.Files, err = Save(dir, e.Name, f)
+		}
+		if err != nil {
+			e.Missing = firstLine(err.Error())
+		}
+		page.Entries = append(page.Entries, e)
+	}
+	err := fsutil.WriteFileAtomic(filepath.Join(dir, PageFile), func(w io.Writer) error { return WritePage(w, page) })
+	if err != nil {
+		return page, err
+	}
+	if m := page.Missing(); len(m) > 0 {
+		return page, &MissingError{Entries: m}
+	}
+	return page, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// IsMissing reports whether err says that figures are missing (as opposed
+// to a failure to write the report).
+func IsMissing(err error) bool {
+	var m *MissingError
+	return errors.As(err, &m)
+}

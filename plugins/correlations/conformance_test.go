@@ -1,0 +1,77 @@
+package correlations_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
+	"github.com/rgml/rgml/plugins/correlations"
+)
+
+// request: 60 random 4×4 configurations in three flow iterations, a
+// reference at two temperatures and thermometer readings.
+func request() sdk.AnalyzeRequest {
+	rng := rand.New(rand.NewPCG(1, 1))
+	const L, n = 4, 60
+	spins := func(n int) []int8 {
+		c := make([]int8, n*L*L)
+		for i := range c {
+			c[i] = int8(2*rng.IntN(2) - 1)
+		}
+		return c
+	}
+	group, thermo, refT := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range group {
+		group[i] = float64(i % 3)
+		thermo[i] = 2 + rng.Float64()
+		refT[i] = float64(1 + i%2)
+	}
+	return sdk.AnalyzeRequest{
+		Size:   L,
+		Params: sdk.Params{correlations.ParamByIteration: 1},
+		Data: []sdk.Tensor{
+			{Name: "configs", Shape: []int{n, L * L}, Data: spins(n)},
+			{Name: "group", Shape: []int{n}, Data: group},
+			{Name: "thermometer", Shape: []int{n}, Data: thermo},
+			{Name: "reference/configs", Shape: []int{n, L, L}, Data: spins(n)},
+			{Name: "reference/T", Shape: []int{n}, Data: refT},
+		},
+	}
+}
+
+func TestConformanceInProcess(t *testing.T) {
+	sdktest.TestAnalyzer(t, sdktest.InProcessAnalyzer(correlations.New()), request())
+}
+
+func TestConformanceSubprocess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the plugin")
+	}
+	sdktest.TestAnalyzer(t, sdktest.SubprocessAnalyzer(sdktest.Build(t, "./cmd/rgml-plugin-correlations")), request())
+}
+
+func TestBadInput(t *testing.T) {
+	a := correlations.New()
+	ctx := context.Background()
+	d, _ := a.Describe(ctx)
+	for name, mutate := range map[string]func(*sdk.AnalyzeRequest){
+		"reference without T":       func(r *sdk.AnalyzeRequest) { r.Data = r.Data[:4] },
+		"another lattice":           func(r *sdk.AnalyzeRequest) { r.Data[0].Shape = []int{15, 64} },
+		"reference another lattice": func(r *sdk.AnalyzeRequest) { r.Data[3].Shape = []int{15, 8, 8} },
+		"reference at one T":        func(r *sdk.AnalyzeRequest) { clear(r.Data[4].Data.([]float64)) },
+		"spin value 3":              func(r *sdk.AnalyzeRequest) { r.Data[0].Data.([]int8)[7] = 3 },
+	} {
+		r := request()
+		mutate(&r)
+		r, err := d.ValidateAnalyze(r)
+		if err == nil {
+			_, err = a.Analyze(ctx, r)
+		}
+		if !errors.Is(err, sdk.ErrInvalidArgument) {
+			t.Errorf("%s: want InvalidArgument, got %v", name, err)
+		}
+	}
+}

@@ -1,0 +1,10 @@
+package input
+
+import (
+	"slices"
+	"strconv"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func sortFloats(v []float64) { slices.Sort(v) }

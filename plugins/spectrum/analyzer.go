@@ -1,0 +1,176 @@
+package spectrum
+
+import (
+	"context"
+	"math"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/input"
+)
+
+// Version is the analyzer's version, reported by Describe.
+const Version = "1.0.0"
+
+// ParamReferenceT names the temperature whose ⟨vᵀWWᵀv⟩ Fig. 14 subtracts.
+const ParamReferenceT = "reference_T"
+
+// Analyzer is the spectrum analyzer plugin.
+type Analyzer struct{}
+
+// New returns the analyzer.
+func New() *Analyzer { return &Analyzer{} }
+
+var _ sdk.Analyzer = (*Analyzer)(nil)
+
+// Describe implements sdk.Analyzer.
+func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
+	return sdk.AnalyzerDescription{
+		Info: sdk.Info{Name: "spectrum", Version: Version, Doc: "WWᵀ of an RBM: element map (Fig. 12), off-diagonal decay (Fig. 13), " +
+			"⟨vᵀWWᵀv⟩ per temperature (Figs. 14–15), eigenvalues and singular values (Figs. 16–17)"},
+		Learners: []string{"rbm"},
+		Parameters: []sdk.ParamSpec{{
+			Name: ParamReferenceT, Doc: "temperature whose ⟨vᵀWWᵀv⟩ is subtracted (Fig. 14); must be one of data/T",
+			Kind: sdk.Float, Default: 6, HasMin: true, Unit: "J/k_B",
+		}},
+		Inputs: []sdk.AnalyzerInput{
+			{Name: "weights/W", Doc: "the RBM's weights, float32 or float64 [L², N_h]", Required: true},
+			{Name: "data/configs", Doc: "configurations v, int8 ±1 [N, L²] or [N, L, L], for ⟨vᵀWWᵀv⟩ (needs data/T)"},
+			{Name: "data/T", Doc: "temperature of each configuration, [N] (needs data/configs)"},
+		},
+	}, nil
+}
+
+func vec(name string, v []float64) sdk.Tensor {
+	return sdk.Tensor{Name: name, Shape: []int{len(v)}, Data: v}
+}
+
+func index(n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = float64(i + 1)
+	}
+	return out
+}
+
+// Analyze implements sdk.Analyzer.
+func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analysis, error) {
+	L := req.Size
+	wt, _ := sdk.FindTensor(req.Weights, "W")
+	w, nv, nh, err := input.Matrix(wt, L*L, "weights")
+	if err != nil {
+		return sdk.Analysis{}, err
+	}
+	cT, hasC := sdk.FindTensor(req.Data, "configs")
+	tT, hasT := sdk.FindTensor(req.Data, "T")
+	if hasC != hasT {
+		return sdk.Analysis{}, sdk.InvalidArgument("data/configs and data/T go together: give both or neither")
+	}
+	var configs []int8
+	var temps []float64
+	if hasC {
+		var n int
+		if configs, n, err = input.Configs(cT, L); err != nil {
+			return sdk.Analysis{}, err
+		}
+		if temps, err = input.Labels(tT, n); err != nil {
+			return sdk.Analysis{}, err
+		}
+	}
+	s, err := Compute(w, nv, nh)
+	if err != nil {
+		return sdk.Analysis{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return sdk.Analysis{}, err
+	}
+	dx, dy, dm, err := s.Decay(L)
+	if err != nil {
+		return sdk.Analysis{}, err
+	}
+	r := make([]float64, len(dm))
+	for i := range r {
+		r[i] = float64(i)
+	}
+	a := sdk.Analysis{
+		Results: []sdk.Tensor{
+			{Name: "WWT", Shape: []int{nv, nv}, Data: s.WWT},
+			vec("eigen_index", index(nv)),
+			vec("eigenvalues", s.Eigenvalues),
+			{Name: "eigenvectors", Shape: []int{nv, nv}, Data: s.Eigenvectors},
+			vec("singular_index", index(len(s.Singular))),
+			vec("singular_values", s.Singular),
+			vec("r", r), vec("decay", dm), vec("decay_x", dx), vec("decay_y", dy),
+		},
+		Figures: []sdk.Figure{
+			{Name: "wwt", Kind: sdk.FigureHeatmap, Title: "WWᵀ (Fig. 12)", XLabel: "j", YLabel: "i", Series: []string{"WWT"}},
+			{Name: "decay", Kind: sdk.FigureLine, Title: "off-diagonal decay of WWᵀ (Fig. 13)", X: "r",
+				XLabel: "r (lattice spacings, mean of x and y)", YLabel: "(WWᵀ)_ij / √((WWᵀ)_ii (WWᵀ)_jj)", Series: []string{"decay"}},
+			{Name: "eigenvalues", Kind: sdk.FigureLine, Title: "eigenvalues of WWᵀ (Figs. 16–17)", X: "eigen_index",
+				XLabel: "index a", YLabel: "λ_a", LogY: true, Series: []string{"eigenvalues"}},
+			{Name: "singular", Kind: sdk.FigureLine, Title: "singular values of W", X: "singular_index",
+				XLabel: "index a", YLabel: "σ_a", LogY: true, Series: []string{"singular_values"}},
+		},
+	}
+	if hasC {
+		ref := req.Params[ParamReferenceT]
+		Ts, mean, se, err := PerTemperature(w, nv, nh, configs, temps)
+		if err != nil {
+			return sdk.Analysis{}, err
+		}
+		k := -1
+		for i, T := range Ts {
+			if T == ref {
+				k = i
+			}
+		}
+		if k < 0 {
+			return sdk.Analysis{}, sdk.InvalidArgument("reference_T = %g is not among the temperatures of data/T %v", ref, Ts)
+		}
+		diff, diffErr := make([]float64, len(Ts)), make([]float64, len(Ts))
+		for i := range Ts {
+			diff[i] = mean[i] - mean[k]
+			if i != k {
+				diffErr[i] = math.Hypot(se[i], se[k])
+			}
+		}
+		a.Results = append(a.Results, vec("T", Ts), vec("vWWv", mean), vec("vWWv_err", se),
+			vec("vWWv_minus_ref", diff), vec("vWWv_minus_ref_err", diffErr))
+		a.Figures = append(a.Figures,
+			sdk.Figure{Name: "vwwv_minus_ref", Kind: sdk.FigureLine, Title: "⟨vᵀWWᵀv⟩ − its value at the reference T (Fig. 14)", X: "T",
+				XLabel: "T", YLabel: "⟨vᵀWWᵀv⟩(T) − ⟨vᵀWWᵀv⟩(T_ref)", Series: []string{"vWWv_minus_ref"}, Errors: []string{"vWWv_minus_ref_err"}},
+			sdk.Figure{Name: "vwwv", Kind: sdk.FigureLine, Title: "⟨vᵀWWᵀv⟩ (Fig. 15)", X: "T",
+				XLabel: "T", YLabel: "⟨vᵀWWᵀv⟩", Series: []string{"vWWv"}, Errors: []string{"vWWv_err"}})
+	}
+	return a, nil
+}
+
+// PerTemperature returns the distinct temperatures (ascending) and, at
+// each, the mean of vᵀWWᵀv over its configurations with the standard
+// error of the mean (0 for a single configuration).
+func PerTemperature(w []float64, nv, nh int, configs []int8, temps []float64) (Ts, mean, se []float64, err error) {
+	q := Quadratic(w, nv, nh, configs)
+	Ts, members := input.Groups(temps)
+	mean, se = make([]float64, len(Ts)), make([]float64, len(Ts))
+	for g, idx := range members {
+		m, s := meanSE(q, idx)
+		mean[g], se[g] = m, s
+	}
+	return Ts, mean, se, nil
+}
+
+func meanSE(x []float64, idx []int) (mean, se float64) {
+	n := float64(len(idx))
+	for _, i := range idx {
+		mean += x[i]
+	}
+	mean /= n
+	if len(idx) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, i := range idx {
+		d := x[i] - mean
+		ss += d * d
+	}
+	return mean, math.Sqrt(ss / (n - 1) / n)
+}
