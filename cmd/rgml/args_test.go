@@ -36,6 +36,9 @@ func TestNormalizeArgs(t *testing.T) {
 		{"help sample", "help sample"},
 		{"sample --help", "sample --help"},
 		{"--version", "--version"},
+		{"datasets show base -h", "datasets show -h"},
+		{"models lineage m1 --help --json", "models lineage --help --json"},
+		{"plugins lock a --help", "plugins lock --help"},
 	} {
 		got, err := normalizeArgs(app, append([]string{"rgml"}, strings.Fields(tc.in)...))
 		if err != nil {
@@ -72,6 +75,9 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"--pushgateway", "localhost:9091", "version"}, `--pushgateway "localhost:9091": want an http:// or https:// URL`},
 		{[]string{"--pushgateway", "http://", "version"}, "names no host"},
 		{[]string{"completion", "tcsh"}, `completion "tcsh": want bash, zsh or fish`},
+		{[]string{"train", "--learner", "rbm", "--data", "x", "--seed", "1", "--seed", "2"}, `train: --seed is given twice ("1" and "2"): give it once`},
+		{[]string{"registry", "gc", "--dry-run", "--dry-run=false"}, `registry gc: --dry-run is given twice ("true" and "false")`},
+		{[]string{"datasets", "list", "--json", "x", "--json=false"}, "--json is given twice"},
 	} {
 		code, stdout, stderr := rgml(t, tc.args...)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")
@@ -84,6 +90,22 @@ func TestCommandLineMistakes(t *testing.T) {
 	}
 	if _, err := os.Stat(registryDir(t)); err == nil {
 		t.Error("a bad command line created the registry")
+	}
+}
+
+// TestHelpAfterArguments: -h or --help after a command's arguments shows
+// that command's help, rather than failing on "No help topic" (exit 3).
+func TestHelpAfterArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"datasets", "show", "base", "-h"},
+		{"models", "lineage", "m1", "--help"},
+		{"completion", "bash", "-h"},
+	} {
+		code, stdout, stderr := rgml(t, args...)
+		cmd := "rgml " + strings.Join(args[:len(args)-2], " ")
+		if code != 0 || stderr != "" || !strings.Contains(stdout, cmd+" - ") {
+			t.Errorf("%q: exit %d, stderr %q, stdout %.80q: want the command's help", args, code, stderr, stdout)
+		}
 	}
 }
 
@@ -100,6 +122,9 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 	// The global flag after the command wins over the one rgmlIn puts first.
 	other := filepath.Join(t.TempDir(), "other")
+	if code, _, stderr := rgml(t, "registry", "init", "--registry", other); code != 0 {
+		t.Fatalf("registry init: exit %d: %s", code, stderr)
+	}
 	code, stdout, stderr = rgml(t, "datasets", "list", "--registry", other)
 	if code != 0 || strings.Contains(stdout, "base") {
 		t.Errorf("--registry after the command was not honoured: exit %d, stdout %q, stderr %q", code, stdout, stderr)
