@@ -76,6 +76,15 @@ func TestUnlockedPluginsDoNotRun(t *testing.T) {
 	if _, _, stderr := cli("--allow-unlocked", "plugins", "describe", "evil"); !strings.Contains(stderr, "not in the lock file") || !strings.Contains(stderr, "--allow-unlocked") {
 		t.Errorf("no warning with --allow-unlocked: %q", stderr)
 	}
+	// Locked (the user trusts it), at the default log level: still one
+	// line, without go-plugin's "failed to exit gracefully" beside it.
+	if code, _, stderr := cli("plugins", "lock"); code != 0 {
+		t.Fatalf("lock: exit %d, %s", code, stderr)
+	}
+	code, _, stderr = cli("plugins", "describe", "evil")
+	if code == 0 || !strings.Contains(stderr, "is not an rgml plugin") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("describe evil, locked: exit %d, %q", code, stderr)
+	}
 }
 
 func TestPluginsDescribeJSON(t *testing.T) {
