@@ -234,7 +234,7 @@ func checkNoBlobs(root, what string) error {
 	if n == 0 {
 		return nil
 	}
-	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); nothing was changed: restore %s from a backup, or recover the entries from their manifests with `rgml registry rebuild` (Rebuild), or move %s away to start an empty registry",
+	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); nothing was changed: restore %s from a backup, or recover the entries from their manifests with `rgml registry rebuild`, or move %s away to start an empty registry",
 		ErrNoDatabase, filepath.Join(root, DBFile), what, filepath.Join(root, BlobDir), n, DBFile, root)
 }
 

@@ -74,7 +74,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"version", "--log-level", "loud"}, `--log-level "loud"`},
 		{[]string{"--pushgateway", "localhost:9091", "version"}, `--pushgateway "localhost:9091": want an http:// or https:// URL`},
 		{[]string{"--pushgateway", "http://", "version"}, "names no host"},
-		{[]string{"completion", "tcsh"}, `completion "tcsh": want bash, zsh or fish`},
+		{[]string{"completion", "tcsh"}, `rgml: completion "tcsh": want bash, zsh or fish`},
 		{[]string{"train", "--learner", "rbm", "--data", "x", "--seed", "1", "--seed", "2"}, `train: --seed is given twice ("1" and "2"): give it once`},
 		{[]string{"registry", "gc", "--dry-run", "--dry-run=false"}, `registry gc: --dry-run is given twice ("true" and "false")`},
 		{[]string{"datasets", "list", "--json", "x", "--json=false"}, "--json is given twice"},

@@ -242,7 +242,7 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 				return withRegistry(c, e, modify, func(s *registry.Store) error {
 					en, err := s.Remove(kind, c.Args().First(), c.Bool("force"))
 					if errors.Is(err, registry.ErrInUse) {
-						return usagef("%v (or use --force)", err)
+						return usagef("%v: rerun with --force to force it", err)
 					}
 					if err != nil {
 						return refError(err)

@@ -111,7 +111,7 @@ func TestLostDatabaseIsRefused(t *testing.T) {
 				if code != 1 {
 					t.Errorf("%v: exit %d, want 1", args, code)
 				}
-				oneLine(t, strings.Join(args, " "), stderr, db, "backup", "rgml registry rebuild")
+				oneLine(t, strings.Join(args, " "), stderr, db, "backup", "rgml registry rebuild`, or move")
 			}
 			if n := countFiles(t, filepath.Join(reg, "blobs", "sha256")); n != blobs || n == 0 {
 				t.Errorf("%d blobs before, %d after", blobs, n)
@@ -160,7 +160,7 @@ func TestRemoveDatasetKeepsModelLineage(t *testing.T) {
 	if code != 2 {
 		t.Errorf("rm of a trained-on dataset: exit %d", code)
 	}
-	oneLine(t, "rm", stderr, "model net:1", "--force")
+	oneLine(t, "rm", stderr, "remove dataset base:1 (", "model net:1", "rerun with --force")
 	if code, _, stderr = rgmlProc(t, reg, nil, "datasets", "rm", "--force", "base"); code != 0 {
 		t.Fatalf("rm --force: exit %d %s", code, stderr)
 	}
