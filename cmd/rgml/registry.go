@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -222,6 +224,10 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 				}
 				return withEntry(c, e, kind, readOnly, func(s *registry.Store, en registry.Entry) error {
 					if err := s.Export(en, c.Args().Get(1)); err != nil {
+						// DIR names a file, or holds other files of these names.
+						if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+							return usageError{err}
+						}
 						return err
 					}
 					fmt.Fprintf(e.stdout, "exported %s to %s\n", en, c.Args().Get(1))

@@ -295,6 +295,34 @@ func TestExportOfDamagedEntryLeavesNothing(t *testing.T) {
 	assertEmpty(t, parent)
 }
 
+// Exporting onto a file, or over different files of the same names, is a
+// wrong DIR (exit 2) and changes nothing.
+func TestExportIntoWrongPlace(t *testing.T) {
+	sampleInto(t, "train", "1")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("mine"), 0o644)
+	code, _, stderr := rgml(t, "datasets", "export", "train", file)
+	if code != exitUsage {
+		t.Errorf("export onto a file: exit %d", code)
+	}
+	oneLine(t, "export onto a file", stderr, file, "not a directory")
+	other := filepath.Join(dir, "other")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "data.npz"), []byte("mine"), 0o644)
+	code, _, stderr = rgml(t, "datasets", "export", "train", other)
+	if code != exitUsage {
+		t.Errorf("export over other files: exit %d", code)
+	}
+	oneLine(t, "export over other files", stderr, "data.npz", "different content")
+	if b, _ := os.ReadFile(filepath.Join(other, "data.npz")); string(b) != "mine" {
+		t.Errorf("export overwrote data.npz: %q", b)
+	}
+	if entries, _ := os.ReadDir(other); len(entries) != 1 {
+		t.Errorf("export left %d files in %s", len(entries), other)
+	}
+}
+
 // Item 9: a failure after the dataset was registered says so.
 func TestRegisteredButNamesTheEntry(t *testing.T) {
 	en := registry.Entry{Kind: registry.Dataset, Name: "train", Version: 3, Digest: "sha256:" + strings.Repeat("ab", 32)}
