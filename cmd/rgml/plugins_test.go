@@ -87,6 +87,29 @@ func TestUnlockedPluginsDoNotRun(t *testing.T) {
 	}
 }
 
+// A plugin binary run through a wrapper script (a virtualenv launcher, a
+// script that sets variables) has the script as its parent, not the host:
+// it must still run, and not take the wrapper for a dead host.
+func TestWrappedPluginRuns(t *testing.T) {
+	dir := t.TempDir()
+	wrapper := "#!/bin/sh\n" + filepath.Join(pluginDir, "rgml-plugin-misbehave") + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "rgml-plugin-misbehave"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	reg := filepath.Join(t.TempDir(), "registry")
+	cli := func(args ...string) (int, string, string) {
+		var o, e bytes.Buffer
+		code := run(context.Background(), append([]string{"rgml", "--plugin-dir", dir, "--registry", reg, "--metrics-addr", "off"}, args...), &o, &e)
+		return code, o.String(), e.String()
+	}
+	if code, _, stderr := cli("plugins", "lock"); code != 0 {
+		t.Fatalf("lock: exit %d, %s", code, stderr)
+	}
+	if code, stdout, stderr := cli("plugins", "describe", "misbehave"); code != 0 || !strings.Contains(stdout, "misbehave") {
+		t.Errorf("describe through a wrapper: exit %d, %q, %q", code, stdout, stderr)
+	}
+}
+
 func TestPluginsDescribeJSON(t *testing.T) {
 	code, stdout, stderr := rgml(t, "plugins", "describe", "--json", "ising")
 	var d struct {
