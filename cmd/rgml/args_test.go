@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -129,6 +132,25 @@ func TestFlagsAfterArguments(t *testing.T) {
 	code, stdout, stderr = rgml(t, "datasets", "list", "--registry", other)
 	if code != 0 || strings.Contains(stdout, "base") {
 		t.Errorf("--registry after the command was not honoured: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestNoPushForQuickCommands: --pushgateway (often set once, as
+// RGML_PUSHGATEWAY) pushes nothing for a quick command.
+func TestNoPushForQuickCommands(t *testing.T) {
+	var pushes atomic.Int32
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { pushes.Add(1) }))
+	defer gw.Close()
+	if code, _, stderr := rgml(t, "registry", "init"); code != 0 {
+		t.Fatalf("registry init: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{{"version"}, {"plugins", "list"}, {"datasets", "list"}, {"registry", "gc", "--dry-run"}} {
+		if code, _, stderr := rgml(t, append(args, "--pushgateway", gw.URL)...); code != 0 {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if n := pushes.Load(); n != 0 {
+		t.Errorf("quick commands pushed %d time(s)", n)
 	}
 }
 
