@@ -81,6 +81,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"train", "--learner", "rbm", "--data", "x", "--seed", "1", "--seed", "2"}, `train: --seed is given twice ("1" and "2"): give it once`},
 		{[]string{"registry", "gc", "--dry-run", "--dry-run=false"}, `registry gc: --dry-run is given twice ("true" and "false")`},
 		{[]string{"datasets", "list", "--json", "x", "--json=false"}, "--json is given twice"},
+		{[]string{"plugins", "lock", "nosuch"}, `no plugin "nosuch" in `},
 		{[]string{"flow", "--rbm", "r", "--thermometer", "t", "--from", "d", "--save-configs"}, "--save-configs saves into the --out file"},
 	} {
 		code, stdout, stderr := rgml(t, tc.args...)

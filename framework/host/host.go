@@ -138,7 +138,7 @@ func (h *Host) WriteLock(names ...string) (Lock, error) {
 	}
 	for n := range want {
 		if !found[n] {
-			return Lock{}, fmt.Errorf("no plugin %q in %s", n, h.cfg.Dir)
+			return Lock{}, unknownPlugin("no plugin %q in %s", n, h.cfg.Dir)
 		}
 	}
 	return l, WriteLock(h.cfg.LockPath, l)
