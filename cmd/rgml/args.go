@@ -137,6 +137,11 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 			}
 			continue
 		}
+		// `help TOPIC`: urfave/cli fails on an unknown topic with exit 3.
+		if isHelp && len(positional) == 0 && findCommand(cmds, tok) == nil {
+			parent := strings.TrimSpace(app.Name + " " + strings.Join(path[:len(path)-1], " "))
+			return nil, usagef("%sno help for %q: not a command%s", prefix(name()), tok, suggest(cmds, tok, parent))
+		}
 		// A word: a command name while the current command has subcommands.
 		if (cur == nil || len(cur.Subcommands) > 0) && len(positional) == 0 && !isHelp {
 			if helpNames[tok] {

@@ -82,6 +82,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"registry", "gc", "--dry-run", "--dry-run=false"}, `registry gc: --dry-run is given twice ("true" and "false")`},
 		{[]string{"datasets", "list", "--json", "x", "--json=false"}, "--json is given twice"},
 		{[]string{"plugins", "lock", "nosuch"}, `no plugin "nosuch" in `},
+		{[]string{"help", "smaple"}, `help: no help for "smaple": not a command; did you mean "sample"?`},
+		{[]string{"datasets", "help", "bogus"}, `datasets help: no help for "bogus": not a command (commands: list`},
 		{[]string{"flow", "--rbm", "r", "--thermometer", "t", "--from", "d", "--save-configs"}, "--save-configs saves into the --out file"},
 	} {
 		code, stdout, stderr := rgml(t, tc.args...)
