@@ -430,6 +430,13 @@ func (s *Store) schemaState(ctx context.Context, q queryer, dbPath string) (int,
 	var v, app, tables int
 	if err := q.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
 		(SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema)`).Scan(&v, &app, &tables); err != nil {
+		// Overwritten or damaged beyond SQLite's reading, next to blobs:
+		// a lost database, which Rebuild can recreate.
+		if isNotADB(err) {
+			if lost := checkNoBlobs(s.root, "is not an SQLite database (overwritten or damaged)"); lost != nil {
+				return 0, lost
+			}
+		}
 		return 0, fmt.Errorf("registry: open %s: %w", dbPath, err)
 	}
 	if app != 0 && app != applicationID || app == 0 && (v != 0 || tables > 0) {
@@ -507,6 +514,12 @@ func parseTime(v string) (time.Time, error) {
 }
 
 // isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
+// isNotADB reports SQLITE_NOTADB: the file is not an SQLite database.
+func isNotADB(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == 26
+}
+
 func isBusy(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
