@@ -127,6 +127,11 @@ func TestFlagsAfterArguments(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &v) != nil {
 		t.Errorf("datasets list base --json: exit %d, stdout %q, stderr %q: want JSON", code, stdout, stderr)
 	}
+	// A NAME with no entries is a mistake, not an empty list.
+	code, stdout, stderr = rgml(t, "datasets", "list", "bsae", "--json")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, `dataset "bsae" in `+registryDir(t)) {
+		t.Errorf("datasets list bsae --json: exit %d, stdout %q, stderr %q: want exit 2 naming the registry", code, stdout, stderr)
+	}
 	// The global flag after the command wins over the one rgmlIn puts first.
 	other := filepath.Join(t.TempDir(), "other")
 	if code, _, stderr := rgml(t, "registry", "init", "--registry", other); code != 0 {

@@ -112,9 +112,18 @@ func entryCommands(e *env, kind registry.Kind, noun string) []*cli.Command {
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
 				return withRegistry(c, e, readOnly, func(s *registry.Store) error {
-					es, err := s.List(kind, c.Args().First())
+					name := c.Args().First()
+					es, err := s.List(kind, name)
 					if err != nil {
 						return refError(err)
+					}
+					if name != "" && len(es) == 0 {
+						// A mistyped NAME is not an empty list: Resolve says
+						// what there is (removed versions, the same name
+						// of another kind) and where it looked.
+						if _, err := s.Resolve(kind, name); err != nil {
+							return refError(err)
+						}
 					}
 					if c.Bool("json") {
 						out := make([]withLineage, len(es))
