@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
@@ -123,7 +124,7 @@ func open(root string, readOnly, adopt bool) (*Store, error) {
 	fi, err := os.Stat(abs)
 	switch {
 	case err == nil && !fi.IsDir():
-		return nil, fmt.Errorf("registry: open %s: not a directory", abs)
+		return nil, fmt.Errorf("registry: open %s: %w", abs, syscall.ENOTDIR)
 	case errors.Is(err, fs.ErrNotExist) && readOnly:
 		return nil, fmt.Errorf("registry: %w at %s", ErrNoRegistry, abs)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):

@@ -81,6 +81,9 @@ func registryError(err error) error {
 	if errors.Is(err, registry.ErrNoRegistry) {
 		return usageError{fmt.Errorf("%w (run `rgml registry init` or any command that writes)", err)}
 	}
+	if errors.Is(err, syscall.ENOTDIR) { // --registry names a file
+		return usageError{fmt.Errorf("%w: --registry (or RGML_HOME) must name a directory", err)}
+	}
 	return err
 }
 

@@ -323,6 +323,23 @@ func TestExportIntoWrongPlace(t *testing.T) {
 	}
 }
 
+// --registry naming a file is a wrong command line (exit 2), for reading,
+// writing and init alike, and the file is left alone.
+func TestRegistryIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(file, []byte("mine"), 0o644)
+	for _, args := range [][]string{{"datasets", "list"}, {"registry", "init"}, {"sample", "--model", "ising", "--param", "T=1", "--per-point", "2", "--L", "4"}} {
+		code, _, stderr := rgmlIn(t, file, args...)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d", args, code)
+		}
+		oneLine(t, strings.Join(args, " "), stderr, file, "not a directory", "--registry")
+	}
+	if b, _ := os.ReadFile(file); string(b) != "mine" {
+		t.Errorf("the file was changed: %q", b)
+	}
+}
+
 // Item 9: a failure after the dataset was registered says so.
 func TestRegisteredButNamesTheEntry(t *testing.T) {
 	en := registry.Entry{Kind: registry.Dataset, Name: "train", Version: 3, Digest: "sha256:" + strings.Repeat("ab", 32)}
