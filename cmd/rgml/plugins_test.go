@@ -85,6 +85,12 @@ func TestUnlockedPluginsDoNotRun(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "is not an rgml plugin") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("describe evil, locked: exit %d, %q", code, stderr)
 	}
+	// In the list, its row says error and the message follows the table.
+	code, stdout, stderr = cli("plugins", "list")
+	if code != 0 || strings.Contains(stdout, "is not an rgml plugin") || !strings.Contains(stdout, "error") ||
+		!strings.Contains(stderr, "is not an rgml plugin") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("list with a locked non-plugin: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
 }
 
 // A plugin binary run through a wrapper script (a virtualenv launcher, a
