@@ -415,14 +415,17 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	reg := filepath.Join(t.TempDir(), "registry")
 	ctx := context.Background()
 	push := []string{"--pushgateway", gw.url, "--metrics-addr", "off"}
-	const sampleRun, thermoRun, rbmRun = "e2e-sample", "e2e-thermometer", "e2e-rbm"
-	runs := []string{sampleRun, thermoRun, rbmRun}
+	const sampleRun, thermoRun, rbmRun, wolffRun = "e2e-sample", "e2e-thermometer", "e2e-rbm", "e2e-wolff"
+	runs := []string{sampleRun, thermoRun, rbmRun, wolffRun}
 
 	// The datasets: the training set pushed, the test set not monitored.
 	mustRun(ctx, t, reg, append(push, "--run-id", sampleRun, "sample", "--model", "ising",
 		"--param", "T=0:6:0.25", "--per-point", "50", "--L", "10", "--name", "train")...)
 	mustRun(ctx, t, reg, "--metrics-addr", "off", "sample", "--model", "ising",
 		"--param", "T=0:6:0.25", "--per-point", "8", "--L", "10", "--seed", "2", "--name", "test")
+	// A cluster algorithm, pushed: the mean cluster size panel.
+	mustRun(ctx, t, reg, append(push, "--run-id", wolffRun, "sample", "--model", "ising", "--algorithm", "wolff",
+		"--param", "T=2.269", "--per-point", "20", "--L", "8", "--name", "wolff")...)
 
 	rgmlAddr := freeAddr(t)
 	prom := startPrometheus(t, rgmlAddr, gw.url)
