@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Export writes the files of e and its manifest.json as plain, writable files
@@ -19,7 +20,8 @@ import (
 // export that fails (ErrCorrupt, a full disk) leaves nothing behind. A file
 // already in dir with the same content is left as is; one with different
 // content makes Export fail, before anything is written, with an error
-// wrapping fs.ErrExist.
+// wrapping fs.ErrExist; a dir that is a file, with one wrapping
+// syscall.ENOTDIR.
 func (s *Store) Export(e Entry, dir string) (err error) {
 	type item struct {
 		name, hash string
@@ -42,7 +44,7 @@ func (s *Store) Export(e Entry, dir string) (err error) {
 	existed := statErr == nil
 	switch {
 	case existed && !fi.IsDir():
-		return fmt.Errorf("registry: export %s: %s is not a directory", e, dir)
+		return fmt.Errorf("registry: export %s: %s: %w", e, dir, syscall.ENOTDIR)
 	case statErr != nil && !errors.Is(statErr, fs.ErrNotExist):
 		return fmt.Errorf("registry: export %s: %w", e, statErr)
 	}

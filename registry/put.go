@@ -409,8 +409,9 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 			for i, d := range deps {
 				names[i] = fmt.Sprintf("%s %s", d.Kind, d.Ref())
 			}
-			return Entry{}, fmt.Errorf("registry: remove %s %s: %w: %s; remove those first or force the removal (gc then keeps only its manifest, so their lineage stays readable)",
-				kind, e, ErrInUse, strings.Join(names, ", "))
+			// e names its kind already.
+			return Entry{}, fmt.Errorf("registry: remove %s: %w: %s; remove those first, or force the removal (gc then keeps only its manifest, so their lineage stays readable)",
+				e, ErrInUse, strings.Join(names, ", "))
 		}
 	}
 	now := s.timestamp()

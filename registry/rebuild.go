@@ -36,7 +36,7 @@ type RebuildReport struct {
 }
 
 // Rebuild recreates the database of a store whose registry.db is missing,
-// empty or without schema, from the manifests among its blobs (every entry's
+// empty, without schema or not an SQLite file at all, from the manifests among its blobs (every entry's
 // manifest is a blob and records kind, name, version, creation time, files
 // and lineage). Versions, digests, files and lineage come back; "latest"
 // points at the newest version again; user tags, the history and the
@@ -53,7 +53,7 @@ func Rebuild(root string) (RebuildReport, error) {
 	dbPath := filepath.Join(abs, DBFile)
 	if fi, err := os.Stat(dbPath); err == nil && fi.Size() > 0 {
 		v, err := schemaVersion(abs, dbPath)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNoDatabase) { // e.g. not an SQLite file: lost too
 			return rep, err
 		}
 		if v > 0 {

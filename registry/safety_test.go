@@ -78,6 +78,8 @@ func TestLostDatabaseRefused(t *testing.T) {
 			d.Exec(`PRAGMA user_version = 0; VACUUM`)
 			d.Close()
 		}, "has no schema"},
+		{"overwritten", func(db string) { os.WriteFile(db, []byte("not a database at all, but long enough to be read"), 0o644) },
+			"is not an SQLite database"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
@@ -94,6 +96,20 @@ func TestLostDatabaseRefused(t *testing.T) {
 					t.Fatalf("open: %v", err)
 				}
 			}
+			defer func() {
+				// And Rebuild recovers the entry from its manifest.
+				if _, err := Rebuild(s.Root()); err != nil {
+					t.Fatalf("rebuild: %v", err)
+				}
+				r, err := OpenReadOnly(s.Root())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				if _, err := r.Resolve(Dataset, "d"); err != nil {
+					t.Errorf("after rebuild: %v", err)
+				}
+			}()
 			if after, _ := os.ReadFile(db); string(after) != string(before) {
 				t.Errorf("the refused open changed the database file: %d -> %d bytes", len(before), len(after))
 			}

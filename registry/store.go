@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
@@ -124,7 +125,7 @@ func open(root string, readOnly, adopt bool) (*Store, error) {
 	fi, err := os.Stat(abs)
 	switch {
 	case err == nil && !fi.IsDir():
-		return nil, fmt.Errorf("registry: open %s: not a directory", abs)
+		return nil, fmt.Errorf("registry: open %s: %w", abs, syscall.ENOTDIR)
 	case errors.Is(err, fs.ErrNotExist) && readOnly:
 		return nil, fmt.Errorf("registry: %w at %s", ErrNoRegistry, abs)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
@@ -235,7 +236,7 @@ func checkNoBlobs(root, what string) error {
 	if n == 0 {
 		return nil
 	}
-	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); nothing was changed: restore %s from a backup, or recover the entries from their manifests with `rgml registry rebuild` (Rebuild), or move %s away to start an empty registry",
+	return fmt.Errorf("registry: %w: %s %s but %s holds %d blob(s); nothing was changed: restore %s from a backup, or recover the entries from their manifests with `rgml registry rebuild`, or move %s away to start an empty registry",
 		ErrNoDatabase, filepath.Join(root, DBFile), what, filepath.Join(root, BlobDir), n, DBFile, root)
 }
 
@@ -487,6 +488,13 @@ func (s *Store) schemaState(ctx context.Context, q queryer, dbPath string) (int,
 	var v, app, tables int
 	if err := q.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
 		(SELECT application_id FROM pragma_application_id), (SELECT COUNT(*) FROM sqlite_schema)`).Scan(&v, &app, &tables); err != nil {
+		// Overwritten or damaged beyond SQLite's reading, next to blobs:
+		// a lost database, which Rebuild can recreate.
+		if isNotADB(err) {
+			if lost := checkNoBlobs(s.root, "is not an SQLite database (overwritten or damaged)"); lost != nil {
+				return 0, lost
+			}
+		}
 		return 0, fmt.Errorf("registry: open %s: %w", dbPath, err)
 	}
 	if app != 0 && app != applicationID || app == 0 && (v != 0 || tables > 0) {
@@ -564,6 +572,12 @@ func parseTime(v string) (time.Time, error) {
 }
 
 // isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
+// isNotADB reports SQLITE_NOTADB: the file is not an SQLite database.
+func isNotADB(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == 26
+}
+
 func isBusy(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

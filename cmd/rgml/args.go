@@ -25,6 +25,23 @@ var helpNames = map[string]bool{"help": true, "h": true}
 // flagInfo says whether a flag name is known at a level and takes a value.
 type flagInfo map[string]bool // name → takes a value
 
+// singleValued maps every name of each flag that holds one value (not a
+// slice flag such as --param) to the flag's first name: given twice with
+// different values, urfave/cli would silently keep the last one.
+func singleValued(flags []cli.Flag) map[string]string {
+	m := map[string]string{}
+	for _, f := range flags {
+		if sf, ok := f.(interface{ IsSliceFlag() bool }); ok && sf.IsSliceFlag() {
+			continue
+		}
+		names := f.Names()
+		for _, n := range names {
+			m[n] = names[0]
+		}
+	}
+	return m
+}
+
 func flagsOf(flags []cli.Flag) flagInfo {
 	fi := flagInfo{}
 	for _, f := range flags {
@@ -60,7 +77,10 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 		cmds       = app.Commands
 		cur        *cli.Command
 		curFlags   = flagInfo{}
+		curSingle  = map[string]string{}
 		isHelp     bool
+		helpFlag   bool                  // -h or --help: the arguments name no help topic
+		seen       = map[string]string{} // "level flag" → value, of single-valued command flags
 	)
 	// name is the command so far, as error messages start with it.
 	name := func() string {
@@ -93,12 +113,34 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 				i++
 				group = append(group, args[i])
 			}
+			if (fname == "help" || fname == "h") && !hasValue {
+				helpFlag = true
+			}
+			if canon, single := curSingle[fname]; isCmd && single && len(path) > 0 {
+				_, value, _ := strings.Cut(tok, "=")
+				switch {
+				case len(group) == 2:
+					value = group[1]
+				case !hasValue:
+					value = "true"
+				}
+				key := fmt.Sprint(len(path), " ", canon)
+				if prev, ok := seen[key]; ok && prev != value {
+					return nil, usagef("%s--%s is given twice (%q and %q): give it once", prefix(name()), canon, prev, value)
+				}
+				seen[key] = value
+			}
 			if isCmd && len(path) > 0 {
 				levelFlags[len(levelFlags)-1] = append(levelFlags[len(levelFlags)-1], group...)
 			} else {
 				front = append(front, group...)
 			}
 			continue
+		}
+		// `help TOPIC`: urfave/cli fails on an unknown topic with exit 3.
+		if isHelp && len(positional) == 0 && findCommand(cmds, tok) == nil {
+			parent := strings.TrimSpace(app.Name + " " + strings.Join(path[:len(path)-1], " "))
+			return nil, usagef("%sno help for %q: not a command%s", prefix(name()), tok, suggest(cmds, tok, parent))
 		}
 		// A word: a command name while the current command has subcommands.
 		if (cur == nil || len(cur.Subcommands) > 0) && len(positional) == 0 && !isHelp {
@@ -112,7 +154,7 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 			if next == nil {
 				return nil, usagef("%sunknown command %q%s", prefix(name()), tok, suggest(cmds, tok, strings.TrimSpace(app.Name+" "+strings.TrimSuffix(name(), ":"))))
 			}
-			cur, cmds, curFlags = next, next.Subcommands, flagsOf(next.Flags)
+			cur, cmds, curFlags, curSingle = next, next.Subcommands, flagsOf(next.Flags), singleValued(next.Flags)
 			curFlags["help"], curFlags["h"] = false, false
 			path = append(path, tok)
 			levelFlags = append(levelFlags, nil)
@@ -121,6 +163,11 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 		positional = append(positional, tok)
 	}
 
+	if helpFlag && !isHelp {
+		// `rgml datasets show base -h` asks for the command's help;
+		// urfave/cli would read "base" as a help topic and fail.
+		positional, dashDash = nil, false
+	}
 	out := append([]string{args[0]}, front...)
 	for i, p := range path {
 		out = append(out, p)

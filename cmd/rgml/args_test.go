@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -36,6 +39,9 @@ func TestNormalizeArgs(t *testing.T) {
 		{"help sample", "help sample"},
 		{"sample --help", "sample --help"},
 		{"--version", "--version"},
+		{"datasets show base -h", "datasets show -h"},
+		{"models lineage m1 --help --json", "models lineage --help --json"},
+		{"plugins lock a --help", "plugins lock --help"},
 	} {
 		got, err := normalizeArgs(app, append([]string{"rgml"}, strings.Fields(tc.in)...))
 		if err != nil {
@@ -71,7 +77,14 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"version", "--log-level", "loud"}, `--log-level "loud"`},
 		{[]string{"--pushgateway", "localhost:9091", "version"}, `--pushgateway "localhost:9091": want an http:// or https:// URL`},
 		{[]string{"--pushgateway", "http://", "version"}, "names no host"},
-		{[]string{"completion", "tcsh"}, `completion "tcsh": want bash, zsh or fish`},
+		{[]string{"completion", "tcsh"}, `rgml: completion "tcsh": want bash, zsh or fish`},
+		{[]string{"train", "--learner", "rbm", "--data", "x", "--seed", "1", "--seed", "2"}, `train: --seed is given twice ("1" and "2"): give it once`},
+		{[]string{"registry", "gc", "--dry-run", "--dry-run=false"}, `registry gc: --dry-run is given twice ("true" and "false")`},
+		{[]string{"datasets", "list", "--json", "x", "--json=false"}, "--json is given twice"},
+		{[]string{"plugins", "lock", "nosuch"}, `no plugin "nosuch" in `},
+		{[]string{"help", "smaple"}, `help: no help for "smaple": not a command; did you mean "sample"?`},
+		{[]string{"datasets", "help", "bogus"}, `datasets help: no help for "bogus": not a command (commands: list`},
+		{[]string{"flow", "--rbm", "r", "--thermometer", "t", "--from", "d", "--save-configs"}, "--save-configs saves into the --out file"},
 	} {
 		code, stdout, stderr := rgml(t, tc.args...)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")
@@ -87,6 +100,22 @@ func TestCommandLineMistakes(t *testing.T) {
 	}
 }
 
+// TestHelpAfterArguments: -h or --help after a command's arguments shows
+// that command's help, rather than failing on "No help topic" (exit 3).
+func TestHelpAfterArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"datasets", "show", "base", "-h"},
+		{"models", "lineage", "m1", "--help"},
+		{"completion", "bash", "-h"},
+	} {
+		code, stdout, stderr := rgml(t, args...)
+		cmd := "rgml " + strings.Join(args[:len(args)-2], " ")
+		if code != 0 || stderr != "" || !strings.Contains(stdout, cmd+" - ") {
+			t.Errorf("%q: exit %d, stderr %q, stdout %.80q: want the command's help", args, code, stderr, stdout)
+		}
+	}
+}
+
 // TestFlagsAfterArguments: a command's flag after its arguments, and a
 // global flag after the command, are honoured.
 func TestFlagsAfterArguments(t *testing.T) {
@@ -98,11 +127,38 @@ func TestFlagsAfterArguments(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &v) != nil {
 		t.Errorf("datasets list base --json: exit %d, stdout %q, stderr %q: want JSON", code, stdout, stderr)
 	}
+	// A NAME with no entries is a mistake, not an empty list.
+	code, stdout, stderr = rgml(t, "datasets", "list", "bsae", "--json")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, `dataset "bsae" in `+registryDir(t)) {
+		t.Errorf("datasets list bsae --json: exit %d, stdout %q, stderr %q: want exit 2 naming the registry", code, stdout, stderr)
+	}
 	// The global flag after the command wins over the one rgmlIn puts first.
 	other := filepath.Join(t.TempDir(), "other")
+	if code, _, stderr := rgml(t, "registry", "init", "--registry", other); code != 0 {
+		t.Fatalf("registry init: exit %d: %s", code, stderr)
+	}
 	code, stdout, stderr = rgml(t, "datasets", "list", "--registry", other)
 	if code != exitUsage || !strings.Contains(stderr, "no registry at "+other) || strings.Contains(stdout, "base") {
 		t.Errorf("--registry after the command was not honoured: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestNoPushForQuickCommands: --pushgateway (often set once, as
+// RGML_PUSHGATEWAY) pushes nothing for a quick command.
+func TestNoPushForQuickCommands(t *testing.T) {
+	var pushes atomic.Int32
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { pushes.Add(1) }))
+	defer gw.Close()
+	if code, _, stderr := rgml(t, "registry", "init"); code != 0 {
+		t.Fatalf("registry init: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{{"version"}, {"plugins", "list"}, {"datasets", "list"}, {"registry", "gc", "--dry-run"}} {
+		if code, _, stderr := rgml(t, append(args, "--pushgateway", gw.URL)...); code != 0 {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if n := pushes.Load(); n != 0 {
+		t.Errorf("quick commands pushed %d time(s)", n)
 	}
 }
 

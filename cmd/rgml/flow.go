@@ -80,6 +80,9 @@ func flowAction(c *cli.Context, e *env) error {
 		return err
 	}
 	out := c.String("out")
+	if out == "" && c.Bool("save-configs") {
+		return usagef("flow: --save-configs saves into the --out file: give --out FILE.npz too")
+	}
 	if out != "" {
 		if err := checkWritable(out); err != nil {
 			return usageError{err}

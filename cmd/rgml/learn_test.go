@@ -99,6 +99,9 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{"train", "--learner", "rbm", "--data", "nope"}, `nope`, 0},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--where", "T=5"}, "selects no configuration", exitUsage},
 		{[]string{"train", "--learner", "thermometer", "--data", "small", "--label", "Delta"}, `no label "Delta"`, exitUsage},
+		// Flags an unsupervised learner would ignore.
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--label", "T", "--set", "epochs=1"}, "rbm is unsupervised and learns no label", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--test", "unseen", "--set", "epochs=1"}, "rbm is unsupervised and computes no test loss", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=3", "--set", "lr=1e30", "--name", "nan"}, "epoch", 0},
 		{[]string{"flow", "--rbm", "r6", "--thermometer", "r6", "--from", "other"}, "36", 0},
 	} {

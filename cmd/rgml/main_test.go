@@ -187,7 +187,16 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			args := append([]string{"sample", "--per-point", "10", "--L", "4"}, tc.args...)
+			// Defaults only where the case sets none: a flag given twice
+			// is refused.
+			args := []string{"sample"}
+			if !hasFlag(tc.args, "--per-point") {
+				args = append(args, "--per-point", "10")
+			}
+			if !hasFlag(tc.args, "--L") {
+				args = append(args, "--L", "4")
+			}
+			args = append(args, tc.args...)
 			if !hasFlag(tc.args, "--out") {
 				args = append(args, "--out", filepath.Join(dir, "d.npz"))
 			}

@@ -63,7 +63,9 @@ func (e *env) stopMetrics(c *cli.Context) error {
 	if !e.started {
 		return nil
 	}
-	if url := c.String("pushgateway"); url != "" && c.Args().First() != "pushgateway" {
+	// Like serving, pushing is for the long-working commands: a list or a
+	// lock would leave an empty group per call in the Pushgateway.
+	if url := c.String("pushgateway"); url != "" && longRunning[c.Args().First()] {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err = metrics.Push(ctx, url, e.metrics.RunID(), e.metrics.Registry)
 		cancel()

@@ -88,10 +88,14 @@ func pluginsList(c *cli.Context, e *env) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tKIND\tVERSION\tPROTOCOL\tSHA256\tSTATUS")
 	unlocked := false
+	var failed []pluginRow
 	for _, r := range rows {
 		kind, ver, proto := orDash(r.Kind), orDash(r.Version), "-"
 		if r.Error != "" {
-			kind = "error: " + r.Error
+			// The message goes below the table: in a column it would
+			// push the rest of the table off the screen.
+			kind = "error"
+			failed = append(failed, r)
 		}
 		if r.Protocol != 0 {
 			proto = fmt.Sprint(r.Protocol)
@@ -101,6 +105,9 @@ func pluginsList(c *cli.Context, e *env) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, r := range failed {
+		fmt.Fprintf(e.stderr, "rgml: %s\n", r.Error)
 	}
 	if unlocked {
 		fmt.Fprintln(e.stderr, "unlocked and changed binaries are not run: if you trust them, run `rgml plugins lock`")

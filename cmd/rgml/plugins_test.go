@@ -76,6 +76,44 @@ func TestUnlockedPluginsDoNotRun(t *testing.T) {
 	if _, _, stderr := cli("--allow-unlocked", "plugins", "describe", "evil"); !strings.Contains(stderr, "not in the lock file") || !strings.Contains(stderr, "--allow-unlocked") {
 		t.Errorf("no warning with --allow-unlocked: %q", stderr)
 	}
+	// Locked (the user trusts it), at the default log level: still one
+	// line, without go-plugin's "failed to exit gracefully" beside it.
+	if code, _, stderr := cli("plugins", "lock"); code != 0 {
+		t.Fatalf("lock: exit %d, %s", code, stderr)
+	}
+	code, _, stderr = cli("plugins", "describe", "evil")
+	if code == 0 || !strings.Contains(stderr, "is not an rgml plugin") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("describe evil, locked: exit %d, %q", code, stderr)
+	}
+	// In the list, its row says error and the message follows the table.
+	code, stdout, stderr = cli("plugins", "list")
+	if code != 0 || strings.Contains(stdout, "is not an rgml plugin") || !strings.Contains(stdout, "error") ||
+		!strings.Contains(stderr, "is not an rgml plugin") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("list with a locked non-plugin: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// A plugin binary run through a wrapper script (a virtualenv launcher, a
+// script that sets variables) has the script as its parent, not the host:
+// it must still run, and not take the wrapper for a dead host.
+func TestWrappedPluginRuns(t *testing.T) {
+	dir := t.TempDir()
+	wrapper := "#!/bin/sh\n" + filepath.Join(pluginDir, "rgml-plugin-misbehave") + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "rgml-plugin-misbehave"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	reg := filepath.Join(t.TempDir(), "registry")
+	cli := func(args ...string) (int, string, string) {
+		var o, e bytes.Buffer
+		code := run(context.Background(), append([]string{"rgml", "--plugin-dir", dir, "--registry", reg, "--metrics-addr", "off"}, args...), &o, &e)
+		return code, o.String(), e.String()
+	}
+	if code, _, stderr := cli("plugins", "lock"); code != 0 {
+		t.Fatalf("lock: exit %d, %s", code, stderr)
+	}
+	if code, stdout, stderr := cli("plugins", "describe", "misbehave"); code != 0 || !strings.Contains(stdout, "misbehave") {
+		t.Errorf("describe through a wrapper: exit %d, %q, %q", code, stdout, stderr)
+	}
 }
 
 func TestPluginsDescribeJSON(t *testing.T) {

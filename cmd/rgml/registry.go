@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -88,6 +90,9 @@ func registryError(err error) error {
 	if errors.Is(err, registry.ErrNoRegistry) {
 		return usageError{fmt.Errorf("%w (run `rgml registry init` or any command that writes)", err)}
 	}
+	if errors.Is(err, syscall.ENOTDIR) { // --registry names a file
+		return usageError{fmt.Errorf("%w: --registry (or RGML_HOME) must name a directory", err)}
+	}
 	return err
 }
 
@@ -151,9 +156,18 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
 				return withRegistry(c, e, readOnly, func(s *registry.Store) error {
-					es, err := s.List(kind, c.Args().First())
+					name := c.Args().First()
+					es, err := s.List(kind, name)
 					if err != nil {
 						return refError(err)
+					}
+					if name != "" && len(es) == 0 {
+						// A mistyped NAME is not an empty list: Resolve says
+						// what there is (removed versions, the same name
+						// of another kind) and where it looked.
+						if _, err := s.Resolve(kind, name); err != nil {
+							return refError(err)
+						}
 					}
 					if c.Bool("json") {
 						out := make([]withLineage, len(es))
@@ -276,6 +290,10 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 				}
 				return withEntry(c, e, kind, readOnly, func(s *registry.Store, en registry.Entry) error {
 					if err := s.Export(en, c.Args().Get(1)); err != nil {
+						// DIR names a file, or holds other files of these names.
+						if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+							return usageError{err}
+						}
 						return err
 					}
 					fmt.Fprintf(e.stdout, "exported %s to %s\n", en, c.Args().Get(1))
@@ -296,7 +314,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 				return withRegistry(c, e, modify, func(s *registry.Store) error {
 					en, err := s.Remove(kind, c.Args().First(), c.Bool("force"))
 					if errors.Is(err, registry.ErrInUse) {
-						return usagef("%v (or use --force)", err)
+						return usagef("%v: rerun with --force to force it", err)
 					}
 					if err != nil {
 						return refError(err)

@@ -111,7 +111,7 @@ func TestLostDatabaseIsRefused(t *testing.T) {
 				if code != 1 {
 					t.Errorf("%v: exit %d, want 1", args, code)
 				}
-				oneLine(t, strings.Join(args, " "), stderr, db, "backup", "rgml registry rebuild")
+				oneLine(t, strings.Join(args, " "), stderr, db, "backup", "rgml registry rebuild`, or move")
 			}
 			if n := countFiles(t, filepath.Join(reg, "blobs", "sha256")); n != blobs || n == 0 {
 				t.Errorf("%d blobs before, %d after", blobs, n)
@@ -160,7 +160,7 @@ func TestRemoveDatasetKeepsModelLineage(t *testing.T) {
 	if code != 2 {
 		t.Errorf("rm of a trained-on dataset: exit %d", code)
 	}
-	oneLine(t, "rm", stderr, "model net:1", "--force")
+	oneLine(t, "rm", stderr, "remove dataset base:1 (", "model net:1", "rerun with --force")
 	if code, _, stderr = rgmlProc(t, reg, nil, "datasets", "rm", "--force", "base"); code != 0 {
 		t.Fatalf("rm --force: exit %d %s", code, stderr)
 	}
@@ -293,6 +293,51 @@ func TestExportOfDamagedEntryLeavesNothing(t *testing.T) {
 	}
 	oneLine(t, "export", stderr, "corrupt", "manifest.json")
 	assertEmpty(t, parent)
+}
+
+// Exporting onto a file, or over different files of the same names, is a
+// wrong DIR (exit 2) and changes nothing.
+func TestExportIntoWrongPlace(t *testing.T) {
+	sampleInto(t, "train", "1")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("mine"), 0o644)
+	code, _, stderr := rgml(t, "datasets", "export", "train", file)
+	if code != exitUsage {
+		t.Errorf("export onto a file: exit %d", code)
+	}
+	oneLine(t, "export onto a file", stderr, file, "not a directory")
+	other := filepath.Join(dir, "other")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "data.npz"), []byte("mine"), 0o644)
+	code, _, stderr = rgml(t, "datasets", "export", "train", other)
+	if code != exitUsage {
+		t.Errorf("export over other files: exit %d", code)
+	}
+	oneLine(t, "export over other files", stderr, "data.npz", "different content")
+	if b, _ := os.ReadFile(filepath.Join(other, "data.npz")); string(b) != "mine" {
+		t.Errorf("export overwrote data.npz: %q", b)
+	}
+	if entries, _ := os.ReadDir(other); len(entries) != 1 {
+		t.Errorf("export left %d files in %s", len(entries), other)
+	}
+}
+
+// --registry naming a file is a wrong command line (exit 2), for reading,
+// writing and init alike, and the file is left alone.
+func TestRegistryIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(file, []byte("mine"), 0o644)
+	for _, args := range [][]string{{"datasets", "list"}, {"registry", "init"}, {"sample", "--model", "ising", "--param", "T=1", "--per-point", "2", "--L", "4"}} {
+		code, _, stderr := rgmlIn(t, file, args...)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d", args, code)
+		}
+		oneLine(t, strings.Join(args, " "), stderr, file, "not a directory", "--registry")
+	}
+	if b, _ := os.ReadFile(file); string(b) != "mine" {
+		t.Errorf("the file was changed: %q", b)
+	}
 }
 
 // Item 9: a failure after the dataset was registered says so.

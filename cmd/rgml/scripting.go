@@ -81,7 +81,7 @@ func completionCommand(e *env) *cli.Command {
 				}
 				fmt.Fprint(e.stdout, strings.TrimSpace(s)+"\n")
 			default:
-				return usagef("rgml completion %q: want bash, zsh or fish", sh)
+				return usagef("completion %q: want bash, zsh or fish", sh)
 			}
 			return nil
 		},

@@ -102,6 +102,15 @@ func trainAction(c *cli.Context, e *env) error {
 	req := sdk.TrainRequest{Hyper: hyper, Seed: c.Uint64("seed"), Train: data, Test: test}
 	if l.Desc.NeedsLabel {
 		req.Label = c.String("label")
+	} else {
+		// An unsupervised learner would ignore both, and the lineage
+		// would record a test set that was never used.
+		if c.IsSet("label") {
+			return usagef("--label: %s is unsupervised and learns no label; drop --label", l.Name)
+		}
+		if test != nil {
+			return usagef("--test: %s is unsupervised and computes no test loss (supervised learners such as thermometer do); drop --test", l.Name)
+		}
 	}
 	if req, err = l.Desc.ValidateTrain(req); err != nil {
 		return usageError{fmt.Errorf("%s: %w", l.Name, err)}

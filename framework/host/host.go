@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -137,7 +138,7 @@ func (h *Host) WriteLock(names ...string) (Lock, error) {
 	}
 	for n := range want {
 		if !found[n] {
-			return Lock{}, fmt.Errorf("no plugin %q in %s", n, h.cfg.Dir)
+			return Lock{}, unknownPlugin("no plugin %q in %s", n, h.cfg.Dir)
 		}
 	}
 	return l, WriteLock(h.cfg.LockPath, l)
@@ -206,6 +207,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		sdk.EnvHostPID+"="+strconv.Itoa(os.Getpid()))
 	setParentDeathSignal(cmd)
 	st := newTail(40)
+	logger := &pluginLogger{Logger: h.cfg.Logger.Named(name), stderr: st, startFailed: new(atomic.Bool)}
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolVersion: hostPluginSet()},
@@ -217,7 +219,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		// whatever the socket's permissions (as Terraform and Vault do).
 		AutoMTLS:         true,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Logger:           &pluginLogger{Logger: h.cfg.Logger.Named(name), stderr: st},
+		Logger:           logger,
 		Stderr:           st,
 		StartTimeout:     h.cfg.StartTimeout,
 		GRPCDialOptions:  sdk.GRPCDialOptions(),
@@ -225,6 +227,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 	p := &Plugin{Name: name, Path: bin.Path, SHA256: sum, client: client, stderr: st, host: h}
 	proto, err := client.Client()
 	if err != nil {
+		logger.startFailed.Store(true)
 		client.Kill()
 		if bad := notAPlugin(bin.Path, err, st.summary()); bad != nil {
 			return nil, &Error{Plugin: name, Op: "starting", Err: bad}
@@ -388,13 +391,18 @@ func (t *tail) inPanic() bool {
 // It demotes a dying plugin's stack trace and go-plugin's own "plugin
 // process exited" to debug level: the host reports the crash in one line
 // (with the panic message), and --log-level debug shows the rest.
+// A process that never completed the handshake has no connection to close
+// gracefully: go-plugin's "plugin failed to exit gracefully" when it is
+// killed is demoted too, as the host's error already says what happened.
 type pluginLogger struct {
 	hclog.Logger
-	stderr *tail
+	stderr      *tail
+	startFailed *atomic.Bool
 }
 
 func (l *pluginLogger) demote(level hclog.Level, msg string) hclog.Level {
-	if level >= hclog.Warn && (l.stderr.inPanic() || strings.HasPrefix(msg, "plugin process exited")) {
+	if level >= hclog.Warn && (l.stderr.inPanic() || strings.HasPrefix(msg, "plugin process exited") ||
+		(l.startFailed.Load() && strings.HasPrefix(msg, "plugin failed to exit gracefully"))) {
 		return hclog.Debug
 	}
 	return level
@@ -408,11 +416,11 @@ func (l *pluginLogger) Error(msg string, args ...any) { l.Log(hclog.Error, msg, 
 func (l *pluginLogger) Warn(msg string, args ...any)  { l.Log(hclog.Warn, msg, args...) }
 
 func (l *pluginLogger) Named(name string) hclog.Logger {
-	return &pluginLogger{Logger: l.Logger.Named(name), stderr: l.stderr}
+	return &pluginLogger{Logger: l.Logger.Named(name), stderr: l.stderr, startFailed: l.startFailed}
 }
 
 func (l *pluginLogger) With(args ...any) hclog.Logger {
-	return &pluginLogger{Logger: l.Logger.With(args...), stderr: l.stderr}
+	return &pluginLogger{Logger: l.Logger.With(args...), stderr: l.stderr, startFailed: l.startFailed}
 }
 
 func newTail(n int) *tail { return &tail{max: n} }

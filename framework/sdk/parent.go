@@ -36,14 +36,21 @@ func privateSocketDir() (remove func()) {
 
 // watchHost makes the plugin exit, removing its socket, when its host
 // dies: on SIGTERM (the parent-death signal the host and, on Linux, the
-// SDK ask the kernel for) and when its parent process id changes (the
-// portable fallback: an orphan is re-parented to init or a subreaper).
+// SDK ask the kernel for), when the host's process (EnvHostPID) is gone,
+// and when its parent process id changes (the portable fallback: an orphan
+// is re-parented to init or a subreaper). The parent need not be the host:
+// a wrapper script that runs the plugin binary without exec sits between
+// them.
 func watchHost(logger hclog.Logger, cleanup func()) {
-	host := os.Getppid()
+	parent := os.Getppid()
+	host := 0
 	if s := os.Getenv(EnvHostPID); s != "" {
 		if pid, err := strconv.Atoi(s); err == nil && pid > 0 {
 			host = pid
 		}
+	}
+	gone := func() bool {
+		return os.Getppid() != parent || host > 0 && !processAlive(host)
 	}
 	exit := func(why string) {
 		// Clean up first: with the host gone, writing to stderr (a broken
@@ -56,7 +63,7 @@ func watchHost(logger hclog.Logger, cleanup func()) {
 	signal.Notify(term, syscall.SIGTERM)
 	setParentDeathSignal()
 	// The host may have died before the signal was set up.
-	if os.Getppid() != host {
+	if gone() {
 		exit("the host process is gone")
 	}
 	go func() {
@@ -67,7 +74,7 @@ func watchHost(logger hclog.Logger, cleanup func()) {
 			case <-term:
 				exit("terminated (the host died or asked)")
 			case <-tick.C:
-				if os.Getppid() != host {
+				if gone() {
 					exit("the host process is gone")
 				}
 			}

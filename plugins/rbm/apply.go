@@ -119,26 +119,29 @@ func iterationsOf(req sdk.ApplyRequest) ([]int, error) {
 	if !ok {
 		return nil, sdk.InvalidArgument("operation flow needs an input tensor \"iterations\" (int64, e.g. 0, 1, 2, 5, 10, …)")
 	}
-	var its []int
+	var raw []int64
 	switch d := t.Data.(type) {
 	case []int64:
-		for _, v := range d {
-			its = append(its, int(max(min(v, MaxIterations+1), -1)))
-		}
+		raw = d
 	case []int32:
 		for _, v := range d {
-			its = append(its, int(max(min(v, MaxIterations+1), -1)))
+			raw = append(raw, int64(v))
 		}
 	default:
 		return nil, sdk.InvalidArgument("input iterations is %T, want int64", t.Data)
 	}
-	if len(its) == 0 {
+	if len(raw) == 0 {
 		return nil, sdk.InvalidArgument("input iterations is empty")
 	}
-	for i, v := range its {
+	its := make([]int, len(raw))
+	for i, v := range raw {
+		// Checked as given: the message names the count the user asked for.
 		if v < 0 || v > MaxIterations {
 			return nil, sdk.InvalidArgument("iterations[%d] = %d: must be in [0, %d]", i, v, MaxIterations)
 		}
+		its[i] = int(v)
+	}
+	for i, v := range its {
 		if i > 0 && v < its[i-1] {
 			return nil, sdk.InvalidArgument("iterations must be sorted: iterations[%d] = %d < iterations[%d] = %d", i, v, i-1, its[i-1])
 		}

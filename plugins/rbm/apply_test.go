@@ -296,6 +296,8 @@ func TestApplyErrors(t *testing.T) {
 			{Name: "iterations", Shape: []int{3}, Data: []int64{0, 5, 2}}}}, sdk.ErrInvalidArgument, []string{"sorted"}},
 		{"negative", sdk.ApplyRequest{Operation: OpFlow, Size: 4, Weights: w, Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{10, 16}, Data: configs16},
 			{Name: "iterations", Shape: []int{1}, Data: []int64{-1}}}}, sdk.ErrInvalidArgument, []string{"iterations"}},
+		{"huge", sdk.ApplyRequest{Operation: OpFlow, Size: 4, Weights: w, Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{10, 16}, Data: configs16},
+			{Name: "iterations", Shape: []int{1}, Data: []int64{1000000000000}}}}, sdk.ErrInvalidArgument, []string{"= 1000000000000:"}},
 		{"no iterations", sdk.ApplyRequest{Operation: OpFlow, Size: 4, Weights: w, Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{10, 16}, Data: configs16}}},
 			sdk.ErrInvalidArgument, []string{"iterations"}},
 		{"no configs", sdk.ApplyRequest{Operation: OpHidden, Size: 4, Weights: w}, sdk.ErrInvalidArgument, []string{"configs"}},
