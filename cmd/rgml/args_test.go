@@ -138,7 +138,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Fatalf("registry init: exit %d: %s", code, stderr)
 	}
 	code, stdout, stderr = rgml(t, "datasets", "list", "--registry", other)
-	if code != exitUsage || !strings.Contains(stderr, "no registry at "+other) || strings.Contains(stdout, "base") {
+	if code != 0 || strings.Contains(stdout, "base") {
 		t.Errorf("--registry after the command was not honoured: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
