@@ -45,12 +45,14 @@ type FlowResult struct {
 }
 
 // FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
-// with the initial dataset's digest and the selection, so that flows of
-// one RBM from different starting points draw independent streams.
-func FlowSeed(seed uint64, fromDigest string, where []grid.Axis) uint64 {
+// with the digest of the initial configurations (the dataset's data.npz:
+// its content, not its entry, so the same data gives the same stream in
+// any registry) and the selection, so that flows of one RBM from
+// different starting points draw independent streams.
+func FlowSeed(seed uint64, dataDigest string, where []grid.Axis) uint64 {
 	w, _ := json.Marshal(whereKey(where)) // sorted keys, sorted values
 	h := sha256.New()
-	fmt.Fprintf(h, "rgml-flow-seed/1\n%d\n%s\n%s\n", seed, fromDigest, w)
+	fmt.Fprintf(h, "rgml-flow-seed/1\n%d\n%s\n%s\n", seed, dataDigest, w)
 	return binary.LittleEndian.Uint64(h.Sum(nil))
 }
 
@@ -108,7 +110,8 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	defer th.Kill()
 	its := spec.Iterations
 	n, sites := data.Len(), data.Sites()
-	res.PluginSeed = FlowSeed(spec.Seed, fromEntry.Digest, where)
+	dataFile, _ := fromEntry.File("data.npz")
+	res.PluginSeed = FlowSeed(spec.Seed, dataFile.Digest, where)
 	flowReq := sdk.ApplyRequest{
 		Operation: "flow", Seed: res.PluginSeed, Size: data.Size, Weights: rbmW,
 		Inputs: []sdk.Tensor{
