@@ -115,7 +115,7 @@ func runAction(c *cli.Context, e *env) error {
 		},
 	})
 	board.Close()
-	printRun(e, ex)
+	printRun(e, en.Store, ex)
 	return err
 }
 
@@ -143,8 +143,9 @@ func dryRun(e *env, en *experiment.Env, plan *experiment.Plan) error {
 	return nil
 }
 
-// printRun prints each step's outcome and the run's entry.
-func printRun(e *env, ex experiment.Execution) {
+// printRun prints each step's outcome, each flow's reading and the run's
+// entry.
+func printRun(e *env, s *registry.Store, ex experiment.Execution) {
 	r := ex.Record
 	if len(r.Steps) == 0 {
 		return
@@ -152,6 +153,13 @@ func printRun(e *env, ex experiment.Execution) {
 	printTable(e, "STEP\tKIND\tSTATUS\tENTRY\tSECONDS", r.Steps, func(st registry.RunStep) string {
 		return fmt.Sprintf("%s\t%s\t%s\t%s\t%.1f", st.Name, st.Kind, st.Status, orDash(st.Entry), st.Seconds)
 	})
+	for _, st := range r.Steps {
+		if st.Kind == registry.Flow && st.Digest != "" {
+			if line := flowSummary(s, st); line != "" {
+				fmt.Fprintln(e.stdout, line)
+			}
+		}
+	}
 	if ex.Run.Name != "" {
 		fmt.Fprintf(e.stdout, "registered %s: %s in %.1fs (`rgml runs show %s`)\n", ex.Run, r.Status, r.Seconds, ex.Run.Ref())
 	}
@@ -189,4 +197,36 @@ func presetsCommand(e *env) *cli.Command {
 			},
 		},
 	}
+}
+
+// flowSummary is one line on a flow's thermometer reading: its mode and
+// mean before the first and after the last iteration count.
+func flowSummary(s *registry.Store, st registry.RunStep) string {
+	en, err := s.Lookup(st.Digest)
+	if err != nil {
+		return ""
+	}
+	arrays, err := experiment.ReadNPZ(s, en, experiment.FlowFile)
+	if err != nil {
+		return ""
+	}
+	col := map[string][]float64{}
+	var its []int64
+	for _, a := range arrays {
+		switch v := a.Data.(type) {
+		case []float64:
+			col[a.Name] = v
+		case []int64:
+			if a.Name == "iterations" {
+				its = v
+			}
+		}
+	}
+	mode, mean := col["T_mode"], col["T_mean"]
+	n := len(its)
+	if n == 0 || len(mode) != n || len(mean) != n {
+		return ""
+	}
+	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
+		st.Name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
 }
