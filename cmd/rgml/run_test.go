@@ -364,3 +364,41 @@ func TestImportExportRoundTrip(t *testing.T) {
 		t.Errorf("wrong L: exit %d %q", code, stderr)
 	}
 }
+
+// A failing step stops the steps that read it, the independent steps
+// finish, nothing of the failed step is registered, and the run exits 1
+// naming the failed step on one line.
+func TestRunFailingStepStopsDependents(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fail.yaml")
+	os.WriteFile(p, []byte(`datasets:
+  - {name: bad, model: misbehave, params: {mode: 1}, L: 4, per-point: 10}
+  - {name: good, model: ising, params: {T: "1,3"}, L: 4, per-point: 10}
+trainings:
+  - {name: r-bad, learner: rbm, data: bad, set: {hidden: 2, epochs: 2}}
+  - {name: r-good, learner: rbm, data: good, set: {hidden: 2, epochs: 2}}
+`), 0o644)
+	reg := registryDir(t)
+	code, _, stderr := rgmlIn(t, reg, "run", p, "--jobs", "1")
+	if code != exitFailure {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr)
+	}
+	var failed []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.Contains(l, " failed: ") {
+			failed = append(failed, l)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], "dataset/bad failed: ") || !strings.Contains(failed[0], "crashed") {
+		t.Errorf("want one line naming dataset/bad's failure, got %q\n%s", failed, stderr)
+	}
+	want := map[string]string{"bad": "failed", "r-bad": "not-run", "good": "done", "r-good": "done"}
+	got := runStatuses(t, reg)
+	for name, st := range want {
+		if got[name] != st {
+			t.Errorf("%s: %s, want %s", name, got[name], st)
+		}
+	}
+	if code, _, _ := rgmlIn(t, reg, "datasets", "show", "bad"); code == 0 {
+		t.Error("the failed step registered a dataset")
+	}
+}
