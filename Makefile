@@ -1,6 +1,6 @@
 # rgml — build, test, benchmark, demo.
 #
-#   make demo    build everything and run the main job on the embedded defaults
+#   make demo    build everything and run the quick preset (rgml run --preset quick)
 #   make test    vet and run every test (what CI runs)
 #   make bench   benchmarks, each beside its reference implementation
 
@@ -81,33 +81,20 @@ ifeq ($(OPENBLAS),yes)
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench . -benchmem ./plugins/rbm/... ./plugins/thermometer/...
 endif
 
-# The main job on the embedded defaults: the paper's core result (Figs. 4,
-# 6-8) at the paper's settings. Steps whose result is already in the
-# registry (.rgml/) are not redone; `make demo-clean` forgets them.
-#  1. datasets (Sec. 2.1): T = 0, 0.25, ..., 6, 1000 configurations each,
-#     L = 10, the paper's Metropolis; a training and an independent test set
-#  2. the thermometer (Sec. 2.4): 64 tanh units, 7500 epochs (Fig. 4)
-#  3. the type V RBM (Sec. 2.2): N_h = 64, mean-field CD-1, 5000 epochs
-#  4. its flows from T = 0, 6 and 2.25 (Figs. 6-8), saved in $(OUT)/
+# The demo: the embedded `quick` preset (the paper's study shrunk to about
+# 40 s on two cores, still showing its headline result), then how to run
+# the full `paper` preset. Steps whose result is already in the registry
+# (.rgml/) are not redone; `make demo-clean` forgets them.
 RGML  := $(BIN)/rgml
-ITERS := 0,1,2,5,10,20,50,100,200,500,1000
 demo: build
-	@mkdir -p $(OUT)
-	@$(RGML) datasets show paper-train >/dev/null 2>&1 || $(RGML) sample --model ising \
-		--param T=0:6:0.25 --per-point 1000 --L 10 --algorithm metropolis-paper --seed 1 --name paper-train
-	@$(RGML) datasets show paper-test >/dev/null 2>&1 || $(RGML) sample --model ising \
-		--param T=0:6:0.25 --per-point 1000 --L 10 --algorithm metropolis-paper --seed 2 --name paper-test
-	@$(RGML) models show thermometer >/dev/null 2>&1 || $(RGML) train --learner thermometer \
-		--data paper-train --test paper-test --seed 1 --name thermometer
-	@$(RGML) models show rbm-v64 >/dev/null 2>&1 || $(RGML) train --learner rbm \
-		--data paper-train --set hidden=64 --seed 1 --name rbm-v64
-	@for T in 0 6 2.25; do \
-		echo "== flow of the type V RBM (N_h = 64) from T = $$T"; \
-		$(RGML) flow --rbm rbm-v64 --thermometer thermometer --from paper-test --where T=$$T \
-			--iterations $(ITERS) --out $(OUT)/flow-v64-T$$T.npz || exit 1; \
-	done
-	@$(RGML) datasets list
-	@$(RGML) models list
+	@$(RGML) run --preset quick
+	@for f in v16 l64 h64; do for T in 0 6; do \
+		rm -rf $(OUT)/flow-quick-$$f-T$$T; \
+		$(RGML) flows export flow-quick-$$f-T$$T $(OUT)/flow-quick-$$f-T$$T >/dev/null || exit 1; \
+	done; done
+	@echo "The flows are in the registry ($(RGML) flows list) and in $(OUT)/flow-quick-*/flow.npz."
+	@echo "The full study of the paper (hours on two cores): $(RGML) run --preset paper"
+	@echo "To change it: $(RGML) presets show paper > study.yaml; edit; $(RGML) run study.yaml"
 
 demo-clean:
 	rm -rf .rgml $(OUT)

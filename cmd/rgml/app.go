@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/sdk"
@@ -106,6 +107,8 @@ func newApp(e *env) *cli.App {
 			sampleCommand(e),
 			trainCommand(e),
 			flowCommand(e),
+			runCommand(e),
+			presetsCommand(e),
 			datasetsCommand(e),
 			modelsCommand(e),
 			flowsCommand(e), analysesCommand(e), runsCommand(e),
@@ -171,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// the shell convention 128+SIGINT.
 		msg = "interrupted: " + msg
 		code = exitInterrupted
-	case errors.As(err, &ue), errors.Is(err, sdk.ErrInvalidArgument), errors.Is(err, host.ErrUnknownPlugin):
+	case errors.As(err, &ue), errors.Is(err, experiment.ErrUsage), errors.Is(err, sdk.ErrInvalidArgument), errors.Is(err, host.ErrUnknownPlugin):
 		code = exitUsage
 	case errors.As(err, &ec):
 		code = ec.ExitCode()

@@ -84,7 +84,6 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"plugins", "lock", "nosuch"}, `no plugin "nosuch" in `},
 		{[]string{"help", "smaple"}, `help: no help for "smaple": not a command; did you mean "sample"?`},
 		{[]string{"datasets", "help", "bogus"}, `datasets help: no help for "bogus": not a command (commands: list`},
-		{[]string{"flow", "--rbm", "r", "--thermometer", "t", "--from", "d", "--save-configs"}, "--save-configs saves into the --out file"},
 	} {
 		code, stdout, stderr := rgml(t, tc.args...)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")

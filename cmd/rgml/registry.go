@@ -131,7 +131,14 @@ var kindGroups = []struct {
 func kindCommand(e *env, kind registry.Kind) *cli.Command {
 	for _, g := range kindGroups {
 		if g.kind == kind {
-			return &cli.Command{Name: kind.Plural(), Usage: g.usage, Subcommands: entryCommands(e, kind)}
+			subs := entryCommands(e, kind)
+			switch kind {
+			case registry.Model:
+				subs = append(subs, historyCommand(e))
+			case registry.Dataset:
+				subs = append(subs, importCommand(e))
+			}
+			return &cli.Command{Name: kind.Plural(), Usage: g.usage, Subcommands: subs}
 		}
 	}
 	panic("rgml: no command group for kind " + string(kind))

@@ -18,6 +18,14 @@
 // concurrent steps and threads. Every error that is the spec's fault
 // matches ErrUsage and names file:line:column and the field.
 //
-// Executing the steps themselves (sampling, training, flows into the
-// registry) and `rgml run` are not here yet.
+// The steps themselves are functions of an Env (the host, the registry,
+// metrics, progress and build info, passed in explicitly) and a plain
+// spec: Sample, Train, Flow and Import each do one step and return its
+// registry entry, with lineage; rgml sample, train, flow and datasets
+// import are thin wrappers over them. A training keeps its history
+// (HistoryFile) beside its weights and its checkpoints in the registry
+// while it runs, so a killed training resumes bit for bit. Execute runs
+// a whole plan through an Env: a step whose key the registry has is
+// skipped, the others run on their share of the cores, and the run is
+// registered as a Run entry (rgml run).
 package experiment

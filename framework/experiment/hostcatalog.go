@@ -2,8 +2,13 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"sync"
 
+	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -57,4 +62,75 @@ func (c *HostCatalog) Learner(ctx context.Context, name string) (sdk.LearnerDesc
 	}
 	c.learners[name] = LearnerPlugin{Desc: l.Desc, SHA256: l.SHA256}
 	return l.Desc, l.SHA256, nil
+}
+
+// CachedCatalog is a HostCatalog that keeps each description in Dir,
+// named by the plugin binary's sha256: a binary the lock file accepts
+// whose description is on file is not launched again, so planning a spec
+// whose results all exist starts no plugin. A description is a function
+// of the binary's bytes, so the digest is a sound key; any binary the
+// lock does not accept as is goes to the host, which refuses it.
+type CachedCatalog struct {
+	HostCatalog
+	Dir string
+
+	once sync.Once
+	bins map[string]host.Entry
+}
+
+func (c *CachedCatalog) cached(name, kind string, v any) (string, bool) {
+	c.once.Do(func() {
+		c.bins = map[string]host.Entry{}
+		if list, err := c.Host.List(); err == nil {
+			for _, e := range list {
+				c.bins[e.Name] = e
+			}
+		}
+	})
+	e, ok := c.bins[name]
+	if !ok || e.Status != host.StatusOK || c.Dir == "" {
+		return "", false
+	}
+	b, err := os.ReadFile(filepath.Join(c.Dir, e.SHA256+"."+kind+".json"))
+	if err != nil || json.Unmarshal(b, v) != nil {
+		return e.SHA256, false
+	}
+	return e.SHA256, true
+}
+
+func (c *CachedCatalog) keep(sha, kind string, v any) {
+	if c.Dir == "" || os.MkdirAll(c.Dir, 0o755) != nil {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return // a description JSON cannot hold is asked again next time
+	}
+	fsutil.WriteFileAtomic(filepath.Join(c.Dir, sha+"."+kind+".json"), func(w io.Writer) error { _, err := w.Write(b); return err })
+}
+
+// Model implements Catalog.
+func (c *CachedCatalog) Model(ctx context.Context, name string) (sdk.ModelDescription, string, error) {
+	var d sdk.ModelDescription
+	if sha, ok := c.cached(name, "model", &d); ok {
+		return d, sha, nil
+	}
+	d, sha, err := c.HostCatalog.Model(ctx, name)
+	if err == nil {
+		c.keep(sha, "model", d)
+	}
+	return d, sha, err
+}
+
+// Learner implements Catalog.
+func (c *CachedCatalog) Learner(ctx context.Context, name string) (sdk.LearnerDescription, string, error) {
+	var d sdk.LearnerDescription
+	if sha, ok := c.cached(name, "learner", &d); ok {
+		return d, sha, nil
+	}
+	d, sha, err := c.HostCatalog.Learner(ctx, name)
+	if err == nil {
+		c.keep(sha, "learner", d)
+	}
+	return d, sha, err
 }

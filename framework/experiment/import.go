@@ -1,11 +1,19 @@
 package experiment
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
 )
 
 // ImportArrays checks the arrays of an .npz file a user hands us and makes
@@ -91,4 +99,101 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 		d.Labels[a.Name] = v
 	}
 	return d, nil
+}
+
+// ImportSpec is a dataset made elsewhere (rgml datasets import).
+type ImportSpec struct {
+	Name string // registered under this name
+	File string // an .npz with configs and per-configuration labels
+	L    int    // 0: from the shape, or √sites when that is a whole number
+	// Labels, if given, are the arrays kept as labels (each must exist);
+	// otherwise every array but configs is one.
+	Labels []string
+	// SHA256, if set, is the file's digest when the plan read it: a file
+	// changed since is an error rather than a result under a stale key.
+	SHA256 string
+	Key    string // the step key, recorded as Lineage.Key
+}
+
+// ImportResult is a registered imported dataset.
+type ImportResult struct {
+	Entry   registry.Entry
+	Configs int
+	L       int
+	Labels  []string
+	SHA256  string
+}
+
+// Import checks an .npz file (see ImportArrays) and registers it as a
+// dataset: data.npz holds configs (N × L·L int8) and the labels, the
+// lineage says where it came from and records L.
+func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error) {
+	var res ImportResult
+	if err := registry.ValidateName(spec.Name); err != nil {
+		return res, usagef("name: %v", err)
+	}
+	if spec.L < 0 {
+		return res, usagef("L %d: must be positive (or 0 to infer it)", spec.L)
+	}
+	b, err := os.ReadFile(spec.File)
+	if err != nil {
+		return res, usagef("cannot read %s: %v", spec.File, unwrapPath(err))
+	}
+	sum := sha256.Sum256(b)
+	res.SHA256 = hex.EncodeToString(sum[:])
+	if spec.SHA256 != "" && spec.SHA256 != res.SHA256 {
+		return res, usagef("%s changed since the plan read it: run again", spec.File)
+	}
+	arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return res, usagef("%s: %v", spec.File, err)
+	}
+	if len(spec.Labels) > 0 {
+		keep := []npz.Array{}
+		for _, name := range spec.Labels {
+			a, ok := npz.Find(arrays, name)
+			if !ok || name == "configs" {
+				return res, usagef("%s has no label array %q", spec.File, name)
+			}
+			keep = append(keep, a)
+		}
+		if c, ok := npz.Find(arrays, "configs"); ok {
+			keep = append(keep, c)
+		}
+		arrays = keep
+	}
+	ds, err := ImportArrays(arrays, spec.L)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", spec.File, err)
+	}
+	n := ds.Len()
+	out := []npz.Array{npz.Int8("configs", ds.Configs, n, ds.Sites())}
+	labels := sortedKeys(ds.Labels)
+	for _, name := range labels {
+		out = append(out, npz.Float64(name, ds.Labels[name], n))
+	}
+	var buf bytes.Buffer
+	if err := npz.Encode(&buf, out...); err != nil {
+		return res, err
+	}
+	store, err := env.store()
+	if err != nil {
+		return res, err
+	}
+	abs, _ := filepath.Abs(spec.File)
+	lineage := registry.Lineage{
+		Description: fmt.Sprintf("imported from %s, sha256 %s", abs, res.SHA256),
+		Host:        env.hostRef(),
+		Parameters:  map[string]any{"L": ds.Size},
+		Samples:     int64(n),
+		Key:         spec.Key,
+		Extra: map[string]any{"source": abs, "source_sha256": res.SHA256, "labels": labels,
+			"lattice_shape": []int{ds.Size, ds.Size}},
+	}
+	entry, err := store.Put(ctx, registry.Dataset, spec.Name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
+	if err != nil {
+		return res, fmt.Errorf("registering the dataset: %w", err)
+	}
+	res.Entry, res.Configs, res.L, res.Labels = entry, n, ds.Size, labels
+	return res, nil
 }

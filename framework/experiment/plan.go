@@ -51,7 +51,7 @@ type Step struct {
 	// description (defaults filled in).
 	Dataset  *Dataset
 	Training *Training
-	Flow     *Flow
+	Flow     *FlowStep
 	// Sample is the request a sampled dataset sends, resolved.
 	Sample *sdk.SampleRequest
 	// Imported is an imported dataset's content, checked.
@@ -396,7 +396,7 @@ func planTraining(ctx context.Context, t *Training, cat Catalog, datasets map[st
 	return &trainingInfo{step: st, desc: desc, L: data.L}, nil
 }
 
-func planFlow(f *Flow, datasets map[string]*datasetInfo, trainings map[string]*trainingInfo) (*Step, error) {
+func planFlow(f *FlowStep, datasets map[string]*datasetInfo, trainings map[string]*trainingInfo) (*Step, error) {
 	st := &Step{ID: "flow/" + f.Name, Kind: KindFlow, Name: f.Name, Flow: f}
 	ref := func(field, name, op string) (*trainingInfo, error) {
 		t, ok := trainings[name]

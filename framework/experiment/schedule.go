@@ -61,6 +61,10 @@ func (e *RunError) Error() string {
 		fmt.Fprintf(&b, " (run %v)", e.Cause)
 	}
 	for _, r := range e.Results {
+		if r.Status == Skipped { // its error says "not run: …"
+			fmt.Fprintf(&b, "\n  %s %v", r.Step.ID, r.Err)
+			continue
+		}
 		fmt.Fprintf(&b, "\n  %s %s: %v", r.Step.ID, r.Status, r.Err)
 	}
 	return b.String()

@@ -60,7 +60,7 @@ func TestFailureStopsDependentsOnly(t *testing.T) {
 		t.Fatalf("err = %v, want a *RunError", err)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, "1 step(s) failed") || !strings.Contains(msg, "\n  b failed: boom") || !strings.Contains(msg, "\n  d skipped: not run: b failed") {
+	if !strings.Contains(msg, "1 step(s) failed") || !strings.Contains(msg, "\n  b failed: boom") || !strings.Contains(msg, "\n  d not run: b failed") {
 		t.Errorf("error:\n%s", msg)
 	}
 	if finished["d"] {

@@ -30,7 +30,7 @@ type Spec struct {
 	Digest    string // sha256 of the spec file's bytes, "sha256:…"
 	Datasets  []Dataset
 	Trainings []Training
-	Flows     []Flow
+	Flows     []FlowStep
 }
 
 // Dataset is one dataset step: sampled from a model (Model set; the
@@ -72,8 +72,8 @@ type Training struct {
 	at map[string]Pos
 }
 
-// Flow is one flow step (the fields of rgml flow).
-type Flow struct {
+// FlowStep is one flow step (the fields of rgml flow).
+type FlowStep struct {
 	Name        string
 	RBM         string // a training step's name
 	Thermometer string // a training step's name
@@ -90,7 +90,7 @@ type Flow struct {
 // was written; the step's own position for "".
 func (d Dataset) Pos(field string) Pos  { return posOf(d.at, field) }
 func (t Training) Pos(field string) Pos { return posOf(t.at, field) }
-func (f Flow) Pos(field string) Pos     { return posOf(f.at, field) }
+func (f FlowStep) Pos(field string) Pos { return posOf(f.at, field) }
 
 func posOf(at map[string]Pos, field string) Pos {
 	if p, ok := at[field]; ok {
@@ -537,7 +537,7 @@ func (s *Spec) parseFlow(it node) error {
 		at["where."+a.Name] = at["where"]
 	}
 	return expand(x, m["name"], func(name string, b map[string]choice) error {
-		s.Flows = append(s.Flows, Flow{
+		s.Flows = append(s.Flows, FlowStep{
 			Name: name, RBM: b["rbm"].text, Thermometer: b["thermometer"].text, From: b["from"].text,
 			Where: where, Iterations: its, Seed: uint64(b["seed"].num), SaveConfigs: save, at: at,
 		})

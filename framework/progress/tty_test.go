@@ -161,3 +161,28 @@ func TestFileGetsPlainLines(t *testing.T) {
 		t.Errorf("last line %q", lines[len(lines)-1])
 	}
 }
+
+// On a terminal a board draws a bar per running step (with its note) and
+// a bar of the whole run.
+func TestTerminalBoard(t *testing.T) {
+	out := onTerminal(t, func(tty *os.File) {
+		if err := pty.Setsize(tty, &pty.Winsize{Rows: 24, Cols: 120}); err != nil {
+			t.Skipf("cannot size the pseudo-terminal: %v", err)
+		}
+		b := NewBoard(tty, 2, 0)
+		m := b.Start("training rbm-v16", "epochs", 100)
+		m.Note("reconstruction_error 0.25")
+		for i := 0; i < 4; i++ {
+			m.Add(10)
+			time.Sleep(200 * time.Millisecond) // let mpb draw a frame
+		}
+		b.Finished("dataset/d", "skipped")
+		m.Done()
+		b.Close()
+	})
+	for _, want := range []string{"training rbm-v16", "reconstruction_error 0.25", "run ", "steps"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the terminal shows no %q: %q", want, out)
+		}
+	}
+}

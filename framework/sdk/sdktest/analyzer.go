@@ -5,16 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-plugin"
 
-	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -40,23 +36,15 @@ func InProcessAnalyzer(impl sdk.Analyzer) AnalyzerStarter {
 	}
 }
 
-// SubprocessAnalyzer launches the analyzer binary at path as the host does.
+// SubprocessAnalyzer launches the analyzer binary at path as the host does
+// (the handshake, gRPC with mutual TLS, the SDK's message limits).
 func SubprocessAnalyzer(path string) AnalyzerStarter {
 	return func(t *testing.T, procs int) sdk.Analyzer {
 		t.Helper()
-		dir := t.TempDir()
-		name := filepath.Base(path)
-		if err := os.Symlink(path, filepath.Join(dir, name)); err != nil {
-			t.Fatal(err)
-		}
-		h := host.New(host.Config{Dir: dir, Env: []string{"GOMAXPROCS=" + strconv.Itoa(procs)}})
-		t.Cleanup(h.Close)
-		if _, err := h.WriteLock(); err != nil {
-			t.Fatal(err)
-		}
-		a, err := h.Analyzer(context.Background(), name[len(host.BinaryPrefix):])
-		if err != nil {
-			t.Fatalf("launching %s: %v", path, err)
+		raw, _ := launch(t, path, procs, sdk.KindAnalyzer)
+		a, ok := raw.(sdk.Analyzer)
+		if !ok {
+			t.Fatalf("launching %s: the plugin serves %T, not an analyzer", path, raw)
 		}
 		return a
 	}

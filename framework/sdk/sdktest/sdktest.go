@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -14,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 
-	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -50,29 +49,51 @@ func InProcess(impl sdk.Model) Starter {
 	}
 }
 
-// Subprocess launches the plugin binary at path as the host does, with
-// GOMAXPROCS set in its environment.
+// Subprocess launches the plugin binary at path as a host does (the
+// handshake, gRPC with mutual TLS, the SDK's message limits), with
+// GOMAXPROCS set in its environment. It uses go-plugin directly rather
+// than framework/host, so that a plugin author's tests pull in nothing of
+// the host.
 func Subprocess(path string) Starter {
 	return func(t *testing.T, procs int) Target {
 		t.Helper()
-		dir := t.TempDir()
-		name := filepath.Base(path)
-		if err := os.Symlink(path, filepath.Join(dir, name)); err != nil {
-			t.Fatal(err)
+		raw, pid := launch(t, path, procs, sdk.KindModel)
+		m, ok := raw.(sdk.Model)
+		if !ok {
+			t.Fatalf("launching %s: the plugin serves %T, not a model", path, raw)
 		}
-		h := host.New(host.Config{Dir: dir, Env: []string{"GOMAXPROCS=" + strconv.Itoa(procs)}})
-		t.Cleanup(h.Close)
-		// The host runs only locked binaries; this one was just built.
-		if _, err := h.WriteLock(); err != nil {
-			t.Fatal(err)
-		}
-		m, err := h.Model(context.Background(), name[len(host.BinaryPrefix):])
-		if err != nil {
-			t.Fatalf("launching %s: %v", path, err)
-		}
-		pid := m.Pid()
 		return Target{Model: m, CPUTime: func() (time.Duration, bool) { return procCPUTime(pid) }}
 	}
+}
+
+// launch starts the plugin binary at path with GOMAXPROCS=procs and
+// dispenses kind, returning it and the process id.
+func launch(t *testing.T, path string, procs int, kind string) (any, int) {
+	t.Helper()
+	cmd := exec.Command(path)
+	cmd.Env = append(cmd.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
+	client := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig: sdk.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolVersion: {
+			sdk.KindModel: &sdk.ModelPlugin{}, sdk.KindLearner: &sdk.LearnerPlugin{}, sdk.KindAnalyzer: &sdk.AnalyzerPlugin{},
+		}},
+		Cmd:              cmd,
+		Managed:          true,
+		AutoMTLS:         true,
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		GRPCDialOptions:  sdk.GRPCDialOptions(),
+		Logger:           hclog.NewNullLogger(),
+	})
+	t.Cleanup(client.Kill)
+	proto, err := client.Client()
+	if err != nil {
+		t.Fatalf("launching %s: %v", path, err)
+	}
+	raw, err := proto.Dispense(kind)
+	if err != nil {
+		t.Fatalf("launching %s: %v", path, err)
+	}
+	return raw, cmd.Process.Pid
 }
 
 // Build compiles the Go main package at pkg (a path relative to the test's

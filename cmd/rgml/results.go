@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/registry"
+)
+
+// historyCommand is `rgml models history REF`: a training's every
+// progress report, as a table, JSON or CSV.
+func historyCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "history",
+		Usage:     "print a model's training history: every progress report's epoch, time and metrics",
+		ArgsUsage: "REF",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print JSON (one object per report)"},
+			&cli.BoolFlag{Name: "csv", Usage: "print CSV (one row per report; empty where a report lacks a metric)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Bool("json") && c.Bool("csv") {
+				return usagef("history: give --json or --csv, not both")
+			}
+			return withRegistry(c, e, readOnly, func(s *registry.Store) error {
+				h, _, err := experiment.ReadHistory(s, c.Args().First())
+				if err != nil {
+					return err
+				}
+				if c.Bool("json") {
+					return printJSON(e, h.Rows())
+				}
+				names := h.MetricNames()
+				header := append([]string{"epoch", "wall_seconds", "samples"}, names...)
+				rows := make([][]string, h.Len())
+				for i := range rows {
+					row := []string{strconv.FormatInt(h.Epoch[i], 10), strconv.FormatFloat(h.WallSeconds[i], 'f', 3, 64), strconv.FormatInt(h.Samples[i], 10)}
+					for _, n := range names {
+						v := h.Metrics[n][i]
+						if math.IsNaN(v) {
+							row = append(row, "")
+						} else {
+							row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+						}
+					}
+					rows[i] = row
+				}
+				if c.Bool("csv") {
+					w := csv.NewWriter(e.stdout)
+					w.Write(header)
+					w.WriteAll(rows)
+					return w.Error()
+				}
+				for i := range header {
+					header[i] = strings.ToUpper(header[i])
+				}
+				return printTable(e, strings.Join(header, "\t"), rows, func(r []string) string {
+					for i := range r {
+						if r[i] == "" {
+							r[i] = "-"
+						}
+					}
+					return strings.Join(r, "\t")
+				})
+			})
+		},
+	}
+}
+
+// importCommand is `rgml datasets import FILE.npz --name N`.
+func importCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "import",
+		Usage: "register configurations made elsewhere (an .npz with configs and per-configuration labels) as a dataset",
+		Description: "FILE.npz holds configs (int8, N×sites or N×L×L, values ±1 or −1/0/+1) and one\n" +
+			"float64 array of N values per label (e.g. T). L is read from an N×L×L shape,\n" +
+			"or given with --L, or inferred when the number of sites is a square.\n" +
+			"Example:\n  rgml datasets import mc.npz --name my-mc --L 16 --label T",
+		ArgsUsage: "FILE.npz",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "name", Usage: "register the dataset under this name", Required: true},
+			&cli.IntFlag{Name: "L", Usage: "linear lattice size (0: from the shape)"},
+			&cli.StringSliceFlag{Name: "label", Usage: "keep only these arrays as labels (repeatable; default: every array but configs)"},
+		},
+		Action: func(c *cli.Context) error {
+			spec := experiment.ImportSpec{Name: c.String("name"), File: c.Args().First(), L: c.Int("L"), Labels: c.StringSlice("label")}
+			if err := registry.ValidateName(spec.Name); err != nil {
+				return usageError{fmt.Errorf("--name: %w", err)}
+			}
+			en, closeEnv := e.stepEnv(c, createStore)
+			defer closeEnv()
+			r, err := experiment.Import(c.Context, en, spec)
+			if err != nil {
+				return err
+			}
+			labels := "no labels"
+			if len(r.Labels) > 0 {
+				labels = "labels " + strings.Join(r.Labels, ", ")
+			}
+			fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d, %s (imported from %s, sha256 %s)\n",
+				r.Entry, r.Configs, r.L, r.L, labels, spec.File, r.SHA256[:12])
+			return nil
+		},
+	}
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/presets"
+	"github.com/rgml/rgml/framework/progress"
+	"github.com/rgml/rgml/registry"
+)
+
+func runCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "run a whole study written in YAML (or a built-in preset): every step's result kept in the registry",
+		Description: "Examples:\n  rgml run --preset quick\n  rgml run study.yaml --jobs 2\n  rgml run study.yaml --dry-run\n\n" +
+			"The spec is validated whole first (a mistake is one line naming file:line:column).\n" +
+			"A step whose result is already in the registry (same spec, inputs and plugin\n" +
+			"binary) is skipped; a killed run, run again, resumes its trainings from their\n" +
+			"checkpoints. See docs/experiments.md.",
+		ArgsUsage: "[SPEC.yaml]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "preset", Usage: "run a built-in spec (see `rgml presets list`) instead of a file"},
+			&cli.IntFlag{Name: "jobs", Usage: "steps running at once (default: the number of cores)"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (and which steps exist already) and run nothing"},
+			&cli.StringFlag{Name: "name", Usage: "register the run under this name (default: the spec's file name or the preset's)"},
+		},
+		Action: func(c *cli.Context) error { return runAction(c, e) },
+	}
+}
+
+// readSpec returns the spec a run names: a file or a preset.
+func readSpec(c *cli.Context) (file, name string, data []byte, err error) {
+	switch p := c.String("preset"); {
+	case p != "" && c.NArg() > 0:
+		return "", "", nil, usagef("run takes SPEC.yaml or --preset NAME, not both")
+	case p != "":
+		b, err := presets.Get(p)
+		if err != nil {
+			return "", "", nil, usageError{err}
+		}
+		return "preset:" + p, p, b, nil
+	case c.NArg() == 0:
+		return "", "", nil, usagef("run needs SPEC.yaml or --preset NAME (see `rgml presets list`)")
+	}
+	file = c.Args().First()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", "", nil, usagef("cannot read the spec: %v", err)
+	}
+	return file, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), b, nil
+}
+
+func runAction(c *cli.Context, e *env) error {
+	file, name, data, err := readSpec(c)
+	if err != nil {
+		return err
+	}
+	cores := runtime.NumCPU()
+	jobs := c.Int("jobs")
+	if c.IsSet("jobs") && jobs < 1 {
+		return usagef("--jobs %d: must be at least 1", jobs)
+	}
+	if jobs == 0 {
+		jobs = cores
+	}
+	if c.String("name") != "" {
+		name = c.String("name")
+		if err := registry.ValidateName(name); err != nil {
+			return usageError{fmt.Errorf("--name: %w", err)}
+		}
+	}
+	spec, err := experiment.Parse(file, data)
+	if err != nil {
+		return err
+	}
+	en, closeEnv := e.stepEnv(c, map[bool]storeMode{false: createStore, true: readStore}[c.Bool("dry-run")])
+	defer closeEnv()
+	// Descriptions are cached in the registry by binary digest; a dry run
+	// reads the cache of an existing registry and writes none.
+	cat := &experiment.CachedCatalog{HostCatalog: experiment.HostCatalog{Host: en.Host}}
+	root, rerr := registryRoot(c)
+	if rerr == nil && (!c.Bool("dry-run") || dirExists(root)) {
+		cat.Dir = filepath.Join(root, "cache", "describe")
+	}
+	plan, err := experiment.NewPlan(c.Context, spec, cat)
+	if err != nil {
+		return err
+	}
+	if c.Bool("dry-run") {
+		return dryRun(e, en, plan)
+	}
+	if _, err := en.OpenStore(); err != nil {
+		return err
+	}
+	board := progress.NewBoard(e.stderr, len(plan.Steps), 0)
+	en.Progress = board
+	e.metrics.SetInfo("run", "", "", version)
+	ex, err := experiment.Execute(c.Context, en, plan, experiment.ExecOptions{
+		Options: experiment.Options{Jobs: jobs, Cores: cores}, RunName: name, SpecName: file, SpecText: data,
+		Event: func(ev experiment.StepEvent) {
+			switch ev.Status {
+			case registry.StatusSkipped:
+				board.Finished(ev.Step.ID, "skipped, exists as "+ev.Entry.Ref())
+			case registry.StatusNotRun:
+				board.Finished(ev.Step.ID, "not run")
+			}
+		},
+	})
+	board.Close()
+	printRun(e, en.Store, ex)
+	return err
+}
+
+func dirExists(p string) bool { fi, err := os.Stat(p); return err == nil && fi.IsDir() }
+
+// dryRun prints the plan and, when a registry exists, which steps it has.
+func dryRun(e *env, en *experiment.Env, plan *experiment.Plan) error {
+	if err := plan.Print(e.stdout); err != nil {
+		return err
+	}
+	s, err := en.OpenStore()
+	if err != nil {
+		fmt.Fprintln(e.stdout, "(no registry yet: every step would run)")
+		return nil
+	}
+	en.Store = s
+	n := 0
+	for _, st := range plan.Steps {
+		if got, ok, err := s.FindByKey(context.Background(), experiment.RegistryKind(st.Kind), st.Key); err == nil && ok {
+			fmt.Fprintf(e.stdout, "%s: exists as %s, would be skipped\n", st.ID, got.Ref())
+			n++
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d of %d steps would run\n", len(plan.Steps)-n, len(plan.Steps))
+	return nil
+}
+
+// printRun prints each step's outcome, each flow's reading and the run's
+// entry.
+func printRun(e *env, s *registry.Store, ex experiment.Execution) {
+	r := ex.Record
+	if len(r.Steps) == 0 {
+		return
+	}
+	printTable(e, "STEP\tKIND\tSTATUS\tENTRY\tSECONDS", r.Steps, func(st registry.RunStep) string {
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%.1f", st.Name, st.Kind, st.Status, orDash(st.Entry), st.Seconds)
+	})
+	for _, st := range r.Steps {
+		if st.Kind == registry.Flow && st.Digest != "" {
+			if line := flowSummary(s, st); line != "" {
+				fmt.Fprintln(e.stdout, line)
+			}
+		}
+	}
+	if ex.Run.Name != "" {
+		fmt.Fprintf(e.stdout, "registered %s: %s in %.1fs (`rgml runs show %s`)\n", ex.Run, r.Status, r.Seconds, ex.Run.Ref())
+	}
+}
+
+func presetsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "presets",
+		Usage: "built-in experiment specs: list them, or show one to copy and edit",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "list",
+				Usage: "list the presets with their first comment line",
+				Action: func(c *cli.Context) error {
+					for _, n := range presets.Names() {
+						b, _ := presets.Get(n)
+						first, _, _ := strings.Cut(string(b), "\n")
+						fmt.Fprintf(e.stdout, "%-8s %s\n", n, strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "#"), " "+n+":")))
+					}
+					return nil
+				},
+			},
+			{
+				Name:      "show",
+				Usage:     "print a preset's YAML (save it, edit it, `rgml run FILE`)",
+				ArgsUsage: "NAME",
+				Action: func(c *cli.Context) error {
+					b, err := presets.Get(c.Args().First())
+					if err != nil {
+						return usageError{err}
+					}
+					_, err = e.stdout.Write(b)
+					return err
+				},
+			},
+		},
+	}
+}
+
+// flowSummary is one line on a flow's thermometer reading: its mode and
+// mean before the first and after the last iteration count.
+func flowSummary(s *registry.Store, st registry.RunStep) string {
+	en, err := s.Lookup(st.Digest)
+	if err != nil {
+		return ""
+	}
+	arrays, err := experiment.ReadNPZ(s, en, experiment.FlowFile)
+	if err != nil {
+		return ""
+	}
+	col := map[string][]float64{}
+	var its []int64
+	for _, a := range arrays {
+		switch v := a.Data.(type) {
+		case []float64:
+			col[a.Name] = v
+		case []int64:
+			if a.Name == "iterations" {
+				its = v
+			}
+		}
+	}
+	mode, mean := col["T_mode"], col["T_mean"]
+	n := len(its)
+	if n == 0 || len(mode) != n || len(mean) != n {
+		return ""
+	}
+	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
+		st.Name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
+}

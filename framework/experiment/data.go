@@ -1,0 +1,134 @@
+package experiment
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// LoadDataset reads a registered dataset (ref as Store.Resolve takes it)
+// as an sdk.Dataset, with its entry. The lattice size is the L its
+// lineage records (every dataset sampled or imported by this version
+// does); older datasets fall back to √sites.
+func LoadDataset(s *registry.Store, ref string) (sdk.Dataset, registry.Entry, error) {
+	en, err := s.Resolve(registry.Dataset, ref)
+	if err != nil {
+		return sdk.Dataset{}, en, refErr(err)
+	}
+	arrays, err := ReadNPZ(s, en, "data.npz")
+	if err != nil {
+		return sdk.Dataset{}, en, err
+	}
+	c, ok := npz.Find(arrays, "configs")
+	configs, isInt8 := c.Data.([]int8)
+	if !ok || !isInt8 || len(c.Shape) != 2 {
+		return sdk.Dataset{}, en, fmt.Errorf("%s: data.npz has no int8 configs array of shape N×sites", en)
+	}
+	L := 0
+	if m, err := s.Manifest(en); err == nil {
+		if v, ok := m.Lineage.Parameters["L"].(float64); ok && v == math.Trunc(v) && v >= 2 {
+			L = int(v)
+		}
+	}
+	if L == 0 {
+		L = int(math.Round(math.Sqrt(float64(c.Shape[1]))))
+	}
+	if L*L != c.Shape[1] {
+		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not an %d×%d lattice", en, c.Shape[1], L, L)
+	}
+	d := sdk.Dataset{Size: L, Configs: configs, Labels: map[string][]float64{}}
+	for _, a := range arrays {
+		if v, ok := a.Data.([]float64); ok && len(a.Shape) == 1 && a.Shape[0] == c.Shape[0] {
+			d.Labels[a.Name] = v
+		}
+	}
+	return d, en, nil
+}
+
+// ReadNPZ reads and decodes one .npz file of an entry (verified by the
+// registry against its digest).
+func ReadNPZ(s *registry.Store, en registry.Entry, file string) ([]npz.Array, error) {
+	b, err := s.ReadFile(en, file)
+	if err != nil {
+		return nil, err
+	}
+	arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", en, file, err)
+	}
+	return arrays, nil
+}
+
+// ParseWhere parses selections NAME=SPEC (values as grid.Parse reads
+// them); a malformed one is a usage error.
+func ParseWhere(where []string) ([]grid.Axis, error) {
+	var axes []grid.Axis
+	for _, w := range where {
+		a, err := grid.Parse(w)
+		if err != nil {
+			return nil, usagef("where %s: %v", w, err)
+		}
+		axes = append(axes, a)
+	}
+	return axes, nil
+}
+
+// FormatWhere writes selections back as NAME=V1,V2,… (the form ParseWhere
+// reads and lineage records).
+func FormatWhere(axes []grid.Axis) []string {
+	out := make([]string, len(axes))
+	for i, a := range axes {
+		vs := make([]string, len(a.Values))
+		for j, v := range a.Values {
+			vs[j] = formatNumber(v)
+		}
+		out[i] = a.Name + "=" + strings.Join(vs, ",")
+	}
+	return out
+}
+
+// FilterDataset keeps the configurations whose labels match every
+// selection (compared to 1e-9); a selection of a missing label, or one
+// that keeps nothing, is a usage error.
+func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
+	if len(where) == 0 {
+		return d, nil
+	}
+	keep := make([]bool, d.Len())
+	for i := range keep {
+		keep[i] = true
+	}
+	for _, a := range where {
+		labels, ok := d.Labels[a.Name]
+		if !ok {
+			return d, usagef("where %s: the dataset has no label %q (it has: %s)", a.Name, a.Name, strings.Join(sortedKeys(d.Labels), ", "))
+		}
+		vs := distinct(a.Values)
+		for i, v := range labels {
+			if keep[i] && !containsClose(vs, v) {
+				keep[i] = false
+			}
+		}
+	}
+	out := sdk.Dataset{Size: d.Size, Labels: map[string][]float64{}}
+	sites := d.Sites()
+	for i, k := range keep {
+		if !k {
+			continue
+		}
+		out.Configs = append(out.Configs, d.Configs[i*sites:(i+1)*sites]...)
+		for name, l := range d.Labels {
+			out.Labels[name] = append(out.Labels[name], l[i])
+		}
+	}
+	if out.Len() == 0 {
+		return out, usagef("where %s selects no configuration", strings.Join(FormatWhere(where), " "))
+	}
+	return out, nil
+}

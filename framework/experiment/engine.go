@@ -1,0 +1,227 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rgml/rgml/registry"
+)
+
+// ExecOptions configure Execute.
+type ExecOptions struct {
+	Options // Jobs and Cores, as Run takes them
+	// RunName names the Run entry (e.g. the spec file's base name, or the
+	// preset's name).
+	RunName string
+	// SpecName is the spec's file name, or "preset:NAME".
+	SpecName string
+	// SpecText is the spec's bytes, kept in the run record.
+	SpecText []byte
+	// Event, if set, hears about each step as it starts and ends.
+	Event func(StepEvent)
+}
+
+// StepEvent is a step starting ("started", with its thread budget) or
+// ending (registry.StatusDone, StatusSkipped when its result existed,
+// StatusFailed, StatusNotRun).
+type StepEvent struct {
+	Step    *Step
+	Status  string
+	Threads int
+	Entry   registry.Entry // the step's result (done or skipped)
+	Err     error
+	Seconds float64
+}
+
+// Execution is what Execute did.
+type Execution struct {
+	Record registry.RunRecord
+	Run    registry.Entry // the Run entry (zero if it could not be registered)
+}
+
+// RegistryKind is the kind of entry a step of kind k makes.
+func RegistryKind(k Kind) registry.Kind {
+	switch k {
+	case KindDataset:
+		return registry.Dataset
+	case KindTraining:
+		return registry.Model
+	default:
+		return registry.Flow
+	}
+}
+
+// Execute runs a plan through env: every step whose key the registry
+// already has is skipped (its entry stands for it), the others run with
+// Run's scheduler under opt, each on its share of the cores (a training
+// resumes from a checkpoint of the same key, so a killed run continues).
+// Each result records the step key as Lineage.Key. The run itself is
+// registered as a Run entry (a registry.RunRecord, and each step's entry
+// as input "step:NAME"), also when steps failed; the error is then a
+// *RunError listing each step that did not finish.
+func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error) {
+	store, err := env.store()
+	if err != nil {
+		return Execution{}, err
+	}
+	started := time.Now()
+	var mu sync.Mutex
+	entries := map[string]registry.Entry{} // step ID → its result
+	steps := map[string]*registry.RunStep{}
+	rec := registry.RunRecord{Format: registry.RunRecordFormat, Spec: opt.SpecName, SpecDigest: p.Spec.Digest, Started: started.UTC()}
+	for _, s := range p.Steps {
+		rec.Steps = append(rec.Steps, registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Key: s.Key, Status: registry.StatusNotRun})
+	}
+	for i, s := range p.Steps {
+		steps[s.ID] = &rec.Steps[i]
+	}
+	event := func(ev StepEvent) {
+		if opt.Event != nil {
+			opt.Event(ev)
+		}
+	}
+	input := func(id string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return entries[id].Digest
+	}
+	runner := func(ctx context.Context, s *Step, threads int) error {
+		t0 := time.Now()
+		finish := func(status string, en registry.Entry, err error) error {
+			secs := time.Since(t0).Seconds()
+			mu.Lock()
+			st := steps[s.ID]
+			st.Status, st.Started, st.Seconds = status, t0.UTC(), secs
+			if err != nil {
+				st.Error = err.Error()
+			} else {
+				entries[s.ID] = en
+				st.Entry, st.Digest = en.Ref(), en.Digest
+			}
+			mu.Unlock()
+			event(StepEvent{Step: s, Status: status, Entry: en, Err: err, Seconds: secs, Threads: threads})
+			return err
+		}
+		if en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key); err != nil {
+			return finish(registry.StatusFailed, en, err)
+		} else if ok {
+			return finish(registry.StatusSkipped, en, nil)
+		}
+		event(StepEvent{Step: s, Status: "started", Threads: threads})
+		senv := *env
+		senv.Threads = threads
+		en, err := runStep(ctx, &senv, p, s, input)
+		if err != nil {
+			return finish(registry.StatusFailed, en, err)
+		}
+		return finish(registry.StatusDone, en, nil)
+	}
+	results, runErr := Run(ctx, p, opt.Options, runner)
+	for _, r := range results {
+		if r.Status == Skipped || r.Status == Canceled {
+			st := steps[r.Step.ID]
+			st.Status = registry.StatusNotRun
+			if r.Err != nil {
+				st.Error = r.Err.Error()
+			}
+			event(StepEvent{Step: r.Step, Status: registry.StatusNotRun, Err: r.Err})
+		}
+	}
+	rec.Seconds = time.Since(started).Seconds()
+	rec.Status = registry.StatusDone
+	if runErr != nil {
+		rec.Status = registry.StatusFailed
+	}
+	ex := Execution{Record: rec}
+	// A stopped run is recorded too, so what it did is on file.
+	en, err := registerRun(context.WithoutCancel(ctx), env, store, p, opt, rec, entries)
+	if err != nil {
+		return ex, errors.Join(runErr, fmt.Errorf("registering the run: %w", err))
+	}
+	ex.Run = en
+	return ex, runErr
+}
+
+func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, opt ExecOptions, rec registry.RunRecord, entries map[string]registry.Entry) (registry.Entry, error) {
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return registry.Entry{}, err
+	}
+	names := map[string]int{}
+	for _, s := range p.Steps {
+		names[s.Name]++
+	}
+	var inputs []registry.Input
+	for _, s := range p.Steps {
+		en, ok := entries[s.ID]
+		if !ok {
+			continue
+		}
+		role := "step:" + s.Name
+		if names[s.Name] > 1 { // a dataset and a training of one name
+			role = "step:" + string(s.Kind) + "." + s.Name
+		}
+		inputs = append(inputs, registry.Input{Role: role, Digest: en.Digest})
+	}
+	files := []registry.File{{Name: registry.RunRecordFile, Data: b}}
+	if len(opt.SpecText) > 0 {
+		files = append(files, registry.File{Name: "spec.yaml", Data: opt.SpecText})
+	}
+	name := opt.RunName
+	if registry.ValidateName(name) != nil {
+		name = "run"
+	}
+	return store.Put(ctx, registry.Run, name, files, registry.Lineage{
+		Description: fmt.Sprintf("rgml run %s", opt.SpecName),
+		Host:        env.hostRef(),
+		Inputs:      inputs,
+		Extra:       map[string]any{"status": rec.Status, "spec_digest": rec.SpecDigest, "jobs": opt.Jobs, "cores": opt.Cores},
+	})
+}
+
+// runStep runs one step of the plan through env; input gives the entry
+// digest of a step it reads.
+func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
+	switch {
+	case s.Kind == KindDataset && s.Imported != nil:
+		d := s.Dataset
+		path := d.Import
+		if !filepath.IsAbs(path) && p.Spec.File != "" {
+			path = filepath.Join(filepath.Dir(p.Spec.File), path)
+		}
+		r, err := Import(ctx, env, ImportSpec{Name: d.Name, File: path, L: s.Imported.Size, SHA256: s.SHA256, Key: s.Key})
+		return r.Entry, err
+	case s.Kind == KindDataset:
+		d := s.Dataset
+		r, err := Sample(ctx, env, SampleSpec{
+			Name: d.Name, Model: d.Model, Params: d.Params, L: d.L, PerPoint: d.PerPoint,
+			Algorithm: s.Sample.Algorithm, Sweeps: d.Sweeps, Thermalization: d.Thermalization, Seed: d.Seed, Key: s.Key,
+		})
+		return r.Entry, err
+	case s.Kind == KindTraining:
+		t := s.Training
+		spec := TrainSpec{
+			Name: t.Name, Learner: t.Learner, Data: input("dataset/" + t.Data), Where: FormatWhere(t.Where),
+			Label: t.Label, Hyper: t.Set, Seed: t.Seed, CheckpointEvery: t.CheckpointEvery,
+			Resume: ResumeIfAny, Key: s.Key,
+		}
+		if t.Test != "" {
+			spec.Test = input("dataset/" + t.Test)
+		}
+		r, err := Train(ctx, env, spec)
+		return r.Entry, err
+	default:
+		f := s.Flow
+		r, err := Flow(ctx, env, FlowSpec{
+			Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
+			From: input("dataset/" + f.From), Where: FormatWhere(f.Where), Iterations: f.Iterations,
+			Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key,
+		})
+		return r.Entry, err
+	}
+}

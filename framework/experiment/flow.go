@@ -1,0 +1,232 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// FlowFile is the file of a Flow entry: the arrays `rgml flow --out`
+// writes (iterations, T_mean, T_mode, classes, distribution, and the
+// flowed configs when asked).
+const FlowFile = "flow.npz"
+
+// FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
+// flow); RBM, Thermometer and From are registry references.
+type FlowSpec struct {
+	Name        string // registered under this name
+	RBM         string
+	Thermometer string
+	From        string
+	Where       []string // selections NAME=SPEC of From
+	Iterations  []int64  // increasing, ≥ 0
+	Seed        uint64
+	SaveConfigs bool   // keep the flowed configurations (iterations × N × sites int8)
+	Out         string // also write FlowFile's arrays to this plain .npz
+	Key         string // the step key, recorded as Lineage.Key
+}
+
+// FlowResult is a registered flow.
+type FlowResult struct {
+	Entry        registry.Entry
+	Iterations   []int64
+	TMean, TMode []float64 // per iteration count
+	Classes      []float64
+	Distribution []float64 // iterations × classes
+	PluginSeed   uint64
+}
+
+// FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
+// with the digest of the initial configurations (the dataset's data.npz:
+// its content, not its entry, so the same data gives the same stream in
+// any registry) and the selection, so that flows of one RBM from
+// different starting points draw independent streams.
+func FlowSeed(seed uint64, dataDigest string, where []grid.Axis) uint64 {
+	w, _ := json.Marshal(whereKey(where)) // sorted keys, sorted values
+	h := sha256.New()
+	fmt.Fprintf(h, "rgml-flow-seed/1\n%d\n%s\n%s\n", seed, dataDigest, w)
+	return binary.LittleEndian.Uint64(h.Sum(nil))
+}
+
+// Flow runs the RBM flow v → h → v from a set of configurations, measures
+// the thermometer's reading after each iteration count and registers the
+// result as a Flow entry (inputs rbm, thermometer, from).
+func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
+	var res FlowResult
+	if err := registry.ValidateName(spec.Name); err != nil {
+		return res, usagef("name: %v", err)
+	}
+	if len(spec.Iterations) == 0 {
+		return res, usagef("iterations: give at least one iteration count")
+	}
+	for i, it := range spec.Iterations {
+		if it < 0 || (i > 0 && it <= spec.Iterations[i-1]) {
+			return res, usagef("iterations: counts must be non-negative and increase")
+		}
+	}
+	where, err := ParseWhere(spec.Where)
+	if err != nil {
+		return res, err
+	}
+	store, err := env.store()
+	if err != nil {
+		return res, err
+	}
+	rbmW, rbmEntry, rbmName, err := loadModel(store, spec.RBM)
+	if err != nil {
+		return res, err
+	}
+	thW, thEntry, thName, err := loadModel(store, spec.Thermometer)
+	if err != nil {
+		return res, err
+	}
+	data, fromEntry, err := LoadDataset(store, spec.From)
+	if err != nil {
+		return res, err
+	}
+	if data, err = FilterDataset(data, where); err != nil {
+		return res, err
+	}
+
+	h, release := env.host()
+	defer release()
+	rbm, err := h.Learner(ctx, rbmName)
+	if err != nil {
+		return res, err
+	}
+	defer rbm.Kill()
+	th, err := h.Learner(ctx, thName)
+	if err != nil {
+		return res, err
+	}
+	defer th.Kill()
+	its := spec.Iterations
+	n, sites := data.Len(), data.Sites()
+	dataFile, _ := fromEntry.File("data.npz")
+	res.PluginSeed = FlowSeed(spec.Seed, dataFile.Digest, where)
+	flowReq := sdk.ApplyRequest{
+		Operation: "flow", Seed: res.PluginSeed, Size: data.Size, Weights: rbmW,
+		Inputs: []sdk.Tensor{
+			{Name: "configs", Shape: []int{n, sites}, Data: data.Configs},
+			{Name: "iterations", Shape: []int{len(its)}, Data: its},
+		},
+	}
+	if flowReq, err = rbm.Desc.ValidateApply(flowReq); err != nil {
+		return res, Usage(fmt.Errorf("%s: %w", rbmEntry, err))
+	}
+	bar := env.tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its))+1)
+	fail := func(err error) (FlowResult, error) { bar.Abort(); return res, err }
+	flowed, err := rbm.Apply(ctx, flowReq)
+	if err != nil {
+		return fail(err)
+	}
+	bar.Add(1)
+	fc, ok := sdk.FindTensor(flowed, "configs")
+	fconfigs, isInt8 := fc.Data.([]int8)
+	if !ok || !isInt8 || len(fconfigs) != len(its)*n*sites {
+		return fail(fmt.Errorf("plugin %q: flow returned no int8 configs of shape %d×%d×%d", rbmName, len(its), n, sites))
+	}
+	res.Iterations = its
+	res.TMean = make([]float64, len(its))
+	res.TMode = make([]float64, len(its))
+	for k := range its {
+		pr := sdk.ApplyRequest{Operation: "predict", Size: data.Size, Weights: thW,
+			Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, sites}, Data: fconfigs[k*n*sites : (k+1)*n*sites]}}}
+		if pr, err = th.Desc.ValidateApply(pr); err != nil {
+			return fail(Usage(fmt.Errorf("%s: %w", thEntry, err)))
+		}
+		out, err := th.Apply(ctx, pr)
+		if err != nil {
+			return fail(err)
+		}
+		d, ok1 := sdk.FindTensor(out, "distribution")
+		cl, ok2 := sdk.FindTensor(out, "classes")
+		dv, ok3 := d.Data.([]float64)
+		cv, ok4 := cl.Data.([]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 || (res.Classes != nil && len(cv) != len(res.Classes)) {
+			return fail(fmt.Errorf("plugin %q: predict returned no float64 distribution and classes", thName))
+		}
+		res.Classes = cv
+		res.Distribution = append(res.Distribution, dv...)
+		best := 0
+		for i, p := range dv {
+			res.TMean[k] += p * cv[i]
+			if p > dv[best] {
+				best = i
+			}
+		}
+		res.TMode[k] = cv[best]
+		bar.Add(1)
+	}
+	arrays := []npz.Array{
+		{Name: "iterations", Shape: []int{len(its)}, Data: its},
+		npz.Float64("T_mean", res.TMean, len(its)),
+		npz.Float64("T_mode", res.TMode, len(its)),
+		npz.Float64("classes", res.Classes, len(res.Classes)),
+		npz.Float64("distribution", res.Distribution, len(its), len(res.Classes)),
+	}
+	if spec.SaveConfigs {
+		arrays = append(arrays, npz.Int8("configs", fconfigs, len(its), n, sites))
+	}
+	var buf bytes.Buffer
+	if err := npz.Encode(&buf, arrays...); err != nil {
+		return fail(err)
+	}
+	bar.Done()
+	lineage := registry.Lineage{
+		Plugin: &registry.PluginRef{Name: rbm.Desc.Name, Version: rbm.Desc.Version, SHA256: rbm.SHA256},
+		Host:   env.hostRef(),
+		Seed:   spec.Seed,
+		Inputs: []registry.Input{
+			{Role: "rbm", Digest: rbmEntry.Digest},
+			{Role: "thermometer", Digest: thEntry.Digest},
+			{Role: "from", Digest: fromEntry.Digest},
+		},
+		Samples: int64(n),
+		Key:     spec.Key,
+		Extra: map[string]any{
+			"iterations": its, "plugin_seed": res.PluginSeed, "save_configs": spec.SaveConfigs,
+			"thermometer_plugin": map[string]string{"name": th.Desc.Name, "version": th.Desc.Version, "sha256": th.SHA256},
+		},
+	}
+	if len(spec.Where) > 0 {
+		lineage.Extra["where"] = spec.Where
+	}
+	entry, err := store.Put(ctx, registry.Flow, spec.Name, []registry.File{{Name: FlowFile, Data: buf.Bytes()}}, lineage)
+	if err != nil {
+		return res, fmt.Errorf("registering the flow: %w", err)
+	}
+	res.Entry = entry
+	if spec.Out != "" {
+		if err := npz.WriteFile(spec.Out, arrays...); err != nil {
+			return res, RegisteredBut(entry, "writing "+spec.Out, err)
+		}
+	}
+	return res, nil
+}
+
+// loadModel reads a registered model's weights and the learner plugin its
+// lineage names.
+func loadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, string, error) {
+	en, err := s.Resolve(registry.Model, ref)
+	if err != nil {
+		return nil, en, "", refErr(err)
+	}
+	m, err := s.Manifest(en)
+	if err != nil {
+		return nil, en, "", err
+	}
+	if m.Lineage.Plugin == nil {
+		return nil, en, "", fmt.Errorf("%s records no learner plugin", en)
+	}
+	ts, err := ReadNPZ(s, en, "weights.npz")
+	return ts, en, m.Lineage.Plugin.Name, err
+}

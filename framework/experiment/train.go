@@ -1,0 +1,275 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rgml/rgml/framework/metrics"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/progress"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// Resume says what a training does with a checkpoint of itself.
+type Resume int
+
+const (
+	// ResumeNever starts afresh (a stale checkpoint is overwritten).
+	ResumeNever Resume = iota
+	// ResumeRequired continues from the checkpoint and fails without one
+	// (rgml train --resume).
+	ResumeRequired
+	// ResumeIfAny continues from a checkpoint if there is one (rgml run).
+	ResumeIfAny
+)
+
+// TrainSpec is one training: a learner on registered datasets.
+type TrainSpec struct {
+	Name    string // registered under this name
+	Learner string
+	Data    string   // registry reference of the training set
+	Where   []string // selections NAME=SPEC of the training set
+	Test    string   // registry reference of a held-out set, or ""
+	Label   string   // what a supervised learner learns ("": DefaultLabel); an error for others
+	Hyper   sdk.Params
+	Seed    uint64
+	// CheckpointEvery is the epochs between checkpoints (0: about 20).
+	CheckpointEvery int
+	Resume          Resume
+	// Key, if set, is the step key: recorded as Lineage.Key and used to
+	// find the training's checkpoints (else TrainingKey is).
+	Key string
+}
+
+// TrainResult is a registered training.
+type TrainResult struct {
+	Entry       registry.Entry
+	Learner     string
+	Samples     int
+	Epochs      int
+	ResumedFrom int // the checkpoint's epoch, 0 if it started afresh
+	WallSeconds float64
+	Final       map[string]float64 // the last report's metrics
+	Reports     int                // progress reports in the history
+}
+
+// Train trains a learner and registers its weights with their history
+// (HistoryFile) and lineage. Checkpoints are kept under the registry's
+// checkpoints/NAME/ while it runs, so a killed training resumes (see
+// Resume) and ends with the same weights as an uninterrupted one.
+func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
+	var res TrainResult
+	if err := registry.ValidateName(spec.Name); err != nil {
+		return res, usagef("name: %v", err)
+	}
+	if spec.CheckpointEvery < 0 {
+		return res, usagef("checkpoint-every must not be negative")
+	}
+	where, err := ParseWhere(spec.Where)
+	if err != nil {
+		return res, err
+	}
+	store, err := env.store()
+	if err != nil {
+		return res, err
+	}
+	data, dataEntry, err := LoadDataset(store, spec.Data)
+	if err != nil {
+		return res, err
+	}
+	if data, err = FilterDataset(data, where); err != nil {
+		return res, err
+	}
+	digests := []string{dataEntry.Digest}
+	inputs := []registry.Input{{Role: "data", Digest: dataEntry.Digest}}
+	var test *sdk.Dataset
+	if spec.Test != "" {
+		t, en, err := LoadDataset(store, spec.Test)
+		if err != nil {
+			return res, err
+		}
+		test = &t
+		digests = append(digests, en.Digest)
+		inputs = append(inputs, registry.Input{Role: "test", Digest: en.Digest})
+	}
+
+	h, release := env.host()
+	defer release()
+	l, err := h.Learner(ctx, spec.Learner)
+	if err != nil {
+		return res, err
+	}
+	defer l.Kill()
+	res.Learner = l.Name
+	req := sdk.TrainRequest{Hyper: spec.Hyper, Seed: spec.Seed, Train: data, Test: test}
+	if l.Desc.NeedsLabel {
+		req.Label = spec.Label
+		if req.Label == "" {
+			req.Label = DefaultLabel
+		}
+	} else {
+		// An unsupervised learner would ignore both, and the lineage
+		// would record a test set that was never used.
+		if spec.Label != "" {
+			return res, Usage(fmt.Errorf("label: %s is unsupervised and learns no label; drop the label", l.Name))
+		}
+		if test != nil {
+			return res, Usage(fmt.Errorf("test: %s is unsupervised and computes no test loss (supervised learners such as thermometer do); drop the test set", l.Name))
+		}
+	}
+	if req, err = l.Desc.ValidateTrain(req); err != nil {
+		return res, Usage(fmt.Errorf("%s: %w", l.Name, err))
+	}
+	epochs := int(req.Hyper["epochs"])
+	req.CheckpointEvery = spec.CheckpointEvery
+	if req.CheckpointEvery == 0 {
+		req.CheckpointEvery = max(1, epochs/20)
+	}
+
+	// One directory per training (name and fingerprint), so that trainings
+	// running side by side never touch each other's checkpoints.
+	key := spec.Key
+	if key == "" {
+		key = TrainingKey(l.SHA256, req, digests, spec.Where)
+	}
+	ck := checkpointDir{dir: filepath.Join(store.Root(), "checkpoints", spec.Name, key[:16]), key: key}
+	var last sdk.Progress
+	rec := &trainRecorder{last: &last, ck: &ck}
+	if spec.Resume != ResumeNever {
+		cp, p, hist, err := ck.load()
+		switch {
+		case errors.Is(err, errNoCheckpoint) && spec.Resume == ResumeRequired:
+			return res, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(ck.dir))
+		case errors.Is(err, errNoCheckpoint):
+		case err != nil:
+			return res, err
+		default:
+			req.Resume = cp
+			res.ResumedFrom = cp.Epoch
+			rec.history = hist
+			if len(hist) > 0 {
+				rec.offset = hist[len(hist)-1].WallSeconds
+			}
+			// A checkpoint of the final epoch leaves the learner nothing to
+			// do and so nothing to report: its saved losses are the final ones.
+			if p != nil {
+				last = sdk.Progress{Epoch: p.Epoch, Epochs: epochs, Metrics: p.Metrics}
+			} else {
+				last.Epoch = cp.Epoch
+			}
+			fmt.Fprintf(env.stderr(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
+		}
+	}
+
+	start := time.Now()
+	bar := env.tracker().Start("training "+spec.Name, "epochs", int64(epochs))
+	bar.Add(int64(res.ResumedFrom))
+	env.Metrics.SetInfo("train", "", l.Name, env.Build.Version)
+	rec.bar, rec.epoch = bar, res.ResumedFrom
+	rec.metrics = env.Metrics.Trainer(l.Name, res.ResumedFrom, epochs)
+	weights, err := l.Train(ctx, req, rec)
+	if err != nil {
+		bar.Abort()
+		if rec.saved > 0 {
+			err = fmt.Errorf("%w (last checkpoint: epoch %d; continue with the same command and --resume)", err, rec.saved)
+		}
+		return res, err
+	}
+	bar.Done()
+
+	var wbuf bytes.Buffer
+	if err := npz.Encode(&wbuf, weights...); err != nil {
+		return res, fmt.Errorf("%s returned weights that cannot be saved: %w", l.Name, err)
+	}
+	hbytes, err := historyOf(rec.history).encode()
+	if err != nil {
+		return res, fmt.Errorf("encoding the training history: %w", err)
+	}
+	res.WallSeconds = time.Since(start).Seconds()
+	m := &registry.Metrics{Epochs: last.Epoch, WallSeconds: res.WallSeconds, FinalLosses: finite(last.Metrics)}
+	hp := map[string]any{}
+	for k, v := range req.Hyper {
+		hp[k] = v
+	}
+	extra := map[string]any{"history_reports": len(rec.history)}
+	if len(spec.Where) > 0 {
+		extra["where"] = spec.Where
+	}
+	if req.Label != "" {
+		extra["label"] = req.Label
+	}
+	if res.ResumedFrom > 0 {
+		extra["resumed_from_epoch"] = res.ResumedFrom
+	}
+	if env.Threads > 0 {
+		extra["threads"] = env.Threads
+	}
+	lineage := registry.Lineage{
+		Plugin:          &registry.PluginRef{Name: l.Desc.Name, Version: l.Desc.Version, SHA256: l.SHA256},
+		Host:            env.hostRef(),
+		Seed:            req.Seed,
+		HyperParameters: hp,
+		Datasets:        digests,
+		Inputs:          inputs,
+		Key:             spec.Key,
+		Samples:         int64(data.Len()),
+		Metrics:         m,
+		Extra:           extra,
+	}
+	files := []registry.File{{Name: "weights.npz", Data: wbuf.Bytes()}, {Name: HistoryFile, Data: hbytes}}
+	entry, err := store.Put(ctx, registry.Model, spec.Name, files, lineage)
+	if err != nil {
+		// Keep the trained weights rather than the work of a whole training.
+		keep := filepath.Join(ck.dir, "weights.npz")
+		if os.MkdirAll(ck.dir, 0o755) == nil && os.WriteFile(keep, wbuf.Bytes(), 0o644) == nil {
+			return res, fmt.Errorf("registering the weights: %w (the weights are saved in %s)", err, keep)
+		}
+		return res, fmt.Errorf("registering the weights: %w", err)
+	}
+	ck.clear()
+	res.Entry, res.Samples, res.Epochs, res.Final, res.Reports = entry, data.Len(), last.Epoch, last.Metrics, len(rec.history)
+	return res, nil
+}
+
+// trainRecorder turns training events into progress, history and
+// checkpoint files.
+type trainRecorder struct {
+	bar     progress.Meter
+	last    *sdk.Progress
+	epoch   int
+	ck      *checkpointDir
+	saved   int
+	metrics *metrics.Trainer
+	history []HistoryRow
+	offset  float64 // wall seconds of the parts before a resume
+}
+
+func (r *trainRecorder) Progress(p sdk.Progress) error {
+	if p.Epoch > r.epoch {
+		r.bar.Add(int64(p.Epoch - r.epoch))
+		r.epoch = p.Epoch
+	}
+	r.bar.Note(progress.Losses(p.Metrics))
+	*r.last = p
+	r.history = append(r.history, rowOf(p, r.offset))
+	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
+	return nil
+}
+
+func (r *trainRecorder) Checkpoint(c sdk.Checkpoint) error {
+	var p *savedProgress
+	if r.last.Epoch == c.Epoch {
+		p = &savedProgress{Epoch: c.Epoch, Metrics: finite(r.last.Metrics)} // JSON has no NaN
+	}
+	if err := r.ck.save(c, p, r.history); err != nil {
+		return fmt.Errorf("saving the checkpoint of epoch %d: %w", c.Epoch, err)
+	}
+	r.saved = c.Epoch
+	return nil
+}
