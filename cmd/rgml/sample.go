@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,10 +217,17 @@ func gridParameters(L int, axes []grid.Axis, points []sdk.Params) map[string]any
 	given := map[string]bool{}
 	for _, a := range axes {
 		given[a.Name] = true
-		if len(a.Values) == 1 {
-			out[a.Name] = a.Values[0]
+		vs := make([]any, len(a.Values))
+		for i, v := range a.Values {
+			vs[i] = v
+			if math.IsInf(v, 1) {
+				vs[i] = "inf" // T = inf; JSON has no infinity
+			}
+		}
+		if len(vs) == 1 {
+			out[a.Name] = vs[0]
 		} else {
-			out[a.Name] = a.Values
+			out[a.Name] = vs
 		}
 	}
 	// Parameters left at their defaults.
