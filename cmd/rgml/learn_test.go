@@ -93,7 +93,7 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{"flow", "--rbm", "r6", "--thermometer", "th6", "--from", "small", "--iterations", "0,1000000000000"}, "iterations", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden=0"}, "hidden = 0 is out of range", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "lr=-1"}, "lr = -1 is out of range", exitUsage},
-		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=0"}, "epochs = 0 is out of range", exitUsage},
+		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=-1"}, "epochs = -1 is out of range", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "temperature=3"}, `unknown parameter "temperature"`, exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "hidden"}, "want NAME=VALUE", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "nope"}, `nope`, 0},

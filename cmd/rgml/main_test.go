@@ -248,7 +248,7 @@ func TestPluginsListAndDescribe(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"PARAMETER", "T", "[0, +inf)", "metropolis-paper (default)", "wolff", "energy"} {
+	for _, want := range []string{"PARAMETER", "T", "[0, +inf]", "metropolis-paper (default)", "wolff", "energy"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("plugins describe lacks %q:\n%s", want, stdout)
 		}

@@ -70,7 +70,7 @@ func (d *checkpointDir) save(c sdk.Checkpoint, p *savedProgress, hist []HistoryR
 		return err
 	}
 	old, _ := d.meta()
-	m := checkpointMeta{Key: d.key, Epoch: c.Epoch, File: file, Saved: time.Now().UTC(), Progress: p, History: jsonSafe(hist)}
+	m := checkpointMeta{Key: d.key, Epoch: c.Epoch, File: file, Saved: time.Now().UTC(), Progress: p, History: finiteRows(hist)}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err

@@ -139,8 +139,8 @@ func (h History) Rows() []HistoryRow {
 	return rows
 }
 
-// jsonSafe drops the non-finite metrics JSON cannot hold.
-func jsonSafe(rows []HistoryRow) []HistoryRow {
+// finiteRows drops the non-finite metrics JSON cannot hold.
+func finiteRows(rows []HistoryRow) []HistoryRow {
 	out := make([]HistoryRow, len(rows))
 	for i, r := range rows {
 		out[i] = r

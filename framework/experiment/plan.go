@@ -300,7 +300,7 @@ func checkWhere(where []grid.Axis, ds *datasetInfo, at func(string) Pos, ref str
 func containsClose(vs []float64, x float64) bool {
 	i := sort.SearchFloat64s(vs, x)
 	for _, j := range []int{i - 1, i} {
-		if j >= 0 && j < len(vs) && math.Abs(vs[j]-x) <= 1e-9*math.Max(1, math.Abs(vs[j])) {
+		if j >= 0 && j < len(vs) && (vs[j] == x || math.Abs(vs[j]-x) <= 1e-9*math.Max(1, math.Abs(vs[j]))) { // == for T = inf
 			return true
 		}
 	}
@@ -448,7 +448,7 @@ func (s *Step) setKey(spec map[string]any, inputs map[string]*Step) {
 		"kind":   s.Kind,
 		"name":   s.Name,
 		"plugin": map[string]string{"name": s.Plugin, "sha256": s.SHA256},
-		"spec":   spec,
+		"spec":   jsonSafe(spec),
 		"inputs": in,
 	}
 	// encoding/json sorts map keys and writes floats in their shortest
@@ -460,6 +460,61 @@ func (s *Step) setKey(spec map[string]any, inputs map[string]*Step) {
 	s.Canonical = b
 	sum := sha256.Sum256(b)
 	s.Key = hex.EncodeToString(sum[:])
+}
+
+// jsonSafe writes +Inf (T = inf) as the string "inf", which encoding/json
+// cannot encode as a number; finite values keep their types, so that keys
+// of steps without infinities stay what they were.
+func jsonSafe(v any) any {
+	num := func(x float64) any {
+		if math.IsInf(x, 1) {
+			return "inf"
+		}
+		return x
+	}
+	nums := func(xs []float64) any {
+		for _, x := range xs {
+			if math.IsInf(x, 1) {
+				out := make([]any, len(xs))
+				for i, y := range xs {
+					out[i] = num(y)
+				}
+				return out
+			}
+		}
+		return xs
+	}
+	switch x := v.(type) {
+	case float64:
+		return num(x)
+	case []float64:
+		return nums(x)
+	case map[string]float64:
+		out := make(map[string]any, len(x))
+		for k, y := range x {
+			out[k] = num(y)
+		}
+		return out
+	case map[string][]float64:
+		out := make(map[string]any, len(x))
+		for k, y := range x {
+			out[k] = nums(y)
+		}
+		return out
+	case []map[string]float64:
+		out := make([]any, len(x))
+		for i, y := range x {
+			out[i] = jsonSafe(y)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, y := range x {
+			out[k] = jsonSafe(y)
+		}
+		return out
+	}
+	return v
 }
 
 func compactStrings(v []string) []string {

@@ -10,7 +10,8 @@ import (
 // Every preset parses and validates against the real plugins'
 // descriptions, with the steps the paper's study needs.
 func TestPresets(t *testing.T) {
-	want := map[string]int{"quick": 2 + 4 + 6, "paper": 2 + 1 + 7 + 2 + 2 + 4 + 1 + 36}
+	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 // datasets, trainings (thermometer, V, H, L, single T, no T_c, controls), flows
+	want := map[string]int{"quick": 2 + 4 + 6, "paper": paper, "paper-small": paper}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)

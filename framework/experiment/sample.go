@@ -192,9 +192,9 @@ func gridParameters(L int, axes []grid.Axis, points []sdk.Params) map[string]any
 	for _, a := range axes {
 		given[a.Name] = true
 		if len(a.Values) == 1 {
-			out[a.Name] = a.Values[0]
+			out[a.Name] = jsonSafe(a.Values[0])
 		} else {
-			out[a.Name] = a.Values
+			out[a.Name] = jsonSafe(a.Values)
 		}
 	}
 	// Parameters left at their defaults.

@@ -264,7 +264,7 @@ func (n node) values() ([]float64, error) {
 		}
 		out := make([]float64, len(items))
 		for i, it := range items {
-			if out[i], err = it.number(); err != nil {
+			if out[i], err = it.value(); err != nil {
 				return nil, err
 			}
 		}
@@ -282,11 +282,31 @@ func (n node) values() ([]float64, error) {
 		}
 		return a.Values, nil
 	}
-	v, err := n.number()
+	v, err := n.value()
 	if err != nil {
 		return nil, n.errf("want a number, a list of numbers or a range \"START:STOP:STEP\", got %s", kindOf(u.n))
 	}
 	return []float64{v}, nil
+}
+
+// value reads one number of a value set: a finite number, or inf / .inf
+// (+Inf, e.g. T = ∞; the plugin's description says whether it takes it).
+func (n node) value() (float64, error) {
+	u, err := n.unwrap()
+	if err != nil {
+		return 0, err
+	}
+	switch v := u.n.(type) {
+	case *ast.InfinityNode:
+		if math.IsInf(v.Value, 1) {
+			return v.Value, nil
+		}
+	case *ast.StringNode:
+		if t := strings.ToLower(strings.TrimSpace(v.Value)); t == "inf" || t == "+inf" {
+			return math.Inf(1), nil
+		}
+	}
+	return n.number()
 }
 
 // strings reads a string or a list of strings.

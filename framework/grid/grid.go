@@ -36,7 +36,7 @@ func Parse(spec string) (Axis, error) {
 		a.Values, err = parseRange(vals)
 	default:
 		for _, f := range strings.Split(vals, ",") {
-			v, perr := parseNumber(f)
+			v, perr := parseValue(f)
 			if perr != nil {
 				err = perr
 				break
@@ -50,11 +50,20 @@ func Parse(spec string) (Axis, error) {
 	return a, nil
 }
 
+// parseValue parses a number or "inf" (+Inf, e.g. T = ∞: a model says
+// whether it accepts it).
+func parseValue(s string) (float64, error) {
+	if t := strings.ToLower(strings.TrimSpace(s)); t == "inf" || t == "+inf" {
+		return math.Inf(1), nil
+	}
+	return parseNumber(s)
+}
+
 func parseNumber(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q is not a finite number", s)
+		return 0, fmt.Errorf("%q is not a finite number (nor inf)", s)
 	}
 	return v, nil
 }

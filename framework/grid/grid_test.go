@@ -1,6 +1,7 @@
 package grid
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,6 +18,8 @@ func TestParse(t *testing.T) {
 		{"T=1,2, 3.5", []float64{1, 2, 3.5}},
 		{"Delta=-1:1:1", []float64{-1, 0, 1}},
 		{"T=0:0.3:0.25", []float64{0, 0.25}},
+		{"T=0, inf", []float64{0, math.Inf(1)}},
+		{"T=+Inf", []float64{math.Inf(1)}},
 	} {
 		a, err := Parse(tc.spec)
 		if err != nil {
@@ -34,7 +37,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, spec := range []string{"T", "=1", "T=", "T=a", "T=1:2", "T=1:2:0", "T=2:1:0.5", "T=1:2:-1", "T=0:6:0.000001", "T=0:1e19:1", "T=0:1e300:1e-300", "T=NaN", "T x=1", "T=1,,2"} {
+	for _, spec := range []string{"T", "=1", "T=", "T=a", "T=1:2", "T=1:2:0", "T=2:1:0.5", "T=1:2:-1", "T=0:6:0.000001", "T=0:1e19:1", "T=0:1e300:1e-300", "T=NaN", "T x=1", "T=1,,2", "T=-inf", "T=0:inf:1", "T=infinity"} {
 		if _, err := Parse(spec); err == nil {
 			t.Errorf("%q: no error", spec)
 		} else if !strings.Contains(err.Error(), "parameter") {

@@ -12,7 +12,7 @@ func paramSpecToProto(s ParamSpec) *rgmlv1.ParamSpec {
 		Name: s.Name, Doc: s.Doc, Kind: rgmlv1.ParamKind(s.Kind), DefaultValue: s.Default, Unit: s.Unit,
 		HasMin: s.HasMin, Min: s.Min, MinExclusive: s.MinExclusive,
 		HasMax: s.HasMax, Max: s.Max, MaxExclusive: s.MaxExclusive,
-		Choices: s.Choices, DefaultChoice: s.DefaultChoice,
+		Choices: s.Choices, DefaultChoice: s.DefaultChoice, AllowsInf: s.AllowsInf,
 	}
 }
 
@@ -21,7 +21,7 @@ func paramSpecFromProto(p *rgmlv1.ParamSpec) ParamSpec {
 		Name: p.GetName(), Doc: p.GetDoc(), Kind: ParamKind(p.GetKind()), Default: p.GetDefaultValue(), Unit: p.GetUnit(),
 		HasMin: p.GetHasMin(), Min: p.GetMin(), MinExclusive: p.GetMinExclusive(),
 		HasMax: p.GetHasMax(), Max: p.GetMax(), MaxExclusive: p.GetMaxExclusive(),
-		Choices: p.GetChoices(), DefaultChoice: p.GetDefaultChoice(),
+		Choices: p.GetChoices(), DefaultChoice: p.GetDefaultChoice(), AllowsInf: p.GetAllowsInf(),
 	}
 }
 

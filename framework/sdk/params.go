@@ -48,6 +48,9 @@ type ParamSpec struct {
 
 	Choices       []string
 	DefaultChoice string
+	// AllowsInf makes +Inf an allowed value of a Float parameter (T = ∞:
+	// independent random spins); NaN and −Inf stay refused.
+	AllowsInf bool
 }
 
 // Range returns the allowed range in interval notation, e.g. "[0, +inf)".
@@ -69,6 +72,8 @@ func (s ParamSpec) Range() string {
 			b = ")"
 		}
 		hi = formatFloat(s.Max) + b
+	} else if s.AllowsInf && s.Kind == Float {
+		hi = "+inf]"
 	}
 	return lo + ", " + hi
 }
@@ -76,7 +81,7 @@ func (s ParamSpec) Range() string {
 // Check reports whether v is an allowed value of the parameter, as an
 // InvalidArgument error that names the parameter and the allowed range.
 func (s ParamSpec) Check(v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if math.IsNaN(v) || math.IsInf(v, 0) && !(math.IsInf(v, 1) && s.AllowsInf && s.Kind == Float) {
 		return InvalidArgument("parameter %s = %v: must be a finite number", s.Name, v)
 	}
 	if s.Kind == Int && v != math.Trunc(v) {

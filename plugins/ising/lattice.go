@@ -164,10 +164,10 @@ func (c *Chain) Temperature() float64 { return c.temp }
 // SetTemperature sets the temperature (T = 0 is run as ZeroTemperature) and
 // rebuilds the acceptance tables: thr[k] = round(2^32 · min(1, exp(−2(k−4)/T)))
 // for the energy change dE = 2 s_i h_i = 2(k−4), and the Wolff bond
-// probability p_add = 1 − exp(−2/T) as a 32-bit threshold. It panics if T is
-// negative or not finite.
+// probability p_add = 1 − exp(−2/T) as a 32-bit threshold. T = +Inf is β = 0:
+// every move accepted, p_add = 0. It panics if T is negative or NaN.
 func (c *Chain) SetTemperature(T float64) {
-	if !(T >= 0) || math.IsInf(T, 0) {
+	if !(T >= 0) {
 		panic(fmt.Sprintf("ising: temperature %v", T))
 	}
 	T = EffectiveTemperature(T)

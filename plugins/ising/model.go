@@ -114,12 +114,14 @@ func Description() sdk.ModelDescription {
 		Parameters: []sdk.ParamSpec{{
 			Name: "T",
 			Doc: "temperature in units of J/k_B; T = 0 is run as T = 1e-6, as in the paper's footnote 4 " +
-				"(only moves that lower or keep the energy are then accepted)",
-			Kind:    sdk.Float,
-			Default: 2.269,
-			Unit:    "J/k_B",
-			HasMin:  true,
-			Min:     0,
+				"(only moves that lower or keep the energy are then accepted); T = inf is β = 0: independent, " +
+				"uniformly random spins (the paper's footnote 9; every Metropolis move is accepted, Wolff clusters are single spins)",
+			Kind:      sdk.Float,
+			Default:   2.269,
+			Unit:      "J/k_B",
+			HasMin:    true,
+			Min:       0,
+			AllowsInf: true,
 		}},
 		StateSpace: []int8{-1, 1},
 		Algorithms: []sdk.Algorithm{

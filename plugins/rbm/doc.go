@@ -35,7 +35,7 @@
 //	δb_h = ε/N Σ_A (h1 − h2)   (23), (24), (27), (28)
 //
 // with ε = 0.1 ("lr") for 5000 epochs ("epochs"). The initial weights are
-// W_ia ~ N(0, 0.01²) (InitStd), drawn with math/rand/v2's NormFloat64 from
+// W_ia ~ N(0, init_std²) (default 0.01, InitStd), drawn with math/rand/v2's NormFloat64 from
 // a xoshiro256** stream seeded by the request's seed; the biases start at
 // zero. Options beyond the paper (defaults give the paper's algorithm):
 //

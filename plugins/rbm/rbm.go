@@ -23,6 +23,7 @@ const (
 	ParamWeightDecay = "weight_decay"
 	ParamSampling    = "sampling"
 	ParamPLLEvery    = "pll_every"
+	ParamInitStd     = "init_std"
 )
 
 // Operation names of Apply.
@@ -55,7 +56,8 @@ const (
 	MaxFlowOutput = 1 << 32
 )
 
-// InitStd is the standard deviation of the initial weights.
+// InitStd is the default standard deviation of the initial weights (the
+// init_std hyper-parameter).
 const InitStd = 0.01
 
 // Metrics reported with the training's progress.
@@ -102,15 +104,20 @@ func Description() sdk.LearnerDescription {
 				"(Iso, Shiba, Yokoo 2018, eqs. (15)–(18)). Default training is the paper's: mean-field CD-1 of " +
 				"eqs. (25)–(28), h1 = tanh(v0 W + b_h), v1 = tanh(h1 Wᵀ + b_v), h2 = tanh(v1 W + b_h), " +
 				"δW = ε/N (v0ᵀh1 − v1ᵀh2), δb_v = ε/N Σ(v0 − v1), δb_h = ε/N Σ(h1 − h2), full batch, ε = 0.1, " +
-				"5000 epochs. Initialisation: W_ia ~ N(0, 0.01²) drawn from the request's seed, b_v = b_h = 0. " +
+				"5000 epochs. Initialisation: W_ia ~ N(0, init_std²) (init_std = 0.01) drawn from the request's seed, " +
+				"b_v = b_h = 0; epochs = 0 returns these initial weights untrained (a random-weight control). " +
 				"Weights: W float32 [N_v, N_h] (W[i*N_h+a]), b_v float32 [N_v], b_h float32 [N_h]. " +
 				"Computed in float32 (tanh to 4e-7 relative); matrix products on " + Backend() + ".",
 		},
 		Hyperparameters: []sdk.ParamSpec{
 			{Name: ParamHidden, Doc: "number of hidden units N_h (the paper: 16, 36, 64, 81, 100, 225, 400)",
 				Kind: sdk.Int, Default: 64, HasMin: true, Min: 0, MinExclusive: true, HasMax: true, Max: MaxHidden},
-			{Name: ParamEpochs, Doc: "training epochs (passes over the training set; the paper: 5000)",
-				Kind: sdk.Int, Default: 5000, HasMin: true, Min: 0, MinExclusive: true},
+			{Name: ParamEpochs, Doc: "training epochs (passes over the training set; the paper: 5000); 0 returns " +
+				"the initial random weights untrained (the random-weight control of Veiga & Vicente 2020)",
+				Kind: sdk.Int, Default: 5000, HasMin: true, Min: 0},
+			{Name: ParamInitStd, Doc: "standard deviation of the initial weights W_ia ~ N(0, init_std²) " +
+				"(0.01 by default; larger values make the random-weight control with epochs = 0 less trivial)",
+				Kind: sdk.Float, Default: InitStd, HasMin: true, Min: 0, HasMax: true, Max: 10},
 			{Name: ParamLR, Doc: "learning rate ε of eq. (24) (the paper: 0.1); the gradient is averaged over the batch",
 				Kind: sdk.Float, Default: 0.1, HasMin: true, Min: 0, MinExclusive: true},
 			{Name: ParamBatch, Doc: "configurations per gradient step; 0 (or ≥ N) = full batch, as in the paper. " +
@@ -154,6 +161,7 @@ func Description() sdk.LearnerDescription {
 type hyper struct {
 	hidden, epochs, batch, k, pllEvery int
 	lr, momentum, decay                float32
+	initStd                            float64
 	persistent, sampling               bool
 }
 
@@ -167,6 +175,7 @@ func hyperOf(p sdk.Params) (hyper, error) {
 		k: int(p[ParamK]), pllEvery: int(p[ParamPLLEvery]),
 		lr: float32(p[ParamLR]), momentum: float32(p[ParamMomentum]), decay: float32(p[ParamWeightDecay]),
 		persistent: p[ParamPersistent] == 1, sampling: p[ParamSampling] == 1,
+		initStd: p[ParamInitStd],
 	}
 	if f := float64(h.lr); math.IsInf(f, 0) || f == 0 {
 		return h, sdk.InvalidArgument("parameter %s = %v is not a positive float32", ParamLR, p[ParamLR])

@@ -324,7 +324,7 @@ func TestInvalidRequests(t *testing.T) {
 	ds := lowTData(4, 20, 0.1, 1)
 	for name, p := range map[string]sdk.Params{
 		"hidden=0": {ParamHidden: 0}, "hidden=-3": {ParamHidden: -3}, "hidden=1.5": {ParamHidden: 1.5},
-		"lr=0": {ParamLR: 0}, "lr<0": {ParamLR: -1}, "epochs=0": {ParamEpochs: 0},
+		"lr=0": {ParamLR: 0}, "lr<0": {ParamLR: -1}, "epochs<0": {ParamEpochs: -1}, "init_std<0": {ParamInitStd: -1},
 		"k=0": {ParamK: 0}, "batch<0": {ParamBatch: -1}, "momentum=1": {ParamMomentum: 1},
 		"persistent=2": {ParamPersistent: 2}, "unknown": {"temperature": 1},
 	} {

@@ -176,7 +176,7 @@ func colSums(out []float64, x []float32, rows, ld int) {
 	}
 }
 
-// init draws the initial weights: W_ia ~ N(0, InitStd²), biases zero,
+// init draws the initial weights: W_ia ~ N(0, init_std²), biases zero,
 // velocities zero, persistent chains started at training configurations
 // drawn at random (datasets are ordered by temperature: the first rows
 // would all be T = 0).
@@ -185,7 +185,7 @@ func (t *trainer) init() {
 	norm := rand.New(&t.cur.rng)
 	for i := 0; i < t.nv; i++ {
 		for a := 0; a < t.nh; a++ {
-			t.cur.w[i*t.nhp+a] = float32(InitStd * norm.NormFloat64())
+			t.cur.w[i*t.nhp+a] = float32(t.h.initStd * norm.NormFloat64())
 		}
 	}
 	if t.h.persistent {

@@ -161,6 +161,12 @@ func hyperOf(p sdk.Params) hyper {
 // index among them.
 func classify(name string, label []float64) (classes []float64, idx []int32, err error) {
 	for i, v := range label {
+		if math.IsInf(v, 1) {
+			// T = ∞ data serve the RBM control trained on T = 0 and ∞; a
+			// class at infinity has no place on the thermometer's scale.
+			return nil, nil, sdk.InvalidArgument("training set: label %s of configuration %d is +Inf: the thermometer "+
+				"reads finite temperatures only; leave T = inf out of its training set (e.g. --where T=0:6:0.25)", name, i)
+		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, nil, sdk.InvalidArgument("training set: label %s of configuration %d is %v", name, i, v)
 		}

@@ -249,7 +249,10 @@ type ParamSpec struct {
 	Choices       []string `protobuf:"bytes,11,rep,name=choices,proto3" json:"choices,omitempty"`
 	DefaultChoice string   `protobuf:"bytes,12,opt,name=default_choice,json=defaultChoice,proto3" json:"default_choice,omitempty"`
 	// Unit, for display (e.g. "J/k_B").
-	Unit          string `protobuf:"bytes,13,opt,name=unit,proto3" json:"unit,omitempty"`
+	Unit string `protobuf:"bytes,13,opt,name=unit,proto3" json:"unit,omitempty"`
+	// For PARAM_KIND_FLOAT: +Inf is an allowed value (e.g. T = ∞, independent
+	// random spins). Additive in v1: unset, every value must be finite.
+	AllowsInf     bool `protobuf:"varint,14,opt,name=allows_inf,json=allowsInf,proto3" json:"allows_inf,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -373,6 +376,13 @@ func (x *ParamSpec) GetUnit() string {
 		return x.Unit
 	}
 	return ""
+}
+
+func (x *ParamSpec) GetAllowsInf() bool {
+	if x != nil {
+		return x.AllowsInf
+	}
+	return false
 }
 
 // ParamValue is one named parameter value. Numeric kinds use number,
@@ -2366,7 +2376,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x05dtype\x18\x02 \x01(\x0e2\x0e.rgml.v1.DTypeR\x05dtype\x12\x14\n" +
 	"\x05shape\x18\x03 \x03(\x03R\x05shape\x12\x16\n" +
 	"\x06offset\x18\x04 \x01(\x03R\x06offset\x12\x12\n" +
-	"\x04data\x18\x05 \x01(\fR\x04data\"\xf3\x02\n" +
+	"\x04data\x18\x05 \x01(\fR\x04data\"\x92\x03\n" +
 	"\tParamSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12&\n" +
@@ -2381,7 +2391,9 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	" \x01(\bR\fmaxExclusive\x12\x18\n" +
 	"\achoices\x18\v \x03(\tR\achoices\x12%\n" +
 	"\x0edefault_choice\x18\f \x01(\tR\rdefaultChoice\x12\x12\n" +
-	"\x04unit\x18\r \x01(\tR\x04unit\"P\n" +
+	"\x04unit\x18\r \x01(\tR\x04unit\x12\x1d\n" +
+	"\n" +
+	"allows_inf\x18\x0e \x01(\bR\tallowsInf\"P\n" +
 	"\n" +
 	"ParamValue\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +

@@ -1,0 +1,28 @@
+package reproduce
+
+import "fmt"
+
+// Control judges a control RBM of Veiga & Vicente (2020) (random weights;
+// trained on T = 0 and ∞ only): it sets the thermometer beside a
+// thermometer-free reading. energyT holds, per flow key and iteration, the
+// temperature implied by the mean energy of the flowed configurations
+// (the correlations analyzer's exact-energy inversion; +Inf above every
+// finite T). Pass means the thermometer's final mode lies within one grid
+// step of the energy's temperature for every start, i.e. the thermometer's
+// reading is backed by the configurations; Fail means it is not (what the
+// critics predicted for random weights) — either way the row shows both
+// numbers.
+func Control(row string, flows map[FlowKey]Flow, energyT map[FlowKey][]float64, r RBM) Verdict {
+	v := Verdict{Row: row, Paper: "controls", Criterion: fmt.Sprintf(
+		"%s, flows from T = 0, 2.25, 6: the thermometer's final mode within one grid step of the temperature implied by the flowed configurations' energy", r)}
+	return eachFlow(v, flows, []RBM{r}, Starts, func(k FlowKey, f Flow, step float64) (bool, string, error) {
+		e := energyT[k]
+		if len(e) != len(f.Iterations) {
+			return false, "", missing("energy-implied temperatures of the flow of %s from T = %s: %d for %d iterations",
+				r, fmtT(k.From), len(e), len(f.Iterations))
+		}
+		_, m := f.Final()
+		te := e[len(e)-1]
+		return near(m, te, step), fmt.Sprintf("%s, energy says T = %s", finalText(f), fmtT(te)), nil
+	})
+}

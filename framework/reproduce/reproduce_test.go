@@ -1,0 +1,323 @@
+package reproduce
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+var (
+	iters   = []int64{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
+	classes = func() []float64 {
+		c := make([]float64, 25)
+		for i := range c {
+			c[i] = 0.25 * float64(i)
+		}
+		return c
+	}()
+)
+
+// flow returns a flow whose thermometer reads mode[i] (all of its share
+// but 0.1 spread evenly) after iteration iters[i].
+func flow(modes ...float64) Flow {
+	f := Flow{Iterations: iters[:len(modes)], Classes: classes}
+	for _, m := range modes {
+		row := make([]float64, len(classes))
+		for k := range row {
+			row[k] = 0.1 / float64(len(classes))
+		}
+		row[int(math.Round(m/0.25))] += 0.9
+		f.Distribution = append(f.Distribution, row)
+	}
+	return f
+}
+
+// towards returns modes that move from start to end, arriving at
+// iteration iters[at] and staying.
+func towards(start, end float64, at int) []float64 {
+	m := make([]float64, len(iters))
+	for i := range m {
+		if i < at {
+			m[i] = start
+		} else {
+			m[i] = end
+		}
+	}
+	m[0] = start
+	return m
+}
+
+// configs returns n L×L configurations of spins up, each flipped with
+// probability p.
+func configs(L, n int, p float64, seed uint64) []int8 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	c := make([]int8, n*L*L)
+	for i := range c {
+		c[i] = 1
+		if r.Float64() < p {
+			c[i] = -1
+		}
+	}
+	return c
+}
+
+// good returns inputs for which every row passes.
+func good() Inputs {
+	const L = 10
+	in := Inputs{L: L, Flows: map[FlowKey]Flow{}, EnergyT: map[FlowKey][]float64{}}
+	in.Samples = map[float64][]int8{0: configs(L, 20, 0, 1), 2: configs(L, 20, 0.05, 2), 3: configs(L, 20, 0.25, 3), 6: configs(L, 20, 0.5, 4)}
+	in.LossEpochs = []float64{1, 100, 7500}
+	in.TrainLoss = []float64{2.5, 1, 0.4}
+	in.TestLoss = []float64{2.6, 1.1, 0.5}
+	in.TestReadings = map[float64]Reading{}
+	for T, m := range map[float64]float64{0: 0.5, 2: 2.25, 3: 3, 6: 5.75} {
+		in.TestReadings[T] = Reading{Classes: classes, Share: flow(m).Distribution[0]}
+	}
+	put := func(r RBM, end float64, at int) {
+		for _, from := range Starts {
+			in.Flows[FlowKey{r, from}] = flow(towards(from, end, at)...)
+		}
+	}
+	for _, h := range []int{16, 36, 64, 81, 100} {
+		at := 4
+		if h == 16 {
+			at = 1
+		}
+		put(RBM{TypeV, h}, 2.5, at)
+	}
+	for _, h := range []int{225, 400} {
+		for _, from := range Starts {
+			m := towards(from, 2.25, 3)
+			for i := 8; i < len(m); i++ {
+				m[i] = 5.5
+			}
+			in.Flows[FlowKey{RBM{TypeV, h}, from}] = flow(m...)
+		}
+	}
+	put(RBM{TypeH, 64}, 6, 3)
+	put(RBM{TypeH, 225}, 5, 5)
+	put(RBM{TypeL, 64}, 0, 3)
+	put(RBM{TypeL, 225}, 1.25, 3)
+	put(RBM{TypeVNoTc, 64}, 2.25, 5)
+	for _, r := range []RBM{{RandomWeights, 64}, {ZeroInf, 64}} {
+		put(r, 2.25, 1)
+		for _, from := range Starts {
+			e := make([]float64, len(iters))
+			for i := range e {
+				e[i] = 2.3
+			}
+			in.EnergyT[FlowKey{r, from}] = e
+		}
+	}
+	n := L * L
+	in.WWT = map[int][]float64{}
+	for _, h := range Fig12Hidden {
+		m := make([]float64, n*n)
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				dx := min((i/L-j/L+L)%L, (j/L-i/L+L)%L)
+				dy := min((i%L-j%L+L)%L, (j%L-i%L+L)%L)
+				m[i*n+j] = float64(h) * math.Exp(-float64(dx+dy))
+			}
+		}
+		in.WWT[h] = m
+	}
+	decay := func(xi float64) []float64 {
+		c := make([]float64, 6)
+		for r := range c {
+			c[r] = 3 * math.Exp(-float64(r)/xi)
+		}
+		return c
+	}
+	in.DecaySingleT = map[float64][]float64{0: decay(3), 2: decay(2), 3: decay(1), 6: decay(0.3)}
+	in.DecayV = decay(1.5)
+	in.VWWV = map[int]Curve{}
+	for _, h := range []int{16, 64, 400} {
+		var c Curve
+		for _, T := range classes {
+			c.T = append(c.T, T)
+			c.Value = append(c.Value, float64(h)*(1-math.Tanh((T-Tc)/0.3)))
+		}
+		in.VWWV[h] = c
+	}
+	geom := func(first, q float64, n int) []float64 {
+		e := make([]float64, n)
+		for i := range e {
+			e[i] = first * math.Pow(q, float64(i))
+		}
+		return e
+	}
+	in.Eigen = map[RBM][]float64{
+		{TypeV, 64}:  append(geom(10, 0.9, 64), make([]float64, 36)...),
+		{TypeL, 64}:  append([]float64{100}, append(geom(1, 0.95, 63), make([]float64, 36)...)...),
+		{TypeV, 400}: geom(10, 0.98, 100),
+	}
+	return in
+}
+
+func byRow(vs []Verdict) map[string]Verdict {
+	m := map[string]Verdict{}
+	for _, v := range vs {
+		m[v.Row] = v
+	}
+	return m
+}
+
+func TestJudgeGoodPasses(t *testing.T) {
+	vs := Judge(good())
+	if len(vs) != 16 {
+		t.Fatalf("%d rows", len(vs))
+	}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if seen[v.Row] {
+			t.Errorf("row %s twice", v.Row)
+		}
+		seen[v.Row] = true
+		if !v.Pass || v.Missing != nil || v.Criterion == "" || v.Measured == "" || v.Paper == "" {
+			t.Errorf("%s", v)
+		}
+	}
+}
+
+// Every row fails on data that contradict the paper (the criteria have
+// power), and only that row changes.
+func TestJudgeBadFails(t *testing.T) {
+	setFlow := func(in *Inputs, r RBM, from float64, modes ...float64) {
+		in.Flows[FlowKey{r, from}] = flow(modes...)
+	}
+	cases := map[string]func(in *Inputs){
+		"samples":          func(in *Inputs) { in.Samples[6] = configs(10, 20, 0.1, 9) },
+		"thermometer-loss": func(in *Inputs) { in.TestLoss[2] = 1.5 },
+		"thermometer-test": func(in *Inputs) { in.TestReadings[3] = Reading{classes, flow(4).Distribution[0]} },
+		"flow-v64":         func(in *Inputs) { setFlow(in, RBM{TypeV, 64}, 6, towards(6, 2, 4)...) },
+		"flow-v-small":     func(in *Inputs) { setFlow(in, RBM{TypeV, 81}, 0, towards(0, 3, 4)...) },
+		"flow-v16-faster": func(in *Inputs) {
+			setFlow(in, RBM{TypeV, 16}, 0, towards(0, 2.5, 5)...)
+			setFlow(in, RBM{TypeV, 16}, 6, towards(6, 2.5, 5)...)
+		},
+		"flow-v-large": func(in *Inputs) { setFlow(in, RBM{TypeV, 400}, 0, towards(0, 5.5, 8)...) }, // never at T_c by 50
+		"flow-h":       func(in *Inputs) { setFlow(in, RBM{TypeH, 225}, 0, towards(0, 4.75, 8)...) },
+		"flow-l":       func(in *Inputs) { setFlow(in, RBM{TypeL, 64}, 6, towards(6, 1.5, 8)...) },
+		"flow-no-tc":   func(in *Inputs) { setFlow(in, RBM{TypeVNoTc, 64}, 2.25, towards(2.25, 1.75, 8)...) },
+		"wwt-local": func(in *Inputs) {
+			m := in.WWT[100]
+			for i := range m {
+				m[i] = 1
+			}
+		},
+		"wwt-decay": func(in *Inputs) { in.DecaySingleT[2], in.DecaySingleT[3] = in.DecaySingleT[3], in.DecaySingleT[2] },
+		"vwwv": func(in *Inputs) {
+			c := in.VWWV[64]
+			for i, T := range c.T {
+				c.Value[i] = 6 - T
+				if T > 5 {
+					c.Value[i] -= 3
+				}
+			}
+		},
+		"spectrum":       func(in *Inputs) { in.Eigen[RBM{TypeL, 64}] = in.Eigen[RBM{TypeV, 64}] },
+		"control-random": func(in *Inputs) { in.EnergyT[FlowKey{RBM{RandomWeights, 64}, 6}][10] = math.Inf(1) },
+		"control-0-inf":  func(in *Inputs) { setFlow(in, RBM{ZeroInf, 64}, 0, towards(0, 0, 1)...) },
+	}
+	if len(cases) != len(Judge(good())) {
+		t.Errorf("%d cases for %d rows", len(cases), len(Judge(good())))
+	}
+	for row, spoil := range cases {
+		in := good()
+		spoil(&in)
+		for _, v := range Judge(in) {
+			switch {
+			case v.Missing != nil:
+				t.Errorf("%s: %s is missing: %v", row, v.Row, v.Missing)
+			case v.Row == row && v.Pass:
+				t.Errorf("%s passed: %s", row, v)
+			case v.Row != row && !v.Pass && !shares(row, v.Row):
+				t.Errorf("spoiling %s failed %s", row, v)
+			}
+		}
+	}
+}
+
+// shares reports whether rows a and b read the same flows (V16 and V64
+// serve three rows).
+func shares(a, b string) bool {
+	flowsOf := map[string]string{"flow-v64": "v64", "flow-v-small": "v16 v64", "flow-v16-faster": "v16 v64"}
+	for _, x := range strings.Fields(flowsOf[a]) {
+		if strings.Contains(flowsOf[b], x) {
+			return true
+		}
+	}
+	return false
+}
+
+// Absent or malformed input gives Missing, never a pass.
+func TestJudgeMissing(t *testing.T) {
+	for _, v := range Judge(Inputs{}) {
+		if v.Pass || !errors.Is(v.Missing, ErrMissing) || !strings.HasPrefix(v.String(), "MISSING") {
+			t.Errorf("empty inputs: %s (missing %v)", v, v.Missing)
+		}
+	}
+	spoil := map[string]func(in *Inputs){
+		"samples":          func(in *Inputs) { delete(in.Samples, 3) },
+		"thermometer-loss": func(in *Inputs) { in.TestLoss = in.TestLoss[:2] },
+		"thermometer-test": func(in *Inputs) { delete(in.TestReadings, 0) },
+		"flow-v64": func(in *Inputs) {
+			f := in.Flows[FlowKey{RBM{TypeV, 64}, 0}]
+			f.Distribution = f.Distribution[:3]
+			in.Flows[FlowKey{RBM{TypeV, 64}, 0}] = f
+		},
+		"flow-v-small":    func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeV, 36}, 2.25}) },
+		"flow-v16-faster": func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeV, 16}, 6}) },
+		"flow-v-large":    func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeV, 400}, 6}) },
+		"flow-h":          func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeH, 225}, 6}) },
+		"flow-l": func(in *Inputs) {
+			f := in.Flows[FlowKey{RBM{TypeL, 225}, 0}]
+			f.Classes = f.Classes[:1]
+			in.Flows[FlowKey{RBM{TypeL, 225}, 0}] = f
+		},
+		"flow-no-tc":     func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeVNoTc, 64}, 0}) },
+		"wwt-local":      func(in *Inputs) { in.WWT[400] = in.WWT[400][:99] },
+		"wwt-decay":      func(in *Inputs) { in.DecayV = nil },
+		"vwwv":           func(in *Inputs) { in.VWWV[16] = Curve{T: []float64{0, 1}, Value: []float64{1, 0}} },
+		"spectrum":       func(in *Inputs) { delete(in.Eigen, RBM{TypeV, 400}) },
+		"control-random": func(in *Inputs) { delete(in.EnergyT, FlowKey{RBM{RandomWeights, 64}, 2.25}) },
+		"control-0-inf":  func(in *Inputs) { delete(in.Flows, FlowKey{RBM{ZeroInf, 64}, 6}) },
+	}
+	for row, f := range spoil {
+		in := good()
+		f(&in)
+		for _, v := range Judge(in) {
+			if v.Row == row && (v.Pass || v.Missing == nil) {
+				t.Errorf("%s: %s", row, v)
+			}
+			if v.Row != row && !v.Pass && !shares(row, v.Row) {
+				t.Errorf("spoiling %s: %s", row, v)
+			}
+		}
+	}
+}
+
+// The flow thresholds are the issue's: 2.0 is not within one grid step of
+// T_c, 2.25 and 2.5 are; 2.75 is not.
+func TestNearTcBoundary(t *testing.T) {
+	for m, want := range map[float64]bool{2: false, 2.25: true, 2.5: true, 2.75: false} {
+		in := good()
+		in.Flows[FlowKey{RBM{TypeV, 64}, 0}] = flow(towards(0, m, 3)...)
+		if got := byRow(Judge(in))["flow-v64"].Pass; got != want {
+			t.Errorf("final mode %v: pass %v, want %v", m, got, want)
+		}
+	}
+}
+
+func TestStepLikeness(t *testing.T) {
+	s, err := StepLikeness([]float64{1, 4, 0, 2})
+	if err != nil || s != 2 {
+		t.Errorf("StepLikeness = %v, %v; want 2 (4/2, 2/1; the zero is rank deficiency)", s, err)
+	}
+	if _, err := StepLikeness([]float64{0, 0}); !errors.Is(err, ErrMissing) {
+		t.Errorf("all-zero spectrum: %v", err)
+	}
+}
