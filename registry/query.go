@@ -16,7 +16,7 @@ type queryer interface {
 // readTx starts a read-only (deferred) transaction: one consistent snapshot
 // for the several queries that build entries.
 func (s *Store) readTx(ctx context.Context) (*sql.Tx, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.BeginTx(ctx, s.readOptions())
 	if err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
