@@ -1,150 +1,32 @@
 package registry
 
 import (
-	"database/sql"
-	"fmt"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx" for the admin connection
+	"github.com/rgml/rgml/registry/pgtest"
 )
 
-// The PostgreSQL half of the suite runs against a throwaway server that the
-// first test needing it starts (initdb into a temp dir, listening only on a
-// Unix socket there) and TestMain stops; each test gets a database of its
-// own. Without PostgreSQL installed those tests skip and say why.
+// The PostgreSQL half of the suite runs against a throwaway server (see
+// package pgtest) that the first test needing it starts and TestMain stops;
+// each test gets a database of its own.
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	pgServer.stop()
+	pgtest.StopShared()
 	os.Exit(code)
 }
 
-var pgServer pgTestServer
-
-type pgTestServer struct {
-	once  sync.Once
-	dir   string // socket directory and data
-	bin   string
-	cred  *syscall.Credential
-	admin *sql.DB
-	skip  string // why PostgreSQL tests cannot run
-	n     int
-	mu    sync.Mutex
-}
-
-// pgBin finds the directory of initdb and pg_ctl: Debian keeps them out of
-// PATH under /usr/lib/postgresql/VERSION/bin.
-func pgBin() string {
-	if p, err := exec.LookPath("initdb"); err == nil {
-		return filepath.Dir(p)
-	}
-	ms, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(ms) == 0 {
-		return ""
-	}
-	return filepath.Dir(ms[len(ms)-1])
-}
-
-func startPG() {
-	p := &pgServer
-	if os.Getenv(helperEnv) != "" {
-		p.skip = "helper process"
-		return
-	}
-	if p.bin = pgBin(); p.bin == "" {
-		p.skip = "PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL half of the registry suite did not run"
-		return
-	}
-	dir, err := os.MkdirTemp("", "rgml-pg-")
-	if err != nil {
-		p.skip = err.Error()
-		return
-	}
-	p.dir = dir
-	if os.Geteuid() == 0 {
-		// initdb refuses root: run the server as the postgres user, in a
-		// directory it owns.
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			p.skip = "running as root and there is no postgres user to run the server as"
-			return
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		p.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		os.Chown(dir, uid, gid)
-	}
-	run := func(name string, args ...string) error {
-		cmd := exec.Command(filepath.Join(p.bin, name), args...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%s: %v: %s", name, err, out)
-		}
-		return nil
-	}
-	data := filepath.Join(dir, "data")
-	if err := run("initdb", "-D", data, "-U", "rgml", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
-		p.skip = err.Error()
-		return
-	}
-	opts := "-k " + dir + " -c listen_addresses= -c max_connections=200 -c shared_buffers=16MB"
-	if err := run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
-		p.skip = err.Error()
-		return
-	}
-	p.admin, err = sql.Open("pgx", pgURL("postgres"))
-	if err == nil {
-		err = p.admin.Ping()
-	}
-	if err != nil {
-		p.skip = "test server: " + err.Error()
-	}
-}
-
-func (p *pgTestServer) stop() {
-	if p.dir == "" {
-		return
-	}
-	if p.admin != nil {
-		p.admin.Close()
-	}
-	cmd := exec.Command(filepath.Join(p.bin, "pg_ctl"), "-D", filepath.Join(p.dir, "data"), "-m", "immediate", "-w", "stop")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: p.cred}
-	cmd.Run()
-	os.RemoveAll(p.dir)
-}
-
-// pgURL is the URL of a database of the test server.
-func pgURL(db string) string {
-	return fmt.Sprintf("postgres://rgml@/%s?host=%s&port=5432", db, pgServer.dir)
-}
-
-// newPGDatabase creates an empty database for the test and returns its URL.
+// newPGDatabase creates an empty database for the test and returns its URL;
+// helper processes never start a server.
 func newPGDatabase(t testing.TB) string {
 	t.Helper()
-	pgServer.once.Do(startPG)
-	if pgServer.skip != "" {
-		t.Skip(pgServer.skip)
+	if os.Getenv(helperEnv) != "" {
+		t.Skip("helper process")
 	}
-	pgServer.mu.Lock()
-	pgServer.n++
-	name := fmt.Sprintf("t%d", pgServer.n)
-	pgServer.mu.Unlock()
-	if _, err := pgServer.admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pgServer.admin.Exec("DROP DATABASE " + name + " WITH (FORCE)") })
-	return pgURL(name)
+	return pgtest.Database(t)
 }
 
 // onPostgres reports whether the test runs in the postgres half of
