@@ -396,7 +396,7 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 		return Entry{}, err
 	}
 	if !force {
-		deps, err := dependents(ctx, tx, e.Digest[len(DigestPrefix):])
+		deps, err := s.dependents(ctx, tx, e.Digest[len(DigestPrefix):])
 		if err != nil {
 			return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
 		}
@@ -441,8 +441,8 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 
 // dependents returns the live entries whose lineage reaches the entry with
 // digest h, directly or through removed entries.
-func dependents(ctx context.Context, q queryer, h string) ([]Entry, error) {
-	return loadEntries(ctx, q, `e.removed IS NULL AND e.id IN (
+func (s *Store) dependents(ctx context.Context, q queryer, h string) ([]Entry, error) {
+	return s.loadEntries(ctx, q, `e.removed IS NULL AND e.id IN (
 		WITH RECURSIVE up(id) AS (
 			SELECT entry_id FROM links WHERE target = ?
 			UNION

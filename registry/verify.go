@@ -114,7 +114,7 @@ func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := loadEntries(ctx, tx, `e.removed IS NULL`)
+	entries, err := s.loadEntries(ctx, tx, `e.removed IS NULL`)
 	tx.Rollback()
 	if err != nil {
 		return nil, err
@@ -405,7 +405,7 @@ func (s *Store) lineageProblems(ctx context.Context, good map[string]bool) ([]Pr
 		return nil, err
 	}
 	defer tx.Rollback()
-	all, err := loadEntries(ctx, tx, `TRUE`)
+	all, err := s.loadEntries(ctx, tx, `TRUE`)
 	if err != nil {
 		return nil, err
 	}
