@@ -113,7 +113,7 @@ func TestOpenPostgresBadInput(t *testing.T) {
 		want  error
 		words string
 	}{
-		{"postgres://rgml@127.0.0.1:1/x?connect_timeout=5", Options{Blobs: blobs}, ErrUnreachable, "cannot reach"},
+		{"postgres://rgml:secret@127.0.0.1:1/x?connect_timeout=5", Options{Blobs: blobs}, ErrUnreachable, "cannot reach"},
 		{"postgres://rgml@127.0.0.1:1/x", Options{}, ErrBadLocation, "RGML_BLOBS"},
 		{"postgres://rgml@127.0.0.1:1/x?sslmode=bogus", Options{Blobs: blobs}, ErrBadLocation, "sslmode"},
 		{filepath.Join(t.TempDir(), "reg"), Options{Blobs: blobs}, ErrBadLocation, "postgres:// URL"},

@@ -24,6 +24,15 @@ func IsURL(loc string) bool {
 	return strings.HasPrefix(loc, "postgres://") || strings.HasPrefix(loc, "postgresql://")
 }
 
+// RedactURL returns a registry location fit for messages: a PostgreSQL URL
+// without its password, a directory as it is.
+func RedactURL(loc string) string {
+	if !IsURL(loc) {
+		return loc
+	}
+	return redact(loc)
+}
+
 // redact returns the URL without its password, for messages.
 func redact(loc string) string {
 	u, err := url.Parse(loc)

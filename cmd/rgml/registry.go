@@ -43,7 +43,7 @@ func (e *env) openRegistry(c *cli.Context) (*registry.Store, error) {
 		return nil, registryError(err)
 	}
 	if s.Created() {
-		fmt.Fprintf(e.stderr, "rgml: created a new registry at %s\n", s.Root())
+		fmt.Fprintf(e.stderr, "rgml: created a new registry at %s\n", registry.RedactURL(s.Root()))
 	}
 	return s, nil
 }
@@ -537,11 +537,11 @@ func registryCommand(e *env) *cli.Command {
 					}
 					defer s.Close()
 					if s.Created() {
-						fmt.Fprintf(e.stdout, "created a new registry at %s\n", s.Root())
+						fmt.Fprintf(e.stdout, "created a new registry at %s\n", registry.RedactURL(s.Root()))
 					} else if v := s.UpgradedFrom(); v > 0 {
-						fmt.Fprintf(e.stdout, "upgraded the registry at %s from schema %d to %d\n", s.Root(), v, registry.SchemaVersion())
+						fmt.Fprintf(e.stdout, "upgraded the registry at %s from schema %d to %d\n", registry.RedactURL(s.Root()), v, registry.SchemaVersion())
 					} else {
-						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", s.Root())
+						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", registry.RedactURL(s.Root()))
 					}
 					return nil
 				},
@@ -590,7 +590,7 @@ func registryCommand(e *env) *cli.Command {
 						return err
 					}
 					if registry.IsURL(root) {
-						return usagef("registry migrate copies a directory registry, but --registry is %s too; point --registry at the directory", "a postgres:// URL")
+						return usagef("registry migrate copies a directory registry into PostgreSQL, but --registry is a postgres:// URL too; point --registry at the directory")
 					}
 					src, err := registry.OpenReadOnly(root)
 					if err != nil {
@@ -609,7 +609,7 @@ func registryCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(e.stdout, "copied %d entries and %d blob(s) (%s) from %s to %s, every digest verified", rep.Entries, rep.Blobs, humanBytes(rep.Bytes), src.Root(), to)
+					fmt.Fprintf(e.stdout, "copied %d entries and %d blob(s) (%s) from %s to %s, every digest verified", rep.Entries, rep.Blobs, humanBytes(rep.Bytes), src.Root(), registry.RedactURL(to))
 					if rep.Gone > 0 {
 						fmt.Fprintf(e.stdout, "; %d blob(s) of removed entries were already garbage-collected", rep.Gone)
 					}
@@ -630,9 +630,9 @@ func registryCommand(e *env) *cli.Command {
 							fmt.Fprintln(e.stdout, p)
 						}
 						if len(problems) > 0 {
-							return cli.Exit(fmt.Sprintf("registry %s has %d problem(s)", s.Root(), len(problems)), exitFailure)
+							return cli.Exit(fmt.Sprintf("registry %s has %d problem(s)", registry.RedactURL(s.Root()), len(problems)), exitFailure)
 						}
-						fmt.Fprintf(e.stdout, "registry %s: ok\n", s.Root())
+						fmt.Fprintf(e.stdout, "registry %s: ok\n", registry.RedactURL(s.Root()))
 						return nil
 					})
 				},
