@@ -1,10 +1,14 @@
 package registry
 
 import (
+	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 
 	"github.com/rgml/rgml/registry/pgtest"
 )
@@ -88,5 +92,100 @@ func TestPGSmoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustVerify(t, s)
+	})
+}
+
+// TestPGSchema: the PostgreSQL schema is versioned and migrated like
+// SQLite's, and a database that is not a registry's is left alone.
+func TestPGSchema(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		raw := func(t *testing.T, u string) *sql.DB {
+			db, err := sql.Open("pgx", u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		t.Run("forward", func(t *testing.T) {
+			u, _ := newLocation(t)
+			os.MkdirAll(os.Getenv(EnvBlobs), 0o755)
+			db := raw(t, u)
+			if _, err := db.Exec(pgMigrations[0] + `UPDATE rgml_schema SET version = 1;
+				INSERT INTO entries (kind, name, version, digest, created, size) VALUES ('model', 'old', 1, '` + strings.Repeat("a", 64) + `', '2024-01-01T00:00:00.000000Z', 0);
+				INSERT INTO aliases SELECT 'model', 'old', 'latest', id, created FROM entries`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := OpenReadOnly(u); !errors.Is(err, ErrSchemaOld) {
+				t.Fatalf("read-only open of an old schema: %v", err)
+			}
+			s, err := Open(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if s.UpgradedFrom() != 1 || s.Created() {
+				t.Fatalf("upgraded from %d, created %v", s.UpgradedFrom(), s.Created())
+			}
+			if e, err := s.Resolve(Model, "old"); err != nil || e.Version != 1 {
+				t.Fatalf("old entry: %v %v", e, err)
+			}
+			put(t, s, Flow, "new", Lineage{Key: strings.Repeat("0", 64)}) // schema 2's kind and key
+			if _, err := db.Exec(`UPDATE rgml_schema SET version = 99`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Open(u); !errors.Is(err, ErrSchemaTooNew) {
+				t.Fatalf("newer schema: %v", err)
+			}
+		})
+		t.Run("not a registry", func(t *testing.T) {
+			u, _ := newLocation(t)
+			db := raw(t, u)
+			if _, err := db.Exec(`CREATE TABLE mine (x INTEGER)`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Open(u); !errors.Is(err, ErrNotRegistry) {
+				t.Fatalf("open: %v", err)
+			}
+			var n int
+			db.QueryRow(`SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&n)
+			if n != 1 {
+				t.Fatalf("%d tables after a refused open, want 1", n)
+			}
+		})
+		t.Run("create", func(t *testing.T) {
+			u, _ := newLocation(t)
+			if _, err := OpenReadOnly(u); !errors.Is(err, ErrNoRegistry) {
+				t.Fatalf("read-only open of an empty database: %v", err)
+			}
+			var n int
+			raw(t, u).QueryRow(`SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&n)
+			if n != 0 {
+				t.Fatalf("read-only open created %d tables", n)
+			}
+			const k = 4
+			created := make(chan bool, k)
+			for range k {
+				go func() {
+					s, err := Open(u)
+					if err != nil {
+						t.Error(err)
+						created <- false
+						return
+					}
+					created <- s.Created()
+					s.Close()
+				}()
+			}
+			c := 0
+			for range k {
+				if <-created {
+					c++
+				}
+			}
+			if c != 1 {
+				t.Fatalf("%d opens say they created the registry, want 1", c)
+			}
+		})
 	})
 }
