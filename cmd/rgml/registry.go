@@ -557,7 +557,7 @@ func registryCommand(e *env) *cli.Command {
 					}
 					rep, err := registry.Rebuild(root)
 					if err != nil {
-						return err
+						return registryError(err)
 					}
 					for _, sk := range rep.Skipped {
 						fmt.Fprintf(e.stdout, "skipped %s: another manifest claims that version\n", sk)

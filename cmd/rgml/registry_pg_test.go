@@ -51,6 +51,7 @@ func TestRegistryPostgresBadInput(t *testing.T) {
 		{"postgres://rgml@127.0.0.1:1/x", []string{"--blobs", blobs, "datasets", "list"}, "cannot reach the PostgreSQL database"},
 		{"postgres://rgml@127.0.0.1:1/x", []string{"datasets", "list"}, "--blobs or RGML_BLOBS"},
 		{"", []string{"--blobs", blobs, "datasets", "list"}, "is a directory registry"},
+		{"postgres://rgml@127.0.0.1:1/x", []string{"registry", "rebuild"}, "of a directory registry"},
 		{"", []string{"--blobs", blobs, "registry", "migrate", "--to", "/some/dir"}, "give the postgres://… URL"},
 		{"", []string{"--blobs", blobs, "registry", "migrate", "--to", "postgres://rgml@127.0.0.1:1/x"}, "no registry at"},
 	} {
