@@ -17,8 +17,8 @@ import (
 
 const copyBufSize = 1 << 20
 
-func (s *Store) blobRoot() string { return filepath.Join(s.root, BlobDir, "sha256") }
-func (s *Store) tmpDir() string   { return filepath.Join(s.root, BlobDir, tmpDirName) }
+func (s *Store) blobRoot() string { return filepath.Join(s.blobs, "sha256") }
+func (s *Store) tmpDir() string   { return filepath.Join(s.blobs, tmpDirName) }
 
 // blobPath returns the path of the blob with the given 64-hex digest. The
 // caller must have validated h (normalizeDigest); it never contains a

@@ -64,6 +64,18 @@
 // its database (missing, empty or without schema); Rebuild recreates such a
 // database from the manifests among the blobs.
 //
+// # PostgreSQL
+//
+// A root that is a postgres:// URL (IsURL) keeps the same tables in that
+// PostgreSQL database, for a registry shared by many machines, and the blobs
+// in a directory every machine sees (OpenWith's Options.Blobs, else
+// $RGML_BLOBS), laid out as blobs/ above. The SQL is the same on both
+// backends but for a small dialect layer: placeholders, the write lock (an
+// advisory lock taken by every write transaction where SQLite begins
+// IMMEDIATE), REPEATABLE READ snapshots for reads, the schema version in
+// the table rgml_schema, and an advisory lock instead of the lock file
+// between writers and GC. Copy moves a directory store there.
+//
 // # Concurrency and crashes
 //
 // Any number of goroutines and processes may use a store at once. SQLite

@@ -39,6 +39,13 @@ var (
 	ErrNoDatabase = errors.New("registry database lost")
 	// ErrReadOnly: a write to a store opened with OpenReadOnly.
 	ErrReadOnly = errors.New("registry opened read-only")
+	// ErrBadLocation: a registry location that cannot be one: a malformed
+	// postgres:// URL, a PostgreSQL registry without a blob directory, or
+	// a blob directory given for a directory registry.
+	ErrBadLocation = errors.New("bad registry location")
+	// ErrUnreachable: the PostgreSQL server of a registry does not answer
+	// or refuses the connection.
+	ErrUnreachable = errors.New("registry database unreachable")
 	// ErrInUse: Remove of an entry that the lineage of live entries needs.
 	ErrInUse = errors.New("still in the lineage of other entries")
 )

@@ -15,6 +15,9 @@ import (
 // for GC, so GC never sweeps a blob that a Put has written but not yet
 // committed. The kernel drops the lock when the process dies.
 func (s *Store) lock(exclusive bool) (unlock func(), err error) {
+	if s.pg {
+		return s.pgLock(exclusive)
+	}
 	p := filepath.Join(s.root, lockFileName)
 	var f *os.File
 	if s.readOnly {

@@ -80,7 +80,7 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 		total += n
 	}
 
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
 	}
@@ -120,12 +120,8 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 	}
 
 	now := fmtTime(created)
-	res, err := tx.ExecContext(ctx, `INSERT INTO entries (kind, name, version, digest, created, size, key) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))`,
+	id, err := s.insertID(ctx, tx, `INSERT INTO entries (kind, name, version, digest, created, size, key) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))`,
 		kind, name, version, mh, now, total, lin.Key)
-	if err != nil {
-		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
 	}
@@ -298,7 +294,7 @@ func (s *Store) Tag(kind Kind, name, alias string, version int) error {
 	if err := s.checkWritable("tag"); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("registry: tag: %w", err)
 	}
@@ -348,7 +344,7 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 	if err := s.checkWritable("untag"); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("registry: untag: %w", err)
 	}
@@ -390,7 +386,7 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 	if err := s.checkWritable("remove"); err != nil {
 		return Entry{}, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry: remove: %w", err)
 	}
@@ -400,7 +396,7 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 		return Entry{}, err
 	}
 	if !force {
-		deps, err := dependents(ctx, tx, e.Digest[len(DigestPrefix):])
+		deps, err := s.dependents(ctx, tx, e.Digest[len(DigestPrefix):])
 		if err != nil {
 			return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
 		}
@@ -446,8 +442,8 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 
 // dependents returns the live entries whose lineage reaches the entry with
 // digest h, directly or through removed entries.
-func dependents(ctx context.Context, q queryer, h string) ([]Entry, error) {
-	return loadEntries(ctx, q, `e.removed IS NULL AND e.id IN (
+func (s *Store) dependents(ctx context.Context, q queryer, h string) ([]Entry, error) {
+	return s.loadEntries(ctx, q, `e.removed IS NULL AND e.id IN (
 		WITH RECURSIVE up(id) AS (
 			SELECT entry_id FROM links WHERE target = ?
 			UNION

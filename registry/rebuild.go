@@ -46,6 +46,9 @@ type RebuildReport struct {
 // file, if any, is kept next to it as registry.db.lost-TIME.
 func Rebuild(root string) (RebuildReport, error) {
 	var rep RebuildReport
+	if IsURL(root) {
+		return rep, fmt.Errorf("registry: rebuild: %w: %s: rebuild recreates the SQLite database of a directory registry; rebuild one from the blobs, then copy it with `rgml registry migrate --to`", ErrBadLocation, redact(root))
+	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return rep, fmt.Errorf("registry: rebuild %s: %w", root, err)

@@ -29,34 +29,36 @@ func TestOpenReadOnlyCreatesNothing(t *testing.T) {
 }
 
 func TestReadOnlyStore(t *testing.T) {
-	s := newStore(t)
-	e := put(t, s, Dataset, "d", Lineage{})
-	s.Close()
-	r, err := OpenReadOnly(s.Root())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if got, err := r.Resolve(Dataset, "d"); err != nil || got.Digest != e.Digest {
-		t.Fatalf("resolve: %v %v", got, err)
-	}
-	mustVerify(t, r)
-	if _, err := r.Put(context.Background(), Dataset, "d", []File{{Name: "x", Data: []byte("x")}}, Lineage{}); !errors.Is(err, ErrReadOnly) {
-		t.Errorf("put: %v", err)
-	}
-	if _, err := r.Remove(Dataset, "d", true); !errors.Is(err, ErrReadOnly) {
-		t.Errorf("remove: %v", err)
-	}
-	if _, err := r.GC(false); !errors.Is(err, ErrReadOnly) {
-		t.Errorf("gc: %v", err)
-	}
-	if rep, err := r.GC(true); err != nil || rep.Kept != 2 {
-		t.Errorf("gc dry run: %+v %v", rep, err)
-	}
-	// SQLite itself refuses writes, not only our guards.
-	if _, err := r.db.Exec(`CREATE TABLE scratch (x)`); err == nil {
-		t.Error("a read-only store's database accepted a write")
-	}
+	bothBackends(t, func(t *testing.T) {
+		s := newStore(t)
+		e := put(t, s, Dataset, "d", Lineage{})
+		s.Close()
+		r, err := OpenReadOnly(s.Root())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if got, err := r.Resolve(Dataset, "d"); err != nil || got.Digest != e.Digest {
+			t.Fatalf("resolve: %v %v", got, err)
+		}
+		mustVerify(t, r)
+		if _, err := r.Put(context.Background(), Dataset, "d", []File{{Name: "x", Data: []byte("x")}}, Lineage{}); !errors.Is(err, ErrReadOnly) {
+			t.Errorf("put: %v", err)
+		}
+		if _, err := r.Remove(Dataset, "d", true); !errors.Is(err, ErrReadOnly) {
+			t.Errorf("remove: %v", err)
+		}
+		if _, err := r.GC(false); !errors.Is(err, ErrReadOnly) {
+			t.Errorf("gc: %v", err)
+		}
+		if rep, err := r.GC(true); err != nil || rep.Kept != 2 {
+			t.Errorf("gc dry run: %+v %v", rep, err)
+		}
+		// SQLite itself refuses writes, not only our guards.
+		if _, err := r.db.Exec(`CREATE TABLE scratch (x)`); err == nil {
+			t.Error("a read-only store's database accepted a write")
+		}
+	})
 }
 
 // A store whose database vanished must not come back empty: that would hide
@@ -113,7 +115,7 @@ func TestLostDatabaseRefused(t *testing.T) {
 			if after, _ := os.ReadFile(db); string(after) != string(before) {
 				t.Errorf("the refused open changed the database file: %d -> %d bytes", len(before), len(after))
 			}
-			if n := countBlobs(s.Root()); n != 2 {
+			if n := countBlobs(filepath.Join(s.Root(), BlobDir)); n != 2 {
 				t.Errorf("%d blobs left, want 2", n)
 			}
 		})
@@ -121,64 +123,68 @@ func TestLostDatabaseRefused(t *testing.T) {
 }
 
 func TestRemoveKeepsLineageReadable(t *testing.T) {
-	s := newStore(t)
-	d := put(t, s, Dataset, "train", Lineage{})
-	m := put(t, s, Model, "rbm", Lineage{Datasets: []string{d.Digest}})
-	_, err := s.Remove(Dataset, "train", false)
-	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "model rbm:1") {
-		t.Fatalf("remove of a trained-on dataset: %v", err)
-	}
-	if _, err := s.Resolve(Dataset, "train"); err != nil {
-		t.Fatalf("refused remove removed: %v", err)
-	}
-	if _, err := s.Remove(Dataset, "train", true); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.GC(false); err != nil {
-		t.Fatal(err)
-	}
-	chain, err := s.Lineage(Model, m.Ref())
-	if err != nil || len(chain) != 2 {
-		t.Fatalf("lineage: %v %v", chain, err)
-	}
-	if _, err := s.Manifest(chain[1]); err != nil {
-		t.Fatalf("manifest of the removed dataset: %v", err)
-	}
-	mustVerify(t, s)
+	bothBackends(t, func(t *testing.T) {
+		s := newStore(t)
+		d := put(t, s, Dataset, "train", Lineage{})
+		m := put(t, s, Model, "rbm", Lineage{Datasets: []string{d.Digest}})
+		_, err := s.Remove(Dataset, "train", false)
+		if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "model rbm:1") {
+			t.Fatalf("remove of a trained-on dataset: %v", err)
+		}
+		if _, err := s.Resolve(Dataset, "train"); err != nil {
+			t.Fatalf("refused remove removed: %v", err)
+		}
+		if _, err := s.Remove(Dataset, "train", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GC(false); err != nil {
+			t.Fatal(err)
+		}
+		chain, err := s.Lineage(Model, m.Ref())
+		if err != nil || len(chain) != 2 {
+			t.Fatalf("lineage: %v %v", chain, err)
+		}
+		if _, err := s.Manifest(chain[1]); err != nil {
+			t.Fatalf("manifest of the removed dataset: %v", err)
+		}
+		mustVerify(t, s)
 
-	// A lineage manifest lost anyway (e.g. by an older gc) is reported.
-	os.Remove(blobOf(t, s, d.Digest))
-	ps, err := s.Verify(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 1 || ps[0].Kind != ProblemLineage || !strings.Contains(ps[0].String(), "model rbm:1") || !strings.Contains(ps[0].String(), "dataset train:1") {
-		t.Fatalf("verify: %v", ps)
-	}
+		// A lineage manifest lost anyway (e.g. by an older gc) is reported.
+		os.Remove(blobOf(t, s, d.Digest))
+		ps, err := s.Verify(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 1 || ps[0].Kind != ProblemLineage || !strings.Contains(ps[0].String(), "model rbm:1") || !strings.Contains(ps[0].String(), "dataset train:1") {
+			t.Fatalf("verify: %v", ps)
+		}
+	})
 }
 
 func TestExportCorruptLeavesNothing(t *testing.T) {
-	s := newStore(t)
-	e := put(t, s, Dataset, "d", Lineage{})
-	mp := blobOf(t, s, e.Digest)
-	os.Chmod(mp, 0o644)
-	os.WriteFile(mp, []byte(`{"format": "damaged"}`), 0o444)
+	bothBackends(t, func(t *testing.T) {
+		s := newStore(t)
+		e := put(t, s, Dataset, "d", Lineage{})
+		mp := blobOf(t, s, e.Digest)
+		os.Chmod(mp, 0o644)
+		os.WriteFile(mp, []byte(`{"format": "damaged"}`), 0o444)
 
-	parent := t.TempDir()
-	dir := filepath.Join(parent, "new", "export")
-	if err := s.Export(e, dir); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("export: %v", err)
-	}
-	if es, _ := os.ReadDir(parent); len(es) != 0 {
-		t.Errorf("left behind in %s: %v", parent, es)
-	}
-	existing := t.TempDir()
-	if err := s.Export(e, existing); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("export: %v", err)
-	}
-	if es, _ := os.ReadDir(existing); len(es) != 0 {
-		t.Errorf("left behind in %s: %v", existing, es)
-	}
+		parent := t.TempDir()
+		dir := filepath.Join(parent, "new", "export")
+		if err := s.Export(e, dir); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("export: %v", err)
+		}
+		if es, _ := os.ReadDir(parent); len(es) != 0 {
+			t.Errorf("left behind in %s: %v", parent, es)
+		}
+		existing := t.TempDir()
+		if err := s.Export(e, existing); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("export: %v", err)
+		}
+		if es, _ := os.ReadDir(existing); len(es) != 0 {
+			t.Errorf("left behind in %s: %v", existing, es)
+		}
+	})
 }
 
 func TestRebuildFromManifests(t *testing.T) {

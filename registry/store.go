@@ -23,6 +23,12 @@ const (
 	DirName = ".rgml"
 	// EnvHome overrides Locate.
 	EnvHome = "RGML_HOME"
+	// EnvRegistry names the registry for the command line: a directory
+	// or a postgres:// URL. It takes precedence over EnvHome there.
+	EnvRegistry = "RGML_REGISTRY"
+	// EnvBlobs is the blob directory of a PostgreSQL registry when Open is
+	// not given WithBlobs.
+	EnvBlobs = "RGML_BLOBS"
 	// DBFile is the SQLite metadata database inside the root.
 	DBFile = "registry.db"
 	// BlobDir holds the content-addressed blobs: BlobDir/sha256/ab/abcdef...
@@ -41,8 +47,12 @@ const (
 // Store is an open registry. It is safe for concurrent use by multiple
 // goroutines, and any number of processes may open the same root at once.
 type Store struct {
-	root     string
+	root     string // directory, or the PostgreSQL URL without password
+	url      string // PostgreSQL: the URL as given (Root)
+	pg       bool   // metadata in PostgreSQL (else SQLite in root)
+	blobs    string // directory holding sha256/ and tmp/
 	db       *sql.DB
+	lockDB   *sql.DB // PostgreSQL: connections holding advisory locks
 	now      func() time.Time
 	readOnly bool
 	adopt    bool // creating the database next to existing blobs (Rebuild)
@@ -101,7 +111,14 @@ func Locate(wd string) (root string, found bool, err error) {
 // without a schema is refused with ErrNoDatabase and left untouched:
 // re-creating the database would hide every entry and let GC delete every
 // blob.
-func Open(root string) (*Store, error) { return open(root, false, false) }
+//
+// A root that is a postgres:// or postgresql:// URL (see IsURL) opens a
+// registry whose metadata is in that PostgreSQL database and whose blobs are
+// in the directory given by OpenWith's Options.Blobs or, without it, $RGML_BLOBS: a path
+// that every machine using the registry sees. Such a store is created the
+// same way (schema and blob directories); a database holding other tables
+// is ErrNotRegistry, an unreachable one ErrUnreachable.
+func Open(root string) (*Store, error) { return OpenWith(root, Options{}) }
 
 // OpenReadOnly opens an existing store for reading and never creates or
 // changes anything: SQLite is opened with mode=ro (and immutable=1 when the
@@ -110,7 +127,33 @@ func Open(root string) (*Store, error) { return open(root, false, false) }
 // shared read-only store can be listed, verified and exported. A root
 // without a store is ErrNoRegistry (ErrNoDatabase if blobs are present);
 // Put, Tag, Untag, Remove and GC without dryRun fail with ErrReadOnly.
-func OpenReadOnly(root string) (*Store, error) { return open(root, true, false) }
+//
+// A PostgreSQL store (see Open) is read in sessions with
+// default_transaction_read_only on.
+func OpenReadOnly(root string) (*Store, error) { return OpenWith(root, Options{ReadOnly: true}) }
+
+// Options are those of OpenWith.
+type Options struct {
+	// ReadOnly opens as OpenReadOnly does.
+	ReadOnly bool
+	// Blobs is the blob directory of a PostgreSQL registry ("" means
+	// $RGML_BLOBS). A directory registry keeps its blobs inside its root,
+	// so there it is an ErrBadLocation error.
+	Blobs string
+}
+
+// OpenWith is Open, or OpenReadOnly with o.ReadOnly, with a blob directory
+// for a PostgreSQL registry.
+func OpenWith(root string, o Options) (*Store, error) {
+	if IsURL(root) {
+		return openPostgres(root, o.ReadOnly, o)
+	}
+	if o.Blobs != "" {
+		return nil, fmt.Errorf("registry: %w: a blob directory (%s) was given, but %s is a directory registry, which keeps its blobs inside; give a postgres:// URL as the registry, or drop the blob directory",
+			ErrBadLocation, o.Blobs, root)
+	}
+	return open(root, o.ReadOnly, false)
+}
 
 // open opens or creates the store; adopt (Rebuild) creates a database next
 // to existing blobs.
@@ -183,7 +226,7 @@ func open(root string, readOnly, adopt bool) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(2)
-	s := &Store{root: abs, db: db, now: time.Now, readOnly: readOnly, adopt: adopt}
+	s := &Store{root: abs, blobs: filepath.Join(abs, BlobDir), db: db, now: time.Now, readOnly: readOnly, adopt: adopt}
 	// Processes creating the same store at once can see SQLITE_BUSY while
 	// one of them switches the new database to WAL mode, a step SQLite's
 	// busy handler does not cover: retry until BusyTimeout.
@@ -232,7 +275,7 @@ func schemaVersion(root, dbPath string) (int, error) {
 // checkNoBlobs refuses a root whose database is gone but whose blobs are
 // not: what says what is wrong with the database.
 func checkNoBlobs(root, what string) error {
-	n := countBlobs(root)
+	n := countBlobs(filepath.Join(root, BlobDir))
 	if n == 0 {
 		return nil
 	}
@@ -240,15 +283,15 @@ func checkNoBlobs(root, what string) error {
 		ErrNoDatabase, filepath.Join(root, DBFile), what, filepath.Join(root, BlobDir), n, DBFile, root)
 }
 
-// countBlobs counts the files named like blobs under root's blob tree.
-func countBlobs(root string) int {
+// countBlobs counts the files named like blobs in the blob directory.
+func countBlobs(blobs string) int {
 	n := 0
-	shards, _ := os.ReadDir(filepath.Join(root, BlobDir, "sha256"))
+	shards, _ := os.ReadDir(filepath.Join(blobs, "sha256"))
 	for _, sh := range shards {
 		if !sh.IsDir() || len(sh.Name()) != 2 || !isHex(sh.Name()) {
 			continue
 		}
-		files, _ := os.ReadDir(filepath.Join(root, BlobDir, "sha256", sh.Name()))
+		files, _ := os.ReadDir(filepath.Join(blobs, "sha256", sh.Name()))
 		for _, f := range files {
 			if len(f.Name()) == 64 && isHex(f.Name()) {
 				n++
@@ -307,11 +350,33 @@ func (s *Store) checkWritable(op string) error {
 	return nil
 }
 
-// Root returns the absolute path of the store root.
-func (s *Store) Root() string { return s.root }
+// Root returns the absolute path of the store root, or the URL of a
+// PostgreSQL store as it was given to Open.
+func (s *Store) Root() string {
+	if s.pg {
+		return s.url
+	}
+	return s.root
+}
+
+// WorkDir is a local directory for the working files of the store's users
+// (training checkpoints, cached plugin descriptions): the registry
+// directory, or for PostgreSQL "work" in the shared blob directory, so that
+// a training killed on one node resumes on another. It is not created here.
+func (s *Store) WorkDir() string {
+	if s.pg {
+		return filepath.Join(s.blobs, "work")
+	}
+	return s.root
+}
 
 // Close closes the database. Blobs need no closing.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.lockDB != nil {
+		s.lockDB.Close()
+	}
+	return s.db.Close()
+}
 
 // SchemaVersion returns the schema version this program writes (PRAGMA
 // user_version of the database).
@@ -413,7 +478,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 	// First look in a read-only transaction: an up-to-date store is left
 	// untouched.
-	rtx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	rtx, err := s.db.BeginTx(ctx, s.readOptions())
 	if err != nil {
 		return fail(err)
 	}

@@ -28,6 +28,11 @@ func registryRoot(c *cli.Context) (string, error) {
 	return root, err
 }
 
+// registryOptions are those of the global flags (--blobs) for OpenWith.
+func registryOptions(c *cli.Context, readOnly bool) registry.Options {
+	return registry.Options{ReadOnly: readOnly, Blobs: c.String("blobs")}
+}
+
 // openRegistry opens the registry for a command that adds to it, creating
 // it if needed and saying so on stderr.
 func (e *env) openRegistry(c *cli.Context) (*registry.Store, error) {
@@ -35,12 +40,12 @@ func (e *env) openRegistry(c *cli.Context) (*registry.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := registry.Open(root)
+	s, err := registry.OpenWith(root, registryOptions(c, false))
 	if err != nil {
 		return nil, registryError(err)
 	}
 	if s.Created() {
-		fmt.Fprintf(e.stderr, "rgml: created a new registry at %s\n", s.Root())
+		fmt.Fprintf(e.stderr, "rgml: created a new registry at %s\n", registry.RedactURL(s.Root()))
 	}
 	return s, nil
 }
@@ -53,14 +58,14 @@ func (e *env) openRegistryRead(c *cli.Context) (*registry.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := registry.OpenReadOnly(root)
+	s, err := registry.OpenWith(root, registryOptions(c, true))
 	if errors.Is(err, registry.ErrSchemaOld) {
 		// Upgrading an existing store is not creating one: do it where the
 		// user may write, and say so; a store we may not write stays as is.
-		if w, werr := registry.Open(root); werr == nil {
+		if w, werr := registry.OpenWith(root, registryOptions(c, false)); werr == nil {
 			fmt.Fprintf(e.stderr, "upgraded the registry at %s from schema %d to %d\n", root, w.UpgradedFrom(), registry.SchemaVersion())
 			w.Close()
-			s, err = registry.OpenReadOnly(root)
+			s, err = registry.OpenWith(root, registryOptions(c, true))
 		}
 	}
 	if err != nil {
@@ -78,20 +83,24 @@ func (e *env) openRegistryExisting(c *cli.Context) (*registry.Store, error) {
 	}
 	root := s.Root()
 	s.Close()
-	if s, err = registry.Open(root); err != nil {
+	if s, err = registry.OpenWith(root, registryOptions(c, false)); err != nil {
 		return nil, registryError(err)
 	}
 	return s, nil
 }
 
 // registryError turns a missing registry (most often a mistyped --registry)
-// into a usage error that says how to make one.
+// into a usage error that says how to make one; a location that cannot be
+// a registry, or a database that does not answer, is the user's to fix too.
 func registryError(err error) error {
 	if errors.Is(err, registry.ErrNoRegistry) {
 		return usageError{fmt.Errorf("%w (run `rgml registry init` or any command that writes)", err)}
 	}
 	if errors.Is(err, syscall.ENOTDIR) { // --registry names a file
 		return usageError{fmt.Errorf("%w: --registry (or RGML_HOME) must name a directory", err)}
+	}
+	if errors.Is(err, registry.ErrBadLocation) || errors.Is(err, registry.ErrUnreachable) {
+		return usageError{err}
 	}
 	return err
 }
@@ -547,17 +556,17 @@ func registryCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					s, err := registry.Open(root)
+					s, err := registry.OpenWith(root, registryOptions(c, false))
 					if err != nil {
 						return registryError(err)
 					}
 					defer s.Close()
 					if s.Created() {
-						fmt.Fprintf(e.stdout, "created a new registry at %s\n", s.Root())
+						fmt.Fprintf(e.stdout, "created a new registry at %s\n", registry.RedactURL(s.Root()))
 					} else if v := s.UpgradedFrom(); v > 0 {
-						fmt.Fprintf(e.stdout, "upgraded the registry at %s from schema %d to %d\n", s.Root(), v, registry.SchemaVersion())
+						fmt.Fprintf(e.stdout, "upgraded the registry at %s from schema %d to %d\n", registry.RedactURL(s.Root()), v, registry.SchemaVersion())
 					} else {
-						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", s.Root())
+						fmt.Fprintf(e.stdout, "%s is already a registry; nothing changed\n", registry.RedactURL(s.Root()))
 					}
 					return nil
 				},
@@ -573,7 +582,7 @@ func registryCommand(e *env) *cli.Command {
 					}
 					rep, err := registry.Rebuild(root)
 					if err != nil {
-						return err
+						return registryError(err)
 					}
 					for _, sk := range rep.Skipped {
 						fmt.Fprintf(e.stdout, "skipped %s: another manifest claims that version\n", sk)
@@ -583,6 +592,53 @@ func registryCommand(e *env) *cli.Command {
 					if rep.OldDatabase != "" {
 						fmt.Fprintf(e.stdout, "the old database file is kept as %s\n", rep.OldDatabase)
 					}
+					return nil
+				},
+			},
+			{
+				Name:      "migrate",
+				Usage:     "copy this registry (all versions, tags, lineage, history) into an empty PostgreSQL one, every blob re-hashed on the way, then verify the copy",
+				ArgsUsage: " ",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "to", Usage: "postgres://… URL of the new registry (its blob directory: --blobs / RGML_BLOBS)", Required: true},
+				},
+				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("registry migrate takes no arguments (got %q); the source is --registry, the target --to", c.Args().Slice())
+					}
+					to := c.String("to")
+					if !registry.IsURL(to) {
+						return usagef("--to %q: give the postgres://… URL of the new registry", to)
+					}
+					root, err := registryRoot(c)
+					if err != nil {
+						return err
+					}
+					if registry.IsURL(root) {
+						return usagef("registry migrate copies a directory registry into PostgreSQL, but --registry is a postgres:// URL too; point --registry at the directory")
+					}
+					src, err := registry.OpenReadOnly(root)
+					if err != nil {
+						return registryError(err)
+					}
+					defer src.Close()
+					dst, err := registry.OpenWith(to, registryOptions(c, false))
+					if err != nil {
+						return registryError(err)
+					}
+					defer dst.Close()
+					rep, err := registry.Copy(c.Context, dst, src)
+					if errors.Is(err, registry.ErrBadLocation) {
+						return usageError{err}
+					}
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "copied %d entries and %d blob(s) (%s) from %s to %s, every digest verified", rep.Entries, rep.Blobs, humanBytes(rep.Bytes), src.Root(), registry.RedactURL(to))
+					if rep.Gone > 0 {
+						fmt.Fprintf(e.stdout, "; %d blob(s) of removed entries were already garbage-collected", rep.Gone)
+					}
+					fmt.Fprintln(e.stdout)
 					return nil
 				},
 			},
@@ -599,9 +655,9 @@ func registryCommand(e *env) *cli.Command {
 							fmt.Fprintln(e.stdout, p)
 						}
 						if len(problems) > 0 {
-							return cli.Exit(fmt.Sprintf("registry %s has %d problem(s)", s.Root(), len(problems)), exitFailure)
+							return cli.Exit(fmt.Sprintf("registry %s has %d problem(s)", registry.RedactURL(s.Root()), len(problems)), exitFailure)
 						}
-						fmt.Fprintf(e.stdout, "registry %s: ok\n", s.Root())
+						fmt.Fprintf(e.stdout, "registry %s: ok\n", registry.RedactURL(s.Root()))
 						return nil
 					})
 				},

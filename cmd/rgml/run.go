@@ -87,7 +87,8 @@ func runAction(c *cli.Context, e *env) error {
 	// reads the cache of an existing registry and writes none.
 	cat := &experiment.CachedCatalog{HostCatalog: experiment.HostCatalog{Host: en.Host}}
 	root, rerr := registryRoot(c)
-	if rerr == nil && (!c.Bool("dry-run") || dirExists(root)) {
+	// (A PostgreSQL registry has no local directory: no cache there.)
+	if rerr == nil && !registry.IsURL(root) && (!c.Bool("dry-run") || dirExists(root)) {
 		cat.Dir = filepath.Join(root, "cache", "describe")
 	}
 	plan, err := experiment.NewPlan(c.Context, spec, cat)

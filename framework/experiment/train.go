@@ -138,7 +138,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if key == "" {
 		key = TrainingKey(l.SHA256, req, digests, spec.Where)
 	}
-	ck := checkpointDir{dir: filepath.Join(store.Root(), "checkpoints", spec.Name, key[:16]), key: key}
+	ck := checkpointDir{dir: filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), key: key}
 	var last sdk.Progress
 	rec := &trainRecorder{last: &last, ck: &ck}
 	if spec.Resume != ResumeNever {
