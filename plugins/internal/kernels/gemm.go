@@ -1,0 +1,160 @@
+package kernels
+
+import "fmt"
+
+// KChunk is the number of terms of a transA sum taken per pass over the
+// tiles of C: each chunk is summed from zero in the micro-kernel's
+// registers and then added to C, which bounds the float32 rounding error
+// of long sums, and 512 rows of a 400-wide B (800 KB) stay in L2 meanwhile.
+const KChunk = 512
+
+func need(what string, s []float32, rows, stride, cols int) {
+	if rows > 0 && (stride < cols || len(s) < (rows-1)*stride+cols) {
+		panic(fmt.Sprintf("kernels: %s: %d values, stride %d for %d×%d", what, len(s), stride, rows, cols))
+	}
+}
+
+// Gemm sets C = alpha·A·B, plus the old C when acc, for A m×k (stride
+// lda), B k×n and C m×n, padded (see the package doc), on the calling
+// goroutine. k may be 0.
+func Gemm(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	mp := Pad4(m)
+	Rows(0, mp/4, n, k, alpha, a, lda, b, ldb, acc, c, ldc)
+}
+
+// Rows computes row blocks [i0, i1) — rows 4·i0 to 4·i1 — of
+// C = alpha·A·B (+ C when acc), as Gemm does: a part of a product for a
+// worker of a parallel one. Every element is computed the same way
+// whatever the blocks.
+func Rows(i0, i1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int) {
+	if i1 <= i0 || n == 0 {
+		return
+	}
+	np := Pad16(n)
+	r0, rows := 4*i0, 4*(i1-i0)
+	need("C", c[r0*ldc:], rows, ldc, np)
+	if k == 0 {
+		zero(c[r0*ldc:], rows, np, ldc, acc)
+		return
+	}
+	need("A", a[r0*lda:], rows, lda, k)
+	need("B", b, k, ldb, np)
+	// Panels of B (16 or 32 columns) against row blocks of at most 64
+	// rows: the panel stays in L1 meanwhile.
+	for ib := r0; ib < r0+rows; ib += 64 {
+		ie := min(ib+64, r0+rows)
+		tiles(k, a[ib*lda:], lda, 1, b, ldb, c[ib*ldc:], ldc, ie-ib, np, alpha, acc)
+	}
+}
+
+// GemmTA sets C = alpha·Aᵀ·B, plus the old C when acc, for A k×m (stride
+// lda; its rows hold Pad4(m) values), B k×n and C m×n, padded, on the
+// calling goroutine, in chunks of KChunk terms. k may be 0.
+func GemmTA(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		need("C", c, Pad4(m), ldc, Pad16(n))
+		zero(c, Pad4(m), Pad16(n), ldc, acc)
+		return
+	}
+	for k0 := 0; k0 < k; k0 += KChunk {
+		ChunkTA(k0, min(KChunk, k-k0), m, n, alpha, a, lda, b, ldb, acc, c, ldc)
+		acc = true
+	}
+}
+
+// ChunkTA computes C = alpha·Σ_{k0 ≤ l < k0+kc} A(l, ·)ᵀ B(l, ·), plus
+// the old C when acc: the chunk of a transA product starting at row k0
+// of A and B (kc ≥ 1, normally KChunk). GemmTA is a run of them.
+func ChunkTA(k0, kc, m, n int, alpha float32, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	mp, np := Pad4(m), Pad16(n)
+	need("A", a[k0*lda:], kc, lda, mp)
+	need("B", b[k0*ldb:], kc, ldb, np)
+	need("C", c, mp, ldc, np)
+	tiles(kc, a[k0*lda:], 1, lda, b[k0*ldb:], ldb, c, ldc, mp, np, alpha, acc)
+}
+
+// zero clears rows×cols of C unless accumulating (a product with k = 0).
+func zero(c []float32, rows, cols, ldc int, acc bool) {
+	if acc {
+		return
+	}
+	for r := 0; r < rows; r++ {
+		clear(c[r*ldc : r*ldc+cols])
+	}
+}
+
+// tiles computes the rows×cols block of C (rows a multiple of 4, cols of
+// 16) = alpha·Σ_{l<k} A(r, l)·B(l, ·) (+ C), A(r, l) = a[r·ars + l·aks],
+// with the micro-kernels of the implementation in use, panel by panel.
+func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc, rows, cols int, alpha float32, acc bool) {
+	switch level {
+	case avx512:
+		for j := 0; j < cols; {
+			w := 32
+			if cols-j < 32 {
+				w = 16
+			}
+			i := 0
+			for ; i+8 <= rows; i += 8 {
+				if w == 32 {
+					kern8x32(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
+				} else {
+					kern8x16(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
+				}
+			}
+			if i < rows {
+				for jj := j; jj < j+w; jj += 16 {
+					kern4x16(k, &a[i*ars], ars, aks, &b[jj], bks, &c[i*ldc+jj], ldc, alpha, acc)
+				}
+			}
+			j += w
+		}
+	case avx2:
+		for j := 0; j < cols; j += 16 {
+			for i := 0; i < rows; i += 4 {
+				kern4x16(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
+			}
+		}
+	default:
+		for j := 0; j < cols; j += 16 {
+			for i := 0; i < rows; i += 4 {
+				tileGo(k, a[i*ars:], ars, aks, b[j:], bks, c[i*ldc+j:], ldc, alpha, acc)
+			}
+		}
+	}
+}
+
+// tileGo is the generic micro-kernel: a 4×16 tile of C, each element a
+// float64 sum of its k terms, rounded once to float32, then scaled by
+// alpha and added to the old C (when acc) in float32, as the assembly
+// kernels do.
+func tileGo(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc int, alpha float32, acc bool) {
+	for r := 0; r < 4; r++ {
+		var s [16]float64
+		ar := a[r*ars:]
+		for l := 0; l < k; l++ {
+			av := float64(ar[l*aks])
+			bl := b[l*bks : l*bks+16 : l*bks+16]
+			for j, bv := range bl {
+				s[j] += av * float64(bv)
+			}
+		}
+		cr := c[r*ldc : r*ldc+16 : r*ldc+16]
+		for j := range cr {
+			v := alpha * float32(s[j])
+			if acc {
+				v += cr[j]
+			}
+			cr[j] = v
+		}
+	}
+}
