@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/linalg"
 )
 
@@ -103,20 +104,29 @@ func openBLASCoreType() string {
 	return sdk.OpenBLASCoreType()
 }
 
-// benchEngines are the engines of this build: the AVX2 kernel (if the CPU
-// has it) and linalg's blas32 backend (gonum or OpenBLAS).
+// benchEngines are the engines of this build: package kernels'
+// implementations this CPU runs and, in a build with OpenBLAS, blas32 on it.
 func benchEngines() []string {
-	var names []string
-	if haveAVX2 {
-		names = append(names, "avx2")
+	names := kernels.Available()
+	if linalg.Backend() == "openblas" {
+		names = append(names, "openblas")
 	}
-	return append(names, linalg.Backend())
+	return names
 }
 
-func newBenchEngine(name string) *engine {
+// newBenchEngine returns an engine of the named implementation and a
+// function restoring the previous one.
+func newBenchEngine(b *testing.B, name string) (*engine, func()) {
+	restore := func() {}
+	if name != "openblas" {
+		var err error
+		if restore, err = kernels.Force(name); err != nil {
+			b.Fatal(err)
+		}
+	}
 	e := newEngine(0)
-	e.kern = name == "avx2"
-	return e
+	e.blas = name == "openblas"
+	return e, func() { e.close(); restore() }
 }
 
 // benchRound is about how long each side runs between two switches.
@@ -149,8 +159,8 @@ func BenchmarkEpoch(b *testing.B) {
 }
 
 func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyServer) {
-	e := newBenchEngine(eng)
-	defer e.close()
+	e, done := newBenchEngine(b, eng)
+	defer done()
 	h, err := hyperOf(sdk.Params{ParamHidden: float64(nh)})
 	if err != nil {
 		b.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync/atomic"
 
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -53,11 +54,11 @@ func (j *actJob) run(part, parts int) {
 			row := j.x[r*j.ld : r*j.ld+j.width]
 			switch {
 			case j.ref != nil:
-				e += float64(tanhBiasSumErr(row, j.bias, ps, j.ref[r*j.ldr:r*j.ldr+j.width]))
+				e += float64(kernels.TanhBiasSumErr(row, j.bias, ps, j.ref[r*j.ldr:r*j.ldr+j.width]))
 			case ps != nil:
-				tanhBiasSum(row, j.bias, ps)
+				kernels.TanhBiasSum(row, j.bias, ps)
 			default:
-				tanhBias(row, j.bias)
+				kernels.TanhBias(row, j.bias)
 			}
 		}
 		if j.ref != nil {
@@ -111,7 +112,7 @@ func (j *sampleJob) run(part, parts int) {
 		for r := b * passRows; r < min((b+1)*passRows, j.rows); r++ {
 			row := j.x[r*j.ld : r*j.ld+j.width]
 			if j.bias != nil {
-				tanhBias(row, j.bias)
+				kernels.TanhBias(row, j.bias)
 			}
 			sampleRow(row[:j.cols], rng)
 		}

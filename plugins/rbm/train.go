@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -384,6 +385,9 @@ func (t *trainer) weightNorm() float64 {
 
 // Train implements sdk.Learner.
 func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.TrainEvents) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	h, err := hyperOf(req.Hyper)
 	if err != nil {
 		return nil, err
