@@ -5,9 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/linalg"
 )
@@ -131,29 +128,7 @@ func (e *engine) gemm(transA bool, m, n, k int, alpha float32, a []float32, lda 
 		return
 	}
 	if e.blas {
-		tA := blas.NoTrans
-		A := blas32.General{Rows: m, Cols: k, Stride: lda, Data: a}
-		if transA {
-			tA = blas.Trans
-			A.Rows, A.Cols = k, m
-		}
-		if k == 0 {
-			// blas32 rejects empty operands.
-			if !acc {
-				for i := 0; i < m; i++ {
-					clear(c[i*ldc : i*ldc+n])
-				}
-			}
-			return
-		}
-		A.Data = a[:(A.Rows-1)*lda+A.Cols]
-		B := blas32.General{Rows: k, Cols: n, Stride: ldb, Data: b[:(k-1)*ldb+n]}
-		C := blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c[:(m-1)*ldc+n]}
-		beta := float32(0)
-		if acc {
-			beta = 1
-		}
-		blas32.Gemm(tA, blas.NoTrans, alpha, A, B, beta, C)
+		linalg.Gemm(transA, m, n, k, alpha, a, lda, b, ldb, acc, c, ldc)
 		return
 	}
 	mp, np := pad4(m), pad16(n)

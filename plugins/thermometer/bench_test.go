@@ -54,7 +54,7 @@ func BenchmarkEpoch(b *testing.B) {
 	p := newPool(0)
 	defer p.close()
 	tr := &trainer{h: hyper{hidden: benchHidden, epochs: 1, lr: 0.1, testEvery: 1}, net: nt,
-		x: toFloat32(configs), y: y, n: benchN, eng: newEngine(nt, benchN, 0, p)}
+		x: toX(configs, benchSites), y: y, n: benchN, eng: newEngine(nt, benchN, 0, p)}
 	tr.epoch()
 	b.ResetTimer()
 	for b.Loop() {

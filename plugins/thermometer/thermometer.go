@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -190,16 +191,25 @@ func classIndices(what, name string, label, classes []float64) ([]int32, error) 
 	return idx, nil
 }
 
-func toFloat32(c []int8) []float32 {
-	x := make([]float32, len(c))
-	for i, v := range c {
-		x[i] = float32(v)
+// toX converts configurations of sites spins to the engine's input
+// layout: rows of kernels.Pad4(sites) float32s, zero beyond the sites.
+func toX(c []int8, sites int) []float32 {
+	xs := kernels.Pad4(sites)
+	n := len(c) / sites
+	x := make([]float32, n*xs)
+	for a := 0; a < n; a++ {
+		for i, v := range c[a*sites : (a+1)*sites] {
+			x[a*xs+i] = float32(v)
+		}
 	}
 	return x
 }
 
 // Train implements sdk.Learner.
 func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sdk.TrainEvents) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	req, err := Description().ValidateTrain(req)
 	if err != nil {
 		return nil, err
@@ -219,7 +229,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		if testY, err = classIndices("test set", req.Label, l, classes); err != nil {
 			return nil, err
 		}
-		testX = toFloat32(req.Test.Configs)
+		testX = toX(req.Test.Configs, req.Test.Sites())
 	}
 	sites, n := req.Train.Sites(), req.Train.Len()
 	nt := newNet(sites, h.hidden, len(classes))
@@ -233,12 +243,12 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		nt.init(r)
 	}
 
-	tr := &trainer{h: h, net: nt, rng: r, x: toFloat32(req.Train.Configs), y: y, n: n}
+	tr := &trainer{h: h, net: nt, rng: r, x: toX(req.Train.Configs, sites), y: y, n: n}
 	rows := n
 	if h.batch > 0 && h.batch < n {
 		rows = h.batch
 		tr.perm = make([]int32, n)
-		tr.xb = make([]float32, rows*sites)
+		tr.xb = make([]float32, rows*kernels.Pad4(sites))
 		tr.yb = make([]int32, rows)
 	}
 	p := newPool(t.opts.Workers)
@@ -302,7 +312,7 @@ type trainer struct {
 	net *net
 	rng *xrand.RNG
 	eng *engine
-	x   []float32 // N × sites
+	x   []float32 // N × Pad4(sites) (toX)
 	y   []int32
 	n   int
 	// Mini-batches: the epoch's order and the gathered batch.
@@ -327,11 +337,11 @@ func (tr *trainer) epoch() (lossSum float64, correct int) {
 		tr.perm[i] = int32(i)
 	}
 	tr.rng.ShuffleInt32(tr.perm)
-	sites, b := tr.net.sites, tr.h.batch
+	xs, b := kernels.Pad4(tr.net.sites), tr.h.batch
 	for s := 0; s < tr.n; s += b {
 		idx := tr.perm[s:min(s+b, tr.n)]
 		for i, a := range idx {
-			copy(tr.xb[i*sites:(i+1)*sites], tr.x[int(a)*sites:])
+			copy(tr.xb[i*xs:(i+1)*xs], tr.x[int(a)*xs:])
 			tr.yb[i] = tr.y[a]
 		}
 		l, c := tr.eng.gradient(tr.xb, tr.yb[:len(idx)], len(idx))
@@ -467,6 +477,9 @@ func dtype(data any) string {
 
 // Apply implements sdk.Learner.
 func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	req, err := Description().ValidateApply(req)
 	if err != nil {
 		return nil, err
