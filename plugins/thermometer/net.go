@@ -129,7 +129,7 @@ type engine struct {
 	chunk int
 	blas  bool // blas32 (OpenBLAS) does the products, not package kernels
 
-	hp, cp, xs int
+	hp, cp, xs  int
 	w1, w2, w2t []float32
 	b1          []float32
 
