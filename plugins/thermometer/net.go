@@ -264,8 +264,11 @@ func (e *engine) forward(w, r0, r1 int) (x, z2, u []float32) {
 	switch {
 	case e.cfg != nil:
 		x = s.x
-		for r, c := range e.cfg[r0*n.sites : r1*n.sites] {
-			x[r/n.sites*e.xs+r%n.sites] = float32(c)
+		for r := 0; r < m; r++ {
+			row := x[r*e.xs : r*e.xs+n.sites]
+			for i, c := range e.cfg[(r0+r)*n.sites : (r0+r+1)*n.sites] {
+				row[i] = float32(c)
+			}
 		}
 	case len(e.x) < (r0+kernels.Pad4(m))*e.xs:
 		// The products read whole blocks of 4 rows: copy a short last

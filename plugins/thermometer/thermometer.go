@@ -2,10 +2,12 @@ package thermometer
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/kernels"
@@ -507,9 +509,11 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 	if n == 0 {
 		return nil, sdk.InvalidArgument("input %s holds no configurations", TensorConfigs)
 	}
-	for i, v := range configs {
-		if v != 1 && v != -1 {
-			return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin ±1", i/sites, i%sites, v)
+	if !allSpins(configs) {
+		for i, v := range configs {
+			if v != 1 && v != -1 {
+				return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin ±1", i/sites, i%sites, v)
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -552,4 +556,22 @@ func netFromWeights(ws []sdk.Tensor) (*net, []float64, error) {
 		return nil, nil, err
 	}
 	return nt, c, nil
+}
+
+// allSpins reports whether every value of c is ±1, eight at a time: a
+// byte v is ±1 exactly when v+1 (mod 256) is 0 or 2.
+func allSpins(c []int8) bool {
+	const lo7, ones, twos = 0x7f7f7f7f7f7f7f7f, 0x0101010101010101, 0x0202020202020202
+	var bad uint64
+	i := 0
+	for ; i+8 <= len(c); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Pointer(&c[i])), 8))
+		// Bytewise w+1 without carries between bytes.
+		p := ((w & lo7) + ones) ^ (w &^ lo7)
+		bad |= p &^ twos
+	}
+	for ; i < len(c); i++ {
+		bad |= uint64(uint8(c[i])+1) &^ 2
+	}
+	return bad == 0
 }
