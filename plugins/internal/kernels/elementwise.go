@@ -93,7 +93,16 @@ func TanhBias(x, b []float32) {
 	if vec(len(x)) {
 		n8 = len(x) &^ 7
 		_ = b[n8-1]
-		tanhBiasAVX(&x[0], &b[0], n8)
+		n16 := 0
+		if level == avx512 {
+			n16 = len(x) &^ 15
+			if n16 > 0 {
+				tanhBias512(&x[0], &b[0], n16)
+			}
+		}
+		if n16 < n8 {
+			tanhBiasAVX(&x[n16], &b[n16], n8-n16)
+		}
 	}
 	b = b[:len(x)]
 	for j := n8; j < len(x); j++ {
@@ -107,7 +116,16 @@ func TanhBiasSum(x, b, sum []float32) {
 	if vec(len(x)) {
 		n8 = len(x) &^ 7
 		_, _ = b[n8-1], sum[n8-1]
-		tanhBiasSumAVX(&x[0], &b[0], &sum[0], n8)
+		n16 := 0
+		if level == avx512 {
+			n16 = len(x) &^ 15
+			if n16 > 0 {
+				tanhBiasSum512(&x[0], &b[0], &sum[0], n16)
+			}
+		}
+		if n16 < n8 {
+			tanhBiasSumAVX(&x[n16], &b[n16], &sum[n16], n8-n16)
+		}
 	}
 	b, sum = b[:len(x)], sum[:len(x)]
 	for j := n8; j < len(x); j++ {

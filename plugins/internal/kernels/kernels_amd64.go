@@ -50,3 +50,21 @@ func kern8x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, 
 
 //go:noescape
 func kern8x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+// fmaLoop512 and fmaLoop256 run n turns of 16 independent FMAs on ZMM
+// (512 flops a turn) or YMM (256) registers: the float32 peak.
+//
+//go:noescape
+func fmaLoop512(n int)
+
+//go:noescape
+func fmaLoop256(n int)
+
+// tanhBias512 and tanhBiasSum512 are tanhBiasAVX and tanhBiasSumAVX in
+// AVX-512, for n a multiple of 16, with the same bits.
+//
+//go:noescape
+func tanhBias512(x, b *float32, n int)
+
+//go:noescape
+func tanhBiasSum512(x, b, sum *float32, n int)

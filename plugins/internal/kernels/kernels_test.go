@@ -120,11 +120,20 @@ func TestAVX512MatchesAVX2(t *testing.T) {
 				out = append(out, c)
 			}
 		}
-		x := randMat(r, 1, 64, 64)
-		b := randMat(r, 1, 64, 64)
-		sum := make([]float32, 64)
-		e := TanhBiasSumErr(x, b, sum, b)
-		return append(out, x, sum, []float32{e})
+		for _, n := range []int{8, 16, 24, 64, 67} {
+			x := randMat(r, 1, n, n)
+			for i := range x {
+				x[i] *= 6
+			}
+			b := randMat(r, 1, n, n)
+			sum := make([]float32, n)
+			y := slices.Clone(x)
+			TanhBias(y, b)
+			TanhBiasSum(x, b, sum)
+			e := TanhBiasSumErr(x, b, sum, b)
+			out = append(out, y, x, sum, []float32{e})
+		}
+		return out
 	}
 	a, b := run("avx2"), run("avx512")
 	for i := range a {
