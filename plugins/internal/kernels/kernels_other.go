@@ -19,7 +19,7 @@ func kern8x32(int, *float32, int, int, *float32, int, *float32, int, float32, bo
 func kern8x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
-func fmaLoop512(int) { panic("kernels: no AVX-512") }
-func fmaLoop256(int) { panic("kernels: no AVX2") }
+func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
+func fmaLoop256(int)                           { panic("kernels: no AVX2") }
 func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
 func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
