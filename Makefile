@@ -67,8 +67,17 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^framework/gen/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^framework/gen/'); echo "gofmt needed"; exit 1; }
 
+# The learners run on the best kernels of the CPU (plugins/internal/kernels);
+# their tests run once more on each lesser implementation it also runs.
+KERNELS_ALSO := generic $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),avx2)
+KERNEL_PKGS  := ./plugins/internal/kernels ./plugins/rbm/... ./plugins/thermometer/...
+
 test: vet
 	$(GO) test -count=1 -timeout 30m ./...
+	@for k in $(KERNELS_ALSO); do \
+		echo "RGML_KERNELS=$$k $(GO) test -count=1 $(KERNEL_PKGS)"; \
+		RGML_KERNELS=$$k $(GO) test -count=1 -timeout 10m $(KERNEL_PKGS) || exit 1; \
+	done
 ifeq ($(OPENBLAS),yes)
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -count=1 -tags openblas ./plugins/...
 endif

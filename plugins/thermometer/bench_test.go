@@ -2,17 +2,17 @@ package thermometer
 
 import (
 	"context"
-	"fmt"
+	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/linalg"
+	"github.com/rgml/rgml/plugins/internal/numpyref"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -36,76 +36,91 @@ func randomData(n, sites, classes int, seed uint64) ([]int8, []int32) {
 }
 
 // BenchmarkEpoch times one full-batch training epoch (forward pass, loss,
-// accuracy, back-propagation and update) at the paper's size, and beside it
-// the same epoch in float32 numpy (testdata/numpy_epoch.py, run once per
-// test binary for about 3 s; its median epoch) with the OpenBLAS Debian's
-// numpy links to. Metrics: ns/epoch (Go), numpy-ns/epoch, and x-numpy,
-// numpy's time over Go's (above 1: Go is faster). Run the OpenBLAS build
+// accuracy, back-propagation and update) at the paper's size, on every
+// implementation of the kernels this CPU runs (and OpenBLAS in a build
+// with it), beside the same epoch in float32 numpy
+// (testdata/numpy_epoch.py --serve, with the OpenBLAS Debian's numpy links
+// to): rounds of about 200 ms of our epochs alternate with rounds of as
+// many numpy epochs, so that both see the same load from other processes.
+// Metrics: ns/epoch, numpy-ns/epoch and x-numpy (numpy's mean time over
+// ours, above 1 when faster than numpy), and the fastest epoch of each,
+// min-ns/epoch, numpy-min-ns/epoch and x-numpy-min. Run the OpenBLAS build
 // with OPENBLAS_CORETYPE set (SKYLAKEX on AVX-512 CPUs, HASWELL on AVX2),
-// as the rgml host does for its plugins; the numpy subprocess gets it
+// as the rgml host does for its plugins; the numpy script gets it
 // automatically.
 func BenchmarkEpoch(b *testing.B) {
 	if linalg.Backend() == "openblas" && os.Getenv("OPENBLAS_CORETYPE") == "" {
 		b.Logf("OPENBLAS_CORETYPE is not set: Debian's OpenBLAS may pick slow generic kernels (set it to %q)", sdk.OpenBLASCoreType())
 	}
-	configs, y := randomData(benchN, benchSites, benchClasses, 1)
-	nt := newNet(benchSites, benchHidden, benchClasses)
-	nt.init(xrand.New(1))
-	p := newPool(0)
-	defer p.close()
-	tr := &trainer{h: hyper{hidden: benchHidden, epochs: 1, lr: 0.1, testEvery: 1}, net: nt,
-		x: toX(configs, benchSites), y: y, n: benchN, eng: newEngine(nt, benchN, 0, p)}
-	tr.epoch()
-	b.ResetTimer()
-	for b.Loop() {
-		tr.epoch()
-	}
-	goNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	b.ReportMetric(goNs, "ns/epoch")
-	if ns, err := numpyEpoch(); err != nil {
+	np, err := numpyref.Start(filepath.Join("testdata", "numpy_epoch.py"), strconv.Itoa(benchN), strconv.Itoa(benchSites),
+		strconv.Itoa(benchHidden), strconv.Itoa(benchClasses), "0", "--serve")
+	if err != nil {
 		b.Logf("numpy reference skipped: %v", err)
 	} else {
-		b.ReportMetric(ns, "numpy-ns/epoch")
-		b.ReportMetric(ns/goNs, "x-numpy")
+		defer np.Close()
 	}
-}
-
-var numpyOnce struct {
-	sync.Once
-	ns  float64
-	err error
-}
-
-// numpyEpoch runs testdata/numpy_epoch.py once per test binary and returns
-// its ns/epoch.
-func numpyEpoch() (float64, error) {
-	numpyOnce.Do(func() {
-		py := "/usr/bin/python3"
-		if _, err := os.Stat(py); err != nil {
-			numpyOnce.err = err
-			return
-		}
-		script, _ := filepath.Abs(filepath.Join("testdata", "numpy_epoch.py"))
-		cmd := exec.Command(py, script, strconv.Itoa(benchN), strconv.Itoa(benchSites),
-			strconv.Itoa(benchHidden), strconv.Itoa(benchClasses), "3")
-		cmd.Env = os.Environ()
-		if os.Getenv("OPENBLAS_CORETYPE") == "" && sdk.OpenBLASCoreType() != "" {
-			cmd.Env = append(cmd.Env, "OPENBLAS_CORETYPE="+sdk.OpenBLASCoreType())
-		}
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			numpyOnce.err = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
-			return
-		}
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		f := strings.Fields(lines[len(lines)-1])
-		if len(f) != 2 || f[0] != "ns_per_epoch" {
-			numpyOnce.err = fmt.Errorf("unexpected output %q", out)
-			return
-		}
-		numpyOnce.ns, numpyOnce.err = strconv.ParseFloat(f[1], 64)
-	})
-	return numpyOnce.ns, numpyOnce.err
+	configs, y := randomData(benchN, benchSites, benchClasses, 1)
+	impls := kernels.Available()
+	if linalg.Backend() == "openblas" {
+		impls = append(impls, "openblas")
+	}
+	for _, impl := range impls {
+		b.Run(impl, func(b *testing.B) {
+			if impl != "openblas" {
+				restore, err := kernels.Force(impl)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer restore()
+			}
+			nt := newNet(benchSites, benchHidden, benchClasses)
+			nt.init(xrand.New(1))
+			p := newPool(0)
+			defer p.close()
+			tr := &trainer{h: hyper{hidden: benchHidden, epochs: 1, lr: 0.1, testEvery: 1}, net: nt,
+				x: toX(configs, benchSites), y: y, n: benchN, eng: newEngine(nt, benchN, 0, p)}
+			tr.eng.blas = impl == "openblas"
+			t0 := time.Now()
+			tr.epoch()
+			round := max(1, int(200*time.Millisecond/time.Since(t0)))
+			numpyRound := func(k int) {
+				if np == nil || k == 0 {
+					return
+				}
+				b.StopTimer()
+				if err := np.Epochs(k); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			if np != nil {
+				np.Reset()
+			}
+			fastest, pending := time.Duration(math.MaxInt64), 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				tr.epoch()
+				fastest = min(fastest, time.Since(t0))
+				if pending++; pending == round {
+					numpyRound(pending)
+					pending = 0
+				}
+			}
+			numpyRound(pending)
+			b.StopTimer()
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(ns, "ns/epoch")
+			b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
+			if np != nil && len(np.Times) > 0 {
+				mean, least := np.Stats()
+				b.ReportMetric(mean, "numpy-ns/epoch")
+				b.ReportMetric(mean/ns, "x-numpy")
+				b.ReportMetric(least, "numpy-min-ns/epoch")
+				b.ReportMetric(least/float64(fastest.Nanoseconds()), "x-numpy-min")
+			}
+		})
+	}
 }
 
 // BenchmarkPredict times the predict operation (in process, without the
