@@ -83,12 +83,19 @@ ifeq ($(OPENBLAS),yes)
 endif
 
 # Every benchmark runs beside its reference in the same run (plain Go
-# Metropolis, numpy); the learners once per BLAS backend.
+# Metropolis, numpy); the learners once per kernels implementation (and
+# OpenBLAS); the GEMM beside the measured float32 peak. The output is kept
+# in $(BIN)/bench.txt and summed up by plugins/internal/benchtab: each
+# learner's epoch beside numpy (ratio), each GEMM's share of the peak.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p $(BIN)
+	@{ $(GO) test -run '^$$' -bench . -benchmem ./...; echo $$? >$(BIN)/bench.rc; } | tee $(BIN)/bench.txt; exit $$(cat $(BIN)/bench.rc)
 ifeq ($(OPENBLAS),yes)
-	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench . -benchmem ./plugins/rbm/... ./plugins/thermometer/...
+	@{ CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench 'Epoch/(Nh=.*|openblas)/openblas' -benchmem \
+		./plugins/rbm/... ./plugins/thermometer/...; echo $$? >$(BIN)/bench.rc; } | tee -a $(BIN)/bench.txt; exit $$(cat $(BIN)/bench.rc)
 endif
+	@echo
+	@$(GO) run ./plugins/internal/benchtab < $(BIN)/bench.txt
 
 # The main job on the embedded defaults: the paper's core result (Figs. 4,
 # 6-8) at the paper's settings. Steps whose result is already in the
