@@ -144,3 +144,64 @@ func BenchmarkPredict(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchN, "ns/config")
 }
+
+// BenchmarkChunkProducts times the five products of one chunk of an
+// epoch at the paper's size (chunkRows configurations, 100 sites, 64
+// hidden units, 25 classes) on one goroutine, on every kernels
+// implementation this CPU runs and on OpenBLAS in a build with it: the
+// per-shape measurement behind Backend's choice. Metric: GFLOP/s.
+func BenchmarkChunkProducts(b *testing.B) {
+	const m, s, h, c = chunkRows, benchSites, benchHidden, benchClasses
+	hp, cp, xs := kernels.Pad16(h), kernels.Pad16(c), kernels.Pad4(s)
+	r := xrand.New(1)
+	mat := func(rows, ld, cols int) []float32 {
+		x := make([]float32, rows*ld)
+		for i := 0; i < rows; i++ {
+			for j := 0; j < cols; j++ {
+				x[i*ld+j] = float32(r.Normal())
+			}
+		}
+		return x
+	}
+	x, w1, z2, w2, d3, w2t := mat(m, xs, s), mat(s, hp, h), mat(m, hp, h), mat(h, cp, c), mat(m, cp, c), mat(c, hp, h)
+	out := make([]float32, kernels.Pad4(max(m, s))*max(hp, cp))
+	type product struct {
+		name     string
+		transA   bool
+		m, n, k  int
+		a        []float32
+		lda      int
+		bm       []float32
+		ldb, ldc int
+	}
+	products := []product{
+		{"XW1", false, m, h, s, x, xs, w1, hp, hp},
+		{"Z2W2", false, m, c, h, z2, hp, w2, cp, cp},
+		{"D3W2t", false, m, h, c, d3, cp, w2t, hp, hp},
+		{"D3tZ2", true, c, h, m, d3, cp, z2, hp, hp},
+		{"XtD2", true, s, h, m, x, xs, z2, hp, hp},
+	}
+	impls := kernels.Available()
+	if linalg.Backend() == "openblas" {
+		impls = append(impls, "openblas")
+	}
+	initBLAS()
+	for _, p := range products {
+		for _, impl := range impls {
+			b.Run(p.name+"/"+impl, func(b *testing.B) {
+				e := &engine{blas: impl == "openblas"}
+				if impl != "openblas" {
+					restore, err := kernels.Force(impl)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer restore()
+				}
+				for b.Loop() {
+					e.gemm(p.transA, p.m, p.n, p.k, 1, p.a, p.lda, p.bm, p.ldb, false, out, p.ldc)
+				}
+				b.ReportMetric(2*float64(p.m*p.n*p.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}

@@ -112,8 +112,10 @@ func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, 
 				}
 			}
 			if i < rows {
-				for jj := j; jj < j+w; jj += 16 {
-					kern4x16(k, &a[i*ars], ars, aks, &b[jj], bks, &c[i*ldc+jj], ldc, alpha, acc)
+				if w == 32 {
+					kern4x32(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
+				} else {
+					kern4x16(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
 				}
 			}
 			j += w

@@ -68,3 +68,9 @@ func tanhBias512(x, b *float32, n int)
 
 //go:noescape
 func tanhBiasSum512(x, b, sum *float32, n int)
+
+// kern4x32 is kern8x32 for 4 rows (the last rows of a product whose rows
+// are not a multiple of 8).
+//
+//go:noescape
+func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)

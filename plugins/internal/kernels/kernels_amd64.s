@@ -830,3 +830,73 @@ s5loop:
 s5done:
 	VZEROUPPER
 	RET
+
+// STEP4x32 adds A(·, l)·B(l)[0:32] for 4 rows to Z0–Z7 (row r in Z(2r),
+// Z(2r+1)) and moves to l+1 (rows 0–2 from SI, 3 from R9).
+#define STEP4x32 \
+	VMOVUPS      (BX), Z16 ; \
+	VMOVUPS      64(BX), Z17 ; \
+	VBROADCASTSS (SI), Z18 ; \
+	VBROADCASTSS (SI)(R8*1), Z19 ; \
+	VFMADD231PS  Z16, Z18, Z0 ; \
+	VFMADD231PS  Z17, Z18, Z1 ; \
+	VBROADCASTSS (SI)(R8*2), Z20 ; \
+	VFMADD231PS  Z16, Z19, Z2 ; \
+	VFMADD231PS  Z17, Z19, Z3 ; \
+	VBROADCASTSS (R9), Z21 ; \
+	VFMADD231PS  Z16, Z20, Z4 ; \
+	VFMADD231PS  Z17, Z20, Z5 ; \
+	VFMADD231PS  Z16, Z21, Z6 ; \
+	VFMADD231PS  Z17, Z21, Z7 ; \
+	ADDQ         R10, SI ; \
+	ADDQ         R10, R9 ; \
+	ADDQ         R11, BX
+
+// func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+TEXT ·kern4x32(SB), NOSPLIT, $0-69
+	MOVQ   k+0(FP), CX
+	MOVQ   a+8(FP), SI
+	MOVQ   ars+16(FP), R8
+	SHLQ   $2, R8
+	MOVQ   aks+24(FP), R10
+	SHLQ   $2, R10
+	MOVQ   b+32(FP), BX
+	MOVQ   bks+40(FP), R11
+	SHLQ   $2, R11
+	LEAQ   (SI)(R8*2), R9
+	ADDQ   R8, R9
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	MOVQ   CX, DX
+	SHRQ   $1, DX
+	JEQ    k432tail
+
+k432loop:
+	STEP4x32
+	STEP4x32
+	DECQ DX
+	JNZ  k432loop
+
+k432tail:
+	TESTQ $1, CX
+	JEQ   k432store
+	STEP4x32
+
+k432store:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R12
+	SHLQ         $2, R12
+	MOVBLZX      acc+68(FP), AX
+	STORE2(Z0, Z1)
+	STORE2(Z2, Z3)
+	STORE2(Z4, Z5)
+	STORE2(Z6, Z7)
+	VZEROUPPER
+	RET

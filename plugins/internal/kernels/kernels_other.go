@@ -23,3 +23,6 @@ func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
 func fmaLoop256(int)                           { panic("kernels: no AVX2") }
 func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
 func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
+func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
