@@ -13,9 +13,11 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 PLUGIN_CMDS := $(wildcard plugins/*/cmd/rgml-plugin-*)
 OUT     ?= out
 
-# The learner plugins run their BLAS on OpenBLAS (through cgo) when
-# libopenblas is installed (Debian: libopenblas-dev), on pure Go otherwise.
-# OPENBLAS=no forces pure Go.
+# The learner plugins run their arithmetic on plugins/internal/kernels
+# (AVX-512 or AVX2 assembly, pure Go elsewhere). Built with OpenBLAS
+# (through cgo) when libopenblas is installed (Debian: libopenblas-dev),
+# they use it on CPUs without AVX2, where it is faster than pure Go.
+# OPENBLAS=no builds without it.
 OPENBLAS ?= $(if $(wildcard /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so /usr/local/lib/libopenblas.so),yes,no)
 ifeq ($(OPENBLAS),yes)
 PLUGIN_BUILD := CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) build -tags openblas
@@ -47,7 +49,7 @@ rgml:
 
 plugins:
 	@mkdir -p $(BIN)/plugins
-	@echo "plugins: BLAS backend $(if $(filter yes,$(OPENBLAS)),OpenBLAS,pure Go)"
+	@echo "plugins: learners on the kernels of plugins/internal/kernels$(if $(filter yes,$(OPENBLAS)),; OpenBLAS for CPUs without AVX2)"
 	@for d in $(PLUGIN_CMDS); do \
 		echo "$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d"; \
 		$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d || exit 1; \
