@@ -70,3 +70,35 @@ func TestGemm(t *testing.T) {
 		}
 	})
 }
+
+// sampleRow's inline generator is rng.Uint64: the same ±1 values from
+// the same draws (two units a draw), and the same state afterwards.
+func TestSampleRowStream(t *testing.T) {
+	for _, n := range []int{1, 2, 7, 64, 401} {
+		r := xrand.New(uint64(n))
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(2*r.Float64() - 1)
+		}
+		want := append([]float32(nil), x...)
+		a, b := xrand.New(9), xrand.New(9)
+		i := 0
+		for ; i+1 < n; i += 2 {
+			u := b.Uint64()
+			want[i] = pm1(uint32(u>>40), want[i])
+			want[i+1] = pm1(uint32(u>>16)&0xffffff, want[i+1])
+		}
+		if i < n {
+			want[i] = pm1(uint32(b.Uint64()>>40), want[i])
+		}
+		sampleRow(x, a)
+		for i := range x {
+			if x[i] != want[i] {
+				t.Fatalf("n=%d: unit %d = %v, want %v", n, i, x[i], want[i])
+			}
+		}
+		if a.State() != b.State() {
+			t.Fatalf("n=%d: generator state differs after sampling", n)
+		}
+	}
+}
