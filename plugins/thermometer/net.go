@@ -132,6 +132,7 @@ type engine struct {
 	hp, cp, xs  int
 	w1, w2, w2t []float32
 	b1          []float32
+	b2          []float32 // cp values, −∞ beyond the classes (softmaxExp)
 
 	// The current rows: x is n×xs, y their class indices (nil when
 	// unlabelled). For predict, cfg holds them as int8 instead, converted
@@ -187,6 +188,10 @@ func newEngine(n *net, gradRows, evalRows int, p *pool) *engine {
 	e.w2 = make([]float32, n.hidden*e.cp)
 	e.w2t = make([]float32, n.classes*e.hp)
 	e.b1 = make([]float32, e.hp)
+	e.b2 = make([]float32, e.cp)
+	for k := n.classes; k < e.cp; k++ {
+		e.b2[k] = float32(math.Inf(-1))
+	}
 	gradChunks := (gradRows + e.chunk - 1) / e.chunk
 	chunks := max(gradChunks, (evalRows+e.chunk-1)/e.chunk)
 	e.scratch = make([]scratch, p.workers)
@@ -227,6 +232,7 @@ func (e *engine) sync() {
 		}
 	}
 	copy(e.b1, n.b1())
+	copy(e.b2, n.b2())
 }
 
 func (e *engine) chunks() int { return (e.n + e.chunk - 1) / e.chunk }
@@ -312,7 +318,7 @@ func (e *engine) gradChunk(w, c int, part []float32) {
 	gb2 := part[e.offGb2():]
 	// Δ3 = Z3 − d, its column sums (38), the loss and the accuracy.
 	s := &e.scratch[w]
-	e.loss[c], e.correct[c] = softmaxDelta(d3, e.cp, n.b2(), e.y[r0:r1], s.arg[:m], gb2)
+	e.loss[c], e.correct[c] = softmaxDelta(d3, e.cp, n.classes, e.b2, e.y[r0:r1], s.arg[:m], gb2)
 	// Δ2 = (Δ3 W2ᵀ) ⊙ (1 − Z2²) (40), with f'(U) = 1 − tanh²(U), and its
 	// column sums (39).
 	d2 := s.d2
@@ -330,7 +336,7 @@ func (e *engine) lossChunk(w, c int) {
 	r0, r1 := e.rows(c)
 	_, _, u := e.forward(w, r0, r1)
 	s := &e.scratch[w]
-	e.loss[c], e.correct[c] = softmaxLoss(u, e.cp, e.net.b2(), e.y[r0:r1], s.arg[:r1-r0])
+	e.loss[c], e.correct[c] = softmaxLoss(u, e.cp, e.net.classes, e.b2, e.y[r0:r1], s.arg[:r1-r0])
 }
 
 // predictChunk writes chunk c's class probabilities to e.probs and their
@@ -339,7 +345,7 @@ func (e *engine) predictChunk(w, c int) {
 	r0, r1 := e.rows(c)
 	_, _, u := e.forward(w, r0, r1)
 	k := e.net.classes
-	softmaxRows(u, e.cp, e.net.b2(), e.scratch[w].arg[:r1-r0])
+	softmaxRows(u, e.cp, k, e.b2, e.scratch[w].arg[:r1-r0])
 	d := e.dist[c*k : (c+1)*k]
 	clear(d)
 	for r := 0; r < r1-r0; r++ {
@@ -462,30 +468,14 @@ func (n *net) step(grad []float32, lr, wd float32) {
 }
 
 // softmaxExp sets every row u of the len(arg) rows of us (stride ld,
-// len(b) classes) to exp(u + b − m), m the row's largest entry of u + b:
-// the softmax (34) before its normalisation, and the padding beyond the
-// classes to 0. It stores the index of that entry (the first of equals) in
-// arg.
-func softmaxExp(us []float32, ld int, b []float32, arg []int32) {
-	k := len(b)
+// bp holding the ld biases, −∞ beyond the k classes) to exp(u + b − m), m
+// the row's largest entry of u + b: the softmax (34) before its
+// normalisation, 0 beyond the classes. It stores the index of that entry
+// (the first of equals) in arg.
+func softmaxExp(us []float32, ld int, bp []float32, arg []int32) {
 	us = us[:len(arg)*ld]
-	ninf := float32(math.Inf(-1))
 	for r := range arg {
-		row := us[r*ld : (r+1)*ld : (r+1)*ld]
-		bb := b[:k]
-		mx, am := row[0]+bb[0], 0
-		for j, v := range row[:k] {
-			if v += bb[j]; v > mx {
-				mx, am = v, j
-			}
-		}
-		for j, v := range row[:k] {
-			row[j] = v + bb[j] - mx
-		}
-		for j := k; j < ld; j++ {
-			row[j] = ninf // exp: 0
-		}
-		arg[r] = int32(am)
+		arg[r] = int32(kernels.MaxShift(us[r*ld:(r+1)*ld], bp))
 	}
 	kernels.ExpNeg(us)
 }
@@ -498,11 +488,11 @@ func sum32(v []float32) float32 {
 	return s
 }
 
-// softmaxRows sets every row u of us (stride ld, len(b) classes) to
-// softmax(u + b) (34); arg is scratch with one element per row.
-func softmaxRows(us []float32, ld int, b []float32, arg []int32) {
-	k := len(b)
-	softmaxExp(us, ld, b, arg)
+// softmaxRows sets every row u of us (stride ld, k classes, biases bp as
+// softmaxExp's) to softmax(u + b) (34); arg is scratch with one element
+// per row.
+func softmaxRows(us []float32, ld, k int, bp []float32, arg []int32) {
+	softmaxExp(us, ld, bp, arg)
 	for r := range arg {
 		row := us[r*ld : r*ld+k : r*ld+k]
 		inv := 1 / sum32(row)
@@ -512,7 +502,8 @@ func softmaxRows(us []float32, ld int, b []float32, arg []int32) {
 	}
 }
 
-// softmaxDelta turns each row u of us (stride ld) into
+// softmaxDelta turns each row u of us (stride ld, k classes, biases bp as
+// softmaxExp's) into
 // Δ3 = softmax(u + b) − d, d the one-hot encoding (35) of its class y,
 // zero beyond the classes, and returns the summed loss (36)
 // −Σ_A log Z3[A, y_A] and the number of rows whose most probable class is
@@ -520,9 +511,8 @@ func softmaxRows(us []float32, ld int, b []float32, arg []int32) {
 // probability Z3[A, y_A] that underflows to 0 (a class more than ~87 below
 // another in the logits: a diverged training) makes it +Inf. The column
 // sums of Δ3 are added to gb; arg is scratch of len(y).
-func softmaxDelta(us []float32, ld int, b []float32, y, arg []int32, gb []float32) (loss float64, correct int) {
-	k := len(b)
-	softmaxExp(us, ld, b, arg)
+func softmaxDelta(us []float32, ld, k int, bp []float32, y, arg []int32, gb []float32) (loss float64, correct int) {
+	softmaxExp(us, ld, bp, arg)
 	gb = gb[:k]
 	for r, t := range y {
 		row := us[r*ld : r*ld+k : r*ld+k]
@@ -543,9 +533,8 @@ func softmaxDelta(us []float32, ld int, b []float32, y, arg []int32, gb []float3
 }
 
 // softmaxLoss returns what softmaxDelta does, leaving us unnormalised.
-func softmaxLoss(us []float32, ld int, b []float32, y, arg []int32) (loss float64, correct int) {
-	k := len(b)
-	softmaxExp(us, ld, b, arg)
+func softmaxLoss(us []float32, ld, k int, bp []float32, y, arg []int32) (loss float64, correct int) {
+	softmaxExp(us, ld, bp, arg)
 	for r, t := range y {
 		row := us[r*ld : r*ld+k : r*ld+k]
 		loss -= math.Log(float64(row[t] * (1 / sum32(row))))

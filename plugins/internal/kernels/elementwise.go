@@ -186,3 +186,26 @@ func ExpNeg(x []float32) {
 		x[i] = ExpNeg32(x[i])
 	}
 }
+
+// MaxShift sets x[j] ← x[j] + b[j] and then x[j] ← x[j] − m, m the
+// largest of the sums, and returns the first index of m: the shift of a
+// softmax row before its exp. Padding entries of b set to −∞ drop out
+// (they become −∞, whose ExpNeg is 0). x holds no NaN; len(b) ≥ len(x) ≥ 1.
+func MaxShift(x, b []float32) int {
+	b = b[:len(x)]
+	if level == avx512 && len(x)%16 == 0 {
+		return maxShift512(&x[0], &b[0], len(x))
+	}
+	mx, am := x[0]+b[0], 0
+	for j, v := range x {
+		v += b[j]
+		x[j] = v
+		if v > mx {
+			mx, am = v, j
+		}
+	}
+	for j := range x {
+		x[j] -= mx
+	}
+	return am
+}

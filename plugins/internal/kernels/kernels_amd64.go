@@ -74,3 +74,8 @@ func tanhBiasSum512(x, b, sum *float32, n int)
 //
 //go:noescape
 func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+// maxShift512 is MaxShift on n values, a multiple of 16, in AVX-512.
+//
+//go:noescape
+func maxShift512(x, b *float32, n int) int

@@ -26,3 +26,4 @@ func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
 func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
+func maxShift512(x, b *float32, n int) int { panic("kernels: no AVX-512") }

@@ -298,3 +298,40 @@ func ExampleName() {
 	fmt.Println(slices.Contains(Available(), Name()))
 	// Output: true
 }
+
+// MaxShift against a scalar scan, with ties (the first counts), −∞
+// padding and every position of the largest, on every implementation.
+func TestMaxShift(t *testing.T) {
+	eachImpl(t, func(t *testing.T) {
+		r := xrand.New(5)
+		ninf := float32(math.Inf(-1))
+		for _, n := range []int{1, 5, 16, 25, 32, 48} {
+			for trial := 0; trial < 200; trial++ {
+				x, b := make([]float32, n), make([]float32, n)
+				for j := range x {
+					x[j] = float32(int(8*r.Float64())) / 4 // ties are common
+					b[j] = float32(int(4*r.Float64())) / 8
+				}
+				if n > 25 && trial%2 == 0 {
+					for j := 25; j < n; j++ {
+						x[j], b[j] = 0, ninf
+					}
+				}
+				want := slices.Clone(x)
+				mx, am := want[0]+b[0], 0
+				for j := range want {
+					want[j] += b[j]
+					if want[j] > mx {
+						mx, am = want[j], j
+					}
+				}
+				for j := range want {
+					want[j] -= mx
+				}
+				if got := MaxShift(x, b); got != am || !slices.Equal(x, want) {
+					t.Fatalf("n=%d: MaxShift = %d, %v; want %d, %v", n, got, x, am, want)
+				}
+			}
+		}
+	})
+}
