@@ -136,27 +136,42 @@ func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, 
 }
 
 // tileGo is the generic micro-kernel: a 4×16 tile of C, each element a
-// float64 sum of its k terms, rounded once to float32, then scaled by
-// alpha and added to the old C (when acc) in float32, as the assembly
-// kernels do.
+// float64 sum of its k terms in order, rounded once to float32, then
+// scaled by alpha and added to the old C (when acc) in float32, as the
+// assembly kernels do. It works on 2×4 blocks of the tile, whose eight
+// sums stay in registers.
 func tileGo(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc int, alpha float32, acc bool) {
-	for r := 0; r < 4; r++ {
-		var s [16]float64
-		ar := a[r*ars:]
-		for l := 0; l < k; l++ {
-			av := float64(ar[l*aks])
-			bl := b[l*bks : l*bks+16 : l*bks+16]
-			for j, bv := range bl {
-				s[j] += av * float64(bv)
+	for r := 0; r < 4; r += 2 {
+		a0, a1 := a[r*ars:], a[(r+1)*ars:]
+		for j := 0; j < 16; j += 4 {
+			var s00, s01, s02, s03, s10, s11, s12, s13 float64
+			for l := 0; l < k; l++ {
+				x0, x1 := float64(a0[l*aks]), float64(a1[l*aks])
+				bl := b[l*bks+j : l*bks+j+4 : l*bks+j+4]
+				b0, b1, b2, b3 := float64(bl[0]), float64(bl[1]), float64(bl[2]), float64(bl[3])
+				s00 += x0 * b0
+				s01 += x0 * b1
+				s02 += x0 * b2
+				s03 += x0 * b3
+				s10 += x1 * b0
+				s11 += x1 * b1
+				s12 += x1 * b2
+				s13 += x1 * b3
 			}
-		}
-		cr := c[r*ldc : r*ldc+16 : r*ldc+16]
-		for j := range cr {
-			v := alpha * float32(s[j])
-			if acc {
-				v += cr[j]
-			}
-			cr[j] = v
+			put(c[r*ldc+j:r*ldc+j+4], alpha, acc, s00, s01, s02, s03)
+			put(c[(r+1)*ldc+j:(r+1)*ldc+j+4], alpha, acc, s10, s11, s12, s13)
 		}
 	}
+}
+
+// put stores alpha·float32(s_i) (+ c[i] when acc) in c[i], i < 4.
+func put(c []float32, alpha float32, acc bool, s0, s1, s2, s3 float64) {
+	c = c[:4]
+	v := [4]float32{alpha * float32(s0), alpha * float32(s1), alpha * float32(s2), alpha * float32(s3)}
+	if acc {
+		for i := range v {
+			v[i] += c[i]
+		}
+	}
+	copy(c, v[:])
 }
