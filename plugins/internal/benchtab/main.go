@@ -66,18 +66,27 @@ func write(w io.Writer, rs []result) {
 			np/r.m["ns/epoch"], ms(r.m["min-ns/epoch"]), ms(npMin), npMin/r.m["min-ns/epoch"])
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| GEMM (N = 25 000, N_v = 100, N_h = 400) | GFLOP/s | measured float32 peak | share of peak |")
-	fmt.Fprintln(w, "|---|---|---|---|")
+	// The peak is the machine's: load from other processes only lowers a
+	// measurement of it, so the highest one of the run counts.
+	peak := 0.0
+	for _, r := range rs {
+		switch {
+		case r.name == "Peak":
+			peak = max(peak, r.m["GFLOP/s"])
+		case strings.HasPrefix(r.name, "Gemm/"):
+			peak = max(peak, r.m["peak-GFLOP/s"])
+		}
+	}
+	fmt.Fprintf(w, "| GEMM (N = 25 000, N_v = 100, N_h = 400) | GFLOP/s | share of the peak, %.0f GFLOP/s |\n", peak)
+	fmt.Fprintln(w, "|---|---|---|")
 	for _, r := range rs {
 		if strings.HasPrefix(r.name, "Gemm/") {
-			fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f %% |\n", strings.TrimPrefix(r.name, "Gemm/"), r.m["GFLOP/s"], r.m["peak-GFLOP/s"], 100*r.m["of-peak"])
+			fmt.Fprintf(w, "| %s | %.0f | %.0f %% |\n", strings.TrimPrefix(r.name, "Gemm/"), r.m["GFLOP/s"], 100*r.m["GFLOP/s"]/peak)
 		}
 	}
 	fmt.Fprintln(w)
 	for _, r := range rs {
 		switch {
-		case r.name == "Peak":
-			fmt.Fprintf(w, "float32 peak of the cores (FMA loop): %.0f GFLOP/s\n", r.m["GFLOP/s"])
 		case r.pkg == "rbm" && r.name == "Flow":
 			fmt.Fprintf(w, "rbm flow, 1000 configurations × 1000 iterations, N_h = 400: %.2f s\n", r.m["s/flow"])
 		case r.pkg == "thermometer" && r.name == "Predict":
