@@ -299,21 +299,27 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	}
 }
 
-// The results do not depend on the number of workers.
+// The results do not depend on the number of workers: mini-batch PCD
+// with sampling, and full-batch CD-2 with sampling, whose 130 rows make
+// three blocks in three groups of the block-wise step.
 func TestWorkersDoNotChangeResults(t *testing.T) {
 	ds := lowTData(5, 130, 0.3, 4)
-	p := sdk.Params{ParamHidden: 20, ParamEpochs: 5, ParamBatch: 50, ParamSampling: 1, ParamPersistent: 1}
-	var prev []byte
-	for _, workers := range []int{1, 2, 3} {
-		w, err := NewWithWorkers(workers).Train(context.Background(), sdk.TrainRequest{Hyper: p, Seed: 1, Train: ds}, nil)
-		if err != nil {
-			t.Fatal(err)
+	for _, p := range []sdk.Params{
+		{ParamHidden: 20, ParamEpochs: 5, ParamBatch: 50, ParamSampling: 1, ParamPersistent: 1},
+		{ParamHidden: 20, ParamEpochs: 5, ParamK: 2, ParamSampling: 1},
+	} {
+		var prev []byte
+		for _, workers := range []int{1, 2, 3} {
+			w, err := NewWithWorkers(workers).Train(context.Background(), sdk.TrainRequest{Hyper: p, Seed: 1, Train: ds}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := tensorBytes(t, w, TensorW, TensorBV, TensorBH)
+			if prev != nil && string(b) != string(prev) {
+				t.Fatalf("%v: %d workers changed the weights", p, workers)
+			}
+			prev = b
 		}
-		b := tensorBytes(t, w, TensorW, TensorBV, TensorBH)
-		if prev != nil && string(b) != string(prev) {
-			t.Fatalf("%d workers changed the weights", workers)
-		}
-		prev = b
 	}
 }
 
