@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 )
 
 // With a bad RGML_KERNELS, Train and Apply fail with one clear error
@@ -40,4 +41,30 @@ func errString(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// avx2 and avx512 train the same weights, bit for bit (the kernels compute
+// every element the same way), so a training may resume on either.
+func TestAVX2AndAVX512TrainTheSameBits(t *testing.T) {
+	if len(kernels.Available()) < 3 {
+		t.Skip("no AVX-512")
+	}
+	ds := lowTData(6, 300, 0.3, 5)
+	var prev []byte
+	for _, impl := range []string{"avx2", "avx512"} {
+		restore, err := kernels.Force(impl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New().Train(context.Background(), sdk.TrainRequest{Hyper: sdk.Params{ParamHidden: 40, ParamEpochs: 20, ParamSampling: 1}, Seed: 3, Train: ds}, nil)
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := tensorBytes(t, w, TensorW, TensorBV, TensorBH)
+		if prev != nil && string(b) != string(prev) {
+			t.Fatal("avx2 and avx512 trained different weights")
+		}
+		prev = b
+	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 )
 
 // With a bad RGML_KERNELS, Train and Apply fail with one clear error
@@ -38,4 +40,33 @@ func errString(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// avx2 and avx512 train the same weights, bit for bit.
+func TestAVX2AndAVX512TrainTheSameBits(t *testing.T) {
+	if len(kernels.Available()) < 3 {
+		t.Skip("no AVX-512")
+	}
+	train := synthData(6, 150, 1)
+	var prev []float32
+	for _, impl := range []string{"avx2", "avx512"} {
+		restore, err := kernels.Force(impl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New().Train(context.Background(), sdk.TrainRequest{Hyper: sdk.Params{"hidden": 40, "epochs": 20}, Seed: 2, Label: "T", Train: train}, &recorder{})
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []float32
+		for _, name := range []string{TensorW1, TensorB1, TensorW2, TensorB2} {
+			x, _ := sdk.FindTensor(w, name)
+			all = append(all, x.Data.([]float32)...)
+		}
+		if prev != nil && !slices.Equal(all, prev) {
+			t.Fatal("avx2 and avx512 trained different weights")
+		}
+		prev = all
+	}
 }
