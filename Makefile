@@ -13,9 +13,11 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 PLUGIN_CMDS := $(wildcard plugins/*/cmd/rgml-plugin-*)
 OUT     ?= out
 
-# The learner plugins run their BLAS on OpenBLAS (through cgo) when
-# libopenblas is installed (Debian: libopenblas-dev), on pure Go otherwise.
-# OPENBLAS=no forces pure Go.
+# The learner plugins run their arithmetic on plugins/internal/kernels
+# (AVX-512 or AVX2 assembly, pure Go elsewhere). Built with OpenBLAS
+# (through cgo) when libopenblas is installed (Debian: libopenblas-dev),
+# they use it on CPUs without AVX2, where it is faster than pure Go.
+# OPENBLAS=no builds without it.
 OPENBLAS ?= $(if $(wildcard /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so /usr/local/lib/libopenblas.so),yes,no)
 ifeq ($(OPENBLAS),yes)
 PLUGIN_BUILD := CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) build -tags openblas
@@ -47,7 +49,7 @@ rgml:
 
 plugins:
 	@mkdir -p $(BIN)/plugins
-	@echo "plugins: BLAS backend $(if $(filter yes,$(OPENBLAS)),OpenBLAS,pure Go)"
+	@echo "plugins: learners on the kernels of plugins/internal/kernels$(if $(filter yes,$(OPENBLAS)),; OpenBLAS for CPUs without AVX2)"
 	@for d in $(PLUGIN_CMDS); do \
 		echo "$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d"; \
 		$(PLUGIN_BUILD) -o $(BIN)/plugins/$$(basename $$d) ./$$d || exit 1; \
@@ -67,19 +69,36 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^framework/gen/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^framework/gen/'); echo "gofmt needed"; exit 1; }
 
+# The learners run on the best kernels of the CPU (plugins/internal/kernels);
+# their tests run once more on each lesser implementation it also runs.
+KERNELS_ALSO := generic $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),avx2)
+KERNEL_PKGS  := ./plugins/internal/kernels ./plugins/rbm/... ./plugins/thermometer/...
+
 test: vet
 	$(GO) test -count=1 -timeout 30m ./...
+	@for k in $(KERNELS_ALSO); do \
+		echo "RGML_KERNELS=$$k $(GO) test -count=1 $(KERNEL_PKGS)"; \
+		RGML_KERNELS=$$k $(GO) test -count=1 -timeout 10m $(KERNEL_PKGS) || exit 1; \
+	done
 ifeq ($(OPENBLAS),yes)
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -count=1 -tags openblas ./plugins/...
 endif
 
 # Every benchmark runs beside its reference in the same run (plain Go
-# Metropolis, numpy); the learners once per BLAS backend.
+# Metropolis, numpy); the learners once per kernels implementation (and
+# OpenBLAS); the GEMM beside the measured float32 peak. The output is kept
+# in $(BIN)/bench.txt and summed up by plugins/internal/benchtab: each
+# learner's epoch beside numpy (ratio), each GEMM's share of the peak.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p $(BIN)
+	@{ $(GO) test -run '^$$' -bench . -benchmem ./...; echo $$? >$(BIN)/bench.rc; } | tee $(BIN)/bench.txt; exit $$(cat $(BIN)/bench.rc)
 ifeq ($(OPENBLAS),yes)
-	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench . -benchmem ./plugins/rbm/... ./plugins/thermometer/...
+	@{ CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench 'Epoch/Nh=.*/openblas' -benchmem ./plugins/rbm && \
+		CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas -run '^$$' -bench 'Epoch/openblas' -benchmem ./plugins/thermometer; \
+		echo $$? >$(BIN)/bench.rc; } | tee -a $(BIN)/bench.txt; exit $$(cat $(BIN)/bench.rc)
 endif
+	@echo
+	@$(GO) run ./plugins/internal/benchtab < $(BIN)/bench.txt
 
 # The demo: the embedded `quick` preset (the paper's study shrunk to about
 # 40 s on two cores, still showing its headline result), then how to run

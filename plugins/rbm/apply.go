@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -152,6 +153,9 @@ func iterationsOf(req sdk.ApplyRequest) ([]int, error) {
 // Apply implements sdk.Learner: the operations flow, reconstruct and
 // hidden (see Description).
 func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	req, err := Description().ValidateApply(req)
 	if err != nil {
 		return nil, err
@@ -205,7 +209,7 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 // from its own xoshiro stream seeded xrand.Derive(seed, streamFlow, b).
 func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its []int, seed uint64) ([]int8, error) {
 	f := m.newFlow(ctx, configs, n, its, seed)
-	if e.kern {
+	if !e.blas {
 		return f.blockwise(e)
 	}
 	return f.whole(e)
@@ -227,7 +231,7 @@ func (m *model) newFlow(ctx context.Context, configs []int8, n int, its []int, s
 }
 
 // blockwise runs each block's iterations on one worker, with no
-// synchronisation between iterations (AVX2 kernel only).
+// synchronisation between iterations (package kernels only).
 func (f *flowJob) blockwise(e *engine) ([]int8, error) {
 	f.next = &e.next
 	e.run(f)
@@ -301,16 +305,16 @@ func (f *flowJob) run(part, parts int) {
 				f.mu.Unlock()
 				return
 			}
-			gemmSerial(pad4(rows), m.nhp, m.nv, v, m.nvp, m.w, m.nhp, h, m.nhp)
+			kernels.Gemm(rows, m.nhp, m.nv, 1, v, m.nvp, m.w, m.nhp, false, h, m.nhp)
 			for r := 0; r < rows; r++ {
 				row := h[r*m.nhp : (r+1)*m.nhp]
-				tanhBias(row, m.bh)
+				kernels.TanhBias(row, m.bh)
 				sampleRow(row[:m.nh], &f.rngs[b])
 			}
-			gemmSerial(pad4(rows), m.nvp, m.nh, h, m.nhp, m.wt, m.nvp, v, m.nvp)
+			kernels.Gemm(rows, m.nvp, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
 			for r := 0; r < rows; r++ {
 				row := v[r*m.nvp : (r+1)*m.nvp]
-				tanhBias(row, m.bv)
+				kernels.TanhBias(row, m.bv)
 				sampleRow(row[:m.nv], &f.rngs[b])
 			}
 			f.record(it, &next, r0, r1)

@@ -203,19 +203,22 @@ func TestFlowDeterminism(t *testing.T) {
 	}
 }
 
-// The AVX2 flow runs blocks independently; it gives the same bytes as
-// whole-matrix iterations.
+// The flow on package kernels runs blocks independently; it gives the
+// same bytes as whole-matrix iterations, on every implementation.
 func TestFlowBlockwiseEqualsWhole(t *testing.T) {
-	if !haveAVX2 {
-		t.Skip("no AVX2")
-	}
 	const nv, nh, n = 25, 40, 150
 	m, _ := loadModel(randomWeights(nv, nh, 0.4, 6))
 	configs := randomConfigs(n, nv, 7)
 	its := []int{0, 1, 3, 3, 10}
-	e := newEngine(2)
-	defer e.close()
-	e.kern = true
+	testEngines(t, func(t *testing.T, e *engine) {
+		if e.blas {
+			t.Skip("blas32 runs whole-matrix iterations only")
+		}
+		flowBlockwiseEqualsWhole(t, e, m, configs, n, its)
+	})
+}
+
+func flowBlockwiseEqualsWhole(t *testing.T, e *engine, m *model, configs []int8, n int, its []int) {
 	a, err := m.newFlow(context.Background(), configs, n, its, 4).blockwise(e)
 	if err != nil {
 		t.Fatal(err)

@@ -1,22 +1,18 @@
 package rbm
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/linalg"
+	"github.com/rgml/rgml/plugins/internal/numpyref"
 )
 
 // The paper's training set size: 25 temperatures × 1000 configurations of
@@ -25,98 +21,29 @@ const benchN, benchNv = 25000, 100
 
 var benchHidden = []int{16, 64, 100, 400}
 
-// python is the interpreter of testdata/numpy_epoch.py.
-const python = "/usr/bin/python3"
-
-// numpyServer is testdata/numpy_epoch.py --serve for one N_h: it runs
-// epochs on request, so that BenchmarkEpoch alternates rounds of its own
-// epochs with rounds of numpy's, both seeing the same load from the rest
-// of the machine.
-type numpyServer struct {
-	cmd   *exec.Cmd
-	in    io.WriteCloser
-	out   *bufio.Scanner
-	times []float64 // ns of the epochs run since reset
-}
-
-func startNumpy(nh int) (*numpyServer, error) {
-	if _, err := os.Stat(python); err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(python, "testdata/numpy_epoch.py", "--serve", "--n", strconv.Itoa(benchN),
-		"--nv", strconv.Itoa(benchNv), "--nh", strconv.Itoa(nh), "--warmup", "2")
-	cmd.Env = os.Environ()
-	if ct := openBLASCoreType(); ct != "" {
-		cmd.Env = append(cmd.Env, "OPENBLAS_CORETYPE="+ct)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &numpyServer{cmd: cmd, in: in, out: bufio.NewScanner(out)}
-	s.out.Buffer(nil, 1<<20)
-	if !s.out.Scan() || s.out.Text() != "ready" {
-		s.close()
-		return nil, fmt.Errorf("numpy_epoch.py --serve did not start: %s", bytes.TrimSpace(stderr.Bytes()))
-	}
-	return s, nil
-}
-
-// epochs runs k numpy epochs and records their times.
-func (s *numpyServer) epochs(k int) error {
-	if _, err := fmt.Fprintln(s.in, k); err != nil {
-		return err
-	}
-	if !s.out.Scan() {
-		return fmt.Errorf("numpy_epoch.py stopped: %v", s.out.Err())
-	}
-	for _, f := range strings.Fields(s.out.Text()) {
-		ns, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			return err
-		}
-		s.times = append(s.times, ns)
-	}
-	return nil
-}
-
-func (s *numpyServer) close() {
-	s.in.Close()
-	s.cmd.Wait()
-}
-
-// openBLASCoreType is the OPENBLAS_CORETYPE the rgml host would set, ""
-// if the user set one already.
-func openBLASCoreType() string {
-	if os.Getenv("OPENBLAS_CORETYPE") != "" {
-		return ""
-	}
-	return sdk.OpenBLASCoreType()
-}
-
-// benchEngines are the engines of this build: the AVX2 kernel (if the CPU
-// has it) and linalg's blas32 backend (gonum or OpenBLAS).
+// benchEngines are the engines of this build: package kernels'
+// implementations this CPU runs and, in a build with OpenBLAS, blas32 on it.
 func benchEngines() []string {
-	var names []string
-	if haveAVX2 {
-		names = append(names, "avx2")
+	names := kernels.Available()
+	if linalg.Backend() == "openblas" {
+		names = append(names, "openblas")
 	}
-	return append(names, linalg.Backend())
+	return names
 }
 
-func newBenchEngine(name string) *engine {
+// newBenchEngine returns an engine of the named implementation and a
+// function restoring the previous one.
+func newBenchEngine(b *testing.B, name string) (*engine, func()) {
+	restore := func() {}
+	if name != "openblas" {
+		var err error
+		if restore, err = kernels.Force(name); err != nil {
+			b.Fatal(err)
+		}
+	}
 	e := newEngine(0)
-	e.kern = name == "avx2"
-	return e
+	e.blas = name == "openblas"
+	return e, func() { e.close(); restore() }
 }
 
 // benchRound is about how long each side runs between two switches.
@@ -133,7 +60,8 @@ const benchRound = 200 * time.Millisecond
 func BenchmarkEpoch(b *testing.B) {
 	configs := randomConfigs(benchN, benchNv, 1)
 	for _, nh := range benchHidden {
-		np, err := startNumpy(nh)
+		np, err := numpyref.Start("testdata/numpy_epoch.py", "--serve", "--n", strconv.Itoa(benchN),
+			"--nv", strconv.Itoa(benchNv), "--nh", strconv.Itoa(nh), "--warmup", "2")
 		if err != nil {
 			b.Logf("numpy reference skipped: %v", err)
 		}
@@ -143,14 +71,14 @@ func BenchmarkEpoch(b *testing.B) {
 			})
 		}
 		if np != nil {
-			np.close()
+			np.Close()
 		}
 	}
 }
 
-func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyServer) {
-	e := newBenchEngine(eng)
-	defer e.close()
+func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyref.Server) {
+	e, done := newBenchEngine(b, eng)
+	defer done()
 	h, err := hyperOf(sdk.Params{ParamHidden: float64(nh)})
 	if err != nil {
 		b.Fatal(err)
@@ -167,14 +95,14 @@ func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyServe
 	}
 	round := max(1, int(benchRound/time.Since(t0)))
 	if np != nil {
-		np.times = np.times[:0]
+		np.Reset()
 	}
 	numpyRound := func(k int) {
 		if np == nil || k == 0 {
 			return
 		}
 		b.StopTimer()
-		if err := np.epochs(k); err != nil {
+		if err := np.Epochs(k); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -199,12 +127,8 @@ func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyServe
 	b.ReportMetric(ns, "ns/epoch")
 	b.ReportMetric(benchN/(ns*1e-9), "configs/s")
 	b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
-	if np != nil && len(np.times) > 0 {
-		mean, best := 0.0, math.Inf(1)
-		for _, x := range np.times {
-			mean += x / float64(len(np.times))
-			best = min(best, x)
-		}
+	if np != nil && len(np.Times) > 0 {
+		mean, best := np.Stats()
 		b.ReportMetric(mean, "numpy-ns/epoch")
 		b.ReportMetric(mean/ns, "speedup")
 		b.ReportMetric(best, "numpy-min-ns/epoch")

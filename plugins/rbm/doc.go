@@ -105,21 +105,24 @@
 // # Computation
 //
 // Everything runs in float32 on buffers allocated before the first epoch
-// (with the AVX2 kernel or OpenBLAS an epoch allocates nothing; gonum's
-// Sgemm allocates internally), whose rows are padded with zeros to
+// (an epoch allocates nothing), whose rows are padded with zeros to
 // multiples of 16 values and whose matrices are padded to multiples of 4
-// rows. The matrix products go to blas32 as selected by
-// plugins/internal/linalg when it is OpenBLAS (-tags openblas). With
-// linalg's default pure-Go backend, on CPUs with AVX2 and FMA, they go to
-// this package's 4×16 AVX2/FMA micro-kernel in Go assembly instead
-// (gonum's pure-Go Sgemm is 10–20 times slower); without AVX2, or with the
-// build tag purego, to gonum. Backend reports which. tanh is a float32
-// rational approximation (Eigen's, within 4e-7 relative), vectorised with
-// AVX2 and fused with the bias addition, the column sums and the squared
-// error. Products and elementwise passes are split among GOMAXPROCS
-// goroutines in items (row blocks, segments of a sum) handed out as
-// workers free up, and summed in an order that does not depend on who
-// computes what: results do not depend on the number of goroutines. With
-// the AVX2 kernel, the flow runs every block of 64 configurations through
-// all its iterations on one goroutine, without synchronisation.
+// rows, as package plugins/internal/kernels wants them. Its GEMM
+// micro-kernels (AVX-512 or AVX2 assembly as the CPU allows, pure Go with
+// float64 sums elsewhere) do the products, and its fused passes the tanh (a
+// float32 rational approximation, within 1e-6 relative) with the bias
+// addition, the column sums and the squared error. Only in a build with
+// OpenBLAS (-tags openblas) on a CPU without the assembly kernels do the
+// products go to OpenBLAS (plugins/internal/linalg) instead. Backend
+// reports which.
+//
+// On the kernels, a gradient step runs block by block (fused.go): each
+// block of 64 configurations goes through the whole of CD-k or PCD while
+// it stays in cache, and its gradient terms are added to one of at most 16
+// partial sums. Blocks, and groups of blocks, are handed out to GOMAXPROCS
+// goroutines as they free up, and every sum is taken in an order that does
+// not depend on who computes what: results do not depend on the number of
+// goroutines. The flow runs every block of 64 configurations through all
+// its iterations on one goroutine, without synchronisation. With OpenBLAS,
+// each product is one call over the whole batch.
 package rbm

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -112,21 +113,21 @@ func f32(t *testing.T, ts []sdk.Tensor, name string) []float32 {
 	return x.Data.([]float32)
 }
 
-// testEngines runs f with the AVX2 kernel (when available) and with blas32.
+// testEngines runs f on an engine of every kernels implementation this
+// CPU runs (forced), and on one with blas32 (the build's linalg backend).
 func testEngines(t *testing.T, f func(t *testing.T, e *engine)) {
-	modes := []bool{false}
-	if haveAVX2 {
-		modes = append(modes, true)
-	}
-	for _, kern := range modes {
-		name := "blas32"
-		if kern {
-			name = "avx2"
-		}
+	for _, name := range append(kernels.Available(), "blas32") {
 		t.Run(name, func(t *testing.T) {
+			if name != "blas32" {
+				restore, err := kernels.Force(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer restore()
+			}
 			e := newEngine(2)
 			defer e.close()
-			e.kern = kern
+			e.blas = name == "blas32"
 			f(t, e)
 		})
 	}

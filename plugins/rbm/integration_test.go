@@ -12,16 +12,17 @@ import (
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/framework/sdk/sdktest"
+	"github.com/rgml/rgml/plugins/internal/numpyref"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // testdata/numpy_epoch.py, which BenchmarkEpoch measures, computes the
 // same epochs as this package: five epochs from the same weights agree.
 func TestNumpyReferenceAgrees(t *testing.T) {
-	if _, err := os.Stat(python); err != nil {
-		t.Skip("no " + python)
+	if _, err := os.Stat(numpyref.Python); err != nil {
+		t.Skip("no " + numpyref.Python)
 	}
-	if err := exec.Command(python, "-c", "import numpy").Run(); err != nil {
+	if err := exec.Command(numpyref.Python, "-c", "import numpy").Run(); err != nil {
 		t.Skip("no numpy")
 	}
 	const n, nv, nh, epochs = 300, 16, 8, 5
@@ -56,7 +57,7 @@ func TestNumpyReferenceAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python, "testdata/numpy_epoch.py", "--check", in, out, "--repeat", "5")
+	cmd := exec.Command(numpyref.Python, "testdata/numpy_epoch.py", "--check", in, out, "--repeat", "5")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("numpy_epoch.py: %v\n%s", err, b)
 	}

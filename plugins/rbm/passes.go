@@ -2,8 +2,10 @@ package rbm
 
 import (
 	"math"
+	"math/bits"
 	"sync/atomic"
 
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -53,11 +55,11 @@ func (j *actJob) run(part, parts int) {
 			row := j.x[r*j.ld : r*j.ld+j.width]
 			switch {
 			case j.ref != nil:
-				e += float64(tanhBiasSumErr(row, j.bias, ps, j.ref[r*j.ldr:r*j.ldr+j.width]))
+				e += float64(kernels.TanhBiasSumErr(row, j.bias, ps, j.ref[r*j.ldr:r*j.ldr+j.width]))
 			case ps != nil:
-				tanhBiasSum(row, j.bias, ps)
+				kernels.TanhBiasSum(row, j.bias, ps)
 			default:
-				tanhBias(row, j.bias)
+				kernels.TanhBias(row, j.bias)
 			}
 		}
 		if j.ref != nil {
@@ -111,7 +113,7 @@ func (j *sampleJob) run(part, parts int) {
 		for r := b * passRows; r < min((b+1)*passRows, j.rows); r++ {
 			row := j.x[r*j.ld : r*j.ld+j.width]
 			if j.bias != nil {
-				tanhBias(row, j.bias)
+				kernels.TanhBias(row, j.bias)
 			}
 			sampleRow(row[:j.cols], rng)
 		}
@@ -121,17 +123,33 @@ func (j *sampleJob) run(part, parts int) {
 // sampleRow sets each x[i] ∈ [−1, 1] to +1 with probability (1 + x[i])/2,
 // else −1: +1 when a uniform 24-bit integer u is below
 // ⌊2^23 (1 + x[i])⌋, which is (1 + x[i])/2 to within 2^−24. One 64-bit
-// draw serves two units. Branch-free: the outcomes are unpredictable.
+// draw serves two units. Branch-free: the outcomes are unpredictable. The
+// generator (xoshiro256**, as rng.Uint64) runs inline on a copy of its
+// state held in registers.
 func sampleRow(x []float32, rng *xrand.RNG) {
+	st := rng.State()
+	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
+	next := func() uint64 {
+		out := bits.RotateLeft64(s1*5, 7) * 9
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		return out
+	}
 	i := 0
 	for ; i+1 < len(x); i += 2 {
-		r := rng.Uint64()
+		r := next()
 		x[i] = pm1(uint32(r>>40), x[i])
 		x[i+1] = pm1(uint32(r>>16)&0xffffff, x[i+1])
 	}
 	if i < len(x) {
-		x[i] = pm1(uint32(rng.Uint64()>>40), x[i])
+		x[i] = pm1(uint32(next()>>40), x[i])
 	}
+	rng.SetState([4]uint64{s0, s1, s2, s3})
 }
 
 // pm1 returns +1 if u < ⌊2^23 (1 + m)⌋, else −1, for u < 2^24.

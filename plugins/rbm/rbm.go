@@ -107,7 +107,7 @@ func Description() sdk.LearnerDescription {
 				"5000 epochs. Initialisation: W_ia ~ N(0, init_std²) (init_std = 0.01) drawn from the request's seed, " +
 				"b_v = b_h = 0; epochs = 0 returns these initial weights untrained (a random-weight control). " +
 				"Weights: W float32 [N_v, N_h] (W[i*N_h+a]), b_v float32 [N_v], b_h float32 [N_h]. " +
-				"Computed in float32 (tanh to 4e-7 relative); matrix products on " + Backend() + ".",
+				"Computed in float32 (tanh to 1e-6 relative); matrix products on " + Backend() + ".",
 		},
 		Hyperparameters: []sdk.ParamSpec{
 			{Name: ParamHidden, Doc: "number of hidden units N_h (the paper: 16, 36, 64, 81, 100, 225, 400)",

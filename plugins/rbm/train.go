@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -76,6 +77,10 @@ type trainer struct {
 	rngs                      []xrand.RNG // per block, for sampling
 
 	eval *evalSet // PLL (and PCD reconstruction error) subset, on first use
+
+	// The block-wise step on package kernels (fused.go).
+	gpart []float32 // fusedGroups partial weight gradients, nvp×nhp each
+	sj    stepJob
 }
 
 // newTrainer prepares a training on the n configurations of nv sites in
@@ -119,6 +124,10 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	if h.sampling {
 		t.rngs = make([]xrand.RNG, nb)
 	}
+	if !e.blas {
+		t.gpart = make([]float32, min(fusedGroups, nb)*t.nvp*t.nhp)
+		t.sj.seeds = make([]uint64, 0, h.k)
+	}
 	if t.bs == n {
 		colSums(t.sumV0, t.x0, n, t.nvp)
 	}
@@ -132,7 +141,7 @@ const MaxTrainBytes = 8 << 30
 func (t *trainer) bufferBytes() int64 {
 	rows, n := int64(t.rows), int64(pad4(t.n))
 	nvp, nhp := int64(t.nvp), int64(t.nhp)
-	floats := n*nvp + rows*(2*nhp+2*nvp) + 8*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
+	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups)*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
 	if t.h.persistent {
 		floats += 2 * rows * nvp
 	}
@@ -251,6 +260,9 @@ func (t *trainer) gather(b0, m int) {
 // step is one gradient step on the batch v0 (m rows, column sums in
 // sumV0); it returns the batch's summed squared reconstruction error.
 func (t *trainer) step(v0 []float32, m int) (float64, error) {
+	if !t.e.blas {
+		return t.stepFused(v0, m)
+	}
 	e, s := t.e, &t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
 	// Positive phase, eqs. (25), (27): h1 = tanh(v0 W + b_h), v0ᵀh1.
@@ -384,6 +396,9 @@ func (t *trainer) weightNorm() float64 {
 
 // Train implements sdk.Learner.
 func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.TrainEvents) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	h, err := hyperOf(req.Hyper)
 	if err != nil {
 		return nil, err

@@ -92,24 +92,22 @@
 //
 // # Implementation
 //
-// Everything is float32. The configurations are processed in chunks of a
-// few hundred rows on all cores (Options.Workers goroutines, default
-// GOMAXPROCS), each chunk's work staying in cache: its five products are
-// blas32.Gemm calls (pure-Go gonum by default, OpenBLAS when built with the
-// tag openblas, see package plugins/internal/linalg; OpenBLAS then runs
-// each call on its caller's thread), and between them the bias and tanh
-// are one pass over Z2, the softmax with the loss, the accuracy, Δ3 and
-// ΣΔ3 one sweep over the chunk's logits, and Δ2 with ΣΔ2 one pass. W2 is
-// kept transposed internally, which makes its products twice as fast with
-// gonum. On amd64 with AVX2 and FMA, tanh, exp and the tanh back-propagation
-// run in assembly kernels (8 lanes); elsewhere, or with the build tag
-// purego, in Go: tanh32 (Eigen's rational approximation, a few ulp) and
-// expNeg32 (Cody–Waite reduction and Cephes' polynomial). Each group of
-// chunks writes its own partial gradient sums, which are then added in a
-// fixed order, so the results do not depend on the number of goroutines.
-// An epoch allocates nothing.
+// Everything is float32. The configurations are processed in chunks of
+// 256 rows on all cores (Options.Workers goroutines, default GOMAXPROCS),
+// each chunk's work staying in cache: its five products run on the GEMM
+// micro-kernels of package plugins/internal/kernels (AVX-512 or AVX2
+// assembly as the CPU allows, pure Go elsewhere; OpenBLAS, each call on its
+// caller's thread, only in a build with it on a CPU without the assembly
+// kernels), on padded copies of the weights; between them the bias and
+// tanh are one pass over Z2, the softmax with the loss, the accuracy, Δ3
+// and ΣΔ3 one sweep over the chunk's logits (exp vectorised over the whole
+// chunk), and Δ2 with ΣΔ2 one pass. Each group of chunks writes its own
+// partial gradient sums, which are then added in a fixed order, so the
+// results do not depend on the number of goroutines. An epoch allocates
+// nothing. Backend reports what does the products.
 //
 // BenchmarkEpoch times an epoch at the paper's size (N = 25 000, N_v = 100,
 // hidden 64, 25 classes) beside the same epoch in float32 numpy
-// (testdata/numpy_epoch.py); BenchmarkPredict times predict.
+// (testdata/numpy_epoch.py, interleaved); BenchmarkChunkProducts each
+// chunk product; BenchmarkPredict times predict.
 package thermometer

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -80,7 +81,7 @@ func testProblem(n int) (*net, []float32, []int32) {
 		nt.theta[i] = float32(0.4 * r.Normal())
 	}
 	c, y := randomData(n, sites, classes, 3)
-	return nt, toFloat32(c), y
+	return nt, toX(c, sites), y
 }
 
 // The engine's float32 gradient of the mean loss against central finite
@@ -199,7 +200,7 @@ func TestEpochAllocs(t *testing.T) {
 	for i := range tr.perm {
 		tr.perm[i] = int32(i)
 	}
-	tr.xb, tr.yb = make([]float32, 100*nt.sites), make([]int32, 100)
+	tr.xb, tr.yb = make([]float32, 100*kernels.Pad4(nt.sites)), make([]int32, 100)
 	if a := testing.AllocsPerRun(10, func() { tr.epoch() }); a != 0 {
 		t.Errorf("%v allocations per mini-batch epoch", a)
 	}

@@ -4,9 +4,7 @@ import (
 	"math"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/linalg"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 	"github.com/rgml/rgml/plugins/thermometer/internal/blasthreads"
@@ -14,9 +12,8 @@ import (
 
 // net is the network's parameters in one flat float32 slice θ laid out as
 // [W1 | b1 | W2ᵀ | b2], row-major: W1 is sites×hidden and W2 hidden×classes,
-// stored transposed (classes×hidden) so that the products with W2 run over
-// rows of hidden, not classes, elements (twice as fast with gonum).
-// Gradients use the same layout.
+// stored transposed (classes×hidden). Gradients use the same layout. The
+// engine computes on padded copies (see engine).
 type net struct {
 	sites, hidden, classes int
 	theta                  []float32
@@ -98,32 +95,46 @@ func initBLAS() {
 	})
 }
 
-// chunkRows is the number of configurations one chunk of work holds. It
-// depends on the network's shape and the BLAS backend only, never on the
-// number of goroutines, so results do not either. With gonum the chunk
-// products stay below gonum's threshold for going parallel itself (four
-// 64×64 blocks of the output), so they run serially on their worker.
-func chunkRows(hidden int) int {
-	if linalg.Backend() == "gonum" {
-		switch {
-		case hidden <= 64:
-			return 192
-		case hidden <= 128:
-			return 64
-		}
+// Backend names what computes the network's matrix products in this
+// process: one of package kernels' implementations ("avx512", "avx2",
+// "generic"), or "openblas" in a build with OpenBLAS on a CPU where no
+// assembly kernel runs (everywhere else they are faster: see
+// docs/learners.md).
+func Backend() string {
+	initBLAS()
+	if linalg.Backend() == "openblas" && kernels.Name() == "generic" {
+		return "openblas"
 	}
-	return 256
+	return kernels.Name()
 }
+
+// chunkRows is the number of configurations one chunk of work holds. It
+// is a constant, so that results depend neither on the number of
+// goroutines nor on the implementation of the kernels (avx2 and avx512
+// give the same bits).
+const chunkRows = 256
 
 // engine evaluates the network over a set of rows (configurations) in
 // chunks, in parallel: the loss (36), the accuracy, the gradients of the
 // mean loss (38)–(40), or the class probabilities.
+//
+// It works on padded copies of the parameters, laid out for package
+// kernels (rows of Pad16 values, zero beyond the width): W1 sites×hp,
+// W2 hidden×cp, W2ᵀ classes×hp, b1 hp, with hp = Pad16(hidden) and
+// cp = Pad16(classes). Inputs are rows of xs = Pad4(sites) values, zero
+// beyond the sites (see toX).
 type engine struct {
 	net   *net
 	pool  *pool
 	chunk int
+	blas  bool // blas32 (OpenBLAS) does the products, not package kernels
 
-	// The current rows: x is n×sites, y their class indices (nil when
+	hp, cp, xs  int
+	w1, w2, w2t []float32
+	b1          []float32
+	b2          []float32 // cp values, −∞ beyond the classes (softmaxExp)
+
+	// The current rows: x is n×xs, y their class indices (nil when
 	// unlabelled). For predict, cfg holds them as int8 instead, converted
 	// a chunk at a time.
 	x   []float32
@@ -131,10 +142,12 @@ type engine struct {
 	y   []int32
 	n   int
 
-	// Per-worker scratch: z2 and d2 chunk×hidden, z3 chunk×classes.
+	// Per-worker scratch: z2 and d2 chunk×hp, u chunk×cp, x chunk×xs.
 	scratch []scratch
-	// Per-group partial gradient sums (θ layout) and per-chunk loss sums.
+	// Per-group partial gradient sums (padded layout, see gradLayout) and
+	// per-chunk loss sums.
 	part    []float32
+	psize   int
 	loss    []float64
 	correct []int
 	// Per-chunk class-probability sums (predict).
@@ -142,6 +155,7 @@ type engine struct {
 	// probs receives the probabilities, n×classes (predict).
 	probs []float32
 
+	gpad []float32 // the summed gradient, padded layout
 	grad []float32 // the mean gradient, θ layout
 
 	gradFn, lossFn, predictFn, reduceFn func(worker, chunk int)
@@ -152,37 +166,73 @@ type engine struct {
 const maxGroups = 64
 
 type scratch struct {
-	x, z2, z3, d2 []float32
-	arg           []int32
+	x, z2, u, d2 []float32
+	arg          []int32
 }
 
 // reduceUnit is the number of gradient elements one reduction task sums.
 const reduceUnit = 2048
 
+// Offsets of the padded gradient: gW1 Pad4(sites)×hp, gb1 hp,
+// gW2ᵀ Pad4(classes)×hp, gb2 cp.
+func (e *engine) offGb1() int  { return kernels.Pad4(e.net.sites) * e.hp }
+func (e *engine) offGW2T() int { return e.offGb1() + e.hp }
+func (e *engine) offGb2() int  { return e.offGW2T() + kernels.Pad4(e.net.classes)*e.hp }
+
 // newEngine returns an engine for gradients over up to gradRows rows at a
 // time and losses or predictions over up to evalRows rows.
 func newEngine(n *net, gradRows, evalRows int, p *pool) *engine {
-	initBLAS()
-	e := &engine{net: n, pool: p, chunk: chunkRows(n.hidden)}
+	e := &engine{net: n, pool: p, chunk: chunkRows, blas: Backend() == "openblas",
+		hp: kernels.Pad16(n.hidden), cp: kernels.Pad16(n.classes), xs: kernels.Pad4(n.sites)}
+	e.w1 = make([]float32, n.sites*e.hp)
+	e.w2 = make([]float32, n.hidden*e.cp)
+	e.w2t = make([]float32, n.classes*e.hp)
+	e.b1 = make([]float32, e.hp)
+	e.b2 = make([]float32, e.cp)
+	for k := n.classes; k < e.cp; k++ {
+		e.b2[k] = float32(math.Inf(-1))
+	}
 	gradChunks := (gradRows + e.chunk - 1) / e.chunk
 	chunks := max(gradChunks, (evalRows+e.chunk-1)/e.chunk)
 	e.scratch = make([]scratch, p.workers)
+	rows := kernels.Pad4(e.chunk)
 	for w := range e.scratch {
 		e.scratch[w] = scratch{
-			z2:  make([]float32, e.chunk*n.hidden),
-			z3:  make([]float32, e.chunk*n.classes),
+			z2:  make([]float32, rows*e.hp),
+			u:   make([]float32, rows*e.cp),
+			x:   make([]float32, rows*e.xs),
 			arg: make([]int32, e.chunk),
 		}
 		if gradRows > 0 {
-			e.scratch[w].d2 = make([]float32, e.chunk*n.hidden)
+			e.scratch[w].d2 = make([]float32, rows*e.hp)
 		}
 	}
 	e.loss = make([]float64, chunks)
 	e.correct = make([]int, chunks)
-	e.part = make([]float32, min(gradChunks, maxGroups)*len(n.theta))
+	e.psize = e.offGb2() + e.cp
+	e.part = make([]float32, min(gradChunks, maxGroups)*e.psize)
+	e.gpad = make([]float32, e.psize)
 	e.grad = make([]float32, len(n.theta))
 	e.gradFn, e.lossFn, e.predictFn, e.reduceFn = e.gradGroup, e.lossChunk, e.predictChunk, e.reduceRange
 	return e
+}
+
+// sync copies the network's parameters into the padded copies.
+func (e *engine) sync() {
+	n := e.net
+	for i := 0; i < n.sites; i++ {
+		copy(e.w1[i*e.hp:], n.W1()[i*n.hidden:(i+1)*n.hidden])
+	}
+	w2t := n.W2T()
+	for k := 0; k < n.classes; k++ {
+		row := w2t[k*n.hidden : (k+1)*n.hidden]
+		copy(e.w2t[k*e.hp:], row)
+		for j, v := range row {
+			e.w2[j*e.cp+k] = v
+		}
+	}
+	copy(e.b1, n.b1())
+	copy(e.b2, n.b2())
 }
 
 func (e *engine) chunks() int { return (e.n + e.chunk - 1) / e.chunk }
@@ -198,40 +248,56 @@ func (e *engine) rows(c int) (r0, r1 int) {
 	return r0, min(r0+e.chunk, e.n)
 }
 
-func general(rows, cols int, data []float32) blas32.General {
-	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
+// gemm is kernels.Gemm or, with transA, kernels.GemmTA, or blas32 for
+// OpenBLAS.
+func (e *engine) gemm(transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int) {
+	switch {
+	case e.blas:
+		linalg.Gemm(transA, m, n, k, alpha, a, lda, b, ldb, acc, c, ldc)
+	case transA:
+		kernels.GemmTA(m, n, k, alpha, a, lda, b, ldb, acc, c, ldc)
+	default:
+		kernels.Gemm(m, n, k, alpha, a, lda, b, ldb, acc, c, ldc)
+	}
 }
 
-// forward computes Z2 = tanh(X W1 + b1) (32) and Z2 W2 into the worker's
-// scratch for chunk rows [r0, r1) and returns them; the softmax (33)–(34)
-// is left to the caller, fused with what it needs.
-func (e *engine) forward(w, r0, r1 int) (x, z2, u2 blas32.General) {
+// forward computes Z2 = tanh(X W1 + b1) (32) and U = Z2 W2 into the
+// worker's scratch for chunk rows [r0, r1) and returns X, Z2 and U; the
+// softmax (33)–(34) is left to the caller, fused with what it needs.
+func (e *engine) forward(w, r0, r1 int) (x, z2, u []float32) {
 	n, s := e.net, &e.scratch[w]
 	m := r1 - r0
-	if e.cfg != nil {
-		c := e.cfg[r0*n.sites : r1*n.sites]
-		xs := s.x[:len(c)]
-		for i, v := range c {
-			xs[i] = float32(v)
+	switch {
+	case e.cfg != nil:
+		x = s.x
+		for r := 0; r < m; r++ {
+			row := x[r*e.xs : r*e.xs+n.sites]
+			for i, c := range e.cfg[(r0+r)*n.sites : (r0+r+1)*n.sites] {
+				row[i] = float32(c)
+			}
 		}
-		x = general(m, n.sites, xs)
-	} else {
-		x = general(m, n.sites, e.x[r0*n.sites:])
+	case len(e.x) < (r0+kernels.Pad4(m))*e.xs:
+		// The products read whole blocks of 4 rows: copy a short last
+		// chunk into zero-padded scratch.
+		x = s.x
+		copy(x, e.x[r0*e.xs:r1*e.xs])
+		clear(x[m*e.xs : kernels.Pad4(m)*e.xs])
+	default:
+		x = e.x[r0*e.xs:]
 	}
-	z2 = general(m, n.hidden, s.z2)
-	u2 = general(m, n.classes, s.z3)
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, x, general(n.sites, n.hidden, n.W1()), 0, z2)
-	biasTanh(z2.Data, n.b1())
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1, z2, general(n.classes, n.hidden, n.W2T()), 0, u2)
-	return x, z2, u2
+	e.gemm(false, m, n.hidden, n.sites, 1, x, e.xs, e.w1, e.hp, false, s.z2, e.hp)
+	for r := 0; r < m; r++ {
+		kernels.TanhBias(s.z2[r*e.hp:(r+1)*e.hp], e.b1)
+	}
+	e.gemm(false, m, n.classes, n.hidden, 1, s.z2, e.hp, e.w2, e.cp, false, s.u, e.cp)
+	return x, s.z2, s.u
 }
 
 // gradGroup computes the loss sums and correct counts of group g's chunks
 // and the partial gradient sums Σ_A over their rows (not yet divided by
 // N).
 func (e *engine) gradGroup(w, g int) {
-	p := len(e.net.theta)
-	part := e.part[g*p : (g+1)*p]
+	part := e.part[g*e.psize : (g+1)*e.psize]
 	clear(part)
 	gs := e.groupSize()
 	for c := g * gs; c < min((g+1)*gs, e.chunks()); c++ {
@@ -246,56 +312,57 @@ func (e *engine) gradChunk(w, c int, part []float32) {
 	r0, r1 := e.rows(c)
 	m := r1 - r0
 	x, z2, d3 := e.forward(w, r0, r1)
-	gW1 := part[:n.offB1()]
-	gb1 := part[n.offB1():n.offW2()]
-	gW2T := part[n.offW2():n.offB2()]
-	gb2 := part[n.offB2():]
+	gW1 := part[:e.offGb1()]
+	gb1 := part[e.offGb1():e.offGW2T()]
+	gW2T := part[e.offGW2T():e.offGb2()]
+	gb2 := part[e.offGb2():]
 	// Δ3 = Z3 − d, its column sums (38), the loss and the accuracy.
 	s := &e.scratch[w]
-	e.loss[c], e.correct[c] = softmaxDelta(d3.Data, n.b2(), e.y[r0:r1], s.arg[:m], gb2)
+	e.loss[c], e.correct[c] = softmaxDelta(d3, e.cp, n.classes, e.b2, e.y[r0:r1], s.arg[:m], gb2)
 	// Δ2 = (Δ3 W2ᵀ) ⊙ (1 − Z2²) (40), with f'(U) = 1 − tanh²(U), and its
 	// column sums (39).
-	d2 := general(m, n.hidden, s.d2)
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, d3, general(n.classes, n.hidden, n.W2T()), 0, d2)
-	tanhBackward(d2.Data, z2.Data, gb1)
+	d2 := s.d2
+	e.gemm(false, m, n.hidden, n.classes, 1, d3, e.cp, e.w2t, e.hp, false, d2, e.hp)
+	for r := 0; r < m; r++ {
+		kernels.TanhBackward(d2[r*e.hp:(r+1)*e.hp], z2[r*e.hp:(r+1)*e.hp], gb1)
+	}
 	// (Z2ᵀ Δ3)ᵀ = Δ3ᵀ Z2 (38) and Z1ᵀ Δ2 (39).
-	blas32.Gemm(blas.Trans, blas.NoTrans, 1, d3, z2, 1, general(n.classes, n.hidden, gW2T))
-	blas32.Gemm(blas.Trans, blas.NoTrans, 1, x, d2, 1, general(n.sites, n.hidden, gW1))
+	e.gemm(true, n.classes, n.hidden, m, 1, d3, e.cp, z2, e.hp, true, gW2T, e.hp)
+	e.gemm(true, n.sites, n.hidden, m, 1, x, e.xs, d2, e.hp, true, gW1, e.hp)
 }
 
 // lossChunk computes chunk c's loss sum and correct count.
 func (e *engine) lossChunk(w, c int) {
 	r0, r1 := e.rows(c)
-	_, _, u2 := e.forward(w, r0, r1)
+	_, _, u := e.forward(w, r0, r1)
 	s := &e.scratch[w]
-	e.loss[c], e.correct[c] = softmaxLoss(u2.Data, e.net.b2(), e.y[r0:r1], s.arg[:r1-r0])
+	e.loss[c], e.correct[c] = softmaxLoss(u, e.cp, e.net.classes, e.b2, e.y[r0:r1], s.arg[:r1-r0])
 }
 
 // predictChunk writes chunk c's class probabilities to e.probs and their
 // column sums to e.dist.
 func (e *engine) predictChunk(w, c int) {
 	r0, r1 := e.rows(c)
-	_, _, u2 := e.forward(w, r0, r1)
+	_, _, u := e.forward(w, r0, r1)
 	k := e.net.classes
-	p := e.probs[r0*k : r1*k]
-	copy(p, u2.Data)
-	softmaxRows(p, e.net.b2(), e.scratch[w].arg[:r1-r0])
+	softmaxRows(u, e.cp, k, e.b2, e.scratch[w].arg[:r1-r0])
 	d := e.dist[c*k : (c+1)*k]
 	clear(d)
-	for r := 0; r < len(p); r += k {
-		row := p[r : r+k]
+	for r := 0; r < r1-r0; r++ {
+		row := u[r*e.cp : r*e.cp+k]
+		copy(e.probs[(r0+r)*k:], row)
 		for j, v := range row {
 			d[j] += float64(v)
 		}
 	}
 }
 
-// reduceRange sums the per-group partial gradients of θ elements
-// [u·reduceUnit, (u+1)·reduceUnit) in group order and divides them by N.
+// reduceRange sums the per-group partial gradients of padded elements
+// [u·reduceUnit, (u+1)·reduceUnit) in group order.
 func (e *engine) reduceRange(_, u int) {
-	p := len(e.net.theta)
+	p := e.psize
 	j0, j1 := u*reduceUnit, min((u+1)*reduceUnit, p)
-	g := e.grad[j0:j1]
+	g := e.gpad[j0:j1]
 	copy(g, e.part[j0:j1])
 	for k := 1; k < e.groups(); k++ {
 		src := e.part[k*p+j0 : k*p+j1]
@@ -303,26 +370,43 @@ func (e *engine) reduceRange(_, u int) {
 			g[i] += v
 		}
 	}
-	inv := 1 / float32(e.n)
-	for i := range g {
-		g[i] *= inv
-	}
 }
 
 // gradient sets e.grad to the gradient of the mean loss (36) over the n
-// rows of x with classes y, eqs. (38)–(40) without the factor −ε, and
-// returns the summed loss and the number of correct predictions.
+// rows of x (stride Pad4(sites), see toX) with classes y, eqs. (38)–(40)
+// without the factor −ε, and returns the summed loss and the number of
+// correct predictions.
 func (e *engine) gradient(x []float32, y []int32, n int) (lossSum float64, correct int) {
 	e.x, e.cfg, e.y, e.n = x, nil, y, n
+	e.sync()
 	e.pool.run(e.groups(), e.gradFn)
-	e.pool.run((len(e.net.theta)+reduceUnit-1)/reduceUnit, e.reduceFn)
+	e.pool.run((e.psize+reduceUnit-1)/reduceUnit, e.reduceFn)
+	// The mean, in θ layout.
+	nt, inv := e.net, 1/float32(n)
+	for i := 0; i < nt.sites; i++ {
+		scale(e.grad[i*nt.hidden:(i+1)*nt.hidden], e.gpad[i*e.hp:], inv)
+	}
+	scale(e.grad[nt.offB1():nt.offW2()], e.gpad[e.offGb1():], inv)
+	for k := 0; k < nt.classes; k++ {
+		scale(e.grad[nt.offW2()+k*nt.hidden:nt.offW2()+(k+1)*nt.hidden], e.gpad[e.offGW2T()+k*e.hp:], inv)
+	}
+	scale(e.grad[nt.offB2():], e.gpad[e.offGb2():], inv)
 	return e.sums()
 }
 
+// scale sets dst[i] = src[i]·f.
+func scale(dst, src []float32, f float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = v * f
+	}
+}
+
 // evaluate returns the summed loss and the number of correct predictions
-// over the n rows of x with classes y.
+// over the n rows of x (stride Pad4(sites)) with classes y.
 func (e *engine) evaluate(x []float32, y []int32, n int) (lossSum float64, correct int) {
 	e.x, e.cfg, e.y, e.n = x, nil, y, n
+	e.sync()
 	e.pool.run(e.chunks(), e.lossFn)
 	return e.sums()
 }
@@ -331,11 +415,7 @@ func (e *engine) evaluate(x []float32, y []int32, n int) (lossSum float64, corre
 // probs (n×classes) and returns their mean over the configurations.
 func (e *engine) predict(cfg []int8, n int, probs []float32) []float64 {
 	e.x, e.cfg, e.y, e.n, e.probs = nil, cfg, nil, n, probs
-	for w := range e.scratch {
-		if e.scratch[w].x == nil {
-			e.scratch[w].x = make([]float32, e.chunk*e.net.sites)
-		}
-	}
+	e.sync()
 	k := e.net.classes
 	e.dist = make([]float64, e.chunks()*k)
 	e.pool.run(e.chunks(), e.predictFn)
@@ -387,44 +467,17 @@ func (n *net) step(grad []float32, lr, wd float32) {
 	}
 }
 
-// tanhBackwardGo sets d ← d ⊙ (1 − z²) row by row (rows of len(gb)) and
-// adds the column sums of the result to gb.
-func tanhBackwardGo(d, z, gb []float32) {
-	h := len(gb)
-	for r := 0; r+h <= len(d); r += h {
-		dr := d[r : r+h : r+h]
-		zr := z[r : r+h : r+h]
-		for j, v := range dr {
-			zj := zr[j]
-			v *= 1 - zj*zj
-			dr[j] = v
-			gb[j] += v
-		}
-	}
-}
-
-// softmaxExp sets every row u of us (rows of len(b)) to exp(u + b − m),
-// m the row's largest entry of u + b: the softmax (34) before its
-// normalisation. It stores the index of that entry (the first of equals) in
-// arg, which has one element per row.
-func softmaxExp(us, b []float32, arg []int32) {
-	k := len(b)
-	us = us[:len(arg)*k]
+// softmaxExp sets every row u of the len(arg) rows of us (stride ld,
+// bp holding the ld biases, −∞ beyond the k classes) to exp(u + b − m), m
+// the row's largest entry of u + b: the softmax (34) before its
+// normalisation, 0 beyond the classes. It stores the index of that entry
+// (the first of equals) in arg.
+func softmaxExp(us []float32, ld int, bp []float32, arg []int32) {
+	us = us[:len(arg)*ld]
 	for r := range arg {
-		row := us[r*k : (r+1)*k : (r+1)*k]
-		bb := b[:len(row)]
-		mx, am := row[0]+bb[0], 0
-		for j, v := range row {
-			if v += bb[j]; v > mx {
-				mx, am = v, j
-			}
-		}
-		for j, v := range row {
-			row[j] = v + bb[j] - mx
-		}
-		arg[r] = int32(am)
+		arg[r] = int32(kernels.MaxShift(us[r*ld:(r+1)*ld], bp))
 	}
-	expInPlace(us)
+	kernels.ExpNeg(us)
 }
 
 func sum32(v []float32) float32 {
@@ -435,13 +488,13 @@ func sum32(v []float32) float32 {
 	return s
 }
 
-// softmaxRows sets every row u of us (rows of len(b)) to softmax(u + b)
-// (34); arg is scratch with one element per row.
-func softmaxRows(us, b []float32, arg []int32) {
-	k := len(b)
-	softmaxExp(us, b, arg)
+// softmaxRows sets every row u of us (stride ld, k classes, biases bp as
+// softmaxExp's) to softmax(u + b) (34); arg is scratch with one element
+// per row.
+func softmaxRows(us []float32, ld, k int, bp []float32, arg []int32) {
+	softmaxExp(us, ld, bp, arg)
 	for r := range arg {
-		row := us[r*k : (r+1)*k : (r+1)*k]
+		row := us[r*ld : r*ld+k : r*ld+k]
 		inv := 1 / sum32(row)
 		for j := range row {
 			row[j] *= inv
@@ -449,19 +502,20 @@ func softmaxRows(us, b []float32, arg []int32) {
 	}
 }
 
-// softmaxDelta turns each row u of us into Δ3 = softmax(u + b) − d, d the
-// one-hot encoding (35) of its class y, and returns the summed loss (36)
+// softmaxDelta turns each row u of us (stride ld, k classes, biases bp as
+// softmaxExp's) into
+// Δ3 = softmax(u + b) − d, d the one-hot encoding (35) of its class y,
+// zero beyond the classes, and returns the summed loss (36)
 // −Σ_A log Z3[A, y_A] and the number of rows whose most probable class is
 // y. The loss is that of the float32 probabilities, as (36) defines it: a
 // probability Z3[A, y_A] that underflows to 0 (a class more than ~87 below
 // another in the logits: a diverged training) makes it +Inf. The column
 // sums of Δ3 are added to gb; arg is scratch of len(y).
-func softmaxDelta(us, b []float32, y, arg []int32, gb []float32) (loss float64, correct int) {
-	k := len(b)
-	softmaxExp(us, b, arg)
+func softmaxDelta(us []float32, ld, k int, bp []float32, y, arg []int32, gb []float32) (loss float64, correct int) {
+	softmaxExp(us, ld, bp, arg)
 	gb = gb[:k]
 	for r, t := range y {
-		row := us[r*k : (r+1)*k : (r+1)*k]
+		row := us[r*ld : r*ld+k : r*ld+k]
 		inv := 1 / sum32(row)
 		for j, v := range row {
 			v *= inv
@@ -479,11 +533,10 @@ func softmaxDelta(us, b []float32, y, arg []int32, gb []float32) (loss float64, 
 }
 
 // softmaxLoss returns what softmaxDelta does, leaving us unnormalised.
-func softmaxLoss(us, b []float32, y, arg []int32) (loss float64, correct int) {
-	k := len(b)
-	softmaxExp(us, b, arg)
+func softmaxLoss(us []float32, ld, k int, bp []float32, y, arg []int32) (loss float64, correct int) {
+	softmaxExp(us, ld, bp, arg)
 	for r, t := range y {
-		row := us[r*k : (r+1)*k : (r+1)*k]
+		row := us[r*ld : r*ld+k : r*ld+k]
 		loss -= math.Log(float64(row[t] * (1 / sum32(row))))
 		if arg[r] == t {
 			correct++

@@ -2,12 +2,15 @@ package thermometer
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -196,16 +199,25 @@ func classIndices(what, name string, label, classes []float64) ([]int32, error) 
 	return idx, nil
 }
 
-func toFloat32(c []int8) []float32 {
-	x := make([]float32, len(c))
-	for i, v := range c {
-		x[i] = float32(v)
+// toX converts configurations of sites spins to the engine's input
+// layout: rows of kernels.Pad4(sites) float32s, zero beyond the sites.
+func toX(c []int8, sites int) []float32 {
+	xs := kernels.Pad4(sites)
+	n := len(c) / sites
+	x := make([]float32, n*xs)
+	for a := 0; a < n; a++ {
+		for i, v := range c[a*sites : (a+1)*sites] {
+			x[a*xs+i] = float32(v)
+		}
 	}
 	return x
 }
 
 // Train implements sdk.Learner.
 func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sdk.TrainEvents) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	req, err := Description().ValidateTrain(req)
 	if err != nil {
 		return nil, err
@@ -225,7 +237,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		if testY, err = classIndices("test set", req.Label, l, classes); err != nil {
 			return nil, err
 		}
-		testX = toFloat32(req.Test.Configs)
+		testX = toX(req.Test.Configs, req.Test.Sites())
 	}
 	sites, n := req.Train.Sites(), req.Train.Len()
 	nt := newNet(sites, h.hidden, len(classes))
@@ -239,12 +251,12 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		nt.init(r)
 	}
 
-	tr := &trainer{h: h, net: nt, rng: r, x: toFloat32(req.Train.Configs), y: y, n: n}
+	tr := &trainer{h: h, net: nt, rng: r, x: toX(req.Train.Configs, sites), y: y, n: n}
 	rows := n
 	if h.batch > 0 && h.batch < n {
 		rows = h.batch
 		tr.perm = make([]int32, n)
-		tr.xb = make([]float32, rows*sites)
+		tr.xb = make([]float32, rows*kernels.Pad4(sites))
 		tr.yb = make([]int32, rows)
 	}
 	p := newPool(t.opts.Workers)
@@ -308,7 +320,7 @@ type trainer struct {
 	net *net
 	rng *xrand.RNG
 	eng *engine
-	x   []float32 // N × sites
+	x   []float32 // N × Pad4(sites) (toX)
 	y   []int32
 	n   int
 	// Mini-batches: the epoch's order and the gathered batch.
@@ -333,11 +345,11 @@ func (tr *trainer) epoch() (lossSum float64, correct int) {
 		tr.perm[i] = int32(i)
 	}
 	tr.rng.ShuffleInt32(tr.perm)
-	sites, b := tr.net.sites, tr.h.batch
+	xs, b := kernels.Pad4(tr.net.sites), tr.h.batch
 	for s := 0; s < tr.n; s += b {
 		idx := tr.perm[s:min(s+b, tr.n)]
 		for i, a := range idx {
-			copy(tr.xb[i*sites:(i+1)*sites], tr.x[int(a)*sites:])
+			copy(tr.xb[i*xs:(i+1)*xs], tr.x[int(a)*xs:])
 			tr.yb[i] = tr.y[a]
 		}
 		l, c := tr.eng.gradient(tr.xb, tr.yb[:len(idx)], len(idx))
@@ -473,6 +485,9 @@ func dtype(data any) string {
 
 // Apply implements sdk.Learner.
 func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor, error) {
+	if err := kernels.Err(); err != nil {
+		return nil, sdk.FailedPrecondition("%v", err)
+	}
 	req, err := Description().ValidateApply(req)
 	if err != nil {
 		return nil, err
@@ -500,9 +515,11 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 	if n == 0 {
 		return nil, sdk.InvalidArgument("input %s holds no configurations", TensorConfigs)
 	}
-	for i, v := range configs {
-		if v != 1 && v != -1 {
-			return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin ±1", i/sites, i%sites, v)
+	if !allSpins(configs) {
+		for i, v := range configs {
+			if v != 1 && v != -1 {
+				return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin ±1", i/sites, i%sites, v)
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -545,4 +562,22 @@ func netFromWeights(ws []sdk.Tensor) (*net, []float64, error) {
 		return nil, nil, err
 	}
 	return nt, c, nil
+}
+
+// allSpins reports whether every value of c is ±1, eight at a time: a
+// byte v is ±1 exactly when v+1 (mod 256) is 0 or 2.
+func allSpins(c []int8) bool {
+	const lo7, ones, twos = 0x7f7f7f7f7f7f7f7f, 0x0101010101010101, 0x0202020202020202
+	var bad uint64
+	i := 0
+	for ; i+8 <= len(c); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Pointer(&c[i])), 8))
+		// Bytewise w+1 without carries between bytes.
+		p := ((w & lo7) + ones) ^ (w &^ lo7)
+		bad |= p &^ twos
+	}
+	for ; i < len(c); i++ {
+		bad |= uint64(uint8(c[i])+1) &^ 2
+	}
+	return bad == 0
 }

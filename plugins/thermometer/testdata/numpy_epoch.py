@@ -3,12 +3,17 @@
 Iso, Shiba and Yokoo (2018), in float32 numpy: the reference the Go
 benchmark BenchmarkEpoch compares itself with.
 
-Usage: numpy_epoch.py N SITES HIDDEN CLASSES SECONDS
+Usage: numpy_epoch.py N SITES HIDDEN CLASSES SECONDS [--serve]
 
 Prints "ns_per_epoch <value>" on the last line: the median wall time of
 the epochs run in about SECONDS seconds after one warm-up epoch (the median
 rather than the mean, so that a moment of load from elsewhere on the
 machine does not slow the reference down).
+
+With --serve, after the warm-up epoch it prints "ready" and then, for each
+line "K" read on stdin, runs K epochs and prints their nanoseconds, one
+line each, so that a benchmark can interleave its own epochs with numpy's
+(BenchmarkEpoch does, through plugins/internal/numpyref).
 """
 import sys
 import time
@@ -65,6 +70,16 @@ def main():
         return loss, acc
 
     epoch()
+    if "--serve" in sys.argv[6:]:
+        print("ready", flush=True)
+        for line in sys.stdin:
+            out = []
+            for _ in range(int(line)):
+                t0 = time.perf_counter_ns()
+                epoch()
+                out.append(str(time.perf_counter_ns() - t0))
+            print(" ".join(out), flush=True)
+        return
     times = []
     start = time.perf_counter()
     while True:

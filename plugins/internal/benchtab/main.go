@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// result is one benchmark line: its package, name (without the
+// -GOMAXPROCS suffix) and metrics by unit.
+type result struct {
+	pkg, name string
+	m         map[string]float64
+}
+
+var procs = regexp.MustCompile(`-\d+$`)
+
+func parse(r io.Reader) ([]result, error) {
+	var out []result
+	pkg := ""
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if p, ok := strings.CutPrefix(line, "pkg: "); ok {
+			pkg = p[strings.LastIndex(p, "/")+1:]
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		res := result{pkg: pkg, name: procs.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), ""), m: map[string]float64{}}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: metric %q: %v", f[0], f[i], err)
+			}
+			res.m[f[i+1]] = v
+		}
+		out = append(out, res)
+	}
+	return out, sc.Err()
+}
+
+func ms(ns float64) string { return fmt.Sprintf("%.1f ms", ns/1e6) }
+
+func write(w io.Writer, rs []result) {
+	fmt.Fprintln(w, "| learner epoch (per epoch) | rgml mean | numpy mean | × numpy | rgml fastest | numpy fastest | × numpy (fastest) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, r := range rs {
+		if !strings.HasPrefix(r.name, "Epoch") || r.m["ns/epoch"] == 0 {
+			continue
+		}
+		np, ok := r.m["numpy-ns/epoch"]
+		if !ok {
+			fmt.Fprintf(w, "| %s %s | %s | – | – | %s | – | – |\n", r.pkg, r.name, ms(r.m["ns/epoch"]), ms(r.m["min-ns/epoch"]))
+			continue
+		}
+		npMin := r.m["numpy-min-ns/epoch"]
+		fmt.Fprintf(w, "| %s %s | %s | %s | %.2f | %s | %s | %.2f |\n", r.pkg, r.name, ms(r.m["ns/epoch"]), ms(np),
+			np/r.m["ns/epoch"], ms(r.m["min-ns/epoch"]), ms(npMin), npMin/r.m["min-ns/epoch"])
+	}
+	fmt.Fprintln(w)
+	// The peak is the machine's: load from other processes only lowers a
+	// measurement of it, so the highest one of the run counts.
+	peak := 0.0
+	for _, r := range rs {
+		switch {
+		case r.name == "Peak":
+			peak = max(peak, r.m["GFLOP/s"])
+		case strings.HasPrefix(r.name, "Gemm/"):
+			peak = max(peak, r.m["peak-GFLOP/s"])
+		}
+	}
+	fmt.Fprintf(w, "| GEMM (N = 25 000, N_v = 100, N_h = 400) | GFLOP/s | share of the peak, %.0f GFLOP/s |\n", peak)
+	fmt.Fprintln(w, "|---|---|---|")
+	for _, r := range rs {
+		if strings.HasPrefix(r.name, "Gemm/") {
+			fmt.Fprintf(w, "| %s | %.0f | %.0f %% |\n", strings.TrimPrefix(r.name, "Gemm/"), r.m["GFLOP/s"], 100*r.m["GFLOP/s"]/peak)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, r := range rs {
+		switch {
+		case r.pkg == "rbm" && r.name == "Flow":
+			fmt.Fprintf(w, "rbm flow, 1000 configurations × 1000 iterations, N_h = 400: %.2f s\n", r.m["s/flow"])
+		case r.pkg == "thermometer" && r.name == "Predict":
+			fmt.Fprintf(w, "thermometer predict: %.0f ns per configuration\n", r.m["ns/config"])
+		}
+	}
+}
+
+func main() {
+	rs, err := parse(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtab:", err)
+		os.Exit(1)
+	}
+	if len(rs) == 0 {
+		fmt.Fprintln(os.Stderr, "benchtab: no benchmark lines on stdin (pipe `go test -bench` output in)")
+		os.Exit(2)
+	}
+	write(os.Stdout, rs)
+}

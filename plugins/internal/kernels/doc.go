@@ -1,0 +1,38 @@
+// Package kernels is the float32 arithmetic both learner plugins run on:
+// matrix products (GEMM) on padded row-major matrices and the fused
+// elementwise passes around them (bias + tanh, with column sums or squared
+// errors; the tanh derivative; exp for the softmax).
+//
+// Three implementations, one chosen per process at start-up:
+//
+//   - "avx512": the products on an 8×32 AVX-512 micro-kernel (16 ZMM
+//     accumulators), for CPUs with AVX-512F and FMA;
+//   - "avx2": a 4×16 AVX2/FMA micro-kernel, for CPUs with AVX2 and FMA;
+//   - "generic": pure Go, for every other CPU (and -tags purego).
+//
+// avx512 and avx2 compute every element of a product the same way: a
+// fused multiply-add chain over k in the same order, in the same k-chunks
+// (KChunk), then the scaling by alpha and the addition of the old C. The
+// elementwise passes are the same AVX2 code on both. So the two give
+// bit-identical results, and a training may resume on either. generic
+// accumulates each element of a product in float64 within a k-chunk (one
+// rounding to float32 per chunk), which is more accurate, and different in
+// the last bits.
+//
+// Products over long sums (the gradients' Σ over 25 000 configurations)
+// are cut into chunks of KChunk terms, each summed from zero and then added
+// to C: float32 rounding errors then grow with the number of chunks, not of
+// terms (gonum's blas32 summed all the terms in one float32 and was 2 %
+// off at the paper's size; see TestGradientFullSize).
+//
+// The environment variable RGML_KERNELS (generic, avx2 or avx512) forces
+// an implementation, for tests and comparisons; asking for one the CPU
+// lacks is an error (Err), never a silent fallback. Force does the same
+// from a test.
+//
+// Layout: a matrix is a float32 slice with a row stride. Every operand of
+// a product is padded: rows of B and C hold Pad16(n) values, B's zero
+// beyond n; without transA, A and C have Pad4(m) rows; with transA, A's rows
+// hold Pad4(m) values, zero beyond m. Padding rows and columns of C may be
+// written.
+package kernels

@@ -1,0 +1,81 @@
+//go:build amd64 && !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// hasAVX2 and hasAVX512 report what the CPU runs of kernels_amd64.s.
+var (
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
+)
+
+// tanhBiasAVX sets x[j] = Tanh32(x[j] + b[j]) for j < n, a multiple of 8.
+//
+//go:noescape
+func tanhBiasAVX(x, b *float32, n int)
+
+// tanhBiasSumAVX is tanhBiasAVX that also adds the results to sum[j].
+//
+//go:noescape
+func tanhBiasSumAVX(x, b, sum *float32, n int)
+
+// tanhBiasSumErrAVX is tanhBiasSumAVX that also returns
+// Σ_j (ref[j] − x[j])² over the new x (accumulated in float32).
+//
+//go:noescape
+func tanhBiasSumErrAVX(x, b, sum, ref *float32, n int) float32
+
+// tanhBackwardAVX is TanhBackward on n values, a multiple of 8.
+//
+//go:noescape
+func tanhBackwardAVX(d, z, gb *float32, n int)
+
+// expAVX is ExpNeg on n values, a multiple of 8.
+//
+//go:noescape
+func expAVX(x *float32, n int)
+
+// kern4x16 is the AVX2 GEMM micro-kernel: for r < 4,
+// c[r·ldc : r·ldc+16] = (or += if acc) alpha · Σ_{l<k} a[r·ars + l·aks] · b[l·bks : l·bks+16].
+//
+//go:noescape
+func kern4x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+// kern8x32 and kern8x16 are kern4x16 for 8 rows and 32 or 16 columns, in
+// AVX-512.
+//
+//go:noescape
+func kern8x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+//go:noescape
+func kern8x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+// fmaLoop512 and fmaLoop256 run n turns of 16 independent FMAs on ZMM
+// (512 flops a turn) or YMM (256) registers: the float32 peak.
+//
+//go:noescape
+func fmaLoop512(n int)
+
+//go:noescape
+func fmaLoop256(n int)
+
+// tanhBias512 and tanhBiasSum512 are tanhBiasAVX and tanhBiasSumAVX in
+// AVX-512, for n a multiple of 16, with the same bits.
+//
+//go:noescape
+func tanhBias512(x, b *float32, n int)
+
+//go:noescape
+func tanhBiasSum512(x, b, sum *float32, n int)
+
+// kern4x32 is kern8x32 for 4 rows (the last rows of a product whose rows
+// are not a multiple of 8).
+//
+//go:noescape
+func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+// maxShift512 is MaxShift on n values, a multiple of 16, in AVX-512.
+//
+//go:noescape
+func maxShift512(x, b *float32, n int) int

@@ -1,0 +1,29 @@
+//go:build !amd64 || purego
+
+package kernels
+
+// Without the amd64 assembly only the generic kernels run.
+const hasAVX2, hasAVX512 = false, false
+
+func tanhBiasAVX(x, b *float32, n int)                         { panic("kernels: no AVX2") }
+func tanhBiasSumAVX(x, b, sum *float32, n int)                 { panic("kernels: no AVX2") }
+func tanhBiasSumErrAVX(x, b, sum, ref *float32, n int) float32 { panic("kernels: no AVX2") }
+func tanhBackwardAVX(d, z, gb *float32, n int)                 { panic("kernels: no AVX2") }
+func expAVX(x *float32, n int)                                 { panic("kernels: no AVX2") }
+func kern4x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX2")
+}
+func kern8x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern8x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
+func fmaLoop256(int)                           { panic("kernels: no AVX2") }
+func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
+func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
+func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func maxShift512(x, b *float32, n int) int { panic("kernels: no AVX-512") }

@@ -1,0 +1,183 @@
+package rbm
+
+import (
+	"sync/atomic"
+
+	"github.com/rgml/rgml/plugins/internal/kernels"
+	"github.com/rgml/rgml/plugins/internal/xrand"
+)
+
+// The gradient step on package kernels runs block by block: each block of
+// passRows configurations goes through the whole of CD-k (or PCD) — the
+// products, tanh, sampling, column sums, and its terms of the weight
+// gradient — while its rows stay in cache, instead of one pass over the
+// whole batch per product, which streams N×N_h matrices through memory.
+// Consecutive blocks form at most fusedGroups groups; a group, run by one
+// worker, adds its blocks' gradient terms in block order to its own
+// partial sum, and the partial sums are added in group order. Everything
+// a block computes and how its terms are summed depends on the batch alone,
+// not on the number of workers. The rows a block computes are those of the
+// whole-batch step (step), bit for bit; only the summation of the weight
+// gradient differs (blocks of passRows terms instead of kernels.KChunk).
+
+// fusedGroups bounds the partial weight gradients of a step.
+const fusedGroups = 16
+
+// stepJob is one step's blocks, in groups, then (reduce) the sum of the
+// groups' partial gradients into dw.
+type stepJob struct {
+	t      *trainer
+	v0     []float32
+	m      int
+	seeds  []uint64 // sampling seed of each CD step k (index k−1)
+	groups int
+	reduce bool
+	next   *atomic.Int64
+}
+
+func (j *stepJob) run(part, parts int) {
+	t := j.t
+	if j.reduce {
+		// dw = Σ_g partial_g, four rows at a time.
+		size := t.nvp * t.nhp
+		for {
+			i0 := int(j.next.Add(1)-1) * 4
+			if i0 >= t.nvp {
+				return
+			}
+			lo, hi := i0*t.nhp, min(i0+4, t.nvp)*t.nhp
+			copy(t.dw[lo:hi], t.gpart[lo:hi])
+			for g := 1; g < j.groups; g++ {
+				addTo(t.dw[lo:hi], t.gpart[g*size+lo:g*size+hi])
+			}
+		}
+	}
+	nb := blocks(j.m)
+	for {
+		g := int(j.next.Add(1) - 1)
+		if g >= j.groups {
+			return
+		}
+		dw := t.gpart[g*t.nvp*t.nhp : (g+1)*t.nvp*t.nhp]
+		clear(dw)
+		for b := g * nb / j.groups; b < (g+1)*nb/j.groups; b++ {
+			j.block(b, dw)
+		}
+	}
+}
+
+// block runs CD-k (or PCD) on block b of the batch and adds its gradient
+// terms v0ᵀh1 − vₖᵀh2 to dw.
+func (j *stepJob) block(b int, dw []float32) {
+	t, s := j.t, &j.t.cur
+	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
+	r0, r1 := b*passRows, min((b+1)*passRows, j.m)
+	mb := r1 - r0
+	v0 := j.v0[r0*nvp:]
+	h1, h2, v1 := t.h1[r0*nhp:], t.h2[r0*nhp:], t.v1[r0*nvp:]
+	partH1 := t.partH1[b*nhp : (b+1)*nhp]
+	partH2 := t.partH2[b*nhp : (b+1)*nhp]
+	partV := t.partV[b*nvp : (b+1)*nvp]
+
+	// up sets h = tanh(v W + b_h) (adding its column sums to sum).
+	up := func(v, h, sum []float32) {
+		kernels.Gemm(mb, nh, nv, 1, v, nvp, s.w, nhp, false, h, nhp)
+		for r := 0; r < mb; r++ {
+			if sum != nil {
+				kernels.TanhBiasSum(h[r*nhp:(r+1)*nhp], s.bh, sum)
+			} else {
+				kernels.TanhBias(h[r*nhp:(r+1)*nhp], s.bh)
+			}
+		}
+	}
+	// down sets v = tanh(h Wᵀ + b_v), its column sums in partV and, with
+	// ref, returns Σ (ref − v)².
+	down := func(h, v, ref []float32) float64 {
+		kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
+		clear(partV)
+		e := 0.0
+		for r := 0; r < mb; r++ {
+			row := v[r*nvp : (r+1)*nvp]
+			if ref != nil {
+				e += float64(kernels.TanhBiasSumErr(row, s.bv, partV, ref[r*nvp:(r+1)*nvp]))
+			} else {
+				kernels.TanhBiasSum(row, s.bv, partV)
+			}
+		}
+		return e
+	}
+	sample := func(h []float32, k int) {
+		if !t.h.sampling {
+			return
+		}
+		rng := &t.rngs[b]
+		rng.Seed(xrand.Derive(j.seeds[k-1], b, 0))
+		for r := 0; r < mb; r++ {
+			sampleRow(h[r*nhp:r*nhp+nh], rng)
+		}
+	}
+
+	// Positive phase, eqs. (25), (27).
+	clear(partH1)
+	up(v0, h1, partH1)
+	kernels.GemmTA(nv, nh, mb, 1, v0, nvp, h1, nhp, true, dw, nhp)
+
+	// Negative phase, eqs. (26), (28).
+	vn := v1
+	if !t.h.persistent {
+		hn := h1
+		for k := 1; k <= t.h.k; k++ {
+			if k > 1 {
+				up(v1, h2, nil)
+				hn = h2
+			}
+			sample(hn, k)
+			var ref []float32
+			if k == 1 {
+				ref = v0
+			}
+			if e := down(hn, v1, ref); k == 1 {
+				t.errPart[b] = e
+			}
+		}
+	} else {
+		chains := s.chains[r0*nvp : r1*nvp]
+		copy(vn, chains)
+		for k := 1; k <= t.h.k; k++ {
+			up(vn, h2, nil)
+			sample(h2, k)
+			down(h2, vn, nil)
+		}
+		copy(chains, vn[:mb*nvp])
+	}
+	clear(partH2)
+	up(vn, h2, partH2)
+	kernels.GemmTA(nv, nh, mb, -1, vn, nvp, h2, nhp, true, dw, nhp)
+}
+
+// stepFused is step on package kernels (see above).
+func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
+	e := t.e
+	j := &t.sj
+	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next}
+	if t.h.sampling {
+		seed := t.cur.rng.Uint64()
+		for k := 1; k <= t.h.k; k++ {
+			seed = xrand.Derive(seed, k, 1)
+			j.seeds = append(j.seeds, seed)
+		}
+	}
+	e.run(j)
+	j.reduce = true
+	e.run(j)
+	reduce(t.sumH1, t.partH1, m, t.nhp)
+	reduce(t.sumV, t.partV, m, t.nvp)
+	reduce(t.sumH2, t.partH2, m, t.nhp)
+	sq := 0.0
+	if !t.h.persistent {
+		for _, v := range t.errPart[:blocks(m)] {
+			sq += v
+		}
+	}
+	return sq, t.update(m)
+}

@@ -1,0 +1,72 @@
+package thermometer
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
+)
+
+// With a bad RGML_KERNELS, Train and Apply fail with one clear error
+// instead of running on another implementation than asked.
+func TestBadKernelsEnvironment(t *testing.T) {
+	if os.Getenv("THERMOMETER_TEST_CHILD") == "1" {
+		th := New()
+		_, terr := th.Train(context.Background(), sdk.TrainRequest{}, nil)
+		_, aerr := th.Apply(context.Background(), sdk.ApplyRequest{Operation: OpPredict})
+		os.Stdout.WriteString("train: " + errString(terr) + "\napply: " + errString(aerr) + "\n")
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestBadKernelsEnvironment$")
+	cmd.Env = append(os.Environ(), "THERMOMETER_TEST_CHILD=1", "RGML_KERNELS=turbo")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if !strings.Contains(line, "RGML_KERNELS") || !strings.Contains(line, `"turbo"`) {
+			t.Errorf("%s: want the RGML_KERNELS error", line)
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// avx2 and avx512 train the same weights, bit for bit.
+func TestAVX2AndAVX512TrainTheSameBits(t *testing.T) {
+	if len(kernels.Available()) < 3 {
+		t.Skip("no AVX-512")
+	}
+	train := synthData(6, 150, 1)
+	var prev []float32
+	for _, impl := range []string{"avx2", "avx512"} {
+		restore, err := kernels.Force(impl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New().Train(context.Background(), sdk.TrainRequest{Hyper: sdk.Params{"hidden": 40, "epochs": 20}, Seed: 2, Label: "T", Train: train}, &recorder{})
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []float32
+		for _, name := range []string{TensorW1, TensorB1, TensorW2, TensorB2} {
+			x, _ := sdk.FindTensor(w, name)
+			all = append(all, x.Data.([]float32)...)
+		}
+		if prev != nil && !slices.Equal(all, prev) {
+			t.Fatal("avx2 and avx512 trained different weights")
+		}
+		prev = all
+	}
+}
