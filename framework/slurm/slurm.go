@@ -97,8 +97,14 @@ func (c *Client) States(ctx context.Context, ids []string) (map[string]string, e
 		return nil
 	}
 	if err := ask(ids); err != nil {
+		failed := 0
 		for _, id := range ids {
-			_ = ask([]string{id}) // a purged job: left to sacct
+			if ask([]string{id}) != nil { // a purged job: left to sacct
+				failed++
+			}
+		}
+		if failed == len(ids) && c.sacct == "" {
+			return nil, err // the controller does not answer
 		}
 	}
 	var missing []string
