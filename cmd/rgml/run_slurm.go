@@ -78,8 +78,20 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 			return usageError{err}
 		}
 	}
-	// The registry first: an unreachable database is one line before
-	// plugins start or jobs are submitted.
+	var sub *experiment.Slurm
+	if client != nil {
+		var err error
+		if sub, err = slurmExecutor(c, client, file); err != nil {
+			return err
+		}
+	}
+	if client == nil {
+		// A job works in the registry its study was submitted to: it
+		// never creates one.
+		en.OpenStore = func() (*registry.Store, error) { return e.openRegistryExisting(c) }
+	}
+	// An unreachable database is one line before plugins start or jobs
+	// are submitted.
 	store, err := en.OpenStore()
 	if err != nil {
 		return err
@@ -96,10 +108,9 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 		}
 		return runOneStep(c, e, en, plan)
 	}
-	sub, err := slurmExecutor(c, client, store, file, name)
-	if err != nil {
-		return err
-	}
+	// The jobs' output goes beside the checkpoints, on the shared
+	// filesystem (checked with the registry's location).
+	sub.LogDir = filepath.Join(store.WorkDir(), "slurm", name+"-"+time.Now().UTC().Format("20060102T150405"))
 	plan, err := experiment.NewPlan(c.Context, spec, cat)
 	if err != nil {
 		return err
@@ -124,11 +135,12 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 
 // slurmExecutor checks that the nodes can reach what a job needs and
 // returns the executor.
-func slurmExecutor(c *cli.Context, client *slurm.Client, store *registry.Store, file, name string) (*experiment.Slurm, error) {
+func slurmExecutor(c *cli.Context, client *slurm.Client, file string) (*experiment.Slurm, error) {
 	local, err := client.Local(c.Context, c.String("partition"))
 	if err != nil {
 		return nil, usagef("cannot ask the cluster its nodes: %v", err)
 	}
+	paths := map[string]string{}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding the rgml binary: %w", err)
@@ -140,10 +152,22 @@ func slurmExecutor(c *cli.Context, client *slurm.Client, store *registry.Store, 
 	if pluginDir, err = filepath.Abs(pluginDir); err != nil {
 		return nil, err
 	}
-	root := store.Root()
-	paths := map[string]string{"the rgml binary": exe, "the plugin directory": pluginDir}
+	paths["the rgml binary"], paths["the plugin directory"] = exe, pluginDir
+	root, err := registryRoot(c)
+	if err != nil {
+		return nil, err
+	}
+	if !registry.IsURL(root) {
+		if root, err = filepath.Abs(root); err != nil {
+			return nil, err
+		}
+		paths["the registry"] = root
+	}
 	cmd := []string{exe, "--plugin-dir", pluginDir}
 	if registry.IsURL(root) {
+		if c.String("blobs") == "" {
+			return nil, usagef("a postgres:// registry needs --blobs (RGML_BLOBS): its blob directory on the shared filesystem")
+		}
 		blobs, err := filepath.Abs(c.String("blobs"))
 		if err != nil {
 			return nil, err
@@ -178,14 +202,12 @@ func slurmExecutor(c *cli.Context, client *slurm.Client, store *registry.Store, 
 		paths["the spec"] = abs
 		cmd = append(cmd, abs)
 	}
-	logs := filepath.Join(store.WorkDir(), "slurm", name+"-"+time.Now().UTC().Format("20060102T150405"))
-	paths["the jobs' log directory"] = logs
 	if err := slurm.CheckShared(paths, local); err != nil {
 		return nil, usageError{err}
 	}
 	return &experiment.Slurm{
 		Client: client, Command: cmd, Partition: c.String("partition"), Account: c.String("account"),
-		Time: c.String("time"), SbatchArgs: c.StringSlice("sbatch-arg"), LogDir: logs,
+		Time: c.String("time"), SbatchArgs: c.StringSlice("sbatch-arg"),
 	}, nil
 }
 

@@ -141,7 +141,7 @@ func (c *Client) Cancel(ctx context.Context, ids []string) error {
 // Nodes returns the names of the partition's nodes (the default
 // partition's when partition is "").
 func (c *Client) Nodes(ctx context.Context, partition string) ([]string, error) {
-	args := []string{"-h", "-N", "-o", "%N"}
+	args := []string{"-h", "-N", "-o", "%N|%P"}
 	if partition != "" {
 		args = append(args, "-p", partition)
 	}
@@ -149,7 +149,15 @@ func (c *Client) Nodes(ctx context.Context, partition string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	nodes := dedup(strings.Fields(out))
+	var nodes []string
+	for _, line := range strings.Fields(out) {
+		node, part, _ := strings.Cut(line, "|")
+		// Without a partition, jobs go to the default one, marked "*".
+		if partition != "" || strings.HasSuffix(part, "*") {
+			nodes = append(nodes, node)
+		}
+	}
+	nodes = dedup(nodes)
 	if len(nodes) == 0 {
 		if partition != "" {
 			return nil, fmt.Errorf("sinfo: partition %q has no nodes (or does not exist)", partition)

@@ -110,3 +110,17 @@ func TestQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestGhostPartitionIsNotLocal: a partition whose node is another
+// machine is not local, so /tmp paths are refused there.
+func TestGhostPartitionIsNotLocal(t *testing.T) {
+	slurmtest.Start(t)
+	c, err := slurm.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := c.Local(context.Background(), slurmtest.GhostPartition)
+	if err != nil || local {
+		t.Fatalf("Local(ghost) = %v, %v; want false", local, err)
+	}
+}

@@ -22,6 +22,14 @@ import (
 	"time"
 )
 
+// GhostPartition is a partition of the cluster whose one node,
+// GhostNode, is another machine (never up): jobs submitted there never
+// run, and paths that only this machine sees are not shared with it.
+const (
+	GhostPartition = "ghost"
+	GhostNode      = "rgmlghost"
+)
+
 // Cluster is a running one-node cluster. Slurm's client commands find it
 // through SLURM_CONF, which Start sets for the test (and the processes
 // it starts).
@@ -110,7 +118,10 @@ MinJobAge=600
 KillWait=5
 NodeName=%s CPUs=%d RealMemory=%d State=UNKNOWN
 PartitionName=%s Nodes=%s Default=YES MaxTime=INFINITE State=UP
-`, ports[0], c.Node, sock, ports[0], ports[1], dir, dir, dir, dir, dir, dir, c.Node, runtime.NumCPU(), memoryMB()/2, c.Partition, c.Node)
+NodeName=%s NodeAddr=127.0.0.2 CPUs=1 RealMemory=100 State=DOWN
+PartitionName=%s Nodes=%s State=UP
+`, ports[0], c.Node, sock, ports[0], ports[1], dir, dir, dir, dir, dir, dir, c.Node, runtime.NumCPU(), memoryMB()/2, c.Partition, c.Node,
+		GhostNode, GhostPartition, GhostNode)
 	if err := os.WriteFile(c.Conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +130,7 @@ PartitionName=%s Nodes=%s Default=YES MaxTime=INFINITE State=UP
 	c.start(t, "slurmd", "-D", "-f", c.Conf)
 	var last string
 	if !wait(30*time.Second, func() bool {
-		out, _ := exec.Command("sinfo", "-h", "-o", "%t").CombinedOutput()
+		out, _ := exec.Command("sinfo", "-h", "-p", c.Partition, "-o", "%t").CombinedOutput()
 		last = strings.TrimSpace(string(out))
 		return last == "idle"
 	}) {
