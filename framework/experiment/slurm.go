@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rgml/rgml/framework/slurm"
@@ -54,6 +55,9 @@ type Slurm struct {
 }
 
 var _ Executor = (*Slurm)(nil)
+
+// sbatchConcurrency bounds the sbatch processes running at once.
+const sbatchConcurrency = 8
 
 // slurmGroup is one job: one step, or the steps of one spec item as an array.
 type slurmGroup struct {
@@ -119,32 +123,53 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	}
 	// Submit in dependency order: a group once every group it reads has
 	// its job id.
+	// The groups of a round are independent: submitted a few at a time,
+	// since each sbatch is a process and a round trip to slurmctld.
 	left := order
 	for len(left) > 0 {
-		var next []*slurmGroup
-		progress := false
+		var next, round []*slurmGroup
+		var deps [][]string
 		for _, g := range left {
-			deps, ready := x.deps(p, g, groupOf)
+			d, ready := x.deps(p, g, groupOf)
 			if !ready {
 				next = append(next, g)
 				continue
 			}
-			id, err := x.submit(ctx, opt, g, deps)
-			if err != nil {
-				return cancel(fmt.Errorf("submitting %s: %w", g.steps[0].ID, err))
+			round, deps = append(round, g), append(deps, d)
+		}
+		if len(round) == 0 {
+			return cancel(fmt.Errorf("experiment: the steps of %s wait on each other", next[0].steps[0].ID))
+		}
+		errs := make([]error, len(round))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, sbatchConcurrency)
+		for i, g := range round {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				g.job, errs[i] = x.submit(ctx, opt, g, deps[i])
+			}()
+		}
+		wg.Wait()
+		var first error
+		for i, g := range round {
+			if errs[i] != nil {
+				if first == nil {
+					first = fmt.Errorf("submitting %s: %w", g.steps[0].ID, errs[i])
+				}
+				continue
 			}
-			g.job = id
-			submitted = append(submitted, id)
-			for i, s := range g.steps {
-				jobs[s.Key] = id
+			submitted = append(submitted, g.job)
+			for j, s := range g.steps {
+				jobs[s.Key] = g.job
 				if len(g.steps) > 1 {
-					jobs[s.Key] = id + "_" + strconv.Itoa(i)
+					jobs[s.Key] = g.job + "_" + strconv.Itoa(j)
 				}
 			}
-			progress = true
 		}
-		if !progress {
-			return cancel(fmt.Errorf("experiment: the steps of %s wait on each other", next[0].steps[0].ID))
+		if first != nil {
+			return cancel(first)
 		}
 		left = next
 	}
