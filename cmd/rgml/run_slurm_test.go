@@ -79,19 +79,22 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	}
 
 	pg := []string{"--registry", url, "--blobs", blobs}
-	submit := func() string {
+	submit := func(extra ...string) string {
 		t.Helper()
 		t0 := time.Now()
-		code, out, stderr := rgmlExec(t, append(pg, "run", "--executor", "slurm", "--time", "5", slurmSpec)...)
+		code, out, stderr := rgmlExec(t, append(append(pg, "run", "--executor", "slurm", "--time", "5", slurmSpec), extra...)...)
 		if code != 0 {
 			t.Fatalf("submit: exit %d: %s %s", code, out, stderr)
 		}
 		t.Logf("submitted in %v: %s", time.Since(t0), strings.TrimSpace(out))
 		return out
 	}
-	out := submit()
+	out := submit("--sbatch-arg=--comment=from-rgml-test")
 	if !strings.Contains(out, "submitted 7 of 7 steps") {
 		t.Fatalf("first submission: %s", out)
+	}
+	if q, _ := exec.Command("squeue", "-h", "--states=all", "-o", "%k").Output(); strings.Count(string(q), "from-rgml-test") < 5 {
+		t.Errorf("--sbatch-arg did not reach every sbatch: comments %q", q)
 	}
 	// Five jobs: the dataset, the thermometer, the array of rbm-h4 and
 	// rbm-h8, the slow RBM, the array of the two flows.
