@@ -65,9 +65,13 @@ func resultFiles(t *testing.T, root, blobs string) map[string]string {
 // resubmits the study, and checks that every dataset, weights and flow
 // file has the digest of a local run of the same spec: the resubmission
 // skipped what existed and resumed the training from its checkpoint.
+//
+// It first checks the bad input (slurmBadInput) on the same cluster,
+// which saves starting another.
 func TestSlurmStudyMatchesLocal(t *testing.T) {
 	cl := slurmtest.Start(t)
 	_, url := pgtest.Own(t)
+	t.Run("bad input", func(t *testing.T) { slurmBadInput(t, url) })
 	blobs := filepath.Join(t.TempDir(), "blobs")
 
 	if code, out, stderr := rgml(t, "run", slurmSpec); code != 0 {
@@ -164,11 +168,10 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	}
 }
 
-// TestSlurmBadInput: what a job could not use is refused before any job
-// is submitted, in one line with exit status 2.
-func TestSlurmBadInput(t *testing.T) {
-	cl := slurmtest.Start(t)
-	_, url := pgtest.Own(t)
+// slurmBadInput: what a job could not use is refused before any job is
+// submitted, in one line with exit status 2 (on a running cluster; url
+// names an empty PostgreSQL registry).
+func slurmBadInput(t *testing.T, url string) {
 	tmpBlobs := filepath.Join(t.TempDir(), "blobs")
 	stepBlobs := filepath.Join(t.TempDir(), "blobs")
 	// --step works in an existing registry only.
@@ -217,7 +220,6 @@ func TestSlurmBadInput(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(tmpBlobs, "work", "slurm")); err == nil {
 		t.Errorf("a refused submission created the jobs' log directory")
 	}
-	_ = cl
 }
 
 func waitFor(d time.Duration, ok func() bool) bool {
