@@ -49,9 +49,6 @@ type Slurm struct {
 	// LogDir receives the jobs' output (rgml-RUN-STEP-JOB.out); it must
 	// be on the shared filesystem. It is created.
 	LogDir string
-	// Env is written into each job script as exported variables (e.g.
-	// RGML_RUN_ID for the metrics).
-	Env map[string]string
 }
 
 var _ Executor = (*Slurm)(nil)
@@ -255,14 +252,6 @@ func (x *Slurm) submit(ctx context.Context, opt ExecOptions, g *slurmGroup, deps
 func (x *Slurm) script(g *slurmGroup) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# rgml: one step of a study (rgml run --executor slurm)\n")
-	keys := make([]string, 0, len(x.Env))
-	for k := range x.Env {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%s; export %s\n", k, slurm.Quote(x.Env[k]), k)
-	}
 	cmd := func(s *Step) string {
 		q := make([]string, 0, len(x.Command)+4)
 		for _, a := range x.Command {
