@@ -159,6 +159,21 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("Slurm made %d results, local %d", len(got), len(want))
 	}
+	// runs cancel stops the jobs of a run that has not finished (held
+	// here, so none starts), in a registry of its own.
+	held := []string{"--registry", filepath.Join(t.TempDir(), "reg")}
+	if code, out, stderr := rgmlExec(t, append(held, "run", "--executor", "slurm", "--sbatch-arg=--hold", slurmSpec)...); code != 0 {
+		t.Fatalf("held submission: exit %d: %s %s", code, out, stderr)
+	}
+	if code, out, stderr := rgmlExec(t, append(held, "runs", "cancel", "slurm-study")...); code != 0 || !strings.Contains(out, "cancelled 7 job(s)") {
+		t.Errorf("runs cancel: exit %d: %s %s", code, out, stderr)
+	}
+	if !cl.Idle(30 * time.Second) {
+		t.Errorf("jobs left after runs cancel")
+	}
+	if code, _, stderr := rgml(t, "runs", "cancel", "slurm-study"); code != exitUsage || !strings.Contains(stderr, "was not submitted to a batch system") {
+		t.Errorf("runs cancel of a local run: exit %d: %s", code, stderr)
+	}
 	code, shown, _ = rgmlExec(t, append(pg, "runs", "show", "--json", "slurm-study:2")...)
 	var js struct {
 		Manifest registry.Manifest `json:"manifest"`
