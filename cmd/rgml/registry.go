@@ -146,6 +146,8 @@ func kindCommand(e *env, kind registry.Kind) *cli.Command {
 				subs = append(subs, historyCommand(e))
 			case registry.Dataset:
 				subs = append(subs, importCommand(e))
+			case registry.Run:
+				subs = append(subs, cancelCommand(e))
 			}
 			return &cli.Command{Name: kind.Plural(), Usage: g.usage, Subcommands: subs}
 		}
@@ -228,6 +230,9 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 							Manifest registry.Manifest   `json:"manifest"`
 							Run      *registry.RunRecord `json:"run,omitempty"`
 						}{en, m, run})
+					}
+					if run != nil && slurmJobs(m) != nil {
+						return showSlurmRun(c, e, s, en, m, run)
 					}
 					if run != nil {
 						return showRun(e, s, en, run)

@@ -26,12 +26,12 @@ func runCommand(e *env) *cli.Command {
 			"binary) is skipped; a killed run, run again, resumes its trainings from their\n" +
 			"checkpoints. See docs/experiments.md.",
 		ArgsUsage: "[SPEC.yaml]",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "preset", Usage: "run a built-in spec (see `rgml presets list`) instead of a file"},
 			&cli.IntFlag{Name: "jobs", Usage: "steps running at once (default: the number of cores)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (and which steps exist already) and run nothing"},
 			&cli.StringFlag{Name: "name", Usage: "register the run under this name (default: the spec's file name or the preset's)"},
-		},
+		}, executorFlags()...),
 		Action: func(c *cli.Context) error { return runAction(c, e) },
 	}
 }
@@ -59,6 +59,9 @@ func readSpec(c *cli.Context) (file, name string, data []byte, err error) {
 }
 
 func runAction(c *cli.Context, e *env) error {
+	if err := checkExecutorFlags(c); err != nil {
+		return err
+	}
 	file, name, data, err := readSpec(c)
 	if err != nil {
 		return err
@@ -83,6 +86,9 @@ func runAction(c *cli.Context, e *env) error {
 	}
 	en, closeEnv := e.stepEnv(c, map[bool]storeMode{false: createStore, true: readStore}[c.Bool("dry-run")])
 	defer closeEnv()
+	if elsewhere(c) { // --executor slurm, --step: run_slurm.go
+		return runElsewhere(c, e, en, spec, file, name, data)
+	}
 	// Descriptions are cached in the registry by binary digest; a dry run
 	// reads the cache of an existing registry and writes none.
 	cat := &experiment.CachedCatalog{HostCatalog: experiment.HostCatalog{Host: en.Host}}

@@ -28,4 +28,10 @@
 // a whole plan through an Env: a step whose key the registry has is
 // skipped, the others run on their share of the cores, and the run is
 // registered as a Run entry (rgml run).
+//
+// Execute is the Local Executor. Slurm is another: it submits each step
+// as a batch job (the steps of one spec item as one job array, chained by
+// their dependencies) whose job runs RunStep, one step against the shared
+// registry with the same skip and resume rules; each step's cpus, memory
+// and time (Resources) size its job.
 package experiment

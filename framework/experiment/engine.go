@@ -139,7 +139,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	}
 	ex := Execution{Record: rec}
 	// A stopped run is recorded too, so what it did is on file.
-	en, err := registerRun(context.WithoutCancel(ctx), env, store, p, opt, rec, entries)
+	en, err := registerRun(context.WithoutCancel(ctx), env, store, p, opt, rec, entries, nil)
 	if err != nil {
 		return ex, errors.Join(runErr, fmt.Errorf("registering the run: %w", err))
 	}
@@ -147,7 +147,9 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	return ex, runErr
 }
 
-func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, opt ExecOptions, rec registry.RunRecord, entries map[string]registry.Entry) (registry.Entry, error) {
+// registerRun registers the run; extra is added to the lineage's Extra
+// (an executor's own record, e.g. the Slurm job of each step).
+func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, opt ExecOptions, rec registry.RunRecord, entries map[string]registry.Entry, extra map[string]any) (registry.Entry, error) {
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return registry.Entry{}, err
@@ -176,11 +178,15 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 	if registry.ValidateName(name) != nil {
 		name = "run"
 	}
+	ex := map[string]any{"status": rec.Status, "spec_digest": rec.SpecDigest, "jobs": opt.Jobs, "cores": opt.Cores}
+	for k, v := range extra {
+		ex[k] = v
+	}
 	return store.Put(ctx, registry.Run, name, files, registry.Lineage{
 		Description: fmt.Sprintf("rgml run %s", opt.SpecName),
 		Host:        env.hostRef(),
 		Inputs:      inputs,
-		Extra:       map[string]any{"status": rec.Status, "spec_digest": rec.SpecDigest, "jobs": opt.Jobs, "cores": opt.Cores},
+		Extra:       ex,
 	})
 }
 

@@ -51,6 +51,8 @@ type Dataset struct {
 	// with configs and per-configuration labels; L is then optional (0 =
 	// inferred from a square number of sites).
 	Import string
+	// Resources is what the step asks of a batch system.
+	Resources Resources
 
 	at map[string]Pos
 }
@@ -68,6 +70,8 @@ type Training struct {
 	// CheckpointEvery is the epochs between checkpoints (0: about 20 per
 	// training, as rgml train).
 	CheckpointEvery int
+	// Resources is what the step asks of a batch system.
+	Resources Resources
 
 	at map[string]Pos
 }
@@ -82,6 +86,8 @@ type FlowStep struct {
 	Iterations  []int64
 	Seed        uint64
 	SaveConfigs bool
+	// Resources is what the step asks of a batch system.
+	Resources Resources
 
 	at map[string]Pos
 }
@@ -102,9 +108,9 @@ func posOf(at map[string]Pos, field string) Pos {
 var topFields = []string{"datasets", "trainings", "flows", "analyses", "report"}
 
 var (
-	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import"}
-	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every"}
-	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs"}
+	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import", "cpus", "memory", "time"}
+	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every", "cpus", "memory", "time"}
+	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs", "cpus", "memory", "time"}
 )
 
 // MaxSteps bounds the steps one spec expands to, so that a typo in a range
@@ -393,6 +399,10 @@ func (s *Spec) parseDataset(it node) error {
 		}
 		x.add(f, alts)
 	}
+	res, err := parseResources(m)
+	if err != nil {
+		return err
+	}
 	at := positions(m, it)
 	for _, a := range params {
 		at["params."+a.Name] = at["params"]
@@ -402,7 +412,7 @@ func (s *Spec) parseDataset(it node) error {
 			Name: name, Model: b["model"].text, Params: params,
 			L: int(b["L"].num), PerPoint: int(b["per-point"].num), Algorithm: b["algorithm"].text,
 			Sweeps: int(b["sweeps"].num), Thermalization: int(b["thermalization"].num),
-			Seed: uint64(b["seed"].num), Import: b["import"].text, at: at,
+			Seed: uint64(b["seed"].num), Import: b["import"].text, Resources: res, at: at,
 		})
 		return nil
 	})
@@ -417,6 +427,10 @@ func (s *Spec) parseTraining(it node) error {
 		if _, ok := m[k]; !ok {
 			return it.errf("the training has no %s", k)
 		}
+	}
+	res, err := parseResources(m)
+	if err != nil {
+		return err
 	}
 	at := positions(m, it)
 	x := &expander{}
@@ -480,7 +494,7 @@ func (s *Spec) parseTraining(it node) error {
 		s.Trainings = append(s.Trainings, Training{
 			Name: name, Learner: b["learner"].text, Data: b["data"].text, Where: where,
 			Test: b["test"].text, Label: label, Set: set, Seed: uint64(b["seed"].num),
-			CheckpointEvery: int(b["checkpoint-every"].num), at: at,
+			CheckpointEvery: int(b["checkpoint-every"].num), Resources: res, at: at,
 		})
 		return nil
 	})
@@ -495,6 +509,10 @@ func (s *Spec) parseFlow(it node) error {
 		if _, ok := m[k]; !ok {
 			return it.errf("the flow has no %s", k)
 		}
+	}
+	res, err := parseResources(m)
+	if err != nil {
+		return err
 	}
 	at := positions(m, it)
 	x := &expander{}
@@ -539,7 +557,7 @@ func (s *Spec) parseFlow(it node) error {
 	return expand(x, m["name"], func(name string, b map[string]choice) error {
 		s.Flows = append(s.Flows, FlowStep{
 			Name: name, RBM: b["rbm"].text, Thermometer: b["thermometer"].text, From: b["from"].text,
-			Where: where, Iterations: its, Seed: uint64(b["seed"].num), SaveConfigs: save, at: at,
+			Where: where, Iterations: its, Seed: uint64(b["seed"].num), SaveConfigs: save, Resources: res, at: at,
 		})
 		return nil
 	})

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/host"
+	"github.com/rgml/rgml/framework/slurm"
+	"github.com/rgml/rgml/registry"
+)
+
+// executorFlags are rgml run's flags for running elsewhere than here:
+// the Slurm executor's, and --step, what each of its jobs runs.
+func executorFlags() []cli.Flag {
+	cat := "Batch (Slurm)"
+	return []cli.Flag{
+		&cli.StringFlag{Name: "executor", Value: "local", Usage: "local (run the steps here) or slurm (submit each step as a batch job with sbatch)", Category: cat},
+		&cli.StringFlag{Name: "partition", Usage: "the Slurm partition of the jobs (default: the cluster's)", Category: cat},
+		&cli.StringFlag{Name: "account", Usage: "the Slurm account the jobs are charged to", Category: cat},
+		&cli.StringFlag{Name: "time", Usage: "time limit of a step whose spec gives none (Slurm's form, e.g. 2:00:00; default: the partition's)", Category: cat},
+		&cli.StringSliceFlag{Name: "sbatch-arg", Usage: "pass this option to every sbatch as it is (repeat it), e.g. --sbatch-arg=--qos=long", Category: cat},
+		&cli.StringFlag{Name: "step", Usage: "run exactly one step of the plan (KIND/NAME, or NAME if unique): skipped if its result exists, its inputs from the registry; what each Slurm job runs", Category: cat},
+		&cli.StringFlag{Name: "step-key", Usage: "with --step: fail unless the step's key is this one (the key it had when submitted)", Category: cat},
+	}
+}
+
+// checkExecutorFlags refuses combinations that would leave a flag unused.
+func checkExecutorFlags(c *cli.Context) error {
+	ex := c.String("executor")
+	if ex != "local" && ex != "slurm" {
+		return usagef("--executor %q: want local or slurm", ex)
+	}
+	if ex == "local" {
+		for _, f := range []string{"partition", "account", "time", "sbatch-arg"} {
+			if c.IsSet(f) {
+				return usagef("--%s is an option of --executor slurm", f)
+			}
+		}
+	}
+	if c.IsSet("step-key") && !c.IsSet("step") {
+		return usagef("--step-key goes with --step")
+	}
+	switch {
+	case c.IsSet("step") && ex == "slurm":
+		return usagef("--step runs one step here: drop --executor slurm")
+	case c.IsSet("step") && c.Bool("dry-run"), ex == "slurm" && c.Bool("dry-run"):
+		return usagef("--dry-run prints the plan, whatever runs it: drop --executor and --step")
+	case (c.IsSet("step") || ex == "slurm") && c.IsSet("jobs"):
+		return usagef("--jobs bounds the steps running here: drop it with --executor slurm or --step")
+	case c.IsSet("step") && c.IsSet("name"):
+		return usagef("--name names a run; --step runs one step and registers no run")
+	case ex == "slurm" && c.IsSet("time") && !experiment.ValidTime(c.String("time")):
+		return usagef("--time %q: want a time limit as Slurm writes it: MINUTES, HH:MM:SS or D-HH:MM:SS", c.String("time"))
+	}
+	return nil
+}
+
+// elsewhere reports whether the run goes to runStep or submitSlurm.
+func elsewhere(c *cli.Context) bool { return c.IsSet("step") || c.String("executor") == "slurm" }
+
+// runElsewhere plans the spec and runs one step (--step) or submits the
+// plan to Slurm.
+func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.Spec, file, name string, data []byte) error {
+	var client *slurm.Client
+	if !c.IsSet("step") {
+		var err error
+		if client, err = slurm.New(); err != nil {
+			return usageError{err}
+		}
+	}
+	var sub *experiment.Slurm
+	if client != nil {
+		var err error
+		if sub, err = slurmExecutor(c, client, file); err != nil {
+			return err
+		}
+	}
+	if client == nil {
+		// A job works in the registry its study was submitted to: it
+		// never creates one.
+		en.OpenStore = func() (*registry.Store, error) { return e.openRegistryExisting(c) }
+	}
+	// An unreachable database is one line before plugins start or jobs
+	// are submitted.
+	store, err := en.OpenStore()
+	if err != nil {
+		return err
+	}
+	en.Store = store
+	cat := &experiment.CachedCatalog{HostCatalog: experiment.HostCatalog{Host: en.Host}}
+	if !registry.IsURL(store.Root()) {
+		cat.Dir = filepath.Join(store.Root(), "cache", "describe")
+	}
+	if client == nil {
+		plan, err := experiment.NewPlan(c.Context, spec, cat)
+		if err != nil {
+			return err
+		}
+		return runOneStep(c, e, en, plan)
+	}
+	// The jobs' output goes beside the checkpoints, on the shared
+	// filesystem (checked with the registry's location).
+	sub.LogDir = filepath.Join(store.WorkDir(), "slurm", name+"-"+time.Now().UTC().Format("20060102T150405"))
+	plan, err := experiment.NewPlan(c.Context, spec, cat)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	ex, err := sub.Execute(c.Context, en, plan, experiment.ExecOptions{RunName: name, SpecName: file, SpecText: data})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, st := range ex.Record.Steps {
+		if st.Status == experiment.StatusSubmitted {
+			n++
+		}
+	}
+	fmt.Fprintf(e.stdout, "submitted %d of %d steps to Slurm in %.1fs (%d already in the registry); job output in %s\n",
+		n, len(ex.Record.Steps), time.Since(t0).Seconds(), len(ex.Record.Steps)-n, sub.LogDir)
+	fmt.Fprintf(e.stdout, "registered %s: `rgml runs show %s` for the jobs' states, `rgml runs cancel %s` to stop them\n",
+		ex.Run, ex.Run.Ref(), ex.Run.Ref())
+	return nil
+}
+
+// slurmExecutor checks that the nodes can reach what a job needs and
+// returns the executor.
+func slurmExecutor(c *cli.Context, client *slurm.Client, file string) (*experiment.Slurm, error) {
+	local, err := client.Local(c.Context, c.String("partition"))
+	if err != nil {
+		return nil, usagef("cannot ask the cluster its nodes: %v", err)
+	}
+	paths := map[string]string{}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding the rgml binary: %w", err)
+	}
+	pluginDir := c.String("plugin-dir")
+	if pluginDir == "" {
+		pluginDir = host.DefaultPluginDir()
+	}
+	if pluginDir, err = filepath.Abs(pluginDir); err != nil {
+		return nil, err
+	}
+	paths["the rgml binary"], paths["the plugin directory"] = exe, pluginDir
+	root, err := registryRoot(c)
+	if err != nil {
+		return nil, err
+	}
+	if !registry.IsURL(root) {
+		if root, err = filepath.Abs(root); err != nil {
+			return nil, err
+		}
+		paths["the registry"] = root
+	}
+	cmd := []string{exe, "--plugin-dir", pluginDir}
+	if registry.IsURL(root) {
+		if c.String("blobs") == "" {
+			return nil, usagef("a postgres:// registry needs --blobs (RGML_BLOBS): its blob directory on the shared filesystem")
+		}
+		blobs, err := filepath.Abs(c.String("blobs"))
+		if err != nil {
+			return nil, err
+		}
+		paths["the blob directory (--blobs)"] = blobs
+		cmd = append(cmd, "--registry", root, "--blobs", blobs)
+	} else {
+		if !local {
+			return nil, usagef("the registry %s is SQLite, which the nodes of a cluster must not share (file locking over NFS is unreliable): use a postgres:// registry (docs/cluster.md)", root)
+		}
+		cmd = append(cmd, "--registry", root)
+	}
+	for _, f := range []string{"allow-unlocked"} {
+		if c.Bool(f) {
+			cmd = append(cmd, "--"+f)
+		}
+	}
+	if c.IsSet("plugin-timeout") {
+		cmd = append(cmd, "--plugin-timeout", c.Duration("plugin-timeout").String())
+	}
+	if c.IsSet("pushgateway") {
+		cmd = append(cmd, "--pushgateway", c.String("pushgateway"))
+	}
+	cmd = append(cmd, "--log-level", c.String("log-level"), "--metrics-addr", "off", "run")
+	if strings.HasPrefix(file, "preset:") {
+		cmd = append(cmd, "--preset", strings.TrimPrefix(file, "preset:"))
+	} else {
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			return nil, err
+		}
+		paths["the spec"] = abs
+		cmd = append(cmd, abs)
+	}
+	if err := slurm.CheckShared(paths, local); err != nil {
+		return nil, usageError{err}
+	}
+	return &experiment.Slurm{
+		Client: client, Command: cmd, Partition: c.String("partition"), Account: c.String("account"),
+		Time: c.String("time"), SbatchArgs: c.StringSlice("sbatch-arg"),
+	}, nil
+}
+
+// runOneStep runs the step --step names, as a Slurm job does.
+func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Plan) error {
+	s, err := plan.FindStep(c.String("step"))
+	if err != nil {
+		return err
+	}
+	if k := c.String("step-key"); k != "" && k != s.Key {
+		return usagef("--step %s: its key is now %.16s…, not the %.16s… it was submitted with: the spec or a plugin binary changed since; submit the study again", s.ID, s.Key, k)
+	}
+	// A job may use the cores Slurm gave it, not the node's.
+	en.Threads = runtime.NumCPU()
+	if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
+		en.Threads = n
+	}
+	e.metrics.SetInfo("run", "", "", version)
+	out, err := experiment.RunStep(c.Context, en, plan, s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.ID, err)
+	}
+	if out.Skipped {
+		fmt.Fprintf(e.stdout, "%s: skipped, exists as %s\n", s.ID, out.Entry.Ref())
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%s: done, registered %s %s\n", s.ID, out.Entry.Kind, out.Entry.Ref())
+	return nil
+}
+
+// slurmJobs returns the Slurm job of each step key of a run submitted
+// with --executor slurm (nil for another run).
+func slurmJobs(m registry.Manifest) map[string]string {
+	if m.Lineage.Extra[experiment.ExtraExecutor] != "slurm" {
+		return nil
+	}
+	raw, _ := m.Lineage.Extra[experiment.ExtraSlurmJobs].(map[string]any)
+	jobs := map[string]string{}
+	for k, v := range raw {
+		if s, ok := v.(string); ok {
+			jobs[k] = s
+		}
+	}
+	return jobs
+}
+
+// showSlurmRun prints a submitted run: each step's job, its state as
+// Slurm tells it, and its entry once the registry has it.
+func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, m registry.Manifest, r *registry.RunRecord) error {
+	jobs := slurmJobs(m)
+	ids := make([]string, 0, len(jobs))
+	for _, id := range jobs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	states := map[string]string{}
+	note := ""
+	if client, err := slurm.New(); err != nil {
+		note = " (job states unknown here: " + err.Error() + ")"
+	} else if states, err = client.States(c.Context, ids); err != nil {
+		note = " (job states unknown: " + err.Error() + ")"
+	}
+	fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\n", en, en.Digest, en.Created.Local().Format(time.RFC3339))
+	fmt.Fprintf(e.stdout, "spec:    %s %s\n", orDash(r.Spec), r.SpecDigest)
+	if logs, ok := m.Lineage.Extra[experiment.ExtraSlurmLogs].(string); ok {
+		fmt.Fprintf(e.stdout, "logs:    %s\n", logs)
+	}
+	done := 0
+	rows := make([]registry.RunStep, len(r.Steps))
+	copy(rows, r.Steps)
+	for i := range rows {
+		st := &rows[i]
+		if st.Status != experiment.StatusSubmitted {
+			done++
+			continue
+		}
+		if got, ok, err := s.FindByKey(c.Context, st.Kind, st.Key); err == nil && ok {
+			st.Entry, st.Status = got.Ref(), registry.StatusDone
+			done++
+		}
+	}
+	fmt.Fprintf(e.stdout, "status:  submitted to Slurm, %d of %d steps in the registry%s\n", done, len(rows), note)
+	return printTable(e, "STEP\tKIND\tJOB\tSLURM STATE\tENTRY\tSTATUS", rows, func(st registry.RunStep) string {
+		job, state := orDash(jobs[st.Key]), "-"
+		if id := jobs[st.Key]; id != "" {
+			state = orDash(states[id])
+			if states[id] == "" {
+				state = "unknown (finished long ago?)"
+			}
+		}
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", st.Name, st.Kind, job, state, orDash(st.Entry), st.Status)
+	})
+}
+
+// cancelCommand is `rgml runs cancel RUN`: scancel a submitted run's
+// jobs that have not finished.
+func cancelCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "cancel",
+		Usage:     "cancel the Slurm jobs of a run submitted with --executor slurm (those not finished)",
+		ArgsUsage: "RUN",
+		Action: func(c *cli.Context) error {
+			return withEntry(c, e, registry.Run, readOnly, func(s *registry.Store, en registry.Entry) error {
+				m, err := s.Manifest(en)
+				if err != nil {
+					return err
+				}
+				jobs := slurmJobs(m)
+				if jobs == nil {
+					return usagef("%s was not submitted to a batch system (rgml run --executor slurm): nothing to cancel", en.Ref())
+				}
+				client, err := slurm.New()
+				if err != nil {
+					return usageError{err}
+				}
+				var ids []string
+				for _, id := range jobs {
+					ids = append(ids, id)
+				}
+				sort.Strings(ids)
+				states, err := client.States(c.Context, ids)
+				if err != nil {
+					return err
+				}
+				var live []string
+				for _, id := range ids {
+					switch states[id] {
+					case "PENDING", "RUNNING", "SUSPENDED", "REQUEUED", "CONFIGURING", "COMPLETING", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED", "STOPPED":
+						live = append(live, id)
+					}
+				}
+				if len(live) == 0 {
+					fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), len(ids))
+					return nil
+				}
+				if err := client.Cancel(c.Context, live); err != nil {
+					return errors.New("scancel: " + err.Error())
+				}
+				fmt.Fprintf(e.stdout, "%s: cancelled %d job(s): %s\n", en.Ref(), len(live), strings.Join(live, " "))
+				return nil
+			})
+		},
+	}
+}

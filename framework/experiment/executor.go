@@ -1,0 +1,102 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rgml/rgml/registry"
+)
+
+// Executor carries out a plan: in this process (Local), or by handing its
+// steps to a batch system (Slurm), where each job runs one step with
+// RunStep against the shared registry. The planner knows nothing of
+// executors, so another batch system is one more implementation.
+type Executor interface {
+	Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error)
+}
+
+// Local runs the plan's steps in this process, on this machine's cores
+// (Execute).
+type Local struct{}
+
+// Execute implements Executor.
+func (Local) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error) {
+	return Execute(ctx, env, p, opt)
+}
+
+var _ Executor = Local{}
+
+// FindStep returns the step named ref: its ID ("training/rbm-v16") or
+// its name when only one step has it. The error (ErrUsage) lists the
+// steps when none matches.
+func (p *Plan) FindStep(ref string) (*Step, error) {
+	if s, ok := p.byID[ref]; ok {
+		return s, nil
+	}
+	var found []*Step
+	for _, s := range p.Steps {
+		if s.Name == ref {
+			found = append(found, s)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		ids := make([]string, 0, len(p.Steps))
+		for _, s := range p.Steps {
+			ids = append(ids, s.ID)
+		}
+		sort.Strings(ids)
+		if len(ids) > 8 {
+			ids = append(ids[:8], "…")
+		}
+		return nil, usagef("--step %q: no such step in the plan (have %s)", ref, strings.Join(ids, ", "))
+	}
+	return nil, usagef("--step %q: both %s and %s are named so; give KIND/NAME", ref, found[0].ID, found[1].ID)
+}
+
+// StepOutcome is what RunStep did.
+type StepOutcome struct {
+	Entry   registry.Entry
+	Skipped bool // the entry existed (same key): nothing ran
+}
+
+// RunStep runs exactly one step of the plan through env, as a batch job
+// does: skipped when the registry has its key, its inputs taken from the
+// registry by their keys (a step whose input is missing fails, naming
+// it), a training resumed from its checkpoint. No Run entry is made: the
+// executor that submitted the job made it.
+func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, error) {
+	store, err := env.store()
+	if err != nil {
+		return StepOutcome{}, err
+	}
+	if en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key); err != nil {
+		return StepOutcome{}, err
+	} else if ok {
+		return StepOutcome{Entry: en, Skipped: true}, nil
+	}
+	inputs := map[string]string{}
+	for _, id := range s.Deps {
+		d, ok := p.Step(id)
+		if !ok {
+			return StepOutcome{}, fmt.Errorf("experiment: step %s reads %s, not in the plan", s.ID, id)
+		}
+		en, ok, err := store.FindByKey(ctx, RegistryKind(d.Kind), d.Key)
+		if err != nil {
+			return StepOutcome{}, err
+		}
+		if !ok {
+			return StepOutcome{}, fmt.Errorf("step %s reads %s, which is not in the registry (key %.16s…): run that step first", s.ID, id, d.Key)
+		}
+		inputs[id] = en.Digest
+	}
+	en, err := runStep(ctx, env, p, s, func(id string) string { return inputs[id] })
+	if err != nil {
+		return StepOutcome{}, err
+	}
+	return StepOutcome{Entry: en}, nil
+}
