@@ -65,6 +65,9 @@ func reportAction(c *cli.Context, e *env) error {
 				continue
 			}
 			en, err := s.Lookup(st.Digest)
+			if err == nil && !en.Removed.IsZero() {
+				err = fmt.Errorf("removed on %s", en.Removed.Format("2006-01-02 15:04 MST"))
+			}
 			if err != nil {
 				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: "its entry " + st.Entry + " is not in the registry: " + err.Error()})
 				continue
