@@ -103,7 +103,7 @@ func floatsOf(arrays []npz.Array, name string) []float64 {
 // inputs gathers what the reproduction verdicts read from the entries;
 // what is absent stays absent (its rows are Missing).
 func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
-	in := reproduce.Inputs{Flows: map[reproduce.FlowKey]reproduce.Flow{}, EnergyT: map[reproduce.FlowKey][]float64{},
+	in := reproduce.Inputs{TestReadings: map[float64]reproduce.Reading{}, Flows: map[reproduce.FlowKey]reproduce.Flow{}, EnergyT: map[reproduce.FlowKey][]float64{},
 		WWT: map[int][]float64{}, DecaySingleT: map[float64][]float64{}, VWWV: map[int]reproduce.Curve{}, Eigen: map[reproduce.RBM][]float64{}}
 	flowKey := func(fen registry.Entry) (reproduce.FlowKey, bool) {
 		rbm, ok := g.input(fen, "rbm")
@@ -151,6 +151,11 @@ func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
 			if k, ok := flowKey(en); ok {
 				if f, err := flowArrays(g.s, en); err == nil {
 					in.Flows[k] = f
+					// Iteration 0 is the thermometer's reading of the test
+					// configurations themselves (Fig. 5).
+					if f.Iterations[0] == 0 {
+						in.TestReadings[k.From] = reproduce.Reading{Classes: f.Classes, Share: f.Distribution[0]}
+					}
 				}
 			}
 		case registry.Analysis:
