@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,15 +18,40 @@ import (
 // analysedSpec is smallSpec with the flow's configurations kept, a
 // spectrum analysis of the RBM, the thermometer-free check of the flow
 // (with the training set as equilibrium reference) and a report.
-func analysedSpec(t *testing.T) string {
+func analysedSpec(t testing.TB) string {
 	t.Helper()
-	b, err := os.ReadFile(smallSpec(t, 16, 30))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := strings.Replace(string(b), "    iterations: [0, 1, 10]\n", "    iterations: [0, 1, 10]\n    save-configs: true\n", 1)
-	spec = strings.Replace(spec, `params: {T: "0,6"}`, `params: {T: "0,2,3,6"}`, 1)
-	spec += `analyses:
+	spec := `datasets:
+  - name: s-train
+    model: ising
+    params: {T: "0:6:1"}
+    L: 6
+    per-point: 40
+    seed: 1
+  - name: s-test
+    model: ising
+    params: {T: "0,2,3,6"}
+    L: 6
+    per-point: 10
+    seed: 2
+trainings:
+  - name: s-thermo
+    learner: thermometer
+    data: s-train
+    set: {epochs: 20}
+  - name: s-rbm
+    learner: rbm
+    data: s-train
+    set: {hidden: 16, epochs: 30}
+    seed: 3
+flows:
+  - name: s-flow
+    rbm: s-rbm
+    thermometer: s-thermo
+    from: s-test
+    where: {T: 0}
+    iterations: [0, 1, 10]
+    save-configs: true
+analyses:
   - name: s-spectrum
     analyzer: spectrum
     model: s-rbm
@@ -225,5 +252,26 @@ func TestAnalyzeCommand(t *testing.T) {
 	defer s.Close()
 	if list, _ := s.List(registry.Analysis, ""); len(list) != 1 {
 		t.Errorf("%d analyses registered, want 1 (bad input registers nothing)", len(list))
+	}
+}
+
+// BenchmarkReport: rgml report of a finished run (every figure kind the
+// report draws from registry entries: samples, histories, a flow, the
+// spectrum's six and the flow check's two, and the verdicts).
+func BenchmarkReport(b *testing.B) {
+	reg := filepath.Join(b.TempDir(), "registry")
+	cli := func(args ...string) string {
+		var o, e bytes.Buffer
+		full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"}, args...)
+		if code := run(context.Background(), full, &o, &e); code != 0 {
+			b.Fatalf("rgml %v: exit %d\n%s", args, code, e.String())
+		}
+		return o.String()
+	}
+	cli("run", analysedSpec(b), "--report", filepath.Join(b.TempDir(), "first"))
+	out := filepath.Join(b.TempDir(), "report")
+	b.ResetTimer()
+	for b.Loop() {
+		cli("report", "--out", out)
 	}
 }
