@@ -154,9 +154,12 @@ func refName(ref string) string {
 
 // checkWritableDir checks that dir is (or can become) a writable folder,
 // before any work is done.
-func checkWritableDir(dir string) error {
+func checkWritableDir(dir string) error { return checkFolder("--out", dir) }
+
+// checkFolder is checkWritableDir naming the folder as what.
+func checkFolder(what, dir string) error {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return fmt.Errorf("--out %s is a file: give a folder", dir)
+		return fmt.Errorf("%s %s is a file: give a folder", what, dir)
 	}
 	parent := dir
 	for {
@@ -175,7 +178,7 @@ func checkWritableDir(dir string) error {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return fmt.Errorf("--out %s: cannot write in %s: %v", dir, parent, err)
+		return fmt.Errorf("%s %s: cannot write in %s: %v", what, dir, parent, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())

@@ -235,8 +235,12 @@ func reportFolder(c *cli.Context, en *experiment.Env, spec *experiment.Spec) err
 	if en.ReportOut != "" {
 		out = en.ReportOut
 	}
-	if err := checkWritableDir(out); err != nil {
-		return usageError{fmt.Errorf("report: %w", err)}
+	what := "the spec's report folder (report: out)"
+	if en.ReportOut != "" {
+		what = "--report"
+	}
+	if err := checkFolder(what, out); err != nil {
+		return usageError{err}
 	}
 	return nil
 }

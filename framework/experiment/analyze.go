@@ -219,7 +219,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if err != nil {
 		return res, Usage(fmt.Errorf("analyzer %s: %w", desc.Name, err))
 	}
-	bar := env.tracker().Start("analysis "+spec.Name, "analyses", 1)
+	bar := env.tracker().Start("analysis "+spec.Name, "analysis", 1)
 	out, err := an.Analyze(ctx, req)
 	if err != nil {
 		bar.Abort()

@@ -599,6 +599,9 @@ func (p *Plan) Print(w io.Writer) error {
 		plugin := s.Plugin
 		if plugin == "" {
 			plugin = "(import)"
+			if s.Kind == KindReport {
+				plugin = "(report)"
+			}
 		}
 		in := "-"
 		if len(s.Deps) > 0 {
