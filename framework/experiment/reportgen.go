@@ -358,7 +358,7 @@ func flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, err
 	}
 	var ss []report.Series
 	for _, c := range []struct{ name, label string }{
-		{"T_energy", "energy"}, {"T_abs_m", "⟨|m|⟩"}, {"T_G", "G(L/2)"}, {"T_thermometer", "thermometer (mean)"}} {
+		{"T_energy", "energy"}, {"T_abs_m", "mean |m|"}, {"T_G", "G(L/2)"}, {"T_thermometer", "thermometer (mean)"}} {
 		if y := col(c.name); y != nil {
 			ss = append(ss, report.Series{Label: c.label, X: x, Y: y, Err: col(c.name + "_err")})
 		}
