@@ -106,12 +106,13 @@ endif
 # (.rgml/) are not redone; `make demo-clean` forgets them.
 RGML  := $(BIN)/rgml
 demo: build
-	@$(RGML) run --preset quick
+	@$(RGML) run --preset quick --report $(OUT)/report
 	@for f in v16 l64 h64; do for T in 0 6; do \
 		rm -rf $(OUT)/flow-quick-$$f-T$$T; \
 		$(RGML) flows export flow-quick-$$f-T$$T $(OUT)/flow-quick-$$f-T$$T >/dev/null || exit 1; \
 	done; done
 	@echo "The flows are in the registry ($(RGML) flows list) and in $(OUT)/flow-quick-*/flow.npz."
+	@echo "The report (figures, thermometer-free checks, verdicts): $(OUT)/report/index.html"
 	@echo "The full study of the paper (hours on two cores): $(RGML) run --preset paper"
 	@echo "To change it: $(RGML) presets show paper > study.yaml; edit; $(RGML) run study.yaml"
 

@@ -33,6 +33,7 @@ func TestMain(m *testing.M) {
 		"../../plugins/rbm/cmd/rgml-plugin-rbm",
 		"../../plugins/thermometer/cmd/rgml-plugin-thermometer",
 		"../../plugins/spectrum/cmd/rgml-plugin-spectrum",
+		"../../plugins/correlations/cmd/rgml-plugin-correlations",
 		"../../framework/host/internal/rgml-plugin-misbehave",
 	} {
 		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()

@@ -3,9 +3,13 @@ package main
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -14,14 +18,29 @@ import (
 // thermometer's mode is near T_c ≈ 2.27 for the type V RBM from T = 0
 // and from T = 6 (measured 2 from both: one grid step of 0.5, margin
 // 0.75), low for type L (measured 0.5 and 0: at most 1), high for type H
-// (measured 5 and 6: at least 4). About 40 s on two cores; -short skips.
+// (measured 5 and 6: at least 4). About 50 s on two cores (analyses and report included); -short skips.
 func TestQuickPreset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the quick preset takes about 40 s")
 	}
 	reg := registryDir(t)
-	if code, _, stderr := rgmlIn(t, reg, "run", "--preset", "quick"); code != 0 {
+	out := filepath.Join(t.TempDir(), "report")
+	if code, _, stderr := rgmlIn(t, reg, "run", "--preset", "quick", "--report", out); code != 0 {
 		t.Fatalf("rgml run --preset quick: exit %d\n%s", code, stderr)
+	}
+	// The report: every figure drawn, each flow's thermometer-free check
+	// among them, and the verdicts.
+	page, err := os.ReadFile(filepath.Join(out, report.PageFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Reproduction verdicts", "check-flow-quick-v16-T0-flow-check", "check-flow-quick-h64-T6-flow-check", "spectrum-quick-l64-eigenvalues"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the quick report lacks %s", want)
+		}
+	}
+	if strings.Contains(string(page), "Missing figures") {
+		t.Error("the quick report lists missing figures")
 	}
 	s, err := registry.OpenReadOnly(reg)
 	if err != nil {

@@ -31,6 +31,7 @@ func runCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "jobs", Usage: "steps running at once (default: the number of cores)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (and which steps exist already) and run nothing"},
 			&cli.StringFlag{Name: "name", Usage: "register the run under this name (default: the spec's file name or the preset's)"},
+			&cli.StringFlag{Name: "report", Usage: "write the spec's report into this folder instead of the one it names (report: out)"},
 		}, executorFlags()...),
 		Action: func(c *cli.Context) error { return runAction(c, e) },
 	}
@@ -107,6 +108,9 @@ func runAction(c *cli.Context, e *env) error {
 	if _, err := en.OpenStore(); err != nil {
 		return err
 	}
+	if err := reportFolder(c, en, spec); err != nil {
+		return err
+	}
 	board := progress.NewBoard(e.stderr, len(plan.Steps), 0)
 	en.Progress = board
 	e.metrics.SetInfo("run", "", "", version)
@@ -123,6 +127,9 @@ func runAction(c *cli.Context, e *env) error {
 	})
 	board.Close()
 	printRun(e, en.Store, ex)
+	if spec.Report != nil {
+		printReportStep(e, en, spec, ex)
+	}
 	return err
 }
 

@@ -18,6 +18,19 @@ type Catalog interface {
 	Learner(ctx context.Context, name string) (sdk.LearnerDescription, string, error)
 }
 
+// AnalyzerCatalog is a Catalog that also describes analyzers; a spec
+// with analyses needs one.
+type AnalyzerCatalog interface {
+	// Analyzer is Model for analyzer plugins.
+	Analyzer(ctx context.Context, name string) (sdk.AnalyzerDescription, string, error)
+}
+
+// AnalyzerPlugin is an analyzer's description with its binary's sha256.
+type AnalyzerPlugin struct {
+	Desc   sdk.AnalyzerDescription
+	SHA256 string
+}
+
 // ModelPlugin is a model's description with its binary's sha256.
 type ModelPlugin struct {
 	Desc   sdk.ModelDescription
@@ -33,8 +46,18 @@ type LearnerPlugin struct {
 // Descriptions is a Catalog of descriptions already obtained (from a
 // host, or from the plugins' libraries in tests), keyed by plugin name.
 type Descriptions struct {
-	Models   map[string]ModelPlugin
-	Learners map[string]LearnerPlugin
+	Models    map[string]ModelPlugin
+	Learners  map[string]LearnerPlugin
+	Analyzers map[string]AnalyzerPlugin
+}
+
+// Analyzer implements AnalyzerCatalog.
+func (d Descriptions) Analyzer(_ context.Context, name string) (sdk.AnalyzerDescription, string, error) {
+	p, ok := d.Analyzers[name]
+	if !ok {
+		return sdk.AnalyzerDescription{}, "", fmt.Errorf("%w: no analyzer plugin %q (have: %v)", ErrUnknownPlugin, name, sortedKeys(d.Analyzers))
+	}
+	return p.Desc, p.SHA256, nil
 }
 
 // Model implements Catalog.

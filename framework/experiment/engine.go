@@ -51,6 +51,10 @@ func RegistryKind(k Kind) registry.Kind {
 		return registry.Dataset
 	case KindTraining:
 		return registry.Model
+	case KindAnalysis:
+		return registry.Analysis
+	case KindReport:
+		return ReportKind
 	default:
 		return registry.Flow
 	}
@@ -99,7 +103,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 			st.Status, st.Started, st.Seconds = status, t0.UTC(), secs
 			if err != nil {
 				st.Error = err.Error()
-			} else {
+			} else if en.Digest != "" { // the report is no entry
 				entries[s.ID] = en
 				st.Entry, st.Digest = en.Ref(), en.Digest
 			}
@@ -107,7 +111,9 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 			event(StepEvent{Step: s, Status: status, Entry: en, Err: err, Seconds: secs, Threads: threads})
 			return err
 		}
-		if en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key); err != nil {
+		if s.Kind == KindReport {
+			// Not a registry entry: drawn anew each run, from what the run has.
+		} else if en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key); err != nil {
 			return finish(registry.StatusFailed, en, err)
 		} else if ok {
 			return finish(registry.StatusSkipped, en, nil)
@@ -221,6 +227,23 @@ func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 		}
 		r, err := Train(ctx, env, spec)
 		return r.Entry, err
+	case s.Kind == KindAnalysis:
+		a := s.Analysis
+		spec := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key}
+		if a.Model != "" {
+			spec.Model = input("training/" + a.Model)
+		}
+		if a.Data != "" {
+			spec.Data = input("dataset/" + a.Data)
+		}
+		if a.Flow != "" {
+			spec.Flow = input("flow/" + a.Flow)
+		}
+		r, err := Analyze(ctx, env, spec)
+		return r.Entry, err
+	case s.Kind == KindReport:
+		_, err := runReport(ctx, env, p, s, input)
+		return registry.Entry{}, err
 	default:
 		f := s.Flow
 		r, err := Flow(ctx, env, FlowSpec{

@@ -37,6 +37,9 @@ type Env struct {
 	Logger   hclog.Logger
 	// Threads is the number of threads a step may use (0: no limit).
 	Threads int
+	// ReportOut, if set, is where a spec's report step writes the report
+	// instead of the folder the spec names (rgml run --report).
+	ReportOut string
 }
 
 // BuildInfo identifies the host build in lineage records.

@@ -7,8 +7,10 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/correlations"
 	"github.com/rgml/rgml/plugins/ising"
 	"github.com/rgml/rgml/plugins/rbm"
+	"github.com/rgml/rgml/plugins/spectrum"
 	"github.com/rgml/rgml/plugins/thermometer"
 )
 
@@ -30,7 +32,19 @@ func catalog(t testing.TB) experiment.Descriptions {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sd, err := spectrum.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd, err := correlations.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return experiment.Descriptions{
+		Analyzers: map[string]experiment.AnalyzerPlugin{
+			"spectrum":     {Desc: sd, SHA256: "spectrum-sha"},
+			"correlations": {Desc: cd, SHA256: "correlations-sha"},
+		},
 		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"}},
 		Learners: map[string]experiment.LearnerPlugin{
 			"rbm":         {Desc: rd, SHA256: "rbm-sha"},

@@ -21,9 +21,29 @@ import (
 type HostCatalog struct {
 	Host *host.Host
 
-	mu       sync.Mutex
-	models   map[string]ModelPlugin
-	learners map[string]LearnerPlugin
+	mu        sync.Mutex
+	models    map[string]ModelPlugin
+	learners  map[string]LearnerPlugin
+	analyzers map[string]AnalyzerPlugin
+}
+
+// Analyzer implements AnalyzerCatalog.
+func (c *HostCatalog) Analyzer(ctx context.Context, name string) (sdk.AnalyzerDescription, string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.analyzers[name]; ok {
+		return p.Desc, p.SHA256, nil
+	}
+	a, err := c.Host.Analyzer(ctx, name)
+	if err != nil {
+		return sdk.AnalyzerDescription{}, "", err
+	}
+	a.Kill()
+	if c.analyzers == nil {
+		c.analyzers = map[string]AnalyzerPlugin{}
+	}
+	c.analyzers[name] = AnalyzerPlugin{Desc: a.Desc, SHA256: a.SHA256}
+	return a.Desc, a.SHA256, nil
 }
 
 // Model implements Catalog.
@@ -131,6 +151,19 @@ func (c *CachedCatalog) Learner(ctx context.Context, name string) (sdk.LearnerDe
 	d, sha, err := c.HostCatalog.Learner(ctx, name)
 	if err == nil {
 		c.keep(sha, "learner", d)
+	}
+	return d, sha, err
+}
+
+// Analyzer implements AnalyzerCatalog.
+func (c *CachedCatalog) Analyzer(ctx context.Context, name string) (sdk.AnalyzerDescription, string, error) {
+	var d sdk.AnalyzerDescription
+	if sha, ok := c.cached(name, "analyzer", &d); ok {
+		return d, sha, nil
+	}
+	d, sha, err := c.HostCatalog.Analyzer(ctx, name)
+	if err == nil {
+		c.keep(sha, "analyzer", d)
 	}
 	return d, sha, err
 }

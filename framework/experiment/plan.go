@@ -29,6 +29,8 @@ const (
 	KindDataset  Kind = "dataset"
 	KindTraining Kind = "training"
 	KindFlow     Kind = "flow"
+	KindAnalysis Kind = "analysis"
+	KindReport   Kind = "report"
 )
 
 // Step is one node of the plan.
@@ -52,6 +54,8 @@ type Step struct {
 	Dataset  *Dataset
 	Training *Training
 	Flow     *FlowStep
+	Analysis *AnalysisStep
+	Report   *ReportStep
 	// Sample is the request a sampled dataset sends, resolved.
 	Sample *sdk.SampleRequest
 	// Imported is an imported dataset's content, checked.
@@ -94,6 +98,7 @@ func NewPlan(ctx context.Context, s *Spec, cat Catalog) (*Plan, error) {
 	p := &Plan{Spec: s, byID: map[string]*Step{}}
 	datasets := map[string]*datasetInfo{}
 	trainings := map[string]*trainingInfo{}
+	flows := map[string]*flowInfo{}
 	names := map[string]Pos{}
 	dup := func(kind Kind, name string, at Pos) error {
 		if err := registry.ValidateName(name); err != nil {
@@ -139,7 +144,11 @@ func NewPlan(ctx context.Context, s *Spec, cat Catalog) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		flows[f.Name] = &flowInfo{step: st, L: datasets[f.From].L, save: f.SaveConfigs}
 		p.add(st)
+	}
+	if err := p.planAnalyses(ctx, cat, datasets, trainings, flows, dup); err != nil {
+		return nil, err
 	}
 	order, err := topoSort(p.Steps)
 	if err != nil {
@@ -590,6 +599,9 @@ func (p *Plan) Print(w io.Writer) error {
 		plugin := s.Plugin
 		if plugin == "" {
 			plugin = "(import)"
+			if s.Kind == KindReport {
+				plugin = "(report)"
+			}
 		}
 		in := "-"
 		if len(s.Deps) > 0 {

@@ -10,8 +10,11 @@ import (
 // Every preset parses and validates against the real plugins'
 // descriptions, with the steps the paper's study needs.
 func TestPresets(t *testing.T) {
-	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 // datasets, trainings (thermometer, V, H, L, single T, no T_c, controls), flows
-	want := map[string]int{"quick": 2 + 4 + 6, "paper": paper, "paper-small": paper}
+	// datasets, trainings (thermometer, V, H, L, single T, no T_c,
+	// controls), flows, spectrum analyses of the RBMs, checks of the
+	// flows, the report
+	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 + 18 + 14*3 + 1
+	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)
@@ -24,6 +27,20 @@ func TestPresets(t *testing.T) {
 		p := plan(t, name+".yaml", string(b))
 		if len(p.Steps) != want[name] {
 			t.Errorf("%s: %d steps, want %d", name, len(p.Steps), want[name])
+		}
+		// Every flow keeps its configurations and has its thermometer-free
+		// check; the report, last, reads every other step.
+		for _, st := range p.Steps {
+			if st.Kind != experiment.KindFlow {
+				continue
+			}
+			check, ok := p.Step("analysis/check-" + st.Name)
+			if !st.Flow.SaveConfigs || !ok || check.Analysis.Analyzer != "correlations" {
+				t.Errorf("%s: %s keeps configurations %v, check %v", name, st.ID, st.Flow.SaveConfigs, ok)
+			}
+		}
+		if r, ok := p.Step("report/report"); !ok || len(r.Deps) != len(p.Steps)-1 || p.Steps[len(p.Steps)-1] != r {
+			t.Errorf("%s: the report is not the last step reading all the others", name)
 		}
 	}
 	if _, err := presets.Get("../quick"); err == nil {
@@ -38,7 +55,6 @@ func TestPresets(t *testing.T) {
 	if st, _ := p.Step("training/quick-h64"); len(st.Training.Where) != 1 || len(st.Training.Where[0].Values) != 5 {
 		t.Errorf("type H selection: %+v", st.Training.Where)
 	}
-	_ = experiment.KindFlow
 }
 
 func mustPreset(t *testing.T, name string) string {

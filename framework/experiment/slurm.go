@@ -83,6 +83,12 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	var order []*slurmGroup
 	groupOf := map[string]*slurmGroup{} // step ID → its group
 	for _, s := range p.Steps {
+		if s.Kind == KindReport {
+			// The report reads every job's result: it is drawn once they
+			// are done, by `rgml report RUN` on the login node.
+			rec.Steps = append(rec.Steps, registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Status: registry.StatusNotRun})
+			continue
+		}
 		st := registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Key: s.Key, Status: StatusSubmitted}
 		en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key)
 		if err != nil {

@@ -31,6 +31,10 @@ type Spec struct {
 	Datasets  []Dataset
 	Trainings []Training
 	Flows     []FlowStep
+	Analyses  []AnalysisStep
+	// Report, if set, builds the HTML report of every other step at the
+	// end of the run.
+	Report *ReportStep
 }
 
 // Dataset is one dataset step: sampled from a model (Model set; the
@@ -92,11 +96,39 @@ type FlowStep struct {
 	at map[string]Pos
 }
 
+// AnalysisStep is one analysis step (the flags of rgml analyze, one
+// model per step).
+type AnalysisStep struct {
+	Name     string
+	Analyzer string
+	Model    string // a training step's name, or ""
+	Data     string // a dataset step's name, or ""
+	Flow     string // a flow step's name, or ""
+	Where    []grid.Axis
+	Set      sdk.Params // parameters as written (defaults filled in by the plan)
+	Seed     uint64
+
+	at map[string]Pos
+}
+
+// ReportStep is the report of a run: every figure of the steps before it.
+type ReportStep struct {
+	Title string
+	Out   string // folder the page is written into (relative: to the working directory)
+
+	at map[string]Pos
+}
+
+// DefaultReportOut is where a spec's report goes when it names no folder.
+const DefaultReportOut = "rgml-report"
+
 // Pos returns where field (e.g. "set.hidden", "data", "name") of the step
 // was written; the step's own position for "".
-func (d Dataset) Pos(field string) Pos  { return posOf(d.at, field) }
-func (t Training) Pos(field string) Pos { return posOf(t.at, field) }
-func (f FlowStep) Pos(field string) Pos { return posOf(f.at, field) }
+func (d Dataset) Pos(field string) Pos      { return posOf(d.at, field) }
+func (t Training) Pos(field string) Pos     { return posOf(t.at, field) }
+func (f FlowStep) Pos(field string) Pos     { return posOf(f.at, field) }
+func (a AnalysisStep) Pos(field string) Pos { return posOf(a.at, field) }
+func (r ReportStep) Pos(field string) Pos   { return posOf(r.at, field) }
 
 func posOf(at map[string]Pos, field string) Pos {
 	if p, ok := at[field]; ok {
@@ -111,6 +143,8 @@ var (
 	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import", "cpus", "memory", "time"}
 	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every", "cpus", "memory", "time"}
 	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs", "cpus", "memory", "time"}
+	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "where", "set", "seed"}
+	reportFields   = []string{"title", "out"}
 )
 
 // MaxSteps bounds the steps one spec expands to, so that a typo in a range
@@ -132,9 +166,11 @@ func Parse(file string, data []byte) (*Spec, error) {
 	sum := sha256.Sum256(data)
 	s := &Spec{File: file, Digest: "sha256:" + hex.EncodeToString(sum[:])}
 	for _, e := range top {
-		switch e.key {
-		case "analyses", "report":
-			return nil, e.keyAt.errf("not supported yet: analyses and the report arrive with the analyzers (issue 10)")
+		if e.key == "report" {
+			if s.Report, err = parseReport(e.val); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		items, isSeq, err := e.val.sequence()
 		if err != nil {
@@ -151,16 +187,18 @@ func Parse(file string, data []byte) (*Spec, error) {
 				err = s.parseTraining(it)
 			case "flows":
 				err = s.parseFlow(it)
+			case "analyses":
+				err = s.parseAnalysis(it)
 			}
 			if err != nil {
 				return nil, err
 			}
-			if n := len(s.Datasets) + len(s.Trainings) + len(s.Flows); n > MaxSteps {
+			if n := len(s.Datasets) + len(s.Trainings) + len(s.Flows) + len(s.Analyses); n > MaxSteps {
 				return nil, it.errf("the spec expands to more than %d steps", MaxSteps)
 			}
 		}
 	}
-	if len(s.Datasets)+len(s.Trainings)+len(s.Flows) == 0 {
+	if len(s.Datasets)+len(s.Trainings)+len(s.Flows)+len(s.Analyses) == 0 {
 		return nil, root.errf("the spec has no steps: give datasets, trainings or flows")
 	}
 	return s, nil
@@ -615,4 +653,98 @@ func parseIterations(s string) ([]int64, error) {
 		its = append(its, n)
 	}
 	return its, nil
+}
+
+func (s *Spec) parseAnalysis(it node) error {
+	m, it, err := stepHead(it, analysisFields, "analysis")
+	if err != nil {
+		return err
+	}
+	if _, ok := m["analyzer"]; !ok {
+		return it.errf("the analysis has no analyzer")
+	}
+	if m["model"].val.n == nil && m["data"].val.n == nil && m["flow"].val.n == nil {
+		return it.errf("the analysis reads nothing: give a model, data or a flow")
+	}
+	at := positions(m, it)
+	x := &expander{}
+	for _, f := range []string{"analyzer", "model", "data", "flow"} {
+		alts := []choice{{}}
+		if e, ok := m[f]; ok {
+			if alts, err = strChoices(e.val); err != nil {
+				return err
+			}
+		}
+		x.add(f, alts)
+	}
+	seeds := []choice{{text: "1", num: DefaultSeed}}
+	if e, ok := m["seed"]; ok {
+		if seeds, err = numChoices(e.val, true, 0); err != nil {
+			return err
+		}
+	}
+	x.add("seed", seeds)
+	var where []grid.Axis
+	if e, ok := m["where"]; ok {
+		if where, err = e.val.axes(); err != nil {
+			return err
+		}
+	}
+	var params []string
+	if e, ok := m["set"]; ok {
+		es, err := e.val.mapping(nil)
+		if err != nil {
+			return err
+		}
+		for _, h := range es {
+			alts, err := numChoices(h.val, false, math.Inf(-1))
+			if err != nil {
+				return err
+			}
+			x.add("set."+h.key, alts)
+			params = append(params, h.key)
+			at["set."+h.key] = h.keyAt.pos()
+		}
+	}
+	for _, a := range where {
+		at["where."+a.Name] = at["where"]
+	}
+	return expand(x, m["name"], func(name string, b map[string]choice) error {
+		set := sdk.Params{}
+		for _, h := range params {
+			set[h] = b["set."+h].num
+		}
+		s.Analyses = append(s.Analyses, AnalysisStep{
+			Name: name, Analyzer: b["analyzer"].text, Model: b["model"].text, Data: b["data"].text,
+			Flow: b["flow"].text, Where: where, Set: set, Seed: uint64(b["seed"].num), at: at,
+		})
+		return nil
+	})
+}
+
+// parseReport reads the report section: a mapping of title and out, both
+// optional (report: {} asks for the defaults).
+func parseReport(n node) (*ReportStep, error) {
+	es, err := n.mapping(reportFields)
+	if err != nil {
+		return nil, err
+	}
+	r := &ReportStep{Title: "rgml report", Out: DefaultReportOut, at: map[string]Pos{"": n.pos()}}
+	for _, e := range es {
+		v, err := e.val.str()
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(v) == "" {
+			return nil, e.val.errf("empty %s", e.key)
+		}
+		r.at[e.key] = e.keyAt.pos()
+		switch e.key {
+		case "title":
+			r.Title = v
+		case "out":
+			r.Out = v
+		}
+	}
+	return r, nil
 }

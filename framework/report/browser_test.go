@@ -1,23 +1,15 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
+	"github.com/rgml/rgml/framework/report/browsertest"
 )
 
 // allItems are one figure of every kind the report draws, on synthetic
@@ -113,82 +105,6 @@ func allItems() []Item {
 	}
 }
 
-func findChromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium on PATH (Debian: apt-get install chromium); the report is not checked in a browser")
-	return ""
-}
-
-// browse opens page in headless Chromium and returns, for every image,
-// "src: naturalWidth", the console errors, failed loads and non-file
-// requests it saw, and a screenshot.
-func browse(t *testing.T, exe, page string) (images []string, problems []string, shot []byte) {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("headless", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 800))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	var mu sync.Mutex
-	note := func(format string, args ...any) {
-		mu.Lock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-		mu.Unlock()
-	}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
-				note("console %s", e.Type)
-			}
-		case *runtime.EventExceptionThrown:
-			note("exception: %s", e.ExceptionDetails.Text)
-		case *log.EventEntryAdded:
-			if e.Entry.Level == log.EntryLevelError {
-				note("log error: %s %s", e.Entry.Text, e.Entry.URL)
-			}
-		case *network.EventRequestWillBeSent:
-			if !strings.HasPrefix(e.Request.URL, "file://") && !strings.HasPrefix(e.Request.URL, "data:") {
-				note("network request: %s", e.Request.URL)
-			}
-		case *network.EventLoadingFailed:
-			note("failed load: %s", e.ErrorText)
-		}
-	})
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	widths, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.images).map(i => i.getAttribute("src") + ": " + (i.complete ? i.naturalWidth : -1))`))
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	return widths, problems, shot
-}
-
 // TestReportInChromium opens the report in real headless Chromium: every
 // image loads (naturalWidth > 0), no console error, no failed load, no
 // request off the file system. The same check on a copy with one PNG
@@ -196,7 +112,7 @@ func browse(t *testing.T, exe, page string) (images []string, problems []string,
 // screenshot stay in $RGML_TEST_ARTEFACTS (default: a directory under the
 // system temp dir, printed).
 func TestReportInChromium(t *testing.T) {
-	exe := findChromium(t)
+	exe := browsertest.FindChromium(t)
 	dir := os.Getenv("RGML_TEST_ARTEFACTS")
 	if dir == "" {
 		var err error
@@ -210,7 +126,7 @@ func TestReportInChromium(t *testing.T) {
 	if !IsMissing(err) || len(page.Missing()) != 1 {
 		t.Fatalf("Build: %v", err)
 	}
-	images, problems, shot := browse(t, exe, filepath.Join(dir, PageFile))
+	images, problems, shot := browsertest.Browse(t, exe, filepath.Join(dir, PageFile))
 	if len(images) != len(page.Drawn()) {
 		t.Errorf("%d images on the page, %d figures drawn", len(images), len(page.Drawn()))
 	}
@@ -232,7 +148,7 @@ func TestReportInChromium(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, page.Drawn()[0].Files.PNG)); err != nil {
 		t.Fatal(err)
 	}
-	images, problems, _ = browse(t, exe, filepath.Join(dir, PageFile))
+	images, problems, _ = browsertest.Browse(t, exe, filepath.Join(dir, PageFile))
 	broken := false
 	for _, im := range images {
 		broken = broken || strings.HasSuffix(im, ": 0")

@@ -23,23 +23,9 @@ func FromHint(results []npz.Array, h sdk.Figure) (*Figure, error) {
 	}
 	switch h.Kind {
 	case sdk.FigureLine, sdk.FigureScatter:
-		x, _, err := get(h.X)
+		ss, err := HintSeries(results, h)
 		if err != nil {
 			return nil, err
-		}
-		var ss []Series
-		for i, name := range h.Series {
-			y, _, err := get(name)
-			if err != nil {
-				return nil, err
-			}
-			s := Series{Label: name, X: x, Y: y}
-			if i < len(h.Errors) && h.Errors[i] != "" {
-				if s.Err, _, err = get(h.Errors[i]); err != nil {
-					return nil, err
-				}
-			}
-			ss = append(ss, s)
 		}
 		return Lines(LineOptions{Title: h.Title, XLabel: h.XLabel, YLabel: h.YLabel, LogX: h.LogX, LogY: h.LogY}, ss...)
 	case sdk.FigureHeatmap:
@@ -53,4 +39,36 @@ func FromHint(results []npz.Array, h sdk.Figure) (*Figure, error) {
 		return Heatmap(h.Title, h.XLabel, h.YLabel, m, a.Shape[0], a.Shape[1])
 	}
 	return nil, fmt.Errorf("figure %s: kind %q is not drawn as a figure", h.Name, h.Kind)
+}
+
+// HintSeries returns the series of a line or scatter figure an analyzer
+// suggested (each against the X tensor, with its error tensor), so that
+// several analyses can be drawn on one figure.
+func HintSeries(results []npz.Array, h sdk.Figure) ([]Series, error) {
+	get := func(name string) ([]float64, error) {
+		a, ok := npz.Find(results, name)
+		if !ok {
+			return nil, fmt.Errorf("figure %s: the analysis has no result %q", h.Name, name)
+		}
+		return floats(a)
+	}
+	x, err := get(h.X)
+	if err != nil {
+		return nil, err
+	}
+	var ss []Series
+	for i, name := range h.Series {
+		y, err := get(name)
+		if err != nil {
+			return nil, err
+		}
+		s := Series{Label: name, X: x, Y: y}
+		if i < len(h.Errors) && h.Errors[i] != "" {
+			if s.Err, err = get(h.Errors[i]); err != nil {
+				return nil, err
+			}
+		}
+		ss = append(ss, s)
+	}
+	return ss, nil
 }

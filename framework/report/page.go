@@ -35,6 +35,14 @@ type Page struct {
 	// Intro lines under the title (run reference, date, host version).
 	Intro   []string
 	Entries []Entry
+	// Verdicts, when set, are shown as a table before the figures.
+	Verdicts []Verdict
+}
+
+// Verdict is one row of the reproduction table as the page shows it.
+type Verdict struct {
+	Row, Paper, Criterion, Measured string
+	Status                          string // "pass", "FAIL" or "missing"
 }
 
 // Drawn and Missing split the entries.
@@ -66,12 +74,21 @@ table { border-collapse: collapse; font-size: 0.9rem; margin-top: 0.5rem; }
 td, th { border: 1px solid #ccc; padding: 0.15rem 0.5rem; text-align: left; }
 code { font-size: 0.85rem; }
 .missing li { margin: 0.3rem 0; }
+.pass { color: #1a7f37; } .FAIL { color: #cf222e; } .missing-verdict { color: #9a6700; }
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 {{range .Intro}}<p>{{.}}</p>
 {{end}}
+{{- with .Verdicts}}
+<section id="verdicts">
+<h2>Reproduction verdicts</h2>
+<table><tr><th>row</th><th>paper</th><th>criterion</th><th>measured</th><th>verdict</th></tr>
+{{range .}}<tr><td>{{.Row}}</td><td>{{.Paper}}</td><td>{{.Criterion}}</td><td>{{.Measured}}</td><td class="{{if eq .Status "missing"}}missing-verdict{{else}}{{.Status}}{{end}}">{{.Status}}</td></tr>
+{{end}}</table>
+</section>
+{{- end}}
 {{- with .Drawn}}
 <nav><h2>Figures</h2><ol>{{range .}}<li><a href="#{{.Name}}">{{if .Paper}}{{.Paper}}: {{end}}{{.Caption}}</a></li>{{end}}</ol></nav>
 {{- end}}
@@ -129,7 +146,14 @@ func (e *MissingError) Error() string {
 // the page. The error is a *MissingError when a figure is missing, or the
 // failure to write a file.
 func Build(dir string, title string, intro []string, items []Item) (Page, error) {
-	page := Page{Title: title, Intro: intro}
+	return BuildPage(dir, Page{Title: title, Intro: intro}, items)
+}
+
+// BuildPage is Build of a page whose title, intro and verdicts are given
+// in head (its Entries are ignored: items make them).
+func BuildPage(dir string, head Page, items []Item) (Page, error) {
+	page := head
+	page.Entries = nil
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return page, err
 	}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+func analyzeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "analyze",
+		Usage: "run an analyzer plugin on registered weights, datasets or flows and register its results",
+		Description: "Examples (Sec. 4 of the paper; the thermometer-free flow check):\n" +
+			"  rgml analyze --analyzer spectrum --models rbm-v16,rbm-v64 --data paper-test\n" +
+			"  rgml analyze --analyzer correlations --flow flow-rbm-v16-T0 --data paper-test --out check/\n\n" +
+			"Each model gives one analysis, registered as ANALYZER-MODEL (or --name with one\n" +
+			"model). A flow's saved configurations (`rgml flow --save-configs`) are analysed\n" +
+			"per iteration, and --data is then the equilibrium reference. With --out, the\n" +
+			"results (.npz), the suggested figures (JSON) and the figures themselves\n" +
+			"(PNG, SVG, .npz, CSV) go to DIR too. See docs/analyzers.md.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "analyzer", Usage: "analyzer plugin (see `rgml plugins list`)", Required: true},
+			&cli.StringSliceFlag{Name: "models", Usage: "models whose weights to analyse (registry references; comma-separated or repeated)"},
+			&cli.StringFlag{Name: "data", Usage: "dataset to analyse, or with --flow the equilibrium reference (registry reference)"},
+			&cli.StringSliceFlag{Name: "where", Usage: "analyse only the dataset's configurations whose label matches NAME=SPEC"},
+			&cli.StringFlag{Name: "flow", Usage: "flow whose saved configurations to analyse (registry reference)"},
+			&cli.StringSliceFlag{Name: "set", Usage: "analyzer parameter NAME=VALUE (repeatable)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed passed to the analyzer", Value: 1},
+			&cli.StringFlag{Name: "name", Usage: "register under this name (default: ANALYZER-MODEL, ANALYZER-FLOW or ANALYZER-DATA)"},
+			&cli.StringFlag{Name: "out", Usage: "also write the results and their figures into this folder"},
+		},
+		Action: func(c *cli.Context) error { return analyzeAction(c, e) },
+	}
+}
+
+func analyzeAction(c *cli.Context, e *env) error {
+	params, err := parseSettings(c.StringSlice("set"))
+	if err != nil {
+		return err
+	}
+	var models []string
+	for _, m := range c.StringSlice("models") {
+		for _, f := range strings.Split(m, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				return usagef("--models %q: an empty reference", m)
+			}
+			models = append(models, f)
+		}
+	}
+	base := experiment.AnalyzeSpec{
+		Analyzer: c.String("analyzer"), Data: c.String("data"), Flow: c.String("flow"),
+		Where: c.StringSlice("where"), Params: params, Seed: c.Uint64("seed"),
+	}
+	if len(models) == 0 && base.Data == "" && base.Flow == "" {
+		return usagef("analyze needs --models, --data or --flow: what to analyse")
+	}
+	if c.String("name") != "" && len(models) > 1 {
+		return usagef("--name names one analysis, and --models gives %d: drop --name (each is named %s-MODEL)", len(models), base.Analyzer)
+	}
+	if out := c.String("out"); out != "" {
+		if err := checkWritableDir(out); err != nil {
+			return usageError{err}
+		}
+	}
+	var specs []experiment.AnalyzeSpec
+	refs := models
+	if len(refs) == 0 {
+		refs = []string{""}
+	}
+	for _, m := range refs {
+		s := base
+		s.Model = m
+		s.Name = c.String("name")
+		if s.Name == "" {
+			s.Name = s.Analyzer + "-" + refName(firstNonEmpty(m, s.Flow, s.Data))
+		}
+		if err := registry.ValidateName(s.Name); err != nil {
+			return usageError{fmt.Errorf("--name %s: %w (give one with --name)", s.Name, err)}
+		}
+		if out := c.String("out"); out != "" {
+			s.Out = out
+			if len(refs) > 1 {
+				s.Out = out + "/" + s.Name
+			}
+		}
+		specs = append(specs, s)
+	}
+	en, closeEnv := e.stepEnv(c, existingStore)
+	defer closeEnv()
+	for _, s := range specs {
+		r, err := experiment.Analyze(c.Context, en, s)
+		if r.Entry.Name == "" {
+			return err
+		}
+		if err != nil {
+			return err // registered, but --out failed: the error says so
+		}
+		fmt.Fprintf(e.stdout, "registered %s: %d results, %d figures\n", r.Entry, len(r.Results), len(r.Figures))
+		if s.Out != "" {
+			if err := drawHints(s.Out, r.Results, r.Figures); err != nil {
+				return experiment.RegisteredBut(r.Entry, "drawing its figures in "+s.Out, err)
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", s.Out)
+		}
+	}
+	return nil
+}
+
+// drawHints draws every suggested figure the report can draw (tables and
+// histograms are left in the data).
+func drawHints(dir string, results []npz.Array, figs []sdk.Figure) error {
+	for _, h := range figs {
+		if h.Kind == sdk.FigureTable || h.Kind == sdk.FigureHistogram {
+			continue
+		}
+		f, err := report.FromHint(results, h)
+		if err != nil {
+			return err
+		}
+		if _, err := report.Save(dir, h.Name, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// refName is the name part of a registry reference: rbm-v64:2 and
+// rbm-v64@paper name rbm-v64.
+func refName(ref string) string {
+	if f := strings.FieldsFunc(ref, func(r rune) bool { return r == ':' || r == '@' }); len(f) > 0 {
+		return f[0]
+	}
+	return ref
+}
+
+// checkWritableDir checks that dir is (or can become) a writable folder,
+// before any work is done.
+func checkWritableDir(dir string) error { return checkFolder("--out", dir) }
+
+// checkFolder is checkWritableDir naming the folder as what.
+func checkFolder(what, dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s %s is a file: give a folder", what, dir)
+	}
+	parent := dir
+	for {
+		if _, err := os.Stat(parent); err == nil {
+			break
+		}
+		next := filepath.Dir(parent)
+		if next == parent {
+			break
+		}
+		parent = next
+	}
+	f, err := os.CreateTemp(parent, ".rgml-write-check-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s %s: cannot write in %s: %v", what, dir, parent, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+func reportCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "report",
+		Usage: "write the HTML report of a run: every figure its results allow and the reproduction verdicts",
+		Description: "Examples:\n  rgml report --out report/          # the latest run\n  rgml report quick:2 --out report-quick/\n\n" +
+			"One static page (DIR/index.html, no scripts, opens from the file system) with\n" +
+			"each figure as PNG and SVG and its data as .npz and CSV beside it. A figure\n" +
+			"whose data is missing (a failed step, a removed entry) is listed with the\n" +
+			"reason; the rest is drawn and the exit status is 1. See docs/analyzers.md.",
+		ArgsUsage: "[RUN]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "folder to write the report into", Required: true},
+			&cli.StringFlag{Name: "title", Usage: "the page's title (default: the run's name)"},
+		},
+		Action: func(c *cli.Context) error { return reportAction(c, e) },
+	}
+}
+
+func reportAction(c *cli.Context, e *env) error {
+	out := c.String("out")
+	if err := checkWritableDir(out); err != nil {
+		return usageError{err}
+	}
+	return withRegistry(c, e, readOnly, func(s *registry.Store) error {
+		run, err := latestOr(s, c.Args().First())
+		if err != nil {
+			return err
+		}
+		rec, err := s.RunRecord(run)
+		if err != nil {
+			return err
+		}
+		spec := experiment.ReportSpec{Title: c.String("title"), Out: out,
+			Intro: []string{fmt.Sprintf("Run %s (%s, %s), status %s, started %s, %.0f s.", run.Ref(), rec.Spec, run.Digest[:19], rec.Status, rec.Started.Format("2006-01-02 15:04 MST"), rec.Seconds)}}
+		if spec.Title == "" {
+			spec.Title = "rgml report: " + run.Ref()
+		}
+		for _, st := range rec.Steps {
+			if st.Kind == experiment.ReportKind {
+				continue
+			}
+			if st.Digest == "" {
+				why := "step " + st.Status
+				if st.Error != "" {
+					why += ": " + st.Error
+				}
+				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: why})
+				continue
+			}
+			en, err := s.Lookup(st.Digest)
+			if err == nil && !en.Removed.IsZero() {
+				err = fmt.Errorf("removed on %s", en.Removed.Format("2006-01-02 15:04 MST"))
+			}
+			if err != nil {
+				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: "its entry " + st.Entry + " is not in the registry: " + err.Error()})
+				continue
+			}
+			spec.Entries = append(spec.Entries, en)
+		}
+		r, err := experiment.BuildReport(c.Context, s, spec)
+		printReport(e, r)
+		return err
+	})
+}
+
+// printReport prints the verdicts and where the page is.
+func printReport(e *env, r experiment.ReportResult) {
+	for _, v := range r.Verdicts {
+		fmt.Fprintln(e.stdout, v)
+	}
+	if r.Dir != "" {
+		fmt.Fprintf(e.stdout, "wrote %s: %d figures, %d missing\n", filepath.Join(r.Dir, report.PageFile), len(r.Page.Drawn()), len(r.Page.Missing()))
+	}
+}
+
+// latestOr resolves a run reference, or finds the newest run.
+func latestOr(s *registry.Store, ref string) (registry.Entry, error) {
+	if ref != "" {
+		en, err := s.Resolve(registry.Run, ref)
+		if err != nil {
+			return en, refError(err)
+		}
+		return en, nil
+	}
+	runs, err := s.List(registry.Run, "")
+	if err != nil {
+		return registry.Entry{}, err
+	}
+	if len(runs) == 0 {
+		return registry.Entry{}, usagef("the registry has no run: give RUN, or `rgml run` a spec first")
+	}
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].Created.After(runs[j].Created) })
+	return runs[0], nil
+}
+
+func plotCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "plot",
+		Usage: "draw one figure of registered results as PNG or SVG (its data beside it as .npz)",
+		Description: "KIND is samples (a dataset: Fig. 1), history (a model: Fig. 4), flow (a flow:\n" +
+			"Figs. 5–11), flow-check (a correlations analysis of a flow), or the name of a\n" +
+			"figure an analysis suggests (spectrum: wwt, decay, eigenvalues, singular, vwwv,\n" +
+			"vwwv_minus_ref; correlations: energy, abs_m, chi, binder, xi, implied_T, G).\n" +
+			"Several analyses overlay their line figures, e.g. Fig. 13:\n" +
+			"  rgml plot decay spectrum-rbm-t0 spectrum-rbm-t2 spectrum-rbm-v16 --out fig13.svg",
+		ArgsUsage: "KIND REF [REF…]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "the figure's file: .png or .svg", Required: true},
+		},
+		Action: func(c *cli.Context) error { return plotAction(c, e) },
+	}
+}
+
+func plotAction(c *cli.Context, e *env) error {
+	out := c.String("out")
+	ext := strings.ToLower(filepath.Ext(out))
+	if ext != ".png" && ext != ".svg" {
+		return usagef("--out %s: the file name must end in .png or .svg", out)
+	}
+	if c.NArg() < 2 {
+		return usagef("plot needs KIND and at least one REF (see `rgml plot --help`)")
+	}
+	if err := checkWritableDir(filepath.Dir(out)); err != nil {
+		return usageError{err}
+	}
+	kind, refs := c.Args().First(), c.Args().Slice()[1:]
+	return withRegistry(c, e, readOnly, func(s *registry.Store) error {
+		f, err := plotFigure(s, kind, refs)
+		if err != nil {
+			return err
+		}
+		if err := f.Plot.Save(report.Width, report.Height, out); err != nil {
+			return err
+		}
+		data := strings.TrimSuffix(out, filepath.Ext(out)) + ".npz"
+		if err := npz.WriteFile(data, f.Data...); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s and its data %s\n", out, data)
+		return nil
+	})
+}
+
+// plotFigure draws the figure KIND of refs.
+func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, error) {
+	one := func(k registry.Kind) (registry.Entry, error) {
+		if len(refs) != 1 {
+			return registry.Entry{}, usagef("plot %s takes one %s, got %d references", kind, k, len(refs))
+		}
+		en, err := s.Resolve(k, refs[0])
+		if err != nil {
+			return en, refError(err)
+		}
+		return en, nil
+	}
+	switch kind {
+	case "samples", "history", "flow", "flow-check":
+		k := map[string]registry.Kind{"samples": registry.Dataset, "history": registry.Model, "flow": registry.Flow, "flow-check": registry.Analysis}[kind]
+		en, err := one(k)
+		if err != nil {
+			return nil, err
+		}
+		return experiment.EntryFigure(s, en, kind)
+	}
+	var series []report.Series
+	var hint sdk.Figure
+	for _, ref := range refs {
+		en, err := s.Resolve(registry.Analysis, ref)
+		if err != nil {
+			return nil, refError(err)
+		}
+		arrays, figs, err := experiment.ReadAnalysis(s, en)
+		if err != nil {
+			return nil, err
+		}
+		var names []string
+		found := false
+		for _, h := range figs {
+			names = append(names, h.Name)
+			if h.Name == kind {
+				hint, found = h, true
+			}
+		}
+		if !found {
+			return nil, usagef("%s suggests no figure %q (it has: %s; or samples, history, flow, flow-check)", en, kind, strings.Join(names, ", "))
+		}
+		if len(refs) == 1 {
+			return report.FromHint(arrays, hint)
+		}
+		if hint.Kind != sdk.FigureLine && hint.Kind != sdk.FigureScatter {
+			return nil, usagef("plot %s draws one analysis (a %s cannot overlay several)", kind, hint.Kind)
+		}
+		ss, err := report.HintSeries(arrays, hint)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ss {
+			x.Label = en.Ref() + " " + x.Label
+			series = append(series, x)
+		}
+	}
+	return report.Lines(report.LineOptions{Title: hint.Title, XLabel: hint.XLabel, YLabel: hint.YLabel, LogX: hint.LogX, LogY: hint.LogY}, series...)
+}
+
+// reportFolder checks, before a run starts, that its report can be
+// written: the spec's folder or --report.
+func reportFolder(c *cli.Context, en *experiment.Env, spec *experiment.Spec) error {
+	if c.IsSet("report") {
+		if spec.Report == nil {
+			return usagef("--report: the spec asks for no report (add report: {} to it)")
+		}
+		en.ReportOut = c.String("report")
+	}
+	if spec.Report == nil {
+		return nil
+	}
+	out := spec.Report.Out
+	if en.ReportOut != "" {
+		out = en.ReportOut
+	}
+	what := "the spec's report folder (report: out)"
+	if en.ReportOut != "" {
+		what = "--report"
+	}
+	if err := checkFolder(what, out); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// printReportStep says where the run's report is.
+func printReportStep(e *env, en *experiment.Env, spec *experiment.Spec, ex experiment.Execution) {
+	out := spec.Report.Out
+	if en.ReportOut != "" {
+		out = en.ReportOut
+	}
+	for _, st := range ex.Record.Steps {
+		if st.Kind == experiment.ReportKind && (st.Status == registry.StatusDone || st.Error != "") {
+			fmt.Fprintf(e.stdout, "report: %s (%s)\n", filepath.Join(out, report.PageFile), st.Status)
+		}
+	}
+}

@@ -1,0 +1,385 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// Files of an Analysis entry: the analyzer's result tensors, and the
+// figures it suggests for them (a JSON list of sdk.Figure).
+const (
+	AnalysisFile = "analysis.npz"
+	FiguresFile  = "figures.json"
+)
+
+// ParamByIteration is the analyzer parameter that says data/group holds
+// flow iterations: Analyze sets it to 1 for a flow's configurations when
+// the analyzer has it and it is not given.
+const ParamByIteration = "by_iteration"
+
+// AnalyzeSpec is one analysis (the flags of rgml analyze): an analyzer
+// run on a model's weights and/or configurations. Model, Data and Flow are
+// registry references ("" for none).
+//
+// How they become the analyzer's inputs (it must read each one given):
+//   - Model: every tensor of its weights.npz the analyzer reads as
+//     weights/NAME;
+//   - Flow: its saved configurations (all iterations) as data/configs,
+//     each one's iteration as data/group, the thermometer's mean reading
+//     of its iteration as data/thermometer (when read);
+//   - Data without Flow: its configurations as data/configs and each label
+//     NAME as data/NAME (T as data/group when the analyzer reads a group
+//     and no data/T);
+//   - Data with Flow: the equilibrium reference, data/reference/configs
+//     and data/reference/T.
+type AnalyzeSpec struct {
+	Name     string
+	Analyzer string
+	Model    string
+	Data     string
+	Flow     string
+	Where    []string // selection of Data's configurations
+	Params   sdk.Params
+	Seed     uint64
+	Out      string // also write AnalysisFile and FiguresFile into this folder
+	Key      string // the step key, recorded as Lineage.Key
+}
+
+// AnalyzeResult is a registered analysis.
+type AnalyzeResult struct {
+	Entry   registry.Entry
+	Results []npz.Array
+	Figures []sdk.Figure
+}
+
+// analyzeInputs is what Analyze sends, gathered from the registry.
+type analyzeInputs struct {
+	req     sdk.AnalyzeRequest
+	inputs  []registry.Input
+	learner string // the model's learner plugin
+}
+
+// Analyze runs an analyzer plugin on registry entries and registers its
+// results as an Analysis entry (inputs model, data, flow): AnalysisFile
+// with every result tensor and FiguresFile with its suggested figures.
+func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, error) {
+	var res AnalyzeResult
+	if err := registry.ValidateName(spec.Name); err != nil {
+		return res, usagef("name: %v", err)
+	}
+	if spec.Model == "" && spec.Data == "" && spec.Flow == "" {
+		return res, usagef("analysis %s: give a model, a dataset or a flow to analyse", spec.Name)
+	}
+	if spec.Data == "" && len(spec.Where) > 0 {
+		return res, usagef("where: a selection needs a dataset")
+	}
+	where, err := ParseWhere(spec.Where)
+	if err != nil {
+		return res, err
+	}
+	store, err := env.store()
+	if err != nil {
+		return res, err
+	}
+	h, release := env.host()
+	defer release()
+	an, err := h.Analyzer(ctx, spec.Analyzer)
+	if err != nil {
+		return res, err
+	}
+	defer an.Kill()
+	desc := an.Desc
+	reads := func(name string) bool { _, ok := desc.Input(name); return ok }
+	in := analyzeInputs{req: sdk.AnalyzeRequest{Params: sdk.Params{}, Seed: spec.Seed}}
+	for k, v := range spec.Params {
+		in.req.Params[k] = v
+	}
+	L := 0
+	setL := func(l int, what string) error {
+		if L != 0 && l != L {
+			return usagef("%s is a %d×%d lattice, the other inputs %d×%d: analyse inputs of one lattice size", what, l, l, L, L)
+		}
+		L = l
+		return nil
+	}
+
+	if spec.Flow != "" {
+		fen, err := store.Resolve(registry.Flow, spec.Flow)
+		if err != nil {
+			return res, refErr(err)
+		}
+		if !reads("data/configs") || !reads("data/group") {
+			return res, usagef("analyzer %s does not read a flow's configurations (it reads: %s)", desc.Name, inputList(desc))
+		}
+		configs, group, thermo, fl, err := flowConfigs(store, fen)
+		if err != nil {
+			return res, err
+		}
+		if err := setL(fl, fen.String()); err != nil {
+			return res, err
+		}
+		n := len(group)
+		in.req.Data = append(in.req.Data,
+			sdk.Tensor{Name: "configs", Shape: []int{n, fl * fl}, Data: configs},
+			sdk.Tensor{Name: "group", Shape: []int{n}, Data: group})
+		if reads("data/thermometer") {
+			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "thermometer", Shape: []int{n}, Data: thermo})
+		}
+		if _, set := spec.Params[ParamByIteration]; !set && slices.ContainsFunc(desc.Parameters, func(p sdk.ParamSpec) bool { return p.Name == ParamByIteration }) {
+			in.req.Params[ParamByIteration] = 1
+		}
+		in.inputs = append(in.inputs, registry.Input{Role: "flow", Digest: fen.Digest})
+	}
+	if spec.Data != "" {
+		data, den, err := LoadDataset(store, spec.Data)
+		if err != nil {
+			return res, err
+		}
+		if data, err = FilterDataset(data, where); err != nil {
+			return res, err
+		}
+		if err := setL(data.Size, den.String()); err != nil {
+			return res, err
+		}
+		n, sites := data.Len(), data.Sites()
+		prefix := ""
+		if spec.Flow != "" {
+			prefix = "reference/"
+			if !reads("data/reference/configs") || !reads("data/reference/T") {
+				return res, usagef("analyzer %s takes no equilibrium reference beside a flow: drop the dataset (it reads: %s)", desc.Name, inputList(desc))
+			}
+			if _, ok := data.Labels["T"]; !ok {
+				return res, usagef("%s has no label T: a reference needs the temperature of each configuration", den)
+			}
+			in.req.Data = append(in.req.Data,
+				sdk.Tensor{Name: prefix + "configs", Shape: []int{n, sites}, Data: data.Configs},
+				sdk.Tensor{Name: prefix + "T", Shape: []int{n}, Data: data.Labels["T"]})
+			in.inputs = append(in.inputs, registry.Input{Role: "reference", Digest: den.Digest})
+		} else {
+			if !reads("data/configs") {
+				return res, usagef("analyzer %s reads no configurations: drop the dataset (it reads: %s)", desc.Name, inputList(desc))
+			}
+			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "configs", Shape: []int{n, sites}, Data: data.Configs})
+			for _, name := range sortedKeys(data.Labels) {
+				as := name
+				if !reads("data/"+name) && name == "T" && reads("data/group") {
+					as = "group"
+				}
+				if reads("data/" + as) {
+					in.req.Data = append(in.req.Data, sdk.Tensor{Name: as, Shape: []int{n}, Data: data.Labels[name]})
+				}
+			}
+			in.inputs = append(in.inputs, registry.Input{Role: "data", Digest: den.Digest})
+		}
+	}
+	if spec.Model != "" {
+		w, men, learner, err := loadModel(store, spec.Model)
+		if err != nil {
+			return res, err
+		}
+		if len(desc.Learners) > 0 && !slices.Contains(desc.Learners, learner) {
+			return res, usagef("analyzer %s reads the weights of %s, and %s was trained by %s", desc.Name, strings.Join(desc.Learners, ", "), men, learner)
+		}
+		for _, t := range w {
+			if reads("weights/" + t.Name) {
+				in.req.Weights = append(in.req.Weights, t)
+			}
+		}
+		if len(in.req.Weights) == 0 {
+			return res, usagef("analyzer %s reads none of %s's weights (it reads: %s)", desc.Name, men, inputList(desc))
+		}
+		nv := 0
+		if t, ok := sdk.FindTensor(in.req.Weights, "W"); ok && len(t.Shape) == 2 {
+			nv = t.Shape[0]
+		}
+		if L == 0 {
+			L = modelL(store, men, nv)
+		}
+		if nv != 0 && nv != L*L {
+			return res, usagef("%s has %d visible units, not %d×%d = %d: its weights do not fit the %d×%d lattice", men, nv, L, L, L*L, L, L)
+		}
+		in.inputs = append(in.inputs, registry.Input{Role: "model", Digest: men.Digest})
+	}
+	if L == 0 {
+		return res, usagef("cannot tell the lattice size of %s", spec.Model)
+	}
+	in.req.Size = L
+	req, err := desc.ValidateAnalyze(in.req)
+	if err != nil {
+		return res, Usage(fmt.Errorf("analyzer %s: %w", desc.Name, err))
+	}
+	bar := env.tracker().Start("analysis "+spec.Name, "analysis", 1)
+	out, err := an.Analyze(ctx, req)
+	if err != nil {
+		bar.Abort()
+		return res, err
+	}
+	if err := out.Check(); err != nil {
+		bar.Abort()
+		return res, fmt.Errorf("plugin %q: %w", desc.Name, err)
+	}
+	bar.Done()
+	for _, t := range out.Results {
+		a, err := tensorArray(t)
+		if err != nil {
+			return res, fmt.Errorf("plugin %q: %w", desc.Name, err)
+		}
+		res.Results = append(res.Results, a)
+	}
+	res.Figures = out.Figures
+	var buf bytes.Buffer
+	if err := npz.Encode(&buf, res.Results...); err != nil {
+		return res, err
+	}
+	figs, err := json.MarshalIndent(nonNil(out.Figures), "", "  ")
+	if err != nil {
+		return res, err
+	}
+	params := map[string]any{"L": L}
+	for k, v := range req.Params {
+		params[k] = v
+	}
+	lineage := registry.Lineage{
+		Plugin:     &registry.PluginRef{Name: desc.Name, Version: desc.Version, SHA256: an.SHA256},
+		Host:       env.hostRef(),
+		Seed:       spec.Seed,
+		Parameters: params,
+		Inputs:     in.inputs,
+		Key:        spec.Key,
+	}
+	if len(spec.Where) > 0 {
+		lineage.Extra = map[string]any{"where": spec.Where}
+	}
+	files := []registry.File{{Name: AnalysisFile, Data: buf.Bytes()}, {Name: FiguresFile, Data: figs}}
+	entry, err := store.Put(ctx, registry.Analysis, spec.Name, files, lineage)
+	if err != nil {
+		return res, fmt.Errorf("registering the analysis: %w", err)
+	}
+	res.Entry = entry
+	if spec.Out != "" {
+		if err := writeFiles(spec.Out, files); err != nil {
+			return res, RegisteredBut(entry, "writing "+spec.Out, err)
+		}
+	}
+	return res, nil
+}
+
+func nonNil(f []sdk.Figure) []sdk.Figure {
+	if f == nil {
+		return []sdk.Figure{}
+	}
+	return f
+}
+
+func writeFiles(dir string, files []registry.File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func inputList(d sdk.AnalyzerDescription) string {
+	names := make([]string, len(d.Inputs))
+	for i, in := range d.Inputs {
+		names[i] = in.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// tensorArray turns a result tensor into an .npz array.
+func tensorArray(t sdk.Tensor) (npz.Array, error) {
+	switch t.Data.(type) {
+	case []float64, []float32, []int64, []int32, []int8:
+		return npz.Array{Name: t.Name, Shape: append([]int(nil), t.Shape...), Data: t.Data}, nil
+	}
+	return npz.Array{}, fmt.Errorf("result %s: unsupported type %T", t.Name, t.Data)
+}
+
+// flowConfigs reads a flow's saved configurations, flattened over its
+// iteration counts: each configuration's iteration (group) and the
+// thermometer's mean reading of that iteration, and the lattice size.
+func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, thermo []float64, L int, err error) {
+	arrays, err := ReadNPZ(s, en, FlowFile)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	c, ok := npz.Find(arrays, "configs")
+	if !ok {
+		return nil, nil, nil, 0, usagef("%s has no saved configurations: run the flow again with --save-configs (save-configs: true in a spec)", en)
+	}
+	configs, isInt8 := c.Data.([]int8)
+	it, ok1 := npz.Find(arrays, "iterations")
+	its, ok2 := it.Data.([]int64)
+	tm, ok3 := npz.Find(arrays, "T_mean")
+	mean, ok4 := tm.Data.([]float64)
+	if !isInt8 || len(c.Shape) != 3 || !ok1 || !ok2 || !ok3 || !ok4 || c.Shape[0] != len(its) || len(mean) != len(its) {
+		return nil, nil, nil, 0, fmt.Errorf("%s: %s is malformed (configs %v for %d iterations)", en, FlowFile, c.Shape, len(its))
+	}
+	n, sites := c.Shape[1], c.Shape[2]
+	L = int(math.Round(math.Sqrt(float64(sites))))
+	if l := inputL(s, en, "from"); l != 0 {
+		L = l
+	}
+	if L*L != sites {
+		return nil, nil, nil, 0, fmt.Errorf("%s: %d sites is not an %d×%d lattice", en, sites, L, L)
+	}
+	group = make([]float64, len(its)*n)
+	thermo = make([]float64, len(its)*n)
+	for k := range its {
+		for i := 0; i < n; i++ {
+			group[k*n+i] = float64(its[k])
+			thermo[k*n+i] = mean[k]
+		}
+	}
+	return configs, group, thermo, L, nil
+}
+
+// modelL is the lattice size a model was trained on: its training data's
+// L, or √nv when that is not on record.
+func modelL(s *registry.Store, en registry.Entry, nv int) int {
+	if l := inputL(s, en, "data"); l != 0 {
+		return l
+	}
+	if l := int(math.Round(math.Sqrt(float64(nv)))); l*l == nv && l > 0 {
+		return l
+	}
+	return 0
+}
+
+// inputL is the lattice size its lineage records for the dataset that en
+// read as role, or 0.
+func inputL(s *registry.Store, en registry.Entry, role string) int {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return 0
+	}
+	for _, in := range m.Lineage.Inputs {
+		if in.Role != role {
+			continue
+		}
+		if den, err := s.Lookup(in.Digest); err == nil {
+			if dm, err := s.Manifest(den); err == nil {
+				if v, ok := dm.Lineage.Parameters["L"].(float64); ok && v >= 2 && v == math.Trunc(v) {
+					return int(v)
+				}
+			}
+		}
+	}
+	return 0
+}
