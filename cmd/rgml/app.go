@@ -120,6 +120,7 @@ func newApp(e *env) *cli.App {
 		},
 	}
 	guardCommands(app)
+	recordState(e, app.Commands)
 	return app
 }
 

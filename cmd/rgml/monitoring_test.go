@@ -586,7 +586,7 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	m := metrics.New("e2e-nan")
 	m.SetInfo("train", "", "fake", version)
 	m.Trainer("fake", 0, 10).Progress(1, 100, 0.01, map[string]float64{"train_loss": math.NaN(), "test_loss": 1})
-	if err := metrics.Push(ctx, gw.url, "e2e-nan", m.Registry); err != nil {
+	if err := m.Push(ctx, gw.url); err != nil {
 		t.Fatal(err)
 	}
 
@@ -639,6 +639,28 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	})
 }
 
+// pushSteps runs two steps of the Slurm test's study as its jobs do
+// (rgml run --step, one run id), pushed to gw: the dataset, then a
+// thermometer trained on it.
+func pushSteps(t testing.TB, reg string, gw *daemon, runID string) {
+	t.Helper()
+	for _, step := range []string{"dataset/d", "training/thermo"} {
+		r := mustRun(context.Background(), t, reg, "--pushgateway", gw.url, "--metrics-addr", "off", "--run-id", runID,
+			"run", "--step", step, slurmSpec)
+		if !strings.Contains(r.stdout, step+": done") {
+			t.Fatalf("run --step %s: %q", step, r.stdout)
+		}
+	}
+}
+
+func hostname(t testing.TB) string {
+	h, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -676,7 +698,8 @@ func TestPushgatewayPushAndDelete(t *testing.T) {
 	lines := strings.Join(gatewayMetrics(t, gw, run), "\n")
 	for _, want := range []string{
 		`rgml_mc_configurations_total{instance="push-test-1",job="rgml",model="ising",run_id="push-test-1"} 20`,
-		`rgml_run_info{command="sample",instance="push-test-1",job="rgml",learner="",model="ising",run_id="push-test-1",version="` + version + `"} 1`,
+		`rgml_run_info{command="sample",instance="push-test-1",job="rgml",learner="",model="ising",node="` + hostname(t) + `",run_id="push-test-1",version="` + version + `"} 1`,
+		`rgml_run_state{instance="push-test-1",job="rgml",run_id="push-test-1",state="done"} 1`,
 		`rgml_plugin_starts_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 1`,
 		`rgml_plugin_crashes_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 0`,
 		`rgml_mc_acceptance_ratio{instance="push-test-1"`,
@@ -693,6 +716,29 @@ func TestPushgatewayPushAndDelete(t *testing.T) {
 		t.Errorf("stdout %q", r.stdout)
 	}
 	if left := gatewayMetrics(t, gw, run); len(left) > 0 {
+		t.Errorf("after delete the Pushgateway still has:\n%s", strings.Join(left, "\n"))
+	}
+
+	// The steps of one study (its batch jobs) share its run id and keep a
+	// group each; delete removes them all.
+	const study = "push-study"
+	pushSteps(t, reg, gw, study)
+	lines = strings.Join(gatewayMetrics(t, gw, study), "\n")
+	for _, want := range []string{
+		`rgml_run_state{instance="push-study",job="rgml",run_id="push-study",state="done",step="dataset/d"} 1`,
+		`rgml_run_state{instance="push-study",job="rgml",run_id="push-study",state="done",step="training/thermo"} 1`,
+		`rgml_train_epoch{instance="push-study",job="rgml",learner="thermometer",run_id="push-study",step="training/thermo"} 30`,
+		`rgml_run_info{command="sample",instance="push-study",job="rgml",learner="",model="ising",node="` + hostname(t) + `",run_id="push-study",step="dataset/d",version="` + version + `"} 1`,
+	} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the Pushgateway lacks %s; it has:\n%s", want, lines)
+		}
+	}
+	r = mustRun(context.Background(), t, reg, "--pushgateway", gw.url, "pushgateway", "delete", study)
+	if !strings.Contains(r.stdout, "(2 group(s))") {
+		t.Errorf("delete of a study: %q", r.stdout)
+	}
+	if left := gatewayMetrics(t, gw, study); len(left) > 0 {
 		t.Errorf("after delete the Pushgateway still has:\n%s", strings.Join(left, "\n"))
 	}
 
