@@ -347,7 +347,9 @@ func grafanaVars(expr string, runs []string) string {
 		"${run_id}", strings.Join(runs, "|"), "$run_id", strings.Join(runs, "|"), "[[run_id]]", strings.Join(runs, "|"),
 		"$__rate_interval", "10s", "${__rate_interval}", "10s",
 		"$__interval", "5s", "${__interval}", "5s",
-		"$__range", "1m", "${__range}", "1m")
+		"$__range", "1m", "${__range}", "1m",
+		// The Step variable set to All (allValue .*): runs that are no step too.
+		"${step}", ".*", "$step", ".*", "[[step]]", ".*")
 	return r.Replace(expr)
 }
 
@@ -415,8 +417,8 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	reg := filepath.Join(t.TempDir(), "registry")
 	ctx := context.Background()
 	push := []string{"--pushgateway", gw.url, "--metrics-addr", "off"}
-	const sampleRun, thermoRun, rbmRun, wolffRun = "e2e-sample", "e2e-thermometer", "e2e-rbm", "e2e-wolff"
-	runs := []string{sampleRun, thermoRun, rbmRun, wolffRun}
+	const sampleRun, thermoRun, rbmRun, wolffRun, studyRun = "e2e-sample", "e2e-thermometer", "e2e-rbm", "e2e-wolff", "e2e-study"
+	runs := []string{sampleRun, thermoRun, rbmRun, wolffRun, studyRun}
 
 	// The datasets: the training set pushed, the test set not monitored.
 	mustRun(ctx, t, reg, append(push, "--run-id", sampleRun, "sample", "--model", "ising",
@@ -426,6 +428,9 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	// A cluster algorithm, pushed: the mean cluster size panel.
 	mustRun(ctx, t, reg, append(push, "--run-id", wolffRun, "sample", "--model", "ising", "--algorithm", "wolff",
 		"--param", "T=2.27", "--per-point", "20", "--L", "10", "--seed", "3", "--name", "wolff")...)
+
+	// Two steps of a study, as two batch jobs of one run id push them.
+	pushSteps(t, reg, gw, studyRun)
 
 	rgmlAddr := freeAddr(t)
 	prom := startPrometheus(t, rgmlAddr, gw.url)
@@ -471,6 +476,7 @@ func TestMonitoringEndToEnd(t *testing.T) {
 		`count_over_time(rgml_mc_acceptance_ratio{run_id="e2e-sample"}[1m]) >= 6`,
 		`count_over_time(rgml_test_loss{run_id="e2e-thermometer"}[1m]) >= 6`,
 		`rgml_train_pseudo_log_likelihood{run_id="e2e-rbm"}`,
+		`rgml_run_state{run_id="e2e-study", step="training/thermo"}`,
 	}
 	for _, q := range ready {
 		eventually(t, 60*time.Second, "no data for "+q, func() bool {
@@ -529,6 +535,37 @@ func TestMonitoringEndToEnd(t *testing.T) {
 			}
 		}
 		t.Logf("%d dashboard queries return data", n)
+		// The Step variable lists the study's steps, and the Steps table
+		// has a row per step: its node, its state, the training's epoch.
+		prom.get(t, "/api/v1/label/step/values?match[]="+url.QueryEscape(`rgml_run_info{run_id=~"e2e-study"}`), &values)
+		if strings.Join(values.Data, " ") != "dataset/d training/thermo" {
+			t.Errorf("label_values(rgml_run_info{run_id=~\"e2e-study\"}, step) = %v", values.Data)
+		}
+		var steps []string
+		for _, p := range d.Panels {
+			if p.Title != "Steps" {
+				continue
+			}
+			for _, tg := range p.Targets {
+				for _, s := range prom.query(t, grafanaVars(tg.Expr, []string{studyRun})) {
+					m := s.Metric
+					steps = append(steps, fmt.Sprintf("%s %s node=%s state=%s", m["__name__"], m["step"], m["node"], m["state"]))
+				}
+			}
+		}
+		sort.Strings(steps)
+		host := hostname(t)
+		if want := []string{
+			"rgml_run_info dataset/d node=" + host + " state=",
+			"rgml_run_info training/thermo node=" + host + " state=",
+			"rgml_run_state dataset/d node= state=done",
+			"rgml_run_state training/thermo node= state=done",
+			"rgml_train_epoch training/thermo node= state=",
+			"rgml_train_epochs training/thermo node= state=",
+			"rgml_train_loss training/thermo node= state=",
+		}; strings.Join(steps, "\n") != strings.Join(want, "\n") {
+			t.Errorf("the Steps table of the study:\n%s\nwant\n%s", strings.Join(steps, "\n"), strings.Join(want, "\n"))
+		}
 		// The live RBM is in the panels that show what runs now.
 		for _, q := range []string{
 			`rate(rgml_train_epochs_total{run_id=~"$run_id"}[$__rate_interval]) > 0`,
