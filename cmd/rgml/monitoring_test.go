@@ -771,6 +771,29 @@ func TestPushgatewayPushAndDelete(t *testing.T) {
 			t.Errorf("the Pushgateway lacks %s; it has:\n%s", want, lines)
 		}
 	}
+	// A step run again replaces its own group only: skipped; then failed
+	// (a key that is not the step's).
+	again := []string{"--pushgateway", gw.url, "--metrics-addr", "off", "--run-id", study, "run", "--step", "dataset/d"}
+	mustRun(context.Background(), t, reg, append(again, slurmSpec)...)
+	stateOf := func() string {
+		var states []string
+		for _, l := range gatewayMetrics(t, gw, study) {
+			if strings.HasPrefix(l, "rgml_run_state{") {
+				states = append(states, l)
+			}
+		}
+		return strings.Join(states, "\n")
+	}
+	if got := stateOf(); !strings.Contains(got, `state="skipped",step="dataset/d"} 1`) || !strings.Contains(got, `state="done",step="training/thermo"} 1`) ||
+		strings.Count(got, "\n") != 1 {
+		t.Errorf("after the dataset step ran again:\n%s", got)
+	}
+	if r := rgmlCmd(context.Background(), t, reg, append(again, "--step-key", "0123", slurmSpec)...); r.code != exitUsage {
+		t.Errorf("run --step with a wrong key: exit %d, %s", r.code, r.stderr)
+	}
+	if got := stateOf(); !strings.Contains(got, `state="failed",step="dataset/d"} 1`) || !strings.Contains(got, `state="done",step="training/thermo"} 1`) {
+		t.Errorf("after a failed step:\n%s", got)
+	}
 	r = mustRun(context.Background(), t, reg, "--pushgateway", gw.url, "pushgateway", "delete", study)
 	if !strings.Contains(r.stdout, "(2 group(s))") {
 		t.Errorf("delete of a study: %q", r.stdout)

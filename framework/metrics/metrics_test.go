@@ -3,9 +3,12 @@ package metrics
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -149,5 +152,40 @@ func TestStepLabelsEverySeries(t *testing.T) {
 rgml_run_state{run_id="r1",state="skipped"} 1
 `), "rgml_run_state"); err != nil {
 		t.Error(err)
+	}
+}
+
+// PushEvery pushes the step's group at once (a batch job shows while it
+// works) and pushes nothing after stop returns, so that the final push
+// is the last word. The server records what it is sent.
+func TestPushEvery(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	m := New("study-1")
+	m.SetStep("training/rbm-h4")
+	stop := m.PushEvery(srv.URL, time.Hour, func(err error) { t.Error(err) })
+	for {
+		mu.Lock()
+		n := len(paths)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	// "/" in a grouping value is sent base64-encoded (URL-safe).
+	want := "PUT /metrics/job/rgml/instance/study-1/step@base64/dHJhaW5pbmcvcmJtLWg0"
+	if len(paths) != 1 || paths[0] != want {
+		t.Errorf("pushes %v, want [%s]", paths, want)
 	}
 }
