@@ -76,8 +76,8 @@ func newApp(e *env) *cli.App {
 			&cli.StringFlag{Name: "registry", Usage: "registry directory, or postgres://… URL of a registry shared by many machines (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_REGISTRY", "RGML_HOME"}, Category: "Registry"},
 			&cli.StringFlag{Name: "blobs", Usage: "blob directory of a postgres:// registry, a path every machine sees", EnvVars: []string{"RGML_BLOBS"}, Category: "Registry"},
 			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while sample, train, flow or run works (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
-			&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
-			&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
+			&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL (run --step: also while it works)", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
+			&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated; the jobs of --executor slurm get the study's)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
 		},
 		Before: func(c *cli.Context) error {
@@ -123,6 +123,7 @@ func newApp(e *env) *cli.App {
 		},
 	}
 	guardCommands(app)
+	recordState(e, app.Commands)
 	return app
 }
 

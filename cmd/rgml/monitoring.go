@@ -44,7 +44,7 @@ func (e *env) startMetrics(c *cli.Context) error {
 	if addr == "off" || addr == "" || !longRunning[cmd] {
 		return nil
 	}
-	srv, err := metrics.Serve(addr, e.metrics.Registry)
+	srv, err := metrics.Serve(addr, e.metrics.Gatherer())
 	if err != nil {
 		if !c.IsSet("metrics-addr") && errors.Is(err, syscall.EADDRINUSE) {
 			e.logger.Warn("metrics not served: the default address is in use (another rgml?); set --metrics-addr", "addr", addr)
@@ -67,10 +67,10 @@ func (e *env) stopMetrics(c *cli.Context) error {
 	// lock would leave an empty group per call in the Pushgateway.
 	if url := c.String("pushgateway"); url != "" && longRunning[c.Args().First()] {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = metrics.Push(ctx, url, e.metrics.RunID(), e.metrics.Registry)
+		err = e.metrics.Push(ctx, url)
 		cancel()
 		if err == nil {
-			e.logger.Info("pushed metrics", "pushgateway", url, "run_id", e.metrics.RunID())
+			e.logger.Info("pushed metrics", "pushgateway", url, "run_id", e.metrics.RunID(), "step", e.metrics.Step())
 		}
 	}
 	if e.server != nil {
@@ -80,23 +80,50 @@ func (e *env) stopMetrics(c *cli.Context) error {
 	return err
 }
 
+// recordState wraps the actions of the long-working commands so that
+// rgml_run_state ends as done or failed (or skipped, set by rgml run
+// --step) before the final push.
+func recordState(e *env, cmds []*cli.Command) {
+	for _, cmd := range cmds {
+		if !longRunning[cmd.Name] || cmd.Action == nil {
+			continue
+		}
+		action := cmd.Action
+		cmd.Action = func(c *cli.Context) error {
+			err := action(c)
+			switch {
+			case err != nil:
+				e.metrics.SetState(metrics.StateFailed)
+			case e.metrics.State() == metrics.StateRunning:
+				e.metrics.SetState(metrics.StateDone)
+			}
+			return err
+		}
+	}
+}
+
 func pushgatewayCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "pushgateway",
 		Usage: "manage metrics pushed with --pushgateway",
 		Subcommands: []*cli.Command{{
 			Name:      "delete",
-			Usage:     "delete a run's metrics from the Pushgateway",
+			Usage:     "delete a run's metrics from the Pushgateway (with those of each of its steps)",
 			ArgsUsage: "RUN_ID",
 			Action: func(c *cli.Context) error {
 				url := c.String("pushgateway")
 				if url == "" || c.NArg() != 1 {
 					return usagef("usage: rgml --pushgateway URL pushgateway delete RUN_ID")
 				}
-				if err := metrics.DeletePushed(url, c.Args().First()); err != nil {
+				n, err := metrics.DeletePushed(url, c.Args().First())
+				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "deleted run %s from %s\n", c.Args().First(), url)
+				if n == 0 {
+					fmt.Fprintf(e.stdout, "%s holds nothing of run %s\n", url, c.Args().First())
+					return nil
+				}
+				fmt.Fprintf(e.stdout, "deleted run %s from %s (%d group(s))\n", c.Args().First(), url, n)
 				return nil
 			},
 		}},

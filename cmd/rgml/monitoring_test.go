@@ -347,7 +347,9 @@ func grafanaVars(expr string, runs []string) string {
 		"${run_id}", strings.Join(runs, "|"), "$run_id", strings.Join(runs, "|"), "[[run_id]]", strings.Join(runs, "|"),
 		"$__rate_interval", "10s", "${__rate_interval}", "10s",
 		"$__interval", "5s", "${__interval}", "5s",
-		"$__range", "1m", "${__range}", "1m")
+		"$__range", "1m", "${__range}", "1m",
+		// The Step variable set to All (allValue .*): runs that are no step too.
+		"${step}", ".*", "$step", ".*", "[[step]]", ".*")
 	return r.Replace(expr)
 }
 
@@ -415,8 +417,8 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	reg := filepath.Join(t.TempDir(), "registry")
 	ctx := context.Background()
 	push := []string{"--pushgateway", gw.url, "--metrics-addr", "off"}
-	const sampleRun, thermoRun, rbmRun, wolffRun = "e2e-sample", "e2e-thermometer", "e2e-rbm", "e2e-wolff"
-	runs := []string{sampleRun, thermoRun, rbmRun, wolffRun}
+	const sampleRun, thermoRun, rbmRun, wolffRun, studyRun = "e2e-sample", "e2e-thermometer", "e2e-rbm", "e2e-wolff", "e2e-study"
+	runs := []string{sampleRun, thermoRun, rbmRun, wolffRun, studyRun}
 
 	// The datasets: the training set pushed, the test set not monitored.
 	mustRun(ctx, t, reg, append(push, "--run-id", sampleRun, "sample", "--model", "ising",
@@ -426,6 +428,9 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	// A cluster algorithm, pushed: the mean cluster size panel.
 	mustRun(ctx, t, reg, append(push, "--run-id", wolffRun, "sample", "--model", "ising", "--algorithm", "wolff",
 		"--param", "T=2.27", "--per-point", "20", "--L", "10", "--seed", "3", "--name", "wolff")...)
+
+	// Two steps of a study, as two batch jobs of one run id push them.
+	pushSteps(t, reg, gw, studyRun)
 
 	rgmlAddr := freeAddr(t)
 	prom := startPrometheus(t, rgmlAddr, gw.url)
@@ -471,6 +476,7 @@ func TestMonitoringEndToEnd(t *testing.T) {
 		`count_over_time(rgml_mc_acceptance_ratio{run_id="e2e-sample"}[1m]) >= 6`,
 		`count_over_time(rgml_test_loss{run_id="e2e-thermometer"}[1m]) >= 6`,
 		`rgml_train_pseudo_log_likelihood{run_id="e2e-rbm"}`,
+		`rgml_run_state{run_id="e2e-study", step="training/thermo"}`,
 	}
 	for _, q := range ready {
 		eventually(t, 60*time.Second, "no data for "+q, func() bool {
@@ -529,6 +535,37 @@ func TestMonitoringEndToEnd(t *testing.T) {
 			}
 		}
 		t.Logf("%d dashboard queries return data", n)
+		// The Step variable lists the study's steps, and the Steps table
+		// has a row per step: its node, its state, the training's epoch.
+		prom.get(t, "/api/v1/label/step/values?match[]="+url.QueryEscape(`rgml_run_info{run_id=~"e2e-study"}`), &values)
+		if strings.Join(values.Data, " ") != "dataset/d training/thermo" {
+			t.Errorf("label_values(rgml_run_info{run_id=~\"e2e-study\"}, step) = %v", values.Data)
+		}
+		var steps []string
+		for _, p := range d.Panels {
+			if p.Title != "Steps" {
+				continue
+			}
+			for _, tg := range p.Targets {
+				for _, s := range prom.query(t, grafanaVars(tg.Expr, []string{studyRun})) {
+					m := s.Metric
+					steps = append(steps, fmt.Sprintf("%s %s node=%s state=%s", m["__name__"], m["step"], m["node"], m["state"]))
+				}
+			}
+		}
+		sort.Strings(steps)
+		host := hostname(t)
+		if want := []string{
+			"rgml_run_info dataset/d node=" + host + " state=",
+			"rgml_run_info training/thermo node=" + host + " state=",
+			"rgml_run_state dataset/d node= state=done",
+			"rgml_run_state training/thermo node= state=done",
+			"rgml_train_epoch training/thermo node= state=",
+			"rgml_train_epochs training/thermo node= state=",
+			"rgml_train_loss training/thermo node= state=",
+		}; strings.Join(steps, "\n") != strings.Join(want, "\n") {
+			t.Errorf("the Steps table of the study:\n%s\nwant\n%s", strings.Join(steps, "\n"), strings.Join(want, "\n"))
+		}
 		// The live RBM is in the panels that show what runs now.
 		for _, q := range []string{
 			`rate(rgml_train_epochs_total{run_id=~"$run_id"}[$__rate_interval]) > 0`,
@@ -586,7 +623,7 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	m := metrics.New("e2e-nan")
 	m.SetInfo("train", "", "fake", version)
 	m.Trainer("fake", 0, 10).Progress(1, 100, 0.01, map[string]float64{"train_loss": math.NaN(), "test_loss": 1})
-	if err := metrics.Push(ctx, gw.url, "e2e-nan", m.Registry); err != nil {
+	if err := m.Push(ctx, gw.url); err != nil {
 		t.Fatal(err)
 	}
 
@@ -639,6 +676,28 @@ func TestMonitoringEndToEnd(t *testing.T) {
 	})
 }
 
+// pushSteps runs two steps of the Slurm test's study as its jobs do
+// (rgml run --step, one run id), pushed to gw: the dataset, then a
+// thermometer trained on it.
+func pushSteps(t testing.TB, reg string, gw *daemon, runID string) {
+	t.Helper()
+	for _, step := range []string{"dataset/d", "training/thermo"} {
+		r := mustRun(context.Background(), t, reg, "--pushgateway", gw.url, "--metrics-addr", "off", "--run-id", runID,
+			"run", "--step", step, slurmSpec)
+		if !strings.Contains(r.stdout, step+": done") {
+			t.Fatalf("run --step %s: %q", step, r.stdout)
+		}
+	}
+}
+
+func hostname(t testing.TB) string {
+	h, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -676,7 +735,8 @@ func TestPushgatewayPushAndDelete(t *testing.T) {
 	lines := strings.Join(gatewayMetrics(t, gw, run), "\n")
 	for _, want := range []string{
 		`rgml_mc_configurations_total{instance="push-test-1",job="rgml",model="ising",run_id="push-test-1"} 20`,
-		`rgml_run_info{command="sample",instance="push-test-1",job="rgml",learner="",model="ising",run_id="push-test-1",version="` + version + `"} 1`,
+		`rgml_run_info{command="sample",instance="push-test-1",job="rgml",learner="",model="ising",node="` + hostname(t) + `",run_id="push-test-1",version="` + version + `"} 1`,
+		`rgml_run_state{instance="push-test-1",job="rgml",run_id="push-test-1",state="done"} 1`,
 		`rgml_plugin_starts_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 1`,
 		`rgml_plugin_crashes_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 0`,
 		`rgml_mc_acceptance_ratio{instance="push-test-1"`,
@@ -693,6 +753,52 @@ func TestPushgatewayPushAndDelete(t *testing.T) {
 		t.Errorf("stdout %q", r.stdout)
 	}
 	if left := gatewayMetrics(t, gw, run); len(left) > 0 {
+		t.Errorf("after delete the Pushgateway still has:\n%s", strings.Join(left, "\n"))
+	}
+
+	// The steps of one study (its batch jobs) share its run id and keep a
+	// group each; delete removes them all.
+	const study = "push-study"
+	pushSteps(t, reg, gw, study)
+	lines = strings.Join(gatewayMetrics(t, gw, study), "\n")
+	for _, want := range []string{
+		`rgml_run_state{instance="push-study",job="rgml",run_id="push-study",state="done",step="dataset/d"} 1`,
+		`rgml_run_state{instance="push-study",job="rgml",run_id="push-study",state="done",step="training/thermo"} 1`,
+		`rgml_train_epoch{instance="push-study",job="rgml",learner="thermometer",run_id="push-study",step="training/thermo"} 30`,
+		`rgml_run_info{command="sample",instance="push-study",job="rgml",learner="",model="ising",node="` + hostname(t) + `",run_id="push-study",step="dataset/d",version="` + version + `"} 1`,
+	} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the Pushgateway lacks %s; it has:\n%s", want, lines)
+		}
+	}
+	// A step run again replaces its own group only: skipped; then failed
+	// (a key that is not the step's).
+	again := []string{"--pushgateway", gw.url, "--metrics-addr", "off", "--run-id", study, "run", "--step", "dataset/d"}
+	mustRun(context.Background(), t, reg, append(again, slurmSpec)...)
+	stateOf := func() string {
+		var states []string
+		for _, l := range gatewayMetrics(t, gw, study) {
+			if strings.HasPrefix(l, "rgml_run_state{") {
+				states = append(states, l)
+			}
+		}
+		return strings.Join(states, "\n")
+	}
+	if got := stateOf(); !strings.Contains(got, `state="skipped",step="dataset/d"} 1`) || !strings.Contains(got, `state="done",step="training/thermo"} 1`) ||
+		strings.Count(got, "\n") != 1 {
+		t.Errorf("after the dataset step ran again:\n%s", got)
+	}
+	if r := rgmlCmd(context.Background(), t, reg, append(again, "--step-key", "0123", slurmSpec)...); r.code != exitUsage {
+		t.Errorf("run --step with a wrong key: exit %d, %s", r.code, r.stderr)
+	}
+	if got := stateOf(); !strings.Contains(got, `state="failed",step="dataset/d"} 1`) || !strings.Contains(got, `state="done",step="training/thermo"} 1`) {
+		t.Errorf("after a failed step:\n%s", got)
+	}
+	r = mustRun(context.Background(), t, reg, "--pushgateway", gw.url, "pushgateway", "delete", study)
+	if !strings.Contains(r.stdout, "(2 group(s))") {
+		t.Errorf("delete of a study: %q", r.stdout)
+	}
+	if left := gatewayMetrics(t, gw, study); len(left) > 0 {
 		t.Errorf("after delete the Pushgateway still has:\n%s", strings.Join(left, "\n"))
 	}
 

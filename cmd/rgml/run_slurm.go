@@ -15,6 +15,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/host"
+	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/slurm"
 	"github.com/rgml/rgml/registry"
 )
@@ -81,7 +82,7 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 	var sub *experiment.Slurm
 	if client != nil {
 		var err error
-		if sub, err = slurmExecutor(c, client, file); err != nil {
+		if sub, err = slurmExecutor(c, client, file, e.metrics.RunID()); err != nil {
 			return err
 		}
 	}
@@ -130,12 +131,18 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 		n, len(ex.Record.Steps), time.Since(t0).Seconds(), len(ex.Record.Steps)-n, sub.LogDir)
 	fmt.Fprintf(e.stdout, "registered %s: `rgml runs show %s` for the jobs' states, `rgml runs cancel %s` to stop them\n",
 		ex.Run, ex.Run.Ref(), ex.Run.Ref())
+	if url := c.String("pushgateway"); url != "" {
+		fmt.Fprintf(e.stdout, "each job pushes its metrics to %s under run id %s and its step (Grafana: dashboard rgml, Run %s)\n",
+			url, e.metrics.RunID(), e.metrics.RunID())
+	}
 	return nil
 }
 
 // slurmExecutor checks that the nodes can reach what a job needs and
-// returns the executor.
-func slurmExecutor(c *cli.Context, client *slurm.Client, file string) (*experiment.Slurm, error) {
+// returns the executor. Its jobs label their metrics with the study's
+// run id and their step (--step), so that they push to a Pushgateway
+// group each and the dashboard finds a study's steps.
+func slurmExecutor(c *cli.Context, client *slurm.Client, file, runID string) (*experiment.Slurm, error) {
 	local, err := client.Local(c.Context, c.String("partition"))
 	if err != nil {
 		return nil, usagef("cannot ask the cluster its nodes: %v", err)
@@ -191,7 +198,7 @@ func slurmExecutor(c *cli.Context, client *slurm.Client, file string) (*experime
 	if c.IsSet("pushgateway") {
 		cmd = append(cmd, "--pushgateway", c.String("pushgateway"))
 	}
-	cmd = append(cmd, "--log-level", c.String("log-level"), "--metrics-addr", "off", "run")
+	cmd = append(cmd, "--log-level", c.String("log-level"), "--metrics-addr", "off", "--run-id", runID, "run")
 	if strings.HasPrefix(file, "preset:") {
 		cmd = append(cmd, "--preset", strings.TrimPrefix(file, "preset:"))
 	} else {
@@ -217,6 +224,9 @@ func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Pla
 	if err != nil {
 		return err
 	}
+	// The step labels the metrics of this process (and its Pushgateway
+	// group) before any work, so that a failure is found by its step too.
+	e.metrics.SetStep(s.ID)
 	if k := c.String("step-key"); k != "" && k != s.Key {
 		return usagef("--step %s: its key is now %.16s…, not the %.16s… it was submitted with: the spec or a plugin binary changed since; submit the study again", s.ID, s.Key, k)
 	}
@@ -226,11 +236,20 @@ func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Pla
 		en.Threads = n
 	}
 	e.metrics.SetInfo("run", "", "", version)
+	if url := c.String("pushgateway"); url != "" {
+		// A batch node is seldom scraped: the step shows on the dashboard
+		// through its pushes while it works, then the final one (After).
+		stop := e.metrics.PushEvery(url, metrics.StepPushInterval, func(err error) {
+			e.logger.Warn("metrics not pushed (will retry)", "error", err)
+		})
+		defer stop()
+	}
 	out, err := experiment.RunStep(c.Context, en, plan, s)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.ID, err)
 	}
 	if out.Skipped {
+		e.metrics.SetState(metrics.StateSkipped)
 		fmt.Fprintf(e.stdout, "%s: skipped, exists as %s\n", s.ID, out.Entry.Ref())
 		return nil
 	}

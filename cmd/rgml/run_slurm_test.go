@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -83,10 +84,18 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	}
 
 	pg := []string{"--registry", url, "--blobs", blobs}
+	// The jobs push to a real Pushgateway (when installed) under the
+	// study's run id and their step: a group each.
+	var gw *daemon
+	monitor := []string{}
+	if _, err := exec.LookPath("prometheus-pushgateway"); err == nil {
+		gw = startPushgateway(t)
+		monitor = []string{"--pushgateway", gw.url, "--run-id", "slurm-e2e"}
+	}
 	submit := func(extra ...string) string {
 		t.Helper()
 		t0 := time.Now()
-		code, out, stderr := rgmlExec(t, append(append(pg, "run", "--executor", "slurm", "--time", "5", slurmSpec), extra...)...)
+		code, out, stderr := rgmlExec(t, append(append(append(pg, monitor...), "run", "--executor", "slurm", "--time", "5", slurmSpec), extra...)...)
 		if code != 0 {
 			t.Fatalf("submit: exit %d: %s %s", code, out, stderr)
 		}
@@ -96,6 +105,9 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	out := submit("--sbatch-arg=--comment=from-rgml-test")
 	if !strings.Contains(out, "submitted 7 of 7 steps") {
 		t.Fatalf("first submission: %s", out)
+	}
+	if gw != nil && !strings.Contains(out, "under run id slurm-e2e") {
+		t.Errorf("the submission does not say where the jobs push: %s", out)
 	}
 	if q, _ := exec.Command("squeue", "-h", "--states=all", "-o", "%k").Output(); strings.Count(string(q), "from-rgml-test") < 5 {
 		t.Errorf("--sbatch-arg did not reach every sbatch: comments %q", q)
@@ -146,6 +158,26 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	for _, l := range logs {
 		b, _ := os.ReadFile(l)
 		resumed = resumed || strings.Contains(string(b), "resuming slow from epoch")
+	}
+	if gw != nil {
+		// Every step pushed to its own group; the slow one's last push,
+		// from its resubmitted job, says done.
+		var states []string
+		for _, l := range gatewayMetrics(t, gw, "slurm-e2e") {
+			if strings.HasPrefix(l, "rgml_run_state{") {
+				states = append(states, l)
+			}
+		}
+		sort.Strings(states)
+		// And the submission's own group, without a step.
+		want := []string{`rgml_run_state{instance="slurm-e2e",job="rgml",run_id="slurm-e2e",state="done"} 1`}
+		for _, st := range []string{"dataset/d", "flow/flow-rbm-h4", "flow/flow-rbm-h8", "training/rbm-h4", "training/rbm-h8", "training/slow", "training/thermo"} {
+			want = append(want, `rgml_run_state{instance="slurm-e2e",job="rgml",run_id="slurm-e2e",state="done",step="`+st+`"} 1`)
+		}
+		sort.Strings(want)
+		if strings.Join(states, "\n") != strings.Join(want, "\n") {
+			t.Errorf("the jobs' states in the Pushgateway:\n%s\nwant\n%s", strings.Join(states, "\n"), strings.Join(want, "\n"))
+		}
 	}
 	if !resumed {
 		t.Errorf("no job log says the slow training resumed from its checkpoint (%v)", logs)

@@ -1,7 +1,9 @@
 package metrics
 
 import (
+	"os"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +17,12 @@ type Metrics struct {
 
 	runInfo *prometheus.GaugeVec
 	start   prometheus.Gauge
+	state   *prometheus.GaugeVec
+	node    string
+
+	mu        sync.Mutex
+	step      string // the study step this process runs (rgml run --step), "" for none
+	stateName string
 
 	// Monte Carlo.
 	mcConfigs  *prometheus.CounterVec
@@ -66,7 +74,9 @@ func New(runID string) *Metrics {
 		Registry: reg,
 		runID:    runID,
 		runInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_run_info",
-			Help: "Metadata of the run: always 1."}, []string{"run_id", "command", "model", "learner", "version"}),
+			Help: "Metadata of the run: always 1."}, []string{"run_id", "command", "model", "learner", "version", "node"}),
+		state: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "rgml_run_state",
+			Help: "State of the run: 1 for its current state (running, done, skipped, failed)."}, []string{"run_id", "state"}),
 		start: prometheus.NewGauge(prometheus.GaugeOpts{Name: "rgml_run_start_time_seconds",
 			Help: "Unix time the run started.", ConstLabels: prometheus.Labels{"run_id": runID}}),
 		mcConfigs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rgml_mc_configurations_total",
@@ -117,22 +127,67 @@ func New(runID string) *Metrics {
 		m.known[k] = g
 		reg.MustRegister(g)
 	}
-	reg.MustRegister(m.runInfo, m.start, m.mcConfigs, m.mcAttempts, m.mcAccepted, m.mcAccept,
+	m.node, _ = os.Hostname()
+	reg.MustRegister(m.runInfo, m.start, m.state, m.mcConfigs, m.mcAttempts, m.mcAccepted, m.mcAccept,
 		m.mcClusters, m.mcClusterSpins, m.mcClusterSize,
 		m.epochs, m.samples, m.epoch, m.epochsPlan, m.other, m.stepDuration, m.lastProgress,
 		m.rpcDuration, m.starts, m.crashes)
 	m.start.SetToCurrentTime()
 	m.lastProgress.SetToCurrentTime()
+	m.SetState(StateRunning)
 	return m
 }
 
 // RunID returns the run's id.
 func (m *Metrics) RunID() string { return m.runID }
 
-// SetInfo records the run's metadata, replacing what was set before.
+// SetInfo records the run's metadata, replacing what was set before. The
+// node (the host name) is added: on a cluster, it says where a step ran.
 func (m *Metrics) SetInfo(command, model, learner, version string) {
 	m.runInfo.Reset()
-	m.runInfo.WithLabelValues(m.runID, command, model, learner, version).Set(1)
+	m.runInfo.WithLabelValues(m.runID, command, model, learner, version, m.node).Set(1)
+}
+
+// States of a run, the state label of rgml_run_state.
+const (
+	StateRunning = "running"
+	StateDone    = "done"
+	StateSkipped = "skipped" // rgml run --step: the step's result existed
+	StateFailed  = "failed"
+)
+
+// SetState records the run's state; only the current one is exported, so
+// that a table of runs shows one state per run.
+func (m *Metrics) SetState(state string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stateName = state
+	m.state.Reset()
+	m.state.WithLabelValues(m.runID, state).Set(1)
+}
+
+// State returns the run's current state.
+func (m *Metrics) State() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.stateName
+}
+
+// SetStep marks this process as one step of a study (rgml run --step, a
+// batch job): every series it exports gets the label step=STEP, and its
+// pushes go to a Pushgateway group of their own (Push). The jobs of a
+// study share its run id; the step tells them apart.
+func (m *Metrics) SetStep(step string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.step = step
+}
+
+// Step returns the step set by SetStep, "" for none.
+func (m *Metrics) Step() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.step
 }
 
 // Touch records progress now.

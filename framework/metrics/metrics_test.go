@@ -3,8 +3,12 @@ package metrics
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -38,7 +42,8 @@ func TestLint(t *testing.T) {
 
 func TestValues(t *testing.T) {
 	m := exercised()
-	const want = `
+	host, _ := os.Hostname()
+	want := `
 # HELP rgml_train_epochs_total Training epochs completed.
 # TYPE rgml_train_epochs_total counter
 rgml_train_epochs_total{learner="rbm",run_id="r1"} 5
@@ -59,7 +64,7 @@ rgml_mc_attempts_total{model="ising",run_id="r1"} 1000
 rgml_plugin_crashes_total{plugin="rbm",run_id="r1"} 1
 # HELP rgml_run_info Metadata of the run: always 1.
 # TYPE rgml_run_info gauge
-rgml_run_info{command="train",learner="rbm",model="",run_id="r1",version="test"} 1
+rgml_run_info{command="train",learner="rbm",model="",node="` + host + `",run_id="r1",version="test"} 1
 `
 	err := testutil.GatherAndCompare(m.Registry, strings.NewReader(want),
 		"rgml_train_epochs_total", "rgml_train_samples_total", "rgml_train_reconstruction_error",
@@ -75,7 +80,7 @@ rgml_run_info{command="train",learner="rbm",model="",run_id="r1",version="test"}
 
 func TestServe(t *testing.T) {
 	m := exercised()
-	srv, err := Serve("127.0.0.1:0", m.Registry)
+	srv, err := Serve("127.0.0.1:0", m.Gatherer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +96,96 @@ func TestServe(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if _, err := Serve(srv.Addr, m.Registry); err == nil {
+	if _, err := Serve(srv.Addr, m.Gatherer()); err == nil {
 		t.Error("a second server on the same address started")
+	}
+}
+
+// A study step's series all carry step=STEP when served, and its run
+// info names the node it ran on.
+func TestStepLabelsEverySeries(t *testing.T) {
+	m := exercised()
+	host, _ := os.Hostname()
+	if got := testutil.ToFloat64(m.runInfo.WithLabelValues("r1", "train", "", "rbm", "test", host)); got != 1 {
+		t.Errorf("rgml_run_info with node=%q: %v", host, got)
+	}
+	mfs, err := m.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, x := range mf.Metric {
+			for _, l := range x.Label {
+				if l.GetName() == StepLabel {
+					t.Fatalf("%s has a step label before SetStep", mf.GetName())
+				}
+			}
+		}
+	}
+	m.SetStep("train/rbm-64")
+	m.SetState(StateSkipped)
+	mfs, err = m.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, x := range mf.Metric {
+			n := 0
+			for i, l := range x.Label {
+				if l.GetName() == StepLabel && l.GetValue() == "train/rbm-64" {
+					n++
+				}
+				if i > 0 && x.Label[i-1].GetName() >= l.GetName() {
+					t.Errorf("%s: labels out of order: %v", mf.GetName(), x.Label)
+				}
+			}
+			if n != 1 {
+				t.Errorf("%s %v: want one step label", mf.GetName(), x.Label)
+			}
+		}
+	}
+	// The registry itself stays unlabelled: a push leaves the step to the
+	// grouping key (a pushed label may not repeat one).
+	if err := testutil.GatherAndCompare(m.Registry, strings.NewReader(`
+# HELP rgml_run_state State of the run: 1 for its current state (running, done, skipped, failed).
+# TYPE rgml_run_state gauge
+rgml_run_state{run_id="r1",state="skipped"} 1
+`), "rgml_run_state"); err != nil {
+		t.Error(err)
+	}
+}
+
+// PushEvery pushes the step's group at once (a batch job shows while it
+// works) and pushes nothing after stop returns, so that the final push
+// is the last word. The server records what it is sent.
+func TestPushEvery(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	m := New("study-1")
+	m.SetStep("training/rbm-h4")
+	stop := m.PushEvery(srv.URL, time.Hour, func(err error) { t.Error(err) })
+	for {
+		mu.Lock()
+		n := len(paths)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	// "/" in a grouping value is sent base64-encoded (URL-safe).
+	want := "PUT /metrics/job/rgml/instance/study-1/step@base64/dHJhaW5pbmcvcmJtLWg0"
+	if len(paths) != 1 || paths[0] != want {
+		t.Errorf("pushes %v, want [%s]", paths, want)
 	}
 }
