@@ -228,6 +228,10 @@ func flowSummary(s *registry.Store, st registry.RunStep) string {
 	if n == 0 || len(mode) != n || len(mean) != n {
 		return ""
 	}
+	if dm, dmean := col["Delta_mode"], col["Delta_mean"]; len(dm) == n && len(dmean) == n {
+		return fmt.Sprintf("%s: thermometer mode (T, Δ) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)",
+			st.Name, mode[0], dm[0], mode[n-1], dm[n-1], mean[0], dmean[0], mean[n-1], dmean[n-1], its[0], its[n-1])
+	}
 	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
 		st.Name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/blumecapel"
 	"github.com/rgml/rgml/plugins/ising"
 	"github.com/rgml/rgml/plugins/rbm"
 	"github.com/rgml/rgml/plugins/thermometer"
@@ -22,6 +23,10 @@ func catalog(t testing.TB) experiment.Descriptions {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bd, err := blumecapel.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rd, err := rbm.New().Describe(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +36,8 @@ func catalog(t testing.TB) experiment.Descriptions {
 		t.Fatal(err)
 	}
 	return experiment.Descriptions{
-		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"}},
+		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"},
+			"blumecapel": {Desc: bd, SHA256: "blumecapel-sha"}},
 		Learners: map[string]experiment.LearnerPlugin{
 			"rbm":         {Desc: rd, SHA256: "rbm-sha"},
 			"thermometer": {Desc: td, SHA256: "thermometer-sha"},

@@ -11,7 +11,8 @@ import (
 // descriptions, with the steps the paper's study needs.
 func TestPresets(t *testing.T) {
 	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 // datasets, trainings (thermometer, V, H, L, single T, no T_c, controls), flows
-	want := map[string]int{"quick": 2 + 4 + 6, "paper": paper, "paper-small": paper}
+	bc := 2 + 1 + 2 + 2 + 2 + 1 + 7*4             // datasets, trainings (thermometer, whole grid, fixed Δ, H/L, control), flows
+	want := map[string]int{"quick": 2 + 4 + 6, "paper": paper, "paper-small": paper, "blume-capel-small": bc}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)
