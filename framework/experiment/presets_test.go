@@ -12,7 +12,7 @@ import (
 func TestPresets(t *testing.T) {
 	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 // datasets, trainings (thermometer, V, H, L, single T, no T_c, controls), flows
 	bc := 2 + 1 + 2 + 2 + 2 + 1 + 7*4             // datasets, trainings (thermometer, whole grid, fixed Δ, H/L, control), flows
-	want := map[string]int{"quick": 2 + 4 + 6, "paper": paper, "paper-small": paper, "blume-capel-small": bc}
+	want := map[string]int{"quick": 2 + 4 + 6, "paper": paper, "paper-small": paper, "blume-capel-small": bc, "blume-capel": 2 + 1 + 3 + 4 + 2 + 1 + 10*5}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)
