@@ -142,6 +142,9 @@ func (t *trainer) bufferBytes() int64 {
 	if t.h.persistent {
 		floats += 2 * rows * nvp
 	}
+	if t.isSpin1() { // ⟨v²⟩ scratch, c and its velocity (twice with snapshots)
+		floats += max(rows, int64(pad4(min(t.n, evalConfigs))))*nvp + 4*nvp
+	}
 	return 4 * floats
 }
 
