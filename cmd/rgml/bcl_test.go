@@ -27,6 +27,14 @@ func TestBlumeCapelSmallPreset(t *testing.T) {
 	if !strings.Contains(stdout, "flow-bcs-all64-ordered: thermometer mode (T, Δ) (") {
 		t.Errorf("run output has no (T, Δ) flow summary:\n%s", stdout)
 	}
+	// rgml flow with the (T, Δ) thermometer prints both coordinates and
+	// the thermometer-free columns.
+	code, stdout, stderr = rgmlIn(t, reg, "flow", "--rbm", "bcs-all16", "--thermometer", "bcs-thermometer", "--from", "bcs-test",
+		"--where", "T=2.4", "--where", "Delta=0", "--iterations", "0,5", "--name", "flow-cli")
+	if code != 0 || !strings.Contains(stdout, "DELTA_MEAN") || !strings.Contains(stdout, "NEAREST MC (T, Δ)") ||
+		!strings.Contains(stdout, "(2.4, 0)") {
+		t.Errorf("rgml flow: exit %d\n%s%s", code, stdout, stderr)
+	}
 	s, err := registry.OpenReadOnly(reg)
 	if err != nil {
 		t.Fatal(err)
