@@ -101,6 +101,15 @@ func flowAction(c *cli.Context, e *env) error {
 func printFlow(e *env, r experiment.FlowResult) {
 	k := len(r.Classes)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	if j := r.Joint; j != nil {
+		fmt.Fprintf(tw, "ITERATION\tT_MEAN\tDELTA_MEAN\tMODE (T, Δ)\t|m|\t<s²>\tNN\tNEAREST MC (T, Δ)\n")
+		for i, it := range r.Iterations {
+			fmt.Fprintf(tw, "%d\t%.3f\t%.3f\t(%g, %g)\t%.3f\t%.3f\t%.3f\t(%g, %g)\n", it, j.TMean[i], j.DeltaMean[i],
+				j.TMode[i], j.DeltaMode[i], j.AbsM[i], j.S2[i], j.NN[i], j.EqT[i], j.EqDelta[i])
+		}
+		tw.Flush()
+		return
+	}
 	fmt.Fprintf(tw, "ITERATION\tT_MEAN\tT_MODE\tDISTRIBUTION (%g … %g)\n", r.Classes[0], r.Classes[k-1])
 	for i, it := range r.Iterations {
 		fmt.Fprintf(tw, "%d\t%.3f\t%g\t%s\n", it, r.TMean[i], r.TMode[i], sparkline(r.Distribution[i*k:(i+1)*k]))

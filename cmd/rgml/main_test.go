@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	}
 	for _, pkg := range []string{
 		"../../plugins/ising/cmd/rgml-plugin-ising",
+		"../../plugins/blumecapel/cmd/rgml-plugin-blumecapel",
 		"../../plugins/rbm/cmd/rgml-plugin-rbm",
 		"../../plugins/thermometer/cmd/rgml-plugin-thermometer",
 		"../../plugins/spectrum/cmd/rgml-plugin-spectrum",

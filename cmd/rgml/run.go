@@ -241,6 +241,16 @@ func flowSummary(s *registry.Store, st registry.RunStep) string {
 	if n == 0 || len(mode) != n || len(mean) != n {
 		return ""
 	}
+	if dm, dmean := col["Delta_mode"], col["Delta_mean"]; len(dm) == n && len(dmean) == n {
+		line := fmt.Sprintf("%s: thermometer mode (T, Δ) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)",
+			st.Name, mode[0], dm[0], mode[n-1], dm[n-1], mean[0], dmean[0], mean[n-1], dmean[n-1], its[0], its[n-1])
+		if m, q, nn, eT, eD := col["abs_m"], col["s2"], col["nn"], col["eq_T"], col["eq_Delta"]; len(m) == n && len(q) == n &&
+			len(nn) == n && len(eT) == n && len(eD) == n {
+			line += fmt.Sprintf("; |m|, <s²>, nn %.2f, %.2f, %.2f → %.2f, %.2f, %.2f, nearest Monte Carlo point (%g, %g) → (%g, %g)",
+				m[0], q[0], nn[0], m[n-1], q[n-1], nn[n-1], eT[0], eD[0], eT[n-1], eD[n-1])
+		}
+		return line
+	}
 	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
 		st.Name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
 }

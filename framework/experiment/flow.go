@@ -16,7 +16,9 @@ import (
 
 // FlowFile is the file of a Flow entry: the arrays `rgml flow --out`
 // writes (iterations, T_mean, T_mode, classes, distribution, and the
-// flowed configs when asked).
+// flowed configs when asked). With a (T, Δ) thermometer (classes
+// [K, 2]), classes is replaced by classes2 [K, 2] and Delta_mean,
+// Delta_mode and the thermometer-free abs_m, s2, nn are added (flow2.go).
 const FlowFile = "flow.npz"
 
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
@@ -42,6 +44,8 @@ type FlowResult struct {
 	Classes      []float64
 	Distribution []float64 // iterations × classes
 	PluginSeed   uint64
+	// Joint is set for a (T, Δ) thermometer: then Classes is K×2.
+	Joint *JointFlow
 }
 
 // FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
@@ -92,6 +96,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return res, err
 	}
+	all := data
 	if data, err = FilterDataset(data, where); err != nil {
 		return res, err
 	}
@@ -151,6 +156,19 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		cl, ok2 := sdk.FindTensor(out, "classes")
 		dv, ok3 := d.Data.([]float64)
 		cv, ok4 := cl.Data.([]float64)
+		if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
+			if res.Joint == nil {
+				res.Joint = newJointFlow(len(its), GridObservables(all))
+			}
+			if err := res.Joint.add(k, dv, cv, fconfigs[k*n*sites:(k+1)*n*sites], n, data.Size); err != nil {
+				return fail(fmt.Errorf("plugin %q: %w", thName, err))
+			}
+			res.Classes = cv
+			res.Distribution = append(res.Distribution, dv...)
+			res.TMean[k], res.TMode[k] = res.Joint.TMean[k], res.Joint.TMode[k]
+			bar.Add(1)
+			continue
+		}
 		if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 || (res.Classes != nil && len(cv) != len(res.Classes)) {
 			return fail(fmt.Errorf("plugin %q: predict returned no float64 distribution and classes", thName))
 		}
@@ -172,6 +190,9 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		npz.Float64("T_mode", res.TMode, len(its)),
 		npz.Float64("classes", res.Classes, len(res.Classes)),
 		npz.Float64("distribution", res.Distribution, len(its), len(res.Classes)),
+	}
+	if res.Joint != nil {
+		arrays = res.Joint.arrays(its, res.Distribution)
 	}
 	if spec.SaveConfigs {
 		arrays = append(arrays, npz.Int8("configs", fconfigs, len(its), n, sites))

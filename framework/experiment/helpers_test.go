@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/blumecapel"
 	"github.com/rgml/rgml/plugins/correlations"
 	"github.com/rgml/rgml/plugins/ising"
 	"github.com/rgml/rgml/plugins/rbm"
@@ -21,6 +22,10 @@ func catalog(t testing.TB) experiment.Descriptions {
 	t.Helper()
 	ctx := context.Background()
 	md, err := ising.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd, err := blumecapel.New().Describe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +50,8 @@ func catalog(t testing.TB) experiment.Descriptions {
 			"spectrum":     {Desc: sd, SHA256: "spectrum-sha"},
 			"correlations": {Desc: cd, SHA256: "correlations-sha"},
 		},
-		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"}},
+		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"},
+			"blumecapel": {Desc: bd, SHA256: "blumecapel-sha"}},
 		Learners: map[string]experiment.LearnerPlugin{
 			"rbm":         {Desc: rd, SHA256: "rbm-sha"},
 			"thermometer": {Desc: td, SHA256: "thermometer-sha"},

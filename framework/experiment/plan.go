@@ -382,14 +382,17 @@ func planTraining(ctx context.Context, t *Training, cat Catalog, datasets map[st
 	label := ""
 	if desc.NeedsLabel {
 		label = t.Label
-		if data.labels != nil {
-			if _, ok := data.labels[label]; !ok {
-				return nil, errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, label, strings.Join(sortedKeys(data.labels), ", "))
+		// "T,Delta": a joint label, each part a label of the data.
+		for _, part := range strings.Split(label, ",") {
+			if data.labels != nil {
+				if _, ok := data.labels[part]; !ok {
+					return nil, errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, part, strings.Join(sortedKeys(data.labels), ", "))
+				}
 			}
-		}
-		if test, ok := datasets[t.Test]; ok && test.labels != nil {
-			if _, has := test.labels[label]; !has {
-				return nil, errAt(t.Pos("test"), "test", "learner %s learns label %q, and the test set %s has no such label", t.Learner, label, t.Test)
+			if test, ok := datasets[t.Test]; ok && test.labels != nil {
+				if _, has := test.labels[part]; !has {
+					return nil, errAt(t.Pos("test"), "test", "learner %s learns label %q, and the test set %s has no such label", t.Learner, part, t.Test)
+				}
 			}
 		}
 	} else if _, given := t.at["label"]; given {

@@ -1,6 +1,7 @@
 package experiment_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
@@ -14,7 +15,8 @@ func TestPresets(t *testing.T) {
 	// controls), flows, spectrum analyses of the RBMs, checks of the
 	// flows, the report
 	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 + 18 + 14*3 + 1
-	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper}
+	bc := 2 + 1 + 2 + 2 + 2 + 1 + 7*4 // datasets, trainings (thermometer, whole grid, fixed Δ, H/L, control), flows
+	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper, "blume-capel-small": bc, "blume-capel": 2 + 1 + 3 + 4 + 2 + 1 + 10*5}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)
@@ -27,6 +29,12 @@ func TestPresets(t *testing.T) {
 		p := plan(t, name+".yaml", string(b))
 		if len(p.Steps) != want[name] {
 			t.Errorf("%s: %d steps, want %d", name, len(p.Steps), want[name])
+		}
+		if strings.HasPrefix(name, "blume-capel") {
+			// Its flows carry their thermometer-free readings in flow.npz
+			// (flow2.go); the correlations analyzer and the report are
+			// Ising's.
+			continue
 		}
 		// Every flow keeps its configurations and has its thermometer-free
 		// check; the report, last, reads every other step.

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
 )
@@ -100,7 +101,9 @@ type Progress struct {
 type TrainRequest struct {
 	Hyper Params // resolved against the description: defaults filled in
 	Seed  uint64
-	// Label names the column of Train.Labels to learn (supervised learners).
+	// Label names the column of Train.Labels to learn (supervised
+	// learners); several names separated by commas ("T,Delta") ask for
+	// their joint values (the thermometer's (T, Δ) grid points).
 	Label string
 	Train Dataset
 	Test  *Dataset // optional held-out set (the thermometer's test loss)
@@ -164,8 +167,10 @@ func (d LearnerDescription) ValidateTrain(req TrainRequest) (TrainRequest, error
 		if req.Label == "" {
 			return req, InvalidArgument("learner %s is supervised: name the label to learn (e.g. T)", d.Name)
 		}
-		if _, ok := req.Train.Labels[req.Label]; !ok {
-			return req, InvalidArgument("training set has no label %q", req.Label)
+		for _, name := range strings.Split(req.Label, ",") {
+			if _, ok := req.Train.Labels[name]; !ok {
+				return req, InvalidArgument("training set has no label %q", name)
+			}
 		}
 	}
 	if req.CheckpointEvery < 0 {

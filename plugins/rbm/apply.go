@@ -18,6 +18,7 @@ const applyChunk = 4096
 type model struct {
 	nv, nh, nvp, nhp int
 	w, wt, bv, bh    []float32
+	cv, gain, hb     []float32 // spin-1 units: c_v, 2e^{c_v}, b_v/2, else nil
 }
 
 // floats returns a float32 or float64 tensor's values as float32.
@@ -78,6 +79,9 @@ func loadModel(ts []sdk.Tensor) (*model, error) {
 	}
 	copy(m.bv, bv)
 	copy(m.bh, bh)
+	if err := m.loadSpin1(ts); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -106,10 +110,8 @@ func (m *model) configsOf(req sdk.ApplyRequest) ([]int8, int, error) {
 		return nil, 0, sdk.FailedPrecondition("the configurations have %d sites (shape %v) but the weights have "+
 			"N_v = %d visible units (rows of W)", sites, t.Shape, m.nv)
 	}
-	for k, v := range c {
-		if v != 1 && v != -1 {
-			return nil, 0, sdk.InvalidArgument("configuration %d, site %d: value %d is not ±1", k/m.nv, k%m.nv, v)
-		}
+	if err := checkSpins(c, m.nv, m.cv != nil); err != nil {
+		return nil, 0, err
 	}
 	return c, len(c) / m.nv, nil
 }
@@ -209,6 +211,9 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 // from its own xoshiro stream seeded xrand.Derive(seed, streamFlow, b).
 func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its []int, seed uint64) ([]int8, error) {
 	f := m.newFlow(ctx, configs, n, its, seed)
+	if m.cv != nil {
+		return m.flowSpin1(f, e)
+	}
 	if !e.blas {
 		return f.blockwise(e)
 	}
@@ -362,7 +367,11 @@ func (m *model) meanField(ctx context.Context, e *engine, configs []int8, n int,
 		src, ld := h, m.nhp
 		if recon {
 			e.gemm(false, k, m.nv, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
-			e.act(actJob{x: v, ld: m.nvp, rows: k, width: m.nvp, bias: m.bv})
+			if m.cv != nil {
+				m.reconstructSpin1(e, v, k)
+			} else {
+				e.act(actJob{x: v, ld: m.nvp, rows: k, width: m.nvp, bias: m.bv})
+			}
 			src, ld = v, m.nvp
 		}
 		for c := 0; c < k; c++ {

@@ -16,11 +16,15 @@ func unpad(x []float32, rows, cols, ld int) []float32 {
 // weights returns W, b_v and b_h.
 func (t *trainer) weights() []sdk.Tensor {
 	s := &t.cur
-	return []sdk.Tensor{
+	ts := []sdk.Tensor{
 		{Name: TensorW, Shape: []int{t.nv, t.nh}, Data: unpad(s.w, t.nv, t.nh, t.nhp)},
 		{Name: TensorBV, Shape: []int{t.nv}, Data: unpad(s.bv, 1, t.nv, t.nvp)},
 		{Name: TensorBH, Shape: []int{t.nh}, Data: unpad(s.bh, 1, t.nh, t.nhp)},
 	}
+	if s.c != nil {
+		ts = append(ts, sdk.Tensor{Name: TensorCV, Shape: []int{t.nv}, Data: unpad(s.c, 1, t.nv, t.nvp)})
+	}
+	return ts
 }
 
 // checkpoint returns the state s as checkpoint tensors: the weights, the
@@ -34,6 +38,10 @@ func (t *trainer) checkpoint(s *state) sdk.Checkpoint {
 		{Name: TensorWVelocity, Shape: []int{t.nv, t.nh}, Data: unpad(s.vw, t.nv, t.nh, t.nhp)},
 		{Name: TensorBVVelocity, Shape: []int{t.nv}, Data: unpad(s.vbv, 1, t.nv, t.nvp)},
 		{Name: TensorBHVelocity, Shape: []int{t.nh}, Data: unpad(s.vbh, 1, t.nh, t.nhp)},
+	}
+	if s.c != nil {
+		ts = append(ts, sdk.Tensor{Name: TensorCV, Shape: []int{t.nv}, Data: unpad(s.c, 1, t.nv, t.nvp)},
+			sdk.Tensor{Name: TensorCVVelocity, Shape: []int{t.nv}, Data: unpad(s.vc, 1, t.nv, t.nvp)})
 	}
 	if s.chains != nil {
 		ts = append(ts, sdk.Tensor{Name: TensorChains, Shape: []int{t.bs, t.nv}, Data: unpad(s.chains, t.bs, t.nv, t.nvp)})
@@ -84,6 +92,20 @@ func (t *trainer) restore(ck *sdk.Checkpoint) error {
 		{TensorBHVelocity, s.vbh, 1, t.nh, t.nhp},
 	} {
 		if err := load(l.name, l.dst, l.rows, l.cols, l.ld); err != nil {
+			return err
+		}
+	}
+	_, hasC := sdk.FindTensor(ck.Tensors, TensorCV)
+	switch {
+	case s.c != nil && !hasC:
+		return sdk.InvalidArgument("checkpoint has no %s: it is not from a %s=%d (spin-1) training", TensorCV, ParamVisible, VisibleSpin1)
+	case s.c == nil && hasC:
+		return sdk.InvalidArgument("checkpoint has %s: resume it with %s=%d (spin-1)", TensorCV, ParamVisible, VisibleSpin1)
+	case hasC:
+		if err := load(TensorCV, s.c, 1, t.nv, t.nvp); err != nil {
+			return err
+		}
+		if err := load(TensorCVVelocity, s.vc, 1, t.nv, t.nvp); err != nil {
 			return err
 		}
 	}

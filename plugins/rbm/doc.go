@@ -22,6 +22,11 @@
 // The weights are three float32 tensors: "W" of shape [N_v, N_h],
 // row-major (W_ia at W[i*N_h+a]), "b_v" [N_v] and "b_h" [N_h].
 //
+// With the hyper-parameter "visible" = 1 (VisibleSpin1) the visible
+// units are spin-1, v_i ∈ {−1, 0, +1}, with a second bias c_i on v_i²
+// (tensor "c_v"): p(v_i | h) ∝ exp(v_i a_i + v_i² c_i), and mean-field
+// training and the flow use ⟨v_i⟩ and ⟨v_i²⟩ (spin1.go, docs/learners.md).
+//
 // # Training
 //
 // The default is the paper's (Sec. 2.2): mean-field contrastive divergence

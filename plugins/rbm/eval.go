@@ -44,7 +44,7 @@ func (ev *evalSet) reconstructionError(t *trainer) float64 {
 	e.gemm(false, ev.m, t.nh, t.nv, 1, ev.s, t.nvp, s.w, t.nhp, false, ev.x, t.nhp)
 	e.act(actJob{x: ev.x, ld: t.nhp, rows: ev.m, width: t.nhp, bias: s.bh})
 	e.gemm(false, ev.m, t.nv, t.nh, 1, ev.x, t.nhp, t.wt, t.nvp, false, ev.y, t.nvp)
-	e.act(actJob{x: ev.y, ld: t.nvp, rows: ev.m, width: t.nvp, bias: s.bv, part: ev.part,
+	t.visAct(actJob{x: ev.y, ld: t.nvp, rows: ev.m, width: t.nvp, bias: s.bv, part: ev.part,
 		ref: ev.s, ldr: t.nvp, errPart: ev.errPart})
 	sq := 0.0
 	for _, v := range ev.errPart {
@@ -88,6 +88,10 @@ func (j *pllJob) run(part, parts int) {
 		i := int(ev.sites[c])
 		vi := float64(ev.s[c*t.nvp+i])
 		x, w := ev.x[c*t.nhp:c*t.nhp+t.nh], s.w[i*t.nhp:i*t.nhp+t.nh]
+		if s.c != nil {
+			ev.logp[c] = logPCond3(vi, float64(s.bv[i]), float64(s.c[i]), x, w, s.bh)
+			continue
+		}
 		ev.logp[c] = logPCond(vi, float64(s.bv[i]), x, w, s.bh)
 	}
 }

@@ -110,7 +110,7 @@ func TestPluginBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Desc.Name != "rbm" || len(l.Desc.Hyperparameters) != 11 || len(l.Desc.Operations) != 3 {
+	if l.Desc.Name != "rbm" || len(l.Desc.Hyperparameters) != 12 || len(l.Desc.Operations) != 3 {
 		t.Fatalf("description: %+v", l.Desc)
 	}
 	ds := lowTData(4, 100, 0.05, 1)

@@ -24,6 +24,7 @@ const (
 	ParamSampling    = "sampling"
 	ParamPLLEvery    = "pll_every"
 	ParamInitStd     = "init_std"
+	ParamVisible     = "visible"
 )
 
 // Operation names of Apply.
@@ -137,6 +138,11 @@ func Description() sdk.LearnerDescription {
 				"that generate each negative-phase v are sampled ±1 with p(h_a = +1) = (1 + ⟨h_a⟩)/2; the " +
 				"positive phase and the visible units stay mean-field",
 				Kind: sdk.Bool, Default: 0, HasMin: true, Min: 0, HasMax: true, Max: 1},
+			{Name: ParamVisible, Doc: "visible units: 0: ±1 (the paper's); 1: spin-1, v_i ∈ {−1, 0, +1} with " +
+				"a second visible bias c_i on v_i² (energy term −Σ c_i v_i², weights tensor \"c_v\" [N_v]), so that " +
+				"p(v_i | h) ∝ exp(v_i a_i + v_i² c_i), a_i = Σ_a W_ia h_a + b_i^v; mean-field CD uses ⟨v_i⟩ and " +
+				"⟨v_i²⟩ = 2e^{c_i}cosh a_i / (1 + 2e^{c_i}cosh a_i) (docs/learners.md)",
+				Kind: sdk.Int, Default: VisibleIsing, HasMin: true, Min: VisibleIsing, HasMax: true, Max: VisibleSpin1},
 			{Name: ParamPLLEvery, Doc: "report the pseudo-log-likelihood every this many epochs (0: never); see the " +
 				"pseudo_log_likelihood metric",
 				Kind: sdk.Int, Default: 100, HasMin: true, Min: 0},
@@ -147,12 +153,15 @@ func Description() sdk.LearnerDescription {
 				"10, …, 1000); one iteration is v → h → v' with p(h_a = +1) = (1 + ⟨h_a⟩_v)/2 and " +
 				"p(v'_i = +1) = (1 + ⟨v_i⟩_h)/2. Output \"configs\" int8 [len(iterations), N, N_v], iteration 0 " +
 				"being the input. Seeded; configurations are processed in blocks of 64, each with its own " +
-				"random stream, so the output does not depend on the number of threads"},
+				"random stream, so the output does not depend on the number of threads. With spin-1 weights (tensor c_v), " +
+				"the configurations are in {−1, 0, +1} and v'_i is drawn with p(±1) = (⟨v_i²⟩ ± ⟨v_i⟩)/2, p(0) = 1 − ⟨v_i²⟩"},
 			{Name: OpReconstruct, Doc: "mean-field reconstruction v1 = tanh(tanh(v W + b_h) Wᵀ + b_v): input \"configs\" " +
-				"(int8 ±1, [N, N_v]); output \"reconstruction\" float32 [N, N_v]"},
+				"(int8 ±1, [N, N_v]); output \"reconstruction\" float32 [N, N_v]; with spin-1 weights (c_v) v1 = ⟨v⟩ of " +
+				"the spin-1 units given ⟨h⟩"},
 			{Name: OpHidden, Doc: "hidden expectations ⟨h⟩ = tanh(v W + b_h): input \"configs\" (int8 ±1, [N, N_v]); " +
 				"output \"hidden\" float32 [N, N_h]"},
 		},
+		// c_v is there too for spin-1 units (visible = 1).
 		WeightNames: []string{TensorW, TensorBV, TensorBH},
 	}
 }
@@ -160,6 +169,7 @@ func Description() sdk.LearnerDescription {
 // hyper are the resolved hyper-parameters.
 type hyper struct {
 	hidden, epochs, batch, k, pllEvery int
+	visible                            int
 	lr, momentum, decay                float32
 	initStd                            float64
 	persistent, sampling               bool
@@ -175,7 +185,7 @@ func hyperOf(p sdk.Params) (hyper, error) {
 		k: int(p[ParamK]), pllEvery: int(p[ParamPLLEvery]),
 		lr: float32(p[ParamLR]), momentum: float32(p[ParamMomentum]), decay: float32(p[ParamWeightDecay]),
 		persistent: p[ParamPersistent] == 1, sampling: p[ParamSampling] == 1,
-		initStd: p[ParamInitStd],
+		initStd: p[ParamInitStd], visible: int(p[ParamVisible]),
 	}
 	if f := float64(h.lr); math.IsInf(f, 0) || f == 0 {
 		return h, sdk.InvalidArgument("parameter %s = %v is not a positive float32", ParamLR, p[ParamLR])

@@ -34,6 +34,7 @@ var errDiverged = errors.New("diverged")
 type state struct {
 	w, bv, bh     []float32 // nvp×nhp, nvp, nhp
 	vw, vbv, vbh  []float32 // velocities, same shapes
+	c, vc         []float32 // spin-1: the v² bias and its velocity (nvp), else nil
 	chains        []float32 // rows×nvp (persistent CD)
 	rng           xrand.RNG
 	epoch         int
@@ -47,6 +48,8 @@ func (s *state) copyFrom(o *state) {
 	copy(s.vw, o.vw)
 	copy(s.vbv, o.vbv)
 	copy(s.vbh, o.vbh)
+	copy(s.c, o.c)
+	copy(s.vc, o.vc)
 	copy(s.chains, o.chains)
 	s.rng, s.epoch, s.hasCheckpoint = o.rng, o.epoch, o.hasCheckpoint
 }
@@ -81,6 +84,7 @@ type trainer struct {
 	// The block-wise step on package kernels (fused.go).
 	gpart []float32 // fusedGroups partial weight gradients, nvp×nhp each
 	sj    stepJob
+	s1    *spin1 // spin-1 visible units' buffers, else nil
 }
 
 // newTrainer prepares a training on the n configurations of nv sites in
@@ -98,9 +102,10 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 			n, nv, h.hidden, t.bs, float64(need)/(1<<30), MaxTrainBytes>>30)
 	}
 	var err error
-	if t.x0, err = toFloat(configs, n, nv, t.nvp); err != nil {
+	if err = checkSpins(configs, nv, t.isSpin1()); err != nil {
 		return nil, err
 	}
+	t.x0 = toFloat(configs, n, nv, t.nvp)
 	if t.bs < n {
 		t.xb = make([]float32, t.rows*t.nvp)
 		t.perm = make([]int32, n)
@@ -110,6 +115,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	t.v1 = make([]float32, t.rows*t.nvp)
 	t.wt = make([]float32, t.nhp*t.nvp)
 	t.dw = make([]float32, t.nvp*t.nhp)
+	t.s1 = t.newSpin1()
 	t.cur = t.newState()
 	if snapshots {
 		t.snap = t.newState()
@@ -145,6 +151,9 @@ func (t *trainer) bufferBytes() int64 {
 	if t.h.persistent {
 		floats += 2 * rows * nvp
 	}
+	if t.isSpin1() { // ⟨v²⟩ scratch, c and its velocity (twice with snapshots)
+		floats += max(rows, int64(pad4(min(t.n, evalConfigs))))*nvp + 4*nvp
+	}
 	return 4 * floats
 }
 
@@ -156,23 +165,23 @@ func (t *trainer) newState() state {
 	if t.h.persistent {
 		s.chains = make([]float32, t.rows*t.nvp)
 	}
+	if t.isSpin1() {
+		s.c, s.vc = make([]float32, t.nvp), make([]float32, t.nvp)
+	}
 	return s
 }
 
-// toFloat converts ±1 configurations to a padded float32 matrix of
-// pad4(n) rows of stride nvp.
-func toFloat(configs []int8, n, nv, nvp int) ([]float32, error) {
+// toFloat converts configurations (checked by checkSpins) to a padded
+// float32 matrix of pad4(n) rows of stride nvp.
+func toFloat(configs []int8, n, nv, nvp int) []float32 {
 	x := make([]float32, pad4(n)*nvp)
 	for c := 0; c < n; c++ {
 		src, dst := configs[c*nv:(c+1)*nv], x[c*nvp:c*nvp+nv]
 		for i, v := range src {
-			if v != 1 && v != -1 {
-				return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not ±1", c, i, v)
-			}
 			dst[i] = float32(v)
 		}
 	}
-	return x, nil
+	return x
 }
 
 // colSums sets out[j] to the sum of column j over rows rows (stride ld).
@@ -260,11 +269,13 @@ func (t *trainer) gather(b0, m int) {
 // step is one gradient step on the batch v0 (m rows, column sums in
 // sumV0); it returns the batch's summed squared reconstruction error.
 func (t *trainer) step(v0 []float32, m int) (float64, error) {
-	if !t.e.blas {
+	// The fused block-wise step knows only ±1 visible units.
+	if !t.e.blas && t.s1 == nil {
 		return t.stepFused(v0, m)
 	}
 	e, s := t.e, &t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
+	t.spin1Positive(v0, m)
 	// Positive phase, eqs. (25), (27): h1 = tanh(v0 W + b_h), v0ᵀh1.
 	e.gemm(false, m, nh, nv, 1, v0, nvp, s.w, nhp, false, t.h1, nhp)
 	e.act(actJob{x: t.h1, ld: nhp, rows: m, width: nhp, bias: s.bh, part: t.partH1})
@@ -303,7 +314,7 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 			if k == 1 {
 				j.ref, j.ldr, j.errPart = v0, nvp, t.errPart
 			}
-			e.act(j)
+			t.visAct(j)
 			if k == 1 {
 				for _, v := range t.errPart[:blocks(m)] {
 					sq += v
@@ -325,7 +336,7 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 				sampleH(t.h2)
 			}
 			e.gemm(false, m, nv, nh, 1, t.h2, nhp, t.wt, nvp, false, vn, nvp)
-			e.act(actJob{x: vn, ld: nvp, rows: m, width: nvp, bias: s.bv, part: t.partV})
+			t.visAct(actJob{x: vn, ld: nvp, rows: m, width: nvp, bias: s.bv, part: t.partV})
 		}
 		copy(s.chains[:m*nvp], vn[:m*nvp])
 	}
@@ -377,6 +388,7 @@ func (t *trainer) update(m int) error {
 		s.bh[a] += v
 		ok = ok && s.bh[a] <= big && s.bh[a] >= -big
 	}
+	ok = t.spin1Update(scale, mom) && ok
 	if !ok {
 		return errDiverged
 	}

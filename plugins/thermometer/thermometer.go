@@ -2,12 +2,11 @@ package thermometer
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/kernels"
@@ -110,7 +109,8 @@ func Description() sdk.LearnerDescription {
 			Doc: "Supervised temperature classifier of Iso, Shiba, Yokoo (2018), Sec. 2.4, eqs. (31)–(40): " +
 				"an MLP with input z1 = σ (±1, L² sites), one tanh hidden layer Z2 = tanh(Z1 W1 + b1) and a softmax " +
 				"output over the classes, Z3 = softmax(Z2 W2 + b2); the classes are the sorted distinct values of the " +
-				"label (e.g. the 25 temperatures T). Loss: mean cross-entropy −(1/N) Σ_A log Z3[A, class of A] (36); " +
+				"label (e.g. the 25 temperatures T), or, for a label \"T,Delta\", the distinct (T, Δ) pairs of the training " +
+				"set sorted by T then Δ (classes then float64 [classes, 2], predict's mean [2]); inputs −1, 0 or +1. Loss: mean cross-entropy −(1/N) Σ_A log Z3[A, class of A] (36); " +
 				"gradient descent (37)–(40), full batch by default: δW2 = −ε/N Z2ᵀΔ3, δb2 = −ε/N ΣΔ3, " +
 				"Δ2 = (Δ3 W2ᵀ) ⊙ (1 − Z2²), δW1 = −ε/N Z1ᵀΔ2, δb1 = −ε/N ΣΔ2, Δ3 = Z3 − one-hot. " +
 				"Initialisation: W1 ~ N(0, 2/(L²+hidden)) and W2 ~ N(0, 2/(hidden+classes)) (Glorot normal) from the " +
@@ -140,7 +140,7 @@ func Description() sdk.LearnerDescription {
 			Doc: "input configs int8 [N, L²] → probabilities float32 [N, classes] (each configuration's class " +
 				"probabilities Z3), distribution float64 [classes] (their mean over the N configurations: the " +
 				"ensemble's temperature distribution, Figs. 5–11), classes float64 [classes], mean float64 [] " +
-				"(Σ classes·distribution)",
+				"(Σ classes·distribution); for joint labels classes is [classes, 2] (one (T, Δ) row per class) and mean [2]",
 		}},
 		WeightNames: []string{TensorW1, TensorB1, TensorW2, TensorB2, TensorClasses},
 		NeedsLabel:  true,
@@ -223,24 +223,36 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		return nil, err
 	}
 	h := hyperOf(req.Hyper)
-	classes, y, err := classify(req.Label, req.Train.Labels[req.Label])
+	names := strings.Split(req.Label, ",")
+	var classes []float64
+	var y []int32
+	if len(names) == 1 {
+		classes, y, err = classify(req.Label, req.Train.Labels[req.Label])
+	} else {
+		classes, y, err = classifyJoint(names, req.Train.Labels)
+	}
 	if err != nil {
 		return nil, err
 	}
 	var testX []float32
 	var testY []int32
 	if req.Test != nil {
-		l, ok := req.Test.Labels[req.Label]
-		if !ok {
-			return nil, sdk.InvalidArgument("test set has no label %q", req.Label)
+		if len(names) == 1 {
+			l, ok := req.Test.Labels[req.Label]
+			if !ok {
+				return nil, sdk.InvalidArgument("test set has no label %q", req.Label)
+			}
+			testY, err = classIndices("test set", req.Label, l, classes)
+		} else {
+			testY, err = jointIndices("test set", names, req.Test.Labels, classes)
 		}
-		if testY, err = classIndices("test set", req.Label, l, classes); err != nil {
+		if err != nil {
 			return nil, err
 		}
 		testX = toX(req.Test.Configs, req.Test.Sites())
 	}
 	sites, n := req.Train.Sites(), req.Train.Len()
-	nt := newNet(sites, h.hidden, len(classes))
+	nt := newNet(sites, h.hidden, len(classes)/len(names))
 	r := xrand.New(xrand.Domain(req.Seed, "thermometer/train"))
 	start := 0
 	if req.Resume != nil {
@@ -374,7 +386,7 @@ func weights(n *net, classes []float64, copied bool) []sdk.Tensor {
 		{Name: TensorB1, Shape: []int{n.hidden}, Data: cp(n.b1())},
 		{Name: TensorW2, Shape: []int{n.hidden, n.classes}, Data: n.W2()},
 		{Name: TensorB2, Shape: []int{n.classes}, Data: cp(n.b2())},
-		{Name: TensorClasses, Shape: []int{len(classes)}, Data: slices.Clone(classes)},
+		{Name: TensorClasses, Shape: classShape(n.classes, len(classes)/n.classes), Data: slices.Clone(classes)},
 	}
 }
 
@@ -397,7 +409,7 @@ func restore(n *net, r *xrand.RNG, classes []float64, h hyper, ck *sdk.Checkpoin
 			return 0, sdk.InvalidArgument("checkpoint: tensor epoch %v does not match the checkpoint's epoch %d", e.Data, ck.Epoch)
 		}
 	}
-	c, err := findFloat64(ck.Tensors, TensorClasses, len(classes), "checkpoint")
+	c, err := findClasses(ck.Tensors, n.classes, len(classes)/n.classes, "checkpoint")
 	if err != nil {
 		return 0, err
 	}
@@ -454,19 +466,6 @@ func findFloat32(ts []sdk.Tensor, name string, shape []int, what string) ([]floa
 	return v, nil
 }
 
-// findFloat64 returns the data of the float64 tensor name of shape [n].
-func findFloat64(ts []sdk.Tensor, name string, n int, what string) ([]float64, error) {
-	t, ok := sdk.FindTensor(ts, name)
-	if !ok {
-		return nil, sdk.InvalidArgument("%s: no tensor %s", what, name)
-	}
-	v, ok := t.Data.([]float64)
-	if !ok || len(t.Shape) != 1 || len(v) != n || t.Shape[0] != n {
-		return nil, sdk.InvalidArgument("%s: tensor %s is %s %v, want float64 [%d]", what, name, dtype(t.Data), t.Shape, n)
-	}
-	return v, nil
-}
-
 func dtype(data any) string {
 	switch data.(type) {
 	case []int8:
@@ -515,11 +514,9 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 	if n == 0 {
 		return nil, sdk.InvalidArgument("input %s holds no configurations", TensorConfigs)
 	}
-	if !allSpins(configs) {
-		for i, v := range configs {
-			if v != 1 && v != -1 {
-				return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin ±1", i/sites, i%sites, v)
-			}
+	for i, v := range configs {
+		if v < -1 || v > 1 {
+			return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin −1, 0 or +1", i/sites, i%sites, v)
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -529,15 +526,22 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 	defer p.close()
 	probs := make([]float32, n*nt.classes)
 	dist := newEngine(nt, 0, n, p).predict(configs, n, probs)
-	mean := 0.0
-	for j, c := range classes {
-		mean += c * dist[j]
+	dim := len(classes) / nt.classes
+	mean := make([]float64, dim)
+	for j, pj := range dist {
+		for d := range mean {
+			mean[d] += classes[j*dim+d] * pj
+		}
+	}
+	meanShape := []int{}
+	if dim > 1 {
+		meanShape = []int{dim}
 	}
 	return []sdk.Tensor{
 		{Name: TensorProbabilities, Shape: []int{n, nt.classes}, Data: probs},
 		{Name: TensorDistribution, Shape: []int{nt.classes}, Data: dist},
-		{Name: TensorClasses, Shape: []int{nt.classes}, Data: slices.Clone(classes)},
-		{Name: TensorMean, Shape: []int{}, Data: []float64{mean}},
+		{Name: TensorClasses, Shape: classShape(nt.classes, dim), Data: slices.Clone(classes)},
+		{Name: TensorMean, Shape: meanShape, Data: mean},
 	}, nil
 }
 
@@ -557,27 +561,10 @@ func netFromWeights(ws []sdk.Tensor) (*net, []float64, error) {
 	if err := loadWeights(nt, ws, "weights"); err != nil {
 		return nil, nil, err
 	}
-	c, err := findFloat64(ws, TensorClasses, classes, "weights")
+	c, err := findClasses(ws, classes, 0, "weights")
 	if err != nil {
 		return nil, nil, err
 	}
 	return nt, c, nil
 }
 
-// allSpins reports whether every value of c is ±1, eight at a time: a
-// byte v is ±1 exactly when v+1 (mod 256) is 0 or 2.
-func allSpins(c []int8) bool {
-	const lo7, ones, twos = 0x7f7f7f7f7f7f7f7f, 0x0101010101010101, 0x0202020202020202
-	var bad uint64
-	i := 0
-	for ; i+8 <= len(c); i += 8 {
-		w := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Pointer(&c[i])), 8))
-		// Bytewise w+1 without carries between bytes.
-		p := ((w & lo7) + ones) ^ (w &^ lo7)
-		bad |= p &^ twos
-	}
-	for ; i < len(c); i++ {
-		bad |= uint64(uint8(c[i])+1) &^ 2
-	}
-	return bad == 0
-}

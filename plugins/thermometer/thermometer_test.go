@@ -473,26 +473,3 @@ func TestEventRate(t *testing.T) {
 	}
 }
 
-// allSpins accepts exactly the slices of ±1, whatever the position of
-// a bad value (in an 8-byte word or in the tail).
-func TestAllSpins(t *testing.T) {
-	for n := 0; n < 20; n++ {
-		c := make([]int8, n)
-		for i := range c {
-			c[i] = int8(1 - 2*(i%2))
-		}
-		if !allSpins(c) {
-			t.Fatalf("n=%d: ±1 rejected", n)
-		}
-		for i := range c {
-			for _, v := range []int8{0, 2, 3, -2, -3, 127, -128, 64, -65} {
-				old := c[i]
-				c[i] = v
-				if allSpins(c) {
-					t.Fatalf("n=%d: value %d at %d accepted", n, v, i)
-				}
-				c[i] = old
-			}
-		}
-	}
-}

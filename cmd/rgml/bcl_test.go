@@ -1,0 +1,75 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/registry"
+)
+
+// The blume-capel-small preset end to end (about 15 s on two cores):
+// spin-1 RBMs and a (T, Δ) thermometer trained on Blume-Capel data, flows
+// registered with the (T, Δ) reading (classes2, T and Δ mode and mean)
+// and the thermometer-free observables, which at iteration 0 (the Monte
+// Carlo input itself) place each starting set at its own grid point.
+func TestBlumeCapelSmallPreset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the blume-capel-small preset takes about 15 s")
+	}
+	reg := registryDir(t)
+	code, stdout, stderr := rgmlIn(t, reg, "run", "--preset", "blume-capel-small")
+	if code != 0 {
+		t.Fatalf("rgml run --preset blume-capel-small: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "flow-bcs-all64-ordered: thermometer mode (T, Δ) (") {
+		t.Errorf("run output has no (T, Δ) flow summary:\n%s", stdout)
+	}
+	// rgml flow with the (T, Δ) thermometer prints both coordinates and
+	// the thermometer-free columns.
+	code, stdout, stderr = rgmlIn(t, reg, "flow", "--rbm", "bcs-all16", "--thermometer", "bcs-thermometer", "--from", "bcs-test",
+		"--where", "T=2.4", "--where", "Delta=0", "--iterations", "0,5", "--name", "flow-cli")
+	if code != 0 || !strings.Contains(stdout, "DELTA_MEAN") || !strings.Contains(stdout, "NEAREST MC (T, Δ)") ||
+		!strings.Contains(stdout, "(2.4, 0)") {
+		t.Errorf("rgml flow: exit %d\n%s%s", code, stdout, stderr)
+	}
+	s, err := registry.OpenReadOnly(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	starts := map[string][2]float64{"ordered": {0.4, 0}, "disordered": {2.4, 0}, "empty": {0.4, 2.5}, "tricritical": {0.8, 1.9}}
+	for _, rbm := range []string{"bcs-all16", "bcs-all64", "bcs-d0-h64", "bcs-d1-h64", "bcs-h64", "bcs-l64", "bcs-random64"} {
+		for start, at := range starts {
+			name := "flow-" + rbm + "-" + start
+			en, err := s.Resolve(registry.Flow, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			arrays, err := experiment.ReadNPZ(s, en, experiment.FlowFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := func(n string) []float64 {
+				a, ok := npz.Find(arrays, n)
+				if !ok {
+					t.Fatalf("%s has no %s", name, n)
+				}
+				return a.Data.([]float64)
+			}
+			if c, _ := npz.Find(arrays, "classes2"); len(c.Shape) != 2 || c.Shape[0] != 30 || c.Shape[1] != 2 {
+				t.Errorf("%s: classes2 %v, want [30 2]", name, c.Shape)
+			}
+			for _, n := range []string{"T_mean", "T_mode", "Delta_mean", "Delta_mode", "abs_m", "s2", "nn", "eq_T", "eq_Delta"} {
+				if v := col(n); len(v) != 4 || math.IsNaN(v[len(v)-1]) {
+					t.Errorf("%s: %s = %v", name, n, v)
+				}
+			}
+			if eqT, eqD := col("eq_T")[0], col("eq_Delta")[0]; eqT != at[0] || eqD != at[1] {
+				t.Errorf("%s: the Monte Carlo input reads (T, Δ) = (%g, %g) by its observables, want its own point %v", name, eqT, eqD, at)
+			}
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package experiment
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+// JointFlow is a flow read by a (T, Δ) thermometer: the mode and mean of
+// the distribution on the grid in both coordinates after each iteration
+// count, and thermometer-free observables of the flowed configurations.
+type JointFlow struct {
+	Classes              []float64 // K×2: (T, Δ) per class
+	TMean, TMode         []float64 // per iteration count
+	DeltaMean, DeltaMode []float64
+	AbsM, S2, NN         []float64 // SpinObservables per iteration count
+	// EqT, EqDelta: the grid point of the flow's starting dataset (all
+	// its points, before the flow's selection) whose Monte Carlo
+	// observables are nearest (Nearest); NaN without T and Delta labels.
+	EqT, EqDelta []float64
+	grid         []GridPoint
+}
+
+func newJointFlow(iterations int, grid []GridPoint) *JointFlow {
+	z := func() []float64 { return make([]float64, iterations) }
+	return &JointFlow{TMean: z(), TMode: z(), DeltaMean: z(), DeltaMode: z(), AbsM: z(), S2: z(), NN: z(),
+		EqT: z(), EqDelta: z(), grid: grid}
+}
+
+// add records iteration count k: the distribution dist over the classes
+// (K×2) and the observables of the n flowed configurations of L×L sites.
+func (j *JointFlow) add(k int, dist, classes []float64, configs []int8, n, L int) error {
+	if len(classes) != 2*len(dist) || (j.Classes != nil && len(classes) != len(j.Classes)) {
+		return fmt.Errorf("predict returned %d classes values for %d probabilities (want K×2 (T, Δ) pairs)", len(classes), len(dist))
+	}
+	j.Classes = classes
+	best := 0
+	for i, p := range dist {
+		j.TMean[k] += p * classes[2*i]
+		j.DeltaMean[k] += p * classes[2*i+1]
+		if p > dist[best] {
+			best = i
+		}
+	}
+	j.TMode[k], j.DeltaMode[k] = classes[2*best], classes[2*best+1]
+	j.AbsM[k], j.S2[k], j.NN[k] = SpinObservables(configs, n, L)
+	j.EqT[k], j.EqDelta[k] = math.NaN(), math.NaN()
+	if g, ok := Nearest(j.grid, j.AbsM[k], j.S2[k], j.NN[k]); ok {
+		j.EqT[k], j.EqDelta[k] = g.T, g.Delta
+	}
+	return nil
+}
+
+// arrays are the flow's file: iterations, T_mean, T_mode, Delta_mean,
+// Delta_mode, classes2 [K, 2], distribution [iterations, K], abs_m, s2,
+// nn, eq_T, eq_Delta.
+func (j *JointFlow) arrays(its []int64, dist []float64) []npz.Array {
+	n, k := len(its), len(j.Classes)/2
+	return []npz.Array{
+		{Name: "iterations", Shape: []int{n}, Data: its},
+		npz.Float64("T_mean", j.TMean, n),
+		npz.Float64("T_mode", j.TMode, n),
+		npz.Float64("Delta_mean", j.DeltaMean, n),
+		npz.Float64("Delta_mode", j.DeltaMode, n),
+		npz.Float64("classes2", j.Classes, k, 2),
+		npz.Float64("distribution", dist, n, k),
+		npz.Float64("abs_m", j.AbsM, n),
+		npz.Float64("s2", j.S2, n),
+		npz.Float64("nn", j.NN, n),
+		npz.Float64("eq_T", j.EqT, n),
+		npz.Float64("eq_Delta", j.EqDelta, n),
+	}
+}
+
+// GridPoint is the Monte Carlo average of SpinObservables at one (T, Δ).
+type GridPoint struct {
+	T, Delta     float64
+	AbsM, S2, NN float64
+	N            int // configurations
+}
+
+// GridObservables returns SpinObservables per distinct (T, Δ) of a
+// dataset labelled T and Delta, sorted by T then Δ; nil without both
+// labels.
+func GridObservables(d sdk.Dataset) []GridPoint {
+	ts, ds := d.Labels["T"], d.Labels["Delta"]
+	n, sites := d.Len(), d.Sites()
+	if len(ts) != n || len(ds) != n || n == 0 {
+		return nil
+	}
+	type key struct{ t, d float64 }
+	rows := map[key][]int8{}
+	for i := 0; i < n; i++ {
+		k := key{ts[i], ds[i]}
+		rows[k] = append(rows[k], d.Configs[i*sites:(i+1)*sites]...)
+	}
+	out := make([]GridPoint, 0, len(rows))
+	for k, c := range rows {
+		g := GridPoint{T: k.t, Delta: k.d, N: len(c) / sites}
+		g.AbsM, g.S2, g.NN = SpinObservables(c, g.N, d.Size)
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b GridPoint) int {
+		return cmp.Or(cmp.Compare(a.T, b.T), cmp.Compare(a.Delta, b.Delta))
+	})
+	return out
+}
+
+// Nearest returns the grid point whose (|m|, ⟨s²⟩, nn) is nearest to the
+// given one: a thermometer-free reading of where configurations sit on
+// the phase diagram. nn ∈ [−2, 2] is halved so that the three
+// coordinates span comparable ranges. ok is false for an empty grid.
+func Nearest(grid []GridPoint, absM, s2, nn float64) (g GridPoint, ok bool) {
+	best := math.Inf(1)
+	for _, p := range grid {
+		dm, dq, dn := p.AbsM-absM, p.S2-s2, (p.NN-nn)/2
+		if d := dm*dm + dq*dq + dn*dn; d < best {
+			best, g, ok = d, p, true
+		}
+	}
+	return g, ok
+}
+
+// SpinObservables returns, averaged over n configurations of an L×L
+// periodic lattice (site x·L + y), the thermometer-free observables of
+// spin configurations: |m| = |Σ_i s_i|/L², ⟨s²⟩ = Σ_i s_i²/L² and the
+// nearest-neighbour correlation nn = Σ_⟨ij⟩ s_i s_j / L² (2L² bonds).
+// The Blume-Capel energy per site is then −J·nn + Δ·⟨s²⟩.
+func SpinObservables(configs []int8, n, L int) (absM, s2, nn float64) {
+	if n == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	N := L * L
+	for c := 0; c < n; c++ {
+		s := configs[c*N : (c+1)*N]
+		m, q, b := 0, 0, 0
+		for x := 0; x < L; x++ {
+			for y := 0; y < L; y++ {
+				v := int(s[x*L+y])
+				m += v
+				q += v * v
+				b += v * (int(s[((x+1)%L)*L+y]) + int(s[x*L+(y+1)%L]))
+			}
+		}
+		absM += math.Abs(float64(m))
+		s2 += float64(q)
+		nn += float64(b)
+	}
+	d := float64(n * N)
+	return absM / d, s2 / d, nn / d
+}
+
+// ColumnTemperature returns, in the column Δ = delta of grid (sorted by T
+// then Δ, as GridObservables returns it), the temperature T* at which the
+// Monte Carlo |m| equals absM, interpolated linearly between the first two
+// neighbouring temperatures whose |m| bracket it, and the Monte Carlo ⟨s²⟩
+// and nn interpolated at T*. ok is false when no pair brackets absM (|m|
+// out of the column's range). It is a thermometer-free temperature of
+// flowed configurations at a given Δ (docs/blume-capel.md).
+func ColumnTemperature(grid []GridPoint, delta, absM float64) (t, s2, nn float64, ok bool) {
+	var col []GridPoint
+	for _, g := range grid {
+		if g.Delta == delta {
+			col = append(col, g)
+		}
+	}
+	for i := 0; i+1 < len(col); i++ {
+		a, b := col[i], col[i+1]
+		if a.AbsM == b.AbsM || (a.AbsM-absM)*(b.AbsM-absM) > 0 {
+			continue
+		}
+		f := (absM - a.AbsM) / (b.AbsM - a.AbsM)
+		return a.T + f*(b.T-a.T), a.S2 + f*(b.S2-a.S2), a.NN + f*(b.NN-a.NN), true
+	}
+	return math.NaN(), math.NaN(), math.NaN(), false
+}

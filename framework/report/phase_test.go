@@ -1,0 +1,61 @@
+package report
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/npz"
+)
+
+// The phase diagram's data hold the transition points and every path as
+// given (non-finite points kept in the data, left out of the plot), and
+// the figure saves; every literature point names its source.
+func TestPhaseDiagram(t *testing.T) {
+	for _, pt := range BlumeCapelLine {
+		if pt.Source == "" || pt.Label == "" {
+			t.Errorf("transition point %+v has no label or source", pt)
+		}
+	}
+	paths := []Path{
+		{Label: "all64 from ordered", Delta: []float64{0, 0.8, 1.9}, T: []float64{0.4, 0.9, 0.6}},
+		{Label: "random64", Delta: []float64{2.5, math.NaN()}, T: []float64{0.4, 1}},
+	}
+	f, err := PhaseDiagram("Blume-Capel flows", BlumeCapelLine, paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := Save(dir, "phase", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFiles(t, dir, files, f.Data)
+	get := func(name string) []float64 {
+		a, ok := npz.Find(f.Data, name)
+		if !ok {
+			t.Fatalf("no array %s among %d", name, len(f.Data))
+		}
+		return a.Data.([]float64)
+	}
+	if d := get("line.Delta"); !slices.Equal(d, []float64{1.9660, 2}) || !slices.Equal(get("line.T"), []float64{0.6080, 0}) {
+		t.Errorf("line: %v %v", d, get("line.T"))
+	}
+	if !slices.Equal(get("all64 from ordered.T"), paths[0].T) || !math.IsNaN(get("random64.Delta")[1]) {
+		t.Errorf("paths' data differ from the input")
+	}
+	if _, err := PhaseDiagram("x", nil, Path{Delta: []float64{1}, T: nil}); err == nil || !strings.Contains(err.Error(), "1 Δ and 0 T") {
+		t.Errorf("unequal path accepted: %v", err)
+	}
+	arrays := []npz.Array{npz.Float64("T_mean", []float64{1, 2}, 2), npz.Float64("Delta_mean", []float64{0, 0.5}, 2)}
+	if p, err := FlowPath("f", arrays, "mean"); err != nil || !slices.Equal(p.Delta, []float64{0, 0.5}) || !slices.Equal(p.T, []float64{1, 2}) {
+		t.Errorf("FlowPath: %+v, %v", p, err)
+	}
+	if _, err := FlowPath("f", arrays, "mode"); err == nil || !strings.Contains(err.Error(), "T_mode") {
+		t.Errorf("FlowPath of a flow without modes: %v", err)
+	}
+	if _, err := PhaseDiagram("x", nil); err == nil {
+		t.Errorf("an empty diagram was accepted")
+	}
+}
