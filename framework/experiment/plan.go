@@ -607,7 +607,11 @@ func (p *Plan) Print(w io.Writer) error {
 			}
 		}
 		in := "-"
-		if len(s.Deps) > 0 {
+		switch {
+		case s.Kind == KindReport && len(s.Deps) == len(p.Steps)-1:
+			// A list of every other step would widen every row's column.
+			in = fmt.Sprintf("every other step (%d)", len(s.Deps))
+		case len(s.Deps) > 0:
 			in = strings.Join(s.Deps, ", ")
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, s.ID, plugin, in, s.Key[:12])

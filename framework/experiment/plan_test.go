@@ -84,6 +84,16 @@ func TestPrint(t *testing.T) {
 		!strings.Contains(lines[8], "dataset/test, training/rbm-v16, training/thermo") {
 		t.Errorf("plan:\n%s", buf.String())
 	}
+	// The report reads every step: one short cell, not a list that widens
+	// every row.
+	buf.Reset()
+	if err := plan(t, "quick.yaml", mustPreset(t, "quick")).Print(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "report/report") || !strings.Contains(last, "every other step (") || len(lines[0]) > 200 {
+		t.Errorf("plan:\n%s", buf.String())
+	}
 }
 
 func sortStrings(v []string) []string {
