@@ -46,7 +46,12 @@ func (g *gather) classify(en registry.Entry) rbmClass {
 		}
 	}
 	if len(where) == 0 {
+		// No selection: the training set's own grid decides (an RBM
+		// trained on a T = 0 and ∞ set is the control, not type V).
 		c.RBM.Kind = reproduce.TypeV
+		if ts, ok := g.datasetTemps(en); ok && len(ts) == 2 && ts[0] == 0 && math.IsInf(ts[1], 1) {
+			c.RBM.Kind = reproduce.ZeroInf
+		}
 		return c
 	}
 	axes, err := ParseWhere(where)
@@ -73,6 +78,46 @@ func (g *gather) classify(en registry.Entry) rbmClass {
 		return rbmClass{}
 	}
 	return c
+}
+
+// datasetTemps is the sorted, distinct temperatures of the grid a
+// training's dataset was sampled on (its lineage parameter T; "inf" for
+// T = ∞), if the lineage says.
+func (g *gather) datasetTemps(train registry.Entry) ([]float64, bool) {
+	data, ok := g.input(train, "data")
+	if !ok {
+		return nil, false
+	}
+	var ts []float64
+	add := func(v any) bool {
+		switch x := v.(type) {
+		case float64:
+			ts = append(ts, x)
+		case string:
+			if x != "inf" {
+				return false
+			}
+			ts = append(ts, math.Inf(1))
+		default:
+			return false
+		}
+		return true
+	}
+	switch v := g.manifest(data).Lineage.Parameters["T"].(type) {
+	case []any:
+		for _, x := range v {
+			if !add(x) {
+				return nil, false
+			}
+		}
+	case nil:
+		return nil, false
+	default:
+		if !add(v) {
+			return nil, false
+		}
+	}
+	return distinct(ts), len(ts) > 0
 }
 
 // flowStart is the one temperature a flow starts from, from its selection.

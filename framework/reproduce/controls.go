@@ -1,6 +1,9 @@
 package reproduce
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Control judges a control RBM of Veiga & Vicente (2020) (random weights;
 // trained on T = 0 and ∞ only): it sets the thermometer beside a
@@ -14,7 +17,7 @@ import "fmt"
 // numbers.
 func Control(row string, flows map[FlowKey]Flow, energyT map[FlowKey][]float64, r RBM) Verdict {
 	v := Verdict{Row: row, Paper: "controls", Criterion: fmt.Sprintf(
-		"%s, flows from T = 0, 2.25, 6: the thermometer's final mode within one grid step of the temperature implied by the flowed configurations' energy", r)}
+		"%s, flows from T = 0, 2.25, 6: the thermometer's final mode within one grid step of the temperature implied by the flowed configurations' energy (taken as the grid's end when beyond it: the thermometer cannot read further)", r)}
 	return eachFlow(v, flows, []RBM{r}, Starts, func(k FlowKey, f Flow, step float64) (bool, string, error) {
 		e := energyT[k]
 		if len(e) != len(f.Iterations) {
@@ -23,6 +26,11 @@ func Control(row string, flows map[FlowKey]Flow, energyT map[FlowKey][]float64, 
 		}
 		_, m := f.Final()
 		te := e[len(e)-1]
-		return near(m, te, step), fmt.Sprintf("%s, energy says T = %s", finalText(f), fmtT(te)), nil
+		read, beyond := te, ""
+		if lo, hi := f.Classes[0], f.Classes[len(f.Classes)-1]; te > hi || te < lo {
+			read = math.Max(lo, math.Min(hi, te))
+			beyond = fmt.Sprintf(" (beyond the grid: %s)", fmtT(read))
+		}
+		return near(m, read, step), fmt.Sprintf("%s, energy says T = %s%s", finalText(f), fmtT(te), beyond), nil
 	})
 }
