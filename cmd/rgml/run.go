@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
@@ -188,12 +189,13 @@ func presetsCommand(e *env) *cli.Command {
 				Name:  "list",
 				Usage: "list the presets with their first comment line",
 				Action: func(c *cli.Context) error {
+					tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 					for _, n := range presets.Names() {
 						b, _ := presets.Get(n)
 						first, _, _ := strings.Cut(string(b), "\n")
-						fmt.Fprintf(e.stdout, "%-8s %s\n", n, strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "#"), " "+n+":")))
+						fmt.Fprintf(tw, "%s\t%s\n", n, strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "#"), " "+n+":")))
 					}
-					return nil
+					return tw.Flush()
 				},
 			},
 			{
