@@ -65,9 +65,8 @@ type AnalyzeResult struct {
 
 // analyzeInputs is what Analyze sends, gathered from the registry.
 type analyzeInputs struct {
-	req     sdk.AnalyzeRequest
-	inputs  []registry.Input
-	learner string // the model's learner plugin
+	req    sdk.AnalyzeRequest
+	inputs []registry.Input
 }
 
 // Analyze runs an analyzer plugin on registry entries and registers its
