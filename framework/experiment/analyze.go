@@ -228,6 +228,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		bar.Abort()
 		return res, fmt.Errorf("plugin %q: %w", desc.Name, err)
 	}
+	bar.Add(1)
 	bar.Done()
 	for _, t := range out.Results {
 		a, err := tensorArray(t)
