@@ -28,8 +28,8 @@ func runCommand(e *env) *cli.Command {
 			"checkpoints. See docs/experiments.md.",
 		ArgsUsage: "[SPEC.yaml]",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "preset", Usage: "run a built-in spec (see `rgml presets list`) instead of a file"},
-			&cli.IntFlag{Name: "jobs", Usage: "steps running at once (default: the number of cores)"},
+			&cli.StringFlag{Name: "preset", Usage: "run the built-in spec `NAME` (see rgml presets list) instead of a file"},
+			&cli.IntFlag{Name: "jobs", Usage: "steps running at once", DefaultText: "the number of cores"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (and which steps exist already) and run nothing"},
 			&cli.StringFlag{Name: "name", Usage: "register the run under this name (default: the spec's file name or the preset's)"},
 			&cli.StringFlag{Name: "report", Usage: "write the spec's report into this folder instead of the one it names (report: out)"},

@@ -30,7 +30,7 @@ func sampleCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "model", Usage: "model plugin, e.g. ising", Required: true, Category: "Model"},
 			&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE | NAME=START:STOP:STEP | NAME=V1,V2,… (repeatable)", Category: "Model"},
 			&cli.IntFlag{Name: "L", Usage: "linear lattice size", Value: 10, Category: "Model"},
-			&cli.StringFlag{Name: "algorithm", Usage: "sampling algorithm (default: the model's; see `rgml plugins describe MODEL`)", Category: "Sampling"},
+			&cli.StringFlag{Name: "algorithm", Usage: "sampling algorithm `NAME` (default: the model's; see rgml plugins describe MODEL)", Category: "Sampling"},
 			&cli.IntFlag{Name: "per-point", Usage: "configurations per parameter point", Value: 1000, Category: "Sampling"},
 			&cli.IntFlag{Name: "sweeps", Usage: "sweeps between configurations of a chain (0: the algorithm's default)", Category: "Sampling"},
 			&cli.IntFlag{Name: "thermalization", Usage: "thermalisation sweeps (0: the algorithm's default)", Category: "Sampling"},
