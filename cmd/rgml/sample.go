@@ -18,7 +18,7 @@ import (
 func sampleCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "sample",
-		Usage: "draw configurations of a model on a grid of parameters and write them as .npz",
+		Usage: "draw configurations of a model on a grid of parameters and register them (--out: also as .npz)",
 		Description: "Example (the paper's training set):\n" +
 			"  rgml sample --model ising --param T=0:6:0.25 --per-point 1000 --L 10 \\\n" +
 			"      --algorithm metropolis-paper --seed 1 --out train.npz\n\n" +
