@@ -29,7 +29,7 @@ func analyzeCommand(e *env) *cli.Command {
 			"results (.npz), the suggested figures (JSON) and the figures themselves\n" +
 			"(PNG, SVG, .npz, CSV) go to DIR too. See docs/analyzers.md.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "analyzer", Usage: "analyzer plugin (see `rgml plugins list`)", Required: true},
+			&cli.StringFlag{Name: "analyzer", Usage: "analyzer plugin `NAME` (see rgml plugins list)", Required: true},
 			&cli.StringSliceFlag{Name: "models", Usage: "models whose weights to analyse (registry references; comma-separated or repeated)"},
 			&cli.StringFlag{Name: "data", Usage: "dataset to analyse, or with --flow the equilibrium reference (registry reference)"},
 			&cli.StringSliceFlag{Name: "where", Usage: "analyse only the dataset's configurations whose label matches NAME=SPEC"},

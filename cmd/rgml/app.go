@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
@@ -219,10 +218,4 @@ func checkPushgateway(raw string) error {
 		return usagef("--pushgateway %q: the URL names no host; want e.g. http://localhost:9091", raw)
 	}
 	return nil
-}
-
-// startTimer returns a function giving the time since the call.
-func startTimer() func() time.Duration {
-	t := time.Now()
-	return func() time.Duration { return time.Since(t) }
 }

@@ -321,46 +321,32 @@ func guardCommands(app *cli.App) {
 	walk("", app.Commands)
 }
 
-// unrequire clears Required on flags and returns their names.
+// unrequire clears Required on flags and returns their names, so that a
+// missing flag is reported in our one-line form (after the arguments are
+// checked) instead of urfave/cli's.
 func unrequire(flags []cli.Flag) []string {
 	var names []string
 	for _, f := range flags {
+		var req *bool
 		switch f := f.(type) {
 		case *cli.StringFlag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
 		case *cli.StringSliceFlag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
 		case *cli.IntFlag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
 		case *cli.Uint64Flag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
 		case *cli.Float64Flag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
 		case *cli.BoolFlag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
 		case *cli.DurationFlag:
-			if f.Required {
-				f.Required = false
-				names = append(names, f.Name)
-			}
+			req = &f.Required
+		}
+		if req != nil && *req {
+			*req = false
+			names = append(names, f.Names()[0])
 		}
 	}
 	return names

@@ -33,7 +33,7 @@ func TestSampleInfiniteTemperature(t *testing.T) {
 	if code, stdout, _ := rgml(t, "datasets", "lineage", "ends:1"); code != 0 || !strings.Contains(stdout, "inf") {
 		t.Errorf("lineage does not show T = inf: %s", stdout)
 	}
-	code, stdout, stderr = rgml(t, "train", "--learner", "rbm", "--data", "ends", "--where", "T=0,inf", "--set", "hidden=4", "--set", "epochs=2", "--name", "rbm-0-inf")
+	code, _, stderr = rgml(t, "train", "--learner", "rbm", "--data", "ends", "--where", "T=0,inf", "--set", "hidden=4", "--set", "epochs=2", "--name", "rbm-0-inf")
 	if code != 0 {
 		t.Fatalf("rbm on T = 0, inf: exit %d: %s", code, stderr)
 	}

@@ -182,7 +182,7 @@ func TestRunAnalysesAndReport(t *testing.T) {
 		t.Fatalf("rm: %s", stderr)
 	}
 	out2 := filepath.Join(t.TempDir(), "report2")
-	code, stdout, stderr = rgmlIn(t, reg, "report", "--out", out2)
+	code, _, stderr = rgmlIn(t, reg, "report", "--out", out2)
 	if code != 1 {
 		t.Errorf("report with a removed entry: exit %d, want 1\n%s", code, stderr)
 	}

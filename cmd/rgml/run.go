@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
@@ -27,8 +28,8 @@ func runCommand(e *env) *cli.Command {
 			"checkpoints. See docs/experiments.md.",
 		ArgsUsage: "[SPEC.yaml]",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "preset", Usage: "run a built-in spec (see `rgml presets list`) instead of a file"},
-			&cli.IntFlag{Name: "jobs", Usage: "steps running at once (default: the number of cores)"},
+			&cli.StringFlag{Name: "preset", Usage: "run the built-in spec `NAME` (see rgml presets list) instead of a file"},
+			&cli.IntFlag{Name: "jobs", Usage: "steps running at once", DefaultText: "the number of cores"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (and which steps exist already) and run nothing"},
 			&cli.StringFlag{Name: "name", Usage: "register the run under this name (default: the spec's file name or the preset's)"},
 			&cli.StringFlag{Name: "report", Usage: "write the spec's report into this folder instead of the one it names (report: out)"},
@@ -188,12 +189,13 @@ func presetsCommand(e *env) *cli.Command {
 				Name:  "list",
 				Usage: "list the presets with their first comment line",
 				Action: func(c *cli.Context) error {
+					tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 					for _, n := range presets.Names() {
 						b, _ := presets.Get(n)
 						first, _, _ := strings.Cut(string(b), "\n")
-						fmt.Fprintf(e.stdout, "%-8s %s\n", n, strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "#"), " "+n+":")))
+						fmt.Fprintf(tw, "%s\t%s\n", n, strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "#"), " "+n+":")))
 					}
-					return nil
+					return tw.Flush()
 				},
 			},
 			{

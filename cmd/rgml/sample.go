@@ -18,7 +18,7 @@ import (
 func sampleCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "sample",
-		Usage: "draw configurations of a model on a grid of parameters and write them as .npz",
+		Usage: "draw configurations of a model on a grid of parameters and register them (--out: also as .npz)",
 		Description: "Example (the paper's training set):\n" +
 			"  rgml sample --model ising --param T=0:6:0.25 --per-point 1000 --L 10 \\\n" +
 			"      --algorithm metropolis-paper --seed 1 --out train.npz\n\n" +
@@ -30,7 +30,7 @@ func sampleCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "model", Usage: "model plugin, e.g. ising", Required: true, Category: "Model"},
 			&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE | NAME=START:STOP:STEP | NAME=V1,V2,… (repeatable)", Category: "Model"},
 			&cli.IntFlag{Name: "L", Usage: "linear lattice size", Value: 10, Category: "Model"},
-			&cli.StringFlag{Name: "algorithm", Usage: "sampling algorithm (default: the model's; see `rgml plugins describe MODEL`)", Category: "Sampling"},
+			&cli.StringFlag{Name: "algorithm", Usage: "sampling algorithm `NAME` (default: the model's; see rgml plugins describe MODEL)", Category: "Sampling"},
 			&cli.IntFlag{Name: "per-point", Usage: "configurations per parameter point", Value: 1000, Category: "Sampling"},
 			&cli.IntFlag{Name: "sweeps", Usage: "sweeps between configurations of a chain (0: the algorithm's default)", Category: "Sampling"},
 			&cli.IntFlag{Name: "thermalization", Usage: "thermalisation sweeps (0: the algorithm's default)", Category: "Sampling"},

@@ -65,9 +65,8 @@ type AnalyzeResult struct {
 
 // analyzeInputs is what Analyze sends, gathered from the registry.
 type analyzeInputs struct {
-	req     sdk.AnalyzeRequest
-	inputs  []registry.Input
-	learner string // the model's learner plugin
+	req    sdk.AnalyzeRequest
+	inputs []registry.Input
 }
 
 // Analyze runs an analyzer plugin on registry entries and registers its
@@ -229,6 +228,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		bar.Abort()
 		return res, fmt.Errorf("plugin %q: %w", desc.Name, err)
 	}
+	bar.Add(1)
 	bar.Done()
 	for _, t := range out.Results {
 		a, err := tensorArray(t)

@@ -2,8 +2,9 @@
 // of steps and runs it.
 //
 // A spec (see docs/experiments.md) names datasets (sampled from a model
-// plugin, or imported from an .npz file), trainings of learner plugins and
-// RBM flows measured by a thermometer; steps refer to each other by name,
+// plugin, or imported from an .npz file), trainings of learner plugins,
+// RBM flows measured by a thermometer, analyses by analyzer plugins and a
+// report; steps refer to each other by name,
 // and a list or range in a single-valued field expands into one step per
 // value (name: rbm-v{hidden} with set: {hidden: [16, 64]} gives rbm-v16
 // and rbm-v64).
@@ -20,9 +21,9 @@
 //
 // The steps themselves are functions of an Env (the host, the registry,
 // metrics, progress and build info, passed in explicitly) and a plain
-// spec: Sample, Train, Flow and Import each do one step and return its
-// registry entry, with lineage; rgml sample, train, flow and datasets
-// import are thin wrappers over them. A training keeps its history
+// spec: Sample, Train, Flow, Import and Analyze each do one step and
+// return its registry entry, with lineage; rgml sample, train, flow,
+// datasets import and analyze are thin wrappers over them. A training keeps its history
 // (HistoryFile) beside its weights and its checkpoints in the registry
 // while it runs, so a killed training resumes bit for bit. Execute runs
 // a whole plan through an Env: a step whose key the registry has is

@@ -29,8 +29,6 @@ const (
 	DefaultMemory = "2G"
 )
 
-var resourceFields = []string{"cpus", "memory", "time"}
-
 var (
 	memoryRE = regexp.MustCompile(`^[1-9][0-9]{0,9}[KMGT]?$`)
 	timeRE   = regexp.MustCompile(`^([0-9]+-[0-9]{1,2}(:[0-9]{2}){0,2}|[0-9]+(:[0-9]{2}){0,2})$`)

@@ -48,6 +48,23 @@ const (
 // A non-nil error marks the verdict Missing.
 type flowCheck func(k FlowKey, f Flow, step float64) (bool, string, error)
 
+// flowOf returns the flow k and its thermometer's grid step, or why it
+// cannot be judged (missing, malformed, or classes not on a grid).
+func flowOf(flows map[FlowKey]Flow, k FlowKey) (Flow, float64, error) {
+	f, ok := flows[k]
+	if !ok {
+		return f, 0, missing("no flow of RBM %s from T = %s", k.RBM, fmtT(k.From))
+	}
+	if err := f.check(); err != nil {
+		return f, 0, fmt.Errorf("flow of %s from T = %s: %w", k.RBM, fmtT(k.From), err)
+	}
+	step, err := GridStep(f.Classes)
+	if err != nil {
+		return f, 0, fmt.Errorf("flow of %s from T = %s: %w", k.RBM, fmtT(k.From), err)
+	}
+	return f, step, nil
+}
+
 // eachFlow applies check to the flow of every RBM from every start and
 // combines the results: Pass if all pass, Value = fraction passing.
 func eachFlow(v Verdict, flows map[FlowKey]Flow, rbms []RBM, starts []float64, check flowCheck) Verdict {
@@ -56,18 +73,9 @@ func eachFlow(v Verdict, flows map[FlowKey]Flow, rbms []RBM, starts []float64, c
 	for _, r := range rbms {
 		for _, from := range starts {
 			k := FlowKey{r, from}
-			f, ok := flows[k]
-			if !ok {
-				v.Missing = missing("no flow of RBM %s from T = %s", r, fmtT(from))
-				return v
-			}
-			if err := f.check(); err != nil {
-				v.Missing = fmt.Errorf("flow of %s from T = %s: %w", r, fmtT(from), err)
-				return v
-			}
-			step, err := GridStep(f.Classes)
+			f, step, err := flowOf(flows, k)
 			if err != nil {
-				v.Missing = fmt.Errorf("flow of %s from T = %s: %w", r, fmtT(from), err)
+				v.Missing = err
 				return v
 			}
 			good, text, err := check(k, f, step)
@@ -171,16 +179,7 @@ func SmallNhFaster(row, paper string, flows map[FlowKey]Flow, small, large int) 
 	for _, h := range []int{small, large} {
 		for _, from := range []float64{0, 6} {
 			r := RBM{TypeV, h}
-			f, ok := flows[FlowKey{r, from}]
-			if !ok {
-				v.Missing = missing("no flow of RBM %s from T = %s", r, fmtT(from))
-				return v
-			}
-			if err := f.check(); err != nil {
-				v.Missing = fmt.Errorf("flow of %s from T = %s: %w", r, fmtT(from), err)
-				return v
-			}
-			step, err := GridStep(f.Classes)
+			f, step, err := flowOf(flows, FlowKey{r, from})
 			if err != nil {
 				v.Missing = err
 				return v

@@ -342,3 +342,21 @@ func TestControlBeyondGrid(t *testing.T) {
 		t.Errorf("mode 2.5 with an energy beyond the grid passed: %+v", v)
 	}
 }
+
+// A flow whose classes are not a grid makes every flow verdict name that
+// flow, SmallNhFaster's as eachFlow's.
+func TestFlowWithoutGridNamed(t *testing.T) {
+	flat := flow(0, 2)
+	flat.Classes = make([]float64, len(classes)) // all 0: no grid step
+	flows := map[FlowKey]Flow{}
+	for _, h := range []int{16, 64} {
+		for _, from := range []float64{0, 6} {
+			flows[FlowKey{RBM{TypeV, h}, from}] = flow(0, 2)
+		}
+	}
+	flows[FlowKey{RBM{TypeV, 64}, 6}] = flat
+	v := SmallNhFaster("r", "p", flows, 16, 64)
+	if v.Missing == nil || !strings.Contains(v.Missing.Error(), "flow of V64 from T = 6") {
+		t.Fatalf("Missing = %v, want it to name the flow of V64 from T = 6", v.Missing)
+	}
+}

@@ -33,7 +33,9 @@ func TestClientOnRealCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := c.Submit(ctx, "#!/bin/sh\nls "+out+" | wc -l > "+out+"/count\n",
+	// The count is taken before the count file exists: in `ls | wc >
+	// count` the shell may create it while ls still reads the folder.
+	after, err := c.Submit(ctx, "#!/bin/sh\nn=$(ls "+out+" | wc -l)\necho $n > "+out+"/count\n",
 		[]string{"--dependency=afterok:" + arr, "--mem=50M", "--output=/dev/null"})
 	if err != nil {
 		t.Fatal(err)

@@ -50,10 +50,10 @@
 //
 // # Reproducibility
 //
-// Work is cut into jobs independent of the machine, seeded per chain from
-// the request seed in the domain of (algorithm, L, T, Δ, J) with
-// plugins/internal/xrand, exactly as in the Ising plugin: the same request
-// gives the same bytes on any number of cores.
+// Work is cut into jobs independent of the machine and seeded per chain
+// from the request seed in the domain of (algorithm, L, T, Δ, J) by the
+// code the Ising plugin uses too (plugins/internal/mc and xrand): the same
+// request gives the same bytes on any number of cores.
 //
 // Exact references (enumeration of all 3^(L²) states, L ≤ 4) are in
 // package github.com/rgml/rgml/plugins/blumecapel/exact.

@@ -5,25 +5,21 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/rgml/rgml/plugins/internal/mc"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
 // ZeroTemperature is the temperature the samplers use when asked for T = 0
 // (as the Ising plugin and the paper's footnote 4 do).
-const ZeroTemperature = 1e-6
+const ZeroTemperature = mc.ZeroTemperature
 
 // MaxSize is the largest linear size the samplers accept: L² ≤ 2^30 keeps
 // site indices in int32 and the multiply-shift site choice well defined.
-const MaxSize = 1 << 15
+const MaxSize = mc.MaxSize
 
 // EffectiveTemperature returns the temperature a sampler runs at for the
 // parameter T: ZeroTemperature for T = 0, T otherwise.
-func EffectiveTemperature(T float64) float64 {
-	if T == 0 {
-		return ZeroTemperature
-	}
-	return T
-}
+func EffectiveTemperature(T float64) float64 { return mc.EffectiveTemperature(T) }
 
 // Couplings are the parameters of one point: temperature, crystal field Δ
 // and exchange J (> 0).
@@ -88,16 +84,7 @@ func NewChain(L int, c Couplings, seed uint64) *Chain {
 	if L < 1 || L > MaxSize {
 		panic(fmt.Sprintf("blumecapel: lattice size %d out of range [1, %d]", L, MaxSize))
 	}
-	n := L * L
-	ch := &Chain{L: L, Spins: make([]int8, n), nb: make([][4]int32, n)}
-	for x := 0; x < L; x++ {
-		for y := 0; y < L; y++ {
-			ch.nb[x*L+y] = [4]int32{
-				int32((x+1)%L*L + y), int32((x+L-1)%L*L + y),
-				int32(x*L + (y+1)%L), int32(x*L + (y+L-1)%L),
-			}
-		}
-	}
+	ch := &Chain{L: L, Spins: make([]int8, L*L), nb: mc.Neighbours(L)}
 	for i := range ch.Spins {
 		ch.Spins[i] = 1
 	}

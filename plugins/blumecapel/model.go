@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/mc"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -35,7 +36,7 @@ const (
 // ChainsPerPoint is the number of independent Markov chains metropolis and
 // hybrid run per point (fewer if fewer configurations are asked for);
 // chain c of a point with n configurations produces [c·n/8, (c+1)·n/8).
-const ChainsPerPoint = 8
+const ChainsPerPoint = mc.ChainsPerPoint
 
 // DefaultChunkBytes bounds the chunks passed to emit unless
 // Options.ChunkBytes says otherwise.
@@ -191,13 +192,8 @@ func Binder(m []float64) float64 {
 
 // plan is a validated request with the algorithm's defaults resolved.
 type plan struct {
-	req      sdk.SampleRequest
-	sites    int
-	sweeps   int64
-	therm    int64
-	coups    []Couplings
-	seeds    []uint64
-	perChunk int
+	mc.Plan
+	coups []Couplings
 }
 
 func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
@@ -205,11 +201,6 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.Size > MaxSize {
-		return nil, sdk.InvalidArgument("lattice size L = %d is too large: at most %d", req.Size, MaxSize)
-	}
-	p := &plan{req: req, sites: req.Size * req.Size}
-	p.sweeps, p.therm = int64(req.Sweeps), int64(req.Thermalization)
 	var defSweeps, defTherm int64
 	switch req.Algorithm {
 	case AlgorithmMetropolisPaper:
@@ -219,29 +210,20 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 	case AlgorithmHybrid:
 		defSweeps, defTherm = DefaultHybridSweeps, DefaultHybridThermalization
 	}
-	if p.sweeps == 0 {
-		p.sweeps = defSweeps
+	// Hybrid sweeps count clusters besides Metropolis attempts: half the
+	// Ising plugin's headroom.
+	mp, err := mc.NewPlan(req, req.Algorithm == AlgorithmMetropolisPaper, defSweeps, defTherm, 2, m.chunkBytes())
+	if err != nil {
+		return nil, err
 	}
-	if p.therm == 0 {
-		p.therm = defTherm
-	}
-	if req.Algorithm == AlgorithmMetropolisPaper {
-		p.therm = 0
-	}
-	limit := int64(math.MaxInt64) / int64(p.sites) / (int64(req.PerPoint) + 2) / 2
-	if p.sweeps > limit || p.therm > limit {
-		return nil, sdk.InvalidArgument("sweeps (%d) or thermalisation sweeps (%d) too large for L = %d and %d configurations",
-			p.sweeps, p.therm, req.Size, req.PerPoint)
-	}
-	p.coups = make([]Couplings, len(req.Points))
-	p.seeds = make([]uint64, len(req.Points))
+	p := &plan{Plan: mp, coups: make([]Couplings, len(req.Points))}
+	p.Seeds = make([]uint64, len(req.Points))
 	for i, pt := range req.Points {
 		p.coups[i] = couplingsOf(pt)
 		// Streams are keyed by what is sampled, not by the point's place
 		// in the grid.
-		p.seeds[i] = xrand.Domain(req.Seed, fmt.Sprintf("blumecapel/%s/L=%d/T=%x/Delta=%x/J=%x", req.Algorithm, req.Size,
+		p.Seeds[i] = xrand.Domain(req.Seed, fmt.Sprintf("blumecapel/%s/L=%d/T=%x/Delta=%x/J=%x", req.Algorithm, req.Size,
 			math.Float64bits(pt["T"]), math.Float64bits(pt["Delta"]), math.Float64bits(pt["J"])))
 	}
-	p.perChunk = max(1, m.chunkBytes()/p.sites)
 	return p, nil
 }

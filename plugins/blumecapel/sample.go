@@ -2,30 +2,14 @@ package blumecapel
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 
 	"github.com/rgml/rgml/framework/sdk"
-	"github.com/rgml/rgml/plugins/internal/xrand"
+	"github.com/rgml/rgml/plugins/internal/mc"
 )
-
-// ctxCheckAttempts is how many Metropolis attempts run between two checks
-// of the context.
-const ctxCheckAttempts = 1 << 16
 
 // ctxCheckWork is how many cluster spins (plus clusters) run between two
 // checks of the context.
 const ctxCheckWork = 1 << 14
-
-// paperBlock is the largest number of metropolis-paper configurations one
-// job computes.
-const paperBlock = 64
-
-// job is count configurations of a point starting at first, from one
-// chain (metropolis, hybrid) or count chains (metropolis-paper).
-type job struct {
-	point, chain, first, count int
-}
 
 // Sample implements sdk.Model. The work is cut into jobs that do not depend
 // on the number of workers, exactly as in the Ising plugin: for
@@ -46,163 +30,19 @@ func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	per := p.req.PerPoint
-	var perPoint int
-	var jobAt func(k int) job
-	if p.req.Algorithm == AlgorithmMetropolisPaper {
-		block := min(p.perChunk, paperBlock)
-		perPoint = (per + block - 1) / block
-		jobAt = func(k int) job {
-			first := k % perPoint * block
-			return job{point: k / perPoint, first: first, count: min(block, per-first)}
-		}
-	} else {
-		perPoint = min(ChainsPerPoint, per)
-		jobAt = func(k int) job {
-			c := k % perPoint
-			lo, hi := c*per/perPoint, (c+1)*per/perPoint
-			return job{point: k / perPoint, chain: c, first: lo, count: hi - lo}
+	jobs, at := p.Jobs(p.Req.Algorithm == AlgorithmMetropolisPaper)
+	work := func(ctx context.Context, c *Chain, j mc.Job) error {
+		c.SetCouplings(p.coups[j.Point])
+		switch p.Req.Algorithm {
+		case AlgorithmMetropolisPaper:
+			return mc.PaperJob(ctx, &p.Plan, c, c.Spins, j, emit)
+		case AlgorithmMetropolis:
+			return mc.MetropolisJob(ctx, &p.Plan, c, c.Spins, j, emit)
+		default:
+			return p.hybridJob(ctx, c, j, emit)
 		}
 	}
-	var work func(ctx context.Context, c *Chain, j job, emit sdk.Emit) error
-	switch p.req.Algorithm {
-	case AlgorithmMetropolisPaper:
-		work = p.paperJob
-	case AlgorithmMetropolis:
-		work = p.metropolisJob
-	case AlgorithmHybrid:
-		work = p.hybridJob
-	}
-	return runJobs(ctx, m.workers(), perPoint*len(p.req.Points), p.req.Size, func(ctx context.Context, c *Chain, k int) error {
-		return work(ctx, c, jobAt(k), emit)
-	})
-}
-
-// runJobs runs jobs 0, …, jobs−1 on up to workers goroutines, each with its
-// own Chain. The first error stops the others; a cancelled ctx wins.
-func runJobs(ctx context.Context, workers, jobs, L int, do func(context.Context, *Chain, int) error) error {
-	ctx2, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		next     atomic.Int64
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for w := 0; w < min(workers, jobs); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := NewChain(L, Couplings{T: 1, J: 1}, 0)
-			for {
-				k := next.Add(1) - 1
-				if k >= int64(jobs) || ctx2.Err() != nil {
-					return
-				}
-				if err := do(ctx2, c, int(k)); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					cancel()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return firstErr
-}
-
-// chunker collects the configurations of one job and emits them in chunks.
-type chunker struct {
-	emit               sdk.Emit
-	point, next, sites int
-	perChunk           int
-	buf                []int8
-	first              int
-	attempts, accepted int64
-}
-
-func newChunker(emit sdk.Emit, p *plan, j job) *chunker {
-	return &chunker{emit: emit, point: j.point, next: j.first, first: j.first, sites: p.sites, perChunk: p.perChunk}
-}
-
-func (k *chunker) add(spins []int8, remaining int) error {
-	if k.buf == nil {
-		k.buf = make([]int8, 0, min(k.perChunk, remaining)*k.sites)
-	}
-	k.buf = append(k.buf, spins...)
-	k.next++
-	if len(k.buf) == k.perChunk*k.sites {
-		return k.flush()
-	}
-	return nil
-}
-
-func (k *chunker) flush() error {
-	if len(k.buf) == 0 {
-		return nil
-	}
-	err := k.emit(sdk.SampleChunk{Point: k.point, First: k.first, Configs: k.buf, Attempts: k.attempts, Accepted: k.accepted})
-	k.buf, k.first, k.attempts, k.accepted = nil, k.next, 0, 0
-	return err
-}
-
-// metropolis runs n attempts, checking ctx every ctxCheckAttempts, and
-// counts them in out.
-func (ch *Chain) metropolis(ctx context.Context, n int64, out *chunker) error {
-	out.attempts += n
-	for n > 0 {
-		k := min(n, ctxCheckAttempts)
-		out.accepted += ch.MetropolisAttempts(k)
-		n -= k
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *plan) paperJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
-	c.SetCouplings(p.coups[j.point])
-	out := newChunker(emit, p, j)
-	n := p.sweeps * int64(p.sites)
-	for i := 0; i < j.count; i++ {
-		c.Reseed(xrand.Derive(p.seeds[j.point], 0, j.first+i))
-		c.Randomize()
-		if err := c.metropolis(ctx, n, out); err != nil {
-			return err
-		}
-		if err := out.add(c.Spins, j.count-i); err != nil {
-			return err
-		}
-	}
-	return out.flush()
-}
-
-func (p *plan) metropolisJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
-	c.SetCouplings(p.coups[j.point])
-	c.Reseed(xrand.Derive(p.seeds[j.point], 1, j.chain))
-	c.Randomize()
-	out := newChunker(emit, p, j)
-	N := int64(p.sites)
-	if err := c.metropolis(ctx, p.therm*N, out); err != nil {
-		return err
-	}
-	for i := 0; i < j.count; i++ {
-		if err := c.metropolis(ctx, p.sweeps*N, out); err != nil {
-			return err
-		}
-		if err := out.add(c.Spins, j.count-i); err != nil {
-			return err
-		}
-	}
-	return out.flush()
+	return mc.Run(ctx, m.workers(), jobs, at, func() *Chain { return NewChain(p.Req.Size, Couplings{T: 1, J: 1}, 0) }, work)
 }
 
 // hybridJob: a thermalisation sweep is L² Metropolis attempts, then Wolff
@@ -212,17 +52,15 @@ func (p *plan) metropolisJob(ctx context.Context, c *Chain, j job, emit sdk.Emit
 // configurations are read at times that do not depend on the chain's
 // state. Attempts counts Metropolis attempts plus clusters, Accepted
 // accepted moves plus flipped spins.
-func (p *plan) hybridJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) error {
-	c.SetCouplings(p.coups[j.point])
-	c.Reseed(xrand.Derive(p.seeds[j.point], 1, j.chain))
-	c.Randomize()
-	out := newChunker(emit, p, j)
-	N := int64(p.sites)
+func (p *plan) hybridJob(ctx context.Context, c *Chain, j mc.Job, emit sdk.Emit) error {
+	mc.StartChain(c, p.Seeds[j.Point], j)
+	out := mc.NewChunker(emit, &p.Plan, j)
+	N := int64(p.Sites)
 	work := int64(0)
 	cluster := func() (int, error) {
 		size := c.WolffCluster()
-		out.attempts++
-		out.accepted += int64(size)
+		out.Attempts++
+		out.Accepted += int64(size)
 		work += int64(size) + 1
 		if work >= ctxCheckWork {
 			work = 0
@@ -231,8 +69,8 @@ func (p *plan) hybridJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) er
 		return size, nil
 	}
 	var measSweeps, measClusters int64
-	for s := int64(0); s < p.therm; s++ {
-		if err := c.metropolis(ctx, N, out); err != nil {
+	for s := int64(0); s < p.Therm; s++ {
+		if err := mc.Metropolis(ctx, c, N, out); err != nil {
 			return err
 		}
 		nonzero := int64(0)
@@ -247,7 +85,7 @@ func (p *plan) hybridJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) er
 			}
 			flipped += int64(size)
 		}
-		if s >= p.therm/2 {
+		if s >= p.Therm/2 {
 			measSweeps++
 			measClusters += clusters
 		}
@@ -256,9 +94,9 @@ func (p *plan) hybridJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) er
 	if measSweeps > 0 {
 		nc = (measClusters + measSweeps/2) / measSweeps
 	}
-	for i := 0; i < j.count; i++ {
-		for s := p.sweeps; s > 0; s-- {
-			if err := c.metropolis(ctx, N, out); err != nil {
+	for i := 0; i < j.Count; i++ {
+		for s := p.Sweeps; s > 0; s-- {
+			if err := mc.Metropolis(ctx, c, N, out); err != nil {
 				return err
 			}
 			for k := nc; k > 0; k-- {
@@ -270,9 +108,9 @@ func (p *plan) hybridJob(ctx context.Context, c *Chain, j job, emit sdk.Emit) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := out.add(c.Spins, j.count-i); err != nil {
+		if err := out.Add(c.Spins, j.Count-i); err != nil {
 			return err
 		}
 	}
-	return out.flush()
+	return out.Flush()
 }

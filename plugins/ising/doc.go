@@ -54,13 +54,14 @@
 //
 // # Parallelism and reproducibility
 //
-// Work is cut into jobs that do not depend on the machine: for
-// metropolis-paper, blocks of at most 64 configurations (configuration i of
-// point p seeded with Derive(seed, p, i)); for metropolis and wolff,
-// ChainsPerPoint = 8 chains per point, chain c producing configurations
-// [c·n/8, (c+1)·n/8) from seed Derive(seed, p, c), where Derive(s, i, j) =
-// SplitMix64(SplitMix64(SplitMix64(s) ⊕ i) ⊕ j) (package
-// plugins/internal/xrand). Each seed feeds a xoshiro256** generator, one per
+// Work is cut into jobs that do not depend on the machine (package
+// plugins/internal/mc): for metropolis-paper, blocks of at most 64
+// configurations (configuration i of a point seeded with Derive(s_p, 0, i));
+// for metropolis and wolff, ChainsPerPoint = 8 chains per point, chain c
+// producing configurations [c·n/8, (c+1)·n/8) from seed Derive(s_p, 1, c).
+// s_p is the request seed in the domain of (algorithm, L, T) (xrand.Domain)
+// and Derive(s, i, j) = SplitMix64(SplitMix64(SplitMix64(s) ⊕ i) ⊕ j)
+// (package plugins/internal/xrand). Each seed feeds a xoshiro256** generator, one per
 // chain. The jobs run on GOMAXPROCS workers (Options.Workers), so the same
 // request gives the same bytes on any number of cores, whatever the chunk
 // size. The context is checked every 2^16 attempts (well under a millisecond

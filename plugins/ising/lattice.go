@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/rgml/rgml/plugins/internal/mc"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -12,24 +13,15 @@ import (
 // as in the paper's footnote 4 ("For T = 0, we practically set T = 10^-6").
 // At this temperature exp(−4/T) underflows to 0: only moves that lower or
 // keep the energy are accepted.
-const ZeroTemperature = 1e-6
+const ZeroTemperature = mc.ZeroTemperature
 
-// MaxSize is the largest linear size the samplers accept: L² ≤ 2^30 sites
-// keeps site indices in int32 and the multiply-shift site choice, which
-// needs L² < 2^32, well defined. (That choice favours some sites by a
-// relative L²/2^32 — 2·10^-8 at L = 10; a site-dependent but fixed choice
-// probability leaves detailed balance, and so the stationary distribution,
-// exact.)
-const MaxSize = 1 << 15
+// MaxSize is the largest linear size the samplers accept (see mc.MaxSize:
+// L² ≤ 2^30 keeps site indices in int32 and the site choice well defined).
+const MaxSize = mc.MaxSize
 
 // EffectiveTemperature returns the temperature a sampler runs at for the
 // parameter T: ZeroTemperature for T = 0, T otherwise.
-func EffectiveTemperature(T float64) float64 {
-	if T == 0 {
-		return ZeroTemperature
-	}
-	return T
-}
+func EffectiveTemperature(T float64) float64 { return mc.EffectiveTemperature(T) }
 
 // Lattice is an L×L square lattice of ±1 spins with periodic boundaries, in
 // the paper's site order: site (x, y) at index x*L + y. Its neighbour table
@@ -46,16 +38,7 @@ func NewLattice(L int) *Lattice {
 	if L < 1 || L > MaxSize {
 		panic(fmt.Sprintf("ising: lattice size %d out of range [1, %d]", L, MaxSize))
 	}
-	n := L * L
-	lat := &Lattice{L: L, Spins: make([]int8, n), nb: make([][4]int32, n)}
-	for x := 0; x < L; x++ {
-		for y := 0; y < L; y++ {
-			lat.nb[x*L+y] = [4]int32{
-				int32((x+1)%L*L + y), int32((x+L-1)%L*L + y),
-				int32(x*L + (y+1)%L), int32(x*L + (y+L-1)%L),
-			}
-		}
-	}
+	lat := &Lattice{L: L, Spins: make([]int8, L*L), nb: mc.Neighbours(L)}
 	for i := range lat.Spins {
 		lat.Spins[i] = 1
 	}

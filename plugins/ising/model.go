@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/mc"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -48,7 +49,7 @@ const (
 // configurations are asked for). Chain c of a point with n configurations
 // produces configurations [c·n/8, (c+1)·n/8). The split is fixed, so the
 // output does not depend on the number of workers.
-const ChainsPerPoint = 8
+const ChainsPerPoint = mc.ChainsPerPoint
 
 // DefaultChunkBytes is the largest chunk of configurations (in bytes) that
 // Sample passes to emit at once, unless Options.ChunkBytes says otherwise.
@@ -183,13 +184,8 @@ func (m *Model) Observables(ctx context.Context, point sdk.Params, size int, con
 
 // plan is a validated request with the algorithm's defaults resolved.
 type plan struct {
-	req      sdk.SampleRequest
-	sites    int
-	sweeps   int64 // paper: attempts per configuration / L²
-	therm    int64
-	temps    []float64
-	seeds    []uint64 // per point: the request seed in this point's domain
-	perChunk int      // configurations per emitted chunk
+	mc.Plan
+	temps []float64
 }
 
 func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
@@ -197,11 +193,6 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.Size > MaxSize {
-		return nil, sdk.InvalidArgument("lattice size L = %d is too large: at most %d", req.Size, MaxSize)
-	}
-	p := &plan{req: req, sites: req.Size * req.Size}
-	p.sweeps, p.therm = int64(req.Sweeps), int64(req.Thermalization)
 	var defSweeps, defTherm int64
 	switch req.Algorithm {
 	case AlgorithmMetropolisPaper:
@@ -211,30 +202,19 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 	case AlgorithmWolff:
 		defSweeps, defTherm = DefaultWolffSweeps, DefaultWolffThermalization
 	}
-	if p.sweeps == 0 {
-		p.sweeps = defSweeps
-	}
-	if p.therm == 0 {
-		p.therm = defTherm
-	}
-	if req.Algorithm == AlgorithmMetropolisPaper {
-		p.therm = 0
-	}
 	// Attempts (Metropolis) are counted in int64: sweeps·L²·(configs+1).
-	limit := int64(math.MaxInt64) / int64(p.sites) / (int64(req.PerPoint) + 2)
-	if p.sweeps > limit || p.therm > limit {
-		return nil, sdk.InvalidArgument("sweeps (%d) or thermalisation sweeps (%d) too large for L = %d and %d configurations",
-			p.sweeps, p.therm, req.Size, req.PerPoint)
+	mp, err := mc.NewPlan(req, req.Algorithm == AlgorithmMetropolisPaper, defSweeps, defTherm, 1, m.chunkBytes())
+	if err != nil {
+		return nil, err
 	}
-	p.temps = make([]float64, len(req.Points))
-	p.seeds = make([]uint64, len(req.Points))
+	p := &plan{Plan: mp, temps: make([]float64, len(req.Points))}
+	p.Seeds = make([]uint64, len(req.Points))
 	for i, pt := range req.Points {
 		p.temps[i] = EffectiveTemperature(pt["T"])
 		// Streams are keyed by what is sampled (algorithm, L, T), not by
 		// the point's place in the grid: T = 2.25 of one request shares
 		// no random numbers with T = 0 of another made with the same seed.
-		p.seeds[i] = xrand.Domain(req.Seed, fmt.Sprintf("ising/%s/L=%d/T=%x", req.Algorithm, req.Size, math.Float64bits(pt["T"])))
+		p.Seeds[i] = xrand.Domain(req.Seed, fmt.Sprintf("ising/%s/L=%d/T=%x", req.Algorithm, req.Size, math.Float64bits(pt["T"])))
 	}
-	p.perChunk = max(1, m.chunkBytes()/p.sites)
 	return p, nil
 }
