@@ -101,7 +101,7 @@ endif
 	@$(GO) run ./plugins/internal/benchtab < $(BIN)/bench.txt
 
 # The demo: the embedded `quick` preset (the paper's study shrunk to about
-# 40 s on two cores, still showing its headline result), then how to run
+# 10-40 s on two cores, still showing its headline result), then how to run
 # the full `paper` preset. Steps whose result is already in the registry
 # (.rgml/) are not redone; `make demo-clean` forgets them.
 RGML  := $(BIN)/rgml
@@ -113,7 +113,7 @@ demo: build
 	done; done
 	@echo "The flows are in the registry ($(RGML) flows list) and in $(OUT)/flow-quick-*/flow.npz."
 	@echo "The report (figures, thermometer-free checks, verdicts): $(OUT)/report/index.html"
-	@echo "The full study of the paper (hours on two cores): $(RGML) run --preset paper"
+	@echo "The full study of the paper (about 20 minutes on two cores): $(RGML) run --preset paper"
 	@echo "To change it: $(RGML) presets show paper > study.yaml; edit; $(RGML) run study.yaml"
 
 demo-clean:
