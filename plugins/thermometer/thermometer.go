@@ -567,4 +567,3 @@ func netFromWeights(ws []sdk.Tensor) (*net, []float64, error) {
 	}
 	return nt, c, nil
 }
-

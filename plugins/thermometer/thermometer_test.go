@@ -472,4 +472,3 @@ func TestEventRate(t *testing.T) {
 		t.Errorf("%d events in %v (at most %d), last at epoch %d", n, el, maxEvents, rec.progress[n-1].Epoch)
 	}
 }
-
