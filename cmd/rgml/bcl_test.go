@@ -2,11 +2,14 @@ package main
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -20,10 +23,12 @@ func TestBlumeCapelSmallPreset(t *testing.T) {
 		t.Skip("the blume-capel-small preset takes about 15 s")
 	}
 	reg := registryDir(t)
-	code, stdout, stderr := rgmlIn(t, reg, "run", "--preset", "blume-capel-small")
+	out := filepath.Join(t.TempDir(), "report")
+	code, stdout, stderr := rgmlIn(t, reg, "run", "--preset", "blume-capel-small", "--report", out)
 	if code != 0 {
 		t.Fatalf("rgml run --preset blume-capel-small: exit %d\n%s", code, stderr)
 	}
+	checkBlumeCapelReport(t, out)
 	if !strings.Contains(stdout, "flow-bcs-all64-ordered: thermometer mode (T, Δ) (") {
 		t.Errorf("run output has no (T, Δ) flow summary:\n%s", stdout)
 	}
@@ -72,4 +77,36 @@ func TestBlumeCapelSmallPreset(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkBlumeCapelReport: the report of blume-capel-small draws the phase
+// diagrams, each flow on its grid and its thermometer-free readings,
+// misses nothing, and judges no Ising verdict; Chromium (when installed)
+// loads every image.
+func checkBlumeCapelReport(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, report.PageFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{`id="phase-diagram"`, `id="phase-diagram-bcs-all64"`, `id="phase-diagram-bcs-random64"`,
+		`id="flow-flow-bcs-all64-tricritical"`, `id="flow-flow-bcs-l64-empty-observables"`, "tricritical point (Δ, T) = (1.966, 0.608): Kwak",
+		"Not an Ising study (data from blumecapel)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the report has no %s", want)
+		}
+	}
+	for _, bad := range []string{"Missing figures", "Reproduction verdicts"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the report shows %q", bad)
+		}
+	}
+	// 2 datasets, 1 thermometer history, 6 trained RBMs' histories, 28
+	// flows × (grid + observables), 1 + 7 phase diagrams.
+	drawn := strings.Count(page, "<figure id=")
+	if want := 2 + 1 + 6 + 28*2 + 1 + 7; drawn != want {
+		t.Errorf("%d figures drawn, want %d", drawn, want)
+	}
+	checkPage(t, dir, drawn)
 }

@@ -1,0 +1,212 @@
+package experiment
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/registry"
+)
+
+// A flow read by a (T, Δ) thermometer (flow2.go) has no temperature
+// distribution to draw as Figs. 5–11: the report draws instead its
+// distribution on the grid, its thermometer-free observables, and, for
+// all such flows together, their paths on the phase diagram.
+
+// jointFlow is a (T, Δ) flow's entry and the arrays of its flow.npz.
+type jointFlow struct {
+	en     registry.Entry
+	rbm    string // the flowing RBM's name, "" if its lineage does not say
+	arrays []npz.Array
+}
+
+// jointArrays returns the arrays of a flow read by a (T, Δ) thermometer
+// (its file holds classes2); ok is false for any other flow, and for one
+// whose file cannot be read (its figure then says why).
+func (g *gather) jointArrays(en registry.Entry) ([]npz.Array, bool) {
+	arrays, err := ReadNPZ(g.s, en, FlowFile)
+	if err != nil {
+		return nil, false
+	}
+	_, ok := npz.Find(arrays, "classes2")
+	return arrays, ok
+}
+
+// jointFlowItems are the figures of one (T, Δ) flow; the flow is kept
+// for the phase diagrams.
+func (g *gather) jointFlowItems(en registry.Entry, base report.Entry, arrays []npz.Array) []report.Item {
+	jf := jointFlow{en: en, arrays: arrays}
+	if rbm, ok := g.input(en, "rbm"); ok {
+		jf.rbm = rbm.Name
+	}
+	g.joint = append(g.joint, jf)
+	grid := base
+	grid.Name, grid.Paper = "flow-"+en.Name, "Sec. 5"
+	grid.Caption = "the (T, Δ) thermometer's distribution on its grid after each iteration count of flow " + en.Ref() +
+		" (colour: the share of the configurations read at each grid point)"
+	obs := base
+	obs.Name, obs.Paper = "flow-"+en.Name+"-observables", "thermometer-free check"
+	obs.Caption = "thermometer-free readings of flow " + en.Ref() + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
+		"of the flowed configurations against iteration (dashed: their values for the Monte Carlo input, iteration 0)"
+	return []report.Item{
+		{Entry: grid, Make: func() (*report.Figure, error) { return jointGridFigure(en, arrays) }},
+		{Entry: obs, Make: func() (*report.Figure, error) { return jointObservablesFigure(en, arrays) }},
+	}
+}
+
+func jointGridFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
+	it, _ := npz.Find(arrays, "iterations")
+	its, ok1 := it.Data.([]int64)
+	classes, dist := floatsOf(arrays, "classes2"), floatsOf(arrays, "distribution")
+	k := len(classes) / 2
+	if !ok1 || k == 0 || len(dist) != len(its)*k {
+		return nil, fmt.Errorf("%s: %s has no iterations, classes2 and distribution that agree", en, FlowFile)
+	}
+	rows := make([][]float64, len(its))
+	for i := range its {
+		rows[i] = dist[i*k : (i+1)*k]
+	}
+	return report.GridDistributions("flow "+en.Ref()+" on the (T, Δ) grid", classes, its, rows)
+}
+
+func jointObservablesFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
+	it, _ := npz.Find(arrays, "iterations")
+	its, _ := it.Data.([]int64)
+	x := make([]float64, len(its))
+	for i, v := range its {
+		x[i] = float64(v)
+	}
+	var ss []report.Series
+	var refs []report.Ref
+	for _, c := range []struct{ name, label string }{{"abs_m", "⟨|m|⟩"}, {"s2", "⟨s²⟩"}, {"nn", "nn"}} {
+		y := floatsOf(arrays, c.name)
+		if len(y) != len(x) || len(x) == 0 {
+			return nil, fmt.Errorf("%s: %s has no %s per iteration", en, FlowFile, c.name)
+		}
+		ss = append(ss, report.Series{Label: c.label, X: x, Y: y})
+		if its[0] == 0 {
+			refs = append(refs, report.Ref{Label: c.label + " of the input", At: y[0]})
+		}
+	}
+	// Iteration counts span decades (0, 1, 10, 100…): a log axis, on
+	// which iteration 0 is the dashed reference instead of a point.
+	return report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": thermometer-free readings",
+		XLabel: "flow iteration", YLabel: "value", LogX: true, HLines: refs}, ss...)
+}
+
+// phaseItems are the phase diagrams of the (T, Δ) flows gathered: one
+// with every flow's mean path, then one per RBM with the mean and mode
+// paths of its flows.
+func (g *gather) phaseItems() []report.Item {
+	if len(g.joint) == 0 {
+		return nil
+	}
+	var sources []string
+	for _, pt := range report.BlumeCapelLine {
+		sources = append(sources, fmt.Sprintf("%s (Δ, T) = (%g, %g): %s", pt.Label, pt.Delta, pt.T, pt.Source))
+	}
+	cite := " Transition points (triangles): " + strings.Join(sources, "; ") + "."
+	ends := " Each path runs from its first iteration count (circle) to its last (square)."
+	var refs []string
+	var all []jointFlow
+	byRBM := map[string][]jointFlow{}
+	for _, jf := range g.joint {
+		refs = append(refs, refOf(jf.en))
+		all = append(all, jf)
+		byRBM[jf.rbm] = append(byRBM[jf.rbm], jf)
+	}
+	e := report.Entry{Name: "phase-diagram", Paper: "Sec. 5", Refs: refs,
+		Caption: "the Blume-Capel phase diagram with the path of every flow's (T, Δ) thermometer mean." + ends + cite}
+	items := []report.Item{{Entry: e, Make: func() (*report.Figure, error) {
+		return phaseFigure("every flow: thermometer mean", all, "mean")
+	}}}
+	rbms := make([]string, 0, len(byRBM))
+	for r := range byRBM {
+		rbms = append(rbms, r)
+	}
+	sort.Strings(rbms)
+	for _, r := range rbms {
+		flows := byRBM[r]
+		var refs []string
+		for _, jf := range flows {
+			refs = append(refs, refOf(jf.en))
+		}
+		name, title := "phase-diagram-"+r, "flows of "+r+": thermometer mean and mode"
+		if r == "" {
+			name, title = "phase-diagram-unknown-rbm", "flows of an RBM not in their lineage: thermometer mean and mode"
+		}
+		e := report.Entry{Name: name, Paper: "Sec. 5", Refs: refs,
+			Caption: "the Blume-Capel phase diagram with the paths of the (T, Δ) thermometer's mean and mode for the flows of " +
+				orDash(r) + "." + ends + cite}
+		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
+			return phaseFigure(title, flows, "mean", "mode")
+		}})
+	}
+	return items
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "an RBM not in their lineage"
+	}
+	return s
+}
+
+func phaseFigure(title string, flows []jointFlow, by ...string) (*report.Figure, error) {
+	var paths []report.Path
+	for _, jf := range flows {
+		for _, b := range by {
+			label := jf.en.Name
+			if len(by) > 1 {
+				label += " (" + b + ")"
+			}
+			p, err := report.FlowPath(label, jf.arrays, b)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, p)
+		}
+	}
+	return report.PhaseDiagram(title, report.BlumeCapelLine, paths...)
+}
+
+// studyModels are the models whose data the entries come from: those of
+// the datasets among them and of the datasets their trainings and flows
+// read.
+func (g *gather) studyModels(entries []registry.Entry) []string {
+	var out []string
+	add := func(d registry.Entry) {
+		if m := g.manifest(d); m.Lineage.Plugin != nil && !slices.Contains(out, m.Lineage.Plugin.Name) {
+			out = append(out, m.Lineage.Plugin.Name)
+		}
+	}
+	for _, en := range entries {
+		switch en.Kind {
+		case registry.Dataset:
+			add(en)
+		case registry.Model, registry.Flow:
+			for _, role := range []string{"data", "from"} {
+				if d, ok := g.input(en, role); ok && d.Kind == registry.Dataset {
+					add(d)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// notIsing says why the reproduction table (Iso et al.'s Ising results)
+// is not judged for these entries: their data come from models and none
+// is the Ising model. "" when the table applies (or nothing says).
+func (g *gather) notIsing(entries []registry.Entry) string {
+	models := g.studyModels(entries)
+	if len(models) == 0 || slices.Contains(models, "ising") {
+		return ""
+	}
+	return fmt.Sprintf("Not an Ising study (data from %s): the reproduction table of Iso, Shiba and Yokoo's Ising results is not judged.",
+		strings.Join(models, ", "))
+}
