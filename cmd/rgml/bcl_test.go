@@ -90,7 +90,7 @@ func checkBlumeCapelReport(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	for _, want := range []string{`id="phase-diagram"`, `id="phase-diagram-bcs-all64"`, `id="phase-diagram-bcs-random64"`,
+	for _, want := range []string{`id="phase-diagram-from-T0.8-Delta1.9"`, `id="phase-diagram-from-T2.4-Delta0"`, `id="phase-diagram-bcs-all64"`, `id="phase-diagram-bcs-random64"`,
 		`id="flow-flow-bcs-all64-tricritical"`, `id="flow-flow-bcs-l64-empty-observables"`, "tricritical point (Δ, T) = (1.966, 0.608): Kwak",
 		"Not an Ising study (data from blumecapel)"} {
 		if !strings.Contains(page, want) {
@@ -103,9 +103,10 @@ func checkBlumeCapelReport(t *testing.T, dir string) {
 		}
 	}
 	// 2 datasets, 1 thermometer history, 6 trained RBMs' histories, 28
-	// flows × (grid + observables), 1 + 7 phase diagrams.
+	// flows × (grid + observables), 4 (one per start) + 7 (one per RBM)
+	// phase diagrams.
 	drawn := strings.Count(page, "<figure id=")
-	if want := 2 + 1 + 6 + 28*2 + 1 + 7; drawn != want {
+	if want := 2 + 1 + 6 + 28*2 + 4 + 7; drawn != want {
 		t.Errorf("%d figures drawn, want %d", drawn, want)
 	}
 	checkPage(t, dir, drawn)

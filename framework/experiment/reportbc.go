@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"gonum.org/v1/plot"
+
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
@@ -20,6 +22,7 @@ import (
 type jointFlow struct {
 	en     registry.Entry
 	rbm    string // the flowing RBM's name, "" if its lineage does not say
+	from   string // its starting selection, e.g. "T=0.4 Delta=0"
 	arrays []npz.Array
 }
 
@@ -39,6 +42,13 @@ func (g *gather) jointArrays(en registry.Entry) ([]npz.Array, bool) {
 // for the phase diagrams.
 func (g *gather) jointFlowItems(en registry.Entry, base report.Entry, arrays []npz.Array) []report.Item {
 	jf := jointFlow{en: en, arrays: arrays}
+	if w, ok := g.manifest(en).Lineage.Extra["where"].([]any); ok {
+		var parts []string
+		for _, x := range w {
+			parts = append(parts, fmt.Sprint(x))
+		}
+		jf.from = strings.Join(parts, " ")
+	}
 	if rbm, ok := g.input(en, "rbm"); ok {
 		jf.rbm = rbm.Name
 	}
@@ -50,7 +60,7 @@ func (g *gather) jointFlowItems(en registry.Entry, base report.Entry, arrays []n
 	obs := base
 	obs.Name, obs.Paper = "flow-"+en.Name+"-observables", "thermometer-free check"
 	obs.Caption = "thermometer-free readings of flow " + en.Ref() + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
-		"of the flowed configurations against iteration (dashed: their values for the Monte Carlo input, iteration 0)"
+		"of the flowed configurations against iteration count (iteration 0: the Monte Carlo input)"
 	return []report.Item{
 		{Entry: grid, Make: func() (*report.Figure, error) { return jointGridFigure(en, arrays) }},
 		{Entry: obs, Make: func() (*report.Figure, error) { return jointObservablesFigure(en, arrays) }},
@@ -75,31 +85,37 @@ func jointGridFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, err
 func jointObservablesFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
 	it, _ := npz.Find(arrays, "iterations")
 	its, _ := it.Data.([]int64)
-	x := make([]float64, len(its))
+	// Iteration counts span decades and start at 0 (the Monte Carlo
+	// input): evenly spaced, labelled with their counts.
+	x, itv := make([]float64, len(its)), make([]float64, len(its))
+	var ticks []plot.Tick
 	for i, v := range its {
-		x[i] = float64(v)
+		x[i], itv[i] = float64(i), float64(v)
+		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprint(v)})
 	}
 	var ss []report.Series
-	var refs []report.Ref
-	for _, c := range []struct{ name, label string }{{"abs_m", "⟨|m|⟩"}, {"s2", "⟨s²⟩"}, {"nn", "nn"}} {
+	data := []npz.Array{npz.Float64("iteration", itv, len(itv))}
+	for _, c := range []struct{ name, label string }{{"abs_m", "mean |m|"}, {"s2", "mean s²"}, {"nn", "nn"}} {
 		y := floatsOf(arrays, c.name)
 		if len(y) != len(x) || len(x) == 0 {
 			return nil, fmt.Errorf("%s: %s has no %s per iteration", en, FlowFile, c.name)
 		}
 		ss = append(ss, report.Series{Label: c.label, X: x, Y: y})
-		if its[0] == 0 {
-			refs = append(refs, report.Ref{Label: c.label + " of the input", At: y[0]})
-		}
+		data = append(data, npz.Float64(c.name, y, len(y)))
 	}
-	// Iteration counts span decades (0, 1, 10, 100…): a log axis, on
-	// which iteration 0 is the dashed reference instead of a point.
-	return report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": thermometer-free readings",
-		XLabel: "flow iteration", YLabel: "value", LogX: true, HLines: refs}, ss...)
+	f, err := report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": thermometer-free readings",
+		XLabel: "flow iteration (evenly spaced counts)", YLabel: "value"}, ss...)
+	if err != nil {
+		return nil, err
+	}
+	f.Plot.X.Tick.Marker = plot.ConstantTicks(ticks)
+	f.Data = data
+	return f, nil
 }
 
-// phaseItems are the phase diagrams of the (T, Δ) flows gathered: one
-// with every flow's mean path, then one per RBM with the mean and mode
-// paths of its flows.
+// phaseItems are the phase diagrams of the (T, Δ) flows gathered: per
+// starting point, the mean path of every RBM's flow from it; per RBM,
+// the mean and mode paths of its flows.
 func (g *gather) phaseItems() []report.Item {
 	if len(g.joint) == 0 {
 		return nil
@@ -110,60 +126,54 @@ func (g *gather) phaseItems() []report.Item {
 	}
 	cite := " Transition points (triangles): " + strings.Join(sources, "; ") + "."
 	ends := " Each path runs from its first iteration count (circle) to its last (square)."
-	var refs []string
-	var all []jointFlow
-	byRBM := map[string][]jointFlow{}
+	byFrom, byRBM := map[string][]jointFlow{}, map[string][]jointFlow{}
 	for _, jf := range g.joint {
-		refs = append(refs, refOf(jf.en))
-		all = append(all, jf)
+		byFrom[jf.from] = append(byFrom[jf.from], jf)
 		byRBM[jf.rbm] = append(byRBM[jf.rbm], jf)
 	}
-	e := report.Entry{Name: "phase-diagram", Paper: "Sec. 5", Refs: refs,
-		Caption: "the Blume-Capel phase diagram with the path of every flow's (T, Δ) thermometer mean." + ends + cite}
-	items := []report.Item{{Entry: e, Make: func() (*report.Figure, error) {
-		return phaseFigure("every flow: thermometer mean", all, "mean")
-	}}}
-	rbms := make([]string, 0, len(byRBM))
-	for r := range byRBM {
-		rbms = append(rbms, r)
-	}
-	sort.Strings(rbms)
-	for _, r := range rbms {
-		flows := byRBM[r]
+	var items []report.Item
+	add := func(name, title, caption string, flows []jointFlow, label func(jointFlow) string, by ...string) {
 		var refs []string
 		for _, jf := range flows {
 			refs = append(refs, refOf(jf.en))
 		}
-		name, title := "phase-diagram-"+r, "flows of "+r+": thermometer mean and mode"
-		if r == "" {
-			name, title = "phase-diagram-unknown-rbm", "flows of an RBM not in their lineage: thermometer mean and mode"
-		}
-		e := report.Entry{Name: name, Paper: "Sec. 5", Refs: refs,
-			Caption: "the Blume-Capel phase diagram with the paths of the (T, Δ) thermometer's mean and mode for the flows of " +
-				orDash(r) + "." + ends + cite}
+		e := report.Entry{Name: name, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + cite}
 		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
-			return phaseFigure(title, flows, "mean", "mode")
+			return phaseFigure(title, flows, label, by...)
 		}})
+	}
+	for _, from := range sortedKeys(byFrom) {
+		where := orUnknown(from, "an unknown start")
+		add("phase-diagram-from-"+stem(orUnknown(from, "unknown")), "flows from "+where+": thermometer mean",
+			"the Blume-Capel phase diagram with the path of the (T, Δ) thermometer's mean for the flow of every RBM from "+where+".",
+			byFrom[from], func(jf jointFlow) string { return orUnknown(jf.rbm, jf.en.Name) }, "mean")
+	}
+	for _, rbm := range sortedKeys(byRBM) {
+		who := orUnknown(rbm, "an RBM not in their lineage")
+		add("phase-diagram-"+stem(orUnknown(rbm, "unknown-rbm")), "flows of "+who+": thermometer mean and mode",
+			"the Blume-Capel phase diagram with the paths of the (T, Δ) thermometer's mean and mode for the flows of "+who+".",
+			byRBM[rbm], func(jf jointFlow) string { return orUnknown(jf.from, jf.en.Name) }, "mean", "mode")
 	}
 	return items
 }
 
-func orDash(s string) string {
+// stem makes a selection such as "T=0.4 Delta=0" a file stem.
+func stem(s string) string {
+	return strings.NewReplacer("=", "", " ", "-", "/", "_", "\\", "_").Replace(s)
+}
+
+func orUnknown(s, unknown string) string {
 	if s == "" {
-		return "an RBM not in their lineage"
+		return unknown
 	}
 	return s
 }
 
-func phaseFigure(title string, flows []jointFlow, by ...string) (*report.Figure, error) {
+func phaseFigure(title string, flows []jointFlow, label func(jointFlow) string, by ...string) (*report.Figure, error) {
 	var paths []report.Path
 	for _, jf := range flows {
 		for _, b := range by {
-			label := jf.en.Name
-			if len(by) > 1 {
-				label += " (" + b + ")"
-			}
-			p, err := report.FlowPath(label, jf.arrays, b)
+			p, err := report.FlowPath(label(jf)+" ("+b+")", jf.arrays, b)
 			if err != nil {
 				return nil, err
 			}

@@ -53,6 +53,7 @@ func PhaseDiagram(title string, line []PhasePoint, paths ...Path) (*Figure, erro
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "Δ", "T"
 	p.Legend.Top = true
+	p.Legend.TextStyle.Font.Size = vg.Points(8)
 	f := &Figure{Plot: p}
 	if len(line) == 0 && len(paths) == 0 {
 		return nil, fmt.Errorf("%s: no transition point and no path to draw", orUntitled(title))
