@@ -29,6 +29,13 @@ func TestBlumeCapelSmallPreset(t *testing.T) {
 		t.Fatalf("rgml run --preset blume-capel-small: exit %d\n%s", code, stderr)
 	}
 	checkBlumeCapelReport(t, out)
+	// rgml plot draws a (T, Δ) flow on its grid.
+	png := filepath.Join(t.TempDir(), "grid.png")
+	if code, _, stderr := rgmlIn(t, reg, "plot", "flow", "flow-bcs-all64-empty", "--out", png); code != 0 {
+		t.Errorf("rgml plot flow of a (T, Δ) flow: exit %d\n%s", code, stderr)
+	} else if _, err := os.Stat(strings.TrimSuffix(png, ".png") + ".npz"); err != nil {
+		t.Errorf("rgml plot flow wrote no data beside the figure: %v", err)
+	}
 	if !strings.Contains(stdout, "flow-bcs-all64-ordered: thermometer mode (T, Δ) (") {
 		t.Errorf("run output has no (T, Δ) flow summary:\n%s", stdout)
 	}
