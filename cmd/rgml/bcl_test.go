@@ -109,6 +109,12 @@ func checkBlumeCapelReport(t *testing.T, dir string) {
 			t.Errorf("the report shows %q", bad)
 		}
 	}
+	// The samples of a (T, Δ) dataset are the grid's four corners.
+	if arrays, err := npz.ReadFile(filepath.Join(dir, "samples-bcs-train.npz")); err != nil {
+		t.Error(err)
+	} else if c, _ := npz.Find(arrays, "configs"); len(c.Shape) != 2 || c.Shape[0] != 4 {
+		t.Errorf("samples of bcs-train: configs %v, want 4 (the grid's corners)", c.Shape)
+	}
 	// 2 datasets, 1 thermometer history, 6 trained RBMs' histories, 28
 	// flows × (grid + observables), 4 (one per start) + 7 (one per RBM)
 	// phase diagrams.

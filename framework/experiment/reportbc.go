@@ -220,3 +220,28 @@ func (g *gather) notIsing(entries []registry.Entry) string {
 	return fmt.Sprintf("Not an Ising study (data from %s): the reproduction table of Iso, Shiba and Yokoo's Ising results is not judged.",
 		strings.Join(models, ", "))
 }
+
+// gridCorners returns the first configuration at each corner of a (T, Δ)
+// grid — lowest and highest T at lowest and highest Δ, the ordered, empty
+// and disordered ends of the Blume-Capel phase diagram — and their labels.
+func gridCorners(configs []int8, sites int, T, D []float64) ([][]int8, []string) {
+	if len(T) == 0 || len(D) != len(T) {
+		return nil, nil
+	}
+	tl, th, dl, dh := slices.Min(T), slices.Max(T), slices.Min(D), slices.Max(D)
+	var out [][]int8
+	var labels []string
+	for _, c := range [][2]float64{{tl, dl}, {tl, dh}, {th, dl}, {th, dh}} {
+		label := fmt.Sprintf("T = %s, Δ = %s", formatNumber(c[0]), formatNumber(c[1]))
+		if slices.Contains(labels, label) {
+			continue // a grid with one T or one Δ
+		}
+		for i := range T {
+			if T[i] == c[0] && D[i] == c[1] {
+				out, labels = append(out, configs[i*sites:(i+1)*sites]), append(labels, label)
+				break
+			}
+		}
+	}
+	return out, labels
+}

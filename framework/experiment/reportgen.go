@@ -43,7 +43,8 @@ type ReportResult struct {
 
 // Figures the report draws from each kind of entry.
 //   - dataset: Fig. 1, a configuration at T = 0, 2, 3 and 6 (those present;
-//     else up to four temperatures);
+//     else up to four temperatures); labelled T and Δ, one at each corner
+//     of the (T, Δ) grid;
 //   - model: Fig. 4 for a thermometer (train and test loss), the training
 //     history for other learners (a model without history, e.g. random
 //     weights, draws nothing);
@@ -207,6 +208,10 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	var configs [][]int8
 	var labels []string
 	T, ok := d.Labels["T"]
+	if D, okD := d.Labels["Delta"]; ok && okD {
+		configs, labels = gridCorners(d.Configs, sites, T, D)
+		return report.Configurations(d.Size, configs, labels)
+	}
 	if !ok {
 		for i := 0; i < min(n, 4); i++ {
 			configs = append(configs, d.Configs[i*sites:(i+1)*sites])
