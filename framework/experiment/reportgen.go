@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,11 +43,15 @@ type ReportResult struct {
 
 // Figures the report draws from each kind of entry.
 //   - dataset: Fig. 1, a configuration at T = 0, 2, 3 and 6 (those present;
-//     else up to four temperatures);
+//     else up to four temperatures); labelled T and Δ, one at each corner
+//     of the (T, Δ) grid;
 //   - model: Fig. 4 for a thermometer (train and test loss), the training
 //     history for other learners (a model without history, e.g. random
 //     weights, draws nothing);
-//   - flow: Figs. 5–11, the thermometer's distribution per iteration;
+//   - flow: Figs. 5–11, the thermometer's distribution per iteration; for
+//     a flow read by a (T, Δ) thermometer, its distribution on the grid
+//     per iteration and its thermometer-free observables, and the phase
+//     diagrams with the paths of all such flows (reportbc.go), first;
 //   - analysis: every figure its analyzer suggests; for a correlations
 //     analysis of a flow, the implied temperatures beside the
 //     thermometer's (the thermometer-free check) and G(r).
@@ -67,13 +72,19 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 		}
 		items = append(items, g.items(en)...)
 	}
+	items = append(g.phaseItems(), items...) // the headline of a Blume-Capel run
 	for _, ms := range spec.Missing {
 		why := fmt.Errorf("%s %s has no result: %s", ms.Kind, ms.Name, ms.Why)
 		items = append(items, report.Item{Entry: report.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
 			Make: func() (*report.Figure, error) { return nil, why }})
 	}
-	verdicts := reproduce.Judge(g.inputs(spec.Entries))
 	head := report.Page{Title: spec.Title, Intro: spec.Intro}
+	var verdicts []reproduce.Verdict
+	if why := g.notIsing(spec.Entries); why != "" {
+		head.Intro = append(slices.Clone(head.Intro), why)
+	} else {
+		verdicts = reproduce.Judge(g.inputs(spec.Entries))
+	}
 	for _, v := range verdicts {
 		row := report.Verdict{Row: v.Row, Paper: v.Paper, Criterion: v.Criterion, Measured: v.Measured, Status: "FAIL"}
 		switch {
@@ -92,6 +103,7 @@ type gather struct {
 	s         *registry.Store
 	manifests map[string]registry.Manifest
 	byDigest  map[string]registry.Entry
+	joint     []jointFlow // the (T, Δ) flows seen, for the phase diagrams
 }
 
 func (g *gather) manifest(en registry.Entry) registry.Manifest {
@@ -174,6 +186,9 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			}
 		}
 		e.Params = paramsOf(m.Lineage.Extra)
+		if arrays, ok := g.jointArrays(en); ok {
+			return g.jointFlowItems(en, e, arrays)
+		}
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return flowFigure(g.s, en) }}}
 	case registry.Analysis:
 		return g.analysisItems(en, m, base)
@@ -193,6 +208,10 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	var configs [][]int8
 	var labels []string
 	T, ok := d.Labels["T"]
+	if D, okD := d.Labels["Delta"]; ok && okD {
+		configs, labels = gridCorners(d.Configs, sites, T, D)
+		return report.Configurations(d.Size, configs, labels)
+	}
 	if !ok {
 		for i := 0; i < min(n, 4); i++ {
 			configs = append(configs, d.Configs[i*sites:(i+1)*sites])
@@ -408,7 +427,8 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 const ReportKind registry.Kind = "report"
 
 // EntryFigure draws one figure of an entry as the report does: kind
-// "samples" (a dataset), "history" (a model), "flow" (a flow) or
+// "samples" (a dataset), "history" (a model), "flow" (a flow; on the
+// grid for a (T, Δ) flow) or
 // "flow-check" (a correlations analysis of a flow).
 func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
@@ -425,6 +445,9 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return historyFigure(en, h)
 	case "flow":
+		if arrays, ok := g.jointArrays(en); ok {
+			return jointGridFigure(en, arrays)
+		}
 		return flowFigure(s, en)
 	case "flow-check":
 		if _, ok := g.input(en, "flow"); !ok {

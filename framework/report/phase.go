@@ -2,8 +2,13 @@ package report
 
 import (
 	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
@@ -48,6 +53,7 @@ func PhaseDiagram(title string, line []PhasePoint, paths ...Path) (*Figure, erro
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "Δ", "T"
 	p.Legend.Top = true
+	p.Legend.TextStyle.Font.Size = vg.Points(8)
 	f := &Figure{Plot: p}
 	if len(line) == 0 && len(paths) == 0 {
 		return nil, fmt.Errorf("%s: no transition point and no path to draw", orUntitled(title))
@@ -131,4 +137,91 @@ func FlowPath(label string, arrays []npz.Array, by string) (Path, error) {
 		return Path{}, err
 	}
 	return Path{Label: label, T: t, Delta: d}, nil
+}
+
+// GridDistributions draws a (T, Δ) thermometer's distribution over its
+// grid after each iteration count: one panel per iteration (left to
+// right), Δ across and T up within each, the share as colour (from 0 to
+// the largest share). classes are K (T, Δ) pairs (T₀, Δ₀, T₁, …) and
+// dist one row of K shares per iteration. Data: T and Delta (the grid's
+// axes), iteration and share [iterations, T·Δ] (row-major: reshape to
+// [iterations, T, Δ]; NaN where the grid has no class).
+func GridDistributions(title string, classes []float64, iterations []int64, dist [][]float64) (*Figure, error) {
+	k := len(classes) / 2
+	if k == 0 || len(classes) != 2*k || len(iterations) == 0 || len(iterations) != len(dist) {
+		return nil, fmt.Errorf("%s: %d class values, %d iterations and %d distributions", orUntitled(title), len(classes), len(iterations), len(dist))
+	}
+	var ts, ds []float64
+	for i := 0; i < k; i++ {
+		ts, ds = append(ts, classes[2*i]), append(ds, classes[2*i+1])
+	}
+	ts, ds = sortedDistinct(ts), sortedDistinct(ds)
+	nt, nd, n := len(ts), len(ds), len(iterations)
+	share := make([]float64, n*nt*nd)
+	for i := range share {
+		share[i] = math.NaN()
+	}
+	hi := 0.0
+	for it, row := range dist {
+		if len(row) != k {
+			return nil, fmt.Errorf("%s: iteration %d has %d shares for %d classes", orUntitled(title), iterations[it], len(row), k)
+		}
+		for c, p := range row {
+			r, d := slices.Index(ts, classes[2*c]), slices.Index(ds, classes[2*c+1])
+			share[(it*nt+r)*nd+d] = p
+			hi = math.Max(hi, p)
+		}
+	}
+	// Panels side by side with a blank column between them; matrix row
+	// 0 (drawn at the top) is the highest T.
+	cols := n*nd + n - 1
+	m := make([]float64, nt*cols)
+	for i := range m {
+		m[i] = math.NaN()
+	}
+	var xt []plot.Tick
+	for it := 0; it < n; it++ {
+		for r := 0; r < nt; r++ {
+			for d := 0; d < nd; d++ {
+				m[(nt-1-r)*cols+it*(nd+1)+d] = share[(it*nt+r)*nd+d]
+			}
+		}
+		for d := 0; d < nd; d++ {
+			xt = append(xt, plot.Tick{Value: float64(it*(nd+1) + d), Label: fmt.Sprintf("%g", ds[d])})
+		}
+	}
+	if hi == 0 {
+		hi = 1
+	}
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(0)
+	pal.SetMax(hi)
+	h := plotter.NewHeatMap(grid{m, nt, cols}, pal.Palette(255))
+	h.Min, h.Max, h.NaN = 0, hi, color.Transparent
+	p := plot.New()
+	p.Add(h)
+	f := &Figure{Plot: p}
+	its := make([]string, n)
+	itv := make([]float64, n)
+	for i, v := range iterations {
+		its[i], itv[i] = fmt.Sprint(v), float64(v)
+	}
+	f.Plot.Title.Text = fmt.Sprintf("%s  [share 0 … %.3g]", title, hi)
+	f.Plot.X.Label.Text = "Δ; panels: iteration " + strings.Join(its, ", ") + " (left to right)"
+	f.Plot.Y.Label.Text = "T"
+	f.Plot.X.Tick.Marker = plot.ConstantTicks(xt)
+	var yt []plot.Tick
+	for r, t := range ts {
+		yt = append(yt, plot.Tick{Value: float64(r), Label: fmt.Sprintf("%g", t)})
+	}
+	f.Plot.Y.Tick.Marker = plot.ConstantTicks(yt)
+	f.Plot.X.Tick.Label.Font.Size = vg.Points(7)
+	f.Data = []npz.Array{vec1("T", ts), vec1("Delta", ds), vec1("iteration", itv), npz.Float64("share", share, n, nt*nd)}
+	return f, nil
+}
+
+func sortedDistinct(v []float64) []float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return slices.Compact(v)
 }

@@ -59,3 +59,43 @@ func TestPhaseDiagram(t *testing.T) {
 		t.Errorf("an empty diagram was accepted")
 	}
 }
+
+// A (T, Δ) thermometer's distributions are laid out on the grid by
+// their classes' coordinates, whatever order the classes come in; a
+// distribution that does not match the classes is an error.
+func TestGridDistributions(t *testing.T) {
+	// Classes (T, Δ) in a scrambled order on a 2×3 grid without (2, 1).
+	classes := []float64{2, 0, 1, 1, 1, 0, 2, 2.5, 1, 2.5}
+	dist := [][]float64{{0.1, 0.2, 0.3, 0.4, 0}, {0, 0, 1, 0, 0}}
+	f, err := GridDistributions("flow x", classes, []int64{0, 10}, dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := Save(dir, "grid", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFiles(t, dir, files, f.Data)
+	get := func(name string) []float64 {
+		a, ok := npz.Find(f.Data, name)
+		if !ok {
+			t.Fatalf("no array %s", name)
+		}
+		return a.Data.([]float64)
+	}
+	if !slices.Equal(get("T"), []float64{1, 2}) || !slices.Equal(get("Delta"), []float64{0, 1, 2.5}) || !slices.Equal(get("iteration"), []float64{0, 10}) {
+		t.Errorf("axes: T %v Δ %v iteration %v", get("T"), get("Delta"), get("iteration"))
+	}
+	// share[it][T][Δ]: iteration 0 row T=1 is (0.3, 0.2, 0), row T=2 is (0.1, NaN, 0.4).
+	sh := get("share")
+	want := []float64{0.3, 0.2, 0, 0.1, math.NaN(), 0.4, 1, 0, 0, 0, math.NaN(), 0}
+	for i := range want {
+		if sh[i] != want[i] && !(math.IsNaN(sh[i]) && math.IsNaN(want[i])) {
+			t.Fatalf("share = %v, want %v", sh, want)
+		}
+	}
+	if _, err := GridDistributions("x", classes, []int64{0}, [][]float64{{1, 0}}); err == nil || !strings.Contains(err.Error(), "2 shares for 5 classes") {
+		t.Errorf("a short distribution: %v", err)
+	}
+}
