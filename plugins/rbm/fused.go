@@ -19,6 +19,7 @@ import (
 // not on the number of workers. The rows a block computes are those of the
 // whole-batch step (step), bit for bit; only the summation of the weight
 // gradient differs (blocks of passRows terms instead of kernels.KChunk).
+// Spin-1 visible units take the same path, their means from spin1Means.
 
 // fusedGroups bounds the partial weight gradients of a step.
 const fusedGroups = 16
@@ -93,8 +94,13 @@ func (j *stepJob) block(b int, dw []float32) {
 	// down sets v = tanh(h Wᵀ + b_v), its column sums in partV and, with
 	// ref, returns Σ (ref − v)².
 	down := func(h, v, ref []float32) float64 {
-		kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
 		clear(partV)
+		if t.s1 != nil {
+			// spin1Means's a/2, exactly, by the product's scaling.
+			kernels.Gemm(mb, nv, nh, 0.5, h, nhp, t.wt, nvp, false, v, nvp)
+			return t.s1.blockMeans(b, v, mb, nv, nvp, partV, ref)
+		}
+		kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
 		e := 0.0
 		for r := 0; r < mb; r++ {
 			row := v[r*nvp : (r+1)*nvp]
@@ -167,12 +173,19 @@ func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
 			j.seeds = append(j.seeds, seed)
 		}
 	}
+	if t.s1 != nil {
+		t.spin1Positive(v0, m)
+		spin1Gain(t.s1.gain, t.s1.hb, t.cur.c, t.cur.bv)
+	}
 	e.run(j)
 	j.reduce = true
 	e.run(j)
 	reduce(t.sumH1, t.partH1, m, t.nhp)
 	reduce(t.sumV, t.partV, m, t.nvp)
 	reduce(t.sumH2, t.partH2, m, t.nhp)
+	if t.s1 != nil {
+		reduce(t.s1.sumQ, t.s1.partQ, m, t.nvp)
+	}
 	sq := 0.0
 	if !t.h.persistent {
 		for _, v := range t.errPart[:blocks(m)] {

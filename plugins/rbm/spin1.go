@@ -119,6 +119,53 @@ func (j *spin1Job) run(part, parts int) {
 	}
 }
 
+// blockMeans is spin1Job for block b of the fused step (fused.go): it
+// sets the mb rows of v (half the pre-activations a/2, stride nvp) to ⟨v⟩, puts the
+// column sums of ⟨v⟩ in partV (cleared) and of ⟨v²⟩ in the block's partQ,
+// and with ref returns Σ (ref − ⟨v⟩)². The rows, sums and error are
+// spin1Job's, bit for bit, in one pass per row after the tanh and without
+// storing ⟨v²⟩: the elementwise work, not the products, is what would
+// make a spin-1 epoch slower than a ±1 one at small N_h.
+func (s *spin1) blockMeans(b int, v []float32, mb, nv, nvp int, partV, ref []float32) float64 {
+	pq := s.partQ[b*nvp : (b+1)*nvp]
+	clear(pq)
+	ps, pq, g := partV[:nv], pq[:nv], s.gain[:nv]
+	e := 0.0
+	for r := 0; r < mb; r++ {
+		row := v[r*nvp : (r+1)*nvp]
+		kernels.TanhBias(row, s.hb) // the padding stays tanh(0) = 0
+		x := row[:nv]
+		ps, pq, g := ps[:len(x)], pq[:len(x)], g[:len(x)]
+		if ref == nil {
+			for j, t := range x {
+				t2 := t * t
+				num := g[j] * (1 + t2)
+				inv := 1 / ((1 - t2) + num)
+				m := 2 * g[j] * t * inv
+				x[j] = m
+				ps[j] += m
+				pq[j] += num * inv
+			}
+			continue
+		}
+		rr := ref[r*nvp : r*nvp+len(x)]
+		var d2 float32
+		for j, t := range x {
+			t2 := t * t
+			num := g[j] * (1 + t2)
+			inv := 1 / ((1 - t2) + num)
+			m := 2 * g[j] * t * inv
+			x[j] = m
+			ps[j] += m
+			pq[j] += num * inv
+			d := rr[j] - m
+			d2 += d * d
+		}
+		e += float64(d2)
+	}
+	return e
+}
+
 // spin1 holds a spin-1 training's extra buffers.
 type spin1 struct {
 	gain, hb    []float32 // nvp: 2e^{c}, b_v/2

@@ -286,3 +286,74 @@ func TestSpin1TrainResumeAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// The block-wise spin-1 step (stepFused) computes what the whole-batch
+// step computes: after one step from the same state, the column sums of
+// ⟨v⟩, ⟨v²⟩ and h, the reconstruction error, b_v, c, b_h and the chains
+// are the same bits, and W differs only by the order of the gradient's
+// summation. Mean-field CD-1, sampled CD-2 and sampled PCD-2, on several
+// blocks (N = 3·passRows + 5).
+func TestSpin1FusedStepMatchesWholeBatch(t *testing.T) {
+	const L, nh = 5, 20
+	n := 3*passRows + 5
+	ds := spin1Data(L, n, 9)
+	e := newEngine(2)
+	defer e.close()
+	for _, p := range []sdk.Params{
+		{},
+		{ParamK: 2, ParamSampling: 1},
+		{ParamK: 2, ParamSampling: 1, ParamPersistent: 1},
+	} {
+		p[ParamVisible], p[ParamHidden], p[ParamInitStd], p[ParamLR] = VisibleSpin1, nh, 0.5, 0.3
+		h, err := hyperOf(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tr [2]*trainer
+		var sq [2]float64
+		for i := range tr {
+			if tr[i], err = newTrainer(e, h, 7, ds.Configs, n, L*L, false); err != nil {
+				t.Fatal(err)
+			}
+			tr[i].init()
+			for k := range tr[i].cur.c[:L*L] { // c starts at 0: give it a part
+				tr[i].cur.c[k] = 0.1 * float32(k%5-2)
+			}
+		}
+		if sq[0], err = tr[0].stepFused(tr[0].x0, n); err != nil {
+			t.Fatal(err)
+		}
+		if sq[1], err = tr[1].stepWhole(tr[1].x0, n); err != nil {
+			t.Fatal(err)
+		}
+		f, w := tr[0], tr[1]
+		if sq[0] != sq[1] {
+			t.Errorf("%v: squared error %v (fused) vs %v (whole batch)", p, sq[0], sq[1])
+		}
+		for _, c := range []struct {
+			name string
+			a, b []float64
+		}{{"Σ⟨v⟩", f.sumV, w.sumV}, {"Σ⟨v²⟩", f.s1.sumQ, w.s1.sumQ}, {"Σh1", f.sumH1, w.sumH1}, {"Σh2", f.sumH2, w.sumH2}} {
+			for i := range c.a {
+				if c.a[i] != c.b[i] {
+					t.Fatalf("%v: %s[%d] = %v (fused) vs %v (whole batch)", p, c.name, i, c.a[i], c.b[i])
+				}
+			}
+		}
+		for _, c := range []struct {
+			name string
+			a, b []float32
+		}{{TensorBV, f.cur.bv, w.cur.bv}, {TensorCV, f.cur.c, w.cur.c}, {TensorBH, f.cur.bh, w.cur.bh}, {"chains", f.cur.chains, w.cur.chains}} {
+			for i := range c.a {
+				if c.a[i] != c.b[i] {
+					t.Fatalf("%v: %s[%d] = %v (fused) vs %v (whole batch)", p, c.name, i, c.a[i], c.b[i])
+				}
+			}
+		}
+		for i := range f.cur.w {
+			if d := math.Abs(float64(f.cur.w[i] - w.cur.w[i])); d > 1e-6 {
+				t.Fatalf("%v: W[%d] = %v (fused) vs %v (whole batch)", p, i, f.cur.w[i], w.cur.w[i])
+			}
+		}
+	}
+}

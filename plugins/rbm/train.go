@@ -269,10 +269,15 @@ func (t *trainer) gather(b0, m int) {
 // step is one gradient step on the batch v0 (m rows, column sums in
 // sumV0); it returns the batch's summed squared reconstruction error.
 func (t *trainer) step(v0 []float32, m int) (float64, error) {
-	// The fused block-wise step knows only ±1 visible units.
-	if !t.e.blas && t.s1 == nil {
+	if !t.e.blas {
 		return t.stepFused(v0, m)
 	}
+	return t.stepWhole(v0, m)
+}
+
+// stepWhole is step with one pass over the whole batch per product and
+// activation (the BLAS engine's step).
+func (t *trainer) stepWhole(v0 []float32, m int) (float64, error) {
 	e, s := t.e, &t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
 	t.spin1Positive(v0, m)
