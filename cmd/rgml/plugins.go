@@ -178,6 +178,22 @@ func paramViews(ps []sdk.ParamSpec) []paramView {
 	return out
 }
 
+// pluginHead is what the --json description of every plugin kind starts
+// with.
+type pluginHead struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Version  string `json:"version"`
+	Protocol int    `json:"protocol"`
+	Path     string `json:"path"`
+	SHA256   string `json:"sha256"`
+	Doc      string `json:"doc"`
+}
+
+func head(info sdk.Info, kind, path, sha string) pluginHead {
+	return pluginHead{info.Name, kind, info.Version, sdk.ProtocolVersion, path, sha, strings.TrimSpace(info.Doc)}
+}
+
 func modelJSON(m *host.Model) any {
 	d := m.Desc
 	algs := make([]namedDoc, 0, len(d.Algorithms))
@@ -193,13 +209,7 @@ func modelJSON(m *host.Model) any {
 		states[i] = int(v)
 	}
 	return struct {
-		Name             string      `json:"name"`
-		Kind             string      `json:"kind"`
-		Version          string      `json:"version"`
-		Protocol         int         `json:"protocol"`
-		Path             string      `json:"path"`
-		SHA256           string      `json:"sha256"`
-		Doc              string      `json:"doc"`
+		pluginHead
 		Dimension        int         `json:"dimension"`
 		MinSize          int         `json:"min_size"`
 		StateSpace       []int       `json:"state_space"`
@@ -207,7 +217,7 @@ func modelJSON(m *host.Model) any {
 		Algorithms       []namedDoc  `json:"algorithms"`
 		DefaultAlgorithm string      `json:"default_algorithm"`
 		Observables      []namedDoc  `json:"observables"`
-	}{d.Name, sdk.KindModel, d.Version, sdk.ProtocolVersion, m.Path, m.SHA256, strings.TrimSpace(d.Doc),
+	}{head(d.Info, sdk.KindModel, m.Path, m.SHA256),
 		d.Dimension, d.MinSize, states, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs}
 }
 
@@ -223,18 +233,12 @@ func learnerJSON(l *host.Learner) any {
 		ops = append(ops, opView{o.Name, o.Doc, paramViews(o.Parameters)})
 	}
 	return struct {
-		Name            string      `json:"name"`
-		Kind            string      `json:"kind"`
-		Version         string      `json:"version"`
-		Protocol        int         `json:"protocol"`
-		Path            string      `json:"path"`
-		SHA256          string      `json:"sha256"`
-		Doc             string      `json:"doc"`
+		pluginHead
 		Supervised      bool        `json:"supervised"`
 		Hyperparameters []paramView `json:"hyperparameters"`
 		Operations      []opView    `json:"operations"`
 		Weights         []string    `json:"weights"`
-	}{d.Name, sdk.KindLearner, d.Version, sdk.ProtocolVersion, l.Path, l.SHA256, strings.TrimSpace(d.Doc),
+	}{head(d.Info, sdk.KindLearner, l.Path, l.SHA256),
 		d.NeedsLabel, paramViews(d.Hyperparameters), ops, d.WeightNames}
 }
 
@@ -250,17 +254,11 @@ func analyzerJSON(a *host.Analyzer) any {
 		ins = append(ins, inputView{in.Name, in.Doc, in.Required})
 	}
 	return struct {
-		Name       string      `json:"name"`
-		Kind       string      `json:"kind"`
-		Version    string      `json:"version"`
-		Protocol   int         `json:"protocol"`
-		Path       string      `json:"path"`
-		SHA256     string      `json:"sha256"`
-		Doc        string      `json:"doc"`
+		pluginHead
 		Parameters []paramView `json:"parameters"`
 		Learners   []string    `json:"learners"`
 		Inputs     []inputView `json:"inputs"`
-	}{d.Name, sdk.KindAnalyzer, d.Version, sdk.ProtocolVersion, a.Path, a.SHA256, strings.TrimSpace(d.Doc),
+	}{head(d.Info, sdk.KindAnalyzer, a.Path, a.SHA256),
 		paramViews(d.Parameters), d.Learners, ins}
 }
 

@@ -341,6 +341,40 @@ func (n node) nodeString() string {
 
 // expand runs the combinations of x, checking that every expanded field
 // appears in the name template.
+// addSet adds a step's `set` mapping (name → number or list of numbers)
+// to x as fields set.NAME, records their positions in at, and returns the
+// names in the order written.
+func addSet(x *expander, m map[string]entry, at map[string]Pos) ([]string, error) {
+	e, ok := m["set"]
+	if !ok {
+		return nil, nil
+	}
+	es, err := e.val.mapping(nil)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, h := range es {
+		alts, err := numChoices(h.val, false, math.Inf(-1))
+		if err != nil {
+			return nil, err
+		}
+		x.add("set."+h.key, alts)
+		names = append(names, h.key)
+		at["set."+h.key] = h.keyAt.pos()
+	}
+	return names, nil
+}
+
+// setOf is the parameters of one expanded step: each name's chosen value.
+func setOf(names []string, b map[string]choice) sdk.Params {
+	set := sdk.Params{}
+	for _, n := range names {
+		set[n] = b["set."+n].num
+	}
+	return set
+}
+
 func expand(x *expander, name entry, build func(name string, b map[string]choice) error) error {
 	if _, err := name.val.str(); err != nil {
 		return err
@@ -505,30 +539,15 @@ func (s *Spec) parseTraining(it node) error {
 		}
 		x.add(f.field, alts)
 	}
-	var hyper []string
-	if e, ok := m["set"]; ok {
-		es, err := e.val.mapping(nil)
-		if err != nil {
-			return err
-		}
-		for _, h := range es {
-			alts, err := numChoices(h.val, false, math.Inf(-1))
-			if err != nil {
-				return err
-			}
-			x.add("set."+h.key, alts)
-			hyper = append(hyper, h.key)
-			at["set."+h.key] = h.keyAt.pos()
-		}
+	hyper, err := addSet(x, m, at)
+	if err != nil {
+		return err
 	}
 	for _, a := range where {
 		at["where."+a.Name] = at["where"]
 	}
 	return expand(x, m["name"], func(name string, b map[string]choice) error {
-		set := sdk.Params{}
-		for _, h := range hyper {
-			set[h] = b["set."+h].num
-		}
+		set := setOf(hyper, b)
 		s.Trainings = append(s.Trainings, Training{
 			Name: name, Learner: b["learner"].text, Data: b["data"].text, Where: where,
 			Test: b["test"].text, Label: label, Set: set, Seed: uint64(b["seed"].num),
@@ -690,30 +709,15 @@ func (s *Spec) parseAnalysis(it node) error {
 			return err
 		}
 	}
-	var params []string
-	if e, ok := m["set"]; ok {
-		es, err := e.val.mapping(nil)
-		if err != nil {
-			return err
-		}
-		for _, h := range es {
-			alts, err := numChoices(h.val, false, math.Inf(-1))
-			if err != nil {
-				return err
-			}
-			x.add("set."+h.key, alts)
-			params = append(params, h.key)
-			at["set."+h.key] = h.keyAt.pos()
-		}
+	params, err := addSet(x, m, at)
+	if err != nil {
+		return err
 	}
 	for _, a := range where {
 		at["where."+a.Name] = at["where"]
 	}
 	return expand(x, m["name"], func(name string, b map[string]choice) error {
-		set := sdk.Params{}
-		for _, h := range params {
-			set[h] = b["set."+h].num
-		}
+		set := setOf(params, b)
 		s.Analyses = append(s.Analyses, AnalysisStep{
 			Name: name, Analyzer: b["analyzer"].text, Model: b["model"].text, Data: b["data"].text,
 			Flow: b["flow"].text, Where: where, Set: set, Seed: uint64(b["seed"].num), at: at,
