@@ -101,29 +101,22 @@ func floats(a npz.Array) ([]float64, error) {
 	case []float64:
 		return v, nil
 	case []float32:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out, nil
+		return widen(v), nil
 	case []int8:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out, nil
+		return widen(v), nil
 	case []int64:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out, nil
+		return widen(v), nil
 	case []int32:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out, nil
+		return widen(v), nil
 	}
 	return nil, fmt.Errorf("array %s: unsupported type %T", a.Name, a.Data)
+}
+
+// widen converts a numeric slice to float64.
+func widen[T float32 | int8 | int32 | int64](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }
