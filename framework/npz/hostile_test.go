@@ -3,12 +3,14 @@ package npz_test
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/npz/npztest"
 )
 
 // npyClaiming is a .npy stream whose header claims shape but which carries
@@ -158,4 +160,70 @@ func FuzzReadNPY(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An archive of zeros deflated a thousandfold: its headers are read and
+// handed to Limits.Check before any data is inflated, so a check that
+// refuses them costs no memory; one whose entry size disagrees with its
+// shape, or whose arrays exceed Limits.MaxBytes, is refused the same way.
+func TestHeadersCheckedBeforeInflating(t *testing.T) {
+	bomb, err := npztest.Archive(
+		npztest.Entry{Name: "configs", Descr: "|i1", Shape: []int{2, 4}, DataBytes: 8},
+		npztest.Entry{Name: "T", Descr: "<f8", Shape: []int{1 << 27}, DataBytes: 1 << 30},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lying, err := npztest.Archive(npztest.Entry{Name: "T", Descr: "<f8", Shape: []int{10}, DataBytes: 1 << 30, Declared: 80 + 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := npztest.Archive(npztest.Entry{Name: "T", Descr: "<f8", Shape: []int{1 << 27}, DataBytes: 1 << 30, Declared: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse := errors.New("refused by the check")
+	var seen []npz.Header
+	for _, tc := range []struct {
+		name string
+		file []byte
+		lim  npz.Limits
+		want string
+	}{
+		{"check", bomb, npz.Limits{Check: func(hs []npz.Header) error { seen = hs; return refuse }}, "refused by the check"},
+		{"max bytes", bomb, npz.Limits{MaxBytes: 256 << 20}, "the arrays hold more than 268435456 bytes: refused"},
+		{"entry larger than declared", lying, npz.Limits{}, "zip: not a valid zip file"},
+		{"entry declared smaller than shape", short, npz.Limits{}, "the archive says 1048576 bytes, its shape [134217728] of <f8 needs 1073741952: refused"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Logf("%d bytes", len(tc.file))
+			var err error
+			n := allocated(func() { _, err = npz.DecodeLimited(bytes.NewReader(tc.file), int64(len(tc.file)), tc.lim) })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if n > 16<<20 {
+				t.Errorf("%d MB allocated", n>>20)
+			}
+		})
+	}
+	if len(seen) != 2 || seen[1].Name != "T" || seen[1].Descr != "<f8" || seen[1].Len() != 1<<27 || seen[1].Bytes() != 1<<30 {
+		t.Errorf("the check saw %+v", seen)
+	}
+	// Keep skips arrays unread: the same archive without its label decodes.
+	arrays, err := npz.DecodeLimited(bytes.NewReader(bomb), int64(len(bomb)), npz.Limits{Keep: func(name string) bool { return name == "configs" }})
+	if err != nil || len(arrays) != 1 || arrays[0].Name != "configs" {
+		t.Errorf("Keep: %v, %v", arrays, err)
+	}
+}
+
+// Array names that cannot be written back (an import re-encodes them) are
+// refused when reading: the user's file is wrong, not the work.
+func TestBadArrayNamesRefused(t *testing.T) {
+	for _, name := range []string{".npy", "a/b.npy", "a\\b.npy", "a\x00.npy"} {
+		file := zipOf(t, zip.Store, name, npyClaiming("|i1", "(8,)"))
+		if _, err := npz.Decode(bytes.NewReader(file), int64(len(file))); err == nil || !strings.Contains(err.Error(), "want a plain name") {
+			t.Errorf("%q: err = %v", name, err)
+		}
+	}
 }
