@@ -213,6 +213,10 @@ func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datase
 	}
 	// In floating point, so that a huge L or per-point cannot overflow.
 	sites := math.Pow(float64(d.L), float64(max(desc.Dimension, 1)))
+	if one := float64(len(req.Points)) * sites; one > 1<<34 {
+		// Even one configuration per point is too much: L is to blame.
+		return nil, errAt(d.Pos("L"), "L", "%.0f configurations of %.0f sites (one per point) are more than 16 GiB: choose a smaller L", float64(len(req.Points)), sites)
+	}
 	if total := float64(len(req.Points)) * float64(d.PerPoint); total*sites > 1<<34 {
 		return nil, errAt(d.Pos("per-point"), "per-point", "%.0f configurations of %.0f sites is more than 16 GiB: sample fewer", total, sites)
 	}

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -99,9 +100,6 @@ func parseDocument(file string, data []byte) (node, error) {
 // key at a column right of the enclosing one opens a level, as the parser
 // will see it.
 func checkShape(file string, tks token.Tokens) error {
-	if len(tks) > MaxSpecTokens {
-		return errAt(Pos{File: file}, "", "the spec has more than %d YAML tokens (keys, values, punctuation): split it into smaller specs", MaxSpecTokens)
-	}
 	var block []int // columns of the open block collections
 	flow := 0
 	for _, tk := range tks {
@@ -134,6 +132,9 @@ func checkShape(file string, tks token.Tokens) error {
 			}
 			return errAt(p, "", "YAML nested more than %d levels deep: a spec needs a handful", MaxSpecDepth)
 		}
+	}
+	if len(tks) > MaxSpecTokens {
+		return errAt(Pos{File: file}, "", "the spec has more than %d YAML tokens (keys, values, punctuation): split it into smaller specs", MaxSpecTokens)
 	}
 	return nil
 }
@@ -342,12 +343,20 @@ func (n node) values() ([]float64, error) {
 		s, _ := u.str()
 		a, err := grid.Parse("x=" + s)
 		if err != nil {
+			// The reason the CLI gives for --param, without its "parameter
+			// x=…" (the field path names the parameter).
+			if reason := errors.Unwrap(err); reason != nil {
+				return nil, n.errf("%v", reason)
+			}
 			return nil, n.errf("%q: want a number, a list [a, b, …], a range \"START:STOP:STEP\" or \"V1,V2,…\"", s)
 		}
 		return a.Values, nil
 	}
 	v, err := n.value()
 	if err != nil {
+		if kindOf(u.n) == "a number" {
+			return nil, err
+		}
 		return nil, n.errf("want a number, a list of numbers or a range \"START:STOP:STEP\", got %s", kindOf(u.n))
 	}
 	return []float64{v}, nil
@@ -368,6 +377,12 @@ func (n node) value() (float64, error) {
 	case *ast.StringNode:
 		if t := strings.ToLower(strings.TrimSpace(v.Value)); t == "inf" || t == "+inf" {
 			return math.Inf(1), nil
+		}
+	}
+	if kindOf(u.n) == "a number" {
+		if _, err := n.number(); err != nil {
+			// As grid.Parse says it of --param.
+			return 0, n.errf("%q is not a finite number (nor inf)", strings.TrimSpace(u.n.GetToken().Value))
 		}
 	}
 	return n.number()
