@@ -16,37 +16,6 @@ import (
 	"github.com/rgml/rgml/framework/npz/npztest"
 )
 
-// hostileSpecs are specs a hostile tester fed the parser; each took
-// gigabytes or minutes inside the YAML parser, or never ended.
-func hostileSpecs() map[string]string {
-	var deepBlock, deepMap strings.Builder
-	for i := 0; deepBlock.Len() < 100<<10; i++ {
-		deepBlock.WriteString(strings.Repeat(" ", i%2000) + "a:\n")
-	}
-	for deepMap.Len() < 100<<10 {
-		deepMap.WriteString("{a: ")
-	}
-	laughs := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-	for i := 'b'; i <= 'z'; i++ {
-		laughs += string(i) + ": &" + string(i) + " [" + strings.Repeat("*"+string(i-1)+", ", 9) + "*" + string(i-1) + "]\n"
-	}
-	var keys strings.Builder
-	for i := 0; keys.Len() < 200<<10; i++ {
-		keys.WriteString("k" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + ": 0\n")
-	}
-	return map[string]string{
-		"nested lists 100 KB":  strings.Repeat("[", 50<<10) + strings.Repeat("]", 50<<10),
-		"nested lists 200 KB":  strings.Repeat("[", 100<<10) + strings.Repeat("]", 100<<10),
-		"nested dashes 100 KB": strings.Repeat("- ", 50<<10) + "0\n",
-		"nested keys 100 KB":   deepBlock.String(),
-		"nested maps 100 KB":   deepMap.String(),
-		"flat list 50 MB":      "datasets: [" + strings.Repeat("0,", 25<<20) + "0]\n",
-		"flat list 250 KB":     "datasets: [" + strings.Repeat("0,", 125<<10) + "0]\n",
-		"keys 200 KB":          keys.String(),
-		"billion laughs":       laughs,
-	}
-}
-
 // Every hostile spec is refused with a usage error, within seconds and
 // well under 256 MB of allocations (counted in total, not at the peak).
 func TestHostileSpecsAreBounded(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/npz/npztest"
@@ -117,14 +118,59 @@ func asBytes(v []int8) []byte {
 	return b
 }
 
+// hostileArchives are small versions of the archives a hostile tester
+// tried: zeros that deflate a thousandfold, with a label longer than the
+// configurations, an entry larger than the archive declares, and one
+// declared smaller than its shape.
+func hostileArchives(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, es := range [][]npztest.Entry{
+		{{Name: "configs", Descr: "|i1", Shape: []int{2, 4}, DataBytes: 8}, {Name: "T", Descr: "<f8", Shape: []int{1 << 18}, DataBytes: 2 << 20}},
+		{{Name: "T", Descr: "<f8", Shape: []int{10}, DataBytes: 1 << 20, Declared: 80 + 128}},
+		{{Name: "T", Descr: "<f8", Shape: []int{1 << 18}, DataBytes: 2 << 20, Declared: 1 << 10}},
+	} {
+		b, err := npztest.Archive(es...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// decodeBounded decodes b, failing t if that takes more than 5 s (a
+// stall, however loaded the machine) or allocates more than the archive's
+// size can inflate to, plus 16 MiB.
+func decodeBounded(t *testing.T, b []byte) (arrays []npz.Array, err error) {
+	done := make(chan struct{})
+	var n uint64
+	go func() {
+		defer close(done)
+		n = allocated(func() { arrays, err = npz.Decode(bytes.NewReader(b), int64(len(b))) })
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("decoding %d bytes took more than 5 s", len(b))
+	}
+	if limit := uint64(len(b))*1032 + 16<<20; n > limit {
+		t.Fatalf("decoding %d bytes allocated %d bytes", len(b), n)
+	}
+	return arrays, err
+}
+
 func FuzzDecode(f *testing.F) {
 	var ok bytes.Buffer
 	npz.Encode(&ok, sample()...)
 	f.Add(ok.Bytes())
 	f.Add(zipOf(f, zip.Deflate, "configs.npy", npyClaiming("|i1", "(1000000000000,)")))
 	f.Add(zipOf(f, zip.Store, "x.npy", npyClaiming("<f8", "(2, 3)")))
+	f.Add(zipOf(f, zip.Store, "a/b.npy", npyClaiming("<f8", "(1,)")))
+	for _, b := range hostileArchives(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
+		arrays, err := decodeBounded(t, b)
 		if err != nil {
 			return
 		}
