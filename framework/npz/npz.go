@@ -3,14 +3,12 @@ package npz
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -479,13 +477,16 @@ func readEntry(f *zip.File, h Header) (Array, error) {
 	return a, nil
 }
 
-// ReadFile reads every array of the .npz file at path.
+// ReadFile reads every array of the .npz file at path, which must be a
+// regular file (see fsutil.OpenRegular). The archive is read in place, not
+// loaded whole.
 func ReadFile(path string) ([]Array, error) {
-	b, err := os.ReadFile(path)
+	f, fi, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
-	arrs, err := Decode(bytes.NewReader(b), int64(len(b)))
+	defer f.Close()
+	arrs, err := Decode(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
