@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -36,21 +37,28 @@ func FuzzSpec(f *testing.F) {
 	}
 	cat := catalog(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		// Parsing and planning any spec takes well under a second; 5 s is
-		// a stall however loaded the machine.
+		// Parsing and planning any spec takes well under a second and a
+		// few MB; 5 s is a stall however loaded the machine, and 256 MB
+		// allocated (in total) the start of a blow-up.
 		var err error
+		var before, after runtime.MemStats
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
+			runtime.ReadMemStats(&before)
 			var s *experiment.Spec
 			if s, err = experiment.Parse("fuzz.yaml", b); err == nil {
 				_, err = experiment.NewPlan(context.Background(), s, cat)
 			}
+			runtime.ReadMemStats(&after)
 		}()
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
 			t.Fatalf("parsing and planning %d bytes took more than 5 s", len(b))
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 256<<20 {
+			t.Fatalf("parsing and planning %d bytes allocated %d MB", len(b), n>>20)
 		}
 		if err != nil && !errors.Is(err, experiment.ErrUsage) {
 			t.Fatalf("not a usage error: %v", err)
