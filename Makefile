@@ -38,7 +38,7 @@ PROTOC_GEN_GO_VERSION      := v1.36.10
 PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 TOOLS := $(abspath $(BIN)/tools)
 
-.PHONY: all build rgml plugins lock test vet bench demo demo-clean proto proto-check tools clean
+.PHONY: all build rgml plugins lock test vet fuzz bench demo demo-clean proto proto-check tools clean
 
 all: build
 
@@ -76,6 +76,7 @@ KERNEL_PKGS  := ./plugins/internal/kernels ./plugins/rbm/... ./plugins/thermomet
 
 test: vet
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) fuzz
 	@for k in $(KERNELS_ALSO); do \
 		echo "RGML_KERNELS=$$k $(GO) test -count=1 $(KERNEL_PKGS)"; \
 		RGML_KERNELS=$$k $(GO) test -count=1 -timeout 10m $(KERNEL_PKGS) || exit 1; \
@@ -83,6 +84,23 @@ test: vet
 ifeq ($(OPENBLAS),yes)
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -count=1 -tags openblas ./plugins/...
 endif
+
+# Each fuzz target for FUZZTIME (the spec parser and planner, the .npz
+# reader and the import checks); a failing input lands in the package's
+# testdata/fuzz/ and fails `go test` from then on. Go spends up to a
+# minute minimizing each new interesting input, at 0 execs/s (FuzzSpec's
+# presets take ~20 ms an exec): that, not a slow input, was the "stall";
+# FUZZMINIMIZE=1x keeps the time for fuzzing (45 s: 10 000 execs and 400
+# new inputs, against 50 000 execs and 2 with the default 60s).
+FUZZTIME     ?= 20s
+FUZZMINIMIZE ?= 1x
+FUZZ_TARGETS := ./framework/experiment:FuzzSpec ./framework/experiment:FuzzImport ./framework/npz:FuzzDecode ./framework/npz:FuzzReadNPY
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "$(GO) test -run '^$$' -fuzz '^$${t#*:}$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $${t%%:*}"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $${t%%:*} || exit 1; \
+	done
 
 # Every benchmark runs beside its reference in the same run (plain Go
 # Metropolis, numpy); the learners once per kernels implementation (and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/experiment/presets"
+	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/progress"
 	"github.com/rgml/rgml/registry"
 )
@@ -53,7 +54,9 @@ func readSpec(c *cli.Context) (file, name string, data []byte, err error) {
 		return "", "", nil, usagef("run needs SPEC.yaml or --preset NAME (see `rgml presets list`)")
 	}
 	file = c.Args().First()
-	b, err := os.ReadFile(file)
+	// A regular file of at most MaxSpecBytes: a FIFO would block, a device
+	// never end.
+	b, err := fsutil.ReadRegular(file, experiment.MaxSpecBytes)
 	if err != nil {
 		return "", "", nil, usagef("cannot read the spec: %v", err)
 	}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -29,51 +31,21 @@ import (
 //
 // Each problem is one error saying what to fix (wrapping ErrUsage).
 func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
-	c, ok := npz.Find(arrays, "configs")
-	if !ok {
-		names := make([]string, len(arrays))
-		for i, a := range arrays {
-			names[i] = a.Name
+	hs := make([]npz.Header, len(arrays))
+	for i, a := range arrays {
+		descr, _, _, err := npz.Raw(a.Data)
+		if err != nil {
+			return sdk.Dataset{}, usagef("array %s: %v", a.Name, err)
 		}
-		return sdk.Dataset{}, usagef("no array named configs (the file has: %s)", strings.Join(names, ", "))
+		hs[i] = npz.Header{Name: a.Name, Descr: descr, Shape: a.Shape}
 	}
-	configs, isInt8 := c.Data.([]int8)
-	if !isInt8 {
-		return sdk.Dataset{}, usagef("configs is %T, want int8: save it with configs.astype(numpy.int8)", c.Data)
+	_, size, err := importLayout(hs, L)
+	if err != nil {
+		return sdk.Dataset{}, err
 	}
-	var n, sites, size int
-	switch len(c.Shape) {
-	case 2:
-		n, sites = c.Shape[0], c.Shape[1]
-		if L > 0 {
-			if L*L != sites {
-				return sdk.Dataset{}, usagef("configs has %d sites per configuration, L = %d needs %d", sites, L, L*L)
-			}
-			size = L
-		} else {
-			size = int(math.Round(math.Sqrt(float64(sites))))
-			if size*size != sites || sites == 0 {
-				return sdk.Dataset{}, usagef("configs has %d sites per configuration, not a square number: give the lattice size L", sites)
-			}
-		}
-	case 3:
-		if c.Shape[1] != c.Shape[2] {
-			return sdk.Dataset{}, usagef("configs has shape %v: an L×L lattice needs [N, L, L]", c.Shape)
-		}
-		n, size = c.Shape[0], c.Shape[1]
-		sites = size * size
-		if L > 0 && L != size {
-			return sdk.Dataset{}, usagef("configs has shape %v, not L = %d", c.Shape, L)
-		}
-	default:
-		return sdk.Dataset{}, usagef("configs has shape %v: want [N, sites] or [N, L, L]", c.Shape)
-	}
-	if n == 0 {
-		return sdk.Dataset{}, usagef("configs holds no configuration")
-	}
-	if size < 2 {
-		return sdk.Dataset{}, usagef("configs has %d site(s) per configuration: the lattice needs L >= 2", sites)
-	}
+	c, _ := npz.Find(arrays, "configs")
+	configs := c.Data.([]int8)
+	sites := size * size
 	for i, v := range configs {
 		if v < -1 || v > 1 {
 			return sdk.Dataset{}, usagef("configs[%d][%d] = %d: spins must be −1, +1 (or 0 for spin-1 models)", i/sites, i%sites, v)
@@ -84,13 +56,7 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 		if a.Name == "configs" {
 			continue
 		}
-		v, isF64 := a.Data.([]float64)
-		if !isF64 {
-			return sdk.Dataset{}, usagef("label %s is %T, want float64 (one value per configuration): save it with .astype(numpy.float64)", a.Name, a.Data)
-		}
-		if len(a.Shape) != 1 || a.Shape[0] != n {
-			return sdk.Dataset{}, usagef("label %s has shape %v, want [%d]: one value per configuration", a.Name, a.Shape, n)
-		}
+		v := a.Data.([]float64)
 		for i, x := range v {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return sdk.Dataset{}, usagef("label %s[%d] = %v: labels must be finite", a.Name, i, x)
@@ -99,6 +65,155 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 		d.Labels[a.Name] = v
 	}
 	return d, nil
+}
+
+// importLayout checks the dtypes and shapes of an import's arrays (see
+// ImportArrays), as their .npy headers give them, and returns the number
+// of configurations and the lattice size. It needs no data, so that a file
+// whose arrays disagree is refused before they are inflated.
+func importLayout(hs []npz.Header, L int) (n, size int, err error) {
+	var c npz.Header
+	found := false
+	names := make([]string, len(hs))
+	for i, h := range hs {
+		names[i] = h.Name
+		if h.Name == "configs" {
+			c, found = h, true
+		}
+	}
+	if !found {
+		return 0, 0, usagef("no array named configs (the file has: %s)", strings.Join(names, ", "))
+	}
+	if !isInt8(c.Descr) {
+		return 0, 0, usagef("configs is %s, want int8: save it with configs.astype(numpy.int8)", dtypeName(c.Descr))
+	}
+	var sites int
+	switch len(c.Shape) {
+	case 2:
+		n, sites = c.Shape[0], c.Shape[1]
+		if L > 0 {
+			if L*L != sites {
+				return 0, 0, usagef("configs has %d sites per configuration, L = %d needs %d", sites, L, L*L)
+			}
+			size = L
+		} else {
+			size = int(math.Round(math.Sqrt(float64(sites))))
+			if size*size != sites || sites == 0 {
+				return 0, 0, usagef("configs has %d sites per configuration, not a square number: give the lattice size L", sites)
+			}
+		}
+	case 3:
+		if c.Shape[1] != c.Shape[2] {
+			return 0, 0, usagef("configs has shape %v: an L×L lattice needs [N, L, L]", c.Shape)
+		}
+		n, size = c.Shape[0], c.Shape[1]
+		sites = size * size
+		if L > 0 && L != size {
+			return 0, 0, usagef("configs has shape %v, not L = %d", c.Shape, L)
+		}
+	default:
+		return 0, 0, usagef("configs has shape %v: want [N, sites] or [N, L, L]", c.Shape)
+	}
+	if n == 0 {
+		return 0, 0, usagef("configs holds no configuration")
+	}
+	if size < 2 {
+		return 0, 0, usagef("configs has %d site(s) per configuration: the lattice needs L >= 2", sites)
+	}
+	for _, h := range hs {
+		if h.Name == "configs" {
+			continue
+		}
+		if h.Descr != "<f8" {
+			return 0, 0, usagef("label %s is %s, want float64 (one value per configuration): save it with .astype(numpy.float64)", h.Name, dtypeName(h.Descr))
+		}
+		if len(h.Shape) != 1 || h.Shape[0] != n {
+			return 0, 0, usagef("label %s has shape %v, want [%d]: one value per configuration", h.Name, h.Shape, n)
+		}
+	}
+	return n, size, nil
+}
+
+func isInt8(descr string) bool { return descr == "|i1" || descr == "<i1" || descr == "i1" }
+
+// dtypeName names an .npy dtype as numpy users write it.
+func dtypeName(descr string) string {
+	switch {
+	case isInt8(descr):
+		return "int8"
+	case descr == "<i4":
+		return "int32"
+	case descr == "<i8":
+		return "int64"
+	case descr == "<f4":
+		return "float32"
+	case descr == "<f8":
+		return "float64"
+	}
+	return descr
+}
+
+// MaxImportBytes bounds the array data of an imported .npz file (16 GiB,
+// the most a sampled dataset may hold).
+const MaxImportBytes = 1 << 34
+
+// readImport reads the .npz file at path for an import: a regular file
+// (not a pipe or a device, which never end), whose arrays' dtypes and
+// shapes are checked from their headers (importLayout) before any is
+// inflated. Only the labels named (all when labels is empty) and configs
+// are read. It returns the checked dataset and the file's SHA-256.
+func readImport(path string, L int, labels []string) (sdk.Dataset, string, error) {
+	f, fi, err := fsutil.OpenRegular(path)
+	if err != nil {
+		return sdk.Dataset{}, "", usagef("cannot read %s: %v", path, unwrapPath(err))
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sdk.Dataset{}, "", usagef("cannot read %s: %v", path, unwrapPath(err))
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	lim := npz.Limits{MaxBytes: MaxImportBytes}
+	if len(labels) > 0 {
+		lim.Keep = func(name string) bool { return name == "configs" || contains(labels, name) }
+	}
+	lim.Check = func(hs []npz.Header) error {
+		for _, name := range labels {
+			if _, ok := findHeader(hs, name); !ok || name == "configs" {
+				return usagef("%s has no label array %q", path, name)
+			}
+		}
+		if _, _, err := importLayout(hs, L); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return nil
+	}
+	arrays, err := npz.DecodeLimited(f, fi.Size(), lim)
+	if err != nil {
+		if errors.Is(err, ErrUsage) {
+			return sdk.Dataset{}, "", err
+		}
+		return sdk.Dataset{}, "", usagef("%s: %v", path, err)
+	}
+	// The digest must be of the bytes decoded: a file rewritten meanwhile
+	// is an error, not a dataset under another file's digest.
+	if now, err := f.Stat(); err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
+		return sdk.Dataset{}, "", usagef("%s changed while being read: run again", path)
+	}
+	ds, err := ImportArrays(arrays, L)
+	if err != nil {
+		return sdk.Dataset{}, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return ds, sum, nil
+}
+
+func findHeader(hs []npz.Header, name string) (npz.Header, bool) {
+	for _, h := range hs {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	return npz.Header{}, false
 }
 
 // ImportSpec is a dataset made elsewhere (rgml datasets import).
@@ -135,36 +250,13 @@ func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error
 	if spec.L < 0 {
 		return res, usagef("L %d: must be positive (or 0 to infer it)", spec.L)
 	}
-	b, err := os.ReadFile(spec.File)
+	ds, sum, err := readImport(spec.File, spec.L, spec.Labels)
 	if err != nil {
-		return res, usagef("cannot read %s: %v", spec.File, unwrapPath(err))
+		return res, err
 	}
-	sum := sha256.Sum256(b)
-	res.SHA256 = hex.EncodeToString(sum[:])
+	res.SHA256 = sum
 	if spec.SHA256 != "" && spec.SHA256 != res.SHA256 {
 		return res, usagef("%s changed since the plan read it: run again", spec.File)
-	}
-	arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return res, usagef("%s: %v", spec.File, err)
-	}
-	if len(spec.Labels) > 0 {
-		keep := []npz.Array{}
-		for _, name := range spec.Labels {
-			a, ok := npz.Find(arrays, name)
-			if !ok || name == "configs" {
-				return res, usagef("%s has no label array %q", spec.File, name)
-			}
-			keep = append(keep, a)
-		}
-		if c, ok := npz.Find(arrays, "configs"); ok {
-			keep = append(keep, c)
-		}
-		arrays = keep
-	}
-	ds, err := ImportArrays(arrays, spec.L)
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", spec.File, err)
 	}
 	n := ds.Len()
 	out := []npz.Array{npz.Int8("configs", ds.Configs, n, ds.Sites())}

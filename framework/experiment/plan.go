@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,7 +16,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/rgml/rgml/framework/grid"
-	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -177,20 +175,11 @@ func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datase
 		if !filepath.IsAbs(path) && s.File != "" {
 			path = filepath.Join(filepath.Dir(s.File), path)
 		}
-		b, err := os.ReadFile(path)
+		ds, sum, err := readImport(path, d.L, nil)
 		if err != nil {
-			return nil, errAt(d.Pos("import"), "import", "cannot read %s: %v", path, unwrapPath(err))
+			return nil, errAt(d.Pos("import"), "import", "%v", err)
 		}
-		arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			return nil, errAt(d.Pos("import"), "import", "%s: %v", path, err)
-		}
-		ds, err := ImportArrays(arrays, d.L)
-		if err != nil {
-			return nil, errAt(d.Pos("import"), "import", "%s: %v", path, err)
-		}
-		sum := sha256.Sum256(b)
-		st.SHA256 = hex.EncodeToString(sum[:])
+		st.SHA256 = sum
 		st.Imported = &ds
 		labels := map[string][]float64{}
 		for k, v := range ds.Labels {
@@ -224,6 +213,10 @@ func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datase
 	}
 	// In floating point, so that a huge L or per-point cannot overflow.
 	sites := math.Pow(float64(d.L), float64(max(desc.Dimension, 1)))
+	if one := float64(len(req.Points)) * sites; one > 1<<34 {
+		// Even one configuration per point is too much: L is to blame.
+		return nil, errAt(d.Pos("L"), "L", "%.0f configurations of %.0f sites (one per point) are more than 16 GiB: choose a smaller L", float64(len(req.Points)), sites)
+	}
 	if total := float64(len(req.Points)) * float64(d.PerPoint); total*sites > 1<<34 {
 		return nil, errAt(d.Pos("per-point"), "per-point", "%.0f configurations of %.0f sites is more than 16 GiB: sample fewer", total, sites)
 	}

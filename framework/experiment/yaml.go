@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
@@ -53,9 +55,27 @@ func (n node) errf(format string, args ...any) *Error {
 
 func (n node) child(c ast.Node, path string) node { return node{n: c, file: n.file, path: path} }
 
+// Bounds on a spec, checked before the YAML parser builds its tree: the
+// parser's time and memory grow with the square of the nesting depth (a
+// 100 KB file of nested lists took 48 s and 3.9 GB) and of the entries of
+// one mapping, so depth and tokens are counted on the lexer's linear output
+// first. A real spec is a few KB, a few hundred tokens and 5 levels deep.
+const (
+	MaxSpecBytes  = 256 << 10 // 256 KiB
+	MaxSpecDepth  = 32        // nested lists and mappings, block or flow
+	MaxSpecTokens = 50000     // keys, values and punctuation
+)
+
 // parseDocument parses data and returns its single document's body.
 func parseDocument(file string, data []byte) (node, error) {
-	f, err := parser.ParseBytes(data, 0)
+	if len(data) > MaxSpecBytes {
+		return node{}, errAt(Pos{File: file}, "", "the spec is %d bytes, more than the limit of %d (256 KiB)", len(data), MaxSpecBytes)
+	}
+	tks := lexer.Tokenize(string(data))
+	if err := checkShape(file, tks); err != nil {
+		return node{}, err
+	}
+	f, err := parser.Parse(tks, 0)
 	if err != nil {
 		return node{}, yamlError(file, err)
 	}
@@ -72,6 +92,51 @@ func parseDocument(file string, data []byte) (node, error) {
 		return node{}, node{n: docs[1].Body, file: file}.errf("the spec has %d YAML documents: want one", len(docs))
 	}
 	return node{n: docs[0].Body, file: file}, nil
+}
+
+// checkShape refuses a token stream with more than MaxSpecTokens tokens or
+// nested more than MaxSpecDepth deep. Flow collections ([…], {…}) count
+// by their brackets; block collections by their indentation: each '-' or
+// key at a column right of the enclosing one opens a level, as the parser
+// will see it.
+func checkShape(file string, tks token.Tokens) error {
+	var block []int // columns of the open block collections
+	flow := 0
+	for _, tk := range tks {
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			flow++
+		case token.SequenceEndType, token.MappingEndType:
+			flow = max(flow-1, 0)
+		case token.DocumentHeaderType:
+			block, flow = block[:0], 0
+		case token.SequenceEntryType, token.MappingKeyType, token.MappingValueType:
+			if flow > 0 || tk.Position == nil {
+				break
+			}
+			col := tk.Position.Column
+			if p := tk.Prev; tk.Type == token.MappingValueType && p != nil && p.Position != nil && p.Position.Line == tk.Position.Line {
+				col = p.Position.Column // a mapping's level is its keys' column
+			}
+			for len(block) > 0 && block[len(block)-1] > col {
+				block = block[:len(block)-1]
+			}
+			if len(block) == 0 || block[len(block)-1] != col {
+				block = append(block, col)
+			}
+		}
+		if len(block)+flow > MaxSpecDepth {
+			p := Pos{File: file}
+			if tk.Position != nil {
+				p.Line, p.Column = tk.Position.Line, tk.Position.Column
+			}
+			return errAt(p, "", "YAML nested more than %d levels deep: a spec needs a handful", MaxSpecDepth)
+		}
+	}
+	if len(tks) > MaxSpecTokens {
+		return errAt(Pos{File: file}, "", "the spec has more than %d YAML tokens (keys, values, punctuation): split it into smaller specs", MaxSpecTokens)
+	}
+	return nil
 }
 
 // yamlError turns a go-yaml syntax error into an Error with its position.
@@ -278,12 +343,20 @@ func (n node) values() ([]float64, error) {
 		s, _ := u.str()
 		a, err := grid.Parse("x=" + s)
 		if err != nil {
+			// The reason the CLI gives for --param, without its "parameter
+			// x=…" (the field path names the parameter).
+			if reason := errors.Unwrap(err); reason != nil {
+				return nil, n.errf("%v", reason)
+			}
 			return nil, n.errf("%q: want a number, a list [a, b, …], a range \"START:STOP:STEP\" or \"V1,V2,…\"", s)
 		}
 		return a.Values, nil
 	}
 	v, err := n.value()
 	if err != nil {
+		if kindOf(u.n) == "a number" {
+			return nil, err
+		}
 		return nil, n.errf("want a number, a list of numbers or a range \"START:STOP:STEP\", got %s", kindOf(u.n))
 	}
 	return []float64{v}, nil
@@ -304,6 +377,12 @@ func (n node) value() (float64, error) {
 	case *ast.StringNode:
 		if t := strings.ToLower(strings.TrimSpace(v.Value)); t == "inf" || t == "+inf" {
 			return math.Inf(1), nil
+		}
+	}
+	if kindOf(u.n) == "a number" {
+		if _, err := n.number(); err != nil {
+			// As grid.Parse says it of --param.
+			return 0, n.errf("%q is not a finite number (nor inf)", strings.TrimSpace(u.n.GetToken().Value))
 		}
 	}
 	return n.number()

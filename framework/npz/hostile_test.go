@@ -3,12 +3,15 @@ package npz_test
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/npz/npztest"
 )
 
 // npyClaiming is a .npy stream whose header claims shape but which carries
@@ -115,14 +118,59 @@ func asBytes(v []int8) []byte {
 	return b
 }
 
+// hostileArchives are small versions of the archives a hostile tester
+// tried: zeros that deflate a thousandfold, with a label longer than the
+// configurations, an entry larger than the archive declares, and one
+// declared smaller than its shape.
+func hostileArchives(t testing.TB) [][]byte {
+	var out [][]byte
+	for _, es := range [][]npztest.Entry{
+		{{Name: "configs", Descr: "|i1", Shape: []int{2, 4}, DataBytes: 8}, {Name: "T", Descr: "<f8", Shape: []int{1 << 18}, DataBytes: 2 << 20}},
+		{{Name: "T", Descr: "<f8", Shape: []int{10}, DataBytes: 1 << 20, Declared: 80 + 128}},
+		{{Name: "T", Descr: "<f8", Shape: []int{1 << 18}, DataBytes: 2 << 20, Declared: 1 << 10}},
+	} {
+		b, err := npztest.Archive(es...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// decodeBounded decodes b, failing t if that takes more than 5 s (a
+// stall, however loaded the machine) or allocates more than the archive's
+// size can inflate to, plus 16 MiB.
+func decodeBounded(t *testing.T, b []byte) (arrays []npz.Array, err error) {
+	done := make(chan struct{})
+	var n uint64
+	go func() {
+		defer close(done)
+		n = allocated(func() { arrays, err = npz.Decode(bytes.NewReader(b), int64(len(b))) })
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("decoding %d bytes took more than 5 s", len(b))
+	}
+	if limit := uint64(len(b))*1032 + 16<<20; n > limit {
+		t.Fatalf("decoding %d bytes allocated %d bytes", len(b), n)
+	}
+	return arrays, err
+}
+
 func FuzzDecode(f *testing.F) {
 	var ok bytes.Buffer
 	npz.Encode(&ok, sample()...)
 	f.Add(ok.Bytes())
 	f.Add(zipOf(f, zip.Deflate, "configs.npy", npyClaiming("|i1", "(1000000000000,)")))
 	f.Add(zipOf(f, zip.Store, "x.npy", npyClaiming("<f8", "(2, 3)")))
+	f.Add(zipOf(f, zip.Store, "a/b.npy", npyClaiming("<f8", "(1,)")))
+	for _, b := range hostileArchives(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
+		arrays, err := decodeBounded(t, b)
 		if err != nil {
 			return
 		}
@@ -158,4 +206,70 @@ func FuzzReadNPY(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An archive of zeros deflated a thousandfold: its headers are read and
+// handed to Limits.Check before any data is inflated, so a check that
+// refuses them costs no memory; one whose entry size disagrees with its
+// shape, or whose arrays exceed Limits.MaxBytes, is refused the same way.
+func TestHeadersCheckedBeforeInflating(t *testing.T) {
+	bomb, err := npztest.Archive(
+		npztest.Entry{Name: "configs", Descr: "|i1", Shape: []int{2, 4}, DataBytes: 8},
+		npztest.Entry{Name: "T", Descr: "<f8", Shape: []int{1 << 27}, DataBytes: 1 << 30},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lying, err := npztest.Archive(npztest.Entry{Name: "T", Descr: "<f8", Shape: []int{10}, DataBytes: 1 << 30, Declared: 80 + 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := npztest.Archive(npztest.Entry{Name: "T", Descr: "<f8", Shape: []int{1 << 27}, DataBytes: 1 << 30, Declared: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse := errors.New("refused by the check")
+	var seen []npz.Header
+	for _, tc := range []struct {
+		name string
+		file []byte
+		lim  npz.Limits
+		want string
+	}{
+		{"check", bomb, npz.Limits{Check: func(hs []npz.Header) error { seen = hs; return refuse }}, "refused by the check"},
+		{"max bytes", bomb, npz.Limits{MaxBytes: 256 << 20}, "the arrays hold more than 268435456 bytes: refused"},
+		{"entry larger than declared", lying, npz.Limits{}, "zip: not a valid zip file"},
+		{"entry declared smaller than shape", short, npz.Limits{}, "the archive says 1048576 bytes, its shape [134217728] of <f8 needs 1073741952: refused"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Logf("%d bytes", len(tc.file))
+			var err error
+			n := allocated(func() { _, err = npz.DecodeLimited(bytes.NewReader(tc.file), int64(len(tc.file)), tc.lim) })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if n > 16<<20 {
+				t.Errorf("%d MB allocated", n>>20)
+			}
+		})
+	}
+	if len(seen) != 2 || seen[1].Name != "T" || seen[1].Descr != "<f8" || seen[1].Len() != 1<<27 || seen[1].Bytes() != 1<<30 {
+		t.Errorf("the check saw %+v", seen)
+	}
+	// Keep skips arrays unread: the same archive without its label decodes.
+	arrays, err := npz.DecodeLimited(bytes.NewReader(bomb), int64(len(bomb)), npz.Limits{Keep: func(name string) bool { return name == "configs" }})
+	if err != nil || len(arrays) != 1 || arrays[0].Name != "configs" {
+		t.Errorf("Keep: %v, %v", arrays, err)
+	}
+}
+
+// Array names that cannot be written back (an import re-encodes them) are
+// refused when reading: the user's file is wrong, not the work.
+func TestBadArrayNamesRefused(t *testing.T) {
+	for _, name := range []string{".npy", "a/b.npy", "a\\b.npy", "a\x00.npy"} {
+		file := zipOf(t, zip.Store, name, npyClaiming("|i1", "(8,)"))
+		if _, err := npz.Decode(bytes.NewReader(file), int64(len(file))); err == nil || !strings.Contains(err.Error(), "want a plain name") {
+			t.Errorf("%q: err = %v", name, err)
+		}
+	}
 }

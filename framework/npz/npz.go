@@ -3,14 +3,12 @@ package npz
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -195,49 +193,69 @@ func ReadNPY(r io.Reader, name string) (Array, error) {
 	return readNPY(r, name, -1)
 }
 
-// readNPY reads one .npy stream; a non-negative limit is the most bytes
-// the stream can hold, and an array whose header claims more is refused
-// before anything is allocated.
-func readNPY(r io.Reader, name string, limit int64) (Array, error) {
+// Header is what an array's .npy header says, read before its data.
+type Header struct {
+	Name  string
+	Descr string // the .npy dtype, e.g. "|i1", "<f8"
+	Shape []int
+	// hlen is the length of the .npy preamble and header, in bytes.
+	hlen int64
+}
+
+// Len returns the number of elements, product(Shape).
+func (h Header) Len() int { return Array{Shape: h.Shape}.Len() }
+
+// Bytes returns the bytes of the array's data.
+func (h Header) Bytes() int64 {
+	size, _ := itemSize(h.Descr)
+	return int64(h.Len()) * int64(size)
+}
+
+// readHeader reads an .npy stream's preamble and header. A non-negative
+// limit is the most bytes the stream can hold, and an array whose header
+// claims more is refused.
+func readHeader(r io.Reader, name string, limit int64) (Header, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
-		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
+		return Header{}, fmt.Errorf("npz: %s: %w", name, err)
 	}
 	if string(pre[:6]) != "\x93NUMPY" {
-		return Array{}, fmt.Errorf("npz: %s: not a .npy array (bad magic)", name)
+		return Header{}, fmt.Errorf("npz: %s: not a .npy array (bad magic)", name)
 	}
 	var hlen int
+	h := Header{Name: name}
 	switch pre[6] {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return Array{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
+			return Header{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
+		h.hlen = 10 + int64(hlen)
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return Array{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
+			return Header{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
 		}
 		hlen = int(binary.LittleEndian.Uint32(b[:]))
+		h.hlen = 12 + int64(hlen)
 	default:
-		return Array{}, fmt.Errorf("npz: %s: unsupported .npy version %d", name, pre[6])
+		return Header{}, fmt.Errorf("npz: %s: unsupported .npy version %d", name, pre[6])
 	}
 	if hlen > 1<<20 || (limit >= 0 && int64(hlen) > limit) {
-		return Array{}, fmt.Errorf("npz: %s: header length %d is implausible", name, hlen)
+		return Header{}, fmt.Errorf("npz: %s: header length %d is implausible", name, hlen)
 	}
 	hdr := make([]byte, hlen)
 	if _, err := io.ReadFull(r, hdr); err != nil {
-		return Array{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
+		return Header{}, fmt.Errorf("npz: %s: truncated header: %w", name, err)
 	}
 	m := headerRE.FindSubmatch(hdr)
 	if m == nil {
-		return Array{}, fmt.Errorf("npz: %s: cannot parse header %q", name, hdr)
+		return Header{}, fmt.Errorf("npz: %s: cannot parse header %q", name, hdr)
 	}
 	if string(m[2]) == "True" {
-		return Array{}, fmt.Errorf("npz: %s: Fortran-order arrays are not supported", name)
+		return Header{}, fmt.Errorf("npz: %s: Fortran-order arrays are not supported", name)
 	}
-	a := Array{Name: name}
 	n := 1
 	for _, f := range strings.Split(string(m[3]), ",") {
 		f = strings.TrimSpace(f)
@@ -246,42 +264,58 @@ func readNPY(r io.Reader, name string, limit int64) (Array, error) {
 		}
 		d, err := strconv.Atoi(f)
 		if err != nil || d < 0 {
-			return Array{}, fmt.Errorf("npz: %s: bad shape %q", name, m[3])
+			return Header{}, fmt.Errorf("npz: %s: bad shape %q", name, m[3])
 		}
 		// Checked at each factor, so that the product cannot overflow.
 		if d > 0 && n > MaxElements/d {
-			return Array{}, fmt.Errorf("npz: %s: shape (%s) has more than %d elements: refused", name, m[3], MaxElements)
+			return Header{}, fmt.Errorf("npz: %s: shape (%s) has more than %d elements: refused", name, m[3], MaxElements)
 		}
 		n *= d
-		a.Shape = append(a.Shape, d)
+		h.Shape = append(h.Shape, d)
 	}
-	descr := string(m[1])
-	size, err := itemSize(descr)
+	h.Descr = string(m[1])
+	if _, err := itemSize(h.Descr); err != nil {
+		return Header{}, fmt.Errorf("npz: %s: %w", name, err)
+	}
+	if nbytes := h.Bytes(); limit >= 0 && nbytes > limit {
+		return Header{}, fmt.Errorf("npz: %s: shape (%s) needs %d bytes, the file holds at most %d: refused", name, m[3], nbytes, limit)
+	}
+	return h, nil
+}
+
+// readNPY reads one .npy stream; a non-negative limit is the most bytes
+// the stream can hold, and an array whose header claims more is refused
+// before anything is allocated.
+func readNPY(r io.Reader, name string, limit int64) (Array, error) {
+	h, err := readHeader(r, name, limit)
 	if err != nil {
-		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
+		return Array{}, err
 	}
-	nbytes := int64(n) * int64(size)
-	if limit >= 0 && nbytes > limit {
-		return Array{}, fmt.Errorf("npz: %s: shape (%s) needs %d bytes, the file holds at most %d: refused", name, m[3], nbytes, limit)
-	}
-	if limit < 0 && nbytes > 1<<20 {
-		// No bound known: read before allocating the typed array.
+	return readData(r, h, limit < 0)
+}
+
+// readData reads the data an .npy header announces. When nothing bounds the
+// stream (grow), memory grows with the bytes actually read, so a short
+// stream claiming a huge shape fails without allocating what it claims.
+func readData(r io.Reader, h Header, grow bool) (Array, error) {
+	a := Array{Name: h.Name, Shape: h.Shape}
+	if nbytes := h.Bytes(); grow && nbytes > 1<<20 {
 		buf, err := readGrowing(r, nbytes)
 		if err != nil {
-			return Array{}, fmt.Errorf("npz: %s: truncated data: %w", name, err)
+			return Array{}, fmt.Errorf("npz: %s: truncated data: %w", h.Name, err)
 		}
-		data, raw, _ := Make(descr, n)
+		data, raw, _ := Make(h.Descr, h.Len())
 		copy(raw, buf)
 		a.Data = data
 		return a, nil
 	}
-	data, raw, err := Make(descr, n)
+	data, raw, err := Make(h.Descr, h.Len())
 	if err != nil {
-		return Array{}, fmt.Errorf("npz: %s: %w", name, err)
+		return Array{}, fmt.Errorf("npz: %s: %w", h.Name, err)
 	}
 	a.Data = data
 	if _, err := io.ReadFull(r, raw); err != nil {
-		return Array{}, fmt.Errorf("npz: %s: truncated data: %w", name, err)
+		return Array{}, fmt.Errorf("npz: %s: truncated data: %w", h.Name, err)
 	}
 	return a, nil
 }
@@ -319,23 +353,62 @@ func itemSize(descr string) (int, error) {
 // 2 bits at best (RFC 1951), so about 1032:1.
 const maxDeflateRatio = 1032
 
-// Decode reads every array of an .npz archive, in archive order. Sizes in
-// the archive's headers are not trusted: an array is refused, before any
-// allocation, when its .npy header claims more bytes than its compressed
-// size can hold.
+// MaxBytes is the most array data one archive may hold for Decode (16
+// GiB, as MaxElements of int8): the sum over its arrays of what their
+// shapes imply.
+const MaxBytes = 1 << 34
+
+// Limits says which arrays of an archive DecodeLimited reads and what it
+// accepts, decided from the .npy headers before any array's data is
+// inflated.
+type Limits struct {
+	// MaxBytes bounds the array data of the archive (0: MaxBytes).
+	MaxBytes int64
+	// Keep, if not nil, says which arrays to read (by name); the others
+	// are skipped unread.
+	Keep func(name string) bool
+	// Check, if not nil, sees the headers of the arrays kept, in archive
+	// order; an error from it is returned as is, before any data is read.
+	Check func([]Header) error
+}
+
+// Decode reads every array of an .npz archive, in archive order, with the
+// default Limits.
 func Decode(r io.ReaderAt, size int64) ([]Array, error) {
+	return DecodeLimited(r, size, Limits{})
+}
+
+// DecodeLimited reads the arrays of an .npz archive in two passes: first
+// every .npy header (a few hundred bytes each), checked against the archive
+// (an array cannot hold more than its compressed size can inflate to, nor
+// other than its entry's declared size), against lim.MaxBytes summed over
+// the arrays and by lim.Check; then the data, each array inflating at most
+// the bytes its shape implies. Sizes in the archive's headers are not
+// trusted: memory is allocated only for arrays that passed every check.
+func DecodeLimited(r io.ReaderAt, size int64, lim Limits) ([]Array, error) {
+	if lim.MaxBytes <= 0 {
+		lim.MaxBytes = MaxBytes
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("npz: not an .npz archive: %w", err)
 	}
-	var out []Array
+	var files []*zip.File
+	var hs []Header
+	var total int64
 	seen := map[string]bool{}
 	for _, f := range zr.File {
 		name := strings.TrimSuffix(f.Name, ".npy")
+		if name == "" || strings.ContainsAny(name, "/\\\x00") {
+			return nil, fmt.Errorf("npz: array name %q: want a plain name (no /, \\ or NUL), as numpy.savez writes", f.Name)
+		}
 		if seen[name] {
 			return nil, fmt.Errorf("npz: array %q appears twice", name)
 		}
 		seen[name] = true
+		if lim.Keep != nil && !lim.Keep(name) {
+			continue
+		}
 		if f.CompressedSize64 > uint64(size) {
 			return nil, fmt.Errorf("npz: %s: compressed size %d is larger than the archive", name, f.CompressedSize64)
 		}
@@ -347,15 +420,28 @@ func Decode(r io.ReaderAt, size int64) ([]Array, error) {
 		if err != nil {
 			return nil, fmt.Errorf("npz: %s: %w", name, err)
 		}
-		a, err := readNPY(bufio.NewReader(rc), name, limit)
-		if err == nil {
-			// Reading to EOF makes the zip reader check the CRC.
-			_, err = io.Copy(io.Discard, rc)
-			if err != nil {
-				err = fmt.Errorf("npz: %s: %w", name, err)
-			}
-		}
+		// The header is at most 1 MiB plus its preamble: inflate no more.
+		h, err := readHeader(bufio.NewReader(io.LimitReader(rc, 12+1<<20)), name, limit)
 		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		if want := uint64(h.hlen + h.Bytes()); f.UncompressedSize64 != want {
+			return nil, fmt.Errorf("npz: %s: the archive says %d bytes, its shape %v of %s needs %d: refused", name, f.UncompressedSize64, h.Shape, h.Descr, want)
+		}
+		if total += h.Bytes(); total > lim.MaxBytes {
+			return nil, fmt.Errorf("npz: the arrays hold more than %d bytes: refused", lim.MaxBytes)
+		}
+		files, hs = append(files, f), append(hs, h)
+	}
+	if lim.Check != nil {
+		if err := lim.Check(hs); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Array, 0, len(files))
+	for i, f := range files {
+		a, err := readEntry(f, hs[i])
 		if err != nil {
 			return nil, err
 		}
@@ -364,13 +450,43 @@ func Decode(r io.ReaderAt, size int64) ([]Array, error) {
 	return out, nil
 }
 
-// ReadFile reads every array of the .npz file at path.
+// readEntry reads an entry's array, whose header h was read already.
+// Whatever the archive declares, no more than the header and data plus one
+// byte is inflated; reading that byte reaches the end of the entry, where
+// the zip reader checks the CRC.
+func readEntry(f *zip.File, h Header) (Array, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return Array{}, fmt.Errorf("npz: %s: %w", h.Name, err)
+	}
+	defer rc.Close()
+	r := bufio.NewReader(io.LimitReader(rc, h.hlen+h.Bytes()+1))
+	if _, err := r.Discard(int(h.hlen)); err != nil {
+		return Array{}, fmt.Errorf("npz: %s: %w", h.Name, err)
+	}
+	a, err := readData(r, h, false)
+	if err != nil {
+		return Array{}, err
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		if err == nil {
+			err = errors.New("more data than its shape holds")
+		}
+		return Array{}, fmt.Errorf("npz: %s: %w", h.Name, err)
+	}
+	return a, nil
+}
+
+// ReadFile reads every array of the .npz file at path, which must be a
+// regular file (see fsutil.OpenRegular). The archive is read in place, not
+// loaded whole.
 func ReadFile(path string) ([]Array, error) {
-	b, err := os.ReadFile(path)
+	f, fi, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
-	arrs, err := Decode(bytes.NewReader(b), int64(len(b)))
+	defer f.Close()
+	arrs, err := Decode(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
