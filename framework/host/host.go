@@ -2,8 +2,6 @@ package host
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -148,9 +146,10 @@ func (h *Host) WriteLock(names ...string) (Lock, error) {
 type Plugin struct {
 	Name   string
 	Path   string
-	SHA256 string // checksum of the binary that was launched
+	SHA256 string // digest of the bytes that were launched (its private copy)
 
 	client *plugin.Client
+	exe    *staged
 	proto  plugin.ClientProtocol
 	stderr *tail
 	host   *Host
@@ -178,10 +177,17 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := FileSHA256(bin.Path)
+	exe, err := h.stage(bin.Path)
 	if err != nil {
 		return nil, err
 	}
+	launched := false
+	defer func() {
+		if !launched {
+			exe.remove()
+		}
+	}()
+	sum := exe.sha256
 	switch want, ok := l.Plugins[name]; {
 	case ok && want != sum:
 		return nil, &LockError{Plugin: name, Path: bin.Path, LockPath: h.cfg.LockPath, SHA256: sum, Locked: want}
@@ -192,15 +198,14 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		h.cfg.Logger.Warn("running a plugin binary that is not in the lock file: nothing vouches for it (--allow-unlocked is set)",
 			"plugin", name, "path", bin.Path, "sha256", sum)
 	}
-	raw, _ := hex.DecodeString(sum)
-	// go-plugin re-hashes the file at exec time, closing the window
-	// between our check and the launch.
-	secure := &plugin.SecureConfig{Checksum: raw, Hash: sha256.New()}
 	sockets, err := h.socketDir()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin.Path)
+	// The private copy runs, never the path that was discovered: only
+	// the copy's bytes were checked.
+	cmd := exec.Command(exe.path)
+	cmd.Args[0] = bin.Path
 	cmd.Env = append(cmd.Environ(), pluginEnv(h.cfg.Env)...)
 	cmd.Env = append(cmd.Env,
 		plugin.EnvUnixSocketDir+"="+sockets,
@@ -212,7 +217,6 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		HandshakeConfig:  sdk.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolVersion: hostPluginSet()},
 		Cmd:              cmd,
-		SecureConfig:     secure,
 		Managed:          true,
 		// Each launch gets a fresh client certificate and the plugin
 		// answers with its own: only this host can talk to the plugin,
@@ -224,7 +228,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		StartTimeout:     h.cfg.StartTimeout,
 		GRPCDialOptions:  sdk.GRPCDialOptions(),
 	})
-	p := &Plugin{Name: name, Path: bin.Path, SHA256: sum, client: client, stderr: st, host: h}
+	p := &Plugin{Name: name, Path: bin.Path, SHA256: sum, client: client, stderr: st, host: h, exe: exe}
 	proto, err := client.Client()
 	if err != nil {
 		logger.startFailed.Store(true)
@@ -235,6 +239,7 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		return nil, p.failure("starting", err)
 	}
 	p.proto = proto
+	launched = true
 	h.cfg.Observer.PluginStarted(name)
 	h.mu.Lock()
 	h.running = append(h.running, p)
@@ -274,8 +279,11 @@ func hostPluginSet() plugin.PluginSet {
 	return set
 }
 
-// Kill stops the plugin process.
-func (p *Plugin) Kill() { p.client.Kill() }
+// Kill stops the plugin process and removes its private copy.
+func (p *Plugin) Kill() {
+	p.client.Kill()
+	p.exe.remove()
+}
 
 // Close stops every plugin the host launched.
 func (h *Host) Close() {
@@ -284,7 +292,7 @@ func (h *Host) Close() {
 	h.running = nil
 	h.mu.Unlock()
 	for _, p := range running {
-		p.client.Kill()
+		p.Kill()
 	}
 	h.removeSocketDir()
 }
