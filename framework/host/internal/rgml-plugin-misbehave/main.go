@@ -4,7 +4,8 @@
 // a Sample; mode 0 behaves. RGML_MISBEHAVE_AT_START=exit|hang fails before
 // the handshake instead, and =fork-exit|fork-hang starts a child that
 // holds its stdout and stderr and never handshakes, then exits or hangs
-// (the child's pid goes to the file RGML_MISBEHAVE_PIDFILE);
+// (the child's pid goes to the file RGML_MISBEHAVE_PIDFILE); =fork-setsid
+// is fork-exit with a child that leaves the process group (setsid);
 // RGML_MISBEHAVE_IGNORE_SIGPIPE=1 ignores SIGPIPE.
 package main
 
@@ -110,8 +111,9 @@ func (model) Observables(_ context.Context, _ sdk.Params, size int, configs []in
 
 // forkHolder starts a copy of this program that hangs before the
 // handshake with this process's stdout and stderr, as a wrapper script's
-// child does, and writes its pid to RGML_MISBEHAVE_PIDFILE.
-func forkHolder() {
+// child does, and writes its pid to RGML_MISBEHAVE_PIDFILE; with setsid
+// the child leaves the plugin's process group (and session).
+func forkHolder(setsid bool) {
 	exe, err := os.Executable()
 	if err != nil {
 		panic(err)
@@ -119,6 +121,7 @@ func forkHolder() {
 	child := exec.Command(exe)
 	child.Env = append(os.Environ(), "RGML_MISBEHAVE_AT_START=hang")
 	child.Stdout, child.Stderr = os.Stdout, os.Stderr
+	child.SysProcAttr = &syscall.SysProcAttr{Setsid: setsid}
 	if err := child.Start(); err != nil {
 		panic(err)
 	}
@@ -141,8 +144,8 @@ func main() {
 		os.Exit(4)
 	case "hang":
 		time.Sleep(time.Hour)
-	case "fork-exit", "fork-hang":
-		forkHolder()
+	case "fork-exit", "fork-hang", "fork-setsid":
+		forkHolder(os.Getenv("RGML_MISBEHAVE_AT_START") == "fork-setsid")
 		if os.Getenv("RGML_MISBEHAVE_AT_START") == "fork-hang" {
 			time.Sleep(time.Hour)
 		}
