@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -278,4 +279,54 @@ func procStat(pid int) (ppid int, state string) {
 	}
 	ppid, _ = strconv.Atoi(fields[1])
 	return ppid, fields[0]
+}
+
+// Ctrl-C while a plugin is frozen by SIGSTOP mid-stream: rgml exits 130
+// within 2 s, long before its --plugin-timeout, and takes the plugin along.
+func TestInterruptWhilePluginStopped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	dir := t.TempDir()
+	var stderr bytes.Buffer
+	cmd := exec.Command(rgmlBin, "--plugin-dir", pluginDir, "--registry", filepath.Join(t.TempDir(), "registry"), "--metrics-addr", "off",
+		"--plugin-timeout", "10m", "sample", "--model", "misbehave", "--param", "mode=4", "--per-point", "5", "--L", "4", "--out", filepath.Join(dir, "d.npz"))
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var plugin int
+	defer func() {
+		cmd.Process.Kill()
+		if plugin > 0 {
+			syscall.Kill(plugin, syscall.SIGKILL)
+		}
+	}()
+	until(t, 60*time.Second, "the plugin did not stop itself", func() bool {
+		kids := childProcesses(cmd.Process.Pid, "rgml-plugin-misbehave")
+		if len(kids) == 1 {
+			plugin = kids[0]
+			_, state := procStat(plugin)
+			return state == "T"
+		}
+		return false
+	})
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	select {
+	case err := <-exited:
+		t.Logf("exited %v after SIGINT", time.Since(sent).Round(time.Millisecond))
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+			t.Errorf("rgml: %v, want exit %d; stderr %q", err, exitInterrupted, stderr.String())
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("rgml still running 2 s after SIGINT")
+	}
+	until(t, 5*time.Second, "the stopped plugin outlived rgml", func() bool { return !processRunning(plugin) })
+	assertEmpty(t, dir)
 }

@@ -2,8 +2,6 @@ package host
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-plugin/runner"
 
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -148,12 +147,18 @@ func (h *Host) WriteLock(names ...string) (Lock, error) {
 type Plugin struct {
 	Name   string
 	Path   string
-	SHA256 string // checksum of the binary that was launched
+	SHA256 string // digest of the bytes that were launched (its private copy)
 
 	client *plugin.Client
-	proto  plugin.ClientProtocol
-	stderr *tail
-	host   *Host
+	exe    *staged
+
+	mu      sync.Mutex
+	run     *procRunner // set once go-plugin starts the process
+	killed  bool
+	killing sync.Once
+	proto   plugin.ClientProtocol
+	stderr  *tail
+	host    *Host
 }
 
 // Launch starts the plugin called name after checking its binary against
@@ -178,10 +183,17 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := FileSHA256(bin.Path)
+	exe, err := h.stage(bin.Path)
 	if err != nil {
 		return nil, err
 	}
+	launched := false
+	defer func() {
+		if !launched {
+			exe.remove()
+		}
+	}()
+	sum := exe.sha256
 	switch want, ok := l.Plugins[name]; {
 	case ok && want != sum:
 		return nil, &LockError{Plugin: name, Path: bin.Path, LockPath: h.cfg.LockPath, SHA256: sum, Locked: want}
@@ -192,27 +204,36 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		h.cfg.Logger.Warn("running a plugin binary that is not in the lock file: nothing vouches for it (--allow-unlocked is set)",
 			"plugin", name, "path", bin.Path, "sha256", sum)
 	}
-	raw, _ := hex.DecodeString(sum)
-	// go-plugin re-hashes the file at exec time, closing the window
-	// between our check and the launch.
-	secure := &plugin.SecureConfig{Checksum: raw, Hash: sha256.New()}
 	sockets, err := h.socketDir()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin.Path)
-	cmd.Env = append(cmd.Environ(), pluginEnv(h.cfg.Env)...)
-	cmd.Env = append(cmd.Env,
-		plugin.EnvUnixSocketDir+"="+sockets,
-		sdk.EnvHostPID+"="+strconv.Itoa(os.Getpid()))
-	setParentDeathSignal(cmd)
 	st := newTail(40)
 	logger := &pluginLogger{Logger: h.cfg.Logger.Named(name), stderr: st, startFailed: new(atomic.Bool)}
-	client := plugin.NewClient(&plugin.ClientConfig{
+	p := &Plugin{Name: name, Path: bin.Path, SHA256: sum, stderr: st, host: h, exe: exe}
+	p.client = plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolVersion: hostPluginSet()},
-		Cmd:              cmd,
-		SecureConfig:     secure,
+		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
+			// The private copy runs, never the path that was
+			// discovered: only the copy's bytes were checked.
+			cmd := exec.Command(exe.path)
+			cmd.Args[0] = bin.Path
+			// spec.Env (this environment and go-plugin's variables)
+			// wins over ours, as with go-plugin's own runner, but for
+			// the socket folder: go-plugin's, nested in ours, would
+			// push socket paths past the 108 bytes Unix allows.
+			cmd.Env = append(append(pluginEnv(h.cfg.Env), sdk.EnvHostPID+"="+strconv.Itoa(os.Getpid())), spec.Env...)
+			cmd.Env = append(cmd.Env, plugin.EnvUnixSocketDir+"="+sockets)
+			setParentDeathSignal(cmd)
+			r, err := newProcRunner(cmd, bin.Path)
+			if err != nil {
+				return nil, err
+			}
+			p.setRunner(r)
+			return r, nil
+		},
+		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: sockets},
 		Managed:          true,
 		// Each launch gets a fresh client certificate and the plugin
 		// answers with its own: only this host can talk to the plugin,
@@ -224,17 +245,38 @@ func (h *Host) Launch(ctx context.Context, name string) (*Plugin, error) {
 		StartTimeout:     h.cfg.StartTimeout,
 		GRPCDialOptions:  sdk.GRPCDialOptions(),
 	})
-	p := &Plugin{Name: name, Path: bin.Path, SHA256: sum, client: client, stderr: st, host: h}
-	proto, err := client.Client()
-	if err != nil {
+	type startResult struct {
+		proto plugin.ClientProtocol
+		err   error
+	}
+	started := make(chan startResult, 1)
+	go func() {
+		proto, err := p.client.Client()
+		started <- startResult{proto, err}
+	}()
+	var res startResult
+	select {
+	case res = <-started:
+	case <-ctx.Done():
+		// go-plugin's start-up does not watch a context: killing the
+		// process ends it (within pipeGrace).
+		p.forceKill()
+		res = <-started
+		res.err = ctx.Err()
+	}
+	if res.err != nil {
 		logger.startFailed.Store(true)
-		client.Kill()
-		if bad := notAPlugin(bin.Path, err, st.summary()); bad != nil {
+		p.Kill()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if bad := notAPlugin(bin.Path, res.err, st.summary()); bad != nil {
 			return nil, &Error{Plugin: name, Op: "starting", Err: bad}
 		}
-		return nil, p.failure("starting", err)
+		return nil, p.failure("starting", res.err)
 	}
-	p.proto = proto
+	p.proto = res.proto
+	launched = true
 	h.cfg.Observer.PluginStarted(name)
 	h.mu.Lock()
 	h.running = append(h.running, p)
@@ -274,18 +316,76 @@ func hostPluginSet() plugin.PluginSet {
 	return set
 }
 
-// Kill stops the plugin process.
-func (p *Plugin) Kill() { p.client.Kill() }
+// killGrace is how long Kill lets a plugin exit on go-plugin's request
+// before it kills the plugin's process group: a healthy plugin exits in
+// milliseconds, and one that is stopped or stuck never answers.
+const killGrace = 500 * time.Millisecond
 
-// Close stops every plugin the host launched.
+// Kill stops the plugin process (asking first, then killing its process
+// group) and removes its private copy. It returns within about killGrace
+// plus pipeGrace, whatever state the plugin is in.
+func (p *Plugin) Kill() {
+	p.killing.Do(func() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			p.client.Kill()
+		}()
+		select {
+		case <-done:
+		case <-time.After(killGrace):
+			p.forceKill()
+			select {
+			case <-done:
+			case <-time.After(pipeGrace + killGrace):
+				p.host.cfg.Logger.Warn("plugin was killed but go-plugin is still waiting for it; not waiting any longer", "plugin", p.Name)
+			}
+		}
+		// A wrapper's children share its process group: none outlives
+		// the plugin.
+		p.forceKill()
+		p.exe.remove()
+	})
+}
+
+// forceKill kills the plugin's process group now (or stops it from
+// starting).
+func (p *Plugin) forceKill() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.killed = true
+	if p.run != nil {
+		p.run.Kill(context.Background())
+	}
+}
+
+// setRunner records the plugin's runner once go-plugin made it; a plugin
+// killed before that is stopped before it starts.
+func (p *Plugin) setRunner(r *procRunner) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.run = r
+	if p.killed {
+		r.Kill(context.Background())
+	}
+}
+
+// Close stops every plugin the host launched, all at once: each Kill is
+// bounded, so Close is too.
 func (h *Host) Close() {
 	h.mu.Lock()
 	running := h.running
 	h.running = nil
 	h.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, p := range running {
-		p.client.Kill()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.Kill()
+		}()
 	}
+	wg.Wait()
 	h.removeSocketDir()
 }
 
@@ -470,10 +570,12 @@ func (t *tail) summary() string {
 	return ""
 }
 
-// Pid returns the plugin's process id.
+// Pid returns the plugin's process id (0 if it never started).
 func (p *Plugin) Pid() int {
-	if rc := p.client.ReattachConfig(); rc != nil {
-		return rc.Pid
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.run == nil {
+		return 0
 	}
-	return 0
+	return p.run.Pid()
 }

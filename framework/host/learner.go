@@ -52,6 +52,9 @@ func (p *Plugin) watch(ctx context.Context, op string, call func(ctx context.Con
 	timer.Stop()
 	p.host.cfg.Observer.ObserveRPC(p.Name, op, time.Since(start))
 	if err != nil && errors.Is(context.Cause(ctx), stalled) {
+		// A plugin that stopped answering will not answer a shutdown
+		// request either (SIGSTOP, a stuck library): kill it outright.
+		p.forceKill()
 		p.Kill()
 		p.host.cfg.Observer.PluginCrashed(p.Name)
 		detail := fmt.Sprintf("nothing from it for %v (--plugin-timeout)", idle)

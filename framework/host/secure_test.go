@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +200,104 @@ func TestPluginRequiresHostCertificate(t *testing.T) {
 	h.Close()
 	if _, err := os.Stat(sockets); !os.IsNotExist(err) {
 		t.Errorf("socket directory %s left after Close: %v", sockets, err)
+	}
+}
+
+// swapLaunches is how many launches race the symlink swapper below: enough
+// that today's hash-by-path, exec-by-path host ran the unlocked script in
+// most runs, few enough to start the real plugin in well under a minute.
+const swapLaunches = 200
+
+// The lock judges the bytes that run: with the plugin's path a symlink
+// swapped as fast as possible between the locked plugin and an unlocked
+// script, no launch runs the script, and every launch that succeeds ran
+// the locked binary and reports its digest.
+func TestSwappedSymlinkNeverRunsUnlocked(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/PID/exe")
+	}
+	dir, other := t.TempDir(), t.TempDir()
+	real := filepath.Join(other, "real")
+	b, err := os.ReadFile(misbehave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(other, "ran")
+	script := filepath.Join(other, "script")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho $$ >> "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, host.BinaryPrefix+"misbehave")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	lockAll(t, dir)
+	locked, err := host.FileSHA256(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stop := make(chan struct{})
+	swapped := make(chan int)
+	go func() {
+		n := 0
+		defer func() { swapped <- n }()
+		tmp := link + ".tmp"
+		for targets := [2]string{script, real}; ; n++ {
+			select {
+			case <-stop:
+				os.Remove(tmp)
+				os.Symlink(real, tmp)
+				os.Rename(tmp, link)
+				return
+			default:
+			}
+			os.Remove(tmp)
+			if os.Symlink(targets[n%2], tmp) == nil {
+				os.Rename(tmp, link)
+			}
+		}
+	}()
+
+	h := host.New(host.Config{Dir: dir, StartTimeout: 10 * time.Second})
+	defer h.Close()
+	ran, refused, failed := 0, 0, 0
+	deadline := time.Now().Add(3 * time.Minute)
+	for i := 0; i < swapLaunches && time.Now().Before(deadline); i++ {
+		p, err := h.Launch(context.Background(), "misbehave")
+		var le *host.LockError
+		switch {
+		case err == nil:
+			ran++
+			exe, err := host.FileSHA256(fmt.Sprintf("/proc/%d/exe", p.Pid()))
+			if err != nil || exe != locked || p.SHA256 != locked {
+				t.Errorf("launch %d: reported %s, ran %s (%v); locked %s", i, p.SHA256, exe, err, locked)
+			}
+			p.Kill()
+		case errors.As(err, &le):
+			refused++
+			if le.SHA256 == locked {
+				t.Errorf("launch %d: refused the locked binary: %v", i, err)
+			}
+		default:
+			// Today's host runs the script, which prints no handshake.
+			failed++
+			t.Errorf("launch %d: %v", i, err)
+		}
+	}
+	close(stop)
+	swaps := <-swapped
+	t.Logf("%d launches: %d ran the locked plugin, %d refused; %d swaps", ran+refused, ran, refused, swaps)
+	if n := ran + refused + failed; n < swapLaunches {
+		t.Errorf("only %d of %d launches in 3 minutes", n, swapLaunches)
+	}
+	if b, err := os.ReadFile(marker); err == nil {
+		t.Fatalf("the unlocked script ran %d times", strings.Count(string(b), "\n"))
+	}
+	if ran == 0 || refused == 0 {
+		t.Errorf("the swapper did not race the launches (%d ran, %d refused)", ran, refused)
 	}
 }

@@ -1,7 +1,11 @@
 // Command rgml-plugin-misbehave is a model plugin that fails on purpose, for
 // the host's and the CLI's tests: its parameter mode selects a crash (1), a
-// hang (2) or an exit (3) after the first chunk of a Sample; mode 0 behaves.
-// RGML_MISBEHAVE_AT_START=exit|hang fails before the handshake instead;
+// hang (2), an exit (3) or a SIGSTOP of itself (4) after the first chunk of
+// a Sample; mode 0 behaves. RGML_MISBEHAVE_AT_START=exit|hang fails before
+// the handshake instead, and =fork-exit|fork-hang starts a child that
+// holds its stdout and stderr and never handshakes, then exits or hangs
+// (the child's pid goes to the file RGML_MISBEHAVE_PIDFILE); =fork-setsid
+// is fork-exit with a child that leaves the process group (setsid);
 // RGML_MISBEHAVE_IGNORE_SIGPIPE=1 ignores SIGPIPE.
 package main
 
@@ -9,7 +13,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -27,7 +33,7 @@ func (model) Describe(context.Context) (sdk.ModelDescription, error) {
 	return sdk.ModelDescription{
 		Info: sdk.Info{Name: "misbehave", Version: "0.0.1", Doc: "fails on purpose (tests only)"},
 		Parameters: []sdk.ParamSpec{
-			{Name: "mode", Doc: "0 behave, 1 panic, 2 hang, 3 exit after the first chunk", Kind: sdk.Int, HasMin: true, Min: 0, HasMax: true, Max: 3},
+			{Name: "mode", Doc: "0 behave, 1 panic, 2 hang, 3 exit, 4 SIGSTOP itself after the first chunk", Kind: sdk.Int, HasMin: true, Min: 0, HasMax: true, Max: 4},
 			{Name: "T", Doc: "ignored", Kind: sdk.Float, Default: 1, HasMin: true},
 		},
 		StateSpace: []int8{-1, 1}, Algorithms: []sdk.Algorithm{{Name: "constant", Doc: "all spins up"}},
@@ -58,6 +64,11 @@ func (model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) e
 			select {} // ignores its context, like a stuck C library
 		case 3:
 			os.Exit(3)
+		case 4:
+			// Frozen mid-stream, as by a debugger or Ctrl-Z: the
+			// process exists but answers nothing, not even Shutdown.
+			syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+			select {}
 		}
 	}
 	return nil
@@ -98,6 +109,29 @@ func (model) Observables(_ context.Context, _ sdk.Params, size int, configs []in
 	return map[string][]float64{"magnetization": out}, nil
 }
 
+// forkHolder starts a copy of this program that hangs before the
+// handshake with this process's stdout and stderr, as a wrapper script's
+// child does, and writes its pid to RGML_MISBEHAVE_PIDFILE; with setsid
+// the child leaves the plugin's process group (and session).
+func forkHolder(setsid bool) {
+	exe, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	child := exec.Command(exe)
+	child.Env = append(os.Environ(), "RGML_MISBEHAVE_AT_START=hang")
+	child.Stdout, child.Stderr = os.Stdout, os.Stderr
+	child.SysProcAttr = &syscall.SysProcAttr{Setsid: setsid}
+	if err := child.Start(); err != nil {
+		panic(err)
+	}
+	if f := os.Getenv("RGML_MISBEHAVE_PIDFILE"); f != "" {
+		if err := os.WriteFile(f, []byte(strconv.Itoa(child.Process.Pid)), 0o644); err != nil {
+			panic(err)
+		}
+	}
+}
+
 func main() {
 	if os.Getenv("RGML_MISBEHAVE_IGNORE_SIGPIPE") != "" {
 		// An orphan that logs dies of SIGPIPE on its broken stderr: this
@@ -110,6 +144,12 @@ func main() {
 		os.Exit(4)
 	case "hang":
 		time.Sleep(time.Hour)
+	case "fork-exit", "fork-hang", "fork-setsid":
+		forkHolder(os.Getenv("RGML_MISBEHAVE_AT_START") == "fork-setsid")
+		if os.Getenv("RGML_MISBEHAVE_AT_START") == "fork-hang" {
+			time.Sleep(time.Hour)
+		}
+		os.Exit(5)
 	}
 	sdk.Serve(sdk.ServeConfig{Model: model{}})
 }
