@@ -65,7 +65,8 @@ type StepOutcome struct {
 }
 
 // RunStep runs exactly one step of the plan through env, as a batch job
-// does: skipped when the registry has its key, its inputs taken from the
+// does: skipped when the registry has its key (or gets it from another
+// process running the step meanwhile, which RunStep waits for), its inputs taken from the
 // registry by their keys (a step whose input is missing fails, naming
 // it), a training resumed from its checkpoint. No Run entry is made: the
 // executor that submitted the job made it.
@@ -94,9 +95,13 @@ func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, erro
 		}
 		inputs[id] = en.Digest
 	}
-	en, err := runStep(ctx, env, p, s, func(id string) string { return inputs[id] })
+	// A job of an earlier submission may be running the step: wait for
+	// its entry rather than compute it twice.
+	en, found, err := withLease(ctx, env, store, s, func(ctx context.Context) (registry.Entry, error) {
+		return runStep(ctx, env, p, s, func(id string) string { return inputs[id] })
+	})
 	if err != nil {
 		return StepOutcome{}, err
 	}
-	return StepOutcome{Entry: en}, nil
+	return StepOutcome{Entry: en, Skipped: found}, nil
 }
