@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,13 @@ var ErrLeaseLost = errors.New("lease lost to another process")
 // NewHolder returns a holder id for the leases of this process: its host,
 // its pid and random digits, which also make it a safe file name.
 func NewHolder() string {
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", hostTag(), os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// hostTag is the host name as a holder id has it.
+func hostTag() string {
 	h, _ := os.Hostname()
 	h = strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
@@ -43,9 +51,32 @@ func NewHolder() string {
 	if len(h) > 32 {
 		h = h[:32]
 	}
-	var b [4]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%s-%d-%s", h, os.Getpid(), hex.EncodeToString(b[:]))
+	return h
+}
+
+// holderGone reports whether holder (a NewHolder id) was a process of
+// this machine that no longer exists: a `rgml run` killed with SIGKILL,
+// whose lease need not be waited out. A holder of another machine, or
+// one whose pid is taken again, is waited for until its lease expires.
+func holderGone(holder string) bool {
+	rest, _, ok := cutLast(holder, "-")
+	if !ok {
+		return false
+	}
+	host, pidText, ok := cutLast(rest, "-")
+	if !ok || host != hostTag() {
+		return false
+	}
+	pid, err := strconv.Atoi(pidText)
+	return err == nil && pid != os.Getpid() && processGone(pid)
+}
+
+func cutLast(s, sep string) (before, after string, ok bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }
 
 // Lease is a held lease on one step key.
@@ -64,7 +95,8 @@ type LeaseState struct {
 }
 
 // TryLease takes the lease on kind/key for holder if nobody holds it, its
-// holder let it expire, or holder holds it already (then it is renewed).
+// holder let it expire or was a process of this machine that is gone, or
+// holder holds it already (then it is renewed).
 // It does not wait: ok is false and cur says who holds it otherwise.
 func (s *Store) TryLease(ctx context.Context, kind Kind, key, holder string, ttl time.Duration) (l *Lease, cur LeaseState, ok bool, err error) {
 	if err := s.checkWritable("lease"); err != nil {
@@ -92,7 +124,7 @@ func (s *Store) TryLease(ctx context.Context, kind Kind, key, holder string, ttl
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return nil, cur, false, fmt.Errorf("registry: lease %s %.16s: %w", kind, k, err)
-	case h != holder && exp > fmtTime(now):
+	case h != holder && exp > fmtTime(now) && !holderGone(h):
 		t, _ := parseTime(exp)
 		return nil, LeaseState{Holder: h, Expires: t}, false, nil
 	}
@@ -116,11 +148,12 @@ const leasePoll = 500 * time.Millisecond
 // that holder registers the entry, Claim returns it; when the holder
 // releases the lease without one (it failed) or lets it expire (it died),
 // Claim takes the lease over. The wait ends with ctx (give it a deadline
-// to bound it): the error then wraps ctx's.
+// to bound it): the error then wraps ctx's. waiting, if not nil, is told
+// when Claim starts waiting for another holder.
 //
 // With the lease, the caller computes and registers the entry (Put with
 // Lineage.Key) and then releases it.
-func (s *Store) Claim(ctx context.Context, kind Kind, key, holder string, ttl time.Duration) (l *Lease, found Entry, ok bool, err error) {
+func (s *Store) Claim(ctx context.Context, kind Kind, key, holder string, ttl time.Duration, waiting func(LeaseState)) (l *Lease, found Entry, ok bool, err error) {
 	var last LeaseState
 	for {
 		if en, ok, err := s.FindByKey(ctx, kind, key); err != nil || ok {
@@ -139,6 +172,9 @@ func (s *Store) Claim(ctx context.Context, kind Kind, key, holder string, ttl ti
 				return nil, en, ok, err
 			}
 			return l, Entry{}, false, nil
+		}
+		if waiting != nil && cur.Holder != last.Holder {
+			waiting(cur)
 		}
 		last = cur
 		t := time.NewTimer(leasePoll)

@@ -3,6 +3,8 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -54,6 +56,39 @@ func TestLease(t *testing.T) {
 	})
 }
 
+// TestLeaseOfAGoneProcess: the lease of a process of this machine that
+// no longer exists (killed with SIGKILL) is taken over at once; that of a
+// live one is not.
+func TestLeaseOfAGoneProcess(t *testing.T) {
+	bothBackends(t, func(t *testing.T) {
+		s := newStore(t)
+		ctx := context.Background()
+		live := exec.Command("sleep", "60")
+		if err := live.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { live.Process.Kill(); live.Wait() }()
+		gone := exec.Command("true")
+		if err := gone.Run(); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range []struct {
+			pid  int
+			gone bool
+		}{{live.Process.Pid, false}, {gone.Process.Pid, true}} {
+			key := strings.Repeat(fmt.Sprint(i), 64)
+			h := fmt.Sprintf("%s-%d-0badf00d", hostTag(), c.pid)
+			if _, _, ok, err := s.TryLease(ctx, Model, key, h, time.Hour); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+			_, cur, ok, err := s.TryLease(ctx, Model, key, "other", time.Hour)
+			if err != nil || ok != c.gone {
+				t.Errorf("lease of pid %d (gone %v): taken over %v (holder %q), %v", c.pid, c.gone, ok, cur.Holder, err)
+			}
+		}
+	})
+}
+
 // TestClaimWaitsForTheHolder: of two stores (as two processes) claiming
 // one key, the second waits while the first computes and then gets the
 // first's entry; a wait with a deadline ends at it.
@@ -70,7 +105,7 @@ func TestClaimWaitsForTheHolder(t *testing.T) {
 		}
 		s1, s2 := open(), open()
 		ctx := context.Background()
-		l, _, found, err := s1.Claim(ctx, Model, leaseKey, "first", time.Minute)
+		l, _, found, err := s1.Claim(ctx, Model, leaseKey, "first", time.Minute, nil)
 		if err != nil || found || l == nil {
 			t.Fatalf("first claim: %v %v %v", l, found, err)
 		}
@@ -78,7 +113,7 @@ func TestClaimWaitsForTheHolder(t *testing.T) {
 		// A deadline ends the wait, with the deadline's error.
 		short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 		t0 := time.Now()
-		_, _, _, err = s2.Claim(short, Model, leaseKey, "second", time.Minute)
+		_, _, _, err = s2.Claim(short, Model, leaseKey, "second", time.Minute, nil)
 		cancel()
 		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "first") {
 			t.Fatalf("claim with a deadline: %v", err)
@@ -97,7 +132,7 @@ func TestClaimWaitsForTheHolder(t *testing.T) {
 			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
 			var l2 *Lease
-			l2, got, gotFound, gotErr = s2.Claim(ctx, Model, leaseKey, "second", time.Minute)
+			l2, got, gotFound, gotErr = s2.Claim(ctx, Model, leaseKey, "second", time.Minute, nil)
 			if l2 != nil {
 				gotErr = errors.New("the second claim took the lease while the first held it")
 			}
@@ -118,14 +153,14 @@ func TestClaimTakesOverAFailedHolder(t *testing.T) {
 	bothBackends(t, func(t *testing.T) {
 		s := newStore(t)
 		ctx := context.Background()
-		l, _, _, err := s.Claim(ctx, Flow, leaseKey, "first", time.Minute)
+		l, _, _, err := s.Claim(ctx, Flow, leaseKey, "first", time.Minute, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		time.AfterFunc(300*time.Millisecond, func() { l.Release(ctx) })
 		ctx2, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		l2, _, found, err := s.Claim(ctx2, Flow, leaseKey, "second", time.Minute)
+		l2, _, found, err := s.Claim(ctx2, Flow, leaseKey, "second", time.Minute, nil)
 		if err != nil || found || l2 == nil || l2.Holder != "second" {
 			t.Fatalf("claim after a failed holder: %v %v %v", l2, found, err)
 		}
@@ -238,7 +273,7 @@ func TestFrozenPostgres(t *testing.T) {
 		return err
 	})
 	bounded("Claim", func(ctx context.Context) error {
-		_, _, _, err := s.Claim(ctx, Model, leaseKey, "h", time.Minute)
+		_, _, _, err := s.Claim(ctx, Model, leaseKey, "h", time.Minute, nil)
 		return err
 	})
 	bounded("Put", func(ctx context.Context) error {

@@ -76,6 +76,8 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 		return Execution{}, err
 	}
 	started := time.Now()
+	last, stopLast := graceful(ctx, lastWords)
+	defer stopLast()
 	var mu sync.Mutex
 	entries := map[string]registry.Entry{} // step ID → its result
 	steps := map[string]*registry.RunStep{}
@@ -127,7 +129,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 			}
 			return finish(registry.StatusDone, en, nil)
 		}
-		en, found, err := withLease(ctx, env, store, s, do)
+		en, found, err := withLease(ctx, last, env, store, s, do)
 		switch {
 		case err != nil:
 			return finish(registry.StatusFailed, en, err)
@@ -155,9 +157,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	}
 	ex := Execution{Record: rec}
 	// A stopped run is recorded too, so what it did is on file.
-	rctx, cancel := graceful(ctx, time.Second)
-	defer cancel()
-	en, err := registerRun(rctx, env, store, p, opt, rec, entries, nil)
+	en, err := registerRun(last, env, store, p, opt, rec, entries, nil)
 	if err != nil {
 		return ex, errors.Join(runErr, fmt.Errorf("registering the run: %w", err))
 	}

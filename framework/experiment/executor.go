@@ -97,7 +97,9 @@ func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, erro
 	}
 	// A job of an earlier submission may be running the step: wait for
 	// its entry rather than compute it twice.
-	en, found, err := withLease(ctx, env, store, s, func(ctx context.Context) (registry.Entry, error) {
+	last, stopLast := graceful(ctx, lastWords)
+	defer stopLast()
+	en, found, err := withLease(ctx, last, env, store, s, func(ctx context.Context) (registry.Entry, error) {
 		return runStep(ctx, env, p, s, func(id string) string { return inputs[id] })
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/rgml/rgml/registry"
@@ -28,11 +29,14 @@ func (e *Env) holder() string {
 // entry when it exists or another process registers it meanwhile
 // (found). A lease lost while do runs (this process froze past the
 // lease's TTL and another took the step over) stops do, and the step's
-// entry is then the new holder's.
-func withLease(ctx context.Context, env *Env, store *registry.Store, s *Step, do func(ctx context.Context) (registry.Entry, error)) (en registry.Entry, found bool, err error) {
+// entry is then the new holder's. The lease is released with last (see
+// graceful).
+func withLease(ctx, last context.Context, env *Env, store *registry.Store, s *Step, do func(ctx context.Context) (registry.Entry, error)) (en registry.Entry, found bool, err error) {
 	kind := RegistryKind(s.Kind)
 	for {
-		l, en, found, err := store.Claim(ctx, kind, s.Key, env.holder(), registry.LeaseTTL)
+		l, en, found, err := store.Claim(ctx, kind, s.Key, env.holder(), registry.LeaseTTL, func(cur registry.LeaseState) {
+			fmt.Fprintf(env.stderr(), "%s: another process (%s) is running it: waiting for its result\n", s.ID, cur.Holder)
+		})
 		if err != nil || found {
 			return en, found, err
 		}
@@ -40,9 +44,7 @@ func withLease(ctx context.Context, env *Env, store *registry.Store, s *Step, do
 		en, err = do(work)
 		stop()
 		lost := errors.Is(context.Cause(work), registry.ErrLeaseLost)
-		rctx, cancel := graceful(ctx, time.Second)
-		l.Release(rctx)
-		cancel()
+		l.Release(last)
 		if err != nil && lost && ctx.Err() == nil {
 			continue
 		}
@@ -50,10 +52,16 @@ func withLease(ctx context.Context, env *Env, store *registry.Store, s *Step, do
 	}
 }
 
+// lastWords is how long the last words of a run (releasing its leases,
+// registering the run) may take after Ctrl-C: milliseconds on a database
+// that answers; a lease left unreleased expires by itself.
+const lastWords = 500 * time.Millisecond
+
 // graceful returns a context for the last words of work whose ctx may be
 // cancelled (releasing a lease, registering a stopped run): it outlives
-// ctx by grace, so a Ctrl-C'd run still records what it did but a
-// database that does not answer holds it no longer than that.
+// ctx by grace, counted from ctx's end, so a Ctrl-C'd run still records
+// what it did but a database that does not answer holds it no longer
+// than that, however many last words it has.
 func graceful(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
 	g, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })

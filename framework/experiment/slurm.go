@@ -182,7 +182,7 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	}
 	ex := Execution{Record: rec}
 	extra := map[string]any{ExtraExecutor: "slurm", ExtraSlurmJobs: jobs, ExtraSlurmLogs: x.LogDir}
-	rctx, rcancel := graceful(ctx, time.Second)
+	rctx, rcancel := graceful(ctx, lastWords)
 	defer rcancel()
 	en, err := registerRun(rctx, env, store, p, opt, rec, entries, extra)
 	if err != nil {
