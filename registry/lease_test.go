@@ -221,6 +221,26 @@ func TestKeepRenewsAndNoticesLoss(t *testing.T) {
 	})
 }
 
+// TestPGStatementTimeout: the server bounds every statement of the
+// registry's sessions, unless the URL says otherwise.
+func TestPGStatementTimeout(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		u, _ := newLocation(t)
+		for url, want := range map[string]string{u: "2min", u + "&statement_timeout=5s": "5s"} {
+			s, err := Open(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			err = s.db.QueryRow(`SHOW statement_timeout`).Scan(&got)
+			s.Close()
+			if err != nil || got != want {
+				t.Errorf("%s: statement_timeout %q (%v), want %q", url, got, err, want)
+			}
+		}
+	})
+}
+
 // TestFrozenPostgres: a PostgreSQL server that stopped answering (SIGSTOP)
 // holds no call past its context: Open, FindByKey, Claim, and the methods
 // without a context argument once the context of OpenContext ends.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,12 @@ func openPostgres(ctx context.Context, loc string, readOnly bool, o Options) (*S
 		cfg.ConnectTimeout = ConnectTimeout
 	}
 	cfg.RuntimeParams["application_name"] = "rgml"
+	// The server's own bound on a statement (a lock wait behind another
+	// session included), as OpTimeout is the client's; a URL may set
+	// another (…&statement_timeout=10min).
+	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok && !strings.Contains(cfg.RuntimeParams["options"], "statement_timeout") {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(OpTimeout.Milliseconds(), 10)
+	}
 	if readOnly {
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 	}
