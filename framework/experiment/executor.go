@@ -66,9 +66,9 @@ type StepOutcome struct {
 
 // RunStep runs exactly one step of the plan through env, as a batch job
 // does: skipped when the registry has its key (or gets it from another
-// process running the step meanwhile, which RunStep waits for), its inputs taken from the
-// registry by their keys (a step whose input is missing fails, naming
-// it), a training resumed from its checkpoint. No Run entry is made: the
+// process running the step meanwhile, which RunStep waits for), its
+// inputs taken from the registry by their keys (a step whose input is
+// missing fails, naming it), a training resumed from its checkpoint. No Run entry is made: the
 // executor that submitted the job made it.
 func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, error) {
 	store, err := env.store()
