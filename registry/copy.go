@@ -52,12 +52,12 @@ func Copy(ctx context.Context, dst, src *Store) (CopyReport, error) {
 		return rep, fmt.Errorf("registry: copy: %w: %s already holds %d entries; copy only into an empty registry (nothing was changed)", ErrBadLocation, dst.root, n)
 	}
 	// Keep GC out of both while blobs are in flight.
-	unlockSrc, err := src.lock(false)
+	unlockSrc, err := src.lock(ctx, false)
 	if err != nil {
 		return rep, err
 	}
 	defer unlockSrc()
-	unlockDst, err := dst.lock(false)
+	unlockDst, err := dst.lock(ctx, false)
 	if err != nil {
 		return rep, err
 	}

@@ -3,6 +3,7 @@
 package registry
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,9 +15,9 @@ import (
 // lock takes the store's advisory lock: shared for writers (Put), exclusive
 // for GC, so GC never sweeps a blob that a Put has written but not yet
 // committed. The kernel drops the lock when the process dies.
-func (s *Store) lock(exclusive bool) (unlock func(), err error) {
+func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err error) {
 	if s.pg {
-		return s.pgLock(exclusive)
+		return s.pgLock(ctx, exclusive)
 	}
 	p := filepath.Join(s.root, lockFileName)
 	var f *os.File

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ const ConnectTimeout = 10 * time.Second
 
 // openPostgres opens the registry whose metadata is in the PostgreSQL
 // database at loc and whose blobs are under o.Blobs.
-func openPostgres(loc string, readOnly bool, o Options) (*Store, error) {
+func openPostgres(ctx context.Context, loc string, readOnly bool, o Options) (*Store, error) {
 	where := redact(loc)
 	cfg, err := pgx.ParseConfig(loc)
 	if err != nil {
@@ -85,6 +86,12 @@ func openPostgres(loc string, readOnly bool, o Options) (*Store, error) {
 		cfg.ConnectTimeout = ConnectTimeout
 	}
 	cfg.RuntimeParams["application_name"] = "rgml"
+	// The server's own bound on a statement (a lock wait behind another
+	// session included), as OpTimeout is the client's; a URL may set
+	// another (…&statement_timeout=10min).
+	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok && !strings.Contains(cfg.RuntimeParams["options"], "statement_timeout") {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(OpTimeout.Milliseconds(), 10)
+	}
 	if readOnly {
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 	}
@@ -96,14 +103,17 @@ func openPostgres(loc string, readOnly bool, o Options) (*Store, error) {
 	lockDB := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	lockDB.SetMaxOpenConns(8)
 	lockDB.SetMaxIdleConns(1)
-	s := &Store{root: where, url: loc, pg: true, blobs: blobs, db: db, lockDB: lockDB, now: time.Now, readOnly: readOnly}
-	if err := db.PingContext(context.Background()); err != nil {
+	s := &Store{root: where, url: loc, pg: true, blobs: blobs, db: db, lockDB: lockDB, now: time.Now, readOnly: readOnly, base: ctx}
+	if err := db.PingContext(ctx); err != nil {
 		s.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("registry: open %s: %w", where, ctx.Err())
+		}
 		return nil, fmt.Errorf("registry: %w: cannot reach the PostgreSQL database %s: %s", ErrUnreachable, where, oneLine(err))
 	}
 	for deadline := time.Now().Add(BusyTimeout); ; {
-		err = s.migratePG(context.Background())
-		if err == nil || !isRetryable(err) || time.Now().After(deadline) {
+		err = s.migratePG(ctx)
+		if err == nil || !isRetryable(err) || time.Now().After(deadline) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(5+rand.IntN(20)) * time.Millisecond)
@@ -190,6 +200,8 @@ ALTER TABLE links DROP CONSTRAINT links_role,
 	ADD COLUMN label TEXT NOT NULL DEFAULT '';
 CREATE INDEX links_by_target ON links (target);
 `,
+	// 3: leases on step keys.
+	leasesTable,
 }
 
 // pgSchemaState reads the schema version of a PostgreSQL registry (0: an
@@ -281,8 +293,7 @@ func (s *Store) migratePG(ctx context.Context) error {
 // for writers and exclusive for GC, on a connection of its own. Like flock,
 // the server drops it when the process (its connection) dies; unlike flock
 // it works for processes on different machines sharing the blob directory.
-func (s *Store) pgLock(exclusive bool) (unlock func(), err error) {
-	ctx := context.Background()
+func (s *Store) pgLock(ctx context.Context, exclusive bool) (unlock func(), err error) {
 	conn, err := s.lockDB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("registry: lock %s: %w", s.root, err)
@@ -296,7 +307,11 @@ func (s *Store) pgLock(exclusive bool) (unlock func(), err error) {
 		return nil, fmt.Errorf("registry: lock %s: %w", s.root, err)
 	}
 	return func() {
-		if _, err := conn.ExecContext(ctx, "SELECT "+release+"(?)", pgLockBlobs); err != nil {
+		// Released also after ctx ends, within a bound: the connection is
+		// discarded rather than waited on.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(rctx, "SELECT "+release+"(?)", pgLockBlobs); err != nil {
 			// Discard the session rather than pool a lock it may still hold.
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}

@@ -23,7 +23,9 @@ import (
 // of entries already in the store: datasets must be Dataset entries, the
 // parent an entry of the same kind. lineage.Inputs name live entries of any
 // kind, each (role, digest) pair once. lineage.Key, if set, is 64 hex
-// digits (stored lower-case) that FindByKey finds the entry by.
+// digits (stored lower-case) that FindByKey finds the entry by; a Put
+// whose key a live entry of kind has already registers nothing and
+// returns that entry (see Claim).
 func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, lineage Lineage) (Entry, error) {
 	if err := s.checkWritable("put"); err != nil {
 		return Entry{}, err
@@ -59,7 +61,7 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 		return Entry{}, fmt.Errorf("registry: put %s %s: lineage: %w", kind, name, err)
 	}
 
-	unlock, err := s.lock(false)
+	unlock, err := s.lock(ctx, false)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -85,6 +87,19 @@ func (s *Store) Put(ctx context.Context, kind Kind, name string, files []File, l
 		return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
 	}
 	defer tx.Rollback()
+
+	// Looked for again under the write lock: of two processes that
+	// computed the same step, the second registers nothing and gets the
+	// first one's entry (its blobs are GC's).
+	if lin.Key != "" {
+		en, ok, err := s.loadOne(ctx, tx, `e.id = (SELECT id FROM entries WHERE kind = ? AND key = ? AND removed IS NULL ORDER BY id DESC LIMIT 1)`, kind, lin.Key)
+		if err != nil {
+			return Entry{}, fmt.Errorf("registry: put %s %s: %w", kind, name, err)
+		}
+		if ok {
+			return en, nil
+		}
+	}
 
 	for _, h := range dsHex {
 		if err := s.checkTarget(ctx, tx, h, Dataset, "dataset"); err != nil {
@@ -287,7 +302,8 @@ func logHistory(ctx context.Context, tx *sql.Tx, now, op string, kind Kind, name
 // Aliases are unique per kind and name; "latest" is managed by the registry
 // and cannot be set.
 func (s *Store) Tag(kind Kind, name, alias string, version int) error {
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	if err := checkUserAlias(kind, name, alias, "is moved automatically to the newest version; choose another alias"); err != nil {
 		return err
 	}
@@ -337,7 +353,8 @@ func checkUserAlias(kind Kind, name, alias, latestWhy string) error {
 // Untag deletes a user alias. Deleting an alias that does not exist is an
 // ErrNotFound error.
 func (s *Store) Untag(kind Kind, name, alias string) error {
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	if err := checkUserAlias(kind, name, alias, "is managed by the registry and cannot be removed"); err != nil {
 		return err
 	}
@@ -379,7 +396,8 @@ func (s *Store) Untag(kind Kind, name, alias string) error {
 // the parent of a resumed training, an input, directly or through removed
 // entries) is not removed unless force is set: the error wraps ErrInUse and names them.
 func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	if err := kind.check(); err != nil {
 		return Entry{}, err
 	}

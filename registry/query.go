@@ -198,7 +198,8 @@ func (s *Store) Resolve(kind Kind, ref string) (Entry, error) {
 	if err := kind.check(); err != nil {
 		return Entry{}, err
 	}
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return Entry{}, err
@@ -219,7 +220,8 @@ func (s *Store) Get(kind Kind, name string, version int) (Entry, error) {
 	if version < 1 {
 		return Entry{}, badRef(ref, "versions start at 1")
 	}
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return Entry{}, err
@@ -441,7 +443,8 @@ func (s *Store) List(kind Kind, name string) ([]Entry, error) {
 		}
 		where, args = append(where, "e.name = ?"), append(args, name)
 	}
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return nil, err
@@ -463,7 +466,8 @@ func (s *Store) Lineage(kind Kind, ref string) ([]Entry, error) {
 	if err := kind.check(); err != nil {
 		return nil, err
 	}
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return nil, err
@@ -571,7 +575,8 @@ func (s *Store) Lookup(d string) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("registry: %w", err)
 	}
-	ctx := context.Background()
+	ctx, cancel := s.opContext()
+	defer cancel()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return Entry{}, err

@@ -87,7 +87,7 @@ func Rebuild(root string) (RebuildReport, error) {
 		return rep, err
 	}
 	defer s.Close()
-	unlock, err := s.lock(true)
+	unlock, err := s.lock(context.Background(), true)
 	if err != nil {
 		return rep, err
 	}

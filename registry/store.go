@@ -58,6 +58,20 @@ type Store struct {
 	adopt    bool // creating the database next to existing blobs (Rebuild)
 	created  bool // by this Open
 	upgraded int  // schema version this Open migrated from (0: none)
+	// base is the context of OpenContext: the methods that take none
+	// (Resolve, List, Tag, GC, …) stop with it, and wait for the
+	// database at most OpTimeout per call.
+	base context.Context
+}
+
+// OpTimeout bounds how long a method without a context argument waits for
+// the database (a PostgreSQL server that stopped answering, a lock never
+// released); methods with one are bounded by their context.
+const OpTimeout = 2 * time.Minute
+
+// opContext is the context of a method that takes none.
+func (s *Store) opContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(s.base, OpTimeout)
 }
 
 // Locate finds the registry root for a working directory wd ("" means the
@@ -145,14 +159,26 @@ type Options struct {
 // OpenWith is Open, or OpenReadOnly with o.ReadOnly, with a blob directory
 // for a PostgreSQL registry.
 func OpenWith(root string, o Options) (*Store, error) {
+	return OpenContext(context.Background(), root, o)
+}
+
+// OpenContext is OpenWith whose waits on the database end with ctx (a
+// PostgreSQL server that accepts connections but does not answer them
+// is abandoned when ctx is cancelled, not only after ConnectTimeout), as
+// do later those of the methods that take no context.
+func OpenContext(ctx context.Context, root string, o Options) (*Store, error) {
 	if IsURL(root) {
-		return openPostgres(root, o.ReadOnly, o)
+		return openPostgres(ctx, root, o.ReadOnly, o)
 	}
 	if o.Blobs != "" {
 		return nil, fmt.Errorf("registry: %w: a blob directory (%s) was given, but %s is a directory registry, which keeps its blobs inside; give a postgres:// URL as the registry, or drop the blob directory",
 			ErrBadLocation, o.Blobs, root)
 	}
-	return open(root, o.ReadOnly, false)
+	s, err := open(root, o.ReadOnly, false)
+	if s != nil {
+		s.base = ctx
+	}
+	return s, err
 }
 
 // open opens or creates the store; adopt (Rebuild) creates a database next
@@ -226,7 +252,7 @@ func open(root string, readOnly, adopt bool) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(2)
-	s := &Store{root: abs, blobs: filepath.Join(abs, BlobDir), db: db, now: time.Now, readOnly: readOnly, adopt: adopt}
+	s := &Store{root: abs, blobs: filepath.Join(abs, BlobDir), db: db, now: time.Now, readOnly: readOnly, adopt: adopt, base: context.Background()}
 	// Processes creating the same store at once can see SQLITE_BUSY while
 	// one of them switches the new database to WAL mode, a step SQLite's
 	// busy handler does not cover: retry until BusyTimeout.
@@ -470,7 +496,22 @@ DROP TABLE links;
 ALTER TABLE links_new RENAME TO links;
 CREATE INDEX links_by_target ON links (target);
 `,
+	// 3: leases on step keys (lease.go): one process computes a step's
+	// entry while the others wait for it.
+	leasesTable,
 }
+
+// leasesTable is migration 3, the same SQL on both backends.
+const leasesTable = `
+CREATE TABLE leases (
+	kind     TEXT NOT NULL,
+	key      TEXT NOT NULL,          -- hex step key
+	holder   TEXT NOT NULL,          -- NewHolder of the process computing it
+	acquired TEXT NOT NULL,          -- UTC, as entries.created
+	expires  TEXT NOT NULL,          -- renewed by the holder while it works
+	PRIMARY KEY (kind, key)
+);
+`
 
 func (s *Store) migrate(ctx context.Context) error {
 	dbPath := filepath.Join(s.root, DBFile)
@@ -582,6 +623,7 @@ Layout
                          aliases(kind, name, alias, entry_id)   -- "latest" and user tags
                          links(entry_id, role, target)          -- lineage: parent / dataset digests
                          history(time, op, kind, name, version, alias, digest)
+                         leases(kind, key, holder, acquired, expires)  -- steps being computed
   blobs/sha256/ab/abcd...   immutable files, named by the sha256 of their bytes
                             (every entry's manifest.json is one of them; the
                             entry digest is the sha256 of its manifest)

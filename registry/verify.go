@@ -83,7 +83,7 @@ func (p Problem) String() string {
 // names an entry of the database whose manifest is sound. The error is for
 // failures to run the check (or ctx being done), not for problems found.
 func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
-	unlock, err := s.lock(false) // keep GC out while we look
+	unlock, err := s.lock(ctx, false) // keep GC out while we look
 	if err != nil {
 		return nil, err
 	}
@@ -263,13 +263,13 @@ type GCReport struct {
 // for it. With dryRun it only reports.
 func (s *Store) GC(dryRun bool) (GCReport, error) {
 	rep := GCReport{DryRun: dryRun}
-	ctx := context.Background()
+	ctx := s.base
 	if !dryRun {
 		if err := s.checkWritable("gc"); err != nil {
 			return rep, err
 		}
 	}
-	unlock, err := s.lock(true)
+	unlock, err := s.lock(ctx, true)
 	if err != nil {
 		return rep, err
 	}

@@ -131,16 +131,12 @@ func TestKilledTrainingResumesBitForBit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait for a checkpoint past epoch 100, then kill rgml and its plugin.
-	// The training's checkpoints live in checkpoints/NAME/FINGERPRINT/.
+	// The training's checkpoints live in checkpoints/NAME/FINGERPRINT/ATTEMPT/.
 	var latest string
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		var m struct{ Epoch int }
-		found, _ := filepath.Glob(filepath.Join(reg, "checkpoints", "killed", "*", "latest.json"))
-		if len(found) == 1 {
-			latest = found[0]
-		}
-		if b, err := os.ReadFile(latest); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch >= 100 {
+		var epoch int
+		if epoch, latest = newestCheckpoint(reg, "killed"); epoch >= 100 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -186,7 +182,7 @@ func TestKilledTrainingResumesBitForBit(t *testing.T) {
 	}
 	// A different training refuses the checkpoint... of which none is
 	// left: a finished training clears its checkpoints.
-	if _, err := os.Stat(filepath.Dir(latest)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Dir(filepath.Dir(latest))); !os.IsNotExist(err) {
 		t.Errorf("checkpoints of a finished training were kept: %v", err)
 	}
 	code, _, stderr := rgml(t, "train", "--learner", "rbm", "--data", "train", "--name", "killed", "--resume")
@@ -235,12 +231,8 @@ func TestResumeFromFinalCheckpoint(t *testing.T) {
 			}
 			deadline := time.Now().Add(60 * time.Second)
 			for {
-				var m struct{ Epoch int }
-				found, _ := filepath.Glob(filepath.Join(reg, "checkpoints", "final-"+learner, "*", "latest.json"))
-				if len(found) == 1 {
-					if b, err := os.ReadFile(found[0]); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch == 6 {
-						break
-					}
+				if epoch, _ := newestCheckpoint(reg, "final-"+learner); epoch == 6 {
+					break
 				}
 				if time.Now().After(deadline) {
 					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

@@ -40,7 +40,7 @@ func (e *env) openRegistry(c *cli.Context) (*registry.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := registry.OpenWith(root, registryOptions(c, false))
+	s, err := registry.OpenContext(c.Context, root, registryOptions(c, false))
 	if err != nil {
 		return nil, registryError(err)
 	}
@@ -58,14 +58,14 @@ func (e *env) openRegistryRead(c *cli.Context) (*registry.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := registry.OpenWith(root, registryOptions(c, true))
+	s, err := registry.OpenContext(c.Context, root, registryOptions(c, true))
 	if errors.Is(err, registry.ErrSchemaOld) {
 		// Upgrading an existing store is not creating one: do it where the
 		// user may write, and say so; a store we may not write stays as is.
-		if w, werr := registry.OpenWith(root, registryOptions(c, false)); werr == nil {
+		if w, werr := registry.OpenContext(c.Context, root, registryOptions(c, false)); werr == nil {
 			fmt.Fprintf(e.stderr, "upgraded the registry at %s from schema %d to %d\n", root, w.UpgradedFrom(), registry.SchemaVersion())
 			w.Close()
-			s, err = registry.OpenWith(root, registryOptions(c, true))
+			s, err = registry.OpenContext(c.Context, root, registryOptions(c, true))
 		}
 	}
 	if err != nil {
@@ -83,7 +83,7 @@ func (e *env) openRegistryExisting(c *cli.Context) (*registry.Store, error) {
 	}
 	root := s.Root()
 	s.Close()
-	if s, err = registry.OpenWith(root, registryOptions(c, false)); err != nil {
+	if s, err = registry.OpenContext(c.Context, root, registryOptions(c, false)); err != nil {
 		return nil, registryError(err)
 	}
 	return s, nil
@@ -561,7 +561,7 @@ func registryCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					s, err := registry.OpenWith(root, registryOptions(c, false))
+					s, err := registry.OpenContext(c.Context, root, registryOptions(c, false))
 					if err != nil {
 						return registryError(err)
 					}
@@ -627,7 +627,7 @@ func registryCommand(e *env) *cli.Command {
 						return registryError(err)
 					}
 					defer src.Close()
-					dst, err := registry.OpenWith(to, registryOptions(c, false))
+					dst, err := registry.OpenContext(c.Context, to, registryOptions(c, false))
 					if err != nil {
 						return registryError(err)
 					}

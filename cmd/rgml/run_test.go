@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -214,12 +213,8 @@ func TestRunKilledResumesBitForBit(t *testing.T) {
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		var m struct{ Epoch int }
-		found, _ := filepath.Glob(filepath.Join(killed, "checkpoints", "s-rbm", "*", "latest.json"))
-		if len(found) == 1 {
-			if b, err := os.ReadFile(found[0]); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch >= 100 {
-				break
-			}
+		if epoch, _ := newestCheckpoint(killed, "s-rbm"); epoch >= 100 {
+			break
 		}
 		if time.Now().After(deadline) {
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

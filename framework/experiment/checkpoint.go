@@ -1,14 +1,19 @@
 package experiment
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rgml/rgml/framework/fsutil"
@@ -35,13 +40,21 @@ func TrainingKey(pluginSHA string, req sdk.TrainRequest, digests, where []string
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// checkpointDir keeps the last checkpoint of a running training inside the
-// registry directory: ckpt-EPOCH.npz files and latest.json naming the
-// current one, each written atomically, so a kill at any point leaves a
-// usable checkpoint. The history up to the checkpoint is kept in
-// latest.json too, so a resumed training's history continues it.
+// checkpointDir holds the checkpoints of one training (one key) under
+// root: each attempt at it (a process, named by its lease holder id)
+// writes only into root/ATTEMPT/, so attempts never touch each other's
+// files, while a resume looks through every attempt's folder for the
+// newest good checkpoint (a killed attempt's included). A checkpoint is
+// ckpt-EPOCH.npz (the learner's tensors) and ckpt-EPOCH.json (its
+// checkpointMeta, with the sha256 of the .npz), each written atomically;
+// an attempt keeps its two newest, so that a damaged one leaves the one
+// before it to resume from.
 type checkpointDir struct {
-	dir, key string
+	root, dir, key string
+}
+
+func newCheckpointDir(root, attempt, key string) checkpointDir {
+	return checkpointDir{root: root, dir: filepath.Join(root, attempt), key: key}
 }
 
 type checkpointMeta struct {
@@ -49,6 +62,8 @@ type checkpointMeta struct {
 	Epoch int       `json:"epoch"`
 	File  string    `json:"file"`
 	Saved time.Time `json:"saved"`
+	// SHA256 is the hex sha256 of File ("" in checkpoints of older rgml).
+	SHA256 string `json:"sha256,omitempty"`
 	// Progress is the learner's report of the checkpoint's epoch, when it
 	// came before the checkpoint (learners report before checkpointing).
 	Progress *savedProgress `json:"progress,omitempty"`
@@ -61,68 +76,216 @@ type savedProgress struct {
 	Metrics map[string]float64 `json:"metrics"`
 }
 
+// keepCheckpoints is how many checkpoints an attempt keeps.
+const keepCheckpoints = 2
+
 func (d *checkpointDir) save(c sdk.Checkpoint, p *savedProgress, hist []HistoryRow) error {
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		return err
 	}
-	file := fmt.Sprintf("ckpt-%d.npz", c.Epoch)
-	if err := npz.WriteFile(filepath.Join(d.dir, file), c.Tensors...); err != nil {
+	var buf bytes.Buffer
+	if err := npz.Encode(&buf, c.Tensors...); err != nil {
 		return err
 	}
-	old, _ := d.meta()
-	m := checkpointMeta{Key: d.key, Epoch: c.Epoch, File: file, Saved: time.Now().UTC(), Progress: p, History: finiteRows(hist)}
+	sum := sha256.Sum256(buf.Bytes())
+	base := fmt.Sprintf("ckpt-%d", c.Epoch)
+	if err := fsutil.WriteFileAtomic(filepath.Join(d.dir, base+".npz"), func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return err
+	}
+	m := checkpointMeta{Key: d.key, Epoch: c.Epoch, File: base + ".npz", Saved: time.Now().UTC(), SHA256: hex.EncodeToString(sum[:]), Progress: p, History: finiteRows(hist)}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	err = fsutil.WriteFileAtomic(filepath.Join(d.dir, "latest.json"), func(w io.Writer) error { _, err := w.Write(b); return err })
-	if err != nil {
+	if err := fsutil.WriteFileAtomic(filepath.Join(d.dir, base+".json"), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return err
 	}
-	if old.File != "" && old.File != file {
-		os.Remove(filepath.Join(d.dir, old.File))
-	}
+	d.prune()
 	return nil
 }
 
-func (d *checkpointDir) meta() (checkpointMeta, error) {
-	var m checkpointMeta
-	b, err := os.ReadFile(filepath.Join(d.dir, "latest.json"))
-	if err != nil {
-		return m, err
+// prune removes this attempt's checkpoints but the newest keepCheckpoints
+// (the .json first: a checkpoint without its .npz would look damaged).
+func (d *checkpointDir) prune() {
+	names, _ := filepath.Glob(filepath.Join(d.dir, "ckpt-*.json"))
+	var epochs []int
+	for _, n := range names {
+		if e, ok := ckptEpoch(filepath.Base(n), ".json"); ok {
+			epochs = append(epochs, e)
+		}
 	}
-	return m, json.Unmarshal(b, &m)
+	sort.Sort(sort.Reverse(sort.IntSlice(epochs)))
+	for _, e := range epochs[min(len(epochs), keepCheckpoints):] {
+		os.Remove(filepath.Join(d.dir, fmt.Sprintf("ckpt-%d.json", e)))
+		os.Remove(filepath.Join(d.dir, fmt.Sprintf("ckpt-%d.npz", e)))
+	}
+}
+
+// ckptEpoch reads EPOCH from a file name ckpt-EPOCH.ext.
+func ckptEpoch(name, ext string) (int, bool) {
+	s, ok := strings.CutPrefix(name, "ckpt-")
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, ext)
+	if !ok {
+		return 0, false
+	}
+	e, err := strconv.Atoi(s)
+	return e, err == nil
 }
 
 // errNoCheckpoint: there is nothing to resume.
 var errNoCheckpoint = errors.New("no checkpoint")
 
-func (d *checkpointDir) load() (*sdk.Checkpoint, *savedProgress, []HistoryRow, error) {
-	m, err := d.meta()
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, nil, errNoCheckpoint
-	}
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("checkpoint %s is unreadable: %w", d.dir, err)
-	}
-	if m.Key != d.key {
-		return nil, nil, nil, usagef("--resume: the checkpoint in %s belongs to a training with other settings, data or plugin binary; resume with the original command, or start afresh without --resume", d.dir)
-	}
-	ts, err := npz.ReadFile(filepath.Join(d.dir, m.File))
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--resume: %w", err)
-	}
-	p := m.Progress
-	if p != nil && p.Epoch != m.Epoch {
-		p = nil
-	}
-	var hist []HistoryRow
-	for _, r := range m.History {
-		if r.Epoch <= m.Epoch {
-			hist = append(hist, r)
-		}
-	}
-	return &sdk.Checkpoint{Epoch: m.Epoch, Tensors: ts}, p, hist, nil
+// candidate is one checkpoint found on disk.
+type candidate struct {
+	meta     string // its .json (latest.json in the layout of older rgml)
+	m        checkpointMeta
+	damaged  string // why it cannot be used, "" if it may be
+	setAside []string
 }
 
-func (d *checkpointDir) clear() { os.RemoveAll(d.dir) }
+// load returns the newest good checkpoint of any attempt. A damaged one
+// (unreadable meta, an .npz missing, not matching its sha256 or not
+// decoding) is renamed NAME.damaged-TIME, not deleted, and reported in
+// notes, one line each; the search goes on with the one before it.
+func (d *checkpointDir) load() (cp *sdk.Checkpoint, p *savedProgress, hist []HistoryRow, notes []string, err error) {
+	metas, _ := filepath.Glob(filepath.Join(d.root, "*", "ckpt-*.json"))
+	metas = append(metas, filepath.Join(d.root, "latest.json")) // rgml before attempt folders
+	var cands []*candidate
+	for _, path := range metas {
+		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, nil, notes, fmt.Errorf("checkpoint %s is unreadable: %w", path, err)
+		}
+		c := &candidate{meta: path}
+		if err := json.Unmarshal(b, &c.m); err != nil {
+			c.damaged = "its metadata is not JSON: " + err.Error()
+		} else if c.m.File == "" || filepath.Base(c.m.File) != c.m.File {
+			c.damaged = fmt.Sprintf("its metadata names no checkpoint file (%q)", c.m.File)
+		} else {
+			c.setAside = []string{filepath.Join(filepath.Dir(path), c.m.File)}
+		}
+		c.setAside = append(c.setAside, path)
+		cands = append(cands, c)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.m.Epoch != b.m.Epoch {
+			return a.m.Epoch > b.m.Epoch
+		}
+		return a.m.Saved.After(b.m.Saved)
+	})
+	for _, c := range cands {
+		if c.damaged == "" && c.m.Key != d.key {
+			return nil, nil, nil, notes, usagef("--resume: the checkpoint in %s belongs to a training with other settings, data or plugin binary; resume with the original command, or start afresh without --resume", filepath.Dir(c.meta))
+		}
+		var ts []npz.Array
+		if c.damaged == "" {
+			ts, c.damaged, err = readCheckpoint(filepath.Join(filepath.Dir(c.meta), c.m.File), c.m.SHA256)
+			if err != nil {
+				return nil, nil, nil, notes, err
+			}
+		}
+		if c.damaged != "" {
+			notes = append(notes, setAside(c))
+			continue
+		}
+		p := c.m.Progress
+		if p != nil && p.Epoch != c.m.Epoch {
+			p = nil
+		}
+		for _, r := range c.m.History {
+			if r.Epoch <= c.m.Epoch {
+				hist = append(hist, r)
+			}
+		}
+		return &sdk.Checkpoint{Epoch: c.m.Epoch, Tensors: ts}, p, hist, notes, nil
+	}
+	return nil, nil, nil, notes, errNoCheckpoint
+}
+
+// readCheckpoint reads a checkpoint's tensors; damaged says why they
+// cannot be used, err is for a file that cannot be read at all.
+func readCheckpoint(path, sum string) (ts []npz.Array, damaged string, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "its file " + filepath.Base(path) + " is missing", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("checkpoint %s is unreadable: %w", path, err)
+	}
+	if sum != "" {
+		if got := sha256.Sum256(b); hex.EncodeToString(got[:]) != sum {
+			return nil, "its bytes do not match the sha256 saved with it", nil
+		}
+	}
+	ts, err = npz.Decode(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err.Error(), nil
+	}
+	return ts, "", nil
+}
+
+// damagedSuffix and a time follow the name of a file set aside.
+const damagedSuffix = ".damaged-"
+
+// setAside renames a damaged checkpoint's files NAME.damaged-TIME and
+// returns the line that says so.
+func setAside(c *candidate) string {
+	suffix := damagedSuffix + time.Now().UTC().Format("20060102T150405Z")
+	var moved []string
+	for _, f := range c.setAside {
+		if os.Rename(f, f+suffix) == nil {
+			moved = append(moved, filepath.Base(f)+suffix)
+		}
+	}
+	what := c.meta
+	if len(c.setAside) > 1 {
+		what = c.setAside[0]
+	}
+	c.damaged = strings.Join(strings.Fields(c.damaged), " ")
+	if len(moved) == 0 {
+		return fmt.Sprintf("checkpoint %s is damaged (%s) and could not be set aside", what, c.damaged)
+	}
+	return fmt.Sprintf("checkpoint %s is damaged (%s): set aside as %s", what, c.damaged, strings.Join(moved, ", "))
+}
+
+// clear removes the checkpoints of a finished training, of every attempt,
+// but not those set aside as damaged: they are the user's to look at.
+func (d *checkpointDir) clear() {
+	kept := false
+	attempts, _ := os.ReadDir(d.root)
+	for _, a := range attempts {
+		dir := filepath.Join(d.root, a.Name())
+		if !a.IsDir() {
+			if strings.Contains(a.Name(), damagedSuffix) {
+				kept = true
+			} else {
+				os.Remove(dir)
+			}
+			continue
+		}
+		files, _ := os.ReadDir(dir)
+		keep := false
+		for _, f := range files {
+			if strings.Contains(f.Name(), damagedSuffix) {
+				keep = true
+			} else {
+				os.RemoveAll(filepath.Join(dir, f.Name()))
+			}
+		}
+		if !keep {
+			os.Remove(dir)
+		}
+		kept = kept || keep
+	}
+	if !kept {
+		os.RemoveAll(d.root)
+		os.Remove(filepath.Dir(d.root)) // the training's folder, if no other key has one
+	}
+}

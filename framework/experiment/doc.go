@@ -27,8 +27,9 @@
 // (HistoryFile) beside its weights and its checkpoints in the registry
 // while it runs, so a killed training resumes bit for bit. Execute runs
 // a whole plan through an Env: a step whose key the registry has is
-// skipped, the others run on their share of the cores, and the run is
-// registered as a Run entry (rgml run).
+// skipped, a step that another process is running (it holds the lease on
+// the key) is waited for and then skipped, the others run on their share
+// of the cores, and the run is registered as a Run entry (rgml run).
 //
 // Execute is the Local Executor. Slurm is another: it submits each step
 // as a batch job (the steps of one spec item as one job array, chained by

@@ -61,7 +61,9 @@ func RegistryKind(k Kind) registry.Kind {
 }
 
 // Execute runs a plan through env: every step whose key the registry
-// already has is skipped (its entry stands for it), the others run with
+// already has is skipped (its entry stands for it), and so is a step
+// that another process is running (Execute waits for its entry, see
+// withLease); the others run with
 // Run's scheduler under opt, each on its share of the cores (a training
 // resumes from a checkpoint of the same key, so a killed run continues).
 // Each result records the step key as Lineage.Key. The run itself is
@@ -74,6 +76,8 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 		return Execution{}, err
 	}
 	started := time.Now()
+	last, stopLast := graceful(ctx, lastWords)
+	defer stopLast()
 	var mu sync.Mutex
 	entries := map[string]registry.Entry{} // step ID → its result
 	steps := map[string]*registry.RunStep{}
@@ -111,22 +115,30 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 			event(StepEvent{Step: s, Status: status, Entry: en, Err: err, Seconds: secs, Threads: threads})
 			return err
 		}
+		do := func(ctx context.Context) (registry.Entry, error) {
+			event(StepEvent{Step: s, Status: "started", Threads: threads})
+			senv := *env
+			senv.Threads = threads
+			return runStep(ctx, &senv, p, s, input)
+		}
 		if s.Kind == KindReport {
 			// Not a registry entry: drawn anew each run, from what the run has.
-		} else if en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key); err != nil {
-			return finish(registry.StatusFailed, en, err)
-		} else if ok {
-			return finish(registry.StatusSkipped, en, nil)
+			en, err := do(ctx)
+			if err != nil {
+				return finish(registry.StatusFailed, en, err)
+			}
+			return finish(registry.StatusDone, en, nil)
 		}
-		event(StepEvent{Step: s, Status: "started", Threads: threads})
-		senv := *env
-		senv.Threads = threads
-		en, err := runStep(ctx, &senv, p, s, input)
-		if err != nil {
+		en, found, err := withLease(ctx, last, env, store, s, do)
+		switch {
+		case err != nil:
 			return finish(registry.StatusFailed, en, err)
+		case found:
+			return finish(registry.StatusSkipped, en, nil)
 		}
 		return finish(registry.StatusDone, en, nil)
 	}
+	env.holder() // before the steps copy env
 	results, runErr := Run(ctx, p, opt.Options, runner)
 	for _, r := range results {
 		if r.Status == Skipped || r.Status == Canceled {
@@ -145,7 +157,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	}
 	ex := Execution{Record: rec}
 	// A stopped run is recorded too, so what it did is on file.
-	en, err := registerRun(context.WithoutCancel(ctx), env, store, p, opt, rec, entries, nil)
+	en, err := registerRun(last, env, store, p, opt, rec, entries, nil)
 	if err != nil {
 		return ex, errors.Join(runErr, fmt.Errorf("registering the run: %w", err))
 	}

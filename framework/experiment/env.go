@@ -37,6 +37,10 @@ type Env struct {
 	Logger   hclog.Logger
 	// Threads is the number of threads a step may use (0: no limit).
 	Threads int
+	// Holder is the id under which this process holds the leases of the
+	// steps it runs, and names its trainings' checkpoint folders
+	// (registry.NewHolder if empty).
+	Holder string
 	// ReportOut, if set, is where a spec's report step writes the report
 	// instead of the folder the spec names (rgml run --report).
 	ReportOut string

@@ -65,9 +65,10 @@ type StepOutcome struct {
 }
 
 // RunStep runs exactly one step of the plan through env, as a batch job
-// does: skipped when the registry has its key, its inputs taken from the
-// registry by their keys (a step whose input is missing fails, naming
-// it), a training resumed from its checkpoint. No Run entry is made: the
+// does: skipped when the registry has its key (or gets it from another
+// process running the step meanwhile, which RunStep waits for), its
+// inputs taken from the registry by their keys (a step whose input is
+// missing fails, naming it), a training resumed from its checkpoint. No Run entry is made: the
 // executor that submitted the job made it.
 func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, error) {
 	store, err := env.store()
@@ -94,9 +95,15 @@ func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, erro
 		}
 		inputs[id] = en.Digest
 	}
-	en, err := runStep(ctx, env, p, s, func(id string) string { return inputs[id] })
+	// A job of an earlier submission may be running the step: wait for
+	// its entry rather than compute it twice.
+	last, stopLast := graceful(ctx, lastWords)
+	defer stopLast()
+	en, found, err := withLease(ctx, last, env, store, s, func(ctx context.Context) (registry.Entry, error) {
+		return runStep(ctx, env, p, s, func(id string) string { return inputs[id] })
+	})
 	if err != nil {
 		return StepOutcome{}, err
 	}
-	return StepOutcome{Entry: en}, nil
+	return StepOutcome{Entry: en, Skipped: found}, nil
 }

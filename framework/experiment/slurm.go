@@ -182,7 +182,9 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	}
 	ex := Execution{Record: rec}
 	extra := map[string]any{ExtraExecutor: "slurm", ExtraSlurmJobs: jobs, ExtraSlurmLogs: x.LogDir}
-	en, err := registerRun(context.WithoutCancel(ctx), env, store, p, opt, rec, entries, extra)
+	rctx, rcancel := graceful(ctx, lastWords)
+	defer rcancel()
+	en, err := registerRun(rctx, env, store, p, opt, rec, entries, extra)
 	if err != nil {
 		return cancel(fmt.Errorf("registering the run: %w", err))
 	}

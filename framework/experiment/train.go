@@ -20,7 +20,7 @@ import (
 type Resume int
 
 const (
-	// ResumeNever starts afresh (a stale checkpoint is overwritten).
+	// ResumeNever starts afresh (stale checkpoints stay until it ends).
 	ResumeNever Resume = iota
 	// ResumeRequired continues from the checkpoint and fails without one
 	// (rgml train --resume).
@@ -132,21 +132,28 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		req.CheckpointEvery = max(1, epochs/20)
 	}
 
-	// One directory per training (name and fingerprint), so that trainings
+	// One directory per training (name and fingerprint), and in it one
+	// per attempt, so that trainings, and attempts at one training,
 	// running side by side never touch each other's checkpoints.
 	key := spec.Key
 	if key == "" {
 		key = TrainingKey(l.SHA256, req, digests, spec.Where)
 	}
-	ck := checkpointDir{dir: filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), key: key}
+	ck := newCheckpointDir(filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), env.holder(), key)
 	var last sdk.Progress
 	rec := &trainRecorder{last: &last, ck: &ck}
 	if spec.Resume != ResumeNever {
-		cp, p, hist, err := ck.load()
+		cp, p, hist, notes, err := ck.load()
+		for _, n := range notes {
+			fmt.Fprintln(env.stderr(), n)
+		}
 		switch {
 		case errors.Is(err, errNoCheckpoint) && spec.Resume == ResumeRequired:
-			return res, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(ck.dir))
+			return res, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(ck.root))
 		case errors.Is(err, errNoCheckpoint):
+			if len(notes) > 0 {
+				fmt.Fprintf(env.stderr(), "starting %s from the start: no good checkpoint is left\n", spec.Name)
+			}
 		case err != nil:
 			return res, err
 		default:
@@ -163,7 +170,11 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 			} else {
 				last.Epoch = cp.Epoch
 			}
-			fmt.Fprintf(env.stderr(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
+			if len(notes) > 0 {
+				fmt.Fprintf(env.stderr(), "resuming %s from epoch %d, the newest good checkpoint\n", spec.Name, cp.Epoch)
+			} else {
+				fmt.Fprintf(env.stderr(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
+			}
 		}
 	}
 

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -130,6 +131,61 @@ func (p *Server) Database(t testing.TB) string {
 	}
 	t.Cleanup(func() { p.admin.Exec("DROP SCHEMA " + name + " CASCADE") })
 	return p.URL("rgml") + "&search_path=" + name
+}
+
+// Freeze stops every process of the server with SIGSTOP (the postmaster
+// and the backends serving open connections), as a server that hangs
+// would: connections are accepted by the kernel but nothing answers.
+// The processes are continued (SIGCONT) when the test ends, or by the
+// function returned.
+func (p *Server) Freeze(t testing.TB) (thaw func()) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(p.dir, "data", "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pm, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		t.Fatalf("postmaster.pid: %v", err)
+	}
+	pids := append([]int{pm}, children(pm)...)
+	for _, pid := range pids {
+		syscall.Kill(pid, syscall.SIGSTOP)
+	}
+	var once sync.Once
+	thaw = func() {
+		once.Do(func() {
+			for _, pid := range pids {
+				syscall.Kill(pid, syscall.SIGCONT)
+			}
+		})
+	}
+	t.Cleanup(thaw)
+	return thaw
+}
+
+// children lists the processes whose parent is pid (Linux: /proc).
+func children(pid int) []int {
+	var out []int
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, st := range stats {
+		b, err := os.ReadFile(st)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …; comm may hold spaces and parentheses.
+		i := strings.LastIndexByte(string(b), ')')
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 2 {
+			continue
+		}
+		if pp, _ := strconv.Atoi(f[1]); pp == pid {
+			c, _ := strconv.Atoi(filepath.Base(filepath.Dir(st)))
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 var shared struct {
