@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -64,4 +65,37 @@ func (s *Store) RunRecord(e Entry) (RunRecord, error) {
 		return r, fmt.Errorf("registry: %s: %s has format %q, this program reads %q", e, RunRecordFile, r.Format, RunRecordFormat)
 	}
 	return r, nil
+}
+
+// RunStepEntry returns the live entry of kind that the run entry run
+// recorded for its step called name (a step's name is the name of the
+// entry it registers or finds): that run's result, whatever newer
+// versions of the name others registered since. Errors wrap ErrNotFound.
+func (s *Store) RunStepEntry(run Entry, kind Kind, name string) (Entry, error) {
+	rec, err := s.RunRecord(run)
+	if err != nil {
+		return Entry{}, err
+	}
+	var names []string
+	for _, st := range rec.Steps {
+		if st.Kind != kind {
+			continue
+		}
+		if st.Name != name || st.Digest == "" {
+			names = append(names, st.Name)
+			continue
+		}
+		e, err := s.Lookup(st.Digest)
+		if err != nil {
+			return Entry{}, err
+		}
+		if !e.Removed.IsZero() {
+			return Entry{}, fmt.Errorf("registry: %w: %s %s of %s was removed on %s", ErrNotFound, kind, e.Ref(), run, e.Removed.Format(timeFormat))
+		}
+		return e, nil
+	}
+	if len(names) == 0 {
+		return Entry{}, fmt.Errorf("registry: %w: %s has no %s steps", ErrNotFound, run, kind)
+	}
+	return Entry{}, fmt.Errorf("registry: %w: %s has no %s step called %s with a result (its %s steps: %s)", ErrNotFound, run, kind, name, kind, strings.Join(names, ", "))
 }
