@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -19,6 +20,9 @@ const (
 	StatusSkipped = "skipped" // the step's result already existed (same key)
 	StatusFailed  = "failed"  // the step (or, for a run, some step) failed
 	StatusNotRun  = "not-run" // not started: a step it depends on failed, or the run was stopped
+	// StatusSubmitted: handed to a batch system; the registry has its
+	// result (found by the step's key) once its job has finished.
+	StatusSubmitted = "submitted"
 )
 
 // RunRecord is what the experiment engine writes as RunRecordFile in a Run
@@ -98,4 +102,33 @@ func (s *Store) RunStepEntry(run Entry, kind Kind, name string) (Entry, error) {
 		return Entry{}, fmt.Errorf("registry: %w: %s has no %s steps", ErrNotFound, run, kind)
 	}
 	return Entry{}, fmt.Errorf("registry: %w: %s has no %s step called %s with a result (its %s steps: %s)", ErrNotFound, run, kind, name, kind, strings.Join(names, ", "))
+}
+
+// ResolveSubmitted completes r as the local executor would have written
+// it: each submitted step whose result the store now has (found by the
+// step's key) gets that entry, its digest and StatusDone. A run handed to
+// a batch system is registered before its jobs run, and an entry never
+// changes, so its record is completed when it is read. It reports how
+// many submitted steps are still without a result.
+func (s *Store) ResolveSubmitted(ctx context.Context, r *RunRecord) (pending int, err error) {
+	for i := range r.Steps {
+		st := &r.Steps[i]
+		if st.Status != StatusSubmitted {
+			continue
+		}
+		if st.Key == "" {
+			pending++
+			continue
+		}
+		e, ok, err := s.FindByKey(ctx, st.Kind, st.Key)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			pending++
+			continue
+		}
+		st.Entry, st.Digest, st.Status = e.Ref(), e.Digest, StatusDone
+	}
+	return pending, nil
 }

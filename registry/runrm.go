@@ -21,7 +21,8 @@ type KeptEntry struct {
 }
 
 // RemoveRuns removes the run entries runs and, of the entries their
-// records say they registered (steps with StatusDone), each that no live
+// records say they registered (steps with StatusDone, and submitted steps
+// whose jobs registered their result: ResolveSubmitted), each that no live
 // entry outside them needs and no user alias names: the results of those
 // runs and nothing of anyone else's. A step a run found already
 // registered (StatusSkipped) is not the run's and stays. Everything is
@@ -38,6 +39,9 @@ func (s *Store) RemoveRuns(runs []Entry) (RunRemoval, error) {
 	for _, r := range runs {
 		rec, err := s.RunRecord(r)
 		if err != nil {
+			return out, err
+		}
+		if _, err := s.ResolveSubmitted(context.Background(), &rec); err != nil {
 			return out, err
 		}
 		for _, st := range rec.Steps {

@@ -93,3 +93,45 @@ func TestRemoveRuns(t *testing.T) {
 		t.Errorf("a refused RemoveRuns removed the run: %v", refs(l))
 	}
 }
+
+// A run submitted to a batch system is registered before its jobs run:
+// ResolveSubmitted completes its record with what the jobs registered,
+// as the local executor writes it (entry, digest, done), so that readers
+// of the record (report, runs show) find the results.
+func TestResolveSubmitted(t *testing.T) {
+	s := newStore(t)
+	found := put(t, s, Dataset, "d", Lineage{Seed: 1, Key: keyOf("d")})
+	rec := RunRecord{Format: RunRecordFormat, Status: StatusSubmitted, Steps: []RunStep{
+		step(found, StatusSkipped),
+		{Name: "m", Kind: Model, Key: keyOf("m"), Status: StatusSubmitted},
+		{Name: "f", Kind: Flow, Key: keyOf("f"), Status: StatusSubmitted},
+		{Name: "report", Kind: "report", Status: StatusNotRun},
+	}}
+	b, _ := json.Marshal(rec)
+	run := put(t, s, Run, "r", Lineage{Inputs: []Input{{Role: "step:d", Digest: found.Digest}}}, File{Name: RunRecordFile, Data: b})
+	// The model's job has finished, the flow's has not.
+	m := put(t, s, Model, "m", Lineage{Datasets: []string{found.Digest}, Key: keyOf("m")})
+	got, err := s.RunRecord(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.ResolveSubmitted(t.Context(), &got)
+	if err != nil || pending != 1 {
+		t.Fatalf("pending %d, %v", pending, err)
+	}
+	want := []RunStep{step(found, StatusSkipped), step(m, StatusDone), rec.Steps[2], rec.Steps[3]}
+	want[1].Key = keyOf("m")
+	for i := range want {
+		if got.Steps[i] != want[i] {
+			t.Errorf("step %d: %+v, want %+v", i, got.Steps[i], want[i])
+		}
+	}
+	// RemoveRuns removes what the jobs registered too.
+	r, err := s.RemoveRuns([]Entry{run})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := refs(r.Removed), []string{"model m:1"}; !slices.Equal(got, want) {
+		t.Errorf("removed %v, want %v", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,8 +53,10 @@ func listWithInputs(e *env, s *registry.Store, es []registry.Entry) error {
 }
 
 // runRecord returns the record of a run entry (nil for other kinds): its
-// run.json if it has one, else what its lineage says (each "step:NAME"
-// input, and the status in Extra["status"]).
+// run.json if it has one, with the results its batch jobs have
+// registered since (registry.Store.ResolveSubmitted), else what its
+// lineage says (each "step:NAME" input, and the status in
+// Extra["status"]).
 func runRecord(s *registry.Store, en registry.Entry, m registry.Manifest) (*registry.RunRecord, error) {
 	if en.Kind != registry.Run {
 		return nil, nil
@@ -61,6 +64,9 @@ func runRecord(s *registry.Store, en registry.Entry, m registry.Manifest) (*regi
 	if _, ok := en.File(registry.RunRecordFile); ok {
 		r, err := s.RunRecord(en)
 		if err != nil {
+			return nil, err
+		}
+		if _, err := s.ResolveSubmitted(context.Background(), &r); err != nil {
 			return nil, err
 		}
 		return &r, nil
