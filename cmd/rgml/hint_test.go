@@ -86,3 +86,18 @@ func TestKilledPluginHintIsARealCommand(t *testing.T) {
 		t.Errorf("the hint's command: exit %d, did it resume?\n%s", code, stderr)
 	}
 }
+
+// An empty --out is wrong input (exit 2, one line), not a failed report.
+func TestReportEmptyOutIsUsage(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "one.yaml")
+	os.WriteFile(spec, []byte("datasets:\n  - {name: d, model: ising, params: {T: 1}, L: 4, per-point: 5}\n"), 0o644)
+	if code, _, stderr := rgml(t, "run", spec); code != 0 {
+		t.Fatalf("run: %s", stderr)
+	}
+	for _, args := range [][]string{{"report", "--out", ""}, {"report", "--out", "  "}} {
+		code, _, stderr := rgml(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "--out") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%q: exit %d, %q", args, code, stderr)
+		}
+	}
+}
