@@ -2,7 +2,9 @@ package registry
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -133,5 +135,33 @@ func TestResolveSubmitted(t *testing.T) {
 	}
 	if got, want := refs(r.Removed), []string{"model m:1"}; !slices.Equal(got, want) {
 		t.Errorf("removed %v, want %v", got, want)
+	}
+}
+
+// RunStepEntry finds the entry a run recorded for a step, not the latest
+// of its name; a step it lacks, or whose entry was removed, is ErrNotFound.
+func TestRunStepEntry(t *testing.T) {
+	s := newStore(t)
+	f1 := put(t, s, Flow, "f", Lineage{Seed: 1})
+	run := putRun(t, s, "demo", []RunStep{step(f1, StatusDone)})
+	put(t, s, Flow, "f", Lineage{Seed: 2}) // someone's newer f:2
+	got, err := s.RunStepEntry(run, Flow, "f")
+	if err != nil || got.Digest != f1.Digest {
+		t.Errorf("RunStepEntry(f) = %s, %v; want %s", got, err, f1)
+	}
+	for _, c := range []struct {
+		kind Kind
+		name string
+		want string
+	}{{Flow, "g", "no flow step called g"}, {Model, "f", "has no model steps"}} {
+		if _, err := s.RunStepEntry(run, c.kind, c.name); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("RunStepEntry(%s %s): %v", c.kind, c.name, err)
+		}
+	}
+	if _, err := s.Remove(Flow, "f:1", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RunStepEntry(run, Flow, "f"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "was removed") {
+		t.Errorf("RunStepEntry of a removed entry: %v", err)
 	}
 }
