@@ -121,21 +121,40 @@ endif
 # The demo: the embedded `quick` preset (the paper's study shrunk to about
 # 10-40 s on two cores, still showing its headline result), then how to run
 # the full `paper` preset. Steps whose result is already in the registry
-# (.rgml/) are not redone; `make demo-clean` forgets them.
-RGML  := $(BIN)/rgml
+# (.rgml/) are not redone. The run is registered as $(DEMO_RUN), and the
+# flows exported are the ones that run recorded (not the latest of their
+# names), so that demo-clean finds what the demo made whatever else the
+# registry holds.
+RGML       := $(BIN)/rgml
+DEMO_RUN   := make-demo
+DEMO_FLOWS := $(foreach f,v16 l64 h64,$(foreach T,0 6,flow-quick-$(f)-T$(T)))
 demo: build
-	@$(RGML) run --preset quick --report $(OUT)/report
-	@for f in v16 l64 h64; do for T in 0 6; do \
-		rm -rf $(OUT)/flow-quick-$$f-T$$T; \
-		$(RGML) flows export flow-quick-$$f-T$$T $(OUT)/flow-quick-$$f-T$$T >/dev/null || exit 1; \
-	done; done
+	@$(RGML) run --preset quick --name $(DEMO_RUN) --report $(OUT)/report
+	@for f in $(DEMO_FLOWS); do \
+		rm -rf $(OUT)/$$f; \
+		$(RGML) flows export --run $(DEMO_RUN) $$f $(OUT)/$$f >/dev/null || exit 1; \
+	done
 	@echo "The flows are in the registry ($(RGML) flows list) and in $(OUT)/flow-quick-*/flow.npz."
 	@echo "The report (figures, thermometer-free checks, verdicts): $(OUT)/report/index.html"
 	@echo "The full study of the paper (about 20 minutes on two cores): $(RGML) run --preset paper"
 	@echo "To change it: $(RGML) presets show paper > study.yaml; edit; $(RGML) run study.yaml"
 
-demo-clean:
-	rm -rf .rgml $(OUT)
+# Removes what `make demo` made and nothing else: the demo's runs and the
+# entries they registered that no other live entry needs and no tag names
+# (rgml runs rm --entries), the files of those (rgml registry gc), and the
+# report and flow folders the demo wrote in $(OUT) ($(OUT) itself only if
+# that leaves it empty). The registry and everything else in it stay.
+demo-clean: | $(RGML)
+	@test -n "$(OUT)" || { echo "OUT is empty: name the folder the demo wrote into"; exit 2; }
+	rm -rf $(OUT)/report $(addprefix $(OUT)/,$(DEMO_FLOWS))
+	@rmdir $(OUT) 2>/dev/null || true
+	@if $(RGML) runs list $(DEMO_RUN) >/dev/null; then \
+		echo "$(RGML) runs rm --entries --all-versions $(DEMO_RUN) && $(RGML) registry gc"; \
+		$(RGML) runs rm --entries --all-versions $(DEMO_RUN) && $(RGML) registry gc; \
+	else echo "(no run $(DEMO_RUN) in the registry: nothing of the demo's to remove there)"; fi
+
+$(RGML):
+	$(MAKE) rgml
 
 tools:
 	@command -v protoc >/dev/null || { echo "protoc not found: apt-get install protobuf-compiler"; exit 1; }

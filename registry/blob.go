@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -194,7 +193,7 @@ func (s *Store) Manifest(e Entry) (Manifest, error) {
 		return Manifest{}, err
 	}
 	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
+	if err := decodeManifest(data, &m); err != nil {
 		return Manifest{}, fmt.Errorf("registry: %w: %s: manifest does not decode: %v", ErrCorrupt, e, err)
 	}
 	return m, nil

@@ -1,8 +1,11 @@
 package registry
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -153,4 +156,53 @@ func (e Entry) File(name string) (FileRef, bool) {
 		}
 	}
 	return FileRef{}, false
+}
+
+// decodeManifest decodes a manifest. Numbers in the free-form maps of its
+// lineage (Parameters, HyperParameters, Extra) decode as float64, as their
+// readers expect, except integers that float64 cannot hold exactly (a
+// 64-bit seed): those stay json.Number, so that they print and encode
+// digit for digit as they were written.
+func decodeManifest(data []byte, m *Manifest) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(m); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("data after the manifest's object")
+	}
+	for _, mp := range []map[string]any{m.Lineage.Parameters, m.Lineage.HyperParameters, m.Lineage.Extra} {
+		for k, v := range mp {
+			mp[k] = floatUnlessLossy(v)
+		}
+	}
+	return nil
+}
+
+// floatUnlessLossy turns the json.Numbers in v into float64, except
+// integers that would lose digits.
+func floatUnlessLossy(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return x
+		}
+		// An integer literal that float64 prints differently (its
+		// shortest form) would lose digits, or at least its spelling.
+		if s := string(x); !strings.ContainsAny(s, ".eE") && strconv.FormatFloat(f, 'f', -1, 64) != s {
+			return x
+		}
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = floatUnlessLossy(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = floatUnlessLossy(e)
+		}
+	}
+	return v
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Put stores a new version of kind/name and returns the entry it created.
@@ -429,6 +430,20 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 		}
 	}
 	now := s.timestamp()
+	if err := removeIn(ctx, tx, e, now); err != nil {
+		return Entry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+	}
+	e.Aliases = nil
+	e.Removed = now
+	return e, nil
+}
+
+// removeIn marks e removed at now in tx, drops its aliases and moves
+// "latest" to the newest remaining version of its name.
+func removeIn(ctx context.Context, tx *sql.Tx, e Entry, now time.Time) error {
 	ts := fmtTime(now)
 	steps := []struct {
 		q    string
@@ -440,22 +455,17 @@ func (s *Store) Remove(kind Kind, ref string, force bool) (Entry, error) {
 			SELECT kind, name, 'latest', id, ? FROM entries
 			WHERE kind = ? AND name = ? AND removed IS NULL
 			  AND NOT EXISTS (SELECT 1 FROM aliases WHERE kind = ? AND name = ? AND alias = 'latest')
-			ORDER BY version DESC LIMIT 1`, []any{ts, kind, e.Name, kind, e.Name}},
+			ORDER BY version DESC LIMIT 1`, []any{ts, e.Kind, e.Name, e.Kind, e.Name}},
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-			return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+			return fmt.Errorf("registry: remove %s: %w", e, err)
 		}
 	}
-	if err := logHistory(ctx, tx, ts, "remove", kind, e.Name, e.Version, "", e.Digest[len(DigestPrefix):]); err != nil {
-		return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
+	if err := logHistory(ctx, tx, ts, "remove", e.Kind, e.Name, e.Version, "", e.Digest[len(DigestPrefix):]); err != nil {
+		return fmt.Errorf("registry: remove %s: %w", e, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return Entry{}, fmt.Errorf("registry: remove %s: %w", e, err)
-	}
-	e.Aliases = nil
-	e.Removed = now
-	return e, nil
+	return nil
 }
 
 // dependents returns the live entries whose lineage reaches the entry with

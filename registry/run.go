@@ -1,8 +1,10 @@
 package registry
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -18,6 +20,9 @@ const (
 	StatusSkipped = "skipped" // the step's result already existed (same key)
 	StatusFailed  = "failed"  // the step (or, for a run, some step) failed
 	StatusNotRun  = "not-run" // not started: a step it depends on failed, or the run was stopped
+	// StatusSubmitted: handed to a batch system; the registry has its
+	// result (found by the step's key) once its job has finished.
+	StatusSubmitted = "submitted"
 )
 
 // RunRecord is what the experiment engine writes as RunRecordFile in a Run
@@ -64,4 +69,66 @@ func (s *Store) RunRecord(e Entry) (RunRecord, error) {
 		return r, fmt.Errorf("registry: %s: %s has format %q, this program reads %q", e, RunRecordFile, r.Format, RunRecordFormat)
 	}
 	return r, nil
+}
+
+// RunStepEntry returns the live entry of kind that the run entry run
+// recorded for its step called name (a step's name is the name of the
+// entry it registers or finds): that run's result, whatever newer
+// versions of the name others registered since. Errors wrap ErrNotFound.
+func (s *Store) RunStepEntry(run Entry, kind Kind, name string) (Entry, error) {
+	rec, err := s.RunRecord(run)
+	if err != nil {
+		return Entry{}, err
+	}
+	var names []string
+	for _, st := range rec.Steps {
+		if st.Kind != kind {
+			continue
+		}
+		if st.Name != name || st.Digest == "" {
+			names = append(names, st.Name)
+			continue
+		}
+		e, err := s.Lookup(st.Digest)
+		if err != nil {
+			return Entry{}, err
+		}
+		if !e.Removed.IsZero() {
+			return Entry{}, fmt.Errorf("registry: %w: %s %s of %s was removed on %s", ErrNotFound, kind, e.Ref(), run, e.Removed.Format(timeFormat))
+		}
+		return e, nil
+	}
+	if len(names) == 0 {
+		return Entry{}, fmt.Errorf("registry: %w: %s has no %s steps", ErrNotFound, run, kind)
+	}
+	return Entry{}, fmt.Errorf("registry: %w: %s has no %s step called %s with a result (its %s steps: %s)", ErrNotFound, run, kind, name, kind, strings.Join(names, ", "))
+}
+
+// ResolveSubmitted completes r as the local executor would have written
+// it: each submitted step whose result the store now has (found by the
+// step's key) gets that entry, its digest and StatusDone. A run handed to
+// a batch system is registered before its jobs run, and an entry never
+// changes, so its record is completed when it is read. It reports how
+// many submitted steps are still without a result.
+func (s *Store) ResolveSubmitted(ctx context.Context, r *RunRecord) (pending int, err error) {
+	for i := range r.Steps {
+		st := &r.Steps[i]
+		if st.Status != StatusSubmitted {
+			continue
+		}
+		if st.Key == "" {
+			pending++
+			continue
+		}
+		e, ok, err := s.FindByKey(ctx, st.Kind, st.Key)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			pending++
+			continue
+		}
+		st.Entry, st.Digest, st.Status = e.Ref(), e.Digest, StatusDone
+	}
+	return pending, nil
 }

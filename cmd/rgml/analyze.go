@@ -158,6 +158,9 @@ func checkWritableDir(dir string) error { return checkFolder("--out", dir) }
 
 // checkFolder is checkWritableDir naming the folder as what.
 func checkFolder(what, dir string) error {
+	if strings.TrimSpace(dir) == "" {
+		return fmt.Errorf("%s is empty: give a folder", what)
+	}
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return fmt.Errorf("%s %s is a file: give a folder", what, dir)
 	}

@@ -44,13 +44,24 @@ var (
 
 // env holds what commands share: writers, logger, metrics.
 type env struct {
+	// stdout and stderr escape what a terminal would obey (safeWriter);
+	// term is the raw stderr, for the progress bars' own escapes.
 	stdout, stderr io.Writer
+	term           io.Writer
 	logger         hclog.Logger
 	metrics        *metrics.Metrics
 	server         *metrics.Server
 	// started is set once Before has checked the global flags: a run that
 	// failed them pushes nothing.
 	started bool
+}
+
+// progressOut is where progress bars go: the terminal itself.
+func (e *env) progressOut() io.Writer {
+	if e.term != nil {
+		return e.term
+	}
+	return e.stderr
 }
 
 // newApp builds the CLI; run and the tests call it.
@@ -145,7 +156,11 @@ func (e *env) newHost(c *cli.Context) *host.Host {
 // run runs the CLI and returns the process exit code. Errors are printed as
 // one line "rgml: …".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, logger: hclog.NewNullLogger(), metrics: metrics.New("")}
+	safeOut, safeErr := &safeWriter{w: stdout}, &safeWriter{w: stderr}
+	defer safeOut.Flush()
+	defer safeErr.Flush()
+	stderr, term := io.Writer(safeErr), stderr
+	e := &env{stdout: safeOut, stderr: stderr, term: term, logger: hclog.NewNullLogger(), metrics: metrics.New("")}
 	app := newApp(e)
 	args, err := normalizeArgs(app, args)
 	if err == nil {

@@ -147,6 +147,11 @@ func kindCommand(e *env, kind registry.Kind) *cli.Command {
 			case registry.Dataset:
 				subs = append(subs, importCommand(e))
 			case registry.Run:
+				for i, sub := range subs {
+					if sub.Name == "rm" {
+						subs[i] = runRmCommand(e, sub)
+					}
+				}
 				subs = append(subs, cancelCommand(e))
 			}
 			return &cli.Command{Name: kind.Plural(), Usage: g.usage, Subcommands: subs}
@@ -305,11 +310,13 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 			Name:      "export",
 			Usage:     "write a " + noun + "'s files and manifest.json into DIR, for colleagues without rgml",
 			ArgsUsage: "REF DIR",
+			Flags: []cli.Flag{&cli.StringFlag{Name: "run", Usage: "export the " + noun + " that run `RUN` recorded for its step NAME " +
+				"(REF is then the step's NAME), not the latest version of NAME"}},
 			Action: func(c *cli.Context) error {
 				if c.NArg() != 2 {
 					return usagef("export takes REF and DIR")
 				}
-				return withEntry(c, e, kind, readOnly, func(s *registry.Store, en registry.Entry) error {
+				return withEntryOfRun(c, e, kind, c.String("run"), func(s *registry.Store, en registry.Entry) error {
 					if err := s.Export(en, c.Args().Get(1)); err != nil {
 						// DIR names a file, or holds other files of these names.
 						if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
@@ -515,6 +522,26 @@ func withRegistry(c *cli.Context, e *env, mode openMode, f func(*registry.Store)
 	}
 	defer s.Close()
 	return f(s)
+}
+
+// withEntryOfRun is withEntry (read-only) when run is "", else it calls f
+// with the entry of kind that run recorded for its step named by the
+// first argument.
+func withEntryOfRun(c *cli.Context, e *env, kind registry.Kind, run string, f func(*registry.Store, registry.Entry) error) error {
+	if run == "" {
+		return withEntry(c, e, kind, readOnly, f)
+	}
+	return withRegistry(c, e, readOnly, func(s *registry.Store) error {
+		r, err := s.Resolve(registry.Run, run)
+		if err != nil {
+			return refError(fmt.Errorf("--run: %w", err))
+		}
+		en, err := s.RunStepEntry(r, kind, c.Args().First())
+		if err != nil {
+			return refError(err)
+		}
+		return f(s, en)
+	})
 }
 
 func withEntry(c *cli.Context, e *env, kind registry.Kind, mode openMode, f func(*registry.Store, registry.Entry) error) error {

@@ -47,6 +47,10 @@ func reportAction(c *cli.Context, e *env) error {
 		if err != nil {
 			return err
 		}
+		// A run submitted to a batch system: its jobs' results.
+		if _, err := s.ResolveSubmitted(c.Context, &rec); err != nil {
+			return err
+		}
 		spec := experiment.ReportSpec{Title: c.String("title"), Out: out,
 			Intro: []string{fmt.Sprintf("Run %s (%s, %s), status %s, started %s, %.0f s.", run.Ref(), rec.Spec, run.Digest[:19], rec.Status, rec.Started.Format("2006-01-02 15:04 MST"), rec.Seconds)}}
 		if spec.Title == "" {

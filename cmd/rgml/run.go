@@ -115,7 +115,7 @@ func runAction(c *cli.Context, e *env) error {
 	if err := reportFolder(c, en, spec); err != nil {
 		return err
 	}
-	board := progress.NewBoard(e.stderr, len(plan.Steps), 0)
+	board := progress.NewBoard(e.progressOut(), len(plan.Steps), 0)
 	en.Progress = board
 	e.metrics.SetInfo("run", "", "", version)
 	ex, err := experiment.Execute(c.Context, en, plan, experiment.ExecOptions{

@@ -294,17 +294,11 @@ func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, 
 	if logs, ok := m.Lineage.Extra[experiment.ExtraSlurmLogs].(string); ok {
 		fmt.Fprintf(e.stdout, "logs:    %s\n", logs)
 	}
+	// r is resolved (runRecord): a step still "submitted" has no result yet.
+	rows := r.Steps
 	done := 0
-	rows := make([]registry.RunStep, len(r.Steps))
-	copy(rows, r.Steps)
-	for i := range rows {
-		st := &rows[i]
+	for _, st := range rows {
 		if st.Status != experiment.StatusSubmitted {
-			done++
-			continue
-		}
-		if got, ok, err := s.FindByKey(c.Context, st.Kind, st.Key); err == nil && ok {
-			st.Entry, st.Status = got.Ref(), registry.StatusDone
 			done++
 		}
 	}

@@ -191,6 +191,12 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("Slurm made %d results, local %d", len(got), len(want))
 	}
+	// The record, written at submission, is completed from the registry
+	// when read: the report draws every result the jobs registered.
+	rep := filepath.Join(t.TempDir(), "report")
+	if code, out, stderr := rgmlExec(t, append(pg, "report", "slurm-study:2", "--out", rep)...); code != 0 || !strings.Contains(out, " 0 missing") || strings.Contains(out, ": 0 figures") {
+		t.Errorf("report of the Slurm run: exit %d: %s %s", code, out, stderr)
+	}
 	// runs cancel stops the jobs of a run that has not finished (held
 	// here, so none starts), in a registry of its own.
 	held := []string{"--registry", filepath.Join(t.TempDir(), "reg")}
@@ -208,10 +214,16 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	}
 	code, shown, _ = rgmlExec(t, append(pg, "runs", "show", "--json", "slurm-study:2")...)
 	var js struct {
-		Manifest registry.Manifest `json:"manifest"`
+		Manifest registry.Manifest   `json:"manifest"`
+		Run      *registry.RunRecord `json:"run"`
 	}
-	if code != 0 || json.Unmarshal([]byte(shown), &js) != nil || js.Manifest.Lineage.Extra["executor"] != "slurm" {
-		t.Errorf("runs show --json of the resubmission: exit %d: %s", code, shown)
+	if code != 0 || json.Unmarshal([]byte(shown), &js) != nil || js.Manifest.Lineage.Extra["executor"] != "slurm" || js.Run == nil {
+		t.Fatalf("runs show --json of the resubmission: exit %d: %s", code, shown)
+	}
+	for _, st := range js.Run.Steps {
+		if st.Kind != "report" && (st.Digest == "" || st.Status == registry.StatusSubmitted) {
+			t.Errorf("runs show --json: step %s has no result: %+v", st.Name, st)
+		}
 	}
 }
 

@@ -115,7 +115,7 @@ const (
 func (e *env) stepEnv(c *cli.Context, mode storeMode) (*experiment.Env, func()) {
 	h := e.newHost(c)
 	en := &experiment.Env{
-		Host: h, Metrics: e.metrics, Progress: progress.Single{W: e.stderr},
+		Host: h, Metrics: e.metrics, Progress: progress.Single{W: e.progressOut()},
 		Build:  experiment.BuildInfo{Version: version, Commit: commit},
 		Stdout: e.stdout, Stderr: e.stderr, Logger: e.logger,
 	}

@@ -94,8 +94,8 @@ func FormatWhere(axes []grid.Axis) []string {
 }
 
 // FilterDataset keeps the configurations whose labels match every
-// selection (compared to 1e-9); a selection of a missing label, or one
-// that keeps nothing, is a usage error.
+// selection (grid.Same: within 1e-9, ∞ only ∞); a selection of a missing
+// label, or one that keeps nothing, is a usage error.
 func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 	if len(where) == 0 {
 		return d, nil

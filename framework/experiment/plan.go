@@ -296,13 +296,13 @@ func checkWhere(where []grid.Axis, ds *datasetInfo, at func(string) Pos, ref str
 	return nil
 }
 
-// containsClose reports whether sorted vs has a value within 1e-9
-// (relative above 1) of x, in O(log n): selections and grids may each
-// hold 10^5 values.
+// containsClose reports whether sorted vs has a value that is the same
+// as x (grid.Same), in O(log n): selections and grids may each hold 10^5
+// values.
 func containsClose(vs []float64, x float64) bool {
 	i := sort.SearchFloat64s(vs, x)
 	for _, j := range []int{i - 1, i} {
-		if j >= 0 && j < len(vs) && (vs[j] == x || math.Abs(vs[j]-x) <= 1e-9*math.Max(1, math.Abs(vs[j]))) { // == for T = inf
+		if j >= 0 && j < len(vs) && grid.Same(vs[j], x) {
 			return true
 		}
 	}

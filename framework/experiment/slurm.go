@@ -17,8 +17,8 @@ import (
 
 // StatusSubmitted is the status, in a run record, of a step handed to a
 // batch system: the registry has its result once its job has finished
-// (rgml runs show asks the batch system and the registry).
-const StatusSubmitted = "submitted"
+// (registry.Store.ResolveSubmitted completes the record when it is read).
+const StatusSubmitted = registry.StatusSubmitted
 
 // Lineage.Extra keys of a run submitted to Slurm.
 const (

@@ -188,7 +188,13 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if err != nil {
 		bar.Abort()
 		if rec.saved > 0 {
-			err = fmt.Errorf("%w (last checkpoint: epoch %d; continue with the same command and --resume)", err, rec.saved)
+			// rgml train resumes when told to; rgml run (and its Slurm
+			// jobs) always does, and has no --resume.
+			how := "continue with the same command and --resume"
+			if spec.Resume == ResumeIfAny {
+				how = "run the same command again: it resumes from there"
+			}
+			err = fmt.Errorf("%w (last checkpoint: epoch %d; %s)", err, rec.saved, how)
 		}
 		return res, err
 	}

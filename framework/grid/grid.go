@@ -138,3 +138,18 @@ func Product(axes []Axis) ([]map[string]float64, error) {
 	}
 	return out, nil
 }
+
+// Same reports whether a and b are the same parameter value: equal, or
+// finite and within 1e-9 of each other (relative above 1), so that a value
+// written 0.3 matches one computed as 0.1+0.2. An infinite value matches
+// only itself: its relative tolerance would be infinite and match every
+// finite value. NaN matches nothing.
+func Same(a, b float64) bool {
+	if a == b {
+		return true
+	}
+	if math.IsInf(a, 0) || math.IsInf(b, 0) {
+		return false
+	}
+	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}

@@ -58,3 +58,19 @@ func TestProduct(t *testing.T) {
 		t.Error("duplicate axis accepted")
 	}
 }
+
+func TestSame(t *testing.T) {
+	inf := math.Inf(1)
+	for _, c := range []struct {
+		a, b float64
+		want bool
+	}{
+		{0, 0, true}, {0.3, 0.1 + 0.2, true}, {1e12, 1e12 + 1, true}, {0, 1e-8, false},
+		{inf, inf, true}, {inf, 0, false}, {0, inf, false}, {inf, 1e300, false}, {1e300, inf, false},
+		{-inf, inf, false}, {math.NaN(), math.NaN(), false}, {math.NaN(), 0, false},
+	} {
+		if got := Same(c.a, c.b); got != c.want {
+			t.Errorf("Same(%v, %v) = %v", c.a, c.b, got)
+		}
+	}
+}
