@@ -312,6 +312,9 @@ func guardCommands(app *cli.App) {
 							return usagef("%s needs --%s%s", full, f, seeHelp("rgml "+full))
 						}
 					}
+					if err := refuseBlank(full, ctx, c.Flags); err != nil {
+						return err
+					}
 					return action(ctx)
 				}
 			}
@@ -319,6 +322,37 @@ func guardCommands(app *cli.App) {
 		}
 	}
 	walk("", app.Commands)
+}
+
+// refuseBlank refuses a text flag given as "" or blanks: for every such
+// flag an empty value means "not given", so `--out ""` would otherwise be
+// ignored silently (or create a folder named by spaces).
+func refuseBlank(cmd string, ctx *cli.Context, flags []cli.Flag) error {
+	for _, f := range flags {
+		var vals []string
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			if ctx.IsSet(f.Name) {
+				vals = []string{ctx.String(f.Name)}
+			}
+		case *cli.PathFlag:
+			if ctx.IsSet(f.Name) {
+				vals = []string{ctx.Path(f.Name)}
+			}
+		case *cli.StringSliceFlag:
+			if ctx.IsSet(f.Name) {
+				vals = ctx.StringSlice(f.Name)
+			}
+		default:
+			continue
+		}
+		for _, v := range vals {
+			if strings.TrimSpace(v) == "" {
+				return usagef("%s: --%s is empty: give a value or leave the flag out", cmd, f.Names()[0])
+			}
+		}
+	}
+	return nil
 }
 
 // unrequire clears Required on flags and returns their names, so that a

@@ -259,3 +259,18 @@ func TestWolffReportsMeanClusterSize(t *testing.T) {
 		t.Errorf("wolff lineage: %v", m.Lineage.Extra)
 	}
 }
+
+// A text flag given empty is refused, not taken as "not given".
+func TestBlankFlagValueIsUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"analyze", "--analyzer", "spectrum", "--models", "m", "--out", ""},
+		{"analyze", "--analyzer", "spectrum", "--models", "m", "--out", "  "},
+		{"flow", "--rbm", "", "--thermometer", "t", "--from", "d"},
+		{"train", "--learner", "rbm", "--data", "d", "--set", ""},
+	} {
+		code, _, stderr := rgml(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "is empty") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%q: exit %d, %q", args, code, stderr)
+		}
+	}
+}
