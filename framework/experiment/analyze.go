@@ -54,6 +54,10 @@ type AnalyzeSpec struct {
 	Seed     uint64
 	Out      string // also write AnalysisFile and FiguresFile into this folder
 	Key      string // the step key, recorded as Lineage.Key
+	// Planned, if set, holds the plugin digests the step's key was made
+	// with: a launched plugin of another digest fails the step
+	// (*PluginChangedError) before it does any work.
+	Planned Planned
 }
 
 // AnalyzeResult is a registered analysis.
@@ -98,6 +102,9 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		return res, err
 	}
 	defer an.Kill()
+	if err := spec.Planned.check(spec.Analyzer, an.SHA256); err != nil {
+		return res, err
+	}
 	desc := an.Desc
 	reads := func(name string) bool { _, ok := desc.Input(name); return ok }
 	in := analyzeInputs{req: sdk.AnalyzeRequest{Params: sdk.Params{}, Seed: spec.Seed}}

@@ -77,3 +77,31 @@ func (d Descriptions) Learner(_ context.Context, name string) (sdk.LearnerDescri
 	}
 	return p.Desc, p.SHA256, nil
 }
+
+// Planned maps plugin names to the sha256 of the binaries a plan was made
+// with: a step's key names them, so the step must run exactly them.
+type Planned map[string]string
+
+// PluginChangedError is a step's plugin binary replaced (rebuilt and
+// locked again) after its plan was made: the step's key names the binary
+// planned, so running the new one would register a result under a key
+// that does not describe it, for a later run to reuse.
+type PluginChangedError struct {
+	Plugin            string
+	Planned, Launched string // sha256 of the binary planned, and of the one launched
+}
+
+func (e *PluginChangedError) Error() string {
+	return fmt.Sprintf("plugin %s changed since this run was planned (sha256 %s… → %s…); run again",
+		e.Plugin, e.Planned[:min(12, len(e.Planned))], e.Launched[:min(12, len(e.Launched))])
+}
+
+// check returns a *PluginChangedError if the plugin launched as name ran
+// a binary of another digest than planned; a plugin p does not name is
+// not checked (a step outside a plan: its lineage records what ran).
+func (p Planned) check(name, launched string) error {
+	if want, ok := p[name]; ok && want != launched {
+		return &PluginChangedError{Plugin: name, Planned: want, Launched: launched}
+	}
+	return nil
+}

@@ -225,6 +225,7 @@ func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 		r, err := Sample(ctx, env, SampleSpec{
 			Name: d.Name, Model: d.Model, Params: d.Params, L: d.L, PerPoint: d.PerPoint,
 			Algorithm: s.Sample.Algorithm, Sweeps: d.Sweeps, Thermalization: d.Thermalization, Seed: d.Seed, Key: s.Key,
+			Planned: Planned{s.Plugin: s.SHA256},
 		})
 		return r.Entry, err
 	case s.Kind == KindTraining:
@@ -232,7 +233,7 @@ func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 		spec := TrainSpec{
 			Name: t.Name, Learner: t.Learner, Data: input("dataset/" + t.Data), Where: FormatWhere(t.Where),
 			Label: t.Label, Hyper: t.Set, Seed: t.Seed, CheckpointEvery: t.CheckpointEvery,
-			Resume: ResumeIfAny, Key: s.Key,
+			Resume: ResumeIfAny, Key: s.Key, Planned: Planned{s.Plugin: s.SHA256},
 		}
 		if t.Test != "" {
 			spec.Test = input("dataset/" + t.Test)
@@ -241,7 +242,8 @@ func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 		return r.Entry, err
 	case s.Kind == KindAnalysis:
 		a := s.Analysis
-		spec := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key}
+		spec := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
+			Planned: Planned{s.Plugin: s.SHA256}}
 		if a.Model != "" {
 			spec.Model = input("training/" + a.Model)
 		}
@@ -258,10 +260,18 @@ func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 		return registry.Entry{}, err
 	default:
 		f := s.Flow
+		// The flow's key names both learners' binaries: the RBM's as its
+		// plugin, the thermometer's through its training's key.
+		planned := Planned{}
+		for _, name := range []string{f.RBM, f.Thermometer} {
+			if t, ok := p.Step("training/" + name); ok {
+				planned[t.Plugin] = t.SHA256
+			}
+		}
 		r, err := Flow(ctx, env, FlowSpec{
 			Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
 			From: input("dataset/" + f.From), Where: FormatWhere(f.Where), Iterations: f.Iterations,
-			Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key,
+			Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key, Planned: planned,
 		})
 		return r.Entry, err
 	}

@@ -34,6 +34,10 @@ type FlowSpec struct {
 	SaveConfigs bool   // keep the flowed configurations (iterations × N × sites int8)
 	Out         string // also write FlowFile's arrays to this plain .npz
 	Key         string // the step key, recorded as Lineage.Key
+	// Planned, if set, holds the plugin digests the step's key was made
+	// with: a launched learner of another digest fails the step
+	// (*PluginChangedError) before it does any work.
+	Planned Planned
 }
 
 // FlowResult is a registered flow.
@@ -108,11 +112,17 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		return res, err
 	}
 	defer rbm.Kill()
+	if err := spec.Planned.check(rbmName, rbm.SHA256); err != nil {
+		return res, err
+	}
 	th, err := h.Learner(ctx, thName)
 	if err != nil {
 		return res, err
 	}
 	defer th.Kill()
+	if err := spec.Planned.check(thName, th.SHA256); err != nil {
+		return res, err
+	}
 	its := spec.Iterations
 	n, sites := data.Len(), data.Sites()
 	dataFile, _ := fromEntry.File("data.npz")

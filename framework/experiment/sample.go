@@ -28,6 +28,10 @@ type SampleSpec struct {
 	// Out, if set, is a plain .npz file to write the dataset to as well.
 	Out string
 	Key string // the step key, recorded as Lineage.Key
+	// Planned, if set, holds the plugin digests the step's key was made
+	// with: a launched plugin of another digest fails the step
+	// (*PluginChangedError) before it does any work.
+	Planned Planned
 }
 
 // SampleResult is a registered dataset.
@@ -77,6 +81,9 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 		return res, err
 	}
 	defer m.Kill()
+	if err := spec.Planned.check(spec.Model, m.SHA256); err != nil {
+		return res, err
+	}
 	req := sdk.SampleRequest{
 		Size: spec.L, PerPoint: spec.PerPoint, Algorithm: spec.Algorithm,
 		Sweeps: spec.Sweeps, Thermalization: spec.Thermalization, Seed: spec.Seed,

@@ -45,6 +45,10 @@ type TrainSpec struct {
 	// Key, if set, is the step key: recorded as Lineage.Key and used to
 	// find the training's checkpoints (else TrainingKey is).
 	Key string
+	// Planned, if set, holds the plugin digests the step's key was made
+	// with: a launched plugin of another digest fails the step
+	// (*PluginChangedError) before it does any work.
+	Planned Planned
 }
 
 // TrainResult is a registered training.
@@ -106,6 +110,9 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		return res, err
 	}
 	defer l.Kill()
+	if err := spec.Planned.check(spec.Learner, l.SHA256); err != nil {
+		return res, err
+	}
 	res.Learner = l.Name
 	req := sdk.TrainRequest{Hyper: spec.Hyper, Seed: spec.Seed, Train: data, Test: test}
 	if l.Desc.NeedsLabel {
