@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,14 +52,10 @@ func TestKilledPluginHintIsARealCommand(t *testing.T) {
 	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		var m struct{ Epoch int }
-		found, _ := filepath.Glob(filepath.Join(reg, "checkpoints", "s-rbm", "*", "latest.json"))
-		if len(found) == 1 {
-			if b, err := os.ReadFile(found[0]); err == nil && json.Unmarshal(b, &m) == nil && m.Epoch >= 100 {
-				if pid := childNamed(cmd.Process.Pid, "rgml-plugin-rbm"); pid != 0 {
-					syscall.Kill(pid, syscall.SIGKILL)
-					break
-				}
+		if epoch, _ := newestCheckpoint(reg, "s-rbm"); epoch >= 100 {
+			if pid := childNamed(cmd.Process.Pid, "rgml-plugin-rbm"); pid != 0 {
+				syscall.Kill(pid, syscall.SIGKILL)
+				break
 			}
 		}
 		if time.Now().After(deadline) {
