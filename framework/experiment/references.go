@@ -150,6 +150,8 @@ func (m modelRefs) phase() []report.PhaseRef {
 // model that sampled the dataset en shows (en itself, the dataset a flow
 // started from, the flow an analysis read, or the data it read).
 func (g *gather) refsOf(en registry.Entry) (modelRefs, error) {
+	// An analysis of a flow is two steps from its dataset; the bound keeps
+	// a malformed lineage from leading anywhere further.
 	for range 3 {
 		if en.Kind == registry.Dataset {
 			return datasetRefs(g.manifest(en))
