@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +109,13 @@ func checkBlumeCapelReport(t *testing.T, dir string) {
 		if strings.Contains(page, bad) {
 			t.Errorf("the report shows %q", bad)
 		}
+	}
+	// The phase diagrams mark the references the blumecapel plugin
+	// declares (recorded with its datasets), and only those.
+	if arrays, err := npz.ReadFile(filepath.Join(dir, "phase-diagram-bcs-all64.npz")); err != nil {
+		t.Error(err)
+	} else if d, _ := npz.Find(arrays, "line.Delta"); d.Data == nil || !slices.Equal(d.Data.([]float64), []float64{1.9660, 2}) {
+		t.Errorf("phase diagram's reference points: Δ %v, want the tricritical point's 1.966 and 2 (T = 0)", d.Data)
 	}
 	// The samples of a (T, Δ) dataset are the grid's four corners.
 	if arrays, err := npz.ReadFile(filepath.Join(dir, "samples-bcs-train.npz")); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
@@ -41,6 +42,18 @@ func TestQuickPreset(t *testing.T) {
 	}
 	if strings.Contains(string(page), "Missing figures") {
 		t.Error("the quick report lists missing figures")
+	}
+	// The flow figures and flow checks mark T_c = 2/ln(1+√2) as the ising
+	// plugin declares it (recorded with its datasets).
+	for file, name := range map[string]string{"flow-flow-quick-v16-T0.npz": "vline T_c.at", "check-flow-quick-v16-T0-flow-check.npz": "hline T_c.at"} {
+		arrays, err := npz.ReadFile(filepath.Join(out, file))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if a, ok := npz.Find(arrays, name); !ok || a.Data.([]float64)[0] != 2/math.Log(1+math.Sqrt2) {
+			t.Errorf("%s: %s = %v, want T_c = 2/ln(1+√2)", file, name, a.Data)
+		}
 	}
 	s, err := registry.OpenReadOnly(reg)
 	if err != nil {

@@ -120,11 +120,6 @@ func (g *gather) phaseItems() []report.Item {
 	if len(g.joint) == 0 {
 		return nil
 	}
-	var sources []string
-	for _, pt := range report.BlumeCapelLine {
-		sources = append(sources, fmt.Sprintf("%s (Δ, T) = (%g, %g): %s", pt.Label, pt.Delta, pt.T, pt.Source))
-	}
-	cite := " Transition points (triangles): " + strings.Join(sources, "; ") + "."
 	ends := " Each path runs from its first iteration count (circle) to its last (square)."
 	byFrom, byRBM := map[string][]jointFlow{}, map[string][]jointFlow{}
 	for _, jf := range g.joint {
@@ -137,21 +132,25 @@ func (g *gather) phaseItems() []report.Item {
 		for _, jf := range flows {
 			refs = append(refs, refOf(jf.en))
 		}
-		e := report.Entry{Name: name, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + cite}
+		marks, err := g.phaseRefs(flows)
+		e := report.Entry{Name: name, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + citeRefs(marks)}
 		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
-			return phaseFigure(title, flows, label, by...)
+			if err != nil {
+				return nil, err
+			}
+			return phaseFigure(title, marks, flows, label, by...)
 		}})
 	}
 	for _, from := range sortedKeys(byFrom) {
 		where := orUnknown(from, "an unknown start")
 		add("phase-diagram-from-"+stem(orUnknown(from, "unknown")), "flows from "+where+": thermometer mean",
-			"the Blume-Capel phase diagram with the path of the (T, Δ) thermometer's mean for the flow of every RBM from "+where+".",
+			"the phase diagram with the path of the (T, Δ) thermometer's mean for the flow of every RBM from "+where+".",
 			byFrom[from], func(jf jointFlow) string { return orUnknown(jf.rbm, jf.en.Name) }, "mean")
 	}
 	for _, rbm := range sortedKeys(byRBM) {
 		who := orUnknown(rbm, "an RBM not in their lineage")
 		add("phase-diagram-"+stem(orUnknown(rbm, "unknown-rbm")), "flows of "+who+": thermometer mean and mode",
-			"the Blume-Capel phase diagram with the paths of the (T, Δ) thermometer's mean and mode for the flows of "+who+".",
+			"the phase diagram with the paths of the (T, Δ) thermometer's mean and mode for the flows of "+who+".",
 			byRBM[rbm], func(jf jointFlow) string { return orUnknown(jf.from, jf.en.Name) }, "mean", "mode")
 	}
 	return items
@@ -169,7 +168,21 @@ func orUnknown(s, unknown string) string {
 	return s
 }
 
-func phaseFigure(title string, flows []jointFlow, label func(jointFlow) string, by ...string) (*report.Figure, error) {
+// phaseRefs are the marks of a phase diagram of flows: the references on
+// the (Δ, T) plane of the models of the flows' data, each once.
+func (g *gather) phaseRefs(flows []jointFlow) ([]report.PhaseRef, error) {
+	var marks []report.PhaseRef
+	for _, jf := range flows {
+		refs, err := g.refsOf(jf.en)
+		if err != nil {
+			return nil, err
+		}
+		marks = addPhaseRefs(marks, refs.phase()...)
+	}
+	return marks, nil
+}
+
+func phaseFigure(title string, marks []report.PhaseRef, flows []jointFlow, label func(jointFlow) string, by ...string) (*report.Figure, error) {
 	var paths []report.Path
 	for _, jf := range flows {
 		for _, b := range by {
@@ -180,7 +193,7 @@ func phaseFigure(title string, flows []jointFlow, label func(jointFlow) string, 
 			paths = append(paths, p)
 		}
 	}
-	return report.PhaseDiagram(title, report.BlumeCapelLine, paths...)
+	return report.PhaseDiagram(title, marks, paths...)
 }
 
 // studyModels are the models whose data the entries come from: those of

@@ -72,7 +72,7 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 		}
 		items = append(items, g.items(en)...)
 	}
-	items = append(g.phaseItems(), items...) // the headline of a Blume-Capel run
+	items = append(g.phaseItems(), items...) // the headline of a run of (T, Δ) flows
 	for _, ms := range spec.Missing {
 		why := fmt.Errorf("%s %s has no result: %s", ms.Kind, ms.Name, ms.Why)
 		items = append(items, report.Item{Entry: report.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
@@ -189,7 +189,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		if arrays, ok := g.jointArrays(en); ok {
 			return g.jointFlowItems(en, e, arrays)
 		}
-		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return flowFigure(g.s, en) }}}
+		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
 	case registry.Analysis:
 		return g.analysisItems(en, m, base)
 	}
@@ -287,8 +287,14 @@ func flowArrays(s *registry.Store, en registry.Entry) (reproduce.Flow, error) {
 	return f, nil
 }
 
-func flowFigure(s *registry.Store, en registry.Entry) (*report.Figure, error) {
-	f, err := flowArrays(s, en)
+// flowFigure draws a flow's measured-temperature distribution per
+// iteration, with the temperatures the model of the flow's data declares.
+func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
+	f, err := flowArrays(g.s, en)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := g.refsOf(en)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +303,7 @@ func flowFigure(s *registry.Store, en registry.Entry) (*report.Figure, error) {
 		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
 	return report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": measured temperature distribution",
-		XLabel: "measured T", YLabel: "share", VLines: []report.Ref{{Label: "T_c", At: report.Tc}}}, ss...)
+		XLabel: "measured T", YLabel: "share", VLines: refs.lines("T")}, ss...)
 }
 
 // ReadAnalysis reads an Analysis entry's results and suggested figures.
@@ -340,7 +346,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 		e := base
 		e.Name, e.Paper = en.Name+"-flow-check", "thermometer-free check"
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
-		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return flowCheckFigure(en, arrays) }})
+		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays) }})
 	}
 	for _, h := range figs {
 		if h.Kind == sdk.FigureTable || h.Kind == sdk.FigureHistogram {
@@ -361,8 +367,9 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 }
 
 // flowCheckFigure draws the implied temperatures of a correlations
-// analysis of a flow against iteration.
-func flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
+// analysis of a flow against iteration, with the temperatures the model
+// of the flow's data declares.
+func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
 	col := func(name string) []float64 {
 		a, ok := npz.Find(arrays, name)
 		if !ok {
@@ -385,7 +392,11 @@ func flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, err
 	if len(ss) == 0 {
 		return nil, fmt.Errorf("%s has no implied temperatures", en)
 	}
-	return report.FlowTemperatures("flow check of "+en.Ref(), true, ss...)
+	refs, err := g.refsOf(en)
+	if err != nil {
+		return nil, err
+	}
+	return report.FlowTemperatures("flow check of "+en.Ref(), true, refs.lines("T"), ss...)
 }
 
 // runReport is the report step of a plan: every other step's entry.
@@ -448,7 +459,7 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		if arrays, ok := g.jointArrays(en); ok {
 			return jointGridFigure(en, arrays)
 		}
-		return flowFigure(s, en)
+		return g.flowFigure(en)
 	case "flow-check":
 		if _, ok := g.input(en, "flow"); !ok {
 			return nil, usagef("%s is not an analysis of a flow", en)
@@ -457,7 +468,7 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		if err != nil {
 			return nil, err
 		}
-		return flowCheckFigure(en, arrays)
+		return g.flowCheckFigure(en, arrays)
 	}
 	return nil, usagef("unknown figure kind %q", kind)
 }

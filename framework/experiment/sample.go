@@ -94,6 +94,12 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 	if req, err = m.Desc.Validate(req); err != nil {
 		return res, Usage(fmt.Errorf("%s: %w", m.Name, err))
 	}
+	// The references are recorded with the dataset and drawn on every
+	// figure of it: a malformed one is the plugin's failure, found before
+	// any sampling.
+	if err := m.Desc.CheckReferences(); err != nil {
+		return res, fmt.Errorf("plugin %q: %v", m.Name, err)
+	}
 	// Validate checked points × per-point × sites against overflow.
 	sites := m.Desc.Sites(spec.L)
 	total := len(req.Points) * spec.PerPoint
@@ -166,6 +172,9 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 			"sweeps": req.Sweeps, "thermalization": req.Thermalization, "wall_seconds": took.Seconds(),
 			"lattice_shape": []int{spec.L, spec.L},
 		},
+	}
+	if refs := recordReferences(m.Desc.References); refs != nil {
+		lineage.Extra[referencesKey] = refs
 	}
 	if alg.Cluster {
 		lineage.Extra["clusters"], lineage.Extra["cluster_spins"] = ds.attempts, ds.accepted

@@ -64,10 +64,10 @@ func allItems() []Item {
 			rs := make([][]float64, len(its))
 			for k := range its {
 				for range 1000 {
-					rs[k] = append(rs[k], math.Abs(Tc*float64(k)/3+rng.NormFloat64()*0.3))
+					rs[k] = append(rs[k], math.Abs(testTc*float64(k)/3+rng.NormFloat64()*0.3))
 				}
 			}
-			return TemperatureDists("measured temperature, flow from T = 0 (Fig. 6)", grid(0, 6, 0.25), its, rs)
+			return TemperatureDists("measured temperature, flow from T = 0 (Fig. 6)", []Ref{{"T_c", testTc}}, grid(0, 6, 0.25), its, rs)
 		}},
 		{Entry{Name: "fig12", Paper: "Fig. 12", Caption: "WWᵀ, N_h = 16", Refs: refs[:1]}, func() (*Figure, error) {
 			m := make([]float64, 100*100)
@@ -81,7 +81,7 @@ func allItems() []Item {
 		{Entry{Name: "fig13", Paper: "Fig. 13", Caption: "off-diagonal decay of WWᵀ"}, line(LineOptions{Title: "decay (Fig. 13)", XLabel: "r", YLabel: "D(r)"},
 			Series{Label: "T = 2", X: grid(0, 5, 1), Y: []float64{1, 0.6, 0.4, 0.3, 0.25, 0.2}},
 			Series{Label: "T = 6", X: grid(0, 5, 1), Y: []float64{1, 0.1, 0.02, 0, 0, 0}})},
-		{Entry{Name: "fig14", Paper: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", Tc}}},
+		{Entry{Name: "fig14", Paper: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", testTc}}},
 			Series{Label: "N_h = 16", X: T, Y: curve(func(t float64) float64 { return 50 / (1 + t) }), Err: curve(func(float64) float64 { return 1 })})},
 		{Entry{Name: "fig16", Paper: "Figs. 16–17", Caption: "eigenvalues of WWᵀ"}, line(LineOptions{Title: "spectrum", XLabel: "a", YLabel: "λ_a", LogY: true},
 			Series{Label: "type V", X: grid(1, 100, 1), Y: func() []float64 {
@@ -95,7 +95,7 @@ func allItems() []Item {
 			Series{Label: "flow", X: []float64{1, 2, 5, 10, 100}, Y: []float64{-1.9, -1.7, -1.5, -1.45, -1.42}, Err: []float64{0.01, 0.01, 0.01, 0.01, 0.01}})},
 		{Entry{Name: "flow-T", Paper: "beyond the paper", Caption: "temperatures implied by the flowed configurations"}, func() (*Figure, error) {
 			its := []float64{0, 1, 2, 5, 10, 100}
-			return FlowTemperatures("implied temperatures", true,
+			return FlowTemperatures("implied temperatures", true, []Ref{{"T_c", testTc}},
 				Series{Label: "energy", X: its, Y: []float64{0.5, 1.2, 1.8, 2.1, 2.25, 2.27}, Err: []float64{0.01, 0.02, 0.02, 0.03, 0.03, 0.03}},
 				Series{Label: "thermometer", X: its, Y: []float64{0.4, 1.5, 2.0, 2.2, 2.3, 2.3}})
 		}},

@@ -16,10 +16,6 @@ import (
 	"github.com/rgml/rgml/framework/npz"
 )
 
-// Tc is Onsager's critical temperature of the square-lattice Ising model,
-// 2/ln(1+√2).
-var Tc = 2 / math.Log(1+math.Sqrt2)
-
 // Series is one curve: points (X[i], Y[i]) with optional one-sigma errors.
 type Series struct {
 	Label string
@@ -27,7 +23,8 @@ type Series struct {
 	Err   []float64 // nil: no error bars
 }
 
-// Ref is a reference line at a value (a T_c, an equilibrium value).
+// Ref is a reference line at a value (a critical temperature a model
+// declares, an equilibrium value).
 type Ref struct {
 	Label string
 	At    float64
@@ -179,17 +176,18 @@ func LossCurves(epochs, train, test []float64) (*Figure, error) {
 // FlowTemperatures draws the thermometer-free flow check: for each
 // series (the temperature implied by the energy, by ⟨|m|⟩, by G(L/2), the
 // thermometer's mean reading) T against flow iteration with its error
-// bars, and T_c dashed. On a log x axis iteration 0 is left out of the
-// plot (it stays in the data).
-func FlowTemperatures(title string, logX bool, series ...Series) (*Figure, error) {
-	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: []Ref{{"T_c", Tc}}}, series...)
+// bars, and the reference temperatures refs dashed. On a log x axis
+// iteration 0 is left out of the plot (it stays in the data).
+func FlowTemperatures(title string, logX bool, refs []Ref, series ...Series) (*Figure, error) {
+	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: refs}, series...)
 }
 
 // TemperatureDists draws Figs. 5–11: for each flow iteration the
 // distribution of the measured temperatures, as a density over the bins
-// with the given edges (ascending), and T_c as a dashed line. Readings
-// outside the edges are counted in no bin.
-func TemperatureDists(title string, edges []float64, iterations []int, readings [][]float64) (*Figure, error) {
+// with the given edges (ascending), and the reference temperatures refs
+// as dashed lines (in the data under their labels). Readings outside the
+// edges are counted in no bin.
+func TemperatureDists(title string, refs []Ref, edges []float64, iterations []int, readings [][]float64) (*Figure, error) {
 	if len(edges) < 2 || len(iterations) != len(readings) {
 		return nil, fmt.Errorf("%s: %d bin edges, %d iterations for %d sets of readings", title, len(edges), len(iterations), len(readings))
 	}
@@ -220,7 +218,7 @@ func TemperatureDists(title string, edges []float64, iterations []int, readings 
 		}
 		series = append(series, Series{Label: fmt.Sprintf("iteration %d", iterations[k]), X: centres, Y: d})
 	}
-	f, err := Lines(LineOptions{Title: title, XLabel: "measured T", YLabel: "density", VLines: []Ref{{"T_c", Tc}}}, series...)
+	f, err := Lines(LineOptions{Title: title, XLabel: "measured T", YLabel: "density", VLines: refs}, series...)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +228,10 @@ func TemperatureDists(title string, edges []float64, iterations []int, readings 
 	}
 	// The data in one piece, as numpy users want it.
 	f.Data = []npz.Array{vec1("bin_edges", edges), vec1("iteration", its),
-		npz.Float64("density", density, len(iterations), nb), vec1("T_c", []float64{Tc})}
+		npz.Float64("density", density, len(iterations), nb)}
+	for _, r := range refs {
+		f.Data = append(f.Data, vec1(r.Label, []float64{r.At}))
+	}
 	return f, nil
 }
 

@@ -8,9 +8,9 @@
 //
 //	Configurations       Fig. 1    sample configurations, one panel per label
 //	LossCurves           Fig. 4    training and test loss against epoch
-//	TemperatureDists     Figs. 5–11 measured-temperature distribution per flow iteration, T_c marked
+//	TemperatureDists     Figs. 5–11 measured-temperature distribution per flow iteration, the model's reference temperatures marked
 //	Heatmap              Fig. 12   WWᵀ matrix elements
-//	FlowTemperatures     the thermometer-free check: implied temperatures against flow iteration, T_c marked
+//	FlowTemperatures     the thermometer-free check: implied temperatures against flow iteration, reference temperatures marked
 //	Lines                Figs. 13–17 and the flow observables: curves with error bars,
 //	                     optional log scale and reference lines (T_c, equilibrium values)
 //	FromHint             any analyzer's suggested figure (sdk.Figure)

@@ -17,24 +17,13 @@ import (
 	"github.com/rgml/rgml/framework/npz"
 )
 
-// PhasePoint is a point of a transition line on the (Δ, T) plane, with
-// where its value comes from.
-type PhasePoint struct {
-	Delta, T float64
-	Label    string // e.g. "tricritical point"
+// PhaseRef is a reference mark on the (Δ, T) plane, as a model declares
+// it: a point (one Δ and one T) or a polyline (several), with its label
+// and where its values come from.
+type PhaseRef struct {
+	Label    string // e.g. "T_c"
 	Source   string // a citation, or "exact: …"
-}
-
-// BlumeCapelLine are the points of the square-lattice Blume-Capel
-// transition line (J = 1) that this project cites. Only values whose
-// source we could state are here; the second-order line from Δ = 0
-// (T_c ≈ 1.7) to the tricritical point is not drawn.
-var BlumeCapelLine = []PhasePoint{
-	{Delta: 1.9660, T: 0.6080, Label: "tricritical point",
-		Source: "Kwak, Jeong, Lee, Lee, Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"},
-	{Delta: 2, T: 0, Label: "first-order line at T = 0",
-		Source: "exact: at T = 0 the ordered ground state (energy −2 + Δ per site, 2 bonds per site) and the " +
-			"empty one (0) exchange stability at Δ = 2"},
+	Delta, T []float64
 }
 
 // Path is a flow's path on the (Δ, T) plane: one point per iteration
@@ -44,32 +33,43 @@ type Path struct {
 	Delta, T []float64
 }
 
-// PhaseDiagram draws the transition-line points (stars, labelled in the
-// legend with their label; sources in the data) and each path as a line
-// from its first point (a circle) to its last (a square), Δ across and T
-// up. Data: line.Delta, line.T and PATH.Delta, PATH.T. It errors on a path
-// whose slices differ in length, or when there is nothing to draw.
-func PhaseDiagram(title string, line []PhasePoint, paths ...Path) (*Figure, error) {
+// PhaseDiagram draws the reference points (triangles, labelled in the
+// legend with their label and coordinates), the reference curves (dashed
+// lines, labelled) and each path as a line from its first point (a
+// circle) to its last (a square), Δ across and T up. Data: line.Delta,
+// line.T (the reference points, in order), LABEL.Delta, LABEL.T per
+// reference curve, and PATH.Delta, PATH.T. It errors on a reference or
+// path whose slices differ in length, or when there is nothing to draw.
+func PhaseDiagram(title string, refs []PhaseRef, paths ...Path) (*Figure, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "Δ", "T"
 	p.Legend.Top = true
 	p.Legend.TextStyle.Font.Size = vg.Points(8)
 	f := &Figure{Plot: p}
-	if len(line) == 0 && len(paths) == 0 {
-		return nil, fmt.Errorf("%s: no transition point and no path to draw", orUntitled(title))
+	if len(refs) == 0 && len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no reference and no path to draw", orUntitled(title))
 	}
-	lx, ly := make([]float64, len(line)), make([]float64, len(line))
-	for i, pt := range line {
-		lx[i], ly[i] = pt.Delta, pt.T
-		sc, err := plotter.NewScatter(plotter.XYs{{X: pt.Delta, Y: pt.T}})
+	var lx, ly []float64
+	for k, r := range refs {
+		if len(r.Delta) != len(r.T) || len(r.T) == 0 {
+			return nil, fmt.Errorf("reference %q: %d Δ and %d T values", r.Label, len(r.Delta), len(r.T))
+		}
+		if len(r.T) > 1 {
+			if err := addPhaseCurve(f, r, k); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		lx, ly = append(lx, r.Delta[0]), append(ly, r.T[0])
+		sc, err := plotter.NewScatter(plotter.XYs{{X: r.Delta[0], Y: r.T[0]}})
 		if err != nil {
 			return nil, err
 		}
 		sc.Shape, sc.Radius = draw.PyramidGlyph{}, vg.Points(4)
 		p.Add(sc)
-		p.Legend.Add(fmt.Sprintf("%s (%g, %g)", pt.Label, pt.Delta, pt.T), sc)
+		p.Legend.Add(fmt.Sprintf("%s (%g, %g)", r.Label, r.Delta[0], r.T[0]), sc)
 	}
-	if len(line) > 0 {
+	if len(lx) > 0 {
 		f.Data = append(f.Data, vec1("line.Delta", lx), vec1("line.T", ly))
 	}
 	for k, path := range paths {
@@ -108,6 +108,24 @@ func PhaseDiagram(title string, line []PhasePoint, paths ...Path) (*Figure, erro
 		}
 	}
 	return f, nil
+}
+
+// addPhaseCurve draws a reference curve dashed, labelled in the legend.
+func addPhaseCurve(f *Figure, r PhaseRef, k int) error {
+	f.Data = append(f.Data, vec1(key(r.Label, k, "Delta"), r.Delta), vec1(key(r.Label, k, "T"), r.T))
+	pts := make(plotter.XYs, len(r.T))
+	for i := range r.T {
+		pts[i] = plotter.XY{X: r.Delta[i], Y: r.T[i]}
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return err
+	}
+	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	l.Color = color.Gray{Y: 80}
+	f.Plot.Add(l)
+	f.Plot.Legend.Add(r.Label, l)
+	return nil
 }
 
 // FlowPath returns the path of a (T, Δ) flow from the arrays of its

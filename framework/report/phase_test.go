@@ -9,20 +9,20 @@ import (
 	"github.com/rgml/rgml/framework/npz"
 )
 
-// The phase diagram's data hold the transition points and every path as
-// given (non-finite points kept in the data, left out of the plot), and
-// the figure saves; every literature point names its source.
+// The phase diagram's data hold the reference points and curves and
+// every path as given (non-finite points kept in the data, left out of
+// the plot), and the figure saves.
 func TestPhaseDiagram(t *testing.T) {
-	for _, pt := range BlumeCapelLine {
-		if pt.Source == "" || pt.Label == "" {
-			t.Errorf("transition point %+v has no label or source", pt)
-		}
+	refs := []PhaseRef{
+		{Label: "a point", Source: "s1", Delta: []float64{1.5}, T: []float64{0.5}},
+		{Label: "a line", Source: "s2", Delta: []float64{0, 1, 2}, T: []float64{1, 0.8, 0}},
+		{Label: "another point", Source: "s3", Delta: []float64{2}, T: []float64{0}},
 	}
 	paths := []Path{
 		{Label: "all64 from ordered", Delta: []float64{0, 0.8, 1.9}, T: []float64{0.4, 0.9, 0.6}},
 		{Label: "random64", Delta: []float64{2.5, math.NaN()}, T: []float64{0.4, 1}},
 	}
-	f, err := PhaseDiagram("Blume-Capel flows", BlumeCapelLine, paths...)
+	f, err := PhaseDiagram("flows", refs, paths...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +39,11 @@ func TestPhaseDiagram(t *testing.T) {
 		}
 		return a.Data.([]float64)
 	}
-	if d := get("line.Delta"); !slices.Equal(d, []float64{1.9660, 2}) || !slices.Equal(get("line.T"), []float64{0.6080, 0}) {
+	if d := get("line.Delta"); !slices.Equal(d, []float64{1.5, 2}) || !slices.Equal(get("line.T"), []float64{0.5, 0}) {
 		t.Errorf("line: %v %v", d, get("line.T"))
+	}
+	if !slices.Equal(get("a line.Delta"), refs[1].Delta) || !slices.Equal(get("a line.T"), refs[1].T) {
+		t.Errorf("reference curve's data differ from the input")
 	}
 	if !slices.Equal(get("all64 from ordered.T"), paths[0].T) || !math.IsNaN(get("random64.Delta")[1]) {
 		t.Errorf("paths' data differ from the input")

@@ -77,7 +77,7 @@ func same(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b))
 func TestLinesSaveAndData(t *testing.T) {
 	dir := t.TempDir()
 	x := []float64{1, 2, 3, 4}
-	f, err := Lines(LineOptions{Title: "t", LogY: true, VLines: []Ref{{"T_c", Tc}}},
+	f, err := Lines(LineOptions{Title: "t", LogY: true, VLines: []Ref{{"T_c", testTc}}},
 		Series{Label: "a", X: x, Y: []float64{1, 10, math.NaN(), 1000}, Err: []float64{0.1, 1, 0, 10}},
 		Series{Label: "b", X: x, Y: []float64{2, 3, 4, -1}})
 	if err != nil {
@@ -101,9 +101,12 @@ func TestLinesSaveAndData(t *testing.T) {
 	}
 }
 
+// testTc is a reference temperature as a model would declare it.
+const testTc = 2.269
+
 func TestTemperatureDists(t *testing.T) {
 	edges := []float64{0, 1, 2, 4}
-	f, err := TemperatureDists("flow", edges, []int{0, 5}, [][]float64{{0.5, 0.5, 1.5, 3}, {3, 3.9, 4, 9}})
+	f, err := TemperatureDists("flow", []Ref{{"T_x", 1.5}}, edges, []int{0, 5}, [][]float64{{0.5, 0.5, 1.5, 3}, {3, 3.9, 4, 9}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +122,12 @@ func TestTemperatureDists(t *testing.T) {
 	}
 	if fmt := d.Shape; fmt[0] != 2 || fmt[1] != 3 {
 		t.Errorf("density shape %v", d.Shape)
+	}
+	if r, ok := npz.Find(f.Data, "T_x"); !ok || r.Data.([]float64)[0] != 1.5 {
+		t.Errorf("the reference T_x is not in the data: %v", r)
+	}
+	if _, ok := npz.Find(f.Data, "T_c"); ok {
+		t.Errorf("a T_c nobody declared is in the data")
 	}
 }
 

@@ -60,6 +60,13 @@ func modelDescriptionToProto(d ModelDescription) *rgmlv1.ModelDescription {
 	for _, o := range d.Observables {
 		out.Observables = append(out.Observables, &rgmlv1.ObservableSpec{Name: o.Name, Doc: o.Doc})
 	}
+	for _, r := range d.References {
+		ref := &rgmlv1.Reference{Name: r.Name, Source: r.Source}
+		for _, p := range r.Points {
+			ref.Points = append(ref.Points, paramsToProto(p))
+		}
+		out.References = append(out.References, ref)
+	}
 	return out
 }
 
@@ -82,6 +89,13 @@ func modelDescriptionFromProto(p *rgmlv1.ModelDescription) (ModelDescription, in
 	}
 	for _, o := range p.GetObservables() {
 		d.Observables = append(d.Observables, Observable{Name: o.GetName(), Doc: o.GetDoc()})
+	}
+	for _, r := range p.GetReferences() {
+		ref := Reference{Name: r.GetName(), Source: r.GetSource()}
+		for _, pt := range r.GetPoints() {
+			ref.Points = append(ref.Points, paramsFromProto(pt))
+		}
+		d.References = append(d.References, ref)
 	}
 	return d, int(info.GetProtocolVersion())
 }

@@ -1,6 +1,9 @@
 package sdk
 
-import "context"
+import (
+	"context"
+	"math"
+)
 
 // ProtocolVersion is the rgml plugin protocol spoken by this SDK. It must
 // equal the "protocol-version:" line of framework/proto/rgml/v1/rgml.proto.
@@ -39,6 +42,54 @@ type ModelDescription struct {
 	Observables      []Observable
 	Dimension        int // lattice dimension; a configuration has Size^Dimension sites
 	MinSize          int // smallest allowed linear size
+	// References are known results in the model's parameter space that
+	// the host draws on figures of its data; nil draws none.
+	References []Reference
+}
+
+// Reference is a known result in a model's own parameter space: a named
+// point (one entry in Points, e.g. a critical temperature) or curve (a
+// polyline of several, e.g. a transition line), with where its values come
+// from. A figure draws it when its coordinates are the figure's axes, or
+// parameters that the data hold fixed at the same values.
+type Reference struct {
+	Name   string   // e.g. "T_c", shown in the legend
+	Points []Params // coordinates of declared parameters
+	Source string   // a citation, or "exact: " and the argument
+}
+
+// CheckReferences reports an InvalidArgument error for the first
+// reference that is not well formed: no name, no source, no point, or a
+// coordinate that is not finite or not a declared parameter.
+func (d ModelDescription) CheckReferences() error {
+	declared := map[string]bool{}
+	for _, p := range d.Parameters {
+		declared[p.Name] = true
+	}
+	for i, r := range d.References {
+		switch {
+		case r.Name == "":
+			return InvalidArgument("reference %d has no name", i)
+		case r.Source == "":
+			return InvalidArgument("reference %q has no source: say where its values come from", r.Name)
+		case len(r.Points) == 0:
+			return InvalidArgument("reference %q has no point", r.Name)
+		}
+		for _, pt := range r.Points {
+			if len(pt) == 0 {
+				return InvalidArgument("reference %q has a point without coordinates", r.Name)
+			}
+			for _, name := range pt.Names() {
+				if !declared[name] {
+					return InvalidArgument("reference %q: %s is not a parameter of model %s", r.Name, name, d.Name)
+				}
+				if v := pt[name]; math.IsNaN(v) || math.IsInf(v, 0) {
+					return InvalidArgument("reference %q: %s = %g is not finite", r.Name, name, v)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Sites returns the number of sites of a lattice of linear size size.

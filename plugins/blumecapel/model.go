@@ -129,8 +129,23 @@ func Description() sdk.ModelDescription {
 				"U = 1 − ⟨m⁴⟩/(3⟨m²⟩²) is a moment of it (blumecapel.Binder)"},
 			{Name: "density", Doc: "density of non-zero spins, (1/L²) Σ_i s_i² (its mean is ⟨s²⟩)"},
 		},
-		Dimension: 2,
-		MinSize:   2,
+		Dimension:  2,
+		MinSize:    2,
+		References: References(),
+	}
+}
+
+// References are the points of the transition line (J = 1) that this
+// plugin cites. Only values whose source we could state are here; the
+// second-order line from Δ = 0 (T_c ≈ 1.7) to the tricritical point is not
+// declared.
+func References() []sdk.Reference {
+	return []sdk.Reference{
+		{Name: "tricritical point", Points: []sdk.Params{{"Delta": 1.9660, "T": 0.6080, "J": 1}},
+			Source: "Kwak, Jeong, Lee, Lee, Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"},
+		{Name: "first-order line at T = 0", Points: []sdk.Params{{"Delta": 2, "T": 0, "J": 1}},
+			Source: "exact: at T = 0 the ordered ground state (energy −2 + Δ per site, 2 bonds per site) and the " +
+				"empty one (0) exchange stability at Δ = 2"},
 	}
 }
 

@@ -145,10 +145,18 @@ func Description() sdk.ModelDescription {
 			{Name: "energy", Doc: "energy per spin, E/L² = −(1/L²) Σ_<ij> s_i s_j"},
 			{Name: "magnetization", Doc: "magnetisation per spin (signed), M/L² = (1/L²) Σ_i s_i"},
 		},
-		Dimension: 2,
-		MinSize:   2,
+		Dimension:  2,
+		MinSize:    2,
+		References: []sdk.Reference{{Name: "T_c", Points: []sdk.Params{{"T": Tc}}, Source: TcSource}},
 	}
 }
+
+// Tc is the critical temperature of the infinite square lattice, which
+// figures of this model's data mark.
+var Tc = 2 / math.Log(1+math.Sqrt2)
+
+// TcSource is where Tc comes from.
+const TcSource = "Onsager, Phys. Rev. 65, 117 (1944): T_c = 2/ln(1+√2)"
 
 // Observables implements sdk.Model: "energy" (energy per spin) and
 // "magnetization" (signed magnetisation per spin) of each configuration.

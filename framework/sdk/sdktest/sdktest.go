@@ -160,6 +160,9 @@ func checkDescription(t *testing.T, d sdk.ModelDescription) {
 	if d.Dimension < 1 || d.MinSize < 1 {
 		t.Errorf("dimension %d, min size %d", d.Dimension, d.MinSize)
 	}
+	if err := d.CheckReferences(); err != nil {
+		t.Errorf("references: %v", err)
+	}
 	for _, p := range d.Parameters {
 		if p.Doc == "" {
 			t.Errorf("parameter %s has no doc", p.Name)

@@ -2,8 +2,10 @@ package sdktest_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"os/exec"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -27,7 +29,23 @@ func (m toy) Describe(context.Context) (sdk.ModelDescription, error) {
 		Observables:      []sdk.Observable{{Name: "m", Doc: "mean spin"}},
 		Dimension:        2,
 		MinSize:          2,
+		References:       m.references(),
 	}, nil
+}
+
+// references are the toy's declared references; each broken variant
+// breaks one rule of a well-formed reference.
+func (m toy) references() []sdk.Reference {
+	r := sdk.Reference{Name: "p_half", Points: []sdk.Params{{"p": 0.5}}, Source: "symmetry of ±1"}
+	switch m.broken {
+	case "reference-not-finite":
+		r.Points = []sdk.Params{{"p": math.NaN()}}
+	case "reference-unknown-parameter":
+		r.Points = []sdk.Params{{"T": 1}}
+	case "reference-without-source":
+		r.Source = ""
+	}
+	return []sdk.Reference{r, {Name: "p_line", Points: []sdk.Params{{"p": 0}, {"p": 1}}, Source: "the range of p"}}
 }
 
 func splitmix(x uint64) uint64 {
@@ -88,6 +106,18 @@ func TestKitPassesACorrectModel(t *testing.T) {
 	sdktest.TestModel(t, sdktest.InProcess(toy{}))
 }
 
+// TestReferencesCrossTheWire checks that a model's references reach the
+// host as declared: names, sources, and every point's coordinates.
+func TestReferencesCrossTheWire(t *testing.T) {
+	got, err := sdktest.InProcess(toy{})(t, 1).Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (toy{}).references(); !reflect.DeepEqual(got.References, want) {
+		t.Errorf("references after the wire:\n got %+v\nwant %+v", got.References, want)
+	}
+}
+
 // TestKitCatchesBrokenModels runs the kit on each broken variant in a
 // child test process and requires it to fail with the right complaint.
 func TestKitCatchesBrokenModels(t *testing.T) {
@@ -96,10 +126,13 @@ func TestKitCatchesBrokenModels(t *testing.T) {
 		return
 	}
 	for variant, complaint := range map[string]string{
-		"depends-on-procs":   "different configurations with GOMAXPROCS",
-		"ignores-seed":       "gave identical configurations",
-		"out-of-state-space": "is not in the state space",
-		"ignores-context":    "still computing after its context was cancelled",
+		"depends-on-procs":            "different configurations with GOMAXPROCS",
+		"ignores-seed":                "gave identical configurations",
+		"out-of-state-space":          "is not in the state space",
+		"ignores-context":             "still computing after its context was cancelled",
+		"reference-not-finite":        "is not finite",
+		"reference-unknown-parameter": "T is not a parameter of model toy",
+		"reference-without-source":    "has no source",
 	} {
 		t.Run(variant, func(t *testing.T) {
 			t.Parallel()

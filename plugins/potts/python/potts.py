@@ -67,6 +67,14 @@ DESCRIPTION = pb.ModelDescription(
     ],
     dimension=2,
     min_size=2,
+    references=[
+        pb.Reference(
+            name="T_c",
+            points=[pb.ParamPoint(values=[pb.ParamValue(name="T", number=1 / math.log(1 + math.sqrt(Q)))])],
+            source="Potts, Proc. Camb. Phil. Soc. 48, 106 (1952); Baxter, J. Phys. C 6, L445 (1973): "
+            "T_c = 1/ln(1 + √q), q = 3",
+        )
+    ],
 )
 
 

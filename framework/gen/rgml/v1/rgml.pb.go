@@ -677,8 +677,12 @@ type ModelDescription struct {
 	DefaultAlgorithm string            `protobuf:"bytes,5,opt,name=default_algorithm,json=defaultAlgorithm,proto3" json:"default_algorithm,omitempty"`
 	Observables      []*ObservableSpec `protobuf:"bytes,6,rep,name=observables,proto3" json:"observables,omitempty"`
 	// Lattice dimension (2 for the square lattice) and the smallest L.
-	Dimension     int32 `protobuf:"varint,7,opt,name=dimension,proto3" json:"dimension,omitempty"`
-	MinSize       int32 `protobuf:"varint,8,opt,name=min_size,json=minSize,proto3" json:"min_size,omitempty"`
+	Dimension int32 `protobuf:"varint,7,opt,name=dimension,proto3" json:"dimension,omitempty"`
+	MinSize   int32 `protobuf:"varint,8,opt,name=min_size,json=minSize,proto3" json:"min_size,omitempty"`
+	// Known results the host draws on figures of this model's data, instead
+	// of knowing any model itself. Additive in v1: a plugin that sends none
+	// gets figures without reference marks.
+	References    []*Reference `protobuf:"bytes,9,rep,name=references,proto3" json:"references,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -769,6 +773,80 @@ func (x *ModelDescription) GetMinSize() int32 {
 	return 0
 }
 
+func (x *ModelDescription) GetReferences() []*Reference {
+	if x != nil {
+		return x.References
+	}
+	return nil
+}
+
+// Reference is a known result in the model's own parameter space: a named
+// point (one entry in points, e.g. a critical temperature {T: 2.269...}) or
+// curve (a polyline of several, e.g. a transition line in (T, Delta)).
+// Every coordinate names a declared parameter and is finite; source says
+// where the values come from (a citation, or "exact: ..." with the
+// argument). A figure draws a reference when its coordinates are the
+// figure's axes, or parameters the data hold fixed at the same values.
+type Reference struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Points        []*ParamPoint          `protobuf:"bytes,2,rep,name=points,proto3" json:"points,omitempty"`
+	Source        string                 `protobuf:"bytes,3,opt,name=source,proto3" json:"source,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Reference) Reset() {
+	*x = Reference{}
+	mi := &file_rgml_v1_rgml_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Reference) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Reference) ProtoMessage() {}
+
+func (x *Reference) ProtoReflect() protoreflect.Message {
+	mi := &file_rgml_v1_rgml_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Reference.ProtoReflect.Descriptor instead.
+func (*Reference) Descriptor() ([]byte, []int) {
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Reference) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Reference) GetPoints() []*ParamPoint {
+	if x != nil {
+		return x.Points
+	}
+	return nil
+}
+
+func (x *Reference) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
 // ParamPoint is one point of a parameter grid.
 type ParamPoint struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -779,7 +857,7 @@ type ParamPoint struct {
 
 func (x *ParamPoint) Reset() {
 	*x = ParamPoint{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[8]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -791,7 +869,7 @@ func (x *ParamPoint) String() string {
 func (*ParamPoint) ProtoMessage() {}
 
 func (x *ParamPoint) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[8]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -804,7 +882,7 @@ func (x *ParamPoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ParamPoint.ProtoReflect.Descriptor instead.
 func (*ParamPoint) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{8}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ParamPoint) GetValues() []*ParamValue {
@@ -834,7 +912,7 @@ type SampleRequest struct {
 
 func (x *SampleRequest) Reset() {
 	*x = SampleRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[9]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -846,7 +924,7 @@ func (x *SampleRequest) String() string {
 func (*SampleRequest) ProtoMessage() {}
 
 func (x *SampleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[9]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -859,7 +937,7 @@ func (x *SampleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SampleRequest.ProtoReflect.Descriptor instead.
 func (*SampleRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{9}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SampleRequest) GetPoints() []*ParamPoint {
@@ -930,7 +1008,7 @@ type SampleChunk struct {
 
 func (x *SampleChunk) Reset() {
 	*x = SampleChunk{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[10]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -942,7 +1020,7 @@ func (x *SampleChunk) String() string {
 func (*SampleChunk) ProtoMessage() {}
 
 func (x *SampleChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[10]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -955,7 +1033,7 @@ func (x *SampleChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SampleChunk.ProtoReflect.Descriptor instead.
 func (*SampleChunk) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{10}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SampleChunk) GetPoint() int32 {
@@ -1013,7 +1091,7 @@ type ObservablesRequest struct {
 
 func (x *ObservablesRequest) Reset() {
 	*x = ObservablesRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[11]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1025,7 +1103,7 @@ func (x *ObservablesRequest) String() string {
 func (*ObservablesRequest) ProtoMessage() {}
 
 func (x *ObservablesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[11]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1038,7 +1116,7 @@ func (x *ObservablesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ObservablesRequest.ProtoReflect.Descriptor instead.
 func (*ObservablesRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{11}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ObservablesRequest) GetPoint() *ParamPoint {
@@ -1073,7 +1151,7 @@ type ObservablesResponse struct {
 
 func (x *ObservablesResponse) Reset() {
 	*x = ObservablesResponse{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[12]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1085,7 +1163,7 @@ func (x *ObservablesResponse) String() string {
 func (*ObservablesResponse) ProtoMessage() {}
 
 func (x *ObservablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[12]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1098,7 +1176,7 @@ func (x *ObservablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ObservablesResponse.ProtoReflect.Descriptor instead.
 func (*ObservablesResponse) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{12}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ObservablesResponse) GetValues() []*TensorChunk {
@@ -1119,7 +1197,7 @@ type OperationSpec struct {
 
 func (x *OperationSpec) Reset() {
 	*x = OperationSpec{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[13]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1131,7 +1209,7 @@ func (x *OperationSpec) String() string {
 func (*OperationSpec) ProtoMessage() {}
 
 func (x *OperationSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[13]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1144,7 +1222,7 @@ func (x *OperationSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperationSpec.ProtoReflect.Descriptor instead.
 func (*OperationSpec) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{13}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *OperationSpec) GetName() string {
@@ -1183,7 +1261,7 @@ type LearnerDescription struct {
 
 func (x *LearnerDescription) Reset() {
 	*x = LearnerDescription{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1195,7 +1273,7 @@ func (x *LearnerDescription) String() string {
 func (*LearnerDescription) ProtoMessage() {}
 
 func (x *LearnerDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1208,7 +1286,7 @@ func (x *LearnerDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LearnerDescription.ProtoReflect.Descriptor instead.
 func (*LearnerDescription) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{14}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *LearnerDescription) GetInfo() *PluginInfo {
@@ -1266,7 +1344,7 @@ type TrainHeader struct {
 
 func (x *TrainHeader) Reset() {
 	*x = TrainHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1278,7 +1356,7 @@ func (x *TrainHeader) String() string {
 func (*TrainHeader) ProtoMessage() {}
 
 func (x *TrainHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1291,7 +1369,7 @@ func (x *TrainHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainHeader.ProtoReflect.Descriptor instead.
 func (*TrainHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{15}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *TrainHeader) GetHyperparameters() []*ParamValue {
@@ -1360,7 +1438,7 @@ type TrainRequest struct {
 
 func (x *TrainRequest) Reset() {
 	*x = TrainRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1372,7 +1450,7 @@ func (x *TrainRequest) String() string {
 func (*TrainRequest) ProtoMessage() {}
 
 func (x *TrainRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1385,7 +1463,7 @@ func (x *TrainRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainRequest.ProtoReflect.Descriptor instead.
 func (*TrainRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{16}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *TrainRequest) GetMsg() isTrainRequest_Msg {
@@ -1439,7 +1517,7 @@ type Metric struct {
 
 func (x *Metric) Reset() {
 	*x = Metric{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1451,7 +1529,7 @@ func (x *Metric) String() string {
 func (*Metric) ProtoMessage() {}
 
 func (x *Metric) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1464,7 +1542,7 @@ func (x *Metric) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Metric.ProtoReflect.Descriptor instead.
 func (*Metric) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{17}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Metric) GetName() string {
@@ -1494,7 +1572,7 @@ type TrainProgress struct {
 
 func (x *TrainProgress) Reset() {
 	*x = TrainProgress{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1506,7 +1584,7 @@ func (x *TrainProgress) String() string {
 func (*TrainProgress) ProtoMessage() {}
 
 func (x *TrainProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1519,7 +1597,7 @@ func (x *TrainProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainProgress.ProtoReflect.Descriptor instead.
 func (*TrainProgress) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{18}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *TrainProgress) GetEpoch() int64 {
@@ -1576,7 +1654,7 @@ type TrainEvent struct {
 
 func (x *TrainEvent) Reset() {
 	*x = TrainEvent{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1588,7 +1666,7 @@ func (x *TrainEvent) String() string {
 func (*TrainEvent) ProtoMessage() {}
 
 func (x *TrainEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1601,7 +1679,7 @@ func (x *TrainEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainEvent.ProtoReflect.Descriptor instead.
 func (*TrainEvent) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{19}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *TrainEvent) GetMsg() isTrainEvent_Msg {
@@ -1702,7 +1780,7 @@ type ApplyHeader struct {
 
 func (x *ApplyHeader) Reset() {
 	*x = ApplyHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1714,7 +1792,7 @@ func (x *ApplyHeader) String() string {
 func (*ApplyHeader) ProtoMessage() {}
 
 func (x *ApplyHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1727,7 +1805,7 @@ func (x *ApplyHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyHeader.ProtoReflect.Descriptor instead.
 func (*ApplyHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{20}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ApplyHeader) GetOperation() string {
@@ -1774,7 +1852,7 @@ type ApplyRequest struct {
 
 func (x *ApplyRequest) Reset() {
 	*x = ApplyRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1786,7 +1864,7 @@ func (x *ApplyRequest) String() string {
 func (*ApplyRequest) ProtoMessage() {}
 
 func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1799,7 +1877,7 @@ func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyRequest.ProtoReflect.Descriptor instead.
 func (*ApplyRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{21}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ApplyRequest) GetMsg() isApplyRequest_Msg {
@@ -1852,7 +1930,7 @@ type ApplyResponse struct {
 
 func (x *ApplyResponse) Reset() {
 	*x = ApplyResponse{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1864,7 +1942,7 @@ func (x *ApplyResponse) String() string {
 func (*ApplyResponse) ProtoMessage() {}
 
 func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1877,7 +1955,7 @@ func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyResponse.ProtoReflect.Descriptor instead.
 func (*ApplyResponse) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{22}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ApplyResponse) GetOutput() *TensorChunk {
@@ -1902,7 +1980,7 @@ type AnalyzerDescription struct {
 
 func (x *AnalyzerDescription) Reset() {
 	*x = AnalyzerDescription{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1914,7 +1992,7 @@ func (x *AnalyzerDescription) String() string {
 func (*AnalyzerDescription) ProtoMessage() {}
 
 func (x *AnalyzerDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1927,7 +2005,7 @@ func (x *AnalyzerDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzerDescription.ProtoReflect.Descriptor instead.
 func (*AnalyzerDescription) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{23}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AnalyzerDescription) GetInfo() *PluginInfo {
@@ -1970,7 +2048,7 @@ type AnalyzerInput struct {
 
 func (x *AnalyzerInput) Reset() {
 	*x = AnalyzerInput{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1982,7 +2060,7 @@ func (x *AnalyzerInput) String() string {
 func (*AnalyzerInput) ProtoMessage() {}
 
 func (x *AnalyzerInput) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1995,7 +2073,7 @@ func (x *AnalyzerInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzerInput.ProtoReflect.Descriptor instead.
 func (*AnalyzerInput) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{24}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AnalyzerInput) GetName() string {
@@ -2030,7 +2108,7 @@ type AnalyzeHeader struct {
 
 func (x *AnalyzeHeader) Reset() {
 	*x = AnalyzeHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2042,7 +2120,7 @@ func (x *AnalyzeHeader) String() string {
 func (*AnalyzeHeader) ProtoMessage() {}
 
 func (x *AnalyzeHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2055,7 +2133,7 @@ func (x *AnalyzeHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeHeader.ProtoReflect.Descriptor instead.
 func (*AnalyzeHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{25}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AnalyzeHeader) GetParameters() []*ParamValue {
@@ -2094,7 +2172,7 @@ type AnalyzeRequest struct {
 
 func (x *AnalyzeRequest) Reset() {
 	*x = AnalyzeRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2106,7 +2184,7 @@ func (x *AnalyzeRequest) String() string {
 func (*AnalyzeRequest) ProtoMessage() {}
 
 func (x *AnalyzeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2119,7 +2197,7 @@ func (x *AnalyzeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeRequest.ProtoReflect.Descriptor instead.
 func (*AnalyzeRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{26}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AnalyzeRequest) GetMsg() isAnalyzeRequest_Msg {
@@ -2186,7 +2264,7 @@ type FigureHint struct {
 
 func (x *FigureHint) Reset() {
 	*x = FigureHint{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2198,7 +2276,7 @@ func (x *FigureHint) String() string {
 func (*FigureHint) ProtoMessage() {}
 
 func (x *FigureHint) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2211,7 +2289,7 @@ func (x *FigureHint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FigureHint.ProtoReflect.Descriptor instead.
 func (*FigureHint) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{27}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *FigureHint) GetKind() string {
@@ -2297,7 +2375,7 @@ type AnalyzeResponse struct {
 
 func (x *AnalyzeResponse) Reset() {
 	*x = AnalyzeResponse{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2309,7 +2387,7 @@ func (x *AnalyzeResponse) String() string {
 func (*AnalyzeResponse) ProtoMessage() {}
 
 func (x *AnalyzeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2322,7 +2400,7 @@ func (x *AnalyzeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeResponse.ProtoReflect.Descriptor instead.
 func (*AnalyzeResponse) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{28}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AnalyzeResponse) GetMsg() isAnalyzeResponse_Msg {
@@ -2412,7 +2490,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\acluster\x18\x03 \x01(\bR\acluster\"6\n" +
 	"\x0eObservableSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
-	"\x03doc\x18\x02 \x01(\tR\x03doc\"\xe9\x02\n" +
+	"\x03doc\x18\x02 \x01(\tR\x03doc\"\x9d\x03\n" +
 	"\x10ModelDescription\x12'\n" +
 	"\x04info\x18\x01 \x01(\v2\x13.rgml.v1.PluginInfoR\x04info\x122\n" +
 	"\n" +
@@ -2426,7 +2504,14 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x11default_algorithm\x18\x05 \x01(\tR\x10defaultAlgorithm\x129\n" +
 	"\vobservables\x18\x06 \x03(\v2\x17.rgml.v1.ObservableSpecR\vobservables\x12\x1c\n" +
 	"\tdimension\x18\a \x01(\x05R\tdimension\x12\x19\n" +
-	"\bmin_size\x18\b \x01(\x05R\aminSize\"9\n" +
+	"\bmin_size\x18\b \x01(\x05R\aminSize\x122\n" +
+	"\n" +
+	"references\x18\t \x03(\v2\x12.rgml.v1.ReferenceR\n" +
+	"references\"d\n" +
+	"\tReference\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12+\n" +
+	"\x06points\x18\x02 \x03(\v2\x13.rgml.v1.ParamPointR\x06points\x12\x16\n" +
+	"\x06source\x18\x03 \x01(\tR\x06source\"9\n" +
 	"\n" +
 	"ParamPoint\x12+\n" +
 	"\x06values\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\x06values\"\xdf\x01\n" +
@@ -2587,7 +2672,7 @@ func file_rgml_v1_rgml_proto_rawDescGZIP() []byte {
 }
 
 var file_rgml_v1_rgml_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rgml_v1_rgml_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_rgml_v1_rgml_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_rgml_v1_rgml_proto_goTypes = []any{
 	(DType)(0),                  // 0: rgml.v1.DType
 	(ParamKind)(0),              // 1: rgml.v1.ParamKind
@@ -2599,27 +2684,28 @@ var file_rgml_v1_rgml_proto_goTypes = []any{
 	(*AlgorithmSpec)(nil),       // 7: rgml.v1.AlgorithmSpec
 	(*ObservableSpec)(nil),      // 8: rgml.v1.ObservableSpec
 	(*ModelDescription)(nil),    // 9: rgml.v1.ModelDescription
-	(*ParamPoint)(nil),          // 10: rgml.v1.ParamPoint
-	(*SampleRequest)(nil),       // 11: rgml.v1.SampleRequest
-	(*SampleChunk)(nil),         // 12: rgml.v1.SampleChunk
-	(*ObservablesRequest)(nil),  // 13: rgml.v1.ObservablesRequest
-	(*ObservablesResponse)(nil), // 14: rgml.v1.ObservablesResponse
-	(*OperationSpec)(nil),       // 15: rgml.v1.OperationSpec
-	(*LearnerDescription)(nil),  // 16: rgml.v1.LearnerDescription
-	(*TrainHeader)(nil),         // 17: rgml.v1.TrainHeader
-	(*TrainRequest)(nil),        // 18: rgml.v1.TrainRequest
-	(*Metric)(nil),              // 19: rgml.v1.Metric
-	(*TrainProgress)(nil),       // 20: rgml.v1.TrainProgress
-	(*TrainEvent)(nil),          // 21: rgml.v1.TrainEvent
-	(*ApplyHeader)(nil),         // 22: rgml.v1.ApplyHeader
-	(*ApplyRequest)(nil),        // 23: rgml.v1.ApplyRequest
-	(*ApplyResponse)(nil),       // 24: rgml.v1.ApplyResponse
-	(*AnalyzerDescription)(nil), // 25: rgml.v1.AnalyzerDescription
-	(*AnalyzerInput)(nil),       // 26: rgml.v1.AnalyzerInput
-	(*AnalyzeHeader)(nil),       // 27: rgml.v1.AnalyzeHeader
-	(*AnalyzeRequest)(nil),      // 28: rgml.v1.AnalyzeRequest
-	(*FigureHint)(nil),          // 29: rgml.v1.FigureHint
-	(*AnalyzeResponse)(nil),     // 30: rgml.v1.AnalyzeResponse
+	(*Reference)(nil),           // 10: rgml.v1.Reference
+	(*ParamPoint)(nil),          // 11: rgml.v1.ParamPoint
+	(*SampleRequest)(nil),       // 12: rgml.v1.SampleRequest
+	(*SampleChunk)(nil),         // 13: rgml.v1.SampleChunk
+	(*ObservablesRequest)(nil),  // 14: rgml.v1.ObservablesRequest
+	(*ObservablesResponse)(nil), // 15: rgml.v1.ObservablesResponse
+	(*OperationSpec)(nil),       // 16: rgml.v1.OperationSpec
+	(*LearnerDescription)(nil),  // 17: rgml.v1.LearnerDescription
+	(*TrainHeader)(nil),         // 18: rgml.v1.TrainHeader
+	(*TrainRequest)(nil),        // 19: rgml.v1.TrainRequest
+	(*Metric)(nil),              // 20: rgml.v1.Metric
+	(*TrainProgress)(nil),       // 21: rgml.v1.TrainProgress
+	(*TrainEvent)(nil),          // 22: rgml.v1.TrainEvent
+	(*ApplyHeader)(nil),         // 23: rgml.v1.ApplyHeader
+	(*ApplyRequest)(nil),        // 24: rgml.v1.ApplyRequest
+	(*ApplyResponse)(nil),       // 25: rgml.v1.ApplyResponse
+	(*AnalyzerDescription)(nil), // 26: rgml.v1.AnalyzerDescription
+	(*AnalyzerInput)(nil),       // 27: rgml.v1.AnalyzerInput
+	(*AnalyzeHeader)(nil),       // 28: rgml.v1.AnalyzeHeader
+	(*AnalyzeRequest)(nil),      // 29: rgml.v1.AnalyzeRequest
+	(*FigureHint)(nil),          // 30: rgml.v1.FigureHint
+	(*AnalyzeResponse)(nil),     // 31: rgml.v1.AnalyzeResponse
 }
 var file_rgml_v1_rgml_proto_depIdxs = []int32{
 	0,  // 0: rgml.v1.TensorChunk.dtype:type_name -> rgml.v1.DType
@@ -2628,55 +2714,57 @@ var file_rgml_v1_rgml_proto_depIdxs = []int32{
 	3,  // 3: rgml.v1.ModelDescription.parameters:type_name -> rgml.v1.ParamSpec
 	7,  // 4: rgml.v1.ModelDescription.algorithms:type_name -> rgml.v1.AlgorithmSpec
 	8,  // 5: rgml.v1.ModelDescription.observables:type_name -> rgml.v1.ObservableSpec
-	4,  // 6: rgml.v1.ParamPoint.values:type_name -> rgml.v1.ParamValue
-	10, // 7: rgml.v1.SampleRequest.points:type_name -> rgml.v1.ParamPoint
-	10, // 8: rgml.v1.ObservablesRequest.point:type_name -> rgml.v1.ParamPoint
-	2,  // 9: rgml.v1.ObservablesResponse.values:type_name -> rgml.v1.TensorChunk
-	3,  // 10: rgml.v1.OperationSpec.parameters:type_name -> rgml.v1.ParamSpec
-	5,  // 11: rgml.v1.LearnerDescription.info:type_name -> rgml.v1.PluginInfo
-	3,  // 12: rgml.v1.LearnerDescription.hyperparameters:type_name -> rgml.v1.ParamSpec
-	15, // 13: rgml.v1.LearnerDescription.operations:type_name -> rgml.v1.OperationSpec
-	4,  // 14: rgml.v1.TrainHeader.hyperparameters:type_name -> rgml.v1.ParamValue
-	17, // 15: rgml.v1.TrainRequest.header:type_name -> rgml.v1.TrainHeader
-	2,  // 16: rgml.v1.TrainRequest.data:type_name -> rgml.v1.TensorChunk
-	19, // 17: rgml.v1.TrainProgress.metrics:type_name -> rgml.v1.Metric
-	20, // 18: rgml.v1.TrainEvent.progress:type_name -> rgml.v1.TrainProgress
-	2,  // 19: rgml.v1.TrainEvent.checkpoint:type_name -> rgml.v1.TensorChunk
-	2,  // 20: rgml.v1.TrainEvent.weights:type_name -> rgml.v1.TensorChunk
-	20, // 21: rgml.v1.TrainEvent.done:type_name -> rgml.v1.TrainProgress
-	4,  // 22: rgml.v1.ApplyHeader.parameters:type_name -> rgml.v1.ParamValue
-	22, // 23: rgml.v1.ApplyRequest.header:type_name -> rgml.v1.ApplyHeader
-	2,  // 24: rgml.v1.ApplyRequest.data:type_name -> rgml.v1.TensorChunk
-	2,  // 25: rgml.v1.ApplyResponse.output:type_name -> rgml.v1.TensorChunk
-	5,  // 26: rgml.v1.AnalyzerDescription.info:type_name -> rgml.v1.PluginInfo
-	3,  // 27: rgml.v1.AnalyzerDescription.parameters:type_name -> rgml.v1.ParamSpec
-	26, // 28: rgml.v1.AnalyzerDescription.inputs:type_name -> rgml.v1.AnalyzerInput
-	4,  // 29: rgml.v1.AnalyzeHeader.parameters:type_name -> rgml.v1.ParamValue
-	27, // 30: rgml.v1.AnalyzeRequest.header:type_name -> rgml.v1.AnalyzeHeader
-	2,  // 31: rgml.v1.AnalyzeRequest.data:type_name -> rgml.v1.TensorChunk
-	2,  // 32: rgml.v1.AnalyzeResponse.result:type_name -> rgml.v1.TensorChunk
-	29, // 33: rgml.v1.AnalyzeResponse.figure:type_name -> rgml.v1.FigureHint
-	6,  // 34: rgml.v1.Model.Describe:input_type -> rgml.v1.DescribeRequest
-	11, // 35: rgml.v1.Model.Sample:input_type -> rgml.v1.SampleRequest
-	13, // 36: rgml.v1.Model.Observables:input_type -> rgml.v1.ObservablesRequest
-	6,  // 37: rgml.v1.Learner.Describe:input_type -> rgml.v1.DescribeRequest
-	18, // 38: rgml.v1.Learner.Train:input_type -> rgml.v1.TrainRequest
-	23, // 39: rgml.v1.Learner.Apply:input_type -> rgml.v1.ApplyRequest
-	6,  // 40: rgml.v1.Analyzer.Describe:input_type -> rgml.v1.DescribeRequest
-	28, // 41: rgml.v1.Analyzer.Analyze:input_type -> rgml.v1.AnalyzeRequest
-	9,  // 42: rgml.v1.Model.Describe:output_type -> rgml.v1.ModelDescription
-	12, // 43: rgml.v1.Model.Sample:output_type -> rgml.v1.SampleChunk
-	14, // 44: rgml.v1.Model.Observables:output_type -> rgml.v1.ObservablesResponse
-	16, // 45: rgml.v1.Learner.Describe:output_type -> rgml.v1.LearnerDescription
-	21, // 46: rgml.v1.Learner.Train:output_type -> rgml.v1.TrainEvent
-	24, // 47: rgml.v1.Learner.Apply:output_type -> rgml.v1.ApplyResponse
-	25, // 48: rgml.v1.Analyzer.Describe:output_type -> rgml.v1.AnalyzerDescription
-	30, // 49: rgml.v1.Analyzer.Analyze:output_type -> rgml.v1.AnalyzeResponse
-	42, // [42:50] is the sub-list for method output_type
-	34, // [34:42] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	10, // 6: rgml.v1.ModelDescription.references:type_name -> rgml.v1.Reference
+	11, // 7: rgml.v1.Reference.points:type_name -> rgml.v1.ParamPoint
+	4,  // 8: rgml.v1.ParamPoint.values:type_name -> rgml.v1.ParamValue
+	11, // 9: rgml.v1.SampleRequest.points:type_name -> rgml.v1.ParamPoint
+	11, // 10: rgml.v1.ObservablesRequest.point:type_name -> rgml.v1.ParamPoint
+	2,  // 11: rgml.v1.ObservablesResponse.values:type_name -> rgml.v1.TensorChunk
+	3,  // 12: rgml.v1.OperationSpec.parameters:type_name -> rgml.v1.ParamSpec
+	5,  // 13: rgml.v1.LearnerDescription.info:type_name -> rgml.v1.PluginInfo
+	3,  // 14: rgml.v1.LearnerDescription.hyperparameters:type_name -> rgml.v1.ParamSpec
+	16, // 15: rgml.v1.LearnerDescription.operations:type_name -> rgml.v1.OperationSpec
+	4,  // 16: rgml.v1.TrainHeader.hyperparameters:type_name -> rgml.v1.ParamValue
+	18, // 17: rgml.v1.TrainRequest.header:type_name -> rgml.v1.TrainHeader
+	2,  // 18: rgml.v1.TrainRequest.data:type_name -> rgml.v1.TensorChunk
+	20, // 19: rgml.v1.TrainProgress.metrics:type_name -> rgml.v1.Metric
+	21, // 20: rgml.v1.TrainEvent.progress:type_name -> rgml.v1.TrainProgress
+	2,  // 21: rgml.v1.TrainEvent.checkpoint:type_name -> rgml.v1.TensorChunk
+	2,  // 22: rgml.v1.TrainEvent.weights:type_name -> rgml.v1.TensorChunk
+	21, // 23: rgml.v1.TrainEvent.done:type_name -> rgml.v1.TrainProgress
+	4,  // 24: rgml.v1.ApplyHeader.parameters:type_name -> rgml.v1.ParamValue
+	23, // 25: rgml.v1.ApplyRequest.header:type_name -> rgml.v1.ApplyHeader
+	2,  // 26: rgml.v1.ApplyRequest.data:type_name -> rgml.v1.TensorChunk
+	2,  // 27: rgml.v1.ApplyResponse.output:type_name -> rgml.v1.TensorChunk
+	5,  // 28: rgml.v1.AnalyzerDescription.info:type_name -> rgml.v1.PluginInfo
+	3,  // 29: rgml.v1.AnalyzerDescription.parameters:type_name -> rgml.v1.ParamSpec
+	27, // 30: rgml.v1.AnalyzerDescription.inputs:type_name -> rgml.v1.AnalyzerInput
+	4,  // 31: rgml.v1.AnalyzeHeader.parameters:type_name -> rgml.v1.ParamValue
+	28, // 32: rgml.v1.AnalyzeRequest.header:type_name -> rgml.v1.AnalyzeHeader
+	2,  // 33: rgml.v1.AnalyzeRequest.data:type_name -> rgml.v1.TensorChunk
+	2,  // 34: rgml.v1.AnalyzeResponse.result:type_name -> rgml.v1.TensorChunk
+	30, // 35: rgml.v1.AnalyzeResponse.figure:type_name -> rgml.v1.FigureHint
+	6,  // 36: rgml.v1.Model.Describe:input_type -> rgml.v1.DescribeRequest
+	12, // 37: rgml.v1.Model.Sample:input_type -> rgml.v1.SampleRequest
+	14, // 38: rgml.v1.Model.Observables:input_type -> rgml.v1.ObservablesRequest
+	6,  // 39: rgml.v1.Learner.Describe:input_type -> rgml.v1.DescribeRequest
+	19, // 40: rgml.v1.Learner.Train:input_type -> rgml.v1.TrainRequest
+	24, // 41: rgml.v1.Learner.Apply:input_type -> rgml.v1.ApplyRequest
+	6,  // 42: rgml.v1.Analyzer.Describe:input_type -> rgml.v1.DescribeRequest
+	29, // 43: rgml.v1.Analyzer.Analyze:input_type -> rgml.v1.AnalyzeRequest
+	9,  // 44: rgml.v1.Model.Describe:output_type -> rgml.v1.ModelDescription
+	13, // 45: rgml.v1.Model.Sample:output_type -> rgml.v1.SampleChunk
+	15, // 46: rgml.v1.Model.Observables:output_type -> rgml.v1.ObservablesResponse
+	17, // 47: rgml.v1.Learner.Describe:output_type -> rgml.v1.LearnerDescription
+	22, // 48: rgml.v1.Learner.Train:output_type -> rgml.v1.TrainEvent
+	25, // 49: rgml.v1.Learner.Apply:output_type -> rgml.v1.ApplyResponse
+	26, // 50: rgml.v1.Analyzer.Describe:output_type -> rgml.v1.AnalyzerDescription
+	31, // 51: rgml.v1.Analyzer.Analyze:output_type -> rgml.v1.AnalyzeResponse
+	44, // [44:52] is the sub-list for method output_type
+	36, // [36:44] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_rgml_v1_rgml_proto_init() }
@@ -2684,26 +2772,26 @@ func file_rgml_v1_rgml_proto_init() {
 	if File_rgml_v1_rgml_proto != nil {
 		return
 	}
-	file_rgml_v1_rgml_proto_msgTypes[16].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[17].OneofWrappers = []any{
 		(*TrainRequest_Header)(nil),
 		(*TrainRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[19].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[20].OneofWrappers = []any{
 		(*TrainEvent_Progress)(nil),
 		(*TrainEvent_Checkpoint)(nil),
 		(*TrainEvent_CheckpointDone)(nil),
 		(*TrainEvent_Weights)(nil),
 		(*TrainEvent_Done)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[21].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[22].OneofWrappers = []any{
 		(*ApplyRequest_Header)(nil),
 		(*ApplyRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[26].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[27].OneofWrappers = []any{
 		(*AnalyzeRequest_Header)(nil),
 		(*AnalyzeRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[28].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[29].OneofWrappers = []any{
 		(*AnalyzeResponse_Result)(nil),
 		(*AnalyzeResponse_Figure)(nil),
 	}
@@ -2713,7 +2801,7 @@ func file_rgml_v1_rgml_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rgml_v1_rgml_proto_rawDesc), len(file_rgml_v1_rgml_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   29,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   3,
 		},

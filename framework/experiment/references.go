@@ -1,0 +1,200 @@
+package experiment
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// The references a model declares (sdk.Reference) are recorded in the
+// lineage of every dataset it samples, under this key of Lineage.Extra,
+// rather than asked of the plugin when a report is drawn: a report must
+// draw the same marks when the plugin is gone or has changed since, and
+// the registry entry is what the figure's data came from.
+const referencesKey = "references"
+
+// referenceRecord is one reference as a dataset's lineage records it.
+type referenceRecord struct {
+	Name   string               `json:"name"`
+	Points []map[string]float64 `json:"points"`
+	Source string               `json:"source"`
+}
+
+// recordReferences returns the references for Lineage.Extra, nil when
+// the model declares none (the lineage then has no such key, as before
+// models declared references).
+func recordReferences(refs []sdk.Reference) []referenceRecord {
+	var out []referenceRecord
+	for _, r := range refs {
+		rec := referenceRecord{Name: r.Name, Source: r.Source}
+		for _, p := range r.Points {
+			rec.Points = append(rec.Points, map[string]float64(p))
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+// modelRefs are the references of the model that sampled a dataset, and
+// the parameters the dataset records (a value, or a list of them).
+type modelRefs struct {
+	refs  []sdk.Reference
+	fixed map[string]any
+}
+
+// datasetRefs reads the references a dataset's lineage records. A lineage
+// without them (an imported dataset, or one sampled before models
+// declared references) has none; one whose record cannot be read is an
+// error rather than a figure silently without its marks.
+func datasetRefs(m registry.Manifest) (modelRefs, error) {
+	out := modelRefs{fixed: m.Lineage.Parameters}
+	raw, ok := m.Lineage.Extra[referencesKey]
+	if !ok {
+		return out, nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return out, err
+	}
+	var recs []referenceRecord
+	if err := json.Unmarshal(b, &recs); err != nil {
+		return out, fmt.Errorf("dataset %s %d: lineage.extra.%s: %w", m.Name, m.Version, referencesKey, err)
+	}
+	for _, rec := range recs {
+		r := sdk.Reference{Name: rec.Name, Source: rec.Source}
+		for _, p := range rec.Points {
+			r.Points = append(r.Points, sdk.Params(p))
+		}
+		out.refs = append(out.refs, r)
+	}
+	return out, nil
+}
+
+// on returns the references a figure whose axes are the given parameters
+// draws: those whose every point has a coordinate on each axis, and whose
+// other coordinates are parameters the dataset holds at the same value.
+func (m modelRefs) on(axes ...string) []sdk.Reference {
+	var out []sdk.Reference
+	for _, r := range m.refs {
+		if !slices.ContainsFunc(r.Points, func(p sdk.Params) bool { return !m.fits(p, axes) }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (m modelRefs) fits(p sdk.Params, axes []string) bool {
+	for _, a := range axes {
+		if _, ok := p[a]; !ok {
+			return false
+		}
+	}
+	for name, v := range p {
+		if !slices.Contains(axes, name) && !heldAt(m.fixed[name], v) {
+			return false
+		}
+	}
+	return true
+}
+
+// heldAt says whether a recorded parameter (a number, or a list of
+// numbers, as JSON decodes them) has the value v everywhere.
+func heldAt(recorded any, v float64) bool {
+	switch x := recorded.(type) {
+	case float64:
+		return x == v
+	case int:
+		return float64(x) == v
+	case []any:
+		for _, e := range x {
+			if !heldAt(e, v) {
+				return false
+			}
+		}
+		return len(x) > 0
+	}
+	return false
+}
+
+// lines returns the point references on the one axis as reference lines.
+func (m modelRefs) lines(axis string) []report.Ref {
+	var out []report.Ref
+	for _, r := range m.on(axis) {
+		if len(r.Points) == 1 {
+			out = append(out, report.Ref{Label: r.Name, At: r.Points[0][axis]})
+		}
+	}
+	return out
+}
+
+// phase returns the references on the (Delta, T) plane of a phase
+// diagram as its marks.
+func (m modelRefs) phase() []report.PhaseRef {
+	var out []report.PhaseRef
+	for _, r := range m.on("Delta", "T") {
+		pr := report.PhaseRef{Label: r.Name, Source: r.Source}
+		for _, p := range r.Points {
+			pr.Delta, pr.T = append(pr.Delta, p["Delta"]), append(pr.T, p["T"])
+		}
+		out = append(out, pr)
+	}
+	return out
+}
+
+// refsOf returns the references that figures of en draw: those of the
+// model that sampled the dataset en shows (en itself, the dataset a flow
+// started from, the flow an analysis read, or the data it read).
+func (g *gather) refsOf(en registry.Entry) (modelRefs, error) {
+	// An analysis of a flow is two steps from its dataset; the bound keeps
+	// a malformed lineage from leading anywhere further.
+	for range 3 {
+		if en.Kind == registry.Dataset {
+			return datasetRefs(g.manifest(en))
+		}
+		next, ok := registry.Entry{}, false
+		for _, role := range []string{"from", "flow", "data"} {
+			if next, ok = g.input(en, role); ok {
+				break
+			}
+		}
+		if !ok {
+			break
+		}
+		en = next
+	}
+	return modelRefs{}, nil
+}
+
+// citeRefs is a caption's sentence naming each phase-diagram mark's
+// source.
+func citeRefs(refs []report.PhaseRef) string {
+	if len(refs) == 0 {
+		return ""
+	}
+	var sources []string
+	for _, r := range refs {
+		if len(r.T) == 1 {
+			sources = append(sources, fmt.Sprintf("%s (Δ, T) = (%g, %g): %s", r.Label, r.Delta[0], r.T[0], r.Source))
+		} else {
+			sources = append(sources, r.Label+": "+r.Source)
+		}
+	}
+	return " Reference points (triangles) and lines (dashed), as the data's model declares them: " + strings.Join(sources, "; ") + "."
+}
+
+// addPhaseRefs appends to refs those of more not yet in it.
+func addPhaseRefs(refs []report.PhaseRef, more ...report.PhaseRef) []report.PhaseRef {
+	for _, r := range more {
+		if !slices.ContainsFunc(refs, func(o report.PhaseRef) bool {
+			return o.Label == r.Label && o.Source == r.Source && slices.Equal(o.Delta, r.Delta) && slices.Equal(o.T, r.T)
+		}) {
+			refs = append(refs, r)
+		}
+	}
+	return refs
+}
