@@ -169,7 +169,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 	return []*cli.Command{
 		{
 			Name:      "list",
-			Usage:     "list " + noun + "s (all versions; NAME narrows to one name)",
+			Usage:     "list " + kind.Plural() + " (all versions; NAME narrows to one name)",
 			ArgsUsage: "[NAME]",
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
@@ -211,7 +211,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 		},
 		{
 			Name:      "show",
-			Usage:     "show a " + noun + "'s files and manifest (lineage)",
+			Usage:     "show " + article(noun) + " " + noun + "'s files and manifest (lineage)",
 			ArgsUsage: "REF",
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
@@ -268,7 +268,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 		},
 		{
 			Name:      "lineage",
-			Usage:     "print where a " + noun + " came from, back to the Monte Carlo parameters",
+			Usage:     "print where " + article(noun) + " " + noun + " came from, back to the Monte Carlo parameters",
 			ArgsUsage: "REF",
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
@@ -303,7 +303,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 		},
 		{
 			Name:      "export",
-			Usage:     "write a " + noun + "'s files and manifest.json into DIR, for colleagues without rgml",
+			Usage:     "write " + article(noun) + " " + noun + "'s files and manifest.json into DIR, for colleagues without rgml",
 			ArgsUsage: "REF DIR",
 			Action: func(c *cli.Context) error {
 				if c.NArg() != 2 {
@@ -700,4 +700,22 @@ func registryCommand(e *env) *cli.Command {
 			},
 		},
 	}
+}
+
+// article is "a" or "an" for a lower-case noun, by its first letter: the
+// nouns of the command groups ("dataset", "analysis", …) have no silent h
+// or sounded-out u.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// plural is "1 plugin", "9 plugins".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

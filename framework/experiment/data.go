@@ -40,7 +40,7 @@ func LoadDataset(s *registry.Store, ref string) (sdk.Dataset, registry.Entry, er
 		L = int(math.Round(math.Sqrt(float64(c.Shape[1]))))
 	}
 	if L*L != c.Shape[1] {
-		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not an %d×%d lattice", en, c.Shape[1], L, L)
+		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not %s %d×%d lattice", en, c.Shape[1], aNum(L), L, L)
 	}
 	d := sdk.Dataset{Size: L, Configs: configs, Labels: map[string][]float64{}}
 	for _, a := range arrays {
