@@ -17,6 +17,13 @@ func IsTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
+// canDrawBars reports whether w can show live bars: a terminal that
+// reports a width. Elsewhere progress is logged line by line.
+func canDrawBars(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && IsTerminal(w) && hasWidth(f)
+}
+
 // Bar tracks a count towards a total. It is safe for concurrent use.
 type Bar struct {
 	mu       sync.Mutex
