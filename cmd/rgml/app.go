@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
@@ -48,6 +49,11 @@ type env struct {
 	logger         hclog.Logger
 	metrics        *metrics.Metrics
 	server         *metrics.Server
+	// metricsNotice is how long a command serving metrics on a port of
+	// its own choice works before it says where (metricsNoticeAfter if 0).
+	metricsNotice time.Duration
+	noticeDone    chan struct{} // closed to stop the notice
+	noticeEnded   chan struct{} // closed when the notice has ended
 	// started is set once Before has checked the global flags: a run that
 	// failed them pushes nothing.
 	started bool
