@@ -8,10 +8,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// hasWidth reports whether the terminal f says how many columns it has:
-// one without a window size (`script -q -c …` makes one) reports 0, and a
-// bar drawn to fit 0 columns is nothing.
-func hasWidth(f *os.File) bool {
+// width is the number of columns of the terminal f: 0 for one without a
+// window size (`script -q -c …` makes one), where a bar drawn to fit is
+// nothing.
+func width(f *os.File) int {
 	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	return err == nil && ws.Col > 0
+	if err != nil {
+		return 0
+	}
+	return int(ws.Col)
 }
