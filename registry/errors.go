@@ -40,7 +40,8 @@ var (
 	// ErrReadOnly: a write to a store opened with OpenReadOnly.
 	ErrReadOnly = errors.New("registry opened read-only")
 	// ErrBadLocation: a registry location that cannot be one: a malformed
-	// postgres:// URL, a PostgreSQL registry without a blob directory, or
+	// postgres:// URL, one whose server refuses it (no such database, a
+	// wrong password), a PostgreSQL registry without a blob directory, or
 	// a blob directory given for a directory registry.
 	ErrBadLocation = errors.New("bad registry location")
 	// ErrUnreachable: the PostgreSQL server of a registry does not answer

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -109,6 +110,13 @@ func openPostgres(ctx context.Context, loc string, readOnly bool, o Options) (*S
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("registry: open %s: %w", where, ctx.Err())
 		}
+		// pgx reports every attempt, the refused TLS of sslmode=prefer
+		// first: when the server answered, its answer is the cause.
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("registry: %w: the PostgreSQL server of %s answered: %s (SQLSTATE %s)%s",
+				ErrBadLocation, where, pe.Message, pe.Code, pgHint(pe.Code, cfg))
+		}
 		return nil, fmt.Errorf("registry: %w: cannot reach the PostgreSQL database %s: %s", ErrUnreachable, where, oneLine(err))
 	}
 	for deadline := time.Now().Add(BusyTimeout); ; {
@@ -123,6 +131,18 @@ func openPostgres(ctx context.Context, loc string, readOnly bool, o Options) (*S
 		return nil, err
 	}
 	return s, nil
+}
+
+// pgHint says what to do about a server's refusal to connect, when there
+// is something to say.
+func pgHint(code string, cfg *pgx.ConnConfig) string {
+	switch code {
+	case "3D000": // invalid_catalog_name
+		return fmt.Sprintf("; create it (createdb -h HOST -U %s %s) or fix the URL", cfg.User, cfg.Database)
+	case "28000", "28P01": // invalid_authorization_specification, invalid_password
+		return "; check the user and password in the URL (or ~/.pgpass) and the server's pg_hba.conf"
+	}
+	return ""
 }
 
 // oneLine keeps an error message on one line.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
@@ -51,6 +52,14 @@ type env struct {
 	logger         hclog.Logger
 	metrics        *metrics.Metrics
 	server         *metrics.Server
+	// width is the terminal's, that tables are cut to; 0 prints them whole
+	// (--wide, or output that is not a terminal).
+	width int
+	// metricsNotice is how long a command serving metrics on a port of
+	// its own choice works before it says where (metricsNoticeAfter if 0).
+	metricsNotice time.Duration
+	noticeDone    chan struct{} // closed to stop the notice
+	noticeEnded   chan struct{} // closed when the notice has ended
 	// started is set once Before has checked the global flags: a run that
 	// failed them pushes nothing.
 	started bool
@@ -85,6 +94,7 @@ func newApp(e *env) *cli.App {
 			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
 			&cli.StringFlag{Name: "registry", Usage: "registry directory, or postgres://… URL of a registry shared by many machines (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_REGISTRY", "RGML_HOME"}, Category: "Registry"},
 			&cli.StringFlag{Name: "blobs", Usage: "blob directory of a postgres:// registry, a path every machine sees", EnvVars: []string{"RGML_BLOBS"}, Category: "Registry"},
+			&cli.BoolFlag{Name: "wide", Usage: "print tables whole; otherwise they are cut to the terminal's width (COLUMNS) with …", EnvVars: []string{"RGML_WIDE"}, Category: "Output"},
 			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while sample, train, flow or run works (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL (run --step: also while it works)", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
 			&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated; the jobs of --executor slurm get the study's)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
@@ -100,6 +110,9 @@ func newApp(e *env) *cli.App {
 			}
 			if err := checkPushgateway(c.String("pushgateway")); err != nil {
 				return err
+			}
+			if !c.Bool("wide") {
+				e.width = terminalWidth(e.stdout)
 			}
 			e.logger = hclog.New(&hclog.LoggerOptions{Name: "rgml", Level: lvl, Output: e.stderr})
 			if d := c.Duration("plugin-timeout"); d < 2*sdk.DefaultHeartbeatInterval {

@@ -19,6 +19,8 @@ import (
 var pluginDir, rgmlBin string
 
 func TestMain(m *testing.M) {
+	// Tables are cut to $COLUMNS: print them whole unless a test sets it.
+	os.Unsetenv("COLUMNS")
 	dir, err := os.MkdirTemp("", "rgml-cli-test-")
 	if err != nil {
 		panic(err)

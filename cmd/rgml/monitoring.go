@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"syscall"
 	"time"
 
@@ -24,37 +25,87 @@ func newRunID() string {
 // longRunning are the commands that serve metrics while they work.
 var longRunning = map[string]bool{"sample": true, "train": true, "flow": true, "run": true}
 
+// metricsNoticeAfter is how long a command works before it says where it
+// serves metrics when that is not the address asked for: a short command
+// says nothing, a long one says it once.
+const metricsNoticeAfter = 10 * time.Second
+
 // startMetrics creates the run's metrics and serves them. A busy default
-// port only costs the metrics (another rgml is serving there); an address
-// the user asked for must work.
+// port (another rgml is serving there) costs nothing: the command serves on
+// a free loopback port and, if it is still working after
+// metricsNoticeAfter, says where. An address the user asked for must work.
 func (e *env) startMetrics(c *cli.Context) error {
 	id := c.String("run-id")
 	if id == "" {
 		id = newRunID()
 	}
 	e.metrics = metrics.New(id)
+	args := c.Args().Slice()
 	cmd := ""
-	if args := c.Args().Slice(); len(args) > 0 {
+	if len(args) > 0 {
 		cmd = args[0]
 	}
 	e.metrics.SetInfo(cmd, "", "", version)
 	addr := c.String("metrics-addr")
-	// Only long-working commands are worth scraping; a quick list or lock
-	// must neither warn about nor fail on a port another rgml holds.
-	if addr == "off" || addr == "" || !longRunning[cmd] {
+	// Only long-working commands are worth scraping; a quick list or lock,
+	// or the help of any command, must neither warn about nor fail on a
+	// port another rgml holds.
+	if addr == "off" || addr == "" || !longRunning[cmd] || asksForHelp(args[1:]) {
 		return nil
 	}
 	srv, err := metrics.Serve(addr, e.metrics.Gatherer())
+	fallback := false
 	if err != nil {
-		if !c.IsSet("metrics-addr") && errors.Is(err, syscall.EADDRINUSE) {
-			e.logger.Warn("metrics not served: the default address is in use (another rgml?); set --metrics-addr", "addr", addr)
+		if c.IsSet("metrics-addr") || !errors.Is(err, syscall.EADDRINUSE) {
+			return usagef("--metrics-addr %s: %v", addr, err)
+		}
+		host, _, _ := net.SplitHostPort(addr)
+		if srv, err = metrics.Serve(net.JoinHostPort(host, "0"), e.metrics.Gatherer()); err != nil {
+			e.logger.Debug("metrics not served", "addr", addr, "error", err)
 			return nil
 		}
-		return usagef("--metrics-addr %s: %v", addr, err)
+		fallback = true
 	}
 	e.server = srv
-	e.logger.Info("serving metrics", "url", "http://"+srv.Addr+"/metrics", "run_id", id)
+	url := "http://" + srv.Addr + "/metrics"
+	e.logger.Info("serving metrics", "url", url, "run_id", id)
+	if fallback {
+		e.noticeLater(fmt.Sprintf("rgml: metrics at %s (%s is in use; run id %s)\n", url, addr, id))
+	}
 	return nil
+}
+
+// noticeLater writes msg to stderr once the command has worked for
+// metricsNotice; stopMetrics cancels it.
+func (e *env) noticeLater(msg string) {
+	d := e.metricsNotice
+	if d == 0 {
+		d = metricsNoticeAfter
+	}
+	e.noticeDone, e.noticeEnded = make(chan struct{}), make(chan struct{})
+	go func(done, ended chan struct{}) {
+		defer close(ended)
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			fmt.Fprint(e.stderr, msg)
+		case <-done:
+		}
+	}(e.noticeDone, e.noticeEnded)
+}
+
+// asksForHelp reports whether a command's arguments ask for its help.
+func asksForHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--help", "-help", "--h":
+			return true
+		}
+	}
+	return false
 }
 
 // stopMetrics pushes the final metrics if asked and stops the server.
@@ -72,6 +123,11 @@ func (e *env) stopMetrics(c *cli.Context) error {
 		if err == nil {
 			e.logger.Info("pushed metrics", "pushgateway", url, "run_id", e.metrics.RunID(), "step", e.metrics.Step())
 		}
+	}
+	if e.noticeDone != nil {
+		close(e.noticeDone)
+		<-e.noticeEnded
+		e.noticeDone = nil
 	}
 	if e.server != nil {
 		e.server.Close()

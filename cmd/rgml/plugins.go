@@ -38,7 +38,13 @@ func pluginsCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(e.stdout, "locked %d plugin(s) in %s\n", len(l.Plugins), e.newHost(c).Config().LockPath)
+					// The lock holds every plugin; say which ones this call
+					// recorded, not how many the file has.
+					what := strings.Join(c.Args().Slice(), ", ")
+					if what == "" {
+						what = plural(len(l.Plugins), "plugin")
+					}
+					fmt.Fprintf(e.stdout, "locked %s in %s\n", what, e.newHost(c).Config().LockPath)
 					return nil
 				},
 			},

@@ -5,15 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
+	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/progress"
 
 	"github.com/rgml/rgml/registry"
 )
@@ -174,7 +181,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 	return []*cli.Command{
 		{
 			Name:      "list",
-			Usage:     "list " + noun + "s (all versions; NAME narrows to one name)",
+			Usage:     "list " + kind.Plural() + " (all versions; NAME narrows to one name)",
 			ArgsUsage: "[NAME]",
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
@@ -216,7 +223,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 		},
 		{
 			Name:      "show",
-			Usage:     "show a " + noun + "'s files and manifest (lineage)",
+			Usage:     "show " + article(noun) + " " + noun + "'s files and manifest (lineage)",
 			ArgsUsage: "REF",
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
@@ -248,7 +255,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 						fmt.Fprintf(e.stdout, "  %-14s %10s  %s\n", f.Name, humanBytes(f.Size), f.Digest)
 					}
 					fmt.Fprintln(e.stdout, "lineage:")
-					b, _ := json.MarshalIndent(m.Lineage, "  ", "  ")
+					b := shortJSON(m.Lineage, "  ", "  ")
 					fmt.Fprintf(e.stdout, "  %s\n", b)
 					return nil
 				})
@@ -273,7 +280,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 		},
 		{
 			Name:      "lineage",
-			Usage:     "print where a " + noun + " came from, back to the Monte Carlo parameters",
+			Usage:     "print where " + article(noun) + " " + noun + " came from, back to the Monte Carlo parameters",
 			ArgsUsage: "REF",
 			Flags:     []cli.Flag{jsonFlag},
 			Action: func(c *cli.Context) error {
@@ -308,7 +315,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 		},
 		{
 			Name:      "export",
-			Usage:     "write a " + noun + "'s files and manifest.json into DIR, for colleagues without rgml",
+			Usage:     "write " + article(noun) + " " + noun + "'s files and manifest.json into DIR, for colleagues without rgml",
 			ArgsUsage: "REF DIR",
 			Flags: []cli.Flag{&cli.StringFlag{Name: "run", Usage: "export the " + noun + " that run `RUN` recorded for its step NAME " +
 				"(REF is then the step's NAME), not the latest version of NAME"}},
@@ -407,15 +414,22 @@ func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 				}
 				datasets = strings.Join(names, ",")
 			}
-			if h := keyValues(l.HyperParameters, keyHyperParameters, 4); h != "" {
+			if h := keyValues(l.HyperParameters, keyHyperParameters, len(keyHyperParameters), shortFloat); h != "" {
 				hyper = h
 			}
-			if l.Metrics != nil && len(l.Metrics.FinalLosses) > 0 {
+			if l.Metrics != nil {
+				// The final metrics hold a learning rate and norms too:
+				// FINAL LOSS shows the losses and errors.
 				ls := map[string]any{}
 				for k, v := range l.Metrics.FinalLosses {
-					ls[k] = v
+					if strings.Contains(k, "loss") || strings.Contains(k, "error") {
+						ls[k] = v
+					}
 				}
-				loss = keyValues(ls, nil, len(ls))
+				if len(ls) > 0 {
+					// Four digits tell losses apart; the rest is in show.
+					loss = keyValues(ls, nil, len(ls), func(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) })
+				}
 			}
 		}
 		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
@@ -424,12 +438,13 @@ func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 }
 
 // keyHyperParameters are shown first in `models list`, the rest sorted by
-// name up to the limit (all of them are in --json and show).
-var keyHyperParameters = []string{"hidden", "epochs", "lr", "batch"}
+// name up to the limit (all of them are in --json and show); `visible`
+// tells RBMs of ±1 and spin-1 units apart.
+var keyHyperParameters = []string{"hidden", "visible", "epochs", "lr", "batch"}
 
 // keyValues formats up to n entries of m as "k=v k=v": the keys listed in
-// first, in that order, then the others sorted.
-func keyValues(m map[string]any, first []string, n int) string {
+// first, in that order, then the others sorted; num prints the numbers.
+func keyValues(m map[string]any, first []string, n int, num func(float64) string) string {
 	var keys []string
 	for _, k := range first {
 		if _, ok := m[k]; ok {
@@ -448,7 +463,7 @@ func keyValues(m map[string]any, first []string, n int) string {
 	for _, k := range keys[:min(n, len(keys))] {
 		v := m[k]
 		if f, ok := v.(float64); ok {
-			v = strconv.FormatFloat(f, 'g', 4, 64)
+			v = num(f)
 		}
 		parts = append(parts, fmt.Sprintf("%s=%v", k, v))
 	}
@@ -460,15 +475,115 @@ func printTable[T any](e *env, header string, es []T, row func(T) string) error 
 	// Buffered: tabwriter writes cell by cell, and a store holds thousands
 	// of versions.
 	bw := bufio.NewWriterSize(e.stdout, 1<<16)
-	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, header)
+	rows := make([][]string, 0, len(es)+1)
+	rows = append(rows, strings.Split(header, "\t"))
 	for _, en := range es {
-		fmt.Fprintln(tw, row(en))
+		rows = append(rows, strings.Split(row(en), "\t"))
+	}
+	if e.width > 0 {
+		fitColumns(rows, e.width)
+	}
+	tw := tabwriter.NewWriter(bw, 0, 4, tableGap, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// tableGap is the spaces between a table's columns.
+const tableGap = 2
+
+// fitColumns cuts cells (with …) so that the table fits width columns:
+// the widest column gives way first, so that names and versions stay
+// readable while long lists of hyper-parameters shrink. --wide prints the
+// table whole.
+func fitColumns(rows [][]string, width int) {
+	const minCol = 6
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	total := func() int {
+		n := tableGap * (len(widths) - 1)
+		for _, w := range widths {
+			n += w
+		}
+		return n
+	}
+	// Long columns give way to a date's width first, then any column to
+	// a few characters.
+	for _, floor := range []int{20, minCol} {
+		for total() > width {
+			widest := 0
+			for i, w := range widths {
+				if w > widths[widest] {
+					widest = i
+				}
+			}
+			if widths[widest] <= floor {
+				break
+			}
+			widths[widest]--
+		}
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			if utf8.RuneCountInString(c) > widths[i] {
+				r[i] = string([]rune(c)[:widths[i]-1]) + "…"
+			}
+		}
+	}
+}
+
+// terminalWidth is the width tables are cut to: $COLUMNS if set, else the
+// width of w if it is a terminal that reports one, else 0 (print whole).
+func terminalWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	if f, ok := w.(*os.File); ok && progress.IsTerminal(f) {
+		return progress.Width(f)
+	}
+	return 0
+}
+
+// shortFloat prints v in the shortest form that reads back as v, at the
+// precision v came in: a float32 hyper-parameter or metric (0.1 stored
+// as 0.10000000149011612) prints as 0.1.
+func shortFloat(v float64) string {
+	if f32 := float32(v); float64(f32) == v && !math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 32)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// jsonNumber matches a number with a fraction in JSON text, after the
+// character that may precede a value.
+var jsonNumber = regexp.MustCompile(`([:\[,\s])(-?\d+\.\d+(?:[eE][-+]?\d+)?)`)
+
+// shortJSON indents v as JSON for a reader, each number in its shortest
+// form (shortFloat); --json prints the exact values.
+func shortJSON(v any, prefix, indent string) []byte {
+	b, _ := json.Marshal(v)
+	if indent != "" {
+		b, _ = json.MarshalIndent(v, prefix, indent)
+	}
+	return jsonNumber.ReplaceAllFunc(b, func(m []byte) []byte {
+		sub := jsonNumber.FindSubmatch(m)
+		f, err := strconv.ParseFloat(string(sub[2]), 64)
+		if err != nil {
+			return m
+		}
+		return append(append([]byte(nil), sub[1]...), shortFloat(f)...)
+	})
 }
 
 func printLineage(e *env, s *registry.Store, indent string, l registry.Lineage) {
@@ -495,8 +610,7 @@ func printLineage(e *env, s *registry.Store, indent string, l registry.Lineage) 
 		fmt.Fprintf(e.stdout, "%skey %s\n", indent, l.Key)
 	}
 	if l.Metrics != nil {
-		b, _ := json.Marshal(l.Metrics)
-		fmt.Fprintf(e.stdout, "%smetrics %s\n", indent, b)
+		fmt.Fprintf(e.stdout, "%smetrics %s\n", indent, shortJSON(l.Metrics, "", ""))
 	}
 	if l.Host != nil {
 		fmt.Fprintf(e.stdout, "%shost rgml %s %s\n", indent, l.Host.Version, l.Host.Commit)
@@ -727,4 +841,22 @@ func registryCommand(e *env) *cli.Command {
 			},
 		},
 	}
+}
+
+// article is "a" or "an" for a lower-case noun, by its first letter: the
+// nouns of the command groups ("dataset", "analysis", …) have no silent h
+// or sounded-out u.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// plural is "1 plugin", "9 plugins".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

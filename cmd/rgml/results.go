@@ -46,7 +46,7 @@ func historyCommand(e *env) *cli.Command {
 						if math.IsNaN(v) {
 							row = append(row, "")
 						} else {
-							row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+							row = append(row, shortFloat(v))
 						}
 					}
 					rows[i] = row

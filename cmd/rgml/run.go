@@ -190,13 +190,11 @@ func presetsCommand(e *env) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
-				Usage: "list the presets with their first comment line",
+				Usage: "list the presets, each with the first clause of its comment",
 				Action: func(c *cli.Context) error {
 					tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 					for _, n := range presets.Names() {
-						b, _ := presets.Get(n)
-						first, _, _ := strings.Cut(string(b), "\n")
-						fmt.Fprintf(tw, "%s\t%s\n", n, strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "#"), " "+n+":")))
+						fmt.Fprintf(tw, "%s\t%s\n", n, presets.Summary(n))
 					}
 					return tw.Flush()
 				},

@@ -127,8 +127,14 @@ func runStatuses(t *testing.T, reg string) map[string]string {
 func TestRunSkipsWhatExistsAndRerunsDependents(t *testing.T) {
 	reg := registryDir(t)
 	spec := smallSpec(t, 8, 40)
-	if code, _, stderr, _ := rgmlCounting(t, reg, "run", spec, "--jobs", "2"); code != 0 {
+	code, _, stderr, _ := rgmlCounting(t, reg, "run", spec, "--jobs", "2")
+	if code != 0 {
 		t.Fatalf("first run: %s", stderr)
+	}
+	// The flow's meter counts the 3 iteration counts asked for, not the
+	// flow pass as a fourth.
+	if !strings.Contains(stderr, "flow s-flow: started (3 iteration counts") {
+		t.Errorf("the first run does not count the flow's 3 iteration counts:\n%s", stderr)
 	}
 	for name, st := range runStatuses(t, reg) {
 		if st != registry.StatusDone {

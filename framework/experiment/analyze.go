@@ -344,7 +344,7 @@ func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, t
 		L = l
 	}
 	if L*L != sites {
-		return nil, nil, nil, 0, fmt.Errorf("%s: %d sites is not an %d×%d lattice", en, sites, L, L)
+		return nil, nil, nil, 0, fmt.Errorf("%s: %d sites is not %s %d×%d lattice", en, sites, aNum(L), L, L)
 	}
 	group = make([]float64, len(its)*n)
 	thermo = make([]float64, len(its)*n)

@@ -40,7 +40,7 @@ func LoadDataset(s *registry.Store, ref string) (sdk.Dataset, registry.Entry, er
 		L = int(math.Round(math.Sqrt(float64(c.Shape[1]))))
 	}
 	if L*L != c.Shape[1] {
-		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not an %d×%d lattice", en, c.Shape[1], L, L)
+		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not %s %d×%d lattice", en, c.Shape[1], aNum(L), L, L)
 	}
 	d := sdk.Dataset{Size: L, Configs: configs, Labels: map[string][]float64{}}
 	for _, a := range arrays {
@@ -93,6 +93,25 @@ func FormatWhere(axes []grid.Axis) []string {
 	return out
 }
 
+// whereMiss says why a selection keeps nothing of d: the values of a label
+// that no selected value matches, or, when each matches some, that none
+// match together.
+func whereMiss(d sdk.Dataset, where []grid.Axis) string {
+	var all []string
+	for _, a := range where {
+		vs := distinct(d.Labels[a.Name])
+		hit := false
+		for _, v := range a.Values {
+			hit = hit || containsClose(vs, v)
+		}
+		if !hit {
+			return labelValues(a.Name, vs, a.Values)
+		}
+		all = append(all, labelValues(a.Name, vs, a.Values))
+	}
+	return "no configuration has these values together; " + strings.Join(all, "; ")
+}
+
 // FilterDataset keeps the configurations whose labels match every
 // selection (grid.Same: within 1e-9, ∞ only ∞); a selection of a missing
 // label, or one that keeps nothing, is a usage error.
@@ -128,7 +147,7 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 		}
 	}
 	if out.Len() == 0 {
-		return out, usagef("where %s selects no configuration", strings.Join(FormatWhere(where), " "))
+		return out, usagef("where %s selects no configuration (%s)", strings.Join(FormatWhere(where), " "), whereMiss(d, where))
 	}
 	return out, nil
 }

@@ -137,13 +137,15 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if flowReq, err = rbm.Desc.ValidateApply(flowReq); err != nil {
 		return res, Usage(fmt.Errorf("%s: %w", rbmEntry, err))
 	}
-	bar := env.tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its))+1)
+	// The meter counts the iteration counts asked for, each once the
+	// thermometer has read it; the flow pass before the first reading
+	// shows as 0 of them.
+	bar := env.tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its)))
 	fail := func(err error) (FlowResult, error) { bar.Abort(); return res, err }
 	flowed, err := rbm.Apply(ctx, flowReq)
 	if err != nil {
 		return fail(err)
 	}
-	bar.Add(1)
 	fc, ok := sdk.FindTensor(flowed, "configs")
 	fconfigs, isInt8 := fc.Data.([]int8)
 	if !ok || !isInt8 || len(fconfigs) != len(its)*n*sites {

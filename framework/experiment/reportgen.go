@@ -425,7 +425,7 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 		out = env.ReportOut
 	}
 	spec := ReportSpec{Title: s.Report.Title, Out: out, Entries: entries,
-		Intro: []string{fmt.Sprintf("Spec %s (%s), host %s.", filepath.Base(p.Spec.File), p.Spec.Digest, env.Build.Version)}}
+		Intro: []string{fmt.Sprintf("Spec %s (%s), rgml %s.", filepath.Base(p.Spec.File), p.Spec.Digest, env.Build.Version)}}
 	r, err := BuildReport(ctx, store, spec)
 	if err != nil && report.IsMissing(err) {
 		return r, fmt.Errorf("report in %s: %w", out, err)

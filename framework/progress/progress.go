@@ -17,6 +17,16 @@ func IsTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
+// Width is the number of columns of the terminal f, 0 if it reports none.
+func Width(f *os.File) int { return width(f) }
+
+// canDrawBars reports whether w can show live bars: a terminal that
+// reports a width. Elsewhere progress is logged line by line.
+func canDrawBars(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && IsTerminal(w) && width(f) > 0
+}
+
 // Bar tracks a count towards a total. It is safe for concurrent use.
 type Bar struct {
 	mu       sync.Mutex

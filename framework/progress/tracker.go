@@ -55,14 +55,14 @@ func (b *Bar) Note(string) {}
 
 // NewBoard returns the Tracker of a run of many concurrent steps on w: on
 // a terminal one live bar per running step (with its note, e.g. its loss)
-// above a bar of the whole run; otherwise one log line per step event
-// (started, every interval while it runs, done or aborted), so logs stay
-// plain text. total is the number of steps; Close ends the display.
+// above a bar of the whole run; otherwise (a file, a pipe, or a terminal
+// that reports no width) one log line per step event (started, every
+// interval while it runs, done or aborted), so logs stay plain text. total is the number of steps; Close ends the display.
 func NewBoard(w io.Writer, total int, interval time.Duration) *Board {
 	if interval == 0 {
 		interval = 10 * time.Second
 	}
-	b := &Board{w: w, tty: IsTerminal(w), interval: interval, total: total, now: time.Now}
+	b := &Board{w: w, tty: canDrawBars(w), interval: interval, total: total, now: time.Now}
 	if b.tty {
 		b.p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(30), mpb.WithRefreshRate(150*time.Millisecond))
 		b.all = b.p.AddBar(int64(max(total, 1)), mpb.BarPriority(1<<30),
@@ -93,7 +93,7 @@ func (b *Board) Start(label, unit string, total int64) Meter {
 	if b.tty {
 		m.bar = b.p.AddBar(max(total, 1),
 			mpb.PrependDecorators(decor.Name(label, decor.WCSyncSpaceR), decor.CountersNoUnit("%d/%d "+unit)),
-			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Any(func(decor.Statistics) string { return m.note() })),
+			mpb.AppendDecorators(decor.NewPercentage("%d", decor.WCSyncSpace), decor.Any(func(decor.Statistics) string { return prefixedBy("  ", m.note()) })),
 			mpb.BarRemoveOnComplete())
 		return m
 	}
@@ -195,11 +195,13 @@ func (m *boardMeter) end(status string) {
 func (m *boardMeter) Done()  { m.end("done") }
 func (m *boardMeter) Abort() { m.end("stopped") }
 
-func prefixed(s string) string {
+func prefixed(s string) string { return prefixedBy(", ", s) }
+
+func prefixedBy(sep, s string) string {
 	if s == "" {
 		return ""
 	}
-	return ", " + s
+	return sep + s
 }
 
 // Losses formats a learner's metrics for a Note: the losses and errors,

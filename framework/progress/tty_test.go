@@ -185,4 +185,33 @@ func TestTerminalBoard(t *testing.T) {
 			t.Errorf("the terminal shows no %q: %q", want, out)
 		}
 	}
+	// "77 %train_loss": the percentage and the note are apart.
+	if !regexp.MustCompile(`\d+%  reconstruction_error`).MatchString(out) {
+		t.Errorf("the percentage runs into the note: %q", out)
+	}
+}
+
+// A terminal that reports no window size (`script -q -c …` gives one of 0
+// columns) cannot draw bars: mpb drew nothing until the run ended. The
+// board logs a line per event there, as on a file.
+func TestUnsizedTerminalBoardLogsLines(t *testing.T) {
+	out := onTerminal(t, func(tty *os.File) {
+		if err := pty.Setsize(tty, &pty.Winsize{}); err != nil {
+			t.Skipf("cannot size the pseudo-terminal: %v", err)
+		}
+		b := NewBoard(tty, 2, 0)
+		m := b.Start("training rbm-v16", "epochs", 100)
+		m.Add(10)
+		b.Finished("dataset/d", "skipped")
+		m.Done()
+		b.Close()
+	})
+	for _, want := range []string{"training rbm-v16: started (100 epochs)", "dataset/d: skipped", "training rbm-v16: done in "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("an unsized terminal shows no %q: %q", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("cursor control on an unsized terminal: %q", out)
+	}
 }

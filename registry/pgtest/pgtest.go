@@ -3,6 +3,7 @@ package pgtest
 import (
 	"database/sql"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -22,6 +23,7 @@ type Server struct {
 	bin   string
 	cred  *syscall.Credential
 	admin *sql.DB
+	port  int // on 127.0.0.1 as on the socket
 	mu    sync.Mutex
 	n     int
 }
@@ -69,7 +71,17 @@ func Start() (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := "-k " + dir + " -c listen_addresses= -c max_connections=200 -c shared_buffers=16MB"
+	// Loopback TCP too, on a port free a moment ago, as a user's server
+	// listens: a client there tries TLS first (sslmode=prefer), which the
+	// server, without a certificate, refuses.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	p.port = ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=16MB", dir, p.port)
 	if err := p.run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -113,7 +125,12 @@ func (p *Server) Stop() {
 
 // URL is the URL of database db of the server.
 func (p *Server) URL(db string) string {
-	return fmt.Sprintf("postgres://rgml@/%s?host=%s&port=5432", db, p.dir)
+	return fmt.Sprintf("postgres://rgml@/%s?host=%s&port=%d", db, p.dir, p.port)
+}
+
+// TCPURL is the URL of database db of the server over loopback TCP.
+func (p *Server) TCPURL(db string) string {
+	return fmt.Sprintf("postgres://rgml@127.0.0.1:%d/%s", p.port, db)
 }
 
 // Database returns the URL of an empty registry location for the test: a
