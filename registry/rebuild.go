@@ -120,7 +120,7 @@ func findManifests(root string) ([]found, error) {
 			if err != nil || len(name) != 64 || !isHex(name) || !info.Mode().IsRegular() || info.Size() > maxManifestSize {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(base, sh.Name(), name))
+			data, err := readRegular(filepath.Join(base, sh.Name(), name), maxManifestSize)
 			if err != nil || len(data) == 0 || data[0] != '{' {
 				continue
 			}
