@@ -262,8 +262,9 @@ type GCReport struct {
 // GC deletes blobs that no live entry references (those of removed entries
 // and of interrupted Puts), except the manifests of removed entries that the
 // lineage of a live entry reaches, and temp files older than StaleTempAge. It holds
-// the store lock exclusively, so it waits for Puts in progress and Puts wait
-// for it. With dryRun it only reports.
+// the store lock exclusively, so it waits for Puts in progress (at most
+// OpTimeout, and no longer than the context of OpenContext) and Puts wait
+// for it (until their context ends). With dryRun it only reports.
 func (s *Store) GC(dryRun bool) (GCReport, error) {
 	rep := GCReport{DryRun: dryRun}
 	ctx := s.base
@@ -272,7 +273,11 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 			return rep, err
 		}
 	}
-	unlock, err := s.lock(ctx, true)
+	// GC takes no context: its wait for the lock is bounded as its
+	// database calls are.
+	lctx, cancel := s.opContext()
+	unlock, err := s.lock(lctx, true)
+	cancel()
 	if err != nil {
 		return rep, err
 	}
