@@ -74,6 +74,13 @@ func TestSpecialFileBlob(t *testing.T) {
 					var problems []Problem
 					within(t, "ReadFile", func() { _, rerr = s.ReadFile(e, file) })
 					within(t, "Verify", func() { problems, verr = s.Verify(context.Background()) })
+					var xerr error
+					if file != ManifestFile {
+						within(t, "Export", func() { xerr = s.Export(e, filepath.Join(t.TempDir(), "out")) })
+						if xerr == nil || strings.Contains(xerr.Error(), "\n") {
+							t.Errorf("Export: %v; want a one-line error", xerr)
+						}
+					}
 					runtime.ReadMemStats(&after)
 					if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
 						t.Errorf("reading and verifying allocated %d MiB", grew>>20)
