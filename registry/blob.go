@@ -117,9 +117,10 @@ func syncDir(dir string) error {
 	return err
 }
 
-// hashFile returns the hex sha256 and size of a file's contents.
+// hashFile returns the hex sha256 and size of a regular file's contents,
+// streamed: a blob may be larger than memory.
 func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return "", 0, err
 	}
@@ -165,7 +166,7 @@ func (s *Store) ReadFile(e Entry, name string) ([]byte, error) {
 		return nil, err
 	}
 	path := s.blobPath(h)
-	data, err := os.ReadFile(path)
+	f, fi, err := openRegular(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if removed, ok := s.removedAt(e); ok {
@@ -173,7 +174,29 @@ func (s *Store) ReadFile(e Entry, name string) ([]byte, error) {
 			}
 			return nil, fmt.Errorf("registry: %w: %s: file %q: blob %s%s is missing (%s); run verify", ErrCorrupt, e, name, DigestPrefix, h, path)
 		}
+		if errors.Is(err, errNotRegular) {
+			return nil, fmt.Errorf("registry: %w: %s: file %q: %v; run verify", ErrCorrupt, e, name, err)
+		}
 		return nil, fmt.Errorf("registry: %s: file %q: %w", e, name, err)
+	}
+	defer f.Close()
+	// The size is checked before reading, so a damaged blob cannot take
+	// more memory than the entry says its file needs.
+	limit := size
+	if size < 0 {
+		limit = maxManifestRead
+		if fi.Size() > limit {
+			return nil, fmt.Errorf("registry: %w: %s: file %q: blob %s has %d bytes, more than a manifest may have (%d); run verify", ErrCorrupt, e, name, path, fi.Size(), limit)
+		}
+	} else if fi.Size() != size {
+		return nil, fmt.Errorf("registry: %w: %s: file %q: blob %s has %d bytes, the entry records %d", ErrCorrupt, e, name, path, fi.Size(), size)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("registry: %s: file %q: %w", e, name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("registry: %w: %s: file %q: blob %s grew past %d bytes while being read", ErrCorrupt, e, name, path, limit)
 	}
 	sum := sha256.Sum256(data)
 	if got := hex.EncodeToString(sum[:]); got != h {

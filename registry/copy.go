@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -132,7 +131,7 @@ func Copy(ctx context.Context, dst, src *Store) (CopyReport, error) {
 		if _, err := normalizeDigest(h); err != nil {
 			return rep, fmt.Errorf("registry: copy: %s: %w", owner[h], err)
 		}
-		f, err := os.Open(src.blobPath(h))
+		f, _, err := openRegular(src.blobPath(h))
 		if errors.Is(err, fs.ErrNotExist) && !live[h] {
 			rep.Gone++
 			continue

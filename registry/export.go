@@ -145,7 +145,7 @@ func fileNames(e Entry) []string {
 }
 
 func (s *Store) exportFile(e Entry, name, h string, size int64, target string) (err error) {
-	src, err := os.Open(s.blobPath(h))
+	src, _, err := openRegular(s.blobPath(h))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if removed, ok := s.removedAt(e); ok {

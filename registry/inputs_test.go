@@ -253,7 +253,7 @@ func TestRebuildRestoresInputsAndKeys(t *testing.T) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(filepath.Join(root, DBFile) + suffix)
 	}
-	if _, err := Rebuild(root); err != nil {
+	if _, err := Rebuild(context.Background(), root); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Open(root)

@@ -54,11 +54,11 @@ func hostTag() string {
 	return h
 }
 
-// holderGone reports whether holder (a NewHolder id) was a process of
+// HolderGone reports whether holder (a NewHolder id) was a process of
 // this machine that no longer exists: a `rgml run` killed with SIGKILL,
 // whose lease need not be waited out. A holder of another machine, or
 // one whose pid is taken again, is waited for until its lease expires.
-func holderGone(holder string) bool {
+func HolderGone(holder string) bool {
 	rest, _, ok := cutLast(holder, "-")
 	if !ok {
 		return false
@@ -124,7 +124,7 @@ func (s *Store) TryLease(ctx context.Context, kind Kind, key, holder string, ttl
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return nil, cur, false, fmt.Errorf("registry: lease %s %.16s: %w", kind, k, err)
-	case h != holder && exp > fmtTime(now) && !holderGone(h):
+	case h != holder && exp > fmtTime(now) && !HolderGone(h):
 		t, _ := parseTime(exp)
 		return nil, LeaseState{Holder: h, Expires: t}, false, nil
 	}

@@ -43,8 +43,10 @@ type RebuildReport struct {
 // removal of entries whose files are still present cannot be recovered. A
 // store whose database has a schema is refused: Rebuild repairs only a lost
 // database, and changes nothing if it finds no manifest. The broken database
-// file, if any, is kept next to it as registry.db.lost-TIME.
-func Rebuild(root string) (RebuildReport, error) {
+// file, if any, is kept next to it as registry.db.lost-TIME. It stops, with
+// nothing changed, if ctx ends while it waits for the store lock (a GC or
+// a writer of another process) or looks for manifests.
+func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 	var rep RebuildReport
 	if IsURL(root) {
 		return rep, fmt.Errorf("registry: rebuild: %w: %s: rebuild recreates the SQLite database of a directory registry; rebuild one from the blobs, then copy it with `rgml registry migrate --to`", ErrBadLocation, redact(root))
@@ -65,13 +67,21 @@ func Rebuild(root string) (RebuildReport, error) {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return rep, fmt.Errorf("registry: rebuild %s: %w", abs, err)
 	}
-	manifests, err := findManifests(abs)
+	manifests, err := findManifests(ctx, abs)
 	if err != nil {
 		return rep, err
 	}
 	if len(manifests) == 0 {
 		return rep, fmt.Errorf("registry: rebuild %s: %w: no manifest among the blobs; nothing to rebuild", abs, ErrNotFound)
 	}
+	// Locked before anything is written: a database created and then
+	// abandoned while waiting would have a schema, which a second
+	// rebuild refuses.
+	unlock, err := (&Store{root: abs}).lock(ctx, true)
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
 
 	if _, err := os.Stat(dbPath); err == nil {
 		rep.OldDatabase = dbPath + ".lost-" + timestampNow()
@@ -87,12 +97,7 @@ func Rebuild(root string) (RebuildReport, error) {
 		return rep, err
 	}
 	defer s.Close()
-	unlock, err := s.lock(context.Background(), true)
-	if err != nil {
-		return rep, err
-	}
-	defer unlock()
-	return rep, s.insertManifests(manifests, &rep)
+	return rep, s.insertManifests(ctx, manifests, &rep)
 }
 
 func timestampNow() string { return time.Now().UTC().Format("20060102T150405Z") }
@@ -105,7 +110,7 @@ type found struct {
 
 // findManifests reads every blob small enough to be a manifest and keeps
 // those that decode as one and hash to their names.
-func findManifests(root string) ([]found, error) {
+func findManifests(ctx context.Context, root string) ([]found, error) {
 	var out []found
 	base := filepath.Join(root, BlobDir, "sha256")
 	shards, err := os.ReadDir(base)
@@ -115,12 +120,15 @@ func findManifests(root string) ([]found, error) {
 	for _, sh := range shards {
 		files, _ := os.ReadDir(filepath.Join(base, sh.Name()))
 		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("registry: rebuild %s: %w", root, err)
+			}
 			name := f.Name()
 			info, err := f.Info()
 			if err != nil || len(name) != 64 || !isHex(name) || !info.Mode().IsRegular() || info.Size() > maxManifestSize {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(base, sh.Name(), name))
+			data, err := readRegular(filepath.Join(base, sh.Name(), name), maxManifestSize)
 			if err != nil || len(data) == 0 || data[0] != '{' {
 				continue
 			}
@@ -139,8 +147,7 @@ func findManifests(root string) ([]found, error) {
 	return out, nil
 }
 
-func (s *Store) insertManifests(ms []found, rep *RebuildReport) error {
-	ctx := context.Background()
+func (s *Store) insertManifests(ctx context.Context, ms []found, rep *RebuildReport) error {
 	// One manifest per version: the newest complete one.
 	complete := func(f found) bool {
 		for _, r := range f.m.Files {

@@ -100,7 +100,7 @@ func TestLostDatabaseRefused(t *testing.T) {
 			}
 			defer func() {
 				// And Rebuild recovers the entry from its manifest.
-				if _, err := Rebuild(s.Root()); err != nil {
+				if _, err := Rebuild(context.Background(), s.Root()); err != nil {
 					t.Fatalf("rebuild: %v", err)
 				}
 				r, err := OpenReadOnly(s.Root())
@@ -206,14 +206,14 @@ func TestRebuildFromManifests(t *testing.T) {
 	if _, err := s.GC(false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Rebuild(s.Root()); err == nil || !strings.Contains(err.Error(), "has a schema") {
+	if _, err := Rebuild(context.Background(), s.Root()); err == nil || !strings.Contains(err.Error(), "has a schema") {
 		t.Fatalf("rebuild of a sound store: %v", err)
 	}
 	s.Close()
 	db := filepath.Join(s.Root(), DBFile)
 	os.WriteFile(db, nil, 0o644)
 
-	rep, err := Rebuild(s.Root())
+	rep, err := Rebuild(context.Background(), s.Root())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -152,7 +152,10 @@ func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
 				return nil, err
 			}
 			name, p := f.Name(), filepath.Join(shPath, f.Name())
-			if len(name) != 64 || !isHex(name) || name[:2] != sh.Name() || !f.Type().IsRegular() {
+			// A blob-named file that is not a regular one (a FIFO, a
+			// symlink to a device) is a damaged blob: hashFile says
+			// what it is without reading it.
+			if len(name) != 64 || !isHex(name) || name[:2] != sh.Name() {
 				problems = append(problems, Problem{Kind: ProblemStray, Path: p, Detail: "unexpected file in the blob tree (not named by its sha256)"})
 				continue
 			}
@@ -213,7 +216,7 @@ func (s *Store) Verify(ctx context.Context) ([]Problem, error) {
 }
 
 func manifestMismatch(path string, e Entry) string {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, maxManifestRead)
 	if err != nil {
 		return "cannot read manifest: " + err.Error()
 	}
@@ -259,8 +262,9 @@ type GCReport struct {
 // GC deletes blobs that no live entry references (those of removed entries
 // and of interrupted Puts), except the manifests of removed entries that the
 // lineage of a live entry reaches, and temp files older than StaleTempAge. It holds
-// the store lock exclusively, so it waits for Puts in progress and Puts wait
-// for it. With dryRun it only reports.
+// the store lock exclusively, so it waits for Puts in progress (at most
+// OpTimeout, and no longer than the context of OpenContext) and Puts wait
+// for it (until their context ends). With dryRun it only reports.
 func (s *Store) GC(dryRun bool) (GCReport, error) {
 	rep := GCReport{DryRun: dryRun}
 	ctx := s.base
@@ -269,7 +273,11 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 			return rep, err
 		}
 	}
-	unlock, err := s.lock(ctx, true)
+	// GC takes no context: its wait for the lock is bounded as its
+	// database calls are.
+	lctx, cancel := s.opContext()
+	unlock, err := s.lock(lctx, true)
+	cancel()
 	if err != nil {
 		return rep, err
 	}

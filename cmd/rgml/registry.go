@@ -726,7 +726,7 @@ func registryCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					rep, err := registry.Rebuild(root)
+					rep, err := registry.Rebuild(c.Context, root)
 					if err != nil {
 						return registryError(err)
 					}

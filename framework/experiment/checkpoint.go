@@ -19,6 +19,7 @@ import (
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
 )
 
 // TrainingKey fingerprints everything that determines a training's
@@ -255,37 +256,34 @@ func setAside(c *candidate) string {
 	return fmt.Sprintf("checkpoint %s is damaged (%s): set aside as %s", what, c.damaged, strings.Join(moved, ", "))
 }
 
-// clear removes the checkpoints of a finished training, of every attempt,
-// but not those set aside as damaged: they are the user's to look at.
+// clear removes the checkpoints of a finished training: this attempt's,
+// and those of attempts whose process is gone (one killed, which this
+// one may have resumed from), but not those of an attempt that may still
+// be running (a second `rgml train` of the same training, here or on
+// another machine), which it still needs and removes itself when it
+// ends; nor those set aside as damaged: they are the user's to look at.
 func (d *checkpointDir) clear() {
-	kept := false
 	attempts, _ := os.ReadDir(d.root)
 	for _, a := range attempts {
 		dir := filepath.Join(d.root, a.Name())
 		if !a.IsDir() {
-			if strings.Contains(a.Name(), damagedSuffix) {
-				kept = true
-			} else {
-				os.Remove(dir)
+			if !strings.Contains(a.Name(), damagedSuffix) {
+				os.Remove(dir) // of rgml before attempt folders
 			}
 			continue
 		}
+		if dir != d.dir && !registry.HolderGone(a.Name()) {
+			continue
+		}
 		files, _ := os.ReadDir(dir)
-		keep := false
 		for _, f := range files {
-			if strings.Contains(f.Name(), damagedSuffix) {
-				keep = true
-			} else {
+			if !strings.Contains(f.Name(), damagedSuffix) {
 				os.RemoveAll(filepath.Join(dir, f.Name()))
 			}
 		}
-		if !keep {
-			os.Remove(dir)
-		}
-		kept = kept || keep
+		os.Remove(dir) // unless damaged checkpoints are kept in it
 	}
-	if !kept {
-		os.RemoveAll(d.root)
-		os.Remove(filepath.Dir(d.root)) // the training's folder, if no other key has one
-	}
+	// Each only if empty: another attempt or key may still use them.
+	os.Remove(d.root)
+	os.Remove(filepath.Dir(d.root))
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/rgml/rgml/framework/fsutil"
 )
 
 // LockFileName is the lock file's name inside the plugin directory.
@@ -18,14 +20,20 @@ type Lock struct {
 	Plugins map[string]string `json:"plugins"`
 }
 
-// ReadLock reads the lock file at path. A missing file is an empty lock.
+// maxLockSize bounds the lock file read: it holds one sha256 per plugin,
+// a few KiB; anything larger is not a lock file.
+const maxLockSize = 1 << 20
+
+// ReadLock reads the lock file at path. A missing file is an empty lock;
+// one that is not a regular file (a FIFO would block, a device never
+// end) or is larger than maxLockSize is refused.
 func ReadLock(path string) (Lock, error) {
-	b, err := os.ReadFile(path)
+	b, err := fsutil.ReadRegular(path, maxLockSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return Lock{Version: 1, Plugins: map[string]string{}}, nil
 	}
 	if err != nil {
-		return Lock{}, err
+		return Lock{}, fmt.Errorf("lock file: %w: replace it with a regular file, or delete it and run `rgml plugins lock`", err)
 	}
 	var l Lock
 	if err := json.Unmarshal(b, &l); err != nil {
