@@ -21,6 +21,12 @@ import (
 // Delta_mode and the thermometer-free abs_m, s2, nn are added (flow2.go).
 const FlowFile = "flow.npz"
 
+// flowCodeVersion versions the flow read-out this file and flow2.go do
+// on the plugins' outputs (means, modes, the joint (T, Δ) observables,
+// the arrays of FlowFile): bump it when they change what a flow records
+// (codeVersions).
+const flowCodeVersion = 1
+
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
 // flow); RBM, Thermometer and From are registry references.
 type FlowSpec struct {

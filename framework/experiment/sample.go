@@ -53,6 +53,11 @@ type SampleResult struct {
 // of int8).
 const maxSampleValues = 1 << 34
 
+// datasetCodeVersion versions the host's part of a dataset: assembling a
+// sample's chunks (here) and converting an imported file (import.go).
+// Bump it when either changes what a dataset records (codeVersions).
+const datasetCodeVersion = 1
+
 // Sample draws configurations of a model on a parameter grid and registers
 // them as a dataset (data.npz: configs N×sites int8 and one float64 label
 // per parameter; the lattice size L in the lineage's parameters).
