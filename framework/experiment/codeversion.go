@@ -10,7 +10,8 @@ import "fmt"
 // touches only the flow read-out must not throw away every dataset and
 // training (DVC hashes each stage's own command, Bazel each action's own
 // inputs, for the same reason). Each constant lives beside the code it
-// versions.
+// versions; TestCodeVersionsGolden fails when a kind's output changes and
+// its version does not.
 var codeVersions = map[Kind]int{
 	KindDataset:  datasetCodeVersion,
 	KindTraining: trainingCodeVersion,
