@@ -23,6 +23,11 @@ const (
 	FiguresFile  = "figures.json"
 )
 
+// analysisCodeVersion versions how Analyze maps entries to the
+// analyzer's inputs and writes its result: bump it when that changes
+// what an analysis records (codeVersions).
+const analysisCodeVersion = 1
+
 // ParamByIteration is the analyzer parameter that says data/group holds
 // flow iterations: Analyze sets it to 1 for a flow's configurations when
 // the analyzer has it and it is not given.

@@ -14,8 +14,9 @@
 // (unknown plugins, parameters and hyper-parameters, values out of range,
 // dangling references, selections that select nothing) and returns the
 // DAG of steps in topological order, each with a key: the sha256 of a
-// canonical encoding of the step's resolved spec, its inputs' keys and its
-// plugin's sha256. Run executes a plan with a Runner under a budget of
+// canonical encoding of the step's resolved spec, its inputs' keys, its
+// plugin's sha256 and the version of the host code of its kind
+// (codeVersions). Run executes a plan with a Runner under a budget of
 // concurrent steps and threads. Every error that is the spec's fault
 // matches ErrUsage and names file:line:column and the field.
 //

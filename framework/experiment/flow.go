@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/rgml/rgml/framework/grid"
@@ -20,6 +21,12 @@ import (
 // [K, 2]), classes is replaced by classes2 [K, 2] and Delta_mean,
 // Delta_mode and the thermometer-free abs_m, s2, nn are added (flow2.go).
 const FlowFile = "flow.npz"
+
+// flowCodeVersion versions the flow read-out this file and flow2.go do
+// on the plugins' outputs (means, modes, the joint (T, Δ) observables,
+// the arrays of FlowFile): bump it when they change what a flow records
+// (codeVersions).
+const flowCodeVersion = 1
 
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
 // flow); RBM, Thermometer and From are registry references.
@@ -164,51 +171,12 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		if err != nil {
 			return fail(err)
 		}
-		d, ok1 := sdk.FindTensor(out, "distribution")
-		cl, ok2 := sdk.FindTensor(out, "classes")
-		dv, ok3 := d.Data.([]float64)
-		cv, ok4 := cl.Data.([]float64)
-		if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
-			if res.Joint == nil {
-				res.Joint = newJointFlow(len(its), GridObservables(all))
-			}
-			if err := res.Joint.add(k, dv, cv, fconfigs[k*n*sites:(k+1)*n*sites], n, data.Size); err != nil {
-				return fail(fmt.Errorf("plugin %q: %w", thName, err))
-			}
-			res.Classes = cv
-			res.Distribution = append(res.Distribution, dv...)
-			res.TMean[k], res.TMode[k] = res.Joint.TMean[k], res.Joint.TMode[k]
-			bar.Add(1)
-			continue
+		if err := res.readOut(k, out, fconfigs[k*n*sites:(k+1)*n*sites], n, data.Size, all); err != nil {
+			return fail(fmt.Errorf("plugin %q: %w", thName, err))
 		}
-		if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 || (res.Classes != nil && len(cv) != len(res.Classes)) {
-			return fail(fmt.Errorf("plugin %q: predict returned no float64 distribution and classes", thName))
-		}
-		res.Classes = cv
-		res.Distribution = append(res.Distribution, dv...)
-		best := 0
-		for i, p := range dv {
-			res.TMean[k] += p * cv[i]
-			if p > dv[best] {
-				best = i
-			}
-		}
-		res.TMode[k] = cv[best]
 		bar.Add(1)
 	}
-	arrays := []npz.Array{
-		{Name: "iterations", Shape: []int{len(its)}, Data: its},
-		npz.Float64("T_mean", res.TMean, len(its)),
-		npz.Float64("T_mode", res.TMode, len(its)),
-		npz.Float64("classes", res.Classes, len(res.Classes)),
-		npz.Float64("distribution", res.Distribution, len(its), len(res.Classes)),
-	}
-	if res.Joint != nil {
-		arrays = res.Joint.arrays(its, res.Distribution)
-	}
-	if spec.SaveConfigs {
-		arrays = append(arrays, npz.Int8("configs", fconfigs, len(its), n, sites))
-	}
+	arrays := res.arrays(fconfigs, n, sites, spec.SaveConfigs)
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, arrays...); err != nil {
 		return fail(err)
@@ -262,4 +230,61 @@ func loadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, str
 	}
 	ts, err := ReadNPZ(s, en, "weights.npz")
 	return ts, en, m.Lineage.Plugin.Name, err
+}
+
+// readOut records iteration count k from the thermometer's answer out
+// for the n flowed configurations of L×L sites; all is the flow's whole
+// starting dataset (the grid of a (T, Δ) thermometer). Kept apart from
+// the plugin calls so that its output can be pinned (flowCodeVersion).
+func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int, all sdk.Dataset) error {
+	d, ok1 := sdk.FindTensor(out, "distribution")
+	cl, ok2 := sdk.FindTensor(out, "classes")
+	dv, ok3 := d.Data.([]float64)
+	cv, ok4 := cl.Data.([]float64)
+	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
+		if res.Joint == nil {
+			res.Joint = newJointFlow(len(res.Iterations), GridObservables(all))
+		}
+		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
+			return err
+		}
+		res.Classes = cv
+		res.Distribution = append(res.Distribution, dv...)
+		res.TMean[k], res.TMode[k] = res.Joint.TMean[k], res.Joint.TMode[k]
+		return nil
+	}
+	if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 || (res.Classes != nil && len(cv) != len(res.Classes)) {
+		return errors.New("predict returned no float64 distribution and classes")
+	}
+	res.Classes = cv
+	res.Distribution = append(res.Distribution, dv...)
+	best := 0
+	for i, p := range dv {
+		res.TMean[k] += p * cv[i]
+		if p > dv[best] {
+			best = i
+		}
+	}
+	res.TMode[k] = cv[best]
+	return nil
+}
+
+// arrays are FlowFile's arrays once every iteration count is read out;
+// fconfigs (iterations × n × sites) are kept when save is set.
+func (res *FlowResult) arrays(fconfigs []int8, n, sites int, save bool) []npz.Array {
+	its := res.Iterations
+	arrays := []npz.Array{
+		{Name: "iterations", Shape: []int{len(its)}, Data: its},
+		npz.Float64("T_mean", res.TMean, len(its)),
+		npz.Float64("T_mode", res.TMode, len(its)),
+		npz.Float64("classes", res.Classes, len(res.Classes)),
+		npz.Float64("distribution", res.Distribution, len(its), len(res.Classes)),
+	}
+	if res.Joint != nil {
+		arrays = res.Joint.arrays(its, res.Distribution)
+	}
+	if save {
+		arrays = append(arrays, npz.Int8("configs", fconfigs, len(its), n, sites))
+	}
+	return arrays
 }

@@ -258,14 +258,9 @@ func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error
 	if spec.SHA256 != "" && spec.SHA256 != res.SHA256 {
 		return res, usagef("%s changed since the plan read it: run again", spec.File)
 	}
-	n := ds.Len()
-	out := []npz.Array{npz.Int8("configs", ds.Configs, n, ds.Sites())}
-	labels := sortedKeys(ds.Labels)
-	for _, name := range labels {
-		out = append(out, npz.Float64(name, ds.Labels[name], n))
-	}
+	n, labels := ds.Len(), sortedKeys(ds.Labels)
 	var buf bytes.Buffer
-	if err := npz.Encode(&buf, out...); err != nil {
+	if err := npz.Encode(&buf, importedArrays(ds)...); err != nil {
 		return res, err
 	}
 	store, err := env.store()
@@ -288,4 +283,15 @@ func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error
 	}
 	res.Entry, res.Configs, res.L, res.Labels = entry, n, ds.Size, labels
 	return res, nil
+}
+
+// importedArrays are an imported dataset's data.npz: the configurations
+// and its labels in name order.
+func importedArrays(ds sdk.Dataset) []npz.Array {
+	n := ds.Len()
+	out := []npz.Array{npz.Int8("configs", ds.Configs, n, ds.Sites())}
+	for _, name := range sortedKeys(ds.Labels) {
+		out = append(out, npz.Float64(name, ds.Labels[name], n))
+	}
+	return out
 }

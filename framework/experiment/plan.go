@@ -490,6 +490,7 @@ func (s *Step) setKey(spec map[string]any, inputs map[string]*Step) {
 	s.Deps = compactStrings(s.Deps)
 	doc := map[string]any{
 		"format": "rgml-step-v1",
+		"code":   codeVersion(s.Kind),
 		"kind":   s.Kind,
 		"name":   s.Name,
 		"plugin": map[string]string{"name": s.Plugin, "sha256": s.SHA256},

@@ -433,6 +433,11 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 	return r, err
 }
 
+// reportCodeVersion versions the report this file and reportinputs.go
+// assemble from the registry: bump it when the report's data change
+// (codeVersions).
+const reportCodeVersion = 1
+
 // ReportKind is what a run record calls its report step: the report is
 // a folder of files, not a registry entry.
 const ReportKind registry.Kind = "report"

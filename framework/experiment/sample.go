@@ -53,6 +53,11 @@ type SampleResult struct {
 // of int8).
 const maxSampleValues = 1 << 34
 
+// datasetCodeVersion versions the host's part of a dataset: assembling a
+// sample's chunks (here) and converting an imported file (import.go).
+// Bump it when either changes what a dataset records (codeVersions).
+const datasetCodeVersion = 1
+
 // Sample draws configurations of a model on a parameter grid and registers
 // them as a dataset (data.npz: configs N×sites int8 and one float64 label
 // per parameter; the lattice size L in the lineage's parameters).
@@ -145,18 +150,8 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 	}
 	took := time.Since(start)
 
-	arrays := []npz.Array{npz.Int8("configs", ds.configs, total, sites)}
-	for _, name := range req.Points[0].Names() {
-		col := make([]float64, total)
-		for i, p := range req.Points {
-			for j := 0; j < spec.PerPoint; j++ {
-				col[i*spec.PerPoint+j] = p[name]
-			}
-		}
-		arrays = append(arrays, npz.Float64(name, col, total))
-	}
 	var buf bytes.Buffer
-	if err := npz.Encode(&buf, arrays...); err != nil {
+	if err := npz.Encode(&buf, ds.arrays(req.Points)...); err != nil {
 		return res, err
 	}
 	lineage := registry.Lineage{
@@ -261,6 +256,23 @@ func (a *assembler) add(ch sdk.SampleChunk) (int, error) {
 	a.attempts += ch.Attempts
 	a.accepted += ch.Accepted
 	return n, nil
+}
+
+// arrays are a complete sample's data.npz: the configurations and, per
+// parameter, its value for each of them.
+func (a *assembler) arrays(points []sdk.Params) []npz.Array {
+	total := len(a.seen)
+	arrays := []npz.Array{npz.Int8("configs", a.configs, total, a.sites)}
+	for _, name := range points[0].Names() {
+		col := make([]float64, total)
+		for i, p := range points {
+			for j := 0; j < a.perPoint; j++ {
+				col[i*a.perPoint+j] = p[name]
+			}
+		}
+		arrays = append(arrays, npz.Float64(name, col, total))
+	}
+	return arrays
 }
 
 func (a *assembler) complete() error {

@@ -16,6 +16,11 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
+// trainingCodeVersion versions what Train writes beside the plugin's
+// weights (the selection of the data, the history): bump it when that
+// changes what a training records (codeVersions).
+const trainingCodeVersion = 1
+
 // Resume says what a training does with a checkpoint of itself.
 type Resume int
 
