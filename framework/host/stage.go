@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/rgml/rgml/framework/fsutil"
 )
 
 // staged is a private copy of a plugin binary: the bytes the lock check
@@ -25,18 +27,13 @@ type staged struct {
 // copied, so the digest is that of exactly what will be executed. A
 // script keeps working: its interpreter opens the copy.
 func (h *Host) stage(path string) (*staged, error) {
-	src, err := os.Open(path)
+	// Opened without blocking: a FIFO in the plugin folder is refused,
+	// not waited on.
+	src, _, err := fsutil.OpenRegular(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("plugin binary: %w", err)
 	}
 	defer src.Close()
-	info, err := src.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("plugin binary %s is not a regular file", path)
-	}
 	base, err := h.socketDir()
 	if err != nil {
 		return nil, err
