@@ -7,6 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// The studies whose judges a spec may name (report: {judge: NAME}).
+	_ "github.com/rgml/rgml/studies/iso2018"
 )
 
 func main() {

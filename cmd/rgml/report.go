@@ -18,7 +18,7 @@ import (
 func reportCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
-		Usage: "write the HTML report of a run: every figure its results allow and the reproduction verdicts",
+		Usage: "write the HTML report of a run: every figure its results allow and the verdicts of the study its spec names",
 		Description: "Examples:\n  rgml report --out report/          # the latest run\n  rgml report quick:2 --out report-quick/\n\n" +
 			"One static page (DIR/index.html, no scripts, opens from the file system) with\n" +
 			"each figure as PNG and SVG and its data as .npz and CSV beside it. A figure\n" +
@@ -28,6 +28,7 @@ func reportCommand(e *env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "folder to write the report into", Required: true},
 			&cli.StringFlag{Name: "title", Usage: "the page's title (default: the run's name)"},
+			&cli.StringFlag{Name: "judge", Usage: "the study whose verdict table to show, e.g. iso2018 (default: the one the run's spec named, if its spec is still as the run read it)"},
 		},
 		Action: func(c *cli.Context) error { return reportAction(c, e) },
 	}
@@ -37,6 +38,11 @@ func reportAction(c *cli.Context, e *env) error {
 	out := c.String("out")
 	if err := checkWritableDir(out); err != nil {
 		return usageError{err}
+	}
+	if j := c.String("judge"); j != "" {
+		if _, ok := experiment.LookupJudge(j); !ok {
+			return usageError{fmt.Errorf("--judge %s: no such study (known: %s)", j, strings.Join(experiment.JudgeNames(), ", "))}
+		}
 	}
 	return withRegistry(c, e, readOnly, func(s *registry.Store) error {
 		run, err := latestOr(s, c.Args().First())
@@ -51,7 +57,11 @@ func reportAction(c *cli.Context, e *env) error {
 		if _, err := s.ResolveSubmitted(c.Context, &rec); err != nil {
 			return err
 		}
-		spec := experiment.ReportSpec{Title: c.String("title"), Out: out,
+		judge := c.String("judge")
+		if !c.IsSet("judge") {
+			judge = experiment.RunJudge(rec)
+		}
+		spec := experiment.ReportSpec{Title: c.String("title"), Judge: judge, Out: out,
 			Intro: []string{fmt.Sprintf("Run %s (%s, %s), status %s, started %s, %.0f s.", run.Ref(), rec.Spec, run.Digest[:19], rec.Status, rec.Started.Format("2006-01-02 15:04 MST"), rec.Seconds)}}
 		if spec.Title == "" {
 			spec.Title = "rgml report: " + run.Ref()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,8 +63,27 @@ analyses:
     data: s-train
 report:
   title: small study
+  judge: iso2018
 `
 	p := filepath.Join(t.TempDir(), "analysed.yaml")
+	if err := os.WriteFile(p, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeSpec(t *testing.T, spec string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "spec.yaml")
 	if err := os.WriteFile(p, []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +196,57 @@ func TestRunAnalysesAndReport(t *testing.T) {
 	code, stdout, _ = rgmlIn(t, reg, "run", analysedSpec(t), "--report", out)
 	if code != 0 || !strings.Contains(stdout, "s-spectrum  analysis  skipped") {
 		t.Errorf("rerun: exit %d, analyses not skipped:\n%s", code, stdout)
+	}
+
+	// The verdict table is the judge's the spec names: without one, no
+	// table and no sentence about Ising; an unknown one stops the run
+	// before anything runs, at its position.
+	noJudge := strings.Replace(readFile(t, analysedSpec(t)), "  judge: iso2018\n", "", 1)
+	outNo := filepath.Join(t.TempDir(), "report-nojudge")
+	if code, stdout, stderr := rgmlIn(t, reg, "run", writeSpec(t, noJudge), "--report", outNo); code != 0 {
+		t.Fatalf("run without judge: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	page, err = os.ReadFile(filepath.Join(outNo, report.PageFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"Reproduction verdicts", "Ising study", "Iso, Shiba"} {
+		if strings.Contains(string(page), bad) {
+			t.Errorf("the report of a spec naming no judge shows %q", bad)
+		}
+	}
+	fresh := filepath.Join(t.TempDir(), "registry")
+	bad := writeSpec(t, strings.Replace(noJudge, "  title: small study\n", "  title: small study\n  judge: nosuch\n", 1))
+	code, stdout, stderr = rgmlIn(t, fresh, "run", bad)
+	line := strings.Count(noJudge[:strings.Index(noJudge, "  title: small study")], "\n") + 2
+	if want := fmt.Sprintf("%s:%d:3: ", bad, line); code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, `unknown judge "nosuch"`) ||
+		strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("judge: nosuch: exit %d, want 2 and one line at %s\n%s%s", code, want, stdout, stderr)
+	}
+	if _, stdout, _ := rgmlIn(t, fresh, "datasets", "list"); strings.Contains(stdout, "s-train") {
+		t.Errorf("a spec with an unknown judge registered something:\n%s", stdout)
+	}
+
+	// rgml report shows the table of the judge the run's spec named
+	// (while that spec is as the run read it), or --judge's.
+	for _, c := range []struct {
+		args  []string
+		table bool
+	}{
+		{[]string{"analysed:1"}, true},
+		{nil, false}, // the latest run, whose spec named no judge
+		{[]string{"--judge", "iso2018"}, true},
+	} {
+		o := filepath.Join(t.TempDir(), "r")
+		if code, _, stderr := rgmlIn(t, reg, append([]string{"report", "--out", o}, c.args...)...); code != 0 {
+			t.Fatalf("report %v: exit %d: %s", c.args, code, stderr)
+		}
+		if got := strings.Contains(readFile(t, filepath.Join(o, report.PageFile)), "Reproduction verdicts"); got != c.table {
+			t.Errorf("report %v: verdict table %v, want %v", c.args, got, c.table)
+		}
+	}
+	if code, _, stderr := rgmlIn(t, reg, "report", "--out", t.TempDir(), "--judge", "nosuch"); code != 2 || !strings.Contains(stderr, "nosuch") {
+		t.Errorf("report --judge nosuch: exit %d, want 2\n%s", code, stderr)
 	}
 
 	// A step whose entry is gone: the report says so and exits 1.

@@ -13,6 +13,9 @@ import (
 	"github.com/rgml/rgml/plugins/rbm"
 	"github.com/rgml/rgml/plugins/spectrum"
 	"github.com/rgml/rgml/plugins/thermometer"
+	// The paper's presets name its judge, which its study registers (as
+	// cmd/rgml does by importing it).
+	_ "github.com/rgml/rgml/studies/iso2018"
 )
 
 // catalog holds the descriptions the real plugins return from Describe

@@ -38,6 +38,9 @@ func (p *Plan) planAnalyses(ctx context.Context, cat Catalog, datasets map[strin
 		}
 	}
 	if r := s.Report; r != nil {
+		if _, ok := LookupJudge(r.Judge); r.Judge != "" && !ok {
+			return errAt(r.Pos("judge"), "judge", "%s", unknownJudge(r.Judge))
+		}
 		st := &Step{ID: "report/report", Kind: KindReport, Name: "report", Report: r}
 		inputs := map[string]*Step{}
 		for _, dep := range p.Steps {

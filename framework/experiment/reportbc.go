@@ -3,7 +3,6 @@ package experiment
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -196,44 +195,6 @@ func phaseFigure(title string, marks []report.PhaseRef, flows []jointFlow, label
 	return report.PhaseDiagram(title, marks, paths...)
 }
 
-// studyModels are the models whose data the entries come from: those of
-// the datasets among them and of the datasets their trainings and flows
-// read.
-func (g *gather) studyModels(entries []registry.Entry) []string {
-	var out []string
-	add := func(d registry.Entry) {
-		if m := g.manifest(d); m.Lineage.Plugin != nil && !slices.Contains(out, m.Lineage.Plugin.Name) {
-			out = append(out, m.Lineage.Plugin.Name)
-		}
-	}
-	for _, en := range entries {
-		switch en.Kind {
-		case registry.Dataset:
-			add(en)
-		case registry.Model, registry.Flow:
-			for _, role := range []string{"data", "from"} {
-				if d, ok := g.input(en, role); ok && d.Kind == registry.Dataset {
-					add(d)
-				}
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// notIsing says why the reproduction table (Iso et al.'s Ising results)
-// is not judged for these entries: their data come from models and none
-// is the Ising model. "" when the table applies (or nothing says).
-func (g *gather) notIsing(entries []registry.Entry) string {
-	models := g.studyModels(entries)
-	if len(models) == 0 || slices.Contains(models, "ising") {
-		return ""
-	}
-	return fmt.Sprintf("Not an Ising study (data from %s): the reproduction table of Iso, Shiba and Yokoo's Ising results is not judged.",
-		strings.Join(models, ", "))
-}
-
 // gridCorners returns the first configuration at each corner of a (T, Δ)
 // grid — lowest and highest T at lowest and highest Δ, the ordered, empty
 // and disordered ends of the Blume-Capel phase diagram — and their labels.
@@ -257,4 +218,13 @@ func gridCorners(configs []int8, sites int, T, D []float64) ([][]int8, []string)
 		}
 	}
 	return out, labels
+}
+
+func floatsOf(arrays []npz.Array, name string) []float64 {
+	a, ok := npz.Find(arrays, name)
+	if !ok {
+		return nil
+	}
+	v, _ := a.Data.([]float64)
+	return v
 }

@@ -6,21 +6,22 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
-	"github.com/rgml/rgml/framework/reproduce"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
 // ReportSpec is a report to build from registry entries (a run's, or
-// any): every figure their data allow, and the reproduction verdicts.
+// any): every figure their data allow, and the verdicts of its judge.
 type ReportSpec struct {
-	Title   string
+	Title string
+	// Judge names the registered judge that draws the verdict table;
+	// "" draws none.
+	Judge   string
 	Intro   []string
 	Out     string           // the folder written
 	Entries []registry.Entry // in the order shown
@@ -37,7 +38,7 @@ type MissingStep struct {
 // ReportResult is a built report.
 type ReportResult struct {
 	Page     report.Page
-	Verdicts []reproduce.Verdict
+	Verdicts []report.Verdict
 	Dir      string
 }
 
@@ -52,12 +53,13 @@ type ReportResult struct {
 //     a flow read by a (T, Δ) thermometer, its distribution on the grid
 //     per iteration and its thermometer-free observables, and the phase
 //     diagrams with the paths of all such flows (reportbc.go), first;
-//   - analysis: every figure its analyzer suggests; for a correlations
-//     analysis of a flow, the implied temperatures beside the
-//     thermometer's (the thermometer-free check) and G(r).
+//   - analysis: every figure its analyzer suggests; for an analysis of a
+//     flow that reports implied temperatures per iteration, those beside
+//     the thermometer's (the thermometer-free check) in place of its
+//     per-iteration figures.
 
 // BuildReport draws the report of spec.Entries into spec.Out, with the
-// reproduction verdicts judged from what the entries hold. A figure that
+// verdicts of spec.Judge judged from what the entries hold. A figure that
 // cannot be drawn is listed as missing and the error is then a
 // *report.MissingError; the page is written in every case.
 func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (ReportResult, error) {
@@ -79,24 +81,19 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 			Make: func() (*report.Figure, error) { return nil, why }})
 	}
 	head := report.Page{Title: spec.Title, Intro: spec.Intro}
-	var verdicts []reproduce.Verdict
-	if why := g.notIsing(spec.Entries); why != "" {
-		head.Intro = append(slices.Clone(head.Intro), why)
-	} else {
-		verdicts = reproduce.Judge(g.inputs(spec.Entries))
-	}
-	for _, v := range verdicts {
-		row := report.Verdict{Row: v.Row, Paper: v.Paper, Criterion: v.Criterion, Measured: v.Measured, Status: "FAIL"}
-		switch {
-		case v.Missing != nil:
-			row.Status, row.Measured = "missing", v.Missing.Error()
-		case v.Pass:
-			row.Status = "pass"
+	if spec.Judge != "" {
+		j, ok := LookupJudge(spec.Judge)
+		if !ok {
+			return ReportResult{}, usagef("%s", unknownJudge(spec.Judge))
 		}
-		head.Verdicts = append(head.Verdicts, row)
+		v, err := j.Judge(ctx, JudgeInput{Store: s, Entries: spec.Entries, g: g})
+		if err != nil {
+			return ReportResult{}, fmt.Errorf("judge %s: %w", spec.Judge, err)
+		}
+		head.Verdicts = v
 	}
 	page, err := report.BuildPage(spec.Out, head, items)
-	return ReportResult{Page: page, Verdicts: verdicts, Dir: spec.Out}, err
+	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: spec.Out}, err
 }
 
 type gather struct {
@@ -264,33 +261,10 @@ func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
 	return report.Lines(report.LineOptions{Title: "training history of " + en.Ref(), XLabel: "epoch", YLabel: "value"}, ss...)
 }
 
-// flowArrays reads a flow's iterations, classes and distribution.
-func flowArrays(s *registry.Store, en registry.Entry) (reproduce.Flow, error) {
-	arrays, err := ReadNPZ(s, en, FlowFile)
-	if err != nil {
-		return reproduce.Flow{}, err
-	}
-	it, _ := npz.Find(arrays, "iterations")
-	cl, _ := npz.Find(arrays, "classes")
-	di, _ := npz.Find(arrays, "distribution")
-	its, ok1 := it.Data.([]int64)
-	classes, ok2 := cl.Data.([]float64)
-	dist, ok3 := di.Data.([]float64)
-	if !ok1 || !ok2 || !ok3 || len(dist) != len(its)*len(classes) {
-		return reproduce.Flow{}, fmt.Errorf("%s: %s has no iterations, classes and distribution", en, FlowFile)
-	}
-	f := reproduce.Flow{Iterations: its, Classes: classes}
-	k := len(classes)
-	for i := range its {
-		f.Distribution = append(f.Distribution, dist[i*k:(i+1)*k])
-	}
-	return f, nil
-}
-
 // flowFigure draws a flow's measured-temperature distribution per
 // iteration, with the temperatures the model of the flow's data declares.
 func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
-	f, err := flowArrays(g.s, en)
+	f, err := ReadFlowDistribution(g.s, en)
 	if err != nil {
 		return nil, err
 	}
@@ -330,19 +304,19 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 		}
 	}
 	base.Params = paramsOf(m.Lineage.Parameters)
-	plugin := ""
-	if m.Lineage.Plugin != nil {
-		plugin = m.Lineage.Plugin.Name
-	}
 	arrays, figs, err := ReadAnalysis(g.s, en)
 	if err != nil {
 		e := base
 		e.Name, e.Caption = "analysis-"+en.Name, "analysis "+en.Ref()
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return nil, err }}}
 	}
+	// An analysis of a flow that reads off the temperatures its
+	// observables imply, per iteration, is the flow's thermometer-free
+	// check, whichever analyzer made it.
 	_, ofFlow := g.input(en, "flow")
+	check := ofFlow && impliesTemperatures(arrays)
 	var items []report.Item
-	if ofFlow && plugin == "correlations" {
+	if check {
 		e := base
 		e.Name, e.Paper = en.Name+"-flow-check", "thermometer-free check"
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
@@ -352,8 +326,8 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 		if h.Kind == sdk.FigureTable || h.Kind == sdk.FigureHistogram {
 			continue
 		}
-		if ofFlow && plugin == "correlations" && h.Name != "G" {
-			continue // the flow check above draws the implied temperatures; the rest stays in the data
+		if check && h.X == flowCheckX {
+			continue // the flow check above draws the implied temperatures; the other per-iteration curves stay in the data
 		}
 		e := base
 		e.Name = en.Name + "-" + h.Name
@@ -366,9 +340,32 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 	return items
 }
 
-// flowCheckFigure draws the implied temperatures of a correlations
-// analysis of a flow against iteration, with the temperatures the model
-// of the flow's data declares.
+// flowCheckX is the column of flow iterations an analysis of a flow
+// reports its per-iteration results against.
+const flowCheckX = "group"
+
+// impliedTemperatures are the columns of a thermometer-free check: the
+// temperatures implied by observables of the flowed configurations.
+var impliedTemperatures = []struct{ name, label string }{
+	{"T_energy", "energy"}, {"T_abs_m", "mean |m|"}, {"T_G", "G(L/2)"}, {"T_thermometer", "thermometer (mean)"}}
+
+// impliesTemperatures reports whether an analysis's results hold implied
+// temperatures per flow iteration.
+func impliesTemperatures(arrays []npz.Array) bool {
+	if floatsOf(arrays, flowCheckX) == nil {
+		return false
+	}
+	for _, c := range impliedTemperatures {
+		if floatsOf(arrays, c.name) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// flowCheckFigure draws the implied temperatures of an analysis of a
+// flow against iteration, with the temperatures the model of the flow's
+// data declares.
 func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
 	col := func(name string) []float64 {
 		a, ok := npz.Find(arrays, name)
@@ -378,13 +375,12 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report
 		v, _ := a.Data.([]float64)
 		return v
 	}
-	x := col("group")
+	x := col(flowCheckX)
 	if x == nil {
-		return nil, fmt.Errorf("%s has no group (iteration) column", en)
+		return nil, fmt.Errorf("%s has no %s (iteration) column", en, flowCheckX)
 	}
 	var ss []report.Series
-	for _, c := range []struct{ name, label string }{
-		{"T_energy", "energy"}, {"T_abs_m", "mean |m|"}, {"T_G", "G(L/2)"}, {"T_thermometer", "thermometer (mean)"}} {
+	for _, c := range impliedTemperatures {
 		if y := col(c.name); y != nil {
 			ss = append(ss, report.Series{Label: c.label, X: x, Y: y, Err: col(c.name + "_err")})
 		}
@@ -424,7 +420,7 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 	if env.ReportOut != "" {
 		out = env.ReportOut
 	}
-	spec := ReportSpec{Title: s.Report.Title, Out: out, Entries: entries,
+	spec := ReportSpec{Title: s.Report.Title, Judge: s.Report.Judge, Out: out, Entries: entries,
 		Intro: []string{fmt.Sprintf("Spec %s (%s), rgml %s.", filepath.Base(p.Spec.File), p.Spec.Digest, env.Build.Version)}}
 	r, err := BuildReport(ctx, store, spec)
 	if err != nil && report.IsMissing(err) {
@@ -445,7 +441,7 @@ const ReportKind registry.Kind = "report"
 // EntryFigure draws one figure of an entry as the report does: kind
 // "samples" (a dataset), "history" (a model), "flow" (a flow; on the
 // grid for a (T, Δ) flow) or
-// "flow-check" (a correlations analysis of a flow).
+// "flow-check" (an analysis of a flow with implied temperatures).
 func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
 	switch kind {

@@ -115,6 +115,9 @@ type AnalysisStep struct {
 type ReportStep struct {
 	Title string
 	Out   string // folder the page is written into (relative: to the working directory)
+	// Judge names the study whose verdict table the report shows (a
+	// judge registered by a study package); "" shows none.
+	Judge string
 
 	at map[string]Pos
 }
@@ -144,7 +147,7 @@ var (
 	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every", "cpus", "memory", "time"}
 	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs", "cpus", "memory", "time"}
 	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "where", "set", "seed"}
-	reportFields   = []string{"title", "out"}
+	reportFields   = []string{"title", "out", "judge"}
 )
 
 // MaxSteps bounds the steps one spec expands to, so that a typo in a range
@@ -726,8 +729,8 @@ func (s *Spec) parseAnalysis(it node) error {
 	})
 }
 
-// parseReport reads the report section: a mapping of title and out, both
-// optional (report: {} asks for the defaults).
+// parseReport reads the report section: a mapping of title, out and
+// judge, all optional (report: {} asks for the defaults, and no verdicts).
 func parseReport(n node) (*ReportStep, error) {
 	es, err := n.mapping(reportFields)
 	if err != nil {
@@ -748,6 +751,8 @@ func parseReport(n node) (*ReportStep, error) {
 			r.Title = v
 		case "out":
 			r.Out = v
+		case "judge":
+			r.Judge = v
 		}
 	}
 	return r, nil

@@ -45,6 +45,15 @@ type Verdict struct {
 	Status                          string // "pass", "FAIL" or "missing"
 }
 
+// String formats the verdict as one line, as the host prints it.
+func (v Verdict) String() string {
+	status := v.Status
+	if status == "missing" {
+		status = "MISSING"
+	}
+	return fmt.Sprintf("%-7s %-16s %s — %s", status, v.Row, v.Paper, v.Measured)
+}
+
 // Drawn and Missing split the entries.
 func (p Page) Drawn() []Entry   { return p.filter(false) }
 func (p Page) Missing() []Entry { return p.filter(true) }

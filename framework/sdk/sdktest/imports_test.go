@@ -10,8 +10,8 @@ import (
 // (framework/sdk, framework/sdk/sdktest) pull in neither the host, the
 // registry nor the metrics, the registry imports nothing of ours, a plugin
 // imports only framework/sdk, plugins/internal, its own packages and the
-// exact references of plugins/*/exact (its tests may use more), and
-// nothing imports cmd/.
+// exact references of plugins/*/exact (its tests may use more), the
+// framework imports no study (studies/), and nothing imports cmd/.
 func TestImportRules(t *testing.T) {
 	const mod = "github.com/rgml/rgml/"
 	deps := func(pkg string) []string {
@@ -60,6 +60,15 @@ func TestImportRules(t *testing.T) {
 				continue
 			}
 			t.Errorf("plugin package %s imports %s", pkg, d)
+		}
+	}
+	// The framework knows no study: a study registers its judge and the
+	// host imports it (the framework's tests may use one).
+	for _, row := range list(`{{.ImportPath}} {{join .Imports " "}}`, "framework/...") {
+		for _, d := range row[1:] {
+			if strings.HasPrefix(d, mod+"studies/") {
+				t.Errorf("%s imports %s", row[0], d)
+			}
 		}
 	}
 	for _, row := range list(`{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, "...") {

@@ -3,7 +3,7 @@ package reproduce_test
 import (
 	"fmt"
 
-	"github.com/rgml/rgml/framework/reproduce"
+	"github.com/rgml/rgml/studies/iso2018/reproduce"
 )
 
 // A type L flow judged by Fig. 11's criterion: the thermometer's mode ends

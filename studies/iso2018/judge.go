@@ -1,14 +1,58 @@
-package experiment
+// Package iso2018 is the study of Iso, Shiba and Yokoo (2018): it
+// registers the judge "iso2018", which reads the paper's quantities from a
+// run's entries (the RBM types from the trainings' lineage, the flows'
+// starts, the thermometer's history, the analyses) and judges the
+// reproduction table of docs/reproduction.md with the criteria of
+// studies/iso2018/reproduce. A spec asks for it with report: {judge:
+// iso2018}; the host imports this package to make it available.
+package iso2018
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
 
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
-	"github.com/rgml/rgml/framework/reproduce"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
+	"github.com/rgml/rgml/studies/iso2018/reproduce"
 )
+
+// Name is what a spec writes to have its report judged by this study
+// (report: {judge: iso2018}).
+const Name = "iso2018"
+
+func init() { experiment.RegisterJudge(judge{}) }
+
+type judge struct{}
+
+func (judge) Name() string { return Name }
+
+// Judge reads the paper's inputs from the entries (what is absent stays
+// absent: its rows are missing) and judges every row of the table.
+func (judge) Judge(ctx context.Context, in experiment.JudgeInput) ([]report.Verdict, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []report.Verdict
+	for _, v := range reproduce.Judge(gather{in}.inputs(in.Entries)) {
+		row := report.Verdict{Row: v.Row, Paper: v.Paper, Criterion: v.Criterion, Measured: v.Measured, Status: "FAIL"}
+		switch {
+		case v.Missing != nil:
+			row.Status, row.Measured = "missing", v.Missing.Error()
+		case v.Pass:
+			row.Status = "pass"
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// gather reads the paper's quantities from the entries' lineage.
+type gather struct{ experiment.JudgeInput }
 
 // rbmClass is what the reproduction table calls an RBM, read from its
 // lineage: Single holds the temperature of an RBM trained on one.
@@ -23,8 +67,8 @@ type rbmClass struct {
 // (T = 0 and ∞), V-no-Tc (neither 2.25 nor 2.5, several others); a single
 // temperature is kept in Single. Other learners and selections are not in
 // the table.
-func (g *gather) classify(en registry.Entry) rbmClass {
-	m := g.manifest(en)
+func (g gather) classify(en registry.Entry) rbmClass {
+	m := g.Manifest(en)
 	if m.Lineage.Plugin == nil || m.Lineage.Plugin.Name != "rbm" {
 		return rbmClass{}
 	}
@@ -54,7 +98,7 @@ func (g *gather) classify(en registry.Entry) rbmClass {
 		}
 		return c
 	}
-	axes, err := ParseWhere(where)
+	axes, err := experiment.ParseWhere(where)
 	if err != nil || len(axes) != 1 || axes[0].Name != "T" {
 		return rbmClass{}
 	}
@@ -83,8 +127,8 @@ func (g *gather) classify(en registry.Entry) rbmClass {
 // datasetTemps is the sorted, distinct temperatures of the grid a
 // training's dataset was sampled on (its lineage parameter T; "inf" for
 // T = ∞), if the lineage says.
-func (g *gather) datasetTemps(train registry.Entry) ([]float64, bool) {
-	data, ok := g.input(train, "data")
+func (g gather) datasetTemps(train registry.Entry) ([]float64, bool) {
+	data, ok := g.Input(train, "data")
 	if !ok {
 		return nil, false
 	}
@@ -103,7 +147,7 @@ func (g *gather) datasetTemps(train registry.Entry) ([]float64, bool) {
 		}
 		return true
 	}
-	switch v := g.manifest(data).Lineage.Parameters["T"].(type) {
+	switch v := g.Manifest(data).Lineage.Parameters["T"].(type) {
 	case []any:
 		for _, x := range v {
 			if !add(x) {
@@ -121,37 +165,28 @@ func (g *gather) datasetTemps(train registry.Entry) ([]float64, bool) {
 }
 
 // flowStart is the one temperature a flow starts from, from its selection.
-func (g *gather) flowStart(en registry.Entry) (float64, bool) {
-	w, _ := g.manifest(en).Lineage.Extra["where"].([]any)
+func (g gather) flowStart(en registry.Entry) (float64, bool) {
+	w, _ := g.Manifest(en).Lineage.Extra["where"].([]any)
 	var where []string
 	for _, x := range w {
 		if s, ok := x.(string); ok {
 			where = append(where, s)
 		}
 	}
-	axes, err := ParseWhere(where)
+	axes, err := experiment.ParseWhere(where)
 	if err != nil || len(axes) != 1 || axes[0].Name != "T" || len(distinct(axes[0].Values)) != 1 {
 		return 0, false
 	}
 	return axes[0].Values[0], true
 }
 
-func floatsOf(arrays []npz.Array, name string) []float64 {
-	a, ok := npz.Find(arrays, name)
-	if !ok {
-		return nil
-	}
-	v, _ := a.Data.([]float64)
-	return v
-}
-
 // inputs gathers what the reproduction verdicts read from the entries;
 // what is absent stays absent (its rows are Missing).
-func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
+func (g gather) inputs(entries []registry.Entry) reproduce.Inputs {
 	in := reproduce.Inputs{TestReadings: map[float64]reproduce.Reading{}, Flows: map[reproduce.FlowKey]reproduce.Flow{}, EnergyT: map[reproduce.FlowKey][]float64{},
 		WWT: map[int][]float64{}, DecaySingleT: map[float64][]float64{}, VWWV: map[int]reproduce.Curve{}, Eigen: map[reproduce.RBM][]float64{}}
 	flowKey := func(fen registry.Entry) (reproduce.FlowKey, bool) {
-		rbm, ok := g.input(fen, "rbm")
+		rbm, ok := g.Input(fen, "rbm")
 		if !ok {
 			return reproduce.FlowKey{}, false
 		}
@@ -160,13 +195,13 @@ func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
 		return reproduce.FlowKey{RBM: c.RBM, From: from}, c.ok && ok2
 	}
 	for _, en := range entries {
-		m := g.manifest(en)
+		m := g.Manifest(en)
 		switch en.Kind {
 		case registry.Dataset:
 			if in.Samples != nil {
 				continue
 			}
-			d, _, err := LoadDataset(g.s, en.Digest)
+			d, _, err := experiment.LoadDataset(g.Store, en.Digest)
 			T, ok := d.Labels["T"]
 			if err != nil || !ok {
 				continue
@@ -180,7 +215,7 @@ func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
 			if m.Lineage.Plugin == nil || m.Lineage.Plugin.Name != "thermometer" || in.LossEpochs != nil {
 				continue
 			}
-			h, _, err := ReadHistory(g.s, en.Digest)
+			h, _, err := experiment.ReadHistory(g.Store, en.Digest)
 			if err != nil || h.Len() == 0 {
 				continue
 			}
@@ -194,7 +229,8 @@ func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
 			}
 		case registry.Flow:
 			if k, ok := flowKey(en); ok {
-				if f, err := flowArrays(g.s, en); err == nil {
+				if fd, err := experiment.ReadFlowDistribution(g.Store, en); err == nil {
+					f := reproduce.Flow(fd)
 					in.Flows[k] = f
 					// Iteration 0 is the thermometer's reading of the test
 					// configurations themselves (Fig. 5).
@@ -204,19 +240,19 @@ func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
 				}
 			}
 		case registry.Analysis:
-			arrays, _, err := ReadAnalysis(g.s, en)
+			arrays, _, err := experiment.ReadAnalysis(g.Store, en)
 			if err != nil || m.Lineage.Plugin == nil {
 				continue
 			}
 			switch m.Lineage.Plugin.Name {
 			case "correlations":
-				if fen, ok := g.input(en, "flow"); ok {
+				if fen, ok := g.Input(en, "flow"); ok {
 					if k, ok := flowKey(fen); ok && floatsOf(arrays, "T_energy") != nil {
 						in.EnergyT[k] = floatsOf(arrays, "T_energy")
 					}
 				}
 			case "spectrum":
-				men, ok := g.input(en, "model")
+				men, ok := g.Input(en, "model")
 				if !ok {
 					continue
 				}
@@ -249,4 +285,35 @@ func (g *gather) inputs(entries []registry.Entry) reproduce.Inputs {
 		in.L = 10
 	}
 	return in
+}
+
+func floatsOf(arrays []npz.Array, name string) []float64 {
+	a, ok := npz.Find(arrays, name)
+	if !ok {
+		return nil
+	}
+	v, _ := a.Data.([]float64)
+	return v
+}
+
+func distinct(v []float64) []float64 {
+	out := append([]float64(nil), v...)
+	sort.Float64s(out)
+	k := 0
+	for i, x := range out {
+		if i == 0 || x != out[k-1] {
+			out[k] = x
+			k++
+		}
+	}
+	return out[:k]
+}
+
+func containsClose(vs []float64, x float64) bool {
+	for _, v := range vs {
+		if grid.Same(v, x) {
+			return true
+		}
+	}
+	return false
 }

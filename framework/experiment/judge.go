@@ -1,0 +1,140 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/rgml/rgml/framework/experiment/presets"
+	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/registry"
+)
+
+// A Judge draws a study's verdict table from a report's entries. The
+// framework knows no study: a study package registers its judge (in its
+// init), the host imports that package, and a spec chooses the judge by
+// name (report: {judge: NAME}). A report whose spec names none has no
+// verdict table.
+type Judge interface {
+	Name() string
+	// Judge returns the table's rows; what is absent from the entries
+	// is the judge's to report as missing rows, not an error.
+	Judge(ctx context.Context, in JudgeInput) ([]report.Verdict, error)
+}
+
+var judges = struct {
+	sync.RWMutex
+	m map[string]Judge
+}{m: map[string]Judge{}}
+
+// RegisterJudge makes j available to specs under j.Name(); a second
+// judge of the same name is a programming error.
+func RegisterJudge(j Judge) {
+	judges.Lock()
+	defer judges.Unlock()
+	if _, dup := judges.m[j.Name()]; dup {
+		panic(fmt.Sprintf("experiment: judge %q registered twice", j.Name()))
+	}
+	judges.m[j.Name()] = j
+}
+
+// LookupJudge returns the judge registered under name.
+func LookupJudge(name string) (Judge, bool) {
+	judges.RLock()
+	defer judges.RUnlock()
+	j, ok := judges.m[name]
+	return j, ok
+}
+
+// JudgeNames lists the registered judges, sorted.
+func JudgeNames() []string {
+	judges.RLock()
+	defer judges.RUnlock()
+	out := make([]string, 0, len(judges.m))
+	for n := range judges.m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unknownJudge is the complaint about a judge nobody registered.
+func unknownJudge(name string) string {
+	known := "none"
+	if ns := JudgeNames(); len(ns) > 0 {
+		known = fmt.Sprint(ns)
+	}
+	return fmt.Sprintf("unknown judge %q (known: %s)", name, known)
+}
+
+// RunJudge returns the judge a run's spec named, read from that spec as
+// the run read it: its preset, or its file while the file still has the
+// digest the run recorded. "" when the spec named none or is no longer
+// what the run read (a run record keeps the spec's name, not its text).
+func RunJudge(rec registry.RunRecord) string {
+	var b []byte
+	if name, ok := strings.CutPrefix(rec.Spec, "preset:"); ok {
+		b, _ = presets.Get(name)
+	} else if rec.Spec != "" {
+		b, _ = fsutil.ReadRegular(rec.Spec, MaxSpecBytes)
+	}
+	if b == nil {
+		return ""
+	}
+	s, err := Parse(rec.Spec, b)
+	if err != nil || s.Digest != rec.SpecDigest || s.Report == nil {
+		return ""
+	}
+	return s.Report.Judge
+}
+
+// JudgeInput is what a judge reads: the report's entries and the
+// registry they live in, with their lineage.
+type JudgeInput struct {
+	Store   *registry.Store
+	Entries []registry.Entry
+	g       *gather
+}
+
+// Manifest returns en's manifest (the zero manifest when unreadable).
+func (in JudgeInput) Manifest(en registry.Entry) registry.Manifest { return in.g.manifest(en) }
+
+// Input returns the entry en's lineage names under role.
+func (in JudgeInput) Input(en registry.Entry, role string) (registry.Entry, bool) {
+	return in.g.input(en, role)
+}
+
+// FlowDistribution is a flow's measured distribution per iteration.
+type FlowDistribution struct {
+	Iterations   []int64
+	Classes      []float64   // the thermometer's classes
+	Distribution [][]float64 // [len(Iterations)][len(Classes)]
+}
+
+// ReadFlowDistribution reads a flow's iterations, classes and
+// distribution.
+func ReadFlowDistribution(s *registry.Store, en registry.Entry) (FlowDistribution, error) {
+	arrays, err := ReadNPZ(s, en, FlowFile)
+	if err != nil {
+		return FlowDistribution{}, err
+	}
+	it, _ := npz.Find(arrays, "iterations")
+	cl, _ := npz.Find(arrays, "classes")
+	di, _ := npz.Find(arrays, "distribution")
+	its, ok1 := it.Data.([]int64)
+	classes, ok2 := cl.Data.([]float64)
+	dist, ok3 := di.Data.([]float64)
+	if !ok1 || !ok2 || !ok3 || len(dist) != len(its)*len(classes) {
+		return FlowDistribution{}, fmt.Errorf("%s: %s has no iterations, classes and distribution", en, FlowFile)
+	}
+	f := FlowDistribution{Iterations: its, Classes: classes}
+	k := len(classes)
+	for i := range its {
+		f.Distribution = append(f.Distribution, dist[i*k:(i+1)*k])
+	}
+	return f, nil
+}
