@@ -1,0 +1,497 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The docs harness: every ```sh block of README.md and docs/*.md runs, a
+// command at a time, in the order written, in a fresh folder with a fresh
+// registry per file, so that a newcomer who types them in meets no error
+// the docs did not warn of. A block that cannot run here says so, and why,
+// in an HTML comment right before it:
+//
+//	<!-- docs-test: skip (why) -->
+//	<!-- docs-test: replace "OLD" with "NEW" (why) -->
+//
+// replace runs the block with OLD replaced (a smaller size, say); it may be
+// given several times.
+
+var repoRoot = func() string {
+	d, err := filepath.Abs("../..")
+	if err != nil {
+		panic(err)
+	}
+	return d
+}()
+
+type docCommand struct {
+	line int // where the command starts in its file
+	text string
+}
+
+type docBlock struct {
+	file     string
+	line     int // of the opening fence
+	lang     string
+	skip     string // why, when the block does not run here
+	replaces [][2]string
+	body     []string
+	commands []docCommand
+}
+
+var (
+	directiveRE = regexp.MustCompile(`^<!--\s*docs-test:\s*(.*?)\s*-->$`)
+	skipRE      = regexp.MustCompile(`^skip \((.+)\)$`)
+	replaceRE   = regexp.MustCompile(`^replace ("(?:[^"\\]|\\.)*") with ("(?:[^"\\]|\\.)*") \((.+)\)$`)
+	fenceRE     = regexp.MustCompile("^(\\s*)```\\s*(\\S*)")
+	// rgmlCommandRE is a line that runs rgml (not a diagram of it).
+	rgmlCommandRE = regexp.MustCompile(`^(bin/)?rgml (-|[a-z])`)
+)
+
+// parseDocBlocks returns the fenced blocks of a markdown file with the
+// directives before each; a malformed directive is an error.
+func parseDocBlocks(path string) ([]docBlock, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var (
+		blocks  []docBlock
+		pending docBlock
+		cur     *docBlock
+		indent  string
+	)
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if cur != nil {
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+				blocks = append(blocks, *cur)
+				cur = nil
+				continue
+			}
+			cur.body = append(cur.body, strings.TrimPrefix(line, indent))
+			continue
+		}
+		if m := fenceRE.FindStringSubmatch(line); m != nil {
+			b := pending
+			b.file, b.line, b.lang = path, n, m[2]
+			indent = m[1]
+			cur = &b
+			pending = docBlock{}
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		m := directiveRE.FindStringSubmatch(trimmed)
+		switch {
+		case m == nil && trimmed == "":
+		case m == nil:
+			if pending.skip != "" || pending.replaces != nil {
+				return nil, fmt.Errorf("%s:%d: a docs-test directive must stand right before its block", path, n)
+			}
+		case skipRE.MatchString(m[1]):
+			pending.skip = skipRE.FindStringSubmatch(m[1])[1]
+		case replaceRE.MatchString(m[1]):
+			r := replaceRE.FindStringSubmatch(m[1])
+			old, err1 := strconv.Unquote(r[1])
+			repl, err2 := strconv.Unquote(r[2])
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("%s:%d: bad quoting in %q", path, n, m[1])
+			}
+			pending.replaces = append(pending.replaces, [2]string{old, repl})
+		default:
+			return nil, fmt.Errorf("%s:%d: unknown docs-test directive %q (want skip (WHY) or replace \"OLD\" with \"NEW\" (WHY))", path, n, m[1])
+		}
+	}
+	if cur != nil {
+		return nil, fmt.Errorf("%s:%d: unclosed code block", path, cur.line)
+	}
+	for i := range blocks {
+		b := &blocks[i]
+		var text strings.Builder
+		start := 0
+		for j, l := range b.body {
+			t := strings.TrimSpace(l)
+			if text.Len() == 0 {
+				if t == "" || strings.HasPrefix(t, "#") {
+					continue
+				}
+				start = b.line + 1 + j
+			}
+			if c, ok := strings.CutSuffix(l, "\\"); ok {
+				text.WriteString(c)
+				continue
+			}
+			text.WriteString(l)
+			b.commands = append(b.commands, docCommand{line: start, text: text.String()})
+			text.Reset()
+		}
+	}
+	return blocks, nil
+}
+
+// docFiles is README.md and every docs/*.md.
+func docFiles(t *testing.T) []string {
+	files, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]string{filepath.Join(repoRoot, "README.md")}, files...)
+}
+
+// docWorkdir is a fresh folder laid out as after `make build`: bin/rgml
+// and bin/plugins/ with the test's plugins and a lock of its own, so a
+// doc's `plugins lock` changes nothing outside it.
+func docWorkdir(t *testing.T) string {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(filepath.Join(bin, "plugins"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, rgmlBin, filepath.Join(bin, "rgml"))
+	ents, err := os.ReadDir(pluginDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		copyFile(t, filepath.Join(pluginDir, e.Name()), filepath.Join(bin, "plugins", e.Name()))
+	}
+	return dir
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	if os.Link(from, to) == nil {
+		return
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, st.Mode().Perm())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// docEnv is the environment of a doc's commands: `rgml` and `bin/rgml`
+// are the test's binary, the registry is the folder's own .rgml/, and no
+// metrics port is taken (other tests may hold it).
+func docEnv(dir string) []string {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "RGML_") || name == "PATH" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"PATH="+filepath.Join(dir, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"RGML_REGISTRY="+filepath.Join(dir, ".rgml"),
+		"RGML_METRICS_ADDR=off",
+	)
+}
+
+// runDocCommand runs one command line through bash in dir, bounded so a
+// hanging command fails the test instead of the suite.
+func runDocCommand(dir string, env []string, c docCommand, limit time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-o", "pipefail", "-c", c.text)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("still running after %v", limit)
+	}
+	return string(out), err
+}
+
+func applyReplaces(b docBlock, c docCommand) docCommand {
+	for _, r := range b.replaces {
+		c.text = strings.ReplaceAll(c.text, r[0], r[1])
+	}
+	return c
+}
+
+// TestDocsCommandsRun runs every ```sh block of README.md and docs/*.md.
+func TestDocsCommandsRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every command of the docs")
+	}
+	var skipped []string
+files:
+	for _, path := range docFiles(t) {
+		rel, _ := filepath.Rel(repoRoot, path)
+		blocks, err := parseDocBlocks(path)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		var dir string
+		var env []string
+		start, ran := time.Now(), 0
+		for _, b := range blocks {
+			if b.lang == "" && len(b.commands) > 0 && rgmlCommandRE.MatchString(b.commands[0].text) {
+				t.Errorf("%s:%d: a block of rgml commands without a language: mark it ```sh to be run, or ```text for a synopsis", rel, b.line)
+			}
+			if b.lang != "sh" {
+				continue
+			}
+			if b.skip != "" {
+				skipped = append(skipped, fmt.Sprintf("%s:%d: %s", rel, b.line, b.skip))
+				continue
+			}
+			if dir == "" {
+				dir = docWorkdir(t)
+				env = docEnv(dir)
+			}
+			for _, c := range b.commands {
+				c = applyReplaces(b, c)
+				ran++
+				out, err := runDocCommand(dir, env, c, 3*time.Minute)
+				if err != nil {
+					t.Errorf("%s:%d: %s: %v\n%s", rel, c.line, c.text, err, lastLines(out, 20))
+					continue files
+				}
+			}
+		}
+		if ran > 0 {
+			t.Logf("%s: %d commands in %v", rel, ran, time.Since(start).Round(time.Second))
+		}
+	}
+	t.Logf("%d blocks skipped:\n%s", len(skipped), strings.Join(skipped, "\n"))
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// pottsBodies fills in the function bodies docs/plugin-authoring.md leaves
+// out (`{ … }`): a heat-bath sampler of the q = 3 Potts model and its
+// energy, enough for the host to sample with it.
+var pottsBodies = map[string]string{
+	"Sample": `{
+	L := req.Size
+	for p, point := range req.Points {
+		beta := 1 / point["T"]
+		rng := rand.New(rand.NewPCG(req.Seed, uint64(p)))
+		s := make([]int8, L*L)
+		out := make([]int8, 0, req.PerPoint*L*L)
+		var attempts, accepted int64
+		for n := 0; n < req.PerPoint; n++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for sweep := 0; sweep < 5; sweep++ {
+				for i := range s {
+					x, y := i/L, i%L
+					var w [3]float64
+					for _, v := range [4]int8{s[(x+1)%L*L+y], s[(x+L-1)%L*L+y], s[x*L+(y+1)%L], s[x*L+(y+L-1)%L]} {
+						w[v]++
+					}
+					for q := range w {
+						w[q] = math.Exp(beta * w[q])
+					}
+					r, q := rng.Float64()*(w[0]+w[1]+w[2]), int8(0)
+					if r > w[0] {
+						q = 1
+						if r > w[0]+w[1] {
+							q = 2
+						}
+					}
+					attempts++
+					if q != s[i] {
+						accepted++
+					}
+					s[i] = q
+				}
+			}
+			out = append(out, s...)
+		}
+		if err := emit(sdk.SampleChunk{Point: p, Configs: out, Attempts: attempts, Accepted: accepted}); err != nil {
+			return err
+		}
+	}
+	return nil
+}`,
+	"Observables": `{
+	n := size * size
+	e := make([]float64, len(configs)/n)
+	for c := range e {
+		s := configs[c*n : (c+1)*n]
+		for i := range s {
+			x, y := i/size, i%size
+			if s[i] == s[(x+1)%size*size+y] {
+				e[c]--
+			}
+			if s[i] == s[x*size+(y+1)%size] {
+				e[c]--
+			}
+		}
+		e[c] /= float64(n)
+	}
+	return map[string][]float64{"energy": e}, nil
+}`,
+}
+
+// TestPluginAuthoringOutOfTree follows docs/plugin-authoring.md as a plugin
+// author outside this repository would: a module of its own beside a
+// built checkout, its go.mod, package and main taken from the doc's blocks,
+// the SDK found through the doc's replace directive, then the doc's
+// install commands (build, lock, describe, sample through the real rgml)
+// and its Python code generation.
+func TestPluginAuthoringOutOfTree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module and its plugin")
+	}
+	const doc = "docs/plugin-authoring.md"
+	blocks, err := parseDocBlocks(filepath.Join(repoRoot, doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := t.TempDir()
+	checkout := filepath.Join(top, "rgml")
+	if err := os.MkdirAll(checkout, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The checkout as after `make build`: its binaries and its .proto.
+	work := docWorkdir(t)
+	if err := os.Rename(filepath.Join(work, "bin"), filepath.Join(checkout, "bin")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(repoRoot, "framework"), filepath.Join(checkout, "framework")); err != nil {
+		t.Fatal(err)
+	}
+	mod := filepath.Join(top, "potts")
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(mod, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var install, python *docBlock
+	var gomod, pkg, mainGo, conformance bool
+	for i := range blocks {
+		b := &blocks[i]
+		text := strings.Join(b.body, "\n") + "\n"
+		switch {
+		case b.lang == "text" && strings.HasPrefix(text, "module example.org/potts"):
+			// The doc's ../rgml is the checkout beside the module; Go
+			// gets the sources of this repository (the test's checkout
+			// holds only its binaries).
+			if !strings.Contains(text, "=> ../rgml\n") {
+				t.Fatalf("%s:%d: go.mod without `replace github.com/rgml/rgml => ../rgml`", doc, b.line)
+			}
+			write("go.mod", strings.Replace(text, "=> ../rgml\n", "=> "+repoRoot+"\n", 1))
+			gomod = true
+		case b.lang == "go" && strings.HasPrefix(text, "package potts\n"):
+			text = strings.Replace(text, "import (\n\t\"context\"\n", "import (\n\t\"context\"\n\t\"math\"\n\t\"math/rand/v2\"\n", 1)
+			for name, body := range pottsBodies {
+				re := regexp.MustCompile(`(?m)^(func \(\*Model\) ` + name + `\(.*) \{ … \}$`)
+				if !re.MatchString(text) {
+					t.Fatalf("%s:%d: no `func (*Model) %s(…) { … }`", doc, b.line, name)
+				}
+				text = re.ReplaceAllLiteralString(text, re.FindStringSubmatch(text)[1]+" "+body)
+			}
+			write("potts.go", text)
+			pkg = true
+		case b.lang == "go" && strings.HasPrefix(text, "// cmd/rgml-plugin-potts/main.go\n"):
+			write("cmd/rgml-plugin-potts/main.go", text)
+			mainGo = true
+		case b.lang == "go" && strings.HasPrefix(text, "func TestConformance("):
+			// Its imports are left out of the doc; go mod tidy must
+			// find what they need.
+			write("potts_test.go", "package potts_test\n\nimport (\n\t\"testing\"\n\n\t\"example.org/potts\"\n\t\"github.com/rgml/rgml/framework/sdk/sdktest\"\n)\n\n"+text)
+			conformance = true
+		case b.lang == "sh" && len(b.commands) > 0 && b.commands[0].text == "go mod tidy":
+			install = b
+		case b.lang == "sh" && strings.Contains(text, "protoc "):
+			python = b
+		}
+	}
+	if !gomod || !pkg || !mainGo || !conformance || install == nil || python == nil {
+		t.Fatalf("%s: missing blocks: go.mod %v, package %v, main %v, conformance test %v, install %v, Python %v", doc, gomod, pkg, mainGo, conformance, install != nil, python != nil)
+	}
+	goSum, err := os.ReadFile(filepath.Join(repoRoot, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("go.sum", string(goSum))
+
+	env := append(docEnv(checkout), "RGML_REGISTRY="+filepath.Join(mod, ".rgml"), "GOFLAGS=-mod=mod")
+	for _, c := range install.commands {
+		out, err := runDocCommand(mod, env, c, 5*time.Minute)
+		if err != nil {
+			t.Fatalf("%s:%d: %s: %v\n%s", doc, c.line, c.text, err, lastLines(out, 20))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(mod, "potts.npz")); err != nil {
+		t.Errorf("the walk-through's sample wrote no potts.npz: %v", err)
+	}
+	// The conformance test of section 3 compiles against the SDK as found.
+	if out, err := runDocCommand(mod, env, docCommand{text: "go vet ./..."}, 5*time.Minute); err != nil {
+		t.Errorf("go vet ./... in the walk-through's module: %v\n%s", err, lastLines(out, 20))
+	}
+
+	if missing := pythonToolsMissing(); missing != "" {
+		t.Logf("%s:%d: not run: %s", doc, python.line, missing)
+		return
+	}
+	proj := filepath.Join(top, "python-plugin")
+	if err := os.MkdirAll(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range python.commands {
+		out, err := runDocCommand(proj, env, c, time.Minute)
+		if err != nil {
+			t.Fatalf("%s:%d: %s: %v\n%s", doc, c.line, c.text, err, lastLines(out, 20))
+		}
+	}
+}
+
+// pythonToolsMissing names what the Python walk-through needs and this
+// machine lacks, or returns "".
+func pythonToolsMissing() string {
+	for _, tool := range []string{"protoc", "grpc_python_plugin"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return tool + " not installed (Debian: protobuf-compiler, protobuf-compiler-grpc)"
+		}
+	}
+	if exec.Command("/usr/bin/python3", "-c", "import grpc, google.protobuf").Run() != nil {
+		return "/usr/bin/python3 lacks grpc or protobuf (Debian: python3-grpcio, python3-protobuf)"
+	}
+	return ""
+}
