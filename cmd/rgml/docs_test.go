@@ -495,3 +495,54 @@ func pythonToolsMissing() string {
 	}
 	return ""
 }
+
+// TestParseDocBlocks checks what the harness takes from a markdown file:
+// commands with their lines, continuations joined, comments left out,
+// directives bound to the block right after them, and a malformed or
+// stray directive refused, so a skip cannot be lost silently.
+func TestParseDocBlocks(t *testing.T) {
+	dir := t.TempDir()
+	md := func(text string) string {
+		p := filepath.Join(dir, "x.md")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	blocks, err := parseDocBlocks(md("text\n\n" +
+		"<!-- docs-test: skip (needs a cluster) -->\n```sh\nrgml run x\n```\n" +
+		"- item\n\n  <!-- docs-test: replace \"a b\" with \"c \\\"d\\\"\" (smaller) -->\n  ```sh\n  # comment\n  echo a b \\\n      e\n\n  echo f\n  ```\n" +
+		"```text\nrgml KINDS list\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) != 3 {
+		t.Fatalf("%d blocks, want 3", len(blocks))
+	}
+	if b := blocks[0]; b.lang != "sh" || b.skip != "needs a cluster" || b.line != 4 || len(b.commands) != 1 || b.commands[0].line != 5 {
+		t.Errorf("block 1: %+v", b)
+	}
+	b := blocks[1]
+	if b.skip != "" || len(b.replaces) != 1 || b.replaces[0] != [2]string{"a b", `c "d"`} {
+		t.Errorf("block 2 directives: %+v", b)
+	}
+	if len(b.commands) != 2 || b.commands[0] != (docCommand{line: 12, text: "echo a b     e"}) || b.commands[1] != (docCommand{line: 15, text: "echo f"}) {
+		t.Errorf("block 2 commands: %+v", b.commands)
+	}
+	if got := applyReplaces(b, b.commands[0]).text; got != `echo c "d"     e` {
+		t.Errorf("replaced: %q", got)
+	}
+	if blocks[2].lang != "text" || blocks[2].skip != "" {
+		t.Errorf("block 3: %+v", blocks[2])
+	}
+	for _, bad := range []string{
+		"<!-- docs-test: skip -->\n```sh\nls\n```\n",                   // no reason
+		"<!-- docs-test: sikp (typo) -->\n```sh\nls\n```\n",            // unknown
+		"<!-- docs-test: skip (why) -->\nSome text.\n```sh\nls\n```\n", // not before its block
+		"```sh\nls\n", // unclosed
+	} {
+		if _, err := parseDocBlocks(md(bad)); err == nil {
+			t.Errorf("no error for %q", bad)
+		}
+	}
+}
