@@ -380,20 +380,12 @@ func TestPluginAuthoringOutOfTree(t *testing.T) {
 	}
 	top := t.TempDir()
 	checkout := filepath.Join(top, "rgml")
-	if err := os.MkdirAll(checkout, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	// The checkout as after `make build`: its binaries and its .proto.
-	work := docWorkdir(t)
-	if err := os.Rename(filepath.Join(work, "bin"), filepath.Join(checkout, "bin")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(repoRoot, "framework"), filepath.Join(checkout, "framework")); err != nil {
-		t.Fatal(err)
-	}
+	makeCheckout(t, checkout)
 	mod := filepath.Join(top, "potts")
+	files := map[string]string{} // of the module, by path
 	write := func(name, text string) {
 		t.Helper()
+		files[name] = text
 		p := filepath.Join(mod, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -409,13 +401,7 @@ func TestPluginAuthoringOutOfTree(t *testing.T) {
 		text := strings.Join(b.body, "\n") + "\n"
 		switch {
 		case b.lang == "text" && strings.HasPrefix(text, "module example.org/potts"):
-			// The doc's ../rgml is the checkout beside the module; Go
-			// gets the sources of this repository (the test's checkout
-			// holds only its binaries).
-			if !strings.Contains(text, "=> ../rgml\n") {
-				t.Fatalf("%s:%d: go.mod without `replace github.com/rgml/rgml => ../rgml`", doc, b.line)
-			}
-			write("go.mod", strings.Replace(text, "=> ../rgml\n", "=> "+repoRoot+"\n", 1))
+			write("go.mod", text)
 			gomod = true
 		case b.lang == "go" && strings.HasPrefix(text, "package potts\n"):
 			text = strings.Replace(text, "import (\n\t\"context\"\n", "import (\n\t\"context\"\n\t\"math\"\n\t\"math/rand/v2\"\n", 1)
@@ -466,6 +452,35 @@ func TestPluginAuthoringOutOfTree(t *testing.T) {
 		t.Errorf("go vet ./... in the walk-through's module: %v\n%s", err, lastLines(out, 20))
 	}
 
+	// The doc's other way: no require nor replace, a go.work above both.
+	goWork := regexp.MustCompile("`(go work init ./potts ./rgml)`").FindStringSubmatch(readDoc(t, doc))
+	if goWork == nil {
+		t.Errorf("%s: no `go work init ./potts ./rgml`", doc)
+	} else {
+		top2 := t.TempDir()
+		makeCheckout(t, filepath.Join(top2, "rgml"))
+		mod2 := filepath.Join(top2, "potts")
+		for name, text := range files {
+			if name == "go.mod" {
+				text = "module example.org/potts\n\ngo 1.26\n"
+			}
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(mod2, name)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(mod2, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Workspace mode refuses -mod=mod.
+		env2 := append(docEnv(filepath.Join(top2, "rgml")), "GOFLAGS=")
+		for _, c := range []docCommand{{text: goWork[1]}, {text: "cd potts && go build -o ../rgml/bin/plugins/rgml-plugin-potts ./cmd/rgml-plugin-potts"}} {
+			if out, err := runDocCommand(top2, env2, c, 5*time.Minute); err != nil {
+				t.Errorf("go.work: %s: %v\n%s", c.text, err, lastLines(out, 20))
+				break
+			}
+		}
+	}
+
 	if missing := pythonToolsMissing(); missing != "" {
 		t.Logf("%s:%d: not run: %s", doc, python.line, missing)
 		return
@@ -480,6 +495,40 @@ func TestPluginAuthoringOutOfTree(t *testing.T) {
 			t.Fatalf("%s:%d: %s: %v\n%s", doc, c.line, c.text, err, lastLines(out, 20))
 		}
 	}
+}
+
+// makeCheckout lays out dir as a checkout of this repository after `make
+// build`: its sources (links to them) and bin/ with the test's binaries.
+func makeCheckout(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if e.Name() == "bin" || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(repoRoot, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	work := docWorkdir(t)
+	if err := os.Rename(filepath.Join(work, "bin"), filepath.Join(dir, "bin")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readDoc(t *testing.T, doc string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // pythonToolsMissing names what the Python walk-through needs and this
