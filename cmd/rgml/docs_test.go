@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,6 +266,13 @@ files:
 			if b.skip != "" {
 				skipped = append(skipped, fmt.Sprintf("%s:%d: %s", rel, b.line, b.skip))
 				continue
+			}
+			// A replace that matches nothing would run the docs' slow
+			// original unnoticed, or hide that the docs changed.
+			for _, r := range b.replaces {
+				if !slices.ContainsFunc(b.commands, func(c docCommand) bool { return strings.Contains(c.text, r[0]) }) {
+					t.Errorf("%s:%d: docs-test replace %q matches no command of the block", rel, b.line, r[0])
+				}
 			}
 			if dir == "" {
 				dir = docWorkdir(t)
