@@ -412,7 +412,12 @@ func TestPluginAuthoringOutOfTree(t *testing.T) {
 			write("go.mod", text)
 			gomod = true
 		case b.lang == "go" && strings.HasPrefix(text, "package potts\n"):
-			text = strings.Replace(text, "import (\n\t\"context\"\n", "import (\n\t\"context\"\n\t\"math\"\n\t\"math/rand/v2\"\n", 1)
+			// The bodies below need these; add those the doc does not import.
+			for _, imp := range []string{"math", "math/rand/v2"} {
+				if !strings.Contains(text, "\t\""+imp+"\"\n") {
+					text = strings.Replace(text, "import (\n\t\"context\"\n", "import (\n\t\"context\"\n\t\""+imp+"\"\n", 1)
+				}
+			}
 			for name, body := range pottsBodies {
 				re := regexp.MustCompile(`(?m)^(func \(\*Model\) ` + name + `\(.*) \{ … \}$`)
 				if !re.MatchString(text) {
