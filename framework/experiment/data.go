@@ -99,10 +99,10 @@ func FormatWhere(axes []grid.Axis) []string {
 func whereMiss(d sdk.Dataset, where []grid.Axis) string {
 	var all []string
 	for _, a := range where {
-		vs := distinct(d.Labels[a.Name])
+		vs := grid.Distinct(d.Labels[a.Name])
 		hit := false
 		for _, v := range a.Values {
-			hit = hit || containsClose(vs, v)
+			hit = hit || grid.Contains(vs, v)
 		}
 		if !hit {
 			return labelValues(a.Name, vs, a.Values)
@@ -128,9 +128,9 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 		if !ok {
 			return d, usagef("where %s: the dataset has no label %q (it has: %s)", a.Name, a.Name, strings.Join(sortedKeys(d.Labels), ", "))
 		}
-		vs := distinct(a.Values)
+		vs := grid.Distinct(a.Values)
 		for i, v := range labels {
-			if keep[i] && !containsClose(vs, v) {
+			if keep[i] && !grid.Contains(vs, v) {
 				keep[i] = false
 			}
 		}

@@ -183,7 +183,7 @@ func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datase
 		st.Imported = &ds
 		labels := map[string][]float64{}
 		for k, v := range ds.Labels {
-			labels[k] = distinct(v)
+			labels[k] = grid.Distinct(v)
 		}
 		st.setKey(map[string]any{"import_sha256": st.SHA256, "L": ds.Size}, nil)
 		return &datasetInfo{step: st, L: ds.Size, labels: labels}, nil
@@ -228,7 +228,7 @@ func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datase
 		}
 	}
 	for k, v := range labels {
-		labels[k] = distinct(v)
+		labels[k] = grid.Distinct(v)
 	}
 	pts := make([]map[string]float64, len(req.Points))
 	for i, pt := range req.Points {
@@ -258,19 +258,6 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func distinct(v []float64) []float64 {
-	out := append([]float64(nil), v...)
-	sort.Float64s(out)
-	k := 0
-	for i, x := range out {
-		if i == 0 || x != out[k-1] {
-			out[k] = x
-			k++
-		}
-	}
-	return out[:k]
-}
-
 // checkWhere checks a selection against a dataset's labels (when known):
 // every label exists and each selection keeps at least one value.
 func checkWhere(where []grid.Axis, ds *datasetInfo, at func(string) Pos, ref string) error {
@@ -284,7 +271,7 @@ func checkWhere(where []grid.Axis, ds *datasetInfo, at func(string) Pos, ref str
 		}
 		hit := false
 		for _, v := range a.Values {
-			if containsClose(vs, v) {
+			if grid.Contains(vs, v) {
 				hit = true
 				break
 			}
@@ -294,19 +281,6 @@ func checkWhere(where []grid.Axis, ds *datasetInfo, at func(string) Pos, ref str
 		}
 	}
 	return nil
-}
-
-// containsClose reports whether sorted vs has a value that is the same
-// as x (grid.Same), in O(log n): selections and grids may each hold 10^5
-// values.
-func containsClose(vs []float64, x float64) bool {
-	i := sort.SearchFloat64s(vs, x)
-	for _, j := range []int{i - 1, i} {
-		if j >= 0 && j < len(vs) && grid.Same(vs[j], x) {
-			return true
-		}
-	}
-	return false
 }
 
 // maxListed is how many of a label's values an error lists.
@@ -320,7 +294,7 @@ func labelValues(name string, vs, want []float64) string {
 	if len(vs) <= maxListed {
 		return fmt.Sprintf("its %s values: %s", name, joinNumbers(vs))
 	}
-	ws := distinct(want)
+	ws := grid.Distinct(want)
 	dist := func(x float64) float64 {
 		i := sort.SearchFloat64s(ws, x)
 		d := math.Inf(1)
@@ -365,7 +339,7 @@ func joinNumbers(vs []float64) string {
 func whereKey(where []grid.Axis) map[string][]float64 {
 	out := map[string][]float64{}
 	for _, a := range where {
-		out[a.Name] = distinct(a.Values)
+		out[a.Name] = grid.Distinct(a.Values)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package grid
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -152,4 +153,31 @@ func Same(a, b float64) bool {
 		return false
 	}
 	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// Distinct returns the values of v sorted, each once.
+func Distinct(v []float64) []float64 {
+	out := append([]float64(nil), v...)
+	sort.Float64s(out)
+	k := 0
+	for i, x := range out {
+		if i == 0 || x != out[k-1] {
+			out[k] = x
+			k++
+		}
+	}
+	return out[:k]
+}
+
+// Contains reports whether sorted (as Distinct returns it) has a value
+// that is the Same as x, in O(log n): selections and grids may each hold
+// 10^5 values.
+func Contains(sorted []float64, x float64) bool {
+	i := sort.SearchFloat64s(sorted, x)
+	for _, j := range []int{i - 1, i} {
+		if j >= 0 && j < len(sorted) && Same(sorted[j], x) {
+			return true
+		}
+	}
+	return false
 }

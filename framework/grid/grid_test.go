@@ -74,3 +74,16 @@ func TestSame(t *testing.T) {
 		}
 	}
 }
+
+func TestDistinctContains(t *testing.T) {
+	inf := math.Inf(1)
+	vs := Distinct([]float64{3, inf, 0.3, 3, 0})
+	if len(vs) != 4 || vs[0] != 0 || vs[3] != inf {
+		t.Fatalf("Distinct: %v", vs)
+	}
+	for x, want := range map[float64]bool{0.1 + 0.2: true, inf: true, 1e300: false, 2: false, -inf: false} {
+		if Contains(vs, x) != want {
+			t.Errorf("Contains(%v, %v) = %v", vs, x, !want)
+		}
+	}
+}

@@ -102,8 +102,8 @@ func (g gather) classify(en registry.Entry) rbmClass {
 	if err != nil || len(axes) != 1 || axes[0].Name != "T" {
 		return rbmClass{}
 	}
-	ts := distinct(axes[0].Values)
-	has := func(t float64) bool { return containsClose(ts, t) }
+	ts := grid.Distinct(axes[0].Values)
+	has := func(t float64) bool { return grid.Contains(ts, t) }
 	switch {
 	case len(ts) == 1:
 		c.Single = ts
@@ -161,7 +161,7 @@ func (g gather) datasetTemps(train registry.Entry) ([]float64, bool) {
 			return nil, false
 		}
 	}
-	return distinct(ts), len(ts) > 0
+	return grid.Distinct(ts), len(ts) > 0
 }
 
 // flowStart is the one temperature a flow starts from, from its selection.
@@ -174,7 +174,7 @@ func (g gather) flowStart(en registry.Entry) (float64, bool) {
 		}
 	}
 	axes, err := experiment.ParseWhere(where)
-	if err != nil || len(axes) != 1 || axes[0].Name != "T" || len(distinct(axes[0].Values)) != 1 {
+	if err != nil || len(axes) != 1 || axes[0].Name != "T" || len(grid.Distinct(axes[0].Values)) != 1 {
 		return 0, false
 	}
 	return axes[0].Values[0], true
@@ -294,26 +294,4 @@ func floatsOf(arrays []npz.Array, name string) []float64 {
 	}
 	v, _ := a.Data.([]float64)
 	return v
-}
-
-func distinct(v []float64) []float64 {
-	out := append([]float64(nil), v...)
-	sort.Float64s(out)
-	k := 0
-	for i, x := range out {
-		if i == 0 || x != out[k-1] {
-			out[k] = x
-			k++
-		}
-	}
-	return out[:k]
-}
-
-func containsClose(vs []float64, x float64) bool {
-	for _, v := range vs {
-		if grid.Same(v, x) {
-			return true
-		}
-	}
-	return false
 }
