@@ -549,6 +549,9 @@ func terminalWidth(w io.Writer) int {
 	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
 		return n
 	}
+	if s, ok := w.(*safeWriter); ok {
+		w = s.w // what it escapes for still goes to the terminal
+	}
 	if f, ok := w.(*os.File); ok && progress.IsTerminal(f) {
 		return progress.Width(f)
 	}
