@@ -124,7 +124,7 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 	if !waitFor(120*time.Second, func() bool {
 		b, _ := exec.Command("squeue", "-h", "-n", "rgml-slurm-study-slow", "-t", "RUNNING", "-o", "%i").Output()
 		slow = strings.TrimSpace(string(b))
-		ms, _ := filepath.Glob(filepath.Join(ckpt, "*", "*"))
+		ms, _ := filepath.Glob(filepath.Join(ckpt, "*", "*", "ckpt-*.json")) // KEY16/ATTEMPT/ckpt-EPOCH.json
 		return slow != "" && len(ms) > 0
 	}) {
 		t.Fatalf("the slow training never ran with a checkpoint (job %q)", slow)

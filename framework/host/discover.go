@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/rgml/rgml/framework/fsutil"
 )
 
 // BinaryPrefix starts the file name of every plugin executable.
@@ -57,8 +59,10 @@ func Discover(dir string) ([]Binary, error) {
 }
 
 // FileSHA256 returns the hex sha256 of the file at path.
+// A path swapped to a FIFO or a device after discovery is refused, not
+// read: a FIFO would block the open, a device never end.
 func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return "", err
 	}

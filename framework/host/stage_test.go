@@ -37,3 +37,25 @@ func TestStageRefusesFIFO(t *testing.T) {
 		t.Fatal("stage of a FIFO still waiting after 10 s")
 	}
 }
+
+// Hashing a plugin path that became a FIFO (as planning and `plugins
+// lock` do) is refused, not waited on.
+func TestFileSHA256RefusesFIFO(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("mkfifo")
+	}
+	fifo := filepath.Join(t.TempDir(), BinaryPrefix+"fifo")
+	if err := syscall.Mkfifo(fifo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := FileSHA256(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "named pipe") {
+			t.Errorf("FileSHA256 of a FIFO: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("FileSHA256 of a FIFO still waiting after 10 s")
+	}
+}
