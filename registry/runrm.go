@@ -17,7 +17,7 @@ type RunRemoval struct {
 // KeptEntry is an entry RemoveRuns left in place, and why.
 type KeptEntry struct {
 	Entry  Entry
-	Reason string // "needed by KIND NAME:VERSION, …" or "tagged ALIAS, …"
+	Reason string // "needed by KIND NAME:VERSION, …", "tagged ALIAS, …" or "recorded by run NAME:VERSION too"
 }
 
 // RemoveRuns removes the run entries runs and, of the entries their
@@ -27,8 +27,11 @@ type KeptEntry struct {
 // runs and nothing of anyone else's. A step a run found already
 // registered (StatusSkipped) is not the run's and stays. Everything is
 // removed in one transaction, as Remove removes (blobs go at GC); nothing
-// is removed if one of runs is not a live run entry.
-func (s *Store) RemoveRuns(runs []Entry) (RunRemoval, error) {
+// is removed if one of runs is not a live run entry. An entry that a live
+// run outside runs also recorded as its result stays: two submissions of
+// one study whose jobs shared a result (one waited for the other's lease)
+// both name it.
+func (s *Store) RemoveRuns(ctx context.Context, runs []Entry) (RunRemoval, error) {
 	var out RunRemoval
 	if err := s.checkWritable("remove"); err != nil {
 		return out, err
@@ -37,22 +40,20 @@ func (s *Store) RemoveRuns(runs []Entry) (RunRemoval, error) {
 	// and reading them takes no lock on the metadata.
 	var made []string
 	for _, r := range runs {
-		rec, err := s.RunRecord(r)
+		hs, err := s.runResults(ctx, r)
 		if err != nil {
 			return out, err
 		}
-		if _, err := s.ResolveSubmitted(context.Background(), &rec); err != nil {
-			return out, err
-		}
-		for _, st := range rec.Steps {
-			if st.Status == StatusDone && st.Digest != "" {
-				if h, err := normalizeDigest(st.Digest); err == nil && !slices.Contains(made, h) {
-					made = append(made, h)
-				}
+		for _, h := range hs {
+			if !slices.Contains(made, h) {
+				made = append(made, h)
 			}
 		}
 	}
-	ctx := context.Background()
+	others, err := s.otherRunsResults(ctx, runs)
+	if err != nil {
+		return out, err
+	}
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return out, fmt.Errorf("registry: remove runs: %w", err)
@@ -98,6 +99,10 @@ func (s *Store) RemoveRuns(runs []Entry) (RunRemoval, error) {
 			}
 			if tags := userAliases(e); len(tags) > 0 {
 				why[h] = "tagged " + strings.Join(tags, ", ")
+				continue
+			}
+			if rs := others[h]; len(rs) > 0 {
+				why[h] = "recorded by run " + strings.Join(rs, ", ") + " too"
 				continue
 			}
 			deps, err := s.dependents(ctx, tx, h)
@@ -157,4 +162,51 @@ func compareEntries(a, b Entry) int {
 		return c
 	}
 	return a.Version - b.Version
+}
+
+// runResults returns the digests of the entries the run entry r recorded
+// as its results (StatusDone, submitted steps resolved).
+func (s *Store) runResults(ctx context.Context, r Entry) ([]string, error) {
+	rec, err := s.RunRecord(r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.ResolveSubmitted(ctx, &rec); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, st := range rec.Steps {
+		if st.Status == StatusDone && st.Digest != "" {
+			if h, err := normalizeDigest(st.Digest); err == nil {
+				out = append(out, h)
+			}
+		}
+	}
+	return out, nil
+}
+
+// otherRunsResults maps each entry that a live run other than runs
+// recorded as its result to those runs' references.
+func (s *Store) otherRunsResults(ctx context.Context, runs []Entry) (map[string][]string, error) {
+	all, err := s.List(Run, "")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, r := range all {
+		if !r.Removed.IsZero() || slices.ContainsFunc(runs, func(x Entry) bool { return x.Digest == r.Digest }) {
+			continue
+		}
+		if _, ok := r.File(RunRecordFile); !ok {
+			continue
+		}
+		hs, err := s.runResults(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hs {
+			out[h] = append(out[h], r.Ref())
+		}
+	}
+	return out, nil
 }

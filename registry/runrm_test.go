@@ -49,7 +49,7 @@ func TestRemoveRuns(t *testing.T) {
 	run2 := putRun(t, s, "demo", []RunStep{step(shared, StatusSkipped), step(data, StatusSkipped), step(rbm, StatusSkipped)})
 	other := putRun(t, s, "mine", []RunStep{step(mine, StatusDone)})
 
-	got, err := s.RemoveRuns([]Entry{run1, run2})
+	got, err := s.RemoveRuns(t.Context(), []Entry{run1, run2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestRemoveRuns(t *testing.T) {
 		t.Errorf("the user's dataset after gc: %v", err)
 	}
 	// A run already removed, or an entry that is not a run, is refused whole.
-	if _, err := s.RemoveRuns([]Entry{other, mine}); err == nil {
+	if _, err := s.RemoveRuns(t.Context(), []Entry{other, mine}); err == nil {
 		t.Error("RemoveRuns of a dataset: no error")
 	}
 	if l, _ := s.List(Run, "mine"); len(l) != 1 {
@@ -129,7 +129,7 @@ func TestResolveSubmitted(t *testing.T) {
 		}
 	}
 	// RemoveRuns removes what the jobs registered too.
-	r, err := s.RemoveRuns([]Entry{run})
+	r, err := s.RemoveRuns(t.Context(), []Entry{run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +163,32 @@ func TestRunStepEntry(t *testing.T) {
 	}
 	if _, err := s.RunStepEntry(run, Flow, "f"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "was removed") {
 		t.Errorf("RunStepEntry of a removed entry: %v", err)
+	}
+}
+
+// Two submissions of one study whose jobs shared a result (the second's
+// job waited for the first's lease and reused its entry) both resolve to
+// it: removing one run's entries keeps what the other run recorded.
+func TestRemoveRunsKeepsAnotherRunsResult(t *testing.T) {
+	s := newStore(t)
+	submitted := func(name string) Entry {
+		rec := RunRecord{Format: RunRecordFormat, Status: StatusSubmitted, Steps: []RunStep{
+			{Name: "m", Kind: Model, Key: keyOf("m"), Status: StatusSubmitted},
+		}}
+		b, _ := json.Marshal(rec)
+		return put(t, s, Run, name, Lineage{}, File{Name: RunRecordFile, Data: b})
+	}
+	first, second := submitted("r"), submitted("r")
+	m := put(t, s, Model, "m", Lineage{Key: keyOf("m")})
+	r, err := s.RemoveRuns(t.Context(), []Entry{second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Removed) != 0 || len(r.Kept) != 1 || r.Kept[0].Entry.Digest != m.Digest || !strings.Contains(r.Kept[0].Reason, first.Ref()) {
+		t.Fatalf("removed %v, kept %+v: want model m kept as run %s's", refs(r.Removed), r.Kept, first.Ref())
+	}
+	// With the other run gone too, it is theirs alone and goes.
+	if r, err = s.RemoveRuns(t.Context(), []Entry{first}); err != nil || len(r.Removed) != 1 {
+		t.Fatalf("removed %v, %v", refs(r.Removed), err)
 	}
 }

@@ -167,7 +167,7 @@ func runRmCommand(e *env, rm *cli.Command) *cli.Command {
 				}
 				return nil
 			}
-			r, err := s.RemoveRuns(runs)
+			r, err := s.RemoveRuns(c.Context, runs)
 			if err != nil {
 				return refError(err)
 			}
