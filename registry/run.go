@@ -74,10 +74,15 @@ func (s *Store) RunRecord(e Entry) (RunRecord, error) {
 // RunStepEntry returns the live entry of kind that the run entry run
 // recorded for its step called name (a step's name is the name of the
 // entry it registers or finds): that run's result, whatever newer
-// versions of the name others registered since. Errors wrap ErrNotFound.
-func (s *Store) RunStepEntry(run Entry, kind Kind, name string) (Entry, error) {
+// versions of the name others registered since; a submitted step's
+// result once its job registered it. Errors wrap ErrNotFound.
+func (s *Store) RunStepEntry(ctx context.Context, run Entry, kind Kind, name string) (Entry, error) {
 	rec, err := s.RunRecord(run)
 	if err != nil {
+		return Entry{}, err
+	}
+	// A run handed to a batch system has its results once its jobs ran.
+	if _, err := s.ResolveSubmitted(ctx, &rec); err != nil {
 		return Entry{}, err
 	}
 	var names []string

@@ -145,7 +145,7 @@ func TestRunStepEntry(t *testing.T) {
 	f1 := put(t, s, Flow, "f", Lineage{Seed: 1})
 	run := putRun(t, s, "demo", []RunStep{step(f1, StatusDone)})
 	put(t, s, Flow, "f", Lineage{Seed: 2}) // someone's newer f:2
-	got, err := s.RunStepEntry(run, Flow, "f")
+	got, err := s.RunStepEntry(t.Context(), run, Flow, "f")
 	if err != nil || got.Digest != f1.Digest {
 		t.Errorf("RunStepEntry(f) = %s, %v; want %s", got, err, f1)
 	}
@@ -154,14 +154,14 @@ func TestRunStepEntry(t *testing.T) {
 		name string
 		want string
 	}{{Flow, "g", "no flow step called g"}, {Model, "f", "has no model steps"}} {
-		if _, err := s.RunStepEntry(run, c.kind, c.name); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), c.want) {
+		if _, err := s.RunStepEntry(t.Context(), run, c.kind, c.name); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("RunStepEntry(%s %s): %v", c.kind, c.name, err)
 		}
 	}
 	if _, err := s.Remove(Flow, "f:1", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RunStepEntry(run, Flow, "f"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "was removed") {
+	if _, err := s.RunStepEntry(t.Context(), run, Flow, "f"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "was removed") {
 		t.Errorf("RunStepEntry of a removed entry: %v", err)
 	}
 }
@@ -190,5 +190,23 @@ func TestRemoveRunsKeepsAnotherRunsResult(t *testing.T) {
 	// With the other run gone too, it is theirs alone and goes.
 	if r, err = s.RemoveRuns(t.Context(), []Entry{first}); err != nil || len(r.Removed) != 1 {
 		t.Fatalf("removed %v, %v", refs(r.Removed), err)
+	}
+}
+
+// A Slurm run's record names its submitted steps by key only: once a job
+// registered the result, RunStepEntry (flows export --run) finds it.
+func TestRunStepEntryOfSubmittedRun(t *testing.T) {
+	s := newStore(t)
+	rec := RunRecord{Format: RunRecordFormat, Status: StatusSubmitted, Steps: []RunStep{
+		{Name: "f", Kind: Flow, Key: keyOf("f"), Status: StatusSubmitted},
+	}}
+	b, _ := json.Marshal(rec)
+	run := put(t, s, Run, "r", Lineage{}, File{Name: RunRecordFile, Data: b})
+	if _, err := s.RunStepEntry(t.Context(), run, Flow, "f"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("before its job ran: %v", err)
+	}
+	f := put(t, s, Flow, "f", Lineage{Key: keyOf("f")})
+	if got, err := s.RunStepEntry(t.Context(), run, Flow, "f"); err != nil || got.Digest != f.Digest {
+		t.Fatalf("after its job ran: %s, %v; want %s", got, err, f)
 	}
 }

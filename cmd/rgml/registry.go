@@ -653,7 +653,7 @@ func withEntryOfRun(c *cli.Context, e *env, kind registry.Kind, run string, f fu
 		if err != nil {
 			return refError(fmt.Errorf("--run: %w", err))
 		}
-		en, err := s.RunStepEntry(r, kind, c.Args().First())
+		en, err := s.RunStepEntry(c.Context, r, kind, c.Args().First())
 		if err != nil {
 			return refError(err)
 		}
