@@ -96,3 +96,17 @@ func TestReportEmptyOutIsUsage(t *testing.T) {
 		}
 	}
 }
+
+// A report of a run whose spec has changed since says that it cannot
+// tell the run's judge, instead of dropping the verdict table silently.
+func TestReportSaysWhenTheJudgeIsLost(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "judged.yaml")
+	body := "datasets:\n  - {name: d, model: ising, params: {T: 1}, L: 4, per-point: 5}\nreport: {judge: iso2018}\n"
+	os.WriteFile(spec, []byte(body), 0o644)
+	rgml(t, "run", spec, "--report", filepath.Join(t.TempDir(), "r0"))
+	os.WriteFile(spec, []byte(body+"# edited\n"), 0o644)
+	_, _, stderr := rgml(t, "report", "--out", filepath.Join(t.TempDir(), "r1"))
+	if !strings.Contains(stderr, "no verdict table") || !strings.Contains(stderr, "has changed since the run read it") || !strings.Contains(stderr, "--judge") {
+		t.Errorf("report after the spec changed: %q", stderr)
+	}
+}

@@ -59,7 +59,10 @@ func reportAction(c *cli.Context, e *env) error {
 		}
 		judge := c.String("judge")
 		if !c.IsSet("judge") {
-			judge = experiment.RunJudge(rec)
+			var lost string
+			if judge, lost = experiment.RunJudge(rec); lost != "" {
+				fmt.Fprintf(e.stderr, "report: no verdict table for %s: %s (name its judge with --judge, e.g. %s)\n", run.Ref(), lost, strings.Join(experiment.JudgeNames(), ", "))
+			}
 		}
 		spec := experiment.ReportSpec{Title: c.String("title"), Judge: judge, Out: out,
 			Intro: []string{fmt.Sprintf("Run %s (%s, %s), status %s, started %s, %.0f s.", run.Ref(), rec.Spec, run.Digest[:19], rec.Status, rec.Started.Format("2006-01-02 15:04 MST"), rec.Seconds)}}

@@ -73,9 +73,11 @@ func unknownJudge(name string) string {
 
 // RunJudge returns the judge a run's spec named, read from that spec as
 // the run read it: its preset, or its file while the file still has the
-// digest the run recorded. "" when the spec named none or is no longer
-// what the run read (a run record keeps the spec's name, not its text).
-func RunJudge(rec registry.RunRecord) string {
+// digest the run recorded. A run record keeps the spec's name, not its
+// text: when that spec can no longer be read as the run read it, judge is
+// "" and lost says why in a sentence (the caller says so: a verdict table
+// must not vanish silently).
+func RunJudge(rec registry.RunRecord) (judge, lost string) {
 	var b []byte
 	if name, ok := strings.CutPrefix(rec.Spec, "preset:"); ok {
 		b, _ = presets.Get(name)
@@ -83,13 +85,19 @@ func RunJudge(rec registry.RunRecord) string {
 		b, _ = fsutil.ReadRegular(rec.Spec, MaxSpecBytes)
 	}
 	if b == nil {
-		return ""
+		if rec.Spec == "" {
+			return "", ""
+		}
+		return "", fmt.Sprintf("its spec %s cannot be read here", rec.Spec)
 	}
 	s, err := Parse(rec.Spec, b)
-	if err != nil || s.Digest != rec.SpecDigest || s.Report == nil {
-		return ""
+	if err != nil || s.Digest != rec.SpecDigest {
+		return "", fmt.Sprintf("its spec %s has changed since the run read it", rec.Spec)
 	}
-	return s.Report.Judge
+	if s.Report == nil {
+		return "", ""
+	}
+	return s.Report.Judge, ""
 }
 
 // JudgeInput is what a judge reads: the report's entries and the
