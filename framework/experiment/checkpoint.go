@@ -156,15 +156,19 @@ func (d *checkpointDir) load() (cp *sdk.Checkpoint, p *savedProgress, hist []His
 	metas = append(metas, filepath.Join(d.root, "latest.json")) // rgml before attempt folders
 	var cands []*candidate
 	for _, path := range metas {
-		b, err := os.ReadFile(path)
+		b, err := fsutil.ReadRegular(path, maxCheckpointMeta)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err != nil {
-			return nil, nil, nil, notes, fmt.Errorf("checkpoint %s is unreadable: %w", path, err)
-		}
 		c := &candidate{meta: path}
-		if err := json.Unmarshal(b, &c.m); err != nil {
+		var pe *fs.PathError
+		if err != nil && (isNotRegular(path) || errors.As(err, &pe) && pe.Op == "read") {
+			// A FIFO or device in its place, or too large: damaged, set
+			// aside like any other, not a wedge for every later run.
+			c.damaged = "its metadata " + unwrapPath(err).Error()
+		} else if err != nil {
+			return nil, nil, nil, notes, fmt.Errorf("checkpoint %s is unreadable: %w", path, err)
+		} else if err := json.Unmarshal(b, &c.m); err != nil {
 			c.damaged = "its metadata is not JSON: " + err.Error()
 		} else if c.m.File == "" || filepath.Base(c.m.File) != c.m.File {
 			c.damaged = fmt.Sprintf("its metadata names no checkpoint file (%q)", c.m.File)
@@ -213,9 +217,12 @@ func (d *checkpointDir) load() (cp *sdk.Checkpoint, p *savedProgress, hist []His
 // readCheckpoint reads a checkpoint's tensors; damaged says why they
 // cannot be used, err is for a file that cannot be read at all.
 func readCheckpoint(path, sum string) (ts []npz.Array, damaged string, err error) {
-	b, err := os.ReadFile(path)
+	b, err := fsutil.ReadRegular(path, maxCheckpointBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "its file " + filepath.Base(path) + " is missing", nil
+	}
+	if err != nil && isNotRegular(path) {
+		return nil, "its file " + filepath.Base(path) + " " + unwrapPath(err).Error(), nil
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("checkpoint %s is unreadable: %w", path, err)
@@ -230,6 +237,20 @@ func readCheckpoint(path, sum string) (ts []npz.Array, damaged string, err error
 		return nil, err.Error(), nil
 	}
 	return ts, "", nil
+}
+
+// The bounds of what a checkpoint may hold: its metadata carries the
+// training history so far, its .npz the learner's tensors.
+const (
+	maxCheckpointMeta  = 64 << 20
+	maxCheckpointBytes = 4 << 30
+)
+
+// isNotRegular reports whether path exists as something other than a
+// regular file (a FIFO, a device, a folder).
+func isNotRegular(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular()
 }
 
 // damagedSuffix and a time follow the name of a file set aside.

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rgml/rgml/registry"
 )
@@ -62,5 +64,42 @@ func TestCheckpointClearSparesLiveAttempts(t *testing.T) {
 	d.clear()
 	if _, err := os.Stat(training); !os.IsNotExist(err) {
 		t.Errorf("after the last attempt's clear, %s remains (%v)", training, err)
+	}
+}
+
+// A FIFO in place of a checkpoint's metadata or tensors is set aside as
+// damaged, not waited on, and does not wedge the training.
+func TestCheckpointFIFOIsSetAside(t *testing.T) {
+	for _, which := range []string{"ckpt-3.json", "ckpt-3.npz"} {
+		t.Run(which, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "0123456789abcdef")
+			dir := filepath.Join(root, registry.NewHolder())
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, "ckpt-3.json"), []byte(`{"key":"key","epoch":3,"file":"ckpt-3.npz"}`), 0o644)
+			os.Remove(filepath.Join(dir, which))
+			if err := syscall.Mkfifo(filepath.Join(dir, which), 0o644); err != nil {
+				t.Skip(err)
+			}
+			type result struct {
+				notes []string
+				err   error
+			}
+			done := make(chan result, 1)
+			go func() {
+				d := newCheckpointDir(root, registry.NewHolder(), "key")
+				_, _, _, notes, err := d.load()
+				done <- result{notes, err}
+			}()
+			select {
+			case r := <-done:
+				if r.err != errNoCheckpoint || len(r.notes) != 1 || !strings.Contains(r.notes[0], "named pipe") {
+					t.Errorf("load: %v, notes %q", r.err, r.notes)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("load still waiting on the FIFO after 10 s")
+			}
+		})
 	}
 }
