@@ -63,6 +63,9 @@ type env struct {
 	// started is set once Before has checked the global flags: a run that
 	// failed them pushes nothing.
 	started bool
+	// args are the command line as run, for completion to see the word
+	// it completes after.
+	args []string
 }
 
 // progressOut is where progress bars go: the terminal itself.
@@ -146,6 +149,7 @@ func newApp(e *env) *cli.App {
 		},
 	}
 	guardCommands(app)
+	completeFlagValues(e, app.Commands)
 	recordState(e, app.Commands)
 	return app
 }
@@ -176,6 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: safeOut, stderr: stderr, term: term, logger: hclog.NewNullLogger(), metrics: metrics.New("")}
 	app := newApp(e)
 	args, err := normalizeArgs(app, args)
+	e.args = args
 	if err == nil {
 		err = app.RunContext(ctx, args)
 	}
