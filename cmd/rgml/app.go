@@ -252,3 +252,18 @@ func checkPushgateway(raw string) error {
 	}
 	return nil
 }
+
+// Help writes a flag's name as the docs do, --NAME, one-letter names
+// (--L) too, so that help and docs spell it one way (both work); a
+// one-letter alias of a longer name, as -h, keeps its single dash.
+// (urfave/cli's FlagNamePrefixer is not used by its own stringer.)
+func init() {
+	def := cli.FlagStringer
+	cli.FlagStringer = func(f cli.Flag) string {
+		s := def(f)
+		if n := f.Names(); len(n) > 0 && len(n[0]) == 1 && strings.HasPrefix(s, "-"+n[0]) {
+			s = "-" + s
+		}
+		return s
+	}
+}

@@ -61,3 +61,13 @@ func TestCompletionOffersFlagValues(t *testing.T) {
 		t.Errorf("sample <TAB>: %v, want no help", got)
 	}
 }
+
+// Help spells a one-letter flag as the docs do: --L, not -L.
+func TestHelpSpellsOneLetterFlagsAsDocs(t *testing.T) {
+	for _, args := range [][]string{{"sample", "--help"}, {"datasets", "import", "--help"}} {
+		out := mustRgml(t, args...)
+		if !strings.Contains(out, " --L value") || strings.Contains(out, " -L value") {
+			t.Errorf("%v: want --L as the docs write it:\n%s", args, out)
+		}
+	}
+}
