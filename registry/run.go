@@ -23,6 +23,9 @@ const (
 	// StatusSubmitted: handed to a batch system; the registry has its
 	// result (found by the step's key) once its job has finished.
 	StatusSubmitted = "submitted"
+	// StatusCancelled: its batch job was cancelled before the step
+	// registered its result (or, for a run, some step's was).
+	StatusCancelled = "cancelled"
 )
 
 // RunRecord is what the experiment engine writes as RunRecordFile in a Run
@@ -113,7 +116,8 @@ func (s *Store) RunStepEntry(ctx context.Context, run Entry, kind Kind, name str
 // it: each submitted step whose result the store now has (found by the
 // step's key) gets that entry, its digest and StatusDone. A run handed to
 // a batch system is registered before its jobs run, and an entry never
-// changes, so its record is completed when it is read. It reports how
+// changes, so its record is completed when it is read; once no step is
+// without its result, the run's own status is StatusDone. It reports how
 // many submitted steps are still without a result.
 func (s *Store) ResolveSubmitted(ctx context.Context, r *RunRecord) (pending int, err error) {
 	for i := range r.Steps {
@@ -134,6 +138,9 @@ func (s *Store) ResolveSubmitted(ctx context.Context, r *RunRecord) (pending int
 			continue
 		}
 		st.Entry, st.Digest, st.Status = e.Ref(), e.Digest, StatusDone
+	}
+	if pending == 0 && r.Status == StatusSubmitted {
+		r.Status = StatusDone
 	}
 	return pending, nil
 }

@@ -128,12 +128,21 @@ func TestResolveSubmitted(t *testing.T) {
 			t.Errorf("step %d: %+v, want %+v", i, got.Steps[i], want[i])
 		}
 	}
+	if got.Status != StatusSubmitted {
+		t.Errorf("run status %q with a job still running, want %q", got.Status, StatusSubmitted)
+	}
+	// Once every job has registered its result, the run is done (the
+	// report step is drawn from the registry later, never submitted).
+	put(t, s, Flow, "f", Lineage{Key: keyOf("f")})
+	if pending, err := s.ResolveSubmitted(t.Context(), &got); err != nil || pending != 0 || got.Status != StatusDone {
+		t.Errorf("all jobs done: pending %d, run status %q, %v; want 0, %q", pending, got.Status, err, StatusDone)
+	}
 	// RemoveRuns removes what the jobs registered too.
 	r, err := s.RemoveRuns(t.Context(), []Entry{run})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := refs(r.Removed), []string{"model m:1"}; !slices.Equal(got, want) {
+	if got, want := refs(r.Removed), []string{"flow f:1", "model m:1"}; !slices.Equal(got, want) {
 		t.Errorf("removed %v, want %v", got, want)
 	}
 }

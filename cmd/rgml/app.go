@@ -63,6 +63,9 @@ type env struct {
 	// started is set once Before has checked the global flags: a run that
 	// failed them pushes nothing.
 	started bool
+	// args are the command line as run, for completion to see the word
+	// it completes after.
+	args []string
 }
 
 // progressOut is where progress bars go: the terminal itself.
@@ -146,6 +149,7 @@ func newApp(e *env) *cli.App {
 		},
 	}
 	guardCommands(app)
+	completeFlagValues(e, app.Commands)
 	recordState(e, app.Commands)
 	return app
 }
@@ -176,6 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: safeOut, stderr: stderr, term: term, logger: hclog.NewNullLogger(), metrics: metrics.New("")}
 	app := newApp(e)
 	args, err := normalizeArgs(app, args)
+	e.args = args
 	if err == nil {
 		err = app.RunContext(ctx, args)
 	}
@@ -246,4 +251,19 @@ func checkPushgateway(raw string) error {
 		return usagef("--pushgateway %q: the URL names no host; want e.g. http://localhost:9091", raw)
 	}
 	return nil
+}
+
+// Help writes a flag's name as the docs do, --NAME, one-letter names
+// (--L) too, so that help and docs spell it one way (both work); a
+// one-letter alias of a longer name, as -h, keeps its single dash.
+// (urfave/cli's FlagNamePrefixer is not used by its own stringer.)
+func init() {
+	def := cli.FlagStringer
+	cli.FlagStringer = func(f cli.Flag) string {
+		s := def(f)
+		if n := f.Names(); len(n) > 0 && len(n[0]) == 1 && strings.HasPrefix(s, "-"+n[0]) {
+			s = "-" + s
+		}
+		return s
+	}
 }

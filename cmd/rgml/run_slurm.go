@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -273,37 +275,95 @@ func slurmJobs(m registry.Manifest) map[string]string {
 	return jobs
 }
 
+// slurmEnded are the states of a Slurm job that has ended for good
+// (PREEMPTED is not: the job may be requeued).
+var slurmEnded = map[string]bool{"COMPLETED": true, "CANCELLED": true, "FAILED": true, "TIMEOUT": true,
+	"OUT_OF_MEMORY": true, "NODE_FAIL": true, "BOOT_FAIL": true, "DEADLINE": true, "REVOKED": true}
+
+// settleSlurm completes, with what Slurm says of their jobs, a resolved
+// record's steps that the registry has no result for: a job that ended
+// without registering one failed, or was cancelled, and so did the run.
+// The record itself says "submitted" forever (an entry never changes);
+// this is what `runs list` and `runs show` print instead. jobs maps step
+// key to job id, states job id to Slurm state.
+func settleSlurm(r *registry.RunRecord, jobs, states map[string]string) {
+	failed, cancelled := false, false
+	for i := range r.Steps {
+		st := &r.Steps[i]
+		id := jobs[st.Key]
+		state := states[id]
+		if st.Status != registry.StatusSubmitted || id == "" || !slurmEnded[state] {
+			continue
+		}
+		if state == "CANCELLED" {
+			st.Status, st.Error = registry.StatusCancelled, "Slurm job "+id+" was cancelled"
+			cancelled = true
+			continue
+		}
+		st.Status, st.Error = registry.StatusFailed, "Slurm job "+id+" ended "+state+" without registering its result (see its log)"
+		failed = true
+	}
+	switch {
+	case failed:
+		r.Status = registry.StatusFailed
+	case cancelled:
+		r.Status = registry.StatusCancelled
+	}
+}
+
+// slurmStates asks Slurm the state of the jobs of a resolved record's
+// steps (all when all, else those still without a result: none for a
+// finished run, which a listing then does not ask about), then resolves
+// the record again, so that a job that registered its result and ended
+// between the two reads is done rather than failed. note says why the
+// states are unknown, if they are.
+func slurmStates(ctx context.Context, s *registry.Store, r *registry.RunRecord, jobs map[string]string, all bool) (states map[string]string, note string, err error) {
+	var ids []string
+	for _, st := range r.Steps {
+		if id := jobs[st.Key]; id != "" && (all || st.Status == registry.StatusSubmitted) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, "", nil
+	}
+	sort.Strings(ids)
+	client, err := slurm.New()
+	if err != nil {
+		return nil, " (job states unknown here: " + err.Error() + ")", nil
+	}
+	if states, err = client.States(ctx, slices.Compact(ids)); err != nil {
+		return nil, " (job states unknown: " + err.Error() + ")", nil
+	}
+	if _, err := s.ResolveSubmitted(ctx, r); err != nil {
+		return nil, "", err
+	}
+	return states, "", nil
+}
+
 // showSlurmRun prints a submitted run: each step's job, its state as
 // Slurm tells it, and its entry once the registry has it.
 func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, m registry.Manifest, r *registry.RunRecord) error {
 	jobs := slurmJobs(m)
-	ids := make([]string, 0, len(jobs))
-	for _, id := range jobs {
-		ids = append(ids, id)
+	states, note, err := slurmStates(c.Context, s, r, jobs, true)
+	if err != nil {
+		return err
 	}
-	sort.Strings(ids)
-	states := map[string]string{}
-	note := ""
-	if client, err := slurm.New(); err != nil {
-		note = " (job states unknown here: " + err.Error() + ")"
-	} else if states, err = client.States(c.Context, ids); err != nil {
-		note = " (job states unknown: " + err.Error() + ")"
-	}
+	settleSlurm(r, jobs, states)
 	fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\n", en, en.Digest, en.Created.Local().Format(time.RFC3339))
 	fmt.Fprintf(e.stdout, "spec:    %s %s\n", orDash(r.Spec), r.SpecDigest)
 	if logs, ok := m.Lineage.Extra[experiment.ExtraSlurmLogs].(string); ok {
 		fmt.Fprintf(e.stdout, "logs:    %s\n", logs)
 	}
-	// r is resolved (runRecord): a step still "submitted" has no result yet.
 	rows := r.Steps
 	done := 0
 	for _, st := range rows {
-		if st.Status != experiment.StatusSubmitted {
+		if st.Digest != "" {
 			done++
 		}
 	}
-	fmt.Fprintf(e.stdout, "status:  submitted to Slurm, %d of %d steps in the registry%s\n", done, len(rows), note)
-	return printTable(e, "STEP\tKIND\tJOB\tSLURM STATE\tENTRY\tSTATUS", rows, func(st registry.RunStep) string {
+	fmt.Fprintf(e.stdout, "status:  %s (submitted to Slurm), %d of %d steps in the registry%s\n", r.Status, done, len(rows), note)
+	return printTable(e, "STEP\tKIND\tJOB\tSLURM STATE\tENTRY\tSTATUS\tERROR", rows, func(st registry.RunStep) string {
 		job, state := orDash(jobs[st.Key]), "-"
 		if id := jobs[st.Key]; id != "" {
 			state = orDash(states[id])
@@ -311,7 +371,7 @@ func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, 
 				state = "unknown (finished long ago?)"
 			}
 		}
-		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", st.Name, st.Kind, job, state, orDash(st.Entry), st.Status)
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", st.Name, st.Kind, job, state, orDash(st.Entry), st.Status, orDash(st.Error))
 	})
 }
 

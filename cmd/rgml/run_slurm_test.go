@@ -139,8 +139,12 @@ func TestSlurmStudyMatchesLocal(t *testing.T) {
 		t.Fatalf("the slow job is %s after scancel (it finished before it was cancelled?)", st)
 	}
 	code, shown, stderr := rgmlExec(t, append(pg, "runs", "show", "slurm-study:1")...)
-	if code != 0 || !strings.Contains(shown, "6 of 7 steps in the registry") || !strings.Contains(shown, "CANCELLED") || !strings.Contains(shown, "COMPLETED") {
+	if code != 0 || !strings.Contains(shown, "status:  cancelled (submitted to Slurm), 6 of 7 steps in the registry") || !strings.Contains(shown, "CANCELLED") || !strings.Contains(shown, "COMPLETED") {
 		t.Fatalf("runs show: exit %d: %s %s", code, shown, stderr)
+	}
+	// The record says submitted; what is shown follows the jobs.
+	if code, out, stderr := rgmlExec(t, append(pg, "runs", "list")...); code != 0 || !strings.Contains(out, " cancelled ") || strings.Contains(out, "submitted") {
+		t.Errorf("runs list with the slow job cancelled: exit %d: %s %s", code, out, stderr)
 	}
 	if code, out, _ := rgmlExec(t, append(pg, "runs", "cancel", "slurm-study:1")...); code != 0 || !strings.Contains(out, "no job left to cancel") {
 		t.Errorf("runs cancel of a finished run: exit %d: %s", code, out)

@@ -95,6 +95,11 @@ func listRuns(e *env, s *registry.Store, es []registry.Entry) error {
 		status, steps, secs := "?", "?", "-"
 		if m, err := s.Manifest(en); err == nil {
 			if r, err := runRecord(s, en, m); err == nil {
+				if jobs := slurmJobs(m); jobs != nil {
+					if states, _, err := slurmStates(context.Background(), s, r, jobs, false); err == nil {
+						settleSlurm(r, jobs, states)
+					}
+				}
 				status, steps = orDash(r.Status), strconv.Itoa(len(r.Steps))
 				if r.Seconds > 0 {
 					secs = strconv.FormatFloat(r.Seconds, 'f', 1, 64)

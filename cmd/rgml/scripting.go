@@ -3,9 +3,14 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/experiment/presets"
+	"github.com/rgml/rgml/framework/host"
+	"github.com/rgml/rgml/registry"
 )
 
 func versionCommand(e *env) *cli.Command {
@@ -86,4 +91,98 @@ func completionCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// Flags whose values completion offers: plugin names of a kind, registry
+// names of a kind, preset names.
+var (
+	pluginFlags   = map[string]string{"--model": "model", "--learner": "learner", "--analyzer": "analyzer"}
+	registryFlags = map[string]registry.Kind{"--data": registry.Dataset, "--from": registry.Dataset,
+		"--rbm": registry.Model, "--thermometer": registry.Model}
+)
+
+// completeFlagValues makes every command complete the value of the flags
+// above (urfave/cli completes only command and flag names), and offer no
+// help command among its subcommands: `help` and `h` are never what a
+// user tabbed for.
+func completeFlagValues(e *env, cmds []*cli.Command) {
+	for _, cmd := range cmds {
+		cmd := cmd
+		def := cmd.BashComplete
+		if def == nil {
+			def = cli.DefaultCompleteWithFlags(cmd)
+		}
+		cmd.BashComplete = func(c *cli.Context) {
+			// As urfave/cli's own completion: the word before the
+			// completion flag is the one being completed after.
+			prev := ""
+			if len(e.args) > 2 {
+				prev = e.args[len(e.args)-2]
+			}
+			if cands, ok := flagValues(c, e, cmd, prev); ok {
+				for _, v := range cands {
+					fmt.Fprintln(e.stdout, v)
+				}
+				return
+			}
+			if !strings.HasPrefix(prev, "-") {
+				for _, sub := range cmd.Subcommands {
+					if !sub.Hidden && sub.Name != "help" {
+						fmt.Fprintln(e.stdout, sub.Name)
+					}
+				}
+				return
+			}
+			def(c)
+		}
+		completeFlagValues(e, cmd.Subcommands)
+	}
+}
+
+// flagValues returns the values flag can take, when it is one of cmd's
+// flags that completion knows the values of.
+func flagValues(c *cli.Context, e *env, cmd *cli.Command, flag string) ([]string, bool) {
+	has := false
+	for _, f := range cmd.Flags {
+		has = has || slices.Contains(f.Names(), strings.TrimLeft(flag, "-"))
+	}
+	if !has || !strings.HasPrefix(flag, "--") {
+		return nil, false
+	}
+	var out []string
+	if flag == "--preset" {
+		return presets.Names(), true
+	}
+	if kind, ok := pluginFlags[flag]; ok {
+		h := e.newHost(c)
+		defer h.Close()
+		entries, _ := h.List()
+		for _, en := range entries {
+			if en.Status != host.StatusOK {
+				continue
+			}
+			if o, err := h.Open(c.Context, en.Name); err == nil {
+				if o.Kind == kind {
+					out = append(out, en.Name)
+				}
+				o.Kill()
+			}
+		}
+		return out, true
+	}
+	if kind, ok := registryFlags[flag]; ok {
+		s, err := e.openRegistryRead(c)
+		if err != nil {
+			return nil, true
+		}
+		defer s.Close()
+		es, _ := s.List(kind, "")
+		for _, en := range es {
+			if !slices.Contains(out, en.Name) {
+				out = append(out, en.Name)
+			}
+		}
+		return out, true
+	}
+	return nil, false
 }
