@@ -69,7 +69,7 @@ func (g *gather) jointFlowItems(en registry.Entry, base report.Entry, arrays []n
 func jointGridFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
 	it, _ := npz.Find(arrays, "iterations")
 	its, ok1 := it.Data.([]int64)
-	classes, dist := floatsOf(arrays, "classes2"), floatsOf(arrays, "distribution")
+	classes, dist := npz.Float64s(arrays, "classes2"), npz.Float64s(arrays, "distribution")
 	k := len(classes) / 2
 	if !ok1 || k == 0 || len(dist) != len(its)*k {
 		return nil, fmt.Errorf("%s: %s has no iterations, classes2 and distribution that agree", en, FlowFile)
@@ -95,7 +95,7 @@ func jointObservablesFigure(en registry.Entry, arrays []npz.Array) (*report.Figu
 	var ss []report.Series
 	data := []npz.Array{npz.Float64("iteration", itv, len(itv))}
 	for _, c := range []struct{ name, label string }{{"abs_m", "mean |m|"}, {"s2", "mean s²"}, {"nn", "nn"}} {
-		y := floatsOf(arrays, c.name)
+		y := npz.Float64s(arrays, c.name)
 		if len(y) != len(x) || len(x) == 0 {
 			return nil, fmt.Errorf("%s: %s has no %s per iteration", en, FlowFile, c.name)
 		}
@@ -218,13 +218,4 @@ func gridCorners(configs []int8, sites int, T, D []float64) ([][]int8, []string)
 		}
 	}
 	return out, labels
-}
-
-func floatsOf(arrays []npz.Array, name string) []float64 {
-	a, ok := npz.Find(arrays, name)
-	if !ok {
-		return nil
-	}
-	v, _ := a.Data.([]float64)
-	return v
 }

@@ -352,11 +352,11 @@ var impliedTemperatures = []struct{ name, label string }{
 // impliesTemperatures reports whether an analysis's results hold implied
 // temperatures per flow iteration.
 func impliesTemperatures(arrays []npz.Array) bool {
-	if floatsOf(arrays, flowCheckX) == nil {
+	if npz.Float64s(arrays, flowCheckX) == nil {
 		return false
 	}
 	for _, c := range impliedTemperatures {
-		if floatsOf(arrays, c.name) != nil {
+		if npz.Float64s(arrays, c.name) != nil {
 			return true
 		}
 	}

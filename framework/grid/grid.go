@@ -3,6 +3,7 @@ package grid
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,16 +158,9 @@ func Same(a, b float64) bool {
 
 // Distinct returns the values of v sorted, each once.
 func Distinct(v []float64) []float64 {
-	out := append([]float64(nil), v...)
-	sort.Float64s(out)
-	k := 0
-	for i, x := range out {
-		if i == 0 || x != out[k-1] {
-			out[k] = x
-			k++
-		}
-	}
-	return out[:k]
+	out := slices.Clone(v)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Contains reports whether sorted (as Distinct returns it) has a value

@@ -502,3 +502,14 @@ func Find(arrays []Array, name string) (Array, bool) {
 	}
 	return Array{}, false
 }
+
+// Float64s returns the float64 data of the array called name, or nil when
+// there is none or it holds another type.
+func Float64s(arrays []Array, name string) []float64 {
+	a, ok := Find(arrays, name)
+	if !ok {
+		return nil
+	}
+	v, _ := a.Data.([]float64)
+	return v
+}

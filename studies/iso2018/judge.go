@@ -247,8 +247,8 @@ func (g gather) inputs(entries []registry.Entry) reproduce.Inputs {
 			switch m.Lineage.Plugin.Name {
 			case "correlations":
 				if fen, ok := g.Input(en, "flow"); ok {
-					if k, ok := flowKey(fen); ok && floatsOf(arrays, "T_energy") != nil {
-						in.EnergyT[k] = floatsOf(arrays, "T_energy")
+					if k, ok := flowKey(fen); ok && npz.Float64s(arrays, "T_energy") != nil {
+						in.EnergyT[k] = npz.Float64s(arrays, "T_energy")
 					}
 				}
 			case "spectrum":
@@ -265,18 +265,18 @@ func (g gather) inputs(entries []registry.Entry) reproduce.Inputs {
 						in.L = int(l)
 					}
 				}
-				in.Eigen[c.RBM] = floatsOf(arrays, "eigenvalues")
+				in.Eigen[c.RBM] = npz.Float64s(arrays, "eigenvalues")
 				if c.RBM.Kind == reproduce.TypeV {
-					in.WWT[c.RBM.Hidden] = floatsOf(arrays, "WWT")
-					if T, v := floatsOf(arrays, "T"), floatsOf(arrays, "vWWv"); T != nil && v != nil && sort.Float64sAreSorted(T) {
+					in.WWT[c.RBM.Hidden] = npz.Float64s(arrays, "WWT")
+					if T, v := npz.Float64s(arrays, "T"), npz.Float64s(arrays, "vWWv"); T != nil && v != nil && sort.Float64sAreSorted(T) {
 						in.VWWV[c.RBM.Hidden] = reproduce.Curve{T: T, Value: v}
 					}
 					if c.RBM.Hidden == 16 {
-						in.DecayV = floatsOf(arrays, "decay")
+						in.DecayV = npz.Float64s(arrays, "decay")
 					}
 				}
 				if len(c.Single) == 1 && c.RBM.Hidden == 16 {
-					in.DecaySingleT[c.Single[0]] = floatsOf(arrays, "decay")
+					in.DecaySingleT[c.Single[0]] = npz.Float64s(arrays, "decay")
 				}
 			}
 		}
@@ -285,13 +285,4 @@ func (g gather) inputs(entries []registry.Entry) reproduce.Inputs {
 		in.L = 10
 	}
 	return in
-}
-
-func floatsOf(arrays []npz.Array, name string) []float64 {
-	a, ok := npz.Find(arrays, name)
-	if !ok {
-		return nil
-	}
-	v, _ := a.Data.([]float64)
-	return v
 }
