@@ -242,7 +242,14 @@ func (s *Store) pgSchemaState(ctx context.Context, q queryer) (int, error) {
 		return 0, nil
 	}
 	var v int
-	if err := q.QueryRowContext(ctx, `SELECT version FROM rgml_schema`).Scan(&v); err != nil {
+	err := q.QueryRowContext(ctx, `SELECT version FROM rgml_schema`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Another process is creating the schema: to_regclass reads the
+		// latest catalog, the SELECT an older snapshot. Version 0 sends
+		// the caller to the migration, which looks again under its lock.
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("registry: open %s: %w: rgml_schema: %v", s.root, ErrNotRegistry, err)
 	}
 	if v > len(pgMigrations) {
