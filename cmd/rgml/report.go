@@ -99,8 +99,8 @@ func reportAction(c *cli.Context, e *env) error {
 
 // printReport prints the verdicts and where the page is.
 func printReport(e *env, r experiment.ReportResult) {
-	for _, v := range r.Verdicts {
-		fmt.Fprintln(e.stdout, v)
+	for _, l := range report.VerdictLines(r.Verdicts) {
+		fmt.Fprintln(e.stdout, l)
 	}
 	if r.Dir != "" {
 		fmt.Fprintf(e.stdout, "wrote %s: %d figures, %d missing\n", filepath.Join(r.Dir, report.PageFile), len(r.Page.Drawn()), len(r.Page.Missing()))

@@ -16,7 +16,7 @@ func TestPresets(t *testing.T) {
 	// flows, the report
 	paper := 3 + 1 + 7 + 2 + 2 + 4 + 1 + 2 + 14*3 + 2 + 18 + 14*3 + 1
 	bc := 2 + 1 + 2 + 2 + 2 + 1 + 7*4 + 1 // datasets, trainings (thermometer, whole grid, fixed Δ, H/L, control), flows, the report
-	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper, "blume-capel-small": bc, "blume-capel": 2 + 1 + 3 + 4 + 2 + 1 + 10*5 + 1}
+	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper, "paper-seeds": 3*(paper-1) + 1, "blume-capel-small": bc, "blume-capel": 2 + 1 + 3 + 4 + 2 + 1 + 10*5 + 1}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)

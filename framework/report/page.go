@@ -42,8 +42,19 @@ type Page struct {
 // Verdict is one row of the reproduction table as the page shows it.
 type Verdict struct {
 	Row, Paper, Criterion, Measured string
-	Status                          string // "pass", "FAIL" or "missing"
+	// Status is "pass", "FAIL", "missing", or NotInStudy for a row the
+	// study's steps cannot judge (listed in one line below the table).
+	Status string
+	// Says is what the paper says that the criterion encodes; Beyond what
+	// was measured where the paper shows nothing (never a failure).
+	Says, Beyond string
+	// Seeds is how many seeds pass ("3/3"); Spread the measured value per
+	// seed; Provenance the seeds, commits and criteria that produced it.
+	Seeds, Spread, Provenance string
 }
+
+// NotInStudy is the Status of a row that the study cannot judge.
+const NotInStudy = "not in this study"
 
 // String formats the verdict as one line, as the host prints it.
 func (v Verdict) String() string {
@@ -51,7 +62,46 @@ func (v Verdict) String() string {
 	if status == "missing" {
 		status = "MISSING"
 	}
-	return fmt.Sprintf("%-7s %-16s %s — %s", status, v.Row, v.Paper, v.Measured)
+	if v.Seeds != "" {
+		status += " " + v.Seeds
+	}
+	return fmt.Sprintf("%-9s %-16s %s — %s", status, v.Row, v.Paper, v.Measured)
+}
+
+// VerdictLines are the verdicts as the host prints them: a line per row
+// the study judges, then one line naming the rows it cannot.
+func VerdictLines(vs []Verdict) []string {
+	var out []string
+	p := Page{Verdicts: vs}
+	for _, v := range p.Judged() {
+		out = append(out, v.String())
+	}
+	if rows := p.NotJudged(); rows != "" {
+		out = append(out, NotInStudy+": "+rows)
+	}
+	return out
+}
+
+// Judged are the verdicts of the rows the study judges.
+func (p Page) Judged() []Verdict {
+	var out []Verdict
+	for _, v := range p.Verdicts {
+		if v.Status != NotInStudy {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// NotJudged names the rows the study cannot judge, with their figures.
+func (p Page) NotJudged() string {
+	var rows []string
+	for _, v := range p.Verdicts {
+		if v.Status == NotInStudy {
+			rows = append(rows, fmt.Sprintf("%s (%s)", v.Row, v.Paper))
+		}
+	}
+	return strings.Join(rows, ", ")
 }
 
 // Drawn and Missing split the entries.
@@ -90,12 +140,13 @@ code { font-size: 0.85rem; }
 <h1>{{.Title}}</h1>
 {{range .Intro}}<p>{{.}}</p>
 {{end}}
-{{- with .Verdicts}}
+{{- if .Verdicts}}
 <section id="verdicts">
 <h2>Reproduction verdicts</h2>
-<table><tr><th>row</th><th>paper</th><th>criterion</th><th>measured</th><th>verdict</th></tr>
-{{range .}}<tr><td>{{.Row}}</td><td>{{.Paper}}</td><td>{{.Criterion}}</td><td>{{.Measured}}</td><td class="{{if eq .Status "missing"}}missing-verdict{{else}}{{.Status}}{{end}}">{{.Status}}</td></tr>
+<table><tr><th>row</th><th>paper</th><th>the paper says</th><th>criterion</th><th>measured</th><th>seeds passing</th><th>verdict</th></tr>
+{{range .Judged}}<tr><td>{{.Row}}</td><td>{{.Paper}}</td><td>{{.Says}}</td><td>{{.Criterion}}</td><td>{{.Measured}}{{with .Spread}}<br><em>Spread over seeds:</em> {{.}}{{end}}{{with .Beyond}}<br><em>Beyond the paper (not judged):</em> {{.}}{{end}}{{with .Provenance}}<br><small>{{.}}</small>{{end}}</td><td>{{.Seeds}}</td><td class="{{if eq .Status "missing"}}missing-verdict{{else}}{{.Status}}{{end}}">{{.Status}}</td></tr>
 {{end}}</table>
+{{with .NotJudged}}<p class="not-in-study">Not in this study: {{.}}.</p>{{end}}
 </section>
 {{- end}}
 {{- with .Drawn}}

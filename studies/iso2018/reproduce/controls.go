@@ -16,7 +16,7 @@ import (
 // critics predicted for random weights) — either way the row shows both
 // numbers.
 func Control(row string, flows map[FlowKey]Flow, energyT map[FlowKey][]float64, r RBM) Verdict {
-	v := Verdict{Row: row, Paper: "controls", Criterion: fmt.Sprintf(
+	v := Verdict{Row: row, Paper: "controls", Says: "not the paper's: Veiga & Vicente (2020) found that the thermometer reads ≈ T_c even for random weights", Criterion: fmt.Sprintf(
 		"%s, flows from T = 0, 2.25, 6: the thermometer's final mode within one grid step of the temperature implied by the flowed configurations' energy (taken as the grid's end when beyond it: the thermometer cannot read further)", r)}
 	return eachFlow(v, flows, []RBM{r}, Starts, func(k FlowKey, f Flow, step float64) (bool, string, error) {
 		e := energyT[k]

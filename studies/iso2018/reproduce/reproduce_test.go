@@ -1,12 +1,60 @@
 package reproduce
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// lossFixture reads a thermometer's logged history from testdata.
+func lossFixture(name string) (epochs, train, test []float64) {
+	var h struct {
+		Epochs    []float64 `json:"epochs"`
+		TrainLoss []float64 `json:"train_loss"`
+		TestLoss  []float64 `json:"test_loss"`
+	}
+	readFixture(name, &h)
+	return h.Epochs, h.TrainLoss, h.TestLoss
+}
+
+// flowFixture reads flows from testdata: the thermometer's mode after
+// each iteration, by "RBM from T" (type V).
+func flowFixture(name string) map[FlowKey]Flow {
+	var h struct {
+		Iterations []int64              `json:"iterations"`
+		Modes      map[string][]float64 `json:"modes"`
+	}
+	readFixture(name, &h)
+	out := map[FlowKey]Flow{}
+	for k, modes := range h.Modes {
+		var hidden int
+		var from float64
+		if _, err := fmt.Sscanf(k, "V%d from %g", &hidden, &from); err != nil {
+			panic(fmt.Sprintf("%s: %q: %v", name, k, err))
+		}
+		f := flow(modes...)
+		f.Iterations = h.Iterations
+		out[FlowKey{RBM{TypeV, hidden}, from}] = f
+	}
+	return out
+}
+
+func readFixture(name string, v any) {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err == nil {
+		err = json.Unmarshal(b, v)
+	}
+	if err != nil {
+		panic(err)
+	}
+}
 
 var (
 	iters   = []int64{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
@@ -68,9 +116,7 @@ func good() Inputs {
 	const L = 10
 	in := Inputs{L: L, Flows: map[FlowKey]Flow{}, EnergyT: map[FlowKey][]float64{}}
 	in.Samples = map[float64][]int8{0: configs(L, 20, 0, 1), 2: configs(L, 20, 0.05, 2), 3: configs(L, 20, 0.25, 3), 6: configs(L, 20, 0.5, 4)}
-	in.LossEpochs = []float64{1, 100, 7500}
-	in.TrainLoss = []float64{2.5, 1, 0.4}
-	in.TestLoss = []float64{2.6, 1.1, 0.5}
+	in.LossEpochs, in.TrainLoss, in.TestLoss = lossFixture("fig4-paper.json")
 	in.TestReadings = map[float64]Reading{}
 	for T, m := range map[float64]float64{0: 0.5, 2: 2.25, 3: 3, 6: 5.75} {
 		in.TestReadings[T] = Reading{Classes: classes, Share: flow(m).Distribution[0]}
@@ -87,15 +133,7 @@ func good() Inputs {
 		}
 		put(RBM{TypeV, h}, 2.5, at)
 	}
-	for _, h := range []int{225, 400} {
-		for _, from := range Starts {
-			m := towards(from, 2.25, 3)
-			for i := 8; i < len(m); i++ {
-				m[i] = 5.5
-			}
-			in.Flows[FlowKey{RBM{TypeV, h}, from}] = flow(m...)
-		}
-	}
+	maps.Copy(in.Flows, flowFixture("fig9-paper.json"))
 	put(RBM{TypeH, 64}, 6, 3)
 	put(RBM{TypeH, 225}, 5, 5)
 	put(RBM{TypeL, 64}, 0, 3)
@@ -190,25 +228,26 @@ func TestJudgeBadFails(t *testing.T) {
 	}
 	cases := map[string]func(in *Inputs){
 		"samples":          func(in *Inputs) { in.Samples[6] = configs(10, 20, 0.1, 9) },
-		"thermometer-loss": func(in *Inputs) { in.TestLoss[2] = 1.5 },
-		"thermometer-test": func(in *Inputs) { in.TestReadings[3] = Reading{classes, flow(4).Distribution[0]} },
+		"thermometer-loss": func(in *Inputs) { _, _, in.TestLoss = lossFixture("fig4-test-keeps-falling.json") },
+		"thermometer-test": func(in *Inputs) { in.TestReadings[3] = Reading{classes, flow(1).Distribution[0]} },
 		"flow-v64":         func(in *Inputs) { setFlow(in, RBM{TypeV, 64}, 6, towards(6, 2, 4)...) },
 		"flow-v-small":     func(in *Inputs) { setFlow(in, RBM{TypeV, 81}, 0, towards(0, 3, 4)...) },
 		"flow-v16-faster": func(in *Inputs) {
 			setFlow(in, RBM{TypeV, 16}, 0, towards(0, 2.5, 5)...)
 			setFlow(in, RBM{TypeV, 16}, 6, towards(6, 2.5, 5)...)
 		},
-		"flow-v-large": func(in *Inputs) { setFlow(in, RBM{TypeV, 400}, 0, towards(0, 5.5, 8)...) }, // never at T_c by 50
+		"flow-v-large": func(in *Inputs) { maps.Copy(in.Flows, flowFixture("fig9-never-near-tc.json")) },
 		"flow-h":       func(in *Inputs) { setFlow(in, RBM{TypeH, 225}, 0, towards(0, 4.75, 8)...) },
 		"flow-l":       func(in *Inputs) { setFlow(in, RBM{TypeL, 64}, 6, towards(6, 1.5, 8)...) },
-		"flow-no-tc":   func(in *Inputs) { setFlow(in, RBM{TypeVNoTc, 64}, 2.25, towards(2.25, 1.75, 8)...) },
+
+		"flow-no-tc": func(in *Inputs) { setFlow(in, RBM{TypeVNoTc, 64}, 2.25, towards(2.25, 1.75, 8)...) },
 		"wwt-local": func(in *Inputs) {
 			m := in.WWT[100]
 			for i := range m {
 				m[i] = 1
 			}
 		},
-		"wwt-decay": func(in *Inputs) { in.DecaySingleT[2], in.DecaySingleT[3] = in.DecaySingleT[3], in.DecaySingleT[2] },
+		"wwt-decay": func(in *Inputs) { in.DecayV = in.DecaySingleT[3] }, // type V decays as fast as T = 3: not between 2 and 3
 		"vwwv": func(in *Inputs) {
 			c := in.VWWV[64]
 			for i, T := range c.T {
@@ -253,44 +292,50 @@ func shares(a, b string) bool {
 	return false
 }
 
-// Absent or malformed input gives Missing, never a pass.
-func TestJudgeMissing(t *testing.T) {
+// A study with none of a row's inputs does not have the row (Absent),
+// never a pass.
+func TestJudgeAbsent(t *testing.T) {
 	for _, v := range Judge(Inputs{}) {
-		if v.Pass || !errors.Is(v.Missing, ErrMissing) || !strings.HasPrefix(v.String(), "MISSING") {
+		if v.Pass || !v.Absent || !errors.Is(v.Missing, ErrMissing) || !strings.HasPrefix(v.String(), "ABSENT") {
 			t.Errorf("empty inputs: %s (missing %v)", v, v.Missing)
 		}
 	}
+}
+
+// Malformed or partial input of a row the study has gives Missing, never a
+// pass.
+func TestJudgeMissing(t *testing.T) {
 	spoil := map[string]func(in *Inputs){
 		"samples":          func(in *Inputs) { delete(in.Samples, 3) },
 		"thermometer-loss": func(in *Inputs) { in.TestLoss = in.TestLoss[:2] },
-		"thermometer-test": func(in *Inputs) { delete(in.TestReadings, 0) },
+		"thermometer-test": func(in *Inputs) { in.TestReadings[0] = Reading{classes, nil} },
 		"flow-v64": func(in *Inputs) {
 			f := in.Flows[FlowKey{RBM{TypeV, 64}, 0}]
 			f.Distribution = f.Distribution[:3]
 			in.Flows[FlowKey{RBM{TypeV, 64}, 0}] = f
 		},
-		"flow-v-small":    func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeV, 36}, 2.25}) },
+		"flow-v-small":    func(in *Inputs) { in.Flows[FlowKey{RBM{TypeV, 36}, 2.25}] = Flow{} },
 		"flow-v16-faster": func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeV, 16}, 6}) },
-		"flow-v-large":    func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeV, 400}, 6}) },
-		"flow-h":          func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeH, 225}, 6}) },
+		"flow-v-large":    func(in *Inputs) { in.Flows[FlowKey{RBM{TypeV, 400}, 0}] = Flow{} },
+		"flow-h":          func(in *Inputs) { in.Flows[FlowKey{RBM{TypeH, 225}, 0}] = Flow{} },
 		"flow-l": func(in *Inputs) {
-			f := in.Flows[FlowKey{RBM{TypeL, 225}, 0}]
+			f := in.Flows[FlowKey{RBM{TypeL, 225}, 6}]
 			f.Classes = f.Classes[:1]
-			in.Flows[FlowKey{RBM{TypeL, 225}, 0}] = f
+			in.Flows[FlowKey{RBM{TypeL, 225}, 6}] = f
 		},
-		"flow-no-tc":     func(in *Inputs) { delete(in.Flows, FlowKey{RBM{TypeVNoTc, 64}, 0}) },
+		"flow-no-tc":     func(in *Inputs) { in.Flows[FlowKey{RBM{TypeVNoTc, 64}, 0}] = Flow{} },
 		"wwt-local":      func(in *Inputs) { in.WWT[400] = in.WWT[400][:99] },
 		"wwt-decay":      func(in *Inputs) { in.DecayV = nil },
 		"vwwv":           func(in *Inputs) { in.VWWV[16] = Curve{T: []float64{0, 1}, Value: []float64{1, 0}} },
-		"spectrum":       func(in *Inputs) { delete(in.Eigen, RBM{TypeV, 400}) },
+		"spectrum":       func(in *Inputs) { in.Eigen[RBM{TypeV, 400}] = []float64{1} },
 		"control-random": func(in *Inputs) { delete(in.EnergyT, FlowKey{RBM{RandomWeights, 64}, 2.25}) },
-		"control-0-inf":  func(in *Inputs) { delete(in.Flows, FlowKey{RBM{ZeroInf, 64}, 6}) },
+		"control-0-inf":  func(in *Inputs) { in.Flows[FlowKey{RBM{ZeroInf, 64}, 6}] = Flow{} },
 	}
 	for row, f := range spoil {
 		in := good()
 		f(&in)
 		for _, v := range Judge(in) {
-			if v.Row == row && (v.Pass || v.Missing == nil) {
+			if v.Row == row && (v.Pass || v.Missing == nil || v.Absent) {
 				t.Errorf("%s: %s", row, v)
 			}
 			if v.Row != row && !v.Pass && !shares(row, v.Row) {
@@ -355,7 +400,7 @@ func TestFlowWithoutGridNamed(t *testing.T) {
 		}
 	}
 	flows[FlowKey{RBM{TypeV, 64}, 6}] = flat
-	v := SmallNhFaster("r", "p", flows, 16, 64)
+	v := SmallNhFaster("r", "p", "", flows, 16, 64)
 	if v.Missing == nil || !strings.Contains(v.Missing.Error(), "flow of V64 from T = 6") {
 		t.Fatalf("Missing = %v, want it to name the flow of V64 from T = 6", v.Missing)
 	}

@@ -14,14 +14,26 @@ var Tc = 2 / math.Log(1+math.Sqrt2)
 
 // Verdict is one row of the reproduction table.
 type Verdict struct {
-	Row       string // short identifier, e.g. "flow-v64"
-	Paper     string // the paper's figure or section, e.g. "Figs. 6–8"
+	Row   string // short identifier, e.g. "flow-v64"
+	Paper string // the paper's figure or section, e.g. "Figs. 6–8"
+	// Says is the paper's sentence the criterion encodes, quoted, with
+	// its section or caption.
+	Says      string
 	Criterion string // what is checked, in words with the numbers
 	Measured  string // what was measured, in words with the numbers
-	Value     float64
-	Pass      bool
+	// Beyond is what was measured where the paper shows nothing (e.g.
+	// Fig. 9 from T = 6): reported, never judged.
+	Beyond string
+	// Value is the row's headline measurement, named by Quantity: the
+	// number whose spread over seeds the table shows.
+	Quantity string
+	Value    float64
+	Pass     bool
 	// Missing says which input was absent or malformed; Pass is then false.
 	Missing error
+	// Absent says the study has none of the row's inputs (Missing says
+	// which): the row is not in this study, rather than missing from it.
+	Absent bool
 }
 
 // ErrMissing is wrapped by every Verdict.Missing.
@@ -35,6 +47,8 @@ func missing(format string, a ...any) error {
 func (v Verdict) String() string {
 	status := "FAIL"
 	switch {
+	case v.Absent:
+		status = "ABSENT"
 	case v.Missing != nil:
 		status = "MISSING"
 	case v.Pass:
@@ -83,6 +97,30 @@ func (f Flow) Mode(i int) float64 {
 		}
 	}
 	return f.Classes[best]
+}
+
+// Mean returns the mean class after iteration i, weighted by its share
+// (an infinite class counts as the largest finite one: a mean must stay
+// on the grid).
+func (f Flow) Mean(i int) float64 {
+	top := f.Classes[0]
+	for _, c := range f.Classes {
+		if !math.IsInf(c, 0) {
+			top = math.Max(top, c)
+		}
+	}
+	var sum, w float64
+	for k, p := range f.Distribution[i] {
+		c := f.Classes[k]
+		if math.IsInf(c, 0) {
+			c = top
+		}
+		sum, w = sum+p*c, w+p
+	}
+	if w == 0 {
+		return math.NaN()
+	}
+	return sum / w
 }
 
 // Final returns the last iteration and the mode after it.
