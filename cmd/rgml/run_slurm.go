@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -259,97 +255,15 @@ func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Pla
 	return nil
 }
 
-// slurmJobs returns the Slurm job of each step key of a run submitted
-// with --executor slurm (nil for another run).
-func slurmJobs(m registry.Manifest) map[string]string {
-	if m.Lineage.Extra[experiment.ExtraExecutor] != "slurm" {
-		return nil
-	}
-	raw, _ := m.Lineage.Extra[experiment.ExtraSlurmJobs].(map[string]any)
-	jobs := map[string]string{}
-	for k, v := range raw {
-		if s, ok := v.(string); ok {
-			jobs[k] = s
-		}
-	}
-	return jobs
-}
-
-// slurmEnded are the states of a Slurm job that has ended for good
-// (PREEMPTED is not: the job may be requeued).
-var slurmEnded = map[string]bool{"COMPLETED": true, "CANCELLED": true, "FAILED": true, "TIMEOUT": true,
-	"OUT_OF_MEMORY": true, "NODE_FAIL": true, "BOOT_FAIL": true, "DEADLINE": true, "REVOKED": true}
-
-// settleSlurm completes, with what Slurm says of their jobs, a resolved
-// record's steps that the registry has no result for: a job that ended
-// without registering one failed, or was cancelled, and so did the run.
-// The record itself says "submitted" forever (an entry never changes);
-// this is what `runs list` and `runs show` print instead. jobs maps step
-// key to job id, states job id to Slurm state.
-func settleSlurm(r *registry.RunRecord, jobs, states map[string]string) {
-	failed, cancelled := false, false
-	for i := range r.Steps {
-		st := &r.Steps[i]
-		id := jobs[st.Key]
-		state := states[id]
-		if st.Status != registry.StatusSubmitted || id == "" || !slurmEnded[state] {
-			continue
-		}
-		if state == "CANCELLED" {
-			st.Status, st.Error = registry.StatusCancelled, "Slurm job "+id+" was cancelled"
-			cancelled = true
-			continue
-		}
-		st.Status, st.Error = registry.StatusFailed, "Slurm job "+id+" ended "+state+" without registering its result (see its log)"
-		failed = true
-	}
-	switch {
-	case failed:
-		r.Status = registry.StatusFailed
-	case cancelled:
-		r.Status = registry.StatusCancelled
-	}
-}
-
-// slurmStates asks Slurm the state of the jobs of a resolved record's
-// steps (all when all, else those still without a result: none for a
-// finished run, which a listing then does not ask about), then resolves
-// the record again, so that a job that registered its result and ended
-// between the two reads is done rather than failed. note says why the
-// states are unknown, if they are.
-func slurmStates(ctx context.Context, s *registry.Store, r *registry.RunRecord, jobs map[string]string, all bool) (states map[string]string, note string, err error) {
-	var ids []string
-	for _, st := range r.Steps {
-		if id := jobs[st.Key]; id != "" && (all || st.Status == registry.StatusSubmitted) {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, "", nil
-	}
-	sort.Strings(ids)
-	client, err := slurm.New()
-	if err != nil {
-		return nil, " (job states unknown here: " + err.Error() + ")", nil
-	}
-	if states, err = client.States(ctx, slices.Compact(ids)); err != nil {
-		return nil, " (job states unknown: " + err.Error() + ")", nil
-	}
-	if _, err := s.ResolveSubmitted(ctx, r); err != nil {
-		return nil, "", err
-	}
-	return states, "", nil
-}
-
 // showSlurmRun prints a submitted run: each step's job, its state as
 // Slurm tells it, and its entry once the registry has it.
 func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, m registry.Manifest, r *registry.RunRecord) error {
-	jobs := slurmJobs(m)
-	states, note, err := slurmStates(c.Context, s, r, jobs, true)
+	jobs := experiment.SlurmJobs(m)
+	states, note, err := experiment.SlurmStates(c.Context, s, r, jobs, true)
 	if err != nil {
 		return err
 	}
-	settleSlurm(r, jobs, states)
+	experiment.SettleSlurm(r, jobs, states)
 	fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\n", en, en.Digest, en.Created.Local().Format(time.RFC3339))
 	fmt.Fprintf(e.stdout, "spec:    %s %s\n", orDash(r.Spec), r.SpecDigest)
 	if logs, ok := m.Lineage.Extra[experiment.ExtraSlurmLogs].(string); ok {
@@ -388,7 +302,7 @@ func cancelCommand(e *env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				jobs := slurmJobs(m)
+				jobs := experiment.SlurmJobs(m)
 				if jobs == nil {
 					return usagef("%s was not submitted to a batch system (rgml run --executor slurm): nothing to cancel", en.Ref())
 				}
@@ -396,28 +310,13 @@ func cancelCommand(e *env) *cli.Command {
 				if err != nil {
 					return usageError{err}
 				}
-				var ids []string
-				for _, id := range jobs {
-					ids = append(ids, id)
-				}
-				sort.Strings(ids)
-				states, err := client.States(c.Context, ids)
+				live, total, err := experiment.CancelSlurm(c.Context, client, jobs)
 				if err != nil {
 					return err
 				}
-				var live []string
-				for _, id := range ids {
-					switch states[id] {
-					case "PENDING", "RUNNING", "SUSPENDED", "REQUEUED", "CONFIGURING", "COMPLETING", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED", "STOPPED":
-						live = append(live, id)
-					}
-				}
 				if len(live) == 0 {
-					fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), len(ids))
+					fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), total)
 					return nil
-				}
-				if err := client.Cancel(c.Context, live); err != nil {
-					return errors.New("scancel: " + err.Error())
 				}
 				fmt.Fprintf(e.stdout, "%s: cancelled %d job(s): %s\n", en.Ref(), len(live), strings.Join(live, " "))
 				return nil
