@@ -4,15 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/rgml/rgml/framework/experiment"
-	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/slurm"
 	"github.com/rgml/rgml/registry"
@@ -107,9 +104,6 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 		}
 		return runOneStep(c, e, en, plan)
 	}
-	// The jobs' output goes beside the checkpoints, on the shared
-	// filesystem (checked with the registry's location).
-	sub.LogDir = filepath.Join(store.WorkDir(), "slurm", name+"-"+time.Now().UTC().Format("20060102T150405"))
 	plan, err := experiment.NewPlan(c.Context, spec, cat)
 	if err != nil {
 		return err
@@ -136,103 +130,45 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 	return nil
 }
 
-// slurmExecutor checks that the nodes can reach what a job needs and
-// returns the executor. Its jobs label their metrics with the study's
-// run id and their step (--step), so that they push to a Pushgateway
-// group each and the dashboard finds a study's steps.
+// slurmExecutor returns the executor of --executor slurm. Its jobs get
+// the options of this run (experiment.SlurmJob, filled from the flags of
+// the same names) and label their metrics with the study's run id and
+// their step (--step), so that they push to a Pushgateway group each and
+// the dashboard finds a study's steps.
 func slurmExecutor(c *cli.Context, client *slurm.Client, file, runID string) (*experiment.Slurm, error) {
-	local, err := client.Local(c.Context, c.String("partition"))
-	if err != nil {
-		return nil, usagef("cannot ask the cluster its nodes: %v", err)
-	}
-	paths := map[string]string{}
+	job := experiment.NewSlurmJob(c.Value)
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding the rgml binary: %w", err)
 	}
-	pluginDir := c.String("plugin-dir")
-	if pluginDir == "" {
-		pluginDir = host.DefaultPluginDir()
-	}
-	if pluginDir, err = filepath.Abs(pluginDir); err != nil {
+	job.Exe, job.RunID = exe, runID
+	if job.Registry, err = registryRoot(c); err != nil {
 		return nil, err
 	}
-	paths["the rgml binary"], paths["the plugin directory"] = exe, pluginDir
-	root, err := registryRoot(c)
-	if err != nil {
+	if !c.IsSet("preset") {
+		job.Spec = file
+	}
+	if err := job.Prepare(c.Context, client, c.String("partition")); err != nil {
 		return nil, err
-	}
-	if !registry.IsURL(root) {
-		if root, err = filepath.Abs(root); err != nil {
-			return nil, err
-		}
-		paths["the registry"] = root
-	}
-	cmd := []string{exe, "--plugin-dir", pluginDir}
-	if registry.IsURL(root) {
-		if c.String("blobs") == "" {
-			return nil, usagef("a postgres:// registry needs --blobs (RGML_BLOBS): its blob directory on the shared filesystem")
-		}
-		blobs, err := filepath.Abs(c.String("blobs"))
-		if err != nil {
-			return nil, err
-		}
-		paths["the blob directory (--blobs)"] = blobs
-		cmd = append(cmd, "--registry", root, "--blobs", blobs)
-	} else {
-		if !local {
-			return nil, usagef("the registry %s is SQLite, which the nodes of a cluster must not share (file locking over NFS is unreliable): use a postgres:// registry (docs/cluster.md)", root)
-		}
-		cmd = append(cmd, "--registry", root)
-	}
-	for _, f := range []string{"allow-unlocked"} {
-		if c.Bool(f) {
-			cmd = append(cmd, "--"+f)
-		}
-	}
-	if c.IsSet("plugin-timeout") {
-		cmd = append(cmd, "--plugin-timeout", c.Duration("plugin-timeout").String())
-	}
-	if c.IsSet("pushgateway") {
-		cmd = append(cmd, "--pushgateway", c.String("pushgateway"))
-	}
-	cmd = append(cmd, "--log-level", c.String("log-level"), "--metrics-addr", "off", "--run-id", runID, "run")
-	if strings.HasPrefix(file, "preset:") {
-		cmd = append(cmd, "--preset", strings.TrimPrefix(file, "preset:"))
-	} else {
-		abs, err := filepath.Abs(file)
-		if err != nil {
-			return nil, err
-		}
-		paths["the spec"] = abs
-		cmd = append(cmd, abs)
-	}
-	if err := slurm.CheckShared(paths, local); err != nil {
-		return nil, usageError{err}
 	}
 	return &experiment.Slurm{
-		Client: client, Command: cmd, Partition: c.String("partition"), Account: c.String("account"),
+		Client: client, Job: job, Partition: c.String("partition"), Account: c.String("account"),
 		Time: c.String("time"), SbatchArgs: c.StringSlice("sbatch-arg"),
 	}, nil
 }
 
 // runOneStep runs the step --step names, as a Slurm job does.
 func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Plan) error {
-	s, err := plan.FindStep(c.String("step"))
+	s, err := plan.JobStep(c.String("step"), c.String("step-key"))
+	if s != nil {
+		// The step labels the metrics of this process (and its Pushgateway
+		// group) before any work, so that a failure is found by its step too.
+		e.metrics.SetStep(s.ID)
+	}
 	if err != nil {
 		return err
 	}
-	// The step labels the metrics of this process (and its Pushgateway
-	// group) before any work, so that a failure is found by its step too.
-	e.metrics.SetStep(s.ID)
-	if k := c.String("step-key"); k != "" && k != s.Key {
-		return usagef("--step %s: its key is now %.16s…, not the %.16s… it was submitted with: the spec or a plugin binary changed since; submit the study again", s.ID, s.Key, k)
-	}
-	// A job may use the cores Slurm gave it, not the node's.
-	en.Threads = runtime.NumCPU()
-	if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
-		en.Threads = n
-	}
+	en.Threads = experiment.JobThreads()
 	e.metrics.SetInfo("run", "", "", version)
 	if url := c.String("pushgateway"); url != "" {
 		// A batch node is seldom scraped: the step shows on the dashboard

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,17 +29,18 @@ const (
 )
 
 // Slurm submits each step of a plan as a Slurm batch job that runs
-// Command --step ID --step-key KEY on a node: a step after the jobs of
-// the steps it reads (--dependency=afterok, and a job whose dependency
-// failed is cancelled, --kill-on-invalid-dep=yes); the steps made from
-// one spec item (one per swept value) as one job array. Steps whose
-// result the registry has are not submitted. If a submission fails, the
-// jobs already submitted are cancelled and nothing is registered.
+// Job's command with --step ID --step-key KEY on a node: after the jobs
+// (array tasks) of the steps it reads and no other (--dependency=afterok,
+// and a job whose dependency failed is cancelled,
+// --kill-on-invalid-dep=yes); like steps of one spec item (one per swept
+// value) as one job array (slurmItem). Steps whose result the registry
+// has are not submitted. If a submission fails, the jobs already
+// submitted are cancelled and nothing is registered.
 type Slurm struct {
 	Client *slurm.Client
-	// Command runs one step of this plan against the shared registry:
-	// an absolute rgml binary, its global flags, "run" and the spec.
-	Command []string
+	// Job is what each job's rgml is given (SlurmJob.Command), its paths
+	// absolute (SlurmJob.Prepare).
+	Job SlurmJob
 	// Partition, Account: sbatch's; "" for the cluster's defaults.
 	Partition, Account string
 	// Time is the time limit of a step whose spec gives none ("" for the
@@ -47,7 +49,9 @@ type Slurm struct {
 	// SbatchArgs are passed to every sbatch as they are, after ours.
 	SbatchArgs []string
 	// LogDir receives the jobs' output (rgml-RUN-STEP-JOB.out); it must
-	// be on the shared filesystem. It is created.
+	// be on the shared filesystem. It is created. Execute sets it when it
+	// is "": the registry's work directory, slurm/RUN-TIME, beside the
+	// checkpoints (its location is checked with the registry's).
 	LogDir string
 }
 
@@ -60,8 +64,8 @@ const sbatchConcurrency = 8
 // The Run entry it registers has status "submitted", each submitted
 // step's job id in Lineage.Extra["slurm_jobs"] by step key.
 func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error) {
-	if x.Client == nil || len(x.Command) == 0 {
-		return Execution{}, errors.New("experiment: Slurm needs a Client and a Command")
+	if x.Client == nil || x.Job.Exe == "" {
+		return Execution{}, errors.New("experiment: Slurm needs a Client and a Job")
 	}
 	if x.Time != "" && !ValidTime(x.Time) {
 		return Execution{}, usagef("--time %q: want a time limit as Slurm writes it: MINUTES, HH:MM:SS or D-HH:MM:SS", x.Time)
@@ -81,6 +85,9 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 		have[id] = true
 	}
 	order := slurmGroups(p, have)
+	if x.LogDir == "" {
+		x.LogDir = filepath.Join(store.WorkDir(), "slurm", opt.RunName+"-"+started.UTC().Format("20060102T150405"))
+	}
 	if err := os.MkdirAll(x.LogDir, 0o755); err != nil {
 		return Execution{}, fmt.Errorf("the jobs' log directory: %w", err)
 	}
@@ -232,13 +239,14 @@ func (x *Slurm) submit(ctx context.Context, opt ExecOptions, g *slurmGroup, deps
 }
 
 // script is the job's shell script: the step (the array task's step)
-// run through Command.
+// run through Job's command.
 func (x *Slurm) script(g *slurmGroup) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# rgml: one step of a study (rgml run --executor slurm)\n")
+	command := x.Job.Command()
 	cmd := func(s *Step) string {
-		q := make([]string, 0, len(x.Command)+4)
-		for _, a := range x.Command {
+		q := make([]string, 0, len(command)+4)
+		for _, a := range command {
 			q = append(q, slurm.Quote(a))
 		}
 		q = append(q, "--step", slurm.Quote(s.ID), "--step-key", s.Key)

@@ -75,7 +75,7 @@ func TestSlurmAnalysisJobWaitsForItsInputsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	x := &experiment.Slurm{Client: client, Command: []string{"/bin/false"}, SbatchArgs: []string{"--hold"}, LogDir: t.TempDir()}
+	x := &experiment.Slurm{Client: client, Job: experiment.SlurmJob{Exe: "/bin/false", Spec: "slurm.yaml"}, SbatchArgs: []string{"--hold"}, LogDir: t.TempDir()}
 	ex, err := x.Execute(ctx, &experiment.Env{Store: store}, p, experiment.ExecOptions{RunName: "deps", SpecName: "slurm.yaml"})
 	if err != nil {
 		t.Fatal(err)
