@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -23,7 +24,7 @@ func slurmGroups(p *Plan, have map[string]bool) []*slurmGroup {
 		if s.Kind == KindReport || have[s.ID] {
 			continue
 		}
-		item := slurmItem(s)
+		item := slurmItem(p, s)
 		g := groups[item]
 		if g == nil {
 			g = &slurmGroup{}
@@ -50,20 +51,23 @@ func slurmGroups(p *Plan, have map[string]bool) []*slurmGroup {
 }
 
 // slurmItem is what the steps of one array share: the spec item they
-// were expanded from (its position), their kind and resources, and for
-// analyses the analyzer and which inputs it is given (an item may expand
-// its analyzer). A step whose item has no position (a spec not read from
-// YAML) is a job of its own.
-func slurmItem(s *Step) string {
+// were expanded from (its position), their kind, plugin and resources,
+// and the kinds of the steps they read (an item may expand its plugin,
+// and an analyzer is given a model, data or a flow). A step whose item
+// has no position (a spec not read from YAML) is a job of its own.
+func slurmItem(p *Plan, s *Step) string {
 	at := s.pos()
 	if at == (Pos{}) {
 		return s.ID
 	}
-	item := fmt.Sprintf("%s %s %+v", s.Kind, at, s.resources())
-	if a := s.Analysis; a != nil {
-		item += fmt.Sprintf(" %s model:%t data:%t flow:%t", a.Analyzer, a.Model != "", a.Data != "", a.Flow != "")
+	var reads []string
+	for _, d := range s.Deps {
+		if in, ok := p.Step(d); ok {
+			reads = append(reads, string(in.Kind))
+		}
 	}
-	return item
+	slices.Sort(reads)
+	return fmt.Sprintf("%s %s %s %+v reads %v", s.Kind, at, s.Plugin, s.resources(), slices.Compact(reads))
 }
 
 // waitsFor returns the jobs a group waits for (those of the steps it

@@ -64,3 +64,20 @@ report:
 		}
 	}
 }
+
+// Steps of one spec item that expand their plugin are alike only with
+// one plugin: each plugin's steps are an array of their own.
+func TestSlurmGroupsSplitAnItemByPlugin(t *testing.T) {
+	p := plan(t, "m.yaml", `
+datasets:
+  - name: d-{model}-{L}
+    model: [ising, blumecapel]
+    params: {T: "1,2"}
+    L: [4, 6]
+`)
+	members, _ := experiment.SlurmGroups(p)
+	want := [][]string{{"dataset/d-ising-4", "dataset/d-ising-6"}, {"dataset/d-blumecapel-4", "dataset/d-blumecapel-6"}}
+	if !slices.EqualFunc(members, want, slices.Equal) {
+		t.Errorf("jobs %v, want %v", members, want)
+	}
+}
