@@ -21,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/progress"
 
 	"github.com/rgml/rgml/registry"
@@ -244,7 +245,7 @@ func entryCommands(e *env, kind registry.Kind) []*cli.Command {
 							Run      *registry.RunRecord `json:"run,omitempty"`
 						}{en, m, run})
 					}
-					if run != nil && slurmJobs(m) != nil {
+					if run != nil && experiment.SlurmJobs(m) != nil {
 						return showSlurmRun(c, e, s, en, m, run)
 					}
 					if run != nil {

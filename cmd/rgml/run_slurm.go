@@ -1,22 +1,15 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/rgml/rgml/framework/experiment"
-	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/slurm"
 	"github.com/rgml/rgml/registry"
@@ -111,9 +104,6 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 		}
 		return runOneStep(c, e, en, plan)
 	}
-	// The jobs' output goes beside the checkpoints, on the shared
-	// filesystem (checked with the registry's location).
-	sub.LogDir = filepath.Join(store.WorkDir(), "slurm", name+"-"+time.Now().UTC().Format("20060102T150405"))
 	plan, err := experiment.NewPlan(c.Context, spec, cat)
 	if err != nil {
 		return err
@@ -140,103 +130,45 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 	return nil
 }
 
-// slurmExecutor checks that the nodes can reach what a job needs and
-// returns the executor. Its jobs label their metrics with the study's
-// run id and their step (--step), so that they push to a Pushgateway
-// group each and the dashboard finds a study's steps.
+// slurmExecutor returns the executor of --executor slurm. Its jobs get
+// the options of this run (experiment.SlurmJob, filled from the flags of
+// the same names) and label their metrics with the study's run id and
+// their step (--step), so that they push to a Pushgateway group each and
+// the dashboard finds a study's steps.
 func slurmExecutor(c *cli.Context, client *slurm.Client, file, runID string) (*experiment.Slurm, error) {
-	local, err := client.Local(c.Context, c.String("partition"))
-	if err != nil {
-		return nil, usagef("cannot ask the cluster its nodes: %v", err)
-	}
-	paths := map[string]string{}
+	job := experiment.NewSlurmJob(c.Value)
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding the rgml binary: %w", err)
 	}
-	pluginDir := c.String("plugin-dir")
-	if pluginDir == "" {
-		pluginDir = host.DefaultPluginDir()
-	}
-	if pluginDir, err = filepath.Abs(pluginDir); err != nil {
+	job.Exe, job.RunID = exe, runID
+	if job.Registry, err = registryRoot(c); err != nil {
 		return nil, err
 	}
-	paths["the rgml binary"], paths["the plugin directory"] = exe, pluginDir
-	root, err := registryRoot(c)
-	if err != nil {
+	if !c.IsSet("preset") {
+		job.Spec = file
+	}
+	if err := job.Prepare(c.Context, client, c.String("partition")); err != nil {
 		return nil, err
-	}
-	if !registry.IsURL(root) {
-		if root, err = filepath.Abs(root); err != nil {
-			return nil, err
-		}
-		paths["the registry"] = root
-	}
-	cmd := []string{exe, "--plugin-dir", pluginDir}
-	if registry.IsURL(root) {
-		if c.String("blobs") == "" {
-			return nil, usagef("a postgres:// registry needs --blobs (RGML_BLOBS): its blob directory on the shared filesystem")
-		}
-		blobs, err := filepath.Abs(c.String("blobs"))
-		if err != nil {
-			return nil, err
-		}
-		paths["the blob directory (--blobs)"] = blobs
-		cmd = append(cmd, "--registry", root, "--blobs", blobs)
-	} else {
-		if !local {
-			return nil, usagef("the registry %s is SQLite, which the nodes of a cluster must not share (file locking over NFS is unreliable): use a postgres:// registry (docs/cluster.md)", root)
-		}
-		cmd = append(cmd, "--registry", root)
-	}
-	for _, f := range []string{"allow-unlocked"} {
-		if c.Bool(f) {
-			cmd = append(cmd, "--"+f)
-		}
-	}
-	if c.IsSet("plugin-timeout") {
-		cmd = append(cmd, "--plugin-timeout", c.Duration("plugin-timeout").String())
-	}
-	if c.IsSet("pushgateway") {
-		cmd = append(cmd, "--pushgateway", c.String("pushgateway"))
-	}
-	cmd = append(cmd, "--log-level", c.String("log-level"), "--metrics-addr", "off", "--run-id", runID, "run")
-	if strings.HasPrefix(file, "preset:") {
-		cmd = append(cmd, "--preset", strings.TrimPrefix(file, "preset:"))
-	} else {
-		abs, err := filepath.Abs(file)
-		if err != nil {
-			return nil, err
-		}
-		paths["the spec"] = abs
-		cmd = append(cmd, abs)
-	}
-	if err := slurm.CheckShared(paths, local); err != nil {
-		return nil, usageError{err}
 	}
 	return &experiment.Slurm{
-		Client: client, Command: cmd, Partition: c.String("partition"), Account: c.String("account"),
+		Client: client, Job: job, Partition: c.String("partition"), Account: c.String("account"),
 		Time: c.String("time"), SbatchArgs: c.StringSlice("sbatch-arg"),
 	}, nil
 }
 
 // runOneStep runs the step --step names, as a Slurm job does.
 func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Plan) error {
-	s, err := plan.FindStep(c.String("step"))
+	s, err := plan.JobStep(c.String("step"), c.String("step-key"))
+	if s != nil {
+		// The step labels the metrics of this process (and its Pushgateway
+		// group) before any work, so that a failure is found by its step too.
+		e.metrics.SetStep(s.ID)
+	}
 	if err != nil {
 		return err
 	}
-	// The step labels the metrics of this process (and its Pushgateway
-	// group) before any work, so that a failure is found by its step too.
-	e.metrics.SetStep(s.ID)
-	if k := c.String("step-key"); k != "" && k != s.Key {
-		return usagef("--step %s: its key is now %.16s…, not the %.16s… it was submitted with: the spec or a plugin binary changed since; submit the study again", s.ID, s.Key, k)
-	}
-	// A job may use the cores Slurm gave it, not the node's.
-	en.Threads = runtime.NumCPU()
-	if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
-		en.Threads = n
-	}
+	en.Threads = experiment.JobThreads()
 	e.metrics.SetInfo("run", "", "", version)
 	if url := c.String("pushgateway"); url != "" {
 		// A batch node is seldom scraped: the step shows on the dashboard
@@ -259,97 +191,15 @@ func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Pla
 	return nil
 }
 
-// slurmJobs returns the Slurm job of each step key of a run submitted
-// with --executor slurm (nil for another run).
-func slurmJobs(m registry.Manifest) map[string]string {
-	if m.Lineage.Extra[experiment.ExtraExecutor] != "slurm" {
-		return nil
-	}
-	raw, _ := m.Lineage.Extra[experiment.ExtraSlurmJobs].(map[string]any)
-	jobs := map[string]string{}
-	for k, v := range raw {
-		if s, ok := v.(string); ok {
-			jobs[k] = s
-		}
-	}
-	return jobs
-}
-
-// slurmEnded are the states of a Slurm job that has ended for good
-// (PREEMPTED is not: the job may be requeued).
-var slurmEnded = map[string]bool{"COMPLETED": true, "CANCELLED": true, "FAILED": true, "TIMEOUT": true,
-	"OUT_OF_MEMORY": true, "NODE_FAIL": true, "BOOT_FAIL": true, "DEADLINE": true, "REVOKED": true}
-
-// settleSlurm completes, with what Slurm says of their jobs, a resolved
-// record's steps that the registry has no result for: a job that ended
-// without registering one failed, or was cancelled, and so did the run.
-// The record itself says "submitted" forever (an entry never changes);
-// this is what `runs list` and `runs show` print instead. jobs maps step
-// key to job id, states job id to Slurm state.
-func settleSlurm(r *registry.RunRecord, jobs, states map[string]string) {
-	failed, cancelled := false, false
-	for i := range r.Steps {
-		st := &r.Steps[i]
-		id := jobs[st.Key]
-		state := states[id]
-		if st.Status != registry.StatusSubmitted || id == "" || !slurmEnded[state] {
-			continue
-		}
-		if state == "CANCELLED" {
-			st.Status, st.Error = registry.StatusCancelled, "Slurm job "+id+" was cancelled"
-			cancelled = true
-			continue
-		}
-		st.Status, st.Error = registry.StatusFailed, "Slurm job "+id+" ended "+state+" without registering its result (see its log)"
-		failed = true
-	}
-	switch {
-	case failed:
-		r.Status = registry.StatusFailed
-	case cancelled:
-		r.Status = registry.StatusCancelled
-	}
-}
-
-// slurmStates asks Slurm the state of the jobs of a resolved record's
-// steps (all when all, else those still without a result: none for a
-// finished run, which a listing then does not ask about), then resolves
-// the record again, so that a job that registered its result and ended
-// between the two reads is done rather than failed. note says why the
-// states are unknown, if they are.
-func slurmStates(ctx context.Context, s *registry.Store, r *registry.RunRecord, jobs map[string]string, all bool) (states map[string]string, note string, err error) {
-	var ids []string
-	for _, st := range r.Steps {
-		if id := jobs[st.Key]; id != "" && (all || st.Status == registry.StatusSubmitted) {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, "", nil
-	}
-	sort.Strings(ids)
-	client, err := slurm.New()
-	if err != nil {
-		return nil, " (job states unknown here: " + err.Error() + ")", nil
-	}
-	if states, err = client.States(ctx, slices.Compact(ids)); err != nil {
-		return nil, " (job states unknown: " + err.Error() + ")", nil
-	}
-	if _, err := s.ResolveSubmitted(ctx, r); err != nil {
-		return nil, "", err
-	}
-	return states, "", nil
-}
-
 // showSlurmRun prints a submitted run: each step's job, its state as
 // Slurm tells it, and its entry once the registry has it.
 func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, m registry.Manifest, r *registry.RunRecord) error {
-	jobs := slurmJobs(m)
-	states, note, err := slurmStates(c.Context, s, r, jobs, true)
+	jobs := experiment.SlurmJobs(m)
+	states, note, err := experiment.SlurmStates(c.Context, s, r, jobs, true)
 	if err != nil {
 		return err
 	}
-	settleSlurm(r, jobs, states)
+	experiment.SettleSlurm(r, jobs, states)
 	fmt.Fprintf(e.stdout, "%s\ndigest:  %s\ncreated: %s\n", en, en.Digest, en.Created.Local().Format(time.RFC3339))
 	fmt.Fprintf(e.stdout, "spec:    %s %s\n", orDash(r.Spec), r.SpecDigest)
 	if logs, ok := m.Lineage.Extra[experiment.ExtraSlurmLogs].(string); ok {
@@ -388,7 +238,7 @@ func cancelCommand(e *env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				jobs := slurmJobs(m)
+				jobs := experiment.SlurmJobs(m)
 				if jobs == nil {
 					return usagef("%s was not submitted to a batch system (rgml run --executor slurm): nothing to cancel", en.Ref())
 				}
@@ -396,28 +246,13 @@ func cancelCommand(e *env) *cli.Command {
 				if err != nil {
 					return usageError{err}
 				}
-				var ids []string
-				for _, id := range jobs {
-					ids = append(ids, id)
-				}
-				sort.Strings(ids)
-				states, err := client.States(c.Context, ids)
+				live, total, err := experiment.CancelSlurm(c.Context, client, jobs)
 				if err != nil {
 					return err
 				}
-				var live []string
-				for _, id := range ids {
-					switch states[id] {
-					case "PENDING", "RUNNING", "SUSPENDED", "REQUEUED", "CONFIGURING", "COMPLETING", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED", "STOPPED":
-						live = append(live, id)
-					}
-				}
 				if len(live) == 0 {
-					fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), len(ids))
+					fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), total)
 					return nil
-				}
-				if err := client.Cancel(c.Context, live); err != nil {
-					return errors.New("scancel: " + err.Error())
 				}
 				fmt.Fprintf(e.stdout, "%s: cancelled %d job(s): %s\n", en.Ref(), len(live), strings.Join(live, " "))
 				return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -95,9 +96,9 @@ func listRuns(e *env, s *registry.Store, es []registry.Entry) error {
 		status, steps, secs := "?", "?", "-"
 		if m, err := s.Manifest(en); err == nil {
 			if r, err := runRecord(s, en, m); err == nil {
-				if jobs := slurmJobs(m); jobs != nil {
-					if states, _, err := slurmStates(context.Background(), s, r, jobs, false); err == nil {
-						settleSlurm(r, jobs, states)
+				if jobs := experiment.SlurmJobs(m); jobs != nil {
+					if states, _, err := experiment.SlurmStates(context.Background(), s, r, jobs, false); err == nil {
+						experiment.SettleSlurm(r, jobs, states)
 					}
 				}
 				status, steps = orDash(r.Status), strconv.Itoa(len(r.Steps))

@@ -33,8 +33,8 @@
 // of the cores, and the run is registered as a Run entry (rgml run).
 //
 // Execute is the Local Executor. Slurm is another: it submits each step
-// as a batch job (the steps of one spec item as one job array, chained by
-// their dependencies) whose job runs RunStep, one step against the shared
+// as a batch job (like steps of one spec item as one job array, a job
+// waiting for the jobs of the steps it reads and no other) whose job runs RunStep, one step against the shared
 // registry with the same skip and resume rules; each step's cpus, memory
 // and time (Resources) size its job.
 package experiment

@@ -1,11 +1,12 @@
 package experiment
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"sort"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,17 +29,18 @@ const (
 )
 
 // Slurm submits each step of a plan as a Slurm batch job that runs
-// Command --step ID --step-key KEY on a node: a step after the jobs of
-// the steps it reads (--dependency=afterok, and a job whose dependency
-// failed is cancelled, --kill-on-invalid-dep=yes); the steps made from
-// one spec item (one per swept value) as one job array. Steps whose
-// result the registry has are not submitted. If a submission fails, the
-// jobs already submitted are cancelled and nothing is registered.
+// Job's command with --step ID --step-key KEY on a node: after the jobs
+// (array tasks) of the steps it reads and no other (--dependency=afterok,
+// and a job whose dependency failed is cancelled,
+// --kill-on-invalid-dep=yes); like steps of one spec item (one per swept
+// value) as one job array (slurmItem). Steps whose result the registry
+// has are not submitted. If a submission fails, the jobs already
+// submitted are cancelled and nothing is registered.
 type Slurm struct {
 	Client *slurm.Client
-	// Command runs one step of this plan against the shared registry:
-	// an absolute rgml binary, its global flags, "run" and the spec.
-	Command []string
+	// Job is what each job's rgml is given (SlurmJob.Command), its paths
+	// absolute (SlurmJob.Prepare).
+	Job SlurmJob
 	// Partition, Account: sbatch's; "" for the cluster's defaults.
 	Partition, Account string
 	// Time is the time limit of a step whose spec gives none ("" for the
@@ -47,7 +49,9 @@ type Slurm struct {
 	// SbatchArgs are passed to every sbatch as they are, after ours.
 	SbatchArgs []string
 	// LogDir receives the jobs' output (rgml-RUN-STEP-JOB.out); it must
-	// be on the shared filesystem. It is created.
+	// be on the shared filesystem. It is created. Execute sets it when it
+	// is "": the registry's work directory, slurm/RUN-TIME, beside the
+	// checkpoints (its location is checked with the registry's).
 	LogDir string
 }
 
@@ -56,18 +60,12 @@ var _ Executor = (*Slurm)(nil)
 // sbatchConcurrency bounds the sbatch processes running at once.
 const sbatchConcurrency = 8
 
-// slurmGroup is one job: one step, or the steps of one spec item as an array.
-type slurmGroup struct {
-	steps []*Step
-	job   string
-}
-
 // Execute implements Executor: it returns once every job is submitted.
 // The Run entry it registers has status "submitted", each submitted
 // step's job id in Lineage.Extra["slurm_jobs"] by step key.
 func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error) {
-	if x.Client == nil || len(x.Command) == 0 {
-		return Execution{}, errors.New("experiment: Slurm needs a Client and a Command")
+	if x.Client == nil || x.Job.Exe == "" {
+		return Execution{}, errors.New("experiment: Slurm needs a Client and a Job")
 	}
 	if x.Time != "" && !ValidTime(x.Time) {
 		return Execution{}, usagef("--time %q: want a time limit as Slurm writes it: MINUTES, HH:MM:SS or D-HH:MM:SS", x.Time)
@@ -78,62 +76,85 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	}
 	started := time.Now()
 	rec := registry.RunRecord{Format: registry.RunRecordFormat, Spec: opt.SpecName, SpecDigest: p.Spec.Digest, Started: started.UTC(), Status: StatusSubmitted}
+	entries, err := x.inRegistry(ctx, store, p, &rec)
+	if err != nil {
+		return Execution{}, err
+	}
+	have := map[string]bool{}
+	for id := range entries {
+		have[id] = true
+	}
+	order := slurmGroups(p, have)
+	if x.LogDir == "" {
+		x.LogDir = filepath.Join(store.WorkDir(), "slurm", opt.RunName+"-"+started.UTC().Format("20060102T150405"))
+	}
+	if err := os.MkdirAll(x.LogDir, 0o755); err != nil {
+		return Execution{}, fmt.Errorf("the jobs' log directory: %w", err)
+	}
+	jobs, submitted, err := x.submitAll(ctx, opt, order)
+	if err != nil {
+		return Execution{}, x.cancel(ctx, submitted, err)
+	}
+	rec.Seconds = time.Since(started).Seconds()
+	if len(order) == 0 {
+		rec.Status = registry.StatusDone
+	}
+	extra := map[string]any{ExtraExecutor: "slurm", ExtraSlurmJobs: jobs, ExtraSlurmLogs: x.LogDir}
+	rctx, rcancel := graceful(ctx, lastWords)
+	defer rcancel()
+	en, err := registerRun(rctx, env, store, p, opt, rec, entries, extra)
+	if err != nil {
+		return Execution{}, x.cancel(ctx, submitted, fmt.Errorf("registering the run: %w", err))
+	}
+	return Execution{Record: rec, Run: en}, nil
+}
+
+// inRegistry fills rec's steps: the report not run (it reads every job's
+// result: it is drawn once they are done, by `rgml report RUN`), a step
+// whose result the registry has skipped, every other submitted. It
+// returns the entries the registry has, by step ID.
+func (x *Slurm) inRegistry(ctx context.Context, store *registry.Store, p *Plan, rec *registry.RunRecord) (map[string]registry.Entry, error) {
 	entries := map[string]registry.Entry{}
-	groups := map[string]*slurmGroup{} // item → group
-	var order []*slurmGroup
-	groupOf := map[string]*slurmGroup{} // step ID → its group
 	for _, s := range p.Steps {
 		if s.Kind == KindReport {
-			// The report reads every job's result: it is drawn once they
-			// are done, by `rgml report RUN` on the login node.
 			rec.Steps = append(rec.Steps, registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Status: registry.StatusNotRun})
 			continue
 		}
 		st := registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Key: s.Key, Status: StatusSubmitted}
 		en, ok, err := store.FindByKey(ctx, RegistryKind(s.Kind), s.Key)
 		if err != nil {
-			return Execution{}, err
+			return nil, err
 		}
 		if ok {
 			entries[s.ID] = en
 			st.Status, st.Entry, st.Digest = registry.StatusSkipped, en.Ref(), en.Digest
-			rec.Steps = append(rec.Steps, st)
-			continue
 		}
 		rec.Steps = append(rec.Steps, st)
-		// The steps of one spec item share its position; they read no
-		// step of their own item, so one array can wait for all they read.
-		item := fmt.Sprintf("%s %s %+v", s.Kind, s.pos(), s.resources())
-		g := groups[item]
-		if g == nil {
-			g = &slurmGroup{}
-			groups[item] = g
-			order = append(order, g)
-		}
-		g.steps = append(g.steps, s)
-		groupOf[s.ID] = g
 	}
-	if err := os.MkdirAll(x.LogDir, 0o755); err != nil {
-		return Execution{}, fmt.Errorf("the jobs' log directory: %w", err)
+	return entries, nil
+}
+
+// cancel cancels the jobs submitted and returns cause, with why they
+// could not be cancelled if they could not.
+func (x *Slurm) cancel(ctx context.Context, submitted []string, cause error) error {
+	if err := x.Client.Cancel(context.WithoutCancel(ctx), submitted); err != nil {
+		cause = errors.Join(cause, fmt.Errorf("cancelling the jobs already submitted (%s): %w", strings.Join(submitted, " "), err))
 	}
-	var submitted []string
-	jobs := map[string]string{} // step key → job id
-	cancel := func(cause error) (Execution, error) {
-		if err := x.Client.Cancel(context.WithoutCancel(ctx), submitted); err != nil {
-			cause = errors.Join(cause, fmt.Errorf("cancelling the jobs already submitted (%s): %w", strings.Join(submitted, " "), err))
-		}
-		return Execution{}, cause
-	}
-	// Submit in dependency order: a group once every group it reads has
-	// its job id.
-	// The groups of a round are independent: submitted a few at a time,
-	// since each sbatch is a process and a round trip to slurmctld.
-	left := order
+	return cause
+}
+
+// submitAll submits the groups in dependency order, a group once every
+// group it reads has its job id, and returns each step's job (an array
+// task's id for a member of an array) by step key, and the jobs
+// submitted. The groups of a round are independent: submitted a few at
+// a time, since each sbatch is a process and a round trip to slurmctld.
+func (x *Slurm) submitAll(ctx context.Context, opt ExecOptions, left []*slurmGroup) (jobs map[string]string, submitted []string, err error) {
+	jobs = map[string]string{}
 	for len(left) > 0 {
 		var next, round []*slurmGroup
 		var deps [][]string
 		for _, g := range left {
-			d, ready := x.deps(p, g, groupOf)
+			d, ready := g.waitsFor(jobs)
 			if !ready {
 				next = append(next, g)
 				continue
@@ -141,7 +162,7 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 			round, deps = append(round, g), append(deps, d)
 		}
 		if len(round) == 0 {
-			return cancel(fmt.Errorf("experiment: the steps of %s wait on each other", next[0].steps[0].ID))
+			return jobs, submitted, fmt.Errorf("experiment: the steps of %s wait on each other", next[0].steps[0].ID)
 		}
 		errs := make([]error, len(round))
 		var wg sync.WaitGroup
@@ -158,9 +179,7 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 		var first error
 		for i, g := range round {
 			if errs[i] != nil {
-				if first == nil {
-					first = fmt.Errorf("submitting %s: %w", g.steps[0].ID, errs[i])
-				}
+				first = cmp.Or(first, fmt.Errorf("submitting %s: %w", g.steps[0].ID, errs[i]))
 				continue
 			}
 			submitted = append(submitted, g.job)
@@ -172,47 +191,11 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 			}
 		}
 		if first != nil {
-			return cancel(first)
+			return jobs, submitted, first
 		}
 		left = next
 	}
-	rec.Seconds = time.Since(started).Seconds()
-	if len(order) == 0 {
-		rec.Status = registry.StatusDone
-	}
-	ex := Execution{Record: rec}
-	extra := map[string]any{ExtraExecutor: "slurm", ExtraSlurmJobs: jobs, ExtraSlurmLogs: x.LogDir}
-	rctx, rcancel := graceful(ctx, lastWords)
-	defer rcancel()
-	en, err := registerRun(rctx, env, store, p, opt, rec, entries, extra)
-	if err != nil {
-		return cancel(fmt.Errorf("registering the run: %w", err))
-	}
-	ex.Run = en
-	return ex, nil
-}
-
-// deps returns the job ids a group waits for, and whether all are known.
-func (x *Slurm) deps(p *Plan, g *slurmGroup, groupOf map[string]*slurmGroup) ([]string, bool) {
-	seen := map[string]bool{}
-	var ids []string
-	for _, s := range g.steps {
-		for _, d := range s.Deps {
-			dg, ok := groupOf[d]
-			if !ok {
-				continue // in the registry already
-			}
-			if dg.job == "" {
-				return nil, false
-			}
-			if !seen[dg.job] {
-				seen[dg.job] = true
-				ids = append(ids, dg.job)
-			}
-		}
-	}
-	sort.Strings(ids)
-	return ids, true
+	return jobs, submitted, nil
 }
 
 // submit submits one group's job.
@@ -256,13 +239,14 @@ func (x *Slurm) submit(ctx context.Context, opt ExecOptions, g *slurmGroup, deps
 }
 
 // script is the job's shell script: the step (the array task's step)
-// run through Command.
+// run through Job's command.
 func (x *Slurm) script(g *slurmGroup) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# rgml: one step of a study (rgml run --executor slurm)\n")
+	command := x.Job.Command()
 	cmd := func(s *Step) string {
-		q := make([]string, 0, len(x.Command)+4)
-		for _, a := range x.Command {
+		q := make([]string, 0, len(command)+4)
+		for _, a := range command {
 			q = append(q, slurm.Quote(a))
 		}
 		q = append(q, "--step", slurm.Quote(s.ID), "--step-key", s.Key)
@@ -278,37 +262,4 @@ func (x *Slurm) script(g *slurmGroup) string {
 	}
 	b.WriteString("*) echo \"rgml: no step for array task $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\n")
 	return b.String()
-}
-
-// pos is where the step's spec item was written.
-func (s *Step) pos() Pos {
-	switch {
-	case s.Dataset != nil:
-		return s.Dataset.Pos("")
-	case s.Training != nil:
-		return s.Training.Pos("")
-	case s.Flow != nil:
-		return s.Flow.Pos("")
-	}
-	return Pos{}
-}
-
-// resources is what the step asks of a batch system.
-func (s *Step) resources() Resources {
-	var r Resources
-	switch {
-	case s.Dataset != nil:
-		r = s.Dataset.Resources
-	case s.Training != nil:
-		r = s.Training.Resources
-	case s.Flow != nil:
-		r = s.Flow.Resources
-	}
-	if r.CPUs == 0 {
-		r.CPUs = DefaultCPUs
-	}
-	if r.Memory == "" {
-		r.Memory = DefaultMemory
-	}
-	return r
 }

@@ -107,6 +107,8 @@ type AnalysisStep struct {
 	Where    []grid.Axis
 	Set      sdk.Params // parameters as written (defaults filled in by the plan)
 	Seed     uint64
+	// Resources is what the step asks of a batch system.
+	Resources Resources
 
 	at map[string]Pos
 }
@@ -146,7 +148,7 @@ var (
 	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import", "cpus", "memory", "time"}
 	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every", "cpus", "memory", "time"}
 	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs", "cpus", "memory", "time"}
-	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "where", "set", "seed"}
+	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "where", "set", "seed", "cpus", "memory", "time"}
 	reportFields   = []string{"title", "out", "judge"}
 )
 
@@ -688,6 +690,10 @@ func (s *Spec) parseAnalysis(it node) error {
 	if m["model"].val.n == nil && m["data"].val.n == nil && m["flow"].val.n == nil {
 		return it.errf("the analysis reads nothing: give a model, data or a flow")
 	}
+	res, err := parseResources(m)
+	if err != nil {
+		return err
+	}
 	at := positions(m, it)
 	x := &expander{}
 	for _, f := range []string{"analyzer", "model", "data", "flow"} {
@@ -723,7 +729,7 @@ func (s *Spec) parseAnalysis(it node) error {
 		set := setOf(params, b)
 		s.Analyses = append(s.Analyses, AnalysisStep{
 			Name: name, Analyzer: b["analyzer"].text, Model: b["model"].text, Data: b["data"].text,
-			Flow: b["flow"].text, Where: where, Set: set, Seed: uint64(b["seed"].num), at: at,
+			Flow: b["flow"].text, Where: where, Set: set, Seed: uint64(b["seed"].num), Resources: res, at: at,
 		})
 		return nil
 	})
