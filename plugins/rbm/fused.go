@@ -95,6 +95,10 @@ func (j *stepJob) block(b int, dw []float32) {
 	// ref, returns Σ (ref − v)².
 	down := func(h, v, ref []float32) float64 {
 		clear(partV)
+		if t.cat != nil {
+			kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
+			return t.cat.blockMeans(v, mb, nvp, s.bv, partV, ref)
+		}
 		if t.s1 != nil {
 			// spin1Means's a/2, exactly, by the product's scaling.
 			kernels.Gemm(mb, nv, nh, 0.5, h, nhp, t.wt, nvp, false, v, nvp)

@@ -84,13 +84,25 @@ type trainer struct {
 	// The block-wise step on package kernels (fused.go).
 	gpart []float32 // fusedGroups partial weight gradients, nvp×nhp each
 	sj    stepJob
-	s1    *spin1 // spin-1 visible units' buffers, else nil
+	s1    *spin1       // spin-1 visible units' buffers, else nil
+	cat   *categorical // categorical visible units, else nil
 }
 
 // newTrainer prepares a training on the n configurations of nv sites in
 // configs; with snapshots, it keeps the state of the start of each epoch.
 func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snapshots bool) (*trainer, error) {
-	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: pad16(nv), nhp: pad16(h.hidden), n: n}
+	units, states, err := chooseUnits(h.visible, h.states, configs)
+	if err != nil {
+		return nil, err
+	}
+	h.visible = units
+	var cat *categorical
+	sites := nv
+	if units == VisibleCategorical {
+		cat = newCategorical(states, sites)
+		nv = sites * cat.q
+	}
+	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: pad16(nv), nhp: pad16(h.hidden), n: n, cat: cat}
 	t.bs = n
 	if h.batch > 0 && h.batch < n {
 		t.bs = h.batch
@@ -101,11 +113,17 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 			"%.1f GiB of buffers, more than the %d GiB allowed: use fewer hidden units or a smaller batch",
 			n, nv, h.hidden, t.bs, float64(need)/(1<<30), MaxTrainBytes>>30)
 	}
-	var err error
-	if err = checkSpins(configs, nv, t.isSpin1()); err != nil {
-		return nil, err
+	if cat != nil {
+		if err = cat.check(configs); err != nil {
+			return nil, err
+		}
+		t.x0 = cat.oneHot(configs, n, t.nvp)
+	} else {
+		if err = checkSpins(configs, nv, t.isSpin1()); err != nil {
+			return nil, err
+		}
+		t.x0 = toFloat(configs, n, nv, t.nvp)
 	}
-	t.x0 = toFloat(configs, n, nv, t.nvp)
 	if t.bs < n {
 		t.xb = make([]float32, t.rows*t.nvp)
 		t.perm = make([]int32, n)
@@ -420,6 +438,7 @@ func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.Tr
 	if err != nil {
 		return nil, err
 	}
+	h.states = req.Train.StateSpace
 	if err := req.Train.Check("training set"); err != nil {
 		return nil, err
 	}
@@ -486,7 +505,7 @@ func (t *trainer) run(ctx context.Context, every int, events sdk.TrainEvents) er
 			if t.h.persistent {
 				metrics[MetricReconstructionError] = t.evaluation().reconstructionError(t)
 			} else {
-				metrics[MetricReconstructionError] = sq / float64(t.n*t.nv)
+				metrics[MetricReconstructionError] = sq / float64(t.n*t.sites())
 			}
 			if pllDue || (ep == t.h.epochs && t.h.pllEvery > 0) {
 				metrics[MetricPLL] = t.evaluation().pll(t, ep)
