@@ -95,10 +95,6 @@ func (j *stepJob) block(b int, dw []float32) {
 	// ref, returns Σ (ref − v)².
 	down := func(h, v, ref []float32) float64 {
 		clear(partV)
-		if t.cat != nil {
-			kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
-			return t.cat.blockMeans(v, mb, nvp, s.bv, partV, ref)
-		}
 		if t.s1 != nil {
 			// spin1Means's a/2, exactly, by the product's scaling.
 			kernels.Gemm(mb, nv, nh, 0.5, h, nhp, t.wt, nvp, false, v, nvp)
@@ -167,6 +163,9 @@ func (j *stepJob) block(b int, dw []float32) {
 
 // stepFused is step on package kernels (see above).
 func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
+	if t.catF != nil {
+		return t.stepCatFused(v0, m)
+	}
 	e := t.e
 	j := &t.sj
 	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next}

@@ -86,6 +86,7 @@ type trainer struct {
 	sj    stepJob
 	s1    *spin1       // spin-1 visible units' buffers, else nil
 	cat   *categorical // categorical visible units, else nil
+	catF  *catFused    // their fused step's buffers (package kernels only)
 }
 
 // newTrainer prepares a training on the n configurations of nv sites in
@@ -151,6 +152,9 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	if !e.blas {
 		t.gpart = make([]float32, min(fusedGroups, nb)*t.nvp*t.nhp)
 		t.sj.seeds = make([]uint64, 0, h.k)
+		if cat != nil {
+			t.catF = t.newCatFused()
+		}
 	}
 	if t.bs == n {
 		colSums(t.sumV0, t.x0, n, t.nvp)
