@@ -32,6 +32,7 @@ type catFused struct {
 	hbias   []float32 // nhp: b_h + c
 	bred    []float32 // nrp: b_ik − b_i0
 	v0r     []float32 // fusedGroups × passRows × nrp: a block's reduced data
+	x0r     []float32 // pad4(n)×nrp: the reduced training set (full batch only)
 	shifted []float32 // fusedGroups × nrp: rowSoftmax's scratch
 	partR   []float32 // fusedGroups × nrp: a block's reduced column sums
 	part0   []float32 // fusedGroups × sites: a block's column sums of p_i0
@@ -48,6 +49,12 @@ func (t *trainer) newCatFused() *catFused {
 		f.bred[j] = float32(math.Inf(-1))
 	}
 	f.v0r = make([]float32, fusedGroups*passRows*f.nrp)
+	if t.xb == nil {
+		f.x0r = make([]float32, pad4(t.n)*f.nrp)
+		for r := 0; r < t.n; r++ {
+			c.reduceRow(f.x0r[r*f.nrp:r*f.nrp+f.nr], t.x0[r*t.nvp:r*t.nvp+t.nv])
+		}
+	}
 	f.shifted = make([]float32, fusedGroups*f.nrp)
 	f.partR, f.part0 = make([]float32, fusedGroups*f.nrp), make([]float32, fusedGroups*c.sites)
 	return f
@@ -75,6 +82,18 @@ func (t *trainer) syncCatFused() {
 	}
 	for a := range csum {
 		f.hbias[a] = s.bh[a] + float32(csum[a])
+	}
+}
+
+// reduceRow copies the k ≥ 1 columns of a full row (sites·q) to dst
+// (sites·(q−1)).
+func (c *categorical) reduceRow(dst, src []float32) {
+	q, q1 := c.q, c.q-1
+	for i := 0; i < c.sites; i++ {
+		d, s := dst[i*q1:(i+1)*q1], src[i*q+1:(i+1)*q]
+		for k := range d {
+			d[k] = s[k]
+		}
 	}
 }
 
@@ -156,13 +175,14 @@ func (j *catStepJob) block(b, g int, dw []float32) {
 	// reduce copies the k ≥ 1 columns of full rows (stride nvp) into dst.
 	reduce := func(dst, src []float32) {
 		for r := 0; r < mb; r++ {
-			row, out := src[r*nvp:], dst[r*nrp:]
-			for i := 0; i < c.sites; i++ {
-				copy(out[i*(q-1):(i+1)*(q-1)], row[i*q+1:(i+1)*q])
-			}
+			c.reduceRow(dst[r*nrp:r*nrp+nr], src[r*nvp:r*nvp+c.sites*q])
 		}
 	}
-	reduce(v0r, j.v0[r0*nvp:])
+	if f.x0r != nil { // the full batch, reduced once
+		v0r = f.x0r[r0*nrp:]
+	} else {
+		reduce(v0r, j.v0[r0*nvp:])
+	}
 
 	up := func(v, h, sum []float32) {
 		kernels.Gemm(mb, nh, nr, 1, v, nrp, f.d, nhp, false, h, nhp)
@@ -265,16 +285,16 @@ func (c *categorical) rowSoftmax(row, bred, shifted, partR, part0, ref []float32
 	nr := c.sites * q1
 	copy(shifted, row[:nr])
 	kernels.MaxShift(row, bred)
+	// Every site has state 0's logit 0 among its own: none lies more than
+	// m below m, and with m ≤ 60 none can underflow.
+	safe := row[nr] >= -60
 	kernels.ExpNeg(row)
 	z0 := row[nr]
 	x, partR, part0 := row[:nr], partR[:nr], part0[:c.sites]
-	if q1 == 2 && (ref == nil || len(ref) >= nr) {
-		if d2, ok := softmax3(x, z0, partR, part0, ref); ok {
-			clear(row[nr:])
-			return d2
-		}
-		// Some site underflowed: the generic loop recomputes it; the
-		// others' exponentials are still in x, divided by nothing yet.
+	if q1 == 2 && safe && (ref == nil || len(ref) >= nr) {
+		d2 := softmax3(x, z0, partR, part0, ref)
+		clear(row[nr:])
+		return d2
 	}
 	var d2 float32
 	for i := range part0 {
@@ -322,17 +342,10 @@ func (c *categorical) rowSoftmax(row, bred, shifted, partR, part0, ref []float32
 	return d2
 }
 
-// softmax3 is rowSoftmax's last pass for q = 3 on a row whose no site
-// underflowed, written out for speed; it reports false, having added
-// nothing, if some site did.
-func softmax3(x []float32, z0 float32, partR, part0, ref []float32) (float32, bool) {
-	part0 = part0[:len(x)/2]
-	for i := range part0 {
-		if z0+x[2*i]+x[2*i+1] < 0x1p-86 {
-			return 0, false
-		}
-	}
-	partR = partR[:len(x)]
+// softmax3 is rowSoftmax's last pass for q = 3 on a row where no site
+// can underflow, written out for speed.
+func softmax3(x []float32, z0 float32, partR, part0, ref []float32) float32 {
+	part0, partR = part0[:len(x)/2], partR[:len(x)]
 	var d2 float32
 	for i := range part0 {
 		z1, z2 := x[2*i], x[2*i+1]
@@ -348,7 +361,7 @@ func softmax3(x []float32, z0 float32, partR, part0, ref []float32) (float32, bo
 			d2 += d*d + e*e + f*f
 		}
 	}
-	return d2, true
+	return d2
 }
 
 // fullSums sets the full column sums part (sites·q) from the reduced ones.

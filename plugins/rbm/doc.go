@@ -134,7 +134,9 @@
 // partial sums. Blocks, and groups of blocks, are handed out to GOMAXPROCS
 // goroutines as they free up, and every sum is taken in an order that does
 // not depend on who computes what: results do not depend on the number of
-// goroutines. The flow runs every block of 64 configurations through all
-// its iterations on one goroutine, without synchronisation. With OpenBLAS,
-// each product is one call over the whole batch.
+// goroutines. Categorical units run their block-wise step on q−1 of the
+// q columns of each site (catstep.go). The flow runs every block of 64
+// configurations through all its iterations on one goroutine, without
+// synchronisation. With OpenBLAS, each product is one call over the whole
+// batch.
 package rbm

@@ -19,7 +19,8 @@ import (
 // not on the number of workers. The rows a block computes are those of the
 // whole-batch step (step), bit for bit; only the summation of the weight
 // gradient differs (blocks of passRows terms instead of kernels.KChunk).
-// Spin-1 visible units take the same path, their means from spin1Means.
+// Spin-1 visible units take the same path, their means from spin1Means;
+// categorical units have their own, on q−1 columns per site (catstep.go).
 
 // fusedGroups bounds the partial weight gradients of a step.
 const fusedGroups = 16

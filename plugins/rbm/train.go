@@ -112,7 +112,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	if need := t.bufferBytes(); need > MaxTrainBytes {
 		return nil, sdk.InvalidArgument("training %d configurations of %d sites with hidden = %d and batch = %d needs "+
 			"%.1f GiB of buffers, more than the %d GiB allowed: use fewer hidden units or a smaller batch",
-			n, nv, h.hidden, t.bs, float64(need)/(1<<30), MaxTrainBytes>>30)
+			n, sites, h.hidden, t.bs, float64(need)/(1<<30), MaxTrainBytes>>30)
 	}
 	if cat != nil {
 		if err = cat.check(configs); err != nil {
@@ -172,6 +172,9 @@ func (t *trainer) bufferBytes() int64 {
 	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups)*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
 	if t.h.persistent {
 		floats += 2 * rows * nvp
+	}
+	if t.cat != nil && t.bs == t.n { // the reduced training set (catstep.go)
+		floats += n * nvp
 	}
 	if t.isSpin1() { // ⟨v²⟩ scratch, c and its velocity (twice with snapshots)
 		floats += max(rows, int64(pad4(min(t.n, evalConfigs))))*nvp + 4*nvp
