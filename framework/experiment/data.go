@@ -43,6 +43,9 @@ func LoadDataset(s *registry.Store, ref string) (sdk.Dataset, registry.Entry, er
 		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not %s %d×%d lattice", en, c.Shape[1], aNum(L), L, L)
 	}
 	d := sdk.Dataset{Size: L, Configs: configs, Labels: map[string][]float64{}}
+	if d.StateSpace, err = datasetStates(s, en); err != nil {
+		return sdk.Dataset{}, en, err
+	}
 	for _, a := range arrays {
 		if v, ok := a.Data.([]float64); ok && len(a.Shape) == 1 && a.Shape[0] == c.Shape[0] {
 			d.Labels[a.Name] = v
@@ -135,7 +138,7 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 			}
 		}
 	}
-	out := sdk.Dataset{Size: d.Size, Labels: map[string][]float64{}}
+	out := sdk.Dataset{Size: d.Size, Labels: map[string][]float64{}, StateSpace: d.StateSpace}
 	sites := d.Sites()
 	for i, k := range keep {
 		if !k {
@@ -148,6 +151,33 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 	}
 	if out.Len() == 0 {
 		return out, usagef("where %s selects no configuration (%s)", strings.Join(FormatWhere(where), " "), whereMiss(d, where))
+	}
+	return out, nil
+}
+
+// The state space of the model that sampled a dataset is recorded in its
+// lineage under this key of Lineage.Extra, and sent with the dataset to
+// the learners, which choose their input units from it.
+const stateSpaceKey = "state_space"
+
+// datasetStates reads the state space a dataset's lineage records: nil
+// when it records none (imported data, or sampled before it was recorded).
+func datasetStates(s *registry.Store, en registry.Entry) ([]int8, error) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return nil, nil // as for L above: the data alone still serve
+	}
+	raw, ok := m.Lineage.Extra[stateSpaceKey].([]any)
+	if !ok {
+		return nil, nil
+	}
+	out := make([]int8, len(raw))
+	for i, v := range raw {
+		f, ok := v.(float64)
+		if !ok || f != math.Trunc(f) || f < math.MinInt8 || f > math.MaxInt8 {
+			return nil, fmt.Errorf("%s: lineage.extra.%s[%d] = %v is not a site value", en, stateSpaceKey, i, v)
+		}
+		out[i] = int8(f)
 	}
 	return out, nil
 }

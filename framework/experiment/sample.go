@@ -171,6 +171,7 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 	if refs := recordReferences(m.Desc.References); refs != nil {
 		lineage.Extra[referencesKey] = refs
 	}
+	lineage.Extra[stateSpaceKey] = m.Desc.StateSpace
 	if alg.Cluster {
 		lineage.Extra["clusters"], lineage.Extra["cluster_spins"] = ds.attempts, ds.accepted
 	} else {

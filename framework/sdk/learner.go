@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
@@ -54,6 +55,52 @@ type Dataset struct {
 	Size    int                  // linear lattice size L
 	Configs []int8               // N × Sites, x-major site order
 	Labels  map[string][]float64 // e.g. "T": one value per configuration
+	// StateSpace is the set of site values the dataset's model declares
+	// (ModelDescription.StateSpace); nil when none is declared (imported
+	// data, an older host). Learners choose their input units from it.
+	StateSpace []int8
+}
+
+// MaxStates is the most values a state space may have: learners encode a
+// site's state by its index among them.
+const MaxStates = 127
+
+// CheckStateSpace reports an InvalidArgument error for a state space of
+// more than MaxStates values or with a value twice.
+func CheckStateSpace(states []int8) error {
+	if len(states) > MaxStates {
+		return InvalidArgument("the state space has %d values; at most %d are supported", len(states), MaxStates)
+	}
+	var seen [256]bool
+	for _, s := range states {
+		if seen[uint8(s)] {
+			return InvalidArgument("the state space %v has the value %d twice", states, s)
+		}
+		seen[uint8(s)] = true
+	}
+	return nil
+}
+
+// States returns the dataset's state space, sorted: the declared one, or,
+// when none is declared, the values its configurations take.
+func (d Dataset) States() []int8 {
+	var seen [256]bool
+	if d.StateSpace != nil {
+		for _, s := range d.StateSpace {
+			seen[uint8(s)] = true
+		}
+	} else {
+		for _, v := range d.Configs {
+			seen[uint8(v)] = true
+		}
+	}
+	var out []int8
+	for v := -128; v < 128; v++ {
+		if seen[uint8(int8(v))] {
+			out = append(out, int8(v))
+		}
+	}
+	return out
 }
 
 // Sites returns L² for the square lattice (the only geometry learners see
@@ -76,6 +123,22 @@ func (d Dataset) Check(what string) error {
 	for name, l := range d.Labels {
 		if len(l) != d.Len() {
 			return InvalidArgument("%s: label %s has %d values for %d configurations", what, name, len(l), d.Len())
+		}
+	}
+	if d.StateSpace == nil {
+		return nil
+	}
+	if err := CheckStateSpace(d.StateSpace); err != nil {
+		return InvalidArgument("%s: %v", what, err)
+	}
+	var in [256]bool
+	for _, s := range d.StateSpace {
+		in[uint8(s)] = true
+	}
+	for i, v := range d.Configs {
+		if !in[uint8(v)] {
+			return InvalidArgument("%s: configuration %d, site %d: value %d is not in the state space %v its model declares",
+				what, i/d.Sites(), i%d.Sites(), v, d.StateSpace)
 		}
 	}
 	return nil
@@ -161,6 +224,9 @@ func (d LearnerDescription) ValidateTrain(req TrainRequest) (TrainRequest, error
 		}
 		if req.Test.Size != req.Train.Size {
 			return req, InvalidArgument("test set is %d×%d, training set %d×%d", req.Test.Size, req.Test.Size, req.Train.Size, req.Train.Size)
+		}
+		if req.Test.StateSpace != nil && req.Train.StateSpace != nil && !slices.Equal(req.Test.States(), req.Train.States()) {
+			return req, InvalidArgument("test set's state space %v differs from the training set's %v", req.Test.StateSpace, req.Train.StateSpace)
 		}
 	}
 	if d.NeedsLabel {

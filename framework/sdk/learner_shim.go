@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"time"
 
@@ -162,6 +163,11 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 	if req.Train, _, err = datasetFrom(train, size); err != nil {
 		return ToStatus(err)
 	}
+	states, err := statesFromProto(hdr.StateSpace)
+	if err != nil {
+		return ToStatus(err)
+	}
+	req.Train.StateSpace = states
 	test, err := asm.tensors("test/")
 	if err != nil {
 		return ToStatus(err)
@@ -169,6 +175,7 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 	if d, ok, err := datasetFrom(test, size); err != nil {
 		return ToStatus(err)
 	} else if ok {
+		d.StateSpace = states
 		req.Test = &d
 	}
 	if hdr.Resume {
@@ -283,6 +290,9 @@ func (c *LearnerClient) Train(ctx context.Context, req TrainRequest, events Trai
 	hdr := &rgmlv1.TrainHeader{
 		Hyperparameters: paramValues(req.Hyper), Seed: req.Seed, Size: int32(req.Train.Size),
 		Label: req.Label, CheckpointEvery: int64(req.CheckpointEvery),
+	}
+	for _, v := range req.Train.StateSpace {
+		hdr.StateSpace = append(hdr.StateSpace, int32(v))
 	}
 	var ts []Tensor
 	ts = append(ts, datasetTensors("train/", req.Train)...)
@@ -428,4 +438,20 @@ func sendAll[Req, Resp any](stream grpc.BidiStreamingClient[Req, Resp], header *
 		return FromStatus(err)
 	}
 	return FromStatus(stream.CloseSend())
+}
+
+// statesFromProto reads a state space off the wire, where its values are
+// int32: one beyond int8 is refused, not truncated.
+func statesFromProto(wire []int32) ([]int8, error) {
+	if len(wire) == 0 {
+		return nil, nil
+	}
+	out := make([]int8, len(wire))
+	for i, v := range wire {
+		if v < math.MinInt8 || v > math.MaxInt8 {
+			return nil, InvalidArgument("state space value %d is not an int8 (site values are −128…127)", v)
+		}
+		out[i] = int8(v)
+	}
+	return out, CheckStateSpace(out)
 }

@@ -19,6 +19,7 @@ type model struct {
 	nv, nh, nvp, nhp int
 	w, wt, bv, bh    []float32
 	cv, gain, hb     []float32 // spin-1 units: c_v, 2e^{c_v}, b_v/2, else nil
+	cat              *categorical
 }
 
 // floats returns a float32 or float64 tensor's values as float32.
@@ -53,10 +54,18 @@ func loadModel(ts []sdk.Tensor) (*model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(wT.Shape) != 2 || wT.Shape[0] < 1 || wT.Shape[1] < 1 || len(w) != wT.Shape[0]*wT.Shape[1] {
-		return nil, sdk.InvalidArgument("weight tensor W has shape %v, want [N_v, N_h]", wT.Shape)
+	cat, err := loadCategorical(ts)
+	if err != nil {
+		return nil, err
 	}
-	nv, nh := wT.Shape[0], wT.Shape[1]
+	shape := wT.Shape
+	if cat != nil { // W_iak is row i·q+k of a [N_v·q, N_h] matrix
+		shape = []int{shape[0] * shape[1], shape[2]}
+	}
+	if len(shape) != 2 || shape[0] < 1 || shape[1] < 1 || len(w) != shape[0]*shape[1] {
+		return nil, sdk.InvalidArgument("weight tensor W has shape %v, want [N_v, N_h] (or [N_v, q, N_h] with %s)", wT.Shape, TensorStates)
+	}
+	nv, nh := shape[0], shape[1]
 	_, bv, err := get(TensorBV)
 	if err != nil {
 		return nil, err
@@ -68,7 +77,7 @@ func loadModel(ts []sdk.Tensor) (*model, error) {
 	if len(bv) != nv || len(bh) != nh {
 		return nil, sdk.InvalidArgument("W is %d×%d but b_v has %d values and b_h %d", nv, nh, len(bv), len(bh))
 	}
-	m := &model{nv: nv, nh: nh, nvp: pad16(nv), nhp: pad16(nh)}
+	m := &model{nv: nv, nh: nh, nvp: pad16(nv), nhp: pad16(nh), cat: cat}
 	m.w, m.wt = make([]float32, m.nvp*m.nhp), make([]float32, m.nhp*m.nvp)
 	m.bv, m.bh = make([]float32, m.nvp), make([]float32, m.nhp)
 	for i := 0; i < nv; i++ {
@@ -79,6 +88,12 @@ func loadModel(ts []sdk.Tensor) (*model, error) {
 	}
 	copy(m.bv, bv)
 	copy(m.bh, bh)
+	if cat != nil {
+		if _, ok := sdk.FindTensor(ts, TensorCV); ok {
+			return nil, sdk.InvalidArgument("weights have both %s (spin-1) and %s (categorical units)", TensorCV, TensorStates)
+		}
+		return m, nil
+	}
 	if err := m.loadSpin1(ts); err != nil {
 		return nil, err
 	}
@@ -87,9 +102,9 @@ func loadModel(ts []sdk.Tensor) (*model, error) {
 
 // configsOf returns the input "configs" (int8 ±1) as N rows of nv sites.
 func (m *model) configsOf(req sdk.ApplyRequest) ([]int8, int, error) {
-	if req.Size > 0 && req.Size*req.Size != m.nv {
+	if req.Size > 0 && req.Size*req.Size != m.sites() {
 		return nil, 0, sdk.FailedPrecondition("the weights have N_v = %d visible units (rows of W) but the "+
-			"configurations are %d×%d = %d sites", m.nv, req.Size, req.Size, req.Size*req.Size)
+			"configurations are %d×%d = %d sites", m.sites(), req.Size, req.Size, req.Size*req.Size)
 	}
 	t, ok := sdk.FindTensor(req.Inputs, "configs")
 	if !ok {
@@ -106,14 +121,18 @@ func (m *model) configsOf(req sdk.ApplyRequest) ([]int8, int, error) {
 			sites *= d
 		}
 	}
-	if sites != m.nv || len(c)%m.nv != 0 {
+	if sites != m.sites() || len(c)%sites != 0 {
 		return nil, 0, sdk.FailedPrecondition("the configurations have %d sites (shape %v) but the weights have "+
-			"N_v = %d visible units (rows of W)", sites, t.Shape, m.nv)
+			"N_v = %d visible units (rows of W)", sites, t.Shape, m.sites())
 	}
-	if err := checkSpins(c, m.nv, m.cv != nil); err != nil {
+	if m.cat != nil {
+		if err := m.cat.check(c); err != nil {
+			return nil, 0, err
+		}
+	} else if err := checkSpins(c, m.nv, m.cv != nil); err != nil {
 		return nil, 0, err
 	}
-	return c, len(c) / m.nv, nil
+	return c, len(c) / sites, nil
 }
 
 // iterationsOf returns the input "iterations": non-decreasing, ≥ 0.
@@ -175,9 +194,9 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 		if its, err = iterationsOf(req); err != nil {
 			return nil, err
 		}
-		if size, ok := sdk.Product(len(its), n, m.nv); !ok || size > MaxFlowOutput {
+		if size, ok := sdk.Product(len(its), n, m.sites()); !ok || size > MaxFlowOutput {
 			return nil, sdk.InvalidArgument("flow output of %d iterations × %d configurations × %d sites "+
-				"exceeds %d bytes: split the request", len(its), n, m.nv, int64(MaxFlowOutput))
+				"exceeds %d bytes: split the request", len(its), n, m.sites(), int64(MaxFlowOutput))
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -191,7 +210,7 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 		if err != nil {
 			return nil, err
 		}
-		return []sdk.Tensor{{Name: "configs", Shape: []int{len(its), n, m.nv}, Data: out}}, nil
+		return []sdk.Tensor{{Name: "configs", Shape: []int{len(its), n, m.sites()}, Data: out}}, nil
 	case OpReconstruct, OpHidden:
 		out, err := m.meanField(ctx, e, configs, n, req.Operation == OpReconstruct)
 		if err != nil {
@@ -200,7 +219,11 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 		if req.Operation == OpHidden {
 			return []sdk.Tensor{{Name: "hidden", Shape: []int{n, m.nh}, Data: out}}, nil
 		}
-		return []sdk.Tensor{{Name: "reconstruction", Shape: []int{n, m.nv}, Data: out}}, nil
+		shape := []int{n, m.nv}
+		if m.cat != nil {
+			shape = []int{n, m.cat.sites, m.cat.q}
+		}
+		return []sdk.Tensor{{Name: "reconstruction", Shape: shape, Data: out}}, nil
 	}
 	return nil, sdk.InvalidArgument("unknown operation %q", req.Operation)
 }
@@ -211,6 +234,9 @@ func (l *Learner) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Tensor
 // from its own xoshiro stream seeded xrand.Derive(seed, streamFlow, b).
 func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its []int, seed uint64) ([]int8, error) {
 	f := m.newFlow(ctx, configs, n, its, seed)
+	if m.cat != nil {
+		return m.flowCategorical(f, e)
+	}
 	if m.cv != nil {
 		return m.flowSpin1(f, e)
 	}
@@ -223,12 +249,8 @@ func (m *model) flow(ctx context.Context, e *engine, configs []int8, n int, its 
 func (m *model) newFlow(ctx context.Context, configs []int8, n int, its []int, seed uint64) *flowJob {
 	f := &flowJob{m: m, ctx: ctx, n: n, its: its,
 		v: make([]float32, pad4(n)*m.nvp), h: make([]float32, pad4(n)*m.nhp),
-		rngs: make([]xrand.RNG, blocks(n)), out: make([]int8, len(its)*n*m.nv)}
-	for c := 0; c < n; c++ {
-		for i, s := range configs[c*m.nv : (c+1)*m.nv] {
-			f.v[c*m.nvp+i] = float32(s)
-		}
-	}
+		rngs: make([]xrand.RNG, blocks(n)), out: make([]int8, len(its)*n*m.sites())}
+	m.encode(f.v, configs, 0, n)
 	for b := range f.rngs {
 		f.rngs[b].Seed(xrand.Derive(seed, streamFlow, b))
 	}
@@ -282,7 +304,14 @@ type flowJob struct {
 func (f *flowJob) record(it int, next *int, r0, r1 int) {
 	m := f.m
 	for ; *next < len(f.its) && f.its[*next] == it; *next++ {
-		o := f.out[*next*f.n*m.nv : (*next+1)*f.n*m.nv]
+		ns := m.sites()
+		o := f.out[*next*f.n*ns : (*next+1)*f.n*ns]
+		if m.cat != nil {
+			for c := r0; c < r1; c++ {
+				m.cat.decode(o[c*ns:(c+1)*ns], f.v[c*m.nvp:])
+			}
+			continue
+		}
 		for c := r0; c < r1; c++ {
 			for i, s := range f.v[c*m.nvp : c*m.nvp+m.nv] {
 				o[c*m.nv+i] = int8(s)
@@ -357,17 +386,15 @@ func (m *model) meanField(ctx context.Context, e *engine, configs []int8, n int,
 			return nil, err
 		}
 		k := min(rows, n-c0)
-		for c := 0; c < k; c++ {
-			for i, s := range configs[(c0+c)*m.nv : (c0+c+1)*m.nv] {
-				v[c*m.nvp+i] = float32(s)
-			}
-		}
+		m.encode(v, configs, c0, k)
 		e.gemm(false, k, m.nh, m.nv, 1, v, m.nvp, m.w, m.nhp, false, h, m.nhp)
 		e.act(actJob{x: h, ld: m.nhp, rows: k, width: m.nhp, bias: m.bh})
 		src, ld := h, m.nhp
 		if recon {
 			e.gemm(false, k, m.nv, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
-			if m.cv != nil {
+			if m.cat != nil {
+				e.run(&catJob{c: m.cat, x: v, ld: m.nvp, rows: k, width: m.nvp, bias: m.bv, next: &e.next})
+			} else if m.cv != nil {
 				m.reconstructSpin1(e, v, k)
 			} else {
 				e.act(actJob{x: v, ld: m.nvp, rows: k, width: m.nvp, bias: m.bv})

@@ -17,14 +17,14 @@ func unpad(x []float32, rows, cols, ld int) []float32 {
 func (t *trainer) weights() []sdk.Tensor {
 	s := &t.cur
 	ts := []sdk.Tensor{
-		{Name: TensorW, Shape: []int{t.nv, t.nh}, Data: unpad(s.w, t.nv, t.nh, t.nhp)},
-		{Name: TensorBV, Shape: []int{t.nv}, Data: unpad(s.bv, 1, t.nv, t.nvp)},
+		{Name: TensorW, Shape: t.shapeW(), Data: unpad(s.w, t.nv, t.nh, t.nhp)},
+		{Name: TensorBV, Shape: t.shapeBV(), Data: unpad(s.bv, 1, t.nv, t.nvp)},
 		{Name: TensorBH, Shape: []int{t.nh}, Data: unpad(s.bh, 1, t.nh, t.nhp)},
 	}
 	if s.c != nil {
 		ts = append(ts, sdk.Tensor{Name: TensorCV, Shape: []int{t.nv}, Data: unpad(s.c, 1, t.nv, t.nvp)})
 	}
-	return ts
+	return append(ts, t.statesTensor()...)
 }
 
 // checkpoint returns the state s as checkpoint tensors: the weights, the
@@ -32,17 +32,18 @@ func (t *trainer) weights() []sdk.Tensor {
 // words as int64) and the epoch.
 func (t *trainer) checkpoint(s *state) sdk.Checkpoint {
 	ts := []sdk.Tensor{
-		{Name: TensorW, Shape: []int{t.nv, t.nh}, Data: unpad(s.w, t.nv, t.nh, t.nhp)},
-		{Name: TensorBV, Shape: []int{t.nv}, Data: unpad(s.bv, 1, t.nv, t.nvp)},
+		{Name: TensorW, Shape: t.shapeW(), Data: unpad(s.w, t.nv, t.nh, t.nhp)},
+		{Name: TensorBV, Shape: t.shapeBV(), Data: unpad(s.bv, 1, t.nv, t.nvp)},
 		{Name: TensorBH, Shape: []int{t.nh}, Data: unpad(s.bh, 1, t.nh, t.nhp)},
-		{Name: TensorWVelocity, Shape: []int{t.nv, t.nh}, Data: unpad(s.vw, t.nv, t.nh, t.nhp)},
-		{Name: TensorBVVelocity, Shape: []int{t.nv}, Data: unpad(s.vbv, 1, t.nv, t.nvp)},
+		{Name: TensorWVelocity, Shape: t.shapeW(), Data: unpad(s.vw, t.nv, t.nh, t.nhp)},
+		{Name: TensorBVVelocity, Shape: t.shapeBV(), Data: unpad(s.vbv, 1, t.nv, t.nvp)},
 		{Name: TensorBHVelocity, Shape: []int{t.nh}, Data: unpad(s.vbh, 1, t.nh, t.nhp)},
 	}
 	if s.c != nil {
 		ts = append(ts, sdk.Tensor{Name: TensorCV, Shape: []int{t.nv}, Data: unpad(s.c, 1, t.nv, t.nvp)},
 			sdk.Tensor{Name: TensorCVVelocity, Shape: []int{t.nv}, Data: unpad(s.vc, 1, t.nv, t.nvp)})
 	}
+	ts = append(ts, t.statesTensor()...)
 	if s.chains != nil {
 		ts = append(ts, sdk.Tensor{Name: TensorChains, Shape: []int{t.bs, t.nv}, Data: unpad(s.chains, t.bs, t.nv, t.nvp)})
 	}
@@ -69,6 +70,12 @@ func (t *trainer) restore(ck *sdk.Checkpoint) error {
 		if rows == 1 && name != TensorChains {
 			want = want[1:]
 		}
+		switch name {
+		case TensorW, TensorWVelocity:
+			want = t.shapeW()
+		case TensorBV, TensorBVVelocity:
+			want = t.shapeBV()
+		}
 		if !ok || !sameShape(x.Shape, want) || len(d) != rows*cols {
 			return sdk.InvalidArgument("checkpoint tensor %s is %T %v; this training (N_v = %d, hidden = %d, "+
 				"batch = %d) needs float32 %v", name, x.Data, x.Shape, t.nv, t.nh, t.bs, want)
@@ -94,6 +101,9 @@ func (t *trainer) restore(ck *sdk.Checkpoint) error {
 		if err := load(l.name, l.dst, l.rows, l.cols, l.ld); err != nil {
 			return err
 		}
+	}
+	if err := t.restoreStates(ck); err != nil {
+		return err
 	}
 	_, hasC := sdk.FindTensor(ck.Tensors, TensorCV)
 	switch {

@@ -22,10 +22,17 @@
 // The weights are three float32 tensors: "W" of shape [N_v, N_h],
 // row-major (W_ia at W[i*N_h+a]), "b_v" [N_v] and "b_h" [N_h].
 //
-// With the hyper-parameter "visible" = 1 (VisibleSpin1) the visible
-// units are spin-1, v_i ∈ {−1, 0, +1}, with a second bias c_i on v_i²
-// (tensor "c_v"): p(v_i | h) ∝ exp(v_i a_i + v_i² c_i), and mean-field
-// training and the flow use ⟨v_i⟩ and ⟨v_i²⟩ (spin1.go, docs/learners.md).
+// The visible units follow the training set's state space
+// (sdk.Dataset.StateSpace, or the data's values if none is declared): ±1
+// units for {−1, +1}; spin-1 units (VisibleSpin1) for {−1, 0, +1}, with a
+// second bias c_i on v_i² (tensor "c_v"): p(v_i | h) ∝ exp(v_i a_i + v_i²
+// c_i), mean-field training and the flow using ⟨v_i⟩ and ⟨v_i²⟩
+// (spin1.go); and q-state categorical units (VisibleCategorical) for any
+// other state space s_0 < … < s_{q−1}: one-hot v_ik, p(v_i = s_k | h) ∝
+// exp(b_ik + Σ_a W_iak h_a), mean-field training and the flow using the q
+// probabilities, weights W [N_v, q, N_h], b_v [N_v, q] and "states" int8
+// [q] (categorical.go). The hyper-parameter "visible" overrides the choice
+// and is refused when its units cannot hold the data (docs/learners.md).
 //
 // # Training
 //
@@ -127,7 +134,9 @@
 // partial sums. Blocks, and groups of blocks, are handed out to GOMAXPROCS
 // goroutines as they free up, and every sum is taken in an order that does
 // not depend on who computes what: results do not depend on the number of
-// goroutines. The flow runs every block of 64 configurations through all
-// its iterations on one goroutine, without synchronisation. With OpenBLAS,
-// each product is one call over the whole batch.
+// goroutines. Categorical units run their block-wise step on q−1 of the
+// q columns of each site (catstep.go). The flow runs every block of 64
+// configurations through all its iterations on one goroutine, without
+// synchronisation. With OpenBLAS, each product is one call over the whole
+// batch.
 package rbm

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"math"
+	"slices"
 
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
@@ -50,7 +51,7 @@ func (ev *evalSet) reconstructionError(t *trainer) float64 {
 	for _, v := range ev.errPart {
 		sq += v
 	}
-	return sq / float64(ev.m*t.nv)
+	return sq / float64(ev.m*t.sites())
 }
 
 // pll returns the stochastic pseudo-log-likelihood per spin: the mean over
@@ -62,7 +63,7 @@ func (ev *evalSet) reconstructionError(t *trainer) float64 {
 func (ev *evalSet) pll(t *trainer, epoch int) float64 {
 	rng := xrand.New(xrand.Derive(t.seed, streamPLL, epoch))
 	for c := range ev.sites {
-		ev.sites[c] = int32(rng.Below(t.nv))
+		ev.sites[c] = int32(rng.Below(t.sites()))
 	}
 	s := &t.cur
 	t.e.gemm(false, ev.m, t.nh, t.nv, 1, ev.s, t.nvp, s.w, t.nhp, false, ev.x, t.nhp)
@@ -86,6 +87,11 @@ func (j *pllJob) run(part, parts int) {
 	lo, hi := span(ev.m, part, parts)
 	for c := lo; c < hi; c++ {
 		i := int(ev.sites[c])
+		if q := t.catQ(); q > 0 {
+			x, g := ev.x[c*t.nhp:c*t.nhp+t.nh], ev.s[c*t.nvp+i*q:c*t.nvp+(i+1)*q]
+			ev.logp[c] = t.cat.logPCond(slices.Index(g, 1), s.bv[i*q:(i+1)*q], x, s.w[i*q*t.nhp:], t.nhp, s.bh)
+			continue
+		}
 		vi := float64(ev.s[c*t.nvp+i])
 		x, w := ev.x[c*t.nhp:c*t.nhp+t.nh], s.w[i*t.nhp:i*t.nhp+t.nh]
 		if s.c != nil {

@@ -19,7 +19,8 @@ import (
 // not on the number of workers. The rows a block computes are those of the
 // whole-batch step (step), bit for bit; only the summation of the weight
 // gradient differs (blocks of passRows terms instead of kernels.KChunk).
-// Spin-1 visible units take the same path, their means from spin1Means.
+// Spin-1 visible units take the same path, their means from spin1Means;
+// categorical units have their own, on q−1 columns per site (catstep.go).
 
 // fusedGroups bounds the partial weight gradients of a step.
 const fusedGroups = 16
@@ -163,6 +164,9 @@ func (j *stepJob) block(b int, dw []float32) {
 
 // stepFused is step on package kernels (see above).
 func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
+	if t.catF != nil {
+		return t.stepCatFused(v0, m)
+	}
 	e := t.e
 	j := &t.sj
 	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next}

@@ -108,6 +108,7 @@ func Description() sdk.LearnerDescription {
 				"5000 epochs. Initialisation: W_ia ~ N(0, init_std²) (init_std = 0.01) drawn from the request's seed, " +
 				"b_v = b_h = 0; epochs = 0 returns these initial weights untrained (a random-weight control). " +
 				"Weights: W float32 [N_v, N_h] (W[i*N_h+a]), b_v float32 [N_v], b_h float32 [N_h]. " +
+				"Other state spaces than ±1 get spin-1 or q-state categorical visible units (hyper-parameter visible). " +
 				"Computed in float32 (tanh to 1e-6 relative); matrix products on " + Backend() + ".",
 		},
 		Hyperparameters: []sdk.ParamSpec{
@@ -138,11 +139,16 @@ func Description() sdk.LearnerDescription {
 				"that generate each negative-phase v are sampled ±1 with p(h_a = +1) = (1 + ⟨h_a⟩)/2; the " +
 				"positive phase and the visible units stay mean-field",
 				Kind: sdk.Bool, Default: 0, HasMin: true, Min: 0, HasMax: true, Max: 1},
-			{Name: ParamVisible, Doc: "visible units: 0: ±1 (the paper's); 1: spin-1, v_i ∈ {−1, 0, +1} with " +
+			{Name: ParamVisible, Doc: "visible units: −1 (default): chosen from the state space the dataset's model " +
+				"declares (or, if it declares none, the values of the data): ±1 for {−1, +1}, spin-1 for {−1, 0, +1}, " +
+				"categorical for any other; 0: ±1 (the paper's); 1: spin-1, v_i ∈ {−1, 0, +1} with " +
 				"a second visible bias c_i on v_i² (energy term −Σ c_i v_i², weights tensor \"c_v\" [N_v]), so that " +
 				"p(v_i | h) ∝ exp(v_i a_i + v_i² c_i), a_i = Σ_a W_ia h_a + b_i^v; mean-field CD uses ⟨v_i⟩ and " +
-				"⟨v_i²⟩ = 2e^{c_i}cosh a_i / (1 + 2e^{c_i}cosh a_i) (docs/learners.md)",
-				Kind: sdk.Int, Default: VisibleIsing, HasMin: true, Min: VisibleIsing, HasMax: true, Max: VisibleSpin1},
+				"⟨v_i²⟩ = 2e^{c_i}cosh a_i / (1 + 2e^{c_i}cosh a_i); 2: q-state categorical (Potts) units over the " +
+				"state space s_0 < … < s_{q−1}, one-hot v_ik, p(v_i = s_k | h) ∝ exp(b_ik + Σ_a W_iak h_a), weights " +
+				"W [N_v, q, N_h], b_v [N_v, q] and \"states\" int8 [q]; mean-field CD uses the q probabilities " +
+				"(docs/learners.md). Units that do not hold the data's values are refused",
+				Kind: sdk.Int, Default: VisibleAuto, HasMin: true, Min: VisibleAuto, HasMax: true, Max: VisibleCategorical},
 			{Name: ParamPLLEvery, Doc: "report the pseudo-log-likelihood every this many epochs (0: never); see the " +
 				"pseudo_log_likelihood metric",
 				Kind: sdk.Int, Default: 100, HasMin: true, Min: 0},
@@ -154,14 +160,17 @@ func Description() sdk.LearnerDescription {
 				"p(v'_i = +1) = (1 + ⟨v_i⟩_h)/2. Output \"configs\" int8 [len(iterations), N, N_v], iteration 0 " +
 				"being the input. Seeded; configurations are processed in blocks of 64, each with its own " +
 				"random stream, so the output does not depend on the number of threads. With spin-1 weights (tensor c_v), " +
-				"the configurations are in {−1, 0, +1} and v'_i is drawn with p(±1) = (⟨v_i²⟩ ± ⟨v_i⟩)/2, p(0) = 1 − ⟨v_i²⟩"},
+				"the configurations are in {−1, 0, +1} and v'_i is drawn with p(±1) = (⟨v_i²⟩ ± ⟨v_i⟩)/2, p(0) = 1 − ⟨v_i²⟩; " +
+				"with categorical weights (tensor states), the configurations take the values of states and v'_i = states[k] " +
+				"is drawn with p(k) ∝ exp(b_ik + Σ_a W_iak h_a)"},
 			{Name: OpReconstruct, Doc: "mean-field reconstruction v1 = tanh(tanh(v W + b_h) Wᵀ + b_v): input \"configs\" " +
 				"(int8 ±1, [N, N_v]); output \"reconstruction\" float32 [N, N_v]; with spin-1 weights (c_v) v1 = ⟨v⟩ of " +
-				"the spin-1 units given ⟨h⟩"},
+				"the spin-1 units given ⟨h⟩; with categorical weights (states) the distributions p(v_i = states[k] | ⟨h⟩), " +
+				"float32 [N, N_v, q]"},
 			{Name: OpHidden, Doc: "hidden expectations ⟨h⟩ = tanh(v W + b_h): input \"configs\" (int8 ±1, [N, N_v]); " +
 				"output \"hidden\" float32 [N, N_h]"},
 		},
-		// c_v is there too for spin-1 units (visible = 1).
+		// c_v is there too for spin-1 units, states for categorical ones.
 		WeightNames: []string{TensorW, TensorBV, TensorBH},
 	}
 }
@@ -170,6 +179,7 @@ func Description() sdk.LearnerDescription {
 type hyper struct {
 	hidden, epochs, batch, k, pllEvery int
 	visible                            int
+	states                             []int8 // the dataset's declared state space, or nil
 	lr, momentum, decay                float32
 	initStd                            float64
 	persistent, sampling               bool

@@ -344,8 +344,12 @@ func TestInvalidRequests(t *testing.T) {
 	}
 	bad := lowTData(4, 20, 0.1, 1)
 	bad.Configs[5] = 0
-	if _, err := l.Train(ctx, sdk.TrainRequest{Hyper: sdk.Params{ParamEpochs: 1}, Train: bad}, &recorder{}); !errors.Is(err, sdk.ErrInvalidArgument) {
-		t.Errorf("spin value 0: %v", err)
+	if _, err := l.Train(ctx, sdk.TrainRequest{Hyper: sdk.Params{ParamEpochs: 1, ParamVisible: VisibleIsing}, Train: bad}, &recorder{}); !errors.Is(err, sdk.ErrInvalidArgument) || !strings.Contains(err.Error(), "does not fit") {
+		t.Errorf("spin value 0 with visible = 0: %v", err)
+	}
+	bad.StateSpace = []int8{-1, 1}
+	if _, err := l.Train(ctx, sdk.TrainRequest{Hyper: sdk.Params{ParamEpochs: 1}, Train: bad}, &recorder{}); !errors.Is(err, sdk.ErrInvalidArgument) || !strings.Contains(err.Error(), "value 0 is not in the state space [-1 1]") {
+		t.Errorf("spin value 0 in a declared ±1 state space: %v", err)
 	}
 	// Resuming with a checkpoint of another shape.
 	rec := &recorder{}

@@ -194,6 +194,10 @@ func (t *trainer) newSpin1() *spin1 {
 // tanh for ±1 units, spin1Job's means (with ⟨v²⟩'s column sums in sumQ)
 // for spin-1 units.
 func (t *trainer) visAct(j actJob) {
+	if t.cat != nil {
+		t.catAct(j)
+		return
+	}
 	if t.s1 == nil {
 		t.e.act(j)
 		return

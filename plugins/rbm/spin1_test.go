@@ -238,14 +238,14 @@ func TestSpin1GibbsMatchesExactMarginal(t *testing.T) {
 	}
 }
 
-// Spin-1 data: refused by the ±1 RBM with a message naming the fix;
+// Spin-1 data: refused by ±1 units (visible = 0) with a message naming the fix;
 // trained, checkpointed and resumed bit-identically with visible = 1; the
 // weights carry c_v, and a ±1 checkpoint does not resume a spin-1 training.
 func TestSpin1TrainResumeAndErrors(t *testing.T) {
 	ds := spin1Data(4, 120, 8)
 	ctx := context.Background()
 	l := NewWithWorkers(2)
-	_, err := l.Train(ctx, sdk.TrainRequest{Hyper: sdk.Params{ParamHidden: 4, ParamEpochs: 1}, Train: ds}, nil)
+	_, err := l.Train(ctx, sdk.TrainRequest{Hyper: sdk.Params{ParamHidden: 4, ParamEpochs: 1, ParamVisible: VisibleIsing}, Train: ds}, nil)
 	if err == nil || !strings.Contains(err.Error(), "visible = 1") {
 		t.Fatalf("±1 training of spin-1 data: %v", err)
 	}

@@ -84,13 +84,26 @@ type trainer struct {
 	// The block-wise step on package kernels (fused.go).
 	gpart []float32 // fusedGroups partial weight gradients, nvp×nhp each
 	sj    stepJob
-	s1    *spin1 // spin-1 visible units' buffers, else nil
+	s1    *spin1       // spin-1 visible units' buffers, else nil
+	cat   *categorical // categorical visible units, else nil
+	catF  *catFused    // their fused step's buffers (package kernels only)
 }
 
 // newTrainer prepares a training on the n configurations of nv sites in
 // configs; with snapshots, it keeps the state of the start of each epoch.
 func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snapshots bool) (*trainer, error) {
-	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: pad16(nv), nhp: pad16(h.hidden), n: n}
+	units, states, err := chooseUnits(h.visible, h.states, configs)
+	if err != nil {
+		return nil, err
+	}
+	h.visible = units
+	var cat *categorical
+	sites := nv
+	if units == VisibleCategorical {
+		cat = newCategorical(states, sites)
+		nv = sites * cat.q
+	}
+	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: pad16(nv), nhp: pad16(h.hidden), n: n, cat: cat}
 	t.bs = n
 	if h.batch > 0 && h.batch < n {
 		t.bs = h.batch
@@ -99,13 +112,19 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	if need := t.bufferBytes(); need > MaxTrainBytes {
 		return nil, sdk.InvalidArgument("training %d configurations of %d sites with hidden = %d and batch = %d needs "+
 			"%.1f GiB of buffers, more than the %d GiB allowed: use fewer hidden units or a smaller batch",
-			n, nv, h.hidden, t.bs, float64(need)/(1<<30), MaxTrainBytes>>30)
+			n, sites, h.hidden, t.bs, float64(need)/(1<<30), MaxTrainBytes>>30)
 	}
-	var err error
-	if err = checkSpins(configs, nv, t.isSpin1()); err != nil {
-		return nil, err
+	if cat != nil {
+		if err = cat.check(configs); err != nil {
+			return nil, err
+		}
+		t.x0 = cat.oneHot(configs, n, t.nvp)
+	} else {
+		if err = checkSpins(configs, nv, t.isSpin1()); err != nil {
+			return nil, err
+		}
+		t.x0 = toFloat(configs, n, nv, t.nvp)
 	}
-	t.x0 = toFloat(configs, n, nv, t.nvp)
 	if t.bs < n {
 		t.xb = make([]float32, t.rows*t.nvp)
 		t.perm = make([]int32, n)
@@ -133,6 +152,9 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	if !e.blas {
 		t.gpart = make([]float32, min(fusedGroups, nb)*t.nvp*t.nhp)
 		t.sj.seeds = make([]uint64, 0, h.k)
+		if cat != nil {
+			t.catF = t.newCatFused()
+		}
 	}
 	if t.bs == n {
 		colSums(t.sumV0, t.x0, n, t.nvp)
@@ -150,6 +172,9 @@ func (t *trainer) bufferBytes() int64 {
 	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups)*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
 	if t.h.persistent {
 		floats += 2 * rows * nvp
+	}
+	if t.cat != nil && t.bs == t.n { // the reduced training set (catstep.go)
+		floats += n * nvp
 	}
 	if t.isSpin1() { // ⟨v²⟩ scratch, c and its velocity (twice with snapshots)
 		floats += max(rows, int64(pad4(min(t.n, evalConfigs))))*nvp + 4*nvp
@@ -420,6 +445,7 @@ func (l *Learner) Train(ctx context.Context, req sdk.TrainRequest, events sdk.Tr
 	if err != nil {
 		return nil, err
 	}
+	h.states = req.Train.StateSpace
 	if err := req.Train.Check("training set"); err != nil {
 		return nil, err
 	}
@@ -486,7 +512,7 @@ func (t *trainer) run(ctx context.Context, every int, events sdk.TrainEvents) er
 			if t.h.persistent {
 				metrics[MetricReconstructionError] = t.evaluation().reconstructionError(t)
 			} else {
-				metrics[MetricReconstructionError] = sq / float64(t.n*t.nv)
+				metrics[MetricReconstructionError] = sq / float64(t.n*t.sites())
 			}
 			if pllDue || (ep == t.h.epochs && t.h.pllEvery > 0) {
 				metrics[MetricPLL] = t.evaluation().pll(t, ep)

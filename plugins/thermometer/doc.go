@@ -6,8 +6,13 @@
 // # The network, eqs. (31)–(36)
 //
 // A configuration σ of the L×L lattice (site (x, y) at index x·L + y) is the
-// input row z1 = σ ∈ {±1}^{N_v}, N_v = L². With N configurations stacked
-// as the rows of Z1 (N×N_v),
+// input row z1 = σ ∈ {±1}^{N_v}, N_v = L² (values −1, 0 and +1 alike). Data
+// of any other state space s_0 < … < s_{q−1} (the one their model declares,
+// sdk.Dataset.StateSpace, else the values they hold; a Potts model's {0, 1,
+// 2}) are read one-hot: z1 has N_v·q entries, entry i·q + k being
+// δ(σ_i, s_k), so that no order or spacing of the values is implied; W1
+// then has N_v·q rows and the weights carry "states" int8 [q] (states.go).
+// With N configurations stacked as the rows of Z1 (N×N_v),
 //
 //	Z2 = tanh(Z1 W1 + b1)            (32), W1: N_v×hidden, b1: hidden
 //	Z3 = softmax(Z2 W2 + b2)         (33)–(34), W2: hidden×classes, b2: classes
@@ -79,9 +84,11 @@
 //
 // # Tensors
 //
-// Train returns "W1" float32 [N_v, hidden], "b1" float32 [hidden], "W2"
-// float32 [hidden, classes], "b2" float32 [classes] and "classes" float64
-// [classes] (the label values, ascending).
+// Train returns "W1" float32 [N_v, hidden] ([N_v·q, hidden] for one-hot
+// inputs), "b1" float32 [hidden], "W2" float32 [hidden, classes], "b2"
+// float32 [classes], "classes" float64 [classes] (the label values,
+// ascending) and, for one-hot inputs, "states" int8 [q]; predict then
+// encodes its configurations over these states and refuses other values.
 //
 // Apply's operation "predict" takes "configs" int8 [N, N_v] and returns
 // "probabilities" float32 [N, classes] (each configuration's row of Z3),

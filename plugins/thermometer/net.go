@@ -15,8 +15,9 @@ import (
 // stored transposed (classes×hidden). Gradients use the same layout. The
 // engine computes on padded copies (see engine).
 type net struct {
-	sites, hidden, classes int
+	sites, hidden, classes int // sites: the inputs per configuration
 	theta                  []float32
+	states                 []int8 // one-hot inputs over these states, or nil
 }
 
 func newNet(sites, hidden, classes int) *net {

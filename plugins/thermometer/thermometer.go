@@ -110,7 +110,9 @@ func Description() sdk.LearnerDescription {
 				"an MLP with input z1 = σ (±1, L² sites), one tanh hidden layer Z2 = tanh(Z1 W1 + b1) and a softmax " +
 				"output over the classes, Z3 = softmax(Z2 W2 + b2); the classes are the sorted distinct values of the " +
 				"label (e.g. the 25 temperatures T), or, for a label \"T,Delta\", the distinct (T, Δ) pairs of the training " +
-				"set sorted by T then Δ (classes then float64 [classes, 2], predict's mean [2]); inputs −1, 0 or +1. Loss: mean cross-entropy −(1/N) Σ_A log Z3[A, class of A] (36); " +
+				"set sorted by T then Δ (classes then float64 [classes, 2], predict's mean [2]); inputs −1, 0 or +1 as they are, " +
+				"the values of any other state space s_0 < … < s_{q−1} one-hot (input i·q + k = δ(σ_i, s_k); W1 [L²·q, hidden], " +
+				"weights tensor states int8 [q]). Loss: mean cross-entropy −(1/N) Σ_A log Z3[A, class of A] (36); " +
 				"gradient descent (37)–(40), full batch by default: δW2 = −ε/N Z2ᵀΔ3, δb2 = −ε/N ΣΔ3, " +
 				"Δ2 = (Δ3 W2ᵀ) ⊙ (1 − Z2²), δW1 = −ε/N Z1ᵀΔ2, δb1 = −ε/N ΣΔ2, Δ3 = Z3 − one-hot. " +
 				"Initialisation: W1 ~ N(0, 2/(L²+hidden)) and W2 ~ N(0, 2/(hidden+classes)) (Glorot normal) from the " +
@@ -234,6 +236,10 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 	if err != nil {
 		return nil, err
 	}
+	states, err := inputStates(req.Train)
+	if err != nil {
+		return nil, err
+	}
 	var testX []float32
 	var testY []int32
 	if req.Test != nil {
@@ -249,10 +255,19 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		if err != nil {
 			return nil, err
 		}
-		testX = toX(req.Test.Configs, req.Test.Sites())
+		c, sites, err := encodeSet("test set", *req.Test, states)
+		if err != nil {
+			return nil, err
+		}
+		testX = toX(c, sites)
 	}
-	sites, n := req.Train.Sites(), req.Train.Len()
+	configs, sites, err := encodeSet("training set", req.Train, states)
+	if err != nil {
+		return nil, err
+	}
+	n := req.Train.Len()
 	nt := newNet(sites, h.hidden, len(classes)/len(names))
+	nt.states = states
 	r := xrand.New(xrand.Domain(req.Seed, "thermometer/train"))
 	start := 0
 	if req.Resume != nil {
@@ -263,7 +278,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 		nt.init(r)
 	}
 
-	tr := &trainer{h: h, net: nt, rng: r, x: toX(req.Train.Configs, sites), y: y, n: n}
+	tr := &trainer{h: h, net: nt, rng: r, x: toX(configs, sites), y: y, n: n}
 	rows := n
 	if h.batch > 0 && h.batch < n {
 		rows = h.batch
@@ -381,13 +396,17 @@ func weights(n *net, classes []float64, copied bool) []sdk.Tensor {
 		}
 		return v
 	}
-	return []sdk.Tensor{
+	ts := []sdk.Tensor{
 		{Name: TensorW1, Shape: []int{n.sites, n.hidden}, Data: cp(n.W1())},
 		{Name: TensorB1, Shape: []int{n.hidden}, Data: cp(n.b1())},
 		{Name: TensorW2, Shape: []int{n.hidden, n.classes}, Data: n.W2()},
 		{Name: TensorB2, Shape: []int{n.classes}, Data: cp(n.b2())},
 		{Name: TensorClasses, Shape: classShape(n.classes, len(classes)/n.classes), Data: slices.Clone(classes)},
 	}
+	if n.states != nil {
+		ts = append(ts, sdk.Tensor{Name: TensorStates, Shape: []int{len(n.states)}, Data: slices.Clone(n.states)})
+	}
+	return ts
 }
 
 // checkpoint returns the state after epoch epochs.
@@ -415,6 +434,11 @@ func restore(n *net, r *xrand.RNG, classes []float64, h hyper, ck *sdk.Checkpoin
 	}
 	if !slices.Equal(c, classes) {
 		return 0, sdk.InvalidArgument("checkpoint: made with classes %v, but the training set's are %v", c, classes)
+	}
+	if st, err := statesOf(ck.Tensors, n.sites, "checkpoint"); err != nil {
+		return 0, err
+	} else if !slices.Equal(st, n.states) {
+		return 0, sdk.InvalidArgument("checkpoint: made with input states %v, but the training set's are %v", st, n.states)
 	}
 	if err := loadWeights(n, ck.Tensors, "checkpoint"); err != nil {
 		return 0, err
@@ -504,9 +528,9 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 		return nil, sdk.InvalidArgument("input %s is %s %v, want int8 [N, sites]", TensorConfigs, dtype(in.Data), in.Shape)
 	}
 	n, sites := in.Shape[0], in.Shape[1]
-	if sites != nt.sites {
+	if q := max(1, len(nt.states)); sites*q != nt.sites {
 		return nil, sdk.InvalidArgument("configs have %d sites per configuration, but the thermometer was trained on %d (W1 has %d rows)",
-			sites, nt.sites, nt.sites)
+			sites, nt.sites/q, nt.sites)
 	}
 	if req.Size > 0 && req.Size*req.Size != sites {
 		return nil, sdk.InvalidArgument("configs have %d sites per configuration, but the lattice is %d×%d", sites, req.Size, req.Size)
@@ -514,9 +538,15 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 	if n == 0 {
 		return nil, sdk.InvalidArgument("input %s holds no configurations", TensorConfigs)
 	}
-	for i, v := range configs {
-		if v < -1 || v > 1 {
-			return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin −1, 0 or +1", i/sites, i%sites, v)
+	if nt.states != nil {
+		if configs, err = oneHot("input configs", configs, sites, nt.states); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, v := range configs {
+			if v < -1 || v > 1 {
+				return nil, sdk.InvalidArgument("configuration %d, site %d: value %d is not a spin −1, 0 or +1", i/sites, i%sites, v)
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -563,6 +593,9 @@ func netFromWeights(ws []sdk.Tensor) (*net, []float64, error) {
 	}
 	c, err := findClasses(ws, classes, 0, "weights")
 	if err != nil {
+		return nil, nil, err
+	}
+	if nt.states, err = statesOf(ws, sites, "weights"); err != nil {
 		return nil, nil, err
 	}
 	return nt, c, nil

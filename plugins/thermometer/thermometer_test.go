@@ -297,6 +297,8 @@ func sameTensors(t *testing.T, what string, a, b []sdk.Tensor) {
 			same = slices.Equal(va, tb.Data.([]float64))
 		case []int64:
 			same = slices.Equal(va, tb.Data.([]int64))
+		case []int8:
+			same = slices.Equal(va, tb.Data.([]int8))
 		}
 		if !same {
 			t.Errorf("%s: tensor %s differs", what, ta.Name)

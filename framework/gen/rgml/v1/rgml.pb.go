@@ -1336,8 +1336,14 @@ type TrainHeader struct {
 	CheckpointEvery int64 `protobuf:"varint,5,opt,name=checkpoint_every,json=checkpointEvery,proto3" json:"checkpoint_every,omitempty"`
 	// Set when the request carries a checkpoint ("checkpoint/…" tensors)
 	// taken after resume_epoch epochs, to continue from.
-	Resume        bool  `protobuf:"varint,6,opt,name=resume,proto3" json:"resume,omitempty"`
-	ResumeEpoch   int64 `protobuf:"varint,7,opt,name=resume_epoch,json=resumeEpoch,proto3" json:"resume_epoch,omitempty"`
+	Resume      bool  `protobuf:"varint,6,opt,name=resume,proto3" json:"resume,omitempty"`
+	ResumeEpoch int64 `protobuf:"varint,7,opt,name=resume_epoch,json=resumeEpoch,proto3" json:"resume_epoch,omitempty"`
+	// The site values of the training (and test) configurations as the
+	// dataset's model declares them (its ModelDescription.state_space), at
+	// most 127 distinct int8 values: learners choose their input units from
+	// it. Additive in v1: empty means not declared (imported data, or an
+	// older host), and a learner then goes by the values it finds.
+	StateSpace    []int32 `protobuf:"varint,8,rep,packed,name=state_space,json=stateSpace,proto3" json:"state_space,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1419,6 +1425,13 @@ func (x *TrainHeader) GetResumeEpoch() int64 {
 		return x.ResumeEpoch
 	}
 	return 0
+}
+
+func (x *TrainHeader) GetStateSpace() []int32 {
+	if x != nil {
+		return x.StateSpace
+	}
+	return nil
 }
 
 // TrainRequest: header first, then the training data as tensor chunks:
@@ -2550,7 +2563,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"operations\x12!\n" +
 	"\fweight_names\x18\x04 \x03(\tR\vweightNames\x12\x1f\n" +
 	"\vneeds_label\x18\x05 \x01(\bR\n" +
-	"needsLabel\"\xf0\x01\n" +
+	"needsLabel\"\x91\x02\n" +
 	"\vTrainHeader\x12=\n" +
 	"\x0fhyperparameters\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\x0fhyperparameters\x12\x12\n" +
 	"\x04seed\x18\x02 \x01(\x04R\x04seed\x12\x12\n" +
@@ -2558,7 +2571,9 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x05label\x18\x04 \x01(\tR\x05label\x12)\n" +
 	"\x10checkpoint_every\x18\x05 \x01(\x03R\x0fcheckpointEvery\x12\x16\n" +
 	"\x06resume\x18\x06 \x01(\bR\x06resume\x12!\n" +
-	"\fresume_epoch\x18\a \x01(\x03R\vresumeEpoch\"q\n" +
+	"\fresume_epoch\x18\a \x01(\x03R\vresumeEpoch\x12\x1f\n" +
+	"\vstate_space\x18\b \x03(\x05R\n" +
+	"stateSpace\"q\n" +
 	"\fTrainRequest\x12.\n" +
 	"\x06header\x18\x01 \x01(\v2\x14.rgml.v1.TrainHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
