@@ -44,8 +44,8 @@ type ReportResult struct {
 
 // Figures the report draws from each kind of entry.
 //   - dataset: Fig. 1, a configuration at T = 0, 2, 3 and 6 (those present;
-//     else up to four temperatures); labelled T and Δ, one at each corner
-//     of the (T, Δ) grid;
+//     else up to four temperatures); labelled T and one other parameter,
+//     one at each corner of their grid;
 //   - model: Fig. 4 for a thermometer (train and test loss), the training
 //     history for other learners (a model without history, e.g. random
 //     weights, draws nothing);
@@ -74,7 +74,7 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 		}
 		items = append(items, g.items(en)...)
 	}
-	items = append(g.phaseItems(), items...) // the headline of a run of (T, Δ) flows
+	items = append(g.planeItems(), items...) // the headline of a run of two-parameter flows
 	for _, ms := range spec.Missing {
 		why := fmt.Errorf("%s %s has no result: %s", ms.Kind, ms.Name, ms.Why)
 		items = append(items, report.Item{Entry: report.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
@@ -100,7 +100,7 @@ type gather struct {
 	s         *registry.Store
 	manifests map[string]registry.Manifest
 	byDigest  map[string]registry.Entry
-	joint     []jointFlow // the (T, Δ) flows seen, for the phase diagrams
+	plane     []planeFlow // the two-parameter flows seen, for the plane diagrams
 }
 
 func (g *gather) manifest(en registry.Entry) registry.Manifest {
@@ -183,8 +183,8 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			}
 		}
 		e.Params = paramsOf(m.Lineage.Extra)
-		if arrays, ok := g.jointArrays(en); ok {
-			return g.jointFlowItems(en, e, arrays)
+		if arrays, ax, ok := g.planeArrays(en); ok {
+			return g.planeFlowItems(en, e, arrays, ax)
 		}
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
 	case registry.Analysis:
@@ -205,8 +205,8 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	var configs [][]int8
 	var labels []string
 	T, ok := d.Labels["T"]
-	if D, okD := d.Labels["Delta"]; ok && okD {
-		configs, labels = gridCorners(d.Configs, sites, T, D)
+	if other := otherLabels(d.Labels, "T"); ok && len(other) == 1 {
+		configs, labels = gridCorners(d.Configs, sites, "T", other[0], T, d.Labels[other[0]])
 		return report.Configurations(d.Size, configs, labels)
 	}
 	if !ok {
@@ -244,6 +244,17 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 		labels = append(labels, "T = "+formatNumber(t))
 	}
 	return report.Configurations(d.Size, configs, labels)
+}
+
+// otherLabels are the names of a dataset's labels but one, sorted.
+func otherLabels(labels map[string][]float64, but string) []string {
+	var out []string
+	for _, k := range sortedKeys(labels) {
+		if k != but {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
@@ -440,7 +451,7 @@ const ReportKind registry.Kind = "report"
 
 // EntryFigure draws one figure of an entry as the report does: kind
 // "samples" (a dataset), "history" (a model), "flow" (a flow; on the
-// grid for a (T, Δ) flow) or
+// grid for a flow read by a thermometer of two parameters) or
 // "flow-check" (an analysis of a flow with implied temperatures).
 func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
@@ -457,8 +468,8 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return historyFigure(en, h)
 	case "flow":
-		if arrays, ok := g.jointArrays(en); ok {
-			return jointGridFigure(en, arrays)
+		if arrays, ax, ok := g.planeArrays(en); ok {
+			return planeGridFigure(en, arrays, ax)
 		}
 		return g.flowFigure(en)
 	case "flow-check":
