@@ -269,7 +269,7 @@ func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
 	for _, name := range h.MetricNames() {
 		ss = append(ss, report.Series{Label: name, X: ep, Y: h.Metrics[name]})
 	}
-	return report.Lines(report.LineOptions{Title: "training history of " + en.Ref(), XLabel: "epoch", YLabel: "value"}, ss...)
+	return report.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
 }
 
 // flowFigure draws a flow's measured-temperature distribution per

@@ -76,8 +76,11 @@ func checkAxis(a *plot.Axis, heat bool) []string {
 	if a.Tick.Length == 0 && a.Label.Text == "" && a.Tick.Label.Font.Size == 0 || a.Min >= a.Max {
 		return nil // hidden
 	}
-	if _, ok := a.Tick.Marker.(plot.ConstantTicks); ok {
+	switch a.Tick.Marker.(type) {
+	case plot.ConstantTicks:
 		return nil // categories, or coordinates a figure placed itself
+	case unlabelled:
+		return nil // labelled on the panel below
 	}
 	var labels []string
 	for _, t := range a.Tick.Marker.Ticks(a.Min, a.Max) {

@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/rgml/rgml/framework/npz"
 )
 
 func labels(ticks []plot.Tick, min, max float64) []string {
@@ -224,6 +226,54 @@ func TestLinesNotesWhatItLeavesOut(t *testing.T) {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes %q lack %q", notes, want)
 		}
+	}
+	if p := Check(f); len(p) != 0 {
+		t.Errorf("%v", p)
+	}
+}
+
+// A history of quantities of different scales is one panel per
+// quantity, stacked, sharing the x axis (labelled once, at the bottom),
+// with the data of one line figure.
+func TestSmallMultiples(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	f, err := SmallMultiples("h", "epoch", Series{Label: "lr", X: x, Y: []float64{1e-3, 1e-3, 1e-3, 1e-3}},
+		Series{Label: "norm", X: x, Y: []float64{1, 20, 30, 40}}, Series{Label: "err", X: x[:3], Y: []float64{0.1, 0.05, 0.04}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Panels) != 3 || f.Plot != f.Panels[0] {
+		t.Fatalf("%d panels", len(f.Panels))
+	}
+	for i, p := range f.Panels {
+		n := len(labels(p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max), p.X.Min, p.X.Max))
+		if p.X.Min != 1 || p.X.Max != 4 || (i < 2) != (n == 0) || p.Y.Label.Text != []string{"lr", "norm", "err"}[i] {
+			t.Errorf("panel %d: x [%g, %g] with %d labels, y %q", i, p.X.Min, p.X.Max, n, p.Y.Label.Text)
+		}
+	}
+	if _, ok := npz.Find(f.Data, "norm.y"); !ok || len(f.Data) != 6 {
+		t.Errorf("data %v", f.Data)
+	}
+	w, h := f.size()
+	l := f.layout(nullCanvas(w, h))
+	for i := 1; i < 3; i++ {
+		if l.data[i].Min.X != l.data[0].Min.X || l.data[i].Max.Y > l.data[i-1].Min.Y {
+			t.Errorf("panel %d's data area %v is not below panel %d's %v, aligned", i, l.data[i].Rectangle, i-1, l.data[i-1].Rectangle)
+		}
+	}
+	if p := Check(f); len(p) != 0 {
+		t.Errorf("%v", p)
+	}
+}
+
+// A constant is drawn on an axis around its value, not around 0.
+func TestConstantSeriesAxis(t *testing.T) {
+	f, err := Lines(LineOptions{}, Series{X: []float64{1, 2}, Y: []float64{1e-3, 1e-3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y := f.Plot.Y; !(y.Min > 0 && y.Max < 2e-3) {
+		t.Errorf("y axis [%g, %g] for a constant 1e-3", y.Min, y.Max)
 	}
 	if p := Check(f); len(p) != 0 {
 		t.Errorf("%v", p)
