@@ -182,7 +182,7 @@ func TestRunAnalysesAndReport(t *testing.T) {
 	}
 	for _, want := range []string{"Reproduction verdicts", "samples-s-train", "history-s-thermo", "flow-s-flow", "s-spectrum-wwt",
 		"s-spectrum-decay", "s-spectrum-eigenvalues", "s-spectrum-vwwv", "s-check-flow-check", "s-check-G", "Fig. 12",
-		"), rgml " + version + "."} { // the version is rgml's, not a host's
+		"; drawn by rgml version " + version + ", commit "} { // the version is rgml's, not a host's
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the report lacks %q", want)
 		}

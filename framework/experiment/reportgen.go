@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -126,6 +127,35 @@ func (g *gather) input(en registry.Entry, role string) (registry.Entry, bool) {
 	return registry.Entry{}, false
 }
 
+// flowRef names a flow entry in a title or caption: "flow NAME:V",
+// without doubling a name that already says flow.
+func flowRef(en registry.Entry) string {
+	if strings.HasPrefix(strings.ToLower(en.Name), "flow") {
+		return en.Ref()
+	}
+	return "flow " + en.Ref()
+}
+
+// flowFrom says which RBM flowed from where, as its lineage records it:
+// what tells one flow figure from the next.
+func flowFrom(g *gather, en registry.Entry) string {
+	var parts []string
+	if rbm, ok := g.input(en, "rbm"); ok {
+		parts = append(parts, "of RBM "+rbm.Ref())
+	}
+	if w, ok := g.manifest(en).Lineage.Extra["where"].([]any); ok && len(w) > 0 {
+		var sel []string
+		for _, x := range w {
+			sel = append(sel, fmt.Sprint(x))
+		}
+		parts = append(parts, "from "+strings.Join(sel, " "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
 func refOf(en registry.Entry) string {
 	d := strings.TrimPrefix(en.Digest, "sha256:")
 	if len(d) > 12 {
@@ -137,9 +167,46 @@ func refOf(en registry.Entry) string {
 func paramsOf(m map[string]any) []report.Param {
 	var out []report.Param
 	for _, k := range sortedKeys(m) {
-		out = append(out, report.Param{Name: k, Value: fmt.Sprint(m[k])})
+		v, full := paramValue(m[k])
+		if full == v {
+			full = ""
+		}
+		out = append(out, report.Param{Name: k, Value: v, Full: full})
 	}
 	return out
+}
+
+// paramValue spells a lineage value for a reader: yes/no for a switch,
+// a list comma-separated, a record as "key value" pairs, a digest
+// shortened (full, the whole spelling, for the page to show on hover).
+func paramValue(v any) (short, full string) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "yes", ""
+		}
+		return "no", ""
+	case string:
+		if d, ok := strings.CutPrefix(x, "sha256:"); ok && len(d) > 12 {
+			return "sha256:" + d[:12] + "…", x
+		}
+		return x, x
+	case []any:
+		var s, f []string
+		for _, e := range x {
+			a, b := paramValue(e)
+			s, f = append(s, a), append(f, cmp.Or(b, a))
+		}
+		return strings.Join(s, ", "), strings.Join(f, ", ")
+	case map[string]any:
+		var s, f []string
+		for _, k := range sortedKeys(x) {
+			a, b := paramValue(x[k])
+			s, f = append(s, k+" "+a), append(f, k+" "+cmp.Or(b, a))
+		}
+		return strings.Join(s, "; "), strings.Join(f, "; ")
+	}
+	return fmt.Sprint(v), ""
 }
 
 var paperRE = regexp.MustCompile(`\((Figs?\. [^)]*)\)`)
@@ -150,7 +217,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 	switch en.Kind {
 	case registry.Dataset:
 		e := base
-		e.Name, e.Paper, e.Caption = "samples-"+en.Name, "Fig. 1", "sample configurations of "+en.Ref()
+		e.Name, e.Paper, e.Caption, e.Group = "samples-"+en.Name, "Fig. 1", "sample configurations of "+en.Ref(), "samples"
 		e.Params = paramsOf(m.Lineage.Parameters)
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.samples(en) }}}
 	case registry.Model:
@@ -162,7 +229,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			return nil // nothing was trained (random weights)
 		}
 		e := base
-		e.Name, e.Caption = "history-"+en.Name, "training history of "+en.Ref()
+		e.Name, e.Caption, e.Group = "history-"+en.Name, "training history of "+en.Ref(), "trainings"
 		e.Params = paramsOf(m.Lineage.HyperParameters)
 		if _, ok := h.Metrics["test_loss"]; ok {
 			e.Paper = "Fig. 4"
@@ -175,8 +242,8 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		}}}
 	case registry.Flow:
 		e := base
-		e.Name, e.Paper = "flow-"+en.Name, "Figs. 5–11"
-		e.Caption = "the thermometer's measured temperature distribution per iteration of flow " + en.Ref()
+		e.Name, e.Paper, e.Group = "flow-"+en.Name, "Figs. 5–11", "flows"
+		e.Caption = "the thermometer's measured temperature distribution per iteration of " + flowRef(en) + flowFrom(g, en)
 		for _, role := range []string{"rbm", "thermometer", "from"} {
 			if in, ok := g.input(en, role); ok {
 				e.Refs = append(e.Refs, role+": "+refOf(in))
@@ -205,7 +272,7 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	var configs [][]int8
 	var labels []string
 	T, ok := d.Labels["T"]
-	if other := otherLabels(d.Labels, "T"); ok && len(other) == 1 {
+	if other := gridLabels(d.Labels, g.manifest(en).Lineage.Parameters, "T"); ok && len(other) == 1 {
 		configs, labels = gridCorners(d.Configs, sites, "T", other[0], T, d.Labels[other[0]])
 		return report.Configurations(d.Size, configs, labels)
 	}
@@ -246,11 +313,13 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	return report.Configurations(d.Size, configs, labels)
 }
 
-// otherLabels are the names of a dataset's labels but one, sorted.
-func otherLabels(labels map[string][]float64, but string) []string {
+// gridLabels are the names of a dataset's labels, but one, that are
+// axes of the grid it was sampled on: parameters its lineage records
+// with more than one value (not observables, also labels).
+func gridLabels(labels map[string][]float64, params map[string]any, but string) []string {
 	var out []string
 	for _, k := range sortedKeys(labels) {
-		if k != but {
+		if v, ok := params[k].([]any); ok && len(v) > 1 && k != but {
 			out = append(out, k)
 		}
 	}
@@ -287,7 +356,7 @@ func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 	for i, it := range f.Iterations {
 		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
-	return report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": measured temperature distribution",
+	return report.Lines(report.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
 		XLabel: "measured T", YLabel: "share", VLines: refs.lines("T")}, ss...)
 }
 
@@ -329,7 +398,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 	var items []report.Item
 	if check {
 		e := base
-		e.Name, e.Paper = en.Name+"-flow-check", "thermometer-free check"
+		e.Name, e.Paper, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
 		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays) }})
 	}
@@ -341,7 +410,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 			continue // the flow check above draws the implied temperatures; the other per-iteration curves stay in the data
 		}
 		e := base
-		e.Name = en.Name + "-" + h.Name
+		e.Name, e.Group = en.Name+"-"+h.Name, "analyses"
 		e.Caption = h.Title + " of " + en.Ref()
 		if p := paperRE.FindStringSubmatch(h.Title); p != nil {
 			e.Paper = p[1]
@@ -403,7 +472,7 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report
 	if err != nil {
 		return nil, err
 	}
-	return report.FlowTemperatures("flow check of "+en.Ref(), true, refs.lines("T"), ss...)
+	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), true, refs.lines("T"), ss...)
 }
 
 // runReport is the report step of a plan: every other step's entry.
@@ -432,7 +501,8 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 		out = env.ReportOut
 	}
 	spec := ReportSpec{Title: s.Report.Title, Judge: s.Report.Judge, Out: out, Entries: entries,
-		Intro: []string{fmt.Sprintf("Spec %s (%s), rgml %s.", filepath.Base(p.Spec.File), p.Spec.Digest, env.Build.Version)}}
+		Intro: []string{fmt.Sprintf("Spec %s (%s); drawn by rgml version %s, commit %s.", filepath.Base(p.Spec.File), p.Spec.Digest,
+			orUnknown(env.Build.Version, "unknown"), orUnknown(env.Build.Commit, "unknown"))}}
 	r, err := BuildReport(ctx, store, spec)
 	if err != nil && report.IsMissing(err) {
 		return r, fmt.Errorf("report in %s: %w", out, err)

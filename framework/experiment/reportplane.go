@@ -79,12 +79,12 @@ func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, arrays []n
 	g.plane = append(g.plane, pf)
 	plane := fmt.Sprintf("(%s, %s)", report.Symbol(ax.Y), report.Symbol(ax.X))
 	dist := base
-	dist.Name, dist.Paper = "flow-"+en.Name, "Sec. 5"
-	dist.Caption = "the " + plane + " thermometer's distribution on its grid after each iteration count of flow " + en.Ref() +
+	dist.Name, dist.Paper, dist.Group = "flow-"+en.Name, "Sec. 5", "flows"
+	dist.Caption = "the " + plane + " thermometer's distribution on its grid after each iteration count of " + flowRef(en) + flowFrom(g, en) +
 		" (colour: the share of the configurations read at each grid point)"
 	obs := base
-	obs.Name, obs.Paper = "flow-"+en.Name+"-observables", "thermometer-free check"
-	obs.Caption = "thermometer-free readings of flow " + en.Ref() + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
+	obs.Name, obs.Paper, obs.Group = "flow-"+en.Name+"-observables", "thermometer-free check", "checks"
+	obs.Caption = "thermometer-free readings of " + flowRef(en) + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
 		"of the flowed configurations against iteration count (iteration 0: the Monte Carlo input)"
 	return []report.Item{
 		{Entry: dist, Make: func() (*report.Figure, error) { return planeGridFigure(en, arrays, ax) }},
@@ -104,7 +104,7 @@ func planeGridFigure(en registry.Entry, arrays []npz.Array, ax report.Axes) (*re
 	for i := range its {
 		rows[i] = dist[i*k : (i+1)*k]
 	}
-	title := fmt.Sprintf("flow %s on the (%s, %s) grid", en.Ref(), report.Symbol(ax.Y), report.Symbol(ax.X))
+	title := fmt.Sprintf("%s on the (%s, %s) grid", flowRef(en), report.Symbol(ax.Y), report.Symbol(ax.X))
 	return report.GridDistributions(title, ax, classes, its, rows)
 }
 
@@ -129,7 +129,7 @@ func planeObservablesFigure(en registry.Entry, arrays []npz.Array) (*report.Figu
 		ss = append(ss, report.Series{Label: c.label, X: x, Y: y})
 		data = append(data, npz.Float64(c.name, y, len(y)))
 	}
-	f, err := report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": thermometer-free readings",
+	f, err := report.Lines(report.LineOptions{Title: flowRef(en) + ": thermometer-free readings",
 		XLabel: "flow iteration (evenly spaced counts)", YLabel: "value"}, ss...)
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func (g *gather) planeItems() []report.Item {
 				n += "-" + stem(ax.X+"-"+ax.Y)
 			}
 			marks, err := g.planeRefs(part, ax)
-			e := report.Entry{Name: n, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + citeRefs(marks, ax)}
+			e := report.Entry{Name: n, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
 			items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
 				if err != nil {
 					return nil, err

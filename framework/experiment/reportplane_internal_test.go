@@ -33,3 +33,26 @@ func TestPlaneAxesAndStart(t *testing.T) {
 		t.Errorf("no references, marks %v", got)
 	}
 }
+
+// Lineage values read as a reader wants them: switches yes/no, lists
+// comma-separated, records as pairs with digests shortened (the full
+// value kept for hover), never a Go map.
+func TestParamValues(t *testing.T) {
+	ps := paramsOf(map[string]any{
+		"save_configs": false,
+		"iterations":   []any{0.0, 1.0, 10.0},
+		"thermometer_plugin": map[string]any{"name": "thermometer", "version": "1.0.0",
+			"sha256": "sha256:a11014eadcae20ddc2c390efbc4281249a10531320d51b5f280753549d913d04"},
+		"lr": 0.1,
+	})
+	want := []report.Param{
+		{Name: "iterations", Value: "0, 1, 10"},
+		{Name: "lr", Value: "0.1"},
+		{Name: "save_configs", Value: "no"},
+		{Name: "thermometer_plugin", Value: "name thermometer; sha256 sha256:a11014eadcae…; version 1.0.0",
+			Full: "name thermometer; sha256 sha256:a11014eadcae20ddc2c390efbc4281249a10531320d51b5f280753549d913d04; version 1.0.0"},
+	}
+	if !slices.Equal(ps, want) {
+		t.Errorf("params\n%q\nwant\n%q", ps, want)
+	}
+}

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -15,10 +17,13 @@ import (
 )
 
 // Series is one curve: points (X[i], Y[i]) with optional one-sigma errors.
+// Label names its arrays in the figure's data and, unless Legend is
+// set, its legend entry.
 type Series struct {
-	Label string
-	X, Y  []float64
-	Err   []float64 // nil: no error bars
+	Label  string
+	Legend string
+	X, Y   []float64
+	Err    []float64 // nil: no error bars
 }
 
 // Ref is a reference line at a value (a critical temperature a model
@@ -54,6 +59,13 @@ func Lines(o LineOptions, series ...Series) (*Figure, error) {
 	}
 	setTicks(&p.X, o.LogX, allIntegers(xs...))
 	setTicks(&p.Y, o.LogY, false)
+	if o.LogX && hasZero(xs...) {
+		// Iteration 0 (the input itself) matters: a log axis would
+		// drop it, log(1 + x) keeps it and spaces the decades alike.
+		p.X.Scale, p.X.Tick.Marker = symlog{}, symlogTicks{}
+		o.LogX = false
+		f.Notes = append(f.Notes, "The x axis is logarithmic in 1 + x, so that x = 0 is drawn.")
+	}
 	floor := 0.0
 	if o.LogY {
 		floor = noiseFloor * maxFinite(ys...)
@@ -109,6 +121,15 @@ func setTicks(a *plot.Axis, log, integer bool) {
 		return
 	}
 	a.Tick.Marker = linearTicks{integer: integer}
+}
+
+func hasZero(vs ...[]float64) bool {
+	for _, v := range vs {
+		if slices.Contains(v, 0) {
+			return true
+		}
+	}
+	return false
 }
 
 func maxFinite(vs ...[]float64) float64 {
@@ -199,8 +220,8 @@ func addSeries(p *plot.Plot, s Series, k int, pts plotter.XYs, errs plotter.YErr
 		eb.Color = c
 		p.Add(eb)
 	}
-	if s.Label != "" {
-		p.Legend.Add(s.Label, l, sc)
+	if name := cmp.Or(s.Legend, s.Label); name != "" {
+		p.Legend.Add(name, l, sc)
 	}
 	return nil
 }
@@ -263,7 +284,8 @@ func LossCurves(epochs, train, test []float64) (*Figure, error) {
 // series (the temperature implied by the energy, by ⟨|m|⟩, by G(L/2), the
 // thermometer's mean reading) T against flow iteration with its error
 // bars, and the reference temperatures refs dashed. On a log x axis
-// iteration 0 is left out of the plot (it stays in the data).
+// starting at iteration 0 the axis is log(1 + iteration), so that the
+// input itself is drawn.
 func FlowTemperatures(title string, logX bool, refs []Ref, series ...Series) (*Figure, error) {
 	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: refs}, series...)
 }

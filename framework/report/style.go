@@ -260,3 +260,34 @@ func discrete(m palette.ColorMap, states []float64) palette.Palette {
 	}
 	return cs
 }
+
+// symlog is the scale of log(1 + x): decades of x apart from x = 0,
+// which stays on the axis.
+type symlog struct{}
+
+func (symlog) Normalize(min, max, x float64) float64 {
+	f := func(v float64) float64 { return math.Log10(1 + math.Max(v, 0)) }
+	if f(max) == f(min) {
+		return 0.5
+	}
+	return (f(x) - f(min)) / (f(max) - f(min))
+}
+
+// symlogTicks are 0 and the decades, labelled, with unlabelled ticks at
+// 2…9 × 10ⁿ.
+type symlogTicks struct{}
+
+func (symlogTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := []plot.Tick{}
+	if min <= 0 && max >= 0 {
+		ticks = append(ticks, plot.Tick{Value: 0, Label: "0"})
+	}
+	lo := math.Max(min, 1)
+	if max >= lo {
+		ticks = append(ticks, logTicks{}.Ticks(lo, max)...)
+	}
+	if len(ticks) < 2 {
+		return linearTicks{}.Ticks(min, max)
+	}
+	return ticks
+}

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 func labels(ticks []plot.Tick, min, max float64) []string {
@@ -277,5 +278,48 @@ func TestConstantSeriesAxis(t *testing.T) {
 	}
 	if p := Check(f); len(p) != 0 {
 		t.Errorf("%v", p)
+	}
+}
+
+// A log x axis whose data start at 0 (iteration 0, the input itself)
+// keeps 0 on a log(1 + x) axis, labelled, and says so.
+func TestIterationZeroKept(t *testing.T) {
+	f, err := FlowTemperatures("t", true, []Ref{{"T_c", 2.27}}, Series{Label: "energy", X: []float64{0, 1, 10, 100}, Y: []float64{1, 2, 2.2, 2.3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := labels(f.Plot.X.Tick.Marker.Ticks(f.Plot.X.Min, f.Plot.X.Max), -1, 101); len(got) < 3 || got[0] != "0" {
+		t.Errorf("x ticks %q", got)
+	}
+	l := f.layout(nullCanvas(Width, Height))
+	x, _ := f.Plot.Transforms(&l.data[0])
+	if x(0) < l.data[0].Min.X || x(1) <= x(0) || x(100)-x(10) < (x(10)-x(1))*0.9 {
+		t.Errorf("x = 0, 1, 10, 100 drawn at %v, %v, %v, %v", x(0), x(1), x(10), x(100))
+	}
+	if len(f.Notes) != 1 || !strings.Contains(f.Notes[0], "1 + x") {
+		t.Errorf("notes %q", f.Notes)
+	}
+	if p := Check(f); len(p) != 0 {
+		t.Errorf("%v", p)
+	}
+}
+
+// An analyzer's series named "quantity@selection" reads in the legend
+// as "quantity, selection", its data keep the name; integer x gets
+// integer ticks.
+func TestHintLegendAndIntegerAxis(t *testing.T) {
+	res := []npz.Array{vec1("r", []float64{0, 1, 2, 3, 4, 5}), vec1("G@iteration=0", []float64{1, 0.5, 0.3, 0.2, 0.1, 0.05})}
+	f, err := FromHint(res, sdk.Figure{Name: "g", Kind: sdk.FigureLine, X: "r", Series: []string{"G@iteration=0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := npz.Find(f.Data, "G@iteration=0.y"); !ok {
+		t.Errorf("data %v", f.Data)
+	}
+	if lt, ok := f.Plot.X.Tick.Marker.(linearTicks); !ok || !lt.integer {
+		t.Errorf("x ticks %T %v", f.Plot.X.Tick.Marker, f.Plot.X.Tick.Marker)
+	}
+	if got := legendOf("G@iteration=0,L=10"); got != "G, iteration = 0, L = 10" {
+		t.Errorf("legendOf = %q", got)
 	}
 }
