@@ -92,6 +92,9 @@ func Lines(o LineOptions, series ...Series) (*Figure, error) {
 	if drawn == 0 {
 		return nil, fmt.Errorf("%s: no finite point to draw", orUntitled(o.Title))
 	}
+	if slices.ContainsFunc(series, func(s Series) bool { return s.Err != nil }) {
+		f.Notes = append(f.Notes, "Error bars: ±1σ, one standard error of each point as its data give it.")
+	}
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		// gonum widens a constant's range by ±1, which puts a learning
 		// rate of 1e-3 at "0": widen by a share of the value instead.

@@ -323,3 +323,14 @@ func TestHintLegendAndIntegerAxis(t *testing.T) {
 		t.Errorf("legendOf = %q", got)
 	}
 }
+
+// A figure with error bars says in its notes what they are; one
+// without says nothing about them.
+func TestErrorBarsSaid(t *testing.T) {
+	x, y := []float64{1, 2}, []float64{1, 2}
+	with, _ := Lines(LineOptions{}, Series{X: x, Y: y, Err: []float64{0.1, 0.1}})
+	without, _ := Lines(LineOptions{}, Series{X: x, Y: y})
+	if len(with.Notes) != 1 || !strings.Contains(with.Notes[0], "±1σ") || len(without.Notes) != 0 {
+		t.Errorf("notes with error bars %q, without %q", with.Notes, without.Notes)
+	}
+}
