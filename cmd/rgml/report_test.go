@@ -116,7 +116,8 @@ func inputRoles(t *testing.T, s *registry.Store, name string) map[string]registr
 
 // checkPage opens a report in headless Chromium (skipped without one):
 // every image loads, no console error, nothing off the file system. The
-// screenshot is kept in $RGML_TEST_ARTEFACTS when it is set.
+// screenshot is kept in $RGML_TEST_ARTEFACTS when it is set, as
+// report-TESTNAME.png.
 func checkPage(t *testing.T, dir string, drawn int) {
 	t.Helper()
 	exe := browsertest.FindChromium(t)
@@ -134,7 +135,7 @@ func checkPage(t *testing.T, dir string, drawn int) {
 	}
 	if a := os.Getenv("RGML_TEST_ARTEFACTS"); a != "" {
 		os.MkdirAll(a, 0o755)
-		os.WriteFile(filepath.Join(a, "cli-report.png"), shot, 0o644)
+		os.WriteFile(filepath.Join(a, "report-"+strings.ReplaceAll(t.Name(), "/", "-")+".png"), shot, 0o644) // one stable name per report
 	}
 }
 

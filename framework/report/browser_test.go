@@ -127,9 +127,9 @@ func allItems() []Item {
 // TestReportInChromium opens the report in real headless Chromium: every
 // image loads (naturalWidth > 0), no console error, no failed load, no
 // request off the file system. The same check on a copy with one PNG
-// removed must complain, so the test can fail. The report and a
-// screenshot stay in $RGML_TEST_ARTEFACTS (default: a directory under the
-// system temp dir, printed).
+// removed must complain, so the test can fail. The report (report/) and
+// its screenshot (report-figure-kinds.png) stay in $RGML_TEST_ARTEFACTS
+// (default: a directory under the system temp dir, printed).
 func TestReportInChromium(t *testing.T) {
 	exe := browsertest.FindChromium(t)
 	dir := os.Getenv("RGML_TEST_ARTEFACTS")
@@ -157,7 +157,7 @@ func TestReportInChromium(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("browser: %s", p)
 	}
-	shotPath := filepath.Join(dir, "screenshot.png")
+	shotPath := filepath.Join(filepath.Dir(dir), "report-figure-kinds.png") // a stable name for CI's artefacts
 	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
