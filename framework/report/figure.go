@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -83,6 +84,29 @@ func Save(dir, name string, f *Figure) (Files, error) {
 		return files, fmt.Errorf("figure %s: %w", name, err)
 	}
 	return files, nil
+}
+
+// SaveImage writes f alone as a PNG or an SVG, by path's extension,
+// drawn as Save draws it (side key, panels, legend and size).
+func SaveImage(path string, f *Figure) error {
+	w, h := f.size()
+	var to io.WriterTo
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".png":
+		c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))}
+		f.draw(draw.New(c))
+		to = c
+	case ".svg":
+		c := vgsvg.New(w, h)
+		f.draw(draw.New(c))
+		to = c
+	default:
+		return fmt.Errorf("%s: want a .png or .svg file", path)
+	}
+	return fsutil.WriteFileAtomic(path, func(out io.Writer) error {
+		_, err := to.WriteTo(out)
+		return err
+	})
 }
 
 // WriteCSV writes arrays in long form: a header "array,i,j,value", then one

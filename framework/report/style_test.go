@@ -1,7 +1,10 @@
 package report
 
 import (
+	"image/png"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -332,5 +335,37 @@ func TestErrorBarsSaid(t *testing.T) {
 	without, _ := Lines(LineOptions{}, Series{X: x, Y: y})
 	if len(with.Notes) != 1 || !strings.Contains(with.Notes[0], "±1σ") || len(without.Notes) != 0 {
 		t.Errorf("notes with error bars %q, without %q", with.Notes, without.Notes)
+	}
+}
+
+// SaveImage draws what Save draws: every panel of small multiples (the
+// image as tall as Save's), not only the first plot.
+func TestSaveImageDrawsTheWholeFigure(t *testing.T) {
+	x := []float64{1, 2, 3}
+	f, err := SmallMultiples("h", "epoch", Series{Label: "a", X: x, Y: x}, Series{Label: "b", X: x, Y: x},
+		Series{Label: "c", X: x, Y: x}, Series{Label: "d", X: x, Y: x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := Save(dir, "s", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "alone.png")
+	if err := SaveImage(path, f); err != nil {
+		t.Fatal(err)
+	}
+	r, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cfg, err := png.DecodeConfig(r)
+	if err != nil || cfg.Width != files.W || cfg.Height != files.H || files.H <= files.W {
+		t.Errorf("SaveImage: %d×%d (%v); Save: %d×%d, taller than wide", cfg.Width, cfg.Height, err, files.W, files.H)
+	}
+	if err := SaveImage(filepath.Join(dir, "x.gif"), f); err == nil {
+		t.Errorf("a .gif was accepted")
 	}
 }
