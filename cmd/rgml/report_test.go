@@ -114,12 +114,17 @@ func inputRoles(t *testing.T, s *registry.Store, name string) map[string]registr
 	return roles
 }
 
-// checkPage opens a report in headless Chromium (skipped without one):
-// every image loads, no console error, nothing off the file system. The
-// screenshot is kept in $RGML_TEST_ARTEFACTS when it is set, as
-// report-TESTNAME.png.
+// checkPage checks a report's page: no figure fails report.Check; in
+// headless Chromium (skipped without one) every image loads, no console
+// error, nothing off the file system. The screenshot is kept in
+// $RGML_TEST_ARTEFACTS when it is set, as report-TESTNAME.png.
 func checkPage(t *testing.T, dir string, drawn int) {
 	t.Helper()
+	// Every figure passes the figure style's checks (report.Check), which
+	// the page would show under it.
+	if b, err := os.ReadFile(filepath.Join(dir, report.PageFile)); err != nil || strings.Contains(string(b), "Figure check:") {
+		t.Errorf("a figure of the report fails its check (or the page is unreadable: %v)", err)
+	}
 	exe := browsertest.FindChromium(t)
 	images, problems, shot := browsertest.Browse(t, exe, filepath.Join(dir, report.PageFile))
 	if len(images) != drawn {
