@@ -429,7 +429,7 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 // reportCodeVersion versions the report this file and reportinputs.go
 // assemble from the registry: bump it when the report's data change
 // (codeVersions).
-const reportCodeVersion = 1
+const reportCodeVersion = 2 // 2: plane diagrams hold each path's start (PATH.start)
 
 // ReportKind is what a run record calls its report step: the report is
 // a folder of files, not a registry entry.
