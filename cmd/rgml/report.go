@@ -163,7 +163,7 @@ func plotAction(c *cli.Context, e *env) error {
 		if err != nil {
 			return err
 		}
-		if err := f.Plot.Save(report.Width, report.Height, out); err != nil {
+		if err := report.SaveImage(out, f); err != nil {
 			return err
 		}
 		data := strings.TrimSuffix(out, filepath.Ext(out)) + ".npz"

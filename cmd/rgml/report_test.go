@@ -114,11 +114,17 @@ func inputRoles(t *testing.T, s *registry.Store, name string) map[string]registr
 	return roles
 }
 
-// checkPage opens a report in headless Chromium (skipped without one):
-// every image loads, no console error, nothing off the file system. The
-// screenshot is kept in $RGML_TEST_ARTEFACTS when it is set.
+// checkPage checks a report's page: no figure fails report.Check; in
+// headless Chromium (skipped without one) every image loads, no console
+// error, nothing off the file system. The screenshot is kept in
+// $RGML_TEST_ARTEFACTS when it is set, as report-TESTNAME.png.
 func checkPage(t *testing.T, dir string, drawn int) {
 	t.Helper()
+	// Every figure passes the figure style's checks (report.Check), which
+	// the page would show under it.
+	if b, err := os.ReadFile(filepath.Join(dir, report.PageFile)); err != nil || strings.Contains(string(b), "Figure check:") {
+		t.Errorf("a figure of the report fails its check (or the page is unreadable: %v)", err)
+	}
 	exe := browsertest.FindChromium(t)
 	images, problems, shot := browsertest.Browse(t, exe, filepath.Join(dir, report.PageFile))
 	if len(images) != drawn {
@@ -134,7 +140,7 @@ func checkPage(t *testing.T, dir string, drawn int) {
 	}
 	if a := os.Getenv("RGML_TEST_ARTEFACTS"); a != "" {
 		os.MkdirAll(a, 0o755)
-		os.WriteFile(filepath.Join(a, "cli-report.png"), shot, 0o644)
+		os.WriteFile(filepath.Join(a, "report-"+strings.ReplaceAll(t.Name(), "/", "-")+".png"), shot, 0o644) // one stable name per report
 	}
 }
 
@@ -182,7 +188,7 @@ func TestRunAnalysesAndReport(t *testing.T) {
 	}
 	for _, want := range []string{"Reproduction verdicts", "samples-s-train", "history-s-thermo", "flow-s-flow", "s-spectrum-wwt",
 		"s-spectrum-decay", "s-spectrum-eigenvalues", "s-spectrum-vwwv", "s-check-flow-check", "s-check-G", "Fig. 12",
-		"), rgml " + version + "."} { // the version is rgml's, not a host's
+		"; drawn by rgml version " + version + ", commit "} { // the version is rgml's, not a host's
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the report lacks %q", want)
 		}

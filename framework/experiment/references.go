@@ -132,14 +132,13 @@ func (m modelRefs) lines(axis string) []report.Ref {
 	return out
 }
 
-// phase returns the references on the (Delta, T) plane of a phase
-// diagram as its marks.
-func (m modelRefs) phase() []report.PhaseRef {
-	var out []report.PhaseRef
-	for _, r := range m.on("Delta", "T") {
-		pr := report.PhaseRef{Label: r.Name, Source: r.Source}
+// plane returns the references on the plane ax as its marks.
+func (m modelRefs) plane(ax report.Axes) []report.PlaneRef {
+	var out []report.PlaneRef
+	for _, r := range m.on(ax.X, ax.Y) {
+		pr := report.PlaneRef{Label: r.Name, Source: r.Source}
 		for _, p := range r.Points {
-			pr.Delta, pr.T = append(pr.Delta, p["Delta"]), append(pr.T, p["T"])
+			pr.X, pr.Y = append(pr.X, p[ax.X]), append(pr.Y, p[ax.Y])
 		}
 		out = append(out, pr)
 	}
@@ -170,16 +169,15 @@ func (g *gather) refsOf(en registry.Entry) (modelRefs, error) {
 	return modelRefs{}, nil
 }
 
-// citeRefs is a caption's sentence naming each phase-diagram mark's
-// source.
-func citeRefs(refs []report.PhaseRef) string {
+// citeRefs is a caption's sentence naming each plane mark's source.
+func citeRefs(refs []report.PlaneRef, ax report.Axes) string {
 	if len(refs) == 0 {
 		return ""
 	}
 	var sources []string
 	for _, r := range refs {
-		if len(r.T) == 1 {
-			sources = append(sources, fmt.Sprintf("%s (Δ, T) = (%g, %g): %s", r.Label, r.Delta[0], r.T[0], r.Source))
+		if len(r.Y) == 1 {
+			sources = append(sources, fmt.Sprintf("%s (%s, %s) = (%g, %g): %s", r.Label, report.Symbol(ax.X), report.Symbol(ax.Y), r.X[0], r.Y[0], r.Source))
 		} else {
 			sources = append(sources, r.Label+": "+r.Source)
 		}
@@ -187,11 +185,11 @@ func citeRefs(refs []report.PhaseRef) string {
 	return " Reference points (triangles) and lines (dashed), as the data's model declares them: " + strings.Join(sources, "; ") + "."
 }
 
-// addPhaseRefs appends to refs those of more not yet in it.
-func addPhaseRefs(refs []report.PhaseRef, more ...report.PhaseRef) []report.PhaseRef {
+// addPlaneRefs appends to refs those of more not yet in it.
+func addPlaneRefs(refs []report.PlaneRef, more ...report.PlaneRef) []report.PlaneRef {
 	for _, r := range more {
-		if !slices.ContainsFunc(refs, func(o report.PhaseRef) bool {
-			return o.Label == r.Label && o.Source == r.Source && slices.Equal(o.Delta, r.Delta) && slices.Equal(o.T, r.T)
+		if !slices.ContainsFunc(refs, func(o report.PlaneRef) bool {
+			return o.Label == r.Label && o.Source == r.Source && slices.Equal(o.X, r.X) && slices.Equal(o.Y, r.Y)
 		}) {
 			refs = append(refs, r)
 		}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
@@ -44,8 +43,8 @@ type ReportResult struct {
 
 // Figures the report draws from each kind of entry.
 //   - dataset: Fig. 1, a configuration at T = 0, 2, 3 and 6 (those present;
-//     else up to four temperatures); labelled T and Δ, one at each corner
-//     of the (T, Δ) grid;
+//     else up to four temperatures); labelled T and one other parameter,
+//     one at each corner of their grid;
 //   - model: Fig. 4 for a thermometer (train and test loss), the training
 //     history for other learners (a model without history, e.g. random
 //     weights, draws nothing);
@@ -74,7 +73,7 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 		}
 		items = append(items, g.items(en)...)
 	}
-	items = append(g.phaseItems(), items...) // the headline of a run of (T, Δ) flows
+	items = append(g.planeItems(), items...) // the headline of a run of two-parameter flows
 	for _, ms := range spec.Missing {
 		why := fmt.Errorf("%s %s has no result: %s", ms.Kind, ms.Name, ms.Why)
 		items = append(items, report.Item{Entry: report.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
@@ -100,7 +99,7 @@ type gather struct {
 	s         *registry.Store
 	manifests map[string]registry.Manifest
 	byDigest  map[string]registry.Entry
-	joint     []jointFlow // the (T, Δ) flows seen, for the phase diagrams
+	plane     []planeFlow // the two-parameter flows seen, for the plane diagrams
 }
 
 func (g *gather) manifest(en registry.Entry) registry.Manifest {
@@ -126,22 +125,6 @@ func (g *gather) input(en registry.Entry, role string) (registry.Entry, bool) {
 	return registry.Entry{}, false
 }
 
-func refOf(en registry.Entry) string {
-	d := strings.TrimPrefix(en.Digest, "sha256:")
-	if len(d) > 12 {
-		d = d[:12]
-	}
-	return fmt.Sprintf("%s %s sha256:%s", en.Kind, en.Ref(), d)
-}
-
-func paramsOf(m map[string]any) []report.Param {
-	var out []report.Param
-	for _, k := range sortedKeys(m) {
-		out = append(out, report.Param{Name: k, Value: fmt.Sprint(m[k])})
-	}
-	return out
-}
-
 var paperRE = regexp.MustCompile(`\((Figs?\. [^)]*)\)`)
 
 func (g *gather) items(en registry.Entry) []report.Item {
@@ -150,7 +133,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 	switch en.Kind {
 	case registry.Dataset:
 		e := base
-		e.Name, e.Paper, e.Caption = "samples-"+en.Name, "Fig. 1", "sample configurations of "+en.Ref()
+		e.Name, e.Paper, e.Caption, e.Group = "samples-"+en.Name, "Fig. 1", "sample configurations of "+en.Ref(), "samples"
 		e.Params = paramsOf(m.Lineage.Parameters)
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.samples(en) }}}
 	case registry.Model:
@@ -162,7 +145,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			return nil // nothing was trained (random weights)
 		}
 		e := base
-		e.Name, e.Caption = "history-"+en.Name, "training history of "+en.Ref()
+		e.Name, e.Caption, e.Group = "history-"+en.Name, "training history of "+en.Ref(), "trainings"
 		e.Params = paramsOf(m.Lineage.HyperParameters)
 		if _, ok := h.Metrics["test_loss"]; ok {
 			e.Paper = "Fig. 4"
@@ -175,16 +158,16 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		}}}
 	case registry.Flow:
 		e := base
-		e.Name, e.Paper = "flow-"+en.Name, "Figs. 5–11"
-		e.Caption = "the thermometer's measured temperature distribution per iteration of flow " + en.Ref()
+		e.Name, e.Paper, e.Group = "flow-"+en.Name, "Figs. 5–11", "flows"
+		e.Caption = "the thermometer's measured temperature distribution per iteration of " + flowRef(en) + flowFrom(g, en)
 		for _, role := range []string{"rbm", "thermometer", "from"} {
 			if in, ok := g.input(en, role); ok {
 				e.Refs = append(e.Refs, role+": "+refOf(in))
 			}
 		}
 		e.Params = paramsOf(m.Lineage.Extra)
-		if arrays, ok := g.jointArrays(en); ok {
-			return g.jointFlowItems(en, e, arrays)
+		if arrays, ax, ok := g.planeArrays(en); ok {
+			return g.planeFlowItems(en, e, arrays, ax)
 		}
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
 	case registry.Analysis:
@@ -205,8 +188,8 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	var configs [][]int8
 	var labels []string
 	T, ok := d.Labels["T"]
-	if D, okD := d.Labels["Delta"]; ok && okD {
-		configs, labels = gridCorners(d.Configs, sites, T, D)
+	if other := gridLabels(d.Labels, g.manifest(en).Lineage.Parameters, "T"); ok && len(other) == 1 {
+		configs, labels = gridCorners(d.Configs, sites, "T", other[0], T, d.Labels[other[0]])
 		return report.Configurations(d.Size, configs, labels)
 	}
 	if !ok {
@@ -246,6 +229,19 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	return report.Configurations(d.Size, configs, labels)
 }
 
+// gridLabels are the names of a dataset's labels, but one, that are
+// axes of the grid it was sampled on: parameters its lineage records
+// with more than one value (not observables, also labels).
+func gridLabels(labels map[string][]float64, params map[string]any, but string) []string {
+	var out []string
+	for _, k := range sortedKeys(labels) {
+		if v, ok := params[k].([]any); ok && len(v) > 1 && k != but {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
 	ep := make([]float64, h.Len())
 	for i, e := range h.Epoch {
@@ -258,7 +254,7 @@ func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
 	for _, name := range h.MetricNames() {
 		ss = append(ss, report.Series{Label: name, X: ep, Y: h.Metrics[name]})
 	}
-	return report.Lines(report.LineOptions{Title: "training history of " + en.Ref(), XLabel: "epoch", YLabel: "value"}, ss...)
+	return report.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
 }
 
 // flowFigure draws a flow's measured-temperature distribution per
@@ -276,7 +272,7 @@ func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 	for i, it := range f.Iterations {
 		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
-	return report.Lines(report.LineOptions{Title: "flow " + en.Ref() + ": measured temperature distribution",
+	return report.Lines(report.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
 		XLabel: "measured T", YLabel: "share", VLines: refs.lines("T")}, ss...)
 }
 
@@ -318,7 +314,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 	var items []report.Item
 	if check {
 		e := base
-		e.Name, e.Paper = en.Name+"-flow-check", "thermometer-free check"
+		e.Name, e.Paper, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
 		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays) }})
 	}
@@ -330,7 +326,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 			continue // the flow check above draws the implied temperatures; the other per-iteration curves stay in the data
 		}
 		e := base
-		e.Name = en.Name + "-" + h.Name
+		e.Name, e.Group = en.Name+"-"+h.Name, "analyses"
 		e.Caption = h.Title + " of " + en.Ref()
 		if p := paperRE.FindStringSubmatch(h.Title); p != nil {
 			e.Paper = p[1]
@@ -392,7 +388,7 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report
 	if err != nil {
 		return nil, err
 	}
-	return report.FlowTemperatures("flow check of "+en.Ref(), true, refs.lines("T"), ss...)
+	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), true, refs.lines("T"), ss...)
 }
 
 // runReport is the report step of a plan: every other step's entry.
@@ -421,7 +417,8 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 		out = env.ReportOut
 	}
 	spec := ReportSpec{Title: s.Report.Title, Judge: s.Report.Judge, Out: out, Entries: entries,
-		Intro: []string{fmt.Sprintf("Spec %s (%s), rgml %s.", filepath.Base(p.Spec.File), p.Spec.Digest, env.Build.Version)}}
+		Intro: []string{fmt.Sprintf("Spec %s (%s); drawn by rgml version %s, commit %s.", filepath.Base(p.Spec.File), p.Spec.Digest,
+			orUnknown(env.Build.Version, "unknown"), orUnknown(env.Build.Commit, "unknown"))}}
 	r, err := BuildReport(ctx, store, spec)
 	if err != nil && report.IsMissing(err) {
 		return r, fmt.Errorf("report in %s: %w", out, err)
@@ -432,7 +429,7 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 // reportCodeVersion versions the report this file and reportinputs.go
 // assemble from the registry: bump it when the report's data change
 // (codeVersions).
-const reportCodeVersion = 1
+const reportCodeVersion = 2 // 2: plane diagrams hold each path's start (PATH.start)
 
 // ReportKind is what a run record calls its report step: the report is
 // a folder of files, not a registry entry.
@@ -440,7 +437,7 @@ const ReportKind registry.Kind = "report"
 
 // EntryFigure draws one figure of an entry as the report does: kind
 // "samples" (a dataset), "history" (a model), "flow" (a flow; on the
-// grid for a (T, Δ) flow) or
+// grid for a flow read by a thermometer of two parameters) or
 // "flow-check" (an analysis of a flow with implied temperatures).
 func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
@@ -457,8 +454,8 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return historyFigure(en, h)
 	case "flow":
-		if arrays, ok := g.jointArrays(en); ok {
-			return jointGridFigure(en, arrays)
+		if arrays, ax, ok := g.planeArrays(en); ok {
+			return planeGridFigure(en, arrays, ax)
 		}
 		return g.flowFigure(en)
 	case "flow-check":

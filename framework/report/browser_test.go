@@ -51,13 +51,23 @@ func allItems() []Item {
 		{Entry{Name: "fig01", Paper: "Fig. 1", Caption: "sample configurations at T = 0, 2, 3, 6", Refs: refs[1:]}, func() (*Figure, error) {
 			return Configurations(L, [][]int8{conf(0), conf(0.05), conf(0.3), conf(0.5)}, []string{"T = 0", "T = 2", "T = 3", "T = 6"})
 		}},
-		{Entry{Name: "fig04", Paper: "Fig. 4", Caption: "thermometer loss", Params: []Param{{"epochs", "7500"}, {"hidden", "64"}}}, func() (*Figure, error) {
+		{Entry{Name: "fig04", Paper: "Fig. 4", Caption: "thermometer loss", Params: []Param{{Name: "epochs", Value: "7500"}, {Name: "rbm", Value: "sha256:0123456789ab…", Full: "sha256:0123456789abcdef0123456789abcdef"}}, Group: "trainings"}, func() (*Figure, error) {
 			e := grid(1, 7500, 25)
 			tr, te := make([]float64, len(e)), make([]float64, len(e))
 			for i, x := range e {
-				tr[i], te[i] = 1/math.Sqrt(x), 1.2/math.Sqrt(x)
+				tr[i], te[i] = 0.3+0.2/math.Sqrt(x), 0.35+0.2/math.Sqrt(x) // under a decade: a log axis's hard case
 			}
 			return LossCurves(e, tr, te)
+		}},
+		{Entry{Name: "history", Caption: "training history", Group: "trainings"}, func() (*Figure, error) {
+			e := grid(1, 200, 1)
+			lr, pl, re, wn := make([]float64, len(e)), make([]float64, len(e)), make([]float64, len(e)), make([]float64, len(e))
+			for i, x := range e {
+				lr[i], pl[i], re[i], wn[i] = 1e-3, -0.7-0.3/x, 0.02+0.1/x, 10+40*(1-1/x)
+			}
+			return SmallMultiples("training history", "epoch", Series{Label: "learning_rate", X: e, Y: lr},
+				Series{Label: "pseudo_log_likelihood", X: e, Y: pl}, Series{Label: "reconstruction_error", X: e, Y: re},
+				Series{Label: "weight_norm", X: e, Y: wn})
 		}},
 		{Entry{Name: "fig06", Paper: "Fig. 6", Caption: "flow from T = 0, type V, N_h = 64", Refs: refs}, func() (*Figure, error) {
 			its := []int{0, 1, 10, 100}
@@ -73,7 +83,10 @@ func allItems() []Item {
 			m := make([]float64, 100*100)
 			for i := 0; i < 100; i++ {
 				for j := 0; j < 100; j++ {
-					m[i*100+j] = math.Exp(-math.Abs(float64(i-j)) / 2)
+					m[i*100+j] = math.Exp(-math.Abs(float64(i-j))/2) * math.Cos(float64(i-j)) // signed
+					if i == j && i == 7 {
+						m[i*100+j] = 9 // an outlier on the diagonal
+					}
 				}
 			}
 			return Heatmap("WWᵀ (Fig. 12)", "j", "i", m, 100, 100)
@@ -81,6 +94,9 @@ func allItems() []Item {
 		{Entry{Name: "fig13", Paper: "Fig. 13", Caption: "off-diagonal decay of WWᵀ"}, line(LineOptions{Title: "decay (Fig. 13)", XLabel: "r", YLabel: "D(r)"},
 			Series{Label: "T = 2", X: grid(0, 5, 1), Y: []float64{1, 0.6, 0.4, 0.3, 0.25, 0.2}},
 			Series{Label: "T = 6", X: grid(0, 5, 1), Y: []float64{1, 0.1, 0.02, 0, 0, 0}})},
+		{Entry{Name: "corr", Caption: "G(r) per iteration"}, line(LineOptions{Title: "G(r)", XLabel: "r", YLabel: "G"},
+			Series{Label: "G@iteration=0", X: grid(0, 5, 1), Y: []float64{1, 0.5, 0.3, 0.2, 0.15, 0.12}},
+			Series{Label: "G@iteration=10", X: grid(0, 5, 1), Y: []float64{1, 0.7, 0.5, 0.4, 0.35, 0.3}})},
 		{Entry{Name: "fig14", Paper: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", testTc}}},
 			Series{Label: "N_h = 16", X: T, Y: curve(func(t float64) float64 { return 50 / (1 + t) }), Err: curve(func(float64) float64 { return 1 })})},
 		{Entry{Name: "fig16", Paper: "Figs. 16–17", Caption: "eigenvalues of WWᵀ"}, line(LineOptions{Title: "spectrum", XLabel: "a", YLabel: "λ_a", LogY: true},
@@ -88,6 +104,9 @@ func allItems() []Item {
 				out := make([]float64, 100)
 				for i := range out {
 					out[i] = 100 * math.Exp(-float64(i)/20)
+					if i >= 59 { // rank 59: the rest are floating-point zeros
+						out[i] = 1e-15 * float64(1+i%3)
+					}
 				}
 				return out
 			}()})},
@@ -108,9 +127,9 @@ func allItems() []Item {
 // TestReportInChromium opens the report in real headless Chromium: every
 // image loads (naturalWidth > 0), no console error, no failed load, no
 // request off the file system. The same check on a copy with one PNG
-// removed must complain, so the test can fail. The report and a
-// screenshot stay in $RGML_TEST_ARTEFACTS (default: a directory under the
-// system temp dir, printed).
+// removed must complain, so the test can fail. The report (report/) and
+// its screenshot (report-figure-kinds.png) stay in $RGML_TEST_ARTEFACTS
+// (default: a directory under the system temp dir, printed).
 func TestReportInChromium(t *testing.T) {
 	exe := browsertest.FindChromium(t)
 	dir := os.Getenv("RGML_TEST_ARTEFACTS")
@@ -138,7 +157,7 @@ func TestReportInChromium(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("browser: %s", p)
 	}
-	shotPath := filepath.Join(dir, "screenshot.png")
+	shotPath := filepath.Join(filepath.Dir(dir), "report-figure-kinds.png") // a stable name for CI's artefacts
 	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}

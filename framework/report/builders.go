@@ -1,15 +1,15 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -17,10 +17,13 @@ import (
 )
 
 // Series is one curve: points (X[i], Y[i]) with optional one-sigma errors.
+// Label names its arrays in the figure's data and, unless Legend is
+// set, its legend entry.
 type Series struct {
-	Label string
-	X, Y  []float64
-	Err   []float64 // nil: no error bars
+	Label  string
+	Legend string
+	X, Y   []float64
+	Err    []float64 // nil: no error bars
 }
 
 // Ref is a reference line at a value (a critical temperature a model
@@ -40,20 +43,33 @@ type LineOptions struct {
 }
 
 // Lines draws each series as a line with points and error bars. Points
-// that are not finite (or not positive on a log axis) are left out of the
-// plot but kept in the data. It errors when no point at all can be drawn
-// or a series' slices differ in length.
+// that are not finite, not positive on a log axis, or on a log y axis
+// below noiseFloor × the largest value (a numerical zero, not a
+// measurement) are left out of the plot but kept in the data; the
+// figure's notes say how many and why. Axes of integers have integer
+// ticks, log axes decade ticks. It errors when no point at all can be
+// drawn or a series' slices differ in length.
 func Lines(o LineOptions, series ...Series) (*Figure, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = o.Title, o.XLabel, o.YLabel
-	if o.LogX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
-	}
-	if o.LogY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
-	}
-	p.Legend.Top = true
 	f := &Figure{Plot: p}
+	var xs, ys [][]float64
+	for _, s := range series {
+		xs, ys = append(xs, s.X), append(ys, s.Y)
+	}
+	setTicks(&p.X, o.LogX, allIntegers(xs...))
+	setTicks(&p.Y, o.LogY, false)
+	if o.LogX && hasZero(xs...) {
+		// Iteration 0 (the input itself) matters: a log axis would
+		// drop it, log(1 + x) keeps it and spaces the decades alike.
+		p.X.Scale, p.X.Tick.Marker = symlog{}, symlogTicks{}
+		o.LogX = false
+		f.Notes = append(f.Notes, "The x axis is logarithmic in 1 + x, so that x = 0 is drawn.")
+	}
+	floor := 0.0
+	if o.LogY {
+		floor = noiseFloor * maxFinite(ys...)
+	}
 	drawn := 0
 	for k, s := range series {
 		if len(s.X) != len(s.Y) || (s.Err != nil && len(s.Err) != len(s.Y)) {
@@ -63,50 +79,28 @@ func Lines(o LineOptions, series ...Series) (*Figure, error) {
 		if s.Err != nil {
 			f.Data = append(f.Data, vec1(key(s.Label, k, "err"), s.Err))
 		}
-		var pts plotter.XYs
-		var errs plotter.YErrors
-		for i := range s.X {
-			x, y := s.X[i], s.Y[i]
-			if !finite(x) || !finite(y) || (o.LogX && x <= 0) || (o.LogY && y <= 0) {
-				continue
-			}
-			pts = append(pts, plotter.XY{X: x, Y: y})
-			e := 0.0
-			if s.Err != nil && finite(s.Err[i]) {
-				e = s.Err[i]
-			}
-			if o.LogY && y-e <= 0 {
-				e = 0 // an error bar reaching zero has no place on a log axis
-			}
-			errs = append(errs, struct{ Low, High float64 }{e, e})
-		}
+		pts, errs, dropped := drawable(o, s, floor)
+		f.Notes = append(f.Notes, dropped.notes(s.Label, len(s.Y), o, floor)...)
 		if len(pts) == 0 {
 			continue
 		}
 		drawn += len(pts)
-		l, sc, err := plotter.NewLinePoints(pts)
-		if err != nil {
+		if err := addSeries(p, s, k, pts, errs); err != nil {
 			return nil, err
-		}
-		c := plotutil.Color(k)
-		l.Color, sc.Color = c, c
-		sc.Shape = draw.CircleGlyph{}
-		sc.Radius = vg.Points(1.5)
-		p.Add(l, sc)
-		if s.Err != nil {
-			eb, err := plotter.NewYErrorBars(errorPoints{pts, errs})
-			if err != nil {
-				return nil, err
-			}
-			eb.Color = c
-			p.Add(eb)
-		}
-		if s.Label != "" {
-			p.Legend.Add(s.Label, l, sc)
 		}
 	}
 	if drawn == 0 {
 		return nil, fmt.Errorf("%s: no finite point to draw", orUntitled(o.Title))
+	}
+	if slices.ContainsFunc(series, func(s Series) bool { return s.Err != nil }) {
+		f.Notes = append(f.Notes, "Error bars: ±1σ, one standard error of each point as its data give it.")
+	}
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		// gonum widens a constant's range by ±1, which puts a learning
+		// rate of 1e-3 at "0": widen by a share of the value instead.
+		if v := a.Min; a.Min == a.Max && v != 0 {
+			a.Min, a.Max = v-math.Abs(v)/4, v+math.Abs(v)/4
+		}
 	}
 	for _, r := range o.VLines {
 		addRef(p, r, true)
@@ -117,6 +111,122 @@ func Lines(o LineOptions, series ...Series) (*Figure, error) {
 		f.Data = append(f.Data, vec1(key("hline "+r.Label, -1, "at"), []float64{r.At}))
 	}
 	return f, nil
+}
+
+// noiseFloor is the share of a log axis's largest value below which a
+// value is a floating-point zero (e.g. the null eigenvalues of a
+// rank-deficient WWᵀ, ~1e-15 of the largest), not data.
+const noiseFloor = 1e-12
+
+func setTicks(a *plot.Axis, log, integer bool) {
+	if log {
+		a.Scale, a.Tick.Marker = plot.LogScale{}, logTicks{}
+		return
+	}
+	a.Tick.Marker = linearTicks{integer: integer}
+}
+
+func hasZero(vs ...[]float64) bool {
+	for _, v := range vs {
+		if slices.Contains(v, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+func maxFinite(vs ...[]float64) float64 {
+	m := 0.0
+	for _, v := range vs {
+		for _, x := range v {
+			if finite(x) {
+				m = math.Max(m, x)
+			}
+		}
+	}
+	return m
+}
+
+// dropped counts the points of a series left out of its plot, by why.
+type dropped struct{ nonFinite, nonPositive, floor int }
+
+func (d dropped) notes(label string, n int, o LineOptions, floor float64) []string {
+	of := func(k int, why string) string {
+		s := fmt.Sprintf("%d of %d points", k, n)
+		if label != "" {
+			s += " of " + label
+		}
+		return s + " not drawn: " + why + " (they are in the data)."
+	}
+	var out []string
+	if d.nonFinite > 0 {
+		out = append(out, of(d.nonFinite, "not finite"))
+	}
+	if d.nonPositive > 0 {
+		out = append(out, of(d.nonPositive, "not positive, on a log axis"))
+	}
+	if d.floor > 0 {
+		out = append(out, of(d.floor, fmt.Sprintf("below %s, %g × the largest value: numerical zeros, not measurements", tickLabel(floor), noiseFloor)))
+	}
+	return out
+}
+
+// drawable are the points of s the plot can show, their error bars,
+// and what was left out.
+func drawable(o LineOptions, s Series, floor float64) (plotter.XYs, plotter.YErrors, dropped) {
+	var pts plotter.XYs
+	var errs plotter.YErrors
+	var d dropped
+	for i := range s.X {
+		x, y := s.X[i], s.Y[i]
+		switch {
+		case !finite(x) || !finite(y):
+			d.nonFinite++
+			continue
+		case (o.LogX && x <= 0) || (o.LogY && y <= 0):
+			d.nonPositive++
+			continue
+		case o.LogY && y < floor:
+			d.floor++
+			continue
+		}
+		pts = append(pts, plotter.XY{X: x, Y: y})
+		e := 0.0
+		if s.Err != nil && finite(s.Err[i]) {
+			e = s.Err[i]
+		}
+		if o.LogY && y-e <= 0 {
+			e = 0 // an error bar reaching zero has no place on a log axis
+		}
+		errs = append(errs, struct{ Low, High float64 }{e, e})
+	}
+	return pts, errs, d
+}
+
+// addSeries draws the k-th series' points, line and error bars in its
+// colour and names it in the legend.
+func addSeries(p *plot.Plot, s Series, k int, pts plotter.XYs, errs plotter.YErrors) error {
+	l, sc, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return err
+	}
+	c := pathColor(k)
+	l.Color, sc.Color = c, c
+	sc.Shape = draw.CircleGlyph{}
+	sc.Radius = vg.Points(1.5)
+	p.Add(l, sc)
+	if s.Err != nil {
+		eb, err := plotter.NewYErrorBars(errorPoints{pts, errs})
+		if err != nil {
+			return err
+		}
+		eb.Color = c
+		p.Add(eb)
+	}
+	if name := cmp.Or(s.Legend, s.Label); name != "" {
+		p.Legend.Add(name, l, sc)
+	}
+	return nil
 }
 
 // key names a series' array in the figure's data: "LABEL.x" (path
@@ -177,7 +287,8 @@ func LossCurves(epochs, train, test []float64) (*Figure, error) {
 // series (the temperature implied by the energy, by ⟨|m|⟩, by G(L/2), the
 // thermometer's mean reading) T against flow iteration with its error
 // bars, and the reference temperatures refs dashed. On a log x axis
-// iteration 0 is left out of the plot (it stays in the data).
+// starting at iteration 0 the axis is log(1 + iteration), so that the
+// input itself is drawn.
 func FlowTemperatures(title string, logX bool, refs []Ref, series ...Series) (*Figure, error) {
 	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: refs}, series...)
 }
@@ -247,8 +358,9 @@ func (g grid) Z(c, r int) float64 { return g.v[(g.rows-1-r)*g.cols+c] }
 func (g grid) X(c int) float64    { return float64(c) }
 func (g grid) Y(r int) float64    { return float64(r) }
 
-// Heatmap draws a rows × cols matrix (row-major), row 0 at the top, on a
-// blue–red scale between its minimum and maximum (Fig. 12 for WWᵀ).
+// Heatmap draws a rows × cols matrix (row-major), row 0 at the top,
+// with a colour bar: on a diverging scale centred on 0 when the values
+// have both signs, on a sequential one otherwise (Fig. 12 for WWᵀ).
 func Heatmap(title, xlabel, ylabel string, m []float64, rows, cols int) (*Figure, error) {
 	if rows < 1 || cols < 1 || len(m) != rows*cols {
 		return nil, fmt.Errorf("%s: %d values for a %d×%d matrix", title, len(m), rows, cols)
@@ -262,26 +374,35 @@ func Heatmap(title, xlabel, ylabel string, m []float64, rows, cols int) (*Figure
 	if lo > hi {
 		return nil, fmt.Errorf("%s: no finite value", title)
 	}
-	if lo == hi {
-		hi = lo + 1
-	}
-	pal := moreland.SmoothBlueRed()
-	pal.SetMin(lo)
-	pal.SetMax(hi)
-	h := plotter.NewHeatMap(grid{m, rows, cols}, pal.Palette(255))
+	cm, lo, hi := colorMap(lo, hi)
+	h := plotter.NewHeatMap(grid{m, rows, cols}, cm.Palette(255))
 	h.Min, h.Max = lo, hi
 	h.NaN = color.Transparent
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s  [%.3g … %.3g]", title, lo, hi)
+	p.Title.Text = title
 	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
 	p.Add(h)
-	p.HideY()
-	p.Y.Label.Text = ylabel
-	return &Figure{Plot: p, Data: []npz.Array{npz.Float64("matrix", m, rows, cols)}}, nil
+	p.X.Tick.Marker = linearTicks{integer: true}
+	p.Y.Tick.Marker = rowTicks{rows}
+	f := &Figure{Plot: p, Data: []npz.Array{npz.Float64("matrix", m, rows, cols)}, Side: colorBar(cm, "value"),
+		Aspect: math.Min(math.Max(float64(rows)/float64(cols), 0.25), 1.2)} // square cells, unless too long or too tall
+	return f, nil
 }
 
-// Configurations draws Fig. 1: each configuration (±1, L×L in site order
-// x·L + y, x down the rows) as a panel, side by side, labelled below.
+// rowTicks label a heat map's rows by matrix index, row 0 at the top.
+type rowTicks struct{ rows int }
+
+func (r rowTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := integerTicks(min, max)
+	for i := range ticks {
+		ticks[i].Value = float64(r.rows-1) - ticks[i].Value
+	}
+	return ticks
+}
+
+// Configurations draws Fig. 1: each configuration (L×L in site order
+// x·L + y, x down the rows) as a square panel, side by side, labelled
+// below, with a key of the states present.
 func Configurations(L int, configs [][]int8, labels []string) (*Figure, error) {
 	if len(configs) == 0 || len(configs) != len(labels) {
 		return nil, fmt.Errorf("Fig. 1: %d configurations with %d labels", len(configs), len(labels))
@@ -306,14 +427,35 @@ func Configurations(L int, configs [][]int8, labels []string) (*Figure, error) {
 		all = append(all, c...)
 		ticks = append(ticks, plot.Tick{Value: float64(n*(L+1)) + float64(L-1)/2, Label: labels[n]})
 	}
-	f, err := Heatmap("sample configurations (Fig. 1)", "", "", m, L, cols)
-	if err != nil {
-		return nil, err
+	states := statesOf(all)
+	cm, _, _ := colorMap(states[0], states[len(states)-1])
+	h := plotter.NewHeatMap(grid{m, L, cols}, discrete(cm, states))
+	h.Min, h.Max, h.NaN = states[0], states[len(states)-1], color.Transparent
+	if h.Min == h.Max {
+		h.Max++
 	}
-	f.Plot.Title.Text = "sample configurations (Fig. 1)"
-	f.Plot.X.Tick.Marker = plot.ConstantTicks(ticks)
-	f.Data = []npz.Array{npz.Int8("configs", all, k, L*L)}
-	return f, nil
+	p := plot.New()
+	p.Title.Text = "sample configurations (Fig. 1)"
+	p.Add(h)
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.HideY()
+	return &Figure{Plot: p, Data: []npz.Array{npz.Int8("configs", all, k, L*L)}, Side: stateKey(states, cm),
+		Aspect: float64(L) / float64(cols)}, nil
+}
+
+// statesOf are the distinct values of configurations, ascending.
+func statesOf(c []int8) []float64 {
+	var seen [256]bool
+	for _, v := range c {
+		seen[int(v)+128] = true
+	}
+	var out []float64
+	for i, ok := range seen {
+		if ok {
+			out = append(out, float64(i-128))
+		}
+	}
+	return out
 }
 
 // vec1 is a 1-D float64 array.

@@ -6,19 +6,28 @@
 // CSV in long form (columns array, i, j, value), so that every figure can
 // be re-plotted elsewhere. The builders and the paper figures they draw:
 //
-//	Configurations       Fig. 1    sample configurations, one panel per label
+//	Configurations       Fig. 1    sample configurations, square panels with a key of states
 //	LossCurves           Fig. 4    training and test loss against epoch
+//	SmallMultiples       training histories: one panel per quantity, sharing x
 //	TemperatureDists     Figs. 5–11 measured-temperature distribution per flow iteration, the model's reference temperatures marked
-//	Heatmap              Fig. 12   WWᵀ matrix elements
+//	Heatmap              Fig. 12   WWᵀ matrix elements, with a colour bar
 //	FlowTemperatures     the thermometer-free check: implied temperatures against flow iteration, reference temperatures marked
+//	PlaneFlows           flows on the plane of two parameters, with the model's reference points and lines
+//	GridDistributions    a two-parameter thermometer's distribution on its grid per iteration
 //	Lines                Figs. 13–17 and the flow observables: curves with error bars,
 //	                     optional log scale and reference lines (T_c, equilibrium values)
 //	FromHint             any analyzer's suggested figure (sdk.Figure)
 //
+// Every figure follows one style (docs/figures.md): readable ticks,
+// colour bars, palettes that say whether data are signed, legends
+// outside the data, a note for whatever the plot leaves out. Check tests a
+// figure against it on the plot's parts, not its pixels.
+//
 // WritePage writes one static HTML page (html/template; no script and no
-// asset from the network: it opens from the file system) with each figure,
-// a caption naming the paper figure, the registry references and the
-// parameters behind it, links to its files, and a section listing the
+// asset from the network: it opens from the file system) with a table of
+// contents grouped by kind, each figure with its data links, a caption
+// naming the paper figure (and the figure's notes), the registry
+// references and the parameters behind it, and a section listing the
 // figures that could not be drawn and why. Build runs a list of figure
 // makers, saves what it can, writes the page and returns a *MissingError
 // when some figure is missing.

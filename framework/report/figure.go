@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -23,17 +24,32 @@ type Figure struct {
 	Plot *plot.Plot
 	// Data are the arrays behind the plot (1-D or 2-D), saved beside it.
 	Data []npz.Array
+	// Side, when set, is drawn in a strip right of the plot: a heat
+	// map's colour bar, a configuration's key of states.
+	Side *plot.Plot
+	// Panels, when set, are the figure: plots stacked top to bottom,
+	// sharing the x axis (Plot is the first).
+	Panels []*plot.Plot
+	// Aspect, when positive, is the height/width ratio the data area
+	// keeps (the figure's height follows).
+	Aspect float64
+	// Notes are sentences the page adds to the figure's caption: what
+	// the plot leaves out of its data, and why.
+	Notes []string
 }
 
-// Files are the paths Save wrote, relative to its directory.
+// Files are the paths Save wrote, relative to its directory, and the
+// PNG's size in pixels.
 type Files struct {
 	PNG, SVG, NPZ, CSV string
+	W, H               int
 }
 
-// Default figure size.
+// Default figure size, and the PNG's resolution.
 const (
 	Width  = 16 * vg.Centimeter
 	Height = 11 * vg.Centimeter
+	dpi    = 110
 )
 
 // Save writes f as dir/name.png, .svg, .npz and .csv, each atomically.
@@ -42,10 +58,12 @@ func Save(dir, name string, f *Figure) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return files, err
 	}
-	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(Width, Height), vgimg.UseDPI(110))}
-	f.Plot.Draw(draw.New(png))
-	svg := vgsvg.New(Width, Height)
-	f.Plot.Draw(draw.New(svg))
+	w, h := f.size()
+	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))}
+	f.draw(draw.New(png))
+	files.W, files.H = int(w.Dots(dpi)+0.5), int(h.Dots(dpi)+0.5)
+	svg := vgsvg.New(w, h)
+	f.draw(draw.New(svg))
 	for _, w := range []struct {
 		file string
 		to   io.WriterTo
@@ -66,6 +84,29 @@ func Save(dir, name string, f *Figure) (Files, error) {
 		return files, fmt.Errorf("figure %s: %w", name, err)
 	}
 	return files, nil
+}
+
+// SaveImage writes f alone as a PNG or an SVG, by path's extension,
+// drawn as Save draws it (side key, panels, legend and size).
+func SaveImage(path string, f *Figure) error {
+	w, h := f.size()
+	var to io.WriterTo
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".png":
+		c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))}
+		f.draw(draw.New(c))
+		to = c
+	case ".svg":
+		c := vgsvg.New(w, h)
+		f.draw(draw.New(c))
+		to = c
+	default:
+		return fmt.Errorf("%s: want a .png or .svg file", path)
+	}
+	return fsutil.WriteFileAtomic(path, func(out io.Writer) error {
+		_, err := to.WriteTo(out)
+		return err
+	})
 }
 
 // WriteCSV writes arrays in long form: a header "array,i,j,value", then one

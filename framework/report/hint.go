@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -62,7 +63,7 @@ func HintSeries(results []npz.Array, h sdk.Figure) ([]Series, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := Series{Label: name, X: x, Y: y}
+		s := Series{Label: name, Legend: legendOf(name), X: x, Y: y}
 		if i < len(h.Errors) && h.Errors[i] != "" {
 			if s.Err, err = get(h.Errors[i]); err != nil {
 				return nil, err
@@ -71,4 +72,15 @@ func HintSeries(results []npz.Array, h sdk.Figure) ([]Series, error) {
 		ss = append(ss, s)
 	}
 	return ss, nil
+}
+
+// legendOf spells a result's name for a legend: "G@iteration=0" (a
+// quantity at a selection, as analyzers name their series) as
+// "G, iteration = 0".
+func legendOf(name string) string {
+	q, at, ok := strings.Cut(name, "@")
+	if !ok {
+		return name
+	}
+	return q + ", " + strings.ReplaceAll(strings.ReplaceAll(at, "=", " = "), ",", ", ")
 }

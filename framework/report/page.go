@@ -12,8 +12,10 @@ import (
 	"github.com/rgml/rgml/framework/fsutil"
 )
 
-// Param is one parameter shown under a figure.
-type Param struct{ Name, Value string }
+// Param is one parameter shown under a figure: Value as shown, Full
+// (when set) its whole spelling, shown on hover (a digest shortened in
+// Value).
+type Param struct{ Name, Value, Full string }
 
 // Entry is one figure of the page, drawn or missing.
 type Entry struct {
@@ -27,6 +29,38 @@ type Entry struct {
 	Files  Files
 	// Missing, when set, says why the figure could not be drawn.
 	Missing string
+	// Group is the table of contents' heading the figure is listed
+	// under (e.g. "flows"); "" lists it under "figures".
+	Group string
+	// Notes are the figure's notes (Figure.Notes) and Problems what
+	// Check finds wrong with it, both set by BuildPage.
+	Notes, Problems []string
+}
+
+// Group is one heading of the table of contents and its figures.
+type Group struct {
+	Name    string
+	Entries []Entry
+}
+
+// Groups are the drawn figures by Group, in order of first appearance.
+func (p Page) Groups() []Group {
+	var out []Group
+	for _, e := range p.Drawn() {
+		name := e.Group
+		if name == "" {
+			name = "figures"
+		}
+		i := 0
+		for i < len(out) && out[i].Name != name {
+			i++
+		}
+		if i == len(out) {
+			out = append(out, Group{Name: name})
+		}
+		out[i].Entries = append(out[i].Entries, e)
+	}
+	return out
 }
 
 // Page is the whole report.
@@ -133,6 +167,11 @@ table { border-collapse: collapse; font-size: 0.9rem; margin-top: 0.5rem; }
 td, th { border: 1px solid #ccc; padding: 0.15rem 0.5rem; text-align: left; }
 code { font-size: 0.85rem; }
 .missing li { margin: 0.3rem 0; }
+nav ul { list-style: none; padding-left: 0; margin: 0.2rem 0 0.6rem; }
+nav li { display: inline; margin-right: 0.8rem; font-size: 0.9rem; }
+nav h3 { font-size: 1rem; margin: 0.6rem 0 0; }
+.files { font-size: 0.9rem; margin: 0.2rem 0; }
+.check { color: #cf222e; }
 .pass { color: #1a7f37; } .FAIL { color: #cf222e; } .missing-verdict { color: #9a6700; }
 </style>
 </head>
@@ -149,21 +188,24 @@ code { font-size: 0.85rem; }
 {{with .NotJudged}}<p class="not-in-study">Not in this study: {{.}}.</p>{{end}}
 </section>
 {{- end}}
-{{- with .Drawn}}
-<nav><h2>Figures</h2><ol>{{range .}}<li><a href="#{{.Name}}">{{if .Paper}}{{.Paper}}: {{end}}{{.Caption}}</a></li>{{end}}</ol></nav>
+{{- with .Groups}}
+<nav><h2>Figures</h2>{{range .}}<h3>{{.Name}} ({{len .Entries}})</h3><ul>{{range .Entries}}<li><a href="#{{.Name}}" title="{{.Caption}}">{{.Name}}</a></li>{{end}}</ul>{{end}}</nav>
 {{- end}}
 {{range .Drawn}}
 <figure id="{{.Name}}">
-<img src="{{.Files.PNG}}" alt="{{.Paper}} {{.Caption}}" width="704" height="484">
+<img src="{{.Files.PNG}}" alt="{{.Paper}} {{.Caption}}"{{if .Files.W}} width="{{.Files.W}}" height="{{.Files.H}}"{{end}}>
+<p class="files">Data: <a href="{{.Files.NPZ}}">.npz</a> · <a href="{{.Files.CSV}}">CSV</a> · image: <a href="{{.Files.PNG}}">PNG</a> · <a href="{{.Files.SVG}}">SVG</a></p>
 <figcaption>
-<p>{{if .Paper}}<span class="paper">{{.Paper}}.</span> {{end}}{{.Caption}}</p>
+<p>{{if .Paper}}<span class="paper">{{.Paper}}.</span> {{end}}{{.Caption}}{{range .Notes}} {{.}}{{end}}</p>
+{{- range .Problems}}
+<p class="check">Figure check: {{.}}</p>
+{{- end}}
 {{- if .Refs}}
 <p>Registry: {{range $i, $r := .Refs}}{{if $i}}; {{end}}<code>{{$r}}</code>{{end}}</p>
 {{- end}}
 {{- if .Params}}
-<table><tr><th>parameter</th><th>value</th></tr>{{range .Params}}<tr><td>{{.Name}}</td><td>{{.Value}}</td></tr>{{end}}</table>
+<table><tr><th>parameter</th><th>value</th></tr>{{range .Params}}<tr><td>{{.Name}}</td><td{{if .Full}} title="{{.Full}}"{{end}}>{{.Value}}</td></tr>{{end}}</table>
 {{- end}}
-<p>Files: <a href="{{.Files.PNG}}">PNG</a> · <a href="{{.Files.SVG}}">SVG</a> · <a href="{{.Files.NPZ}}">data (.npz)</a> · <a href="{{.Files.CSV}}">data (CSV)</a></p>
 </figcaption>
 </figure>
 {{end}}
@@ -226,6 +268,7 @@ func BuildPage(dir string, head Page, items []Item) (Page, error) {
 		seen[e.Name] = true
 		f, err := it.Make()
 		if err == nil {
+			e.Notes, e.Problems = f.Notes, Check(f)
 			e.Files, err = Save(dir, e.Name, f)
 		}
 		if err != nil {

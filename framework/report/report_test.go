@@ -229,3 +229,35 @@ func TestBuildListsMissing(t *testing.T) {
 		t.Errorf("a repeated name: %v", err)
 	}
 }
+
+// The page reads as a paper's: a compact table of contents grouped by
+// kind (names, not captions), the data links beside each figure,
+// parameters with their full value on hover, each figure's notes in its
+// caption and no failed figure check.
+func TestPageReadable(t *testing.T) {
+	dir := t.TempDir()
+	page, err := Build(dir, "r", nil, allItems())
+	if !IsMissing(err) {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, PageFile))
+	html := string(b)
+	nav, _, _ := strings.Cut(html[strings.Index(html, "<nav>"):], "</nav>")
+	for _, want := range []string{"<h3>trainings (2)</h3>", "<h3>figures (", `<a href="#fig12" title="WWᵀ, N_h = 16">fig12</a>`} {
+		if !strings.Contains(nav, want) {
+			t.Errorf("table of contents lacks %q:\n%s", want, nav)
+		}
+	}
+	if strings.Count(nav, "<li>") != len(page.Drawn()) || strings.Contains(nav, ">sample configurations at") {
+		t.Errorf("table of contents is not one short link per figure:\n%s", nav)
+	}
+	for _, want := range []string{`<td title="sha256:0123456789abcdef0123456789abcdef">sha256:0123456789ab…</td>`,
+		`<p class="files">Data: <a href="fig12.npz">.npz</a>`, "not drawn: below"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "Figure check") {
+		t.Errorf("a figure fails its check:\n%s", html)
+	}
+}

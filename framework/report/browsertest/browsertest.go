@@ -46,7 +46,10 @@ func Browse(t testing.TB, exe, page string) (images []string, problems []string,
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	// A report of ~80 figures takes ~40 s to load and capture on two idle
+	// cores (before and after the figure style alike), and more on
+	// shared ones: 60 s timed out there.
+	ctx, cancel = context.WithTimeout(ctx, 180*time.Second)
 	defer cancel()
 	var mu sync.Mutex
 	note := func(format string, args ...any) {
