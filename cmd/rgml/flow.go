@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -41,25 +40,10 @@ func flowCommand(e *env) *cli.Command {
 	}
 }
 
-func parseIterations(s string) ([]int64, error) {
-	var its []int64
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
-		if err != nil || n < 0 {
-			return nil, usagef("--iterations %q: want non-negative integers separated by commas, e.g. 0,1,10,100", s)
-		}
-		if len(its) > 0 && n <= its[len(its)-1] {
-			return nil, usagef("--iterations %q: counts must increase", s)
-		}
-		its = append(its, n)
-	}
-	return its, nil
-}
-
 func flowAction(c *cli.Context, e *env) error {
-	its, err := parseIterations(c.String("iterations"))
+	its, err := experiment.ParseIterations(c.String("iterations"))
 	if err != nil {
-		return err
+		return usagef("--iterations %v", err)
 	}
 	spec := experiment.FlowSpec{
 		Name: c.String("name"), RBM: c.String("rbm"), Thermometer: c.String("thermometer"), From: c.String("from"),

@@ -49,12 +49,8 @@ func reportAction(c *cli.Context, e *env) error {
 		if err != nil {
 			return err
 		}
-		rec, err := s.RunRecord(run)
+		spec, rec, err := experiment.RunReportSpec(c.Context, s, run)
 		if err != nil {
-			return err
-		}
-		// A run submitted to a batch system: its jobs' results.
-		if _, err := s.ResolveSubmitted(c.Context, &rec); err != nil {
 			return err
 		}
 		judge := c.String("judge")
@@ -64,32 +60,9 @@ func reportAction(c *cli.Context, e *env) error {
 				fmt.Fprintf(e.stderr, "report: no verdict table for %s: %s (name its judge with --judge, e.g. %s)\n", run.Ref(), lost, strings.Join(experiment.JudgeNames(), ", "))
 			}
 		}
-		spec := experiment.ReportSpec{Title: c.String("title"), Judge: judge, Out: out,
-			Intro: []string{fmt.Sprintf("Run %s (%s, %s), status %s, started %s, %.0f s.", run.Ref(), rec.Spec, run.Digest[:19], rec.Status, rec.Started.Format("2006-01-02 15:04 MST"), rec.Seconds)}}
-		if spec.Title == "" {
-			spec.Title = "rgml report: " + run.Ref()
-		}
-		for _, st := range rec.Steps {
-			if st.Kind == experiment.ReportKind {
-				continue
-			}
-			if st.Digest == "" {
-				why := "step " + st.Status
-				if st.Error != "" {
-					why += ": " + st.Error
-				}
-				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: why})
-				continue
-			}
-			en, err := s.Lookup(st.Digest)
-			if err == nil && !en.Removed.IsZero() {
-				err = fmt.Errorf("removed on %s", en.Removed.Format("2006-01-02 15:04 MST"))
-			}
-			if err != nil {
-				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: "its entry " + st.Entry + " is not in the registry: " + err.Error()})
-				continue
-			}
-			spec.Entries = append(spec.Entries, en)
+		spec.Judge, spec.Out = judge, out
+		if t := c.String("title"); t != "" {
+			spec.Title = t
 		}
 		r, err := experiment.BuildReport(c.Context, s, spec)
 		printReport(e, r)
@@ -112,7 +85,7 @@ func latestOr(s *registry.Store, ref string) (registry.Entry, error) {
 	if ref != "" {
 		en, err := s.Resolve(registry.Run, ref)
 		if err != nil {
-			return en, refError(err)
+			return en, experiment.RefError(err)
 		}
 		return en, nil
 	}
@@ -183,7 +156,7 @@ func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, 
 		}
 		en, err := s.Resolve(k, refs[0])
 		if err != nil {
-			return en, refError(err)
+			return en, experiment.RefError(err)
 		}
 		return en, nil
 	}
@@ -201,7 +174,7 @@ func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, 
 	for _, ref := range refs {
 		en, err := s.Resolve(registry.Analysis, ref)
 		if err != nil {
-			return nil, refError(err)
+			return nil, experiment.RefError(err)
 		}
 		arrays, figs, err := experiment.ReadAnalysis(s, en)
 		if err != nil {

@@ -173,7 +173,7 @@ func printRun(e *env, s *registry.Store, ex experiment.Execution) {
 	})
 	for _, st := range r.Steps {
 		if st.Kind == registry.Flow && st.Digest != "" {
-			if line := flowSummary(s, st); line != "" {
+			if line := experiment.FlowSummary(s, st.Name, st.Digest); line != "" {
 				fmt.Fprintln(e.stdout, line)
 			}
 		}
@@ -214,46 +214,4 @@ func presetsCommand(e *env) *cli.Command {
 			},
 		},
 	}
-}
-
-// flowSummary is one line on a flow's thermometer reading: its mode and
-// mean before the first and after the last iteration count.
-func flowSummary(s *registry.Store, st registry.RunStep) string {
-	en, err := s.Lookup(st.Digest)
-	if err != nil {
-		return ""
-	}
-	arrays, err := experiment.ReadNPZ(s, en, experiment.FlowFile)
-	if err != nil {
-		return ""
-	}
-	col := map[string][]float64{}
-	var its []int64
-	for _, a := range arrays {
-		switch v := a.Data.(type) {
-		case []float64:
-			col[a.Name] = v
-		case []int64:
-			if a.Name == "iterations" {
-				its = v
-			}
-		}
-	}
-	mode, mean := col["T_mode"], col["T_mean"]
-	n := len(its)
-	if n == 0 || len(mode) != n || len(mean) != n {
-		return ""
-	}
-	if dm, dmean := col["Delta_mode"], col["Delta_mean"]; len(dm) == n && len(dmean) == n {
-		line := fmt.Sprintf("%s: thermometer mode (T, Δ) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)",
-			st.Name, mode[0], dm[0], mode[n-1], dm[n-1], mean[0], dmean[0], mean[n-1], dmean[n-1], its[0], its[n-1])
-		if m, q, nn, eT, eD := col["abs_m"], col["s2"], col["nn"], col["eq_T"], col["eq_Delta"]; len(m) == n && len(q) == n &&
-			len(nn) == n && len(eT) == n && len(eD) == n {
-			line += fmt.Sprintf("; |m|, <s²>, nn %.2f, %.2f, %.2f → %.2f, %.2f, %.2f, nearest Monte Carlo point (%g, %g) → (%g, %g)",
-				m[0], q[0], nn[0], m[n-1], q[n-1], nn[n-1], eT[0], eD[0], eT[n-1], eD[n-1])
-		}
-		return line
-	}
-	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
-		st.Name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
 }
