@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -11,7 +12,13 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-func flowCommand(e *env) *cli.Command {
+// flowOptions are those of `rgml flow`.
+type flowOptions struct {
+	env  *env
+	Spec experiment.FlowSpec
+}
+
+func newCmdFlow(e *env, runF func(context.Context, *flowOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "flow",
 		Usage: "run the RBM flow from a set of configurations, measure its temperature and register the result",
@@ -36,14 +43,21 @@ func flowCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "also write iterations, T_mean, T_mode, classes, distribution to this .npz"},
 			&cli.BoolFlag{Name: "save-configs", Usage: "also keep the flowed configurations (iterations × N × sites, int8)"},
 		},
-		Action: func(c *cli.Context) error { return flowAction(c, e) },
+		Action: func(c *cli.Context) error {
+			opts, err := flowOptionsOf(c, e)
+			if err != nil {
+				return err
+			}
+			return orRun(runF, runFlow)(c.Context, opts)
+		},
 	}
 }
 
-func flowAction(c *cli.Context, e *env) error {
+// flowOptionsOf reads flow's flags; a wrong one is a usage error.
+func flowOptionsOf(c *cli.Context, e *env) (*flowOptions, error) {
 	its, err := experiment.ParseIterations(c.String("iterations"))
 	if err != nil {
-		return usagef("--iterations %v", err)
+		return nil, usagef("--iterations %v", err)
 	}
 	spec := experiment.FlowSpec{
 		Name: c.String("name"), RBM: c.String("rbm"), Thermometer: c.String("thermometer"), From: c.String("from"),
@@ -52,21 +66,24 @@ func flowAction(c *cli.Context, e *env) error {
 	}
 	if spec.Out != "" {
 		if err := checkWritable(spec.Out); err != nil {
-			return usageError{err}
+			return nil, usageError{err}
 		}
 	}
 	if spec.Name == "" {
-		// The RBM reference's name part: rbm-v64:2 and rbm-v64@paper name rbm-v64.
-		if f := strings.FieldsFunc(spec.RBM, func(r rune) bool { return r == ':' || r == '@' }); len(f) > 0 {
-			spec.Name = "flow-" + f[0]
-		}
+		spec.Name = "flow-" + refName(spec.RBM)
 	}
 	if err := registry.ValidateName(spec.Name); err != nil {
-		return usageError{fmt.Errorf("--name %s: %w (give one with --name)", spec.Name, err)}
+		return nil, usageError{fmt.Errorf("--name %s: %w (give one with --name)", spec.Name, err)}
 	}
-	en, closeEnv := e.stepEnv(c, existingStore)
+	return &flowOptions{env: e, Spec: spec}, nil
+}
+
+// runFlow runs the flow, registers it and prints its readings.
+func runFlow(ctx context.Context, o *flowOptions) error {
+	e, spec := o.env, o.Spec
+	en, closeEnv := e.stepEnv(ctx, existingStore)
 	defer closeEnv()
-	r, err := experiment.Flow(c.Context, en, spec)
+	r, err := experiment.Flow(ctx, en, spec)
 	if r.Entry.Name == "" {
 		return err
 	}
