@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -16,7 +17,14 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-func analyzeCommand(e *env) *cli.Command {
+// analyzeOptions are those of `rgml analyze`: one analysis per model
+// (or one of the data or flow when no model is given).
+type analyzeOptions struct {
+	env   *env
+	Specs []experiment.AnalyzeSpec
+}
+
+func newCmdAnalyze(e *env, runF func(context.Context, *analyzeOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "analyze",
 		Usage: "run an analyzer plugin on registered weights, datasets or flows and register its results",
@@ -39,20 +47,27 @@ func analyzeCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "name", Usage: "register under this name (default: ANALYZER-MODEL, ANALYZER-FLOW or ANALYZER-DATA)"},
 			&cli.StringFlag{Name: "out", Usage: "also write the results and their figures into this folder"},
 		},
-		Action: func(c *cli.Context) error { return analyzeAction(c, e) },
+		Action: func(c *cli.Context) error {
+			opts, err := analyzeOptionsOf(c, e)
+			if err != nil {
+				return err
+			}
+			return orRun(runF, runAnalyze)(c.Context, opts)
+		},
 	}
 }
 
-func analyzeAction(c *cli.Context, e *env) error {
+// analyzeOptionsOf reads analyze's flags; a wrong one is a usage error.
+func analyzeOptionsOf(c *cli.Context, e *env) (*analyzeOptions, error) {
 	params, err := parseSettings(c.StringSlice("set"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var models []string
 	for _, m := range c.StringSlice("models") {
 		for _, f := range strings.Split(m, ",") {
 			if f = strings.TrimSpace(f); f == "" {
-				return usagef("--models %q: an empty reference", m)
+				return nil, usagef("--models %q: an empty reference", m)
 			}
 			models = append(models, f)
 		}
@@ -62,14 +77,14 @@ func analyzeAction(c *cli.Context, e *env) error {
 		Where: c.StringSlice("where"), Params: params, Seed: c.Uint64("seed"),
 	}
 	if len(models) == 0 && base.Data == "" && base.Flow == "" {
-		return usagef("analyze needs --models, --data or --flow: what to analyse")
+		return nil, usagef("analyze needs --models, --data or --flow: what to analyse")
 	}
 	if c.String("name") != "" && len(models) > 1 {
-		return usagef("--name names one analysis, and --models gives %d: drop --name (each is named %s-MODEL)", len(models), base.Analyzer)
+		return nil, usagef("--name names one analysis, and --models gives %d: drop --name (each is named %s-MODEL)", len(models), base.Analyzer)
 	}
 	if out := c.String("out"); out != "" {
 		if err := checkWritableDir(out); err != nil {
-			return usageError{err}
+			return nil, usageError{err}
 		}
 	}
 	var specs []experiment.AnalyzeSpec
@@ -85,7 +100,7 @@ func analyzeAction(c *cli.Context, e *env) error {
 			s.Name = s.Analyzer + "-" + refName(firstNonEmpty(m, s.Flow, s.Data))
 		}
 		if err := registry.ValidateName(s.Name); err != nil {
-			return usageError{fmt.Errorf("--name %s: %w (give one with --name)", s.Name, err)}
+			return nil, usageError{fmt.Errorf("--name %s: %w (give one with --name)", s.Name, err)}
 		}
 		if out := c.String("out"); out != "" {
 			s.Out = out
@@ -95,10 +110,17 @@ func analyzeAction(c *cli.Context, e *env) error {
 		}
 		specs = append(specs, s)
 	}
-	en, closeEnv := e.stepEnv(c, existingStore)
+	return &analyzeOptions{env: e, Specs: specs}, nil
+}
+
+// runAnalyze runs each analysis, registers it and draws its figures
+// where asked.
+func runAnalyze(ctx context.Context, o *analyzeOptions) error {
+	e := o.env
+	en, closeEnv := e.stepEnv(ctx, existingStore)
 	defer closeEnv()
-	for _, s := range specs {
-		r, err := experiment.Analyze(c.Context, en, s)
+	for _, s := range o.Specs {
+		r, err := experiment.Analyze(ctx, en, s)
 		if r.Entry.Name == "" {
 			return err
 		}

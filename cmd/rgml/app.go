@@ -66,6 +66,7 @@ type env struct {
 	// args are the command line as run, for completion to see the word
 	// it completes after.
 	args []string
+	g    globals
 }
 
 // progressOut is where progress bars go: the terminal itself.
@@ -78,6 +79,29 @@ func (e *env) progressOut() io.Writer {
 
 // newApp builds the CLI; run and the tests call it.
 func newApp(e *env) *cli.App {
+	return newAppWith(e, []*cli.Command{
+		pluginsCommand(e),
+		newCmdSample(e, nil),
+		newCmdTrain(e, nil),
+		newCmdFlow(e, nil),
+		newCmdAnalyze(e, nil),
+		newCmdReport(e, nil),
+		newCmdPlot(e, nil),
+		newCmdRun(e, nil),
+		presetsCommand(e),
+		datasetsCommand(e),
+		modelsCommand(e),
+		flowsCommand(e), analysesCommand(e), runsCommand(e),
+		registryCommand(e),
+		pushgatewayCommand(e),
+		versionCommand(e),
+		completionCommand(e),
+	})
+}
+
+// newAppWith builds the CLI of cmds: tests give commands of their own
+// run functions.
+func newAppWith(e *env, cmds []*cli.Command) *cli.App {
 	app := &cli.App{
 		Name:    "rgml",
 		Usage:   "what neural networks learn from statistical physics",
@@ -91,19 +115,9 @@ func newApp(e *env) *cli.App {
 		// --param T=0,1,2 is one flag value, not three.
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {},
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "plugin-dir", Usage: "directory of rgml-plugin-* executables (default: plugins/ next to the rgml binary)", EnvVars: []string{"RGML_PLUGIN_DIR"}, Category: "Plugins"},
-			&cli.BoolFlag{Name: "allow-unlocked", Usage: "run plugin binaries that are not in the lock file (plugin development only; warns)", EnvVars: []string{"RGML_ALLOW_UNLOCKED"}, Category: "Plugins"},
-			&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
-			&cli.StringFlag{Name: "registry", Usage: "registry directory, or postgres://… URL of a registry shared by many machines (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_REGISTRY", "RGML_HOME"}, Category: "Registry"},
-			&cli.StringFlag{Name: "blobs", Usage: "blob directory of a postgres:// registry, a path every machine sees", EnvVars: []string{"RGML_BLOBS"}, Category: "Registry"},
-			&cli.BoolFlag{Name: "wide", Usage: "print tables whole; otherwise they are cut to the terminal's width (COLUMNS) with …", EnvVars: []string{"RGML_WIDE"}, Category: "Output"},
-			&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while sample, train, flow or run works (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
-			&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL (run --step: also while it works)", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
-			&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated; the jobs of --executor slurm get the study's)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
-			&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
-		},
+		Flags:                     globalFlags(),
 		Before: func(c *cli.Context) error {
+			e.g = globalsOf(c)
 			lvl := hclog.LevelFromString(c.String("log-level"))
 			if lvl == hclog.NoLevel {
 				return usagef("--log-level %q: want trace, debug, info, warn or error", c.String("log-level"))
@@ -128,25 +142,8 @@ func newApp(e *env) *cli.App {
 			e.started = true
 			return nil
 		},
-		After: func(c *cli.Context) error { return e.stopMetrics(c) },
-		Commands: []*cli.Command{
-			pluginsCommand(e),
-			sampleCommand(e),
-			trainCommand(e),
-			flowCommand(e),
-			analyzeCommand(e),
-			reportCommand(e),
-			plotCommand(e),
-			runCommand(e),
-			presetsCommand(e),
-			datasetsCommand(e),
-			modelsCommand(e),
-			flowsCommand(e), analysesCommand(e), runsCommand(e),
-			registryCommand(e),
-			pushgatewayCommand(e),
-			versionCommand(e),
-			completionCommand(e),
-		},
+		After:    func(c *cli.Context) error { return e.stopMetrics(c) },
+		Commands: cmds,
 	}
 	guardCommands(app)
 	completeFlagValues(e, app.Commands)
@@ -154,19 +151,61 @@ func newApp(e *env) *cli.App {
 	return app
 }
 
+// orRun is runF, or run when runF is nil: a command's constructor takes
+// the run function a test gives it, or uses its own.
+func orRun[O any](runF, run func(context.Context, *O) error) func(context.Context, *O) error {
+	if runF != nil {
+		return runF
+	}
+	return run
+}
+
+// globalFlags are rgml's own flags, given before or after any command.
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "plugin-dir", Usage: "directory of rgml-plugin-* executables (default: plugins/ next to the rgml binary)", EnvVars: []string{"RGML_PLUGIN_DIR"}, Category: "Plugins"},
+		&cli.BoolFlag{Name: "allow-unlocked", Usage: "run plugin binaries that are not in the lock file (plugin development only; warns)", EnvVars: []string{"RGML_ALLOW_UNLOCKED"}, Category: "Plugins"},
+		&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
+		&cli.StringFlag{Name: "registry", Usage: "registry directory, or postgres://… URL of a registry shared by many machines (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_REGISTRY", "RGML_HOME"}, Category: "Registry"},
+		&cli.StringFlag{Name: "blobs", Usage: "blob directory of a postgres:// registry, a path every machine sees", EnvVars: []string{"RGML_BLOBS"}, Category: "Registry"},
+		&cli.BoolFlag{Name: "wide", Usage: "print tables whole; otherwise they are cut to the terminal's width (COLUMNS) with …", EnvVars: []string{"RGML_WIDE"}, Category: "Output"},
+		&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while sample, train, flow or run works (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
+		&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL (run --step: also while it works)", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
+		&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated; the jobs of --executor slurm get the study's)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},
+		&cli.StringFlag{Name: "log-level", Usage: "trace, debug, info, warn or error (plugin logs included)", Value: "warn", EnvVars: []string{"RGML_LOG_LEVEL"}, Category: "Logging"},
+	}
+}
+
+// globals are the values of the global flags that commands' work
+// depends on, read once from the command line (globalsOf), so that a
+// command's run function needs its options only, not a cli.Context.
+type globals struct {
+	pluginDir     string
+	allowUnlocked bool
+	pluginTimeout time.Duration
+	registry      string // --registry, or RGML_REGISTRY / RGML_HOME
+	blobs         string
+	pushgateway   string
+}
+
+func globalsOf(c *cli.Context) globals {
+	return globals{pluginDir: c.String("plugin-dir"), allowUnlocked: c.Bool("allow-unlocked"), pluginTimeout: c.Duration("plugin-timeout"),
+		registry: c.String("registry"), blobs: c.String("blobs"), pushgateway: c.String("pushgateway")}
+}
+
 // newHost returns a host for the command's plugin directory.
-func (e *env) newHost(c *cli.Context) *host.Host {
-	dir := c.String("plugin-dir")
+func (e *env) newHost() *host.Host {
+	dir := e.g.pluginDir
 	if dir == "" {
 		dir = host.DefaultPluginDir()
 	}
 	return host.New(host.Config{
 		Dir:         dir,
 		Logger:      e.logger,
-		IdleTimeout: c.Duration("plugin-timeout"),
+		IdleTimeout: e.g.pluginTimeout,
 		Observer:    e.metrics,
 
-		AllowUnlocked: c.Bool("allow-unlocked"),
+		AllowUnlocked: e.g.allowUnlocked,
 	})
 }
 

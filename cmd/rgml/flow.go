@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -12,7 +12,13 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-func flowCommand(e *env) *cli.Command {
+// flowOptions are those of `rgml flow`.
+type flowOptions struct {
+	env  *env
+	Spec experiment.FlowSpec
+}
+
+func newCmdFlow(e *env, runF func(context.Context, *flowOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "flow",
 		Usage: "run the RBM flow from a set of configurations, measure its temperature and register the result",
@@ -37,29 +43,21 @@ func flowCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "also write iterations, T_mean, T_mode, classes, distribution to this .npz"},
 			&cli.BoolFlag{Name: "save-configs", Usage: "also keep the flowed configurations (iterations × N × sites, int8)"},
 		},
-		Action: func(c *cli.Context) error { return flowAction(c, e) },
+		Action: func(c *cli.Context) error {
+			opts, err := flowOptionsOf(c, e)
+			if err != nil {
+				return err
+			}
+			return orRun(runF, runFlow)(c.Context, opts)
+		},
 	}
 }
 
-func parseIterations(s string) ([]int64, error) {
-	var its []int64
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
-		if err != nil || n < 0 {
-			return nil, usagef("--iterations %q: want non-negative integers separated by commas, e.g. 0,1,10,100", s)
-		}
-		if len(its) > 0 && n <= its[len(its)-1] {
-			return nil, usagef("--iterations %q: counts must increase", s)
-		}
-		its = append(its, n)
-	}
-	return its, nil
-}
-
-func flowAction(c *cli.Context, e *env) error {
-	its, err := parseIterations(c.String("iterations"))
+// flowOptionsOf reads flow's flags; a wrong one is a usage error.
+func flowOptionsOf(c *cli.Context, e *env) (*flowOptions, error) {
+	its, err := experiment.ParseIterations(c.String("iterations"))
 	if err != nil {
-		return err
+		return nil, usagef("--iterations %v", err)
 	}
 	spec := experiment.FlowSpec{
 		Name: c.String("name"), RBM: c.String("rbm"), Thermometer: c.String("thermometer"), From: c.String("from"),
@@ -68,21 +66,24 @@ func flowAction(c *cli.Context, e *env) error {
 	}
 	if spec.Out != "" {
 		if err := checkWritable(spec.Out); err != nil {
-			return usageError{err}
+			return nil, usageError{err}
 		}
 	}
 	if spec.Name == "" {
-		// The RBM reference's name part: rbm-v64:2 and rbm-v64@paper name rbm-v64.
-		if f := strings.FieldsFunc(spec.RBM, func(r rune) bool { return r == ':' || r == '@' }); len(f) > 0 {
-			spec.Name = "flow-" + f[0]
-		}
+		spec.Name = "flow-" + refName(spec.RBM)
 	}
 	if err := registry.ValidateName(spec.Name); err != nil {
-		return usageError{fmt.Errorf("--name %s: %w (give one with --name)", spec.Name, err)}
+		return nil, usageError{fmt.Errorf("--name %s: %w (give one with --name)", spec.Name, err)}
 	}
-	en, closeEnv := e.stepEnv(c, existingStore)
+	return &flowOptions{env: e, Spec: spec}, nil
+}
+
+// runFlow runs the flow, registers it and prints its readings.
+func runFlow(ctx context.Context, o *flowOptions) error {
+	e, spec := o.env, o.Spec
+	en, closeEnv := e.stepEnv(ctx, existingStore)
 	defer closeEnv()
-	r, err := experiment.Flow(c.Context, en, spec)
+	r, err := experiment.Flow(ctx, en, spec)
 	if r.Entry.Name == "" {
 		return err
 	}

@@ -158,7 +158,16 @@ func recordState(e *env, cmds []*cli.Command) {
 	}
 }
 
-func pushgatewayCommand(e *env) *cli.Command {
+// pushgatewayOptions are those of `rgml pushgateway delete`.
+type pushgatewayOptions struct {
+	env   *env
+	URL   string // the global --pushgateway
+	RunID string
+}
+
+func pushgatewayCommand(e *env) *cli.Command { return newCmdPushgateway(e, nil) }
+
+func newCmdPushgateway(e *env, runF func(context.Context, *pushgatewayOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "pushgateway",
 		Usage: "manage metrics pushed with --pushgateway",
@@ -171,17 +180,21 @@ func pushgatewayCommand(e *env) *cli.Command {
 				if url == "" || c.NArg() != 1 {
 					return usagef("usage: rgml --pushgateway URL pushgateway delete RUN_ID")
 				}
-				n, err := metrics.DeletePushed(url, c.Args().First())
-				if err != nil {
-					return err
-				}
-				if n == 0 {
-					fmt.Fprintf(e.stdout, "%s holds nothing of run %s\n", url, c.Args().First())
-					return nil
-				}
-				fmt.Fprintf(e.stdout, "deleted run %s from %s (%d group(s))\n", c.Args().First(), url, n)
-				return nil
+				return orRun(runF, runPushgatewayDelete)(c.Context, &pushgatewayOptions{env: e, URL: url, RunID: c.Args().First()})
 			},
 		}},
 	}
+}
+
+func runPushgatewayDelete(_ context.Context, o *pushgatewayOptions) error {
+	n, err := metrics.DeletePushed(o.URL, o.RunID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(o.env.stdout, "%s holds nothing of run %s\n", o.URL, o.RunID)
+		return nil
+	}
+	fmt.Fprintf(o.env.stdout, "deleted run %s from %s (%d group(s))\n", o.RunID, o.URL, n)
+	return nil
 }

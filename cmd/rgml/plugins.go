@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -11,7 +12,27 @@ import (
 	"github.com/rgml/rgml/framework/sdk"
 )
 
-func pluginsCommand(e *env) *cli.Command {
+// pluginsOptions are those of the `rgml plugins` subcommands.
+type pluginsOptions struct {
+	env   *env
+	Names []string // describe: one; lock: those to record (none: all)
+	JSON  bool
+}
+
+func pluginsCommand(e *env) *cli.Command { return newCmdPlugins(e, nil) }
+
+// newCmdPlugins builds `rgml plugins`; runF, when not nil, replaces the
+// run function of every subcommand (tests check the flags' reading).
+func newCmdPlugins(e *env, runF func(context.Context, string, *pluginsOptions) error) *cli.Command {
+	action := func(name string, run func(context.Context, *pluginsOptions) error) cli.ActionFunc {
+		return func(c *cli.Context) error {
+			opts := &pluginsOptions{env: e, Names: c.Args().Slice(), JSON: c.Bool("json")}
+			if runF != nil {
+				return runF(c.Context, name, opts)
+			}
+			return run(c.Context, opts)
+		}
+	}
 	return &cli.Command{
 		Name:  "plugins",
 		Usage: "list, describe and lock plugins",
@@ -20,36 +41,39 @@ func pluginsCommand(e *env) *cli.Command {
 				Name:   "list",
 				Usage:  "list plugins: name, kind, version, protocol, sha256 and lock status (unlocked binaries are not run)",
 				Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
-				Action: func(c *cli.Context) error { return pluginsList(c, e) },
+				Action: action("list", runPluginsList),
 			},
 			{
 				Name:      "describe",
 				Usage:     "show a plugin's parameters (defaults, ranges, docs) and algorithms",
 				ArgsUsage: "NAME",
 				Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
-				Action:    func(c *cli.Context) error { return pluginsDescribe(c, e) },
+				Action:    action("describe", runPluginsDescribe),
 			},
 			{
 				Name:      "lock",
 				Usage:     "record the sha256 of plugin binaries; a changed binary is then refused",
 				ArgsUsage: "[NAME…]",
-				Action: func(c *cli.Context) error {
-					l, err := e.newHost(c).WriteLock(c.Args().Slice()...)
-					if err != nil {
-						return err
-					}
-					// The lock holds every plugin; say which ones this call
-					// recorded, not how many the file has.
-					what := strings.Join(c.Args().Slice(), ", ")
-					if what == "" {
-						what = plural(len(l.Plugins), "plugin")
-					}
-					fmt.Fprintf(e.stdout, "locked %s in %s\n", what, e.newHost(c).Config().LockPath)
-					return nil
-				},
+				Action:    action("lock", runPluginsLock),
 			},
 		},
 	}
+}
+
+func runPluginsLock(_ context.Context, o *pluginsOptions) error {
+	e := o.env
+	l, err := e.newHost().WriteLock(o.Names...)
+	if err != nil {
+		return err
+	}
+	// The lock holds every plugin; say which ones this call recorded, not
+	// how many the file has.
+	what := strings.Join(o.Names, ", ")
+	if what == "" {
+		what = plural(len(l.Plugins), "plugin")
+	}
+	fmt.Fprintf(e.stdout, "locked %s in %s\n", what, e.newHost().Config().LockPath)
+	return nil
 }
 
 // pluginRow is one plugin in `plugins list`.
@@ -64,11 +88,12 @@ type pluginRow struct {
 	Error    string      `json:"error,omitempty"`
 }
 
-func pluginsList(c *cli.Context, e *env) error {
-	if c.NArg() > 0 {
-		return usagef("plugins list takes no arguments (got %q); to see one plugin, run `rgml plugins describe NAME`", c.Args().First())
+func runPluginsList(ctx context.Context, o *pluginsOptions) error {
+	e := o.env
+	if len(o.Names) > 0 {
+		return usagef("plugins list takes no arguments (got %q); to see one plugin, run `rgml plugins describe NAME`", o.Names[0])
 	}
-	h := e.newHost(c)
+	h := e.newHost()
 	defer h.Close()
 	entries, err := h.List()
 	if err != nil {
@@ -79,16 +104,16 @@ func pluginsList(c *cli.Context, e *env) error {
 		r := pluginRow{Name: en.Name, SHA256: en.SHA256, Status: en.Status, Path: en.Path}
 		// Only a binary the lock vouches for is run to ask what it is.
 		if en.Status == host.StatusOK {
-			if o, err := h.Open(c.Context, en.Name); err != nil {
+			if p, err := h.Open(ctx, en.Name); err != nil {
 				r.Error = firstLine(err.Error())
 			} else {
-				r.Kind, r.Version, r.Protocol = o.Kind, o.Version, sdk.ProtocolVersion
-				o.Kill()
+				r.Kind, r.Version, r.Protocol = p.Kind, p.Version, sdk.ProtocolVersion
+				p.Kill()
 			}
 		}
 		rows = append(rows, r)
 	}
-	if c.Bool("json") {
+	if o.JSON {
 		return printJSON(e, rows)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -128,23 +153,24 @@ func orDash(s string) string {
 	return s
 }
 
-func pluginsDescribe(c *cli.Context, e *env) error {
-	if c.NArg() != 1 {
+func runPluginsDescribe(ctx context.Context, o *pluginsOptions) error {
+	e := o.env
+	if len(o.Names) != 1 {
 		return usagef("plugins describe takes one plugin name, e.g. `rgml plugins describe ising`")
 	}
-	h := e.newHost(c)
+	h := e.newHost()
 	defer h.Close()
-	o, err := h.Open(c.Context, c.Args().First())
+	p, err := h.Open(ctx, o.Names[0])
 	if err != nil {
 		return err
 	}
-	m, l, a := o.Model, o.Learner, o.Analyzer
+	m, l, a := p.Model, p.Learner, p.Analyzer
 	switch {
-	case c.Bool("json") && m != nil:
+	case o.JSON && m != nil:
 		return printJSON(e, modelJSON(m))
-	case c.Bool("json") && l != nil:
+	case o.JSON && l != nil:
 		return printJSON(e, learnerJSON(l))
-	case c.Bool("json"):
+	case o.JSON:
 		return printJSON(e, analyzerJSON(a))
 	case m != nil:
 		describeModel(e, m)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -343,7 +344,7 @@ func TestRegistryIsAFile(t *testing.T) {
 // Item 9: a failure after the dataset was registered says so.
 func TestRegisteredButNamesTheEntry(t *testing.T) {
 	en := registry.Entry{Kind: registry.Dataset, Name: "train", Version: 3, Digest: "sha256:" + strings.Repeat("ab", 32)}
-	msg := registeredBut(en, "writing /x/d.npz", os.ErrPermission).Error()
+	msg := experiment.RegisteredBut(en, "writing /x/d.npz", os.ErrPermission).Error()
 	for _, want := range []string{"writing /x/d.npz", "permission denied", "dataset train:3", "was registered", "rgml datasets export train:3 DIR"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("%q lacks %q", msg, want)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -15,7 +16,19 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-func reportCommand(e *env) *cli.Command {
+// reportOptions are those of `rgml report`.
+type reportOptions struct {
+	env   *env
+	Run   string // "" for the newest run
+	Out   string
+	Title string // "" for one naming the run
+	// Judge names the study whose verdicts to show; unless JudgeSet,
+	// the one the run's spec named.
+	Judge    string
+	JudgeSet bool
+}
+
+func newCmdReport(e *env, runF func(context.Context, *reportOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
 		Usage: "write the HTML report of a run: every figure its results allow and the verdicts of the study its spec names",
@@ -30,68 +43,46 @@ func reportCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "title", Usage: "the page's title (default: the run's name)"},
 			&cli.StringFlag{Name: "judge", Usage: "the study whose verdict table to show, e.g. iso2018 (default: the one the run's spec named, if its spec is still as the run read it)"},
 		},
-		Action: func(c *cli.Context) error { return reportAction(c, e) },
+		Action: func(c *cli.Context) error {
+			if err := checkWritableDir(c.String("out")); err != nil {
+				return usageError{err}
+			}
+			if j := c.String("judge"); j != "" {
+				if _, ok := experiment.LookupJudge(j); !ok {
+					return usageError{fmt.Errorf("--judge %s: no such study (known: %s)", j, strings.Join(experiment.JudgeNames(), ", "))}
+				}
+			}
+			opts := &reportOptions{env: e, Run: c.Args().First(), Out: c.String("out"), Title: c.String("title"),
+				Judge: c.String("judge"), JudgeSet: c.IsSet("judge")}
+			return orRun(runF, runReport)(c.Context, opts)
+		},
 	}
 }
 
-func reportAction(c *cli.Context, e *env) error {
-	out := c.String("out")
-	if err := checkWritableDir(out); err != nil {
-		return usageError{err}
-	}
-	if j := c.String("judge"); j != "" {
-		if _, ok := experiment.LookupJudge(j); !ok {
-			return usageError{fmt.Errorf("--judge %s: no such study (known: %s)", j, strings.Join(experiment.JudgeNames(), ", "))}
-		}
-	}
-	return withRegistry(c, e, readOnly, func(s *registry.Store) error {
-		run, err := latestOr(s, c.Args().First())
+// runReport writes the report of a run.
+func runReport(ctx context.Context, o *reportOptions) error {
+	e := o.env
+	return e.withRegistry(ctx, readOnly, func(s *registry.Store) error {
+		run, err := latestOr(s, o.Run)
 		if err != nil {
 			return err
 		}
-		rec, err := s.RunRecord(run)
+		spec, rec, err := experiment.RunReportSpec(ctx, s, run)
 		if err != nil {
 			return err
 		}
-		// A run submitted to a batch system: its jobs' results.
-		if _, err := s.ResolveSubmitted(c.Context, &rec); err != nil {
-			return err
-		}
-		judge := c.String("judge")
-		if !c.IsSet("judge") {
+		judge := o.Judge
+		if !o.JudgeSet {
 			var lost string
 			if judge, lost = experiment.RunJudge(rec); lost != "" {
 				fmt.Fprintf(e.stderr, "report: no verdict table for %s: %s (name its judge with --judge, e.g. %s)\n", run.Ref(), lost, strings.Join(experiment.JudgeNames(), ", "))
 			}
 		}
-		spec := experiment.ReportSpec{Title: c.String("title"), Judge: judge, Out: out,
-			Intro: []string{fmt.Sprintf("Run %s (%s, %s), status %s, started %s, %.0f s.", run.Ref(), rec.Spec, run.Digest[:19], rec.Status, rec.Started.Format("2006-01-02 15:04 MST"), rec.Seconds)}}
-		if spec.Title == "" {
-			spec.Title = "rgml report: " + run.Ref()
+		spec.Judge, spec.Out = judge, o.Out
+		if o.Title != "" {
+			spec.Title = o.Title
 		}
-		for _, st := range rec.Steps {
-			if st.Kind == experiment.ReportKind {
-				continue
-			}
-			if st.Digest == "" {
-				why := "step " + st.Status
-				if st.Error != "" {
-					why += ": " + st.Error
-				}
-				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: why})
-				continue
-			}
-			en, err := s.Lookup(st.Digest)
-			if err == nil && !en.Removed.IsZero() {
-				err = fmt.Errorf("removed on %s", en.Removed.Format("2006-01-02 15:04 MST"))
-			}
-			if err != nil {
-				spec.Missing = append(spec.Missing, experiment.MissingStep{Name: st.Name, Kind: string(st.Kind), Why: "its entry " + st.Entry + " is not in the registry: " + err.Error()})
-				continue
-			}
-			spec.Entries = append(spec.Entries, en)
-		}
-		r, err := experiment.BuildReport(c.Context, s, spec)
+		r, err := experiment.BuildReport(ctx, s, spec)
 		printReport(e, r)
 		return err
 	})
@@ -112,7 +103,7 @@ func latestOr(s *registry.Store, ref string) (registry.Entry, error) {
 	if ref != "" {
 		en, err := s.Resolve(registry.Run, ref)
 		if err != nil {
-			return en, refError(err)
+			return en, experiment.RefError(err)
 		}
 		return en, nil
 	}
@@ -127,7 +118,15 @@ func latestOr(s *registry.Store, ref string) (registry.Entry, error) {
 	return runs[0], nil
 }
 
-func plotCommand(e *env) *cli.Command {
+// plotOptions are those of `rgml plot`.
+type plotOptions struct {
+	env  *env
+	Kind string
+	Refs []string
+	Out  string // .png or .svg
+}
+
+func newCmdPlot(e *env, runF func(context.Context, *plotOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "plot",
 		Usage: "draw one figure of registered results as PNG or SVG (its data beside it as .npz)",
@@ -141,25 +140,28 @@ func plotCommand(e *env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "the figure's file: .png or .svg", Required: true},
 		},
-		Action: func(c *cli.Context) error { return plotAction(c, e) },
+		Action: func(c *cli.Context) error {
+			out := c.String("out")
+			if ext := strings.ToLower(filepath.Ext(out)); ext != ".png" && ext != ".svg" {
+				return usagef("--out %s: the file name must end in .png or .svg", out)
+			}
+			if c.NArg() < 2 {
+				return usagef("plot needs KIND and at least one REF (see `rgml plot --help`)")
+			}
+			opts := &plotOptions{env: e, Kind: c.Args().First(), Refs: c.Args().Slice()[1:], Out: out}
+			return orRun(runF, runPlot)(c.Context, opts)
+		},
 	}
 }
 
-func plotAction(c *cli.Context, e *env) error {
-	out := c.String("out")
-	ext := strings.ToLower(filepath.Ext(out))
-	if ext != ".png" && ext != ".svg" {
-		return usagef("--out %s: the file name must end in .png or .svg", out)
-	}
-	if c.NArg() < 2 {
-		return usagef("plot needs KIND and at least one REF (see `rgml plot --help`)")
-	}
+// runPlot draws the figure and writes its data beside it.
+func runPlot(ctx context.Context, o *plotOptions) error {
+	e, out := o.env, o.Out
 	if err := checkWritableDir(filepath.Dir(out)); err != nil {
 		return usageError{err}
 	}
-	kind, refs := c.Args().First(), c.Args().Slice()[1:]
-	return withRegistry(c, e, readOnly, func(s *registry.Store) error {
-		f, err := plotFigure(s, kind, refs)
+	return e.withRegistry(ctx, readOnly, func(s *registry.Store) error {
+		f, err := plotFigure(s, o.Kind, o.Refs)
 		if err != nil {
 			return err
 		}
@@ -183,7 +185,7 @@ func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, 
 		}
 		en, err := s.Resolve(k, refs[0])
 		if err != nil {
-			return en, refError(err)
+			return en, experiment.RefError(err)
 		}
 		return en, nil
 	}
@@ -201,7 +203,7 @@ func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, 
 	for _, ref := range refs {
 		en, err := s.Resolve(registry.Analysis, ref)
 		if err != nil {
-			return nil, refError(err)
+			return nil, experiment.RefError(err)
 		}
 		arrays, figs, err := experiment.ReadAnalysis(s, en)
 		if err != nil {
@@ -238,12 +240,12 @@ func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, 
 
 // reportFolder checks, before a run starts, that its report can be
 // written: the spec's folder or --report.
-func reportFolder(c *cli.Context, en *experiment.Env, spec *experiment.Spec) error {
-	if c.IsSet("report") {
+func reportFolder(o *runOptions, en *experiment.Env, spec *experiment.Spec) error {
+	if o.ReportOut != "" {
 		if spec.Report == nil {
 			return usagef("--report: the spec asks for no report (add report: {} to it)")
 		}
-		en.ReportOut = c.String("report")
+		en.ReportOut = o.ReportOut
 	}
 	if spec.Report == nil {
 		return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -13,9 +14,15 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// historyCommand is `rgml models history REF`: a training's every
-// progress report, as a table, JSON or CSV.
-func historyCommand(e *env) *cli.Command {
+// historyOptions are those of `rgml models history REF`: a training's
+// every progress report, as a table, JSON or CSV.
+type historyOptions struct {
+	env       *env
+	Ref       string
+	JSON, CSV bool
+}
+
+func newCmdHistory(e *env, runF func(context.Context, *historyOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "history",
 		Usage:     "print a model's training history: every progress report's epoch, time and metrics",
@@ -28,53 +35,64 @@ func historyCommand(e *env) *cli.Command {
 			if c.Bool("json") && c.Bool("csv") {
 				return usagef("history: give --json or --csv, not both")
 			}
-			return withRegistry(c, e, readOnly, func(s *registry.Store) error {
-				h, _, err := experiment.ReadHistory(s, c.Args().First())
-				if err != nil {
-					return err
-				}
-				if c.Bool("json") {
-					return printJSON(e, h.Rows())
-				}
-				names := h.MetricNames()
-				header := append([]string{"epoch", "wall_seconds", "samples"}, names...)
-				rows := make([][]string, h.Len())
-				for i := range rows {
-					row := []string{strconv.FormatInt(h.Epoch[i], 10), strconv.FormatFloat(h.WallSeconds[i], 'f', 3, 64), strconv.FormatInt(h.Samples[i], 10)}
-					for _, n := range names {
-						v := h.Metrics[n][i]
-						if math.IsNaN(v) {
-							row = append(row, "")
-						} else {
-							row = append(row, shortFloat(v))
-						}
-					}
-					rows[i] = row
-				}
-				if c.Bool("csv") {
-					w := csv.NewWriter(e.stdout)
-					w.Write(header)
-					w.WriteAll(rows)
-					return w.Error()
-				}
-				for i := range header {
-					header[i] = strings.ToUpper(header[i])
-				}
-				return printTable(e, strings.Join(header, "\t"), rows, func(r []string) string {
-					for i := range r {
-						if r[i] == "" {
-							r[i] = "-"
-						}
-					}
-					return strings.Join(r, "\t")
-				})
-			})
+			opts := &historyOptions{env: e, Ref: c.Args().First(), JSON: c.Bool("json"), CSV: c.Bool("csv")}
+			return orRun(runF, runHistory)(c.Context, opts)
 		},
 	}
 }
 
-// importCommand is `rgml datasets import FILE.npz --name N`.
-func importCommand(e *env) *cli.Command {
+func runHistory(ctx context.Context, o *historyOptions) error {
+	e := o.env
+	return e.withRegistry(ctx, readOnly, func(s *registry.Store) error {
+		h, _, err := experiment.ReadHistory(s, o.Ref)
+		if err != nil {
+			return err
+		}
+		if o.JSON {
+			return printJSON(e, h.Rows())
+		}
+		names := h.MetricNames()
+		header := append([]string{"epoch", "wall_seconds", "samples"}, names...)
+		rows := make([][]string, h.Len())
+		for i := range rows {
+			row := []string{strconv.FormatInt(h.Epoch[i], 10), strconv.FormatFloat(h.WallSeconds[i], 'f', 3, 64), strconv.FormatInt(h.Samples[i], 10)}
+			for _, n := range names {
+				v := h.Metrics[n][i]
+				if math.IsNaN(v) {
+					row = append(row, "")
+				} else {
+					row = append(row, shortFloat(v))
+				}
+			}
+			rows[i] = row
+		}
+		if o.CSV {
+			w := csv.NewWriter(e.stdout)
+			w.Write(header)
+			w.WriteAll(rows)
+			return w.Error()
+		}
+		for i := range header {
+			header[i] = strings.ToUpper(header[i])
+		}
+		return printTable(e, strings.Join(header, "\t"), rows, func(r []string) string {
+			for i := range r {
+				if r[i] == "" {
+					r[i] = "-"
+				}
+			}
+			return strings.Join(r, "\t")
+		})
+	})
+}
+
+// importOptions are those of `rgml datasets import FILE.npz --name N`.
+type importOptions struct {
+	env  *env
+	Spec experiment.ImportSpec
+}
+
+func newCmdImport(e *env, runF func(context.Context, *importOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "import",
 		Usage: "register configurations made elsewhere (an .npz with configs and per-configuration labels) as a dataset",
@@ -93,19 +111,24 @@ func importCommand(e *env) *cli.Command {
 			if err := registry.ValidateName(spec.Name); err != nil {
 				return usageError{fmt.Errorf("--name: %w", err)}
 			}
-			en, closeEnv := e.stepEnv(c, createStore)
-			defer closeEnv()
-			r, err := experiment.Import(c.Context, en, spec)
-			if err != nil {
-				return err
-			}
-			labels := "no labels"
-			if len(r.Labels) > 0 {
-				labels = "labels " + strings.Join(r.Labels, ", ")
-			}
-			fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d, %s (imported from %s, sha256 %s)\n",
-				r.Entry, r.Configs, r.L, r.L, labels, spec.File, r.SHA256[:12])
-			return nil
+			return orRun(runF, runImport)(c.Context, &importOptions{env: e, Spec: spec})
 		},
 	}
+}
+
+func runImport(ctx context.Context, o *importOptions) error {
+	e, spec := o.env, o.Spec
+	en, closeEnv := e.stepEnv(ctx, createStore)
+	defer closeEnv()
+	r, err := experiment.Import(ctx, en, spec)
+	if err != nil {
+		return err
+	}
+	labels := "no labels"
+	if len(r.Labels) > 0 {
+		labels = "labels " + strings.Join(r.Labels, ", ")
+	}
+	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d, %s (imported from %s, sha256 %s)\n",
+		r.Entry, r.Configs, r.L, r.L, labels, spec.File, r.SHA256[:12])
+	return nil
 }

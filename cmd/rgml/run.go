@@ -18,7 +18,20 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-func runCommand(e *env) *cli.Command {
+// runOptions are those of `rgml run`.
+type runOptions struct {
+	env              *env
+	SpecFile, Preset string // one of them
+	Jobs             int    // steps at once; 0: the number of cores
+	DryRun           bool
+	Name             string // the run's name; "" for the spec's file name or the preset's
+	ReportOut        string // --report: the report's folder instead of the spec's
+	// elsewhere, when not nil, runs the planned spec elsewhere than here
+	// (--executor slurm, --step: run_slurm.go).
+	elsewhere func(en *experiment.Env, spec *experiment.Spec, file, name string, data []byte) error
+}
+
+func newCmdRun(e *env, runF func(context.Context, *runOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run a whole study written in YAML (or a built-in preset): every step's result kept in the registry",
@@ -35,25 +48,55 @@ func runCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "name", Usage: "register the run under this name (default: the spec's file name or the preset's)"},
 			&cli.StringFlag{Name: "report", Usage: "write the spec's report into this folder instead of the one it names (report: out)"},
 		}, executorFlags()...),
-		Action: func(c *cli.Context) error { return runAction(c, e) },
+		Action: func(c *cli.Context) error {
+			opts, err := runOptionsOf(c, e)
+			if err != nil {
+				return err
+			}
+			return orRun(runF, runRun)(c.Context, opts)
+		},
 	}
 }
 
+// runOptionsOf reads run's flags; a wrong one is a usage error.
+func runOptionsOf(c *cli.Context, e *env) (*runOptions, error) {
+	if err := checkExecutorFlags(c); err != nil {
+		return nil, err
+	}
+	o := &runOptions{env: e, SpecFile: c.Args().First(), Preset: c.String("preset"), Jobs: c.Int("jobs"),
+		DryRun: c.Bool("dry-run"), Name: c.String("name"), ReportOut: c.String("report")}
+	switch {
+	case o.Preset != "" && c.NArg() > 0:
+		return nil, usagef("run takes SPEC.yaml or --preset NAME, not both")
+	case o.Preset == "" && c.NArg() == 0:
+		return nil, usagef("run needs SPEC.yaml or --preset NAME (see `rgml presets list`)")
+	}
+	if c.IsSet("jobs") && o.Jobs < 1 {
+		return nil, usagef("--jobs %d: must be at least 1", o.Jobs)
+	}
+	if o.Name != "" {
+		if err := registry.ValidateName(o.Name); err != nil {
+			return nil, usageError{fmt.Errorf("--name: %w", err)}
+		}
+	}
+	if elsewhere(c) {
+		o.elsewhere = func(en *experiment.Env, spec *experiment.Spec, file, name string, data []byte) error {
+			return runElsewhere(c, e, en, spec, file, name, data)
+		}
+	}
+	return o, nil
+}
+
 // readSpec returns the spec a run names: a file or a preset.
-func readSpec(c *cli.Context) (file, name string, data []byte, err error) {
-	switch p := c.String("preset"); {
-	case p != "" && c.NArg() > 0:
-		return "", "", nil, usagef("run takes SPEC.yaml or --preset NAME, not both")
-	case p != "":
-		b, err := presets.Get(p)
+func readSpec(o *runOptions) (file, name string, data []byte, err error) {
+	if o.Preset != "" {
+		b, err := presets.Get(o.Preset)
 		if err != nil {
 			return "", "", nil, usageError{err}
 		}
-		return "preset:" + p, p, b, nil
-	case c.NArg() == 0:
-		return "", "", nil, usagef("run needs SPEC.yaml or --preset NAME (see `rgml presets list`)")
+		return "preset:" + o.Preset, o.Preset, b, nil
 	}
-	file = c.Args().First()
+	file = o.SpecFile
 	// A regular file of at most MaxSpecBytes: a FIFO would block, a device
 	// never end.
 	b, err := fsutil.ReadRegular(file, experiment.MaxSpecBytes)
@@ -63,63 +106,71 @@ func readSpec(c *cli.Context) (file, name string, data []byte, err error) {
 	return file, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), b, nil
 }
 
-func runAction(c *cli.Context, e *env) error {
-	if err := checkExecutorFlags(c); err != nil {
-		return err
-	}
-	file, name, data, err := readSpec(c)
+// runRun plans the spec and runs it here, or elsewhere (o.elsewhere),
+// or prints the plan (o.DryRun).
+func runRun(ctx context.Context, o *runOptions) error {
+	e := o.env
+	file, name, data, err := readSpec(o)
 	if err != nil {
 		return err
 	}
 	cores := runtime.NumCPU()
-	jobs := c.Int("jobs")
-	if c.IsSet("jobs") && jobs < 1 {
-		return usagef("--jobs %d: must be at least 1", jobs)
-	}
+	jobs := o.Jobs
 	if jobs == 0 {
 		jobs = cores
 	}
-	if c.String("name") != "" {
-		name = c.String("name")
-		if err := registry.ValidateName(name); err != nil {
-			return usageError{fmt.Errorf("--name: %w", err)}
-		}
+	if o.Name != "" {
+		name = o.Name
 	}
 	spec, err := experiment.Parse(file, data)
 	if err != nil {
 		return err
 	}
-	en, closeEnv := e.stepEnv(c, map[bool]storeMode{false: createStore, true: readStore}[c.Bool("dry-run")])
+	en, closeEnv := e.stepEnv(ctx, map[bool]storeMode{false: createStore, true: readStore}[o.DryRun])
 	defer closeEnv()
-	if elsewhere(c) { // --executor slurm, --step: run_slurm.go
-		return runElsewhere(c, e, en, spec, file, name, data)
+	if o.elsewhere != nil {
+		return o.elsewhere(en, spec, file, name, data)
 	}
 	// Descriptions are cached in the registry by binary digest; a dry run
 	// reads the cache of an existing registry and writes none.
 	cat := &experiment.CachedCatalog{HostCatalog: experiment.HostCatalog{Host: en.Host}}
-	root, rerr := registryRoot(c)
+	root, rerr := e.root()
 	// (A PostgreSQL registry has no local directory: no cache there.)
-	if rerr == nil && !registry.IsURL(root) && (!c.Bool("dry-run") || dirExists(root)) {
+	if rerr == nil && !registry.IsURL(root) && (!o.DryRun || dirExists(root)) {
 		cat.Dir = filepath.Join(root, "cache", "describe")
 	}
-	plan, err := experiment.NewPlan(c.Context, spec, cat)
+	plan, err := experiment.NewPlan(ctx, spec, cat)
 	if err != nil {
 		return err
 	}
-	if c.Bool("dry-run") {
+	if o.DryRun {
 		return dryRun(e, en, plan)
 	}
 	if _, err := en.OpenStore(); err != nil {
 		return err
 	}
-	if err := reportFolder(c, en, spec); err != nil {
+	if err := reportFolder(o, en, spec); err != nil {
 		return err
 	}
+	return execute(ctx, o, en, plan, spec, execSpec{file: file, name: name, data: data, jobs: jobs, cores: cores})
+}
+
+// execSpec is what runRun read and decided, for execute.
+type execSpec struct {
+	file, name  string
+	data        []byte
+	jobs, cores int
+}
+
+// execute runs the plan here with a progress board, then prints each
+// step's outcome and where the report is.
+func execute(ctx context.Context, o *runOptions, en *experiment.Env, plan *experiment.Plan, spec *experiment.Spec, x execSpec) error {
+	e := o.env
 	board := progress.NewBoard(e.progressOut(), len(plan.Steps), 0)
 	en.Progress = board
 	e.metrics.SetInfo("run", "", "", version)
-	ex, err := experiment.Execute(c.Context, en, plan, experiment.ExecOptions{
-		Options: experiment.Options{Jobs: jobs, Cores: cores}, RunName: name, SpecName: file, SpecText: data,
+	ex, err := experiment.Execute(ctx, en, plan, experiment.ExecOptions{
+		Options: experiment.Options{Jobs: x.jobs, Cores: x.cores}, RunName: x.name, SpecName: x.file, SpecText: x.data,
 		Event: func(ev experiment.StepEvent) {
 			switch ev.Status {
 			case registry.StatusSkipped:
@@ -173,7 +224,7 @@ func printRun(e *env, s *registry.Store, ex experiment.Execution) {
 	})
 	for _, st := range r.Steps {
 		if st.Kind == registry.Flow && st.Digest != "" {
-			if line := flowSummary(s, st); line != "" {
+			if line := experiment.FlowSummary(s, st.Name, st.Digest); line != "" {
 				fmt.Fprintln(e.stdout, line)
 			}
 		}
@@ -183,77 +234,51 @@ func printRun(e *env, s *registry.Store, ex experiment.Execution) {
 	}
 }
 
-func presetsCommand(e *env) *cli.Command {
+// presetOptions are those of `rgml presets show`.
+type presetOptions struct {
+	env  *env
+	Name string
+}
+
+func presetsCommand(e *env) *cli.Command { return newCmdPresets(e, nil) }
+
+// newCmdPresets builds `rgml presets`; runF, when not nil, replaces
+// show's run function.
+func newCmdPresets(e *env, runF func(context.Context, *presetOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "presets",
 		Usage: "built-in experiment specs: list them, or show one to copy and edit",
 		Subcommands: []*cli.Command{
 			{
-				Name:  "list",
-				Usage: "list the presets, each with the first clause of its comment",
-				Action: func(c *cli.Context) error {
-					tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-					for _, n := range presets.Names() {
-						fmt.Fprintf(tw, "%s\t%s\n", n, presets.Summary(n))
-					}
-					return tw.Flush()
-				},
+				Name:   "list",
+				Usage:  "list the presets, each with the first clause of its comment",
+				Action: func(c *cli.Context) error { return runPresetsList(e) },
 			},
 			{
 				Name:      "show",
 				Usage:     "print a preset's YAML (save it, edit it, `rgml run FILE`)",
 				ArgsUsage: "NAME",
 				Action: func(c *cli.Context) error {
-					b, err := presets.Get(c.Args().First())
-					if err != nil {
-						return usageError{err}
-					}
-					_, err = e.stdout.Write(b)
-					return err
+					return orRun(runF, runPresetsShow)(c.Context, &presetOptions{env: e, Name: c.Args().First()})
 				},
 			},
 		},
 	}
 }
 
-// flowSummary is one line on a flow's thermometer reading: its mode and
-// mean before the first and after the last iteration count.
-func flowSummary(s *registry.Store, st registry.RunStep) string {
-	en, err := s.Lookup(st.Digest)
+func runPresetsList(e *env) error {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, n := range presets.Names() {
+		fmt.Fprintf(tw, "%s\t%s\n", n, presets.Summary(n))
+	}
+	return tw.Flush()
+}
+
+func runPresetsShow(_ context.Context, o *presetOptions) error {
+	b, err := presets.Get(o.Name)
 	if err != nil {
-		return ""
+		return usageError{err}
 	}
-	arrays, err := experiment.ReadNPZ(s, en, experiment.FlowFile)
-	if err != nil {
-		return ""
-	}
-	col := map[string][]float64{}
-	var its []int64
-	for _, a := range arrays {
-		switch v := a.Data.(type) {
-		case []float64:
-			col[a.Name] = v
-		case []int64:
-			if a.Name == "iterations" {
-				its = v
-			}
-		}
-	}
-	mode, mean := col["T_mode"], col["T_mean"]
-	n := len(its)
-	if n == 0 || len(mode) != n || len(mean) != n {
-		return ""
-	}
-	if dm, dmean := col["Delta_mode"], col["Delta_mean"]; len(dm) == n && len(dmean) == n {
-		line := fmt.Sprintf("%s: thermometer mode (T, Δ) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)",
-			st.Name, mode[0], dm[0], mode[n-1], dm[n-1], mean[0], dmean[0], mean[n-1], dmean[n-1], its[0], its[n-1])
-		if m, q, nn, eT, eD := col["abs_m"], col["s2"], col["nn"], col["eq_T"], col["eq_Delta"]; len(m) == n && len(q) == n &&
-			len(nn) == n && len(eT) == n && len(eD) == n {
-			line += fmt.Sprintf("; |m|, <s²>, nn %.2f, %.2f, %.2f → %.2f, %.2f, %.2f, nearest Monte Carlo point (%g, %g) → (%g, %g)",
-				m[0], q[0], nn[0], m[n-1], q[n-1], nn[n-1], eT[0], eD[0], eT[n-1], eD[n-1])
-		}
-		return line
-	}
-	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
-		st.Name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
+	_, err = o.env.stdout.Write(b)
+	return err
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -193,9 +194,9 @@ func runOneStep(c *cli.Context, e *env, en *experiment.Env, plan *experiment.Pla
 
 // showSlurmRun prints a submitted run: each step's job, its state as
 // Slurm tells it, and its entry once the registry has it.
-func showSlurmRun(c *cli.Context, e *env, s *registry.Store, en registry.Entry, m registry.Manifest, r *registry.RunRecord) error {
+func showSlurmRun(ctx context.Context, e *env, s *registry.Store, en registry.Entry, m registry.Manifest, r *registry.RunRecord) error {
 	jobs := experiment.SlurmJobs(m)
-	states, note, err := experiment.SlurmStates(c.Context, s, r, jobs, true)
+	states, note, err := experiment.SlurmStates(ctx, s, r, jobs, true)
 	if err != nil {
 		return err
 	}

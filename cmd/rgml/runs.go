@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/registry"
 )
@@ -138,57 +136,4 @@ func showRun(e *env, s *registry.Store, en registry.Entry, r *registry.RunRecord
 		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", st.Name, orDash(string(st.Kind)), orDash(ref), orDash(st.Status), secs,
 			orDash(strings.ReplaceAll(st.Error, "\n", " ")))
 	})
-}
-
-// runRmCommand is `rgml runs rm`: the generic rm (given as rm), and with
-// --entries the run's own results too, through registry.RemoveRuns.
-func runRmCommand(e *env, rm *cli.Command) *cli.Command {
-	rm.Usage = "remove a run's record; with --entries also the entries it registered that nothing else needs (blobs go at the next `rgml registry gc`)"
-	rm.Flags = append(rm.Flags,
-		&cli.BoolFlag{Name: "entries", Usage: "also remove the entries the run registered (the steps it ran, not those it found already registered), " +
-			"except those a live entry outside the run needs or a tag other than latest names"},
-		&cli.BoolFlag{Name: "all-versions", Usage: "remove every version of the run's name, not only the one REF names"})
-	plain := rm.Action
-	rm.Action = func(c *cli.Context) error {
-		if !c.Bool("entries") && !c.Bool("all-versions") {
-			return plain(c)
-		}
-		if c.NArg() != 1 {
-			return usagef("rm takes one reference")
-		}
-		return withEntry(c, e, registry.Run, modify, func(s *registry.Store, en registry.Entry) error {
-			runs := []registry.Entry{en}
-			if c.Bool("all-versions") {
-				var err error
-				if runs, err = s.List(registry.Run, en.Name); err != nil {
-					return err
-				}
-			}
-			if !c.Bool("entries") {
-				for _, r := range runs {
-					if _, err := s.Remove(registry.Run, r.Ref(), c.Bool("force")); err != nil {
-						return refError(err)
-					}
-					fmt.Fprintf(e.stdout, "removed %s\n", r)
-				}
-				return nil
-			}
-			r, err := s.RemoveRuns(c.Context, runs)
-			if err != nil {
-				return refError(err)
-			}
-			for _, l := range [][]registry.Entry{r.Runs, r.Removed} {
-				for _, en := range l {
-					fmt.Fprintf(e.stdout, "removed %s\n", en)
-				}
-			}
-			for _, k := range r.Kept {
-				fmt.Fprintf(e.stdout, "kept %s: %s\n", k.Entry, k.Reason)
-			}
-			fmt.Fprintf(e.stdout, "%d run(s) and %d of their entries removed, %d kept; `rgml registry gc` deletes the removed entries' files\n",
-				len(r.Runs), len(r.Removed), len(r.Kept))
-			return nil
-		})
-	}
-	return rm
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,11 +12,16 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/grid"
-	"github.com/rgml/rgml/framework/progress"
 	"github.com/rgml/rgml/registry"
 )
 
-func sampleCommand(e *env) *cli.Command {
+// sampleOptions are those of `rgml sample`.
+type sampleOptions struct {
+	env  *env
+	Spec experiment.SampleSpec
+}
+
+func newCmdSample(e *env, runF func(context.Context, *sampleOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "sample",
 		Usage: "draw configurations of a model on a grid of parameters and register them (--out: also as .npz)",
@@ -38,13 +44,20 @@ func sampleCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "name", Usage: "register the dataset under this name (default: the model's name)", Category: "Output"},
 			&cli.StringFlag{Name: "out", Usage: "also write the dataset to this plain .npz file", Category: "Output"},
 		},
-		Action: func(c *cli.Context) error { return sample(c, e) },
+		Action: func(c *cli.Context) error {
+			opts, err := sampleOptionsOf(c, e)
+			if err != nil {
+				return err
+			}
+			return orRun(runF, runSample)(c.Context, opts)
+		},
 	}
 }
 
-func sample(c *cli.Context, e *env) error {
+// sampleOptionsOf reads sample's flags; a wrong one is a usage error.
+func sampleOptionsOf(c *cli.Context, e *env) (*sampleOptions, error) {
 	if c.NArg() > 0 {
-		return usagef("sample takes no arguments (got %q): parameters go in --param NAME=SPEC", c.Args().First())
+		return nil, usagef("sample takes no arguments (got %q): parameters go in --param NAME=SPEC", c.Args().First())
 	}
 	spec := experiment.SampleSpec{
 		Name: c.String("name"), Model: c.String("model"), L: c.Int("L"), PerPoint: c.Int("per-point"),
@@ -54,33 +67,39 @@ func sample(c *cli.Context, e *env) error {
 	for _, p := range c.StringSlice("param") {
 		a, err := grid.Parse(p)
 		if err != nil {
-			return usageError{err}
+			return nil, usageError{err}
 		}
 		spec.Params = append(spec.Params, a)
 	}
 	if spec.L < 2 {
-		return usagef("--L %d: the lattice needs L >= 2", spec.L)
+		return nil, usagef("--L %d: the lattice needs L >= 2", spec.L)
 	}
 	if spec.PerPoint <= 0 {
-		return usagef("--per-point %d: must be a positive number of configurations", spec.PerPoint)
+		return nil, usagef("--per-point %d: must be a positive number of configurations", spec.PerPoint)
 	}
 	if spec.Sweeps < 0 || spec.Thermalization < 0 {
-		return usagef("--sweeps and --thermalization must not be negative")
+		return nil, usagef("--sweeps and --thermalization must not be negative")
 	}
 	if spec.Name == "" {
 		spec.Name = spec.Model
 	}
 	if err := registry.ValidateName(spec.Name); err != nil {
-		return usageError{fmt.Errorf("--name: %w", err)}
+		return nil, usageError{fmt.Errorf("--name: %w", err)}
 	}
 	if spec.Out != "" {
 		if err := checkWritable(spec.Out); err != nil {
-			return usageError{err}
+			return nil, usageError{err}
 		}
 	}
-	en, closeEnv := e.stepEnv(c, createStore)
+	return &sampleOptions{env: e, Spec: spec}, nil
+}
+
+// runSample samples, registers and says what it did.
+func runSample(ctx context.Context, o *sampleOptions) error {
+	e, spec := o.env, o.Spec
+	en, closeEnv := e.stepEnv(ctx, createStore)
 	defer closeEnv()
-	r, err := experiment.Sample(c.Context, en, spec)
+	r, err := experiment.Sample(ctx, en, spec)
 	if err != nil {
 		return err
 	}
@@ -98,42 +117,6 @@ func sample(c *cli.Context, e *env) error {
 		fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)
 	}
 	return nil
-}
-
-// storeMode is how a command opens the registry.
-type storeMode int
-
-const (
-	createStore   storeMode = iota // writes; creates a missing registry (sample, train, import, run)
-	existingStore                  // writes to an existing registry only (flow: its inputs are there)
-	readStore                      // reads only (run --dry-run)
-)
-
-// stepEnv is the experiment.Env of a command: its host, a registry opened
-// when the step first needs it, one progress bar on stderr. The returned
-// function closes what was opened.
-func (e *env) stepEnv(c *cli.Context, mode storeMode) (*experiment.Env, func()) {
-	h := e.newHost(c)
-	en := &experiment.Env{
-		Host: h, Metrics: e.metrics, Progress: progress.Single{W: e.progressOut()},
-		Build:  experiment.BuildInfo{Version: version, Commit: commit},
-		Stdout: e.stdout, Stderr: e.stderr, Logger: e.logger,
-	}
-	en.OpenStore = func() (*registry.Store, error) {
-		switch mode {
-		case createStore:
-			return e.openRegistry(c)
-		case existingStore:
-			return e.openRegistryExisting(c)
-		}
-		return e.openRegistryRead(c)
-	}
-	return en, func() {
-		h.Close()
-		if en.Store != nil {
-			en.Store.Close()
-		}
-	}
 }
 
 // checkWritable fails early, before any sampling, if path cannot be written.

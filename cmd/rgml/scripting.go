@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"slices"
@@ -15,17 +16,19 @@ import (
 
 func versionCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:  "version",
-		Usage: "print rgml's version, commit and Go version",
-		Action: func(c *cli.Context) error {
-			cm := commit
-			if cm == "" {
-				cm = "unknown"
-			}
-			fmt.Fprintf(e.stdout, "rgml %s (commit %s, %s, %s/%s)\n", version, cm, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return nil
-		},
+		Name:   "version",
+		Usage:  "print rgml's version, commit and Go version",
+		Action: func(c *cli.Context) error { return runVersion(e) },
 	}
+}
+
+func runVersion(e *env) error {
+	cm := commit
+	if cm == "" {
+		cm = "unknown"
+	}
+	fmt.Fprintf(e.stdout, "rgml %s (commit %s, %s, %s/%s)\n", version, cm, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
 }
 
 // The bash and zsh scripts ask rgml itself for the candidates
@@ -65,7 +68,17 @@ _rgml_complete() {
 compdef _rgml_complete rgml
 `
 
-func completionCommand(e *env) *cli.Command {
+// completionOptions are those of `rgml completion SHELL`.
+type completionOptions struct {
+	env   *env
+	Shell string
+	// fish is the fish script, which urfave/cli writes from the whole app.
+	fish func() (string, error)
+}
+
+func completionCommand(e *env) *cli.Command { return newCmdCompletion(e, nil) }
+
+func newCmdCompletion(e *env, runF func(context.Context, *completionOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
 		Usage:     "print a shell completion script (bash, zsh or fish)",
@@ -74,23 +87,29 @@ func completionCommand(e *env) *cli.Command {
 			"  source <(rgml completion zsh)      # in ~/.zshrc, after compinit\n" +
 			"  rgml completion fish > ~/.config/fish/completions/rgml.fish",
 		Action: func(c *cli.Context) error {
-			switch sh := c.Args().First(); sh {
-			case "bash":
-				fmt.Fprint(e.stdout, bashCompletion)
-			case "zsh":
-				fmt.Fprint(e.stdout, zshCompletion)
-			case "fish":
-				s, err := c.App.ToFishCompletion()
-				if err != nil {
-					return err
-				}
-				fmt.Fprint(e.stdout, strings.TrimSpace(s)+"\n")
-			default:
-				return usagef("completion %q: want bash, zsh or fish", sh)
-			}
-			return nil
+			opts := &completionOptions{env: e, Shell: c.Args().First(), fish: c.App.ToFishCompletion}
+			return orRun(runF, runCompletion)(c.Context, opts)
 		},
 	}
+}
+
+func runCompletion(_ context.Context, o *completionOptions) error {
+	e := o.env
+	switch o.Shell {
+	case "bash":
+		fmt.Fprint(e.stdout, bashCompletion)
+	case "zsh":
+		fmt.Fprint(e.stdout, zshCompletion)
+	case "fish":
+		s, err := o.fish()
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(e.stdout, strings.TrimSpace(s)+"\n")
+	default:
+		return usagef("completion %q: want bash, zsh or fish", o.Shell)
+	}
+	return nil
 }
 
 // Flags whose values completion offers: plugin names of a kind, registry
@@ -119,6 +138,8 @@ func completeFlagValues(e *env, cmds []*cli.Command) {
 			if len(e.args) > 2 {
 				prev = e.args[len(e.args)-2]
 			}
+			// Completion runs no Before: the global flags are read here.
+			e.g = globalsOf(c)
 			if cands, ok := flagValues(c, e, cmd, prev); ok {
 				for _, v := range cands {
 					fmt.Fprintln(e.stdout, v)
@@ -154,7 +175,7 @@ func flagValues(c *cli.Context, e *env, cmd *cli.Command, flag string) ([]string
 		return presets.Names(), true
 	}
 	if kind, ok := pluginFlags[flag]; ok {
-		h := e.newHost(c)
+		h := e.newHost()
 		defer h.Close()
 		entries, _ := h.List()
 		for _, en := range entries {
@@ -171,7 +192,7 @@ func flagValues(c *cli.Context, e *env, cmd *cli.Command, flag string) ([]string
 		return out, true
 	}
 	if kind, ok := registryFlags[flag]; ok {
-		s, err := e.openRegistryRead(c)
+		s, err := e.openRead(c.Context)
 		if err != nil {
 			return nil, true
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,7 +12,13 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-func trainCommand(e *env) *cli.Command {
+// trainOptions are those of `rgml train`.
+type trainOptions struct {
+	env  *env
+	Spec experiment.TrainSpec
+}
+
+func newCmdTrain(e *env, runF func(context.Context, *trainOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "train",
 		Usage: "train a learner on a registered dataset and register the weights",
@@ -35,17 +42,24 @@ func trainCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "checkpoint-every", Usage: "epochs between checkpoints (0: about 20 per training)", Category: "Output"},
 			&cli.BoolFlag{Name: "resume", Usage: "continue the interrupted training of the same command from its last checkpoint", Category: "Output"},
 		},
-		Action: func(c *cli.Context) error { return trainAction(c, e) },
+		Action: func(c *cli.Context) error {
+			opts, err := trainOptionsOf(c, e)
+			if err != nil {
+				return err
+			}
+			return orRun(runF, runTrain)(c.Context, opts)
+		},
 	}
 }
 
-func trainAction(c *cli.Context, e *env) error {
+// trainOptionsOf reads train's flags; a wrong one is a usage error.
+func trainOptionsOf(c *cli.Context, e *env) (*trainOptions, error) {
 	if c.NArg() > 0 {
-		return usagef("train takes no arguments (got %q)", c.Args().First())
+		return nil, usagef("train takes no arguments (got %q)", c.Args().First())
 	}
 	hyper, err := parseSettings(c.StringSlice("set"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	spec := experiment.TrainSpec{
 		Name: c.String("name"), Learner: c.String("learner"), Data: c.String("data"), Where: c.StringSlice("where"),
@@ -59,17 +73,23 @@ func trainAction(c *cli.Context, e *env) error {
 		spec.Name = spec.Learner
 	}
 	if err := registry.ValidateName(spec.Name); err != nil {
-		return usageError{fmt.Errorf("--name: %w", err)}
+		return nil, usageError{fmt.Errorf("--name: %w", err)}
 	}
 	if spec.CheckpointEvery < 0 {
-		return usagef("--checkpoint-every must not be negative")
+		return nil, usagef("--checkpoint-every must not be negative")
 	}
 	if c.Bool("resume") {
 		spec.Resume = experiment.ResumeRequired
 	}
-	en, closeEnv := e.stepEnv(c, createStore)
+	return &trainOptions{env: e, Spec: spec}, nil
+}
+
+// runTrain trains, registers the weights and says what it did.
+func runTrain(ctx context.Context, o *trainOptions) error {
+	e := o.env
+	en, closeEnv := e.stepEnv(ctx, createStore)
 	defer closeEnv()
-	r, err := experiment.Train(c.Context, en, spec)
+	r, err := experiment.Train(ctx, en, o.Spec)
 	if err != nil {
 		return err
 	}

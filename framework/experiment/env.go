@@ -101,9 +101,10 @@ func (e *Env) host() (*host.Host, func()) {
 }
 
 // refErr marks a reference the user got wrong (no such entry, an
-// ambiguous prefix, a bad name) as a usage error.
+// ambiguous prefix, a bad name, an entry others still need) as a usage
+// error.
 func refErr(err error) error {
-	for _, s := range []error{registry.ErrBadRef, registry.ErrNotFound, registry.ErrAmbiguous, registry.ErrInvalidName} {
+	for _, s := range []error{registry.ErrBadRef, registry.ErrNotFound, registry.ErrAmbiguous, registry.ErrInvalidName, registry.ErrInUse} {
 		if errors.Is(err, s) {
 			return usageWrap{err}
 		}

@@ -3,11 +3,9 @@ package experiment
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/rgml/rgml/framework/grid"
@@ -598,7 +596,7 @@ func (s *Spec) parseFlow(it node) error {
 			return err
 		}
 	}
-	its, err := parseIterations(DefaultIterations)
+	its, err := ParseIterations(DefaultIterations)
 	if err != nil {
 		return err
 	}
@@ -637,7 +635,7 @@ func iterationsOf(n node) ([]int64, error) {
 		if err != nil {
 			return nil, n.errf("want a list of iteration counts, e.g. [0, 1, 10, 100]")
 		}
-		its, perr := parseIterations(s)
+		its, perr := ParseIterations(s)
 		if perr != nil {
 			return nil, n.errf("%v", perr)
 		}
@@ -659,22 +657,6 @@ func iterationsOf(n node) ([]int64, error) {
 			return nil, it.errf("iteration counts must increase (%v after %d)", v, its[len(its)-1])
 		}
 		its = append(its, int64(v))
-	}
-	return its, nil
-}
-
-// parseIterations parses "0,1,10,100" as rgml flow --iterations does.
-func parseIterations(s string) ([]int64, error) {
-	var its []int64
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("%q: want non-negative integers separated by commas, e.g. 0,1,10,100", s)
-		}
-		if len(its) > 0 && n <= its[len(its)-1] {
-			return nil, fmt.Errorf("%q: counts must increase", s)
-		}
-		its = append(its, n)
 	}
 	return its, nil
 }

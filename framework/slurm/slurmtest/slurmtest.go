@@ -71,6 +71,26 @@ func Start(t testing.TB) *Cluster {
 			t.Fatal(err)
 		}
 	}
+	sock := c.startMunge(t)
+	c.writeConf(t, sock)
+	t.Setenv("SLURM_CONF", c.Conf)
+	c.start(t, "slurmctld", "-D", "-i", "-f", c.Conf)
+	c.start(t, "slurmd", "-D", "-f", c.Conf)
+	var last string
+	if !wait(30*time.Second, func() bool {
+		out, _ := exec.Command("sinfo", "-h", "-p", c.Partition, "-o", "%t").CombinedOutput()
+		last = strings.TrimSpace(string(out))
+		return last == "idle"
+	}) {
+		t.Fatalf("slurmtest: the node is not idle after 30 s (sinfo: %q): %s %s", last, c.log("slurmctld.log"), c.log("slurmd.log"))
+	}
+	return c
+}
+
+// startMunge starts munged with a fresh key and returns its socket.
+func (c *Cluster) startMunge(t testing.TB) string {
+	t.Helper()
+	dir := c.Dir
 	key := make([]byte, 1024)
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
@@ -86,6 +106,15 @@ func Start(t testing.TB) *Cluster {
 	if !wait(10*time.Second, func() bool { _, err := os.Stat(sock); return err == nil }) {
 		t.Fatalf("slurmtest: munged did not create its socket: %s", c.log("munged.log"))
 	}
+	return sock
+}
+
+// writeConf writes the cluster's slurm.conf: the node of this machine in
+// the test partition, and a ghost node that is down, authenticated by
+// munge at sock.
+func (c *Cluster) writeConf(t testing.TB, sock string) {
+	t.Helper()
+	dir := c.Dir
 	ports := freePorts(t, 2)
 	conf := fmt.Sprintf(`# written by slurmtest: a one-node cluster for tests
 ClusterName=rgmltest%d
@@ -125,18 +154,6 @@ PartitionName=%s Nodes=%s State=UP
 	if err := os.WriteFile(c.Conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("SLURM_CONF", c.Conf)
-	c.start(t, "slurmctld", "-D", "-i", "-f", c.Conf)
-	c.start(t, "slurmd", "-D", "-f", c.Conf)
-	var last string
-	if !wait(30*time.Second, func() bool {
-		out, _ := exec.Command("sinfo", "-h", "-p", c.Partition, "-o", "%t").CombinedOutput()
-		last = strings.TrimSpace(string(out))
-		return last == "idle"
-	}) {
-		t.Fatalf("slurmtest: the node is not idle after 30 s (sinfo: %q): %s %s", last, c.log("slurmctld.log"), c.log("slurmd.log"))
-	}
-	return c
 }
 
 // start starts a daemon in the foreground, its output in the log dir.
