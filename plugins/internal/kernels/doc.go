@@ -15,9 +15,10 @@
 // (KChunk), then the scaling by alpha and the addition of the old C. The
 // elementwise passes are the same AVX2 code on both. So the two give
 // bit-identical results, and a training may resume on either. generic
-// accumulates each element of a product in float64 within a k-chunk (one
-// rounding to float32 per chunk), which is more accurate, and different in
-// the last bits.
+// sums each element of a product in float32 over blocks of 32 terms, with
+// eight independent sums a turn, and adds the block sums in float64 (one
+// rounding to float32 per k-chunk): more accurate than the assembly
+// kernels, and different in the last bits.
 //
 // Products over long sums (the gradients' Σ over 25 000 configurations)
 // are cut into chunks of KChunk terms, each summed from zero and then added
