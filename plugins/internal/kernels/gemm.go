@@ -123,7 +123,7 @@ func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, 
 			}
 			j += w
 		}
-	case avx2:
+	case avx2, neon:
 		for j := 0; j < cols; j += 16 {
 			for i := 0; i < rows; i += 4 {
 				kern4x16(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
