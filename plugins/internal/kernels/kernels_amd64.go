@@ -10,7 +10,7 @@ var (
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
 )
 
-const hasNEON = false
+const hasNEON, assembly = false, true
 
 func fmaLoopNEON(int) { panic("kernels: no NEON") }
 

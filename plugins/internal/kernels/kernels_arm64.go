@@ -5,6 +5,8 @@ package kernels
 // Every arm64 CPU has Advanced SIMD (NEON): it is part of ARMv8-A.
 const hasNEON, hasAVX2, hasAVX512 = true, false, false
 
+const assembly = true
+
 // The NEON kernels of kernels_arm64.s have the contracts of the AVX2
 // ones of the same name (kernels_amd64.go) and compute the same bits: the
 // same fused multiply-adds in the same order, four lanes at a time.

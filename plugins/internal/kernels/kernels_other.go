@@ -5,6 +5,9 @@ package kernels
 // Without assembly only the generic kernels run.
 const hasNEON, hasAVX2, hasAVX512 = false, false, false
 
+// assembly reports whether this build has the assembly kernels.
+const assembly = false
+
 func tanhBias8(x, b *float32, n int)                         { panic("kernels: no vector kernels") }
 func tanhBiasSum8(x, b, sum *float32, n int)                 { panic("kernels: no vector kernels") }
 func tanhBiasSumErr8(x, b, sum, ref *float32, n int) float32 { panic("kernels: no vector kernels") }
