@@ -14,7 +14,7 @@ PLUGIN_CMDS := $(wildcard plugins/*/cmd/rgml-plugin-*)
 OUT     ?= out
 
 # The learner plugins run their arithmetic on plugins/internal/kernels
-# (AVX-512 or AVX2 assembly, pure Go elsewhere). Built with OpenBLAS
+# (AVX-512 or AVX2 assembly on amd64, NEON on arm64, pure Go elsewhere). Built with OpenBLAS
 # (through cgo) when libopenblas is installed (Debian: libopenblas-dev),
 # they use it on CPUs without AVX2, where it is faster than pure Go.
 # OPENBLAS=no builds without it.
@@ -38,7 +38,7 @@ PROTOC_GEN_GO_VERSION      := v1.36.10
 PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 TOOLS := $(abspath $(BIN)/tools)
 
-.PHONY: all build rgml plugins lock test vet fuzz bench demo demo-clean proto proto-check tools clean
+.PHONY: all build rgml plugins lock test test-arm64 cross vet fuzz bench demo demo-clean proto proto-check tools clean
 
 all: build
 
@@ -83,6 +83,36 @@ test: vet
 	done
 ifeq ($(OPENBLAS),yes)
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -count=1 -tags openblas ./plugins/...
+endif
+	$(MAKE) cross
+	$(MAKE) test-arm64
+
+# Every platform a physicist runs rgml on builds: rgml and every Go plugin,
+# cross-compiled without cgo (the OpenBLAS build is Linux-only).
+CROSS := darwin/arm64 darwin/amd64 linux/arm64
+cross:
+	@for p in $(CROSS); do \
+		echo "GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build ./cmd/rgml $(PLUGIN_CMDS)"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/rgml $(addprefix ./,$(PLUGIN_CMDS)) || exit 1; \
+	done
+
+# The kernels' and the learners' tests for arm64 (the neon kernels, then
+# generic, against the same float64 references as on amd64), run on another
+# CPU by qemu-aarch64-static (Debian: qemu-user-static). Without a binfmt
+# handler an emulated test cannot start an arm64 binary again (itself with
+# RGML_TEST_EMULATOR, which the kernels' tests honour; a plugin binary):
+# ARM64_SKIP are those, run natively by `make test`. On an arm64 machine
+# `make test` runs them all natively; ARM64_TESTS=no skips this step.
+ARM64_SKIP  := ^(TestBadKernelsEnvironment|TestPluginBinary|TestSubprocess)$$
+ARM64_TESTS ?= $(if $(filter arm64 aarch64,$(shell uname -m)),native,qemu)
+test-arm64:
+ifeq ($(ARM64_TESTS),qemu)
+	@command -v qemu-aarch64-static >/dev/null || { echo "test-arm64: needs qemu-aarch64-static (Debian: apt-get install qemu-user-static), or ARM64_TESTS=no"; exit 1; }
+	RGML_TEST_EMULATOR=qemu-aarch64-static GOARCH=arm64 $(GO) test -exec qemu-aarch64-static -count=1 -timeout 30m -skip '$(ARM64_SKIP)' $(KERNEL_PKGS)
+else ifeq ($(ARM64_TESTS),native)
+	@echo "test-arm64: this machine is arm64: make test ran these tests natively"
+else
+	@echo "test-arm64: skipped (ARM64_TESTS=$(ARM64_TESTS))"
 endif
 
 # Each fuzz target for FUZZTIME (the spec parser and planner, the .npz

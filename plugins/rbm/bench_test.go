@@ -55,8 +55,10 @@ const benchRound = 200 * time.Millisecond
 // once per N_h): rounds of about 200 ms of our epochs alternate with rounds
 // of as many numpy epochs, so that both see the same load from other
 // processes. Metrics: ns/epoch, configs/s, numpy-ns/epoch and speedup
-// (numpy's mean time / ours, > 1 when faster than numpy), and the fastest
-// epoch of each, min-ns/epoch, numpy-min-ns/epoch and speedup-min.
+// (numpy's mean time / ours, > 1 when faster than numpy), the fastest
+// epoch of each, min-ns/epoch, numpy-min-ns/epoch and speedup-min, and
+// GFLOP/epoch, the arithmetic of the products (make bench's share of the
+// peak).
 func BenchmarkEpoch(b *testing.B) {
 	configs := randomConfigs(benchN, benchNv, 1)
 	for _, nh := range benchHidden {
@@ -127,6 +129,9 @@ func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyref.S
 	b.ReportMetric(ns, "ns/epoch")
 	b.ReportMetric(benchN/(ns*1e-9), "configs/s")
 	b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
+	// The arithmetic of an epoch: CD-1's five products (v0·W, h1·Wᵀ,
+	// v1·W, v0ᵀh1, v1ᵀh2), 2·N·N_v·N_h flops each.
+	b.ReportMetric(10*benchN*benchNv*float64(nh)/1e9, "GFLOP/epoch")
 	if np != nil && len(np.Times) > 0 {
 		mean, best := np.Stats()
 		b.ReportMetric(mean, "numpy-ns/epoch")

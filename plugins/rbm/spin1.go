@@ -141,10 +141,10 @@ func (s *spin1) blockMeans(b int, v []float32, mb, nv, nvp int, partV, ref []flo
 				t2 := t * t
 				num := g[j] * (1 + t2)
 				inv := 1 / ((1 - t2) + num)
-				m := 2 * g[j] * t * inv
+				m := float32(2 * g[j] * t * inv) // no fusion into ps[j] += m (arm64): spin1Means rounds it
 				x[j] = m
 				ps[j] += m
-				pq[j] += num * inv
+				pq[j] += float32(num * inv)
 			}
 			continue
 		}
@@ -154,10 +154,10 @@ func (s *spin1) blockMeans(b int, v []float32, mb, nv, nvp int, partV, ref []flo
 			t2 := t * t
 			num := g[j] * (1 + t2)
 			inv := 1 / ((1 - t2) + num)
-			m := 2 * g[j] * t * inv
+			m := float32(2 * g[j] * t * inv)
 			x[j] = m
 			ps[j] += m
-			pq[j] += num * inv
+			pq[j] += float32(num * inv)
 			d := rr[j] - m
 			d2 += d * d
 		}

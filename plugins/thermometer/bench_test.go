@@ -44,7 +44,8 @@ func randomData(n, sites, classes int, seed uint64) ([]int8, []int32) {
 // many numpy epochs, so that both see the same load from other processes.
 // Metrics: ns/epoch, numpy-ns/epoch and x-numpy (numpy's mean time over
 // ours, above 1 when faster than numpy), and the fastest epoch of each,
-// min-ns/epoch, numpy-min-ns/epoch and x-numpy-min. Run the OpenBLAS build
+// min-ns/epoch, numpy-min-ns/epoch and x-numpy-min, and GFLOP/epoch, the
+// arithmetic of its products. Run the OpenBLAS build
 // with OPENBLAS_CORETYPE set (SKYLAKEX on AVX-512 CPUs, HASWELL on AVX2),
 // as the rgml host does for its plugins; the numpy script gets it
 // automatically.
@@ -112,6 +113,9 @@ func BenchmarkEpoch(b *testing.B) {
 			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			b.ReportMetric(ns, "ns/epoch")
 			b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
+			// The five products of an epoch: X·W1 and Xᵀ·Δ2 (sites ×
+			// hidden), Z2·W2, Δ3·W2ᵀ and Δ3ᵀ·Z2 (hidden × classes).
+			b.ReportMetric(2*benchN*(2*benchSites*benchHidden+3*benchHidden*benchClasses)/1e9, "GFLOP/epoch")
 			if np != nil && len(np.Times) > 0 {
 				mean, least := np.Stats()
 				b.ReportMetric(mean, "numpy-ns/epoch")

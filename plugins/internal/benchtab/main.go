@@ -49,23 +49,22 @@ func parse(r io.Reader) ([]result, error) {
 
 func ms(ns float64) string { return fmt.Sprintf("%.1f ms", ns/1e6) }
 
-func write(w io.Writer, rs []result) {
-	fmt.Fprintln(w, "| learner epoch (per epoch) | rgml mean | numpy mean | × numpy | rgml fastest | numpy fastest | × numpy (fastest) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
-	for _, r := range rs {
-		if !strings.HasPrefix(r.name, "Epoch") || r.m["ns/epoch"] == 0 {
-			continue
+// epochName splits an epoch benchmark's name into its learner (and size)
+// and its kernel set: "Epoch/Nh=64/avx512" in package rbm is "rbm N_h =
+// 64" and "avx512".
+func epochName(r result) (learner, kernels string) {
+	parts := strings.Split(r.name, "/")
+	learner = r.pkg
+	for _, p := range parts[1 : len(parts)-1] {
+		if v, ok := strings.CutPrefix(p, "Nh="); ok {
+			p = "N_h = " + v
 		}
-		np, ok := r.m["numpy-ns/epoch"]
-		if !ok {
-			fmt.Fprintf(w, "| %s %s | %s | – | – | %s | – | – |\n", r.pkg, r.name, ms(r.m["ns/epoch"]), ms(r.m["min-ns/epoch"]))
-			continue
-		}
-		npMin := r.m["numpy-min-ns/epoch"]
-		fmt.Fprintf(w, "| %s %s | %s | %s | %.2f | %s | %s | %.2f |\n", r.pkg, r.name, ms(r.m["ns/epoch"]), ms(np),
-			np/r.m["ns/epoch"], ms(r.m["min-ns/epoch"]), ms(npMin), npMin/r.m["min-ns/epoch"])
+		learner += " " + p
 	}
-	fmt.Fprintln(w)
+	return learner, parts[len(parts)-1]
+}
+
+func write(w io.Writer, rs []result) {
 	// The peak is the machine's: load from other processes only lowers a
 	// measurement of it, so the highest one of the run counts.
 	peak := 0.0
@@ -77,6 +76,35 @@ func write(w io.Writer, rs []result) {
 			peak = max(peak, r.m["peak-GFLOP/s"])
 		}
 	}
+	// Each learner's epoch on every kernel set of the machine, beside
+	// numpy's in the same run, and its fastest epoch's arithmetic rate as
+	// a share of the vector peak of the same cores (every kernel set runs
+	// on them, generic too).
+	fmt.Fprintf(w, "| learner epoch | kernels | rgml mean | numpy mean | × numpy | rgml fastest | numpy fastest | × numpy (fastest) | GFLOP/s (fastest) | share of the peak, %.0f GFLOP/s |\n", peak)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range rs {
+		if !strings.HasPrefix(r.name, "Epoch/") || r.m["ns/epoch"] == 0 {
+			continue
+		}
+		learner, kernels := epochName(r)
+		rate, share := "–", "–"
+		if g := r.m["GFLOP/epoch"]; g > 0 && r.m["min-ns/epoch"] > 0 {
+			gs := g / (r.m["min-ns/epoch"] * 1e-9)
+			rate = fmt.Sprintf("%.0f", gs)
+			if peak > 0 {
+				share = fmt.Sprintf("%.0f %%", 100*gs/peak)
+			}
+		}
+		np, ok := r.m["numpy-ns/epoch"]
+		if !ok {
+			fmt.Fprintf(w, "| %s | %s | %s | – | – | %s | – | – | %s | %s |\n", learner, kernels, ms(r.m["ns/epoch"]), ms(r.m["min-ns/epoch"]), rate, share)
+			continue
+		}
+		npMin := r.m["numpy-min-ns/epoch"]
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %s | %s | %.2f | %s | %s |\n", learner, kernels, ms(r.m["ns/epoch"]), ms(np),
+			np/r.m["ns/epoch"], ms(r.m["min-ns/epoch"]), ms(npMin), npMin/r.m["min-ns/epoch"], rate, share)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "| GEMM (N = 25 000, N_v = 100, N_h = 400) | GFLOP/s | share of the peak, %.0f GFLOP/s |\n", peak)
 	fmt.Fprintln(w, "|---|---|---|")
 	for _, r := range rs {

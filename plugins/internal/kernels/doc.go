@@ -3,29 +3,36 @@
 // elementwise passes around them (bias + tanh, with column sums or squared
 // errors; the tanh derivative; exp for the softmax).
 //
-// Three implementations, one chosen per process at start-up:
+// Four implementations, one chosen per process at start-up among those
+// the CPU runs:
 //
 //   - "avx512": the products on an 8×32 AVX-512 micro-kernel (16 ZMM
-//     accumulators), for CPUs with AVX-512F and FMA;
-//   - "avx2": a 4×16 AVX2/FMA micro-kernel, for CPUs with AVX2 and FMA;
+//     accumulators), for amd64 CPUs with AVX-512F and FMA;
+//   - "avx2": a 4×16 AVX2/FMA micro-kernel, for amd64 CPUs with AVX2 and
+//     FMA;
+//   - "neon": the 4×16 micro-kernel and the passes in arm64 Advanced SIMD
+//     (every arm64 CPU);
 //   - "generic": pure Go, for every other CPU (and -tags purego).
 //
-// avx512 and avx2 compute every element of a product the same way: a
-// fused multiply-add chain over k in the same order, in the same k-chunks
-// (KChunk), then the scaling by alpha and the addition of the old C. The
-// elementwise passes are the same AVX2 code on both. So the two give
-// bit-identical results, and a training may resume on either. generic
-// accumulates each element of a product in float64 within a k-chunk (one
-// rounding to float32 per chunk), which is more accurate, and different in
-// the last bits.
-//
+// avx512, avx2 and neon compute every element of a product the same way:
+// a fused multiply-add chain over k in the same order, in the same
+// k-chunks (KChunk), then the scaling by alpha and the addition of the old
+// C; their elementwise passes are the same fused multiply-adds, and their
+// scalar tails the same Go. So the three give bit-identical results
+// (TestVectorDigest), and a training may resume on any of them. generic
+// sums each element of a product in float32 over blocks of 32 terms, with
+// eight independent sums a turn, and adds the block sums in float64 (one
+// rounding to float32 per k-chunk): more accurate than the assembly
+// kernels, and different in the last bits (also between architectures:
+// arm64's compiler fuses its multiply-adds).
+
 // Products over long sums (the gradients' Σ over 25 000 configurations)
 // are cut into chunks of KChunk terms, each summed from zero and then added
 // to C: float32 rounding errors then grow with the number of chunks, not of
 // terms (gonum's blas32 summed all the terms in one float32 and was 2 %
 // off at the paper's size; see TestGradientFullSize).
 //
-// The environment variable RGML_KERNELS (generic, avx2 or avx512) forces
+// The environment variable RGML_KERNELS (generic, avx2, avx512 or neon) forces
 // an implementation, for tests and comparisons; asking for one the CPU
 // lacks is an error (Err), never a silent fallback. Force does the same
 // from a test.

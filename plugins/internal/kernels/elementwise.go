@@ -30,17 +30,20 @@ func Tanh32(x float32) float32 {
 	if x < -tanhClamp {
 		x = -tanhClamp
 	}
+	// float32(…) rounds each product, so that no compiler fuses it into
+	// the addition (arm64's does): the scalar tails of the vector passes
+	// then give the same bits on every architecture.
 	x2 := x * x
-	p := x2*tanhA13 + tanhA11
-	p = x2*p + tanhA9
-	p = x2*p + tanhA7
-	p = x2*p + tanhA5
-	p = x2*p + tanhA3
-	p = x2*p + tanhA1
+	p := float32(x2*tanhA13) + tanhA11
+	p = float32(x2*p) + tanhA9
+	p = float32(x2*p) + tanhA7
+	p = float32(x2*p) + tanhA5
+	p = float32(x2*p) + tanhA3
+	p = float32(x2*p) + tanhA1
 	p *= x
-	q := x2*tanhB6 + tanhB4
-	q = x2*q + tanhB2
-	q = x2*q + tanhB0
+	q := float32(x2*tanhB6) + tanhB4
+	q = float32(x2*q) + tanhB2
+	q = float32(x2*q) + tanhB0
 	return p / q
 }
 
@@ -72,20 +75,21 @@ func ExpNeg32(x float32) float32 {
 		return 0
 	}
 	n := float32(math.Floor(float64(x*expLog2e + 0.5)))
-	r := x - n*expLn2Hi
-	r -= n * expLn2Lo
+	// Products rounded before the additions, as in Tanh32.
+	r := x - float32(n*expLn2Hi)
+	r -= float32(n * expLn2Lo)
 	p := float32(expP0)
-	p = p*r + expP1
-	p = p*r + expP2
-	p = p*r + expP3
-	p = p*r + expP4
-	p = p*r + expP5
-	y := p*r*r + r + 1
+	p = float32(p*r) + expP1
+	p = float32(p*r) + expP2
+	p = float32(p*r) + expP3
+	p = float32(p*r) + expP4
+	p = float32(p*r) + expP5
+	y := float32(p*r*r) + r + 1
 	return y * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// vec reports whether the vector passes run on n values.
-func vec(n int) bool { return level >= avx2 && n >= 8 }
+// vec reports whether the vector passes (AVX2 or NEON) run on n values.
+func vec(n int) bool { return level != generic && n >= 8 }
 
 // TanhBias sets x[j] = tanh(x[j] + b[j]); len(b) ≥ len(x).
 func TanhBias(x, b []float32) {
@@ -101,7 +105,7 @@ func TanhBias(x, b []float32) {
 			}
 		}
 		if n16 < n8 {
-			tanhBiasAVX(&x[n16], &b[n16], n8-n16)
+			tanhBias8(&x[n16], &b[n16], n8-n16)
 		}
 	}
 	b = b[:len(x)]
@@ -124,7 +128,7 @@ func TanhBiasSum(x, b, sum []float32) {
 			}
 		}
 		if n16 < n8 {
-			tanhBiasSumAVX(&x[n16], &b[n16], &sum[n16], n8-n16)
+			tanhBiasSum8(&x[n16], &b[n16], &sum[n16], n8-n16)
 		}
 	}
 	b, sum = b[:len(x)], sum[:len(x)]
@@ -143,7 +147,7 @@ func TanhBiasSumErr(x, b, sum, ref []float32) float32 {
 	if vec(len(x)) {
 		n8 = len(x) &^ 7
 		_, _, _ = b[n8-1], sum[n8-1], ref[n8-1]
-		e = tanhBiasSumErrAVX(&x[0], &b[0], &sum[0], &ref[0], n8)
+		e = tanhBiasSumErr8(&x[0], &b[0], &sum[0], &ref[0], n8)
 	}
 	b, sum, ref = b[:len(x)], sum[:len(x)], ref[:len(x)]
 	for j := n8; j < len(x); j++ {
@@ -151,7 +155,7 @@ func TanhBiasSumErr(x, b, sum, ref []float32) float32 {
 		x[j] = y
 		sum[j] += y
 		d := ref[j] - y
-		e += d * d
+		e += float32(d * d)
 	}
 	return e
 }
@@ -164,12 +168,12 @@ func TanhBackward(d, z, gb []float32) {
 	if vec(len(d)) {
 		n8 = len(d) &^ 7
 		_, _ = z[n8-1], gb[n8-1]
-		tanhBackwardAVX(&d[0], &z[0], &gb[0], n8)
+		tanhBackward8(&d[0], &z[0], &gb[0], n8)
 	}
 	z, gb = z[:len(d)], gb[:len(d)]
 	for j := n8; j < len(d); j++ {
 		v := d[j]
-		v -= v * z[j] * z[j]
+		v -= float32(v * z[j] * z[j])
 		d[j] = v
 		gb[j] += v
 	}
@@ -180,7 +184,7 @@ func ExpNeg(x []float32) {
 	n8 := 0
 	if vec(len(x)) {
 		n8 = len(x) &^ 7
-		expAVX(&x[0], n8)
+		exp8(&x[0], n8)
 	}
 	for i := n8; i < len(x); i++ {
 		x[i] = ExpNeg32(x[i])

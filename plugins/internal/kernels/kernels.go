@@ -3,33 +3,43 @@ package kernels
 import (
 	"fmt"
 	"os"
+	"slices"
 )
 
-// Implementation levels, in order of preference.
+// Implementations. The vector passes (tanh, exp) of avx2, avx512 and
+// neon are one algorithm with the same fused multiply-adds, as are their
+// products' sums, so all three give the same bits.
 const (
 	generic = iota
 	avx2
 	avx512
+	neon
 )
 
-var names = [...]string{generic: "generic", avx2: "avx2", avx512: "avx512"}
+var names = [...]string{generic: "generic", avx2: "avx2", avx512: "avx512", neon: "neon"}
 
-// level is the implementation in use; best the best this CPU runs.
-var level, best int
+// level is the implementation in use; runs those this CPU runs, best last.
+var (
+	level int
+	runs  []int
+)
 
 // envErr is the error of a bad RGML_KERNELS.
 var envErr error
 
 func init() {
+	runs = []int{generic}
 	switch {
+	case hasNEON:
+		runs = append(runs, neon)
 	case hasAVX512:
-		best = avx512
+		runs = append(runs, avx2, avx512)
 	case hasAVX2:
-		best = avx2
+		runs = append(runs, avx2)
 	}
-	level = best
+	level = runs[len(runs)-1]
 	if v := os.Getenv("RGML_KERNELS"); v != "" {
-		l, err := parse(v, best)
+		l, err := parse(v)
 		if err != nil {
 			envErr = fmt.Errorf("RGML_KERNELS: %w", err)
 			return
@@ -38,10 +48,13 @@ func init() {
 	}
 }
 
-func parse(name string, best int) (int, error) {
+// best is the best implementation this CPU runs.
+func best() int { return runs[len(runs)-1] }
+
+func parse(name string) (int, error) {
 	for l, n := range names {
 		if n == name {
-			if l > best {
+			if !slices.Contains(runs, l) {
 				return 0, fmt.Errorf("this CPU cannot run the %s kernels (it runs: %v)", name, Available())
 			}
 			return l, nil
@@ -53,17 +66,24 @@ func parse(name string, best int) (int, error) {
 // Err reports a bad RGML_KERNELS; the learners refuse to work with it.
 func Err() error { return envErr }
 
-// Name names the implementation in use: "avx512", "avx2" or "generic".
+// Name names the implementation in use: "avx512", "avx2", "neon" or
+// "generic".
 func Name() string { return names[level] }
 
 // Available lists the implementations this CPU runs, best last.
-func Available() []string { return append([]string(nil), names[:best+1]...) }
+func Available() []string {
+	out := make([]string, len(runs))
+	for i, l := range runs {
+		out[i] = names[l]
+	}
+	return out
+}
 
 // Force makes the named implementation the one in use and returns a
 // function restoring the previous one. For tests: not safe while
 // products run.
 func Force(name string) (restore func(), err error) {
-	l, err := parse(name, best)
+	l, err := parse(name)
 	if err != nil {
 		return nil, err
 	}

@@ -10,31 +10,35 @@ var (
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
 )
 
-// tanhBiasAVX sets x[j] = Tanh32(x[j] + b[j]) for j < n, a multiple of 8.
+const hasNEON, assembly = false, true
+
+func fmaLoopNEON(int) { panic("kernels: no NEON") }
+
+// tanhBias8 sets x[j] = Tanh32(x[j] + b[j]) for j < n, a multiple of 8.
 //
 //go:noescape
-func tanhBiasAVX(x, b *float32, n int)
+func tanhBias8(x, b *float32, n int)
 
-// tanhBiasSumAVX is tanhBiasAVX that also adds the results to sum[j].
+// tanhBiasSum8 is tanhBias8 that also adds the results to sum[j].
 //
 //go:noescape
-func tanhBiasSumAVX(x, b, sum *float32, n int)
+func tanhBiasSum8(x, b, sum *float32, n int)
 
-// tanhBiasSumErrAVX is tanhBiasSumAVX that also returns
+// tanhBiasSumErr8 is tanhBiasSum8 that also returns
 // Σ_j (ref[j] − x[j])² over the new x (accumulated in float32).
 //
 //go:noescape
-func tanhBiasSumErrAVX(x, b, sum, ref *float32, n int) float32
+func tanhBiasSumErr8(x, b, sum, ref *float32, n int) float32
 
-// tanhBackwardAVX is TanhBackward on n values, a multiple of 8.
+// tanhBackward8 is TanhBackward on n values, a multiple of 8.
 //
 //go:noescape
-func tanhBackwardAVX(d, z, gb *float32, n int)
+func tanhBackward8(d, z, gb *float32, n int)
 
-// expAVX is ExpNeg on n values, a multiple of 8.
+// exp8 is ExpNeg on n values, a multiple of 8.
 //
 //go:noescape
-func expAVX(x *float32, n int)
+func exp8(x *float32, n int)
 
 // kern4x16 is the AVX2 GEMM micro-kernel: for r < 4,
 // c[r·ldc : r·ldc+16] = (or += if acc) alpha · Σ_{l<k} a[r·ars + l·aks] · b[l·bks : l·bks+16].
@@ -60,7 +64,7 @@ func fmaLoop512(n int)
 //go:noescape
 func fmaLoop256(n int)
 
-// tanhBias512 and tanhBiasSum512 are tanhBiasAVX and tanhBiasSumAVX in
+// tanhBias512 and tanhBiasSum512 are tanhBias8 and tanhBiasSum8 in
 // AVX-512, for n a multiple of 16, with the same bits.
 //
 //go:noescape

@@ -158,8 +158,8 @@ GLOBL expc<>(SB), RODATA|NOPTR, $384
 	VFMADD213PS tanhc<>+384(SB), Y1, Y3 ; \
 	VDIVPS Y3, Y2, Y0
 
-// func tanhBiasAVX(x, b *float32, n int)
-TEXT ·tanhBiasAVX(SB), NOSPLIT, $0-24
+// func tanhBias8(x, b *float32, n int)
+TEXT ·tanhBias8(SB), NOSPLIT, $0-24
 	MOVQ x+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -182,8 +182,8 @@ tbdone:
 	VZEROUPPER
 	RET
 
-// func tanhBiasSumAVX(x, b, sum *float32, n int)
-TEXT ·tanhBiasSumAVX(SB), NOSPLIT, $0-32
+// func tanhBiasSum8(x, b, sum *float32, n int)
+TEXT ·tanhBiasSum8(SB), NOSPLIT, $0-32
 	MOVQ x+0(FP), DI
 	MOVQ b+8(FP), SI
 	MOVQ sum+16(FP), R8
@@ -210,8 +210,8 @@ tsdone:
 	VZEROUPPER
 	RET
 
-// func tanhBiasSumErrAVX(x, b, sum, ref *float32, n int) float32
-TEXT ·tanhBiasSumErrAVX(SB), NOSPLIT, $0-44
+// func tanhBiasSumErr8(x, b, sum, ref *float32, n int) float32
+TEXT ·tanhBiasSumErr8(SB), NOSPLIT, $0-44
 	MOVQ   x+0(FP), DI
 	MOVQ   b+8(FP), SI
 	MOVQ   sum+16(FP), R8
@@ -249,8 +249,8 @@ tedone:
 	VZEROUPPER
 	RET
 
-// func tanhBackwardAVX(d, z, gb *float32, n int)
-TEXT ·tanhBackwardAVX(SB), NOSPLIT, $0-32
+// func tanhBackward8(d, z, gb *float32, n int)
+TEXT ·tanhBackward8(SB), NOSPLIT, $0-32
 	MOVQ d+0(FP), DI
 	MOVQ z+8(FP), SI
 	MOVQ gb+16(FP), BX
@@ -276,8 +276,8 @@ bkdone:
 	VZEROUPPER
 	RET
 
-// func expAVX(x *float32, n int)
-TEXT ·expAVX(SB), NOSPLIT, $0-16
+// func exp8(x *float32, n int)
+TEXT ·exp8(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), DI
 	MOVQ n+8(FP), CX
 	SHRQ $3, CX

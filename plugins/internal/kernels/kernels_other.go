@@ -1,29 +1,19 @@
-//go:build !amd64 || purego
+//go:build !(amd64 || arm64) || purego
 
 package kernels
 
-// Without the amd64 assembly only the generic kernels run.
-const hasAVX2, hasAVX512 = false, false
+// Without assembly only the generic kernels run.
+const hasNEON, hasAVX2, hasAVX512 = false, false, false
 
-func tanhBiasAVX(x, b *float32, n int)                         { panic("kernels: no AVX2") }
-func tanhBiasSumAVX(x, b, sum *float32, n int)                 { panic("kernels: no AVX2") }
-func tanhBiasSumErrAVX(x, b, sum, ref *float32, n int) float32 { panic("kernels: no AVX2") }
-func tanhBackwardAVX(d, z, gb *float32, n int)                 { panic("kernels: no AVX2") }
-func expAVX(x *float32, n int)                                 { panic("kernels: no AVX2") }
+// assembly reports whether this build has the assembly kernels.
+const assembly = false
+
+func tanhBias8(x, b *float32, n int)                         { panic("kernels: no vector kernels") }
+func tanhBiasSum8(x, b, sum *float32, n int)                 { panic("kernels: no vector kernels") }
+func tanhBiasSumErr8(x, b, sum, ref *float32, n int) float32 { panic("kernels: no vector kernels") }
+func tanhBackward8(d, z, gb *float32, n int)                 { panic("kernels: no vector kernels") }
+func exp8(x *float32, n int)                                 { panic("kernels: no vector kernels") }
 func kern4x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
-	panic("kernels: no AVX2")
+	panic("kernels: no vector kernels")
 }
-func kern8x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
-	panic("kernels: no AVX-512")
-}
-func kern8x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
-	panic("kernels: no AVX-512")
-}
-func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
-func fmaLoop256(int)                           { panic("kernels: no AVX2") }
-func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
-func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
-func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
-	panic("kernels: no AVX-512")
-}
-func maxShift512(x, b *float32, n int) int { panic("kernels: no AVX-512") }
+func fmaLoopNEON(int) { panic("kernels: no NEON") }

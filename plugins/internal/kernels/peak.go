@@ -8,7 +8,7 @@ import (
 
 // PeakGFLOPS measures the float32 peak of threads cores, in GFLOP/s: all
 // run independent fused multiply-adds on registers (ZMM with AVX-512, YMM
-// with AVX2) together, in rounds of about a millisecond for about d, and
+// with AVX2, Q with NEON) together, in rounds of about a millisecond for about d, and
 // the fastest round counts, so that other processes on the machine lower
 // it less. It returns 0 where no assembly kernel runs. The benchmarks
 // report products as a share of it.
@@ -47,11 +47,13 @@ func peakRound(loop func(int), flops float64, threads int) float64 {
 
 // peakLoop returns the peak loop of this CPU and its flops per turn.
 func peakLoop() (func(int), float64) {
-	switch {
-	case best >= avx512:
+	switch best() {
+	case avx512:
 		return fmaLoop512, 512
-	case best >= avx2:
+	case avx2:
 		return fmaLoop256, 256
+	case neon:
+		return fmaLoopNEON, 256
 	}
 	return nil, 0
 }

@@ -1,0 +1,20 @@
+//go:build !amd64 || purego
+
+package kernels
+
+// Only amd64 has the AVX-512 kernels.
+
+func kern8x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern8x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
+func fmaLoop256(int)                           { panic("kernels: no AVX2") }
+func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
+func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
+func maxShift512(x, b *float32, n int) int     { panic("kernels: no AVX-512") }
