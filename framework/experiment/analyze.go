@@ -1,9 +1,7 @@
 package experiment
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -11,16 +9,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
-// Files of an Analysis entry: the analyzer's result tensors, and the
-// figures it suggests for them (a JSON list of sdk.Figure).
+// Files of an Analysis entry (formats.Analysis).
 const (
-	AnalysisFile = "analysis.npz"
-	FiguresFile  = "figures.json"
+	AnalysisFile = formats.AnalysisFile
+	FiguresFile  = formats.FiguresFile
 )
 
 // analysisCodeVersion versions how Analyze maps entries to the
@@ -250,11 +248,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		res.Results = append(res.Results, a)
 	}
 	res.Figures = out.Figures
-	var buf bytes.Buffer
-	if err := npz.Encode(&buf, res.Results...); err != nil {
-		return res, err
-	}
-	figs, err := json.MarshalIndent(nonNil(out.Figures), "", "  ")
+	results, figs, err := formats.EncodeAnalysis(formats.Analysis{Results: res.Results, Figures: res.Figures})
 	if err != nil {
 		return res, err
 	}
@@ -273,7 +267,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if len(spec.Where) > 0 {
 		lineage.Extra = map[string]any{"where": spec.Where}
 	}
-	files := []registry.File{{Name: AnalysisFile, Data: buf.Bytes()}, {Name: FiguresFile, Data: figs}}
+	files := []registry.File{{Name: AnalysisFile, Data: results}, {Name: FiguresFile, Data: figs}}
 	entry, err := store.Put(ctx, registry.Analysis, spec.Name, files, lineage)
 	if err != nil {
 		return res, fmt.Errorf("registering the analysis: %w", err)
@@ -285,13 +279,6 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		}
 	}
 	return res, nil
-}
-
-func nonNil(f []sdk.Figure) []sdk.Figure {
-	if f == nil {
-		return []sdk.Figure{}
-	}
-	return f
 }
 
 func writeFiles(dir string, files []registry.File) error {
@@ -327,23 +314,15 @@ func tensorArray(t sdk.Tensor) (npz.Array, error) {
 // iteration counts: each configuration's iteration (group) and the
 // thermometer's mean reading of that iteration, and the lattice size.
 func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, thermo []float64, L int, err error) {
-	arrays, err := ReadNPZ(s, en, FlowFile)
+	f, err := ReadFlow(s, en)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	c, ok := npz.Find(arrays, "configs")
-	if !ok {
+	if f.Configs == nil {
 		return nil, nil, nil, 0, usagef("%s has no saved configurations: run the flow again with --save-configs (save-configs: true in a spec)", en)
 	}
-	configs, isInt8 := c.Data.([]int8)
-	it, ok1 := npz.Find(arrays, "iterations")
-	its, ok2 := it.Data.([]int64)
-	tm, ok3 := npz.Find(arrays, "T_mean")
-	mean, ok4 := tm.Data.([]float64)
-	if !isInt8 || len(c.Shape) != 3 || !ok1 || !ok2 || !ok3 || !ok4 || c.Shape[0] != len(its) || len(mean) != len(its) {
-		return nil, nil, nil, 0, fmt.Errorf("%s: %s is malformed (configs %v for %d iterations)", en, FlowFile, c.Shape, len(its))
-	}
-	n, sites := c.Shape[1], c.Shape[2]
+	configs, its, mean := f.Configs, f.Iterations, f.TMean
+	n, sites := f.N, f.Sites
 	L = int(math.Round(math.Sqrt(float64(sites))))
 	if l := inputL(s, en, "from"); l != 0 {
 		L = l

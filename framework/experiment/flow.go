@@ -9,18 +9,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
-// FlowFile is the file of a Flow entry: the arrays `rgml flow --out`
-// writes (iterations, T_mean, T_mode, classes, distribution, and the
-// flowed configs when asked). With a (T, Δ) thermometer (classes
-// [K, 2]), classes is replaced by classes2 [K, 2] and Delta_mean,
-// Delta_mode and the thermometer-free abs_m, s2, nn are added (flow2.go).
-const FlowFile = "flow.npz"
+// FlowFile is the file of a Flow entry (formats.Flow).
+const FlowFile = formats.FlowFile
 
 // flowCodeVersion versions the flow read-out this file and flow2.go do
 // on the plugins' outputs (means, modes, the joint (T, Δ) observables,
@@ -176,7 +173,8 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		}
 		bar.Add(1)
 	}
-	arrays := res.arrays(fconfigs, n, sites, spec.SaveConfigs)
+	file := res.file(fconfigs, n, sites, spec.SaveConfigs)
+	arrays := file.Arrays()
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, arrays...); err != nil {
 		return fail(err)
@@ -269,22 +267,18 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	return nil
 }
 
-// arrays are FlowFile's arrays once every iteration count is read out;
+// file is FlowFile's content once every iteration count is read out;
 // fconfigs (iterations × n × sites) are kept when save is set.
-func (res *FlowResult) arrays(fconfigs []int8, n, sites int, save bool) []npz.Array {
-	its := res.Iterations
-	arrays := []npz.Array{
-		{Name: "iterations", Shape: []int{len(its)}, Data: its},
-		npz.Float64("T_mean", res.TMean, len(its)),
-		npz.Float64("T_mode", res.TMode, len(its)),
-		npz.Float64("classes", res.Classes, len(res.Classes)),
-		npz.Float64("distribution", res.Distribution, len(its), len(res.Classes)),
-	}
-	if res.Joint != nil {
-		arrays = res.Joint.arrays(its, res.Distribution)
+func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool) formats.Flow {
+	f := formats.Flow{Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
+		Classes: res.Classes, Distribution: res.Distribution}
+	if j := res.Joint; j != nil {
+		f.Classes = j.Classes
+		f.Two = &formats.TwoParameter{DeltaMean: j.DeltaMean, DeltaMode: j.DeltaMode,
+			AbsM: j.AbsM, S2: j.S2, NN: j.NN, EqT: j.EqT, EqDelta: j.EqDelta}
 	}
 	if save {
-		arrays = append(arrays, npz.Int8("configs", fconfigs, len(its), n, sites))
+		f.Configs, f.N, f.Sites = fconfigs, n, sites
 	}
-	return arrays
+	return f
 }

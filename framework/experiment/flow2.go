@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -53,27 +52,6 @@ func (j *JointFlow) add(k int, dist, classes []float64, configs []int8, n, L int
 		j.EqT[k], j.EqDelta[k] = g.T, g.Delta
 	}
 	return nil
-}
-
-// arrays are the flow's file: iterations, T_mean, T_mode, Delta_mean,
-// Delta_mode, classes2 [K, 2], distribution [iterations, K], abs_m, s2,
-// nn, eq_T, eq_Delta.
-func (j *JointFlow) arrays(its []int64, dist []float64) []npz.Array {
-	n, k := len(its), len(j.Classes)/2
-	return []npz.Array{
-		{Name: "iterations", Shape: []int{n}, Data: its},
-		npz.Float64("T_mean", j.TMean, n),
-		npz.Float64("T_mode", j.TMode, n),
-		npz.Float64("Delta_mean", j.DeltaMean, n),
-		npz.Float64("Delta_mode", j.DeltaMode, n),
-		npz.Float64("classes2", j.Classes, k, 2),
-		npz.Float64("distribution", dist, n, k),
-		npz.Float64("abs_m", j.AbsM, n),
-		npz.Float64("s2", j.S2, n),
-		npz.Float64("nn", j.NN, n),
-		npz.Float64("eq_T", j.EqT, n),
-		npz.Float64("eq_Delta", j.EqDelta, n),
-	}
 }
 
 // GridPoint is the Monte Carlo average of SpinObservables at one (T, Δ).

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/progress"
@@ -216,7 +217,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if err := npz.Encode(&wbuf, weights...); err != nil {
 		return res, fmt.Errorf("%s returned weights that cannot be saved: %w", l.Name, err)
 	}
-	hbytes, err := historyOf(rec.history).encode()
+	hbytes, err := formats.EncodeHistory(formats.HistoryOf(rec.history))
 	if err != nil {
 		return res, fmt.Errorf("encoding the training history: %w", err)
 	}
