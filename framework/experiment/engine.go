@@ -141,7 +141,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	env.holder() // before the steps copy env
 	results, runErr := Run(ctx, p, opt.Options, runner)
 	for _, r := range results {
-		if r.Status == Skipped || r.Status == Canceled {
+		if r.Status == Blocked || r.Status == Canceled {
 			st := steps[r.Step.ID]
 			st.Status = registry.StatusNotRun
 			if r.Err != nil {

@@ -19,7 +19,7 @@ import (
 // FlowFile is the file of a Flow entry (formats.Flow).
 const FlowFile = formats.FlowFile
 
-// flowCodeVersion versions the flow read-out this file and flow2.go do
+// flowCodeVersion versions the flow read-out this file and twoparam.go do
 // on the plugins' outputs (means, modes, the joint (T, Δ) observables,
 // the arrays of FlowFile): bump it when they change what a flow records
 // (codeVersions).
@@ -53,7 +53,7 @@ type FlowResult struct {
 	Distribution []float64 // iterations × classes
 	PluginSeed   uint64
 	// Joint is set for a (T, Δ) thermometer: then Classes is K×2.
-	Joint *JointFlow
+	Joint *TwoParamReadout
 }
 
 // FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
@@ -241,7 +241,7 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	cv, ok4 := cl.Data.([]float64)
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
 		if res.Joint == nil {
-			res.Joint = newJointFlow(len(res.Iterations), GridObservables(all))
+			res.Joint = newTwoParamReadout(len(res.Iterations), GridObservables(all))
 		}
 		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
 			return err

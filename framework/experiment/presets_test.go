@@ -35,7 +35,7 @@ func TestPresets(t *testing.T) {
 		}
 		if strings.HasPrefix(name, "blume-capel") {
 			// Its flows carry their thermometer-free readings in flow.npz
-			// (flow2.go); the correlations analyzer is Ising's.
+			// (twoparam.go); the correlations analyzer is Ising's.
 			continue
 		}
 		// Every flow keeps its configurations and has its thermometer-free

@@ -12,7 +12,7 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// A flow read by a (T, Δ) thermometer (flow2.go) has no temperature
+// A flow read by a (T, Δ) thermometer (twoparam.go) has no temperature
 // distribution to draw as Figs. 5–11: the report draws instead its
 // distribution on the grid, its thermometer-free observables, and, for
 // all such flows together, their paths on the phase diagram.

@@ -16,9 +16,12 @@ type Runner func(ctx context.Context, s *Step, threads int) error
 type Status string
 
 const (
-	Done     Status = "done"
-	Failed   Status = "failed"
-	Skipped  Status = "skipped"  // a step it reads failed
+	Done   Status = "done"
+	Failed Status = "failed"
+	// Blocked is a step not run because a step it reads failed; a step
+	// whose result the registry has is another thing, reported by the
+	// executor as registry.StatusSkipped.
+	Blocked  Status = "blocked"
 	Canceled Status = "canceled" // the run was cancelled before it ended
 )
 
@@ -26,7 +29,7 @@ const (
 type Result struct {
 	Step    *Step
 	Status  Status
-	Err     error // for Failed: the step's error; for Skipped: which dependency failed
+	Err     error // for Failed: the step's error; for Blocked: which dependency failed
 	Threads int   // the budget it ran with (0 if it did not start)
 }
 
@@ -41,7 +44,7 @@ type Options struct {
 	Cores int
 }
 
-// RunError lists the steps of a run that failed, were skipped or were
+// RunError lists the steps of a run that failed, were blocked or were
 // cancelled, one a line.
 type RunError struct {
 	Results []Result // only those that did not finish
@@ -61,7 +64,7 @@ func (e *RunError) Error() string {
 		fmt.Fprintf(&b, " (run %v)", e.Cause)
 	}
 	for _, r := range e.Results {
-		if r.Status == Skipped { // its error says "not run: …"
+		if r.Status == Blocked { // its error says "not run: …"
 			fmt.Fprintf(&b, "\n  %s %v", r.Step.ID, r.Err)
 			continue
 		}
@@ -75,7 +78,7 @@ func (e *RunError) Unwrap() error { return e.Cause }
 
 // Run runs the plan's steps with run, each after the steps it reads,
 // independent steps concurrently within opt. A failing step stops the
-// steps that depend on it (Skipped) and lets the others finish;
+// steps that depend on it (Blocked) and lets the others finish;
 // cancelling ctx stops everything (running steps see their context
 // cancelled, the rest are Canceled). Results are in plan order; the error
 // is a *RunError when any step did not finish.
@@ -118,12 +121,12 @@ func Run(ctx context.Context, p *Plan, opt Options, run Runner) ([]Result, error
 	running, freeCores, left := 0, opt.Cores, n
 	started := make([]bool, n)
 
-	// skip marks every step downstream of i as Skipped.
+	// skip marks every step downstream of i as Blocked.
 	var skip func(i int, cause string)
 	skip = func(i int, cause string) {
 		for _, u := range users[i] {
 			if results[u].Status == "" {
-				results[u].Status = Skipped
+				results[u].Status = Blocked
 				results[u].Err = errors.New("not run: " + cause)
 				left--
 				skip(u, cause)
