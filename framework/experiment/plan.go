@@ -15,6 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -49,11 +50,11 @@ type Step struct {
 
 	// Exactly one of these is set, resolved against the plugin's
 	// description (defaults filled in).
-	Dataset  *Dataset
-	Training *Training
-	Flow     *FlowStep
-	Analysis *AnalysisStep
-	Report   *ReportStep
+	Dataset  *spec.Dataset
+	Training *spec.Training
+	Flow     *spec.Flow
+	Analysis *spec.Analysis
+	Report   *spec.Report
 	// Sample is the request a sampled dataset sends, resolved.
 	Sample *sdk.SampleRequest
 	// Imported is an imported dataset's content, checked.
@@ -168,7 +169,7 @@ func catalogErr(err error, at Pos, field string) error {
 	return err
 }
 
-func planDataset(ctx context.Context, s *Spec, d *Dataset, cat Catalog) (*datasetInfo, error) {
+func planDataset(ctx context.Context, s *Spec, d *spec.Dataset, cat Catalog) (*datasetInfo, error) {
 	st := &Step{ID: "dataset/" + d.Name, Kind: KindDataset, Name: d.Name, Dataset: d}
 	if d.Import != "" {
 		path := d.Import
@@ -344,7 +345,7 @@ func whereKey(where []grid.Axis) map[string][]float64 {
 	return out
 }
 
-func planTraining(ctx context.Context, t *Training, cat Catalog, datasets map[string]*datasetInfo) (*trainingInfo, error) {
+func planTraining(ctx context.Context, t *spec.Training, cat Catalog, datasets map[string]*datasetInfo) (*trainingInfo, error) {
 	st := &Step{ID: "training/" + t.Name, Kind: KindTraining, Name: t.Name, Training: t, Plugin: t.Learner}
 	desc, sha, err := cat.Learner(ctx, t.Learner)
 	if err != nil {
@@ -402,7 +403,7 @@ func planTraining(ctx context.Context, t *Training, cat Catalog, datasets map[st
 				}
 			}
 		}
-	} else if _, given := t.at["label"]; given {
+	} else if t.Given("label") {
 		return nil, errAt(t.Pos("label"), "label", "learner %s is not supervised: it learns no label", t.Learner)
 	}
 	spec := map[string]any{"learner": t.Learner, "hyper": map[string]float64(hyper), "seed": t.Seed, "where": whereKey(t.Where)}
@@ -415,7 +416,7 @@ func planTraining(ctx context.Context, t *Training, cat Catalog, datasets map[st
 	return &trainingInfo{step: st, desc: desc, L: data.L}, nil
 }
 
-func planFlow(f *FlowStep, datasets map[string]*datasetInfo, trainings map[string]*trainingInfo) (*Step, error) {
+func planFlow(f *spec.Flow, datasets map[string]*datasetInfo, trainings map[string]*trainingInfo) (*Step, error) {
 	st := &Step{ID: "flow/" + f.Name, Kind: KindFlow, Name: f.Name, Flow: f}
 	ref := func(field, name, op string) (*trainingInfo, error) {
 		t, ok := trainings[name]

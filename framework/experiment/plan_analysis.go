@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -52,7 +53,7 @@ func (p *Plan) planAnalyses(ctx context.Context, cat Catalog, datasets map[strin
 	return nil
 }
 
-func planAnalysis(ctx context.Context, a *AnalysisStep, cat AnalyzerCatalog, datasets map[string]*datasetInfo,
+func planAnalysis(ctx context.Context, a *spec.Analysis, cat AnalyzerCatalog, datasets map[string]*datasetInfo,
 	trainings map[string]*trainingInfo, flows map[string]*flowInfo) (*Step, error) {
 	st := &Step{ID: "analysis/" + a.Name, Kind: KindAnalysis, Name: a.Name, Analysis: a, Plugin: a.Analyzer}
 	desc, sha, err := cat.Analyzer(ctx, a.Analyzer)
