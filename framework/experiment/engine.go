@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -42,22 +41,6 @@ type StepEvent struct {
 type Execution struct {
 	Record registry.RunRecord
 	Run    registry.Entry // the Run entry (zero if it could not be registered)
-}
-
-// RegistryKind is the kind of entry a step of kind k makes.
-func RegistryKind(k Kind) registry.Kind {
-	switch k {
-	case KindDataset:
-		return registry.Dataset
-	case KindTraining:
-		return registry.Model
-	case KindAnalysis:
-		return registry.Analysis
-	case KindReport:
-		return ReportKind
-	default:
-		return registry.Flow
-	}
 }
 
 // Execute runs a plan through env: every step whose key the registry
@@ -121,8 +104,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 			senv.Threads = threads
 			return runStep(ctx, &senv, p, s, input)
 		}
-		if s.Kind == KindReport {
-			// Not a registry entry: drawn anew each run, from what the run has.
+		if kindOf(s.Kind).once {
 			en, err := do(ctx)
 			if err != nil {
 				return finish(registry.StatusFailed, en, err)
@@ -208,71 +190,8 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 	})
 }
 
-// runStep runs one step of the plan through env; input gives the entry
-// digest of a step it reads.
+// runStep runs one step of the plan through env with its kind's run;
+// input gives the entry digest of a step it reads.
 func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
-	switch {
-	case s.Kind == KindDataset && s.Imported != nil:
-		d := s.Dataset
-		path := d.Import
-		if !filepath.IsAbs(path) && p.Spec.File != "" {
-			path = filepath.Join(filepath.Dir(p.Spec.File), path)
-		}
-		r, err := Import(ctx, env, ImportSpec{Name: d.Name, File: path, L: s.Imported.Size, SHA256: s.SHA256, Key: s.Key})
-		return r.Entry, err
-	case s.Kind == KindDataset:
-		d := s.Dataset
-		r, err := Sample(ctx, env, SampleSpec{
-			Name: d.Name, Model: d.Model, Params: d.Params, L: d.L, PerPoint: d.PerPoint,
-			Algorithm: s.Sample.Algorithm, Sweeps: d.Sweeps, Thermalization: d.Thermalization, Seed: d.Seed, Key: s.Key,
-			Planned: Planned{s.Plugin: s.SHA256},
-		})
-		return r.Entry, err
-	case s.Kind == KindTraining:
-		t := s.Training
-		spec := TrainSpec{
-			Name: t.Name, Learner: t.Learner, Data: input("dataset/" + t.Data), Where: FormatWhere(t.Where),
-			Label: t.Label, Hyper: t.Set, Seed: t.Seed, CheckpointEvery: t.CheckpointEvery,
-			Resume: ResumeIfAny, Key: s.Key, Planned: Planned{s.Plugin: s.SHA256},
-		}
-		if t.Test != "" {
-			spec.Test = input("dataset/" + t.Test)
-		}
-		r, err := Train(ctx, env, spec)
-		return r.Entry, err
-	case s.Kind == KindAnalysis:
-		a := s.Analysis
-		spec := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
-			Planned: Planned{s.Plugin: s.SHA256}}
-		if a.Model != "" {
-			spec.Model = input("training/" + a.Model)
-		}
-		if a.Data != "" {
-			spec.Data = input("dataset/" + a.Data)
-		}
-		if a.Flow != "" {
-			spec.Flow = input("flow/" + a.Flow)
-		}
-		r, err := Analyze(ctx, env, spec)
-		return r.Entry, err
-	case s.Kind == KindReport:
-		_, err := runReport(ctx, env, p, s, input)
-		return registry.Entry{}, err
-	default:
-		f := s.Flow
-		// The flow's key names both learners' binaries: the RBM's as its
-		// plugin, the thermometer's through its training's key.
-		planned := Planned{}
-		for _, name := range []string{f.RBM, f.Thermometer} {
-			if t, ok := p.Step("training/" + name); ok {
-				planned[t.Plugin] = t.SHA256
-			}
-		}
-		r, err := Flow(ctx, env, FlowSpec{
-			Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
-			From: input("dataset/" + f.From), Where: FormatWhere(f.Where), Iterations: f.Iterations,
-			Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key, Planned: planned,
-		})
-		return r.Entry, err
-	}
+	return kindOf(s.Kind).run(ctx, env, p, s, input)
 }

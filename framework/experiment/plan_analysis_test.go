@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // analysed is study with its flows' configurations kept, analyses of
@@ -30,11 +31,11 @@ report:
 func TestPlanAnalyses(t *testing.T) {
 	p := plan(t, "a.yaml", analysed)
 	sp, ok := p.Step("analysis/spectrum-rbm-v64")
-	if !ok || !slices.Equal(sp.Deps, []string{"dataset/test", "training/rbm-v64"}) || sp.Analysis.Set["reference_T"] != 6 {
+	if !ok || !slices.Equal(sp.Deps, []string{"dataset/test", "training/rbm-v64"}) || sp.Item.(*spec.Analysis).Set["reference_T"] != 6 {
 		t.Fatalf("spectrum-rbm-v64: %+v", sp)
 	}
 	ck, ok := p.Step("analysis/check-flow-rbm-l64-T0")
-	if !ok || !slices.Equal(ck.Deps, []string{"dataset/train", "flow/flow-rbm-l64-T0"}) || ck.Analysis.Set[experiment.ParamByIteration] != 1 {
+	if !ok || !slices.Equal(ck.Deps, []string{"dataset/train", "flow/flow-rbm-l64-T0"}) || ck.Item.(*spec.Analysis).Set[experiment.ParamByIteration] != 1 {
 		t.Fatalf("check-flow-rbm-l64-T0: %+v", ck)
 	}
 	last := p.Steps[len(p.Steps)-1]

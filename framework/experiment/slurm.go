@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/slurm"
 	"github.com/rgml/rgml/registry"
 )
@@ -282,13 +283,13 @@ func (x *Slurm) script(g *slurmGroup) string {
 
 // pos is where the step's spec item was written.
 func (s *Step) pos() Pos {
-	switch {
-	case s.Dataset != nil:
-		return s.Dataset.Pos("")
-	case s.Training != nil:
-		return s.Training.Pos("")
-	case s.Flow != nil:
-		return s.Flow.Pos("")
+	switch it := s.Item.(type) {
+	case *spec.Dataset:
+		return it.Pos("")
+	case *spec.Training:
+		return it.Pos("")
+	case *spec.Flow:
+		return it.Pos("")
 	}
 	return Pos{}
 }
@@ -296,13 +297,13 @@ func (s *Step) pos() Pos {
 // resources is what the step asks of a batch system.
 func (s *Step) resources() Resources {
 	var r Resources
-	switch {
-	case s.Dataset != nil:
-		r = s.Dataset.Resources
-	case s.Training != nil:
-		r = s.Training.Resources
-	case s.Flow != nil:
-		r = s.Flow.Resources
+	switch it := s.Item.(type) {
+	case *spec.Dataset:
+		r = it.Resources
+	case *spec.Training:
+		r = it.Resources
+	case *spec.Flow:
+		r = it.Resources
 	}
 	if r.CPUs == 0 {
 		r.CPUs = DefaultCPUs
