@@ -2,7 +2,7 @@ package experiment
 
 import (
 	"context"
-	"slices"
+	"fmt"
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/spec"
@@ -57,14 +57,12 @@ func runAnalysis(ctx context.Context, env *Env, _ *Plan, s *Step, input func(id 
 // description, and the inputs and lattice size found so far.
 type analysisPlan struct {
 	a      *spec.Analysis
-	desc   sdk.AnalyzerDescription
+	rule   analyzerInputs
 	known  map[string]sdk.ParamSpec
 	set    sdk.Params
 	inputs map[string]*Step
 	L      int
 }
-
-func (ap *analysisPlan) reads(name string) bool { _, ok := ap.desc.Input(name); return ok }
 
 // lattice checks that an input is of the analysis's one lattice size.
 func (ap *analysisPlan) lattice(field, name string, l int) error {
@@ -82,7 +80,7 @@ func planAnalysis(ctx context.Context, b *planner, a *spec.Analysis, cat Analyze
 		return nil, catalogErr(err, a.Pos("analyzer"), "analyzer")
 	}
 	st.SHA256 = sha
-	ap := &analysisPlan{a: a, desc: desc, known: map[string]sdk.ParamSpec{}, set: sdk.Params{}, inputs: map[string]*Step{}}
+	ap := &analysisPlan{a: a, rule: analyzerInputs{a.Analyzer, desc}, known: map[string]sdk.ParamSpec{}, set: sdk.Params{}, inputs: map[string]*Step{}}
 	for _, ps := range desc.Parameters {
 		ap.known[ps.Name] = ps
 	}
@@ -123,8 +121,8 @@ func (ap *analysisPlan) bindFlow(b *planner) error {
 	if err != nil {
 		return err
 	}
-	if !ap.reads("data/configs") || !ap.reads("data/group") {
-		return errAt(a.Pos("flow"), "flow", "analyzer %s does not read a flow's configurations (it reads: %s)", a.Analyzer, inputList(ap.desc))
+	if msg := ap.rule.flow(); msg != "" {
+		return errAt(a.Pos("flow"), "flow", "%s", msg)
 	}
 	if !f.save {
 		return errAt(a.Pos("flow"), "flow", "flow %s does not keep its configurations: add save-configs: true to it", a.Flow)
@@ -132,10 +130,8 @@ func (ap *analysisPlan) bindFlow(b *planner) error {
 	if err := ap.lattice("flow", a.Flow, f.L); err != nil {
 		return err
 	}
-	if _, given := a.Set[ParamByIteration]; !given {
-		if _, has := ap.known[ParamByIteration]; has {
-			ap.set[ParamByIteration] = 1
-		}
+	if ap.rule.byIteration(a.Set) {
+		ap.set[ParamByIteration] = 1
 	}
 	ap.inputs["flow"] = f.step
 	return nil
@@ -158,11 +154,8 @@ func (ap *analysisPlan) bindData(b *planner) error {
 	if err := checkWhere(a.Where, d, a.Pos, a.Data); err != nil {
 		return err
 	}
-	switch {
-	case a.Flow != "" && (!ap.reads("data/reference/configs") || !ap.reads("data/reference/T")):
-		return errAt(a.Pos("data"), "data", "analyzer %s takes no equilibrium reference beside a flow (it reads: %s)", a.Analyzer, inputList(ap.desc))
-	case a.Flow == "" && !ap.reads("data/configs"):
-		return errAt(a.Pos("data"), "data", "analyzer %s reads no configurations (it reads: %s)", a.Analyzer, inputList(ap.desc))
+	if msg := ap.rule.data(a.Flow != ""); msg != "" {
+		return errAt(a.Pos("data"), "data", "%s", msg)
 	}
 	if d.labels != nil && a.Flow != "" {
 		if _, ok := d.labels["T"]; !ok {
@@ -179,7 +172,7 @@ func (ap *analysisPlan) bindData(b *planner) error {
 // bindModel checks a training given to the analysis: the analyzer reads
 // weights, of that training's learner.
 func (ap *analysisPlan) bindModel(b *planner) error {
-	a, desc := ap.a, ap.desc
+	a := ap.a
 	if a.Model == "" {
 		return nil
 	}
@@ -187,11 +180,11 @@ func (ap *analysisPlan) bindModel(b *planner) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(desc.Inputs, func(in sdk.AnalyzerInput) bool { return strings.HasPrefix(in.Name, "weights/") }) {
-		return errAt(a.Pos("model"), "model", "analyzer %s reads no weights (it reads: %s)", a.Analyzer, inputList(desc))
+	if msg := ap.rule.weights(); msg != "" {
+		return errAt(a.Pos("model"), "model", "%s", msg)
 	}
-	if len(desc.Learners) > 0 && !slices.Contains(desc.Learners, t.learner.Name) {
-		return errAt(a.Pos("model"), "model", "analyzer %s reads the weights of %s, and %s is a %s", a.Analyzer, strings.Join(desc.Learners, ", "), a.Model, t.learner.Name)
+	if msg := ap.rule.learner(t.learner.Name, fmt.Sprintf("%s is a %s", a.Model, t.learner.Name)); msg != "" {
+		return errAt(a.Pos("model"), "model", "%s", msg)
 	}
 	if err := ap.lattice("model", a.Model, t.L); err != nil {
 		return err
@@ -202,17 +195,8 @@ func (ap *analysisPlan) bindModel(b *planner) error {
 
 // required checks that every input the analyzer requires is given.
 func (ap *analysisPlan) required(*planner) error {
-	a := ap.a
-	for _, in := range ap.desc.Inputs {
-		if !in.Required {
-			continue
-		}
-		switch {
-		case strings.HasPrefix(in.Name, "weights/") && a.Model == "":
-			return errAt(a.Pos(""), "model", "analyzer %s needs %s: give a model", a.Analyzer, in.Name)
-		case strings.HasPrefix(in.Name, "data/") && a.Data == "" && a.Flow == "":
-			return errAt(a.Pos(""), "data", "analyzer %s needs %s: give data or a flow", a.Analyzer, in.Name)
-		}
+	if field, msg := ap.rule.required(ap.a.Model != "", ap.a.Data != "" || ap.a.Flow != ""); msg != "" {
+		return errAt(ap.a.Pos(""), field, "%s", msg)
 	}
 	return nil
 }
