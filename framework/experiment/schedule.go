@@ -86,122 +86,155 @@ func Run(ctx context.Context, p *Plan, opt Options, run Runner) ([]Result, error
 	if opt.Jobs < 1 || opt.Cores < 1 {
 		return nil, fmt.Errorf("experiment: Run needs Jobs ≥ 1 and Cores ≥ 1 (got %d, %d)", opt.Jobs, opt.Cores)
 	}
-	n := len(p.Steps)
-	index := make(map[string]int, n)
-	for i, s := range p.Steps {
-		index[s.ID] = i
+	sc, err := newScheduler(p, opt, run)
+	if err != nil {
+		return nil, err
 	}
-	results := make([]Result, n)
-	waiting := make([]int, n) // unfinished dependencies
-	users := make([][]int, n)
-	for i, s := range p.Steps {
-		results[i].Step = s
-		for _, d := range s.Deps {
-			j, ok := index[d]
-			if !ok {
-				return nil, fmt.Errorf("experiment: step %s depends on %s, not in the plan", s.ID, d)
-			}
-			waiting[i]++
-			users[j] = append(users[j], i)
-		}
-	}
-
-	type finished struct {
-		i   int
-		err error
-	}
-	doneCh := make(chan finished)
-	var wg sync.WaitGroup
-	var ready []int
-	for i := range p.Steps {
-		if waiting[i] == 0 {
-			ready = append(ready, i)
-		}
-	}
-	running, freeCores, left := 0, opt.Cores, n
-	started := make([]bool, n)
-
-	// skip marks every step downstream of i as Blocked.
-	var skip func(i int, cause string)
-	skip = func(i int, cause string) {
-		for _, u := range users[i] {
-			if results[u].Status == "" {
-				results[u].Status = Blocked
-				results[u].Err = errors.New("not run: " + cause)
-				left--
-				skip(u, cause)
-			}
-		}
-	}
-
-	for left > 0 {
+	for sc.left > 0 {
 		if ctx.Err() == nil {
-			// Start what fits, sharing the free cores among the starters.
-			k := min(opt.Jobs-running, len(ready))
-			for k > 0 {
-				i := ready[0]
-				ready = ready[1:]
-				threads := max(1, freeCores/k)
-				freeCores -= threads
-				running++
-				k--
-				started[i] = true
-				results[i].Threads = threads
-				wg.Add(1)
-				go func(i, threads int) {
-					defer wg.Done()
-					err := run(ctx, p.Steps[i], threads)
-					doneCh <- finished{i, err}
-				}(i, threads)
-			}
+			sc.start(ctx)
 		}
-		if running == 0 {
+		if sc.running == 0 {
 			// Cancelled, or (in a plan not made by NewPlan) the rest wait
 			// on each other in a cycle.
 			break
 		}
 		var f finished
 		select {
-		case f = <-doneCh:
+		case f = <-sc.done:
 		case <-ctx.Done():
-			f = <-doneCh
+			f = <-sc.done
 		}
-		running--
-		freeCores += results[f.i].Threads
-		left--
-		switch {
-		case f.err != nil:
-			results[f.i].Status, results[f.i].Err = Failed, f.err
-			if ctx.Err() != nil && errors.Is(f.err, ctx.Err()) {
-				results[f.i].Status = Canceled
+		sc.finish(ctx, f)
+	}
+	sc.wg.Wait()
+	return sc.outcome(ctx)
+}
+
+// finished is a step's run ending.
+type finished struct {
+	i   int
+	err error
+}
+
+// scheduler is the state of one Run: steps by index, what each waits
+// for, the cores free.
+type scheduler struct {
+	p         *Plan
+	opt       Options
+	run       Runner
+	results   []Result
+	waiting   []int   // unfinished dependencies
+	users     [][]int // the steps that read each step
+	ready     []int
+	running   int
+	freeCores int
+	left      int
+	done      chan finished
+	wg        sync.WaitGroup
+}
+
+func newScheduler(p *Plan, opt Options, run Runner) (*scheduler, error) {
+	n := len(p.Steps)
+	sc := &scheduler{p: p, opt: opt, run: run, results: make([]Result, n), waiting: make([]int, n), users: make([][]int, n),
+		freeCores: opt.Cores, left: n, done: make(chan finished)}
+	index := make(map[string]int, n)
+	for i, s := range p.Steps {
+		index[s.ID] = i
+	}
+	for i, s := range p.Steps {
+		sc.results[i].Step = s
+		for _, d := range s.Deps {
+			j, ok := index[d]
+			if !ok {
+				return nil, fmt.Errorf("experiment: step %s depends on %s, not in the plan", s.ID, d)
 			}
-			skip(f.i, fmt.Sprintf("%s %s", p.Steps[f.i].ID, results[f.i].Status))
-		default:
-			results[f.i].Status = Done
-			for _, u := range users[f.i] {
-				waiting[u]--
-				if waiting[u] == 0 && results[u].Status == "" {
-					ready = append(ready, u)
-				}
-			}
+			sc.waiting[i]++
+			sc.users[j] = append(sc.users[j], i)
 		}
 	}
-	wg.Wait()
-	var bad []Result
-	for i := range results {
-		if results[i].Status == "" && ctx.Err() != nil {
-			results[i].Status = Canceled
-			results[i].Err = fmt.Errorf("not run: %w", ctx.Err())
-		} else if results[i].Status == "" {
-			results[i].Status = Failed
-			results[i].Err = errors.New("not run: its dependencies form a cycle")
+	for i := range p.Steps {
+		if sc.waiting[i] == 0 {
+			sc.ready = append(sc.ready, i)
 		}
-		if results[i].Status != Done {
-			bad = append(bad, results[i])
+	}
+	return sc, nil
+}
+
+// start starts what fits, sharing the free cores among the starters.
+func (sc *scheduler) start(ctx context.Context) {
+	k := min(sc.opt.Jobs-sc.running, len(sc.ready))
+	for k > 0 {
+		i := sc.ready[0]
+		sc.ready = sc.ready[1:]
+		threads := max(1, sc.freeCores/k)
+		sc.freeCores -= threads
+		sc.running++
+		k--
+		sc.results[i].Threads = threads
+		sc.wg.Add(1)
+		go func(i, threads int) {
+			defer sc.wg.Done()
+			err := sc.run(ctx, sc.p.Steps[i], threads)
+			sc.done <- finished{i, err}
+		}(i, threads)
+	}
+}
+
+// finish records a step's end: its readers become ready, or are
+// blocked when it failed.
+func (sc *scheduler) finish(ctx context.Context, f finished) {
+	sc.running--
+	sc.freeCores += sc.results[f.i].Threads
+	sc.left--
+	r := &sc.results[f.i]
+	if f.err != nil {
+		r.Status, r.Err = Failed, f.err
+		if ctx.Err() != nil && errors.Is(f.err, ctx.Err()) {
+			r.Status = Canceled
+		}
+		sc.block(f.i, fmt.Sprintf("%s %s", sc.p.Steps[f.i].ID, r.Status))
+		return
+	}
+	r.Status = Done
+	for _, u := range sc.users[f.i] {
+		sc.waiting[u]--
+		if sc.waiting[u] == 0 && sc.results[u].Status == "" {
+			sc.ready = append(sc.ready, u)
+		}
+	}
+}
+
+// block marks every step downstream of i as Blocked.
+func (sc *scheduler) block(i int, cause string) {
+	for _, u := range sc.users[i] {
+		if sc.results[u].Status == "" {
+			sc.results[u].Status = Blocked
+			sc.results[u].Err = errors.New("not run: " + cause)
+			sc.left--
+			sc.block(u, cause)
+		}
+	}
+}
+
+// outcome settles the steps that never started and returns the results.
+func (sc *scheduler) outcome(ctx context.Context) ([]Result, error) {
+	var bad []Result
+	for i := range sc.results {
+		r := &sc.results[i]
+		if r.Status == "" && ctx.Err() != nil {
+			r.Status = Canceled
+			r.Err = fmt.Errorf("not run: %w", ctx.Err())
+		} else if r.Status == "" {
+			r.Status = Failed
+			r.Err = errors.New("not run: its dependencies form a cycle")
+		}
+		if r.Status != Done {
+			bad = append(bad, *r)
 		}
 	}
 	if len(bad) > 0 {
-		return results, &RunError{Results: bad, Cause: ctx.Err()}
+		return sc.results, &RunError{Results: bad, Cause: ctx.Err()}
 	}
-	return results, nil
+	return sc.results, nil
 }
