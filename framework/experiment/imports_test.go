@@ -17,6 +17,8 @@ var engineRules = map[string][]string{
 	"framework/experiment/spec": {"framework/grid", "framework/sdk"},
 	// The entries' files: arrays, and the figure type analyzers return.
 	"framework/experiment/formats": {"framework/npz", "framework/sdk"},
+	// Steps as a DAG: nothing of this module.
+	"framework/experiment/schedule": {},
 	// A test plugin: a plugin's rule (framework/sdk only).
 	"framework/experiment/internal/rgml-plugin-refmodel": {"framework/sdk"},
 }
