@@ -23,7 +23,7 @@ const (
 
 // analysisCodeVersion versions how Analyze maps entries to the
 // analyzer's inputs and writes its result: bump it when that changes
-// what an analysis records (codeVersions).
+// what an analysis records (the kinds table, kinds.go).
 const analysisCodeVersion = 1
 
 // ParamByIteration is the analyzer parameter that says data/group holds

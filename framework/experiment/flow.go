@@ -24,7 +24,7 @@ const FlowFile = formats.FlowFile
 // flowCodeVersion versions the flow read-out this file and twoparam.go do
 // on the plugins' outputs (means, modes, the joint (T, Δ) observables,
 // the arrays of FlowFile): bump it when they change what a flow records
-// (codeVersions).
+// (its entry in kinds.go).
 const flowCodeVersion = 1
 
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml

@@ -92,7 +92,7 @@ const maxSampleValues = 1 << 34
 
 // datasetCodeVersion versions the host's part of a dataset: assembling a
 // sample's chunks (here) and converting an imported file (import.go).
-// Bump it when either changes what a dataset records (codeVersions).
+// Bump it when either changes what a dataset records (the kinds table, kinds.go).
 const datasetCodeVersion = 1
 
 // Sample draws configurations of a model on a parameter grid and registers

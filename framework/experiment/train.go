@@ -21,7 +21,7 @@ import (
 
 // trainingCodeVersion versions what Train writes beside the plugin's
 // weights (the selection of the data, the history): bump it when that
-// changes what a training records (codeVersions).
+// changes what a training records (the kinds table, kinds.go).
 const trainingCodeVersion = 1
 
 // Resume says what a training does with a checkpoint of itself.
