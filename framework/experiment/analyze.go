@@ -1,31 +1,29 @@
 package experiment
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
-// Files of an Analysis entry: the analyzer's result tensors, and the
-// figures it suggests for them (a JSON list of sdk.Figure).
+// Files of an Analysis entry (formats.Analysis).
 const (
-	AnalysisFile = "analysis.npz"
-	FiguresFile  = "figures.json"
+	AnalysisFile = formats.AnalysisFile
+	FiguresFile  = formats.FiguresFile
 )
 
 // analysisCodeVersion versions how Analyze maps entries to the
 // analyzer's inputs and writes its result: bump it when that changes
-// what an analysis records (codeVersions).
+// what an analysis records (the kinds table, kinds.go).
 const analysisCodeVersion = 1
 
 // ParamByIteration is the analyzer parameter that says data/group holds
@@ -74,8 +72,21 @@ type AnalyzeResult struct {
 
 // analyzeInputs is what Analyze sends, gathered from the registry.
 type analyzeInputs struct {
+	store  *registry.Store
+	rule   analyzerInputs
+	spec   AnalyzeSpec
 	req    sdk.AnalyzeRequest
 	inputs []registry.Input
+	L      int
+}
+
+// setL checks that an input is of the analysis's one lattice size.
+func (in *analyzeInputs) setL(l int, what string) error {
+	if in.L != 0 && l != in.L {
+		return usagef("%s is a %d×%d lattice, the other inputs %d×%d: analyse inputs of one lattice size", what, l, l, in.L, in.L)
+	}
+	in.L = l
+	return nil
 }
 
 // Analyze runs an analyzer plugin on registry entries and registers its
@@ -110,122 +121,145 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if err := spec.Planned.check(spec.Analyzer, an.SHA256); err != nil {
 		return res, err
 	}
-	desc := an.Desc
-	reads := func(name string) bool { _, ok := desc.Input(name); return ok }
-	in := analyzeInputs{req: sdk.AnalyzeRequest{Params: sdk.Params{}, Seed: spec.Seed}}
+	in := &analyzeInputs{store: store, rule: analyzerInputs{an.Desc.Name, an.Desc}, spec: spec,
+		req: sdk.AnalyzeRequest{Params: sdk.Params{}, Seed: spec.Seed}}
 	for k, v := range spec.Params {
 		in.req.Params[k] = v
 	}
-	L := 0
-	setL := func(l int, what string) error {
-		if L != 0 && l != L {
-			return usagef("%s is a %d×%d lattice, the other inputs %d×%d: analyse inputs of one lattice size", what, l, l, L, L)
-		}
-		L = l
-		return nil
+	if err := in.addFlow(); err != nil {
+		return res, err
 	}
-
-	if spec.Flow != "" {
-		fen, err := store.Resolve(registry.Flow, spec.Flow)
-		if err != nil {
-			return res, refErr(err)
-		}
-		if !reads("data/configs") || !reads("data/group") {
-			return res, usagef("analyzer %s does not read a flow's configurations (it reads: %s)", desc.Name, inputList(desc))
-		}
-		configs, group, thermo, fl, err := flowConfigs(store, fen)
-		if err != nil {
-			return res, err
-		}
-		if err := setL(fl, fen.String()); err != nil {
-			return res, err
-		}
-		n := len(group)
-		in.req.Data = append(in.req.Data,
-			sdk.Tensor{Name: "configs", Shape: []int{n, fl * fl}, Data: configs},
-			sdk.Tensor{Name: "group", Shape: []int{n}, Data: group})
-		if reads("data/thermometer") {
-			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "thermometer", Shape: []int{n}, Data: thermo})
-		}
-		if _, set := spec.Params[ParamByIteration]; !set && slices.ContainsFunc(desc.Parameters, func(p sdk.ParamSpec) bool { return p.Name == ParamByIteration }) {
-			in.req.Params[ParamByIteration] = 1
-		}
-		in.inputs = append(in.inputs, registry.Input{Role: "flow", Digest: fen.Digest})
+	if err := in.addData(where); err != nil {
+		return res, err
 	}
-	if spec.Data != "" {
-		data, den, err := LoadDataset(store, spec.Data)
-		if err != nil {
-			return res, err
-		}
-		if data, err = FilterDataset(data, where); err != nil {
-			return res, err
-		}
-		if err := setL(data.Size, den.String()); err != nil {
-			return res, err
-		}
-		n, sites := data.Len(), data.Sites()
-		prefix := ""
-		if spec.Flow != "" {
-			prefix = "reference/"
-			if !reads("data/reference/configs") || !reads("data/reference/T") {
-				return res, usagef("analyzer %s takes no equilibrium reference beside a flow: drop the dataset (it reads: %s)", desc.Name, inputList(desc))
-			}
-			if _, ok := data.Labels["T"]; !ok {
-				return res, usagef("%s has no label T: a reference needs the temperature of each configuration", den)
-			}
-			in.req.Data = append(in.req.Data,
-				sdk.Tensor{Name: prefix + "configs", Shape: []int{n, sites}, Data: data.Configs},
-				sdk.Tensor{Name: prefix + "T", Shape: []int{n}, Data: data.Labels["T"]})
-			in.inputs = append(in.inputs, registry.Input{Role: "reference", Digest: den.Digest})
-		} else {
-			if !reads("data/configs") {
-				return res, usagef("analyzer %s reads no configurations: drop the dataset (it reads: %s)", desc.Name, inputList(desc))
-			}
-			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "configs", Shape: []int{n, sites}, Data: data.Configs})
-			for _, name := range sortedKeys(data.Labels) {
-				as := name
-				if !reads("data/"+name) && name == "T" && reads("data/group") {
-					as = "group"
-				}
-				if reads("data/" + as) {
-					in.req.Data = append(in.req.Data, sdk.Tensor{Name: as, Shape: []int{n}, Data: data.Labels[name]})
-				}
-			}
-			in.inputs = append(in.inputs, registry.Input{Role: "data", Digest: den.Digest})
-		}
+	if err := in.addModel(); err != nil {
+		return res, err
 	}
-	if spec.Model != "" {
-		w, men, learner, err := loadModel(store, spec.Model)
-		if err != nil {
-			return res, err
-		}
-		if len(desc.Learners) > 0 && !slices.Contains(desc.Learners, learner) {
-			return res, usagef("analyzer %s reads the weights of %s, and %s was trained by %s", desc.Name, strings.Join(desc.Learners, ", "), men, learner)
-		}
-		for _, t := range w {
-			if reads("weights/" + t.Name) {
-				in.req.Weights = append(in.req.Weights, t)
-			}
-		}
-		if len(in.req.Weights) == 0 {
-			return res, usagef("analyzer %s reads none of %s's weights (it reads: %s)", desc.Name, men, inputList(desc))
-		}
-		nv := 0
-		if t, ok := sdk.FindTensor(in.req.Weights, "W"); ok && len(t.Shape) == 2 {
-			nv = t.Shape[0]
-		}
-		if L == 0 {
-			L = modelL(store, men, nv)
-		}
-		if nv != 0 && nv != L*L {
-			return res, usagef("%s has %d visible units, not %d×%d = %d: its weights do not fit the %d×%d lattice", men, nv, L, L, L*L, L, L)
-		}
-		in.inputs = append(in.inputs, registry.Input{Role: "model", Digest: men.Digest})
-	}
-	if L == 0 {
+	if in.L == 0 {
 		return res, usagef("cannot tell the lattice size of %s", spec.Model)
 	}
-	in.req.Size = L
+	in.req.Size = in.L
+	return analyzeAndRegister(ctx, env, an, in)
+}
+
+// addFlow sends a flow's saved configurations (all iterations) as
+// data/configs, each one's iteration as data/group and the thermometer's
+// mean reading of its iteration as data/thermometer (when read).
+func (in *analyzeInputs) addFlow() error {
+	if in.spec.Flow == "" {
+		return nil
+	}
+	fen, err := in.store.Resolve(registry.Flow, in.spec.Flow)
+	if err != nil {
+		return refErr(err)
+	}
+	if msg := in.rule.flow(); msg != "" {
+		return usagef("%s", msg)
+	}
+	configs, group, thermo, fl, err := flowConfigs(in.store, fen)
+	if err != nil {
+		return err
+	}
+	if err := in.setL(fl, fen.String()); err != nil {
+		return err
+	}
+	n := len(group)
+	in.req.Data = append(in.req.Data,
+		sdk.Tensor{Name: "configs", Shape: []int{n, fl * fl}, Data: configs},
+		sdk.Tensor{Name: "group", Shape: []int{n}, Data: group})
+	if in.rule.reads("data/thermometer") {
+		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "thermometer", Shape: []int{n}, Data: thermo})
+	}
+	if in.rule.byIteration(in.spec.Params) {
+		in.req.Params[ParamByIteration] = 1
+	}
+	in.inputs = append(in.inputs, registry.Input{Role: "flow", Digest: fen.Digest})
+	return nil
+}
+
+// addData sends a dataset: beside a flow as the equilibrium reference
+// (data/reference/configs and data/reference/T), else its configurations
+// as data/configs and its labels as the analyzer reads them
+// (analyzerInputs.label).
+func (in *analyzeInputs) addData(where []grid.Axis) error {
+	if in.spec.Data == "" {
+		return nil
+	}
+	data, den, err := LoadDataset(in.store, in.spec.Data)
+	if err != nil {
+		return err
+	}
+	if data, err = FilterDataset(data, where); err != nil {
+		return err
+	}
+	if err := in.setL(data.Size, den.String()); err != nil {
+		return err
+	}
+	n, sites := data.Len(), data.Sites()
+	withFlow := in.spec.Flow != ""
+	if msg := in.rule.data(withFlow); msg != "" {
+		return usagef("%s", msg)
+	}
+	if withFlow {
+		if _, ok := data.Labels["T"]; !ok {
+			return usagef("%s has no label T: a reference needs the temperature of each configuration", den)
+		}
+		in.req.Data = append(in.req.Data,
+			sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs},
+			sdk.Tensor{Name: "reference/T", Shape: []int{n}, Data: data.Labels["T"]})
+		in.inputs = append(in.inputs, registry.Input{Role: "reference", Digest: den.Digest})
+		return nil
+	}
+	in.req.Data = append(in.req.Data, sdk.Tensor{Name: "configs", Shape: []int{n, sites}, Data: data.Configs})
+	for _, name := range sortedKeys(data.Labels) {
+		if as := in.rule.label(name); as != "" {
+			in.req.Data = append(in.req.Data, sdk.Tensor{Name: as, Shape: []int{n}, Data: data.Labels[name]})
+		}
+	}
+	in.inputs = append(in.inputs, registry.Input{Role: "data", Digest: den.Digest})
+	return nil
+}
+
+// addModel sends every tensor of a model's weights.npz the analyzer
+// reads as weights/NAME.
+func (in *analyzeInputs) addModel() error {
+	if in.spec.Model == "" {
+		return nil
+	}
+	w, men, learner, err := loadModel(in.store, in.spec.Model)
+	if err != nil {
+		return err
+	}
+	if msg := in.rule.learner(learner, fmt.Sprintf("%s was trained by %s", men, learner)); msg != "" {
+		return usagef("%s", msg)
+	}
+	for _, t := range w {
+		if in.rule.reads("weights/" + t.Name) {
+			in.req.Weights = append(in.req.Weights, t)
+		}
+	}
+	if len(in.req.Weights) == 0 {
+		return usagef("analyzer %s reads none of %s's weights (it reads: %s)", in.rule.desc.Name, men, inputList(in.rule.desc))
+	}
+	nv := 0
+	if t, ok := sdk.FindTensor(in.req.Weights, "W"); ok && len(t.Shape) == 2 {
+		nv = t.Shape[0]
+	}
+	if in.L == 0 {
+		in.L = modelL(in.store, men, nv)
+	}
+	if nv != 0 && nv != in.L*in.L {
+		return usagef("%s has %d visible units, not %d×%d = %d: its weights do not fit the %d×%d lattice", men, nv, in.L, in.L, in.L*in.L, in.L, in.L)
+	}
+	in.inputs = append(in.inputs, registry.Input{Role: "model", Digest: men.Digest})
+	return nil
+}
+
+// analyzeAndRegister runs the analyzer on what in gathered and registers
+// its results.
+func analyzeAndRegister(ctx context.Context, env *Env, an *host.Analyzer, in *analyzeInputs) (AnalyzeResult, error) {
+	var res AnalyzeResult
+	desc, spec := an.Desc, in.spec
 	req, err := desc.ValidateAnalyze(in.req)
 	if err != nil {
 		return res, Usage(fmt.Errorf("analyzer %s: %w", desc.Name, err))
@@ -250,15 +284,11 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		res.Results = append(res.Results, a)
 	}
 	res.Figures = out.Figures
-	var buf bytes.Buffer
-	if err := npz.Encode(&buf, res.Results...); err != nil {
-		return res, err
-	}
-	figs, err := json.MarshalIndent(nonNil(out.Figures), "", "  ")
+	results, figs, err := formats.EncodeAnalysis(formats.Analysis{Results: res.Results, Figures: res.Figures})
 	if err != nil {
 		return res, err
 	}
-	params := map[string]any{"L": L}
+	params := map[string]any{"L": in.L}
 	for k, v := range req.Params {
 		params[k] = v
 	}
@@ -273,8 +303,8 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if len(spec.Where) > 0 {
 		lineage.Extra = map[string]any{"where": spec.Where}
 	}
-	files := []registry.File{{Name: AnalysisFile, Data: buf.Bytes()}, {Name: FiguresFile, Data: figs}}
-	entry, err := store.Put(ctx, registry.Analysis, spec.Name, files, lineage)
+	files := []registry.File{{Name: AnalysisFile, Data: results}, {Name: FiguresFile, Data: figs}}
+	entry, err := in.store.Put(ctx, registry.Analysis, spec.Name, files, lineage)
 	if err != nil {
 		return res, fmt.Errorf("registering the analysis: %w", err)
 	}
@@ -287,13 +317,6 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	return res, nil
 }
 
-func nonNil(f []sdk.Figure) []sdk.Figure {
-	if f == nil {
-		return []sdk.Figure{}
-	}
-	return f
-}
-
 func writeFiles(dir string, files []registry.File) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -304,14 +327,6 @@ func writeFiles(dir string, files []registry.File) error {
 		}
 	}
 	return nil
-}
-
-func inputList(d sdk.AnalyzerDescription) string {
-	names := make([]string, len(d.Inputs))
-	for i, in := range d.Inputs {
-		names[i] = in.Name
-	}
-	return strings.Join(names, ", ")
 }
 
 // tensorArray turns a result tensor into an .npz array.
@@ -327,23 +342,15 @@ func tensorArray(t sdk.Tensor) (npz.Array, error) {
 // iteration counts: each configuration's iteration (group) and the
 // thermometer's mean reading of that iteration, and the lattice size.
 func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, thermo []float64, L int, err error) {
-	arrays, err := ReadNPZ(s, en, FlowFile)
+	f, err := ReadFlow(s, en)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	c, ok := npz.Find(arrays, "configs")
-	if !ok {
+	if f.Configs == nil {
 		return nil, nil, nil, 0, usagef("%s has no saved configurations: run the flow again with --save-configs (save-configs: true in a spec)", en)
 	}
-	configs, isInt8 := c.Data.([]int8)
-	it, ok1 := npz.Find(arrays, "iterations")
-	its, ok2 := it.Data.([]int64)
-	tm, ok3 := npz.Find(arrays, "T_mean")
-	mean, ok4 := tm.Data.([]float64)
-	if !isInt8 || len(c.Shape) != 3 || !ok1 || !ok2 || !ok3 || !ok4 || c.Shape[0] != len(its) || len(mean) != len(its) {
-		return nil, nil, nil, 0, fmt.Errorf("%s: %s is malformed (configs %v for %d iterations)", en, FlowFile, c.Shape, len(its))
-	}
-	n, sites := c.Shape[1], c.Shape[2]
+	configs, its, mean := f.Configs, f.Iterations, f.TMean
+	n, sites := f.N, f.Sites
 	L = int(math.Round(math.Sqrt(float64(sites))))
 	if l := inputL(s, en, "from"); l != 0 {
 		L = l

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -50,8 +51,8 @@ func TestCodeVersionsGolden(t *testing.T) {
 	for _, k := range []Kind{KindDataset, KindTraining, KindFlow, KindAnalysis, KindReport} {
 		got[k] = goldenRecord{Version: codeVersion(k), Digest: goldenOutputs[k](t)}
 	}
-	if len(got) != len(codeVersions) {
-		t.Fatalf("codeVersions has %d kinds, this test %d: give the new kind a golden output", len(codeVersions), len(got))
+	if len(got) != len(kinds) {
+		t.Fatalf("the kinds table has %d kinds, this test %d: give the new kind a golden output", len(kinds), len(got))
 	}
 	if *updateGolden {
 		b, _ := json.MarshalIndent(got, "", "  ")
@@ -163,10 +164,10 @@ func goldenTraining(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := historyOf([]HistoryRow{
+	h, err := formats.EncodeHistory(formats.HistoryOf([]HistoryRow{
 		{Epoch: 1, WallSeconds: 0.5, Samples: 4, Metrics: map[string]float64{"loss": 2}},
 		{Epoch: 2, WallSeconds: 1, Samples: 8, Metrics: map[string]float64{"loss": 1, "norm": 3}},
-	}).encode()
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,8 +200,8 @@ func goldenFlow(t *testing.T) []npz.Array {
 			t.Fatal(err)
 		}
 	}
-	arrays := scalar.arrays(fconfigs, n, sites, true)
-	for _, a := range joint.arrays(fconfigs, n, sites, false) {
+	arrays := scalar.file(fconfigs, n, sites, true).Arrays()
+	for _, a := range joint.file(fconfigs, n, sites, false).Arrays() {
 		a.Name = "joint_" + a.Name
 		arrays = append(arrays, a)
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -66,6 +67,19 @@ func ReadNPZ(s *registry.Store, en registry.Entry, file string) ([]npz.Array, er
 		return nil, fmt.Errorf("%s: %s: %w", en, file, err)
 	}
 	return arrays, nil
+}
+
+// ReadFlow reads a Flow entry's file.
+func ReadFlow(s *registry.Store, en registry.Entry) (formats.Flow, error) {
+	arrays, err := ReadNPZ(s, en, FlowFile)
+	if err != nil {
+		return formats.Flow{}, err
+	}
+	f, err := formats.DecodeFlow(arrays)
+	if err != nil {
+		return formats.Flow{}, fmt.Errorf("%s: %w", en, err)
+	}
+	return f, nil
 }
 
 // ParseWhere parses selections NAME=SPEC (values as grid.Parse reads

@@ -9,15 +9,19 @@
 // value (name: rbm-v{hidden} with set: {hidden: [16, 64]} gives rbm-v16
 // and rbm-v64).
 //
-// Parse reads and expands a spec, checking the form of every field;
+// Parse reads and expands a spec (package spec), checking the form of
+// every field;
 // NewPlan validates it whole against a Catalog of plugin descriptions
 // (unknown plugins, parameters and hyper-parameters, values out of range,
 // dangling references, selections that select nothing) and returns the
 // DAG of steps in topological order, each with a key: the sha256 of a
 // canonical encoding of the step's resolved spec, its inputs' keys, its
-// plugin's sha256 and the version of the host code of its kind
-// (codeVersions). Run executes a plan with a Runner under a budget of
-// concurrent steps and threads. Every error that is the spec's fault
+// plugin's sha256 and the version of the host code of its kind. What the
+// engine knows of a kind of step (its registry kind, code version, and
+// how to plan and run it) is one entry of the table in kinds.go. Run
+// executes a plan with a Runner under a budget of concurrent steps and
+// threads (package schedule); the entries' files are typed in package
+// formats. Every error that is the spec's fault
 // matches ErrUsage and names file:line:column and the field.
 //
 // The steps themselves are functions of an Env (the host, the registry,

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -44,22 +43,6 @@ type Execution struct {
 	Run    registry.Entry // the Run entry (zero if it could not be registered)
 }
 
-// RegistryKind is the kind of entry a step of kind k makes.
-func RegistryKind(k Kind) registry.Kind {
-	switch k {
-	case KindDataset:
-		return registry.Dataset
-	case KindTraining:
-		return registry.Model
-	case KindAnalysis:
-		return registry.Analysis
-	case KindReport:
-		return ReportKind
-	default:
-		return registry.Flow
-	}
-}
-
 // Execute runs a plan through env: every step whose key the registry
 // already has is skipped (its entry stands for it), and so is a step
 // that another process is running (Execute waits for its entry, see
@@ -78,78 +61,28 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	started := time.Now()
 	last, stopLast := graceful(ctx, lastWords)
 	defer stopLast()
-	var mu sync.Mutex
-	entries := map[string]registry.Entry{} // step ID → its result
-	steps := map[string]*registry.RunStep{}
-	rec := registry.RunRecord{Format: registry.RunRecordFormat, Spec: opt.SpecName, SpecDigest: p.Spec.Digest, Started: started.UTC()}
+	lr := &localRun{env: env, p: p, opt: opt, store: store, last: last,
+		entries: map[string]registry.Entry{}, steps: map[string]*registry.RunStep{},
+		rec: registry.RunRecord{Format: registry.RunRecordFormat, Spec: opt.SpecName, SpecDigest: p.Spec.Digest, Started: started.UTC()}}
 	for _, s := range p.Steps {
-		rec.Steps = append(rec.Steps, registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Key: s.Key, Status: registry.StatusNotRun})
+		lr.rec.Steps = append(lr.rec.Steps, registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Key: s.Key, Status: registry.StatusNotRun})
 	}
 	for i, s := range p.Steps {
-		steps[s.ID] = &rec.Steps[i]
-	}
-	event := func(ev StepEvent) {
-		if opt.Event != nil {
-			opt.Event(ev)
-		}
-	}
-	input := func(id string) string {
-		mu.Lock()
-		defer mu.Unlock()
-		return entries[id].Digest
-	}
-	runner := func(ctx context.Context, s *Step, threads int) error {
-		t0 := time.Now()
-		finish := func(status string, en registry.Entry, err error) error {
-			secs := time.Since(t0).Seconds()
-			mu.Lock()
-			st := steps[s.ID]
-			st.Status, st.Started, st.Seconds = status, t0.UTC(), secs
-			if err != nil {
-				st.Error = err.Error()
-			} else if en.Digest != "" { // the report is no entry
-				entries[s.ID] = en
-				st.Entry, st.Digest = en.Ref(), en.Digest
-			}
-			mu.Unlock()
-			event(StepEvent{Step: s, Status: status, Entry: en, Err: err, Seconds: secs, Threads: threads})
-			return err
-		}
-		do := func(ctx context.Context) (registry.Entry, error) {
-			event(StepEvent{Step: s, Status: "started", Threads: threads})
-			senv := *env
-			senv.Threads = threads
-			return runStep(ctx, &senv, p, s, input)
-		}
-		if s.Kind == KindReport {
-			// Not a registry entry: drawn anew each run, from what the run has.
-			en, err := do(ctx)
-			if err != nil {
-				return finish(registry.StatusFailed, en, err)
-			}
-			return finish(registry.StatusDone, en, nil)
-		}
-		en, found, err := withLease(ctx, last, env, store, s, do)
-		switch {
-		case err != nil:
-			return finish(registry.StatusFailed, en, err)
-		case found:
-			return finish(registry.StatusSkipped, en, nil)
-		}
-		return finish(registry.StatusDone, en, nil)
+		lr.steps[s.ID] = &lr.rec.Steps[i]
 	}
 	env.holder() // before the steps copy env
-	results, runErr := Run(ctx, p, opt.Options, runner)
+	results, runErr := Run(ctx, p, opt.Options, lr.step)
 	for _, r := range results {
-		if r.Status == Skipped || r.Status == Canceled {
-			st := steps[r.Step.ID]
+		if r.Status == Blocked || r.Status == Canceled {
+			st := lr.steps[r.Step.ID]
 			st.Status = registry.StatusNotRun
 			if r.Err != nil {
 				st.Error = r.Err.Error()
 			}
-			event(StepEvent{Step: r.Step, Status: registry.StatusNotRun, Err: r.Err})
+			lr.event(StepEvent{Step: r.Step, Status: registry.StatusNotRun, Err: r.Err})
 		}
 	}
+	rec := lr.rec
 	rec.Seconds = time.Since(started).Seconds()
 	rec.Status = registry.StatusDone
 	if runErr != nil {
@@ -157,12 +90,83 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	}
 	ex := Execution{Record: rec}
 	// A stopped run is recorded too, so what it did is on file.
-	en, err := registerRun(last, env, store, p, opt, rec, entries, nil)
+	en, err := registerRun(last, env, store, p, opt, rec, lr.entries, nil)
 	if err != nil {
 		return ex, errors.Join(runErr, fmt.Errorf("registering the run: %w", err))
 	}
 	ex.Run = en
 	return ex, runErr
+}
+
+// localRun is the state of one Execute: the run record, and each step's
+// result as the steps after it read it.
+type localRun struct {
+	env   *Env
+	p     *Plan
+	opt   ExecOptions
+	store *registry.Store
+	last  context.Context // for the last words (see graceful)
+
+	mu      sync.Mutex
+	entries map[string]registry.Entry    // step ID → its result
+	steps   map[string]*registry.RunStep // step ID → its line of rec
+	rec     registry.RunRecord
+}
+
+func (lr *localRun) event(ev StepEvent) {
+	if lr.opt.Event != nil {
+		lr.opt.Event(ev)
+	}
+}
+
+func (lr *localRun) input(id string) string {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return lr.entries[id].Digest
+}
+
+// step is Run's Runner: it runs s under its lease (or finds its entry),
+// or anew every run for a kind made once per run (the report).
+func (lr *localRun) step(ctx context.Context, s *Step, threads int) error {
+	t0 := time.Now()
+	do := func(ctx context.Context) (registry.Entry, error) {
+		lr.event(StepEvent{Step: s, Status: "started", Threads: threads})
+		senv := *lr.env
+		senv.Threads = threads
+		return runStep(ctx, &senv, lr.p, s, lr.input)
+	}
+	if kindOf(s.Kind).once {
+		en, err := do(ctx)
+		if err != nil {
+			return lr.finish(s, threads, t0, registry.StatusFailed, en, err)
+		}
+		return lr.finish(s, threads, t0, registry.StatusDone, en, nil)
+	}
+	en, found, err := withLease(ctx, lr.last, lr.env, lr.store, s, do)
+	switch {
+	case err != nil:
+		return lr.finish(s, threads, t0, registry.StatusFailed, en, err)
+	case found:
+		return lr.finish(s, threads, t0, registry.StatusSkipped, en, nil)
+	}
+	return lr.finish(s, threads, t0, registry.StatusDone, en, nil)
+}
+
+// finish records how step s ended, and tells opt.Event.
+func (lr *localRun) finish(s *Step, threads int, t0 time.Time, status string, en registry.Entry, err error) error {
+	secs := time.Since(t0).Seconds()
+	lr.mu.Lock()
+	st := lr.steps[s.ID]
+	st.Status, st.Started, st.Seconds = status, t0.UTC(), secs
+	if err != nil {
+		st.Error = err.Error()
+	} else if en.Digest != "" { // the report is no entry
+		lr.entries[s.ID] = en
+		st.Entry, st.Digest = en.Ref(), en.Digest
+	}
+	lr.mu.Unlock()
+	lr.event(StepEvent{Step: s, Status: status, Entry: en, Err: err, Seconds: secs, Threads: threads})
+	return err
 }
 
 // registerRun registers the run; extra is added to the lineage's Extra
@@ -208,71 +212,8 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 	})
 }
 
-// runStep runs one step of the plan through env; input gives the entry
-// digest of a step it reads.
+// runStep runs one step of the plan through env with its kind's run;
+// input gives the entry digest of a step it reads.
 func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
-	switch {
-	case s.Kind == KindDataset && s.Imported != nil:
-		d := s.Dataset
-		path := d.Import
-		if !filepath.IsAbs(path) && p.Spec.File != "" {
-			path = filepath.Join(filepath.Dir(p.Spec.File), path)
-		}
-		r, err := Import(ctx, env, ImportSpec{Name: d.Name, File: path, L: s.Imported.Size, SHA256: s.SHA256, Key: s.Key})
-		return r.Entry, err
-	case s.Kind == KindDataset:
-		d := s.Dataset
-		r, err := Sample(ctx, env, SampleSpec{
-			Name: d.Name, Model: d.Model, Params: d.Params, L: d.L, PerPoint: d.PerPoint,
-			Algorithm: s.Sample.Algorithm, Sweeps: d.Sweeps, Thermalization: d.Thermalization, Seed: d.Seed, Key: s.Key,
-			Planned: Planned{s.Plugin: s.SHA256},
-		})
-		return r.Entry, err
-	case s.Kind == KindTraining:
-		t := s.Training
-		spec := TrainSpec{
-			Name: t.Name, Learner: t.Learner, Data: input("dataset/" + t.Data), Where: FormatWhere(t.Where),
-			Label: t.Label, Hyper: t.Set, Seed: t.Seed, CheckpointEvery: t.CheckpointEvery,
-			Resume: ResumeIfAny, Key: s.Key, Planned: Planned{s.Plugin: s.SHA256},
-		}
-		if t.Test != "" {
-			spec.Test = input("dataset/" + t.Test)
-		}
-		r, err := Train(ctx, env, spec)
-		return r.Entry, err
-	case s.Kind == KindAnalysis:
-		a := s.Analysis
-		spec := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
-			Planned: Planned{s.Plugin: s.SHA256}}
-		if a.Model != "" {
-			spec.Model = input("training/" + a.Model)
-		}
-		if a.Data != "" {
-			spec.Data = input("dataset/" + a.Data)
-		}
-		if a.Flow != "" {
-			spec.Flow = input("flow/" + a.Flow)
-		}
-		r, err := Analyze(ctx, env, spec)
-		return r.Entry, err
-	case s.Kind == KindReport:
-		_, err := runReport(ctx, env, p, s, input)
-		return registry.Entry{}, err
-	default:
-		f := s.Flow
-		// The flow's key names both learners' binaries: the RBM's as its
-		// plugin, the thermometer's through its training's key.
-		planned := Planned{}
-		for _, name := range []string{f.RBM, f.Thermometer} {
-			if t, ok := p.Step("training/" + name); ok {
-				planned[t.Plugin] = t.SHA256
-			}
-		}
-		r, err := Flow(ctx, env, FlowSpec{
-			Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
-			From: input("dataset/" + f.From), Where: FormatWhere(f.Where), Iterations: f.Iterations,
-			Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key, Planned: planned,
-		})
-		return r.Entry, err
-	}
+	return kindOf(s.Kind).run(ctx, env, p, s, input)
 }

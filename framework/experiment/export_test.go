@@ -3,16 +3,17 @@ package experiment
 // SetCodeVersion sets kind's code version for one test and returns what
 // puts it back; the external tests use it to see that keys follow it.
 func SetCodeVersion(k Kind, v int) (restore func()) {
-	old, had := codeVersions[k]
-	codeVersions[k] = v
-	return func() {
-		if had {
-			codeVersions[k] = old
-		} else {
-			delete(codeVersions, k)
-		}
-	}
+	sk := kindOf(k)
+	old := sk.version
+	sk.version = v
+	return func() { sk.version = old }
 }
 
-// Kinds are the step kinds a plan can hold.
-var Kinds = []Kind{KindDataset, KindTraining, KindFlow, KindAnalysis, KindReport}
+// Kinds are the step kinds a plan can hold, from the kinds table.
+var Kinds = func() []Kind {
+	var out []Kind
+	for _, sk := range kinds {
+		out = append(out, sk.kind)
+	}
+	return out
+}()

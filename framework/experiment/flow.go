@@ -9,23 +9,22 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/progress"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
-// FlowFile is the file of a Flow entry: the arrays `rgml flow --out`
-// writes (iterations, T_mean, T_mode, classes, distribution, and the
-// flowed configs when asked). With a (T, Δ) thermometer (classes
-// [K, 2]), classes is replaced by classes2 [K, 2] and Delta_mean,
-// Delta_mode and the thermometer-free abs_m, s2, nn are added (flow2.go).
-const FlowFile = "flow.npz"
+// FlowFile is the file of a Flow entry (formats.Flow).
+const FlowFile = formats.FlowFile
 
-// flowCodeVersion versions the flow read-out this file and flow2.go do
+// flowCodeVersion versions the flow read-out this file and twoparam.go do
 // on the plugins' outputs (means, modes, the joint (T, Δ) observables,
 // the arrays of FlowFile): bump it when they change what a flow records
-// (codeVersions).
+// (its entry in kinds.go).
 const flowCodeVersion = 1
 
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
@@ -56,7 +55,7 @@ type FlowResult struct {
 	Distribution []float64 // iterations × classes
 	PluginSeed   uint64
 	// Joint is set for a (T, Δ) thermometer: then Classes is K×2.
-	Joint *JointFlow
+	Joint *TwoParamReadout
 }
 
 // FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
@@ -76,16 +75,8 @@ func FlowSeed(seed uint64, dataDigest string, where []grid.Axis) uint64 {
 // result as a Flow entry (inputs rbm, thermometer, from).
 func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	var res FlowResult
-	if err := registry.ValidateName(spec.Name); err != nil {
-		return res, usagef("name: %v", err)
-	}
-	if len(spec.Iterations) == 0 {
-		return res, usagef("iterations: give at least one iteration count")
-	}
-	for i, it := range spec.Iterations {
-		if it < 0 || (i > 0 && it <= spec.Iterations[i-1]) {
-			return res, usagef("iterations: counts must be non-negative and increase")
-		}
+	if err := spec.check(); err != nil {
+		return res, err
 	}
 	where, err := ParseWhere(spec.Where)
 	if err != nil {
@@ -114,33 +105,22 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 
 	h, release := env.host()
 	defer release()
-	rbm, err := h.Learner(ctx, rbmName)
+	rbm, err := startLearner(ctx, h, rbmName, spec.Planned)
 	if err != nil {
 		return res, err
 	}
 	defer rbm.Kill()
-	if err := spec.Planned.check(rbmName, rbm.SHA256); err != nil {
-		return res, err
-	}
-	th, err := h.Learner(ctx, thName)
+	th, err := startLearner(ctx, h, thName, spec.Planned)
 	if err != nil {
 		return res, err
 	}
 	defer th.Kill()
-	if err := spec.Planned.check(thName, th.SHA256); err != nil {
-		return res, err
-	}
 	its := spec.Iterations
 	n, sites := data.Len(), data.Sites()
 	dataFile, _ := fromEntry.File("data.npz")
 	res.PluginSeed = FlowSeed(spec.Seed, dataFile.Digest, where)
-	flowReq := sdk.ApplyRequest{
-		Operation: "flow", Seed: res.PluginSeed, Size: data.Size, Weights: rbmW,
-		Inputs: []sdk.Tensor{
-			{Name: "configs", Shape: []int{n, sites}, Data: data.Configs},
-			{Name: "iterations", Shape: []int{len(its)}, Data: its},
-		},
-	}
+	flowReq := sdk.ApplyRequest{Operation: "flow", Seed: res.PluginSeed, Size: data.Size, Weights: rbmW,
+		Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, sites}, Data: data.Configs}, {Name: "iterations", Shape: []int{len(its)}, Data: its}}}
 	if flowReq, err = rbm.Desc.ValidateApply(flowReq); err != nil {
 		return res, Usage(fmt.Errorf("%s: %w", rbmEntry, err))
 	}
@@ -153,45 +133,44 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return fail(err)
 	}
-	fc, ok := sdk.FindTensor(flowed, "configs")
-	fconfigs, isInt8 := fc.Data.([]int8)
-	if !ok || !isInt8 || len(fconfigs) != len(its)*n*sites {
-		return fail(fmt.Errorf("plugin %q: flow returned no int8 configs of shape %d×%d×%d", rbmName, len(its), n, sites))
+	fconfigs, err := flowedConfigs(flowed, rbmName, len(its), n, sites)
+	if err != nil {
+		return fail(err)
 	}
 	res.Iterations = its
-	res.TMean = make([]float64, len(its))
-	res.TMode = make([]float64, len(its))
-	for k := range its {
-		pr := sdk.ApplyRequest{Operation: "predict", Size: data.Size, Weights: thW,
-			Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, sites}, Data: fconfigs[k*n*sites : (k+1)*n*sites]}}}
-		if pr, err = th.Desc.ValidateApply(pr); err != nil {
-			return fail(Usage(fmt.Errorf("%s: %w", thEntry, err)))
-		}
-		out, err := th.Apply(ctx, pr)
-		if err != nil {
-			return fail(err)
-		}
-		if err := res.readOut(k, out, fconfigs[k*n*sites:(k+1)*n*sites], n, data.Size, all); err != nil {
-			return fail(fmt.Errorf("plugin %q: %w", thName, err))
-		}
-		bar.Add(1)
+	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, all, bar); err != nil {
+		return fail(err)
 	}
-	arrays := res.arrays(fconfigs, n, sites, spec.SaveConfigs)
+	arrays := res.file(fconfigs, n, sites, spec.SaveConfigs).Arrays()
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, arrays...); err != nil {
 		return fail(err)
 	}
 	bar.Done()
+	return registerFlow(ctx, env, store, spec, res, flowRun{rbm: rbm, th: th, rbmEntry: rbmEntry, thEntry: thEntry, fromEntry: fromEntry, n: n}, buf.Bytes(), arrays)
+}
+
+// flowRun is what registerFlow records of the learners and entries a
+// flow ran with.
+type flowRun struct {
+	rbm, th                      *host.Learner
+	rbmEntry, thEntry, fromEntry registry.Entry
+	n                            int
+}
+
+// registerFlow registers the flow's file (and writes spec.Out).
+func registerFlow(ctx context.Context, env *Env, store *registry.Store, spec FlowSpec, res FlowResult, r flowRun, file []byte, arrays []npz.Array) (FlowResult, error) {
+	rbm, th, its := r.rbm, r.th, res.Iterations
 	lineage := registry.Lineage{
 		Plugin: &registry.PluginRef{Name: rbm.Desc.Name, Version: rbm.Desc.Version, SHA256: rbm.SHA256},
 		Host:   env.hostRef(),
 		Seed:   spec.Seed,
 		Inputs: []registry.Input{
-			{Role: "rbm", Digest: rbmEntry.Digest},
-			{Role: "thermometer", Digest: thEntry.Digest},
-			{Role: "from", Digest: fromEntry.Digest},
+			{Role: "rbm", Digest: r.rbmEntry.Digest},
+			{Role: "thermometer", Digest: r.thEntry.Digest},
+			{Role: "from", Digest: r.fromEntry.Digest},
 		},
-		Samples: int64(n),
+		Samples: int64(r.n),
 		Key:     spec.Key,
 		Extra: map[string]any{
 			"iterations": its, "plugin_seed": res.PluginSeed, "save_configs": spec.SaveConfigs,
@@ -201,7 +180,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if len(spec.Where) > 0 {
 		lineage.Extra["where"] = spec.Where
 	}
-	entry, err := store.Put(ctx, registry.Flow, spec.Name, []registry.File{{Name: FlowFile, Data: buf.Bytes()}}, lineage)
+	entry, err := store.Put(ctx, registry.Flow, spec.Name, []registry.File{{Name: FlowFile, Data: file}}, lineage)
 	if err != nil {
 		return res, fmt.Errorf("registering the flow: %w", err)
 	}
@@ -212,6 +191,47 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// flowedConfigs are the configurations the RBM's flow returned:
+// iterations × n × sites int8.
+func flowedConfigs(flowed []sdk.Tensor, plugin string, its, n, sites int) ([]int8, error) {
+	fc, ok := sdk.FindTensor(flowed, "configs")
+	fconfigs, isInt8 := fc.Data.([]int8)
+	if !ok || !isInt8 || len(fconfigs) != its*n*sites {
+		return nil, fmt.Errorf("plugin %q: flow returned no int8 configs of shape %d×%d×%d", plugin, its, n, sites)
+	}
+	return fconfigs, nil
+}
+
+// check checks the request's name and iteration counts.
+func (spec FlowSpec) check() error {
+	if err := registry.ValidateName(spec.Name); err != nil {
+		return usagef("name: %v", err)
+	}
+	if len(spec.Iterations) == 0 {
+		return usagef("iterations: give at least one iteration count")
+	}
+	for i, it := range spec.Iterations {
+		if it < 0 || (i > 0 && it <= spec.Iterations[i-1]) {
+			return usagef("iterations: counts must be non-negative and increase")
+		}
+	}
+	return nil
+}
+
+// startLearner launches the learner plugin name, refused (and stopped)
+// when its binary is not the one planned.
+func startLearner(ctx context.Context, h *host.Host, name string, planned Planned) (*host.Learner, error) {
+	l, err := h.Learner(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := planned.check(name, l.SHA256); err != nil {
+		l.Kill()
+		return nil, err
+	}
+	return l, nil
 }
 
 // loadModel reads a registered model's weights and the learner plugin its
@@ -232,6 +252,34 @@ func loadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, str
 	return ts, en, m.Lineage.Plugin.Name, err
 }
 
+// measure has the thermometer th (weights thW of entry thEntry) read
+// the flowed configurations fconfigs (iterations × N × sites of data's
+// lattice) after each iteration count; all is the flow's whole starting
+// dataset.
+func (res *FlowResult) measure(ctx context.Context, th *host.Learner, thW []sdk.Tensor, thEntry registry.Entry, fconfigs []int8, data, all sdk.Dataset, bar progress.Meter) error {
+	its := res.Iterations
+	n, sites := data.Len(), data.Sites()
+	res.TMean = make([]float64, len(its))
+	res.TMode = make([]float64, len(its))
+	for k := range its {
+		pr := sdk.ApplyRequest{Operation: "predict", Size: data.Size, Weights: thW,
+			Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, sites}, Data: fconfigs[k*n*sites : (k+1)*n*sites]}}}
+		pr, err := th.Desc.ValidateApply(pr)
+		if err != nil {
+			return Usage(fmt.Errorf("%s: %w", thEntry, err))
+		}
+		out, err := th.Apply(ctx, pr)
+		if err != nil {
+			return err
+		}
+		if err := res.readOut(k, out, fconfigs[k*n*sites:(k+1)*n*sites], n, data.Size, all); err != nil {
+			return fmt.Errorf("plugin %q: %w", th.Name, err)
+		}
+		bar.Add(1)
+	}
+	return nil
+}
+
 // readOut records iteration count k from the thermometer's answer out
 // for the n flowed configurations of L×L sites; all is the flow's whole
 // starting dataset (the grid of a (T, Δ) thermometer). Kept apart from
@@ -243,7 +291,7 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	cv, ok4 := cl.Data.([]float64)
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
 		if res.Joint == nil {
-			res.Joint = newJointFlow(len(res.Iterations), GridObservables(all))
+			res.Joint = newTwoParamReadout(len(res.Iterations), GridObservables(all))
 		}
 		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
 			return err
@@ -269,22 +317,18 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	return nil
 }
 
-// arrays are FlowFile's arrays once every iteration count is read out;
+// file is FlowFile's content once every iteration count is read out;
 // fconfigs (iterations × n × sites) are kept when save is set.
-func (res *FlowResult) arrays(fconfigs []int8, n, sites int, save bool) []npz.Array {
-	its := res.Iterations
-	arrays := []npz.Array{
-		{Name: "iterations", Shape: []int{len(its)}, Data: its},
-		npz.Float64("T_mean", res.TMean, len(its)),
-		npz.Float64("T_mode", res.TMode, len(its)),
-		npz.Float64("classes", res.Classes, len(res.Classes)),
-		npz.Float64("distribution", res.Distribution, len(its), len(res.Classes)),
-	}
-	if res.Joint != nil {
-		arrays = res.Joint.arrays(its, res.Distribution)
+func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool) formats.Flow {
+	f := formats.Flow{Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
+		Classes: res.Classes, Distribution: res.Distribution}
+	if j := res.Joint; j != nil {
+		f.Classes = j.Classes
+		f.Two = &formats.TwoParameter{DeltaMean: j.DeltaMean, DeltaMode: j.DeltaMode,
+			AbsM: j.AbsM, S2: j.S2, NN: j.NN, EqT: j.EqT, EqDelta: j.EqDelta}
 	}
 	if save {
-		arrays = append(arrays, npz.Int8("configs", fconfigs, len(its), n, sites))
+		f.Configs, f.N, f.Sites = fconfigs, n, sites
 	}
-	return arrays
+	return f
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/rgml/rgml/framework/fsutil"
@@ -175,7 +176,7 @@ func readImport(path string, L int, labels []string) (sdk.Dataset, string, error
 	sum := hex.EncodeToString(h.Sum(nil))
 	lim := npz.Limits{MaxBytes: MaxImportBytes}
 	if len(labels) > 0 {
-		lim.Keep = func(name string) bool { return name == "configs" || contains(labels, name) }
+		lim.Keep = func(name string) bool { return name == "configs" || slices.Contains(labels, name) }
 	}
 	lim.Check = func(hs []npz.Header) error {
 		for _, name := range labels {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 func TestImportArrays(t *testing.T) {
@@ -74,7 +75,7 @@ func TestPlanImport(t *testing.T) {
 	}
 	p := plan(t, filepath.Join(dir, "s.yaml"), strings.Replace(spec, "T: 4", "T: 2", 1))
 	st, _ := p.Step("dataset/mc")
-	if st.Imported == nil || st.Imported.Size != 3 || len(st.SHA256) != 64 {
+	if imported, ok := st.Resolved.(*sdk.Dataset); !ok || imported.Size != 3 || len(st.SHA256) != 64 {
 		t.Errorf("imported step: %+v", st)
 	}
 	// A supervised learner's test set must carry the label too.

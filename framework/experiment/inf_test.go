@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -29,12 +30,12 @@ trainings:
 	if strings.Replace(string(b.Canonical), `"ends2"`, `"ends"`, 1) != string(a.Canonical) || !strings.Contains(string(a.Canonical), `{"T":"inf"}`) {
 		t.Errorf("canonical forms\n%s\n%s", a.Canonical, b.Canonical)
 	}
-	if d := a.Dataset; len(d.Params) != 1 || !math.IsInf(d.Params[0].Values[1], 1) {
+	if d := a.Item.(*spec.Dataset); len(d.Params) != 1 || !math.IsInf(d.Params[0].Values[1], 1) {
 		t.Errorf("params %+v", d.Params)
 	}
 	st, ok := p.Step("training/rbm-inf")
-	if !ok || !math.IsInf(st.Training.Where[0].Values[0], 1) {
-		t.Errorf("where T = inf: %+v", st.Training)
+	if !ok || !math.IsInf(st.Item.(*spec.Training).Where[0].Values[0], 1) {
+		t.Errorf("where T = inf: %+v", st.Item)
 	}
 	// Other parameters stay finite: inf is refused where the plugin does
 	// not allow it, with a message naming the field.

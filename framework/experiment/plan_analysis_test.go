@@ -1,11 +1,13 @@
 package experiment_test
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // analysed is study with its flows' configurations kept, analyses of
@@ -30,11 +32,11 @@ report:
 func TestPlanAnalyses(t *testing.T) {
 	p := plan(t, "a.yaml", analysed)
 	sp, ok := p.Step("analysis/spectrum-rbm-v64")
-	if !ok || !slices.Equal(sp.Deps, []string{"dataset/test", "training/rbm-v64"}) || sp.Analysis.Set["reference_T"] != 6 {
+	if !ok || !slices.Equal(sp.Deps, []string{"dataset/test", "training/rbm-v64"}) || sp.Item.(*spec.Analysis).Set["reference_T"] != 6 {
 		t.Fatalf("spectrum-rbm-v64: %+v", sp)
 	}
 	ck, ok := p.Step("analysis/check-flow-rbm-l64-T0")
-	if !ok || !slices.Equal(ck.Deps, []string{"dataset/train", "flow/flow-rbm-l64-T0"}) || ck.Analysis.Set[experiment.ParamByIteration] != 1 {
+	if !ok || !slices.Equal(ck.Deps, []string{"dataset/train", "flow/flow-rbm-l64-T0"}) || ck.Item.(*spec.Analysis).Set[experiment.ParamByIteration] != 1 {
 		t.Fatalf("check-flow-rbm-l64-T0: %+v", ck)
 	}
 	last := p.Steps[len(p.Steps)-1]
@@ -50,5 +52,58 @@ func TestPlanAnalyses(t *testing.T) {
 		if changed != want {
 			t.Errorf("%s: key changed %v, want %v", id, changed, want)
 		}
+	}
+}
+
+// An analysis binds its inputs by what its analyzer's description asks
+// for, never by the analyzer's name: the same description under another
+// name plans the same (only the plugin's name and digest in the key
+// differ), and the same name with a description that reads no flow is
+// refused at the flow, naming what it reads.
+func TestAnalysisBindsByDescriptionNotName(t *testing.T) {
+	cat := catalog(t)
+	s, err := experiment.Parse("s.yaml", []byte(analysed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := experiment.NewPlan(t.Context(), s, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := strings.NewReplacer("analyzer: correlations", "analyzer: my-checks", "analyzer: spectrum", "analyzer: my-eigen").Replace(analysed)
+	cat.Analyzers["my-checks"] = cat.Analyzers["correlations"]
+	cat.Analyzers["my-eigen"] = cat.Analyzers["spectrum"]
+	s2, err := experiment.Parse("s.yaml", []byte(renamed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := experiment.NewPlan(t.Context(), s2, cat)
+	if err != nil {
+		t.Fatalf("the same descriptions under other names: %v", err)
+	}
+	for _, st := range base.Steps {
+		if st.Kind != experiment.KindAnalysis {
+			continue
+		}
+		o, ok := other.Step(st.ID)
+		if !ok || !slices.Equal(o.Deps, st.Deps) {
+			t.Errorf("%s: reads %v under another name, %v under its own", st.ID, o.Deps, st.Deps)
+			continue
+		}
+		a, b := st.Item.(*spec.Analysis), o.Item.(*spec.Analysis)
+		if !maps.Equal(a.Set, b.Set) {
+			t.Errorf("%s: parameters %v under another name, %v under its own", st.ID, b.Set, a.Set)
+		}
+	}
+	// The correlations analyzer's name on the spectrum's description: the
+	// flow is refused because that description reads no configurations.
+	cat.Analyzers["correlations"] = cat.Analyzers["spectrum"]
+	s3, err := experiment.Parse("s.yaml", []byte(analysed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = experiment.NewPlan(t.Context(), s3, cat)
+	if err == nil || !strings.Contains(err.Error(), "flow: analyzer correlations does not read a flow's configurations (it reads: weights/") {
+		t.Fatalf("a description that reads no flow, named correlations: %v", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // The paper preset has the controls (an untrained random-weight RBM and
@@ -47,15 +49,15 @@ func TestPaperPresetControls(t *testing.T) {
 	}
 
 	ends, ok := full.Step("dataset/paper-ends")
-	if !ok || len(ends.Dataset.Params) != 1 || ends.Dataset.Params[0].Values[0] != 0 || !math.IsInf(ends.Dataset.Params[0].Values[1], 1) {
-		t.Errorf("paper-ends: %+v", ends.Dataset)
+	if !ok || len(ends.Item.(*spec.Dataset).Params) != 1 || ends.Item.(*spec.Dataset).Params[0].Values[0] != 0 || !math.IsInf(ends.Item.(*spec.Dataset).Params[0].Values[1], 1) {
+		t.Errorf("paper-ends: %+v", ends.Item.(*spec.Dataset))
 	}
 	random, ok := full.Step("training/rbm-random64")
-	if !ok || random.Training.Set["epochs"] != 0 || random.Training.Set["hidden"] != 64 || random.Training.Set["init_std"] <= 0 {
-		t.Errorf("rbm-random64: %+v", random.Training)
+	if !ok || random.Item.(*spec.Training).Set["epochs"] != 0 || random.Item.(*spec.Training).Set["hidden"] != 64 || random.Item.(*spec.Training).Set["init_std"] <= 0 {
+		t.Errorf("rbm-random64: %+v", random.Item.(*spec.Training))
 	}
-	if zi, ok := full.Step("training/rbm-0inf64"); !ok || zi.Training.Data != "paper-ends" {
-		t.Errorf("rbm-0inf64: %+v", zi.Training)
+	if zi, ok := full.Step("training/rbm-0inf64"); !ok || zi.Item.(*spec.Training).Data != "paper-ends" {
+		t.Errorf("rbm-0inf64: %+v", zi.Item.(*spec.Training))
 	}
 	for _, rbm := range []string{"rbm-random64", "rbm-0inf64", "rbm-v64", "rbm-v400", "rbm-h225", "rbm-l64", "rbm-v64-no-tc"} {
 		for _, from := range []string{"T0", "T6", "T2.25"} {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/experiment/presets"
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // Every preset parses and validates against the real plugins'
@@ -35,18 +36,18 @@ func TestPresets(t *testing.T) {
 		}
 		if strings.HasPrefix(name, "blume-capel") {
 			// Its flows carry their thermometer-free readings in flow.npz
-			// (flow2.go); the correlations analyzer is Ising's.
+			// (twoparam.go); the correlations analyzer is Ising's.
 			continue
 		}
 		// Every flow keeps its configurations and has its thermometer-free
 		// check; the report, last, reads every other step.
 		for _, st := range p.Steps {
-			if st.Kind != experiment.KindFlow || len(st.Flow.Iterations) == 1 && st.Flow.Iterations[0] == 0 {
+			if st.Kind != experiment.KindFlow || len(st.Item.(*spec.Flow).Iterations) == 1 && st.Item.(*spec.Flow).Iterations[0] == 0 {
 				continue // a reading of unflowed configurations (Fig. 5) has nothing to check
 			}
 			check, ok := p.Step("analysis/check-" + st.Name)
-			if !st.Flow.SaveConfigs || !ok || check.Analysis.Analyzer != "correlations" {
-				t.Errorf("%s: %s keeps configurations %v, check %v", name, st.ID, st.Flow.SaveConfigs, ok)
+			if !st.Item.(*spec.Flow).SaveConfigs || !ok || check.Item.(*spec.Analysis).Analyzer != "correlations" {
+				t.Errorf("%s: %s keeps configurations %v, check %v", name, st.ID, st.Item.(*spec.Flow).SaveConfigs, ok)
 			}
 		}
 	}
@@ -59,8 +60,8 @@ func TestPresets(t *testing.T) {
 			t.Errorf("quick has no %s", id)
 		}
 	}
-	if st, _ := p.Step("training/quick-h64"); len(st.Training.Where) != 1 || len(st.Training.Where[0].Values) != 5 {
-		t.Errorf("type H selection: %+v", st.Training.Where)
+	if st, _ := p.Step("training/quick-h64"); len(st.Item.(*spec.Training).Where) != 1 || len(st.Item.(*spec.Training).Where[0].Values) != 5 {
+		t.Errorf("type H selection: %+v", st.Item.(*spec.Training).Where)
 	}
 }
 

@@ -412,11 +412,11 @@ func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id st
 		}
 		entries = append(entries, en)
 	}
-	out := s.Report.Out
+	out := reportOf(s).Out
 	if env.ReportOut != "" {
 		out = env.ReportOut
 	}
-	spec := ReportSpec{Title: s.Report.Title, Judge: s.Report.Judge, Out: out, Entries: entries,
+	spec := ReportSpec{Title: reportOf(s).Title, Judge: reportOf(s).Judge, Out: out, Entries: entries,
 		Intro: []string{fmt.Sprintf("Spec %s (%s); drawn by rgml version %s, commit %s.", filepath.Base(p.Spec.File), p.Spec.Digest,
 			orUnknown(env.Build.Version, "unknown"), orUnknown(env.Build.Commit, "unknown"))}}
 	r, err := BuildReport(ctx, store, spec)

@@ -13,7 +13,7 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// A flow read by a thermometer of two parameters (flow2.go) has no
+// A flow read by a thermometer of two parameters (twoparam.go) has no
 // one-parameter distribution to draw: the report draws instead its
 // distribution on the thermometer's grid, its thermometer-free
 // observables, and, for all such flows together, their paths on the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -49,13 +50,49 @@ type SampleResult struct {
 	Cluster bool
 }
 
+// collect has model m sample req into an assembler, showing progress and
+// feeding the metrics (a cluster algorithm's accepted/attempts is its
+// mean cluster size).
+func collect(ctx context.Context, env *Env, m *host.Model, req sdk.SampleRequest, alg sdk.Algorithm, name string, perPoint, sites int) (*assembler, error) {
+	total := len(req.Points) * perPoint
+	bar := env.tracker().Start("sampling "+name, "configurations", int64(total))
+	ds := newAssembler(len(req.Points), perPoint, sites)
+	env.Metrics.SetInfo("sample", m.Name, "", env.Build.Version)
+	err := m.Sample(ctx, req, func(ch sdk.SampleChunk) error {
+		n, err := ds.add(ch)
+		bar.Add(int64(n))
+		switch {
+		case alg.Cluster:
+			env.Metrics.SampledClusters(m.Name, n, ch.Attempts, ch.Accepted)
+			if ds.attempts > 0 {
+				env.Metrics.SetMeanClusterSize(m.Name, float64(ds.accepted)/float64(ds.attempts))
+			}
+		default:
+			env.Metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
+			if ds.attempts > 0 {
+				env.Metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
+			}
+		}
+		return err
+	})
+	if err != nil {
+		bar.Abort()
+		return nil, err
+	}
+	bar.Done()
+	if err := ds.complete(); err != nil {
+		return nil, fmt.Errorf("plugin %q: %w", m.Name, err)
+	}
+	return ds, nil
+}
+
 // maxSampleValues bounds the site values one sample holds in memory (16 GiB
 // of int8).
 const maxSampleValues = 1 << 34
 
 // datasetCodeVersion versions the host's part of a dataset: assembling a
 // sample's chunks (here) and converting an imported file (import.go).
-// Bump it when either changes what a dataset records (codeVersions).
+// Bump it when either changes what a dataset records (the kinds table, kinds.go).
 const datasetCodeVersion = 1
 
 // Sample draws configurations of a model on a parameter grid and registers
@@ -117,38 +154,20 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 		return res, err
 	}
 
-	// A cluster algorithm's accepted/attempts is its mean cluster size.
 	alg, _ := m.Desc.Algorithm(req.Algorithm)
 	start := time.Now()
-	bar := env.tracker().Start("sampling "+spec.Name, "configurations", int64(total))
-	ds := newAssembler(len(req.Points), spec.PerPoint, sites)
-	env.Metrics.SetInfo("sample", m.Name, "", env.Build.Version)
-	err = m.Sample(ctx, req, func(ch sdk.SampleChunk) error {
-		n, err := ds.add(ch)
-		bar.Add(int64(n))
-		switch {
-		case alg.Cluster:
-			env.Metrics.SampledClusters(m.Name, n, ch.Attempts, ch.Accepted)
-			if ds.attempts > 0 {
-				env.Metrics.SetMeanClusterSize(m.Name, float64(ds.accepted)/float64(ds.attempts))
-			}
-		default:
-			env.Metrics.Sampled(m.Name, n, ch.Attempts, ch.Accepted)
-			if ds.attempts > 0 {
-				env.Metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
-			}
-		}
-		return err
-	})
+	ds, err := collect(ctx, env, m, req, alg, spec.Name, spec.PerPoint, sites)
 	if err != nil {
-		bar.Abort()
 		return res, err
 	}
-	bar.Done()
-	if err := ds.complete(); err != nil {
-		return res, fmt.Errorf("plugin %q: %w", m.Name, err)
-	}
-	took := time.Since(start)
+	return registerSample(ctx, env, store, spec, m, req, alg, ds, time.Since(start))
+}
+
+// registerSample registers the sampled dataset (and writes spec.Out).
+func registerSample(ctx context.Context, env *Env, store *registry.Store, spec SampleSpec, m *host.Model, req sdk.SampleRequest,
+	alg sdk.Algorithm, ds *assembler, took time.Duration) (SampleResult, error) {
+	var res SampleResult
+	total := len(req.Points) * spec.PerPoint
 
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, ds.arrays(req.Points)...); err != nil {

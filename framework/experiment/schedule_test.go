@@ -52,7 +52,7 @@ func TestFailureStopsDependentsOnly(t *testing.T) {
 		return nil
 	}
 	rs, err := experiment.Run(context.Background(), p, experiment.Options{Jobs: 2, Cores: 2}, run)
-	if got, want := statuses(rs), "a=done b=failed c=done d=skipped e=done f=done"; got != want {
+	if got, want := statuses(rs), "a=done b=failed c=done d=blocked e=done f=done"; got != want {
 		t.Errorf("statuses %s, want %s", got, want)
 	}
 	var re *experiment.RunError
@@ -134,7 +134,7 @@ func TestCancelStopsEverything(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if got := statuses(rs); got != "a=canceled b=skipped c=canceled d=skipped" {
+	if got := statuses(rs); got != "a=canceled b=blocked c=canceled d=blocked" {
 		t.Errorf("statuses %s", got)
 	}
 }

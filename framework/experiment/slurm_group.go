@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // slurmGroup is one job: one step, or like steps as an array.
@@ -91,31 +93,24 @@ func (g *slurmGroup) waitsFor(jobs map[string]string) ([]string, bool) {
 
 // pos is where the step's spec item was written.
 func (s *Step) pos() Pos {
-	switch {
-	case s.Dataset != nil:
-		return s.Dataset.Pos("")
-	case s.Training != nil:
-		return s.Training.Pos("")
-	case s.Flow != nil:
-		return s.Flow.Pos("")
-	case s.Analysis != nil:
-		return s.Analysis.Pos("")
+	if s.Item == nil {
+		return Pos{}
 	}
-	return Pos{}
+	return s.Item.Pos("")
 }
 
 // resources is what the step asks of a batch system.
 func (s *Step) resources() Resources {
 	var r Resources
-	switch {
-	case s.Dataset != nil:
-		r = s.Dataset.Resources
-	case s.Training != nil:
-		r = s.Training.Resources
-	case s.Flow != nil:
-		r = s.Flow.Resources
-	case s.Analysis != nil:
-		r = s.Analysis.Resources
+	switch it := s.Item.(type) {
+	case *spec.Dataset:
+		r = it.Resources
+	case *spec.Training:
+		r = it.Resources
+	case *spec.Flow:
+		r = it.Resources
+	case *spec.Analysis:
+		r = it.Resources
 	}
 	if r.CPUs == 0 {
 		r.CPUs = DefaultCPUs

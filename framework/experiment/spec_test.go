@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 const study = `
@@ -61,7 +62,7 @@ func TestExpansionAndOrder(t *testing.T) {
 		t.Fatalf("steps\n got %s\nwant %s", got, want)
 	}
 	for _, s := range p.Steps {
-		if s.Kind == experiment.KindTraining && s.Training.Set["hidden"] == 400 && s.Name != "rbm-v400" {
+		if s.Kind == experiment.KindTraining && s.Item.(*spec.Training).Set["hidden"] == 400 && s.Name != "rbm-v400" {
 			t.Errorf("%s has hidden=400", s.Name)
 		}
 	}
@@ -71,8 +72,8 @@ func TestExpansionAndOrder(t *testing.T) {
 	}
 	// Defaults of rgml train are filled in from the plugin's description.
 	th, _ := p.Step("training/thermo")
-	if th.Training.Set["hidden"] != 64 || th.Training.Label != "T" {
-		t.Errorf("thermometer resolved to %v label %q", th.Training.Set, th.Training.Label)
+	if th.Item.(*spec.Training).Set["hidden"] != 64 || th.Item.(*spec.Training).Label != "T" {
+		t.Errorf("thermometer resolved to %v label %q", th.Item.(*spec.Training).Set, th.Item.(*spec.Training).Label)
 	}
 }
 
@@ -183,11 +184,11 @@ func TestExpansionCombinations(t *testing.T) {
 		t.Fatalf("%d steps", len(p.Steps))
 	}
 	st, ok := p.Step("training/r-d-L8-h8-s3")
-	if !ok || st.Training.Data != "d-L8" || st.Training.Set["hidden"] != 8 || st.Training.Seed != 3 {
+	if !ok || st.Item.(*spec.Training).Data != "d-L8" || st.Item.(*spec.Training).Set["hidden"] != 8 || st.Item.(*spec.Training).Seed != 3 {
 		t.Errorf("r-d-L8-h8-s3: %+v", st)
 	}
 	f, ok := p.Step("flow/f-r-d-L4-h8-s2")
-	if !ok || !f.Flow.SaveConfigs || len(f.Flow.Iterations) != 3 {
+	if !ok || !f.Item.(*spec.Flow).SaveConfigs || len(f.Item.(*spec.Flow).Iterations) != 3 {
 		t.Errorf("flow: %+v", f)
 	}
 	alt := strings.Replace(string(b), "name: r-{data}-h{hidden}-s{seed}", "name: r-{data}-h{set.hidden}-s{seed}", 1)

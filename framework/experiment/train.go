@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/progress"
@@ -18,7 +21,7 @@ import (
 
 // trainingCodeVersion versions what Train writes beside the plugin's
 // weights (the selection of the data, the history): bump it when that
-// changes what a training records (codeVersions).
+// changes what a training records (the kinds table, kinds.go).
 const trainingCodeVersion = 1
 
 // Resume says what a training does with a checkpoint of itself.
@@ -88,26 +91,10 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if err != nil {
 		return res, err
 	}
-	data, dataEntry, err := LoadDataset(store, spec.Data)
+	in, err := trainInputs(store, spec, where)
 	if err != nil {
 		return res, err
 	}
-	if data, err = FilterDataset(data, where); err != nil {
-		return res, err
-	}
-	digests := []string{dataEntry.Digest}
-	inputs := []registry.Input{{Role: "data", Digest: dataEntry.Digest}}
-	var test *sdk.Dataset
-	if spec.Test != "" {
-		t, en, err := LoadDataset(store, spec.Test)
-		if err != nil {
-			return res, err
-		}
-		test = &t
-		digests = append(digests, en.Digest)
-		inputs = append(inputs, registry.Input{Role: "test", Digest: en.Digest})
-	}
-
 	h, release := env.host()
 	defer release()
 	l, err := h.Learner(ctx, spec.Learner)
@@ -119,74 +106,25 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		return res, err
 	}
 	res.Learner = l.Name
-	req := sdk.TrainRequest{Hyper: spec.Hyper, Seed: spec.Seed, Train: data, Test: test}
-	if l.Desc.NeedsLabel {
-		req.Label = spec.Label
-		if req.Label == "" {
-			req.Label = DefaultLabel
-		}
-	} else {
-		// An unsupervised learner would ignore both, and the lineage
-		// would record a test set that was never used.
-		if spec.Label != "" {
-			return res, Usage(fmt.Errorf("label: %s is unsupervised and learns no label; drop the label", l.Name))
-		}
-		if test != nil {
-			return res, Usage(fmt.Errorf("test: %s is unsupervised and computes no test loss (supervised learners such as thermometer do); drop the test set", l.Name))
-		}
-	}
-	if req, err = l.Desc.ValidateTrain(req); err != nil {
-		return res, Usage(fmt.Errorf("%s: %w", l.Name, err))
+	req, err := trainRequest(l, spec, in)
+	if err != nil {
+		return res, err
 	}
 	epochs := int(req.Hyper["epochs"])
-	req.CheckpointEvery = spec.CheckpointEvery
-	if req.CheckpointEvery == 0 {
-		req.CheckpointEvery = max(1, epochs/20)
-	}
 
 	// One directory per training (name and fingerprint), and in it one
 	// per attempt, so that trainings, and attempts at one training,
 	// running side by side never touch each other's checkpoints.
 	key := spec.Key
 	if key == "" {
-		key = TrainingKey(l.SHA256, req, digests, spec.Where)
+		key = TrainingKey(l.SHA256, req, in.digests, spec.Where)
 	}
 	ck := newCheckpointDir(filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), env.holder(), key)
 	var last sdk.Progress
 	rec := &trainRecorder{last: &last, ck: &ck}
 	if spec.Resume != ResumeNever {
-		cp, p, hist, notes, err := ck.load()
-		for _, n := range notes {
-			fmt.Fprintln(env.stderr(), n)
-		}
-		switch {
-		case errors.Is(err, errNoCheckpoint) && spec.Resume == ResumeRequired:
-			return res, usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(ck.root))
-		case errors.Is(err, errNoCheckpoint):
-			if len(notes) > 0 {
-				fmt.Fprintf(env.stderr(), "starting %s from the start: no good checkpoint is left\n", spec.Name)
-			}
-		case err != nil:
+		if err := resume(env, spec, &ck, &req, &res, rec, epochs); err != nil {
 			return res, err
-		default:
-			req.Resume = cp
-			res.ResumedFrom = cp.Epoch
-			rec.history = hist
-			if len(hist) > 0 {
-				rec.offset = hist[len(hist)-1].WallSeconds
-			}
-			// A checkpoint of the final epoch leaves the learner nothing to
-			// do and so nothing to report: its saved losses are the final ones.
-			if p != nil {
-				last = sdk.Progress{Epoch: p.Epoch, Epochs: epochs, Metrics: p.Metrics}
-			} else {
-				last.Epoch = cp.Epoch
-			}
-			if len(notes) > 0 {
-				fmt.Fprintf(env.stderr(), "resuming %s from epoch %d, the newest good checkpoint\n", spec.Name, cp.Epoch)
-			} else {
-				fmt.Fprintf(env.stderr(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
-			}
 		}
 	}
 
@@ -211,16 +149,122 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		return res, err
 	}
 	bar.Done()
+	res.WallSeconds = time.Since(start).Seconds()
+	return registerTraining(ctx, env, store, spec, l, req, in, weights, rec, &ck, res)
+}
 
+// trainData is what a training reads from the registry.
+type trainData struct {
+	data    sdk.Dataset
+	test    *sdk.Dataset
+	digests []string
+	inputs  []registry.Input
+}
+
+func trainInputs(store *registry.Store, spec TrainSpec, where []grid.Axis) (trainData, error) {
+	data, dataEntry, err := LoadDataset(store, spec.Data)
+	if err != nil {
+		return trainData{}, err
+	}
+	if data, err = FilterDataset(data, where); err != nil {
+		return trainData{}, err
+	}
+	in := trainData{data: data, digests: []string{dataEntry.Digest}, inputs: []registry.Input{{Role: "data", Digest: dataEntry.Digest}}}
+	if spec.Test != "" {
+		t, en, err := LoadDataset(store, spec.Test)
+		if err != nil {
+			return trainData{}, err
+		}
+		in.test = &t
+		in.digests = append(in.digests, en.Digest)
+		in.inputs = append(in.inputs, registry.Input{Role: "test", Digest: en.Digest})
+	}
+	return in, nil
+}
+
+// trainRequest is the learner's request, checked against its description.
+func trainRequest(l *host.Learner, spec TrainSpec, in trainData) (sdk.TrainRequest, error) {
+	req := sdk.TrainRequest{Hyper: spec.Hyper, Seed: spec.Seed, Train: in.data, Test: in.test}
+	if l.Desc.NeedsLabel {
+		req.Label = spec.Label
+		if req.Label == "" {
+			req.Label = DefaultLabel
+		}
+	} else {
+		// An unsupervised learner would ignore both, and the lineage
+		// would record a test set that was never used.
+		if spec.Label != "" {
+			return req, Usage(fmt.Errorf("label: %s is unsupervised and learns no label; drop the label", l.Name))
+		}
+		if in.test != nil {
+			return req, Usage(fmt.Errorf("test: %s is unsupervised and computes no test loss (supervised learners such as thermometer do); drop the test set", l.Name))
+		}
+	}
+	req, err := l.Desc.ValidateTrain(req)
+	if err != nil {
+		return req, Usage(fmt.Errorf("%s: %w", l.Name, err))
+	}
+	req.CheckpointEvery = spec.CheckpointEvery
+	if req.CheckpointEvery == 0 {
+		req.CheckpointEvery = max(1, int(req.Hyper["epochs"])/20)
+	}
+	return req, nil
+}
+
+// resume sets req, res and rec to continue from the newest good
+// checkpoint of ck, if any (an error if spec requires one and there is
+// none).
+func resume(env *Env, spec TrainSpec, ck *checkpointDir, req *sdk.TrainRequest, res *TrainResult, rec *trainRecorder, epochs int) error {
+	cp, p, hist, notes, err := ck.load()
+	for _, n := range notes {
+		fmt.Fprintln(env.stderr(), n)
+	}
+	switch {
+	case errors.Is(err, errNoCheckpoint) && spec.Resume == ResumeRequired:
+		return usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(ck.root))
+	case errors.Is(err, errNoCheckpoint):
+		if len(notes) > 0 {
+			fmt.Fprintf(env.stderr(), "starting %s from the start: no good checkpoint is left\n", spec.Name)
+		}
+		return nil
+	case err != nil:
+		return err
+	}
+	req.Resume = cp
+	res.ResumedFrom = cp.Epoch
+	rec.history = hist
+	if len(hist) > 0 {
+		rec.offset = hist[len(hist)-1].WallSeconds
+	}
+	// A checkpoint of the final epoch leaves the learner nothing to
+	// do and so nothing to report: its saved losses are the final ones.
+	if p != nil {
+		*rec.last = sdk.Progress{Epoch: p.Epoch, Epochs: epochs, Metrics: p.Metrics}
+	} else {
+		rec.last.Epoch = cp.Epoch
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(env.stderr(), "resuming %s from epoch %d, the newest good checkpoint\n", spec.Name, cp.Epoch)
+	} else {
+		fmt.Fprintf(env.stderr(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
+	}
+	return nil
+}
+
+// registerTraining registers the trained weights with their history and
+// lineage; if the registry fails, the weights are kept in the checkpoint
+// folder rather than the work of a whole training lost.
+func registerTraining(ctx context.Context, env *Env, store *registry.Store, spec TrainSpec, l *host.Learner, req sdk.TrainRequest,
+	in trainData, weights []sdk.Tensor, rec *trainRecorder, ck *checkpointDir, res TrainResult) (TrainResult, error) {
+	last := *rec.last
 	var wbuf bytes.Buffer
 	if err := npz.Encode(&wbuf, weights...); err != nil {
 		return res, fmt.Errorf("%s returned weights that cannot be saved: %w", l.Name, err)
 	}
-	hbytes, err := historyOf(rec.history).encode()
+	hbytes, err := formats.EncodeHistory(formats.HistoryOf(rec.history))
 	if err != nil {
 		return res, fmt.Errorf("encoding the training history: %w", err)
 	}
-	res.WallSeconds = time.Since(start).Seconds()
 	m := &registry.Metrics{Epochs: last.Epoch, WallSeconds: res.WallSeconds, FinalLosses: finite(last.Metrics)}
 	hp := map[string]any{}
 	for k, v := range req.Hyper {
@@ -244,10 +288,10 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		Host:            env.hostRef(),
 		Seed:            req.Seed,
 		HyperParameters: hp,
-		Datasets:        digests,
-		Inputs:          inputs,
+		Datasets:        in.digests,
+		Inputs:          in.inputs,
 		Key:             spec.Key,
-		Samples:         int64(data.Len()),
+		Samples:         int64(in.data.Len()),
 		Metrics:         m,
 		Extra:           extra,
 	}
@@ -262,7 +306,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		return res, fmt.Errorf("registering the weights: %w", err)
 	}
 	ck.clear()
-	res.Entry, res.Samples, res.Epochs, res.Final, res.Reports = entry, data.Len(), last.Epoch, last.Metrics, len(rec.history)
+	res.Entry, res.Samples, res.Epochs, res.Final, res.Reports = entry, in.data.Len(), last.Epoch, last.Metrics, len(rec.history)
 	return res, nil
 }
 

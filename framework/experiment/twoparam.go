@@ -6,14 +6,14 @@ import (
 	"math"
 	"slices"
 
-	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
-// JointFlow is a flow read by a (T, Δ) thermometer: the mode and mean of
-// the distribution on the grid in both coordinates after each iteration
-// count, and thermometer-free observables of the flowed configurations.
-type JointFlow struct {
+// TwoParamReadout is the read-out of a flow by a thermometer of two
+// parameters (T, Δ): the mode and mean of its distribution on the grid in
+// both coordinates after each iteration count, and thermometer-free
+// observables of the flowed configurations.
+type TwoParamReadout struct {
 	Classes              []float64 // K×2: (T, Δ) per class
 	TMean, TMode         []float64 // per iteration count
 	DeltaMean, DeltaMode []float64
@@ -25,15 +25,15 @@ type JointFlow struct {
 	grid         []GridPoint
 }
 
-func newJointFlow(iterations int, grid []GridPoint) *JointFlow {
+func newTwoParamReadout(iterations int, grid []GridPoint) *TwoParamReadout {
 	z := func() []float64 { return make([]float64, iterations) }
-	return &JointFlow{TMean: z(), TMode: z(), DeltaMean: z(), DeltaMode: z(), AbsM: z(), S2: z(), NN: z(),
+	return &TwoParamReadout{TMean: z(), TMode: z(), DeltaMean: z(), DeltaMode: z(), AbsM: z(), S2: z(), NN: z(),
 		EqT: z(), EqDelta: z(), grid: grid}
 }
 
 // add records iteration count k: the distribution dist over the classes
 // (K×2) and the observables of the n flowed configurations of L×L sites.
-func (j *JointFlow) add(k int, dist, classes []float64, configs []int8, n, L int) error {
+func (j *TwoParamReadout) add(k int, dist, classes []float64, configs []int8, n, L int) error {
 	if len(classes) != 2*len(dist) || (j.Classes != nil && len(classes) != len(j.Classes)) {
 		return fmt.Errorf("predict returned %d classes values for %d probabilities (want K×2 (T, Δ) pairs)", len(classes), len(dist))
 	}
@@ -53,27 +53,6 @@ func (j *JointFlow) add(k int, dist, classes []float64, configs []int8, n, L int
 		j.EqT[k], j.EqDelta[k] = g.T, g.Delta
 	}
 	return nil
-}
-
-// arrays are the flow's file: iterations, T_mean, T_mode, Delta_mean,
-// Delta_mode, classes2 [K, 2], distribution [iterations, K], abs_m, s2,
-// nn, eq_T, eq_Delta.
-func (j *JointFlow) arrays(its []int64, dist []float64) []npz.Array {
-	n, k := len(its), len(j.Classes)/2
-	return []npz.Array{
-		{Name: "iterations", Shape: []int{n}, Data: its},
-		npz.Float64("T_mean", j.TMean, n),
-		npz.Float64("T_mode", j.TMode, n),
-		npz.Float64("Delta_mean", j.DeltaMean, n),
-		npz.Float64("Delta_mode", j.DeltaMode, n),
-		npz.Float64("classes2", j.Classes, k, 2),
-		npz.Float64("distribution", dist, n, k),
-		npz.Float64("abs_m", j.AbsM, n),
-		npz.Float64("s2", j.S2, n),
-		npz.Float64("nn", j.NN, n),
-		npz.Float64("eq_T", j.EqT, n),
-		npz.Float64("eq_Delta", j.EqDelta, n),
-	}
 }
 
 // GridPoint is the Monte Carlo average of SpinObservables at one (T, Δ).
@@ -128,8 +107,8 @@ func Nearest(grid []GridPoint, absM, s2, nn float64) (g GridPoint, ok bool) {
 // SpinObservables returns, averaged over n configurations of an L×L
 // periodic lattice (site x·L + y), the thermometer-free observables of
 // spin configurations: |m| = |Σ_i s_i|/L², ⟨s²⟩ = Σ_i s_i²/L² and the
-// nearest-neighbour correlation nn = Σ_⟨ij⟩ s_i s_j / L² (2L² bonds).
-// The Blume-Capel energy per site is then −J·nn + Δ·⟨s²⟩.
+// nearest-neighbour correlation nn = Σ_⟨ij⟩ s_i s_j / L² (2L² bonds):
+// the terms of a spin-1 energy with a coupling and a crystal field.
 func SpinObservables(configs []int8, n, L int) (absM, s2, nn float64) {
 	if n == 0 {
 		return math.NaN(), math.NaN(), math.NaN()
@@ -160,7 +139,7 @@ func SpinObservables(configs []int8, n, L int) (absM, s2, nn float64) {
 // neighbouring temperatures whose |m| bracket it, and the Monte Carlo ⟨s²⟩
 // and nn interpolated at T*. ok is false when no pair brackets absM (|m|
 // out of the column's range). It is a thermometer-free temperature of
-// flowed configurations at a given Δ (docs/blume-capel.md).
+// flowed configurations at a given Δ.
 func ColumnTemperature(grid []GridPoint, delta, absM float64) (t, s2, nn float64, ok bool) {
 	var col []GridPoint
 	for _, g := range grid {

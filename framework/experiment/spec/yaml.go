@@ -1,4 +1,4 @@
-package experiment
+package spec
 
 import (
 	"errors"
@@ -50,7 +50,7 @@ func (n node) pos() Pos {
 }
 
 func (n node) errf(format string, args ...any) *Error {
-	return errAt(n.pos(), n.path, format, args...)
+	return At(n.pos(), n.path, format, args...)
 }
 
 func (n node) child(c ast.Node, path string) node { return node{n: c, file: n.file, path: path} }
@@ -69,7 +69,7 @@ const (
 // parseDocument parses data and returns its single document's body.
 func parseDocument(file string, data []byte) (node, error) {
 	if len(data) > MaxSpecBytes {
-		return node{}, errAt(Pos{File: file}, "", "the spec is %d bytes, more than the limit of %d (256 KiB)", len(data), MaxSpecBytes)
+		return node{}, At(Pos{File: file}, "", "the spec is %d bytes, more than the limit of %d (256 KiB)", len(data), MaxSpecBytes)
 	}
 	tks := lexer.Tokenize(string(data))
 	if err := checkShape(file, tks); err != nil {
@@ -86,7 +86,7 @@ func parseDocument(file string, data []byte) (node, error) {
 		}
 	}
 	if len(docs) == 0 {
-		return node{}, errAt(Pos{File: file}, "", "the spec is empty: want a mapping with datasets, trainings and flows")
+		return node{}, At(Pos{File: file}, "", "the spec is empty: want a mapping with datasets, trainings and flows")
 	}
 	if len(docs) > 1 {
 		return node{}, node{n: docs[1].Body, file: file}.errf("the spec has %d YAML documents: want one", len(docs))
@@ -130,11 +130,11 @@ func checkShape(file string, tks token.Tokens) error {
 			if tk.Position != nil {
 				p.Line, p.Column = tk.Position.Line, tk.Position.Column
 			}
-			return errAt(p, "", "YAML nested more than %d levels deep: a spec needs a handful", MaxSpecDepth)
+			return At(p, "", "YAML nested more than %d levels deep: a spec needs a handful", MaxSpecDepth)
 		}
 	}
 	if len(tks) > MaxSpecTokens {
-		return errAt(Pos{File: file}, "", "the spec has more than %d YAML tokens (keys, values, punctuation): split it into smaller specs", MaxSpecTokens)
+		return At(Pos{File: file}, "", "the spec has more than %d YAML tokens (keys, values, punctuation): split it into smaller specs", MaxSpecTokens)
 	}
 	return nil
 }
@@ -148,9 +148,9 @@ func yamlError(file string, err error) error {
 				p.Line, p.Column = tk.Position.Line, tk.Position.Column
 			}
 		}
-		return errAt(p, "", "YAML syntax: %s", e.GetMessage())
+		return At(p, "", "YAML syntax: %s", e.GetMessage())
 	}
-	return errAt(Pos{File: file}, "", "YAML syntax: %v", err)
+	return At(Pos{File: file}, "", "YAML syntax: %v", err)
 }
 
 // unwrap resolves anchors and tags; aliases are refused (a reference by
@@ -451,4 +451,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func formatNumber(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// FormatNumber writes v as specs and step names write numbers: in its
+// shortest form.
+func FormatNumber(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -1,15 +1,15 @@
-package experiment_test
+package spec_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 func TestResources(t *testing.T) {
-	s, err := experiment.Parse("r.yaml", []byte(`datasets:
+	s, err := spec.Parse("r.yaml", []byte(`datasets:
   - name: d
     model: ising
 trainings:
@@ -30,14 +30,14 @@ flows:
 	if err != nil {
 		t.Fatal(err)
 	}
-	def := experiment.Resources{CPUs: 1, Memory: "2G"}
+	def := spec.Resources{CPUs: 1, Memory: "2G"}
 	if got := s.Datasets[0].Resources; got != def {
 		t.Errorf("defaults: %+v, want %+v", got, def)
 	}
-	if got, want := s.Trainings[0].Resources, (experiment.Resources{CPUs: 4, Memory: "8G", Time: "1-12:00:00"}); got != want {
+	if got, want := s.Trainings[0].Resources, (spec.Resources{CPUs: 4, Memory: "8G", Time: "1-12:00:00"}); got != want {
 		t.Errorf("training: %+v, want %+v", got, want)
 	}
-	if got, want := s.Flows[0].Resources, (experiment.Resources{CPUs: 1, Memory: "500", Time: "30"}); got != want {
+	if got, want := s.Flows[0].Resources, (spec.Resources{CPUs: 1, Memory: "500", Time: "30"}); got != want {
 		t.Errorf("flow (bare numbers are MB and minutes): %+v, want %+v", got, want)
 	}
 	for field, want := range map[string]string{
@@ -49,8 +49,8 @@ flows:
 		"time: '1:2:3:4'": `"1:2:3:4"`,
 		"cpus: [1, 2]":    "want a finite number",
 	} {
-		_, err := experiment.Parse("r.yaml", []byte("datasets:\n  - name: d\n    model: ising\n    "+field+"\n"))
-		if err == nil || !errors.Is(err, experiment.ErrUsage) || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "r.yaml:4:") {
+		_, err := spec.Parse("r.yaml", []byte("datasets:\n  - name: d\n    model: ising\n    "+field+"\n"))
+		if err == nil || !errors.Is(err, spec.ErrUsage) || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "r.yaml:4:") {
 			t.Errorf("%s: %v; want a usage error at r.yaml:4 with %q", field, err, want)
 		}
 	}

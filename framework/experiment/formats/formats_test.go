@@ -1,0 +1,129 @@
+package formats_test
+
+import (
+	"bytes"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk"
+)
+
+func decode(t *testing.T, b []byte) []npz.Array {
+	t.Helper()
+	arrays, err := npz.Decode(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return arrays
+}
+
+// A flow read by a one- and a two-parameter thermometer, with and
+// without its configurations, reads back as written.
+func TestFlowRoundTrip(t *testing.T) {
+	one := formats.Flow{Iterations: []int64{0, 3}, TMean: []float64{1, 2}, TMode: []float64{1, 2.5},
+		Classes: []float64{1, 2.5, 4}, Distribution: []float64{0.5, 0.5, 0, 0, 1, 0}}
+	saved := one
+	saved.Configs, saved.N, saved.Sites = []int8{1, -1, 1, 1, -1, -1, 1, 1}, 2, 2
+	two := formats.Flow{Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
+		Classes: []float64{1, 0, 2, 1}, Distribution: []float64{1, 0},
+		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, AbsM: []float64{0.9},
+			S2: []float64{1}, NN: []float64{1.8}, EqT: []float64{math.NaN()}, EqDelta: []float64{math.NaN()}}}
+	for name, f := range map[string]formats.Flow{"one": one, "saved": saved, "two": two} {
+		b, err := formats.EncodeFlow(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := formats.DecodeFlow(decode(t, b))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		again, _ := formats.EncodeFlow(got)
+		if !bytes.Equal(again, b) {
+			t.Errorf("%s: decoded and encoded again, the file's bytes differ", name)
+		}
+		if got.K() != f.K() || !reflect.DeepEqual(got.Row(0), f.Row(0)) || !reflect.DeepEqual(got.Configs, f.Configs) {
+			t.Errorf("%s: read back %+v, wrote %+v", name, got, f)
+		}
+	}
+}
+
+// A file whose arrays are missing or disagree is refused, saying what
+// is wrong.
+func TestDecodeFlowRefusesMalformed(t *testing.T) {
+	good := formats.Flow{Iterations: []int64{0, 1}, TMean: []float64{1, 2}, TMode: []float64{1, 2},
+		Classes: []float64{1, 2}, Distribution: []float64{1, 0, 0, 1}}
+	for name, c := range map[string]struct {
+		drop string
+		want string
+	}{
+		"no iterations":   {"iterations", "iterations"},
+		"no T_mode":       {"T_mode", "T_mode"},
+		"no distribution": {"distribution", "distribution"},
+	} {
+		var arrays []npz.Array
+		for _, a := range good.Arrays() {
+			if a.Name != c.drop {
+				arrays = append(arrays, a)
+			}
+		}
+		if _, err := formats.DecodeFlow(arrays); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming %s", name, err, c.want)
+		}
+	}
+	bad := append(good.Arrays(), npz.Int8("configs", make([]int8, 3*4), 3, 1, 4))
+	if _, err := formats.DecodeFlow(bad); err == nil || !strings.Contains(err.Error(), "configs") {
+		t.Errorf("configs of 3 iterations in a flow of 2: error %v", err)
+	}
+}
+
+func TestHistoryRoundTrip(t *testing.T) {
+	h := formats.HistoryOf([]formats.HistoryRow{
+		{Epoch: 1, WallSeconds: 0.5, Samples: 4, Metrics: map[string]float64{"loss": 2}},
+		{Epoch: 2, WallSeconds: 1, Samples: 8, Metrics: map[string]float64{"loss": 1, "norm": 3}},
+	})
+	b, err := formats.EncodeHistory(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := formats.DecodeHistory(decode(t, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := got.Rows(); len(rows) != 2 || len(rows[0].Metrics) != 1 || rows[1].Metrics["norm"] != 3 {
+		t.Errorf("rows %+v", rows)
+	}
+	if _, err := formats.DecodeHistory([]npz.Array{{Name: "epoch", Shape: []int{1}, Data: []int64{1}}}); err == nil {
+		t.Error("a history without wall_seconds and samples was read")
+	}
+	empty, err := formats.EncodeHistory(formats.HistoryOf(nil))
+	if err != nil {
+		t.Fatalf("empty history: %v", err)
+	}
+	if got, err := formats.DecodeHistory(decode(t, empty)); err != nil || got.Len() != 0 {
+		t.Errorf("empty history read back as %+v, %v", got, err)
+	}
+}
+
+func TestAnalysisRoundTrip(t *testing.T) {
+	a := formats.Analysis{Results: []npz.Array{npz.Float64("x", []float64{1, 2}, 2)},
+		Figures: []sdk.Figure{{Title: "x"}}}
+	res, figs, err := formats.EncodeAnalysis(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := formats.DecodeAnalysis(decode(t, res), figs)
+	if err != nil || len(got.Results) != 1 || len(got.Figures) != 1 || got.Figures[0].Title != "x" {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+	_, none, _ := formats.EncodeAnalysis(formats.Analysis{})
+	if string(none) != "[]" {
+		t.Errorf("no figures written as %q, want []", none)
+	}
+	if _, err := formats.DecodeAnalysis(nil, []byte("{")); err == nil || !strings.Contains(err.Error(), formats.FiguresFile) {
+		t.Errorf("broken figures: error %v", err)
+	}
+}

@@ -1,0 +1,59 @@
+package experiment_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// engineRules are the engine's import rules of docs/architecture.md: each
+// part of framework/experiment may import, of this module, only what its
+// line lists (the standard library and third-party modules are free).
+// The facade, framework/experiment itself, may import its parts; no part
+// imports the facade, so the parts stay usable (and testable) alone.
+var engineRules = map[string][]string{
+	// YAML → typed items: nothing of the engine.
+	"framework/experiment/spec": {"framework/grid", "framework/sdk"},
+	// The entries' files: arrays, and the figure type analyzers return.
+	"framework/experiment/formats": {"framework/npz", "framework/sdk"},
+	// Steps as a DAG: nothing of this module.
+	"framework/experiment/schedule": {},
+	// A test plugin: a plugin's rule (framework/sdk only).
+	"framework/experiment/internal/rgml-plugin-refmodel": {"framework/sdk"},
+}
+
+func TestEngineImportRules(t *testing.T) {
+	const mod = "github.com/rgml/rgml/"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"framework/experiment/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		row := strings.Fields(line)
+		pkg := strings.TrimPrefix(row[0], mod)
+		seen[pkg] = true
+		if pkg == "framework/experiment" || pkg == "framework/experiment/presets" {
+			continue // the facade; the embedded preset files
+		}
+		may, ok := engineRules[pkg]
+		if !ok {
+			t.Errorf("%s has no line in engineRules: say what it may import (and in docs/architecture.md)", pkg)
+			continue
+		}
+		for _, d := range row[1:] {
+			if !strings.HasPrefix(d, mod) {
+				continue
+			}
+			if dep := strings.TrimPrefix(d, mod); !slices.Contains(may, dep) {
+				t.Errorf("%s imports %s; it may import only %v of this module", pkg, dep, may)
+			}
+		}
+	}
+	for pkg := range engineRules {
+		if !seen[pkg] {
+			t.Errorf("engineRules names %s, which go list does not list", pkg)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// The analysis kind (analyze.go): each analysis is checked against its
+// analyzer's description the way Analyze maps its inputs.
+
+func planAnalyses(ctx context.Context, b *planner) error {
+	s := b.p.Spec
+	if len(s.Analyses) == 0 {
+		return nil
+	}
+	ac, ok := b.cat.(AnalyzerCatalog)
+	if !ok {
+		return errAt(s.Analyses[0].Pos("analyzer"), "analyzer", "this catalog cannot describe analyzers")
+	}
+	for i := range s.Analyses {
+		a := &s.Analyses[i]
+		if err := b.name(KindAnalysis, a.Name, a.Pos("name")); err != nil {
+			return err
+		}
+		st, err := planAnalysis(ctx, b, a, ac)
+		if err != nil {
+			return err
+		}
+		b.add(&planned{step: st})
+	}
+	return nil
+}
+
+func runAnalysis(ctx context.Context, env *Env, _ *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
+	a := s.Item.(*spec.Analysis)
+	req := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
+		Planned: Planned{s.Plugin: s.SHA256}}
+	if a.Model != "" {
+		req.Model = input("training/" + a.Model)
+	}
+	if a.Data != "" {
+		req.Data = input("dataset/" + a.Data)
+	}
+	if a.Flow != "" {
+		req.Flow = input("flow/" + a.Flow)
+	}
+	r, err := Analyze(ctx, env, req)
+	return r.Entry, err
+}
+
+// analysisPlan is one analysis being planned: its item, its analyzer's
+// description, and the inputs and lattice size found so far.
+type analysisPlan struct {
+	a      *spec.Analysis
+	rule   analyzerInputs
+	known  map[string]sdk.ParamSpec
+	set    sdk.Params
+	inputs map[string]*Step
+	L      int
+}
+
+// lattice checks that an input is of the analysis's one lattice size.
+func (ap *analysisPlan) lattice(field, name string, l int) error {
+	if ap.L != 0 && l != ap.L {
+		return errAt(ap.a.Pos(field), field, "%s is %d×%d, the analysis's other inputs %d×%d", name, l, l, ap.L, ap.L)
+	}
+	ap.L = l
+	return nil
+}
+
+func planAnalysis(ctx context.Context, b *planner, a *spec.Analysis, cat AnalyzerCatalog) (*Step, error) {
+	st := &Step{ID: "analysis/" + a.Name, Kind: KindAnalysis, Name: a.Name, Item: a, Plugin: a.Analyzer}
+	desc, sha, err := cat.Analyzer(ctx, a.Analyzer)
+	if err != nil {
+		return nil, catalogErr(err, a.Pos("analyzer"), "analyzer")
+	}
+	st.SHA256 = sha
+	ap := &analysisPlan{a: a, rule: analyzerInputs{a.Analyzer, desc}, known: map[string]sdk.ParamSpec{}, set: sdk.Params{}, inputs: map[string]*Step{}}
+	for _, ps := range desc.Parameters {
+		ap.known[ps.Name] = ps
+	}
+	for _, name := range a.Set.Names() {
+		ps, ok := ap.known[name]
+		if !ok {
+			return nil, errAt(a.Pos("set."+name), "set."+name, "analyzer %s has no parameter %q (known: %s)", a.Analyzer, name, strings.Join(sortedKeys(ap.known), ", "))
+		}
+		if err := ps.Check(a.Set[name]); err != nil {
+			return nil, errAt(a.Pos("set."+name), "set."+name, "%v", sdkMsg(err))
+		}
+	}
+	for k, v := range a.Set {
+		ap.set[k] = v
+	}
+	for _, bind := range []func(*planner) error{ap.bindFlow, ap.bindData, ap.bindModel, ap.required} {
+		if err := bind(b); err != nil {
+			return nil, err
+		}
+	}
+	resolved, err := sdk.ResolveParams(desc.Parameters, ap.set)
+	if err != nil {
+		return nil, errAt(a.Pos("set"), "set", "%v", sdkMsg(err))
+	}
+	a.Set = resolved
+	b.key(st, map[string]any{"analyzer": a.Analyzer, "params": map[string]float64(resolved), "seed": a.Seed, "where": whereKey(a.Where)}, ap.inputs)
+	return st, nil
+}
+
+// bindFlow checks a flow given to the analysis: the analyzer reads its
+// configurations, and the flow keeps them.
+func (ap *analysisPlan) bindFlow(b *planner) error {
+	a := ap.a
+	if a.Flow == "" {
+		return nil
+	}
+	f, err := b.ref(KindFlow, a.Flow, a, "flow")
+	if err != nil {
+		return err
+	}
+	if msg := ap.rule.flow(); msg != "" {
+		return errAt(a.Pos("flow"), "flow", "%s", msg)
+	}
+	if !f.save {
+		return errAt(a.Pos("flow"), "flow", "flow %s does not keep its configurations: add save-configs: true to it", a.Flow)
+	}
+	if err := ap.lattice("flow", a.Flow, f.L); err != nil {
+		return err
+	}
+	if ap.rule.byIteration(a.Set) {
+		ap.set[ParamByIteration] = 1
+	}
+	ap.inputs["flow"] = f.step
+	return nil
+}
+
+// bindData checks a dataset given to the analysis: its configurations,
+// or beside a flow the equilibrium reference.
+func (ap *analysisPlan) bindData(b *planner) error {
+	a := ap.a
+	if a.Data == "" {
+		if len(a.Where) > 0 {
+			return errAt(a.Pos("where"), "where", "a selection needs data")
+		}
+		return nil
+	}
+	d, err := b.ref(KindDataset, a.Data, a, "data")
+	if err != nil {
+		return err
+	}
+	if err := checkWhere(a.Where, d, a.Pos, a.Data); err != nil {
+		return err
+	}
+	if msg := ap.rule.data(a.Flow != ""); msg != "" {
+		return errAt(a.Pos("data"), "data", "%s", msg)
+	}
+	if d.labels != nil && a.Flow != "" {
+		if _, ok := d.labels["T"]; !ok {
+			return errAt(a.Pos("data"), "data", "dataset %s has no label T: a reference needs each configuration's temperature", a.Data)
+		}
+	}
+	if err := ap.lattice("data", a.Data, d.L); err != nil {
+		return err
+	}
+	ap.inputs["data"] = d.step
+	return nil
+}
+
+// bindModel checks a training given to the analysis: the analyzer reads
+// weights, of that training's learner.
+func (ap *analysisPlan) bindModel(b *planner) error {
+	a := ap.a
+	if a.Model == "" {
+		return nil
+	}
+	t, err := b.ref(KindTraining, a.Model, a, "model")
+	if err != nil {
+		return err
+	}
+	if msg := ap.rule.weights(); msg != "" {
+		return errAt(a.Pos("model"), "model", "%s", msg)
+	}
+	if msg := ap.rule.learner(t.learner.Name, fmt.Sprintf("%s is a %s", a.Model, t.learner.Name)); msg != "" {
+		return errAt(a.Pos("model"), "model", "%s", msg)
+	}
+	if err := ap.lattice("model", a.Model, t.L); err != nil {
+		return err
+	}
+	ap.inputs["model"] = t.step
+	return nil
+}
+
+// required checks that every input the analyzer requires is given.
+func (ap *analysisPlan) required(*planner) error {
+	if field, msg := ap.rule.required(ap.a.Model != "", ap.a.Data != "" || ap.a.Flow != ""); msg != "" {
+		return errAt(ap.a.Pos(""), field, "%s", msg)
+	}
+	return nil
+}

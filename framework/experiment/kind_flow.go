@@ -1,0 +1,80 @@
+package experiment
+
+import (
+	"context"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/registry"
+)
+
+// The flow kind (flow.go).
+
+func planFlows(_ context.Context, b *planner) error {
+	for i := range b.p.Spec.Flows {
+		f := &b.p.Spec.Flows[i]
+		if err := b.name(KindFlow, f.Name, f.Pos("name")); err != nil {
+			return err
+		}
+		pl, err := planFlow(b, f)
+		if err != nil {
+			return err
+		}
+		b.add(pl)
+	}
+	return nil
+}
+
+func runFlow(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
+	f := s.Item.(*spec.Flow)
+	// The flow's key names both learners' binaries: the RBM's as its
+	// plugin, the thermometer's through its training's key.
+	planned := Planned{}
+	for _, name := range []string{f.RBM, f.Thermometer} {
+		if t, ok := p.Step("training/" + name); ok {
+			planned[t.Plugin] = t.SHA256
+		}
+	}
+	r, err := Flow(ctx, env, FlowSpec{
+		Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
+		From: input("dataset/" + f.From), Where: FormatWhere(f.Where), Iterations: f.Iterations,
+		Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key, Planned: planned,
+	})
+	return r.Entry, err
+}
+
+func planFlow(b *planner, f *spec.Flow) (*planned, error) {
+	st := &Step{ID: "flow/" + f.Name, Kind: KindFlow, Name: f.Name, Item: f}
+	ref := func(field, name, op string) (*planned, error) {
+		t, err := b.ref(KindTraining, name, f, field)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.learner.Operation(op); err != nil {
+			return nil, errAt(f.Pos(field), field, "training %s (learner %s) cannot %s: %v", name, t.learner.Name, op, sdkMsg(err))
+		}
+		return t, nil
+	}
+	rbm, err := ref("rbm", f.RBM, "flow")
+	if err != nil {
+		return nil, err
+	}
+	th, err := ref("thermometer", f.Thermometer, "predict")
+	if err != nil {
+		return nil, err
+	}
+	from, err := b.ref(KindDataset, f.From, f, "from")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWhere(f.Where, from, f.Pos, f.From); err != nil {
+		return nil, err
+	}
+	if from.L != rbm.L || from.L != th.L {
+		return nil, errAt(f.Pos("from"), "from", "%s is %d×%d, but %s was trained on %d×%d and %s on %d×%d", f.From, from.L, from.L, f.RBM, rbm.L, rbm.L, f.Thermometer, th.L, th.L)
+	}
+	st.Plugin, st.SHA256 = rbm.learner.Name, rbm.step.SHA256
+	b.key(st, map[string]any{
+		"where": whereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs,
+	}, map[string]*Step{"rbm": rbm.step, "thermometer": th.step, "from": from.step})
+	return &planned{step: st, L: from.L, save: f.SaveConfigs}, nil
+}

@@ -1,0 +1,123 @@
+package experiment
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// The training kind (train.go).
+
+func planTrainings(ctx context.Context, b *planner) error {
+	for i := range b.p.Spec.Trainings {
+		t := &b.p.Spec.Trainings[i]
+		if err := b.name(KindTraining, t.Name, t.Pos("name")); err != nil {
+			return err
+		}
+		pl, err := planTraining(ctx, b, t)
+		if err != nil {
+			return err
+		}
+		b.add(pl)
+	}
+	return nil
+}
+
+func runTraining(ctx context.Context, env *Env, _ *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
+	t := s.Item.(*spec.Training)
+	req := TrainSpec{
+		Name: t.Name, Learner: t.Learner, Data: input("dataset/" + t.Data), Where: FormatWhere(t.Where),
+		Label: t.Label, Hyper: t.Set, Seed: t.Seed, CheckpointEvery: t.CheckpointEvery,
+		Resume: ResumeIfAny, Key: s.Key, Planned: Planned{s.Plugin: s.SHA256},
+	}
+	if t.Test != "" {
+		req.Test = input("dataset/" + t.Test)
+	}
+	r, err := Train(ctx, env, req)
+	return r.Entry, err
+}
+
+func planTraining(ctx context.Context, b *planner, t *spec.Training) (*planned, error) {
+	st := &Step{ID: "training/" + t.Name, Kind: KindTraining, Name: t.Name, Item: t, Plugin: t.Learner}
+	cat := b.cat
+	desc, sha, err := cat.Learner(ctx, t.Learner)
+	if err != nil {
+		return nil, catalogErr(err, t.Pos("learner"), "learner")
+	}
+	st.SHA256 = sha
+	known := map[string]sdk.ParamSpec{}
+	for _, h := range desc.Hyperparameters {
+		known[h.Name] = h
+	}
+	for _, name := range t.Set.Names() {
+		h, ok := known[name]
+		if !ok {
+			return nil, errAt(t.Pos("set."+name), "set."+name, "learner %s has no hyper-parameter %q (known: %s)", t.Learner, name, strings.Join(sortedKeys(known), ", "))
+		}
+		if err := h.Check(t.Set[name]); err != nil {
+			return nil, errAt(t.Pos("set."+name), "set."+name, "%v", sdkMsg(err))
+		}
+	}
+	hyper, err := sdk.ResolveParams(desc.Hyperparameters, t.Set)
+	if err != nil {
+		return nil, errAt(t.Pos("set"), "set", "%v", sdkMsg(err))
+	}
+	data, err := b.ref(KindDataset, t.Data, t, "data")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkWhere(t.Where, data, t.Pos, t.Data); err != nil {
+		return nil, err
+	}
+	inputs := map[string]*Step{"data": data.step}
+	var test *planned
+	if t.Test != "" {
+		if test, err = b.ref(KindDataset, t.Test, t, "test"); err != nil {
+			return nil, err
+		}
+		if test.L != data.L {
+			return nil, errAt(t.Pos("test"), "test", "%s is %d×%d, the training data %s is %d×%d", t.Test, test.L, test.L, t.Data, data.L, data.L)
+		}
+		inputs["test"] = test.step
+	}
+	label, err := trainingLabel(t, desc, data, test)
+	if err != nil {
+		return nil, err
+	}
+	spec := map[string]any{"learner": t.Learner, "hyper": map[string]float64(hyper), "seed": t.Seed, "where": whereKey(t.Where)}
+	if label != "" {
+		spec["label"] = label
+	}
+	b.key(st, spec, inputs)
+	t.Set = hyper
+	t.Label = label
+	return &planned{step: st, learner: desc, L: data.L}, nil
+}
+
+// trainingLabel is the label a training learns ("" for an unsupervised
+// learner), checked against its data and test set.
+func trainingLabel(t *spec.Training, desc sdk.LearnerDescription, data, test *planned) (string, error) {
+	if !desc.NeedsLabel {
+		if t.Given("label") {
+			return "", errAt(t.Pos("label"), "label", "learner %s is not supervised: it learns no label", t.Learner)
+		}
+		return "", nil
+	}
+	// "T,Delta": a joint label, each part a label of the data.
+	for _, part := range strings.Split(t.Label, ",") {
+		if data.labels != nil {
+			if _, ok := data.labels[part]; !ok {
+				return "", errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, part, strings.Join(sortedKeys(data.labels), ", "))
+			}
+		}
+		if test != nil && test.labels != nil {
+			if _, has := test.labels[part]; !has {
+				return "", errAt(t.Pos("test"), "test", "learner %s learns label %q, and the test set %s has no such label", t.Learner, part, t.Test)
+			}
+		}
+	}
+	return t.Label, nil
+}
