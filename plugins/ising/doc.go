@@ -51,6 +51,13 @@
 //     configurations are read at times independent of the chain's state.
 //     Defaults: 200 thermalisation sweeps, a configuration every 5 sweeps.
 //     SampleChunk.Attempts counts clusters, Accepted flipped spins.
+//     Measured at T = 2.269 (TestWolffAutocorrelationTimes, Sokal's
+//     windowed estimate, package plugins/internal/autocorr): L²/⟨size⟩ is
+//     1.5 at L = 8 and 2.2 at L = 32, so a sweep is n_c = 2 clusters, and
+//     the integrated
+//     autocorrelation time of the energy is 1.1 sweeps at L = 8, 1.4 at
+//     L = 16 and 2.1 at L = 32 (of |m|: 1.0, 1.2, 1.7), so the default 5
+//     sweeps between configurations exceed it up to L = 32.
 //
 // # Parallelism and reproducibility
 //
