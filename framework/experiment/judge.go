@@ -26,6 +26,32 @@ type Judge interface {
 	Judge(ctx context.Context, in JudgeInput) ([]report.Verdict, error)
 }
 
+// A FigureLabeler is a judge that also says which figure of its study a
+// report's figure corresponds to (e.g. its number in a paper): the page
+// shows the label before the caption. The framework knows no study's
+// figures, so a report judged by no labeler shows no such label.
+type FigureLabeler interface {
+	// LabelFigure returns the label of f, or "" to leave f's own.
+	LabelFigure(f ReportFigure) string
+}
+
+// ReportFigure is what a judge may know a report's figure by.
+type ReportFigure struct {
+	// Kind is what the figure draws: "samples" (a dataset's
+	// configurations), "history" (a model's training history), "flow"
+	// (a flow's distribution per iteration), "flow-grid" and
+	// "flow-observables" (of a flow read by a thermometer of two
+	// parameters), "flow-paths" (flows on the plane of two parameters),
+	// "flow-check" (an analysis's implied temperatures) or "analysis"
+	// (a figure an analyzer suggests).
+	Kind  string
+	Entry registry.Entry // the entry drawn; zero for flow paths
+	// Metrics are a history's metrics; Title is an analyzer's title of
+	// its figure.
+	Metrics []string
+	Title   string
+}
+
 var judges = struct {
 	sync.RWMutex
 	m map[string]Judge

@@ -79,11 +79,13 @@ func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, arrays []n
 	g.plane = append(g.plane, pf)
 	plane := fmt.Sprintf("(%s, %s)", report.Symbol(ax.Y), report.Symbol(ax.X))
 	dist := base
-	dist.Name, dist.Paper, dist.Group = "flow-"+en.Name, "Sec. 5", "flows"
+	dist.Name, dist.Group = "flow-"+en.Name, "flows"
+	g.figure(dist.Name, ReportFigure{Kind: "flow-grid", Entry: en})
 	dist.Caption = "the " + plane + " thermometer's distribution on its grid after each iteration count of " + flowRef(en) + flowFrom(g, en) +
 		" (colour: the share of the configurations read at each grid point)"
 	obs := base
-	obs.Name, obs.Paper, obs.Group = "flow-"+en.Name+"-observables", "thermometer-free check", "checks"
+	obs.Name, obs.Label, obs.Group = "flow-"+en.Name+"-observables", "thermometer-free check", "checks"
+	g.figure(obs.Name, ReportFigure{Kind: "flow-observables", Entry: en})
 	obs.Caption = "thermometer-free readings of " + flowRef(en) + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
 		"of the flowed configurations against iteration count (iteration 0: the Monte Carlo input)"
 	return []report.Item{
@@ -167,7 +169,8 @@ func (g *gather) planeItems() []report.Item {
 				n += "-" + stem(ax.X+"-"+ax.Y)
 			}
 			marks, err := g.planeRefs(part, ax)
-			e := report.Entry{Name: n, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
+			g.figure(n, ReportFigure{Kind: "flow-paths"})
+			e := report.Entry{Name: n, Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
 			items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
 				if err != nil {
 					return nil, err

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +123,41 @@ func TestJudgeAcrossSeeds(t *testing.T) {
 	for _, row := range []string{"flow-v-large", "wwt-decay", "control-random", "spectrum"} {
 		if rows[row].Status != report.NotInStudy {
 			t.Errorf("%s: %+v", row, rows[row])
+		}
+	}
+	labelsOnlyWithJudge(ctx, t, s, entries)
+}
+
+// paperFigure is a figure number of the paper.
+var paperFigure = regexp.MustCompile(`Figs?\. ?[0-9]`)
+
+// labelsOnlyWithJudge checks that the figures the study knows carry its
+// figure numbers when its judge draws the report, and that without the
+// judge no file of the report names a paper figure.
+func labelsOnlyWithJudge(ctx context.Context, t *testing.T, s *registry.Store, entries []registry.Entry) {
+	t.Helper()
+	for _, judge := range []string{"", "iso2018"} {
+		out := t.TempDir()
+		if _, err := experiment.BuildReport(ctx, s, experiment.ReportSpec{Judge: judge, Out: out, Entries: entries}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := os.ReadFile(filepath.Join(out, report.PageFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if judge != "" {
+			for _, want := range []string{`<span class="label">Fig. 4.</span>`, `<span class="label">Figs. 5–11.</span>`} {
+				if !bytes.Contains(page, []byte(want)) {
+					t.Errorf("judged report: no %s on the page", want)
+				}
+			}
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join(out, "*"))
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && paperFigure.Match(b) {
+				t.Errorf("a report without the study's judge names %q in %s", paperFigure.Find(b), filepath.Base(f))
+			}
 		}
 	}
 }
