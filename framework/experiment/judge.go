@@ -9,7 +9,6 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/presets"
 	"github.com/rgml/rgml/framework/fsutil"
-	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
@@ -150,25 +149,19 @@ type FlowDistribution struct {
 }
 
 // ReadFlowDistribution reads a flow's iterations, classes and
-// distribution.
+// distribution; a flow read by a thermometer of two parameters has no
+// such one-parameter distribution.
 func ReadFlowDistribution(s *registry.Store, en registry.Entry) (FlowDistribution, error) {
-	arrays, err := ReadNPZ(s, en, FlowFile)
+	f, err := ReadFlow(s, en)
 	if err != nil {
 		return FlowDistribution{}, err
 	}
-	it, _ := npz.Find(arrays, "iterations")
-	cl, _ := npz.Find(arrays, "classes")
-	di, _ := npz.Find(arrays, "distribution")
-	its, ok1 := it.Data.([]int64)
-	classes, ok2 := cl.Data.([]float64)
-	dist, ok3 := di.Data.([]float64)
-	if !ok1 || !ok2 || !ok3 || len(dist) != len(its)*len(classes) {
-		return FlowDistribution{}, fmt.Errorf("%s: %s has no iterations, classes and distribution", en, FlowFile)
+	if len(f.Params()) != 1 {
+		return FlowDistribution{}, fmt.Errorf("%s: %s is a reading of %d parameters, not a distribution over one", en, FlowFile, len(f.Params()))
 	}
-	f := FlowDistribution{Iterations: its, Classes: classes}
-	k := len(classes)
-	for i := range its {
-		f.Distribution = append(f.Distribution, dist[i*k:(i+1)*k])
+	d := FlowDistribution{Iterations: f.Iterations, Classes: f.Classes}
+	for i := range f.Iterations {
+		d.Distribution = append(d.Distribution, f.Row(i))
 	}
-	return f, nil
+	return d, nil
 }

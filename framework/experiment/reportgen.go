@@ -2,11 +2,11 @@ package experiment
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sort"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
@@ -185,8 +185,8 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			}
 		}
 		e.Params = paramsOf(m.Lineage.Extra)
-		if arrays, ax, ok := g.planeArrays(en); ok {
-			return g.planeFlowItems(en, e, arrays, ax)
+		if f, ax, ok := g.planeFlowOf(en); ok {
+			return g.planeFlowItems(en, e, f, ax)
 		}
 		g.figure(e.Name, ReportFigure{Kind: "flow", Entry: en})
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
@@ -306,11 +306,11 @@ func ReadAnalysis(s *registry.Store, en registry.Entry) ([]npz.Array, []sdk.Figu
 	if err != nil {
 		return nil, nil, err
 	}
-	var figs []sdk.Figure
-	if err := json.Unmarshal(b, &figs); err != nil {
-		return nil, nil, fmt.Errorf("%s: %s: %w", en, FiguresFile, err)
+	a, err := formats.DecodeAnalysis(arrays, b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", en, err)
 	}
-	return arrays, figs, nil
+	return a.Results, a.Figures, nil
 }
 
 func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base report.Entry) []report.Item {
@@ -473,8 +473,8 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return historyFigure(en, h)
 	case "flow":
-		if arrays, ax, ok := g.planeArrays(en); ok {
-			return planeGridFigure(en, arrays, ax)
+		if f, ax, ok := g.planeFlowOf(en); ok {
+			return planeGridFigure(en, f, ax)
 		}
 		return g.flowFigure(en)
 	case "flow-check":

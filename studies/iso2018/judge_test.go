@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
@@ -25,6 +26,15 @@ func npzFile(t *testing.T, name string, arrays ...npz.Array) registry.File {
 		t.Fatal(err)
 	}
 	return registry.File{Name: name, Data: b.Bytes()}
+}
+
+func flowFile(t *testing.T, f formats.Flow) registry.File {
+	t.Helper()
+	b, err := formats.EncodeFlow(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return registry.File{Name: formats.FlowFile, Data: b}
 }
 
 // A run of three seeds, each with its thermometer, its V64 RBM and that
@@ -95,8 +105,8 @@ func TestJudgeAcrossSeeds(t *testing.T) {
 				Seed:   seed,
 				Inputs: []registry.Input{{Role: "rbm", Digest: rbm.Digest}, {Role: "thermometer", Digest: th.Digest}},
 				Extra:  map[string]any{"where": []string{fmt.Sprintf("T=%g", from)}}},
-				npzFile(t, experiment.FlowFile, npz.Array{Name: "iterations", Shape: []int{len(its)}, Data: its},
-					npz.Float64("classes", classes, len(classes)), npz.Float64("distribution", dist, len(its), len(classes)))))
+				flowFile(t, formats.Flow{Iterations: its, Classes: classes, Distribution: dist,
+					TMean: make([]float64, len(its)), TMode: make([]float64, len(its))})))
 		}
 	}
 	r, err := experiment.BuildReport(ctx, s, experiment.ReportSpec{Judge: "iso2018", Out: t.TempDir(), Entries: entries})
