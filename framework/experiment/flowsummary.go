@@ -3,7 +3,7 @@ package experiment
 import (
 	"fmt"
 
-	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -18,30 +18,21 @@ func FlowSummary(s *registry.Store, name, d string) string {
 	if err != nil {
 		return ""
 	}
-	arrays, err := ReadNPZ(s, en, FlowFile)
+	f, err := ReadFlow(s, en)
 	if err != nil {
 		return ""
 	}
-	var its []int64
-	if a, ok := npz.Find(arrays, "iterations"); ok {
-		its, _ = a.Data.([]int64)
+	its, n, p := f.Iterations, len(f.Iterations)-1, f.Params()
+	if len(p) == 1 {
+		mode, mean := f.Mode(p[0]), f.Mean(p[0])
+		return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
+			name, mode[0], mode[n], mean[0], mean[n], its[0], its[n])
 	}
-	col := func(n string) []float64 { return npz.Float64s(arrays, n) }
-	mode, mean := col("T_mode"), col("T_mean")
-	n := len(its)
-	if n == 0 || len(mode) != n || len(mean) != n {
-		return ""
-	}
-	if dm, dmean := col("Delta_mode"), col("Delta_mean"); len(dm) == n && len(dmean) == n {
-		line := fmt.Sprintf("%s: thermometer mode (T, Δ) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)",
-			name, mode[0], dm[0], mode[n-1], dm[n-1], mean[0], dmean[0], mean[n-1], dmean[n-1], its[0], its[n-1])
-		if m, q, nn, eT, eD := col("abs_m"), col("s2"), col("nn"), col("eq_T"), col("eq_Delta"); len(m) == n && len(q) == n &&
-			len(nn) == n && len(eT) == n && len(eD) == n {
-			line += fmt.Sprintf("; |m|, <s²>, nn %.2f, %.2f, %.2f → %.2f, %.2f, %.2f, nearest Monte Carlo point (%g, %g) → (%g, %g)",
-				m[0], q[0], nn[0], m[n-1], q[n-1], nn[n-1], eT[0], eD[0], eT[n-1], eD[n-1])
-		}
-		return line
-	}
-	return fmt.Sprintf("%s: thermometer mode %g → %g, mean %.2f → %.2f (iterations %d → %d)",
-		name, mode[0], mode[n-1], mean[0], mean[n-1], its[0], its[n-1])
+	x, y := p[0], p[1]
+	mx, my, ax, ay := f.Mode(x), f.Mode(y), f.Mean(x), f.Mean(y)
+	ex, ey, t := f.Equilibrium(x), f.Equilibrium(y), f.Two
+	return fmt.Sprintf("%s: thermometer mode (%s, %s) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)"+
+		"; |m|, <s²>, nn %.2f, %.2f, %.2f → %.2f, %.2f, %.2f, nearest Monte Carlo point (%g, %g) → (%g, %g)",
+		name, report.Symbol(x), report.Symbol(y), mx[0], my[0], mx[n], my[n], ax[0], ay[0], ax[n], ay[n], its[0], its[n],
+		t.AbsM[0], t.S2[0], t.NN[0], t.AbsM[n], t.S2[n], t.NN[n], ex[0], ey[0], ex[n], ey[n])
 }

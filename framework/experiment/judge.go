@@ -9,7 +9,6 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/presets"
 	"github.com/rgml/rgml/framework/fsutil"
-	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
@@ -24,6 +23,32 @@ type Judge interface {
 	// Judge returns the table's rows; what is absent from the entries
 	// is the judge's to report as missing rows, not an error.
 	Judge(ctx context.Context, in JudgeInput) ([]report.Verdict, error)
+}
+
+// A FigureLabeler is a judge that also says which figure of its study a
+// report's figure corresponds to (e.g. its number in a paper): the page
+// shows the label before the caption. The framework knows no study's
+// figures, so a report judged by no labeler shows no such label.
+type FigureLabeler interface {
+	// LabelFigure returns the label of f, or "" to leave f's own.
+	LabelFigure(f ReportFigure) string
+}
+
+// ReportFigure is what a judge may know a report's figure by.
+type ReportFigure struct {
+	// Kind is what the figure draws: "samples" (a dataset's
+	// configurations), "history" (a model's training history), "flow"
+	// (a flow's distribution per iteration), "flow-grid" and
+	// "flow-observables" (of a flow read by a thermometer of two
+	// parameters), "flow-paths" (flows on the plane of two parameters),
+	// "flow-check" (an analysis's implied temperatures) or "analysis"
+	// (a figure an analyzer suggests).
+	Kind  string
+	Entry registry.Entry // the entry drawn; zero for flow paths
+	// Metrics are a history's metrics; Title is an analyzer's title of
+	// its figure.
+	Metrics []string
+	Title   string
 }
 
 var judges = struct {
@@ -124,25 +149,19 @@ type FlowDistribution struct {
 }
 
 // ReadFlowDistribution reads a flow's iterations, classes and
-// distribution.
+// distribution; a flow read by a thermometer of two parameters has no
+// such one-parameter distribution.
 func ReadFlowDistribution(s *registry.Store, en registry.Entry) (FlowDistribution, error) {
-	arrays, err := ReadNPZ(s, en, FlowFile)
+	f, err := ReadFlow(s, en)
 	if err != nil {
 		return FlowDistribution{}, err
 	}
-	it, _ := npz.Find(arrays, "iterations")
-	cl, _ := npz.Find(arrays, "classes")
-	di, _ := npz.Find(arrays, "distribution")
-	its, ok1 := it.Data.([]int64)
-	classes, ok2 := cl.Data.([]float64)
-	dist, ok3 := di.Data.([]float64)
-	if !ok1 || !ok2 || !ok3 || len(dist) != len(its)*len(classes) {
-		return FlowDistribution{}, fmt.Errorf("%s: %s has no iterations, classes and distribution", en, FlowFile)
+	if len(f.Params()) != 1 {
+		return FlowDistribution{}, fmt.Errorf("%s: %s is a reading of %d parameters, not a distribution over one", en, FlowFile, len(f.Params()))
 	}
-	f := FlowDistribution{Iterations: its, Classes: classes}
-	k := len(classes)
-	for i := range its {
-		f.Distribution = append(f.Distribution, dist[i*k:(i+1)*k])
+	d := FlowDistribution{Iterations: f.Iterations, Classes: f.Classes}
+	for i := range f.Iterations {
+		d.Distribution = append(d.Distribution, f.Row(i))
 	}
-	return f, nil
+	return d, nil
 }

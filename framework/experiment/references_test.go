@@ -1,7 +1,6 @@
 package experiment_test
 
 import (
-	"bytes"
 	"context"
 	"os/exec"
 	"path/filepath"
@@ -10,10 +9,10 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
-	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -55,13 +54,12 @@ func TestFlowFigureDrawsTheModelsReferences(t *testing.T) {
 		if err != nil {
 			t.Fatalf("sample %s: %v", model, err)
 		}
-		var buf bytes.Buffer
-		err = npz.Encode(&buf, npz.Array{Name: "iterations", Shape: []int{2}, Data: []int64{0, 1}}, npz.Float64("classes", []float64{1, 2}, 2),
-			npz.Float64("distribution", []float64{0.5, 0.5, 0.25, 0.75}, 4))
+		b, err := formats.EncodeFlow(formats.Flow{Iterations: []int64{0, 1}, TMean: []float64{1.5, 1.75}, TMode: []float64{1, 2},
+			Classes: []float64{1, 2}, Distribution: []float64{0.5, 0.5, 0.25, 0.75}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		flow, err := s.Put(ctx, registry.Flow, "flow-"+model, []registry.File{{Name: experiment.FlowFile, Data: buf.Bytes()}},
+		flow, err := s.Put(ctx, registry.Flow, "flow-"+model, []registry.File{{Name: experiment.FlowFile, Data: b}},
 			registry.Lineage{Inputs: []registry.Input{{Role: "from", Digest: res.Entry.Digest}}})
 		if err != nil {
 			t.Fatal(err)

@@ -2,12 +2,11 @@ package experiment
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
@@ -90,6 +89,9 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 			return ReportResult{}, fmt.Errorf("judge %s: %w", spec.Judge, err)
 		}
 		head.Verdicts = v
+		if l, ok := j.(FigureLabeler); ok {
+			g.label(l, items)
+		}
 	}
 	page, err := report.BuildPage(spec.Out, head, items)
 	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: spec.Out}, err
@@ -99,7 +101,27 @@ type gather struct {
 	s         *registry.Store
 	manifests map[string]registry.Manifest
 	byDigest  map[string]registry.Entry
-	plane     []planeFlow // the two-parameter flows seen, for the plane diagrams
+	plane     []planeFlow             // the two-parameter flows seen, for the plane diagrams
+	figures   map[string]ReportFigure // by item name, what a judge may label
+}
+
+// figure notes what the item named name draws, for a judge to label.
+func (g *gather) figure(name string, f ReportFigure) {
+	if g.figures == nil {
+		g.figures = map[string]ReportFigure{}
+	}
+	g.figures[name] = f
+}
+
+// label sets the labels a judge gives the items it knows.
+func (g *gather) label(l FigureLabeler, items []report.Item) {
+	for i := range items {
+		if f, ok := g.figures[items[i].Name]; ok {
+			if s := l.LabelFigure(f); s != "" {
+				items[i].Label = s
+			}
+		}
+	}
 }
 
 func (g *gather) manifest(en registry.Entry) registry.Manifest {
@@ -125,15 +147,14 @@ func (g *gather) input(en registry.Entry, role string) (registry.Entry, bool) {
 	return registry.Entry{}, false
 }
 
-var paperRE = regexp.MustCompile(`\((Figs?\. [^)]*)\)`)
-
 func (g *gather) items(en registry.Entry) []report.Item {
 	m := g.manifest(en)
 	base := report.Entry{Refs: []string{refOf(en)}}
 	switch en.Kind {
 	case registry.Dataset:
 		e := base
-		e.Name, e.Paper, e.Caption, e.Group = "samples-"+en.Name, "Fig. 1", "sample configurations of "+en.Ref(), "samples"
+		e.Name, e.Caption, e.Group = "samples-"+en.Name, "sample configurations of "+en.Ref(), "samples"
+		g.figure(e.Name, ReportFigure{Kind: "samples", Entry: en})
 		e.Params = paramsOf(m.Lineage.Parameters)
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.samples(en) }}}
 	case registry.Model:
@@ -147,9 +168,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		e := base
 		e.Name, e.Caption, e.Group = "history-"+en.Name, "training history of "+en.Ref(), "trainings"
 		e.Params = paramsOf(m.Lineage.HyperParameters)
-		if _, ok := h.Metrics["test_loss"]; ok {
-			e.Paper = "Fig. 4"
-		}
+		g.figure(e.Name, ReportFigure{Kind: "history", Entry: en, Metrics: h.MetricNames()})
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) {
 			if err != nil {
 				return nil, err
@@ -158,7 +177,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		}}}
 	case registry.Flow:
 		e := base
-		e.Name, e.Paper, e.Group = "flow-"+en.Name, "Figs. 5–11", "flows"
+		e.Name, e.Group = "flow-"+en.Name, "flows"
 		e.Caption = "the thermometer's measured temperature distribution per iteration of " + flowRef(en) + flowFrom(g, en)
 		for _, role := range []string{"rbm", "thermometer", "from"} {
 			if in, ok := g.input(en, role); ok {
@@ -166,9 +185,10 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			}
 		}
 		e.Params = paramsOf(m.Lineage.Extra)
-		if arrays, ax, ok := g.planeArrays(en); ok {
-			return g.planeFlowItems(en, e, arrays, ax)
+		if f, ax, ok := g.planeFlowOf(en); ok {
+			return g.planeFlowItems(en, e, f, ax)
 		}
+		g.figure(e.Name, ReportFigure{Kind: "flow", Entry: en})
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
 	case registry.Analysis:
 		return g.analysisItems(en, m, base)
@@ -286,11 +306,11 @@ func ReadAnalysis(s *registry.Store, en registry.Entry) ([]npz.Array, []sdk.Figu
 	if err != nil {
 		return nil, nil, err
 	}
-	var figs []sdk.Figure
-	if err := json.Unmarshal(b, &figs); err != nil {
-		return nil, nil, fmt.Errorf("%s: %s: %w", en, FiguresFile, err)
+	a, err := formats.DecodeAnalysis(arrays, b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", en, err)
 	}
-	return arrays, figs, nil
+	return a.Results, a.Figures, nil
 }
 
 func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base report.Entry) []report.Item {
@@ -314,7 +334,8 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 	var items []report.Item
 	if check {
 		e := base
-		e.Name, e.Paper, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
+		e.Name, e.Label, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
+		g.figure(e.Name, ReportFigure{Kind: "flow-check", Entry: en})
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
 		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays) }})
 	}
@@ -328,9 +349,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 		e := base
 		e.Name, e.Group = en.Name+"-"+h.Name, "analyses"
 		e.Caption = h.Title + " of " + en.Ref()
-		if p := paperRE.FindStringSubmatch(h.Title); p != nil {
-			e.Paper = p[1]
-		}
+		g.figure(e.Name, ReportFigure{Kind: "analysis", Entry: en, Title: h.Title})
 		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return report.FromHint(arrays, h) }})
 	}
 	return items
@@ -454,8 +473,8 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return historyFigure(en, h)
 	case "flow":
-		if arrays, ax, ok := g.planeArrays(en); ok {
-			return planeGridFigure(en, arrays, ax)
+		if f, ax, ok := g.planeFlowOf(en); ok {
+			return planeGridFigure(en, f, ax)
 		}
 		return g.flowFigure(en)
 	case "flow-check":

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
@@ -20,53 +21,43 @@ import (
 // plane of the two parameters, with the references the data's model
 // declares on that plane.
 
-// planeFlow is a two-parameter flow's entry and the arrays of its file.
+// planeFlow is a two-parameter flow's entry and its file.
 type planeFlow struct {
-	en     registry.Entry
-	rbm    string // the flowing RBM's name, "" if its lineage does not say
-	from   string // its starting selection, e.g. "T=0.4 Delta=0"
-	where  []string
-	ax     report.Axes
-	arrays []npz.Array
+	en    registry.Entry
+	rbm   string // the flowing RBM's name, "" if its lineage does not say
+	from  string // its starting selection, e.g. "T=0.4 Delta=0"
+	where []string
+	ax    report.Axes
+	flow  formats.Flow
 }
 
-// planeArrays returns the arrays of a flow read by a two-parameter
-// thermometer (its file holds classes2) and the plane they lie on; ok is
-// false for any other flow, and for one whose file cannot be read (its
-// figure then says why).
-func (g *gather) planeArrays(en registry.Entry) ([]npz.Array, report.Axes, bool) {
-	arrays, err := ReadNPZ(g.s, en, FlowFile)
+// planeFlowOf returns the file of a flow read by a two-parameter
+// thermometer and the plane it lies on; ok is false for any other flow,
+// and for one whose file cannot be read (its figure then says why).
+func (g *gather) planeFlowOf(en registry.Entry) (formats.Flow, report.Axes, bool) {
+	f, err := ReadFlow(g.s, en)
 	if err != nil {
-		return nil, report.Axes{}, false
+		return formats.Flow{}, report.Axes{}, false
 	}
-	if _, ok := npz.Find(arrays, "classes2"); !ok {
-		return nil, report.Axes{}, false
-	}
-	ax, ok := planeAxes(arrays)
-	return arrays, ax, ok
+	ax, ok := planeAxes(f)
+	return f, ax, ok
 }
 
-// planeAxes are the two parameters of a two-parameter flow's file: the
-// names P with a P_mean and a P_mode, in the file's order, which is that
-// of classes2's columns. The first is drawn up, the second across.
-func planeAxes(arrays []npz.Array) (report.Axes, bool) {
-	var names []string
-	for _, a := range arrays {
-		p, ok := strings.CutSuffix(a.Name, "_mean")
-		if _, hasMode := npz.Find(arrays, p+"_mode"); ok && hasMode && p != "" {
-			names = append(names, p)
-		}
-	}
-	if len(names) != 2 {
+// planeAxes are the two parameters a flow's thermometer reads, in the
+// order of its classes' columns: the first is drawn up, the second
+// across.
+func planeAxes(f formats.Flow) (report.Axes, bool) {
+	p := f.Params()
+	if len(p) != 2 {
 		return report.Axes{}, false
 	}
-	return report.Axes{X: names[1], Y: names[0]}, true
+	return report.Axes{X: p[1], Y: p[0]}, true
 }
 
 // planeFlowItems are the figures of one two-parameter flow; the flow is
 // kept for the plane diagrams.
-func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, arrays []npz.Array, ax report.Axes) []report.Item {
-	pf := planeFlow{en: en, ax: ax, arrays: arrays}
+func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, f formats.Flow, ax report.Axes) []report.Item {
+	pf := planeFlow{en: en, ax: ax, flow: f}
 	if w, ok := g.manifest(en).Lineage.Extra["where"].([]any); ok {
 		for _, x := range w {
 			pf.where = append(pf.where, fmt.Sprint(x))
@@ -79,38 +70,32 @@ func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, arrays []n
 	g.plane = append(g.plane, pf)
 	plane := fmt.Sprintf("(%s, %s)", report.Symbol(ax.Y), report.Symbol(ax.X))
 	dist := base
-	dist.Name, dist.Paper, dist.Group = "flow-"+en.Name, "Sec. 5", "flows"
+	dist.Name, dist.Group = "flow-"+en.Name, "flows"
+	g.figure(dist.Name, ReportFigure{Kind: "flow-grid", Entry: en})
 	dist.Caption = "the " + plane + " thermometer's distribution on its grid after each iteration count of " + flowRef(en) + flowFrom(g, en) +
 		" (colour: the share of the configurations read at each grid point)"
 	obs := base
-	obs.Name, obs.Paper, obs.Group = "flow-"+en.Name+"-observables", "thermometer-free check", "checks"
+	obs.Name, obs.Label, obs.Group = "flow-"+en.Name+"-observables", "thermometer-free check", "checks"
+	g.figure(obs.Name, ReportFigure{Kind: "flow-observables", Entry: en})
 	obs.Caption = "thermometer-free readings of " + flowRef(en) + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
 		"of the flowed configurations against iteration count (iteration 0: the Monte Carlo input)"
 	return []report.Item{
-		{Entry: dist, Make: func() (*report.Figure, error) { return planeGridFigure(en, arrays, ax) }},
-		{Entry: obs, Make: func() (*report.Figure, error) { return planeObservablesFigure(en, arrays) }},
+		{Entry: dist, Make: func() (*report.Figure, error) { return planeGridFigure(en, f, ax) }},
+		{Entry: obs, Make: func() (*report.Figure, error) { return planeObservablesFigure(en, f) }},
 	}
 }
 
-func planeGridFigure(en registry.Entry, arrays []npz.Array, ax report.Axes) (*report.Figure, error) {
-	it, _ := npz.Find(arrays, "iterations")
-	its, ok1 := it.Data.([]int64)
-	classes, dist := npz.Float64s(arrays, "classes2"), npz.Float64s(arrays, "distribution")
-	k := len(classes) / 2
-	if !ok1 || k == 0 || len(dist) != len(its)*k {
-		return nil, fmt.Errorf("%s: %s has no iterations, classes2 and distribution that agree", en, FlowFile)
-	}
-	rows := make([][]float64, len(its))
-	for i := range its {
-		rows[i] = dist[i*k : (i+1)*k]
+func planeGridFigure(en registry.Entry, f formats.Flow, ax report.Axes) (*report.Figure, error) {
+	rows := make([][]float64, len(f.Iterations))
+	for i := range rows {
+		rows[i] = f.Row(i)
 	}
 	title := fmt.Sprintf("%s on the (%s, %s) grid", flowRef(en), report.Symbol(ax.Y), report.Symbol(ax.X))
-	return report.GridDistributions(title, ax, classes, its, rows)
+	return report.GridDistributions(title, ax, f.Classes, f.Iterations, rows)
 }
 
-func planeObservablesFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
-	it, _ := npz.Find(arrays, "iterations")
-	its, _ := it.Data.([]int64)
+func planeObservablesFigure(en registry.Entry, f formats.Flow) (*report.Figure, error) {
+	its := f.Iterations
 	// Iteration counts span decades and start at 0 (the Monte Carlo
 	// input): evenly spaced, labelled with their counts.
 	x, itv := make([]float64, len(its)), make([]float64, len(its))
@@ -119,24 +104,27 @@ func planeObservablesFigure(en registry.Entry, arrays []npz.Array) (*report.Figu
 		x[i], itv[i] = float64(i), float64(v)
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprint(v)})
 	}
+	if f.Two == nil {
+		return nil, fmt.Errorf("%s: %s has no observables per iteration", en, FlowFile)
+	}
 	var ss []report.Series
 	data := []npz.Array{npz.Float64("iteration", itv, len(itv))}
-	for _, c := range []struct{ name, label string }{{"abs_m", "mean |m|"}, {"s2", "mean s²"}, {"nn", "nn"}} {
-		y := npz.Float64s(arrays, c.name)
-		if len(y) != len(x) || len(x) == 0 {
-			return nil, fmt.Errorf("%s: %s has no %s per iteration", en, FlowFile, c.name)
-		}
+	for _, c := range []struct {
+		name, label string
+		y           []float64
+	}{{"abs_m", "mean |m|", f.Two.AbsM}, {"s2", "mean s²", f.Two.S2}, {"nn", "nn", f.Two.NN}} {
+		y := c.y
 		ss = append(ss, report.Series{Label: c.label, X: x, Y: y})
 		data = append(data, npz.Float64(c.name, y, len(y)))
 	}
-	f, err := report.Lines(report.LineOptions{Title: flowRef(en) + ": thermometer-free readings",
+	fig, err := report.Lines(report.LineOptions{Title: flowRef(en) + ": thermometer-free readings",
 		XLabel: "flow iteration (evenly spaced counts)", YLabel: "value"}, ss...)
 	if err != nil {
 		return nil, err
 	}
-	f.Plot.X.Tick.Marker = plot.ConstantTicks(ticks)
-	f.Data = data
-	return f, nil
+	fig.Plot.X.Tick.Marker = plot.ConstantTicks(ticks)
+	fig.Data = data
+	return fig, nil
 }
 
 // planeItems are the plane diagrams of the two-parameter flows gathered:
@@ -167,7 +155,8 @@ func (g *gather) planeItems() []report.Item {
 				n += "-" + stem(ax.X+"-"+ax.Y)
 			}
 			marks, err := g.planeRefs(part, ax)
-			e := report.Entry{Name: n, Paper: "Sec. 5", Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
+			g.figure(n, ReportFigure{Kind: "flow-paths"})
+			e := report.Entry{Name: n, Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
 			items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
 				if err != nil {
 					return nil, err
@@ -236,7 +225,7 @@ func planeFigure(title string, ax report.Axes, marks []report.PlaneRef, flows []
 	var paths []report.Path
 	for _, pf := range flows {
 		for _, b := range by {
-			p, err := report.PlanePath(label(pf)+" ("+b+")", pf.arrays, ax, b)
+			p, err := planePath(label(pf)+" ("+b+")", pf.flow, ax, b)
 			if err != nil {
 				return nil, err
 			}
@@ -245,6 +234,20 @@ func planeFigure(title string, ax report.Axes, marks []report.PlaneRef, flows []
 		}
 	}
 	return report.PlaneFlows(title, ax, marks, paths...)
+}
+
+// planePath is a flow's path on the plane ax, by the thermometer's mean
+// or mode reading, or by the nearest Monte Carlo point ("eq").
+func planePath(label string, f formats.Flow, ax report.Axes, by string) (report.Path, error) {
+	read := map[string]func(string) []float64{"mean": f.Mean, "mode": f.Mode, "eq": f.Equilibrium}[by]
+	if read == nil {
+		return report.Path{}, fmt.Errorf("path by %q: want mean, mode or eq", by)
+	}
+	x, y := read(ax.X), read(ax.Y)
+	if x == nil || y == nil {
+		return report.Path{}, fmt.Errorf("flow %s has no %s reading of %s and %s: is it read by a thermometer of (%s, %s)?", label, by, ax.X, ax.Y, ax.X, ax.Y)
+	}
+	return report.Path{Label: label, X: x, Y: y}, nil
 }
 
 // startOf is the point {x, y} a flow started from, when its selection

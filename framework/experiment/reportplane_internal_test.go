@@ -2,9 +2,10 @@ package experiment
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
-	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/report"
 )
 
@@ -12,20 +13,28 @@ import (
 // the parameters are called, and its path starts where the flow's
 // selection put it.
 func TestPlaneAxesAndStart(t *testing.T) {
-	f := func(name string) npz.Array { return npz.Float64(name, []float64{1}, 1) }
-	arrays := []npz.Array{{Name: "iterations", Shape: []int{1}, Data: []int64{0}},
-		f("beta_mean"), f("beta_mode"), f("h_mean"), f("h_mode"), f("classes2")}
-	ax, ok := planeAxes(arrays)
-	if !ok || ax != (report.Axes{X: "h", Y: "beta"}) {
+	one := []float64{1}
+	f := formats.Flow{Iterations: []int64{0}, TMean: one, TMode: one, Classes: []float64{1, 1}, Distribution: one,
+		Two: &formats.TwoParameter{Name: "h", DeltaMean: one, DeltaMode: one, AbsM: one, S2: one, NN: one, EqT: one, EqDelta: one}}
+	ax, ok := planeAxes(f)
+	if !ok || ax != (report.Axes{X: "h", Y: "T"}) {
 		t.Fatalf("planeAxes = %+v, %v", ax, ok)
 	}
-	if _, ok := planeAxes(arrays[:3]); ok {
+	f.Two.DeltaMode = []float64{2}
+	if p, err := planePath("p", f, ax, "mode"); err != nil || p.X[0] != 2 || p.Y[0] != 1 {
+		t.Errorf("planePath by mode: %+v, %v", p, err)
+	}
+	if _, err := planePath("p", f, report.Axes{X: "Delta", Y: "T"}, "mean"); err == nil || !strings.Contains(err.Error(), "Delta") {
+		t.Errorf("planePath on a plane the flow does not read: %v", err)
+	}
+	f.Two = nil
+	if _, ok := planeAxes(f); ok {
 		t.Errorf("a file of one parameter was taken for a plane")
 	}
-	if s := startOf([]string{"beta=0.4", "h=0.1"}, ax); !slices.Equal(s, []float64{0.1, 0.4}) {
+	if s := startOf([]string{"T=0.4", "h=0.1"}, ax); !slices.Equal(s, []float64{0.1, 0.4}) {
 		t.Errorf("start = %v, want [0.1 0.4]", s)
 	}
-	if s := startOf([]string{"beta=0.4,0.5", "h=0.1"}, ax); s != nil {
+	if s := startOf([]string{"T=0.4,0.5", "h=0.1"}, ax); s != nil {
 		t.Errorf("a selection of two values has a start: %v", s)
 	}
 	m := modelRefs{refs: nil}

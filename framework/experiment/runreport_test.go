@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/registry"
 )
@@ -41,12 +42,14 @@ func tempStore(t *testing.T) *registry.Store {
 func TestFlowSummary(t *testing.T) {
 	s := tempStore(t)
 	its := npz.Array{Name: "iterations", Shape: []int{3}, Data: []int64{0, 1, 10}}
-	one := putFlow(t, s, "one", its, npz.Float64("T_mean", []float64{0.5, 1, 2.25}, 3), npz.Float64("T_mode", []float64{0, 1, 2.5}, 3))
+	one := putFlow(t, s, "one", formats.Flow{Iterations: []int64{0, 1, 10}, TMean: []float64{0.5, 1, 2.25}, TMode: []float64{0, 1, 2.5},
+		Classes: []float64{0, 2.5}, Distribution: []float64{1, 0, 0.5, 0.5, 0, 1}}.Arrays()...)
 	if got, want := experiment.FlowSummary(s, "flow/a", one.Digest), "flow/a: thermometer mode 0 → 2.5, mean 0.50 → 2.25 (iterations 0 → 10)"; got != want {
 		t.Errorf("T reading:\n got %q\nwant %q", got, want)
 	}
 	f := func(name string, v ...float64) npz.Array { return npz.Float64(name, v, 3) }
 	joint := putFlow(t, s, "joint", its, f("T_mean", 1, 1, 2), f("T_mode", 1, 1, 2), f("Delta_mean", 0, 0.5, 1), f("Delta_mode", 0, 0.5, 1),
+		npz.Float64("classes2", []float64{1, 0, 2, 1}, 2, 2), npz.Float64("distribution", []float64{1, 0, 0.5, 0.5, 0, 1}, 3, 2),
 		f("abs_m", 0.9, 0.5, 0.1), f("s2", 1, 0.8, 0.6), f("nn", 0.8, 0.4, 0), f("eq_T", 1, 1.5, 2), f("eq_Delta", 0, 0.5, 1))
 	want := "flow/b: thermometer mode (T, Δ) (1, 0) → (2, 1), mean (1.00, 0.00) → (2.00, 1.00) (iterations 0 → 10); " +
 		"|m|, <s²>, nn 0.90, 1.00, 0.80 → 0.10, 0.60, 0.00, nearest Monte Carlo point (1, 0) → (2, 1)"

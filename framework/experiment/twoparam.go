@@ -132,28 +132,3 @@ func SpinObservables(configs []int8, n, L int) (absM, s2, nn float64) {
 	d := float64(n * N)
 	return absM / d, s2 / d, nn / d
 }
-
-// ColumnTemperature returns, in the column Δ = delta of grid (sorted by T
-// then Δ, as GridObservables returns it), the temperature T* at which the
-// Monte Carlo |m| equals absM, interpolated linearly between the first two
-// neighbouring temperatures whose |m| bracket it, and the Monte Carlo ⟨s²⟩
-// and nn interpolated at T*. ok is false when no pair brackets absM (|m|
-// out of the column's range). It is a thermometer-free temperature of
-// flowed configurations at a given Δ.
-func ColumnTemperature(grid []GridPoint, delta, absM float64) (t, s2, nn float64, ok bool) {
-	var col []GridPoint
-	for _, g := range grid {
-		if g.Delta == delta {
-			col = append(col, g)
-		}
-	}
-	for i := 0; i+1 < len(col); i++ {
-		a, b := col[i], col[i+1]
-		if a.AbsM == b.AbsM || (a.AbsM-absM)*(b.AbsM-absM) > 0 {
-			continue
-		}
-		f := (absM - a.AbsM) / (b.AbsM - a.AbsM)
-		return a.T + f*(b.T-a.T), a.S2 + f*(b.S2-a.S2), a.NN + f*(b.NN-a.NN), true
-	}
-	return math.NaN(), math.NaN(), math.NaN(), false
-}

@@ -42,7 +42,7 @@ func TestSpinObservables(t *testing.T) {
 }
 
 // GridObservables groups a labelled dataset by (T, Δ); Nearest and
-// ColumnTemperature read flowed observables against it.
+// columnTemperature read flowed observables against it.
 func TestGridReadings(t *testing.T) {
 	const L = 3
 	up := []int8{1, 1, 1, 1, 1, 1, 1, 1, 1}
@@ -63,14 +63,40 @@ func TestGridReadings(t *testing.T) {
 		t.Errorf("nearest to an almost empty lattice: %+v", p)
 	}
 	// |m| = 2/3 is halfway between T = 1 (|m| 1) and T = 2 (|m| 1/3) at Δ = 0.
-	T, s2, nn, ok := experiment.ColumnTemperature(g, 0, 2.0/3)
+	T, s2, nn, ok := columnTemperature(g, 0, 2.0/3)
 	if !ok || math.Abs(T-1.5) > 1e-12 || math.Abs(s2-1) > 1e-12 || math.Abs(nn-(2+6.0/9)/2) > 1e-12 {
-		t.Errorf("ColumnTemperature: %g %g %g %v", T, s2, nn, ok)
+		t.Errorf("columnTemperature: %g %g %g %v", T, s2, nn, ok)
 	}
-	if _, _, _, ok := experiment.ColumnTemperature(g, 0, 0.1); ok {
+	if _, _, _, ok := columnTemperature(g, 0, 0.1); ok {
 		t.Errorf("|m| outside the column's range was interpolated")
 	}
 	if experiment.GridObservables(sdk.Dataset{Size: L, Configs: up, Labels: map[string][]float64{"T": {1}}}) != nil {
 		t.Errorf("a dataset without Delta labels has a grid")
 	}
+}
+
+// columnTemperature returns, in the column Δ = delta of grid (sorted by T
+// then Δ, as GridObservables returns it), the temperature T* at which the
+// Monte Carlo |m| equals absM, interpolated linearly between the first two
+// neighbouring temperatures whose |m| bracket it, and the Monte Carlo ⟨s²⟩
+// and nn interpolated at T*. ok is false when no pair brackets absM (|m|
+// out of the column's range). It is a thermometer-free temperature of
+// flowed configurations at a given Δ: docs/blume-capel.md's T* column
+// was computed with it.
+func columnTemperature(grid []experiment.GridPoint, delta, absM float64) (t, s2, nn float64, ok bool) {
+	var col []experiment.GridPoint
+	for _, g := range grid {
+		if g.Delta == delta {
+			col = append(col, g)
+		}
+	}
+	for i := 0; i+1 < len(col); i++ {
+		a, b := col[i], col[i+1]
+		if a.AbsM == b.AbsM || (a.AbsM-absM)*(b.AbsM-absM) > 0 {
+			continue
+		}
+		f := (absM - a.AbsM) / (b.AbsM - a.AbsM)
+		return a.T + f*(b.T-a.T), a.S2 + f*(b.S2-a.S2), a.NN + f*(b.NN-a.NN), true
+	}
+	return math.NaN(), math.NaN(), math.NaN(), false
 }

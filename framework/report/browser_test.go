@@ -48,10 +48,10 @@ func allItems() []Item {
 		return func() (*Figure, error) { return Lines(o, s...) }
 	}
 	return []Item{
-		{Entry{Name: "fig01", Paper: "Fig. 1", Caption: "sample configurations at T = 0, 2, 3, 6", Refs: refs[1:]}, func() (*Figure, error) {
+		{Entry{Name: "fig01", Label: "Fig. 1", Caption: "sample configurations at T = 0, 2, 3, 6", Refs: refs[1:]}, func() (*Figure, error) {
 			return Configurations(L, [][]int8{conf(0), conf(0.05), conf(0.3), conf(0.5)}, []string{"T = 0", "T = 2", "T = 3", "T = 6"})
 		}},
-		{Entry{Name: "fig04", Paper: "Fig. 4", Caption: "thermometer loss", Params: []Param{{Name: "epochs", Value: "7500"}, {Name: "rbm", Value: "sha256:0123456789ab…", Full: "sha256:0123456789abcdef0123456789abcdef"}}, Group: "trainings"}, func() (*Figure, error) {
+		{Entry{Name: "fig04", Label: "Fig. 4", Caption: "thermometer loss", Params: []Param{{Name: "epochs", Value: "7500"}, {Name: "rbm", Value: "sha256:0123456789ab…", Full: "sha256:0123456789abcdef0123456789abcdef"}}, Group: "trainings"}, func() (*Figure, error) {
 			e := grid(1, 7500, 25)
 			tr, te := make([]float64, len(e)), make([]float64, len(e))
 			for i, x := range e {
@@ -69,17 +69,22 @@ func allItems() []Item {
 				Series{Label: "pseudo_log_likelihood", X: e, Y: pl}, Series{Label: "reconstruction_error", X: e, Y: re},
 				Series{Label: "weight_norm", X: e, Y: wn})
 		}},
-		{Entry{Name: "fig06", Paper: "Fig. 6", Caption: "flow from T = 0, type V, N_h = 64", Refs: refs}, func() (*Figure, error) {
-			its := []int{0, 1, 10, 100}
-			rs := make([][]float64, len(its))
-			for k := range its {
+		{Entry{Name: "fig06", Label: "Fig. 6", Caption: "flow from T = 0, type V, N_h = 64", Refs: refs}, func() (*Figure, error) {
+			// As the report draws a flow: the thermometer's share per class after each iteration count.
+			classes := grid(0, 6, 0.25)
+			var ss []Series
+			for k, it := range []int{0, 1, 10, 100} {
+				share := make([]float64, len(classes))
 				for range 1000 {
-					rs[k] = append(rs[k], math.Abs(testTc*float64(k)/3+rng.NormFloat64()*0.3))
+					t := math.Abs(testTc*float64(k)/3 + rng.NormFloat64()*0.3)
+					share[min(len(classes)-1, int(t/0.25))] += 1.0 / 1000
 				}
+				ss = append(ss, Series{Label: fmt.Sprintf("iteration %d", it), X: classes, Y: share})
 			}
-			return TemperatureDists("measured temperature, flow from T = 0 (Fig. 6)", []Ref{{"T_c", testTc}}, grid(0, 6, 0.25), its, rs)
+			return Lines(LineOptions{Title: "measured temperature distribution, flow from T = 0", XLabel: "measured T", YLabel: "share",
+				VLines: []Ref{{"T_c", testTc}}}, ss...)
 		}},
-		{Entry{Name: "fig12", Paper: "Fig. 12", Caption: "WWᵀ, N_h = 16", Refs: refs[:1]}, func() (*Figure, error) {
+		{Entry{Name: "fig12", Label: "Fig. 12", Caption: "WWᵀ, N_h = 16", Refs: refs[:1]}, func() (*Figure, error) {
 			m := make([]float64, 100*100)
 			for i := 0; i < 100; i++ {
 				for j := 0; j < 100; j++ {
@@ -91,15 +96,15 @@ func allItems() []Item {
 			}
 			return Heatmap("WWᵀ (Fig. 12)", "j", "i", m, 100, 100)
 		}},
-		{Entry{Name: "fig13", Paper: "Fig. 13", Caption: "off-diagonal decay of WWᵀ"}, line(LineOptions{Title: "decay (Fig. 13)", XLabel: "r", YLabel: "D(r)"},
+		{Entry{Name: "fig13", Label: "Fig. 13", Caption: "off-diagonal decay of WWᵀ"}, line(LineOptions{Title: "decay (Fig. 13)", XLabel: "r", YLabel: "D(r)"},
 			Series{Label: "T = 2", X: grid(0, 5, 1), Y: []float64{1, 0.6, 0.4, 0.3, 0.25, 0.2}},
 			Series{Label: "T = 6", X: grid(0, 5, 1), Y: []float64{1, 0.1, 0.02, 0, 0, 0}})},
 		{Entry{Name: "corr", Caption: "G(r) per iteration"}, line(LineOptions{Title: "G(r)", XLabel: "r", YLabel: "G"},
 			Series{Label: "G@iteration=0", X: grid(0, 5, 1), Y: []float64{1, 0.5, 0.3, 0.2, 0.15, 0.12}},
 			Series{Label: "G@iteration=10", X: grid(0, 5, 1), Y: []float64{1, 0.7, 0.5, 0.4, 0.35, 0.3}})},
-		{Entry{Name: "fig14", Paper: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", testTc}}},
+		{Entry{Name: "fig14", Label: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", testTc}}},
 			Series{Label: "N_h = 16", X: T, Y: curve(func(t float64) float64 { return 50 / (1 + t) }), Err: curve(func(float64) float64 { return 1 })})},
-		{Entry{Name: "fig16", Paper: "Figs. 16–17", Caption: "eigenvalues of WWᵀ"}, line(LineOptions{Title: "spectrum", XLabel: "a", YLabel: "λ_a", LogY: true},
+		{Entry{Name: "fig16", Label: "Figs. 16–17", Caption: "eigenvalues of WWᵀ"}, line(LineOptions{Title: "spectrum", XLabel: "a", YLabel: "λ_a", LogY: true},
 			Series{Label: "type V", X: grid(1, 100, 1), Y: func() []float64 {
 				out := make([]float64, 100)
 				for i := range out {
@@ -110,15 +115,15 @@ func allItems() []Item {
 				}
 				return out
 			}()})},
-		{Entry{Name: "flow-obs", Paper: "beyond the paper", Caption: "energy of the flowed configurations"}, line(LineOptions{Title: "energy per spin", XLabel: "iteration", YLabel: "⟨e⟩", LogX: true, HLines: []Ref{{"equilibrium at T_c", -1.41}}},
+		{Entry{Name: "flow-obs", Label: "beyond the paper", Caption: "energy of the flowed configurations"}, line(LineOptions{Title: "energy per spin", XLabel: "iteration", YLabel: "⟨e⟩", LogX: true, HLines: []Ref{{"equilibrium at T_c", -1.41}}},
 			Series{Label: "flow", X: []float64{1, 2, 5, 10, 100}, Y: []float64{-1.9, -1.7, -1.5, -1.45, -1.42}, Err: []float64{0.01, 0.01, 0.01, 0.01, 0.01}})},
-		{Entry{Name: "flow-T", Paper: "beyond the paper", Caption: "temperatures implied by the flowed configurations"}, func() (*Figure, error) {
+		{Entry{Name: "flow-T", Label: "beyond the paper", Caption: "temperatures implied by the flowed configurations"}, func() (*Figure, error) {
 			its := []float64{0, 1, 2, 5, 10, 100}
 			return FlowTemperatures("implied temperatures", true, []Ref{{"T_c", testTc}},
 				Series{Label: "energy", X: its, Y: []float64{0.5, 1.2, 1.8, 2.1, 2.25, 2.27}, Err: []float64{0.01, 0.02, 0.02, 0.03, 0.03, 0.03}},
 				Series{Label: "thermometer", X: its, Y: []float64{0.4, 1.5, 2.0, 2.2, 2.3, 2.3}})
 		}},
-		{Entry{Name: "fig09", Paper: "Fig. 9", Caption: "flow of N_h = 400"}, func() (*Figure, error) {
+		{Entry{Name: "fig09", Label: "Fig. 9", Caption: "flow of N_h = 400"}, func() (*Figure, error) {
 			return nil, fmt.Errorf("flow rbm-v400/T=0 has no saved configurations")
 		}},
 	}
@@ -141,7 +146,7 @@ func TestReportInChromium(t *testing.T) {
 	}
 	dir = filepath.Join(dir, "report")
 	os.RemoveAll(dir)
-	page, err := Build(dir, "rgml report (test)", []string{"run: test"}, allItems())
+	page, err := BuildPage(dir, Page{Title: "rgml report (test)", Intro: []string{"run: test"}}, allItems())
 	if !IsMissing(err) || len(page.Missing()) != 1 {
 		t.Fatalf("Build: %v", err)
 	}
@@ -181,7 +186,7 @@ func TestReportInChromium(t *testing.T) {
 func BenchmarkBuild(b *testing.B) {
 	items := allItems()
 	for range b.N {
-		if _, err := Build(b.TempDir(), "bench", nil, items); !IsMissing(err) {
+		if _, err := BuildPage(b.TempDir(), Page{Title: "bench"}, items); !IsMissing(err) {
 			b.Fatal(err)
 		}
 	}

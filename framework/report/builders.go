@@ -273,14 +273,14 @@ func addRef(p *plot.Plot, r Ref, vertical bool) {
 	}
 }
 
-// LossCurves draws Fig. 4: training and test loss against epoch, log y.
+// LossCurves draws training and test loss against epoch, log y.
 // test may be nil.
 func LossCurves(epochs, train, test []float64) (*Figure, error) {
 	s := []Series{{Label: "training", X: epochs, Y: train}}
 	if test != nil {
 		s = append(s, Series{Label: "test", X: epochs, Y: test})
 	}
-	return Lines(LineOptions{Title: "thermometer loss (Fig. 4)", XLabel: "epoch", YLabel: "loss", LogY: true}, s...)
+	return Lines(LineOptions{Title: "training and test loss", XLabel: "epoch", YLabel: "loss", LogY: true}, s...)
 }
 
 // FlowTemperatures draws the thermometer-free flow check: for each
@@ -291,59 +291,6 @@ func LossCurves(epochs, train, test []float64) (*Figure, error) {
 // input itself is drawn.
 func FlowTemperatures(title string, logX bool, refs []Ref, series ...Series) (*Figure, error) {
 	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: refs}, series...)
-}
-
-// TemperatureDists draws Figs. 5–11: for each flow iteration the
-// distribution of the measured temperatures, as a density over the bins
-// with the given edges (ascending), and the reference temperatures refs
-// as dashed lines (in the data under their labels). Readings outside the
-// edges are counted in no bin.
-func TemperatureDists(title string, refs []Ref, edges []float64, iterations []int, readings [][]float64) (*Figure, error) {
-	if len(edges) < 2 || len(iterations) != len(readings) {
-		return nil, fmt.Errorf("%s: %d bin edges, %d iterations for %d sets of readings", title, len(edges), len(iterations), len(readings))
-	}
-	nb := len(edges) - 1
-	centres := make([]float64, nb)
-	for b := range centres {
-		if !(edges[b+1] > edges[b]) {
-			return nil, fmt.Errorf("%s: bin edges not ascending at %d", title, b)
-		}
-		centres[b] = (edges[b] + edges[b+1]) / 2
-	}
-	density := make([]float64, len(iterations)*nb)
-	var series []Series
-	for k, rs := range readings {
-		d := density[k*nb : (k+1)*nb]
-		for _, t := range rs {
-			for b := 0; b < nb; b++ {
-				if t >= edges[b] && (t < edges[b+1] || (b == nb-1 && t == edges[b+1])) {
-					d[b]++
-					break
-				}
-			}
-		}
-		for b := range d {
-			if len(rs) > 0 {
-				d[b] /= float64(len(rs)) * (edges[b+1] - edges[b])
-			}
-		}
-		series = append(series, Series{Label: fmt.Sprintf("iteration %d", iterations[k]), X: centres, Y: d})
-	}
-	f, err := Lines(LineOptions{Title: title, XLabel: "measured T", YLabel: "density", VLines: refs}, series...)
-	if err != nil {
-		return nil, err
-	}
-	its := make([]float64, len(iterations))
-	for i, v := range iterations {
-		its[i] = float64(v)
-	}
-	// The data in one piece, as numpy users want it.
-	f.Data = []npz.Array{vec1("bin_edges", edges), vec1("iteration", its),
-		npz.Float64("density", density, len(iterations), nb)}
-	for _, r := range refs {
-		f.Data = append(f.Data, vec1(r.Label, []float64{r.At}))
-	}
-	return f, nil
 }
 
 // grid is a matrix as a plotter.GridXYZ: column c at x = c, matrix row
@@ -400,12 +347,12 @@ func (r rowTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// Configurations draws Fig. 1: each configuration (L×L in site order
+// Configurations draws sample configurations: each configuration (L×L in site order
 // x·L + y, x down the rows) as a square panel, side by side, labelled
 // below, with a key of the states present.
 func Configurations(L int, configs [][]int8, labels []string) (*Figure, error) {
 	if len(configs) == 0 || len(configs) != len(labels) {
-		return nil, fmt.Errorf("Fig. 1: %d configurations with %d labels", len(configs), len(labels))
+		return nil, fmt.Errorf("configurations: %d configurations with %d labels", len(configs), len(labels))
 	}
 	k := len(configs)
 	cols := k*L + k - 1
@@ -417,7 +364,7 @@ func Configurations(L int, configs [][]int8, labels []string) (*Figure, error) {
 	var ticks []plot.Tick
 	for n, c := range configs {
 		if len(c) != L*L {
-			return nil, fmt.Errorf("Fig. 1: configuration %q has %d sites, want %d", labels[n], len(c), L*L)
+			return nil, fmt.Errorf("configurations: configuration %q has %d sites, want %d", labels[n], len(c), L*L)
 		}
 		for x := 0; x < L; x++ {
 			for y := 0; y < L; y++ {
@@ -435,7 +382,7 @@ func Configurations(L int, configs [][]int8, labels []string) (*Figure, error) {
 		h.Max++
 	}
 	p := plot.New()
-	p.Title.Text = "sample configurations (Fig. 1)"
+	p.Title.Text = "sample configurations"
 	p.Add(h)
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.HideY()

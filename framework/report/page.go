@@ -19,8 +19,11 @@ type Param struct{ Name, Value, Full string }
 
 // Entry is one figure of the page, drawn or missing.
 type Entry struct {
-	Name    string // file stem, unique within the page
-	Paper   string // the paper figure it corresponds to, e.g. "Fig. 12"
+	Name string // file stem, unique within the page
+	// Label is shown before the caption: what the study that judges the
+	// report calls the figure (e.g. its number in a paper), or the kind
+	// of check it is; "" shows none.
+	Label   string
 	Caption string
 	// Refs are the registry references behind the figure (e.g.
 	// "model rbm-v64@3 sha256:ab12…"), Params the parameters.
@@ -162,7 +165,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 figure { margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }
 figure img { max-width: 100%; height: auto; }
-figcaption .paper { font-weight: bold; }
+figcaption .label { font-weight: bold; }
 table { border-collapse: collapse; font-size: 0.9rem; margin-top: 0.5rem; }
 td, th { border: 1px solid #ccc; padding: 0.15rem 0.5rem; text-align: left; }
 code { font-size: 0.85rem; }
@@ -193,10 +196,10 @@ nav h3 { font-size: 1rem; margin: 0.6rem 0 0; }
 {{- end}}
 {{range .Drawn}}
 <figure id="{{.Name}}">
-<img src="{{.Files.PNG}}" alt="{{.Paper}} {{.Caption}}"{{if .Files.W}} width="{{.Files.W}}" height="{{.Files.H}}"{{end}}>
+<img src="{{.Files.PNG}}" alt="{{with .Label}}{{.}} {{end}}{{.Caption}}"{{if .Files.W}} width="{{.Files.W}}" height="{{.Files.H}}"{{end}}>
 <p class="files">Data: <a href="{{.Files.NPZ}}">.npz</a> · <a href="{{.Files.CSV}}">CSV</a> · image: <a href="{{.Files.PNG}}">PNG</a> · <a href="{{.Files.SVG}}">SVG</a></p>
 <figcaption>
-<p>{{if .Paper}}<span class="paper">{{.Paper}}.</span> {{end}}{{.Caption}}{{range .Notes}} {{.}}{{end}}</p>
+<p>{{if .Label}}<span class="label">{{.Label}}.</span> {{end}}{{.Caption}}{{range .Notes}} {{.}}{{end}}</p>
 {{- range .Problems}}
 <p class="check">Figure check: {{.}}</p>
 {{- end}}
@@ -212,7 +215,7 @@ nav h3 { font-size: 1rem; margin: 0.6rem 0 0; }
 {{- with .Missing}}
 <section class="missing" id="missing">
 <h2>Missing figures</h2>
-<ul>{{range .}}<li><strong>{{if .Paper}}{{.Paper}}: {{end}}{{.Caption}}</strong> — {{.Missing}}</li>{{end}}</ul>
+<ul>{{range .}}<li><strong>{{if .Label}}{{.Label}}: {{end}}{{.Caption}}</strong> — {{.Missing}}</li>{{end}}</ul>
 </section>
 {{- end}}
 </body>
@@ -243,16 +246,11 @@ func (e *MissingError) Error() string {
 	return fmt.Sprintf("%d figure(s) missing from the report: %s", len(e.Entries), strings.Join(parts, "; "))
 }
 
-// Build draws every item into dir, writes dir/index.html listing them
-// (a figure that failed is listed as missing, with its error) and returns
-// the page. The error is a *MissingError when a figure is missing, or the
-// failure to write a file.
-func Build(dir string, title string, intro []string, items []Item) (Page, error) {
-	return BuildPage(dir, Page{Title: title, Intro: intro}, items)
-}
-
-// BuildPage is Build of a page whose title, intro and verdicts are given
-// in head (its Entries are ignored: items make them).
+// BuildPage draws every item into dir, writes dir/index.html listing
+// them (a figure that failed is listed as missing, with its error) under
+// the title, intro and verdicts of head (its Entries are ignored: items
+// make them) and returns the page. The error is a *MissingError when a
+// figure is missing, or the failure to write a file.
 func BuildPage(dir string, head Page, items []Item) (Page, error) {
 	page := head
 	page.Entries = nil

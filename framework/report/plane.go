@@ -155,39 +155,6 @@ func addPlaneCurve(f *Figure, ax Axes, r PlaneRef, k int) error {
 	return nil
 }
 
-// PlanePath returns a flow's path on the plane ax from the arrays of its
-// file: by = "mean" (X_mean, Y_mean), "mode" (X_mode, Y_mode) or "eq"
-// (eq_X, eq_Y, the nearest Monte Carlo grid point by the
-// thermometer-free observables), X and Y spelled as ax names them.
-func PlanePath(label string, arrays []npz.Array, ax Axes, by string) (Path, error) {
-	var nx, ny string
-	switch by {
-	case "mean", "mode":
-		nx, ny = ax.X+"_"+by, ax.Y+"_"+by
-	case "eq":
-		nx, ny = "eq_"+ax.X, "eq_"+ax.Y
-	default:
-		return Path{}, fmt.Errorf("path by %q: want mean, mode or eq", by)
-	}
-	col := func(name string) ([]float64, error) {
-		a, ok := npz.Find(arrays, name)
-		v, isF := a.Data.([]float64)
-		if !ok || !isF {
-			return nil, fmt.Errorf("flow %s has no float64 %s: is it read by a thermometer of (%s, %s)?", label, name, ax.X, ax.Y)
-		}
-		return v, nil
-	}
-	x, err := col(nx)
-	if err != nil {
-		return Path{}, err
-	}
-	y, err := col(ny)
-	if err != nil {
-		return Path{}, err
-	}
-	return Path{Label: label, X: x, Y: y}, nil
-}
-
 // GridDistributions draws a two-parameter thermometer's distribution
 // over its grid after each iteration count: one panel per iteration
 // (left to right), ax.X across and ax.Y up within each, the share as

@@ -59,13 +59,6 @@ func TestPlaneFlows(t *testing.T) {
 	if _, err := PlaneFlows("x", bc, nil, Path{X: []float64{1}, Y: nil}); err == nil || !strings.Contains(err.Error(), "1 Δ and 0 T") {
 		t.Errorf("unequal path accepted: %v", err)
 	}
-	arrays := []npz.Array{npz.Float64("T_mean", []float64{1, 2}, 2), npz.Float64("Delta_mean", []float64{0, 0.5}, 2)}
-	if p, err := PlanePath("f", arrays, bc, "mean"); err != nil || !slices.Equal(p.X, []float64{0, 0.5}) || !slices.Equal(p.Y, []float64{1, 2}) {
-		t.Errorf("PlanePath: %+v, %v", p, err)
-	}
-	if _, err := PlanePath("f", arrays, bc, "mode"); err == nil || !strings.Contains(err.Error(), "Delta_mode") {
-		t.Errorf("PlanePath of a flow without modes: %v", err)
-	}
 	if _, err := PlaneFlows("x", bc, nil); err == nil {
 		t.Errorf("an empty diagram was accepted")
 	}
@@ -87,10 +80,6 @@ func TestPlaneOfOtherParameters(t *testing.T) {
 		if _, ok := npz.Find(f.Data, name); !ok {
 			t.Errorf("no array %s", name)
 		}
-	}
-	arrays := []npz.Array{npz.Float64("beta_mode", []float64{1}, 1), npz.Float64("h_mode", []float64{2}, 1)}
-	if p, err := PlanePath("f", arrays, ax, "mode"); err != nil || p.X[0] != 2 || p.Y[0] != 1 {
-		t.Errorf("PlanePath: %+v, %v", p, err)
 	}
 	g, err := GridDistributions("grid", ax, []float64{0.2, 0, 0.3, 0.1}, []int64{0}, [][]float64{{0.5, 0.5}})
 	if err != nil {

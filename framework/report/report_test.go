@@ -104,33 +104,6 @@ func TestLinesSaveAndData(t *testing.T) {
 // testTc is a reference temperature as a model would declare it.
 const testTc = 2.269
 
-func TestTemperatureDists(t *testing.T) {
-	edges := []float64{0, 1, 2, 4}
-	f, err := TemperatureDists("flow", []Ref{{"T_x", 1.5}}, edges, []int{0, 5}, [][]float64{{0.5, 0.5, 1.5, 3}, {3, 3.9, 4, 9}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, _ := npz.Find(f.Data, "density")
-	got := d.Data.([]float64)
-	// Iteration 0: 2 of 4 in [0,1), 1 in [1,2), 1 in [2,4] (width 2).
-	// Iteration 5: 3 of 4 in [2,4] (4 is in the last bin), 9 in none.
-	want := []float64{0.5, 0.25, 0.125, 0, 0, 0.375}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("density %v, want %v", got, want)
-		}
-	}
-	if fmt := d.Shape; fmt[0] != 2 || fmt[1] != 3 {
-		t.Errorf("density shape %v", d.Shape)
-	}
-	if r, ok := npz.Find(f.Data, "T_x"); !ok || r.Data.([]float64)[0] != 1.5 {
-		t.Errorf("the reference T_x is not in the data: %v", r)
-	}
-	if _, ok := npz.Find(f.Data, "T_c"); ok {
-		t.Errorf("a T_c nobody declared is in the data")
-	}
-}
-
 func TestHeatmapOrientation(t *testing.T) {
 	m := []float64{1, 2, 3, 4, 5, 6} // 2 rows × 3 columns
 	f, err := Heatmap("m", "j", "i", m, 2, 3)
@@ -201,14 +174,14 @@ func TestFromHint(t *testing.T) {
 func TestBuildListsMissing(t *testing.T) {
 	dir := t.TempDir()
 	items := []Item{
-		{Entry: Entry{Name: "ok", Paper: "Fig. 4", Caption: "loss"}, Make: func() (*Figure, error) {
+		{Entry: Entry{Name: "ok", Label: "Fig. 4", Caption: "loss"}, Make: func() (*Figure, error) {
 			return LossCurves([]float64{1, 2}, []float64{1, 0.5}, nil)
 		}},
-		{Entry: Entry{Name: "gone", Paper: "Fig. 12", Caption: "WWᵀ"}, Make: func() (*Figure, error) {
+		{Entry: Entry{Name: "gone", Label: "Fig. 12", Caption: "WWᵀ"}, Make: func() (*Figure, error) {
 			return nil, errors.New("model rbm-v400 is not in the registry")
 		}},
 	}
-	page, err := Build(dir, "r", nil, items)
+	page, err := BuildPage(dir, Page{Title: "r"}, items)
 	var me *MissingError
 	if !errors.As(err, &me) || len(me.Entries) != 1 || me.Entries[0].Name != "gone" {
 		t.Fatalf("Build: %v", err)
@@ -225,7 +198,7 @@ func TestBuildListsMissing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "gone.png")); err == nil {
 		t.Errorf("a missing figure left a file")
 	}
-	if _, err := Build(dir, "r", nil, append(items, items[0])); err == nil || IsMissing(err) {
+	if _, err := BuildPage(dir, Page{Title: "r"}, append(items, items[0])); err == nil || IsMissing(err) {
 		t.Errorf("a repeated name: %v", err)
 	}
 }
@@ -236,7 +209,7 @@ func TestBuildListsMissing(t *testing.T) {
 // caption and no failed figure check.
 func TestPageReadable(t *testing.T) {
 	dir := t.TempDir()
-	page, err := Build(dir, "r", nil, allItems())
+	page, err := BuildPage(dir, Page{Title: "r"}, allItems())
 	if !IsMissing(err) {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +34,34 @@ func init() { experiment.RegisterJudge(judge{}) }
 type judge struct{}
 
 func (judge) Name() string { return Name }
+
+// figureRE finds the paper's figure an analyzer's title names, e.g.
+// "WWᵀ (Fig. 12)".
+var figureRE = regexp.MustCompile(`\((Figs?\. [^)]*)\)`)
+
+// LabelFigure says which of the paper's figures a report's figure
+// corresponds to: Fig. 1 the samples, Fig. 4 a history with a test loss
+// (the thermometer's), Figs. 5–11 the flows, Sec. 5 the flows on the
+// (T, Δ) plane, and an analyzer's figure by the figure its title names.
+func (judge) LabelFigure(f experiment.ReportFigure) string {
+	switch f.Kind {
+	case "samples":
+		return "Fig. 1"
+	case "history":
+		if slices.Contains(f.Metrics, "test_loss") {
+			return "Fig. 4"
+		}
+	case "flow":
+		return "Figs. 5–11"
+	case "flow-grid", "flow-paths":
+		return "Sec. 5"
+	case "analysis":
+		if p := figureRE.FindStringSubmatch(f.Title); p != nil {
+			return p[1]
+		}
+	}
+	return ""
+}
 
 // Judge reads the paper's inputs from the entries, one set per seed (a
 // training's seed; a flow's and an analysis's are their RBM's), judges

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
@@ -22,6 +26,15 @@ func npzFile(t *testing.T, name string, arrays ...npz.Array) registry.File {
 		t.Fatal(err)
 	}
 	return registry.File{Name: name, Data: b.Bytes()}
+}
+
+func flowFile(t *testing.T, f formats.Flow) registry.File {
+	t.Helper()
+	b, err := formats.EncodeFlow(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return registry.File{Name: formats.FlowFile, Data: b}
 }
 
 // A run of three seeds, each with its thermometer, its V64 RBM and that
@@ -92,8 +105,8 @@ func TestJudgeAcrossSeeds(t *testing.T) {
 				Seed:   seed,
 				Inputs: []registry.Input{{Role: "rbm", Digest: rbm.Digest}, {Role: "thermometer", Digest: th.Digest}},
 				Extra:  map[string]any{"where": []string{fmt.Sprintf("T=%g", from)}}},
-				npzFile(t, experiment.FlowFile, npz.Array{Name: "iterations", Shape: []int{len(its)}, Data: its},
-					npz.Float64("classes", classes, len(classes)), npz.Float64("distribution", dist, len(its), len(classes)))))
+				flowFile(t, formats.Flow{Iterations: its, Classes: classes, Distribution: dist,
+					TMean: make([]float64, len(its)), TMode: make([]float64, len(its))})))
 		}
 	}
 	r, err := experiment.BuildReport(ctx, s, experiment.ReportSpec{Judge: "iso2018", Out: t.TempDir(), Entries: entries})
@@ -120,6 +133,41 @@ func TestJudgeAcrossSeeds(t *testing.T) {
 	for _, row := range []string{"flow-v-large", "wwt-decay", "control-random", "spectrum"} {
 		if rows[row].Status != report.NotInStudy {
 			t.Errorf("%s: %+v", row, rows[row])
+		}
+	}
+	labelsOnlyWithJudge(ctx, t, s, entries)
+}
+
+// paperFigure is a figure number of the paper.
+var paperFigure = regexp.MustCompile(`Figs?\. ?[0-9]`)
+
+// labelsOnlyWithJudge checks that the figures the study knows carry its
+// figure numbers when its judge draws the report, and that without the
+// judge no file of the report names a paper figure.
+func labelsOnlyWithJudge(ctx context.Context, t *testing.T, s *registry.Store, entries []registry.Entry) {
+	t.Helper()
+	for _, judge := range []string{"", "iso2018"} {
+		out := t.TempDir()
+		if _, err := experiment.BuildReport(ctx, s, experiment.ReportSpec{Judge: judge, Out: out, Entries: entries}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := os.ReadFile(filepath.Join(out, report.PageFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if judge != "" {
+			for _, want := range []string{`<span class="label">Fig. 4.</span>`, `<span class="label">Figs. 5–11.</span>`} {
+				if !bytes.Contains(page, []byte(want)) {
+					t.Errorf("judged report: no %s on the page", want)
+				}
+			}
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join(out, "*"))
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && paperFigure.Match(b) {
+				t.Errorf("a report without the study's judge names %q in %s", paperFigure.Find(b), filepath.Base(f))
+			}
 		}
 	}
 }

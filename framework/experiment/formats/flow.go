@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
 )
@@ -39,9 +40,21 @@ type Flow struct {
 // starting data whose observables are nearest (NaN when unknown); all per
 // iteration count.
 type TwoParameter struct {
+	// Name is the second coordinate's name, as the thermometer's data
+	// label it; "" is Delta. Its columns are NAME_mean, NAME_mode and
+	// eq_NAME; the fields keep the name Delta for the files they read.
+	Name                 string
 	DeltaMean, DeltaMode []float64
 	AbsM, S2, NN         []float64
 	EqT, EqDelta         []float64
+}
+
+// second is the second coordinate's name.
+func (t *TwoParameter) second() string {
+	if t.Name == "" {
+		return "Delta"
+	}
+	return t.Name
 }
 
 // K is the number of the thermometer's classes.
@@ -69,15 +82,15 @@ func (f Flow) Arrays() []npz.Array {
 			{Name: "iterations", Shape: []int{n}, Data: f.Iterations},
 			npz.Float64("T_mean", f.TMean, n),
 			npz.Float64("T_mode", f.TMode, n),
-			npz.Float64("Delta_mean", t.DeltaMean, n),
-			npz.Float64("Delta_mode", t.DeltaMode, n),
+			npz.Float64(t.second()+"_mean", t.DeltaMean, n),
+			npz.Float64(t.second()+"_mode", t.DeltaMode, n),
 			npz.Float64("classes2", f.Classes, k, 2),
 			npz.Float64("distribution", f.Distribution, n, k),
 			npz.Float64("abs_m", t.AbsM, n),
 			npz.Float64("s2", t.S2, n),
 			npz.Float64("nn", t.NN, n),
 			npz.Float64("eq_T", t.EqT, n),
-			npz.Float64("eq_Delta", t.EqDelta, n),
+			npz.Float64("eq_"+t.second(), t.EqDelta, n),
 		}
 	} else {
 		arrays = []npz.Array{
@@ -117,13 +130,17 @@ func DecodeFlow(arrays []npz.Array) (Flow, error) {
 		if len(c2.Shape) != 2 || c2.Shape[1] != 2 {
 			return Flow{}, fmt.Errorf("%s: classes2 has shape %v, want [K 2]", FlowFile, c2.Shape)
 		}
-		f.Two = &TwoParameter{
-			DeltaMean: npz.Float64s(arrays, "Delta_mean"), DeltaMode: npz.Float64s(arrays, "Delta_mode"),
+		p := secondName(arrays)
+		f.Two = &TwoParameter{Name: p,
+			DeltaMean: npz.Float64s(arrays, p+"_mean"), DeltaMode: npz.Float64s(arrays, p+"_mode"),
 			AbsM: npz.Float64s(arrays, "abs_m"), S2: npz.Float64s(arrays, "s2"), NN: npz.Float64s(arrays, "nn"),
-			EqT: npz.Float64s(arrays, "eq_T"), EqDelta: npz.Float64s(arrays, "eq_Delta"),
+			EqT: npz.Float64s(arrays, "eq_T"), EqDelta: npz.Float64s(arrays, "eq_"+p),
 		}
-		for name, col := range map[string][]float64{"Delta_mean": f.Two.DeltaMean, "Delta_mode": f.Two.DeltaMode,
-			"abs_m": f.Two.AbsM, "s2": f.Two.S2, "nn": f.Two.NN, "eq_T": f.Two.EqT, "eq_Delta": f.Two.EqDelta} {
+		if p == "" {
+			return Flow{}, fmt.Errorf("%s has classes2 but no second parameter's NAME_mean and NAME_mode", FlowFile)
+		}
+		for name, col := range map[string][]float64{p + "_mean": f.Two.DeltaMean, p + "_mode": f.Two.DeltaMode,
+			"abs_m": f.Two.AbsM, "s2": f.Two.S2, "nn": f.Two.NN, "eq_T": f.Two.EqT, "eq_" + p: f.Two.EqDelta} {
 			if len(col) != n {
 				return Flow{}, fmt.Errorf("%s has no %s per iteration", FlowFile, name)
 			}
@@ -145,4 +162,67 @@ func DecodeFlow(arrays []npz.Array) (Flow, error) {
 		f.Configs, f.N, f.Sites = configs, c.Shape[1], c.Shape[2]
 	}
 	return f, nil
+}
+
+// secondName is the second coordinate of a two-parameter flow's file:
+// the name P other than T with a P_mean and a P_mode; "" if none.
+func secondName(arrays []npz.Array) string {
+	for _, a := range arrays {
+		p, ok := strings.CutSuffix(a.Name, "_mean")
+		if _, hasMode := npz.Find(arrays, p+"_mode"); ok && hasMode && p != "" && p != "T" {
+			return p
+		}
+	}
+	return ""
+}
+
+// Params are the names of the parameters the flow's thermometer reads,
+// in the order of its classes' columns: T, or T and the second (Delta
+// unless the file names another) for a reading of two parameters. Mean, Mode and Equilibrium take these names, so
+// that a reader asks for a parameter by the name its data give it.
+func (f Flow) Params() []string {
+	if f.Two != nil {
+		return []string{"T", f.Two.second()}
+	}
+	return []string{"T"}
+}
+
+// Mean is the thermometer's mean reading of parameter p after each
+// iteration count; nil for a parameter the flow does not read.
+func (f Flow) Mean(p string) []float64 {
+	switch {
+	case p == "T":
+		return f.TMean
+	case f.Two != nil && p == f.Two.second():
+		return f.Two.DeltaMean
+	}
+	return nil
+}
+
+// Mode is the thermometer's most likely class's p after each iteration
+// count; nil for a parameter the flow does not read.
+func (f Flow) Mode(p string) []float64 {
+	switch {
+	case p == "T":
+		return f.TMode
+	case f.Two != nil && p == f.Two.second():
+		return f.Two.DeltaMode
+	}
+	return nil
+}
+
+// Equilibrium is p of the Monte Carlo grid point nearest the flowed
+// configurations after each iteration count (a reading of two
+// parameters only); nil otherwise.
+func (f Flow) Equilibrium(p string) []float64 {
+	if f.Two == nil {
+		return nil
+	}
+	switch p {
+	case "T":
+		return f.Two.EqT
+	case f.Two.second():
+		return f.Two.EqDelta
+	}
+	return nil
 }

@@ -127,3 +127,35 @@ func TestAnalysisRoundTrip(t *testing.T) {
 		t.Errorf("broken figures: error %v", err)
 	}
 }
+
+// A flow's readings are asked for by the names of the parameters it
+// declares, and a parameter it does not read has none.
+func TestFlowParams(t *testing.T) {
+	one := formats.Flow{Iterations: []int64{0}, TMean: []float64{1.5}, TMode: []float64{1}, Classes: []float64{1, 2}, Distribution: []float64{0.5, 0.5}}
+	two := formats.Flow{Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1}, Classes: []float64{1, 0}, Distribution: []float64{1},
+		Two: &formats.TwoParameter{DeltaMean: []float64{0.5}, DeltaMode: []float64{0}, AbsM: []float64{1}, S2: []float64{1}, NN: []float64{2},
+			EqT: []float64{0.8}, EqDelta: []float64{0.25}}}
+	if p := one.Params(); !reflect.DeepEqual(p, []string{"T"}) || one.Mean("T")[0] != 1.5 || one.Mode("T")[0] != 1 ||
+		one.Mean("Delta") != nil || one.Equilibrium("T") != nil {
+		t.Errorf("one parameter: params %v, T mean %v mode %v, Delta mean %v", p, one.Mean("T"), one.Mode("T"), one.Mean("Delta"))
+	}
+	p := two.Params()
+	if !reflect.DeepEqual(p, []string{"T", "Delta"}) || two.Mean(p[1])[0] != 0.5 || two.Mode(p[1])[0] != 0 ||
+		two.Equilibrium(p[0])[0] != 0.8 || two.Equilibrium(p[1])[0] != 0.25 || two.Mean("h") != nil {
+		t.Errorf("two parameters: params %v", p)
+	}
+	// A second parameter of another name is written and read under it.
+	two.Two.Name = "h"
+	b, err := formats.EncodeFlow(two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := formats.DecodeFlow(decode(t, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got.Params(); !reflect.DeepEqual(p, []string{"T", "h"}) || got.Mean("h")[0] != 0.5 || got.Equilibrium("h")[0] != 0.25 ||
+		got.Mean("Delta") != nil {
+		t.Errorf("second parameter h: params %v, mean %v", p, got.Mean("h"))
+	}
+}
