@@ -22,7 +22,6 @@ type compareOptions struct {
 	JSON, CSV bool
 }
 
-
 func newCmdCompare(e *env, runF func(context.Context, *compareOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "compare",

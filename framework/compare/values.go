@@ -24,7 +24,7 @@ func rank(col string) int {
 		return 0
 	case strings.HasPrefix(col, inputPrefix) || col == "datasets" || col == "parent":
 		return 2
-	case strings.HasPrefix(col, finalPrefix) || strings.HasPrefix(col, metricPrefix) :
+	case strings.HasPrefix(col, finalPrefix) || strings.HasPrefix(col, metricPrefix):
 		return 3
 	case strings.HasPrefix(col, extraPrefix):
 		return 4
