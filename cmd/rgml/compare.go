@@ -32,7 +32,7 @@ func newCmdCompare(e *env, runF func(context.Context, *compareOptions) error) *c
 		ArgsUsage: "[REF…]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "kind", Usage: "the `KIND` of the entries (needed by --where without REF, or when a REF names entries of two kinds)"},
-			&cli.StringSliceFlag{Name: "where", Usage: "keep entries whose `COLUMN OP VALUE` holds (OP one of = != < <= > >=; several separated by spaces)"},
+			&cli.StringSliceFlag{Name: "where", Usage: "keep entries for which `FILTER` holds: COLUMN OP VALUE, OP one of = != < <= > >= (several separated by spaces)"},
 			&cli.StringFlag{Name: "sort", Usage: "sort rows by `COLUMN` (-COLUMN: descending)"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
 			&cli.BoolFlag{Name: "csv", Usage: "print CSV"},

@@ -3,10 +3,14 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/rgml/rgml/framework/compare"
+	"github.com/rgml/rgml/registry"
 )
 
 // Two trainings that differ in one hyper-parameter: compare puts that
@@ -103,5 +107,18 @@ func TestCompareBadInput(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 || out != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", c.args, code, out, stderr, c.want)
 		}
+	}
+}
+
+func TestCompareFlagsTranslate(t *testing.T) {
+	e := testEnv()
+	var got *compareOptions
+	cmd := func() *cli.Command { return newCmdCompare(e, capture(&got)) }
+	if err := translate(t, e, cmd, "compare", "a", "--kind", "models", "b", "--where", "learner=rbm hidden>=64", "--where", "lr<0.1", "--sort", "-hidden", "--csv"); err != nil {
+		t.Fatal(err)
+	}
+	want := compareOptions{env: e, Refs: []string{"a", "b"}, Kind: registry.Model, Where: []string{"learner=rbm hidden>=64", "lr<0.1"}, Sort: "-hidden", CSV: true}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("compare options %+v, want %+v", *got, want)
 	}
 }
