@@ -92,6 +92,7 @@ func newApp(e *env) *cli.App {
 		datasetsCommand(e),
 		modelsCommand(e),
 		flowsCommand(e), analysesCommand(e), runsCommand(e),
+		newCmdCompare(e, nil),
 		registryCommand(e),
 		pushgatewayCommand(e),
 		versionCommand(e),

@@ -133,10 +133,9 @@ type refOptions struct {
 }
 
 func newCmdShow(e *env, kind registry.Kind, runF func(context.Context, *refOptions) error) *cli.Command {
-	noun := string(kind)
 	return &cli.Command{
 		Name:      "show",
-		Usage:     "show " + article(noun) + " " + noun + "'s files and manifest (lineage)",
+		Usage:     showUsage(kind),
 		ArgsUsage: "REF",
 		Flags:     []cli.Flag{jsonFlag()},
 		Action: func(c *cli.Context) error {
@@ -146,12 +145,24 @@ func newCmdShow(e *env, kind registry.Kind, runF func(context.Context, *refOptio
 	}
 }
 
+func showUsage(kind registry.Kind) string {
+	noun := string(kind)
+	if kind == registry.Analysis {
+		return "print an analysis's results as tables: each figure's series beside its x, then every other array " +
+			"(matrices cut to 10×8; --json: every value)"
+	}
+	return "show " + article(noun) + " " + noun + "'s files and manifest (lineage)"
+}
+
 func runShow(ctx context.Context, o *refOptions) error {
 	e := o.env
 	return e.withEntry(ctx, o.Kind, readOnly, o.Ref, func(s *registry.Store, en registry.Entry) error {
 		m, err := s.Manifest(en)
 		if err != nil {
 			return err
+		}
+		if en.Kind == registry.Analysis {
+			return showAnalysis(e, s, en, m, o.JSON)
 		}
 		run, err := runRecord(s, en, m)
 		if err != nil {

@@ -10,7 +10,7 @@ import (
 // lock file.
 func TestWording(t *testing.T) {
 	_, out, _ := rgml(t, "analyses", "--help")
-	for _, want := range []string{"list analyses (all versions", "show an analysis's files", "print where an analysis came from", "write an analysis's files"} {
+	for _, want := range []string{"list analyses (all versions", "print an analysis's results", "print where an analysis came from", "write an analysis's files"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("analyses --help lacks %q:\n%s", want, out)
 		}
