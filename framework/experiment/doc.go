@@ -11,7 +11,7 @@
 //
 // Parse reads and expands a spec (package spec), checking the form of
 // every field;
-// NewPlan validates it whole against a Catalog of plugin descriptions
+// NewPlan (package plan, given the kinds table) validates it whole against a Catalog of plugin descriptions
 // (unknown plugins, parameters and hyper-parameters, values out of range,
 // dangling references, selections that select nothing) and returns the
 // DAG of steps in topological order, each with a key: the sha256 of a

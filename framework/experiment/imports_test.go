@@ -17,6 +17,9 @@ var engineRules = map[string][]string{
 	"framework/experiment/spec": {"framework/grid", "framework/sdk"},
 	// The entries' files: arrays, and the figure type analyzers return.
 	"framework/experiment/formats": {"framework/npz", "framework/sdk"},
+	// Validation, the DAG and keys: the spec and what describes plugins
+	// (the host's catalog, registry names); never the executors or steps.
+	"framework/experiment/plan": {"framework/experiment/spec", "framework/fsutil", "framework/grid", "framework/host", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// A test plugin: a plugin's rule (framework/sdk only).
