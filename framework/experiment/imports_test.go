@@ -24,6 +24,9 @@ var engineRules = map[string][]string{
 	// libraries a step works with, never the planner's state, the
 	// executors or the facade.
 	"framework/experiment/steps": {"framework/experiment/spec", "framework/host", "framework/metrics", "framework/progress", "registry"},
+	// The import step: the shared base and the libraries it reads and
+	// registers with.
+	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// A test plugin: a plugin's rule (framework/sdk only).

@@ -12,7 +12,7 @@ import (
 )
 
 // The dataset kind: sampled from a model (sample.go) or imported from a
-// file (import.go).
+// file (steps/importer).
 
 func planDatasets(ctx context.Context, b *planner) error {
 	s := b.Plan.Spec

@@ -3,10 +3,10 @@ package experiment
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/steps"
 )
 
 // The plan package's names that callers of the engine use (cmd/rgml, the
@@ -55,10 +55,4 @@ func sdkMsg(err error) string {
 	return m
 }
 
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+func unwrapPath(err error) error { return steps.UnwrapPath(err) }

@@ -92,7 +92,7 @@ func collect(ctx context.Context, env *Env, m *host.Model, req sdk.SampleRequest
 const maxSampleValues = 1 << 34
 
 // datasetCodeVersion versions the host's part of a dataset: assembling a
-// sample's chunks (here) and converting an imported file (import.go).
+// sample's chunks (here) and converting an imported file (steps/importer).
 // Bump it when either changes what a dataset records (the kinds table, kinds.go).
 const datasetCodeVersion = 1
 

@@ -147,3 +147,13 @@ func (e *Env) HolderID() string {
 	}
 	return e.Holder
 }
+
+// UnwrapPath drops the *os.PathError around err: a message that names
+// the file already does not need it twice.
+func UnwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
