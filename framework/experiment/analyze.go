@@ -118,7 +118,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		return res, err
 	}
 	defer an.Kill()
-	if err := spec.Planned.check(spec.Analyzer, an.SHA256); err != nil {
+	if err := spec.Planned.Check(spec.Analyzer, an.SHA256); err != nil {
 		return res, err
 	}
 	in := &analyzeInputs{store: store, rule: analyzerInputs{an.Desc.Name, an.Desc}, spec: spec,

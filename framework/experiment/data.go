@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -122,9 +123,9 @@ func whereMiss(d sdk.Dataset, where []grid.Axis) string {
 			hit = hit || grid.Contains(vs, v)
 		}
 		if !hit {
-			return labelValues(a.Name, vs, a.Values)
+			return plan.LabelValues(a.Name, vs, a.Values)
 		}
-		all = append(all, labelValues(a.Name, vs, a.Values))
+		all = append(all, plan.LabelValues(a.Name, vs, a.Values))
 	}
 	return "no configuration has these values together; " + strings.Join(all, "; ")
 }

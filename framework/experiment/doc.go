@@ -11,7 +11,7 @@
 //
 // Parse reads and expands a spec (package spec), checking the form of
 // every field;
-// NewPlan validates it whole against a Catalog of plugin descriptions
+// NewPlan (package plan, given the kinds table) validates it whole against a Catalog of plugin descriptions
 // (unknown plugins, parameters and hyper-parameters, values out of range,
 // dangling references, selections that select nothing) and returns the
 // DAG of steps in topological order, each with a key: the sha256 of a
@@ -24,11 +24,12 @@
 // formats. Every error that is the spec's fault
 // matches ErrUsage and names file:line:column and the field.
 //
-// The steps themselves are functions of an Env (the host, the registry,
-// metrics, progress and build info, passed in explicitly) and a plain
-// spec: Sample, Train, Flow, Import and Analyze each do one step and
-// return its registry entry, with lineage; rgml sample, train, flow,
-// datasets import and analyze are thin wrappers over them. A training keeps its history
+// The steps themselves are functions of an Env (package steps: the host,
+// the registry, metrics, progress and build info, passed in explicitly)
+// and a plain spec (the import step is package steps/importer): Sample,
+// Train, Flow, Import and Analyze each do one step and return its
+// registry entry, with lineage; rgml sample, train, flow, datasets import
+// and analyze are thin wrappers over them. A training keeps its history
 // (HistoryFile) beside its weights and its checkpoints in the registry
 // while it runs, so a killed training resumes bit for bit. Execute runs
 // a whole plan through an Env: a step whose key the registry has is

@@ -3,8 +3,6 @@ package experiment
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/rgml/rgml/registry"
 )
@@ -27,36 +25,6 @@ func (Local) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (E
 }
 
 var _ Executor = Local{}
-
-// FindStep returns the step named ref: its ID ("training/rbm-v16") or
-// its name when only one step has it. The error (ErrUsage) lists the
-// steps when none matches.
-func (p *Plan) FindStep(ref string) (*Step, error) {
-	if s, ok := p.byID[ref]; ok {
-		return s, nil
-	}
-	var found []*Step
-	for _, s := range p.Steps {
-		if s.Name == ref {
-			found = append(found, s)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		ids := make([]string, 0, len(p.Steps))
-		for _, s := range p.Steps {
-			ids = append(ids, s.ID)
-		}
-		sort.Strings(ids)
-		if len(ids) > 8 {
-			ids = append(ids[:8], "…")
-		}
-		return nil, usagef("--step %q: no such step in the plan (have %s)", ref, strings.Join(ids, ", "))
-	}
-	return nil, usagef("--step %q: both %s and %s are named so; give KIND/NAME", ref, found[0].ID, found[1].ID)
-}
 
 // StepOutcome is what RunStep did.
 type StepOutcome struct {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
@@ -64,7 +65,7 @@ type FlowResult struct {
 // any registry) and the selection, so that flows of one RBM from
 // different starting points draw independent streams.
 func FlowSeed(seed uint64, dataDigest string, where []grid.Axis) uint64 {
-	w, _ := json.Marshal(whereKey(where)) // sorted keys, sorted values
+	w, _ := json.Marshal(plan.WhereKey(where)) // sorted keys, sorted values
 	h := sha256.New()
 	fmt.Fprintf(h, "rgml-flow-seed/1\n%d\n%s\n%s\n", seed, dataDigest, w)
 	return binary.LittleEndian.Uint64(h.Sum(nil))
@@ -227,7 +228,7 @@ func startLearner(ctx context.Context, h *host.Host, name string, planned Planne
 	if err != nil {
 		return nil, err
 	}
-	if err := planned.check(name, l.SHA256); err != nil {
+	if err := planned.Check(name, l.SHA256); err != nil {
 		l.Kill()
 		return nil, err
 	}

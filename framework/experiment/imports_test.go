@@ -17,6 +17,16 @@ var engineRules = map[string][]string{
 	"framework/experiment/spec": {"framework/grid", "framework/sdk"},
 	// The entries' files: arrays, and the figure type analyzers return.
 	"framework/experiment/formats": {"framework/npz", "framework/sdk"},
+	// Validation, the DAG and keys: the spec and what describes plugins
+	// (the host's catalog, registry names); never the executors or steps.
+	"framework/experiment/plan": {"framework/experiment/spec", "framework/fsutil", "framework/grid", "framework/host", "framework/sdk", "registry"},
+	// What the step kinds share (Env, whose fault an error is): the
+	// libraries a step works with, never the planner's state, the
+	// executors or the facade.
+	"framework/experiment/steps": {"framework/experiment/spec", "framework/host", "framework/metrics", "framework/progress", "registry"},
+	// The import step: the shared base and the libraries it reads and
+	// registers with.
+	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// A test plugin: a plugin's rule (framework/sdk only).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -14,24 +15,24 @@ import (
 // analyzer's description the way Analyze maps its inputs.
 
 func planAnalyses(ctx context.Context, b *planner) error {
-	s := b.p.Spec
+	s := b.Plan.Spec
 	if len(s.Analyses) == 0 {
 		return nil
 	}
-	ac, ok := b.cat.(AnalyzerCatalog)
+	ac, ok := b.Cat.(AnalyzerCatalog)
 	if !ok {
 		return errAt(s.Analyses[0].Pos("analyzer"), "analyzer", "this catalog cannot describe analyzers")
 	}
 	for i := range s.Analyses {
 		a := &s.Analyses[i]
-		if err := b.name(KindAnalysis, a.Name, a.Pos("name")); err != nil {
+		if err := b.Name(KindAnalysis, a.Name, a.Pos("name")); err != nil {
 			return err
 		}
 		st, err := planAnalysis(ctx, b, a, ac)
 		if err != nil {
 			return err
 		}
-		b.add(&planned{step: st})
+		b.Add(&planned{Step: st})
 	}
 	return nil
 }
@@ -106,7 +107,7 @@ func planAnalysis(ctx context.Context, b *planner, a *spec.Analysis, cat Analyze
 		return nil, errAt(a.Pos("set"), "set", "%v", sdkMsg(err))
 	}
 	a.Set = resolved
-	b.key(st, map[string]any{"analyzer": a.Analyzer, "params": map[string]float64(resolved), "seed": a.Seed, "where": whereKey(a.Where)}, ap.inputs)
+	b.Key(st, map[string]any{"analyzer": a.Analyzer, "params": map[string]float64(resolved), "seed": a.Seed, "where": plan.WhereKey(a.Where)}, ap.inputs)
 	return st, nil
 }
 
@@ -117,14 +118,14 @@ func (ap *analysisPlan) bindFlow(b *planner) error {
 	if a.Flow == "" {
 		return nil
 	}
-	f, err := b.ref(KindFlow, a.Flow, a, "flow")
+	f, err := b.Ref(KindFlow, a.Flow, a, "flow")
 	if err != nil {
 		return err
 	}
 	if msg := ap.rule.flow(); msg != "" {
 		return errAt(a.Pos("flow"), "flow", "%s", msg)
 	}
-	if !f.save {
+	if !f.Save {
 		return errAt(a.Pos("flow"), "flow", "flow %s does not keep its configurations: add save-configs: true to it", a.Flow)
 	}
 	if err := ap.lattice("flow", a.Flow, f.L); err != nil {
@@ -133,7 +134,7 @@ func (ap *analysisPlan) bindFlow(b *planner) error {
 	if ap.rule.byIteration(a.Set) {
 		ap.set[ParamByIteration] = 1
 	}
-	ap.inputs["flow"] = f.step
+	ap.inputs["flow"] = f.Step
 	return nil
 }
 
@@ -147,25 +148,25 @@ func (ap *analysisPlan) bindData(b *planner) error {
 		}
 		return nil
 	}
-	d, err := b.ref(KindDataset, a.Data, a, "data")
+	d, err := b.Ref(KindDataset, a.Data, a, "data")
 	if err != nil {
 		return err
 	}
-	if err := checkWhere(a.Where, d, a.Pos, a.Data); err != nil {
+	if err := plan.CheckWhere(a.Where, d, a.Pos, a.Data); err != nil {
 		return err
 	}
 	if msg := ap.rule.data(a.Flow != ""); msg != "" {
 		return errAt(a.Pos("data"), "data", "%s", msg)
 	}
-	if d.labels != nil && a.Flow != "" {
-		if _, ok := d.labels["T"]; !ok {
+	if d.Labels != nil && a.Flow != "" {
+		if _, ok := d.Labels["T"]; !ok {
 			return errAt(a.Pos("data"), "data", "dataset %s has no label T: a reference needs each configuration's temperature", a.Data)
 		}
 	}
 	if err := ap.lattice("data", a.Data, d.L); err != nil {
 		return err
 	}
-	ap.inputs["data"] = d.step
+	ap.inputs["data"] = d.Step
 	return nil
 }
 
@@ -176,20 +177,20 @@ func (ap *analysisPlan) bindModel(b *planner) error {
 	if a.Model == "" {
 		return nil
 	}
-	t, err := b.ref(KindTraining, a.Model, a, "model")
+	t, err := b.Ref(KindTraining, a.Model, a, "model")
 	if err != nil {
 		return err
 	}
 	if msg := ap.rule.weights(); msg != "" {
 		return errAt(a.Pos("model"), "model", "%s", msg)
 	}
-	if msg := ap.rule.learner(t.learner.Name, fmt.Sprintf("%s is a %s", a.Model, t.learner.Name)); msg != "" {
+	if msg := ap.rule.learner(t.Learner.Name, fmt.Sprintf("%s is a %s", a.Model, t.Learner.Name)); msg != "" {
 		return errAt(a.Pos("model"), "model", "%s", msg)
 	}
 	if err := ap.lattice("model", a.Model, t.L); err != nil {
 		return err
 	}
-	ap.inputs["model"] = t.step
+	ap.inputs["model"] = t.Step
 	return nil
 }
 

@@ -12,13 +12,13 @@ import (
 )
 
 // The dataset kind: sampled from a model (sample.go) or imported from a
-// file (import.go).
+// file (steps/importer).
 
 func planDatasets(ctx context.Context, b *planner) error {
-	s := b.p.Spec
+	s := b.Plan.Spec
 	for i := range s.Datasets {
 		d := &s.Datasets[i]
-		if err := b.name(KindDataset, d.Name, d.Pos("name")); err != nil {
+		if err := b.Name(KindDataset, d.Name, d.Pos("name")); err != nil {
 			return err
 		}
 		var pl *planned
@@ -31,7 +31,7 @@ func planDatasets(ctx context.Context, b *planner) error {
 		if err != nil {
 			return err
 		}
-		b.add(pl)
+		b.Add(pl)
 	}
 	return nil
 }
@@ -64,8 +64,8 @@ func planImport(b *planner, s *Spec, d *spec.Dataset) (*planned, error) {
 	for k, v := range ds.Labels {
 		labels[k] = grid.Distinct(v)
 	}
-	b.key(st, map[string]any{"import_sha256": st.SHA256, "L": ds.Size}, nil)
-	return &planned{step: st, L: ds.Size, labels: labels}, nil
+	b.Key(st, map[string]any{"import_sha256": st.SHA256, "L": ds.Size}, nil)
+	return &planned{Step: st, L: ds.Size, Labels: labels}, nil
 }
 
 // importPath is where an imported dataset's file is: relative paths
@@ -79,7 +79,7 @@ func importPath(s *Spec, d *spec.Dataset) string {
 
 // planSample checks a sampled dataset against its model's description.
 func planSample(ctx context.Context, b *planner, d *spec.Dataset) (*planned, error) {
-	cat := b.cat
+	cat := b.Cat
 	st := &Step{ID: "dataset/" + d.Name, Kind: KindDataset, Name: d.Name, Item: d}
 	desc, sha, err := cat.Model(ctx, d.Model)
 	if err != nil {
@@ -127,9 +127,9 @@ func planSample(ctx context.Context, b *planner, d *spec.Dataset) (*planned, err
 	for i, pt := range req.Points {
 		pts[i] = pt
 	}
-	b.key(st, map[string]any{
+	b.Key(st, map[string]any{
 		"model": d.Model, "points": pts, "L": d.L, "per_point": d.PerPoint, "algorithm": req.Algorithm,
 		"sweeps": d.Sweeps, "thermalization": d.Thermalization, "seed": d.Seed,
 	}, nil)
-	return &planned{step: st, L: d.L, labels: labels}, nil
+	return &planned{Step: st, L: d.L, Labels: labels}, nil
 }

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/registry"
 )
@@ -10,16 +11,16 @@ import (
 // The flow kind (flow.go).
 
 func planFlows(_ context.Context, b *planner) error {
-	for i := range b.p.Spec.Flows {
-		f := &b.p.Spec.Flows[i]
-		if err := b.name(KindFlow, f.Name, f.Pos("name")); err != nil {
+	for i := range b.Plan.Spec.Flows {
+		f := &b.Plan.Spec.Flows[i]
+		if err := b.Name(KindFlow, f.Name, f.Pos("name")); err != nil {
 			return err
 		}
 		pl, err := planFlow(b, f)
 		if err != nil {
 			return err
 		}
-		b.add(pl)
+		b.Add(pl)
 	}
 	return nil
 }
@@ -45,12 +46,12 @@ func runFlow(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 func planFlow(b *planner, f *spec.Flow) (*planned, error) {
 	st := &Step{ID: "flow/" + f.Name, Kind: KindFlow, Name: f.Name, Item: f}
 	ref := func(field, name, op string) (*planned, error) {
-		t, err := b.ref(KindTraining, name, f, field)
+		t, err := b.Ref(KindTraining, name, f, field)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.learner.Operation(op); err != nil {
-			return nil, errAt(f.Pos(field), field, "training %s (learner %s) cannot %s: %v", name, t.learner.Name, op, sdkMsg(err))
+		if _, err := t.Learner.Operation(op); err != nil {
+			return nil, errAt(f.Pos(field), field, "training %s (learner %s) cannot %s: %v", name, t.Learner.Name, op, sdkMsg(err))
 		}
 		return t, nil
 	}
@@ -62,19 +63,19 @@ func planFlow(b *planner, f *spec.Flow) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := b.ref(KindDataset, f.From, f, "from")
+	from, err := b.Ref(KindDataset, f.From, f, "from")
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWhere(f.Where, from, f.Pos, f.From); err != nil {
+	if err := plan.CheckWhere(f.Where, from, f.Pos, f.From); err != nil {
 		return nil, err
 	}
 	if from.L != rbm.L || from.L != th.L {
 		return nil, errAt(f.Pos("from"), "from", "%s is %d×%d, but %s was trained on %d×%d and %s on %d×%d", f.From, from.L, from.L, f.RBM, rbm.L, rbm.L, f.Thermometer, th.L, th.L)
 	}
-	st.Plugin, st.SHA256 = rbm.learner.Name, rbm.step.SHA256
-	b.key(st, map[string]any{
-		"where": whereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs,
-	}, map[string]*Step{"rbm": rbm.step, "thermometer": th.step, "from": from.step})
-	return &planned{step: st, L: from.L, save: f.SaveConfigs}, nil
+	st.Plugin, st.SHA256 = rbm.Learner.Name, rbm.Step.SHA256
+	b.Key(st, map[string]any{
+		"where": plan.WhereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs,
+	}, map[string]*Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
+	return &planned{Step: st, L: from.L, Save: f.SaveConfigs}, nil
 }

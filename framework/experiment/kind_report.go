@@ -11,7 +11,7 @@ import (
 // drawn anew each run from what the run has.
 
 func planReport(_ context.Context, b *planner) error {
-	r := b.p.Spec.Report
+	r := b.Plan.Spec.Report
 	if r == nil {
 		return nil
 	}
@@ -20,11 +20,11 @@ func planReport(_ context.Context, b *planner) error {
 	}
 	st := &Step{ID: "report/report", Kind: KindReport, Name: "report", Item: r}
 	inputs := map[string]*Step{}
-	for _, dep := range b.p.Steps {
+	for _, dep := range b.Plan.Steps {
 		inputs[dep.ID] = dep
 	}
-	b.key(st, map[string]any{"title": r.Title, "out": r.Out}, inputs)
-	b.add(&planned{step: st})
+	b.Key(st, map[string]any{"title": r.Title, "out": r.Out}, inputs)
+	b.Add(&planned{Step: st})
 	return nil
 }
 

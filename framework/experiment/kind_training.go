@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -12,16 +13,16 @@ import (
 // The training kind (train.go).
 
 func planTrainings(ctx context.Context, b *planner) error {
-	for i := range b.p.Spec.Trainings {
-		t := &b.p.Spec.Trainings[i]
-		if err := b.name(KindTraining, t.Name, t.Pos("name")); err != nil {
+	for i := range b.Plan.Spec.Trainings {
+		t := &b.Plan.Spec.Trainings[i]
+		if err := b.Name(KindTraining, t.Name, t.Pos("name")); err != nil {
 			return err
 		}
 		pl, err := planTraining(ctx, b, t)
 		if err != nil {
 			return err
 		}
-		b.add(pl)
+		b.Add(pl)
 	}
 	return nil
 }
@@ -42,7 +43,7 @@ func runTraining(ctx context.Context, env *Env, _ *Plan, s *Step, input func(id 
 
 func planTraining(ctx context.Context, b *planner, t *spec.Training) (*planned, error) {
 	st := &Step{ID: "training/" + t.Name, Kind: KindTraining, Name: t.Name, Item: t, Plugin: t.Learner}
-	cat := b.cat
+	cat := b.Cat
 	desc, sha, err := cat.Learner(ctx, t.Learner)
 	if err != nil {
 		return nil, catalogErr(err, t.Pos("learner"), "learner")
@@ -65,36 +66,36 @@ func planTraining(ctx context.Context, b *planner, t *spec.Training) (*planned, 
 	if err != nil {
 		return nil, errAt(t.Pos("set"), "set", "%v", sdkMsg(err))
 	}
-	data, err := b.ref(KindDataset, t.Data, t, "data")
+	data, err := b.Ref(KindDataset, t.Data, t, "data")
 	if err != nil {
 		return nil, err
 	}
-	if err := checkWhere(t.Where, data, t.Pos, t.Data); err != nil {
+	if err := plan.CheckWhere(t.Where, data, t.Pos, t.Data); err != nil {
 		return nil, err
 	}
-	inputs := map[string]*Step{"data": data.step}
+	inputs := map[string]*Step{"data": data.Step}
 	var test *planned
 	if t.Test != "" {
-		if test, err = b.ref(KindDataset, t.Test, t, "test"); err != nil {
+		if test, err = b.Ref(KindDataset, t.Test, t, "test"); err != nil {
 			return nil, err
 		}
 		if test.L != data.L {
 			return nil, errAt(t.Pos("test"), "test", "%s is %d×%d, the training data %s is %d×%d", t.Test, test.L, test.L, t.Data, data.L, data.L)
 		}
-		inputs["test"] = test.step
+		inputs["test"] = test.Step
 	}
 	label, err := trainingLabel(t, desc, data, test)
 	if err != nil {
 		return nil, err
 	}
-	spec := map[string]any{"learner": t.Learner, "hyper": map[string]float64(hyper), "seed": t.Seed, "where": whereKey(t.Where)}
+	spec := map[string]any{"learner": t.Learner, "hyper": map[string]float64(hyper), "seed": t.Seed, "where": plan.WhereKey(t.Where)}
 	if label != "" {
 		spec["label"] = label
 	}
-	b.key(st, spec, inputs)
+	b.Key(st, spec, inputs)
 	t.Set = hyper
 	t.Label = label
-	return &planned{step: st, learner: desc, L: data.L}, nil
+	return &planned{Step: st, Learner: desc, L: data.L}, nil
 }
 
 // trainingLabel is the label a training learns ("" for an unsupervised
@@ -108,13 +109,13 @@ func trainingLabel(t *spec.Training, desc sdk.LearnerDescription, data, test *pl
 	}
 	// "T,Delta": a joint label, each part a label of the data.
 	for _, part := range strings.Split(t.Label, ",") {
-		if data.labels != nil {
-			if _, ok := data.labels[part]; !ok {
-				return "", errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, part, strings.Join(sortedKeys(data.labels), ", "))
+		if data.Labels != nil {
+			if _, ok := data.Labels[part]; !ok {
+				return "", errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, part, strings.Join(sortedKeys(data.Labels), ", "))
 			}
 		}
-		if test != nil && test.labels != nil {
-			if _, has := test.labels[part]; !has {
+		if test != nil && test.Labels != nil {
+			if _, has := test.Labels[part]; !has {
 				return "", errAt(t.Pos("test"), "test", "learner %s learns label %q, and the test set %s has no such label", t.Learner, part, t.Test)
 			}
 		}

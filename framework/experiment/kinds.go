@@ -4,18 +4,19 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/registry"
 )
 
 // Kind is what a step makes.
-type Kind string
+type Kind = plan.Kind
 
 const (
-	KindDataset  Kind = "dataset"
-	KindTraining Kind = "training"
-	KindFlow     Kind = "flow"
-	KindAnalysis Kind = "analysis"
-	KindReport   Kind = "report"
+	KindDataset  = plan.KindDataset
+	KindTraining = plan.KindTraining
+	KindFlow     = plan.KindFlow
+	KindAnalysis = plan.KindAnalysis
+	KindReport   = plan.KindReport
 )
 
 // stepKind is everything the engine knows of one kind of step: the
@@ -74,3 +75,13 @@ func RegistryKind(k Kind) registry.Kind { return kindOf(k).entry }
 
 // codeVersion is kind k's version of the host code (stepKind.version).
 func codeVersion(k Kind) int { return kindOf(k).version }
+
+// kindPlans is the table as the planner takes it, with each kind's
+// version read when a plan is made (SetCodeVersion changes it in tests).
+func kindPlans() []plan.KindPlan {
+	out := make([]plan.KindPlan, len(kinds))
+	for i, sk := range kinds {
+		out[i] = plan.KindPlan{Kind: sk.kind, Version: sk.version, Plan: sk.plan}
+	}
+	return out
+}

@@ -16,15 +16,6 @@ import (
 // wait ends with the run's context, or when the holder stops renewing
 // its lease (it died), in which case the waiter takes the step over.
 
-// holder returns the lease holder id of this process's steps, which also
-// names the folders of their training checkpoints.
-func (e *Env) holder() string {
-	if e.Holder == "" {
-		e.Holder = registry.NewHolder()
-	}
-	return e.Holder
-}
-
 // withLease runs do under the lease of step s, or returns the step's
 // entry when it exists or another process registers it meanwhile
 // (found). A lease lost while do runs (this process froze past the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
@@ -91,7 +92,7 @@ func collect(ctx context.Context, env *Env, m *host.Model, req sdk.SampleRequest
 const maxSampleValues = 1 << 34
 
 // datasetCodeVersion versions the host's part of a dataset: assembling a
-// sample's chunks (here) and converting an imported file (import.go).
+// sample's chunks (here) and converting an imported file (steps/importer).
 // Bump it when either changes what a dataset records (the kinds table, kinds.go).
 const datasetCodeVersion = 1
 
@@ -123,7 +124,7 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 		return res, err
 	}
 	defer m.Kill()
-	if err := spec.Planned.check(spec.Model, m.SHA256); err != nil {
+	if err := spec.Planned.Check(spec.Model, m.SHA256); err != nil {
 		return res, err
 	}
 	req := sdk.SampleRequest{
@@ -223,9 +224,9 @@ func gridParameters(L int, axes []grid.Axis, points []sdk.Params) map[string]any
 	for _, a := range axes {
 		given[a.Name] = true
 		if len(a.Values) == 1 {
-			out[a.Name] = jsonSafe(a.Values[0])
+			out[a.Name] = plan.JSONSafe(a.Values[0])
 		} else {
-			out[a.Name] = jsonSafe(a.Values)
+			out[a.Name] = plan.JSONSafe(a.Values)
 		}
 	}
 	// Parameters left at their defaults.

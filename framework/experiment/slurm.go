@@ -201,7 +201,7 @@ func (x *Slurm) submitAll(ctx context.Context, opt ExecOptions, left []*slurmGro
 // submit submits one group's job.
 func (x *Slurm) submit(ctx context.Context, opt ExecOptions, g *slurmGroup, deps []string) (string, error) {
 	first := g.steps[0]
-	r := first.resources()
+	r := first.Resources()
 	limit := r.Time
 	if limit == "" {
 		limit = x.Time

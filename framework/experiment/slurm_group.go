@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-
-	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // slurmGroup is one job: one step, or like steps as an array.
@@ -58,7 +56,7 @@ func slurmGroups(p *Plan, have map[string]bool) []*slurmGroup {
 // and an analyzer is given a model, data or a flow). A step whose item
 // has no position (a spec not read from YAML) is a job of its own.
 func slurmItem(p *Plan, s *Step) string {
-	at := s.pos()
+	at := s.Pos()
 	if at == (Pos{}) {
 		return s.ID
 	}
@@ -69,7 +67,7 @@ func slurmItem(p *Plan, s *Step) string {
 		}
 	}
 	slices.Sort(reads)
-	return fmt.Sprintf("%s %s %s %+v reads %v", s.Kind, at, s.Plugin, s.resources(), slices.Compact(reads))
+	return fmt.Sprintf("%s %s %s %+v reads %v", s.Kind, at, s.Plugin, s.Resources(), slices.Compact(reads))
 }
 
 // waitsFor returns the jobs a group waits for (those of the steps it
@@ -89,34 +87,4 @@ func (g *slurmGroup) waitsFor(jobs map[string]string) ([]string, bool) {
 	}
 	sort.Strings(ids)
 	return ids, true
-}
-
-// pos is where the step's spec item was written.
-func (s *Step) pos() Pos {
-	if s.Item == nil {
-		return Pos{}
-	}
-	return s.Item.Pos("")
-}
-
-// resources is what the step asks of a batch system.
-func (s *Step) resources() Resources {
-	var r Resources
-	switch it := s.Item.(type) {
-	case *spec.Dataset:
-		r = it.Resources
-	case *spec.Training:
-		r = it.Resources
-	case *spec.Flow:
-		r = it.Resources
-	case *spec.Analysis:
-		r = it.Resources
-	}
-	if r.CPUs == 0 {
-		r.CPUs = DefaultCPUs
-	}
-	if r.Memory == "" {
-		r.Memory = DefaultMemory
-	}
-	return r
 }

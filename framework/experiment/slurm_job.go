@@ -156,19 +156,3 @@ func JobThreads() int {
 	}
 	return runtime.NumCPU()
 }
-
-// JobStep returns the step a job runs (--step: its ID, or its name when
-// unique), refusing it when its key is no longer key, the one it was
-// submitted with ("" checks nothing): the spec or a plugin binary changed
-// since, and the job would register another result than the run records.
-// The step is returned with that error, for its failure to name it.
-func (p *Plan) JobStep(ref, key string) (*Step, error) {
-	s, err := p.FindStep(ref)
-	if err != nil {
-		return nil, err
-	}
-	if key != "" && key != s.Key {
-		return s, usagef("--step %s: its key is now %.16s…, not the %.16s… it was submitted with: the spec or a plugin binary changed since; submit the study again", s.ID, s.Key, key)
-	}
-	return s, nil
-}

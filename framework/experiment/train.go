@@ -102,7 +102,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 		return res, err
 	}
 	defer l.Kill()
-	if err := spec.Planned.check(spec.Learner, l.SHA256); err != nil {
+	if err := spec.Planned.Check(spec.Learner, l.SHA256); err != nil {
 		return res, err
 	}
 	res.Learner = l.Name

@@ -1,4 +1,4 @@
-package experiment
+package plan
 
 import (
 	"crypto/sha256"
@@ -25,24 +25,24 @@ func (s *Step) setKey(version int, spec map[string]any, inputs map[string]*Step)
 		"kind":   s.Kind,
 		"name":   s.Name,
 		"plugin": map[string]string{"name": s.Plugin, "sha256": s.SHA256},
-		"spec":   jsonSafe(spec),
+		"spec":   JSONSafe(spec),
 		"inputs": in,
 	}
 	// encoding/json sorts map keys and writes floats in their shortest
 	// round-trip form: the encoding depends on values only.
 	b, err := json.Marshal(doc)
 	if err != nil {
-		panic(fmt.Sprintf("experiment: canonical encoding of %s: %v", s.ID, err)) // only finite numbers reach here
+		panic(fmt.Sprintf("plan: canonical encoding of %s: %v", s.ID, err)) // only finite numbers reach here
 	}
 	s.Canonical = b
 	sum := sha256.Sum256(b)
 	s.Key = hex.EncodeToString(sum[:])
 }
 
-// jsonSafe writes +Inf (T = inf) as the string "inf", which encoding/json
+// JSONSafe writes +Inf (T = inf) as the string "inf", which encoding/json
 // cannot encode as a number; finite values keep their types, so that keys
 // of steps without infinities stay what they were.
-func jsonSafe(v any) any {
+func JSONSafe(v any) any {
 	num := func(x float64) any {
 		if math.IsInf(x, 1) {
 			return "inf"
@@ -81,13 +81,13 @@ func jsonSafe(v any) any {
 	case []map[string]float64:
 		out := make([]any, len(x))
 		for i, y := range x {
-			out[i] = jsonSafe(y)
+			out[i] = JSONSafe(y)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, y := range x {
-			out[k] = jsonSafe(y)
+			out[k] = JSONSafe(y)
 		}
 		return out
 	}

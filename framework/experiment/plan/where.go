@@ -1,24 +1,27 @@
-package experiment
+package plan
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/grid"
 )
 
-// checkWhere checks a selection against a dataset's labels (when known):
+// CheckWhere checks a selection against a dataset's labels (when known):
 // every label exists and each selection keeps at least one value.
-func checkWhere(where []grid.Axis, ds *planned, at func(string) Pos, ref string) error {
-	if ds.labels == nil {
+func CheckWhere(where []grid.Axis, ds *Node, at func(string) Pos, ref string) error {
+	if ds.Labels == nil {
 		return nil
 	}
 	for _, a := range where {
-		vs, ok := ds.labels[a.Name]
+		vs, ok := ds.Labels[a.Name]
 		if !ok {
-			return errAt(at("where"), "where."+a.Name, "dataset %s has no label %q (it has: %s)", ref, a.Name, strings.Join(sortedKeys(ds.labels), ", "))
+			return spec.At(at("where"), "where."+a.Name, "dataset %s has no label %q (it has: %s)", ref, a.Name, strings.Join(slices.Sorted(maps.Keys(ds.Labels)), ", "))
 		}
 		hit := false
 		for _, v := range a.Values {
@@ -28,7 +31,7 @@ func checkWhere(where []grid.Axis, ds *planned, at func(string) Pos, ref string)
 			}
 		}
 		if !hit {
-			return errAt(at("where"), "where."+a.Name, "selects no configuration of %s (%s)", ref, labelValues(a.Name, vs, a.Values))
+			return spec.At(at("where"), "where."+a.Name, "selects no configuration of %s (%s)", ref, LabelValues(a.Name, vs, a.Values))
 		}
 	}
 	return nil
@@ -37,11 +40,11 @@ func checkWhere(where []grid.Axis, ds *planned, at func(string) Pos, ref string)
 // maxListed is how many of a label's values an error lists.
 const maxListed = 10
 
-// labelValues says which values of label name the data has, for an error
+// LabelValues says which values of label name the data has, for an error
 // about a selection of want: all of sorted, distinct vs when they are few,
 // else the maxListed nearest to any of want (in order, "…" where values
 // are left out).
-func labelValues(name string, vs, want []float64) string {
+func LabelValues(name string, vs, want []float64) string {
 	if len(vs) <= maxListed {
 		return fmt.Sprintf("its %s values: %s", name, joinNumbers(vs))
 	}
@@ -69,7 +72,7 @@ func labelValues(name string, vs, want []float64) string {
 		if i > next {
 			parts = append(parts, "…")
 		}
-		parts = append(parts, formatNumber(vs[i]))
+		parts = append(parts, spec.FormatNumber(vs[i]))
 		next = i + 1
 	}
 	if next < len(vs) {
@@ -81,13 +84,13 @@ func labelValues(name string, vs, want []float64) string {
 func joinNumbers(vs []float64) string {
 	parts := make([]string, len(vs))
 	for i, v := range vs {
-		parts[i] = formatNumber(v)
+		parts[i] = spec.FormatNumber(v)
 	}
 	return strings.Join(parts, ", ")
 }
 
-// whereKey is a selection in canonical form: by label name, values sorted.
-func whereKey(where []grid.Axis) map[string][]float64 {
+// WhereKey is a selection in canonical form: by label name, values sorted.
+func WhereKey(where []grid.Axis) map[string][]float64 {
 	out := map[string][]float64{}
 	for _, a := range where {
 		out[a.Name] = grid.Distinct(a.Values)

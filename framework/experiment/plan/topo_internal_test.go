@@ -1,9 +1,11 @@
-package experiment
+package plan
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 func TestTopoSortFindsCycles(t *testing.T) {
@@ -14,7 +16,7 @@ func TestTopoSortFindsCycles(t *testing.T) {
 		{ID: "d"},
 	}
 	_, err := topoSort(steps)
-	if err == nil || !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "cycle: a → c → b → a") {
+	if err == nil || !errors.Is(err, spec.ErrUsage) || !strings.Contains(err.Error(), "cycle: a → c → b → a") {
 		t.Fatalf("err = %v", err)
 	}
 	order, err := topoSort([]*Step{{ID: "x", Deps: []string{"y"}}, {ID: "y"}, {ID: "z", Deps: []string{"x"}}})

@@ -1,4 +1,6 @@
-package experiment
+// Package importer is the step that registers a dataset made elsewhere
+// (an .npz file a user hands over) after checking its every array.
+package importer
 
 import (
 	"bytes"
@@ -8,11 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -36,7 +41,7 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 	for i, a := range arrays {
 		descr, _, _, err := npz.Raw(a.Data)
 		if err != nil {
-			return sdk.Dataset{}, usagef("array %s: %v", a.Name, err)
+			return sdk.Dataset{}, spec.Usagef("array %s: %v", a.Name, err)
 		}
 		hs[i] = npz.Header{Name: a.Name, Descr: descr, Shape: a.Shape}
 	}
@@ -49,7 +54,7 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 	sites := size * size
 	for i, v := range configs {
 		if v < -1 || v > 1 {
-			return sdk.Dataset{}, usagef("configs[%d][%d] = %d: spins must be −1, +1 (or 0 for spin-1 models)", i/sites, i%sites, v)
+			return sdk.Dataset{}, spec.Usagef("configs[%d][%d] = %d: spins must be −1, +1 (or 0 for spin-1 models)", i/sites, i%sites, v)
 		}
 	}
 	d := sdk.Dataset{Size: size, Configs: configs, Labels: map[string][]float64{}}
@@ -60,7 +65,7 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 		v := a.Data.([]float64)
 		for i, x := range v {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return sdk.Dataset{}, usagef("label %s[%d] = %v: labels must be finite", a.Name, i, x)
+				return sdk.Dataset{}, spec.Usagef("label %s[%d] = %v: labels must be finite", a.Name, i, x)
 			}
 		}
 		d.Labels[a.Name] = v
@@ -83,10 +88,10 @@ func importLayout(hs []npz.Header, L int) (n, size int, err error) {
 		}
 	}
 	if !found {
-		return 0, 0, usagef("no array named configs (the file has: %s)", strings.Join(names, ", "))
+		return 0, 0, spec.Usagef("no array named configs (the file has: %s)", strings.Join(names, ", "))
 	}
 	if !isInt8(c.Descr) {
-		return 0, 0, usagef("configs is %s, want int8: save it with configs.astype(numpy.int8)", dtypeName(c.Descr))
+		return 0, 0, spec.Usagef("configs is %s, want int8: save it with configs.astype(numpy.int8)", dtypeName(c.Descr))
 	}
 	var sites int
 	switch len(c.Shape) {
@@ -94,42 +99,42 @@ func importLayout(hs []npz.Header, L int) (n, size int, err error) {
 		n, sites = c.Shape[0], c.Shape[1]
 		if L > 0 {
 			if L*L != sites {
-				return 0, 0, usagef("configs has %d sites per configuration, L = %d needs %d", sites, L, L*L)
+				return 0, 0, spec.Usagef("configs has %d sites per configuration, L = %d needs %d", sites, L, L*L)
 			}
 			size = L
 		} else {
 			size = int(math.Round(math.Sqrt(float64(sites))))
 			if size*size != sites || sites == 0 {
-				return 0, 0, usagef("configs has %d sites per configuration, not a square number: give the lattice size L", sites)
+				return 0, 0, spec.Usagef("configs has %d sites per configuration, not a square number: give the lattice size L", sites)
 			}
 		}
 	case 3:
 		if c.Shape[1] != c.Shape[2] {
-			return 0, 0, usagef("configs has shape %v: an L×L lattice needs [N, L, L]", c.Shape)
+			return 0, 0, spec.Usagef("configs has shape %v: an L×L lattice needs [N, L, L]", c.Shape)
 		}
 		n, size = c.Shape[0], c.Shape[1]
 		sites = size * size
 		if L > 0 && L != size {
-			return 0, 0, usagef("configs has shape %v, not L = %d", c.Shape, L)
+			return 0, 0, spec.Usagef("configs has shape %v, not L = %d", c.Shape, L)
 		}
 	default:
-		return 0, 0, usagef("configs has shape %v: want [N, sites] or [N, L, L]", c.Shape)
+		return 0, 0, spec.Usagef("configs has shape %v: want [N, sites] or [N, L, L]", c.Shape)
 	}
 	if n == 0 {
-		return 0, 0, usagef("configs holds no configuration")
+		return 0, 0, spec.Usagef("configs holds no configuration")
 	}
 	if size < 2 {
-		return 0, 0, usagef("configs has %d site(s) per configuration: the lattice needs L >= 2", sites)
+		return 0, 0, spec.Usagef("configs has %d site(s) per configuration: the lattice needs L >= 2", sites)
 	}
 	for _, h := range hs {
 		if h.Name == "configs" {
 			continue
 		}
 		if h.Descr != "<f8" {
-			return 0, 0, usagef("label %s is %s, want float64 (one value per configuration): save it with .astype(numpy.float64)", h.Name, dtypeName(h.Descr))
+			return 0, 0, spec.Usagef("label %s is %s, want float64 (one value per configuration): save it with .astype(numpy.float64)", h.Name, dtypeName(h.Descr))
 		}
 		if len(h.Shape) != 1 || h.Shape[0] != n {
-			return 0, 0, usagef("label %s has shape %v, want [%d]: one value per configuration", h.Name, h.Shape, n)
+			return 0, 0, spec.Usagef("label %s has shape %v, want [%d]: one value per configuration", h.Name, h.Shape, n)
 		}
 	}
 	return n, size, nil
@@ -158,20 +163,20 @@ func dtypeName(descr string) string {
 // the most a sampled dataset may hold).
 const MaxImportBytes = 1 << 34
 
-// readImport reads the .npz file at path for an import: a regular file
+// Read reads the .npz file at path for an import: a regular file
 // (not a pipe or a device, which never end), whose arrays' dtypes and
 // shapes are checked from their headers (importLayout) before any is
 // inflated. Only the labels named (all when labels is empty) and configs
 // are read. It returns the checked dataset and the file's SHA-256.
-func readImport(path string, L int, labels []string) (sdk.Dataset, string, error) {
+func Read(path string, L int, labels []string) (sdk.Dataset, string, error) {
 	f, fi, err := fsutil.OpenRegular(path)
 	if err != nil {
-		return sdk.Dataset{}, "", usagef("cannot read %s: %v", path, unwrapPath(err))
+		return sdk.Dataset{}, "", spec.Usagef("cannot read %s: %v", path, steps.UnwrapPath(err))
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return sdk.Dataset{}, "", usagef("cannot read %s: %v", path, unwrapPath(err))
+		return sdk.Dataset{}, "", spec.Usagef("cannot read %s: %v", path, steps.UnwrapPath(err))
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	lim := npz.Limits{MaxBytes: MaxImportBytes}
@@ -181,7 +186,7 @@ func readImport(path string, L int, labels []string) (sdk.Dataset, string, error
 	lim.Check = func(hs []npz.Header) error {
 		for _, name := range labels {
 			if _, ok := findHeader(hs, name); !ok || name == "configs" {
-				return usagef("%s has no label array %q", path, name)
+				return spec.Usagef("%s has no label array %q", path, name)
 			}
 		}
 		if _, _, err := importLayout(hs, L); err != nil {
@@ -191,15 +196,15 @@ func readImport(path string, L int, labels []string) (sdk.Dataset, string, error
 	}
 	arrays, err := npz.DecodeLimited(f, fi.Size(), lim)
 	if err != nil {
-		if errors.Is(err, ErrUsage) {
+		if errors.Is(err, spec.ErrUsage) {
 			return sdk.Dataset{}, "", err
 		}
-		return sdk.Dataset{}, "", usagef("%s: %v", path, err)
+		return sdk.Dataset{}, "", spec.Usagef("%s: %v", path, err)
 	}
 	// The digest must be of the bytes decoded: a file rewritten meanwhile
 	// is an error, not a dataset under another file's digest.
 	if now, err := f.Stat(); err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
-		return sdk.Dataset{}, "", usagef("%s changed while being read: run again", path)
+		return sdk.Dataset{}, "", spec.Usagef("%s changed while being read: run again", path)
 	}
 	ds, err := ImportArrays(arrays, L)
 	if err != nil {
@@ -243,42 +248,42 @@ type ImportResult struct {
 // Import checks an .npz file (see ImportArrays) and registers it as a
 // dataset: data.npz holds configs (N × L·L int8) and the labels, the
 // lineage says where it came from and records L.
-func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error) {
+func Import(ctx context.Context, env *steps.Env, in ImportSpec) (ImportResult, error) {
 	var res ImportResult
-	if err := registry.ValidateName(spec.Name); err != nil {
-		return res, usagef("name: %v", err)
+	if err := registry.ValidateName(in.Name); err != nil {
+		return res, spec.Usagef("name: %v", err)
 	}
-	if spec.L < 0 {
-		return res, usagef("L %d: must be positive (or 0 to infer it)", spec.L)
+	if in.L < 0 {
+		return res, spec.Usagef("L %d: must be positive (or 0 to infer it)", in.L)
 	}
-	ds, sum, err := readImport(spec.File, spec.L, spec.Labels)
+	ds, sum, err := Read(in.File, in.L, in.Labels)
 	if err != nil {
 		return res, err
 	}
 	res.SHA256 = sum
-	if spec.SHA256 != "" && spec.SHA256 != res.SHA256 {
-		return res, usagef("%s changed since the plan read it: run again", spec.File)
+	if in.SHA256 != "" && in.SHA256 != res.SHA256 {
+		return res, spec.Usagef("%s changed since the plan read it: run again", in.File)
 	}
-	n, labels := ds.Len(), sortedKeys(ds.Labels)
+	n, labels := ds.Len(), slices.Sorted(maps.Keys(ds.Labels))
 	var buf bytes.Buffer
-	if err := npz.Encode(&buf, importedArrays(ds)...); err != nil {
+	if err := npz.Encode(&buf, Arrays(ds)...); err != nil {
 		return res, err
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
-	abs, _ := filepath.Abs(spec.File)
+	abs, _ := filepath.Abs(in.File)
 	lineage := registry.Lineage{
 		Description: fmt.Sprintf("imported from %s, sha256 %s", abs, res.SHA256),
-		Host:        env.hostRef(),
+		Host:        env.HostRef(),
 		Parameters:  map[string]any{"L": ds.Size},
 		Samples:     int64(n),
-		Key:         spec.Key,
+		Key:         in.Key,
 		Extra: map[string]any{"source": abs, "source_sha256": res.SHA256, "labels": labels,
 			"lattice_shape": []int{ds.Size, ds.Size}},
 	}
-	entry, err := store.Put(ctx, registry.Dataset, spec.Name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
+	entry, err := store.Put(ctx, registry.Dataset, in.Name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
 	if err != nil {
 		return res, fmt.Errorf("registering the dataset: %w", err)
 	}
@@ -286,12 +291,12 @@ func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error
 	return res, nil
 }
 
-// importedArrays are an imported dataset's data.npz: the configurations
+// Arrays are an imported dataset's data.npz: the configurations
 // and its labels in name order.
-func importedArrays(ds sdk.Dataset) []npz.Array {
+func Arrays(ds sdk.Dataset) []npz.Array {
 	n := ds.Len()
 	out := []npz.Array{npz.Int8("configs", ds.Configs, n, ds.Sites())}
-	for _, name := range sortedKeys(ds.Labels) {
+	for _, name := range slices.Sorted(maps.Keys(ds.Labels)) {
 		out = append(out, npz.Float64(name, ds.Labels[name], n))
 	}
 	return out

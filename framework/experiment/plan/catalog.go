@@ -1,9 +1,12 @@
-package experiment
+package plan
 
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
+	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -55,7 +58,7 @@ type Descriptions struct {
 func (d Descriptions) Analyzer(_ context.Context, name string) (sdk.AnalyzerDescription, string, error) {
 	p, ok := d.Analyzers[name]
 	if !ok {
-		return sdk.AnalyzerDescription{}, "", fmt.Errorf("%w: no analyzer plugin %q (have: %v)", ErrUnknownPlugin, name, sortedKeys(d.Analyzers))
+		return sdk.AnalyzerDescription{}, "", fmt.Errorf("%w: no analyzer plugin %q (have: %v)", host.ErrUnknownPlugin, name, slices.Sorted(maps.Keys(d.Analyzers)))
 	}
 	return p.Desc, p.SHA256, nil
 }
@@ -64,7 +67,7 @@ func (d Descriptions) Analyzer(_ context.Context, name string) (sdk.AnalyzerDesc
 func (d Descriptions) Model(_ context.Context, name string) (sdk.ModelDescription, string, error) {
 	p, ok := d.Models[name]
 	if !ok {
-		return sdk.ModelDescription{}, "", fmt.Errorf("%w: no model plugin %q (have: %v)", ErrUnknownPlugin, name, sortedKeys(d.Models))
+		return sdk.ModelDescription{}, "", fmt.Errorf("%w: no model plugin %q (have: %v)", host.ErrUnknownPlugin, name, slices.Sorted(maps.Keys(d.Models)))
 	}
 	return p.Desc, p.SHA256, nil
 }
@@ -73,7 +76,7 @@ func (d Descriptions) Model(_ context.Context, name string) (sdk.ModelDescriptio
 func (d Descriptions) Learner(_ context.Context, name string) (sdk.LearnerDescription, string, error) {
 	p, ok := d.Learners[name]
 	if !ok {
-		return sdk.LearnerDescription{}, "", fmt.Errorf("%w: no learner plugin %q (have: %v)", ErrUnknownPlugin, name, sortedKeys(d.Learners))
+		return sdk.LearnerDescription{}, "", fmt.Errorf("%w: no learner plugin %q (have: %v)", host.ErrUnknownPlugin, name, slices.Sorted(maps.Keys(d.Learners)))
 	}
 	return p.Desc, p.SHA256, nil
 }
@@ -96,10 +99,10 @@ func (e *PluginChangedError) Error() string {
 		e.Plugin, e.Planned[:min(12, len(e.Planned))], e.Launched[:min(12, len(e.Launched))])
 }
 
-// check returns a *PluginChangedError if the plugin launched as name ran
+// Check returns a *PluginChangedError if the plugin launched as name ran
 // a binary of another digest than planned; a plugin p does not name is
 // not checked (a step outside a plan: its lineage records what ran).
-func (p Planned) check(name, launched string) error {
+func (p Planned) Check(name, launched string) error {
 	if want, ok := p[name]; ok && want != launched {
 		return &PluginChangedError{Plugin: name, Planned: want, Launched: launched}
 	}
