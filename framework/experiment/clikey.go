@@ -1,0 +1,116 @@
+package experiment
+
+import (
+	"context"
+	"io"
+
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/registry"
+)
+
+// A step run from the command line (rgml sample, train) gets the key the
+// planner gives the same step of a spec, so that one identical step
+// makes one entry whichever way it is asked for: the command finds the
+// entry `rgml run` or an earlier command made and reuses it.
+
+// Found is what a command's step key finds in the registry.
+type Found struct {
+	// Key is the step's key; "" when the step cannot be keyed (its input
+	// is wrong: running it says how).
+	Key   string
+	Entry registry.Entry
+	// OK says an entry of that key exists.
+	OK bool
+}
+
+// FindSample keys a sampled dataset as the planner keys a spec's and
+// looks for an entry of that key.
+func FindSample(ctx context.Context, env *Env, s SampleSpec) (Found, error) {
+	d := &spec.Dataset{Name: s.Name, Model: s.Model, Params: s.Params, L: s.L, PerPoint: s.PerPoint,
+		Algorithm: s.Algorithm, Sweeps: s.Sweeps, Thermalization: s.Thermalization, Seed: s.Seed}
+	b := cliPlanner(ctx, &HostCatalog{Host: env.Host})
+	pl, err := planSample(ctx, b, d)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Dataset, pl.step.Key)
+}
+
+// FindTraining keys a training as the planner keys a spec's, its
+// datasets standing for themselves by their own keys (or, made without
+// one, by their digests), and looks for an entry of that key.
+func FindTraining(ctx context.Context, env *Env, t TrainSpec) (Found, error) {
+	where, err := ParseWhere(t.Where)
+	if err != nil {
+		return Found{}, nil
+	}
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	b := cliPlanner(ctx, &HostCatalog{Host: env.Host})
+	tr := &spec.Training{Name: t.Name, Learner: t.Learner, Data: "data", Where: where, Label: t.Label, Set: t.Hyper, Seed: t.Seed}
+	if tr.Label == "" {
+		tr.Label = DefaultLabel
+	}
+	for role, ref := range map[string]string{"data": t.Data, "test": t.Test} {
+		if ref == "" {
+			continue
+		}
+		en, err := store.Resolve(registry.Dataset, ref)
+		if err != nil {
+			return Found{}, nil
+		}
+		m, err := store.Manifest(en)
+		if err != nil {
+			return Found{}, err
+		}
+		key := m.Lineage.Key
+		if key == "" {
+			key = en.Digest
+		}
+		b.add(&planned{step: &Step{ID: "dataset/" + role, Kind: KindDataset, Name: role, Key: key}})
+		if role == "test" {
+			tr.Test = role
+		}
+	}
+	pl, err := planTraining(ctx, b, tr)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Model, pl.step.Key)
+}
+
+// cliPlanner is a planner of no spec, for one step at a time.
+func cliPlanner(ctx context.Context, cat Catalog) *planner {
+	b := &planner{ctx: ctx, cat: cat, p: &Plan{Spec: &Spec{}, byID: map[string]*Step{}},
+		names: map[string]Pos{}, steps: map[string]*planned{}, versions: map[Kind]int{}}
+	for _, k := range kinds {
+		b.versions[k.kind] = k.version
+	}
+	return b
+}
+
+func find(ctx context.Context, env *Env, kind registry.Kind, key string) (Found, error) {
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	en, ok, err := store.FindByKey(ctx, kind, key)
+	return Found{Key: key, Entry: en, OK: ok}, err
+}
+
+// ExportDataset writes a registered dataset's configurations and labels
+// to a plain .npz file, as rgml sample --out writes them.
+func ExportDataset(env *Env, en registry.Entry, out string) error {
+	store, err := env.store()
+	if err != nil {
+		return err
+	}
+	b, err := store.ReadFile(en, "data.npz")
+	if err != nil {
+		return err
+	}
+	return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err })
+}
