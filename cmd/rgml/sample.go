@@ -111,7 +111,7 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 	if found.OK && !o.Force {
 		reused(e, found)
 		if spec.Out != "" {
-			if err := experiment.ExportDataset(en, found.Entry, spec.Out); err != nil {
+			if err := experiment.CopyFile(en, found.Entry, "data.npz", spec.Out); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)

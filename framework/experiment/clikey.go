@@ -101,14 +101,67 @@ func find(ctx context.Context, env *Env, kind registry.Kind, key string) (Found,
 	return Found{Key: key, Entry: en, OK: ok}, err
 }
 
-// ExportDataset writes a registered dataset's configurations and labels
-// to a plain .npz file, as rgml sample --out writes them.
-func ExportDataset(env *Env, en registry.Entry, out string) error {
+// FindFlow keys a flow as the planner keys a spec's, its trainings and
+// dataset standing for themselves by their keys (or digests), and looks
+// for an entry of that key.
+func FindFlow(ctx context.Context, env *Env, f FlowSpec) (Found, error) {
+	where, err := ParseWhere(f.Where)
+	if err != nil {
+		return Found{}, nil
+	}
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	cat := &HostCatalog{Host: env.Host}
+	b := cliPlanner(ctx, cat)
+	for _, in := range []struct {
+		role, ref string
+		kind      registry.Kind
+	}{{"rbm", f.RBM, registry.Model}, {"thermometer", f.Thermometer, registry.Model}, {"from", f.From, registry.Dataset}} {
+		en, err := store.Resolve(in.kind, in.ref)
+		if err != nil {
+			return Found{}, nil
+		}
+		m, err := store.Manifest(en)
+		if err != nil {
+			return Found{}, err
+		}
+		key := m.Lineage.Key
+		if key == "" {
+			key = en.Digest
+		}
+		if in.kind == registry.Dataset {
+			b.add(&planned{step: &Step{ID: "dataset/" + in.role, Kind: KindDataset, Name: in.role, Key: key}})
+			continue
+		}
+		if m.Lineage.Plugin == nil {
+			return Found{}, nil
+		}
+		desc, sha, err := cat.Learner(ctx, m.Lineage.Plugin.Name)
+		if err != nil {
+			return Found{}, nil
+		}
+		st := &Step{ID: "training/" + in.role, Kind: KindTraining, Name: in.role, Key: key, Plugin: desc.Name, SHA256: sha}
+		b.add(&planned{step: st, learner: desc})
+	}
+	fl := &spec.Flow{Name: f.Name, RBM: "rbm", Thermometer: "thermometer", From: "from", Where: where,
+		Iterations: f.Iterations, Seed: f.Seed, SaveConfigs: f.SaveConfigs}
+	pl, err := planFlow(b, fl)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Flow, pl.step.Key)
+}
+
+// CopyFile writes the file name of a registered entry to out, as the
+// command that made the entry wrote its --out.
+func CopyFile(env *Env, en registry.Entry, name, out string) error {
 	store, err := env.store()
 	if err != nil {
 		return err
 	}
-	b, err := store.ReadFile(en, "data.npz")
+	b, err := store.ReadFile(en, name)
 	if err != nil {
 		return err
 	}
