@@ -14,8 +14,9 @@ import (
 
 // flowOptions are those of `rgml flow`.
 type flowOptions struct {
-	env  *env
-	Spec experiment.FlowSpec
+	env   *env
+	Spec  experiment.FlowSpec
+	Force bool
 }
 
 func newCmdFlow(e *env, runF func(context.Context, *flowOptions) error) *cli.Command {
@@ -31,7 +32,10 @@ func newCmdFlow(e *env, runF func(context.Context, *flowOptions) error) *cli.Com
 			"is registered as a flow (`rgml flows list`) with the RBM, thermometer and\n" +
 			"initial dataset as its inputs. The flow's random stream is derived from\n" +
 			"--seed, the initial dataset and --where, so flows from different\n" +
-			"starting sets are independent.",
+			"starting sets are independent. A flow the registry already has from an\n" +
+			"identical step (same RBM, thermometer, initial set, selection, iterations,\n" +
+			"seed and RBM plugin digest, as `rgml run` keys its steps) is reused, not\n" +
+			"run again (--out still writes it); --force runs it anew.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "rbm", Usage: "trained RBM (registry reference)", Required: true},
 			&cli.StringFlag{Name: "thermometer", Usage: "trained thermometer (registry reference)", Required: true},
@@ -42,6 +46,7 @@ func newCmdFlow(e *env, runF func(context.Context, *flowOptions) error) *cli.Com
 			&cli.StringFlag{Name: "name", Usage: "register the flow under this name (default: flow-RBMNAME)"},
 			&cli.StringFlag{Name: "out", Usage: "also write iterations, T_mean, T_mode, classes, distribution to this .npz"},
 			&cli.BoolFlag{Name: "save-configs", Usage: "also keep the flowed configurations (iterations × N × sites, int8)"},
+			forceFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := flowOptionsOf(c, e)
@@ -75,7 +80,7 @@ func flowOptionsOf(c *cli.Context, e *env) (*flowOptions, error) {
 	if err := registry.ValidateName(spec.Name); err != nil {
 		return nil, usageError{fmt.Errorf("--name %s: %w (give one with --name)", spec.Name, err)}
 	}
-	return &flowOptions{env: e, Spec: spec}, nil
+	return &flowOptions{env: e, Spec: spec, Force: c.Bool("force")}, nil
 }
 
 // runFlow runs the flow, registers it and prints its readings.
@@ -83,6 +88,25 @@ func runFlow(ctx context.Context, o *flowOptions) error {
 	e, spec := o.env, o.Spec
 	en, closeEnv := e.stepEnv(ctx, existingStore)
 	defer closeEnv()
+	found, err := experiment.FindFlow(ctx, en, spec)
+	if err != nil {
+		return err
+	}
+	if found.OK && !o.Force {
+		reused(e, found)
+		if spec.Out != "" {
+			if err := experiment.CopyFile(en, found.Entry, experiment.FlowFile, spec.Out); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)
+		}
+		return nil
+	}
+	if !o.Force {
+		// The registry keeps one entry per key: a forced run's is
+		// registered without it, beside the one the key finds.
+		spec.Key = found.Key
+	}
 	r, err := experiment.Flow(ctx, en, spec)
 	if r.Entry.Name == "" {
 		return err
@@ -92,6 +116,7 @@ func runFlow(ctx context.Context, o *flowOptions) error {
 		return err // registered, but --out failed: the error says so
 	}
 	fmt.Fprintf(e.stdout, "registered %s\n", r.Entry)
+	sayVersion(e, r.Entry)
 	if spec.Out != "" {
 		fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)
 	}

@@ -135,7 +135,11 @@ func newCmdPlot(e *env, runF func(context.Context, *plotOptions) error) *cli.Com
 			"figure an analysis suggests (spectrum: wwt, decay, eigenvalues, singular, vwwv,\n" +
 			"vwwv_minus_ref; correlations: energy, abs_m, chi, binder, xi, implied_T, G).\n" +
 			"Several analyses overlay their line figures, e.g. Fig. 13:\n" +
-			"  rgml plot decay spectrum-rbm-t0 spectrum-rbm-t2 spectrum-rbm-v16 --out fig13.svg",
+			"  rgml plot decay spectrum-rbm-t0 spectrum-rbm-t2 spectrum-rbm-v16 --out fig13.svg\n" +
+			"Several models overlay their histories (a panel per quantity), several flows\n" +
+			"their mean measured temperature per iteration, one colour each, the legend\n" +
+			"naming the parameters that differ:\n" +
+			"  rgml plot history rbm-v16 rbm-v64 --out histories.svg",
 		ArgsUsage: "KIND REF [REF…]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "the figure's file: .png or .svg", Required: true},
@@ -190,7 +194,21 @@ func plotFigure(s *registry.Store, kind string, refs []string) (*report.Figure, 
 		return en, nil
 	}
 	switch kind {
-	case "samples", "history", "flow", "flow-check":
+	case "history", "flow":
+		if len(refs) > 1 {
+			k := map[string]registry.Kind{"history": registry.Model, "flow": registry.Flow}[kind]
+			var entries []registry.Entry
+			for _, ref := range refs {
+				en, err := s.Resolve(k, ref)
+				if err != nil {
+					return nil, experiment.RefError(err)
+				}
+				entries = append(entries, en)
+			}
+			return experiment.OverlayFigure(s, kind, entries)
+		}
+		fallthrough
+	case "samples", "flow-check":
 		k := map[string]registry.Kind{"samples": registry.Dataset, "history": registry.Model, "flow": registry.Flow, "flow-check": registry.Analysis}[kind]
 		en, err := one(k)
 		if err != nil {

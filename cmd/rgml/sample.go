@@ -17,8 +17,9 @@ import (
 
 // sampleOptions are those of `rgml sample`.
 type sampleOptions struct {
-	env  *env
-	Spec experiment.SampleSpec
+	env   *env
+	Spec  experiment.SampleSpec
+	Force bool
 }
 
 func newCmdSample(e *env, runF func(context.Context, *sampleOptions) error) *cli.Command {
@@ -31,7 +32,10 @@ func newCmdSample(e *env, runF func(context.Context, *sampleOptions) error) *cli
 			"--param NAME=SPEC takes a value, an inclusive range START:STOP:STEP or a\n" +
 			"list V1,V2,…; several --param flags make the grid of all combinations.\n" +
 			"The .npz holds configs (int8, N×L², site (x,y) at index x*L+y) and one\n" +
-			"float64 array per model parameter, one value per configuration.",
+			"float64 array per model parameter, one value per configuration.\n\n" +
+			"A dataset the registry already has from an identical step (same model,\n" +
+			"plugin digest, grid, L, sampling and seed, as `rgml run` keys its steps)\n" +
+			"is reused, not sampled again (--out still writes it); --force samples anew.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "model plugin, e.g. ising", Required: true, Category: "Model"},
 			&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE | NAME=START:STOP:STEP | NAME=V1,V2,… (repeatable)", Category: "Model"},
@@ -43,6 +47,7 @@ func newCmdSample(e *env, runF func(context.Context, *sampleOptions) error) *cli
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed; the same seed gives the same configurations", Value: 1, Category: "Sampling"},
 			&cli.StringFlag{Name: "name", Usage: "register the dataset under this name (default: the model's name)", Category: "Output"},
 			&cli.StringFlag{Name: "out", Usage: "also write the dataset to this plain .npz file", Category: "Output"},
+			forceFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := sampleOptionsOf(c, e)
@@ -91,7 +96,7 @@ func sampleOptionsOf(c *cli.Context, e *env) (*sampleOptions, error) {
 			return nil, usageError{err}
 		}
 	}
-	return &sampleOptions{env: e, Spec: spec}, nil
+	return &sampleOptions{env: e, Spec: spec, Force: c.Bool("force")}, nil
 }
 
 // runSample samples, registers and says what it did.
@@ -99,6 +104,25 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 	e, spec := o.env, o.Spec
 	en, closeEnv := e.stepEnv(ctx, createStore)
 	defer closeEnv()
+	found, err := experiment.FindSample(ctx, en, spec)
+	if err != nil {
+		return err
+	}
+	if found.OK && !o.Force {
+		reused(e, found)
+		if spec.Out != "" {
+			if err := experiment.CopyFile(en, found.Entry, "data.npz", spec.Out); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)
+		}
+		return nil
+	}
+	if !o.Force {
+		// The registry keeps one entry per key: a forced run's is
+		// registered without it, beside the one the key finds.
+		spec.Key = found.Key
+	}
 	r, err := experiment.Sample(ctx, en, spec)
 	if err != nil {
 		return err
@@ -113,6 +137,7 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 	}
 	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
 		r.Entry, r.Configs, r.L, r.L, r.Model, r.Algorithm, r.Points, r.WallSeconds, acc)
+	sayVersion(e, r.Entry)
 	if spec.Out != "" {
 		fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)
 	}

@@ -14,8 +14,9 @@ import (
 
 // trainOptions are those of `rgml train`.
 type trainOptions struct {
-	env  *env
-	Spec experiment.TrainSpec
+	env   *env
+	Spec  experiment.TrainSpec
+	Force bool
 }
 
 func newCmdTrain(e *env, runF func(context.Context, *trainOptions) error) *cli.Command {
@@ -29,7 +30,10 @@ func newCmdTrain(e *env, runF func(context.Context, *trainOptions) error) *cli.C
 			"kept in the registry while the training runs; after a crash or a kill,\n" +
 			"the same command with --resume continues from the last one and gives the\n" +
 			"same weights as an uninterrupted training. Every progress report is kept\n" +
-			"with the weights (`rgml models history NAME`).",
+			"with the weights (`rgml models history NAME`).\n\n" +
+			"Weights the registry already has from an identical step (same learner,\n" +
+			"plugin digest, data, selection, hyper-parameters and seed, as `rgml run`\n" +
+			"keys its steps) are reused, not trained again; --force trains anew.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "learner", Usage: "learner plugin, e.g. rbm or thermometer", Required: true, Category: "Learner"},
 			&cli.StringSliceFlag{Name: "set", Usage: "hyper-parameter NAME=VALUE (repeatable)", Category: "Learner"},
@@ -41,6 +45,7 @@ func newCmdTrain(e *env, runF func(context.Context, *trainOptions) error) *cli.C
 			&cli.StringFlag{Name: "name", Usage: "register the weights under this name (default: the learner's name)", Category: "Output"},
 			&cli.IntFlag{Name: "checkpoint-every", Usage: "epochs between checkpoints (0: about 20 per training)", Category: "Output"},
 			&cli.BoolFlag{Name: "resume", Usage: "continue the interrupted training of the same command from its last checkpoint", Category: "Output"},
+			forceFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := trainOptionsOf(c, e)
@@ -81,7 +86,7 @@ func trainOptionsOf(c *cli.Context, e *env) (*trainOptions, error) {
 	if c.Bool("resume") {
 		spec.Resume = experiment.ResumeRequired
 	}
-	return &trainOptions{env: e, Spec: spec}, nil
+	return &trainOptions{env: e, Spec: spec, Force: c.Bool("force")}, nil
 }
 
 // runTrain trains, registers the weights and says what it did.
@@ -89,12 +94,27 @@ func runTrain(ctx context.Context, o *trainOptions) error {
 	e := o.env
 	en, closeEnv := e.stepEnv(ctx, createStore)
 	defer closeEnv()
-	r, err := experiment.Train(ctx, en, o.Spec)
+	found, err := experiment.FindTraining(ctx, en, o.Spec)
+	if err != nil {
+		return err
+	}
+	if found.OK && !o.Force {
+		reused(e, found)
+		return nil
+	}
+	spec := o.Spec
+	if !o.Force {
+		// The registry keeps one entry per key: a forced run's is
+		// registered without it, beside the one the key finds.
+		spec.Key = found.Key
+	}
+	r, err := experiment.Train(ctx, en, spec)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "registered %s: %s on %d configurations, %d epochs in %.1fs; %s\n",
 		r.Entry, r.Learner, r.Samples, r.Epochs, r.WallSeconds, formatMetrics(r.Final))
+	sayVersion(e, r.Entry)
 	return nil
 }
 

@@ -24,6 +24,10 @@ type Series struct {
 	Legend string
 	X, Y   []float64
 	Err    []float64 // nil: no error bars
+	// Colour, when positive, is 1 + the series' index in the palette:
+	// an entry keeps its colour in every panel of an overlay, whichever
+	// quantities it lacks. 0: the series' position in the figure.
+	Colour int
 }
 
 // Ref is a reference line at a value (a critical temperature a model
@@ -211,6 +215,9 @@ func addSeries(p *plot.Plot, s Series, k int, pts plotter.XYs, errs plotter.YErr
 		return err
 	}
 	c := pathColor(k)
+	if s.Colour > 0 {
+		c = pathColor(s.Colour - 1)
+	}
 	l.Color, sc.Color = c, c
 	sc.Shape = draw.CircleGlyph{}
 	sc.Radius = vg.Points(1.5)

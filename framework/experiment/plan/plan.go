@@ -103,6 +103,18 @@ type KindPlan struct {
 	Plan    func(ctx context.Context, b *Planner) error
 }
 
+// NewPlanner is the planner of spec s before any step is planned: NewPlan
+// starts from it, and a command that plans one step at a time (rgml train
+// keying its step as a spec's) adds that step's inputs and plans it.
+func NewPlanner(s *spec.Spec, cat Catalog, kinds []KindPlan) *Planner {
+	b := &Planner{Cat: cat, Plan: &Plan{Spec: s, byID: map[string]*Step{}},
+		names: map[string]Pos{}, steps: map[string]*Node{}, versions: map[Kind]int{}}
+	for _, k := range kinds {
+		b.versions[k.Kind] = k.Version
+	}
+	return b
+}
+
 // NewPlan validates the whole spec against the catalog and returns its
 // plan. Every problem of the spec is an *Error (ErrUsage) naming
 // file:line:column and the field; a Catalog failure other than an unknown
@@ -112,11 +124,7 @@ func NewPlan(ctx context.Context, s *spec.Spec, cat Catalog, kinds []KindPlan) (
 	if s == nil {
 		return nil, errors.New("experiment: NewPlan of a nil spec")
 	}
-	b := &Planner{Cat: cat, Plan: &Plan{Spec: s, byID: map[string]*Step{}},
-		names: map[string]Pos{}, steps: map[string]*Node{}, versions: map[Kind]int{}}
-	for _, k := range kinds {
-		b.versions[k.Kind] = k.Version
-	}
+	b := NewPlanner(s, cat, kinds)
 	for _, k := range kinds {
 		if err := k.Plan(ctx, b); err != nil {
 			return nil, err

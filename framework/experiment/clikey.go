@@ -1,0 +1,165 @@
+package experiment
+
+import (
+	"context"
+	"io"
+
+	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/registry"
+)
+
+// A step run from the command line (rgml sample, train) gets the key the
+// planner gives the same step of a spec, so that one identical step
+// makes one entry whichever way it is asked for: the command finds the
+// entry `rgml run` or an earlier command made and reuses it.
+
+// Found is what a command's step key finds in the registry.
+type Found struct {
+	// Key is the step's key; "" when the step cannot be keyed (its input
+	// is wrong: running it says how).
+	Key   string
+	Entry registry.Entry
+	// OK says an entry of that key exists.
+	OK bool
+}
+
+// FindSample keys a sampled dataset as the planner keys a spec's and
+// looks for an entry of that key.
+func FindSample(ctx context.Context, env *Env, s SampleSpec) (Found, error) {
+	d := &spec.Dataset{Name: s.Name, Model: s.Model, Params: s.Params, L: s.L, PerPoint: s.PerPoint,
+		Algorithm: s.Algorithm, Sweeps: s.Sweeps, Thermalization: s.Thermalization, Seed: s.Seed}
+	b := cliPlanner(&HostCatalog{Host: env.Host})
+	pl, err := planSample(ctx, b, d)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Dataset, pl.Step.Key)
+}
+
+// FindTraining keys a training as the planner keys a spec's, its
+// datasets standing for themselves by their own keys (or, made without
+// one, by their digests), and looks for an entry of that key.
+func FindTraining(ctx context.Context, env *Env, t TrainSpec) (Found, error) {
+	where, err := ParseWhere(t.Where)
+	if err != nil {
+		return Found{}, nil
+	}
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	b := cliPlanner(&HostCatalog{Host: env.Host})
+	tr := &spec.Training{Name: t.Name, Learner: t.Learner, Data: "data", Where: where, Label: t.Label, Set: t.Hyper, Seed: t.Seed}
+	if tr.Label == "" {
+		tr.Label = DefaultLabel
+	}
+	for role, ref := range map[string]string{"data": t.Data, "test": t.Test} {
+		if ref == "" {
+			continue
+		}
+		en, err := store.Resolve(registry.Dataset, ref)
+		if err != nil {
+			return Found{}, nil
+		}
+		m, err := store.Manifest(en)
+		if err != nil {
+			return Found{}, err
+		}
+		key := m.Lineage.Key
+		if key == "" {
+			key = en.Digest
+		}
+		b.Add(&planned{Step: &Step{ID: "dataset/" + role, Kind: KindDataset, Name: role, Key: key}})
+		if role == "test" {
+			tr.Test = role
+		}
+	}
+	pl, err := planTraining(ctx, b, tr)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Model, pl.Step.Key)
+}
+
+// cliPlanner is a planner of no spec, for one step at a time.
+func cliPlanner(cat Catalog) *planner {
+	return plan.NewPlanner(&Spec{}, cat, kindPlans())
+}
+
+func find(ctx context.Context, env *Env, kind registry.Kind, key string) (Found, error) {
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	en, ok, err := store.FindByKey(ctx, kind, key)
+	return Found{Key: key, Entry: en, OK: ok}, err
+}
+
+// FindFlow keys a flow as the planner keys a spec's, its trainings and
+// dataset standing for themselves by their keys (or digests), and looks
+// for an entry of that key.
+func FindFlow(ctx context.Context, env *Env, f FlowSpec) (Found, error) {
+	where, err := ParseWhere(f.Where)
+	if err != nil {
+		return Found{}, nil
+	}
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	cat := &HostCatalog{Host: env.Host}
+	b := cliPlanner(cat)
+	for _, in := range []struct {
+		role, ref string
+		kind      registry.Kind
+	}{{"rbm", f.RBM, registry.Model}, {"thermometer", f.Thermometer, registry.Model}, {"from", f.From, registry.Dataset}} {
+		en, err := store.Resolve(in.kind, in.ref)
+		if err != nil {
+			return Found{}, nil
+		}
+		m, err := store.Manifest(en)
+		if err != nil {
+			return Found{}, err
+		}
+		key := m.Lineage.Key
+		if key == "" {
+			key = en.Digest
+		}
+		if in.kind == registry.Dataset {
+			b.Add(&planned{Step: &Step{ID: "dataset/" + in.role, Kind: KindDataset, Name: in.role, Key: key}})
+			continue
+		}
+		if m.Lineage.Plugin == nil {
+			return Found{}, nil
+		}
+		desc, sha, err := cat.Learner(ctx, m.Lineage.Plugin.Name)
+		if err != nil {
+			return Found{}, nil
+		}
+		st := &Step{ID: "training/" + in.role, Kind: KindTraining, Name: in.role, Key: key, Plugin: desc.Name, SHA256: sha}
+		b.Add(&planned{Step: st, Learner: desc})
+	}
+	fl := &spec.Flow{Name: f.Name, RBM: "rbm", Thermometer: "thermometer", From: "from", Where: where,
+		Iterations: f.Iterations, Seed: f.Seed, SaveConfigs: f.SaveConfigs}
+	pl, err := planFlow(b, fl)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Flow, pl.Step.Key)
+}
+
+// CopyFile writes the file name of a registered entry to out, as the
+// command that made the entry wrote its --out.
+func CopyFile(env *Env, en registry.Entry, name, out string) error {
+	store, err := env.store()
+	if err != nil {
+		return err
+	}
+	b, err := store.ReadFile(en, name)
+	if err != nil {
+		return err
+	}
+	return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err })
+}
