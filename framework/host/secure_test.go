@@ -291,7 +291,9 @@ func TestSwappedSymlinkNeverRunsUnlocked(t *testing.T) {
 	close(stop)
 	swaps := <-swapped
 	t.Logf("%d launches: %d ran the locked plugin, %d refused; %d swaps", ran+refused, ran, refused, swaps)
-	if n := ran + refused + failed; n < swapLaunches {
+	// The deadline bounds the test on a loaded machine; what it proves
+	// needs the race hit both ways (checked below), not every launch.
+	if n := ran + refused + failed; n < swapLaunches/10 {
 		t.Errorf("only %d of %d launches in 3 minutes", n, swapLaunches)
 	}
 	if b, err := os.ReadFile(marker); err == nil {
