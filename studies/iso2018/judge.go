@@ -72,7 +72,10 @@ func (judge) Judge(ctx context.Context, in experiment.JudgeInput) ([]report.Verd
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	reps, commits := gather{in}.replicas(in.Entries)
+	reps, commits, err := gather{in}.replicas(in.Entries)
+	if err != nil {
+		return nil, err
+	}
 	per := map[uint64][]reproduce.Verdict{}
 	for seed, ri := range reps {
 		per[seed] = reproduce.Judge(*ri)
@@ -299,7 +302,7 @@ func (g gather) seedOf(en registry.Entry, role string) (registry.Entry, uint64, 
 // replicas gathers what the reproduction verdicts read from the entries,
 // one set per seed; what is absent stays absent (its rows are not in the
 // study, or Missing).
-func (g gather) replicas(entries []registry.Entry) (map[uint64]*reproduce.Inputs, map[uint64]map[string]bool) {
+func (g gather) replicas(entries []registry.Entry) (map[uint64]*reproduce.Inputs, map[uint64]map[string]bool, error) {
 	s := &seeds{g: g, in: map[uint64]*reproduce.Inputs{}, commits: map[uint64]map[string]bool{}}
 	flowKey := func(fen registry.Entry) (reproduce.FlowKey, uint64, bool) {
 		rbm, seed, ok := g.seedOf(fen, "rbm")
@@ -332,9 +335,18 @@ func (g gather) replicas(entries []registry.Entry) (map[uint64]*reproduce.Inputs
 			if !ok {
 				continue
 			}
+			ff, err := experiment.ReadFlow(g.Store, en)
+			if err != nil {
+				// A damaged flow must not turn its rows into "not in this
+				// study" and let the other seeds pass them.
+				return nil, nil, err
+			}
+			if len(ff.Params()) != 1 {
+				continue // a reading of two parameters is none of the paper's flows
+			}
 			fd, err := experiment.ReadFlowDistribution(g.Store, en)
 			if err != nil {
-				continue
+				return nil, nil, err
 			}
 			f := reproduce.Flow(fd)
 			s.of(seed, en).Flows[k] = f
@@ -369,7 +381,7 @@ func (g gather) replicas(entries []registry.Entry) (map[uint64]*reproduce.Inputs
 			in.L = 10
 		}
 	}
-	return s.in, s.commits
+	return s.in, s.commits, nil
 }
 
 // samples reads the configurations of a dataset labelled by T (Fig. 1).

@@ -171,3 +171,36 @@ func labelsOnlyWithJudge(ctx context.Context, t *testing.T, s *registry.Store, e
 		}
 	}
 }
+
+// A report of a flow whose file cannot be read fails, naming the entry:
+// its rows must not read as "not in this study" and let other seeds pass
+// them. (The flow's figure fails on it too, so this held before the judge
+// itself stopped skipping unreadable flows; the test keeps both honest.)
+func TestJudgeRefusesDamagedFlow(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := registry.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	th, err := s.Put(ctx, registry.Model, "thermometer", []registry.File{{Name: "weights.npz", Data: []byte("t")}}, registry.Lineage{Plugin: &registry.PluginRef{Name: "thermometer", Version: "1"}, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rbm, err := s.Put(ctx, registry.Model, "rbm-v64", []registry.File{{Name: "weights.npz", Data: []byte("w")}},
+		registry.Lineage{Plugin: &registry.PluginRef{Name: "rbm", Version: "1"}, Seed: 1, HyperParameters: map[string]any{"hidden": 64.0, "epochs": 5000.0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl, err := s.Put(ctx, registry.Flow, "flow-v64", []registry.File{{Name: formats.FlowFile, Data: []byte("not an npz")}}, registry.Lineage{
+		Seed: 1, Inputs: []registry.Input{{Role: "rbm", Digest: rbm.Digest}, {Role: "thermometer", Digest: th.Digest}},
+		Extra: map[string]any{"where": []string{"T=0"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = experiment.BuildReport(ctx, s, experiment.ReportSpec{Judge: "iso2018", Out: t.TempDir(), Entries: []registry.Entry{th, rbm, fl}})
+	if err == nil || !strings.Contains(err.Error(), "flow-v64") {
+		t.Fatalf("BuildReport with a damaged flow: %v, want an error naming flow-v64", err)
+	}
+}
