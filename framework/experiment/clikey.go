@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
@@ -101,6 +102,10 @@ func find(ctx context.Context, env *Env, kind registry.Kind, key string) (Found,
 // dataset standing for themselves by their keys (or digests), and looks
 // for an entry of that key.
 func FindFlow(ctx context.Context, env *Env, f FlowSpec) (Found, error) {
+	return findFlow(ctx, env, &HostCatalog{Host: env.Host}, f)
+}
+
+func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, error) {
 	where, err := ParseWhere(f.Where)
 	if err != nil {
 		return Found{}, nil
@@ -109,7 +114,6 @@ func FindFlow(ctx context.Context, env *Env, f FlowSpec) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	cat := &HostCatalog{Host: env.Host}
 	b := cliPlanner(cat)
 	for _, in := range []struct {
 		role, ref string
@@ -136,6 +140,13 @@ func FindFlow(ctx context.Context, env *Env, f FlowSpec) (Found, error) {
 		}
 		desc, sha, err := cat.Learner(ctx, m.Lineage.Plugin.Name)
 		if err != nil {
+			return Found{}, nil
+		}
+		// The flow runs both learners' plugins as they are now; a
+		// training's stored key has the binary it was trained with. When
+		// they differ, rgml run would train again and key the flow anew:
+		// the command must not call an older reading the same.
+		if strings.TrimPrefix(m.Lineage.Plugin.SHA256, "sha256:") != strings.TrimPrefix(sha, "sha256:") {
 			return Found{}, nil
 		}
 		st := &Step{ID: "training/" + in.role, Kind: KindTraining, Name: in.role, Key: key, Plugin: desc.Name, SHA256: sha}

@@ -17,3 +17,6 @@ var Kinds = func() []Kind {
 	}
 	return out
 }()
+
+// FindFlowWith is FindFlow against the catalog cat instead of the host's.
+var FindFlowWith = findFlow
