@@ -2,9 +2,11 @@ package compare_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/compare"
@@ -136,4 +138,40 @@ func hiddens(n int) []int {
 		out[i] = 1 + i%128
 	}
 	return out
+}
+
+// Steps of two runs are matched by kind and name: a dataset and a flow
+// may share a name in one plan, and only the flow differs here.
+func TestStepDiffsMatchByKindAndName(t *testing.T) {
+	s, err := registry.Open(filepath.Join(t.TempDir(), "reg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	key := func(c byte) string { return strings.Repeat(string(c), 64) }
+	run := func(name, flowKey string) registry.Entry {
+		t.Helper()
+		rec := registry.RunRecord{Format: registry.RunRecordFormat, Status: "done", Steps: []registry.RunStep{
+			{Name: "x", Kind: registry.Dataset, Key: key('a'), Status: "done"},
+			{Name: "x", Kind: registry.Flow, Key: flowKey, Status: "done"},
+		}}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en, err := s.Put(ctx, registry.Run, name, []registry.File{{Name: registry.RunRecordFile, Data: b}}, registry.Lineage{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return en
+	}
+	a, b := run("a", key('b')), run("b", key('c'))
+	diffs, same, err := compare.StepDiffs(s, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same != 1 || len(diffs) != 1 || diffs[0].Kind != registry.Flow {
+		t.Fatalf("StepDiffs: %d same, diffs %+v; want the dataset x the same and only the flow x differing", same, diffs)
+	}
 }

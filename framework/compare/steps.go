@@ -33,14 +33,17 @@ func StepDiffs(s *registry.Store, a, b registry.Entry) (diffs []StepDiff, same i
 		return nil, 0, err
 	}
 	c := stepComparer{s: s, refs: refCache{s: s, m: map[string]string{}}, a: ra, b: rb}
+	// A plan's steps are unique by kind and name, not by name alone (a
+	// dataset and a flow may share one).
+	id := func(st registry.RunStep) string { return string(st.Kind) + "/" + st.Name }
 	inB := map[string]registry.RunStep{}
 	for _, st := range rb.Steps {
-		inB[st.Name] = st
+		inB[id(st)] = st
 	}
 	seen := map[string]bool{}
 	for _, sa := range ra.Steps {
-		seen[sa.Name] = true
-		sb, ok := inB[sa.Name]
+		seen[id(sa)] = true
+		sb, ok := inB[id(sa)]
 		switch {
 		case !ok:
 			diffs = append(diffs, StepDiff{Step: sa.Name, Kind: sa.Kind, A: sa.Entry, Why: []string{"only in " + a.Ref()}})
@@ -51,7 +54,7 @@ func StepDiffs(s *registry.Store, a, b registry.Entry) (diffs []StepDiff, same i
 		}
 	}
 	for _, sb := range rb.Steps {
-		if !seen[sb.Name] {
+		if !seen[id(sb)] {
 			diffs = append(diffs, StepDiff{Step: sb.Name, Kind: sb.Kind, B: sb.Entry, Why: []string{"only in " + b.Ref()}})
 		}
 	}
