@@ -43,15 +43,27 @@ func FindSample(ctx context.Context, env *Env, s SampleSpec) (Found, error) {
 // datasets standing for themselves by their own keys (or, made without
 // one, by their digests), and looks for an entry of that key.
 func FindTraining(ctx context.Context, env *Env, t TrainSpec) (Found, error) {
+	return findTraining(ctx, env, &HostCatalog{Host: env.Host}, t)
+}
+
+func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Found, error) {
 	where, err := ParseWhere(t.Where)
 	if err != nil {
 		return Found{}, nil
+	}
+	if t.Label != "" {
+		// A label given to a learner that learns none is a mistake Train
+		// reports; the key below, which keeps labels of supervised
+		// learners only, must not find an entry for it first.
+		if desc, _, err := cat.Learner(ctx, t.Learner); err != nil || !desc.NeedsLabel {
+			return Found{}, nil
+		}
 	}
 	store, err := env.store()
 	if err != nil {
 		return Found{}, err
 	}
-	b := cliPlanner(&HostCatalog{Host: env.Host})
+	b := cliPlanner(cat)
 	tr := &spec.Training{Name: t.Name, Learner: t.Learner, Data: "data", Where: where, Label: t.Label, Set: t.Hyper, Seed: t.Seed}
 	if tr.Label == "" {
 		tr.Label = DefaultLabel

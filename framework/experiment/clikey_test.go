@@ -50,3 +50,26 @@ func TestFindFlowFollowsTheLearnersBinaries(t *testing.T) {
 		}
 	}
 }
+
+// rgml train --label on a learner that learns no label finds nothing to
+// reuse (Train then refuses the label); on a supervised learner it keys.
+func TestFindTrainingLabelOnlyForSupervised(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := registry.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Put(ctx, registry.Dataset, "data", []registry.File{{Name: "x", Data: []byte("d")}}, registry.Lineage{Key: strings.Repeat("a", 64)}); err != nil {
+		t.Fatal(err)
+	}
+	env := &experiment.Env{Store: s}
+	cat := catalog(t)
+	for learner, wantKey := range map[string]bool{"rbm": false, "thermometer": true} {
+		f, err := experiment.FindTrainingWith(ctx, env, cat, experiment.TrainSpec{Name: learner, Learner: learner, Data: "data", Label: "T", Seed: 1})
+		if err != nil || (f.Key != "") != wantKey || f.OK {
+			t.Errorf("%s --label T: %+v, %v; want a key: %v", learner, f, err, wantKey)
+		}
+	}
+}

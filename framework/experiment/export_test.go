@@ -20,3 +20,6 @@ var Kinds = func() []Kind {
 
 // FindFlowWith is FindFlow against the catalog cat instead of the host's.
 var FindFlowWith = findFlow
+
+// FindTrainingWith is FindTraining against the catalog cat.
+var FindTrainingWith = findTraining
