@@ -737,7 +737,9 @@ func TestPushgatewayPushAndDelete(t *testing.T) {
 		`rgml_mc_configurations_total{instance="push-test-1",job="rgml",model="ising",run_id="push-test-1"} 20`,
 		`rgml_run_info{command="sample",instance="push-test-1",job="rgml",learner="",model="ising",node="` + hostname(t) + `",run_id="push-test-1",version="` + version + `"} 1`,
 		`rgml_run_state{instance="push-test-1",job="rgml",run_id="push-test-1",state="done"} 1`,
-		`rgml_plugin_starts_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 1`,
+		// Two starts: one describes the model to key the step (to reuse
+		// an identical dataset), one samples.
+		`rgml_plugin_starts_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 2`,
 		`rgml_plugin_crashes_total{instance="push-test-1",job="rgml",plugin="ising",run_id="push-test-1"} 0`,
 		`rgml_mc_acceptance_ratio{instance="push-test-1"`,
 		`process_resident_memory_bytes{instance="push-test-1",job="rgml"}`,
