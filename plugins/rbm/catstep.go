@@ -226,21 +226,7 @@ func (j *catStepJob) block(b, g int, dw []float32) {
 	up(v0r, h1, partH1)
 	kernels.GemmTA(nr, nh, mb, 1, v0r, nrp, h1, nhp, true, dw, nhp)
 	if !t.h.persistent {
-		hn := h1
-		for k := 1; k <= t.h.k; k++ {
-			if k > 1 {
-				up(vr, h2, nil)
-				hn = h2
-			}
-			sample(hn, k)
-			var ref []float32
-			if k == 1 {
-				ref = v0r
-			}
-			if e := down(hn, vr, ref); k == 1 {
-				t.errPart[b] = e
-			}
-		}
+		t.errPart[b] = cdChain(t.h.k, v0r, vr, h1, h2, up, sample, down)
 	} else {
 		chains := s.chains[r0*nvp : r1*nvp]
 		reduce(vr, chains)

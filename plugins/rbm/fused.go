@@ -132,21 +132,7 @@ func (j *stepJob) block(b int, dw []float32) {
 	// Negative phase, eqs. (26), (28).
 	vn := v1
 	if !t.h.persistent {
-		hn := h1
-		for k := 1; k <= t.h.k; k++ {
-			if k > 1 {
-				up(v1, h2, nil)
-				hn = h2
-			}
-			sample(hn, k)
-			var ref []float32
-			if k == 1 {
-				ref = v0
-			}
-			if e := down(hn, v1, ref); k == 1 {
-				t.errPart[b] = e
-			}
-		}
+		t.errPart[b] = cdChain(t.h.k, v0, v1, h1, h2, up, sample, down)
 	} else {
 		chains := s.chains[r0*nvp : r1*nvp]
 		copy(vn, chains)
@@ -197,4 +183,30 @@ func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
 		}
 	}
 	return sq, t.update(m)
+}
+
+// cdChain runs the k Gibbs steps of CD-k from the data's hidden
+// probabilities h1 (eqs. (26), (28)): sample the hidden units, go down to
+// the visible v, up again into h2; it returns the reconstruction error of
+// the first step against the data v0. The ±1 and categorical fused steps
+// share it, each with its own up, sample and down.
+func cdChain(k int, v0, v, h1, h2 []float32, up func(v, h, sum []float32), sample func(h []float32, k int),
+	down func(h, v, ref []float32) float64) float64 {
+	var first float64
+	hn := h1
+	for i := 1; i <= k; i++ {
+		if i > 1 {
+			up(v, h2, nil)
+			hn = h2
+		}
+		sample(hn, i)
+		var ref []float32
+		if i == 1 {
+			ref = v0
+		}
+		if e := down(hn, v, ref); i == 1 {
+			first = e
+		}
+	}
+	return first
 }
