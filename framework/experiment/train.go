@@ -22,7 +22,7 @@ import (
 // trainingCodeVersion versions what Train writes beside the plugin's
 // weights (the selection of the data, the history): bump it when that
 // changes what a training records (the kinds table, kinds.go).
-const trainingCodeVersion = 1
+const trainingCodeVersion = 2 // 2: live progress reports are kept out of the history
 
 // Resume says what a training does with a checkpoint of itself.
 type Resume int
@@ -329,9 +329,12 @@ func (r *trainRecorder) Progress(p sdk.Progress) error {
 		r.epoch = p.Epoch
 	}
 	r.bar.Note(progress.Losses(p.Metrics))
+	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
+	if p.Live {
+		return nil // shown, not kept: the history holds the scheduled reports only
+	}
 	*r.last = p
 	r.history = append(r.history, rowOf(p, r.offset))
-	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
 	return nil
 }
 

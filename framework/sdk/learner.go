@@ -158,6 +158,12 @@ type Progress struct {
 	Metrics     map[string]float64 // e.g. "reconstruction_error", "train_loss", "test_loss"
 	WallSeconds float64            // since the start of this Train call
 	Samples     int64              // configurations processed so far
+	// Live marks a report sent between the learner's scheduled ones,
+	// only to show progress (e.g. every 50 ms of fast epochs). The host
+	// displays it but keeps only scheduled reports in the history: which
+	// epochs a clock picks differs from run to run, and a history must
+	// not. A learner reports on a schedule of epochs, with Live false.
+	Live bool
 }
 
 // TrainRequest asks a learner to train.

@@ -82,7 +82,7 @@ func paramsOf(vs []*rgmlv1.ParamValue) Params {
 }
 
 func progressToProto(p Progress) *rgmlv1.TrainProgress {
-	out := &rgmlv1.TrainProgress{Epoch: int64(p.Epoch), Epochs: int64(p.Epochs), WallSeconds: p.WallSeconds, Samples: p.Samples}
+	out := &rgmlv1.TrainProgress{Epoch: int64(p.Epoch), Epochs: int64(p.Epochs), WallSeconds: p.WallSeconds, Samples: p.Samples, Live: p.Live}
 	for _, name := range sortedKeys(p.Metrics) {
 		out.Metrics = append(out.Metrics, &rgmlv1.Metric{Name: name, Value: p.Metrics[name]})
 	}
@@ -90,7 +90,7 @@ func progressToProto(p Progress) *rgmlv1.TrainProgress {
 }
 
 func progressFromProto(p *rgmlv1.TrainProgress) Progress {
-	out := Progress{Epoch: int(p.Epoch), Epochs: int(p.Epochs), WallSeconds: p.WallSeconds, Samples: p.Samples, Metrics: map[string]float64{}}
+	out := Progress{Epoch: int(p.Epoch), Epochs: int(p.Epochs), WallSeconds: p.WallSeconds, Samples: p.Samples, Live: p.Live, Metrics: map[string]float64{}}
 	for _, m := range p.Metrics {
 		out.Metrics[m.Name] = m.Value
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"testing"
@@ -458,31 +459,59 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// Fast epochs are reported at most every progressInterval, and the last
-// epoch always is.
-func TestProgressRate(t *testing.T) {
+// The history's reports (Live false) fall on a schedule of epochs — the
+// first, the last, every ⌈epochs/historyPoints⌉-th and every pll_every-th
+// with the pseudo-log-likelihood — and are the same, metrics included, on
+// two runs; live reports in between come at most every progressInterval.
+func TestProgressSchedule(t *testing.T) {
 	ds := lowTData(3, 10, 0.1, 1)
-	rec := &recorder{}
-	start := time.Now()
-	_, err := NewWithWorkers(1).Train(context.Background(), sdk.TrainRequest{Hyper: sdk.Params{ParamHidden: 2, ParamEpochs: 20000, ParamPLLEvery: 1}, Train: ds}, rec)
-	if err != nil {
-		t.Fatal(err)
+	const epochs, pllEvery = 2003, 100
+	every := (epochs + historyPoints - 1) / historyPoints
+	run := func() (sched []sdk.Progress, live int, d time.Duration) {
+		rec := &recorder{}
+		start := time.Now()
+		_, err := NewWithWorkers(1).Train(context.Background(), sdk.TrainRequest{Seed: 3,
+			Hyper: sdk.Params{ParamHidden: 2, ParamEpochs: epochs, ParamPLLEvery: pllEvery}, Train: ds}, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range rec.progress {
+			if p.Live {
+				live++
+				continue
+			}
+			sched = append(sched, p)
+		}
+		return sched, live, time.Since(start)
 	}
-	d := time.Since(start)
-	n := len(rec.progress)
-	if max := int(d/progressInterval) + 3; n > max {
-		t.Errorf("%d events in %v", n, d)
+	a, live, d := run()
+	var want []int
+	for ep := 1; ep <= epochs; ep++ {
+		if ep == 1 || ep == epochs || ep%every == 0 || ep%pllEvery == 0 {
+			want = append(want, ep)
+		}
 	}
-	last := rec.progress[n-1]
-	if last.Epoch != 20000 || last.Metrics[MetricPLL] == 0 {
-		t.Errorf("last event %+v", last)
+	if len(a) != len(want) {
+		t.Fatalf("%d scheduled reports, want %d", len(a), len(want))
 	}
-	for _, p := range rec.progress {
+	for i, p := range a {
+		_, hasPLL := p.Metrics[MetricPLL]
+		if p.Epoch != want[i] || hasPLL != (p.Epoch%pllEvery == 0 || p.Epoch == epochs) {
+			t.Fatalf("report %d: epoch %d (want %d), pll %v", i, p.Epoch, want[i], hasPLL)
+		}
 		if _, ok := p.Metrics[MetricLearningRate]; !ok || len(p.Metrics) < 3 {
 			t.Errorf("metrics %v", p.Metrics)
 		}
 	}
-	t.Logf("%d events for 20000 epochs in %v", n, d)
+	if max := int(d/progressInterval) + 1; live > max {
+		t.Errorf("%d live reports in %v", live, d)
+	}
+	b, _, _ := run()
+	for i := range a {
+		if a[i].Epoch != b[i].Epoch || !maps.Equal(a[i].Metrics, b[i].Metrics) {
+			t.Fatalf("report %d differs between two runs: %+v, %+v", i, a[i], b[i])
+		}
+	}
 }
 
 // pll's log p(v_i | v_−i) against the marginal p(v) summed over h.

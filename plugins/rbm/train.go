@@ -19,9 +19,27 @@ const (
 	streamFlow  = 3 // the flow operation, per block of configurations
 )
 
-// progressInterval is the least time between two progress events, except
-// that the first and the last epoch always report.
+// progressInterval is the least time between two live progress events
+// (reports between the scheduled ones, only to show progress).
 const progressInterval = 50 * time.Millisecond
+
+// historyPoints is about how many scheduled progress reports a training
+// makes (see scheduled).
+const historyPoints = 500
+
+// scheduled reports whether epoch ep reports to the history: the first
+// and the last epoch, every ⌈epochs/historyPoints⌉-th, and every epoch
+// whose pseudo-log-likelihood is due. A schedule of epochs, not a clock,
+// so that two runs of one training keep the same history.
+func (h hyper) scheduled(ep int) bool {
+	every := max(1, (h.epochs+historyPoints-1)/historyPoints)
+	return ep == 1 || ep == h.epochs || ep%every == 0 || h.pllDue(ep)
+}
+
+// pllDue reports whether epoch ep measures the pseudo-log-likelihood.
+func (h hyper) pllDue(ep int) bool {
+	return h.pllEvery > 0 && (ep%h.pllEvery == 0 || ep == h.epochs)
+}
 
 // evalConfigs is the most configurations the pseudo-log-likelihood (and,
 // with persistent chains, the reconstruction error) is measured on.
@@ -486,9 +504,7 @@ func (noEvents) Checkpoint(sdk.Checkpoint) error { return nil }
 func (t *trainer) run(ctx context.Context, every int, events sdk.TrainEvents) error {
 	start := time.Now()
 	var last time.Time
-	first := t.cur.epoch + 1
-	pllDue := false
-	for ep := first; ep <= t.h.epochs; ep++ {
+	for ep := t.cur.epoch + 1; ep <= t.h.epochs; ep++ {
 		if every > 0 {
 			t.snap.copyFrom(&t.cur)
 		}
@@ -500,29 +516,11 @@ func (t *trainer) run(ctx context.Context, every int, events sdk.TrainEvents) er
 			return err
 		}
 		t.cur.epoch, t.cur.hasCheckpoint = ep, false
-		if t.h.pllEvery > 0 && ep%t.h.pllEvery == 0 {
-			pllDue = true
-		}
-		now := time.Now()
-		if ep == first || ep == t.h.epochs || now.Sub(last) >= progressInterval {
-			metrics := map[string]float64{
-				MetricWeightNorm:   t.weightNorm(),
-				MetricLearningRate: float64(t.h.lr),
-			}
-			if t.h.persistent {
-				metrics[MetricReconstructionError] = t.evaluation().reconstructionError(t)
-			} else {
-				metrics[MetricReconstructionError] = sq / float64(t.n*t.sites())
-			}
-			if pllDue || (ep == t.h.epochs && t.h.pllEvery > 0) {
-				metrics[MetricPLL] = t.evaluation().pll(t, ep)
-				pllDue = false
-			}
-			err = events.Progress(sdk.Progress{
-				Epoch: ep, Epochs: t.h.epochs, Metrics: metrics,
-				WallSeconds: time.Since(start).Seconds(), Samples: int64(ep) * int64(t.n),
-			})
-			if err != nil {
+		sched := t.h.scheduled(ep)
+		if sched || time.Since(last) >= progressInterval {
+			p := sdk.Progress{Epoch: ep, Epochs: t.h.epochs, Metrics: t.metrics(ep, sq, sched), Live: !sched,
+				WallSeconds: time.Since(start).Seconds(), Samples: int64(ep) * int64(t.n)}
+			if err := events.Progress(p); err != nil {
 				return err
 			}
 			last = time.Now()
@@ -538,6 +536,25 @@ func (t *trainer) run(ctx context.Context, every int, events sdk.TrainEvents) er
 		}
 	}
 	return nil
+}
+
+// metrics measures the report of epoch ep, whose squared reconstruction
+// error summed over the epoch's batches is sq; a scheduled report adds the
+// pseudo-log-likelihood when it is due.
+func (t *trainer) metrics(ep int, sq float64, scheduled bool) map[string]float64 {
+	m := map[string]float64{
+		MetricWeightNorm:   t.weightNorm(),
+		MetricLearningRate: float64(t.h.lr),
+	}
+	if t.h.persistent {
+		m[MetricReconstructionError] = t.evaluation().reconstructionError(t)
+	} else {
+		m[MetricReconstructionError] = sq / float64(t.n*t.sites())
+	}
+	if scheduled && t.h.pllDue(ep) {
+		m[MetricPLL] = t.evaluation().pll(t, ep)
+	}
+	return m
 }
 
 // diverged reports the divergence at epoch ep, after handing the host a

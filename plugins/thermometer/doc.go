@@ -69,10 +69,12 @@
 // weight_norm (the Frobenius norm of (W1, W2) after the epoch) and, when a
 // test set is given, test_loss and test_accuracy (after the epoch's step)
 // every test_every epochs and at the last epoch: the curves of Fig. 4.
-// Events are rate-limited to one per MinEventInterval (50 ms); with a test
-// set only epochs with a test evaluation are reported, unless
-// MaxEventInterval (10 s) has passed since the last event; the last epoch
-// is always reported.
+// The history's reports follow a schedule of epochs, so that two runs of
+// one training keep the same history: the first and the last epoch, every
+// epoch with a test evaluation and, without a test set, about 500 epochs
+// evenly spaced. Between them, live events (sdk.Progress.Live, at most one
+// per MinEventInterval, 50 ms) only show progress; the host keeps them out
+// of the history.
 //
 // Every TrainRequest.CheckpointEvery epochs Train emits a checkpoint: the
 // weight tensors, "rng" (int64 [4], the generator's state) and "epoch"

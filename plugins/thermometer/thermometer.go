@@ -62,14 +62,22 @@ const (
 	MetricWeightNorm    = "weight_norm"
 )
 
-// MinEventInterval is the shortest time between two progress events (the
-// last epoch's event is always sent).
+// MinEventInterval is the shortest time between two live progress events
+// (reports between the scheduled ones, only to show progress).
 const MinEventInterval = 50 * time.Millisecond
 
-// MaxEventInterval is the longest time Train goes without a progress
-// event, epochs permitting: the host kills a learner that stays silent for
-// its idle timeout (5 minutes by default).
-const MaxEventInterval = 10 * time.Second
+// historyPoints is about how many scheduled reports a training without a
+// test set makes (see scheduled).
+const historyPoints = 500
+
+// scheduled reports whether epoch e reports to the history: the first and
+// the last epoch, every epoch with a test evaluation and, without a test
+// set, every ⌈epochs/historyPoints⌉-th. A schedule of epochs, not a clock,
+// so that two runs of one training keep the same history.
+func scheduled(e, epochs int, testDue, hasTest bool) bool {
+	every := max(1, (epochs+historyPoints-1)/historyPoints)
+	return e == 1 || e == epochs || testDue || (!hasTest && e%every == 0)
+}
 
 // Options tune how a Thermometer runs; none of them changes its results.
 type Options struct {
@@ -314,8 +322,8 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 			testLoss, testAcc = ls/float64(len(testY)), float64(c)/float64(len(testY))
 		}
 		now := time.Now()
-		since := now.Sub(lastEvent)
-		if e == h.epochs || ((testDue || testY == nil) && since >= MinEventInterval) || since >= MaxEventInterval {
+		sched := scheduled(e, h.epochs, testDue, testY != nil)
+		if sched || now.Sub(lastEvent) >= MinEventInterval {
 			m := map[string]float64{
 				MetricTrainLoss:     trainLoss,
 				MetricTrainAccuracy: float64(correct) / float64(n),
@@ -325,7 +333,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 			if testDue {
 				m[MetricTestLoss], m[MetricTestAccuracy] = testLoss, testAcc
 			}
-			err := events.Progress(sdk.Progress{Epoch: e, Epochs: h.epochs, Metrics: m,
+			err := events.Progress(sdk.Progress{Epoch: e, Epochs: h.epochs, Metrics: m, Live: !sched,
 				WallSeconds: now.Sub(began).Seconds(), Samples: int64(e-start) * int64(n)})
 			if err != nil {
 				return nil, err

@@ -457,20 +457,44 @@ type cancelOnProgress struct {
 func (c *cancelOnProgress) Progress(p sdk.Progress) error   { c.epoch = p.Epoch; c.cancel(); return nil }
 func (c *cancelOnProgress) Checkpoint(sdk.Checkpoint) error { return nil }
 
-// Progress events come at most every MinEventInterval, but the last epoch's
-// always.
-func TestEventRate(t *testing.T) {
-	train := synthData(4, 10, 1)
-	rec := &recorder{}
-	start := time.Now()
-	const epochs = 3000
-	if _, err := NewWithOptions(Options{}).Train(context.Background(), sdk.TrainRequest{
-		Hyper: sdk.Params{"epochs": epochs, "hidden": 4}, Label: "T", Train: train}, rec); err != nil {
-		t.Fatal(err)
-	}
-	el := time.Since(start)
-	maxEvents := int(el/MinEventInterval) + 2
-	if n := len(rec.progress); n > maxEvents || rec.progress[n-1].Epoch != epochs {
-		t.Errorf("%d events in %v (at most %d), last at epoch %d", n, el, maxEvents, rec.progress[n-1].Epoch)
+// The history's reports (Live false) fall on a schedule of epochs: with a
+// test set the first, the last and every test_every-th; without one, every
+// ⌈epochs/historyPoints⌉-th too. Live reports come at most every
+// MinEventInterval.
+func TestEventSchedule(t *testing.T) {
+	train, test := synthData(4, 10, 1), synthData(4, 10, 2)
+	const epochs, testEvery = 3001, 250
+	for _, withTest := range []bool{true, false} {
+		req := sdk.TrainRequest{Hyper: sdk.Params{"epochs": epochs, "hidden": 4, "test_every": testEvery}, Label: "T", Train: train}
+		if withTest {
+			req.Test = &test
+		}
+		rec := &recorder{}
+		start := time.Now()
+		if _, err := NewWithOptions(Options{}).Train(context.Background(), req, rec); err != nil {
+			t.Fatal(err)
+		}
+		el := time.Since(start)
+		every := (epochs + historyPoints - 1) / historyPoints
+		var got, want []int
+		live := 0
+		for _, p := range rec.progress {
+			if p.Live {
+				live++
+			} else {
+				got = append(got, p.Epoch)
+			}
+		}
+		for e := 1; e <= epochs; e++ {
+			if e == 1 || e == epochs || (withTest && e%testEvery == 0) || (!withTest && e%every == 0) {
+				want = append(want, e)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("test set %v: scheduled reports at %v, want %v", withTest, got, want)
+		}
+		if max := int(el/MinEventInterval) + 1; live > max {
+			t.Errorf("%d live reports in %v (at most %d)", live, el, max)
+		}
 	}
 }

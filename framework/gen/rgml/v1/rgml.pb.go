@@ -1573,12 +1573,16 @@ func (x *Metric) GetValue() float64 {
 }
 
 type TrainProgress struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Epoch         int64                  `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	Epochs        int64                  `protobuf:"varint,2,opt,name=epochs,proto3" json:"epochs,omitempty"`
-	Metrics       []*Metric              `protobuf:"bytes,3,rep,name=metrics,proto3" json:"metrics,omitempty"`
-	WallSeconds   float64                `protobuf:"fixed64,4,opt,name=wall_seconds,json=wallSeconds,proto3" json:"wall_seconds,omitempty"`
-	Samples       int64                  `protobuf:"varint,5,opt,name=samples,proto3" json:"samples,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Epoch       int64                  `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	Epochs      int64                  `protobuf:"varint,2,opt,name=epochs,proto3" json:"epochs,omitempty"`
+	Metrics     []*Metric              `protobuf:"bytes,3,rep,name=metrics,proto3" json:"metrics,omitempty"`
+	WallSeconds float64                `protobuf:"fixed64,4,opt,name=wall_seconds,json=wallSeconds,proto3" json:"wall_seconds,omitempty"`
+	Samples     int64                  `protobuf:"varint,5,opt,name=samples,proto3" json:"samples,omitempty"`
+	// live marks a report between the learner's scheduled ones, sent only to
+	// show progress: the host displays it and keeps it out of the history,
+	// so that a history is the same on every run of the same training.
+	Live          bool `protobuf:"varint,6,opt,name=live,proto3" json:"live,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1646,6 +1650,13 @@ func (x *TrainProgress) GetSamples() int64 {
 		return x.Samples
 	}
 	return 0
+}
+
+func (x *TrainProgress) GetLive() bool {
+	if x != nil {
+		return x.Live
+	}
+	return false
 }
 
 // TrainEvent: progress events, optionally checkpoints (tensors named
@@ -2580,13 +2591,14 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x03msg\"2\n" +
 	"\x06Metric\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value\"\xa5\x01\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value\"\xb9\x01\n" +
 	"\rTrainProgress\x12\x14\n" +
 	"\x05epoch\x18\x01 \x01(\x03R\x05epoch\x12\x16\n" +
 	"\x06epochs\x18\x02 \x01(\x03R\x06epochs\x12)\n" +
 	"\ametrics\x18\x03 \x03(\v2\x0f.rgml.v1.MetricR\ametrics\x12!\n" +
 	"\fwall_seconds\x18\x04 \x01(\x01R\vwallSeconds\x12\x18\n" +
-	"\asamples\x18\x05 \x01(\x03R\asamples\"\x8c\x02\n" +
+	"\asamples\x18\x05 \x01(\x03R\asamples\x12\x12\n" +
+	"\x04live\x18\x06 \x01(\bR\x04live\"\x8c\x02\n" +
 	"\n" +
 	"TrainEvent\x124\n" +
 	"\bprogress\x18\x01 \x01(\v2\x16.rgml.v1.TrainProgressH\x00R\bprogress\x126\n" +
