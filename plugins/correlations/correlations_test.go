@@ -176,6 +176,24 @@ func TestImpliedOutOfRange(t *testing.T) {
 	if T, e := c.Implied(-1.5, 0); T != 1.5 || e != 0 {
 		t.Errorf("implied %g ± %g, want 1.5 ± 0", T, e)
 	}
+	// Past the hot end of a curve that goes on to T → ∞ (the exact
+	// energy), T is +Inf; past its cold end still NaN. A random-weight
+	// flow's configurations have energies about 0: above E(T = 1000).
+	exactE, err := ExactEnergy(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []float64{-0.0001, 0, 0.03} {
+		if T, _ := exactE.Implied(e, 0.01); !math.IsInf(T, 1) {
+			t.Errorf("energy %g implied T = %g, want +Inf", e, T)
+		}
+	}
+	if T, _ := exactE.Implied(-2.1, 0.01); !math.IsNaN(T) {
+		t.Errorf("energy −2.1 implied T = %g, want NaN", T)
+	}
+	if T, _ := exactE.Implied(-0.004, 0.01); math.IsInf(T, 0) || T < 200 || T > 1000 {
+		t.Errorf("energy −0.004 implied T = %g, want a finite T in [200, 1000]", T)
+	}
 	// A noisy non-monotone curve is pooled: values −1.2 and −1.3 at T = 2, 3
 	// become −1.25 at both.
 	n := Curve{T: []float64{1, 2, 3, 4}, Value: []float64{-1.8, -1.2, -1.3, -0.8}}

@@ -11,6 +11,10 @@ import (
 // temperatures, with its one-sigma errors (nil for an exact curve).
 type Curve struct {
 	T, Value, Err []float64
+	// ToInfinity says that the curve's hottest point is followed by the
+	// limit T → ∞ (the exact energy, which reaches 0 only there): a value
+	// past that point implies T = +Inf, not "no temperature".
+	ToInfinity bool
 }
 
 // monotone returns the curve's values made monotone by pool-adjacent-
@@ -82,11 +86,16 @@ func invert(T, y []float64, v float64) float64 {
 // measured with error sigma, and its error: half the spread of the
 // temperatures implied by v ± √(σ² + σ_ref²), σ_ref the curve's error
 // interpolated there. A bound beyond the curve's range is replaced by the
-// range's end. T is NaN when v itself lies outside the range.
+// range's end. T is NaN when v itself lies outside the range, except past
+// the hot end of a curve that goes on to T → ∞ (ToInfinity): there T is
+// +Inf, with error NaN.
 func (c Curve) Implied(v, sigma float64) (T, err float64) {
 	y := c.monotone()
 	T = invert(c.T, y, v)
 	if math.IsNaN(T) {
+		if c.ToInfinity && c.pastHotEnd(y, v) {
+			return math.Inf(1), math.NaN()
+		}
 		return T, math.NaN()
 	}
 	s := sigma
@@ -108,6 +117,16 @@ func (c Curve) Implied(v, sigma float64) (T, err float64) {
 	return T, math.Abs(b-a) / 2
 }
 
+// pastHotEnd reports whether v lies beyond the value y takes at the
+// curve's hottest point, in the direction the curve rises or falls.
+func (c Curve) pastHotEnd(y []float64, v float64) bool {
+	n := len(y)
+	if y[n-1] >= y[0] {
+		return v > y[n-1]
+	}
+	return v < y[n-1]
+}
+
 func interp(x, y []float64, at float64) float64 {
 	for i := 0; i+1 < len(x); i++ {
 		if at >= x[i] && at <= x[i+1] {
@@ -125,9 +144,10 @@ func interp(x, y []float64, at float64) float64 {
 
 // ExactEnergy returns the exact energy per spin of the L×L Ising torus
 // (Kaufman) at T = 0 (where it is −2), on a grid of step 0.01 up to T = 8
-// and on 200 logarithmic steps from 8 to 1000.
+// and on 200 logarithmic steps from 8 to 1000; beyond that it goes on to
+// 0 as T → ∞, so an energy above its value at T = 1000 implies T = +Inf.
 func ExactEnergy(L int) (Curve, error) {
-	c := Curve{T: []float64{0}, Value: []float64{-2}}
+	c := Curve{T: []float64{0}, Value: []float64{-2}, ToInfinity: true}
 	add := func(T float64) error {
 		th, err := exact.Kaufman(L, T)
 		if err != nil {

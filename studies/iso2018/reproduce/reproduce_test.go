@@ -370,21 +370,26 @@ func TestStepLikeness(t *testing.T) {
 // TestControlBeyondGrid: an energy that implies a temperature beyond the
 // thermometer's grid agrees with a reading at the grid's end, and only
 // there.
+// An energy that implies T = 137, or T = ∞ (an energy above the exact
+// curve's hottest point, as a random-weight flow's often is), is read as
+// the grid's end.
 func TestControlBeyondGrid(t *testing.T) {
-	in := good()
-	r := RBM{RandomWeights, 64}
-	for _, from := range Starts {
-		in.Flows[FlowKey{r, from}] = flow(towards(from, 6, 1)...)
-		for i := range in.EnergyT[FlowKey{r, from}] {
-			in.EnergyT[FlowKey{r, from}][i] = 137
+	for _, te := range []float64{137, math.Inf(1)} {
+		in := good()
+		r := RBM{RandomWeights, 64}
+		for _, from := range Starts {
+			in.Flows[FlowKey{r, from}] = flow(towards(from, 6, 1)...)
+			for i := range in.EnergyT[FlowKey{r, from}] {
+				in.EnergyT[FlowKey{r, from}][i] = te
+			}
 		}
-	}
-	if v := Control("control-random", in.Flows, in.EnergyT, r); !v.Pass || v.Missing != nil {
-		t.Errorf("mode 6 with an energy beyond the grid: %+v", v)
-	}
-	in.Flows[FlowKey{r, 0}] = flow(towards(0, 2.5, 1)...)
-	if v := Control("control-random", in.Flows, in.EnergyT, r); v.Pass {
-		t.Errorf("mode 2.5 with an energy beyond the grid passed: %+v", v)
+		if v := Control("control-random", in.Flows, in.EnergyT, r); !v.Pass || v.Missing != nil {
+			t.Errorf("mode 6 with an energy implying T = %g: %+v", te, v)
+		}
+		in.Flows[FlowKey{r, 0}] = flow(towards(0, 2.5, 1)...)
+		if v := Control("control-random", in.Flows, in.EnergyT, r); v.Pass {
+			t.Errorf("mode 2.5 with an energy implying T = %g passed: %+v", te, v)
+		}
 	}
 }
 
