@@ -100,6 +100,9 @@ flows:
 	if got := inputOf(runm, "read:dataset.d:1"); got != d1.Digest {
 		t.Errorf("run %s records %v, want read:dataset.d:1 → %s", run.Ref(), runm.Lineage.Inputs, d1.Digest)
 	}
+	if out := mustRgml(t, "runs", "show", run.Ref()); !strings.Contains(out, "read from the registry: dataset d:1") {
+		t.Errorf("runs show does not say what the run read from the registry:\n%s", out)
+	}
 
 	counts := func() [3]int {
 		return [3]int{count(t, registry.Dataset), count(t, registry.Model), count(t, registry.Flow)}
