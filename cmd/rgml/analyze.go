@@ -22,6 +22,7 @@ import (
 type analyzeOptions struct {
 	env   *env
 	Specs []experiment.AnalyzeSpec
+	Force bool
 }
 
 func newCmdAnalyze(e *env, runF func(context.Context, *analyzeOptions) error) *cli.Command {
@@ -35,7 +36,10 @@ func newCmdAnalyze(e *env, runF func(context.Context, *analyzeOptions) error) *c
 			"model). A flow's saved configurations (`rgml flow --save-configs`) are analysed\n" +
 			"per iteration, and --data is then the equilibrium reference. With --out, the\n" +
 			"results (.npz), the suggested figures (JSON) and the figures themselves\n" +
-			"(PNG, SVG, .npz, CSV) go to DIR too. See docs/analyzers.md.",
+			"(PNG, SVG, .npz, CSV) go to DIR too. An analysis the registry already has from\n" +
+			"an identical step (same name, analyzer binary, inputs, parameters, selection\n" +
+			"and seed, as `rgml run` keys its steps) is reused, not run again (--out still\n" +
+			"writes it); --force runs it anew. See docs/analyzers.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "analyzer", Usage: "analyzer plugin `NAME` (see rgml plugins list)", Required: true},
 			&cli.StringSliceFlag{Name: "models", Usage: "models whose weights to analyse (registry references; comma-separated or repeated)"},
@@ -46,6 +50,7 @@ func newCmdAnalyze(e *env, runF func(context.Context, *analyzeOptions) error) *c
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed passed to the analyzer", Value: 1},
 			&cli.StringFlag{Name: "name", Usage: "register under this name (default: ANALYZER-MODEL, ANALYZER-FLOW or ANALYZER-DATA)"},
 			&cli.StringFlag{Name: "out", Usage: "also write the results and their figures into this folder"},
+			forceFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := analyzeOptionsOf(c, e)
@@ -110,7 +115,7 @@ func analyzeOptionsOf(c *cli.Context, e *env) (*analyzeOptions, error) {
 		}
 		specs = append(specs, s)
 	}
-	return &analyzeOptions{env: e, Specs: specs}, nil
+	return &analyzeOptions{env: e, Specs: specs, Force: c.Bool("force")}, nil
 }
 
 // runAnalyze runs each analysis, registers it and draws its figures
@@ -120,6 +125,25 @@ func runAnalyze(ctx context.Context, o *analyzeOptions) error {
 	en, closeEnv := e.stepEnv(ctx, existingStore)
 	defer closeEnv()
 	for _, s := range o.Specs {
+		found, err := experiment.FindAnalysis(ctx, en, s)
+		if err != nil {
+			return err
+		}
+		if found.OK && !o.Force {
+			reused(e, found)
+			if err := reusedOut(en, found.Entry, s.Out); err != nil {
+				return err
+			}
+			if s.Out != "" {
+				fmt.Fprintf(e.stdout, "wrote %s\n", s.Out)
+			}
+			continue
+		}
+		if !o.Force {
+			// The registry keeps one entry per key: a forced run's is
+			// registered without it, beside the one the key finds.
+			s.Key = found.Key
+		}
 		r, err := experiment.Analyze(ctx, en, s)
 		if r.Entry.Name == "" {
 			return err
@@ -128,6 +152,7 @@ func runAnalyze(ctx context.Context, o *analyzeOptions) error {
 			return err // registered, but --out failed: the error says so
 		}
 		fmt.Fprintf(e.stdout, "registered %s: %d results, %d figures\n", r.Entry, len(r.Results), len(r.Figures))
+		sayVersion(e, r.Entry)
 		if s.Out != "" {
 			if err := drawHints(s.Out, r.Results, r.Figures); err != nil {
 				return experiment.RegisteredBut(r.Entry, "drawing its figures in "+s.Out, err)
@@ -136,6 +161,27 @@ func runAnalyze(ctx context.Context, o *analyzeOptions) error {
 		}
 	}
 	return nil
+}
+
+// reusedOut writes a reused analysis into out ("" writes nothing) as a
+// new one is written: its files and its figures.
+func reusedOut(en *experiment.Env, an registry.Entry, out string) error {
+	if out == "" {
+		return nil
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []string{experiment.AnalysisFile, experiment.FiguresFile} {
+		if err := experiment.CopyFile(en, an, f, filepath.Join(out, f)); err != nil {
+			return err
+		}
+	}
+	results, figs, err := experiment.ReadAnalysis(en.Store, an)
+	if err != nil {
+		return err
+	}
+	return drawHints(out, results, figs)
 }
 
 // drawHints draws every suggested figure the report can draw (tables and

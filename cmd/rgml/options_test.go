@@ -247,8 +247,12 @@ func TestAnalyzeFlagsTranslate(t *testing.T) {
 	if err := translate(t, e, cmd, "analyze", "--analyzer", "correlations", "--data", "d:1"); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Specs) != 1 || got.Specs[0].Name != "correlations-d" {
+	if len(got.Specs) != 1 || got.Specs[0].Name != "correlations-d" || got.Force {
 		t.Errorf("default name of a dataset's analysis: %+v", got.Specs)
+	}
+	got = nil
+	if err := translate(t, e, cmd, "analyze", "--analyzer", "correlations", "--data", "d:1", "--force"); err != nil || got == nil || !got.Force {
+		t.Errorf("--force: %v, %+v", err, got)
 	}
 	for args, want := range map[string]string{
 		"analyze --analyzer s":                       "analyze needs --models, --data or --flow",

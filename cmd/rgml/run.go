@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,7 +40,9 @@ func newCmdRun(e *env, runF func(context.Context, *runOptions) error) *cli.Comma
 			"The spec is validated whole first (a mistake is one line naming file:line:column).\n" +
 			"A step whose result is already in the registry (same spec, inputs and plugin\n" +
 			"binary) is skipped; a killed run, run again, resumes its trainings from their\n" +
-			"checkpoints. See docs/experiments.md.",
+			"checkpoints. A step may read an entry of the registry instead of a step of\n" +
+			"the spec (data: registry:NAME[:VERSION]), resolved when the spec is planned.\n" +
+			"See docs/experiments.md.",
 		ArgsUsage: "[SPEC.yaml]",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "preset", Usage: "run the built-in spec `NAME` (see rgml presets list) instead of a file"},
@@ -139,15 +142,20 @@ func runRun(ctx context.Context, o *runOptions) error {
 	if rerr == nil && !registry.IsURL(root) && (!o.DryRun || dirExists(root)) {
 		cat.Dir = filepath.Join(root, "cache", "describe")
 	}
-	plan, err := experiment.NewPlan(ctx, spec, cat)
+	if en.Store, err = planStore(ctx, e, spec, o.DryRun); err != nil {
+		return err
+	}
+	plan, err := experiment.NewPlanIn(ctx, spec, cat, en.Store)
 	if err != nil {
 		return err
 	}
 	if o.DryRun {
 		return dryRun(e, en, plan)
 	}
-	if _, err := en.OpenStore(); err != nil {
-		return err
+	if en.Store == nil {
+		if _, err := en.OpenStore(); err != nil {
+			return err
+		}
 	}
 	if err := reportFolder(o, en, spec); err != nil {
 		return err
@@ -182,6 +190,7 @@ func execute(ctx context.Context, o *runOptions, en *experiment.Env, plan *exper
 	})
 	board.Close()
 	printRun(e, en.Store, ex)
+	plan.PrintRegistry(e.stdout)
 	if spec.Report != nil {
 		printReportStep(e, en, spec, ex)
 	}
@@ -190,17 +199,40 @@ func execute(ctx context.Context, o *runOptions, en *experiment.Env, plan *exper
 
 func dirExists(p string) bool { fi, err := os.Stat(p); return err == nil && fi.IsDir() }
 
+// planStore is the registry the spec's registry:NAME inputs are read
+// from, opened before planning: nil when the spec names none, or when
+// there is no registry (the planner then says so at the input; none is
+// created for a spec that cannot run).
+func planStore(ctx context.Context, e *env, spec *experiment.Spec, dry bool) (*registry.Store, error) {
+	if !spec.ReadsRegistry() {
+		return nil, nil
+	}
+	open := e.openExisting
+	if dry {
+		open = e.openRead
+	}
+	s, err := open(ctx)
+	if errors.Is(err, registry.ErrNoRegistry) {
+		return nil, nil
+	}
+	return s, err
+}
+
 // dryRun prints the plan and, when a registry exists, which steps it has.
 func dryRun(e *env, en *experiment.Env, plan *experiment.Plan) error {
 	if err := plan.Print(e.stdout); err != nil {
 		return err
 	}
-	s, err := en.OpenStore()
-	if err != nil {
-		fmt.Fprintln(e.stdout, "(no registry yet: every step would run)")
-		return nil
+	plan.PrintRegistry(e.stdout)
+	s := en.Store
+	if s == nil {
+		var err error
+		if s, err = en.OpenStore(); err != nil {
+			fmt.Fprintln(e.stdout, "(no registry yet: every step would run)")
+			return nil
+		}
+		en.Store = s
 	}
-	en.Store = s
 	n := 0
 	for _, st := range plan.Steps {
 		if got, ok, err := s.FindByKey(context.Background(), experiment.RegistryKind(st.Kind), st.Key); err == nil && ok {

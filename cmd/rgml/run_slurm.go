@@ -98,16 +98,15 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 	if !registry.IsURL(store.Root()) {
 		cat.Dir = filepath.Join(store.Root(), "cache", "describe")
 	}
-	if client == nil {
-		plan, err := experiment.NewPlan(c.Context, spec, cat)
-		if err != nil {
-			return err
-		}
-		return runOneStep(c, e, en, plan)
-	}
-	plan, err := experiment.NewPlan(c.Context, spec, cat)
+	// A job resolves the spec's registry inputs again: should they have
+	// moved since the submission, its step's key changed and --step-key
+	// refuses it.
+	plan, err := experiment.NewPlanIn(c.Context, spec, cat, store)
 	if err != nil {
 		return err
+	}
+	if client == nil {
+		return runOneStep(c, e, en, plan)
 	}
 	t0 := time.Now()
 	ex, err := sub.Execute(c.Context, en, plan, experiment.ExecOptions{RunName: name, SpecName: file, SpecText: data})
@@ -124,6 +123,7 @@ func runElsewhere(c *cli.Context, e *env, en *experiment.Env, spec *experiment.S
 		n, len(ex.Record.Steps), time.Since(t0).Seconds(), len(ex.Record.Steps)-n, sub.LogDir)
 	fmt.Fprintf(e.stdout, "registered %s: `rgml runs show %s` for the jobs' states, `rgml runs cancel %s` to stop them\n",
 		ex.Run, ex.Run.Ref(), ex.Run.Ref())
+	plan.PrintRegistry(e.stdout)
 	if url := c.String("pushgateway"); url != "" {
 		fmt.Fprintf(e.stdout, "each job pushes its metrics to %s under run id %s and its step (Grafana: dashboard rgml, Run %s)\n",
 			url, e.metrics.RunID(), e.metrics.RunID())

@@ -122,7 +122,7 @@ func showRun(e *env, s *registry.Store, en registry.Entry, r *registry.RunRecord
 		fmt.Fprintf(e.stdout, " in %.1f s", r.Seconds)
 	}
 	fmt.Fprintln(e.stdout)
-	return printTable(e, "STEP\tKIND\tENTRY\tSTATUS\tSECONDS\tERROR", r.Steps, func(st registry.RunStep) string {
+	err := printTable(e, "STEP\tKIND\tENTRY\tSTATUS\tSECONDS\tERROR", r.Steps, func(st registry.RunStep) string {
 		ref := st.Entry
 		if st.Digest != "" {
 			if t, err := s.Lookup(st.Digest); err == nil && !t.Removed.IsZero() {
@@ -136,4 +136,24 @@ func showRun(e *env, s *registry.Store, en registry.Entry, r *registry.RunRecord
 		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", st.Name, orDash(string(st.Kind)), orDash(ref), orDash(st.Status), secs,
 			orDash(strings.ReplaceAll(st.Error, "\n", " ")))
 	})
+	if err != nil {
+		return err
+	}
+	return printReads(e, s, en)
+}
+
+// printReads says which entries a run read from the registry (its spec's
+// registry:NAME inputs, recorded as its inputs read:KIND.NAME:VERSION):
+// they are no steps of it.
+func printReads(e *env, s *registry.Store, en registry.Entry) error {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return err
+	}
+	for _, in := range m.Lineage.Inputs {
+		if strings.HasPrefix(in.Role, "read:") {
+			fmt.Fprintf(e.stdout, "read from the registry: %s\n", entryRef(s, in.Digest))
+		}
+	}
+	return nil
 }

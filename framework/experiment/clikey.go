@@ -8,13 +8,15 @@ import (
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
-// A step run from the command line (rgml sample, train) gets the key the
-// planner gives the same step of a spec, so that one identical step
-// makes one entry whichever way it is asked for: the command finds the
-// entry `rgml run` or an earlier command made and reuses it.
+// A step run from the command line (rgml sample, train, flow, analyze)
+// gets the key the planner gives the same step of a spec, so that one
+// identical step makes one entry whichever way it is asked for: the
+// command finds the entry `rgml run` or an earlier command made and
+// reuses it.
 
 // Found is what a command's step key finds in the registry.
 type Found struct {
@@ -171,6 +173,46 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 		return Found{}, nil
 	}
 	return find(ctx, env, registry.Flow, pl.Step.Key)
+}
+
+// FindAnalysis keys an analysis as the planner keys a spec's, its
+// model, data and flow read from the registry as a spec's
+// registry:NAME inputs are (each standing for itself by its own key, or
+// its digest), and looks for an entry of that key.
+func FindAnalysis(ctx context.Context, env *Env, a AnalyzeSpec) (Found, error) {
+	where, err := ParseWhere(a.Where)
+	if err != nil {
+		return Found{}, nil
+	}
+	store, err := env.store()
+	if err != nil {
+		return Found{}, err
+	}
+	cat := learnerNames{&HostCatalog{Host: env.Host}}
+	b := cliPlanner(cat)
+	b.Reg = store
+	ref := func(r string) string {
+		if r == "" {
+			return ""
+		}
+		return spec.RegistryPrefix + r
+	}
+	an := &spec.Analysis{Name: a.Name, Analyzer: a.Analyzer, Model: ref(a.Model), Data: ref(a.Data), Flow: ref(a.Flow),
+		Where: where, Set: a.Params, Seed: a.Seed}
+	st, err := planAnalysis(ctx, b, an, cat)
+	if err != nil {
+		return Found{}, nil
+	}
+	return find(ctx, env, registry.Analysis, st.Key)
+}
+
+// learnerNames describes a learner by its name alone: an analysis reads
+// a model's weights and never runs its learner, and which learner it is
+// is all the analysis's plan asks, so no learner plugin is started.
+type learnerNames struct{ *HostCatalog }
+
+func (learnerNames) Learner(_ context.Context, name string) (sdk.LearnerDescription, string, error) {
+	return sdk.LearnerDescription{Info: sdk.Info{Name: name}}, "", nil
 }
 
 // CopyFile writes the file name of a registered entry to out, as the

@@ -192,6 +192,16 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 		}
 		inputs = append(inputs, registry.Input{Role: role, Digest: en.Digest})
 	}
+	// What the run read from the registry (two references may resolve
+	// to one entry).
+	read := map[string]bool{}
+	for _, r := range p.Registry {
+		en := r.Registry.Entry
+		if role := "read:" + string(en.Kind) + "." + en.Ref(); !read[role] {
+			read[role] = true
+			inputs = append(inputs, registry.Input{Role: role, Digest: en.Digest})
+		}
+	}
 	files := []registry.File{{Name: registry.RunRecordFile, Data: b}}
 	if len(opt.SpecText) > 0 {
 		files = append(files, registry.File{Name: "spec.yaml", Data: opt.SpecText})
@@ -215,5 +225,5 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 // runStep runs one step of the plan through env with its kind's run;
 // input gives the entry digest of a step it reads.
 func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
-	return kindOf(s.Kind).run(ctx, env, p, s, input)
+	return kindOf(s.Kind).run(ctx, env, p, s, p.WithRegistry(input))
 }

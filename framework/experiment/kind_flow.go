@@ -31,7 +31,7 @@ func runFlow(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 	// plugin, the thermometer's through its training's key.
 	planned := Planned{}
 	for _, name := range []string{f.RBM, f.Thermometer} {
-		if t, ok := p.Step("training/" + name); ok {
+		if t, ok := p.Input("training/" + name); ok {
 			planned[t.Plugin] = t.SHA256
 		}
 	}

@@ -81,7 +81,7 @@ func codeVersion(k Kind) int { return kindOf(k).version }
 func kindPlans() []plan.KindPlan {
 	out := make([]plan.KindPlan, len(kinds))
 	for i, sk := range kinds {
-		out[i] = plan.KindPlan{Kind: sk.kind, Version: sk.version, Plan: sk.plan}
+		out[i] = plan.KindPlan{Kind: sk.kind, Version: sk.version, Plan: sk.plan, Entry: sk.entry}
 	}
 	return out
 }

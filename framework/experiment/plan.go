@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/steps"
+	"github.com/rgml/rgml/registry"
 )
 
 // The plan package's names that callers of the engine use (cmd/rgml, the
@@ -37,6 +38,16 @@ type (
 // an *Error (ErrUsage) naming file:line:column and the field.
 func NewPlan(ctx context.Context, s *Spec, cat Catalog) (*Plan, error) {
 	return plan.NewPlan(ctx, s, cat, kindPlans())
+}
+
+// NewPlanIn is NewPlan resolving the spec's registry:NAME[:VERSION]
+// inputs in store (nil: there is none, and such an input is an error).
+func NewPlanIn(ctx context.Context, s *Spec, cat Catalog, store *registry.Store) (*Plan, error) {
+	var reg plan.Entries
+	if store != nil {
+		reg = store
+	}
+	return plan.NewPlanIn(ctx, s, cat, kindPlans(), reg)
 }
 
 func catalogErr(err error, at Pos, field string) error {

@@ -15,10 +15,16 @@ func (s *Step) setKey(version int, spec map[string]any, inputs map[string]*Step)
 	in := map[string]string{}
 	for role, dep := range inputs {
 		in[role] = dep.Key
+		if dep.Registry != nil {
+			s.Reads = append(s.Reads, dep.ID)
+			continue
+		}
 		s.Deps = append(s.Deps, dep.ID)
 	}
 	sort.Strings(s.Deps)
 	s.Deps = compactStrings(s.Deps)
+	sort.Strings(s.Reads)
+	s.Reads = compactStrings(s.Reads)
 	doc := map[string]any{
 		"format": "rgml-step-v1",
 		"code":   version,

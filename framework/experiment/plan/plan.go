@@ -39,6 +39,9 @@ type Step struct {
 	// SHA256 is the plugin binary's digest, or the imported file's.
 	SHA256 string
 	Deps   []string // IDs of the steps this one reads, sorted
+	// Reads are the IDs of the registry inputs this one reads, sorted
+	// (Plan.Registry): no steps, so not in Deps.
+	Reads []string
 	// Key identifies the step's result: the SHA-256 of Canonical in 64
 	// hex digits, the form registry.Lineage.Key and Store.FindByKey take.
 	Key string
@@ -54,6 +57,9 @@ type Step struct {
 	// a sampled dataset's *sdk.SampleRequest, an imported one's checked
 	// *sdk.Dataset; nil for the other kinds.
 	Resolved any
+	// Registry is set on a registry input (registry:NAME in a spec):
+	// what it resolved to. Such a node is in Plan.Registry, not Steps.
+	Registry *RegistryInput
 }
 
 // Item is a step of a spec: every kind's item says where its fields
@@ -67,7 +73,11 @@ type Item interface {
 type Plan struct {
 	Spec  *spec.Spec
 	Steps []*Step
-	byID  map[string]*Step
+	// Registry are the entries the spec names in the registry
+	// (registry:NAME[:VERSION]), as resolved when the plan was made, in
+	// the order first read.
+	Registry []*Step
+	byID     map[string]*Step
 }
 
 // Step returns the step with the given ID.
@@ -85,10 +95,18 @@ type Node struct {
 
 // Planner is the state of NewPlan that the kinds' plan functions share.
 type Planner struct {
-	Cat   Catalog
-	Plan  *Plan
-	names map[string]Pos   // step ID → where it was defined
-	steps map[string]*Node // step ID → what later steps read of it
+	Cat  Catalog
+	Plan *Plan
+	// Reg is where registry:NAME inputs are resolved (nil: nowhere, and
+	// such an input is an error).
+	Reg Entries
+	// ctx is NewPlan's, for the catalog questions Ref asks of a
+	// registry input's learner.
+	ctx     context.Context
+	refs    map[string]*Node // registry input ID → its node
+	entries map[Kind]registry.Kind
+	names   map[string]Pos   // step ID → where it was defined
+	steps   map[string]*Node // step ID → what later steps read of it
 	// versions are the kinds' code versions, which every key includes.
 	versions map[Kind]int
 }
@@ -101,16 +119,20 @@ type KindPlan struct {
 	Kind    Kind
 	Version int
 	Plan    func(ctx context.Context, b *Planner) error
+	// Entry is the registry kind of the kind's results: what a spec's
+	// registry:NAME names where a step of this kind could be.
+	Entry registry.Kind
 }
 
 // NewPlanner is the planner of spec s before any step is planned: NewPlan
 // starts from it, and a command that plans one step at a time (rgml train
 // keying its step as a spec's) adds that step's inputs and plans it.
 func NewPlanner(s *spec.Spec, cat Catalog, kinds []KindPlan) *Planner {
-	b := &Planner{Cat: cat, Plan: &Plan{Spec: s, byID: map[string]*Step{}},
-		names: map[string]Pos{}, steps: map[string]*Node{}, versions: map[Kind]int{}}
+	b := &Planner{Cat: cat, Plan: &Plan{Spec: s, byID: map[string]*Step{}}, ctx: context.Background(),
+		names: map[string]Pos{}, steps: map[string]*Node{}, versions: map[Kind]int{}, entries: map[Kind]registry.Kind{}}
 	for _, k := range kinds {
 		b.versions[k.Kind] = k.Version
+		b.entries[k.Kind] = k.Entry
 	}
 	return b
 }
@@ -121,10 +143,18 @@ func NewPlanner(s *spec.Spec, cat Catalog, kinds []KindPlan) *Planner {
 // plugin is returned as is. Imported files are read and checked here, so
 // that nothing runs on a spec that cannot finish.
 func NewPlan(ctx context.Context, s *spec.Spec, cat Catalog, kinds []KindPlan) (*Plan, error) {
+	return NewPlanIn(ctx, s, cat, kinds, nil)
+}
+
+// NewPlanIn is NewPlan resolving the spec's registry:NAME[:VERSION]
+// inputs in reg: a missing entry, one of another kind, an ambiguous or
+// malformed reference is an *Error at the field that names it.
+func NewPlanIn(ctx context.Context, s *spec.Spec, cat Catalog, kinds []KindPlan, reg Entries) (*Plan, error) {
 	if s == nil {
 		return nil, errors.New("experiment: NewPlan of a nil spec")
 	}
 	b := NewPlanner(s, cat, kinds)
+	b.Reg, b.ctx = reg, ctx
 	for _, k := range kinds {
 		if err := k.Plan(ctx, b); err != nil {
 			return nil, err
@@ -166,6 +196,9 @@ func (b *Planner) Add(pl *Node) {
 // Ref is the step of kind named by field of item, planned before; an
 // error at field listing the steps of that kind when there is none.
 func (b *Planner) Ref(kind Kind, name string, item Item, field string) (*Node, error) {
+	if spec.IsRegistryRef(name) {
+		return b.registryNode(kind, name, item, field)
+	}
 	if pl, ok := b.steps[string(kind)+"/"+name]; ok {
 		return pl, nil
 	}
@@ -253,10 +286,21 @@ func (p *Plan) Print(w io.Writer) error {
 		case s.Kind == KindReport && len(s.Deps) == len(p.Steps)-1:
 			// A list of every other step would widen every row's column.
 			in = fmt.Sprintf("every other step (%d)", len(s.Deps))
-		case len(s.Deps) > 0:
-			in = strings.Join(s.Deps, ", ")
+		case len(s.Deps)+len(s.Reads) > 0:
+			in = strings.Join(append(append([]string{}, s.Deps...), p.readsOf(s)...), ", ")
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, s.ID, plugin, in, s.Key[:12])
 	}
 	return tw.Flush()
+}
+
+// readsOf is each registry input s reads, with the entry it resolved to.
+func (p *Plan) readsOf(s *Step) []string {
+	var out []string
+	for _, id := range s.Reads {
+		if r, ok := p.Input(id); ok && r.Registry != nil {
+			out = append(out, fmt.Sprintf("%s (%s)", r.Registry.Ref, r.Registry.Entry.Ref()))
+		}
+	}
+	return out
 }
