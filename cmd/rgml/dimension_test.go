@@ -18,10 +18,10 @@ import (
 var anyDimModels = []struct {
 	model   string
 	d, L    int
-	lattice string // as listings and messages give it
+	lattice string // as listings give it (messages add an article to a chain's)
 	temps   string
 }{
-	{"chain", 1, 16, "an L = 16 chain", "0.5,1,6"},
+	{"chain", 1, 16, "L = 16 chain", "0.5,1,6"},
 	{"cube", 3, 6, "6×6×6", "2,4.5,6"},
 }
 
@@ -39,7 +39,7 @@ func TestAnyDimensionStudy(t *testing.T) {
 			reg := registryDir(t)
 			code, stdout, stderr := rgmlIn(t, reg, "sample", "--model", m.model, "--param", "T=2", "--per-point", "5",
 				"--L", fmt.Sprint(m.L), "--seed", "1", "--name", m.model+"-sampled")
-			if want := "5 configurations of " + m.lattice + " ("; code != 0 || !strings.Contains(stdout, want) {
+			if want := " " + m.lattice + " (" + m.model + ", heat-bath)"; code != 0 || !strings.Contains(stdout, "5 configurations of ") || !strings.Contains(stdout, want) {
 				t.Fatalf("rgml sample: exit %d, stdout %q (want %q), stderr %q", code, stdout, want, stderr)
 			}
 			spec := strings.NewReplacer("MODEL", m.model, "TEMPS", m.temps, "SIZE", fmt.Sprint(m.L)).Replace(`datasets:

@@ -86,14 +86,14 @@ func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 	})
 }
 
-// listDatasets prints datasets with their lattice (6×6×6, an L = 64
-// chain; "?" for data that record none) and number of configurations.
+// listDatasets prints datasets with their lattice (6×6×6, L = 64 chain;
+// "?" for data that record none) and number of configurations.
 func listDatasets(e *env, s *registry.Store, es []registry.Entry) error {
 	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tLATTICE\tCONFIGS\tSIZE\tALIASES", es, func(en registry.Entry) string {
 		lattice, configs := "?", "?"
 		if m, err := s.Manifest(en); err == nil {
 			if L, d := experiment.RecordedLattice(m); L > 0 {
-				lattice = latticeText(L, d)
+				lattice = strings.TrimPrefix(latticeText(L, d), "an ")
 			}
 			configs = strconv.FormatInt(m.Lineage.Samples, 10)
 		}
