@@ -116,6 +116,8 @@ func runList(ctx context.Context, o *listOptions) error {
 			return listWithInputs(e, s, es)
 		case registry.Run:
 			return listRuns(e, s, es)
+		case registry.Dataset:
+			return listDatasets(e, s, es)
 		}
 		return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tSIZE\tALIASES", es, func(en registry.Entry) string {
 			return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -82,6 +83,22 @@ func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 		}
 		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
 			en.Created.Local().Format(time.DateTime), learner, datasets, hyper, loss, strings.Join(en.Aliases, ","))
+	})
+}
+
+// listDatasets prints datasets with their lattice (6×6×6, L = 64 chain;
+// "?" for data that record none) and number of configurations.
+func listDatasets(e *env, s *registry.Store, es []registry.Entry) error {
+	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tLATTICE\tCONFIGS\tSIZE\tALIASES", es, func(en registry.Entry) string {
+		lattice, configs := "?", "?"
+		if m, err := s.Manifest(en); err == nil {
+			if L, d := experiment.RecordedLattice(m); L > 0 {
+				lattice = strings.TrimPrefix(latticeText(L, d), "an ")
+			}
+			configs = strconv.FormatInt(m.Lineage.Samples, 10)
+		}
+		return fmt.Sprintf("%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s", en.Name, en.Version, en.ShortDigest(),
+			en.Created.Local().Format(time.DateTime), lattice, configs, humanBytes(en.Size), strings.Join(en.Aliases, ","))
 	})
 }
 

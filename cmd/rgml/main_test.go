@@ -44,6 +44,14 @@ func TestMain(m *testing.M) {
 			panic(string(out))
 		}
 	}
+	// The test-only models of other lattice dimensions.
+	for name, d := range map[string]string{"chain": "1", "cube": "3"} {
+		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "rgml-plugin-"+name),
+			"-ldflags", "-X main.name="+name+" -X main.dim="+d, "../../plugins/internal/testmodels/rgml-plugin-anydim").CombinedOutput()
+		if err != nil {
+			panic(string(out))
+		}
+	}
 	// The host runs only locked binaries, as after `make build`.
 	if _, err := host.New(host.Config{Dir: pluginDir}).WriteLock(); err != nil {
 		panic(err)

@@ -96,18 +96,21 @@ func newCmdImport(e *env, runF func(context.Context, *importOptions) error) *cli
 	return &cli.Command{
 		Name:  "import",
 		Usage: "register configurations made elsewhere (an .npz with configs and per-configuration labels) as a dataset",
-		Description: "FILE.npz holds configs (int8, N×sites or N×L×L, values ±1 or −1/0/+1) and one\n" +
-			"float64 array of N values per label (e.g. T). L is read from an N×L×L shape,\n" +
-			"or given with --L, or inferred when the number of sites is a square.\n" +
+		Description: "FILE.npz holds configs (int8, N×sites, N×L×L or N×L×L×L, values ±1 or −1/0/+1)\n" +
+			"and one float64 array of N values per label (e.g. T). L and the dimension d are\n" +
+			"read from an N×L×…×L shape; for N×sites, d is --dimension (default 2) and L is\n" +
+			"given with --L, or inferred when the number of sites is an L^d.\n" +
 			"Example:\n  rgml datasets import mc.npz --name my-mc --L 16 --label T",
 		ArgsUsage: "FILE.npz",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "name", Usage: "register the dataset under this name", Required: true},
 			&cli.IntFlag{Name: "L", Usage: "linear lattice size (0: from the shape)"},
+			&cli.IntFlag{Name: "dimension", Usage: "lattice dimension d: configurations have L^d sites (0: from the shape, 2 for N×sites)"},
 			&cli.StringSliceFlag{Name: "label", Usage: "keep only these arrays as labels (repeatable; default: every array but configs)"},
 		},
 		Action: func(c *cli.Context) error {
-			spec := experiment.ImportSpec{Name: c.String("name"), File: c.Args().First(), L: c.Int("L"), Labels: c.StringSlice("label")}
+			spec := experiment.ImportSpec{Name: c.String("name"), File: c.Args().First(), L: c.Int("L"),
+				Dimension: c.Int("dimension"), Labels: c.StringSlice("label")}
 			if err := registry.ValidateName(spec.Name); err != nil {
 				return usageError{fmt.Errorf("--name: %w", err)}
 			}
@@ -128,7 +131,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 	if len(r.Labels) > 0 {
 		labels = "labels " + strings.Join(r.Labels, ", ")
 	}
-	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d, %s (imported from %s, sha256 %s)\n",
-		r.Entry, r.Configs, r.L, r.L, labels, spec.File, r.SHA256[:12])
+	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %s, %s (imported from %s, sha256 %s)\n",
+		r.Entry, r.Configs, latticeText(r.L, r.Dimension), labels, spec.File, r.SHA256[:12])
 	return nil
 }

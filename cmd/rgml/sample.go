@@ -12,6 +12,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -31,8 +32,10 @@ func newCmdSample(e *env, runF func(context.Context, *sampleOptions) error) *cli
 			"      --algorithm metropolis-paper --seed 1 --out train.npz\n\n" +
 			"--param NAME=SPEC takes a value, an inclusive range START:STOP:STEP or a\n" +
 			"list V1,V2,…; several --param flags make the grid of all combinations.\n" +
-			"The .npz holds configs (int8, N×L², site (x,y) at index x*L+y) and one\n" +
-			"float64 array per model parameter, one value per configuration.\n\n" +
+			"The .npz holds configs (int8, N×L^d for the model's dimension d, x-major:\n" +
+			"site (x,y) at index x*L+y on a square lattice) and one float64 array per\n" +
+			"model parameter, one value per configuration; the registry's lineage\n" +
+			"records the lattice shape.\n\n" +
 			"A dataset the registry already has from an identical step (same model,\n" +
 			"plugin digest, grid, L, sampling and seed, as `rgml run` keys its steps)\n" +
 			"is reused, not sampled again (--out still writes it); --force samples anew.",
@@ -135,13 +138,22 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 		}
 		acc = fmt.Sprintf(", %s %.3f", what, r.Rate)
 	}
-	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %d×%d (%s, %s) at %d point(s) in %.2fs%s\n",
-		r.Entry, r.Configs, r.L, r.L, r.Model, r.Algorithm, r.Points, r.WallSeconds, acc)
+	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %s (%s, %s) at %d point(s) in %.2fs%s\n",
+		r.Entry, r.Configs, latticeText(r.L, r.Dimension), r.Model, r.Algorithm, r.Points, r.WallSeconds, acc)
 	sayVersion(e, r.Entry)
 	if spec.Out != "" {
 		fmt.Fprintf(e.stdout, "wrote %s\n", spec.Out)
 	}
 	return nil
+}
+
+// latticeText is a lattice as listings give it: "6×6×6", "an L = 64
+// chain".
+func latticeText(L, d int) string {
+	if sdk.Dim(d) == 1 {
+		return "an " + sdk.Lattice(L, d)
+	}
+	return sdk.Shape(L, d)
 }
 
 // checkWritable fails early, before any sampling, if path cannot be written.

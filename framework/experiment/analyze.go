@@ -77,15 +77,15 @@ type analyzeInputs struct {
 	spec   AnalyzeSpec
 	req    sdk.AnalyzeRequest
 	inputs []registry.Input
-	L      int
+	L, D   int // the lattice: L^D sites
 }
 
-// setL checks that an input is of the analysis's one lattice size.
-func (in *analyzeInputs) setL(l int, what string) error {
-	if in.L != 0 && l != in.L {
-		return usagef("%s is a %d×%d lattice, the other inputs %d×%d: analyse inputs of one lattice size", what, l, l, in.L, in.L)
+// setL checks that an input is of the analysis's one lattice (L^d sites).
+func (in *analyzeInputs) setL(l, d int, what string) error {
+	if in.L != 0 && (l != in.L || sdk.Dim(d) != sdk.Dim(in.D)) {
+		return usagef("%s is %s, the other inputs %s: analyse inputs of one lattice", what, aLattice(l, d), sdk.Shape(in.L, in.D))
 	}
-	in.L = l
+	in.L, in.D = l, d
 	return nil
 }
 
@@ -138,7 +138,7 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if in.L == 0 {
 		return res, usagef("cannot tell the lattice size of %s", spec.Model)
 	}
-	in.req.Size = in.L
+	in.req.Size, in.req.Dimension = in.L, sdk.Dim(in.D)
 	return analyzeAndRegister(ctx, env, an, in)
 }
 
@@ -156,16 +156,16 @@ func (in *analyzeInputs) addFlow() error {
 	if msg := in.rule.flow(); msg != "" {
 		return usagef("%s", msg)
 	}
-	configs, group, thermo, fl, err := flowConfigs(in.store, fen)
+	configs, group, thermo, fl, fd, err := flowConfigs(in.store, fen)
 	if err != nil {
 		return err
 	}
-	if err := in.setL(fl, fen.String()); err != nil {
+	if err := in.setL(fl, fd, fen.String()); err != nil {
 		return err
 	}
 	n := len(group)
 	in.req.Data = append(in.req.Data,
-		sdk.Tensor{Name: "configs", Shape: []int{n, fl * fl}, Data: configs},
+		sdk.Tensor{Name: "configs", Shape: []int{n, sdk.LatticeSites(fl, fd)}, Data: configs},
 		sdk.Tensor{Name: "group", Shape: []int{n}, Data: group})
 	if in.rule.reads("data/thermometer") {
 		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "thermometer", Shape: []int{n}, Data: thermo})
@@ -192,7 +192,7 @@ func (in *analyzeInputs) addData(where []grid.Axis) error {
 	if data, err = FilterDataset(data, where); err != nil {
 		return err
 	}
-	if err := in.setL(data.Size, den.String()); err != nil {
+	if err := in.setL(data.Size, data.Dimension, den.String()); err != nil {
 		return err
 	}
 	n, sites := data.Len(), data.Sites()
@@ -246,10 +246,11 @@ func (in *analyzeInputs) addModel() error {
 		nv = t.Shape[0]
 	}
 	if in.L == 0 {
-		in.L = modelL(in.store, men, nv)
+		in.L, in.D = modelL(in.store, men, nv)
 	}
-	if nv != 0 && nv != in.L*in.L {
-		return usagef("%s has %d visible units, not %d×%d = %d: its weights do not fit the %d×%d lattice", men, nv, in.L, in.L, in.L*in.L, in.L, in.L)
+	if sites := sdk.LatticeSites(in.L, in.D); nv != 0 && nv != sites {
+		return usagef("%s has %d visible units, not %s = %d: its weights do not fit the %s",
+			men, nv, sdk.Shape(in.L, in.D), sites, sdk.Lattice(in.L, in.D))
 	}
 	in.inputs = append(in.inputs, registry.Input{Role: "model", Digest: men.Digest})
 	return nil
@@ -341,22 +342,28 @@ func tensorArray(t sdk.Tensor) (npz.Array, error) {
 // flowConfigs reads a flow's saved configurations, flattened over its
 // iteration counts: each configuration's iteration (group) and the
 // thermometer's mean reading of that iteration, and the lattice size.
-func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, thermo []float64, L int, err error) {
+func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, thermo []float64, L, d int, err error) {
 	f, err := ReadFlow(s, en)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, nil, nil, 0, 0, err
 	}
 	if f.Configs == nil {
-		return nil, nil, nil, 0, usagef("%s has no saved configurations: run the flow again with --save-configs (save-configs: true in a spec)", en)
+		return nil, nil, nil, 0, 0, usagef("%s has no saved configurations: run the flow again with --save-configs (save-configs: true in a spec)", en)
 	}
 	configs, its, mean := f.Configs, f.Iterations, f.TMean
 	n, sites := f.N, f.Sites
-	L = int(math.Round(math.Sqrt(float64(sites))))
-	if l := inputL(s, en, "from"); l != 0 {
-		L = l
+	L, d = int(math.Round(math.Sqrt(float64(sites)))), 2
+	if len(f.Shape) > 0 {
+		L, d = f.Shape[0], len(f.Shape)
 	}
-	if L*L != sites {
-		return nil, nil, nil, 0, fmt.Errorf("%s: %d sites is not %s %d×%d lattice", en, sites, aNum(L), L, L)
+	if l, ld := inputL(s, en, "from"); l != 0 {
+		L = l
+		if len(f.Shape) == 0 {
+			d = ld
+		}
+	}
+	if sdk.LatticeSites(L, d) != sites {
+		return nil, nil, nil, 0, 0, fmt.Errorf("%s: %d sites is not %s", en, sites, aLattice(L, d))
 	}
 	group = make([]float64, len(its)*n)
 	thermo = make([]float64, len(its)*n)
@@ -366,27 +373,27 @@ func flowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, t
 			thermo[k*n+i] = mean[k]
 		}
 	}
-	return configs, group, thermo, L, nil
+	return configs, group, thermo, L, d, nil
 }
 
-// modelL is the lattice size a model was trained on: its training data's
-// L, or √nv when that is not on record.
-func modelL(s *registry.Store, en registry.Entry, nv int) int {
-	if l := inputL(s, en, "data"); l != 0 {
-		return l
+// modelL is the lattice a model was trained on (L^d sites): its training
+// data's, or an L×L one of √nv sites when that is not on record.
+func modelL(s *registry.Store, en registry.Entry, nv int) (L, d int) {
+	if l, d := inputL(s, en, "data"); l != 0 {
+		return l, d
 	}
 	if l := int(math.Round(math.Sqrt(float64(nv)))); l*l == nv && l > 0 {
-		return l
+		return l, 2
 	}
-	return 0
+	return 0, 0
 }
 
-// inputL is the lattice size its lineage records for the dataset that en
-// read as role, or 0.
-func inputL(s *registry.Store, en registry.Entry, role string) int {
+// inputL is the lattice size and dimension its lineage records for the
+// dataset that en read as role (d is 2 when only L is on record), or 0s.
+func inputL(s *registry.Store, en registry.Entry, role string) (L, d int) {
 	m, err := s.Manifest(en)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	for _, in := range m.Lineage.Inputs {
 		if in.Role != role {
@@ -394,11 +401,11 @@ func inputL(s *registry.Store, en registry.Entry, role string) int {
 		}
 		if den, err := s.Lookup(in.Digest); err == nil {
 			if dm, err := s.Manifest(den); err == nil {
-				if v, ok := dm.Lineage.Parameters["L"].(float64); ok && v >= 2 && v == math.Trunc(v) {
-					return int(v)
+				if l, d := RecordedLattice(dm); l >= 2 {
+					return l, sdk.Dim(d)
 				}
 			}
 		}
 	}
-	return 0
+	return 0, 0
 }

@@ -200,8 +200,8 @@ func goldenFlow(t *testing.T) []npz.Array {
 			t.Fatal(err)
 		}
 	}
-	arrays := scalar.file(fconfigs, n, sites, true).Arrays()
-	for _, a := range joint.file(fconfigs, n, sites, false).Arrays() {
+	arrays := scalar.file(fconfigs, n, sites, true, all).Arrays()
+	for _, a := range joint.file(fconfigs, n, sites, false, all).Arrays() {
 		a.Name = "joint_" + a.Name
 		arrays = append(arrays, a)
 	}
@@ -251,7 +251,7 @@ func goldenStore(t *testing.T) (*registry.Store, registry.Entry, registry.Entry)
 // selected dataset, and how it stores the analyzer's result tensors.
 func goldenAnalysis(t *testing.T) string {
 	s, den, fen := goldenStore(t)
-	configs, group, thermo, L, err := flowConfigs(s, fen)
+	configs, group, thermo, L, _, err := flowConfigs(s, fen)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import (
 )
 
 // LoadDataset reads a registered dataset (ref as Store.Resolve takes it)
-// as an sdk.Dataset, with its entry. The lattice size is the L its
-// lineage records (every dataset sampled or imported by this version
-// does); older datasets fall back to √sites.
+// as an sdk.Dataset, with its entry. The lattice is the L and dimension
+// its lineage records (every dataset sampled or imported by this version
+// does); older datasets fall back to an L×L lattice of √sites.
 func LoadDataset(s *registry.Store, ref string) (sdk.Dataset, registry.Entry, error) {
 	en, err := s.Resolve(registry.Dataset, ref)
 	if err != nil {
@@ -32,19 +32,17 @@ func LoadDataset(s *registry.Store, ref string) (sdk.Dataset, registry.Entry, er
 	if !ok || !isInt8 || len(c.Shape) != 2 {
 		return sdk.Dataset{}, en, fmt.Errorf("%s: data.npz has no int8 configs array of shape N×sites", en)
 	}
-	L := 0
+	L, dim := 0, 0
 	if m, err := s.Manifest(en); err == nil {
-		if v, ok := m.Lineage.Parameters["L"].(float64); ok && v == math.Trunc(v) && v >= 2 {
-			L = int(v)
-		}
+		L, dim = RecordedLattice(m)
 	}
 	if L == 0 {
-		L = int(math.Round(math.Sqrt(float64(c.Shape[1]))))
+		L, dim = int(math.Round(math.Sqrt(float64(c.Shape[1])))), 2
 	}
-	if L*L != c.Shape[1] {
-		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not %s %d×%d lattice", en, c.Shape[1], aNum(L), L, L)
+	if sdk.LatticeSites(L, dim) != c.Shape[1] {
+		return sdk.Dataset{}, en, fmt.Errorf("%s: %d sites is not %s", en, c.Shape[1], aLattice(L, dim))
 	}
-	d := sdk.Dataset{Size: L, Configs: configs, Labels: map[string][]float64{}}
+	d := sdk.Dataset{Size: L, Dimension: sdk.Dim(dim), Configs: configs, Labels: map[string][]float64{}}
 	if d.StateSpace, err = datasetStates(s, en); err != nil {
 		return sdk.Dataset{}, en, err
 	}
@@ -153,7 +151,7 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 			}
 		}
 	}
-	out := sdk.Dataset{Size: d.Size, Labels: map[string][]float64{}, StateSpace: d.StateSpace}
+	out := sdk.Dataset{Size: d.Size, Dimension: d.Dimension, Labels: map[string][]float64{}, StateSpace: d.StateSpace}
 	sites := d.Sites()
 	for i, k := range keep {
 		if !k {

@@ -120,7 +120,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	n, sites := data.Len(), data.Sites()
 	dataFile, _ := fromEntry.File("data.npz")
 	res.PluginSeed = FlowSeed(spec.Seed, dataFile.Digest, where)
-	flowReq := sdk.ApplyRequest{Operation: "flow", Seed: res.PluginSeed, Size: data.Size, Weights: rbmW,
+	flowReq := sdk.ApplyRequest{Operation: "flow", Seed: res.PluginSeed, Size: data.Size, Dimension: data.Dimension, Weights: rbmW,
 		Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, sites}, Data: data.Configs}, {Name: "iterations", Shape: []int{len(its)}, Data: its}}}
 	if flowReq, err = rbm.Desc.ValidateApply(flowReq); err != nil {
 		return res, Usage(fmt.Errorf("%s: %w", rbmEntry, err))
@@ -142,7 +142,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, all, bar); err != nil {
 		return fail(err)
 	}
-	arrays := res.file(fconfigs, n, sites, spec.SaveConfigs).Arrays()
+	arrays := res.file(fconfigs, n, sites, spec.SaveConfigs, data).Arrays()
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, arrays...); err != nil {
 		return fail(err)
@@ -263,7 +263,7 @@ func (res *FlowResult) measure(ctx context.Context, th *host.Learner, thW []sdk.
 	res.TMean = make([]float64, len(its))
 	res.TMode = make([]float64, len(its))
 	for k := range its {
-		pr := sdk.ApplyRequest{Operation: "predict", Size: data.Size, Weights: thW,
+		pr := sdk.ApplyRequest{Operation: "predict", Size: data.Size, Dimension: data.Dimension, Weights: thW,
 			Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, sites}, Data: fconfigs[k*n*sites : (k+1)*n*sites]}}}
 		pr, err := th.Desc.ValidateApply(pr)
 		if err != nil {
@@ -291,6 +291,11 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	dv, ok3 := d.Data.([]float64)
 	cv, ok4 := cl.Data.([]float64)
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
+		// SpinObservables counts the square lattice's bonds: on another
+		// lattice its figures would be silently wrong.
+		if d := sdk.Dim(all.Dimension); d != 2 {
+			return fmt.Errorf("a two-parameter read-out measures square-lattice observables, not those of the %s", sdk.Lattice(L, d))
+		}
 		if res.Joint == nil {
 			res.Joint = newTwoParamReadout(len(res.Iterations), GridObservables(all))
 		}
@@ -319,8 +324,9 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 }
 
 // file is FlowFile's content once every iteration count is read out;
-// fconfigs (iterations × n × sites) are kept when save is set.
-func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool) formats.Flow {
+// fconfigs (iterations × n × sites of data's lattice) are kept when save
+// is set.
+func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool, data sdk.Dataset) formats.Flow {
 	f := formats.Flow{Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
 		Classes: res.Classes, Distribution: res.Distribution}
 	if j := res.Joint; j != nil {
@@ -330,6 +336,10 @@ func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool) formats.Fl
 	}
 	if save {
 		f.Configs, f.N, f.Sites = fconfigs, n, sites
+		f.Shape = make([]int, sdk.Dim(data.Dimension))
+		for i := range f.Shape {
+			f.Shape[i] = data.Size
+		}
 	}
 	return f
 }

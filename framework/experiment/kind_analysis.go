@@ -62,15 +62,16 @@ type analysisPlan struct {
 	known  map[string]sdk.ParamSpec
 	set    sdk.Params
 	inputs map[string]*Step
-	L      int
+	L, D   int
 }
 
-// lattice checks that an input is of the analysis's one lattice size.
-func (ap *analysisPlan) lattice(field, name string, l int) error {
-	if ap.L != 0 && l != ap.L {
-		return errAt(ap.a.Pos(field), field, "%s is %d×%d, the analysis's other inputs %d×%d", name, l, l, ap.L, ap.L)
+// lattice checks that an input is of the analysis's one lattice (L^d
+// sites).
+func (ap *analysisPlan) lattice(field, name string, l, d int) error {
+	if ap.L != 0 && (l != ap.L || sdk.Dim(d) != sdk.Dim(ap.D)) {
+		return errAt(ap.a.Pos(field), field, "%s is %s, the analysis's other inputs %s", name, sdk.Shape(l, d), sdk.Shape(ap.L, ap.D))
 	}
-	ap.L = l
+	ap.L, ap.D = l, d
 	return nil
 }
 
@@ -128,7 +129,7 @@ func (ap *analysisPlan) bindFlow(b *planner) error {
 	if !f.Save {
 		return errAt(a.Pos("flow"), "flow", "flow %s does not keep its configurations: add save-configs: true to it", a.Flow)
 	}
-	if err := ap.lattice("flow", a.Flow, f.L); err != nil {
+	if err := ap.lattice("flow", a.Flow, f.L, f.D); err != nil {
 		return err
 	}
 	if ap.rule.byIteration(a.Set) {
@@ -163,7 +164,7 @@ func (ap *analysisPlan) bindData(b *planner) error {
 			return errAt(a.Pos("data"), "data", "dataset %s has no label T: a reference needs each configuration's temperature", a.Data)
 		}
 	}
-	if err := ap.lattice("data", a.Data, d.L); err != nil {
+	if err := ap.lattice("data", a.Data, d.L, d.D); err != nil {
 		return err
 	}
 	ap.inputs["data"] = d.Step
@@ -187,7 +188,7 @@ func (ap *analysisPlan) bindModel(b *planner) error {
 	if msg := ap.rule.learner(t.Learner.Name, fmt.Sprintf("%s is a %s", a.Model, t.Learner.Name)); msg != "" {
 		return errAt(a.Pos("model"), "model", "%s", msg)
 	}
-	if err := ap.lattice("model", a.Model, t.L); err != nil {
+	if err := ap.lattice("model", a.Model, t.L, t.D); err != nil {
 		return err
 	}
 	ap.inputs["model"] = t.Step

@@ -65,7 +65,7 @@ func planImport(b *planner, s *Spec, d *spec.Dataset) (*planned, error) {
 		labels[k] = grid.Distinct(v)
 	}
 	b.Key(st, map[string]any{"import_sha256": st.SHA256, "L": ds.Size}, nil)
-	return &planned{Step: st, L: ds.Size, Labels: labels}, nil
+	return &planned{Step: st, L: ds.Size, D: ds.Dimension, Labels: labels}, nil
 }
 
 // importPath is where an imported dataset's file is: relative paths
@@ -131,5 +131,5 @@ func planSample(ctx context.Context, b *planner, d *spec.Dataset) (*planned, err
 		"model": d.Model, "points": pts, "L": d.L, "per_point": d.PerPoint, "algorithm": req.Algorithm,
 		"sweeps": d.Sweeps, "thermalization": d.Thermalization, "seed": d.Seed,
 	}, nil)
-	return &planned{Step: st, L: d.L, Labels: labels}, nil
+	return &planned{Step: st, L: d.L, D: desc.Dimension, Labels: labels}, nil
 }

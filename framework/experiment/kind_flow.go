@@ -5,6 +5,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -70,12 +71,13 @@ func planFlow(b *planner, f *spec.Flow) (*planned, error) {
 	if err := plan.CheckWhere(f.Where, from, f.Pos, f.From); err != nil {
 		return nil, err
 	}
-	if from.L != rbm.L || from.L != th.L {
-		return nil, errAt(f.Pos("from"), "from", "%s is %d×%d, but %s was trained on %d×%d and %s on %d×%d", f.From, from.L, from.L, f.RBM, rbm.L, rbm.L, f.Thermometer, th.L, th.L)
+	if from.L != rbm.L || from.L != th.L || sdk.Dim(from.D) != sdk.Dim(rbm.D) || sdk.Dim(from.D) != sdk.Dim(th.D) {
+		return nil, errAt(f.Pos("from"), "from", "%s is %s, but %s was trained on %s and %s on %s",
+			f.From, sdk.Shape(from.L, from.D), f.RBM, sdk.Shape(rbm.L, rbm.D), f.Thermometer, sdk.Shape(th.L, th.D))
 	}
 	st.Plugin, st.SHA256 = rbm.Learner.Name, rbm.Step.SHA256
 	b.Key(st, map[string]any{
 		"where": plan.WhereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs,
 	}, map[string]*Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
-	return &planned{Step: st, L: from.L, Save: f.SaveConfigs}, nil
+	return &planned{Step: st, L: from.L, D: from.D, Save: f.SaveConfigs}, nil
 }

@@ -79,8 +79,8 @@ func planTraining(ctx context.Context, b *planner, t *spec.Training) (*planned, 
 		if test, err = b.Ref(KindDataset, t.Test, t, "test"); err != nil {
 			return nil, err
 		}
-		if test.L != data.L {
-			return nil, errAt(t.Pos("test"), "test", "%s is %d×%d, the training data %s is %d×%d", t.Test, test.L, test.L, t.Data, data.L, data.L)
+		if test.L != data.L || sdk.Dim(test.D) != sdk.Dim(data.D) {
+			return nil, errAt(t.Pos("test"), "test", "%s is %s, the training data %s is %s", t.Test, sdk.Shape(test.L, test.D), t.Data, sdk.Shape(data.L, data.D))
 		}
 		inputs["test"] = test.Step
 	}
@@ -95,7 +95,7 @@ func planTraining(ctx context.Context, b *planner, t *spec.Training) (*planned, 
 	b.Key(st, spec, inputs)
 	t.Set = hyper
 	t.Label = label
-	return &planned{Step: st, Learner: desc, L: data.L}, nil
+	return &planned{Step: st, Learner: desc, L: data.L, D: data.D}, nil
 }
 
 // trainingLabel is the label a training learns ("" for an unsupervised

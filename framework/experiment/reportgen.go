@@ -210,14 +210,14 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	T, ok := d.Labels["T"]
 	if other := gridLabels(d.Labels, g.manifest(en).Lineage.Parameters, "T"); ok && len(other) == 1 {
 		configs, labels = gridCorners(d.Configs, sites, "T", other[0], T, d.Labels[other[0]])
-		return report.Configurations(d.Size, configs, labels)
+		return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 	}
 	if !ok {
 		for i := 0; i < min(n, 4); i++ {
 			configs = append(configs, d.Configs[i*sites:(i+1)*sites])
 			labels = append(labels, fmt.Sprintf("#%d", i))
 		}
-		return report.Configurations(d.Size, configs, labels)
+		return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 	}
 	first := map[float64]int{}
 	for i, t := range T {
@@ -246,7 +246,7 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 		configs = append(configs, d.Configs[i*sites:(i+1)*sites])
 		labels = append(labels, "T = "+formatNumber(t))
 	}
-	return report.Configurations(d.Size, configs, labels)
+	return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 }
 
 // gridLabels are the names of a dataset's labels, but one, that are

@@ -44,6 +44,7 @@ type SampleResult struct {
 	Points      int
 	Configs     int
 	L           int
+	Dimension   int // of the model's lattice: a configuration has L^Dimension sites
 	WallSeconds float64
 	// Rate is the acceptance ratio, or for a cluster algorithm the mean
 	// cluster size (Cluster); 0 if the model reported no attempts.
@@ -185,7 +186,7 @@ func registerSample(ctx context.Context, env *Env, store *registry.Store, spec S
 		Key:        spec.Key,
 		Extra: map[string]any{
 			"sweeps": req.Sweeps, "thermalization": req.Thermalization, "wall_seconds": took.Seconds(),
-			"lattice_shape": []int{spec.L, spec.L},
+			latticeShapeKey: latticeShape(spec.L, m.Desc.Dimension),
 		},
 	}
 	if refs := recordReferences(m.Desc.References); refs != nil {
@@ -202,7 +203,7 @@ func registerSample(ctx context.Context, env *Env, store *registry.Store, spec S
 		return res, fmt.Errorf("registering the dataset: %w", err)
 	}
 	res = SampleResult{Entry: entry, Model: m.Name, Algorithm: req.Algorithm, Points: len(req.Points), Configs: total,
-		L: spec.L, WallSeconds: took.Seconds(), Cluster: alg.Cluster}
+		L: spec.L, Dimension: m.Desc.Dimension, WallSeconds: took.Seconds(), Cluster: alg.Cluster}
 	if ds.attempts > 0 {
 		res.Rate = float64(ds.accepted) / float64(ds.attempts)
 	}

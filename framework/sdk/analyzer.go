@@ -31,11 +31,16 @@ type AnalyzeRequest struct {
 	Params Params // resolved against the description: defaults filled in
 	Seed   uint64
 	// Size is the linear lattice size L of the configurations and of the
-	// visible layer the weights belong to (N_v = L²).
-	Size    int
-	Weights []Tensor // named without prefix: "W"
-	Data    []Tensor // named without prefix: "configs", "T"
+	// visible layer the weights belong to (N_v = L^d).
+	Size int
+	// Dimension d of the lattice; 0 is 2 (see Dim).
+	Dimension int
+	Weights   []Tensor // named without prefix: "W"
+	Data      []Tensor // named without prefix: "configs", "T"
 }
+
+// Sites returns the sites of the request's lattice, L^d.
+func (r AnalyzeRequest) Sites() int { return LatticeSites(r.Size, r.Dimension) }
 
 // Figure kinds an analysis may suggest.
 const (
@@ -109,6 +114,9 @@ func (d AnalyzerDescription) ValidateAnalyze(req AnalyzeRequest) (AnalyzeRequest
 	req.Params = p
 	if req.Size < 1 {
 		return req, InvalidArgument("lattice size %d: want L ≥ 1", req.Size)
+	}
+	if err := CheckDimension(req.Dimension); err != nil {
+		return req, err
 	}
 	given := map[string]bool{}
 	for _, g := range []struct {

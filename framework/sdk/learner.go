@@ -52,9 +52,12 @@ func (d LearnerDescription) Operation(name string) (Operation, error) {
 
 // Dataset is a set of configurations with per-configuration labels.
 type Dataset struct {
-	Size    int                  // linear lattice size L
-	Configs []int8               // N × Sites, x-major site order
-	Labels  map[string][]float64 // e.g. "T": one value per configuration
+	Size int // linear lattice size L
+	// Dimension d of the lattice: a configuration has L^d sites. 0 is 2
+	// (see Dim): an older host sends none.
+	Dimension int
+	Configs   []int8               // N × Sites, x-major site order
+	Labels    map[string][]float64 // e.g. "T": one value per configuration
 	// StateSpace is the set of site values the dataset's model declares
 	// (ModelDescription.StateSpace); nil when none is declared (imported
 	// data, an older host). Learners choose their input units from it.
@@ -103,9 +106,8 @@ func (d Dataset) States() []int8 {
 	return out
 }
 
-// Sites returns L² for the square lattice (the only geometry learners see
-// so far).
-func (d Dataset) Sites() int { return d.Size * d.Size }
+// Sites returns L^d.
+func (d Dataset) Sites() int { return LatticeSites(d.Size, d.Dimension) }
 
 // Len returns the number of configurations.
 func (d Dataset) Len() int {
@@ -117,8 +119,11 @@ func (d Dataset) Len() int {
 
 // Check reports an InvalidArgument error for a malformed dataset.
 func (d Dataset) Check(what string) error {
-	if d.Size < 1 || len(d.Configs)%d.Sites() != 0 {
-		return InvalidArgument("%s: %d values are not a whole number of %d×%d configurations", what, len(d.Configs), d.Size, d.Size)
+	if err := CheckDimension(d.Dimension); err != nil {
+		return InvalidArgument("%s: %v", what, err)
+	}
+	if d.Size < 1 || d.Sites() == 0 || len(d.Configs)%d.Sites() != 0 {
+		return InvalidArgument("%s: %d values are not a whole number of %s configurations", what, len(d.Configs), Shape(d.Size, d.Dimension))
 	}
 	for name, l := range d.Labels {
 		if len(l) != d.Len() {
@@ -196,9 +201,16 @@ type ApplyRequest struct {
 	Params    Params // resolved against the operation's parameters
 	Seed      uint64
 	Size      int
+	// Dimension of the input configurations' lattice (Size^Dimension
+	// sites); 0 is 2 (see Dim).
+	Dimension int
 	Weights   []Tensor
 	Inputs    []Tensor // e.g. "configs" (int8, N × sites), "iterations" (int64)
 }
+
+// Sites returns the sites of the request's lattice, L^d (0 when Size is
+// not given).
+func (r ApplyRequest) Sites() int { return LatticeSites(r.Size, r.Dimension) }
 
 // Learner is something trained on configurations.
 type Learner interface {
@@ -228,8 +240,9 @@ func (d LearnerDescription) ValidateTrain(req TrainRequest) (TrainRequest, error
 		if err := req.Test.Check("test set"); err != nil {
 			return req, err
 		}
-		if req.Test.Size != req.Train.Size {
-			return req, InvalidArgument("test set is %d×%d, training set %d×%d", req.Test.Size, req.Test.Size, req.Train.Size, req.Train.Size)
+		if req.Test.Size != req.Train.Size || Dim(req.Test.Dimension) != Dim(req.Train.Dimension) {
+			return req, InvalidArgument("test set is %s, training set %s",
+				Shape(req.Test.Size, req.Test.Dimension), Shape(req.Train.Size, req.Train.Dimension))
 		}
 		if req.Test.StateSpace != nil && req.Train.StateSpace != nil && !slices.Equal(req.Test.States(), req.Train.States()) {
 			return req, InvalidArgument("test set's state space %v differs from the training set's %v", req.Test.StateSpace, req.Train.StateSpace)
@@ -259,6 +272,9 @@ func (d LearnerDescription) ValidateApply(req ApplyRequest) (ApplyRequest, error
 		return req, err
 	}
 	if req.Params, err = ResolveParams(op.Parameters, req.Params); err != nil {
+		return req, err
+	}
+	if err := CheckDimension(req.Dimension); err != nil {
 		return req, err
 	}
 	for _, w := range d.WeightNames {

@@ -155,12 +155,12 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 		Hyper: paramsOf(hdr.Hyperparameters), Seed: hdr.Seed, Label: hdr.Label,
 		CheckpointEvery: int(hdr.CheckpointEvery),
 	}
-	size := int(hdr.Size)
+	size, dim := int(hdr.Size), int(hdr.Dimension)
 	train, err := asm.tensors("train/")
 	if err != nil {
 		return ToStatus(err)
 	}
-	if req.Train, _, err = datasetFrom(train, size); err != nil {
+	if req.Train, _, err = datasetFrom(train, size, dim); err != nil {
 		return ToStatus(err)
 	}
 	states, err := statesFromProto(hdr.StateSpace)
@@ -172,7 +172,7 @@ func (s *learnerServer) Train(stream grpc.BidiStreamingServer[rgmlv1.TrainReques
 	if err != nil {
 		return ToStatus(err)
 	}
-	if d, ok, err := datasetFrom(test, size); err != nil {
+	if d, ok, err := datasetFrom(test, size, dim); err != nil {
 		return ToStatus(err)
 	} else if ok {
 		d.StateSpace = states
@@ -229,7 +229,8 @@ func (s *learnerServer) Apply(stream grpc.BidiStreamingServer[rgmlv1.ApplyReques
 	if err != nil {
 		return ToStatus(err)
 	}
-	req := ApplyRequest{Operation: hdr.Operation, Params: paramsOf(hdr.Parameters), Seed: hdr.Seed, Size: int(hdr.Size), Weights: w, Inputs: in}
+	req := ApplyRequest{Operation: hdr.Operation, Params: paramsOf(hdr.Parameters), Seed: hdr.Seed, Size: int(hdr.Size),
+		Dimension: int(hdr.Dimension), Weights: w, Inputs: in}
 	d, err := s.impl.Describe(ctx)
 	if err != nil {
 		return ToStatus(err)
@@ -289,7 +290,7 @@ func (c *LearnerClient) Train(ctx context.Context, req TrainRequest, events Trai
 	}
 	hdr := &rgmlv1.TrainHeader{
 		Hyperparameters: paramValues(req.Hyper), Seed: req.Seed, Size: int32(req.Train.Size),
-		Label: req.Label, CheckpointEvery: int64(req.CheckpointEvery),
+		Dimension: int32(req.Train.Dimension), Label: req.Label, CheckpointEvery: int64(req.CheckpointEvery),
 	}
 	for _, v := range req.Train.StateSpace {
 		hdr.StateSpace = append(hdr.StateSpace, int32(v))
@@ -359,7 +360,8 @@ func (c *LearnerClient) Apply(ctx context.Context, req ApplyRequest) ([]Tensor, 
 	if err != nil {
 		return nil, FromStatus(err)
 	}
-	hdr := &rgmlv1.ApplyHeader{Operation: req.Operation, Parameters: paramValues(req.Params), Seed: req.Seed, Size: int32(req.Size)}
+	hdr := &rgmlv1.ApplyHeader{Operation: req.Operation, Parameters: paramValues(req.Params), Seed: req.Seed, Size: int32(req.Size),
+		Dimension: int32(req.Dimension)}
 	var ts []Tensor
 	for _, t := range req.Weights {
 		t.Name = "weights/" + t.Name

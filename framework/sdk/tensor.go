@@ -142,8 +142,8 @@ func datasetTensors(prefix string, d Dataset) []Tensor {
 }
 
 // datasetFrom decodes a dataset sent under prefix; ok is false if none was.
-func datasetFrom(ts []Tensor, size int) (Dataset, bool, error) {
-	d := Dataset{Size: size, Labels: map[string][]float64{}}
+func datasetFrom(ts []Tensor, size, dim int) (Dataset, bool, error) {
+	d := Dataset{Size: size, Dimension: dim, Labels: map[string][]float64{}}
 	found := false
 	for _, t := range ts {
 		switch {

@@ -102,9 +102,9 @@ func loadModel(ts []sdk.Tensor) (*model, error) {
 
 // configsOf returns the input "configs" (int8 ±1) as N rows of nv sites.
 func (m *model) configsOf(req sdk.ApplyRequest) ([]int8, int, error) {
-	if req.Size > 0 && req.Size*req.Size != m.sites() {
+	if req.Size > 0 && req.Sites() != m.sites() {
 		return nil, 0, sdk.FailedPrecondition("the weights have N_v = %d visible units (rows of W) but the "+
-			"configurations are %d×%d = %d sites", m.sites(), req.Size, req.Size, req.Size*req.Size)
+			"configurations are %s = %d sites", m.sites(), sdk.Shape(req.Size, req.Dimension), req.Sites())
 	}
 	t, ok := sdk.FindTensor(req.Inputs, "configs")
 	if !ok {

@@ -5,8 +5,9 @@
 //
 // # Model
 //
-// N_v = L² visible units v_i = ±1 (the spins of an L×L configuration, in
-// the dataset's x-major site order) and N_h hidden units h_a = ±1 (the
+// N_v = L^d visible units v_i = ±1 (the spins of an L×L configuration, or
+// of a lattice of the dimension d = 1, 2, 3 its dataset declares, in the
+// dataset's x-major site order) and N_h hidden units h_a = ±1 (the
 // hyper-parameter "hidden"), with the energy of eq. (2),
 //
 //	Φ(v, h) = −(Σ_ia W_ia v_i h_a + Σ_i b_i^v v_i + Σ_a b_a^h h_a),

@@ -99,7 +99,7 @@ func Description() sdk.LearnerDescription {
 		Info: sdk.Info{
 			Name:    "rbm",
 			Version: Version,
-			Doc: "Restricted Boltzmann machine with ±1 visible units v_i (i < N_v = L²) and ±1 hidden units h_a " +
+			Doc: "Restricted Boltzmann machine with ±1 visible units v_i (i < N_v = L^d, L² on the square lattice) and ±1 hidden units h_a " +
 				"(a < N_h), energy Φ = −(Σ W_ia v_i h_a + Σ b_i^v v_i + Σ b_a^h h_a), so that " +
 				"⟨h_a⟩ = tanh(Σ_i W_ia v_i + b_a^h) and ⟨v_i⟩ = tanh(Σ_a W_ia h_a + b_i^v) " +
 				"(Iso, Shiba, Yokoo 2018, eqs. (15)–(18)). Default training is the paper's: mean-field CD-1 of " +

@@ -33,11 +33,25 @@ func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
 			Kind: sdk.Float, Default: 6, HasMin: true, Unit: "J/k_B",
 		}},
 		Inputs: []sdk.AnalyzerInput{
-			{Name: "weights/W", Doc: "the RBM's weights, float32 or float64 [L², N_h]", Required: true},
-			{Name: "data/configs", Doc: "configurations v, int8 ±1 [N, L²] or [N, L, L], for ⟨vᵀWWᵀv⟩ (needs data/T)"},
+			{Name: "weights/W", Doc: "the RBM's weights, float32 or float64 [L^d, N_h] (L² on the square lattice)", Required: true},
+			{Name: "data/configs", Doc: "configurations v, int8 ±1 [N, L^d] or [N, L, …, L], for ⟨vᵀWWᵀv⟩ (needs data/T)"},
 			{Name: "data/T", Doc: "temperature of each configuration, [N] (needs data/configs)"},
 		},
 	}, nil
+}
+
+// axisNames name the lattice axes in x-major order (the decay_x, decay_y,
+// decay_z results).
+var axisNames = [sdk.MaxDimension]string{"x", "y", "z"}
+
+func decayLabel(d int) string {
+	switch d {
+	case 1:
+		return "r (lattice spacings)"
+	case 2:
+		return "r (lattice spacings, mean of x and y)"
+	}
+	return "r (lattice spacings, mean of x, y and z)"
 }
 
 func vec(name string, v []float64) sdk.Tensor {
@@ -54,9 +68,9 @@ func index(n int) []float64 {
 
 // Analyze implements sdk.Analyzer.
 func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analysis, error) {
-	L := req.Size
+	L, d := req.Size, sdk.Dim(req.Dimension)
 	wt, _ := sdk.FindTensor(req.Weights, "W")
-	w, nv, nh, err := input.Matrix(wt, L*L, "weights")
+	w, nv, nh, err := input.Matrix(wt, req.Sites(), "weights")
 	if err != nil {
 		return sdk.Analysis{}, err
 	}
@@ -69,7 +83,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 	var temps []float64
 	if hasC {
 		var n int
-		if configs, n, err = input.Configs(cT, L); err != nil {
+		if configs, n, err = input.LatticeConfigs(cT, L, d); err != nil {
 			return sdk.Analysis{}, err
 		}
 		if temps, err = input.Labels(tT, n); err != nil {
@@ -83,7 +97,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 	if err := ctx.Err(); err != nil {
 		return sdk.Analysis{}, err
 	}
-	dx, dy, dm, err := s.Decay(L)
+	axes, dm, err := s.DecayAxes(L, d)
 	if err != nil {
 		return sdk.Analysis{}, err
 	}
@@ -99,17 +113,20 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 			{Name: "eigenvectors", Shape: []int{nv, nv}, Data: s.Eigenvectors},
 			vec("singular_index", index(len(s.Singular))),
 			vec("singular_values", s.Singular),
-			vec("r", r), vec("decay", dm), vec("decay_x", dx), vec("decay_y", dy),
+			vec("r", r), vec("decay", dm),
 		},
 		Figures: []sdk.Figure{
 			{Name: "wwt", Kind: sdk.FigureHeatmap, Title: "WWᵀ (Fig. 12)", XLabel: "j", YLabel: "i", Series: []string{"WWT"}},
 			{Name: "decay", Kind: sdk.FigureLine, Title: "off-diagonal decay of WWᵀ (Fig. 13)", X: "r",
-				XLabel: "r (lattice spacings, mean of x and y)", YLabel: "(WWᵀ)_ij / √((WWᵀ)_ii (WWᵀ)_jj)", Series: []string{"decay"}},
+				XLabel: decayLabel(d), YLabel: "(WWᵀ)_ij / √((WWᵀ)_ii (WWᵀ)_jj)", Series: []string{"decay"}},
 			{Name: "eigenvalues", Kind: sdk.FigureLine, Title: "eigenvalues of WWᵀ (Figs. 16–17)", X: "eigen_index",
 				XLabel: "index a", YLabel: "λ_a", LogY: true, Series: []string{"eigenvalues"}},
 			{Name: "singular", Kind: sdk.FigureLine, Title: "singular values of W", X: "singular_index",
 				XLabel: "index a", YLabel: "σ_a", LogY: true, Series: []string{"singular_values"}},
 		},
+	}
+	for i, dr := range axes {
+		a.Results = append(a.Results, vec("decay_"+axisNames[i], dr))
 	}
 	if hasC {
 		ref := req.Params[ParamReferenceT]

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 // Spectrum is the eigen-structure of WWᵀ for a weight matrix W [N_v, N_h].
@@ -66,37 +68,54 @@ func Compute(w []float64, nv, nh int) (*Spectrum, error) {
 	return s, nil
 }
 
-// Decay returns the normalised off-diagonal decay of WWᵀ for r = 0 … L/2
-// along x (j = ((x+r) mod L)·L + y), along y (j = x·L + (y+r) mod L) and
-// their mean: D(r) = (1/N_v) Σ_i (WWᵀ)_ij / √((WWᵀ)_ii (WWᵀ)_jj). A site
-// whose diagonal is zero (a visible unit with no weights) contributes 0.
+// Decay returns the normalised off-diagonal decay of WWᵀ of an L×L
+// lattice for r = 0 … L/2 along x, along y and their mean (DecayAxes with
+// d = 2).
 func (s *Spectrum) Decay(L int) (dx, dy, mean []float64, err error) {
-	if L*L != s.Nv {
-		return nil, nil, nil, fmt.Errorf("spectrum: L = %d does not match N_v = %d", L, s.Nv)
+	axes, mean, err := s.DecayAxes(L, 2)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return axes[0], axes[1], mean, nil
+}
+
+// DecayAxes returns, for a lattice of L^d sites in x-major order, the
+// normalised off-diagonal decay of WWᵀ for r = 0 … L/2 along each axis a
+// (j is i shifted by r along a, periodically) and its mean over the axes:
+// D_a(r) = (1/N_v) Σ_i (WWᵀ)_ij / √((WWᵀ)_ii (WWᵀ)_jj). A site whose
+// diagonal is zero (a visible unit with no weights) contributes 0.
+func (s *Spectrum) DecayAxes(L, d int) (axes [][]float64, mean []float64, err error) {
+	if L < 1 || d < 1 || sdk.LatticeSites(L, d) != s.Nv {
+		return nil, nil, fmt.Errorf("spectrum: L = %d, d = %d does not match N_v = %d", L, d, s.Nv)
 	}
 	n := s.Nv
 	norm := func(i, j int) float64 {
-		d := s.WWT[i*n+i] * s.WWT[j*n+j]
-		if d <= 0 {
+		q := s.WWT[i*n+i] * s.WWT[j*n+j]
+		if q <= 0 {
 			return 0
 		}
-		return s.WWT[i*n+j] / math.Sqrt(d)
+		return s.WWT[i*n+j] / math.Sqrt(q)
 	}
 	R := L / 2
-	dx, dy, mean = make([]float64, R+1), make([]float64, R+1), make([]float64, R+1)
-	for r := 0; r <= R; r++ {
-		for x := 0; x < L; x++ {
-			for y := 0; y < L; y++ {
-				i := x*L + y
-				dx[r] += norm(i, ((x+r)%L)*L+y)
-				dy[r] += norm(i, x*L+(y+r)%L)
+	axes, mean = make([][]float64, d), make([]float64, R+1)
+	stride := n
+	for a := range axes {
+		// Axis a's coordinate of site i is (i / stride) mod L.
+		stride /= L
+		axes[a] = make([]float64, R+1)
+		for r := 0; r <= R; r++ {
+			for i := 0; i < n; i++ {
+				c := (i / stride) % L
+				axes[a][r] += norm(i, i+((c+r)%L-c)*stride)
 			}
+			axes[a][r] /= float64(n)
+			mean[r] += axes[a][r]
 		}
-		dx[r] /= float64(n)
-		dy[r] /= float64(n)
-		mean[r] = (dx[r] + dy[r]) / 2
 	}
-	return dx, dy, mean, nil
+	for r := range mean {
+		mean[r] /= float64(d)
+	}
+	return axes, mean, nil
 }
 
 // Quadratic returns q_n = v_nᵀ WWᵀ v_n = |v_nᵀ W|² for each of the n

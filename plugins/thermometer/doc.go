@@ -5,8 +5,9 @@
 //
 // # The network, eqs. (31)–(36)
 //
-// A configuration σ of the L×L lattice (site (x, y) at index x·L + y) is the
-// input row z1 = σ ∈ {±1}^{N_v}, N_v = L² (values −1, 0 and +1 alike). Data
+// A configuration σ of the L×L lattice (site (x, y) at index x·L + y; of
+// L^d sites on a lattice of another dimension d) is the input row
+// z1 = σ ∈ {±1}^{N_v}, N_v = L² (L^d) (values −1, 0 and +1 alike). Data
 // of any other state space s_0 < … < s_{q−1} (the one their model declares,
 // sdk.Dataset.StateSpace, else the values they hold; a Potts model's {0, 1,
 // 2}) are read one-hot: z1 has N_v·q entries, entry i·q + k being

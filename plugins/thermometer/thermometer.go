@@ -115,7 +115,7 @@ func Description() sdk.LearnerDescription {
 			Name:    Name,
 			Version: Version,
 			Doc: "Supervised temperature classifier of Iso, Shiba, Yokoo (2018), Sec. 2.4, eqs. (31)–(40): " +
-				"an MLP with input z1 = σ (±1, L² sites), one tanh hidden layer Z2 = tanh(Z1 W1 + b1) and a softmax " +
+				"an MLP with input z1 = σ (±1, L^d sites: L² on the square lattice), one tanh hidden layer Z2 = tanh(Z1 W1 + b1) and a softmax " +
 				"output over the classes, Z3 = softmax(Z2 W2 + b2); the classes are the sorted distinct values of the " +
 				"label (e.g. the 25 temperatures T), or, for a label \"T,Delta\", the distinct (T, Δ) pairs of the training " +
 				"set sorted by T then Δ (classes then float64 [classes, 2], predict's mean [2]); inputs −1, 0 or +1 as they are, " +
@@ -147,7 +147,7 @@ func Description() sdk.LearnerDescription {
 		},
 		Operations: []sdk.Operation{{
 			Name: OpPredict,
-			Doc: "input configs int8 [N, L²] → probabilities float32 [N, classes] (each configuration's class " +
+			Doc: "input configs int8 [N, L^d] → probabilities float32 [N, classes] (each configuration's class " +
 				"probabilities Z3), distribution float64 [classes] (their mean over the N configurations: the " +
 				"ensemble's temperature distribution, Figs. 5–11), classes float64 [classes], mean float64 [] " +
 				"(Σ classes·distribution); for joint labels classes is [classes, 2] (one (T, Δ) row per class) and mean [2]",
@@ -540,8 +540,8 @@ func (t *Thermometer) Apply(ctx context.Context, req sdk.ApplyRequest) ([]sdk.Te
 		return nil, sdk.InvalidArgument("configs have %d sites per configuration, but the thermometer was trained on %d (W1 has %d rows)",
 			sites, nt.sites/q, nt.sites)
 	}
-	if req.Size > 0 && req.Size*req.Size != sites {
-		return nil, sdk.InvalidArgument("configs have %d sites per configuration, but the lattice is %d×%d", sites, req.Size, req.Size)
+	if req.Size > 0 && req.Sites() != sites {
+		return nil, sdk.InvalidArgument("configs have %d sites per configuration, but the lattice is %s", sites, sdk.Shape(req.Size, req.Dimension))
 	}
 	if n == 0 {
 		return nil, sdk.InvalidArgument("input %s holds no configurations", TensorConfigs)

@@ -31,6 +31,11 @@ type Flow struct {
 	// the flow kept them (nil otherwise).
 	Configs  []int8
 	N, Sites int
+	// Shape is the lattice of the configurations ([L, L, L] for a 6×6×6
+	// one), written as lattice_shape with them. A square lattice's is not
+	// written, so that its files keep the bytes (and digests) they had
+	// before other dimensions; a file without it is of an L×L lattice.
+	Shape []int
 }
 
 // TwoParameter is the part of a flow read by a two-parameter (T, Δ)
@@ -103,6 +108,13 @@ func (f Flow) Arrays() []npz.Array {
 	}
 	if f.Configs != nil {
 		arrays = append(arrays, npz.Int8("configs", f.Configs, n, f.N, f.Sites))
+		if len(f.Shape) != 0 && len(f.Shape) != 2 {
+			shape := make([]int64, len(f.Shape))
+			for i, l := range f.Shape {
+				shape[i] = int64(l)
+			}
+			arrays = append(arrays, npz.Array{Name: "lattice_shape", Shape: []int{len(shape)}, Data: shape})
+		}
 	}
 	return arrays
 }
@@ -160,8 +172,33 @@ func DecodeFlow(arrays []npz.Array) (Flow, error) {
 			return Flow{}, fmt.Errorf("%s is malformed (configs %v for %d iterations)", FlowFile, c.Shape, n)
 		}
 		f.Configs, f.N, f.Sites = configs, c.Shape[1], c.Shape[2]
+		if err := f.readShape(arrays); err != nil {
+			return Flow{}, err
+		}
 	}
 	return f, nil
+}
+
+// readShape reads lattice_shape, which must give the configurations'
+// number of sites.
+func (f *Flow) readShape(arrays []npz.Array) error {
+	a, ok := npz.Find(arrays, "lattice_shape")
+	if !ok {
+		return nil
+	}
+	shape, isInt64 := a.Data.([]int64)
+	sites := 1
+	for _, l := range shape {
+		sites *= int(l)
+	}
+	if !isInt64 || len(shape) == 0 || sites != f.Sites {
+		return fmt.Errorf("%s is malformed (lattice_shape %v for configurations of %d sites)", FlowFile, a.Data, f.Sites)
+	}
+	f.Shape = make([]int, len(shape))
+	for i, l := range shape {
+		f.Shape[i] = int(l)
+	}
+	return nil
 }
 
 // secondName is the second coordinate of a two-parameter flow's file:

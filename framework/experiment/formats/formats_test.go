@@ -159,3 +159,34 @@ func TestFlowParams(t *testing.T) {
 		t.Errorf("second parameter h: params %v, mean %v", p, got.Mean("h"))
 	}
 }
+
+// The saved configurations of a lattice other than L×L carry its shape,
+// which reads back; a square lattice's file holds no lattice_shape (its
+// bytes are those of files from before other dimensions), and a shape
+// that disagrees with the configurations is refused.
+func TestFlowLatticeShape(t *testing.T) {
+	f := formats.Flow{Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
+		Classes: []float64{1}, Distribution: []float64{1},
+		Configs: make([]int8, 2*8), N: 2, Sites: 8, Shape: []int{2, 2, 2}}
+	b, err := formats.EncodeFlow(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := formats.DecodeFlow(decode(t, b))
+	if err != nil || !reflect.DeepEqual(got.Shape, []int{2, 2, 2}) {
+		t.Errorf("3D flow: shape %v, %v; want [2 2 2]", got.Shape, err)
+	}
+	square := f
+	square.Sites, square.Configs, square.Shape = 4, make([]int8, 2*4), []int{2, 2}
+	for _, a := range square.Arrays() {
+		if a.Name == "lattice_shape" {
+			t.Errorf("a square lattice's flow writes lattice_shape %v", a.Data)
+		}
+	}
+	bad := append(formats.Flow{Iterations: f.Iterations, TMean: f.TMean, TMode: f.TMode, Classes: f.Classes,
+		Distribution: f.Distribution, Configs: f.Configs, N: 2, Sites: 8}.Arrays(),
+		npz.Array{Name: "lattice_shape", Shape: []int{3}, Data: []int64{3, 3, 3}})
+	if _, err := formats.DecodeFlow(bad); err == nil || !strings.Contains(err.Error(), "lattice_shape") {
+		t.Errorf("lattice_shape [3 3 3] for 8 sites: error %v", err)
+	}
+}

@@ -87,6 +87,7 @@ func (p *Plan) Step(id string) (*Step, bool) { s, ok := p.byID[id]; return s, ok
 type Node struct {
 	Step   *Step
 	L      int                  // lattice size of its data
+	D      int                  // its data's lattice dimension: L^D sites (0: 2, see sdk.Dim)
 	Labels map[string][]float64 // a dataset's label → the values present (nil: unknown)
 	// Learner is a training's learner.
 	Learner sdk.LearnerDescription

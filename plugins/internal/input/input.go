@@ -1,6 +1,8 @@
 package input
 
 import (
+	"strings"
+
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -34,18 +36,21 @@ func Matrix(t sdk.Tensor, wantRows int, what string) (v []float64, rows, cols in
 }
 
 // Configs returns the configurations in t (int8, [N, L²] or [N, L, L], every
-// value ±1) and their number.
-func Configs(t sdk.Tensor, L int) ([]int8, int, error) {
+// value ±1) and their number: LatticeConfigs of the square lattice.
+func Configs(t sdk.Tensor, L int) ([]int8, int, error) { return LatticeConfigs(t, L, 2) }
+
+// LatticeConfigs returns the configurations in t (int8, [N, L^d] or
+// [N, L, …, L] with d L's, every value ±1) and their number.
+func LatticeConfigs(t sdk.Tensor, L, d int) ([]int8, int, error) {
 	c, ok := t.Data.([]int8)
 	if !ok {
 		return nil, 0, sdk.InvalidArgument("configurations %s are %T, want int8", t.Name, t.Data)
 	}
-	sites := L * L
-	switch {
-	case len(t.Shape) == 2 && t.Shape[1] == sites:
-	case len(t.Shape) == 3 && t.Shape[1] == L && t.Shape[2] == L:
-	default:
-		return nil, 0, sdk.InvalidArgument("configurations %s have shape %v; for L = %d want [N, %d] or [N, %d, %d] (a dataset of another lattice?)", t.Name, t.Shape, L, sites, L, L)
+	sites := sdk.LatticeSites(L, d)
+	if !flatOrCube(t.Shape, L, d, sites) {
+		cube := "[N" + strings.Repeat(", "+itoa(L), d) + "]"
+		return nil, 0, sdk.InvalidArgument("configurations %s have shape %v; for the %s want [N, %d] or %s (a dataset of another lattice?)",
+			t.Name, t.Shape, sdk.Lattice(L, d), sites, cube)
 	}
 	for i, s := range c {
 		if s != 1 && s != -1 {
@@ -53,6 +58,22 @@ func Configs(t sdk.Tensor, L int) ([]int8, int, error) {
 		}
 	}
 	return c, t.Shape[0], nil
+}
+
+// flatOrCube reports whether shape is [N, sites] or [N, L, …, L] (d L's).
+func flatOrCube(shape []int, L, d, sites int) bool {
+	if len(shape) == 2 && shape[1] == sites {
+		return true
+	}
+	if len(shape) != d+1 {
+		return false
+	}
+	for _, n := range shape[1:] {
+		if n != L {
+			return false
+		}
+	}
+	return true
 }
 
 // Labels returns the 1-D tensor t of n values as float64.

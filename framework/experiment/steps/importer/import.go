@@ -14,6 +14,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/spec"
@@ -27,7 +28,8 @@ import (
 // ImportArrays checks the arrays of an .npz file a user hands us and makes
 // a dataset of them:
 //
-//   - configs: int8, shape [N, L·L] or [N, L, L], N ≥ 1, every value in
+//   - configs: int8, shape [N, L·L] or [N, L, L] (of a lattice of
+//     dimension d: [N, L^d] or [N, L, …, L], see importArrays), N ≥ 1, every value in
 //     {−1, +1} or {−1, 0, +1};
 //   - every other array is a per-configuration label (e.g. T): float64,
 //     shape [N], finite;
@@ -37,6 +39,13 @@ import (
 //
 // Each problem is one error saying what to fix (wrapping ErrUsage).
 func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
+	return importArrays(arrays, L, 0)
+}
+
+// importArrays is ImportArrays of a lattice of dimension dim: configs of
+// shape [N, L^dim] or [N, L, …, L]; dim 0 takes the dimension from an
+// [N, L, …, L] shape, and is 2 for [N, sites].
+func importArrays(arrays []npz.Array, L, dim int) (sdk.Dataset, error) {
 	hs := make([]npz.Header, len(arrays))
 	for i, a := range arrays {
 		descr, _, _, err := npz.Raw(a.Data)
@@ -45,19 +54,19 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 		}
 		hs[i] = npz.Header{Name: a.Name, Descr: descr, Shape: a.Shape}
 	}
-	_, size, err := importLayout(hs, L)
+	_, size, dim, err := importLayout(hs, L, dim)
 	if err != nil {
 		return sdk.Dataset{}, err
 	}
 	c, _ := npz.Find(arrays, "configs")
 	configs := c.Data.([]int8)
-	sites := size * size
+	sites := sdk.LatticeSites(size, dim)
 	for i, v := range configs {
 		if v < -1 || v > 1 {
 			return sdk.Dataset{}, spec.Usagef("configs[%d][%d] = %d: spins must be −1, +1 (or 0 for spin-1 models)", i/sites, i%sites, v)
 		}
 	}
-	d := sdk.Dataset{Size: size, Configs: configs, Labels: map[string][]float64{}}
+	d := sdk.Dataset{Size: size, Dimension: dim, Configs: configs, Labels: map[string][]float64{}}
 	for _, a := range arrays {
 		if a.Name == "configs" {
 			continue
@@ -75,9 +84,30 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 
 // importLayout checks the dtypes and shapes of an import's arrays (see
 // ImportArrays), as their .npy headers give them, and returns the number
-// of configurations and the lattice size. It needs no data, so that a file
-// whose arrays disagree is refused before they are inflated.
-func importLayout(hs []npz.Header, L int) (n, size int, err error) {
+// of configurations and the lattice: its size and dimension (see
+// importArrays). It needs no data, so that a file whose arrays disagree is
+// refused before they are inflated.
+func importLayout(hs []npz.Header, L, dim int) (n, size, d int, err error) {
+	n, size, d, err = configsLayout(hs, L, dim)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, h := range hs {
+		if h.Name == "configs" {
+			continue
+		}
+		if h.Descr != "<f8" {
+			return 0, 0, 0, spec.Usagef("label %s is %s, want float64 (one value per configuration): save it with .astype(numpy.float64)", h.Name, dtypeName(h.Descr))
+		}
+		if len(h.Shape) != 1 || h.Shape[0] != n {
+			return 0, 0, 0, spec.Usagef("label %s has shape %v, want [%d]: one value per configuration", h.Name, h.Shape, n)
+		}
+	}
+	return n, size, d, nil
+}
+
+// configsLayout checks the configs array's header: see importArrays.
+func configsLayout(hs []npz.Header, L, dim int) (n, size, d int, err error) {
 	var c npz.Header
 	found := false
 	names := make([]string, len(hs))
@@ -88,56 +118,58 @@ func importLayout(hs []npz.Header, L int) (n, size int, err error) {
 		}
 	}
 	if !found {
-		return 0, 0, spec.Usagef("no array named configs (the file has: %s)", strings.Join(names, ", "))
+		return 0, 0, 0, spec.Usagef("no array named configs (the file has: %s)", strings.Join(names, ", "))
 	}
 	if !isInt8(c.Descr) {
-		return 0, 0, spec.Usagef("configs is %s, want int8: save it with configs.astype(numpy.int8)", dtypeName(c.Descr))
+		return 0, 0, 0, spec.Usagef("configs is %s, want int8: save it with configs.astype(numpy.int8)", dtypeName(c.Descr))
+	}
+	if dim < 0 || dim > sdk.MaxDimension {
+		return 0, 0, 0, spec.Usagef("dimension %d: want 1 … %d (0: from the shape)", dim, sdk.MaxDimension)
 	}
 	var sites int
-	switch len(c.Shape) {
-	case 2:
-		n, sites = c.Shape[0], c.Shape[1]
+	switch k := len(c.Shape) - 1; {
+	case k == 1:
+		n, sites, d = c.Shape[0], c.Shape[1], sdk.Dim(dim)
 		if L > 0 {
-			if L*L != sites {
-				return 0, 0, spec.Usagef("configs has %d sites per configuration, L = %d needs %d", sites, L, L*L)
+			if sdk.LatticeSites(L, d) != sites {
+				return 0, 0, 0, spec.Usagef("configs has %d sites per configuration, L = %d needs %d (the %s)", sites, L, sdk.LatticeSites(L, d), sdk.Lattice(L, d))
 			}
 			size = L
 		} else {
-			size = int(math.Round(math.Sqrt(float64(sites))))
-			if size*size != sites || sites == 0 {
-				return 0, 0, spec.Usagef("configs has %d sites per configuration, not a square number: give the lattice size L", sites)
+			size = int(math.Round(math.Pow(float64(sites), 1/float64(d))))
+			if sdk.LatticeSites(size, d) != sites || sites == 0 {
+				power := "a square number"
+				if d != 2 {
+					power = "a whole number to the power " + strconv.Itoa(d)
+				}
+				return 0, 0, 0, spec.Usagef("configs has %d sites per configuration, not %s: give the lattice size L", sites, power)
 			}
 		}
-	case 3:
-		if c.Shape[1] != c.Shape[2] {
-			return 0, 0, spec.Usagef("configs has shape %v: an L×L lattice needs [N, L, L]", c.Shape)
+	case k >= 2 && k <= sdk.MaxDimension:
+		n, size, d = c.Shape[0], c.Shape[1], k
+		for _, l := range c.Shape[1:] {
+			if l != size {
+				return 0, 0, 0, spec.Usagef("configs has shape %v: an %s lattice needs [N%s]",
+					c.Shape, strings.Repeat("L×", k-1)+"L", strings.Repeat(", L", k))
+			}
 		}
-		n, size = c.Shape[0], c.Shape[1]
-		sites = size * size
+		sites = sdk.LatticeSites(size, d)
+		if dim != 0 && dim != d {
+			return 0, 0, 0, spec.Usagef("configs has shape %v, a lattice of dimension %d, not %d", c.Shape, d, dim)
+		}
 		if L > 0 && L != size {
-			return 0, 0, spec.Usagef("configs has shape %v, not L = %d", c.Shape, L)
+			return 0, 0, 0, spec.Usagef("configs has shape %v, not L = %d", c.Shape, L)
 		}
 	default:
-		return 0, 0, spec.Usagef("configs has shape %v: want [N, sites] or [N, L, L]", c.Shape)
+		return 0, 0, 0, spec.Usagef("configs has shape %v: want [N, sites] or [N, L, …, L] (d = 1 … %d)", c.Shape, sdk.MaxDimension)
 	}
 	if n == 0 {
-		return 0, 0, spec.Usagef("configs holds no configuration")
+		return 0, 0, 0, spec.Usagef("configs holds no configuration")
 	}
 	if size < 2 {
-		return 0, 0, spec.Usagef("configs has %d site(s) per configuration: the lattice needs L >= 2", sites)
+		return 0, 0, 0, spec.Usagef("configs has %d site(s) per configuration: the lattice needs L >= 2", sites)
 	}
-	for _, h := range hs {
-		if h.Name == "configs" {
-			continue
-		}
-		if h.Descr != "<f8" {
-			return 0, 0, spec.Usagef("label %s is %s, want float64 (one value per configuration): save it with .astype(numpy.float64)", h.Name, dtypeName(h.Descr))
-		}
-		if len(h.Shape) != 1 || h.Shape[0] != n {
-			return 0, 0, spec.Usagef("label %s has shape %v, want [%d]: one value per configuration", h.Name, h.Shape, n)
-		}
-	}
-	return n, size, nil
+	return n, size, d, nil
 }
 
 func isInt8(descr string) bool { return descr == "|i1" || descr == "<i1" || descr == "i1" }
@@ -169,6 +201,11 @@ const MaxImportBytes = 1 << 34
 // inflated. Only the labels named (all when labels is empty) and configs
 // are read. It returns the checked dataset and the file's SHA-256.
 func Read(path string, L int, labels []string) (sdk.Dataset, string, error) {
+	return read(path, L, 0, labels)
+}
+
+// read is Read of a lattice of dimension dim (see importArrays).
+func read(path string, L, dim int, labels []string) (sdk.Dataset, string, error) {
 	f, fi, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return sdk.Dataset{}, "", spec.Usagef("cannot read %s: %v", path, steps.UnwrapPath(err))
@@ -189,7 +226,7 @@ func Read(path string, L int, labels []string) (sdk.Dataset, string, error) {
 				return spec.Usagef("%s has no label array %q", path, name)
 			}
 		}
-		if _, _, err := importLayout(hs, L); err != nil {
+		if _, _, _, err := importLayout(hs, L, dim); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		return nil
@@ -206,7 +243,7 @@ func Read(path string, L int, labels []string) (sdk.Dataset, string, error) {
 	if now, err := f.Stat(); err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
 		return sdk.Dataset{}, "", spec.Usagef("%s changed while being read: run again", path)
 	}
-	ds, err := ImportArrays(arrays, L)
+	ds, err := importArrays(arrays, L, dim)
 	if err != nil {
 		return sdk.Dataset{}, "", fmt.Errorf("%s: %w", path, err)
 	}
@@ -234,20 +271,24 @@ type ImportSpec struct {
 	// changed since is an error rather than a result under a stale key.
 	SHA256 string
 	Key    string // the step key, recorded as Lineage.Key
+	// Dimension of the lattice (configs of L^Dimension sites); 0: from an
+	// [N, L, …, L] shape, or 2 for [N, sites].
+	Dimension int
 }
 
 // ImportResult is a registered imported dataset.
 type ImportResult struct {
-	Entry   registry.Entry
-	Configs int
-	L       int
-	Labels  []string
-	SHA256  string
+	Entry     registry.Entry
+	Configs   int
+	L         int
+	Dimension int
+	Labels    []string
+	SHA256    string
 }
 
 // Import checks an .npz file (see ImportArrays) and registers it as a
-// dataset: data.npz holds configs (N × L·L int8) and the labels, the
-// lineage says where it came from and records L.
+// dataset: data.npz holds configs (N × L^d int8) and the labels, the
+// lineage says where it came from and records L and the lattice shape.
 func Import(ctx context.Context, env *steps.Env, in ImportSpec) (ImportResult, error) {
 	var res ImportResult
 	if err := registry.ValidateName(in.Name); err != nil {
@@ -256,7 +297,7 @@ func Import(ctx context.Context, env *steps.Env, in ImportSpec) (ImportResult, e
 	if in.L < 0 {
 		return res, spec.Usagef("L %d: must be positive (or 0 to infer it)", in.L)
 	}
-	ds, sum, err := Read(in.File, in.L, in.Labels)
+	ds, sum, err := read(in.File, in.L, in.Dimension, in.Labels)
 	if err != nil {
 		return res, err
 	}
@@ -281,13 +322,13 @@ func Import(ctx context.Context, env *steps.Env, in ImportSpec) (ImportResult, e
 		Samples:     int64(n),
 		Key:         in.Key,
 		Extra: map[string]any{"source": abs, "source_sha256": res.SHA256, "labels": labels,
-			"lattice_shape": []int{ds.Size, ds.Size}},
+			"lattice_shape": slices.Repeat([]int{ds.Size}, ds.Dimension)},
 	}
 	entry, err := store.Put(ctx, registry.Dataset, in.Name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
 	if err != nil {
 		return res, fmt.Errorf("registering the dataset: %w", err)
 	}
-	res.Entry, res.Configs, res.L, res.Labels = entry, n, ds.Size, labels
+	res.Entry, res.Configs, res.L, res.Dimension, res.Labels = entry, n, ds.Size, ds.Dimension, labels
 	return res, nil
 }
 

@@ -1343,7 +1343,12 @@ type TrainHeader struct {
 	// most 127 distinct int8 values: learners choose their input units from
 	// it. Additive in v1: empty means not declared (imported data, or an
 	// older host), and a learner then goes by the values it finds.
-	StateSpace    []int32 `protobuf:"varint,8,rep,packed,name=state_space,json=stateSpace,proto3" json:"state_space,omitempty"`
+	StateSpace []int32 `protobuf:"varint,8,rep,packed,name=state_space,json=stateSpace,proto3" json:"state_space,omitempty"`
+	// Lattice dimension d of the configurations: each has size^d sites, in
+	// x-major order (the first coordinate varies slowest). Additive in v1:
+	// 0 (an older host) means 2, the square lattice every configuration was
+	// before dimension was sent.
+	Dimension     int32 `protobuf:"varint,30,opt,name=dimension,proto3" json:"dimension,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1432,6 +1437,13 @@ func (x *TrainHeader) GetStateSpace() []int32 {
 		return x.StateSpace
 	}
 	return nil
+}
+
+func (x *TrainHeader) GetDimension() int32 {
+	if x != nil {
+		return x.Dimension
+	}
+	return 0
 }
 
 // TrainRequest: header first, then the training data as tensor chunks:
@@ -1793,11 +1805,14 @@ func (*TrainEvent_Weights) isTrainEvent_Msg() {}
 func (*TrainEvent_Done) isTrainEvent_Msg() {}
 
 type ApplyHeader struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Operation     string                 `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
-	Parameters    []*ParamValue          `protobuf:"bytes,2,rep,name=parameters,proto3" json:"parameters,omitempty"`
-	Seed          uint64                 `protobuf:"varint,3,opt,name=seed,proto3" json:"seed,omitempty"`
-	Size          int32                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Operation  string                 `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
+	Parameters []*ParamValue          `protobuf:"bytes,2,rep,name=parameters,proto3" json:"parameters,omitempty"`
+	Seed       uint64                 `protobuf:"varint,3,opt,name=seed,proto3" json:"seed,omitempty"`
+	Size       int32                  `protobuf:"varint,4,opt,name=size,proto3" json:"size,omitempty"`
+	// Lattice dimension of the input configurations (size^dimension sites);
+	// 0 means 2, as in TrainHeader.
+	Dimension     int32 `protobuf:"varint,30,opt,name=dimension,proto3" json:"dimension,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1856,6 +1871,13 @@ func (x *ApplyHeader) GetSeed() uint64 {
 func (x *ApplyHeader) GetSize() int32 {
 	if x != nil {
 		return x.Size
+	}
+	return 0
+}
+
+func (x *ApplyHeader) GetDimension() int32 {
+	if x != nil {
+		return x.Dimension
 	}
 	return 0
 }
@@ -2122,10 +2144,13 @@ func (x *AnalyzerInput) GetRequired() bool {
 }
 
 type AnalyzeHeader struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Parameters    []*ParamValue          `protobuf:"bytes,1,rep,name=parameters,proto3" json:"parameters,omitempty"`
-	Seed          uint64                 `protobuf:"varint,2,opt,name=seed,proto3" json:"seed,omitempty"`
-	Size          int32                  `protobuf:"varint,3,opt,name=size,proto3" json:"size,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Parameters []*ParamValue          `protobuf:"bytes,1,rep,name=parameters,proto3" json:"parameters,omitempty"`
+	Seed       uint64                 `protobuf:"varint,2,opt,name=seed,proto3" json:"seed,omitempty"`
+	Size       int32                  `protobuf:"varint,3,opt,name=size,proto3" json:"size,omitempty"`
+	// Lattice dimension of the data and of the visible layer
+	// (size^dimension sites); 0 means 2, as in TrainHeader.
+	Dimension     int32 `protobuf:"varint,30,opt,name=dimension,proto3" json:"dimension,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2177,6 +2202,13 @@ func (x *AnalyzeHeader) GetSeed() uint64 {
 func (x *AnalyzeHeader) GetSize() int32 {
 	if x != nil {
 		return x.Size
+	}
+	return 0
+}
+
+func (x *AnalyzeHeader) GetDimension() int32 {
+	if x != nil {
+		return x.Dimension
 	}
 	return 0
 }
@@ -2574,7 +2606,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"operations\x12!\n" +
 	"\fweight_names\x18\x04 \x03(\tR\vweightNames\x12\x1f\n" +
 	"\vneeds_label\x18\x05 \x01(\bR\n" +
-	"needsLabel\"\x91\x02\n" +
+	"needsLabel\"\xaf\x02\n" +
 	"\vTrainHeader\x12=\n" +
 	"\x0fhyperparameters\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\x0fhyperparameters\x12\x12\n" +
 	"\x04seed\x18\x02 \x01(\x04R\x04seed\x12\x12\n" +
@@ -2584,7 +2616,8 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x06resume\x18\x06 \x01(\bR\x06resume\x12!\n" +
 	"\fresume_epoch\x18\a \x01(\x03R\vresumeEpoch\x12\x1f\n" +
 	"\vstate_space\x18\b \x03(\x05R\n" +
-	"stateSpace\"q\n" +
+	"stateSpace\x12\x1c\n" +
+	"\tdimension\x18\x1e \x01(\x05R\tdimension\"q\n" +
 	"\fTrainRequest\x12.\n" +
 	"\x06header\x18\x01 \x01(\v2\x14.rgml.v1.TrainHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
@@ -2608,14 +2641,15 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x0fcheckpoint_done\x18\x03 \x01(\x03H\x00R\x0echeckpointDone\x120\n" +
 	"\aweights\x18\x04 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\aweights\x12,\n" +
 	"\x04done\x18\x05 \x01(\v2\x16.rgml.v1.TrainProgressH\x00R\x04doneB\x05\n" +
-	"\x03msg\"\x88\x01\n" +
+	"\x03msg\"\xa6\x01\n" +
 	"\vApplyHeader\x12\x1c\n" +
 	"\toperation\x18\x01 \x01(\tR\toperation\x123\n" +
 	"\n" +
 	"parameters\x18\x02 \x03(\v2\x13.rgml.v1.ParamValueR\n" +
 	"parameters\x12\x12\n" +
 	"\x04seed\x18\x03 \x01(\x04R\x04seed\x12\x12\n" +
-	"\x04size\x18\x04 \x01(\x05R\x04size\"q\n" +
+	"\x04size\x18\x04 \x01(\x05R\x04size\x12\x1c\n" +
+	"\tdimension\x18\x1e \x01(\x05R\tdimension\"q\n" +
 	"\fApplyRequest\x12.\n" +
 	"\x06header\x18\x01 \x01(\v2\x14.rgml.v1.ApplyHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
@@ -2632,13 +2666,14 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\rAnalyzerInput\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x1a\n" +
-	"\brequired\x18\x03 \x01(\bR\brequired\"l\n" +
+	"\brequired\x18\x03 \x01(\bR\brequired\"\x8a\x01\n" +
 	"\rAnalyzeHeader\x123\n" +
 	"\n" +
 	"parameters\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\n" +
 	"parameters\x12\x12\n" +
 	"\x04seed\x18\x02 \x01(\x04R\x04seed\x12\x12\n" +
-	"\x04size\x18\x03 \x01(\x05R\x04size\"u\n" +
+	"\x04size\x18\x03 \x01(\x05R\x04size\x12\x1c\n" +
+	"\tdimension\x18\x1e \x01(\x05R\tdimension\"u\n" +
 	"\x0eAnalyzeRequest\x120\n" +
 	"\x06header\x18\x01 \x01(\v2\x16.rgml.v1.AnalyzeHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +

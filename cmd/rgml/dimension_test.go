@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/registry"
+)
+
+// The test-only models of dimension 1 and 3 (plugins/internal/testmodels/
+// rgml-plugin-anydim, built by TestMain as "chain" and "cube").
+var anyDimModels = []struct {
+	model   string
+	d, L    int
+	lattice string // as listings give it (messages add an article to a chain's)
+	temps   string
+}{
+	{"chain", 1, 16, "L = 16 chain", "0.5,1,6"},
+	{"cube", 3, 6, "6×6×6", "2,4.5,6"},
+}
+
+// A model of dimension 1 or 3 gets the whole study through the real CLI:
+// sample → RBM (type V) → thermometer → flow → spectrum → report; its
+// dataset is registered and listed as L^d (6×6×6), the flow keeps its
+// lattice, the spectrum measures the decay along each of its axes, and the
+// report draws its configurations (3D as slices, 1D as strips).
+func TestAnyDimensionStudy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two small studies through the CLI")
+	}
+	for _, m := range anyDimModels {
+		t.Run(m.model, func(t *testing.T) {
+			reg := registryDir(t)
+			code, stdout, stderr := rgmlIn(t, reg, "sample", "--model", m.model, "--param", "T=2", "--per-point", "5",
+				"--L", fmt.Sprint(m.L), "--seed", "1", "--name", m.model+"-sampled")
+			if want := " " + m.lattice + " (" + m.model + ", heat-bath)"; code != 0 || !strings.Contains(stdout, "5 configurations of ") || !strings.Contains(stdout, want) {
+				t.Fatalf("rgml sample: exit %d, stdout %q (want %q), stderr %q", code, stdout, want, stderr)
+			}
+			spec := strings.NewReplacer("MODEL", m.model, "TEMPS", m.temps, "SIZE", fmt.Sprint(m.L)).Replace(`datasets:
+  - name: MODEL-train
+    model: MODEL
+    params: {T: "TEMPS"}
+    L: SIZE
+    per-point: 40
+    seed: 1
+  - name: MODEL-test
+    model: MODEL
+    params: {T: "TEMPS"}
+    L: SIZE
+    per-point: 10
+    seed: 2
+trainings:
+  - name: MODEL-thermo
+    learner: thermometer
+    data: MODEL-train
+    test: MODEL-test
+    set: {epochs: 20}
+  - name: MODEL-v8
+    learner: rbm
+    data: MODEL-train
+    set: {hidden: 8, epochs: 20}
+    seed: 3
+flows:
+  - name: MODEL-flow
+    rbm: MODEL-v8
+    thermometer: MODEL-thermo
+    from: MODEL-test
+    where: {T: 6}
+    iterations: [0, 1, 10]
+    save-configs: true
+analyses:
+  - name: MODEL-spectrum
+    analyzer: spectrum
+    model: MODEL-v8
+    data: MODEL-test
+report:
+  title: a model of another dimension
+`)
+			out := filepath.Join(t.TempDir(), "report")
+			if code, _, stderr := rgmlIn(t, reg, "run", writeSpec(t, spec), "--report", out); code != 0 {
+				t.Fatalf("rgml run: exit %d\n%s", code, stderr)
+			}
+			if code, stdout, stderr := rgmlIn(t, reg, "datasets", "list", m.model+"-train"); code != 0 || !strings.Contains(stdout, m.lattice) {
+				t.Errorf("datasets list: exit %d, stdout %q, stderr %q: want the lattice %q", code, stdout, stderr, m.lattice)
+			}
+			checkAnyDimEntries(t, reg, m.model, m.d, m.L)
+			page := readFile(t, filepath.Join(out, report.PageFile))
+			if strings.Contains(page, "Missing figures") {
+				t.Errorf("the report misses figures")
+			}
+			arrays, err := npz.ReadFile(filepath.Join(out, "samples-"+m.model+"-train.npz"))
+			if err != nil {
+				t.Fatalf("the report has no sample configurations: %v", err)
+			}
+			if c, _ := npz.Find(arrays, "configs"); len(c.Shape) != 2 || c.Shape[1] != pow(m.L, m.d) {
+				t.Errorf("the samples figure's data: configs %v, want [k %d]", c.Shape, pow(m.L, m.d))
+			}
+		})
+	}
+}
+
+// checkAnyDimEntries: the flow file records the lattice of its
+// configurations, and the spectrum has one decay per axis.
+func checkAnyDimEntries(t *testing.T, reg, model string, d, L int) {
+	t.Helper()
+	s, err := registry.OpenReadOnly(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fen, err := s.Resolve(registry.Flow, model+"-flow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.ReadFlow(s, fen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := slices.Repeat([]int{L}, d); !slices.Equal(f.Shape, want) || f.Sites != pow(L, d) {
+		t.Errorf("flow: lattice %v of %d sites, want %v", f.Shape, f.Sites, want)
+	}
+	aen, err := s.Resolve(registry.Analysis, model+"-spectrum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrays, err := experiment.ReadNPZ(s, aen, experiment.AnalysisFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, axis := range []string{"decay_x", "decay_y", "decay_z"} {
+		if _, ok := npz.Find(arrays, axis); ok != (i < d) {
+			t.Errorf("spectrum: %s present %v, want %v for d = %d", axis, ok, i < d, d)
+		}
+	}
+}
+
+func pow(L, d int) int {
+	n := 1
+	for range d {
+		n *= L
+	}
+	return n
+}
+
+// A dataset whose sites are not L^d for the dimension it declares is
+// refused in one line, exit 2, and nothing is registered.
+func TestImportWrongDimension(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bad.npz")
+	if err := npz.WriteFile(file, npz.Int8("configs", make([]int8, 2*200), 2, 200)); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := rgml(t, "datasets", "import", file, "--name", "bad", "--L", "6", "--dimension", "3")
+	want := "200 sites per configuration, L = 6 needs 216 (the 6×6×6 lattice)"
+	if code != 2 || !strings.Contains(stderr, want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q: want exit 2 and one line with %q", code, stdout, stderr, want)
+	}
+	if _, out, _ := rgml(t, "datasets", "list"); strings.Contains(out, "bad") {
+		t.Errorf("a refused import was registered:\n%s", out)
+	}
+	// The same file as a 2D lattice of another L is refused too, and a
+	// 3D shape names its lattice.
+	cube := filepath.Join(t.TempDir(), "cube.npz")
+	if err := npz.WriteFile(cube, npz.Int8("configs", ones(2*216), 2, 6, 6, 6)); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := rgml(t, "datasets", "import", cube, "--name", "cube"); code != 0 || !strings.Contains(stdout, "2 configurations of 6×6×6") {
+		t.Errorf("importing [2 6 6 6]: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := rgml(t, "datasets", "import", cube, "--name", "cube2", "--dimension", "2"); code != 2 || !strings.Contains(stderr, "a lattice of dimension 3, not 2") {
+		t.Errorf("importing [2 6 6 6] as 2D: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func ones(n int) []int8 {
+	c := make([]int8, n)
+	for i := range c {
+		c[i] = 1
+	}
+	return c
+}

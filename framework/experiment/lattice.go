@@ -1,0 +1,44 @@
+package experiment
+
+import (
+	"math"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// latticeShapeKey is the Lineage.Extra key under which a dataset records
+// its lattice, [L, …, L] with one L per dimension: readers take the
+// dimension from it (the model declares it when sampling).
+const latticeShapeKey = "lattice_shape"
+
+// latticeShape is the shape recorded for a lattice of L^d sites.
+func latticeShape(L, d int) []int {
+	out := make([]int, sdk.Dim(d))
+	for i := range out {
+		out[i] = L
+	}
+	return out
+}
+
+// RecordedLattice reads the lattice a dataset's manifest records: L from
+// its parameters, d from its lattice shape; 0 for what it does not record
+// (datasets from before either was recorded).
+func RecordedLattice(m registry.Manifest) (L, d int) {
+	if v, ok := m.Lineage.Parameters["L"].(float64); ok && v == math.Trunc(v) && v >= 1 {
+		L = int(v)
+	}
+	if shape, ok := m.Lineage.Extra[latticeShapeKey].([]any); ok && len(shape) >= 1 {
+		d = len(shape)
+	}
+	return L, d
+}
+
+// aLattice names a lattice with its article: "a 6×6×6 lattice", "an 8×8
+// lattice", "an L = 64 chain".
+func aLattice(L, d int) string {
+	if sdk.Dim(d) == 1 {
+		return "an " + sdk.Lattice(L, d)
+	}
+	return aNum(L) + " " + sdk.Lattice(L, d)
+}
