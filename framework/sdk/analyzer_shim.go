@@ -118,7 +118,10 @@ func (s *analyzerServer) Analyze(stream grpc.BidiStreamingServer[rgmlv1.AnalyzeR
 	if err != nil {
 		return ToStatus(err)
 	}
-	req := AnalyzeRequest{Params: paramsOf(hdr.Parameters), Seed: hdr.Seed, Size: int(hdr.Size), Weights: w, Data: data}
+	req := AnalyzeRequest{Params: paramsOf(hdr.Parameters), Seed: hdr.Seed, Size: int(hdr.Size), Weights: w, Data: data, Lattice: hdr.Lattice}
+	for _, v := range hdr.StateSpace {
+		req.StateSpace = append(req.StateSpace, int8(v))
+	}
 	d, err := s.impl.Describe(ctx)
 	if err != nil {
 		return ToStatus(err)
@@ -182,7 +185,10 @@ func (c *AnalyzerClient) Analyze(ctx context.Context, req AnalyzeRequest) (Analy
 	if err != nil {
 		return Analysis{}, FromStatus(err)
 	}
-	hdr := &rgmlv1.AnalyzeHeader{Parameters: paramValues(req.Params), Seed: req.Seed, Size: int32(req.Size)}
+	hdr := &rgmlv1.AnalyzeHeader{Parameters: paramValues(req.Params), Seed: req.Seed, Size: int32(req.Size), Lattice: req.Lattice}
+	for _, v := range req.StateSpace {
+		hdr.StateSpace = append(hdr.StateSpace, int32(v))
+	}
 	var ts []Tensor
 	for _, t := range req.Weights {
 		t.Name = "weights/" + t.Name

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,6 +50,33 @@ func build(t *testing.T) string {
 // The Python plugin passes the same conformance kit as the Go models.
 func TestConformance(t *testing.T) {
 	sdktest.TestModel(t, sdktest.Subprocess(build(t)))
+}
+
+// TestDeclares: the Python plugin declares, across the real wire, its
+// T_c = 1/ln(1 + √3) with a source and the hypercubic lattice (so that
+// G(r) is computed on its data), and answers the optional ExactCurve as
+// unimplemented (a plugin without exact curves, as any older one).
+func TestDeclares(t *testing.T) {
+	m := sdktest.Subprocess(build(t))(t, 1).Model
+	d, err := m.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Lattice != sdk.LatticeHypercubic {
+		t.Errorf("lattice %q, want %q", d.Lattice, sdk.LatticeHypercubic)
+	}
+	want := 1 / math.Log(1+math.Sqrt(3))
+	if len(d.References) != 1 || d.References[0].Name != "T_c" || len(d.References[0].Points) != 1 ||
+		math.Abs(d.References[0].Points[0]["T"]-want) > 1e-12 || !strings.Contains(d.References[0].Source, "Baxter") {
+		t.Errorf("references %+v, want T_c = %.6f with its source", d.References, want)
+	}
+	em, ok := m.(sdk.ExactModel)
+	if !ok {
+		t.Fatalf("the SDK's model client %T does not offer ExactCurve", m)
+	}
+	if _, err := em.ExactCurve(context.Background(), 8, "energy"); !errors.Is(err, sdk.ErrUnimplemented) {
+		t.Errorf("ExactCurve of a plugin without it: %v, want unimplemented", err)
+	}
 }
 
 // With go-plugin's AutoMTLS the host sends its certificate; the plugin must
