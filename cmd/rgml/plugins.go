@@ -245,12 +245,13 @@ func modelJSON(m *host.Model) any {
 		Dimension        int         `json:"dimension"`
 		MinSize          int         `json:"min_size"`
 		StateSpace       []int       `json:"state_space"`
+		Lattice          string      `json:"lattice"`
 		Parameters       []paramView `json:"parameters"`
 		Algorithms       []namedDoc  `json:"algorithms"`
 		DefaultAlgorithm string      `json:"default_algorithm"`
 		Observables      []namedDoc  `json:"observables"`
 	}{head(d.Info, sdk.KindModel, m.Path, m.SHA256),
-		d.Dimension, d.MinSize, states, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs}
+		d.Dimension, d.MinSize, states, d.Lattice, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs}
 }
 
 func learnerJSON(l *host.Learner) any {
@@ -355,7 +356,11 @@ func describeModel(e *env, m *host.Model) {
 	if d.Doc != "" {
 		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(d.Doc))
 	}
-	fmt.Fprintf(w, "lattice: %d-dimensional, L >= %d; site values %v\n\n", d.Dimension, d.MinSize, d.StateSpace)
+	geometry := d.Lattice
+	if geometry == "" {
+		geometry = "geometry not declared (no G(r) on its data)"
+	}
+	fmt.Fprintf(w, "lattice: %d-dimensional, %s, L >= %d; site values %v\n\n", d.Dimension, geometry, d.MinSize, d.StateSpace)
 	describeParams(e, "PARAMETER", d.Parameters)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ALGORITHM\tDOC")

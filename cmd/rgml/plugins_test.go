@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 // Only binaries the lock file vouches for run: `plugins list` shows the
@@ -123,12 +125,14 @@ func TestPluginsDescribeJSON(t *testing.T) {
 		Name, Kind, SHA256 string
 		Parameters         []struct{ Name, Range string }
 		Algorithms         []struct{ Name string }
-		StateSpace         []int `json:"state_space"`
+		StateSpace         []int  `json:"state_space"`
+		Lattice            string `json:"lattice"`
 	}
 	if code != 0 || json.Unmarshal([]byte(stdout), &d) != nil {
 		t.Fatalf("exit %d, %q, %s", code, stdout, stderr)
 	}
-	if d.Name != "ising" || d.Kind != "model" || len(d.SHA256) != 64 || len(d.Parameters) == 0 || d.Parameters[0].Range == "" || len(d.Algorithms) < 2 || len(d.StateSpace) != 2 {
+	if d.Name != "ising" || d.Kind != "model" || len(d.SHA256) != 64 || len(d.Parameters) == 0 || d.Parameters[0].Range == "" || len(d.Algorithms) < 2 || len(d.StateSpace) != 2 ||
+		d.Lattice != sdk.LatticeHypercubic {
 		t.Errorf("description %+v", d)
 	}
 	code, stdout, _ = rgml(t, "plugins", "describe", "--json", "rbm")

@@ -24,7 +24,7 @@ const (
 // analysisCodeVersion versions how Analyze maps entries to the
 // analyzer's inputs and writes its result: bump it when that changes
 // what an analysis records (the kinds table, kinds.go).
-const analysisCodeVersion = 1
+const analysisCodeVersion = 2
 
 // ParamByIteration is the analyzer parameter that says data/group holds
 // flow iterations: Analyze sets it to 1 for a flow's configurations when
@@ -78,6 +78,10 @@ type analyzeInputs struct {
 	req    sdk.AnalyzeRequest
 	inputs []registry.Input
 	L, D   int // the lattice: L^D sites
+	// models sampled the data (addModelObservables asks them); measure
+	// are the configurations they measure.
+	models  []string
+	measure []measured
 }
 
 // setL checks that an input is of the analysis's one lattice (L^d sites).
@@ -139,6 +143,9 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 		return res, usagef("cannot tell the lattice size of %s", spec.Model)
 	}
 	in.req.Size, in.req.Dimension = in.L, sdk.Dim(in.D)
+	if err := in.addModelObservables(ctx, h); err != nil {
+		return res, err
+	}
 	return analyzeAndRegister(ctx, env, an, in)
 }
 
@@ -174,7 +181,33 @@ func (in *analyzeInputs) addFlow() error {
 		in.req.Params[ParamByIteration] = 1
 	}
 	in.inputs = append(in.inputs, registry.Input{Role: "flow", Digest: fen.Digest})
+	set := measured{configs: configs}
+	if den, ok := inputEntry(in.store, fen, "from"); ok {
+		if name := sampledBy(in.store, den); name != "" {
+			in.models = append(in.models, name)
+			if d, _, err := LoadDataset(in.store, den.String()); err == nil {
+				set.fixed = fixedLabels(d)
+			}
+		}
+	}
+	in.measure = append(in.measure, set)
 	return nil
+}
+
+// inputEntry is the entry that en's lineage records as read as role.
+func inputEntry(s *registry.Store, en registry.Entry, role string) (registry.Entry, bool) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return registry.Entry{}, false
+	}
+	for _, in := range m.Lineage.Inputs {
+		if in.Role == role {
+			if e, err := s.Lookup(in.Digest); err == nil {
+				return e, true
+			}
+		}
+	}
+	return registry.Entry{}, false
 }
 
 // addData sends a dataset: beside a flow as the equilibrium reference
@@ -208,6 +241,7 @@ func (in *analyzeInputs) addData(where []grid.Axis) error {
 			sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs},
 			sdk.Tensor{Name: "reference/T", Shape: []int{n}, Data: data.Labels["T"]})
 		in.inputs = append(in.inputs, registry.Input{Role: "reference", Digest: den.Digest})
+		in.noteModel(den, measured{prefix: "reference/", configs: data.Configs, labels: data.Labels})
 		return nil
 	}
 	in.req.Data = append(in.req.Data, sdk.Tensor{Name: "configs", Shape: []int{n, sites}, Data: data.Configs})
@@ -217,7 +251,17 @@ func (in *analyzeInputs) addData(where []grid.Axis) error {
 		}
 	}
 	in.inputs = append(in.inputs, registry.Input{Role: "data", Digest: den.Digest})
+	in.noteModel(den, measured{configs: data.Configs, labels: data.Labels})
 	return nil
+}
+
+// noteModel records the model that sampled den (if any) and the
+// configurations it is to measure.
+func (in *analyzeInputs) noteModel(den registry.Entry, set measured) {
+	if name := sampledBy(in.store, den); name != "" {
+		in.models = append(in.models, name)
+	}
+	in.measure = append(in.measure, set)
 }
 
 // addModel sends every tensor of a model's weights.npz the analyzer

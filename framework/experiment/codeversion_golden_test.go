@@ -184,8 +184,9 @@ func goldenFlow(t *testing.T) []npz.Array {
 	fconfigs := spins(len(its)*n, sites, 3)
 	scalar := &FlowResult{Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
 	joint := &FlowResult{Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
-	all := sdk.Dataset{Size: L, Configs: spins(4, sites, 4),
+	all := sdk.Dataset{Size: L, Configs: spins(4, sites, 4), StateSpace: []int8{-1, 1},
 		Labels: map[string][]float64{"T": {1, 1, 2, 2}, "Delta": {0, 0.5, 0, 0.5}}}
+	joint.lattice = sdk.LatticeHypercubic
 	for k := range its {
 		cfg := fconfigs[k*n*sites : (k+1)*n*sites]
 		dist := []float64{0.25, 0.5 - 0.125*float64(k), 0.25 + 0.125*float64(k)}
@@ -266,9 +267,15 @@ func goldenAnalysis(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return digestArrays(t, npz.Int8("configs", configs, len(group), L*L), npz.Float64("group", group, len(group)),
+	// The points at which the data's model measures them.
+	var points []string
+	for _, g := range pointGroups(measured{labels: data.Labels, fixed: sdk.Params{"h": 0.5}},
+		[]sdk.ParamSpec{{Name: "T"}, {Name: "h"}, {Name: "J"}}, data.Len()) {
+		points = append(points, fmt.Sprint(g.point, g.rows))
+	}
+	return digestOf(digestArrays(t, npz.Int8("configs", configs, len(group), L*L), npz.Float64("group", group, len(group)),
 		npz.Float64("thermometer", thermo, len(thermo)), npz.Int8("data", data.Configs, data.Len(), data.Sites()),
-		npz.Float64("T", data.Labels["T"], data.Len()), res)
+		npz.Float64("T", data.Labels["T"], data.Len()), res), strings.Join(points, ";"))
 }
 
 // goldenReport: the data the report writes beside its figures (the

@@ -26,7 +26,7 @@ const FlowFile = formats.FlowFile
 // on the plugins' outputs (means, modes, the joint (T, Δ) observables,
 // the arrays of FlowFile): bump it when they change what a flow records
 // (its entry in kinds.go).
-const flowCodeVersion = 1
+const flowCodeVersion = 2
 
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
 // flow); RBM, Thermometer and From are registry references.
@@ -57,6 +57,9 @@ type FlowResult struct {
 	PluginSeed   uint64
 	// Joint is set for a (T, Δ) thermometer: then Classes is K×2.
 	Joint *TwoParamReadout
+	// lattice is what the starting dataset's model declares
+	// (modelLattice).
+	lattice string
 }
 
 // FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
@@ -106,6 +109,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 
 	h, release := env.host()
 	defer release()
+	res.lattice = modelLattice(ctx, h, store, fromEntry)
 	rbm, err := startLearner(ctx, h, rbmName, spec.Planned)
 	if err != nil {
 		return res, err
@@ -297,7 +301,7 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 			return fmt.Errorf("a two-parameter read-out measures square-lattice observables, not those of the %s", sdk.Lattice(L, d))
 		}
 		if res.Joint == nil {
-			res.Joint = newTwoParamReadout(len(res.Iterations), GridObservables(all))
+			res.Joint = newTwoParamReadout(len(res.Iterations), all, SpinObservablesDefined(all.StateSpace, res.lattice))
 		}
 		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
 			return err

@@ -193,6 +193,9 @@ func registerSample(ctx context.Context, env *Env, store *registry.Store, spec S
 		lineage.Extra[referencesKey] = refs
 	}
 	lineage.Extra[stateSpaceKey] = m.Desc.StateSpace
+	if m.Desc.Lattice != "" {
+		lineage.Extra[latticeKey] = m.Desc.Lattice
+	}
 	if alg.Cluster {
 		lineage.Extra["clusters"], lineage.Extra["cluster_spins"] = ds.attempts, ds.accepted
 	} else {

@@ -17,18 +17,43 @@ type TwoParamReadout struct {
 	Classes              []float64 // K×2: (T, Δ) per class
 	TMean, TMode         []float64 // per iteration count
 	DeltaMean, DeltaMode []float64
-	AbsM, S2, NN         []float64 // SpinObservables per iteration count
+	AbsM, S2, NN         []float64 // SpinObservables per iteration count (NaN where undefined)
 	// EqT, EqDelta: the grid point of the flow's starting dataset (all
 	// its points, before the flow's selection) whose Monte Carlo
 	// observables are nearest (Nearest); NaN without T and Delta labels.
 	EqT, EqDelta []float64
 	grid         []GridPoint
+	spins        bool // SpinObservablesDefined for the flow's data
 }
 
-func newTwoParamReadout(iterations int, grid []GridPoint) *TwoParamReadout {
+// newTwoParamReadout reads out a flow of the given iteration counts from
+// the dataset all; spins says SpinObservablesDefined for its model (the
+// observables are NaN otherwise).
+func newTwoParamReadout(iterations int, all sdk.Dataset, spins bool) *TwoParamReadout {
 	z := func() []float64 { return make([]float64, iterations) }
-	return &TwoParamReadout{TMean: z(), TMode: z(), DeltaMean: z(), DeltaMode: z(), AbsM: z(), S2: z(), NN: z(),
-		EqT: z(), EqDelta: z(), grid: grid}
+	j := &TwoParamReadout{TMean: z(), TMode: z(), DeltaMean: z(), DeltaMode: z(), AbsM: z(), S2: z(), NN: z(),
+		EqT: z(), EqDelta: z(), spins: spins}
+	if spins {
+		j.grid = GridObservables(all)
+	}
+	return j
+}
+
+// SpinObservablesDefined says SpinObservables mean something on a
+// model's data: its sites take spin values (a subset of {−1, 0, 1}
+// holding ±1) and it declares the hypercubic lattice whose bonds they
+// count. On any other model's data they would be a silent wrong
+// reading, so the read-out leaves them NaN.
+func SpinObservablesDefined(states []int8, lattice string) bool {
+	if lattice != sdk.LatticeHypercubic || !slices.Contains(states, 1) || !slices.Contains(states, -1) {
+		return false
+	}
+	for _, s := range states {
+		if s < -1 || s > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // add records iteration count k: the distribution dist over the classes
@@ -47,8 +72,12 @@ func (j *TwoParamReadout) add(k int, dist, classes []float64, configs []int8, n,
 		}
 	}
 	j.TMode[k], j.DeltaMode[k] = classes[2*best], classes[2*best+1]
-	j.AbsM[k], j.S2[k], j.NN[k] = SpinObservables(configs, n, L)
+	j.AbsM[k], j.S2[k], j.NN[k] = math.NaN(), math.NaN(), math.NaN()
 	j.EqT[k], j.EqDelta[k] = math.NaN(), math.NaN()
+	if !j.spins {
+		return nil
+	}
+	j.AbsM[k], j.S2[k], j.NN[k] = SpinObservables(configs, n, L)
 	if g, ok := Nearest(j.grid, j.AbsM[k], j.S2[k], j.NN[k]); ok {
 		j.EqT[k], j.EqDelta[k] = g.T, g.Delta
 	}
@@ -105,7 +134,8 @@ func Nearest(grid []GridPoint, absM, s2, nn float64) (g GridPoint, ok bool) {
 }
 
 // SpinObservables returns, averaged over n configurations of an L×L
-// periodic lattice (site x·L + y), the thermometer-free observables of
+// periodic lattice (site x·L + y; only for data of a model for which
+// SpinObservablesDefined), the thermometer-free observables of
 // spin configurations: |m| = |Σ_i s_i|/L², ⟨s²⟩ = Σ_i s_i²/L² and the
 // nearest-neighbour correlation nn = Σ_⟨ij⟩ s_i s_j / L² (2L² bonds):
 // the terms of a spin-1 energy with a coupling and a crystal field.

@@ -49,9 +49,26 @@ func (m *Model) Observables(ctx context.Context, point sdk.Params, size int, con
 	return obs, err
 }
 
+// ExactCurve asks the model for the exact curve of an observable at size
+// (sdk.ExactModel) under the idle watchdog; a plugin that knows none gives
+// an error wrapping sdk.ErrUnimplemented.
+func (m *Model) ExactCurve(ctx context.Context, size int, observable string) (sdk.ExactCurve, error) {
+	em, ok := m.model.(sdk.ExactModel)
+	if !ok {
+		return sdk.ExactCurve{}, sdk.Unimplemented("model %s knows no exact curves", m.Desc.Name)
+	}
+	var c sdk.ExactCurve
+	err := m.watch(ctx, "computing an exact curve", func(ctx context.Context) error {
+		var err error
+		c, err = em.ExactCurve(ctx, size, observable)
+		return err
+	})
+	return c, err
+}
+
 // Describe asks the plugin for its description again.
 func (m *Model) Describe(ctx context.Context) (sdk.ModelDescription, error) {
 	return describe(ctx, m.Plugin, m.model.Describe)
 }
 
-var _ sdk.Model = (*Model)(nil)
+var _ sdk.ExactModel = (*Model)(nil)

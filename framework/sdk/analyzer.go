@@ -37,6 +37,11 @@ type AnalyzeRequest struct {
 	Dimension int
 	Weights   []Tensor // named without prefix: "W"
 	Data      []Tensor // named without prefix: "configs", "T"
+	// Lattice and StateSpace are what the model of the data declares
+	// (ModelDescription.Lattice and StateSpace); empty when the host knows
+	// no model for them.
+	Lattice    string
+	StateSpace []int8
 }
 
 // Sites returns the sites of the request's lattice, L^d.

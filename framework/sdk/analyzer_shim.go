@@ -119,7 +119,10 @@ func (s *analyzerServer) Analyze(stream grpc.BidiStreamingServer[rgmlv1.AnalyzeR
 		return ToStatus(err)
 	}
 	req := AnalyzeRequest{Params: paramsOf(hdr.Parameters), Seed: hdr.Seed, Size: int(hdr.Size),
-		Dimension: int(hdr.Dimension), Weights: w, Data: data}
+		Dimension: int(hdr.Dimension), Weights: w, Data: data, Lattice: hdr.Lattice}
+	for _, v := range hdr.StateSpace {
+		req.StateSpace = append(req.StateSpace, int8(v))
+	}
 	d, err := s.impl.Describe(ctx)
 	if err != nil {
 		return ToStatus(err)
@@ -184,7 +187,10 @@ func (c *AnalyzerClient) Analyze(ctx context.Context, req AnalyzeRequest) (Analy
 		return Analysis{}, FromStatus(err)
 	}
 	hdr := &rgmlv1.AnalyzeHeader{Parameters: paramValues(req.Params), Seed: req.Seed, Size: int32(req.Size),
-		Dimension: int32(req.Dimension)}
+		Dimension: int32(req.Dimension), Lattice: req.Lattice}
+	for _, v := range req.StateSpace {
+		hdr.StateSpace = append(hdr.StateSpace, int32(v))
+	}
 	var ts []Tensor
 	for _, t := range req.Weights {
 		t.Name = "weights/" + t.Name

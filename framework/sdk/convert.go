@@ -47,6 +47,7 @@ func modelDescriptionToProto(d ModelDescription) *rgmlv1.ModelDescription {
 		DefaultAlgorithm: d.DefaultAlgorithm,
 		Dimension:        int32(d.Dimension),
 		MinSize:          int32(d.MinSize),
+		Lattice:          d.Lattice,
 	}
 	for _, p := range d.Parameters {
 		out.Parameters = append(out.Parameters, paramSpecToProto(p))
@@ -77,6 +78,7 @@ func modelDescriptionFromProto(p *rgmlv1.ModelDescription) (ModelDescription, in
 		DefaultAlgorithm: p.GetDefaultAlgorithm(),
 		Dimension:        int(p.GetDimension()),
 		MinSize:          int(p.GetMinSize()),
+		Lattice:          p.GetLattice(),
 	}
 	for _, s := range p.GetParameters() {
 		d.Parameters = append(d.Parameters, paramSpecFromProto(s))

@@ -45,6 +45,36 @@ type ModelDescription struct {
 	// References are known results in the model's parameter space that
 	// the host draws on figures of its data; nil draws none.
 	References []Reference
+	// Lattice says which lattice the sites form, so that an analyzer may
+	// use their neighbours (G(r)): LatticeHypercubic, or "" for a lattice
+	// it must not assume (G(r) is then refused; the energy and order
+	// parameter still come from Observables).
+	Lattice string
+}
+
+// LatticeHypercubic is the periodic hypercubic lattice of side L in
+// Dimension dimensions, sites in row-major order (site (x, y) of a square
+// lattice at index x*L + y), each site's neighbours one step along an axis.
+const LatticeHypercubic = "hypercubic-periodic"
+
+// ExactCurve is the exact equilibrium mean of one observable at one
+// lattice size, over one parameter (the others at their defaults).
+type ExactCurve struct {
+	Parameter string
+	At        []float64 // ascending values of Parameter
+	Values    []float64 // the mean of the observable at each
+	Source    string    // a citation, or "exact: " and the argument
+}
+
+// ExactModel is a Model that also knows exact curves of its observables,
+// against which the host's thermometer-free checks match measured values.
+// It is optional: the host asks a model that does not implement it for
+// nothing, and matches against Monte Carlo data instead.
+type ExactModel interface {
+	Model
+	// ExactCurve returns the curve of observable at linear size size; a
+	// curve with no values when the model knows none there.
+	ExactCurve(ctx context.Context, size int, observable string) (ExactCurve, error)
 }
 
 // Reference is a known result in a model's own parameter space: a named

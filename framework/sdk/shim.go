@@ -71,6 +71,23 @@ func (s *modelServer) Describe(ctx context.Context, _ *rgmlv1.DescribeRequest) (
 	return modelDescriptionToProto(d), nil
 }
 
+// ExactCurve answers for a model that implements ExactModel, and
+// Unimplemented for one that does not.
+func (s *modelServer) ExactCurve(ctx context.Context, req *rgmlv1.ExactCurveRequest) (*rgmlv1.ExactCurveResponse, error) {
+	em, ok := s.impl.(ExactModel)
+	if !ok {
+		return nil, ToStatus(Unimplemented("the model knows no exact curves"))
+	}
+	c, err := em.ExactCurve(ctx, int(req.GetSize()), req.GetObservable())
+	if err != nil {
+		return nil, ToStatus(err)
+	}
+	if len(c.At) != len(c.Values) {
+		return nil, ToStatus(fmt.Errorf("exact curve of %s: %d parameter values for %d means", req.GetObservable(), len(c.At), len(c.Values)))
+	}
+	return &rgmlv1.ExactCurveResponse{Parameter: c.Parameter, At: c.At, Values: c.Values, Source: c.Source}, nil
+}
+
 func (s *modelServer) Sample(req *rgmlv1.SampleRequest, stream grpc.ServerStreamingServer[rgmlv1.SampleChunk]) error {
 	ctx := stream.Context()
 	d, err := s.impl.Describe(ctx)
@@ -158,7 +175,7 @@ type ModelClient struct {
 	dim    atomic.Int32 // lattice dimension, learnt from Describe (0: 2)
 }
 
-var _ Model = (*ModelClient)(nil)
+var _ ExactModel = (*ModelClient)(nil)
 
 // Describe implements Model.
 func (c *ModelClient) Describe(ctx context.Context) (ModelDescription, error) {
@@ -172,6 +189,20 @@ func (c *ModelClient) Describe(ctx context.Context) (ModelDescription, error) {
 		return d, fmt.Errorf("plugin %s speaks protocol %d, this host speaks %d", d.Name, proto, ProtocolVersion)
 	}
 	return d, nil
+}
+
+// ExactCurve implements ExactModel; a plugin without exact curves gives
+// an error wrapping ErrUnimplemented.
+func (c *ModelClient) ExactCurve(ctx context.Context, size int, observable string) (ExactCurve, error) {
+	resp, err := c.client.ExactCurve(ctx, &rgmlv1.ExactCurveRequest{Size: int32(size), Observable: observable})
+	if err != nil {
+		return ExactCurve{}, FromStatus(err)
+	}
+	out := ExactCurve{Parameter: resp.GetParameter(), At: resp.GetAt(), Values: resp.GetValues(), Source: resp.GetSource()}
+	if len(out.At) != len(out.Values) {
+		return ExactCurve{}, fmt.Errorf("exact curve of %s: %d parameter values for %d means", observable, len(out.At), len(out.Values))
+	}
+	return out, nil
 }
 
 // Sample implements Model. emit is called from one goroutine, in the order

@@ -132,6 +132,7 @@ func Description() sdk.ModelDescription {
 		Dimension:  2,
 		MinSize:    2,
 		References: References(),
+		Lattice:    sdk.LatticeHypercubic,
 	}
 }
 

@@ -29,15 +29,27 @@ func request() sdk.AnalyzeRequest {
 		thermo[i] = 2 + rng.Float64()
 		refT[i] = float64(1 + i%2)
 	}
+	obs := func(n int) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rng.Float64() - 0.5
+		}
+		return v
+	}
 	return sdk.AnalyzeRequest{
-		Size:   L,
-		Params: sdk.Params{correlations.ParamByIteration: 1},
+		Size:       L,
+		Params:     sdk.Params{correlations.ParamByIteration: 1},
+		Lattice:    sdk.LatticeHypercubic,
+		StateSpace: []int8{-1, 1},
 		Data: []sdk.Tensor{
 			{Name: "configs", Shape: []int{n, L * L}, Data: spins(n)},
 			{Name: "group", Shape: []int{n}, Data: group},
 			{Name: "thermometer", Shape: []int{n}, Data: thermo},
 			{Name: "reference/configs", Shape: []int{n, L, L}, Data: spins(n)},
 			{Name: "reference/T", Shape: []int{n}, Data: refT},
+			{Name: "observables/energy", Shape: []int{n}, Data: obs(n)},
+			{Name: "observables/magnetization", Shape: []int{n}, Data: obs(n)},
+			{Name: "reference/observables/energy", Shape: []int{n}, Data: obs(n)},
 		},
 	}
 }
@@ -63,6 +75,12 @@ func TestBadInput(t *testing.T) {
 		"reference another lattice": func(r *sdk.AnalyzeRequest) { r.Data[3].Shape = []int{15, 8, 8} },
 		"reference at one T":        func(r *sdk.AnalyzeRequest) { clear(r.Data[4].Data.([]float64)) },
 		"spin value 3":              func(r *sdk.AnalyzeRequest) { r.Data[0].Data.([]int8)[7] = 3 },
+		"G without a lattice":       func(r *sdk.AnalyzeRequest) { r.Lattice = "" },
+		"energy of another length":  func(r *sdk.AnalyzeRequest) { r.Data[5].Shape = []int{59}; r.Data[5].Data = make([]float64, 59) },
+		"nothing to measure": func(r *sdk.AnalyzeRequest) {
+			r.Params[correlations.ParamG] = 0
+			r.Data = append(r.Data[:5:5], r.Data[7])
+		},
 	} {
 		r := request()
 		mutate(&r)

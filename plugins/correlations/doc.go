@@ -1,29 +1,34 @@
 // Package correlations is the "correlations" analyzer plugin: equilibrium
-// observables of ±1 configurations on an L×L periodic square lattice
-// (sites i = x·L + y), grouped by a label — the temperature of a dataset or
-// the iteration of an RBM flow — and the temperature each implies.
+// observables of configurations of any model, grouped by a label — the
+// temperature of a dataset or the iteration of an RBM flow — and the
+// temperature each implies. It knows no model: what it needs of one the
+// host hands over from the model plugin that sampled the data.
 //
-// Per group, with N = L² spins, m = (1/N) Σ_i s_i and e = −(1/N) Σ_i s_i
-// (s_(x+1,y) + s_(x,y+1)) (the Ising energy per spin, J = 1):
+// Per group, with N = L² sites:
 //
-//   - ⟨e⟩ and ⟨|m|⟩ with standard errors (configurations taken as
-//     independent);
+//   - ⟨e⟩ and ⟨|m|⟩ of the model's own energy per site and order parameter
+//     (its Observables, data/observables/energy and …/magnetization), with
+//     standard errors from 20 contiguous blocks;
 //   - the susceptibility χ = N (⟨m²⟩ − ⟨|m|⟩²)/T (with group "iteration",
 //     where no T is known, χT = N (⟨m²⟩ − ⟨|m|⟩²)), and the Binder
-//     cumulant U = 1 − ⟨m⁴⟩/(3⟨m²⟩²), errors by jackknife over 20 blocks;
-//   - G(r) = ⟨s_i s_j⟩ with j r steps from i along x or y (periodic),
-//     averaged over i and both directions, r = 0 … L/2, and the connected
-//     G_c(r) = G(r) − ⟨m⟩² (⟨m⟩ the signed group mean);
-//   - a correlation length ξ fitted to G_c(r) ≈ A cosh((r − L/2)/ξ) over
-//     r = 1 … L/2 (the periodic form of e^(−r/ξ)), weighted by the
-//     errors; NaN where G_c(1) ≤ 0 (no correlation to fit).
+//     cumulant U = 1 − ⟨m⁴⟩/(3⟨m²⟩²), errors by jackknife over the blocks;
+//   - only where the model declares the periodic hypercubic lattice
+//     (sdk.LatticeHypercubic; sites i = x·L + y) and G = 1: G(r) with j r
+//     steps from i along x or y, averaged over i and both directions,
+//     r = 0 … L/2 — ⟨s_i s_j⟩ for spin states (a subset of {−1, 0, 1}
+//     holding ±1), ⟨δ(s_i, s_j)⟩ − 1/q for any other q states — and the
+//     connected G_c(r) = G(r) − (Σ_k ū_k² − c), ū the group means of the
+//     site densities (the mean site value for spins, c = 0; the fraction
+//     in each state for q states, c = 1/q); a correlation length ξ fitted
+//     to G_c(r) ≈ A cosh((r − L/2)/ξ) over r = 1 … L/2 (the periodic form
+//     of e^(−r/ξ)), weighted by the errors; NaN where G_c(1) ≤ 0.
 //
 // Thermometer-free temperatures (Veiga & Vicente 2020 showed that a
 // thermometer reads ≈ T_c even for flows of a random RBM): each group's
-// ⟨e⟩ is matched to the exact equilibrium curve ⟨e⟩(T) of the L×L torus
-// (Kaufman's solution, package plugins/ising/exact), and, when a Monte
-// Carlo reference dataset at the same L is given, ⟨|m|⟩ and G(L/2) are
-// matched to its curves. The curve is made monotone (pool-adjacent-
+// ⟨e⟩ is matched to the model's exact curve at this L when it has one
+// (data/exact/T, data/exact/energy), otherwise to the Monte Carlo
+// reference's energy; ⟨|m|⟩ and G(L/2) are matched to the reference's
+// curves, measured the same way. A curve is made monotone (pool-adjacent-
 // violators) and inverted by linear interpolation; the error is half the
 // spread of the temperatures implied by value ± √(σ² + σ_ref²). A value
 // outside the curve's range implies no temperature (NaN). A thermometer's

@@ -1,11 +1,6 @@
 package correlations
 
-import (
-	"fmt"
-	"math"
-
-	"github.com/rgml/rgml/plugins/ising/exact"
-)
+import "math"
 
 // Curve is an equilibrium reference: an observable at ascending
 // temperatures, with its one-sigma errors (nil for an exact curve).
@@ -140,32 +135,4 @@ func interp(x, y []float64, at float64) float64 {
 		return y[0]
 	}
 	return y[len(y)-1]
-}
-
-// ExactEnergy returns the exact energy per spin of the L×L Ising torus
-// (Kaufman) at T = 0 (where it is −2), on a grid of step 0.01 up to T = 8
-// and on 200 logarithmic steps from 8 to 1000; beyond that it goes on to
-// 0 as T → ∞, so an energy above its value at T = 1000 implies T = +Inf.
-func ExactEnergy(L int) (Curve, error) {
-	c := Curve{T: []float64{0}, Value: []float64{-2}, ToInfinity: true}
-	add := func(T float64) error {
-		th, err := exact.Kaufman(L, T)
-		if err != nil {
-			return fmt.Errorf("exact energy at T = %g: %w", T, err)
-		}
-		c.T = append(c.T, T)
-		c.Value = append(c.Value, th.Energy)
-		return nil
-	}
-	for k := 1; k <= 800; k++ {
-		if err := add(float64(k) / 100); err != nil {
-			return Curve{}, err
-		}
-	}
-	for k := 1; k <= 200; k++ {
-		if err := add(8 * math.Pow(1000.0/8, float64(k)/200)); err != nil {
-			return Curve{}, err
-		}
-	}
-	return c, nil
 }

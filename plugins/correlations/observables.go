@@ -3,27 +3,77 @@ package correlations
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
-// Stats are the observables of one group of configurations.
+// Stats are the observables of one group of configurations. Energy and
+// AbsM (with χ and the Binder cumulant) are there when the model's
+// observables were given (HasEnergy, HasM), G(r) when the lattice allows
+// it (HasG).
 type Stats struct {
-	N                  int
-	Energy, EnergyErr  float64 // per spin
-	AbsM, AbsMErr      float64
-	M2, M4             float64
-	ChiT, ChiTErr      float64 // N(⟨m²⟩ − ⟨|m|⟩²): divide by T for χ
-	Binder, BinderErr  float64
-	G, GErr, Gc, GcErr []float64 // r = 0 … L/2
-	Xi, XiErr          float64
+	N                     int
+	HasEnergy, HasM, HasG bool
+	Energy, EnergyErr     float64 // the model's energy per site
+	AbsM, AbsMErr         float64
+	M2, M4                float64
+	ChiT, ChiTErr         float64 // N(⟨m²⟩ − ⟨|m|⟩²): divide by T for χ
+	Binder, BinderErr     float64
+	G, GErr, Gc, GcErr    []float64 // r = 0 … L/2
+	Xi, XiErr             float64
 }
 
 // Blocks is the number of jackknife blocks.
 const Blocks = 20
 
-// perConfig holds the per-configuration quantities of a group.
-type perConfig struct {
-	m, e []float64
-	g    [][]float64 // [config][r]
+// Measures are the per-configuration quantities the statistics of a
+// group are made of: the model's energy and order parameter (nil when not
+// given) and, when the lattice allows, G(r) and the site densities u of
+// each configuration, whose group means give the disconnected part
+// Σ_k ū_k² − Offset subtracted from G for G_c.
+type Measures struct {
+	L         int
+	Energy, M []float64
+	G, U      [][]float64
+	Offset    float64
+}
+
+// Correlator computes G(r) on the periodic hypercubic (here square)
+// lattice of side L, sites i = x·L + y, for a state space: spin values
+// (a subset of {−1, 0, 1} holding ±1) give G(r) = ⟨s_i s_j⟩; any other
+// finite set of q values gives the Potts form G(r) = ⟨δ(s_i, s_j)⟩ − 1/q.
+type Correlator struct {
+	L      int
+	nx, ny [][]int32
+	states []int8
+	spins  bool
+}
+
+// NewCorrelator returns the correlator of an L×L lattice whose sites take
+// the given states; an error when fewer than two states are given.
+func NewCorrelator(L int, states []int8) (*Correlator, error) {
+	if len(states) < 2 {
+		return nil, fmt.Errorf("a state space of %d value(s) %v has no correlations", len(states), states)
+	}
+	c := &Correlator{L: L, states: slices.Clone(states), spins: true}
+	for _, s := range states {
+		if s < -1 || s > 1 {
+			c.spins = false
+		}
+	}
+	if c.spins && (!slices.Contains(states, 1) || !slices.Contains(states, -1)) {
+		c.spins = false
+	}
+	c.nx, c.ny = neighbours(L)
+	return c, nil
+}
+
+// Offset is what G(r) tends to for independent uniformly distributed
+// sites' disconnected part: 0 for spins, 1/q for q categorical states.
+func (c *Correlator) Offset() float64 {
+	if c.spins {
+		return 0
+	}
+	return 1 / float64(len(c.states))
 }
 
 // neighbours returns, for r = 0 … L/2, the x- and y-neighbour at distance
@@ -43,105 +93,191 @@ func neighbours(L int) (nx, ny [][]int32) {
 	return nx, ny
 }
 
-// measure computes m, e and g(r) of each configuration listed in idx.
-func measure(configs []int8, L int, idx []int, nx, ny [][]int32) perConfig {
-	n := L * L
-	R := L / 2
-	p := perConfig{m: make([]float64, len(idx)), e: make([]float64, len(idx)), g: make([][]float64, len(idx))}
-	gs := make([]float64, len(idx)*(R+1))
-	for k, c := range idx {
-		s := configs[c*n : (c+1)*n]
-		g := gs[k*(R+1) : (k+1)*(R+1)]
-		sum := 0
-		for _, v := range s {
-			sum += int(v)
-		}
-		for r := 0; r <= R; r++ {
-			ax, ay := nx[r], ny[r]
-			acc := 0
-			for i, v := range s {
-				acc += int(v) * (int(s[ax[i]]) + int(s[ay[i]]))
-			}
-			g[r] = float64(acc) / float64(2*n)
-		}
-		p.m[k] = float64(sum) / float64(n)
-		if R >= 1 {
-			p.e[k] = -2 * g[1] // −(1/N) Σ_i s_i (s_x + s_y) = −2 G(1)
-		}
-		p.g[k] = g
+// Measure returns G(r), r = 0 … L/2, of every configuration in configs
+// (n×L² values of the state space), averaged over sites and both axes,
+// and its site densities: the magnetisation (1/N) Σ_i s_i for spins, the
+// fraction of sites in each state for categorical states.
+func (c *Correlator) Measure(configs []int8) (g, u [][]float64) {
+	n := c.L * c.L
+	R := c.L / 2
+	count := len(configs) / n
+	g, u = make([][]float64, count), make([][]float64, count)
+	var idx [256]int
+	for k, s := range c.states {
+		idx[uint8(s)] = k
 	}
-	return p
+	for k := range count {
+		s := configs[k*n : (k+1)*n]
+		gk := make([]float64, R+1)
+		for r := 0; r <= R; r++ {
+			ax, ay := c.nx[r], c.ny[r]
+			acc := 0
+			if c.spins {
+				for i, v := range s {
+					acc += int(v) * (int(s[ax[i]]) + int(s[ay[i]]))
+				}
+			} else {
+				for i, v := range s {
+					acc += b2i(v == s[ax[i]]) + b2i(v == s[ay[i]])
+				}
+			}
+			gk[r] = float64(acc)/float64(2*n) - c.Offset()
+		}
+		g[k] = gk
+		if c.spins {
+			sum := 0
+			for _, v := range s {
+				sum += int(v)
+			}
+			u[k] = []float64{float64(sum) / float64(n)}
+		} else {
+			uk := make([]float64, len(c.states))
+			for _, v := range s {
+				uk[idx[uint8(v)]]++
+			}
+			for j := range uk {
+				uk[j] /= float64(n)
+			}
+			u[k] = uk
+		}
+	}
+	return g, u
 }
 
-// Compute returns the observables of the configurations listed in idx.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Compute returns the statistics of the ±1 configurations listed in idx
+// with G(r) on the L×L lattice and the site magnetisation as the order
+// parameter (no energy: that is the model's).
 func Compute(configs []int8, L int, idx []int) (Stats, error) {
 	if len(idx) == 0 {
 		return Stats{}, fmt.Errorf("correlations: no configurations")
 	}
-	nx, ny := neighbours(L)
-	return computeWith(configs, L, idx, nx, ny), nil
+	c, _ := NewCorrelator(L, []int8{-1, 1})
+	ms := Measures{L: L}
+	ms.G, ms.U = c.Measure(configs)
+	ms.M = make([]float64, len(ms.U))
+	for i, u := range ms.U {
+		ms.M[i] = u[0]
+	}
+	return ms.Stats(idx), nil
 }
 
-func computeWith(configs []int8, L int, idx []int, nx, ny [][]int32) Stats {
-	p := measure(configs, L, idx, nx, ny)
+// sub returns x at the indices idx.
+func sub(x []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = x[i]
+	}
+	return out
+}
+
+// Stats returns the statistics of the configurations listed in idx.
+func (ms Measures) Stats(idx []int) Stats {
 	n := len(idx)
-	R := L / 2
-	st := Stats{N: n}
-	absm := make([]float64, n)
-	for i, m := range p.m {
-		absm[i] = math.Abs(m)
+	st := Stats{N: n, HasEnergy: ms.Energy != nil, HasM: ms.M != nil, HasG: ms.G != nil}
+	if st.HasEnergy {
+		st.Energy, st.EnergyErr = blockSE(sub(ms.Energy, idx))
 	}
-	st.Energy, st.EnergyErr = blockSE(p.e)
-	st.AbsM, st.AbsMErr = blockSE(absm)
-	st.G, st.GErr = make([]float64, R+1), make([]float64, R+1)
-	col := make([]float64, n)
-	for r := 0; r <= R; r++ {
-		for i := range col {
-			col[i] = p.g[i][r]
+	var m []float64
+	if st.HasM {
+		m = sub(ms.M, idx)
+		absm := make([]float64, n)
+		for i, v := range m {
+			absm[i] = math.Abs(v)
 		}
-		st.G[r], st.GErr[r] = blockSE(col)
+		st.AbsM, st.AbsMErr = blockSE(absm)
 	}
-	// Derived quantities and their jackknife errors over contiguous
-	// blocks (contiguous so that correlated neighbours fall together).
+	R := ms.L / 2
+	if st.HasG {
+		st.G, st.GErr = make([]float64, R+1), make([]float64, R+1)
+		col := make([]float64, n)
+		for r := 0; r <= R; r++ {
+			for k, i := range idx {
+				col[k] = ms.G[i][r]
+			}
+			st.G[r], st.GErr[r] = blockSE(col)
+		}
+	}
+	st.derived(ms, idx, m)
+	return st
+}
+
+// derived sets χT, the Binder cumulant, G_c and ξ with their jackknife
+// errors over contiguous blocks (contiguous so that correlated
+// neighbours fall together); m is the group's order parameter.
+func (st *Stats) derived(ms Measures, idx []int, m []float64) {
+	n := len(idx)
+	R := ms.L / 2
 	derive := func(lo, hi int, skip bool) (chiT, binder, xi float64, gc []float64) {
-		var sm, s2, s4, sa float64
-		g := make([]float64, R+1)
+		var s2, s4, sa float64
+		var g, u []float64
+		if st.HasG {
+			g, u = make([]float64, R+1), make([]float64, len(ms.U[idx[0]]))
+		}
 		cnt := 0
-		for i := 0; i < n; i++ {
-			if skip && i >= lo && i < hi {
+		for k, i := range idx {
+			if skip && k >= lo && k < hi {
 				continue
 			}
-			m := p.m[i]
-			sm += m
-			s2 += m * m
-			s4 += m * m * m * m
-			sa += math.Abs(m)
+			if st.HasM {
+				v := m[k]
+				s2 += v * v
+				s4 += v * v * v * v
+				sa += math.Abs(v)
+			}
 			for r := range g {
-				g[r] += p.g[i][r]
+				g[r] += ms.G[i][r]
+			}
+			for j := range u {
+				u[j] += ms.U[i][j]
 			}
 			cnt++
 		}
 		c := float64(cnt)
-		sm, s2, s4, sa = sm/c, s2/c, s4/c, sa/c
-		chiT = float64(L*L) * (s2 - sa*sa)
-		binder = 1 - s4/(3*s2*s2)
-		gc = make([]float64, R+1)
-		for r := range g {
-			gc[r] = g[r]/c - sm*sm
+		chiT, binder, xi = math.NaN(), math.NaN(), math.NaN()
+		if st.HasM {
+			s2, s4, sa = s2/c, s4/c, sa/c
+			chiT = float64(ms.L*ms.L) * (s2 - sa*sa)
+			binder = 1 - s4/(3*s2*s2)
 		}
-		xi = FitXi(gc, nil, L)
+		if st.HasG {
+			disc := -ms.Offset
+			for _, v := range u {
+				disc += (v / c) * (v / c)
+			}
+			gc = make([]float64, R+1)
+			for r := range g {
+				gc[r] = g[r]/c - disc
+			}
+			xi = FitXi(gc, nil, ms.L)
+		}
 		return chiT, binder, xi, gc
 	}
 	st.ChiT, st.Binder, st.Xi, st.Gc = derive(0, 0, false)
+	st.ChiTErr, st.BinderErr, st.XiErr = math.NaN(), math.NaN(), math.NaN()
 	b := min(Blocks, n)
-	st.GcErr = make([]float64, R+1)
-	if b >= 2 {
-		chis, bs, xis := make([]float64, b), make([]float64, b), make([]float64, b)
-		gcs := make([][]float64, b)
-		for k := 0; k < b; k++ {
-			chis[k], bs[k], xis[k], gcs[k] = derive(k*n/b, (k+1)*n/b, true)
-		}
-		st.ChiTErr, st.BinderErr, st.XiErr = jackknife(chis), jackknife(bs), jackknife(xis)
+	if st.HasG {
+		st.GcErr = make([]float64, R+1)
+	}
+	if b < 2 {
+		return
+	}
+	chis, bs, xis := make([]float64, b), make([]float64, b), make([]float64, b)
+	gcs := make([][]float64, b)
+	for k := 0; k < b; k++ {
+		chis[k], bs[k], xis[k], gcs[k] = derive(k*n/b, (k+1)*n/b, true)
+	}
+	if st.HasM {
+		st.ChiTErr, st.BinderErr = jackknife(chis), jackknife(bs)
+	}
+	if st.HasG {
+		st.XiErr = jackknife(xis)
 		col := make([]float64, b)
 		for r := 0; r <= R; r++ {
 			for k := range col {
@@ -150,9 +286,8 @@ func computeWith(configs []int8, L int, idx []int, nx, ny [][]int32) Stats {
 			st.GcErr[r] = jackknife(col)
 		}
 		// Refit ξ with the errors now known.
-		st.Xi = FitXi(st.Gc, st.GcErr, L)
+		st.Xi = FitXi(st.Gc, st.GcErr, ms.L)
 	}
-	return st
 }
 
 // blockSE returns the mean of x and its standard error from the means of

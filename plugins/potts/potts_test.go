@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 
+	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/framework/sdk/sdktest"
 )
@@ -48,6 +51,33 @@ func build(t *testing.T) string {
 // The Python plugin passes the same conformance kit as the Go models.
 func TestConformance(t *testing.T) {
 	sdktest.TestModel(t, sdktest.Subprocess(build(t)))
+}
+
+// TestDeclares: the Python plugin declares, across the real wire, its
+// T_c = 1/ln(1 + √3) with a source and the hypercubic lattice (so that
+// G(r) is computed on its data), and answers the optional ExactCurve as
+// unimplemented (a plugin without exact curves, as any older one).
+func TestDeclares(t *testing.T) {
+	m := sdktest.Subprocess(build(t))(t, 1).Model
+	d, err := m.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Lattice != sdk.LatticeHypercubic {
+		t.Errorf("lattice %q, want %q", d.Lattice, sdk.LatticeHypercubic)
+	}
+	want := 1 / math.Log(1+math.Sqrt(3))
+	if len(d.References) != 1 || d.References[0].Name != "T_c" || len(d.References[0].Points) != 1 ||
+		math.Abs(d.References[0].Points[0]["T"]-want) > 1e-12 || !strings.Contains(d.References[0].Source, "Baxter") {
+		t.Errorf("references %+v, want T_c = %.6f with its source", d.References, want)
+	}
+	em, ok := m.(sdk.ExactModel)
+	if !ok {
+		t.Fatalf("the SDK's model client %T does not offer ExactCurve", m)
+	}
+	if _, err := em.ExactCurve(context.Background(), 8, "energy"); !errors.Is(err, sdk.ErrUnimplemented) {
+		t.Errorf("ExactCurve of a plugin without it: %v, want unimplemented", err)
+	}
 }
 
 // With go-plugin's AutoMTLS the host sends its certificate; the plugin must
@@ -217,4 +247,85 @@ func TestCLISample(t *testing.T) {
 	if out := run("datasets", "show", "potts-e2e"); !strings.Contains(out, "potts") {
 		t.Errorf("datasets show potts-e2e does not mention the model:\n%s", out)
 	}
+}
+
+// TestCLICorrelations: `rgml analyze --analyzer correlations` on Potts data
+// (refused before as "want ±1") measures the plugin's own energy per site
+// (checked here against −(1/N) Σ_<ij> δ(s_i, s_j) counted on the saved
+// configurations) and G(r) = ⟨δ(s_i, s_j)⟩ − 1/q on its declared square
+// lattice: G(0) = 1 − 1/3 exactly, where ⟨s_i s_j⟩ of the values 0, 1, 2
+// would give ⟨s²⟩ ≈ 5/3.
+func TestCLICorrelations(t *testing.T) {
+	path := build(t)
+	dir := t.TempDir()
+	plugins := filepath.Join(dir, "plugins")
+	rgml := filepath.Join(dir, "rgml")
+	for out, pkg := range map[string]string{rgml: "../../cmd/rgml",
+		filepath.Join(plugins, "rgml-plugin-correlations"): "../correlations/cmd/rgml-plugin-correlations"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(plugins, "rgml-plugin-potts"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, rgml, append([]string{"--plugin-dir", plugins, "--registry", filepath.Join(dir, "reg"), "--metrics-addr", "off"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("rgml %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	const L, per = 6, 40
+	data := filepath.Join(dir, "potts.npz")
+	run("plugins", "lock")
+	run("sample", "--model", "potts", "--param", "T=0.5,1.5", "--L", strconv.Itoa(L), "--per-point", strconv.Itoa(per), "--seed", "1", "--name", "pd", "--out", data)
+	out := filepath.Join(dir, "an")
+	run("analyze", "--analyzer", "correlations", "--data", "pd", "--name", "pc", "--out", out)
+	arrays, err := npz.ReadFile(filepath.Join(out, "analysis.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := npz.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := npz.Find(ds, "configs")
+	configs := c.Data.([]int8)
+	energy, G := npz.Float64s(arrays, "energy"), npz.Float64s(arrays, "G")
+	if len(energy) != 2 || len(G) != 2*(L/2+1) {
+		t.Fatalf("energy %v, G %v: want two temperatures", energy, G)
+	}
+	for g := range 2 {
+		var want float64
+		for k := g * per; k < (g+1)*per; k++ {
+			s := configs[k*L*L : (k+1)*L*L]
+			bonds := 0
+			for x := range L {
+				for y := range L {
+					bonds += eq(s[x*L+y], s[((x+1)%L)*L+y]) + eq(s[x*L+y], s[x*L+(y+1)%L])
+				}
+			}
+			want -= float64(bonds) / float64(L*L) / per
+		}
+		if math.Abs(energy[g]-want) > 1e-12 {
+			t.Errorf("group %d: energy %.6f, counted %.6f", g, energy[g], want)
+		}
+		if g0 := G[g*(L/2+1)]; math.Abs(g0-2.0/3) > 1e-12 {
+			t.Errorf("group %d: G(0) = %g, want 2/3", g, g0)
+		}
+	}
+}
+
+func eq(a, b int8) int {
+	if a == b {
+		return 1
+	}
+	return 0
 }

@@ -2,6 +2,7 @@ package sdktest_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"os/exec"
@@ -30,7 +31,16 @@ func (m toy) Describe(context.Context) (sdk.ModelDescription, error) {
 		Dimension:        2,
 		MinSize:          2,
 		References:       m.references(),
+		Lattice:          m.lattice(),
 	}, nil
+}
+
+// lattice: the variant "hypercubic" (not broken) declares one.
+func (m toy) lattice() string {
+	if m.broken == "hypercubic" {
+		return sdk.LatticeHypercubic
+	}
+	return ""
 }
 
 // references are the toy's declared references; each broken variant
@@ -115,6 +125,27 @@ func TestReferencesCrossTheWire(t *testing.T) {
 	}
 	if want := (toy{}).references(); !reflect.DeepEqual(got.References, want) {
 		t.Errorf("references after the wire:\n got %+v\nwant %+v", got.References, want)
+	}
+}
+
+// TestLatticeAndExactCurveCrossTheWire: a declared lattice reaches the
+// host, an undeclared one arrives as "" (unknown), and a model that does
+// not implement sdk.ExactModel answers ExactCurve as unimplemented.
+func TestLatticeAndExactCurveCrossTheWire(t *testing.T) {
+	m := sdktest.InProcess(toy{})(t, 1).Model
+	got, err := m.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Lattice != "" {
+		t.Errorf("an undeclared lattice arrives as %q", got.Lattice)
+	}
+	if _, err := m.(sdk.ExactModel).ExactCurve(context.Background(), 4, "m"); !errors.Is(err, sdk.ErrUnimplemented) {
+		t.Errorf("ExactCurve of a model without exact curves: %v, want unimplemented", err)
+	}
+	got, err = sdktest.InProcess(toy{broken: "hypercubic"})(t, 1).Describe(context.Background())
+	if err != nil || got.Lattice != sdk.LatticeHypercubic {
+		t.Errorf("a declared lattice arrives as %q (%v)", got.Lattice, err)
 	}
 }
 

@@ -75,6 +75,7 @@ DESCRIPTION = pb.ModelDescription(
             "T_c = 1/ln(1 + √q), q = 3",
         )
     ],
+    lattice="hypercubic-periodic",
 )
 
 

@@ -682,7 +682,14 @@ type ModelDescription struct {
 	// Known results the host draws on figures of this model's data, instead
 	// of knowing any model itself. Additive in v1: a plugin that sends none
 	// gets figures without reference marks.
-	References    []*Reference `protobuf:"bytes,9,rep,name=references,proto3" json:"references,omitempty"`
+	References []*Reference `protobuf:"bytes,9,rep,name=references,proto3" json:"references,omitempty"`
+	// The lattice the sites form, as far as a host or an analyzer may
+	// assume it: "hypercubic-periodic" (site (x, y, ...) at index
+	// x*L^(d-1) + y*L^(d-2) + ..., neighbours one step along an axis, periodic
+	// boundaries), or "" when the model does not say. Additive in v1: a
+	// plugin that sends nothing is of an unknown lattice, and nothing that
+	// needs the neighbours (G(r)) is computed on its data.
+	Lattice       string `protobuf:"bytes,40,opt,name=lattice,proto3" json:"lattice,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -778,6 +785,13 @@ func (x *ModelDescription) GetReferences() []*Reference {
 		return x.References
 	}
 	return nil
+}
+
+func (x *ModelDescription) GetLattice() string {
+	if x != nil {
+		return x.Lattice
+	}
+	return ""
 }
 
 // Reference is a known result in the model's own parameter space: a named
@@ -1186,6 +1200,132 @@ func (x *ObservablesResponse) GetValues() []*TensorChunk {
 	return nil
 }
 
+// ExactCurveRequest asks a model for the exact equilibrium mean of one of
+// its observables on the lattice of linear size size, as a curve over one
+// of its parameters (the others at their defaults).
+type ExactCurveRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Size          int32                  `protobuf:"varint,1,opt,name=size,proto3" json:"size,omitempty"`
+	Observable    string                 `protobuf:"bytes,2,opt,name=observable,proto3" json:"observable,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExactCurveRequest) Reset() {
+	*x = ExactCurveRequest{}
+	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExactCurveRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExactCurveRequest) ProtoMessage() {}
+
+func (x *ExactCurveRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExactCurveRequest.ProtoReflect.Descriptor instead.
+func (*ExactCurveRequest) Descriptor() ([]byte, []int) {
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ExactCurveRequest) GetSize() int32 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *ExactCurveRequest) GetObservable() string {
+	if x != nil {
+		return x.Observable
+	}
+	return ""
+}
+
+// ExactCurveResponse: the mean of the observable (values) at ascending
+// values (at) of the parameter, and where it comes from; no values when
+// the model knows no exact curve of that observable at that size.
+type ExactCurveResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Parameter     string                 `protobuf:"bytes,1,opt,name=parameter,proto3" json:"parameter,omitempty"`
+	At            []float64              `protobuf:"fixed64,2,rep,packed,name=at,proto3" json:"at,omitempty"`
+	Values        []float64              `protobuf:"fixed64,3,rep,packed,name=values,proto3" json:"values,omitempty"`
+	Source        string                 `protobuf:"bytes,4,opt,name=source,proto3" json:"source,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExactCurveResponse) Reset() {
+	*x = ExactCurveResponse{}
+	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExactCurveResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExactCurveResponse) ProtoMessage() {}
+
+func (x *ExactCurveResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExactCurveResponse.ProtoReflect.Descriptor instead.
+func (*ExactCurveResponse) Descriptor() ([]byte, []int) {
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ExactCurveResponse) GetParameter() string {
+	if x != nil {
+		return x.Parameter
+	}
+	return ""
+}
+
+func (x *ExactCurveResponse) GetAt() []float64 {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *ExactCurveResponse) GetValues() []float64 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+func (x *ExactCurveResponse) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
 type OperationSpec struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -1197,7 +1337,7 @@ type OperationSpec struct {
 
 func (x *OperationSpec) Reset() {
 	*x = OperationSpec{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1209,7 +1349,7 @@ func (x *OperationSpec) String() string {
 func (*OperationSpec) ProtoMessage() {}
 
 func (x *OperationSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[14]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1222,7 +1362,7 @@ func (x *OperationSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperationSpec.ProtoReflect.Descriptor instead.
 func (*OperationSpec) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{14}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *OperationSpec) GetName() string {
@@ -1261,7 +1401,7 @@ type LearnerDescription struct {
 
 func (x *LearnerDescription) Reset() {
 	*x = LearnerDescription{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1273,7 +1413,7 @@ func (x *LearnerDescription) String() string {
 func (*LearnerDescription) ProtoMessage() {}
 
 func (x *LearnerDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[15]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1286,7 +1426,7 @@ func (x *LearnerDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LearnerDescription.ProtoReflect.Descriptor instead.
 func (*LearnerDescription) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{15}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *LearnerDescription) GetInfo() *PluginInfo {
@@ -1355,7 +1495,7 @@ type TrainHeader struct {
 
 func (x *TrainHeader) Reset() {
 	*x = TrainHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1507,7 @@ func (x *TrainHeader) String() string {
 func (*TrainHeader) ProtoMessage() {}
 
 func (x *TrainHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[16]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1520,7 @@ func (x *TrainHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainHeader.ProtoReflect.Descriptor instead.
 func (*TrainHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{16}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *TrainHeader) GetHyperparameters() []*ParamValue {
@@ -1463,7 +1603,7 @@ type TrainRequest struct {
 
 func (x *TrainRequest) Reset() {
 	*x = TrainRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1615,7 @@ func (x *TrainRequest) String() string {
 func (*TrainRequest) ProtoMessage() {}
 
 func (x *TrainRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[17]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1628,7 @@ func (x *TrainRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainRequest.ProtoReflect.Descriptor instead.
 func (*TrainRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{17}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *TrainRequest) GetMsg() isTrainRequest_Msg {
@@ -1542,7 +1682,7 @@ type Metric struct {
 
 func (x *Metric) Reset() {
 	*x = Metric{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1554,7 +1694,7 @@ func (x *Metric) String() string {
 func (*Metric) ProtoMessage() {}
 
 func (x *Metric) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[18]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1567,7 +1707,7 @@ func (x *Metric) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Metric.ProtoReflect.Descriptor instead.
 func (*Metric) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{18}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Metric) GetName() string {
@@ -1601,7 +1741,7 @@ type TrainProgress struct {
 
 func (x *TrainProgress) Reset() {
 	*x = TrainProgress{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1613,7 +1753,7 @@ func (x *TrainProgress) String() string {
 func (*TrainProgress) ProtoMessage() {}
 
 func (x *TrainProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[19]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1626,7 +1766,7 @@ func (x *TrainProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainProgress.ProtoReflect.Descriptor instead.
 func (*TrainProgress) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{19}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *TrainProgress) GetEpoch() int64 {
@@ -1690,7 +1830,7 @@ type TrainEvent struct {
 
 func (x *TrainEvent) Reset() {
 	*x = TrainEvent{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1702,7 +1842,7 @@ func (x *TrainEvent) String() string {
 func (*TrainEvent) ProtoMessage() {}
 
 func (x *TrainEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[20]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1715,7 +1855,7 @@ func (x *TrainEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainEvent.ProtoReflect.Descriptor instead.
 func (*TrainEvent) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{20}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *TrainEvent) GetMsg() isTrainEvent_Msg {
@@ -1819,7 +1959,7 @@ type ApplyHeader struct {
 
 func (x *ApplyHeader) Reset() {
 	*x = ApplyHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1831,7 +1971,7 @@ func (x *ApplyHeader) String() string {
 func (*ApplyHeader) ProtoMessage() {}
 
 func (x *ApplyHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[21]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1844,7 +1984,7 @@ func (x *ApplyHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyHeader.ProtoReflect.Descriptor instead.
 func (*ApplyHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{21}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ApplyHeader) GetOperation() string {
@@ -1898,7 +2038,7 @@ type ApplyRequest struct {
 
 func (x *ApplyRequest) Reset() {
 	*x = ApplyRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2050,7 @@ func (x *ApplyRequest) String() string {
 func (*ApplyRequest) ProtoMessage() {}
 
 func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[22]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2063,7 @@ func (x *ApplyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyRequest.ProtoReflect.Descriptor instead.
 func (*ApplyRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{22}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ApplyRequest) GetMsg() isApplyRequest_Msg {
@@ -1976,7 +2116,7 @@ type ApplyResponse struct {
 
 func (x *ApplyResponse) Reset() {
 	*x = ApplyResponse{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1988,7 +2128,7 @@ func (x *ApplyResponse) String() string {
 func (*ApplyResponse) ProtoMessage() {}
 
 func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[23]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2001,7 +2141,7 @@ func (x *ApplyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplyResponse.ProtoReflect.Descriptor instead.
 func (*ApplyResponse) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{23}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ApplyResponse) GetOutput() *TensorChunk {
@@ -2026,7 +2166,7 @@ type AnalyzerDescription struct {
 
 func (x *AnalyzerDescription) Reset() {
 	*x = AnalyzerDescription{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2038,7 +2178,7 @@ func (x *AnalyzerDescription) String() string {
 func (*AnalyzerDescription) ProtoMessage() {}
 
 func (x *AnalyzerDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[24]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2051,7 +2191,7 @@ func (x *AnalyzerDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzerDescription.ProtoReflect.Descriptor instead.
 func (*AnalyzerDescription) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{24}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AnalyzerDescription) GetInfo() *PluginInfo {
@@ -2094,7 +2234,7 @@ type AnalyzerInput struct {
 
 func (x *AnalyzerInput) Reset() {
 	*x = AnalyzerInput{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2106,7 +2246,7 @@ func (x *AnalyzerInput) String() string {
 func (*AnalyzerInput) ProtoMessage() {}
 
 func (x *AnalyzerInput) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[25]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2119,7 +2259,7 @@ func (x *AnalyzerInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzerInput.ProtoReflect.Descriptor instead.
 func (*AnalyzerInput) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{25}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AnalyzerInput) GetName() string {
@@ -2150,14 +2290,19 @@ type AnalyzeHeader struct {
 	Size       int32                  `protobuf:"varint,3,opt,name=size,proto3" json:"size,omitempty"`
 	// Lattice dimension of the data and of the visible layer
 	// (size^dimension sites); 0 means 2, as in TrainHeader.
-	Dimension     int32 `protobuf:"varint,30,opt,name=dimension,proto3" json:"dimension,omitempty"`
+	Dimension int32 `protobuf:"varint,30,opt,name=dimension,proto3" json:"dimension,omitempty"`
+	// What the model of the data (the configurations' dataset, or the
+	// flow's starting dataset) declares: its lattice (ModelDescription.lattice)
+	// and state space; empty when no model is known. Additive in v1.
+	Lattice       string  `protobuf:"bytes,40,opt,name=lattice,proto3" json:"lattice,omitempty"`
+	StateSpace    []int32 `protobuf:"varint,41,rep,packed,name=state_space,json=stateSpace,proto3" json:"state_space,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AnalyzeHeader) Reset() {
 	*x = AnalyzeHeader{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2169,7 +2314,7 @@ func (x *AnalyzeHeader) String() string {
 func (*AnalyzeHeader) ProtoMessage() {}
 
 func (x *AnalyzeHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[26]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2182,7 +2327,7 @@ func (x *AnalyzeHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeHeader.ProtoReflect.Descriptor instead.
 func (*AnalyzeHeader) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{26}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AnalyzeHeader) GetParameters() []*ParamValue {
@@ -2213,6 +2358,20 @@ func (x *AnalyzeHeader) GetDimension() int32 {
 	return 0
 }
 
+func (x *AnalyzeHeader) GetLattice() string {
+	if x != nil {
+		return x.Lattice
+	}
+	return ""
+}
+
+func (x *AnalyzeHeader) GetStateSpace() []int32 {
+	if x != nil {
+		return x.StateSpace
+	}
+	return nil
+}
+
 // AnalyzeRequest: header, then weights ("weights/NAME") and optional data
 // ("data/NAME") as tensor chunks.
 type AnalyzeRequest struct {
@@ -2228,7 +2387,7 @@ type AnalyzeRequest struct {
 
 func (x *AnalyzeRequest) Reset() {
 	*x = AnalyzeRequest{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2240,7 +2399,7 @@ func (x *AnalyzeRequest) String() string {
 func (*AnalyzeRequest) ProtoMessage() {}
 
 func (x *AnalyzeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[27]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2253,7 +2412,7 @@ func (x *AnalyzeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeRequest.ProtoReflect.Descriptor instead.
 func (*AnalyzeRequest) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{27}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AnalyzeRequest) GetMsg() isAnalyzeRequest_Msg {
@@ -2320,7 +2479,7 @@ type FigureHint struct {
 
 func (x *FigureHint) Reset() {
 	*x = FigureHint{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2332,7 +2491,7 @@ func (x *FigureHint) String() string {
 func (*FigureHint) ProtoMessage() {}
 
 func (x *FigureHint) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[28]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2345,7 +2504,7 @@ func (x *FigureHint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FigureHint.ProtoReflect.Descriptor instead.
 func (*FigureHint) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{28}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *FigureHint) GetKind() string {
@@ -2431,7 +2590,7 @@ type AnalyzeResponse struct {
 
 func (x *AnalyzeResponse) Reset() {
 	*x = AnalyzeResponse{}
-	mi := &file_rgml_v1_rgml_proto_msgTypes[29]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2443,7 +2602,7 @@ func (x *AnalyzeResponse) String() string {
 func (*AnalyzeResponse) ProtoMessage() {}
 
 func (x *AnalyzeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rgml_v1_rgml_proto_msgTypes[29]
+	mi := &file_rgml_v1_rgml_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2456,7 +2615,7 @@ func (x *AnalyzeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeResponse.ProtoReflect.Descriptor instead.
 func (*AnalyzeResponse) Descriptor() ([]byte, []int) {
-	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{29}
+	return file_rgml_v1_rgml_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AnalyzeResponse) GetMsg() isAnalyzeResponse_Msg {
@@ -2546,7 +2705,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\acluster\x18\x03 \x01(\bR\acluster\"6\n" +
 	"\x0eObservableSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
-	"\x03doc\x18\x02 \x01(\tR\x03doc\"\x9d\x03\n" +
+	"\x03doc\x18\x02 \x01(\tR\x03doc\"\xb7\x03\n" +
 	"\x10ModelDescription\x12'\n" +
 	"\x04info\x18\x01 \x01(\v2\x13.rgml.v1.PluginInfoR\x04info\x122\n" +
 	"\n" +
@@ -2563,7 +2722,8 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\bmin_size\x18\b \x01(\x05R\aminSize\x122\n" +
 	"\n" +
 	"references\x18\t \x03(\v2\x12.rgml.v1.ReferenceR\n" +
-	"references\"d\n" +
+	"references\x12\x18\n" +
+	"\alattice\x18( \x01(\tR\alattice\"d\n" +
 	"\tReference\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12+\n" +
 	"\x06points\x18\x02 \x03(\v2\x13.rgml.v1.ParamPointR\x06points\x12\x16\n" +
@@ -2591,7 +2751,17 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x04size\x18\x02 \x01(\x05R\x04size\x12\x18\n" +
 	"\aconfigs\x18\x03 \x01(\fR\aconfigs\"C\n" +
 	"\x13ObservablesResponse\x12,\n" +
-	"\x06values\x18\x01 \x03(\v2\x14.rgml.v1.TensorChunkR\x06values\"i\n" +
+	"\x06values\x18\x01 \x03(\v2\x14.rgml.v1.TensorChunkR\x06values\"G\n" +
+	"\x11ExactCurveRequest\x12\x12\n" +
+	"\x04size\x18\x01 \x01(\x05R\x04size\x12\x1e\n" +
+	"\n" +
+	"observable\x18\x02 \x01(\tR\n" +
+	"observable\"r\n" +
+	"\x12ExactCurveResponse\x12\x1c\n" +
+	"\tparameter\x18\x01 \x01(\tR\tparameter\x12\x0e\n" +
+	"\x02at\x18\x02 \x03(\x01R\x02at\x12\x16\n" +
+	"\x06values\x18\x03 \x03(\x01R\x06values\x12\x16\n" +
+	"\x06source\x18\x04 \x01(\tR\x06source\"i\n" +
 	"\rOperationSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x122\n" +
@@ -2666,14 +2836,17 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\rAnalyzerInput\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x1a\n" +
-	"\brequired\x18\x03 \x01(\bR\brequired\"\x8a\x01\n" +
+	"\brequired\x18\x03 \x01(\bR\brequired\"\xc5\x01\n" +
 	"\rAnalyzeHeader\x123\n" +
 	"\n" +
 	"parameters\x18\x01 \x03(\v2\x13.rgml.v1.ParamValueR\n" +
 	"parameters\x12\x12\n" +
 	"\x04seed\x18\x02 \x01(\x04R\x04seed\x12\x12\n" +
 	"\x04size\x18\x03 \x01(\x05R\x04size\x12\x1c\n" +
-	"\tdimension\x18\x1e \x01(\x05R\tdimension\"u\n" +
+	"\tdimension\x18\x1e \x01(\x05R\tdimension\x12\x18\n" +
+	"\alattice\x18( \x01(\tR\alattice\x12\x1f\n" +
+	"\vstate_space\x18) \x03(\x05R\n" +
+	"stateSpace\"u\n" +
 	"\x0eAnalyzeRequest\x120\n" +
 	"\x06header\x18\x01 \x01(\v2\x16.rgml.v1.AnalyzeHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
@@ -2708,11 +2881,13 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x10PARAM_KIND_FLOAT\x10\x01\x12\x12\n" +
 	"\x0ePARAM_KIND_INT\x10\x02\x12\x13\n" +
 	"\x0fPARAM_KIND_BOOL\x10\x03\x12\x15\n" +
-	"\x11PARAM_KIND_CHOICE\x10\x042\xd0\x01\n" +
+	"\x11PARAM_KIND_CHOICE\x10\x042\x97\x02\n" +
 	"\x05Model\x12?\n" +
 	"\bDescribe\x12\x18.rgml.v1.DescribeRequest\x1a\x19.rgml.v1.ModelDescription\x128\n" +
 	"\x06Sample\x12\x16.rgml.v1.SampleRequest\x1a\x14.rgml.v1.SampleChunk0\x01\x12L\n" +
-	"\vObservables\x12\x1b.rgml.v1.ObservablesRequest\x1a\x1c.rgml.v1.ObservablesResponse(\x010\x012\xc1\x01\n" +
+	"\vObservables\x12\x1b.rgml.v1.ObservablesRequest\x1a\x1c.rgml.v1.ObservablesResponse(\x010\x01\x12E\n" +
+	"\n" +
+	"ExactCurve\x12\x1a.rgml.v1.ExactCurveRequest\x1a\x1b.rgml.v1.ExactCurveResponse2\xc1\x01\n" +
 	"\aLearner\x12A\n" +
 	"\bDescribe\x12\x18.rgml.v1.DescribeRequest\x1a\x1b.rgml.v1.LearnerDescription\x127\n" +
 	"\x05Train\x12\x15.rgml.v1.TrainRequest\x1a\x13.rgml.v1.TrainEvent(\x010\x01\x12:\n" +
@@ -2734,7 +2909,7 @@ func file_rgml_v1_rgml_proto_rawDescGZIP() []byte {
 }
 
 var file_rgml_v1_rgml_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rgml_v1_rgml_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_rgml_v1_rgml_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_rgml_v1_rgml_proto_goTypes = []any{
 	(DType)(0),                  // 0: rgml.v1.DType
 	(ParamKind)(0),              // 1: rgml.v1.ParamKind
@@ -2752,22 +2927,24 @@ var file_rgml_v1_rgml_proto_goTypes = []any{
 	(*SampleChunk)(nil),         // 13: rgml.v1.SampleChunk
 	(*ObservablesRequest)(nil),  // 14: rgml.v1.ObservablesRequest
 	(*ObservablesResponse)(nil), // 15: rgml.v1.ObservablesResponse
-	(*OperationSpec)(nil),       // 16: rgml.v1.OperationSpec
-	(*LearnerDescription)(nil),  // 17: rgml.v1.LearnerDescription
-	(*TrainHeader)(nil),         // 18: rgml.v1.TrainHeader
-	(*TrainRequest)(nil),        // 19: rgml.v1.TrainRequest
-	(*Metric)(nil),              // 20: rgml.v1.Metric
-	(*TrainProgress)(nil),       // 21: rgml.v1.TrainProgress
-	(*TrainEvent)(nil),          // 22: rgml.v1.TrainEvent
-	(*ApplyHeader)(nil),         // 23: rgml.v1.ApplyHeader
-	(*ApplyRequest)(nil),        // 24: rgml.v1.ApplyRequest
-	(*ApplyResponse)(nil),       // 25: rgml.v1.ApplyResponse
-	(*AnalyzerDescription)(nil), // 26: rgml.v1.AnalyzerDescription
-	(*AnalyzerInput)(nil),       // 27: rgml.v1.AnalyzerInput
-	(*AnalyzeHeader)(nil),       // 28: rgml.v1.AnalyzeHeader
-	(*AnalyzeRequest)(nil),      // 29: rgml.v1.AnalyzeRequest
-	(*FigureHint)(nil),          // 30: rgml.v1.FigureHint
-	(*AnalyzeResponse)(nil),     // 31: rgml.v1.AnalyzeResponse
+	(*ExactCurveRequest)(nil),   // 16: rgml.v1.ExactCurveRequest
+	(*ExactCurveResponse)(nil),  // 17: rgml.v1.ExactCurveResponse
+	(*OperationSpec)(nil),       // 18: rgml.v1.OperationSpec
+	(*LearnerDescription)(nil),  // 19: rgml.v1.LearnerDescription
+	(*TrainHeader)(nil),         // 20: rgml.v1.TrainHeader
+	(*TrainRequest)(nil),        // 21: rgml.v1.TrainRequest
+	(*Metric)(nil),              // 22: rgml.v1.Metric
+	(*TrainProgress)(nil),       // 23: rgml.v1.TrainProgress
+	(*TrainEvent)(nil),          // 24: rgml.v1.TrainEvent
+	(*ApplyHeader)(nil),         // 25: rgml.v1.ApplyHeader
+	(*ApplyRequest)(nil),        // 26: rgml.v1.ApplyRequest
+	(*ApplyResponse)(nil),       // 27: rgml.v1.ApplyResponse
+	(*AnalyzerDescription)(nil), // 28: rgml.v1.AnalyzerDescription
+	(*AnalyzerInput)(nil),       // 29: rgml.v1.AnalyzerInput
+	(*AnalyzeHeader)(nil),       // 30: rgml.v1.AnalyzeHeader
+	(*AnalyzeRequest)(nil),      // 31: rgml.v1.AnalyzeRequest
+	(*FigureHint)(nil),          // 32: rgml.v1.FigureHint
+	(*AnalyzeResponse)(nil),     // 33: rgml.v1.AnalyzeResponse
 }
 var file_rgml_v1_rgml_proto_depIdxs = []int32{
 	0,  // 0: rgml.v1.TensorChunk.dtype:type_name -> rgml.v1.DType
@@ -2785,45 +2962,47 @@ var file_rgml_v1_rgml_proto_depIdxs = []int32{
 	3,  // 12: rgml.v1.OperationSpec.parameters:type_name -> rgml.v1.ParamSpec
 	5,  // 13: rgml.v1.LearnerDescription.info:type_name -> rgml.v1.PluginInfo
 	3,  // 14: rgml.v1.LearnerDescription.hyperparameters:type_name -> rgml.v1.ParamSpec
-	16, // 15: rgml.v1.LearnerDescription.operations:type_name -> rgml.v1.OperationSpec
+	18, // 15: rgml.v1.LearnerDescription.operations:type_name -> rgml.v1.OperationSpec
 	4,  // 16: rgml.v1.TrainHeader.hyperparameters:type_name -> rgml.v1.ParamValue
-	18, // 17: rgml.v1.TrainRequest.header:type_name -> rgml.v1.TrainHeader
+	20, // 17: rgml.v1.TrainRequest.header:type_name -> rgml.v1.TrainHeader
 	2,  // 18: rgml.v1.TrainRequest.data:type_name -> rgml.v1.TensorChunk
-	20, // 19: rgml.v1.TrainProgress.metrics:type_name -> rgml.v1.Metric
-	21, // 20: rgml.v1.TrainEvent.progress:type_name -> rgml.v1.TrainProgress
+	22, // 19: rgml.v1.TrainProgress.metrics:type_name -> rgml.v1.Metric
+	23, // 20: rgml.v1.TrainEvent.progress:type_name -> rgml.v1.TrainProgress
 	2,  // 21: rgml.v1.TrainEvent.checkpoint:type_name -> rgml.v1.TensorChunk
 	2,  // 22: rgml.v1.TrainEvent.weights:type_name -> rgml.v1.TensorChunk
-	21, // 23: rgml.v1.TrainEvent.done:type_name -> rgml.v1.TrainProgress
+	23, // 23: rgml.v1.TrainEvent.done:type_name -> rgml.v1.TrainProgress
 	4,  // 24: rgml.v1.ApplyHeader.parameters:type_name -> rgml.v1.ParamValue
-	23, // 25: rgml.v1.ApplyRequest.header:type_name -> rgml.v1.ApplyHeader
+	25, // 25: rgml.v1.ApplyRequest.header:type_name -> rgml.v1.ApplyHeader
 	2,  // 26: rgml.v1.ApplyRequest.data:type_name -> rgml.v1.TensorChunk
 	2,  // 27: rgml.v1.ApplyResponse.output:type_name -> rgml.v1.TensorChunk
 	5,  // 28: rgml.v1.AnalyzerDescription.info:type_name -> rgml.v1.PluginInfo
 	3,  // 29: rgml.v1.AnalyzerDescription.parameters:type_name -> rgml.v1.ParamSpec
-	27, // 30: rgml.v1.AnalyzerDescription.inputs:type_name -> rgml.v1.AnalyzerInput
+	29, // 30: rgml.v1.AnalyzerDescription.inputs:type_name -> rgml.v1.AnalyzerInput
 	4,  // 31: rgml.v1.AnalyzeHeader.parameters:type_name -> rgml.v1.ParamValue
-	28, // 32: rgml.v1.AnalyzeRequest.header:type_name -> rgml.v1.AnalyzeHeader
+	30, // 32: rgml.v1.AnalyzeRequest.header:type_name -> rgml.v1.AnalyzeHeader
 	2,  // 33: rgml.v1.AnalyzeRequest.data:type_name -> rgml.v1.TensorChunk
 	2,  // 34: rgml.v1.AnalyzeResponse.result:type_name -> rgml.v1.TensorChunk
-	30, // 35: rgml.v1.AnalyzeResponse.figure:type_name -> rgml.v1.FigureHint
+	32, // 35: rgml.v1.AnalyzeResponse.figure:type_name -> rgml.v1.FigureHint
 	6,  // 36: rgml.v1.Model.Describe:input_type -> rgml.v1.DescribeRequest
 	12, // 37: rgml.v1.Model.Sample:input_type -> rgml.v1.SampleRequest
 	14, // 38: rgml.v1.Model.Observables:input_type -> rgml.v1.ObservablesRequest
-	6,  // 39: rgml.v1.Learner.Describe:input_type -> rgml.v1.DescribeRequest
-	19, // 40: rgml.v1.Learner.Train:input_type -> rgml.v1.TrainRequest
-	24, // 41: rgml.v1.Learner.Apply:input_type -> rgml.v1.ApplyRequest
-	6,  // 42: rgml.v1.Analyzer.Describe:input_type -> rgml.v1.DescribeRequest
-	29, // 43: rgml.v1.Analyzer.Analyze:input_type -> rgml.v1.AnalyzeRequest
-	9,  // 44: rgml.v1.Model.Describe:output_type -> rgml.v1.ModelDescription
-	13, // 45: rgml.v1.Model.Sample:output_type -> rgml.v1.SampleChunk
-	15, // 46: rgml.v1.Model.Observables:output_type -> rgml.v1.ObservablesResponse
-	17, // 47: rgml.v1.Learner.Describe:output_type -> rgml.v1.LearnerDescription
-	22, // 48: rgml.v1.Learner.Train:output_type -> rgml.v1.TrainEvent
-	25, // 49: rgml.v1.Learner.Apply:output_type -> rgml.v1.ApplyResponse
-	26, // 50: rgml.v1.Analyzer.Describe:output_type -> rgml.v1.AnalyzerDescription
-	31, // 51: rgml.v1.Analyzer.Analyze:output_type -> rgml.v1.AnalyzeResponse
-	44, // [44:52] is the sub-list for method output_type
-	36, // [36:44] is the sub-list for method input_type
+	16, // 39: rgml.v1.Model.ExactCurve:input_type -> rgml.v1.ExactCurveRequest
+	6,  // 40: rgml.v1.Learner.Describe:input_type -> rgml.v1.DescribeRequest
+	21, // 41: rgml.v1.Learner.Train:input_type -> rgml.v1.TrainRequest
+	26, // 42: rgml.v1.Learner.Apply:input_type -> rgml.v1.ApplyRequest
+	6,  // 43: rgml.v1.Analyzer.Describe:input_type -> rgml.v1.DescribeRequest
+	31, // 44: rgml.v1.Analyzer.Analyze:input_type -> rgml.v1.AnalyzeRequest
+	9,  // 45: rgml.v1.Model.Describe:output_type -> rgml.v1.ModelDescription
+	13, // 46: rgml.v1.Model.Sample:output_type -> rgml.v1.SampleChunk
+	15, // 47: rgml.v1.Model.Observables:output_type -> rgml.v1.ObservablesResponse
+	17, // 48: rgml.v1.Model.ExactCurve:output_type -> rgml.v1.ExactCurveResponse
+	19, // 49: rgml.v1.Learner.Describe:output_type -> rgml.v1.LearnerDescription
+	24, // 50: rgml.v1.Learner.Train:output_type -> rgml.v1.TrainEvent
+	27, // 51: rgml.v1.Learner.Apply:output_type -> rgml.v1.ApplyResponse
+	28, // 52: rgml.v1.Analyzer.Describe:output_type -> rgml.v1.AnalyzerDescription
+	33, // 53: rgml.v1.Analyzer.Analyze:output_type -> rgml.v1.AnalyzeResponse
+	45, // [45:54] is the sub-list for method output_type
+	36, // [36:45] is the sub-list for method input_type
 	36, // [36:36] is the sub-list for extension type_name
 	36, // [36:36] is the sub-list for extension extendee
 	0,  // [0:36] is the sub-list for field type_name
@@ -2834,26 +3013,26 @@ func file_rgml_v1_rgml_proto_init() {
 	if File_rgml_v1_rgml_proto != nil {
 		return
 	}
-	file_rgml_v1_rgml_proto_msgTypes[17].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[19].OneofWrappers = []any{
 		(*TrainRequest_Header)(nil),
 		(*TrainRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[20].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[22].OneofWrappers = []any{
 		(*TrainEvent_Progress)(nil),
 		(*TrainEvent_Checkpoint)(nil),
 		(*TrainEvent_CheckpointDone)(nil),
 		(*TrainEvent_Weights)(nil),
 		(*TrainEvent_Done)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[22].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[24].OneofWrappers = []any{
 		(*ApplyRequest_Header)(nil),
 		(*ApplyRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[27].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[29].OneofWrappers = []any{
 		(*AnalyzeRequest_Header)(nil),
 		(*AnalyzeRequest_Data)(nil),
 	}
-	file_rgml_v1_rgml_proto_msgTypes[29].OneofWrappers = []any{
+	file_rgml_v1_rgml_proto_msgTypes[31].OneofWrappers = []any{
 		(*AnalyzeResponse_Result)(nil),
 		(*AnalyzeResponse_Figure)(nil),
 	}
@@ -2863,7 +3042,7 @@ func file_rgml_v1_rgml_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rgml_v1_rgml_proto_rawDesc), len(file_rgml_v1_rgml_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   30,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   3,
 		},

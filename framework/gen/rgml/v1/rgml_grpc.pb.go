@@ -35,6 +35,7 @@ const (
 	Model_Describe_FullMethodName    = "/rgml.v1.Model/Describe"
 	Model_Sample_FullMethodName      = "/rgml.v1.Model/Sample"
 	Model_Observables_FullMethodName = "/rgml.v1.Model/Observables"
+	Model_ExactCurve_FullMethodName  = "/rgml.v1.Model/ExactCurve"
 )
 
 // ModelClient is the client API for Model service.
@@ -44,6 +45,9 @@ type ModelClient interface {
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*ModelDescription, error)
 	Sample(ctx context.Context, in *SampleRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SampleChunk], error)
 	Observables(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ObservablesRequest, ObservablesResponse], error)
+	// Optional (additive in v1): a plugin without exact results answers
+	// UNIMPLEMENTED, and the host matches observables to Monte Carlo data.
+	ExactCurve(ctx context.Context, in *ExactCurveRequest, opts ...grpc.CallOption) (*ExactCurveResponse, error)
 }
 
 type modelClient struct {
@@ -96,6 +100,16 @@ func (c *modelClient) Observables(ctx context.Context, opts ...grpc.CallOption) 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Model_ObservablesClient = grpc.BidiStreamingClient[ObservablesRequest, ObservablesResponse]
 
+func (c *modelClient) ExactCurve(ctx context.Context, in *ExactCurveRequest, opts ...grpc.CallOption) (*ExactCurveResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExactCurveResponse)
+	err := c.cc.Invoke(ctx, Model_ExactCurve_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ModelServer is the server API for Model service.
 // All implementations must embed UnimplementedModelServer
 // for forward compatibility.
@@ -103,6 +117,9 @@ type ModelServer interface {
 	Describe(context.Context, *DescribeRequest) (*ModelDescription, error)
 	Sample(*SampleRequest, grpc.ServerStreamingServer[SampleChunk]) error
 	Observables(grpc.BidiStreamingServer[ObservablesRequest, ObservablesResponse]) error
+	// Optional (additive in v1): a plugin without exact results answers
+	// UNIMPLEMENTED, and the host matches observables to Monte Carlo data.
+	ExactCurve(context.Context, *ExactCurveRequest) (*ExactCurveResponse, error)
 	mustEmbedUnimplementedModelServer()
 }
 
@@ -121,6 +138,9 @@ func (UnimplementedModelServer) Sample(*SampleRequest, grpc.ServerStreamingServe
 }
 func (UnimplementedModelServer) Observables(grpc.BidiStreamingServer[ObservablesRequest, ObservablesResponse]) error {
 	return status.Errorf(codes.Unimplemented, "method Observables not implemented")
+}
+func (UnimplementedModelServer) ExactCurve(context.Context, *ExactCurveRequest) (*ExactCurveResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ExactCurve not implemented")
 }
 func (UnimplementedModelServer) mustEmbedUnimplementedModelServer() {}
 func (UnimplementedModelServer) testEmbeddedByValue()               {}
@@ -179,6 +199,24 @@ func _Model_Observables_Handler(srv interface{}, stream grpc.ServerStream) error
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Model_ObservablesServer = grpc.BidiStreamingServer[ObservablesRequest, ObservablesResponse]
 
+func _Model_ExactCurve_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExactCurveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ModelServer).ExactCurve(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Model_ExactCurve_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ModelServer).ExactCurve(ctx, req.(*ExactCurveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Model_ServiceDesc is the grpc.ServiceDesc for Model service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -189,6 +227,10 @@ var Model_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Describe",
 			Handler:    _Model_Describe_Handler,
+		},
+		{
+			MethodName: "ExactCurve",
+			Handler:    _Model_ExactCurve_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -1,0 +1,223 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rgml/rgml/framework/host"
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/registry"
+)
+
+// measured is a set of configurations that Analyze sends under prefix
+// (data/PREFIXconfigs) and that the data's model measures: at the point
+// of each configuration's labels (nil: at fixed for all).
+type measured struct {
+	prefix  string
+	configs []int8
+	labels  map[string][]float64
+	fixed   sdk.Params
+}
+
+// sampledBy is the model plugin that sampled dataset en, "" when it was
+// not sampled by one (imported).
+func sampledBy(s *registry.Store, en registry.Entry) string {
+	m, err := s.Manifest(en)
+	if err != nil || m.Lineage.Plugin == nil {
+		return ""
+	}
+	return m.Lineage.Plugin.Name
+}
+
+// latticeKey is where a dataset's lineage records the lattice its model
+// declares (sdk.ModelDescription.Lattice), when it declares one.
+const latticeKey = "lattice"
+
+// datasetLattice is the lattice a dataset's lineage records, "" for none
+// (imported data, a model that declares none, or sampled before it was
+// recorded: then nothing that needs the sites' neighbours is computed).
+func datasetLattice(s *registry.Store, en registry.Entry) string {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return ""
+	}
+	l, _ := m.Lineage.Extra[latticeKey].(string)
+	return l
+}
+
+// modelLattice is the lattice of dataset en's model: as its lineage
+// records it, or, for data sampled before it was recorded, as the model
+// plugin that sampled it declares it now; "" when neither says.
+func modelLattice(ctx context.Context, h *host.Host, s *registry.Store, en registry.Entry) string {
+	if l := datasetLattice(s, en); l != "" {
+		return l
+	}
+	name := sampledBy(s, en)
+	if name == "" {
+		return ""
+	}
+	m, err := h.Model(ctx, name)
+	if err != nil {
+		return ""
+	}
+	defer m.Kill()
+	return m.Desc.Lattice
+}
+
+// fixedLabels are the labels that take one value over the whole dataset:
+// the parameters a flow from it keeps while its configurations change.
+func fixedLabels(d sdk.Dataset) sdk.Params {
+	p := sdk.Params{}
+	for name, v := range d.Labels {
+		if len(v) > 0 && !slices.ContainsFunc(v, func(x float64) bool { return x != v[0] }) {
+			p[name] = v[0]
+		}
+	}
+	return p
+}
+
+// addModelObservables hands the analyzer what the data's model says about
+// them, so that no analyzer assumes a model: the model's lattice and
+// state space, each configuration's observables measured by the model's
+// own Observables (as data/PREFIXobservables/NAME, where the analyzer
+// reads them) and the model's exact curves (data/exact/PARAM and
+// data/exact/NAME). Data whose model is unknown (imported) get none.
+func (in *analyzeInputs) addModelObservables(ctx context.Context, h *host.Host) error {
+	name := ""
+	for _, m := range in.models {
+		if name != "" && m != name {
+			return usagef("the flow and the reference were sampled by different models (%s, %s): give a reference of the flow's model", name, m)
+		}
+		name = m
+	}
+	if name == "" {
+		return nil
+	}
+	m, err := h.Model(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer m.Kill()
+	in.req.Lattice, in.req.StateSpace = m.Desc.Lattice, slices.Clone(m.Desc.StateSpace)
+	for _, set := range in.measure {
+		if err := in.observe(ctx, m, set); err != nil {
+			return err
+		}
+	}
+	return in.exactCurves(ctx, m)
+}
+
+// observe measures one set of configurations with the model.
+func (in *analyzeInputs) observe(ctx context.Context, m *host.Model, set measured) error {
+	var wanted []string
+	for _, o := range m.Desc.Observables {
+		if in.rule.reads("data/" + set.prefix + "observables/" + o.Name) {
+			wanted = append(wanted, o.Name)
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	sites := in.L * in.L
+	n := len(set.configs) / sites
+	out := map[string][]float64{}
+	for _, w := range wanted {
+		out[w] = make([]float64, n)
+	}
+	for _, grp := range pointGroups(set, m.Desc.Parameters, n) {
+		cs := make([]int8, 0, len(grp.rows)*sites)
+		for _, i := range grp.rows {
+			cs = append(cs, set.configs[i*sites:(i+1)*sites]...)
+		}
+		obs, err := m.Observables(ctx, grp.point, in.L, cs)
+		if err != nil {
+			return fmt.Errorf("model %s measuring %sconfigurations: %w", m.Desc.Name, set.prefix, err)
+		}
+		for _, w := range wanted {
+			v := obs[w]
+			if len(v) != len(grp.rows) {
+				return fmt.Errorf("model %s returned %d values of %s for %d configurations", m.Desc.Name, len(v), w, len(grp.rows))
+			}
+			for k, i := range grp.rows {
+				out[w][i] = v[k]
+			}
+		}
+	}
+	for _, w := range wanted {
+		in.req.Data = append(in.req.Data, sdk.Tensor{Name: set.prefix + "observables/" + w, Shape: []int{n}, Data: out[w]})
+	}
+	return nil
+}
+
+type pointGroup struct {
+	point sdk.Params
+	rows  []int
+}
+
+// pointGroups groups the configurations of set by their point: the
+// values of the model's parameters among their labels (or set.fixed).
+func pointGroups(set measured, params []sdk.ParamSpec, n int) []pointGroup {
+	var names []string
+	for _, p := range params {
+		if _, ok := set.labels[p.Name]; ok {
+			names = append(names, p.Name)
+		} else if _, ok := set.fixed[p.Name]; ok {
+			names = append(names, p.Name)
+		}
+	}
+	var groups []pointGroup
+	at := map[string]int{}
+	for i := 0; i < n; i++ {
+		pt := sdk.Params{}
+		var key strings.Builder
+		for _, name := range names {
+			v, ok := set.fixed[name]
+			if l, has := set.labels[name]; has {
+				v, ok = l[i], true
+			}
+			if ok {
+				pt[name] = v
+				fmt.Fprintf(&key, "%s=%v;", name, v)
+			}
+		}
+		g, ok := at[key.String()]
+		if !ok {
+			g = len(groups)
+			at[key.String()] = g
+			groups = append(groups, pointGroup{point: pt})
+		}
+		groups[g].rows = append(groups[g].rows, i)
+	}
+	return groups
+}
+
+// exactCurves sends the model's exact curve of each observable the
+// analyzer reads as data/exact/NAME, over a parameter it reads as
+// data/exact/PARAM; a model without exact curves sends none.
+func (in *analyzeInputs) exactCurves(ctx context.Context, m *host.Model) error {
+	sent := map[string]bool{}
+	for _, o := range m.Desc.Observables {
+		if !in.rule.reads("data/exact/" + o.Name) {
+			continue
+		}
+		c, err := m.ExactCurve(ctx, in.L, o.Name)
+		if errors.Is(err, sdk.ErrUnimplemented) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("model %s: exact curve of %s: %w", m.Desc.Name, o.Name, err)
+		}
+		if len(c.Values) == 0 || !in.rule.reads("data/exact/"+c.Parameter) || (len(sent) > 0 && !sent[c.Parameter]) {
+			continue
+		}
+		if !sent[c.Parameter] {
+			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "exact/" + c.Parameter, Shape: []int{len(c.At)}, Data: c.At})
+			sent[c.Parameter] = true
+		}
+		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "exact/" + o.Name, Shape: []int{len(c.Values)}, Data: c.Values})
+	}
+	return nil
+}
