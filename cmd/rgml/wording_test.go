@@ -25,7 +25,7 @@ func TestWording(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "locked thermometer in ") {
 		t.Errorf("plugins lock thermometer: exit %d, %q, want \"locked thermometer in …\"\n%s", code, out, stderr)
 	}
-	if code, out, _ := rgml(t, "plugins", "lock"); code != 0 || !strings.HasPrefix(out, "locked 7 plugins in ") {
-		t.Errorf("plugins lock: exit %d, %q, want \"locked 7 plugins in …\"", code, out)
+	if code, out, _ := rgml(t, "plugins", "lock"); code != 0 || !strings.HasPrefix(out, "locked 8 plugins in ") {
+		t.Errorf("plugins lock: exit %d, %q, want \"locked 8 plugins in …\"", code, out)
 	}
 }
