@@ -63,10 +63,10 @@ func cli(t *testing.T, goPlugins ...string) func(args ...string) (int, string) {
 
 // The potts-small preset runs end to end through the real CLI: the
 // categorical RBMs train on the model's states {0, 1, 2}, every flow is
-// read by the one-hot thermometer, and the report marks the T_c the model
-// declares.
+// read by the one-hot thermometer, the spectrum analyzer takes the
+// categorical weights, and the report marks the T_c the model declares.
 func TestPresetPottsSmall(t *testing.T) {
-	run := cli(t, "rbm", "thermometer")
+	run := cli(t, "rbm", "thermometer", "spectrum")
 	report := filepath.Join(t.TempDir(), "report")
 	code, out := run("run", "--preset", "potts-small", "--report", report)
 	if code != 0 {
@@ -78,6 +78,10 @@ func TestPresetPottsSmall(t *testing.T) {
 	}
 	if strings.Contains(string(page), "Missing figures") {
 		t.Errorf("the potts-small report lists missing figures:\n%s", out)
+	}
+	// The spectrum of categorical weights (centred over the states).
+	if !strings.Contains(string(page), "spectrum-ps-v16-eigenvalues") {
+		t.Error("the potts-small report lacks the spectrum of ps-v16")
 	}
 	for _, f := range []string{"flow-flow-ps-v16-low.npz", "flow-flow-ps-random16-high.npz"} {
 		arrays, err := npz.ReadFile(filepath.Join(report, f))
