@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 		"../../plugins/spectrum/cmd/rgml-plugin-spectrum",
 		"../../plugins/correlations/cmd/rgml-plugin-correlations",
 		"../../framework/host/internal/rgml-plugin-misbehave",
+		"../../framework/experiment/pluginstudy/internal/rgml-plugin-badstates",
 	} {
 		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()
 		if err != nil {

@@ -35,7 +35,7 @@ func newCmdPlugins(e *env, runF func(context.Context, string, *pluginsOptions) e
 	}
 	return &cli.Command{
 		Name:  "plugins",
-		Usage: "list, describe and lock plugins",
+		Usage: "list, describe, lock and check plugins",
 		Subcommands: []*cli.Command{
 			{
 				Name:   "list",
@@ -56,6 +56,7 @@ func newCmdPlugins(e *env, runF func(context.Context, string, *pluginsOptions) e
 				ArgsUsage: "[NAME…]",
 				Action:    action("lock", runPluginsLock),
 			},
+			newCmdPluginsCheck(e, nil),
 		},
 	}
 }

@@ -64,11 +64,17 @@ func catalog(t testing.TB) experiment.Descriptions {
 
 func plan(t testing.TB, file, src string) *experiment.Plan {
 	t.Helper()
+	return planWith(t, file, src, catalog(t))
+}
+
+// planWith is plan with another catalog.
+func planWith(t testing.TB, file, src string, cat experiment.Descriptions) *experiment.Plan {
+	t.Helper()
 	s, err := experiment.Parse(file, []byte(src))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	p, err := experiment.NewPlan(context.Background(), s, catalog(t))
+	p, err := experiment.NewPlan(context.Background(), s, cat)
 	if err != nil {
 		t.Fatalf("NewPlan: %v", err)
 	}

@@ -33,7 +33,8 @@ func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
 			Kind: sdk.Float, Default: 6, HasMin: true, Unit: "J/k_B",
 		}},
 		Inputs: []sdk.AnalyzerInput{
-			{Name: "weights/W", Doc: "the RBM's weights, float32 or float64 [L^d, N_h] (L² on the square lattice)", Required: true},
+			{Name: "weights/W", Doc: "the RBM's weights, float32 or float64 [L^d, N_h] (L² on the square lattice), or a categorical RBM's " +
+				"[L^d, q, N_h] (analysed as the L^d × q·N_h matrix of the weights centred over the q states)", Required: true},
 			{Name: "data/configs", Doc: "configurations v, int8 ±1 [N, L^d] or [N, L, …, L], for ⟨vᵀWWᵀv⟩ (needs data/T)"},
 			{Name: "data/T", Doc: "temperature of each configuration, [N] (needs data/configs)"},
 		},
@@ -54,6 +55,44 @@ func decayLabel(d int) string {
 	return "r (lattice spacings, mean of x, y and z)"
 }
 
+// weightMatrix returns W as an N_v-row matrix: a ±1 or spin-1 RBM's W
+// [N_v, N_h] as it is; a categorical RBM's W [N_v, q, N_h] as the N_v ×
+// q·N_h matrix W̃_i,(k,a) = W_iak − (1/q) Σ_l W_ial. Centring removes the
+// gauge c_ia that a softmax over the q states never sees (adding c_ia to
+// every W_iak leaves each p(v_i = k | h) unchanged), so that WWᵀ_ij =
+// Σ_k Σ_a W̃_iak W̃_jak depends on the model only, and keeps one row per
+// site so that the decay along the lattice is read as for ±1 units.
+func weightMatrix(t sdk.Tensor, nv int) (w []float64, rows, cols int, err error) {
+	if len(t.Shape) != 3 {
+		return input.Matrix(t, nv, "weights")
+	}
+	if t.Shape[0] != nv || t.Shape[1] < 2 || t.Shape[2] < 1 {
+		return nil, 0, 0, sdk.InvalidArgument("weights %s has shape %v, want [%d, q ≥ 2, N_h] (categorical) or [%d, N_h]", t.Name, t.Shape, nv, nv)
+	}
+	raw, err := input.Floats(t)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	q, nh := t.Shape[1], t.Shape[2]
+	if len(raw) != nv*q*nh {
+		return nil, 0, 0, sdk.InvalidArgument("weights %s holds %d values for shape %v", t.Name, len(raw), t.Shape)
+	}
+	w = make([]float64, len(raw))
+	for i := 0; i < nv; i++ {
+		for a := 0; a < nh; a++ {
+			mean := 0.0
+			for k := 0; k < q; k++ {
+				mean += raw[(i*q+k)*nh+a]
+			}
+			mean /= float64(q)
+			for k := 0; k < q; k++ {
+				w[(i*q+k)*nh+a] = raw[(i*q+k)*nh+a] - mean
+			}
+		}
+	}
+	return w, nv, q * nh, nil
+}
+
 func vec(name string, v []float64) sdk.Tensor {
 	return sdk.Tensor{Name: name, Shape: []int{len(v)}, Data: v}
 }
@@ -70,7 +109,7 @@ func index(n int) []float64 {
 func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analysis, error) {
 	L, d := req.Size, sdk.Dim(req.Dimension)
 	wt, _ := sdk.FindTensor(req.Weights, "W")
-	w, nv, nh, err := input.Matrix(wt, req.Sites(), "weights")
+	w, nv, nh, err := weightMatrix(wt, req.Sites())
 	if err != nil {
 		return sdk.Analysis{}, err
 	}
@@ -78,6 +117,9 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 	tT, hasT := sdk.FindTensor(req.Data, "T")
 	if hasC != hasT {
 		return sdk.Analysis{}, sdk.InvalidArgument("data/configs and data/T go together: give both or neither")
+	}
+	if hasC && len(wt.Shape) == 3 {
+		return sdk.Analysis{}, sdk.InvalidArgument("⟨vᵀWWᵀv⟩ is defined for ±1 visible units, and W %v is a categorical RBM's: analyse its weights without data", wt.Shape)
 	}
 	var configs []int8
 	var temps []float64

@@ -22,6 +22,10 @@
 // and the figure draws their average "decay": the Ising model is isotropic
 // and a trained W has no preferred axis, so the average halves the noise.
 //
+// A categorical (q-state) RBM's W [N_v, q, N_h] is analysed as the
+// N_v × q·N_h matrix of its weights centred over the q states (see
+// weightMatrix): one row per site, free of the softmax's gauge.
+//
 // Given configurations v with temperature labels T, it also computes
 // eq. (47), ⟨vᵀWWᵀv⟩ = ⟨|vᵀW|²⟩, at each temperature with its standard
 // error (configurations taken as independent), raw (Fig. 15) and minus its

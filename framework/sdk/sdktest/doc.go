@@ -14,4 +14,11 @@
 // same seed gives identical bytes whatever GOMAXPROCS, that a cancelled
 // context stops the work promptly, and that invalid requests are answered
 // with InvalidArgument.
+//
+// StudyCheck goes further: it runs `rgml plugins check MODEL` — a tiny
+// whole study (sample, RBM, thermometer, flow, thermometer-free check,
+// report) through the rgml binary and the plugins installed beside the
+// model — and fails the test with each failing part's line. It runs the
+// binary rather than the study itself so that this package imports no
+// host.
 package sdktest
