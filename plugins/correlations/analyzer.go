@@ -129,7 +129,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 			}
 		}
 		col("binder")[g], col("binder_err")[g] = st.Binder, st.BinderErr
-		col("xi")[g], col("xi_err")[g] = st.Xi, st.XiErr
+		col("xi")[g], col("xi_err")[g], col("xi_limit")[g] = st.Xi, st.XiErr, XiLimit(st.Xi, L)
 		copy(G[g*(R+1):], st.G)
 		copy(GErr[g*(R+1):], st.GErr)
 		copy(Gc[g*(R+1):], st.Gc)
@@ -160,7 +160,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 		{Name: "Gc", Shape: []int{ng, R + 1}, Data: Gc}, {Name: "Gc_err", Shape: []int{ng, R + 1}, Data: GcErr},
 	}}
 	for _, name := range []string{"n", "energy", "energy_err", "abs_m", "abs_m_err", chiName, chiName + "_err", "binder", "binder_err",
-		"xi", "xi_err", "T_energy", "T_energy_err", "T_abs_m", "T_abs_m_err", "T_G", "T_G_err", "T_thermometer", "T_thermometer_err"} {
+		"xi", "xi_err", "xi_limit", "T_energy", "T_energy_err", "T_abs_m", "T_abs_m_err", "T_G", "T_G_err", "T_thermometer", "T_thermometer_err"} {
 		if c, ok := cols[name]; ok {
 			a.Results = append(a.Results, vec(name, c))
 		}
@@ -175,12 +175,14 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 		}
 		return f
 	}
+	xi := line("xi", "correlation length (fit to G_c)", "ξ", "xi")
+	xi.Limits = []string{"xi_limit"} // ξ at the fit's bound is a limit, not a measurement
 	a.Figures = append(a.Figures,
 		line("energy", "energy per spin", "⟨e⟩", "energy"),
 		line("abs_m", "magnetisation", "⟨|m|⟩", "abs_m"),
 		line("chi", "susceptibility", chiName, chiName),
 		line("binder", "Binder cumulant", "U", "binder"),
-		line("xi", "correlation length (fit to G_c)", "ξ", "xi"),
+		xi,
 		line("implied_T", "temperatures implied by the observables (thermometer-free check)", "T",
 			"T_energy", "T_abs_m", "T_G", "T_thermometer"),
 	)
