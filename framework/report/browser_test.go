@@ -109,7 +109,7 @@ func allItems() []Item {
 			return FromHint([]npz.Array{npz.Float64("group", []float64{0.5, 1, 1.5, 2, 2.5, 3}, 6),
 				npz.Float64("xi", []float64{1000, 999.99, 8, 3, 1.5, 1}, 6), npz.Float64("xi_err", []float64{6e-8, 1e-7, 0.5, 0.2, 0.1, 0.05}, 6),
 				npz.Float64("xi_limit", []float64{1, 1, 0, 0, 0, 0}, 6)},
-				sdk.Figure{Name: "xi", Kind: sdk.FigureLine, Title: "correlation length (fit to G_c)", X: "group", XLabel: "T", YLabel: "ξ",
+				sdk.Figure{Name: "xi", Kind: sdk.FigureLine, Title: "correlation length (fit to G_c)", X: "group", XLabel: "T", YLabel: "ξ", LogY: true,
 					Series: []string{"xi"}, Errors: []string{"xi_err"}, Limits: []string{"xi_limit"}})
 		}},
 		{Entry{Name: "fig14", Label: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", testTc}}},

@@ -33,8 +33,9 @@ func newLimitPoints(pts plotter.XYs, dir int, c color.Color) *limitPoints {
 	return &limitPoints{XYs: pts, dir: dir, color: c, radius: vg.Points(2.5)}
 }
 
-// arrow is the arrow's length beyond the circle, in radii.
-const arrow = 4
+// arrow is the arrow's length beyond the circle, in radii; the axes
+// leave room for one more radius beyond its tip.
+const arrow = 3
 
 func (l *limitPoints) glyph(c *draw.Canvas, at vg.Point) {
 	sty := draw.GlyphStyle{Color: l.color, Radius: l.radius}
@@ -60,9 +61,9 @@ func (l *limitPoints) DataRange() (xmin, xmax, ymin, ymax float64) { return plot
 // GlyphBoxes make room for the arrows, which reach beyond the points.
 func (l *limitPoints) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 	r := l.radius
-	box := vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: (arrow + 1) * r}}
+	box := vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: (arrow + 2) * r}}
 	if l.dir < 0 {
-		box = vg.Rectangle{Min: vg.Point{X: -r, Y: -(arrow + 1) * r}, Max: vg.Point{X: r, Y: r}}
+		box = vg.Rectangle{Min: vg.Point{X: -r, Y: -(arrow + 2) * r}, Max: vg.Point{X: r, Y: r}}
 	}
 	out := make([]plot.GlyphBox, len(l.XYs))
 	for i, pt := range l.XYs {

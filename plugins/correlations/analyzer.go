@@ -177,6 +177,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 	}
 	xi := line("xi", "correlation length (fit to G_c)", "ξ", "xi")
 	xi.Limits = []string{"xi_limit"} // ξ at the fit's bound is a limit, not a measurement
+	xi.LogY = true                   // from a fraction of a site to the bound, 100 L
 	a.Figures = append(a.Figures,
 		line("energy", "energy per spin", "⟨e⟩", "energy"),
 		line("abs_m", "magnetisation", "⟨|m|⟩", "abs_m"),
