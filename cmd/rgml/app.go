@@ -169,7 +169,7 @@ func globalFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "plugin-timeout", Usage: "stop a plugin that sends nothing for this long", Value: host.DefaultIdleTimeout, EnvVars: []string{"RGML_PLUGIN_TIMEOUT"}, Category: "Plugins"},
 		&cli.StringFlag{Name: "registry", Usage: "registry directory, or postgres://… URL of a registry shared by many machines (default: .rgml/ here or in a parent directory, else a new .rgml/ here)", EnvVars: []string{"RGML_REGISTRY", "RGML_HOME"}, Category: "Registry"},
 		&cli.StringFlag{Name: "blobs", Usage: "blob directory of a postgres:// registry, a path every machine sees", EnvVars: []string{"RGML_BLOBS"}, Category: "Registry"},
-		&cli.BoolFlag{Name: "wide", Usage: "print tables whole; otherwise they are cut to the terminal's width (COLUMNS) with …", EnvVars: []string{"RGML_WIDE"}, Category: "Output"},
+		&cli.BoolFlag{Name: "wide", Usage: "print tables whole; otherwise they are cut to the terminal's width (COLUMNS) with … (compare leaves out the trailing columns that do not fit, naming them)", EnvVars: []string{"RGML_WIDE"}, Category: "Output"},
 		&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics at HOST:PORT/metrics while sample, train, flow or run works (\"off\": don't)", Value: metrics.DefaultAddr, EnvVars: []string{"RGML_METRICS_ADDR"}, Category: "Monitoring"},
 		&cli.StringFlag{Name: "pushgateway", Usage: "push the final metrics to this Prometheus Pushgateway URL (run --step: also while it works)", EnvVars: []string{"RGML_PUSHGATEWAY"}, Category: "Monitoring"},
 		&cli.StringFlag{Name: "run-id", Usage: "id of this run in metrics (default: generated; the jobs of --executor slurm get the study's)", EnvVars: []string{"RGML_RUN_ID"}, Category: "Monitoring"},

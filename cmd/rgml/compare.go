@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -110,10 +111,11 @@ func printCompare(e *env, t *compare.Table) error {
 		fmt.Fprintf(e.stdout, "no %s passes the filters\n", t.Kind)
 		return nil
 	}
-	header := strings.ToUpper(string(t.Kind)) + "\t" + strings.Join(t.Columns, "\t")
+	cols, hidden := fitCompareColumns(t, e.width)
+	header := strings.ToUpper(string(t.Kind)) + "\t" + strings.Join(cols, "\t")
 	err := printTable(e, header, t.Rows, func(r compare.Row) string {
 		cells := []string{r.Ref}
-		for _, c := range t.Columns {
+		for _, c := range cols {
 			cells = append(cells, orDash(compare.Text(r.Values[c])))
 		}
 		return strings.Join(cells, "\t")
@@ -122,7 +124,11 @@ func printCompare(e *env, t *compare.Table) error {
 		return err
 	}
 	if len(t.Rows) > 1 {
-		fmt.Fprintf(e.stdout, "%d of %d columns differ: %s\n", len(t.Differ), len(t.Columns), strings.Join(t.Differ, ", "))
+		fmt.Fprint(e.stdout, wrapTo(fmt.Sprintf("%d of %d columns differ: %s", len(t.Differ), len(t.Columns), strings.Join(t.Differ, ", ")), e.width))
+	}
+	if len(hidden) > 0 {
+		fmt.Fprint(e.stdout, wrapTo(fmt.Sprintf("%s not shown, to fit %d characters (--wide shows all, --json and --csv every value): %s",
+			plural(len(hidden), "more column"), e.width, strings.Join(hidden, ", ")), e.width))
 	}
 	for _, d := range t.Steps {
 		fmt.Fprintf(e.stdout, "step %s (%s) %s → %s:\n", d.Step, d.Kind, orDash(d.A), orDash(d.B))
@@ -149,4 +155,66 @@ func printCompareCSV(e *env, t *compare.Table) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// compareCellMin is the fewest characters a compare column is cut to
+// before trailing columns are dropped: fewer tell no value apart.
+const compareCellMin = 12
+
+// fitCompareColumns are the columns of t a table width characters wide
+// shows (all of them when width is 0): in order, those that fit beside
+// the references with each cut to compareCellMin characters (or its
+// whole width, if narrower); hidden are the rest. The differing columns
+// come first, so what is dropped is what all rows share.
+func fitCompareColumns(t *compare.Table, width int) (shown, hidden []string) {
+	if width <= 0 {
+		return t.Columns, nil
+	}
+	used := utf8.RuneCountInString(string(t.Kind))
+	for _, r := range t.Rows {
+		used = max(used, utf8.RuneCountInString(r.Ref))
+	}
+	for i, c := range t.Columns {
+		w := utf8.RuneCountInString(c)
+		for _, r := range t.Rows {
+			w = max(w, utf8.RuneCountInString(orDash(compare.Text(r.Values[c]))))
+		}
+		if used+tableGap+min(w, compareCellMin) > width {
+			return t.Columns[:i], t.Columns[i:]
+		}
+		used += tableGap + min(w, compareCellMin)
+	}
+	return t.Columns, nil
+}
+
+// wrapTo folds a sentence into lines of at most width characters at its
+// spaces, later lines indented; width 0 leaves it one line. A word wider
+// than the line is cut with ….
+func wrapTo(s string, width int) string {
+	if width <= 0 {
+		return s + "\n"
+	}
+	const indent = "    "
+	var b strings.Builder
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= width:
+			line += " " + w
+		default:
+			b.WriteString(cut(line, width) + "\n")
+			line = indent + w
+		}
+	}
+	b.WriteString(cut(line, width) + "\n")
+	return b.String()
+}
+
+func cut(s string, width int) string {
+	if utf8.RuneCountInString(s) <= width {
+		return s
+	}
+	return string([]rune(s)[:width-1]) + "…"
 }

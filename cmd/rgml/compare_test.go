@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -120,5 +121,36 @@ func TestCompareFlagsTranslate(t *testing.T) {
 	want := compareOptions{env: e, Refs: []string{"a", "b"}, Kind: registry.Model, Where: []string{"learner=rbm hidden>=64", "lr<0.1"}, Sort: "-hidden", CSV: true}
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("compare options %+v, want %+v", *got, want)
+	}
+}
+
+// On a 60-column terminal compare keeps to 60 columns: the references
+// whole, the differing column first, cells cut with …, and the columns
+// that do not fit dropped with a line naming them; --wide prints them all.
+func TestCompareFitsTheTerminal(t *testing.T) {
+	mustRgml(t, "sample", "--model", "ising", "--param", "T=0,6", "--L", "4", "--per-point", "10", "--name", "d")
+	mustRgml(t, "train", "--learner", "rbm", "--data", "d", "--set", "hidden=4", "--set", "epochs=2", "--name", "a-long-model-name")
+	mustRgml(t, "train", "--learner", "rbm", "--data", "d", "--set", "hidden=6", "--set", "epochs=2", "--name", "a-long-model-name")
+
+	t.Setenv("COLUMNS", "60")
+	out := mustRgml(t, "compare", "a-long-model-name:1", "a-long-model-name:2")
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := utf8.RuneCountInString(l); n > 60 {
+			t.Errorf("a line of %d columns on a 60-column terminal: %q", n, l)
+		}
+	}
+	lines := strings.Split(out, "\n")
+	if h := strings.Fields(lines[0]); len(h) < 2 || h[1] != "hidden" {
+		t.Errorf("header %q: want hidden, the differing column, first", lines[0])
+	}
+	if !strings.Contains(out, "a-long-model-name:1") || !strings.Contains(out, "a-long-model-name:2") {
+		t.Errorf("a reference was cut:\n%s", out)
+	}
+	if !strings.Contains(out, "more columns not shown") || !strings.Contains(out, "--wide") {
+		t.Errorf("no line says which columns were dropped:\n%s", out)
+	}
+	wide := mustRgml(t, "compare", "a-long-model-name:1", "a-long-model-name:2", "--wide")
+	if strings.Contains(wide, "not shown") || strings.Contains(wide, "…") || !strings.Contains(wide, "learner_sha256") {
+		t.Errorf("compare --wide cuts or drops columns:\n%s", wide)
 	}
 }

@@ -13,7 +13,8 @@ import (
 // TestPaperSmallPreset runs the paper's study scaled down (the same steps
 // as `paper`, fewer configurations and epochs): every row of the
 // reproduction table is judged, pass or FAIL, none missing, and the report
-// has every figure.
+// has every figure, each passing the figure style's checks (in Chromium,
+// its screenshot kept as a CI artefact).
 func TestPaperSmallPreset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the paper-small preset takes about 20 s")
@@ -29,6 +30,7 @@ func TestPaperSmallPreset(t *testing.T) {
 	if strings.Contains(string(page), "Missing figures") {
 		t.Error("the paper-small report lists missing figures")
 	}
+	checkPage(t, out, strings.Count(string(page), "<figure id="))
 	verdicts := regexp.MustCompile(`<td class="(pass|FAIL|missing-verdict)">`).FindAllStringSubmatch(string(page), -1)
 	if len(verdicts) != 16 {
 		t.Errorf("%d verdicts in the report, want the 16 rows of docs/reproduction.md", len(verdicts))

@@ -43,6 +43,7 @@ func TestQuickPreset(t *testing.T) {
 	if strings.Contains(string(page), "Missing figures") {
 		t.Error("the quick report lists missing figures")
 	}
+	checkPage(t, out, strings.Count(string(page), "<figure id="))
 	// The flow figures and flow checks mark T_c = 2/ln(1+√2) as the ising
 	// plugin declares it (recorded with its datasets).
 	for file, name := range map[string]string{"flow-flow-quick-v16-T0.npz": "vline T_c.at", "check-flow-quick-v16-T0-flow-check.npz": "hline T_c.at"} {

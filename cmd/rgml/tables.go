@@ -44,8 +44,9 @@ const tableGap = 2
 
 // fitColumns cuts cells (with …) so that the table fits width columns:
 // the widest column gives way first, so that names and versions stay
-// readable while long lists of hyper-parameters shrink. --wide prints the
-// table whole.
+// readable while long lists of hyper-parameters shrink, and the first
+// column (what each row is) only when the others can give no more.
+// --wide prints the table whole.
 func fitColumns(rows [][]string, width int) {
 	const minCol = 6
 	var widths []int
@@ -65,16 +66,16 @@ func fitColumns(rows [][]string, width int) {
 		return n
 	}
 	// Long columns give way to a date's width first, then any column to
-	// a few characters.
-	for _, floor := range []int{20, minCol} {
-		for total() > width {
-			widest := 0
-			for i, w := range widths {
-				if w > widths[widest] {
+	// a few characters; the first column after all the others.
+	for _, pass := range []struct{ floor, from int }{{20, 1}, {minCol, 1}, {20, 0}, {minCol, 0}} {
+		for pass.from < len(widths) && total() > width {
+			widest := pass.from
+			for i := pass.from; i < len(widths); i++ {
+				if widths[i] > widths[widest] {
 					widest = i
 				}
 			}
-			if widths[widest] <= floor {
+			if widths[widest] <= pass.floor {
 				break
 			}
 			widths[widest]--

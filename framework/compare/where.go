@@ -54,7 +54,8 @@ func parseFilter(f string) (Filter, bool) {
 }
 
 // keep reports whether a row's value v passes f: numbers compare by value,
-// other values as text; a row without the column fails every filter.
+// switches (true/false) with 1/0, yes/no or true/false, other values as
+// text; a row without the column fails every filter.
 func (f Filter) keep(v any) bool {
 	if v == nil {
 		return false
@@ -62,9 +63,14 @@ func (f Filter) keep(v any) bool {
 	var c int
 	x, isNum := v.(float64)
 	y, err := strconv.ParseFloat(f.Value, 64)
-	if isNum && err == nil {
+	sx, isSwitch := switchValue(Text(v))
+	sy, toSwitch := switchValue(f.Value)
+	switch {
+	case isNum && err == nil:
 		c = cmpFloat(x, y)
-	} else {
+	case !isNum && isSwitch && toSwitch:
+		c = cmpFloat(sx, sy)
+	default:
 		c = strings.Compare(Text(v), f.Value)
 	}
 	switch f.Op {
@@ -80,6 +86,18 @@ func (f Filter) keep(v any) bool {
 		return c > 0
 	}
 	return c >= 0 // ">="
+}
+
+// switchValue reads a switch as 0 or 1: a lineage records one as
+// true/false, and a filter may write it as the number the learner took.
+func switchValue(s string) (float64, bool) {
+	switch strings.ToLower(s) {
+	case "true", "yes", "1":
+		return 1, true
+	case "false", "no", "0":
+		return 0, true
+	}
+	return 0, false
 }
 
 func cmpFloat(x, y float64) int {

@@ -333,10 +333,8 @@ func analyzeAndRegister(ctx context.Context, env *Env, an *host.Analyzer, in *an
 	if err != nil {
 		return res, err
 	}
-	params := map[string]any{"L": in.L}
-	for k, v := range req.Params {
-		params[k] = v
-	}
+	params := lineageParams(desc.Parameters, req.Params)
+	params["L"] = in.L
 	lineage := registry.Lineage{
 		Plugin:     &registry.PluginRef{Name: desc.Name, Version: desc.Version, SHA256: an.SHA256},
 		Host:       env.hostRef(),

@@ -49,6 +49,9 @@ type ReportFigure struct {
 	// its figure.
 	Metrics []string
 	Title   string
+	// In is the report's entries and registry, for a label that depends
+	// on the drawn entry's lineage (which RBM a flow is of).
+	In JudgeInput
 }
 
 var judges = struct {

@@ -90,7 +90,7 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 		}
 		head.Verdicts = v
 		if l, ok := j.(FigureLabeler); ok {
-			g.label(l, items)
+			g.label(l, items, JudgeInput{Store: s, Entries: spec.Entries, g: g})
 		}
 	}
 	page, err := report.BuildPage(spec.Out, head, items)
@@ -114,9 +114,10 @@ func (g *gather) figure(name string, f ReportFigure) {
 }
 
 // label sets the labels a judge gives the items it knows.
-func (g *gather) label(l FigureLabeler, items []report.Item) {
+func (g *gather) label(l FigureLabeler, items []report.Item, in JudgeInput) {
 	for i := range items {
 		if f, ok := g.figures[items[i].Name]; ok {
+			f.In = in
 			if s := l.LabelFigure(f); s != "" {
 				items[i].Label = s
 			}

@@ -74,6 +74,9 @@ func paramValue(v any) (short, full string) {
 		if d, ok := strings.CutPrefix(x, "sha256:"); ok && len(d) > 12 {
 			return "sha256:" + d[:12] + "…", x
 		}
+		if isDigest(x) { // a plugin's binary, as a flow records it: bare hex
+			return x[:12] + "…", x
+		}
 		return x, x
 	case []any:
 		var s, f []string
@@ -91,4 +94,17 @@ func paramValue(v any) (short, full string) {
 		return strings.Join(s, "; "), strings.Join(f, "; ")
 	}
 	return fmt.Sprint(v), ""
+}
+
+// isDigest reports whether s is a bare sha256 digest: 64 hex digits.
+func isDigest(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
 }

@@ -53,10 +53,14 @@ func TestParamValues(t *testing.T) {
 		"thermometer_plugin": map[string]any{"name": "thermometer", "version": "1.0.0",
 			"sha256": "sha256:a11014eadcae20ddc2c390efbc4281249a10531320d51b5f280753549d913d04"},
 		"lr": 0.1,
+		// As a flow records its plugins: the bare hex digest.
+		"rbm_plugin": map[string]any{"name": "rbm", "sha256": "4a458593c5dc126adde9577fa847c4325231ad443d939002d2244ea4d3762b2b"},
 	})
 	want := []report.Param{
 		{Name: "iterations", Value: "0, 1, 10"},
 		{Name: "lr", Value: "0.1"},
+		{Name: "rbm_plugin", Value: "name rbm; sha256 4a458593c5dc…",
+			Full: "name rbm; sha256 4a458593c5dc126adde9577fa847c4325231ad443d939002d2244ea4d3762b2b"},
 		{Name: "save_configs", Value: "no"},
 		{Name: "thermometer_plugin", Value: "name thermometer; sha256 sha256:a11014eadcae…; version 1.0.0",
 			Full: "name thermometer; sha256 sha256:a11014eadcae20ddc2c390efbc4281249a10531320d51b5f280753549d913d04; version 1.0.0"},

@@ -266,10 +266,7 @@ func registerTraining(ctx context.Context, env *Env, store *registry.Store, spec
 		return res, fmt.Errorf("encoding the training history: %w", err)
 	}
 	m := &registry.Metrics{Epochs: last.Epoch, WallSeconds: res.WallSeconds, FinalLosses: finite(last.Metrics)}
-	hp := map[string]any{}
-	for k, v := range req.Hyper {
-		hp[k] = v
-	}
+	hp := lineageParams(l.Desc.Hyperparameters, req.Hyper)
 	extra := map[string]any{"history_reports": len(rec.history)}
 	if len(spec.Where) > 0 {
 		extra["where"] = spec.Where

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report/browsertest"
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 // allItems are one figure of every kind the report draws, on synthetic
@@ -102,6 +104,14 @@ func allItems() []Item {
 		{Entry{Name: "corr", Caption: "G(r) per iteration"}, line(LineOptions{Title: "G(r)", XLabel: "r", YLabel: "G"},
 			Series{Label: "G@iteration=0", X: grid(0, 5, 1), Y: []float64{1, 0.5, 0.3, 0.2, 0.15, 0.12}},
 			Series{Label: "G@iteration=10", X: grid(0, 5, 1), Y: []float64{1, 0.7, 0.5, 0.4, 0.35, 0.3}})},
+		{Entry{Name: "xi", Caption: "correlation length per T"}, func() (*Figure, error) {
+			// As an analyzer reports ξ fitted at the bound of its range (100 L on L = 10): limits.
+			return FromHint([]npz.Array{npz.Float64("group", []float64{0.5, 1, 1.5, 2, 2.5, 3}, 6),
+				npz.Float64("xi", []float64{1000, 999.99, 8, 3, 1.5, 1}, 6), npz.Float64("xi_err", []float64{6e-8, 1e-7, 0.5, 0.2, 0.1, 0.05}, 6),
+				npz.Float64("xi_limit", []float64{1, 1, 0, 0, 0, 0}, 6)},
+				sdk.Figure{Name: "xi", Kind: sdk.FigureLine, Title: "correlation length (fit to G_c)", X: "group", XLabel: "T", YLabel: "ξ", LogY: true,
+					Series: []string{"xi"}, Errors: []string{"xi_err"}, Limits: []string{"xi_limit"}})
+		}},
 		{Entry{Name: "fig14", Label: "Fig. 14", Caption: "⟨vᵀWWᵀv⟩ − its value at T = 6"}, line(LineOptions{Title: "Fig. 14", XLabel: "T", YLabel: "Δ", VLines: []Ref{{"T_c", testTc}}},
 			Series{Label: "N_h = 16", X: T, Y: curve(func(t float64) float64 { return 50 / (1 + t) }), Err: curve(func(float64) float64 { return 1 })})},
 		{Entry{Name: "fig16", Label: "Figs. 16–17", Caption: "eigenvalues of WWᵀ"}, line(LineOptions{Title: "spectrum", XLabel: "a", YLabel: "λ_a", LogY: true},

@@ -24,6 +24,11 @@ type Series struct {
 	Legend string
 	X, Y   []float64
 	Err    []float64 // nil: no error bars
+	// Limit, when set, flags each point: +1 a lower limit (the true
+	// value is at least Y, e.g. a fit at the upper bound of its range),
+	// −1 an upper limit, 0 a measured value. Limits are drawn as such
+	// (limitPoints), never joined by the line, and the caption says so.
+	Limit []float64
 	// Colour, when positive, is 1 + the series' index in the palette:
 	// an entry keeps its colour in every panel of an overlay, whichever
 	// quantities it lacks. 0: the series' position in the figure.
@@ -76,21 +81,28 @@ func Lines(o LineOptions, series ...Series) (*Figure, error) {
 	}
 	drawn := 0
 	for k, s := range series {
-		if len(s.X) != len(s.Y) || (s.Err != nil && len(s.Err) != len(s.Y)) {
-			return nil, fmt.Errorf("series %q: %d x, %d y and %d errors", s.Label, len(s.X), len(s.Y), len(s.Err))
+		if len(s.X) != len(s.Y) || (s.Err != nil && len(s.Err) != len(s.Y)) || (s.Limit != nil && len(s.Limit) != len(s.Y)) {
+			return nil, fmt.Errorf("series %q: %d x, %d y, %d errors and %d limit flags", s.Label, len(s.X), len(s.Y), len(s.Err), len(s.Limit))
 		}
 		f.Data = append(f.Data, vec1(key(s.Label, k, "x"), s.X), vec1(key(s.Label, k, "y"), s.Y))
 		if s.Err != nil {
 			f.Data = append(f.Data, vec1(key(s.Label, k, "err"), s.Err))
 		}
-		pts, errs, dropped := drawable(o, s, floor)
-		f.Notes = append(f.Notes, dropped.notes(s.Label, len(s.Y), o, floor)...)
-		if len(pts) == 0 {
-			continue
+		if s.Limit != nil {
+			f.Data = append(f.Data, vec1(key(s.Label, k, "limit"), s.Limit))
 		}
-		drawn += len(pts)
-		if err := addSeries(p, s, k, pts, errs); err != nil {
-			return nil, err
+		d := drawable(o, s, floor)
+		f.Notes = append(f.Notes, d.dropped.notes(s.Label, len(s.Y), o, floor)...)
+		drawn += len(d.pts) + len(d.limits)
+		if len(d.pts) > 0 {
+			if err := addSeries(p, s, k, d); err != nil {
+				return nil, err
+			}
+		}
+		if len(d.limits) > 0 {
+			f.Limits = append(f.Limits, d.limits...)
+			f.Notes = append(f.Notes, limitNote(s.Label, len(s.Y), len(d.limits)))
+			addLimits(p, s, seriesColor(s, k), d.limits)
 		}
 	}
 	if drawn == 0 {
@@ -175,12 +187,21 @@ func (d dropped) notes(label string, n int, o LineOptions, floor float64) []stri
 	return out
 }
 
-// drawable are the points of s the plot can show, their error bars,
-// and what was left out.
-func drawable(o LineOptions, s Series, floor float64) (plotter.XYs, plotter.YErrors, dropped) {
-	var pts plotter.XYs
-	var errs plotter.YErrors
-	var d dropped
+// points are what a series draws: its measured points with their error
+// bars (breaks: the indices of pts that a limit separates from the point
+// before, where the line stops), its limits, and what was left out.
+type points struct {
+	pts     plotter.XYs
+	errs    plotter.YErrors
+	breaks  []int
+	limits  []Limit
+	dropped dropped
+}
+
+// drawable are the points of s the plot can show.
+func drawable(o LineOptions, s Series, floor float64) points {
+	var out points
+	d := &out.dropped
 	for i := range s.X {
 		x, y := s.X[i], s.Y[i]
 		switch {
@@ -194,7 +215,14 @@ func drawable(o LineOptions, s Series, floor float64) (plotter.XYs, plotter.YErr
 			d.floor++
 			continue
 		}
-		pts = append(pts, plotter.XY{X: x, Y: y})
+		if dir := limitDir(s.Limit, i); dir != 0 {
+			out.limits = append(out.limits, Limit{X: x, Y: y, Dir: dir})
+			if n := len(out.pts); n > 0 && (len(out.breaks) == 0 || out.breaks[len(out.breaks)-1] != n) {
+				out.breaks = append(out.breaks, n)
+			}
+			continue
+		}
+		out.pts = append(out.pts, plotter.XY{X: x, Y: y})
 		e := 0.0
 		if s.Err != nil && finite(s.Err[i]) {
 			e = s.Err[i]
@@ -202,28 +230,44 @@ func drawable(o LineOptions, s Series, floor float64) (plotter.XYs, plotter.YErr
 		if o.LogY && y-e <= 0 {
 			e = 0 // an error bar reaching zero has no place on a log axis
 		}
-		errs = append(errs, struct{ Low, High float64 }{e, e})
+		out.errs = append(out.errs, struct{ Low, High float64 }{e, e})
 	}
-	return pts, errs, d
+	if n := len(out.breaks); n > 0 && out.breaks[n-1] == len(out.pts) {
+		out.breaks = out.breaks[:n-1] // limits after the last point break nothing
+	}
+	return out
 }
 
-// addSeries draws the k-th series' points, line and error bars in its
-// colour and names it in the legend.
-func addSeries(p *plot.Plot, s Series, k int, pts plotter.XYs, errs plotter.YErrors) error {
-	l, sc, err := plotter.NewLinePoints(pts)
+// seriesColor is the colour of the k-th series.
+func seriesColor(s Series, k int) color.Color {
+	if s.Colour > 0 {
+		return pathColor(s.Colour - 1)
+	}
+	return pathColor(k)
+}
+
+// addSeries draws the k-th series' points, line (stopped where a limit
+// lies between two points) and error bars in its colour and names it in
+// the legend.
+func addSeries(p *plot.Plot, s Series, k int, d points) error {
+	l, sc, err := plotter.NewLinePoints(d.pts)
 	if err != nil {
 		return err
 	}
-	c := pathColor(k)
-	if s.Colour > 0 {
-		c = pathColor(s.Colour - 1)
-	}
+	c := seriesColor(s, k)
 	l.Color, sc.Color = c, c
 	sc.Shape = draw.CircleGlyph{}
 	sc.Radius = vg.Points(1.5)
-	p.Add(l, sc)
+	from := 0
+	for _, b := range append(d.breaks, len(d.pts)) {
+		part := *l
+		part.XYs = d.pts[from:b]
+		p.Add(&part)
+		from = b
+	}
+	p.Add(sc)
 	if s.Err != nil {
-		eb, err := plotter.NewYErrorBars(errorPoints{pts, errs})
+		eb, err := plotter.NewYErrorBars(errorPoints{d.pts, d.errs})
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,8 @@ import (
 // with fractional ticks, a heat map without a colour bar or with a
 // palette centred on 0 for data of one sign (or off 0 for signed data),
 // a data area off its aspect, a legend over a data point, a point that
-// is not finite, a title with a doubled word. It checks the plot's
+// is not finite, a value its data declare a limit (Figure.Limits) drawn
+// as a measured point, a title with a doubled word. It checks the plot's
 // parts, not its pixels; nil means none of these.
 func Check(f *Figure) []string {
 	var out []string
@@ -40,6 +41,7 @@ func Check(f *Figure) []string {
 			}
 		}
 		out = append(out, prefix(where, checkPlotters(p, l.data[i], l.legend[i], f.Side != nil))...)
+		out = append(out, prefix(where, checkLimits(plotters(p), f.Limits))...)
 		if d := doubled(p.Title.Text); d != "" {
 			out = append(out, fmt.Sprintf("%stitle %q doubles %q", where, p.Title.Text, d))
 		}

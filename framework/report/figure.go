@@ -36,6 +36,9 @@ type Figure struct {
 	// Notes are sentences the page adds to the figure's caption: what
 	// the plot leaves out of its data, and why.
 	Notes []string
+	// Limits are the points its data declare limits, not measurements
+	// (Series.Limit): Check requires each drawn as a limit.
+	Limits []Limit
 }
 
 // Files are the paths Save wrote, relative to its directory, and the

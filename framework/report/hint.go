@@ -43,7 +43,8 @@ func FromHint(results []npz.Array, h sdk.Figure) (*Figure, error) {
 }
 
 // HintSeries returns the series of a line or scatter figure an analyzer
-// suggested (each against the X tensor, with its error tensor), so that
+// suggested (each against the X tensor, with its error and limit
+// tensors), so that
 // several analyses can be drawn on one figure.
 func HintSeries(results []npz.Array, h sdk.Figure) ([]Series, error) {
 	get := func(name string) ([]float64, error) {
@@ -66,6 +67,11 @@ func HintSeries(results []npz.Array, h sdk.Figure) ([]Series, error) {
 		s := Series{Label: name, Legend: legendOf(name), X: x, Y: y}
 		if i < len(h.Errors) && h.Errors[i] != "" {
 			if s.Err, err = get(h.Errors[i]); err != nil {
+				return nil, err
+			}
+		}
+		if i < len(h.Limits) && h.Limits[i] != "" {
+			if s.Limit, err = get(h.Limits[i]); err != nil {
 				return nil, err
 			}
 		}

@@ -369,3 +369,55 @@ func TestSaveImageDrawsTheWholeFigure(t *testing.T) {
 		t.Errorf("a .gif was accepted")
 	}
 }
+
+// A value an analyzer flags as sitting at its fit's bound is drawn as a
+// limit (an open circle with an arrow, outside the line and without an
+// error bar) and the caption says so; Check passes it, and fails the
+// same value drawn as a measured point.
+func TestLimitsDrawnAsLimits(t *testing.T) {
+	var xi Item
+	for _, it := range allItems() {
+		if it.Name == "xi" {
+			xi = it
+		}
+	}
+	f, err := xi.Make()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := Check(f); len(p) != 0 {
+		t.Errorf("the figure with limits fails its check: %v", p)
+	}
+	if want := (Limit{X: 0.5, Y: 1000, Dir: 1}); len(f.Limits) != 2 || f.Limits[0] != want {
+		t.Errorf("declared limits %v, want (0.5, 1000, +1) and (1, 999.99, +1)", f.Limits)
+	}
+	if notes := strings.Join(f.Notes, " "); !strings.Contains(notes, "2 of 6 points of xi sit at a bound of their fit") {
+		t.Errorf("the caption does not say which points are limits: %q", notes)
+	}
+	var limits, measured int
+	for _, d := range plotters(f.Plot) {
+		switch d := d.(type) {
+		case *limitPoints:
+			limits += d.Len()
+		case *plotter.Scatter:
+			measured += d.Len()
+		}
+	}
+	if limits != 2 || measured != 4 {
+		t.Errorf("%d points drawn as limits and %d as measured, want 2 and 4", limits, measured)
+	}
+	if _, ok := npz.Find(f.Data, "xi.limit"); !ok {
+		t.Error("the figure's data lack the limit flags")
+	}
+
+	// The same values with no flag drawn, but declared: Check fails it.
+	plain, err := Lines(LineOptions{Title: "ξ", XLabel: "T", YLabel: "ξ"},
+		Series{Label: "xi", X: []float64{0.5, 1, 1.5}, Y: []float64{1000, 8, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain.Limits = []Limit{{X: 0.5, Y: 1000, Dir: 1}}
+	if p := strings.Join(Check(plain), "\n"); !strings.Contains(p, "(0.5, 1000) at a bound of its fit is drawn as a measured point") {
+		t.Errorf("Check passed a value at its fit's bound drawn as a measured point: %q", p)
+	}
+}

@@ -73,6 +73,12 @@ type Figure struct {
 	// Errors, when set, has one entry per series: the tensor of its
 	// one-sigma error bars, or "" for none.
 	Errors []string
+	// Limits, when set, has one entry per series: a tensor of its length
+	// flagging the points that are limits rather than measurements (a
+	// fit's value at a bound of its range): +1 the true value is at least
+	// the one given, −1 at most, 0 measured; "" for none. The host draws
+	// a limit as such (an open marker with an arrow) and says so.
+	Limits []string `json:",omitempty"`
 }
 
 // Analysis is an analyzer's answer: named result tensors (1-D series, 2-D
@@ -180,7 +186,10 @@ func (a Analysis) Check() error {
 		if len(f.Errors) != 0 && len(f.Errors) != len(f.Series) {
 			return InvalidArgument("figure %s: %d error tensors for %d series", f.Name, len(f.Errors), len(f.Series))
 		}
-		refs := append(append([]string{f.X}, f.Series...), f.Errors...)
+		if len(f.Limits) != 0 && len(f.Limits) != len(f.Series) {
+			return InvalidArgument("figure %s: %d limit tensors for %d series", f.Name, len(f.Limits), len(f.Series))
+		}
+		refs := append(append(append([]string{f.X}, f.Series...), f.Errors...), f.Limits...)
 		for _, r := range refs {
 			if r == "" {
 				continue

@@ -67,14 +67,14 @@ func analyzerDescriptionFromProto(p *rgmlv1.AnalyzerDescription) (AnalyzerDescri
 func figureToProto(f Figure) *rgmlv1.FigureHint {
 	return &rgmlv1.FigureHint{
 		Name: f.Name, Kind: f.Kind, Title: f.Title, X: f.X, XLabel: f.XLabel, YLabel: f.YLabel,
-		LogX: f.LogX, LogY: f.LogY, Series: f.Series, Errors: f.Errors,
+		LogX: f.LogX, LogY: f.LogY, Series: f.Series, Errors: f.Errors, Limits: f.Limits,
 	}
 }
 
 func figureFromProto(p *rgmlv1.FigureHint) Figure {
 	return Figure{
 		Name: p.GetName(), Kind: p.GetKind(), Title: p.GetTitle(), X: p.GetX(), XLabel: p.GetXLabel(), YLabel: p.GetYLabel(),
-		LogX: p.GetLogX(), LogY: p.GetLogY(), Series: p.GetSeries(), Errors: p.GetErrors(),
+		LogX: p.GetLogX(), LogY: p.GetLogY(), Series: p.GetSeries(), Errors: p.GetErrors(), Limits: p.GetLimits(),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ var echoDesc = sdk.AnalyzerDescription{
 }
 
 var echoFigure = sdk.Figure{Name: "f", Kind: sdk.FigureLine, Title: "t", X: "x", XLabel: "xl", YLabel: "yl",
-	LogX: true, LogY: true, Series: []string{"y"}, Errors: []string{"W"}}
+	LogX: true, LogY: true, Series: []string{"y"}, Errors: []string{"W"}, Limits: []string{"x"}}
 
 func (echoAnalyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) { return echoDesc, nil }
 
@@ -97,6 +98,25 @@ func TestAnalyzerRoundTrip(t *testing.T) {
 	} {
 		if _, err := a.Analyze(ctx, r); !errors.Is(err, sdk.ErrInvalidArgument) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// A figure's limit tensors are checked as its error tensors are: one per
+// series, each a result the analysis carries.
+func TestFigureLimitsChecked(t *testing.T) {
+	res := []sdk.Tensor{{Name: "x", Shape: []int{2}, Data: []float64{1, 2}}, {Name: "y", Shape: []int{2}, Data: []float64{3, 4}},
+		{Name: "y_limit", Shape: []int{2}, Data: []float64{0, 1}}}
+	for limits, want := range map[string]string{
+		"y_limit":         "",
+		"y_limit,y_limit": "2 limit tensors for 1 series",
+		"nosuch":          `names result "nosuch"`,
+	} {
+		a := sdk.Analysis{Results: res, Figures: []sdk.Figure{{Name: "f", Kind: sdk.FigureLine, X: "x", Series: []string{"y"},
+			Limits: strings.Split(limits, ",")}}}
+		err := a.Check()
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("limits %q: %v, want %q", limits, err, want)
 		}
 	}
 }

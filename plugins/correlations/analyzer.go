@@ -273,7 +273,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 			}
 		}
 		if st.HasG {
-			col("xi")[g], col("xi_err")[g] = st.Xi, st.XiErr
+			col("xi")[g], col("xi_err")[g], col("xi_limit")[g] = st.Xi, st.XiErr, XiLimit(st.Xi, q.L)
 			copy(G[g*(R+1):], st.G)
 			copy(GErr[g*(R+1):], st.GErr)
 			copy(Gc[g*(R+1):], st.Gc)
@@ -308,7 +308,7 @@ func (q *request) answer(groups []float64, cols map[string][]float64, chiName st
 		}
 	}
 	for _, name := range []string{"n", "energy", "energy_err", "abs_m", "abs_m_err", chiName, chiName + "_err", "binder", "binder_err",
-		"xi", "xi_err", "T_energy", "T_energy_err", "T_abs_m", "T_abs_m_err", "T_G", "T_G_err", "T_thermometer", "T_thermometer_err"} {
+		"xi", "xi_err", "xi_limit", "T_energy", "T_energy_err", "T_abs_m", "T_abs_m_err", "T_G", "T_G_err", "T_thermometer", "T_thermometer_err"} {
 		if c, ok := cols[name]; ok {
 			a.Results = append(a.Results, vec(name, c))
 		}
@@ -330,6 +330,10 @@ func (q *request) answer(groups []float64, cols map[string][]float64, chiName st
 	line("chi", "susceptibility", chiName, chiName)
 	line("binder", "Binder cumulant", "U", "binder")
 	line("xi", "correlation length (fit to G_c)", "ξ", "xi")
+	if f := &a.Figures[len(a.Figures)-1]; f.Name == "xi" {
+		f.Limits = []string{"xi_limit"} // ξ at the fit's bound is a limit, not a measurement
+		f.LogY = true                   // from a fraction of a site to the bound, 100 L
+	}
 	line("implied_T", "temperatures implied by the observables (thermometer-free check)", "T",
 		"T_energy", "T_abs_m", "T_G", "T_thermometer")
 	if q.corr != nil {

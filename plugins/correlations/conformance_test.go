@@ -93,3 +93,29 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// The xi figure declares its limit flags, one per group, so that the host
+// draws a ξ at the fit's bound as a limit.
+func TestXiFigureDeclaresLimits(t *testing.T) {
+	a := correlations.New()
+	ctx := context.Background()
+	d, _ := a.Describe(ctx)
+	r, err := d.ValidateAnalyze(request())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.Analyze(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declared bool
+	for _, f := range out.Figures {
+		if f.Name == "xi" {
+			declared = len(f.Limits) == 1 && f.Limits[0] == "xi_limit"
+		}
+	}
+	lim, ok := sdk.FindTensor(out.Results, "xi_limit")
+	if !declared || !ok || len(lim.Shape) != 1 || lim.Shape[0] != 3 {
+		t.Errorf("xi figure declares limits: %v; xi_limit %v (shape %v), want one flag per group (3)", declared, ok, lim.Shape)
+	}
+}

@@ -243,3 +243,23 @@ func BenchmarkG25000(b *testing.B) {
 }
 
 var sink Stats
+
+// A G_c flat over the lattice fits ξ at the top of the search range: it
+// is flagged a limit (+1), and a ξ the data pin down is not (0).
+func TestXiLimitAtBound(t *testing.T) {
+	const L = 10
+	flat := []float64{0.3, 0.3, 0.3, 0.3, 0.3, 0.3}
+	if xi := FitXi(flat, nil, L); XiLimit(xi, L) != 1 {
+		t.Errorf("flat G_c: ξ = %g flagged %g, want +1 (at the bound %g)", xi, XiLimit(xi, L), xiMax(L))
+	}
+	g := make([]float64, L/2+1)
+	for r := range g {
+		g[r] = 0.8 * math.Cosh((float64(r)-L/2)/2) / math.Cosh(L/2/2.0)
+	}
+	if xi := FitXi(g, nil, L); XiLimit(xi, L) != 0 {
+		t.Errorf("ξ = %g (data of ξ = 2) flagged %g, want 0", xi, XiLimit(xi, L))
+	}
+	if XiLimit(math.NaN(), L) != 0 || XiLimit(xiMin, L) != -1 {
+		t.Error("NaN must be no limit, ξ at the lower bound −1")
+	}
+}

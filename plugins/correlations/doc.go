@@ -21,7 +21,11 @@
 //     site densities (the mean site value for spins, c = 0; the fraction
 //     in each state for q states, c = 1/q); a correlation length ξ fitted
 //     to G_c(r) ≈ A cosh((r − L/2)/ξ) over r = 1 … L/2 (the periodic form
-//     of e^(−r/ξ)), weighted by the errors; NaN where G_c(1) ≤ 0.
+//     of e^(−r/ξ)), weighted by the errors, over 0.05 ≤ ξ ≤ 100 L; NaN
+//     where G_c(1) ≤ 0. xi_limit flags a ξ at a bound of that range (+1 at
+//     the top: G_c flat over the lattice, ξ only "at least" it; −1 at the
+//     bottom), which the xi figure declares, so that the host draws it as
+//     a limit.
 //
 // Thermometer-free temperatures (Veiga & Vicente 2020 showed that a
 // thermometer reads ≈ T_c even for flows of a random RBM): each group's

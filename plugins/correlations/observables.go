@@ -344,6 +344,26 @@ func jackknife(est []float64) float64 {
 	return math.Sqrt((b - 1) / b * ss)
 }
 
+// The range FitXi searches ξ in, on a lattice of side L.
+const xiMin = 0.05
+
+func xiMax(L int) float64 { return 100 * float64(L) }
+
+// XiLimit says whether ξ, as FitXi returns it on a lattice of side L,
+// sits at a bound of the fit's range, where the fit cannot tell it from
+// a larger (or smaller) one — G_c flat over the lattice: +1 at the upper
+// bound (ξ is at least that), −1 at the lower, 0 within (and for NaN).
+func XiLimit(xi float64, L int) float64 {
+	const tol = 1e-3 // in log ξ: far wider than the search's convergence, far narrower than its grid step
+	switch lx := math.Log(xi); {
+	case lx >= math.Log(xiMax(L))-tol:
+		return 1
+	case lx <= math.Log(xiMin)+tol:
+		return -1
+	}
+	return 0
+}
+
 // FitXi fits gc(r) ≈ A cosh((r − L/2)/ξ) over r = 1 … len(gc)−1, weighted
 // by 1/err² (unweighted when err is nil or an error is 0), and returns ξ:
 // A is solved in closed form for each ξ and ξ minimises the residual over
@@ -381,7 +401,7 @@ func FitXi(gc, err []float64, L int) float64 {
 		}
 		return c
 	}
-	lo, hi := math.Log(0.05), math.Log(100*float64(L))
+	lo, hi := math.Log(xiMin), math.Log(xiMax(L))
 	const steps = 200
 	best, bestC := lo, math.Inf(1)
 	for k := 0; k <= steps; k++ {

@@ -41,8 +41,10 @@ var figureRE = regexp.MustCompile(`\((Figs?\. [^)]*)\)`)
 
 // LabelFigure says which of the paper's figures a report's figure
 // corresponds to: Fig. 1 the samples, Fig. 4 a history with a test loss
-// (the thermometer's), Figs. 5–11 the flows, Sec. 5 the flows on the
-// (T, Δ) plane, and an analyzer's figure by the figure its title names.
+// (the thermometer's), a flow the figure that shows its RBM's type, N_h
+// and start (reproduce.FlowFigure; none for a flow the paper does not
+// show), Sec. 5 the flows on the (T, Δ) plane, and an analyzer's figure
+// by the figure its title names.
 func (judge) LabelFigure(f experiment.ReportFigure) string {
 	switch f.Kind {
 	case "samples":
@@ -52,7 +54,15 @@ func (judge) LabelFigure(f experiment.ReportFigure) string {
 			return "Fig. 4"
 		}
 	case "flow":
-		return "Figs. 5–11"
+		if f.In.Store == nil {
+			return "" // no registry to read the flow's RBM from
+		}
+		g := gather{f.In}
+		rbm, ok := g.Input(f.Entry, "rbm")
+		from, known := g.flowStart(f.Entry)
+		if c := g.classify(rbm); ok && known && c.ok {
+			return reproduce.FlowFigure(reproduce.FlowKey{RBM: c.RBM, From: from})
+		}
 	case "flow-grid", "flow-paths":
 		return "Sec. 5"
 	case "analysis":

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -93,10 +94,33 @@ func Browse(t testing.TB, exe, page string) (images []string, problems []string,
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil && strings.Contains(err.Error(), "too large") {
+		shot, err = chromedp.Run(ctx, topScreenshot(maxShot))
+	}
+	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	return widths, problems, shot
+}
+
+// maxShot is the height of a screenshot of a page too tall for Chromium
+// to capture whole (a report of 250 figures, ~60 000 px, "Page is too
+// large"): its top, the verdicts and the table of contents first.
+const maxShot = 15000
+
+// topScreenshot captures the top height pixels of the page, as PNG.
+func topScreenshot(height float64) chromedp.Action[[]byte] {
+	return func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		yes := true
+		r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			CaptureBeyondViewport: &yes, FromSurface: &yes, Format: page.CaptureScreenshotFormatPng,
+			Clip: &page.Viewport{Width: 1000, Height: height, Scale: 1},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	}
 }

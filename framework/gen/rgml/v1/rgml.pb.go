@@ -2472,7 +2472,12 @@ type FigureHint struct {
 	Errors []string `protobuf:"bytes,8,rep,name=errors,proto3" json:"errors,omitempty"`
 	LogX   bool     `protobuf:"varint,9,opt,name=log_x,json=logX,proto3" json:"log_x,omitempty"`
 	// The figure's name, unique within one analysis (file names use it).
-	Name          string `protobuf:"bytes,10,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,10,opt,name=name,proto3" json:"name,omitempty"`
+	// Limits: limits[i] names a tensor of series[i]'s length flagging each
+	// point that is a limit, not a measurement (a fit's value at a bound of
+	// its range): +1 the true value is at least the one given, -1 at most,
+	// 0 a measured value ("" for a series without limits). Empty: none.
+	Limits        []string `protobuf:"bytes,50,rep,name=limits,proto3" json:"limits,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2575,6 +2580,13 @@ func (x *FigureHint) GetName() string {
 		return x.Name
 	}
 	return ""
+}
+
+func (x *FigureHint) GetLimits() []string {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
 }
 
 type AnalyzeResponse struct {
@@ -2850,7 +2862,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x0eAnalyzeRequest\x120\n" +
 	"\x06header\x18\x01 \x01(\v2\x16.rgml.v1.AnalyzeHeaderH\x00R\x06header\x12*\n" +
 	"\x04data\x18\x02 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x04dataB\x05\n" +
-	"\x03msg\"\xe4\x01\n" +
+	"\x03msg\"\xfc\x01\n" +
 	"\n" +
 	"FigureHint\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x14\n" +
@@ -2863,7 +2875,8 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x06errors\x18\b \x03(\tR\x06errors\x12\x13\n" +
 	"\x05log_x\x18\t \x01(\bR\x04logX\x12\x12\n" +
 	"\x04name\x18\n" +
-	" \x01(\tR\x04name\"w\n" +
+	" \x01(\tR\x04name\x12\x16\n" +
+	"\x06limits\x182 \x03(\tR\x06limits\"w\n" +
 	"\x0fAnalyzeResponse\x12.\n" +
 	"\x06result\x18\x01 \x01(\v2\x14.rgml.v1.TensorChunkH\x00R\x06result\x12-\n" +
 	"\x06figure\x18\x02 \x01(\v2\x13.rgml.v1.FigureHintH\x00R\x06figureB\x05\n" +
