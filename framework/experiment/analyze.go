@@ -178,7 +178,7 @@ func (in *analyzeInputs) addFlow() error {
 }
 
 // addData sends a dataset: beside a flow as the equilibrium reference
-// (data/reference/configs and data/reference/T), else its configurations
+// (data/reference/configs and the labels the analyzer reads of it), else its configurations
 // as data/configs and its labels as the analyzer reads them
 // (analyzerInputs.label).
 func (in *analyzeInputs) addData(where []grid.Axis) error {
@@ -201,18 +201,21 @@ func (in *analyzeInputs) addData(where []grid.Axis) error {
 		return usagef("%s", msg)
 	}
 	if withFlow {
-		if _, ok := data.Labels["T"]; !ok {
-			return usagef("%s has no label T: a reference needs the temperature of each configuration", den)
+		labels, msg := in.rule.reference(sortedKeys(data.Labels), den.String())
+		if msg != "" {
+			return usagef("%s", msg)
 		}
-		in.req.Data = append(in.req.Data,
-			sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs},
-			sdk.Tensor{Name: "reference/T", Shape: []int{n}, Data: data.Labels["T"]})
+		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs})
+		for _, name := range labels {
+			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "reference/" + name, Shape: []int{n}, Data: data.Labels[name]})
+		}
 		in.inputs = append(in.inputs, registry.Input{Role: "reference", Digest: den.Digest})
 		return nil
 	}
 	in.req.Data = append(in.req.Data, sdk.Tensor{Name: "configs", Shape: []int{n, sites}, Data: data.Configs})
+	group := groupLabel(data.Labels)
 	for _, name := range sortedKeys(data.Labels) {
-		if as := in.rule.label(name); as != "" {
+		if as := in.rule.label(name, group); as != "" {
 			in.req.Data = append(in.req.Data, sdk.Tensor{Name: as, Shape: []int{n}, Data: data.Labels[name]})
 		}
 	}

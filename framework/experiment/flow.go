@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/experiment/plan"
@@ -55,7 +56,11 @@ type FlowResult struct {
 	Classes      []float64
 	Distribution []float64 // iterations × classes
 	PluginSeed   uint64
-	// Joint is set for a (T, Δ) thermometer: then Classes is K×2.
+	// Labels are what the thermometer learned (its training's label, e.g.
+	// "T", or "T" and "Delta" for a joint one); TMean and TMode are the
+	// first's.
+	Labels []string
+	// Joint is set for a thermometer of two labels: then Classes is K×2.
 	Joint *TwoParamReadout
 }
 
@@ -93,6 +98,9 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	}
 	thW, thEntry, thName, err := loadModel(store, spec.Thermometer)
 	if err != nil {
+		return res, err
+	}
+	if res.Labels, err = learnedLabels(store, thEntry); err != nil {
 		return res, err
 	}
 	data, fromEntry, err := LoadDataset(store, spec.From)
@@ -142,7 +150,10 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, all, bar); err != nil {
 		return fail(err)
 	}
-	arrays := res.file(fconfigs, n, sites, spec.SaveConfigs).Arrays()
+	arrays, err := res.file(fconfigs, n, sites, spec.SaveConfigs).Arrays()
+	if err != nil {
+		return fail(err)
+	}
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, arrays...); err != nil {
 		return fail(err)
@@ -253,6 +264,21 @@ func loadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, str
 	return ts, en, m.Lineage.Plugin.Name, err
 }
 
+// learnedLabels are the names of what a model was trained to read (its
+// lineage's label, several joined by commas): the flow's columns take
+// them, so that nothing downstream guesses what a thermometer reads.
+func learnedLabels(s *registry.Store, en registry.Entry) ([]string, error) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return nil, err
+	}
+	label, _ := m.Lineage.Extra["label"].(string)
+	if label == "" {
+		return nil, usagef("%s records no label it learned: a thermometer is a supervised learner's model", en)
+	}
+	return strings.Split(label, ","), nil
+}
+
 // measure has the thermometer th (weights thW of entry thEntry) read
 // the flowed configurations fconfigs (iterations × N × sites of data's
 // lattice) after each iteration count; all is the flow's whole starting
@@ -291,8 +317,11 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	dv, ok3 := d.Data.([]float64)
 	cv, ok4 := cl.Data.([]float64)
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
+		if len(res.Labels) != 2 {
+			return fmt.Errorf("predict returned classes of 2 columns, and the thermometer learned %q", strings.Join(res.Labels, ","))
+		}
 		if res.Joint == nil {
-			res.Joint = newTwoParamReadout(len(res.Iterations), GridObservables(all))
+			res.Joint = newTwoParamReadout(len(res.Iterations), GridObservables(all, res.Labels[0], res.Labels[1]))
 		}
 		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
 			return err
@@ -304,6 +333,9 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	}
 	if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 || (res.Classes != nil && len(cv) != len(res.Classes)) {
 		return errors.New("predict returned no float64 distribution and classes")
+	}
+	if len(res.Labels) != 1 {
+		return fmt.Errorf("predict returned classes of 1 column, and the thermometer learned %q", strings.Join(res.Labels, ","))
 	}
 	res.Classes = cv
 	res.Distribution = append(res.Distribution, dv...)
@@ -321,7 +353,7 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 // file is FlowFile's content once every iteration count is read out;
 // fconfigs (iterations × n × sites) are kept when save is set.
 func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool) formats.Flow {
-	f := formats.Flow{Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
+	f := formats.Flow{Labels: res.Labels, Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
 		Classes: res.Classes, Distribution: res.Distribution}
 	if j := res.Joint; j != nil {
 		f.Classes = j.Classes

@@ -44,7 +44,7 @@ type TrainSpec struct {
 	Data    string   // registry reference of the training set
 	Where   []string // selections NAME=SPEC of the training set
 	Test    string   // registry reference of a held-out set, or ""
-	Label   string   // what a supervised learner learns ("": DefaultLabel); an error for others
+	Label   string   // what a supervised learner learns ("": the data's one label of several values); an error for others
 	Hyper   sdk.Params
 	Seed    uint64
 	// CheckpointEvery is the epochs between checkpoints (0: about 20).
@@ -188,7 +188,9 @@ func trainRequest(l *host.Learner, spec TrainSpec, in trainData) (sdk.TrainReque
 	if l.Desc.NeedsLabel {
 		req.Label = spec.Label
 		if req.Label == "" {
-			req.Label = DefaultLabel
+			if req.Label = groupLabel(in.data.Labels); req.Label == "" {
+				return req, Usage(fmt.Errorf("label: %s learns a label, and the data vary in %s, not in one label: say which", l.Name, orNone(varyingLabels(in.data.Labels))))
+			}
 		}
 	} else {
 		// An unsupervised learner would ignore both, and the lineage
