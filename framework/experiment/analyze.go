@@ -107,11 +107,11 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if err != nil {
 		return res, err
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
-	h, release := env.host()
+	h, release := env.PluginHost()
 	defer release()
 	an, err := h.Analyzer(ctx, spec.Analyzer)
 	if err != nil {
@@ -267,7 +267,7 @@ func analyzeAndRegister(ctx context.Context, env *Env, an *host.Analyzer, in *an
 	if err != nil {
 		return res, Usage(fmt.Errorf("analyzer %s: %w", desc.Name, err))
 	}
-	bar := env.tracker().Start("analysis "+spec.Name, "analysis", 1)
+	bar := env.Tracker().Start("analysis "+spec.Name, "analysis", 1)
 	out, err := an.Analyze(ctx, req)
 	if err != nil {
 		bar.Abort()
@@ -297,7 +297,7 @@ func analyzeAndRegister(ctx context.Context, env *Env, an *host.Analyzer, in *an
 	}
 	lineage := registry.Lineage{
 		Plugin:     &registry.PluginRef{Name: desc.Name, Version: desc.Version, SHA256: an.SHA256},
-		Host:       env.hostRef(),
+		Host:       env.HostRef(),
 		Seed:       spec.Seed,
 		Parameters: params,
 		Inputs:     in.inputs,

@@ -59,7 +59,7 @@ func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Foun
 		// learners only, must not find an entry for it first.
 		return Found{}, nil
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
@@ -107,7 +107,7 @@ func cliPlanner(cat Catalog) *planner {
 }
 
 func find(ctx context.Context, env *Env, kind registry.Kind, key string) (Found, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
@@ -127,7 +127,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 	if err != nil {
 		return Found{}, nil
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
@@ -181,7 +181,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 // CopyFile writes the file name of a registered entry to out, as the
 // command that made the entry wrote its --out.
 func CopyFile(env *Env, en registry.Entry, name, out string) error {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return err
 	}

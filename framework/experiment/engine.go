@@ -54,7 +54,7 @@ type Execution struct {
 // as input "step:NAME"), also when steps failed; the error is then a
 // *RunError listing each step that did not finish.
 func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Execution{}, err
 	}
@@ -70,7 +70,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	for i, s := range p.Steps {
 		lr.steps[s.ID] = &lr.rec.Steps[i]
 	}
-	env.holder() // before the steps copy env
+	env.HolderID() // before the steps copy env
 	results, runErr := Run(ctx, p, opt.Options, lr.step)
 	for _, r := range results {
 		if r.Status == Blocked || r.Status == Canceled {
@@ -206,7 +206,7 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 	}
 	return store.Put(ctx, registry.Run, name, files, registry.Lineage{
 		Description: fmt.Sprintf("rgml run %s", opt.SpecName),
-		Host:        env.hostRef(),
+		Host:        env.HostRef(),
 		Inputs:      inputs,
 		Extra:       ex,
 	})

@@ -88,7 +88,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return res, err
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
@@ -112,7 +112,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		return res, err
 	}
 
-	h, release := env.host()
+	h, release := env.PluginHost()
 	defer release()
 	rbm, err := startLearner(ctx, h, rbmName, spec.Planned)
 	if err != nil {
@@ -136,7 +136,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	// The meter counts the iteration counts asked for, each once the
 	// thermometer has read it; the flow pass before the first reading
 	// shows as 0 of them.
-	bar := env.tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its)))
+	bar := env.Tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its)))
 	fail := func(err error) (FlowResult, error) { bar.Abort(); return res, err }
 	flowed, err := rbm.Apply(ctx, flowReq)
 	if err != nil {
@@ -175,7 +175,7 @@ func registerFlow(ctx context.Context, env *Env, store *registry.Store, spec Flo
 	rbm, th, its := r.rbm, r.th, res.Iterations
 	lineage := registry.Lineage{
 		Plugin: &registry.PluginRef{Name: rbm.Desc.Name, Version: rbm.Desc.Version, SHA256: rbm.SHA256},
-		Host:   env.hostRef(),
+		Host:   env.HostRef(),
 		Seed:   spec.Seed,
 		Inputs: []registry.Input{
 			{Role: "rbm", Digest: r.rbmEntry.Digest},

@@ -459,7 +459,7 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label st
 
 // runReport is the report step of a plan: every other step's entry.
 func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (ReportResult, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return ReportResult{}, err
 	}
