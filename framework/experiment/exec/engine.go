@@ -1,4 +1,4 @@
-package experiment
+package exec
 
 import (
 	"context"
@@ -135,7 +135,7 @@ func (lr *localRun) step(ctx context.Context, s *Step, threads int) error {
 		senv.Threads = threads
 		return runStep(ctx, &senv, lr.p, s, lr.input)
 	}
-	if kindOf(s.Kind).once {
+	if kindOf(s.Kind).Once {
 		en, err := do(ctx)
 		if err != nil {
 			return lr.finish(s, threads, t0, registry.StatusFailed, en, err)
@@ -215,5 +215,5 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 // runStep runs one step of the plan through env with its kind's run;
 // input gives the entry digest of a step it reads.
 func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
-	return kindOf(s.Kind).run(ctx, env, p, s, input)
+	return kindOf(s.Kind).Run(ctx, env, p, s, input)
 }
