@@ -96,11 +96,8 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return res, err
 	}
-	thW, thEntry, thName, err := loadModel(store, spec.Thermometer)
+	thW, thEntry, thName, labels, err := loadThermometer(store, spec.Thermometer)
 	if err != nil {
-		return res, err
-	}
-	if res.Labels, err = learnedLabels(store, thEntry); err != nil {
 		return res, err
 	}
 	data, fromEntry, err := LoadDataset(store, spec.From)
@@ -146,7 +143,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return fail(err)
 	}
-	res.Iterations = its
+	res.Iterations, res.Labels = its, labels
 	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, all, bar); err != nil {
 		return fail(err)
 	}
@@ -262,6 +259,17 @@ func loadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, str
 	}
 	ts, err := ReadNPZ(s, en, "weights.npz")
 	return ts, en, m.Lineage.Plugin.Name, err
+}
+
+// loadThermometer reads a thermometer's weights, the learner plugin its
+// lineage names and the labels it learned.
+func loadThermometer(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, string, []string, error) {
+	w, en, plugin, err := loadModel(s, ref)
+	if err != nil {
+		return nil, en, "", nil, err
+	}
+	labels, err := learnedLabels(s, en)
+	return w, en, plugin, labels, err
 }
 
 // learnedLabels are the names of what a model was trained to read (its
