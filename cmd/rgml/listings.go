@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,7 +34,7 @@ func describeEntry(s *registry.Store, en registry.Entry) withLineage {
 }
 
 // listModels prints the models with what tells them apart: learner, the
-// datasets trained on, key hyper-parameters and final losses.
+// datasets trained on, the hyper-parameters (those that differ first) and final losses.
 func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 	refs := map[string]string{} // dataset digest -> NAME:VERSION
 	datasetRef := func(d string) string {
@@ -49,6 +51,7 @@ func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 		refs[d] = r
 		return r
 	}
+	order := hyperOrders(e, s, es)
 	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tLEARNER\tDATASET\tHYPER-PARAMETERS\tFINAL LOSS\tALIASES", es, func(en registry.Entry) string {
 		learner, datasets, hyper, loss := "?", "-", "-", "-"
 		if m, err := s.Manifest(en); err == nil {
@@ -63,7 +66,7 @@ func listModels(e *env, s *registry.Store, es []registry.Entry) error {
 				}
 				datasets = strings.Join(names, ",")
 			}
-			if h := keyValues(l.HyperParameters, keyHyperParameters, len(keyHyperParameters), shortFloat); h != "" {
+			if h := keyValues(l.HyperParameters, order[pluginKey(l.Plugin)], len(l.HyperParameters), shortFloat); h != "" {
 				hyper = h
 			}
 			if l.Metrics != nil {
@@ -102,10 +105,84 @@ func listDatasets(e *env, s *registry.Store, es []registry.Entry) error {
 	})
 }
 
-// keyHyperParameters are shown first in `models list`, the rest sorted by
-// name up to the limit (all of them are in --json and show); `visible`
-// tells RBMs of ±1 and spin-1 units apart.
-var keyHyperParameters = []string{"hidden", "visible", "epochs", "lr", "batch"}
+// pluginKey names a learner's binary: its models share the order their
+// hyper-parameters are shown in.
+func pluginKey(p *registry.PluginRef) string {
+	if p == nil {
+		return ""
+	}
+	return p.Name + "@" + p.SHA256
+}
+
+// hyperOrders is, per learner binary of the listed models, the order in
+// which `models list` shows their hyper-parameters (all of them, cut to
+// the terminal's width unless --wide): first those whose
+// values differ among its listed models (what tells them apart, such as
+// the hidden units of RBMs of one study), then the others; each group in
+// the order the learner's description declares them, as the registry's
+// cache of descriptions keeps it (rgml run keeps one per binary), else by
+// name. No plugin is started to list models.
+func hyperOrders(e *env, s *registry.Store, es []registry.Entry) map[string][]string {
+	hypers := map[string][]map[string]any{}
+	refs := map[string]*registry.PluginRef{}
+	for _, en := range es {
+		if m, err := s.Manifest(en); err == nil && m.Lineage.Plugin != nil {
+			k := pluginKey(m.Lineage.Plugin)
+			hypers[k], refs[k] = append(hypers[k], m.Lineage.HyperParameters), m.Lineage.Plugin
+		}
+	}
+	dir := ""
+	if root, err := e.root(); err == nil && !registry.IsURL(root) {
+		dir = filepath.Join(root, "cache", "describe")
+	}
+	out := map[string][]string{}
+	for k, hs := range hypers {
+		var declared []string
+		if d, ok := experiment.CachedLearner(dir, strings.TrimPrefix(refs[k].SHA256, "sha256:")); ok && dir != "" {
+			for _, p := range d.Hyperparameters {
+				declared = append(declared, p.Name)
+			}
+		}
+		out[k] = orderHyper(hs, declared)
+	}
+	return out
+}
+
+// orderHyper orders the hyper-parameters of hs: those whose values differ
+// among hs first, each group in declared order, then by name.
+func orderHyper(hs []map[string]any, declared []string) []string {
+	names := map[string]bool{}
+	for _, h := range hs {
+		for k := range h {
+			names[k] = true
+		}
+	}
+	all := slices.Sorted(maps.Keys(names))
+	rank := func(k string) int {
+		if i := slices.Index(declared, k); i >= 0 {
+			return i
+		}
+		return len(declared)
+	}
+	differs := func(k string) bool {
+		for _, h := range hs[1:] {
+			if fmt.Sprint(h[k]) != fmt.Sprint(hs[0][k]) {
+				return true
+			}
+		}
+		return false
+	}
+	slices.SortStableFunc(all, func(a, b string) int {
+		if da, db := differs(a), differs(b); da != db {
+			if da {
+				return -1
+			}
+			return 1
+		}
+		return rank(a) - rank(b)
+	})
+	return all
+}
 
 // keyValues formats up to n entries of m as "k=v k=v": the keys listed in
 // first, in that order, then the others sorted; num prints the numbers.

@@ -157,7 +157,7 @@ func orDash(s string) string {
 func runPluginsDescribe(ctx context.Context, o *pluginsOptions) error {
 	e := o.env
 	if len(o.Names) != 1 {
-		return usagef("plugins describe takes one plugin name, e.g. `rgml plugins describe ising`")
+		return usagef("plugins describe takes one plugin name (rgml plugins list shows them)")
 	}
 	h := e.newHost()
 	defer h.Close()

@@ -54,7 +54,7 @@ func newCmdPluginsCheck(e *env, runF func(context.Context, *checkOptions) error)
 // usage error.
 func checkOptionsOf(c *cli.Context, e *env) (*checkOptions, error) {
 	if c.NArg() != 1 {
-		return nil, usagef("plugins check takes one model plugin's name, e.g. `rgml plugins check ising` (got %d arguments)", c.NArg())
+		return nil, usagef("plugins check takes one model plugin's name, `rgml plugins check MODEL` (rgml plugins list shows them; got %d arguments)", c.NArg())
 	}
 	if c.Int("L") < 0 || c.Int("per-point") < 0 {
 		return nil, usagef("--L and --per-point must not be negative")

@@ -41,7 +41,7 @@ func newCmdTrain(e *env, runF func(context.Context, *trainOptions) error) *cli.C
 			&cli.StringFlag{Name: "data", Usage: "training dataset (registry reference)", Required: true, Category: "Data"},
 			&cli.StringSliceFlag{Name: "where", Usage: "train only on configurations whose label matches NAME=SPEC, e.g. T=0 or T=4:6:0.25 (repeatable)", Category: "Data"},
 			&cli.StringFlag{Name: "test", Usage: "held-out dataset for a test loss (registry reference)", Category: "Data"},
-			&cli.StringFlag{Name: "label", Usage: "label a supervised learner learns (T,Delta: the joint (T, Δ) grid points)", Value: "T", Category: "Data"},
+			&cli.StringFlag{Name: "label", Usage: "label a supervised learner learns (default: the data's one label of several values; e.g. T, or T,Delta: the joint grid points)", Category: "Data"},
 			&cli.StringFlag{Name: "name", Usage: "register the weights under this name (default: the learner's name)", Category: "Output"},
 			&cli.IntFlag{Name: "checkpoint-every", Usage: "epochs between checkpoints (0: about 20 per training)", Category: "Output"},
 			&cli.BoolFlag{Name: "resume", Usage: "continue the interrupted training of the same command from its last checkpoint", Category: "Output"},

@@ -111,11 +111,11 @@ func Analyze(ctx context.Context, env *Env, spec AnalyzeSpec) (AnalyzeResult, er
 	if err != nil {
 		return res, err
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
-	h, release := env.host()
+	h, release := env.PluginHost()
 	defer release()
 	an, err := h.Analyzer(ctx, spec.Analyzer)
 	if err != nil {
@@ -211,7 +211,7 @@ func inputEntry(s *registry.Store, en registry.Entry, role string) (registry.Ent
 }
 
 // addData sends a dataset: beside a flow as the equilibrium reference
-// (data/reference/configs and data/reference/T), else its configurations
+// (data/reference/configs and the labels the analyzer reads of it), else its configurations
 // as data/configs and its labels as the analyzer reads them
 // (analyzerInputs.label).
 func (in *analyzeInputs) addData(where []grid.Axis) error {
@@ -234,19 +234,22 @@ func (in *analyzeInputs) addData(where []grid.Axis) error {
 		return usagef("%s", msg)
 	}
 	if withFlow {
-		if _, ok := data.Labels["T"]; !ok {
-			return usagef("%s has no label T: a reference needs the temperature of each configuration", den)
+		labels, msg := in.rule.reference(sortedKeys(data.Labels), den.String())
+		if msg != "" {
+			return usagef("%s", msg)
 		}
-		in.req.Data = append(in.req.Data,
-			sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs},
-			sdk.Tensor{Name: "reference/T", Shape: []int{n}, Data: data.Labels["T"]})
+		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs})
+		for _, name := range labels {
+			in.req.Data = append(in.req.Data, sdk.Tensor{Name: "reference/" + name, Shape: []int{n}, Data: data.Labels[name]})
+		}
 		in.inputs = append(in.inputs, registry.Input{Role: "reference", Digest: den.Digest})
 		in.noteModel(den, measured{prefix: "reference/", configs: data.Configs, labels: data.Labels})
 		return nil
 	}
 	in.req.Data = append(in.req.Data, sdk.Tensor{Name: "configs", Shape: []int{n, sites}, Data: data.Configs})
+	group := groupLabel(data.Labels)
 	for _, name := range sortedKeys(data.Labels) {
-		if as := in.rule.label(name); as != "" {
+		if as := in.rule.label(name, group); as != "" {
 			in.req.Data = append(in.req.Data, sdk.Tensor{Name: as, Shape: []int{n}, Data: data.Labels[name]})
 		}
 	}
@@ -309,7 +312,7 @@ func analyzeAndRegister(ctx context.Context, env *Env, an *host.Analyzer, in *an
 	if err != nil {
 		return res, Usage(fmt.Errorf("analyzer %s: %w", desc.Name, err))
 	}
-	bar := env.tracker().Start("analysis "+spec.Name, "analysis", 1)
+	bar := env.Tracker().Start("analysis "+spec.Name, "analysis", 1)
 	out, err := an.Analyze(ctx, req)
 	if err != nil {
 		bar.Abort()
@@ -337,7 +340,7 @@ func analyzeAndRegister(ctx context.Context, env *Env, an *host.Analyzer, in *an
 	params["L"] = in.L
 	lineage := registry.Lineage{
 		Plugin:     &registry.PluginRef{Name: desc.Name, Version: desc.Version, SHA256: an.SHA256},
-		Host:       env.hostRef(),
+		Host:       env.HostRef(),
 		Seed:       spec.Seed,
 		Parameters: params,
 		Inputs:     in.inputs,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -31,11 +32,11 @@ func (r analyzerInputs) flow() string {
 }
 
 // data: beside a flow a dataset is the equilibrium reference
-// (data/reference/configs, data/reference/T); alone, its configurations
-// go to data/configs.
+// (data/reference/configs and its labels as data/reference/NAME); alone,
+// its configurations go to data/configs.
 func (r analyzerInputs) data(withFlow bool) string {
 	switch {
-	case withFlow && (!r.reads("data/reference/configs") || !r.reads("data/reference/T")):
+	case withFlow && (!r.reads("data/reference/configs") || len(r.referenceLabels()) == 0):
 		return fmt.Sprintf("analyzer %s takes no equilibrium reference beside a flow: drop the dataset (it reads: %s)", r.name, inputList(r.desc))
 	case !withFlow && !r.reads("data/configs"):
 		return fmt.Sprintf("analyzer %s reads no configurations: drop the dataset (it reads: %s)", r.name, inputList(r.desc))
@@ -43,12 +44,45 @@ func (r analyzerInputs) data(withFlow bool) string {
 	return ""
 }
 
-// label is the input a dataset's label goes to: data/NAME, or T as
-// data/group when the analyzer reads a group and no data/T; "" when the
-// analyzer reads neither.
-func (r analyzerInputs) label(name string) string {
+// referenceLabels are the labels of reference configurations the
+// analyzer reads (data/reference/NAME but configs), sorted. A deeper name
+// (data/reference/observables/energy) is what the host measures with the
+// data's model, not a label.
+func (r analyzerInputs) referenceLabels() []string {
+	var out []string
+	for _, in := range r.desc.Inputs {
+		if name, ok := strings.CutPrefix(in.Name, "data/reference/"); ok && name != "configs" && !strings.Contains(name, "/") {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// reference: of the labels a reference dataset has, those the analyzer
+// reads beside its configurations; what names the dataset in the
+// message when it has none of them.
+func (r analyzerInputs) reference(labels []string, what string) ([]string, string) {
+	var out []string
+	for _, name := range r.referenceLabels() {
+		if slices.Contains(labels, name) {
+			out = append(out, name)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Sprintf("%s has none of the labels analyzer %s reads of a reference (%s): each reference configuration needs one (it has: %s)",
+			what, r.name, strings.Join(r.referenceLabels(), ", "), strings.Join(labels, ", "))
+	}
+	return out, ""
+}
+
+// label is the input a dataset's label goes to: data/NAME, or the
+// dataset's group label (its one label of several values, groupLabel) as
+// data/group when the analyzer reads a group and no data/NAME; "" when
+// the analyzer reads neither.
+func (r analyzerInputs) label(name, group string) string {
 	as := name
-	if !r.reads("data/"+name) && name == "T" && r.reads("data/group") {
+	if !r.reads("data/"+name) && name == group && r.reads("data/group") {
 		as = "group"
 	}
 	if r.reads("data/" + as) {
@@ -106,4 +140,32 @@ func inputList(d sdk.AnalyzerDescription) string {
 		names[i] = in.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// groupLabel is the label a dataset's configurations are grouped by: its
+// only label, or its one label that takes several values; "" when that
+// is not one label.
+func groupLabel(labels map[string][]float64) string {
+	if len(labels) == 1 {
+		for name := range labels {
+			return name
+		}
+	}
+	if v := varyingLabels(labels); len(v) == 1 {
+		return v[0]
+	}
+	return ""
+}
+
+// varyingLabels are the names of the labels that take several values,
+// sorted.
+func varyingLabels(labels map[string][]float64) []string {
+	var out []string
+	for name, v := range labels {
+		if len(grid.Distinct(v)) > 1 {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

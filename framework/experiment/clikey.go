@@ -8,6 +8,7 @@ import (
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -53,23 +54,19 @@ func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Foun
 	if err != nil {
 		return Found{}, nil
 	}
-	if t.Label != "" {
+	desc, _, err := cat.Learner(ctx, t.Learner)
+	if err != nil || (t.Label != "" && !desc.NeedsLabel) {
 		// A label given to a learner that learns none is a mistake Train
 		// reports; the key below, which keeps labels of supervised
 		// learners only, must not find an entry for it first.
-		if desc, _, err := cat.Learner(ctx, t.Learner); err != nil || !desc.NeedsLabel {
-			return Found{}, nil
-		}
+		return Found{}, nil
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
 	b := cliPlanner(cat)
 	tr := &spec.Training{Name: t.Name, Learner: t.Learner, Data: "data", Where: where, Label: t.Label, Set: t.Hyper, Seed: t.Seed}
-	if tr.Label == "" {
-		tr.Label = DefaultLabel
-	}
 	for role, ref := range map[string]string{"data": t.Data, "test": t.Test} {
 		if ref == "" {
 			continue
@@ -86,7 +83,15 @@ func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Foun
 		if key == "" {
 			key = en.Digest
 		}
-		b.Add(&planned{Step: &Step{ID: "dataset/" + role, Kind: KindDataset, Name: role, Key: key}})
+		pl := &planned{Step: &Step{ID: "dataset/" + role, Kind: KindDataset, Name: role, Key: key}}
+		if role == "data" && tr.Label == "" && desc.NeedsLabel {
+			// The label a supervised learner learns unless told is the
+			// data's (trainingLabel): the planner needs its labels.
+			if pl.Labels, err = distinctLabels(store, en); err != nil {
+				return Found{}, nil
+			}
+		}
+		b.Add(pl)
 		if role == "test" {
 			tr.Test = role
 		}
@@ -104,7 +109,7 @@ func cliPlanner(cat Catalog) *planner {
 }
 
 func find(ctx context.Context, env *Env, kind registry.Kind, key string) (Found, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
@@ -124,7 +129,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 	if err != nil {
 		return Found{}, nil
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
@@ -184,7 +189,7 @@ func FindAnalysis(ctx context.Context, env *Env, a AnalyzeSpec) (Found, error) {
 	if err != nil {
 		return Found{}, nil
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Found{}, err
 	}
@@ -218,7 +223,7 @@ func (learnerNames) Learner(_ context.Context, name string) (sdk.LearnerDescript
 // CopyFile writes the file name of a registered entry to out, as the
 // command that made the entry wrote its --out.
 func CopyFile(env *Env, en registry.Entry, name, out string) error {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return err
 	}
@@ -227,4 +232,17 @@ func CopyFile(env *Env, en registry.Entry, name, out string) error {
 		return err
 	}
 	return fsutil.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err })
+}
+
+// distinctLabels are the distinct values of each label of a dataset.
+func distinctLabels(store *registry.Store, en registry.Entry) (map[string][]float64, error) {
+	d, _, err := LoadDataset(store, en.Digest)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]float64{}
+	for name, v := range d.Labels {
+		out[name] = grid.Distinct(v)
+	}
+	return out, nil
 }

@@ -182,8 +182,8 @@ func goldenFlow(t *testing.T) []npz.Array {
 	n, L := 2, 3
 	sites := L * L
 	fconfigs := spins(len(its)*n, sites, 3)
-	scalar := &FlowResult{Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
-	joint := &FlowResult{Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
+	scalar := &FlowResult{Labels: []string{"T"}, Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
+	joint := &FlowResult{Labels: []string{"T", "Delta"}, Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
 	all := sdk.Dataset{Size: L, Configs: spins(4, sites, 4), StateSpace: []int8{-1, 1},
 		Labels: map[string][]float64{"T": {1, 1, 2, 2}, "Delta": {0, 0.5, 0, 0.5}}}
 	joint.lattice = sdk.LatticeHypercubic
@@ -201,8 +201,15 @@ func goldenFlow(t *testing.T) []npz.Array {
 			t.Fatal(err)
 		}
 	}
-	arrays := scalar.file(fconfigs, n, sites, true, all).Arrays()
-	for _, a := range joint.file(fconfigs, n, sites, false, all).Arrays() {
+	arrays, err := scalar.file(fconfigs, n, sites, true, all).Arrays()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jarrays, err := joint.file(fconfigs, n, sites, false, all).Arrays()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range jarrays {
 		a.Name = "joint_" + a.Name
 		arrays = append(arrays, a)
 	}

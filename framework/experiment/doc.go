@@ -37,6 +37,8 @@
 // the key) is waited for and then skipped, the others run on their share
 // of the cores, and the run is registered as a Run entry (rgml run).
 //
+// The executors are package exec (the facade keeps their names: Execute,
+// RunStep, Slurm, …); the kinds table registers each kind with them.
 // Execute is the Local Executor. Slurm is another: it submits each step
 // as a batch job (like steps of one spec item as one job array, a job
 // waiting for the jobs of the steps it reads and no other) whose job runs RunStep, one step against the shared

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/experiment/plan"
@@ -55,7 +56,11 @@ type FlowResult struct {
 	Classes      []float64
 	Distribution []float64 // iterations × classes
 	PluginSeed   uint64
-	// Joint is set for a (T, Δ) thermometer: then Classes is K×2.
+	// Labels are what the thermometer learned (its training's label, e.g.
+	// "T", or "T" and "Delta" for a joint one); TMean and TMode are the
+	// first's.
+	Labels []string
+	// Joint is set for a thermometer of two labels: then Classes is K×2.
 	Joint *TwoParamReadout
 	// lattice is what the starting dataset's model declares
 	// (modelLattice).
@@ -86,7 +91,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return res, err
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
@@ -94,7 +99,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return res, err
 	}
-	thW, thEntry, thName, err := loadModel(store, spec.Thermometer)
+	thW, thEntry, thName, labels, err := loadThermometer(store, spec.Thermometer)
 	if err != nil {
 		return res, err
 	}
@@ -107,7 +112,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 		return res, err
 	}
 
-	h, release := env.host()
+	h, release := env.PluginHost()
 	defer release()
 	res.lattice = modelLattice(ctx, h, store, fromEntry)
 	rbm, err := startLearner(ctx, h, rbmName, spec.Planned)
@@ -132,7 +137,7 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	// The meter counts the iteration counts asked for, each once the
 	// thermometer has read it; the flow pass before the first reading
 	// shows as 0 of them.
-	bar := env.tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its)))
+	bar := env.Tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its)))
 	fail := func(err error) (FlowResult, error) { bar.Abort(); return res, err }
 	flowed, err := rbm.Apply(ctx, flowReq)
 	if err != nil {
@@ -142,11 +147,14 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return fail(err)
 	}
-	res.Iterations = its
+	res.Iterations, res.Labels = its, labels
 	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, all, bar); err != nil {
 		return fail(err)
 	}
-	arrays := res.file(fconfigs, n, sites, spec.SaveConfigs, data).Arrays()
+	arrays, err := res.file(fconfigs, n, sites, spec.SaveConfigs, data).Arrays()
+	if err != nil {
+		return fail(err)
+	}
 	var buf bytes.Buffer
 	if err := npz.Encode(&buf, arrays...); err != nil {
 		return fail(err)
@@ -168,7 +176,7 @@ func registerFlow(ctx context.Context, env *Env, store *registry.Store, spec Flo
 	rbm, th, its := r.rbm, r.th, res.Iterations
 	lineage := registry.Lineage{
 		Plugin: &registry.PluginRef{Name: rbm.Desc.Name, Version: rbm.Desc.Version, SHA256: rbm.SHA256},
-		Host:   env.hostRef(),
+		Host:   env.HostRef(),
 		Seed:   spec.Seed,
 		Inputs: []registry.Input{
 			{Role: "rbm", Digest: r.rbmEntry.Digest},
@@ -257,6 +265,32 @@ func loadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, str
 	return ts, en, m.Lineage.Plugin.Name, err
 }
 
+// loadThermometer reads a thermometer's weights, the learner plugin its
+// lineage names and the labels it learned.
+func loadThermometer(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, string, []string, error) {
+	w, en, plugin, err := loadModel(s, ref)
+	if err != nil {
+		return nil, en, "", nil, err
+	}
+	labels, err := learnedLabels(s, en)
+	return w, en, plugin, labels, err
+}
+
+// learnedLabels are the names of what a model was trained to read (its
+// lineage's label, several joined by commas): the flow's columns take
+// them, so that nothing downstream guesses what a thermometer reads.
+func learnedLabels(s *registry.Store, en registry.Entry) ([]string, error) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return nil, err
+	}
+	label, _ := m.Lineage.Extra["label"].(string)
+	if label == "" {
+		return nil, usagef("%s records no label it learned: a thermometer is a supervised learner's model", en)
+	}
+	return strings.Split(label, ","), nil
+}
+
 // measure has the thermometer th (weights thW of entry thEntry) read
 // the flowed configurations fconfigs (iterations × N × sites of data's
 // lattice) after each iteration count; all is the flow's whole starting
@@ -300,8 +334,11 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 		if d := sdk.Dim(all.Dimension); d != 2 {
 			return fmt.Errorf("a two-parameter read-out measures square-lattice observables, not those of the %s", sdk.Lattice(L, d))
 		}
+		if len(res.Labels) != 2 {
+			return fmt.Errorf("predict returned classes of 2 columns, and the thermometer learned %q", strings.Join(res.Labels, ","))
+		}
 		if res.Joint == nil {
-			res.Joint = newTwoParamReadout(len(res.Iterations), all, SpinObservablesDefined(all.StateSpace, res.lattice))
+			res.Joint = newTwoParamReadout(len(res.Iterations), all, res.Labels[0], res.Labels[1], SpinObservablesDefined(all.StateSpace, res.lattice))
 		}
 		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
 			return err
@@ -313,6 +350,9 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	}
 	if !ok1 || !ok2 || !ok3 || !ok4 || len(dv) != len(cv) || len(cv) == 0 || (res.Classes != nil && len(cv) != len(res.Classes)) {
 		return errors.New("predict returned no float64 distribution and classes")
+	}
+	if len(res.Labels) != 1 {
+		return fmt.Errorf("predict returned classes of 1 column, and the thermometer learned %q", strings.Join(res.Labels, ","))
 	}
 	res.Classes = cv
 	res.Distribution = append(res.Distribution, dv...)
@@ -331,7 +371,7 @@ func (res *FlowResult) readOut(k int, out []sdk.Tensor, configs []int8, n, L int
 // fconfigs (iterations × n × sites of data's lattice) are kept when save
 // is set.
 func (res *FlowResult) file(fconfigs []int8, n, sites int, save bool, data sdk.Dataset) formats.Flow {
-	f := formats.Flow{Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
+	f := formats.Flow{Labels: res.Labels, Iterations: res.Iterations, TMean: res.TMean, TMode: res.TMode,
 		Classes: res.Classes, Distribution: res.Distribution}
 	if j := res.Joint; j != nil {
 		f.Classes = j.Classes

@@ -25,7 +25,7 @@ func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
 
 // Import checks an .npz file and registers it as a dataset (importer.Import).
 func Import(ctx context.Context, env *Env, spec ImportSpec) (ImportResult, error) {
-	return importer.Import(ctx, env.base(), spec)
+	return importer.Import(ctx, env, spec)
 }
 
 func readImport(path string, L int, labels []string) (sdk.Dataset, string, error) {

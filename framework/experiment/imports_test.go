@@ -29,6 +29,12 @@ var engineRules = map[string][]string{
 	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
+	// The executors (here, Slurm, one step as a job, leases): the plan
+	// they run, the scheduler, the steps' Env, the batch system and the
+	// registry; never a step kind's code or the facade (the facade
+	// registers its kinds with them).
+	"framework/experiment/exec": {"framework/experiment/plan", "framework/experiment/schedule", "framework/experiment/spec",
+		"framework/experiment/steps", "framework/host", "framework/slurm", "registry"},
 	// A test plugin: a plugin's rule (framework/sdk only).
 	"framework/experiment/internal/rgml-plugin-refmodel": {"framework/sdk"},
 	// A tiny study of one model plugin (rgml plugins check): not a part

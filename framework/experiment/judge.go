@@ -34,6 +34,15 @@ type FigureLabeler interface {
 	LabelFigure(f ReportFigure) string
 }
 
+// A SamplePicker is a judge that says which configurations of a dataset
+// its study shows (e.g. a paper figure's temperatures): for the label a
+// dataset's samples figure is drawn along, the values to show, those the
+// dataset has; nil leaves the figure's own choice (four values spread
+// over the dataset's). The framework knows no study's values.
+type SamplePicker interface {
+	SampleValues(label string) []float64
+}
+
 // ReportFigure is what a judge may know a report's figure by.
 type ReportFigure struct {
 	// Kind is what the figure draws: "samples" (a dataset's
@@ -146,6 +155,8 @@ func (in JudgeInput) Input(en registry.Entry, role string) (registry.Entry, bool
 
 // FlowDistribution is a flow's measured distribution per iteration.
 type FlowDistribution struct {
+	// Label is what the thermometer reads (its training's label, e.g. T).
+	Label        string
 	Iterations   []int64
 	Classes      []float64   // the thermometer's classes
 	Distribution [][]float64 // [len(Iterations)][len(Classes)]
@@ -162,7 +173,7 @@ func ReadFlowDistribution(s *registry.Store, en registry.Entry) (FlowDistributio
 	if len(f.Params()) != 1 {
 		return FlowDistribution{}, fmt.Errorf("%s: %s is a reading of %d parameters, not a distribution over one", en, FlowFile, len(f.Params()))
 	}
-	d := FlowDistribution{Iterations: f.Iterations, Classes: f.Classes}
+	d := FlowDistribution{Label: f.Params()[0], Iterations: f.Iterations, Classes: f.Classes}
 	for i := range f.Iterations {
 		d.Distribution = append(d.Distribution, f.Row(i))
 	}

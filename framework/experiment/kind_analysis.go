@@ -160,8 +160,8 @@ func (ap *analysisPlan) bindData(b *planner) error {
 		return errAt(a.Pos("data"), "data", "%s", msg)
 	}
 	if d.Labels != nil && a.Flow != "" {
-		if _, ok := d.Labels["T"]; !ok {
-			return errAt(a.Pos("data"), "data", "dataset %s has no label T: a reference needs each configuration's temperature", a.Data)
+		if _, msg := ap.rule.reference(sortedKeys(d.Labels), "dataset "+a.Data); msg != "" {
+			return errAt(a.Pos("data"), "data", "%s", msg)
 		}
 	}
 	if err := ap.lattice("data", a.Data, d.L, d.D); err != nil {

@@ -2,10 +2,13 @@ package experiment
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -99,7 +102,8 @@ func planTraining(ctx context.Context, b *planner, t *spec.Training) (*planned, 
 }
 
 // trainingLabel is the label a training learns ("" for an unsupervised
-// learner), checked against its data and test set.
+// learner): the spec's, or the data's one label of several values
+// (selectedLabels, groupLabel); each part of it a label of the data.
 func trainingLabel(t *spec.Training, desc sdk.LearnerDescription, data, test *planned) (string, error) {
 	if !desc.NeedsLabel {
 		if t.Given("label") {
@@ -107,8 +111,15 @@ func trainingLabel(t *spec.Training, desc sdk.LearnerDescription, data, test *pl
 		}
 		return "", nil
 	}
+	label := t.Label
+	if label == "" && data.Labels != nil {
+		if label = groupLabel(selectedLabels(data.Labels, t.Where)); label == "" {
+			return "", errAt(t.Pos(""), "label", "learner %s learns a label, and dataset %s varies in %s, not in one label: say which with label",
+				t.Learner, t.Data, orNone(varyingLabels(selectedLabels(data.Labels, t.Where))))
+		}
+	}
 	// "T,Delta": a joint label, each part a label of the data.
-	for _, part := range strings.Split(t.Label, ",") {
+	for _, part := range strings.Split(label, ",") {
 		if data.Labels != nil {
 			if _, ok := data.Labels[part]; !ok {
 				return "", errAt(t.Pos("label"), "label", "learner %s learns a label, and dataset %s has no label %q (it has: %s)", t.Learner, t.Data, part, strings.Join(sortedKeys(data.Labels), ", "))
@@ -120,5 +131,25 @@ func trainingLabel(t *spec.Training, desc sdk.LearnerDescription, data, test *pl
 			}
 		}
 	}
-	return t.Label, nil
+	return label, nil
+}
+
+// selectedLabels are a dataset's labels' values (distinct) as a
+// selection leaves them.
+func selectedLabels(labels map[string][]float64, where []grid.Axis) map[string][]float64 {
+	out := maps.Clone(labels)
+	for _, a := range where {
+		if vs, ok := out[a.Name]; ok {
+			out[a.Name] = slices.DeleteFunc(slices.Clone(vs), func(v float64) bool { return !slices.Contains(a.Values, v) })
+		}
+	}
+	return out
+}
+
+// orNone lists names, or says there are none.
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "no label"
+	}
+	return strings.Join(names, ", ")
 }

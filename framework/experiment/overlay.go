@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
@@ -15,6 +17,7 @@ import (
 func OverlayFigure(s *registry.Store, kind string, entries []registry.Entry) (*report.Figure, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
 	var ov []report.Overlaid
+	var labels []string // what each flow's thermometer reads
 	for _, en := range entries {
 		o := report.Overlaid{Name: en.Ref(), Params: g.overlayParams(en)}
 		switch kind {
@@ -39,6 +42,7 @@ func OverlayFigure(s *registry.Store, kind string, entries []registry.Entry) (*r
 				return nil, err
 			}
 			o.Series = []report.Series{meanMeasured(f)}
+			labels = append(labels, f.Label)
 		default:
 			return nil, usagef("plot %s draws one entry; several overlay only in history and flow", kind)
 		}
@@ -51,14 +55,17 @@ func OverlayFigure(s *registry.Store, kind string, entries []registry.Entry) (*r
 	if err != nil {
 		return nil, err
 	}
+	if slices.ContainsFunc(labels, func(l string) bool { return l != labels[0] }) {
+		return nil, usagef("plot flow: the flows' thermometers read %s: overlay flows of one label", strings.Join(slices.Compact(slices.Sorted(slices.Values(labels))), ", "))
+	}
 	return report.OverlayLines(report.LineOptions{Title: "mean measured temperature of each flow", XLabel: "flow iteration",
-		YLabel: "mean measured T", HLines: refs.lines("T")}, ov)
+		YLabel: "mean measured " + report.Symbol(labels[0]), HLines: refs.lines(labels[0])}, ov)
 }
 
 // meanMeasured is a flow's mean measured temperature per iteration: the
 // one number per iteration that several flows can share a plot by.
 func meanMeasured(f FlowDistribution) report.Series {
-	s := report.Series{Label: "mean measured T"}
+	s := report.Series{Label: "mean measured " + report.Symbol(f.Label)}
 	for i, it := range f.Iterations {
 		var sum, w float64
 		for j, c := range f.Classes {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/steps"
+	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -32,6 +33,14 @@ type (
 	planner = plan.Planner
 	planned = plan.Node
 )
+
+// CachedLearner is the description of the learner plugin binary of
+// digest sha that a CachedCatalog keeps in dir (rgml run keeps one per
+// binary in the registry's cache); false when none is kept.
+func CachedLearner(dir, sha string) (sdk.LearnerDescription, bool) {
+	var d sdk.LearnerDescription
+	return d, plan.Cached(dir, sha, "learner", &d)
+}
 
 // NewPlan validates the whole spec against the catalog and returns its
 // plan (plan.NewPlan with the kinds table): every problem of the spec is

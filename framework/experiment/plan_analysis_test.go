@@ -107,3 +107,28 @@ func TestAnalysisBindsByDescriptionNotName(t *testing.T) {
 		t.Fatalf("a description that reads no flow, named correlations: %v", err)
 	}
 }
+
+// The reference beside a flow goes by the labels the analyzer's
+// description reads of it (data/reference/NAME), not by a label the
+// framework assumes: an analyzer that reads data/reference/beta is
+// refused a dataset labelled T only, naming what it reads and what the
+// dataset has.
+func TestReferenceLabelFromDescription(t *testing.T) {
+	cat := catalog(t)
+	d := cat.Analyzers["correlations"]
+	d.Desc.Inputs = slices.Clone(d.Desc.Inputs)
+	for i, in := range d.Desc.Inputs {
+		if in.Name == "data/reference/T" {
+			d.Desc.Inputs[i].Name = "data/reference/beta"
+		}
+	}
+	cat.Analyzers["correlations"] = d
+	s, err := experiment.Parse("s.yaml", []byte(analysed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = experiment.NewPlan(t.Context(), s, cat)
+	if err == nil || !strings.Contains(err.Error(), "reads of a reference (beta)") || !strings.Contains(err.Error(), "it has: T") {
+		t.Fatalf("a reference without the label the analyzer reads: %v", err)
+	}
+}

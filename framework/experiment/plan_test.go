@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/spec"
 )
 
 // The same study written with other key order, flow style, spacing and
@@ -105,4 +108,37 @@ func sortStrings(v []string) []string {
 		}
 	}
 	return v
+}
+
+// A supervised training that names no label learns the data's one label
+// of several values (after its selection), whatever its name; of data
+// with two such labels it is refused, naming them, until the spec says.
+func TestDefaultLabelFromData(t *testing.T) {
+	src := `
+datasets:
+  - name: grid
+    model: blumecapel
+    params: {T: [0.4, 0.8], Delta: [0, 1]}
+    L: 4
+    per-point: 5
+trainings:
+  - name: thermo
+    learner: thermometer
+    data: grid
+`
+	s, err := experiment.Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = experiment.NewPlan(t.Context(), s, catalog(t))
+	if err == nil || !strings.Contains(err.Error(), "varies in Delta, T, not in one label: say which with label") {
+		t.Fatalf("two varying labels, none named: %v", err)
+	}
+	for _, c := range []struct{ extra, want string }{{"    where: {Delta: 0}\n", "T"}, {"    where: {T: 0.8}\n", "Delta"}, {"    label: T,Delta\n", "T,Delta"}} {
+		p := plan(t, "s.yaml", src+c.extra)
+		st, _ := p.Step("training/thermo")
+		if got := st.Item.(*spec.Training).Label; got != c.want {
+			t.Errorf("%s: learns %q, want %q", strings.TrimSpace(c.extra), got, c.want)
+		}
+	}
 }

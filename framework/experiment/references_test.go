@@ -54,7 +54,7 @@ func TestFlowFigureDrawsTheModelsReferences(t *testing.T) {
 		if err != nil {
 			t.Fatalf("sample %s: %v", model, err)
 		}
-		b, err := formats.EncodeFlow(formats.Flow{Iterations: []int64{0, 1}, TMean: []float64{1.5, 1.75}, TMode: []float64{1, 2},
+		b, err := formats.EncodeFlow(formats.Flow{Labels: []string{"T"}, Iterations: []int64{0, 1}, TMean: []float64{1.5, 1.75}, TMode: []float64{1, 2},
 			Classes: []float64{1, 2}, Distribution: []float64{0.5, 0.5, 0.25, 0.75}})
 		if err != nil {
 			t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sort"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
@@ -41,9 +40,10 @@ type ReportResult struct {
 }
 
 // Figures the report draws from each kind of entry.
-//   - dataset: Fig. 1, a configuration at T = 0, 2, 3 and 6 (those present;
-//     else up to four temperatures); labelled T and one other parameter,
-//     one at each corner of their grid;
+//   - dataset: a configuration at each of up to four values of its label
+//     (the values the study's judge picks, SamplePicker, else spread over
+//     the dataset's); sampled on a grid of two parameters, one at each
+//     corner of the grid;
 //   - model: Fig. 4 for a thermometer (train and test loss), the training
 //     history for other learners (a model without history, e.g. random
 //     weights, draws nothing);
@@ -92,6 +92,7 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 		if l, ok := j.(FigureLabeler); ok {
 			g.label(l, items, JudgeInput{Store: s, Entries: spec.Entries, g: g})
 		}
+		g.picker, _ = j.(SamplePicker)
 	}
 	page, err := report.BuildPage(spec.Out, head, items)
 	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: spec.Out}, err
@@ -103,6 +104,7 @@ type gather struct {
 	byDigest  map[string]registry.Entry
 	plane     []planeFlow             // the two-parameter flows seen, for the plane diagrams
 	figures   map[string]ReportFigure // by item name, what a judge may label
+	picker    SamplePicker            // the judge's choice of samples; nil: none
 }
 
 // figure notes what the item named name draws, for a judge to label.
@@ -197,72 +199,6 @@ func (g *gather) items(en registry.Entry) []report.Item {
 	return nil
 }
 
-func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
-	d, _, err := LoadDataset(g.s, en.Digest)
-	if err != nil {
-		return nil, err
-	}
-	sites, n := d.Sites(), d.Len()
-	if n == 0 {
-		return nil, fmt.Errorf("%s holds no configuration", en)
-	}
-	var configs [][]int8
-	var labels []string
-	T, ok := d.Labels["T"]
-	if other := gridLabels(d.Labels, g.manifest(en).Lineage.Parameters, "T"); ok && len(other) == 1 {
-		configs, labels = gridCorners(d.Configs, sites, "T", other[0], T, d.Labels[other[0]])
-		return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
-	}
-	if !ok {
-		for i := 0; i < min(n, 4); i++ {
-			configs = append(configs, d.Configs[i*sites:(i+1)*sites])
-			labels = append(labels, fmt.Sprintf("#%d", i))
-		}
-		return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
-	}
-	first := map[float64]int{}
-	for i, t := range T {
-		if _, seen := first[t]; !seen {
-			first[t] = i
-		}
-	}
-	var want []float64
-	for _, t := range []float64{0, 2, 3, 6} {
-		if _, ok := first[t]; ok {
-			want = append(want, t)
-		}
-	}
-	if len(want) == 0 {
-		all := make([]float64, 0, len(first))
-		for t := range first {
-			all = append(all, t)
-		}
-		sort.Float64s(all)
-		for k := 0; k < min(4, len(all)); k++ {
-			want = append(want, all[k*len(all)/min(4, len(all))])
-		}
-	}
-	for _, t := range want {
-		i := first[t]
-		configs = append(configs, d.Configs[i*sites:(i+1)*sites])
-		labels = append(labels, "T = "+formatNumber(t))
-	}
-	return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
-}
-
-// gridLabels are the names of a dataset's labels, but one, that are
-// axes of the grid it was sampled on: parameters its lineage records
-// with more than one value (not observables, also labels).
-func gridLabels(labels map[string][]float64, params map[string]any, but string) []string {
-	var out []string
-	for _, k := range sortedKeys(labels) {
-		if v, ok := params[k].([]any); ok && len(v) > 1 && k != but {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
 	ep := make([]float64, h.Len())
 	for i, e := range h.Epoch {
@@ -294,7 +230,7 @@ func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
 	return report.Lines(report.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
-		XLabel: "measured T", YLabel: "share", VLines: refs.lines("T")}, ss...)
+		XLabel: "measured " + report.Symbol(f.Label), YLabel: "share", VLines: refs.lines(f.Label)}, ss...)
 }
 
 // ReadAnalysis reads an Analysis entry's results and suggested figures.
@@ -330,15 +266,15 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 	// An analysis of a flow that reads off the temperatures its
 	// observables imply, per iteration, is the flow's thermometer-free
 	// check, whichever analyzer made it.
-	_, ofFlow := g.input(en, "flow")
-	check := ofFlow && impliesTemperatures(arrays)
+	label := g.flowLabel(en)
+	check := label != "" && impliesTemperatures(arrays, label)
 	var items []report.Item
 	if check {
 		e := base
 		e.Name, e.Label, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
 		g.figure(e.Name, ReportFigure{Kind: "flow-check", Entry: en})
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
-		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays) }})
+		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays, label) }})
 	}
 	for _, h := range figs {
 		if h.Kind == sdk.FigureTable || h.Kind == sdk.FigureHistogram {
@@ -360,29 +296,45 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 // reports its per-iteration results against.
 const flowCheckX = "group"
 
-// impliedTemperatures are the columns of a thermometer-free check: the
-// temperatures implied by observables of the flowed configurations.
+// impliedTemperatures are the columns of a thermometer-free check, each
+// LABEL_name for the label the flow's thermometer reads: the values of
+// that label implied by observables of the flowed configurations.
 var impliedTemperatures = []struct{ name, label string }{
-	{"T_energy", "energy"}, {"T_abs_m", "mean |m|"}, {"T_G", "G(L/2)"}, {"T_thermometer", "thermometer (mean)"}}
+	{"energy", "energy"}, {"abs_m", "mean |m|"}, {"G", "G(L/2)"}, {"thermometer", "thermometer (mean)"}}
 
-// impliesTemperatures reports whether an analysis's results hold implied
-// temperatures per flow iteration.
-func impliesTemperatures(arrays []npz.Array) bool {
+// impliesTemperatures reports whether an analysis's results hold values
+// of label implied per flow iteration.
+func impliesTemperatures(arrays []npz.Array, label string) bool {
 	if npz.Float64s(arrays, flowCheckX) == nil {
 		return false
 	}
 	for _, c := range impliedTemperatures {
-		if npz.Float64s(arrays, c.name) != nil {
+		if npz.Float64s(arrays, label+"_"+c.name) != nil {
 			return true
 		}
 	}
 	return false
 }
 
-// flowCheckFigure draws the implied temperatures of an analysis of a
-// flow against iteration, with the temperatures the model of the flow's
-// data declares.
-func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report.Figure, error) {
+// flowLabel is the label the thermometer of the flow an analysis read
+// reads; "" for an analysis of no flow, or of one whose file cannot be
+// read (its own figure says why).
+func (g *gather) flowLabel(en registry.Entry) string {
+	fen, ok := g.input(en, "flow")
+	if !ok {
+		return ""
+	}
+	f, err := ReadFlow(g.s, fen)
+	if err != nil {
+		return ""
+	}
+	return f.Params()[0]
+}
+
+// flowCheckFigure draws the values of label implied by an analysis of a
+// flow against iteration, with the values the model of the flow's data
+// declares.
+func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label string) (*report.Figure, error) {
 	col := func(name string) []float64 {
 		a, ok := npz.Find(arrays, name)
 		if !ok {
@@ -397,8 +349,8 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report
 	}
 	var ss []report.Series
 	for _, c := range impliedTemperatures {
-		if y := col(c.name); y != nil {
-			ss = append(ss, report.Series{Label: c.label, X: x, Y: y, Err: col(c.name + "_err")})
+		if y := col(label + "_" + c.name); y != nil {
+			ss = append(ss, report.Series{Label: c.label, X: x, Y: y, Err: col(label + "_" + c.name + "_err")})
 		}
 	}
 	if len(ss) == 0 {
@@ -408,12 +360,12 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array) (*report
 	if err != nil {
 		return nil, err
 	}
-	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), true, refs.lines("T"), ss...)
+	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), report.Symbol(label), true, refs.lines(label), ss...)
 }
 
 // runReport is the report step of a plan: every other step's entry.
 func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (ReportResult, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return ReportResult{}, err
 	}
@@ -479,14 +431,19 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return g.flowFigure(en)
 	case "flow-check":
-		if _, ok := g.input(en, "flow"); !ok {
+		fen, ok := g.input(en, "flow")
+		if !ok {
 			return nil, usagef("%s is not an analysis of a flow", en)
+		}
+		f, err := ReadFlow(s, fen)
+		if err != nil {
+			return nil, err
 		}
 		arrays, _, err := ReadAnalysis(s, en)
 		if err != nil {
 			return nil, err
 		}
-		return g.flowCheckFigure(en, arrays)
+		return g.flowCheckFigure(en, arrays, f.Params()[0])
 	}
 	return nil, usagef("unknown figure kind %q", kind)
 }

@@ -14,8 +14,8 @@ import (
 // selection put it.
 func TestPlaneAxesAndStart(t *testing.T) {
 	one := []float64{1}
-	f := formats.Flow{Iterations: []int64{0}, TMean: one, TMode: one, Classes: []float64{1, 1}, Distribution: one,
-		Two: &formats.TwoParameter{Name: "h", DeltaMean: one, DeltaMode: one, AbsM: one, S2: one, NN: one, EqT: one, EqDelta: one}}
+	f := formats.Flow{Labels: []string{"T", "h"}, Iterations: []int64{0}, TMean: one, TMode: one, Classes: []float64{1, 1}, Distribution: one,
+		Two: &formats.TwoParameter{DeltaMean: one, DeltaMode: one, AbsM: one, S2: one, NN: one, EqT: one, EqDelta: one}}
 	ax, ok := planeAxes(f)
 	if !ok || ax != (report.Axes{X: "h", Y: "T"}) {
 		t.Fatalf("planeAxes = %+v, %v", ax, ok)
@@ -27,7 +27,7 @@ func TestPlaneAxesAndStart(t *testing.T) {
 	if _, err := planePath("p", f, report.Axes{X: "Delta", Y: "T"}, "mean"); err == nil || !strings.Contains(err.Error(), "Delta") {
 		t.Errorf("planePath on a plane the flow does not read: %v", err)
 	}
-	f.Two = nil
+	f.Two, f.Labels = nil, []string{"T"}
 	if _, ok := planeAxes(f); ok {
 		t.Errorf("a file of one parameter was taken for a plane")
 	}

@@ -42,8 +42,12 @@ func tempStore(t *testing.T) *registry.Store {
 func TestFlowSummary(t *testing.T) {
 	s := tempStore(t)
 	its := npz.Array{Name: "iterations", Shape: []int{3}, Data: []int64{0, 1, 10}}
-	one := putFlow(t, s, "one", formats.Flow{Iterations: []int64{0, 1, 10}, TMean: []float64{0.5, 1, 2.25}, TMode: []float64{0, 1, 2.5},
-		Classes: []float64{0, 2.5}, Distribution: []float64{1, 0, 0.5, 0.5, 0, 1}}.Arrays()...)
+	oneArrays, err := formats.Flow{Labels: []string{"T"}, Iterations: []int64{0, 1, 10}, TMean: []float64{0.5, 1, 2.25}, TMode: []float64{0, 1, 2.5},
+		Classes: []float64{0, 2.5}, Distribution: []float64{1, 0, 0.5, 0.5, 0, 1}}.Arrays()
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := putFlow(t, s, "one", oneArrays...)
 	if got, want := experiment.FlowSummary(s, "flow/a", one.Digest), "flow/a: thermometer mode 0 → 2.5, mean 0.50 → 2.25 (iterations 0 → 10)"; got != want {
 		t.Errorf("T reading:\n got %q\nwant %q", got, want)
 	}

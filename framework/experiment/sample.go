@@ -57,7 +57,7 @@ type SampleResult struct {
 // mean cluster size).
 func collect(ctx context.Context, env *Env, m *host.Model, req sdk.SampleRequest, alg sdk.Algorithm, name string, perPoint, sites int) (*assembler, error) {
 	total := len(req.Points) * perPoint
-	bar := env.tracker().Start("sampling "+name, "configurations", int64(total))
+	bar := env.Tracker().Start("sampling "+name, "configurations", int64(total))
 	ds := newAssembler(len(req.Points), perPoint, sites)
 	env.Metrics.SetInfo("sample", m.Name, "", env.Build.Version)
 	err := m.Sample(ctx, req, func(ch sdk.SampleChunk) error {
@@ -118,7 +118,7 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 	if err := registry.ValidateName(spec.Name); err != nil {
 		return res, usagef("name: %v", err)
 	}
-	h, release := env.host()
+	h, release := env.PluginHost()
 	defer release()
 	m, err := h.Model(ctx, spec.Model)
 	if err != nil {
@@ -151,7 +151,7 @@ func Sample(ctx context.Context, env *Env, spec SampleSpec) (SampleResult, error
 		return res, usagef("%d configurations of %d sites is more than 16 GiB: sample fewer", total, sites)
 	}
 
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
@@ -177,7 +177,7 @@ func registerSample(ctx context.Context, env *Env, store *registry.Store, spec S
 	}
 	lineage := registry.Lineage{
 		Plugin:     &registry.PluginRef{Name: m.Desc.Name, Version: m.Desc.Version, SHA256: m.SHA256},
-		Host:       env.hostRef(),
+		Host:       env.HostRef(),
 		Algorithm:  req.Algorithm,
 		Seed:       req.Seed,
 		Parameters: gridParameters(spec.L, spec.Params, req.Points),

@@ -20,7 +20,6 @@ const (
 	MaxSteps          = spec.MaxSteps
 	DefaultIterations = spec.DefaultIterations
 	DefaultReportOut  = spec.DefaultReportOut
-	DefaultLabel      = spec.DefaultLabel
 	DefaultCPUs       = spec.DefaultCPUs
 	DefaultMemory     = spec.DefaultMemory
 )

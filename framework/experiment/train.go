@@ -44,7 +44,7 @@ type TrainSpec struct {
 	Data    string   // registry reference of the training set
 	Where   []string // selections NAME=SPEC of the training set
 	Test    string   // registry reference of a held-out set, or ""
-	Label   string   // what a supervised learner learns ("": DefaultLabel); an error for others
+	Label   string   // what a supervised learner learns ("": the data's one label of several values); an error for others
 	Hyper   sdk.Params
 	Seed    uint64
 	// CheckpointEvery is the epochs between checkpoints (0: about 20).
@@ -87,7 +87,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if err != nil {
 		return res, err
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return res, err
 	}
@@ -95,7 +95,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if err != nil {
 		return res, err
 	}
-	h, release := env.host()
+	h, release := env.PluginHost()
 	defer release()
 	l, err := h.Learner(ctx, spec.Learner)
 	if err != nil {
@@ -119,7 +119,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	if key == "" {
 		key = TrainingKey(l.SHA256, req, in.digests, spec.Where)
 	}
-	ck := newCheckpointDir(filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), env.holder(), key)
+	ck := newCheckpointDir(filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), env.HolderID(), key)
 	var last sdk.Progress
 	rec := &trainRecorder{last: &last, ck: &ck}
 	if spec.Resume != ResumeNever {
@@ -129,7 +129,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	}
 
 	start := time.Now()
-	bar := env.tracker().Start("training "+spec.Name, "epochs", int64(epochs))
+	bar := env.Tracker().Start("training "+spec.Name, "epochs", int64(epochs))
 	bar.Add(int64(res.ResumedFrom))
 	env.Metrics.SetInfo("train", "", l.Name, env.Build.Version)
 	rec.bar, rec.epoch = bar, res.ResumedFrom
@@ -188,7 +188,9 @@ func trainRequest(l *host.Learner, spec TrainSpec, in trainData) (sdk.TrainReque
 	if l.Desc.NeedsLabel {
 		req.Label = spec.Label
 		if req.Label == "" {
-			req.Label = DefaultLabel
+			if req.Label = groupLabel(in.data.Labels); req.Label == "" {
+				return req, Usage(fmt.Errorf("label: %s learns a label, and the data vary in %s, not in one label: say which", l.Name, orNone(varyingLabels(in.data.Labels))))
+			}
 		}
 	} else {
 		// An unsupervised learner would ignore both, and the lineage
@@ -217,14 +219,14 @@ func trainRequest(l *host.Learner, spec TrainSpec, in trainData) (sdk.TrainReque
 func resume(env *Env, spec TrainSpec, ck *checkpointDir, req *sdk.TrainRequest, res *TrainResult, rec *trainRecorder, epochs int) error {
 	cp, p, hist, notes, err := ck.load()
 	for _, n := range notes {
-		fmt.Fprintln(env.stderr(), n)
+		fmt.Fprintln(env.ErrWriter(), n)
 	}
 	switch {
 	case errors.Is(err, errNoCheckpoint) && spec.Resume == ResumeRequired:
 		return usagef("--resume: no checkpoint of this training (same name, learner binary, settings, seed and data) in %s: nothing to resume (run without --resume)", filepath.Dir(ck.root))
 	case errors.Is(err, errNoCheckpoint):
 		if len(notes) > 0 {
-			fmt.Fprintf(env.stderr(), "starting %s from the start: no good checkpoint is left\n", spec.Name)
+			fmt.Fprintf(env.ErrWriter(), "starting %s from the start: no good checkpoint is left\n", spec.Name)
 		}
 		return nil
 	case err != nil:
@@ -244,9 +246,9 @@ func resume(env *Env, spec TrainSpec, ck *checkpointDir, req *sdk.TrainRequest, 
 		rec.last.Epoch = cp.Epoch
 	}
 	if len(notes) > 0 {
-		fmt.Fprintf(env.stderr(), "resuming %s from epoch %d, the newest good checkpoint\n", spec.Name, cp.Epoch)
+		fmt.Fprintf(env.ErrWriter(), "resuming %s from epoch %d, the newest good checkpoint\n", spec.Name, cp.Epoch)
 	} else {
-		fmt.Fprintf(env.stderr(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
+		fmt.Fprintf(env.ErrWriter(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
 	}
 	return nil
 }
@@ -282,7 +284,7 @@ func registerTraining(ctx context.Context, env *Env, store *registry.Store, spec
 	}
 	lineage := registry.Lineage{
 		Plugin:          &registry.PluginRef{Name: l.Desc.Name, Version: l.Desc.Version, SHA256: l.SHA256},
-		Host:            env.hostRef(),
+		Host:            env.HostRef(),
 		Seed:            req.Seed,
 		HyperParameters: hp,
 		Datasets:        in.digests,

@@ -10,31 +10,34 @@ import (
 )
 
 // TwoParamReadout is the read-out of a flow by a thermometer of two
-// parameters (T, Δ): the mode and mean of its distribution on the grid in
-// both coordinates after each iteration count, and thermometer-free
-// observables of the flowed configurations.
+// labels (x, y: T and Δ for a Blume-Capel-like study, whatever its data
+// call them): the mode and mean of its distribution on the grid in both
+// coordinates after each iteration count, and thermometer-free
+// observables of the flowed configurations. The fields named T are the
+// first label's, those named Delta the second's.
 type TwoParamReadout struct {
-	Classes              []float64 // K×2: (T, Δ) per class
+	Classes              []float64 // K×2: (x, y) per class
 	TMean, TMode         []float64 // per iteration count
 	DeltaMean, DeltaMode []float64
 	AbsM, S2, NN         []float64 // SpinObservables per iteration count (NaN where undefined)
 	// EqT, EqDelta: the grid point of the flow's starting dataset (all
 	// its points, before the flow's selection) whose Monte Carlo
-	// observables are nearest (Nearest); NaN without T and Delta labels.
+	// observables are nearest (Nearest); NaN without both labels.
 	EqT, EqDelta []float64
 	grid         []GridPoint
 	spins        bool // SpinObservablesDefined for the flow's data
 }
 
 // newTwoParamReadout reads out a flow of the given iteration counts from
-// the dataset all; spins says SpinObservablesDefined for its model (the
-// observables are NaN otherwise).
-func newTwoParamReadout(iterations int, all sdk.Dataset, spins bool) *TwoParamReadout {
+// the dataset all, whose labels x and y the thermometer learned; spins
+// says SpinObservablesDefined for its model (the observables are NaN
+// otherwise).
+func newTwoParamReadout(iterations int, all sdk.Dataset, x, y string, spins bool) *TwoParamReadout {
 	z := func() []float64 { return make([]float64, iterations) }
 	j := &TwoParamReadout{TMean: z(), TMode: z(), DeltaMean: z(), DeltaMode: z(), AbsM: z(), S2: z(), NN: z(),
 		EqT: z(), EqDelta: z(), spins: spins}
 	if spins {
-		j.grid = GridObservables(all)
+		j.grid = GridObservables(all, x, y)
 	}
 	return j
 }
@@ -60,7 +63,7 @@ func SpinObservablesDefined(states []int8, lattice string) bool {
 // (K×2) and the observables of the n flowed configurations of L×L sites.
 func (j *TwoParamReadout) add(k int, dist, classes []float64, configs []int8, n, L int) error {
 	if len(classes) != 2*len(dist) || (j.Classes != nil && len(classes) != len(j.Classes)) {
-		return fmt.Errorf("predict returned %d classes values for %d probabilities (want K×2 (T, Δ) pairs)", len(classes), len(dist))
+		return fmt.Errorf("predict returned %d classes values for %d probabilities (want K×2 pairs)", len(classes), len(dist))
 	}
 	j.Classes = classes
 	best := 0
@@ -84,18 +87,18 @@ func (j *TwoParamReadout) add(k int, dist, classes []float64, configs []int8, n,
 	return nil
 }
 
-// GridPoint is the Monte Carlo average of SpinObservables at one (T, Δ).
+// GridPoint is the Monte Carlo average of SpinObservables at one point
+// (x, y) of a grid of two labels; T is x, Delta is y.
 type GridPoint struct {
 	T, Delta     float64
 	AbsM, S2, NN float64
 	N            int // configurations
 }
 
-// GridObservables returns SpinObservables per distinct (T, Δ) of a
-// dataset labelled T and Delta, sorted by T then Δ; nil without both
-// labels.
-func GridObservables(d sdk.Dataset) []GridPoint {
-	ts, ds := d.Labels["T"], d.Labels["Delta"]
+// GridObservables returns SpinObservables per distinct (x, y) of a
+// dataset labelled x and y, sorted by x then y; nil without both labels.
+func GridObservables(d sdk.Dataset, x, y string) []GridPoint {
+	ts, ds := d.Labels[x], d.Labels[y]
 	n, sites := d.Len(), d.Sites()
 	if len(ts) != n || len(ds) != n || n == 0 {
 		return nil

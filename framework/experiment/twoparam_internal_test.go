@@ -37,7 +37,7 @@ func TestTwoParamObservablesNeedTheLattice(t *testing.T) {
 			t.Errorf("%v on %q: defined %v, want %v", c.states, c.lattice, got, c.defined)
 		}
 		all.StateSpace = c.states
-		res := &FlowResult{Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1), lattice: c.lattice}
+		res := &FlowResult{Labels: []string{"T", "Delta"}, Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1), lattice: c.lattice}
 		if err := res.readOut(0, out, up, n, L, all); err != nil {
 			t.Fatal(err)
 		}

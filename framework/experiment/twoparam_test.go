@@ -54,7 +54,7 @@ func TestGridReadings(t *testing.T) {
 	}
 	ds := sdk.Dataset{Size: L, Configs: configs, Labels: map[string][]float64{
 		"T": {2, 1, 1, 1}, "Delta": {0, 0, 0, 3}}}
-	g := experiment.GridObservables(ds)
+	g := experiment.GridObservables(ds, "T", "Delta")
 	if len(g) != 3 || g[0] != (experiment.GridPoint{T: 1, Delta: 0, AbsM: 1, S2: 1, NN: 2, N: 2}) ||
 		g[1].Delta != 3 || g[1].S2 != 0 || g[2].T != 2 || math.Abs(g[2].AbsM-1.0/3) > 1e-12 {
 		t.Fatalf("grid %+v", g)
@@ -70,7 +70,7 @@ func TestGridReadings(t *testing.T) {
 	if _, _, _, ok := columnTemperature(g, 0, 0.1); ok {
 		t.Errorf("|m| outside the column's range was interpolated")
 	}
-	if experiment.GridObservables(sdk.Dataset{Size: L, Configs: up, Labels: map[string][]float64{"T": {1}}}) != nil {
+	if experiment.GridObservables(sdk.Dataset{Size: L, Configs: up, Labels: map[string][]float64{"T": {1}}}, "T", "Delta") != nil {
 		t.Errorf("a dataset without Delta labels has a grid")
 	}
 }

@@ -129,7 +129,7 @@ func allItems() []Item {
 			Series{Label: "flow", X: []float64{1, 2, 5, 10, 100}, Y: []float64{-1.9, -1.7, -1.5, -1.45, -1.42}, Err: []float64{0.01, 0.01, 0.01, 0.01, 0.01}})},
 		{Entry{Name: "flow-T", Label: "beyond the paper", Caption: "temperatures implied by the flowed configurations"}, func() (*Figure, error) {
 			its := []float64{0, 1, 2, 5, 10, 100}
-			return FlowTemperatures("implied temperatures", true, []Ref{{"T_c", testTc}},
+			return FlowTemperatures("implied temperatures", "T", true, []Ref{{"T_c", testTc}},
 				Series{Label: "energy", X: its, Y: []float64{0.5, 1.2, 1.8, 2.1, 2.25, 2.27}, Err: []float64{0.01, 0.02, 0.02, 0.03, 0.03, 0.03}},
 				Series{Label: "thermometer", X: its, Y: []float64{0.4, 1.5, 2.0, 2.2, 2.3, 2.3}})
 		}},

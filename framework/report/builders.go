@@ -335,13 +335,14 @@ func LossCurves(epochs, train, test []float64) (*Figure, error) {
 }
 
 // FlowTemperatures draws the thermometer-free flow check: for each
-// series (the temperature implied by the energy, by ⟨|m|⟩, by G(L/2), the
-// thermometer's mean reading) T against flow iteration with its error
-// bars, and the reference temperatures refs dashed. On a log x axis
-// starting at iteration 0 the axis is log(1 + iteration), so that the
-// input itself is drawn.
-func FlowTemperatures(title string, logX bool, refs []Ref, series ...Series) (*Figure, error) {
-	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: "T", LogX: logX, HLines: refs}, series...)
+// series (the value of the label the thermometer reads, e.g. T, implied
+// by the energy, by ⟨|m|⟩, by G(L/2), the thermometer's mean reading)
+// against flow iteration with its error bars, and the reference values
+// refs dashed; label names the y axis. On a log x axis starting at
+// iteration 0 the axis is log(1 + iteration), so that the input itself
+// is drawn.
+func FlowTemperatures(title, label string, logX bool, refs []Ref, series ...Series) (*Figure, error) {
+	return Lines(LineOptions{Title: title, XLabel: "flow iteration", YLabel: label, LogX: logX, HLines: refs}, series...)
 }
 
 // grid is a matrix as a plotter.GridXYZ: column c at x = c, matrix row

@@ -287,7 +287,7 @@ func TestConstantSeriesAxis(t *testing.T) {
 // A log x axis whose data start at 0 (iteration 0, the input itself)
 // keeps 0 on a log(1 + x) axis, labelled, and says so.
 func TestIterationZeroKept(t *testing.T) {
-	f, err := FlowTemperatures("t", true, []Ref{{"T_c", 2.27}}, Series{Label: "energy", X: []float64{0, 1, 10, 100}, Y: []float64{1, 2, 2.2, 2.3}})
+	f, err := FlowTemperatures("t", "T", true, []Ref{{"T_c", 2.27}}, Series{Label: "energy", X: []float64{0, 1, 10, 100}, Y: []float64{1, 2, 2.2, 2.3}})
 	if err != nil {
 		t.Fatal(err)
 	}

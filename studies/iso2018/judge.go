@@ -73,6 +73,15 @@ func (judge) LabelFigure(f experiment.ReportFigure) string {
 	return ""
 }
 
+// SampleValues are the temperatures of the paper's Fig. 1, for a
+// dataset's samples figure drawn along its temperatures.
+func (judge) SampleValues(label string) []float64 {
+	if label == "T" {
+		return reproduce.Fig1Temperatures
+	}
+	return nil
+}
+
 // Judge reads the paper's inputs from the entries, one set per seed (a
 // training's seed; a flow's and an analysis's are their RBM's), judges
 // every row for each seed and combines them: a row passes only if it
@@ -351,14 +360,14 @@ func (g gather) replicas(entries []registry.Entry) (map[uint64]*reproduce.Inputs
 				// study" and let the other seeds pass them.
 				return nil, nil, err
 			}
-			if len(ff.Params()) != 1 {
-				continue // a reading of two parameters is none of the paper's flows
+			if p := ff.Params(); len(p) != 1 || p[0] != "T" {
+				continue // a reading of two parameters, or of another than T, is none of the paper's flows
 			}
 			fd, err := experiment.ReadFlowDistribution(g.Store, en)
 			if err != nil {
 				return nil, nil, err
 			}
-			f := reproduce.Flow(fd)
+			f := reproduce.Flow{Iterations: fd.Iterations, Classes: fd.Classes, Distribution: fd.Distribution}
 			s.of(seed, en).Flows[k] = f
 			// Iteration 0 is the thermometer's reading of the test
 			// configurations themselves (Fig. 5).

@@ -105,7 +105,7 @@ func TestJudgeAcrossSeeds(t *testing.T) {
 				Seed:   seed,
 				Inputs: []registry.Input{{Role: "rbm", Digest: rbm.Digest}, {Role: "thermometer", Digest: th.Digest}},
 				Extra:  map[string]any{"where": []string{fmt.Sprintf("T=%g", from)}}},
-				flowFile(t, formats.Flow{Iterations: its, Classes: classes, Distribution: dist,
+				flowFile(t, formats.Flow{Labels: []string{"T"}, Iterations: its, Classes: classes, Distribution: dist,
 					TMean: make([]float64, len(its)), TMode: make([]float64, len(its))})))
 		}
 	}

@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rgml/rgml/framework/npz"
@@ -15,12 +16,16 @@ const FlowFile = "flow.npz"
 // Flow is what flow.npz holds: the thermometer's reading after each
 // iteration count of an RBM flow.
 //
-// With a thermometer of one parameter, Classes holds its K classes and
-// the file names them classes. With a thermometer of two parameters
-// (Two set), Classes holds K (T, Δ) pairs, row after row, and the file
-// names them classes2 [K, 2]; T_mean and T_mode are the first
-// coordinate.
+// Labels are the names of what the thermometer reads, as its training
+// data labelled them (one, or two for a joint label such as "T,Delta"):
+// the file's columns take their names (NAME_mean, NAME_mode, eq_NAME),
+// so that a flow of a thermometer of any label is read by that label's
+// name and no reader guesses it. With one label, Classes holds its K
+// classes and the file names them classes. With two (Two set), Classes
+// holds K pairs, row after row, and the file names them classes2 [K, 2].
+// TMean and TMode are the first label's.
 type Flow struct {
+	Labels       []string
 	Iterations   []int64
 	TMean, TMode []float64 // per iteration count
 	Classes      []float64
@@ -38,28 +43,34 @@ type Flow struct {
 	Shape []int
 }
 
-// TwoParameter is the part of a flow read by a two-parameter (T, Δ)
-// thermometer beyond the first coordinate: the second coordinate's mean
-// and mode, thermometer-free observables of the flowed configurations
-// (|m|, ⟨s²⟩, nearest-neighbour correlation) and the grid point of the
-// starting data whose observables are nearest (NaN when unknown); all per
-// iteration count.
+// TwoParameter is the part of a flow read by a thermometer of two labels
+// beyond the first: the second label's mean and mode, thermometer-free
+// observables of the flowed configurations (|m|, ⟨s²⟩, nearest-neighbour
+// correlation) and the grid point of the starting data whose observables
+// are nearest (NaN when unknown); all per iteration count. The fields
+// named T and Delta are the first and the second label's, whatever
+// their names.
 type TwoParameter struct {
-	// Name is the second coordinate's name, as the thermometer's data
-	// label it; "" is Delta. Its columns are NAME_mean, NAME_mode and
-	// eq_NAME; the fields keep the name Delta for the files they read.
-	Name                 string
 	DeltaMean, DeltaMode []float64
 	AbsM, S2, NN         []float64
 	EqT, EqDelta         []float64
 }
 
-// second is the second coordinate's name.
-func (t *TwoParameter) second() string {
-	if t.Name == "" {
-		return "Delta"
+// first and second are the labels' names.
+func (f Flow) first() string  { return f.Labels[0] }
+func (f Flow) second() string { return f.Labels[1] }
+
+// check says what is wrong with a flow before it is written: its labels
+// are the columns' names.
+func (f Flow) check() error {
+	want := 1
+	if f.Two != nil {
+		want = 2
 	}
-	return t.Name
+	if len(f.Labels) != want || slices.Contains(f.Labels, "") || (want == 2 && f.Labels[0] == f.Labels[1]) {
+		return fmt.Errorf("%s: a reading of %d label(s) names them %q", FlowFile, want, f.Labels)
+	}
+	return nil
 }
 
 // K is the number of the thermometer's classes.
@@ -78,30 +89,35 @@ func (f Flow) Row(i int) []float64 {
 }
 
 // Arrays are the file's arrays in the order they are written; the order
-// is part of the file's bytes, and so of the entries' digests.
-func (f Flow) Arrays() []npz.Array {
-	n, k := len(f.Iterations), f.K()
+// is part of the file's bytes, and so of the entries' digests. An error
+// when the flow's labels do not name its readings.
+func (f Flow) Arrays() ([]npz.Array, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	n, k, x := len(f.Iterations), f.K(), f.first()
 	var arrays []npz.Array
 	if t := f.Two; t != nil {
+		y := f.second()
 		arrays = []npz.Array{
 			{Name: "iterations", Shape: []int{n}, Data: f.Iterations},
-			npz.Float64("T_mean", f.TMean, n),
-			npz.Float64("T_mode", f.TMode, n),
-			npz.Float64(t.second()+"_mean", t.DeltaMean, n),
-			npz.Float64(t.second()+"_mode", t.DeltaMode, n),
+			npz.Float64(x+"_mean", f.TMean, n),
+			npz.Float64(x+"_mode", f.TMode, n),
+			npz.Float64(y+"_mean", t.DeltaMean, n),
+			npz.Float64(y+"_mode", t.DeltaMode, n),
 			npz.Float64("classes2", f.Classes, k, 2),
 			npz.Float64("distribution", f.Distribution, n, k),
 			npz.Float64("abs_m", t.AbsM, n),
 			npz.Float64("s2", t.S2, n),
 			npz.Float64("nn", t.NN, n),
-			npz.Float64("eq_T", t.EqT, n),
-			npz.Float64("eq_"+t.second(), t.EqDelta, n),
+			npz.Float64("eq_"+x, t.EqT, n),
+			npz.Float64("eq_"+y, t.EqDelta, n),
 		}
 	} else {
 		arrays = []npz.Array{
 			{Name: "iterations", Shape: []int{n}, Data: f.Iterations},
-			npz.Float64("T_mean", f.TMean, n),
-			npz.Float64("T_mode", f.TMode, n),
+			npz.Float64(x+"_mean", f.TMean, n),
+			npz.Float64(x+"_mode", f.TMode, n),
 			npz.Float64("classes", f.Classes, k),
 			npz.Float64("distribution", f.Distribution, n, k),
 		}
@@ -116,13 +132,17 @@ func (f Flow) Arrays() []npz.Array {
 			arrays = append(arrays, npz.Array{Name: "lattice_shape", Shape: []int{len(shape)}, Data: shape})
 		}
 	}
-	return arrays
+	return arrays, nil
 }
 
 // EncodeFlow writes f as flow.npz.
 func EncodeFlow(f Flow) ([]byte, error) {
+	arrays, err := f.Arrays()
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	err := npz.Encode(&buf, f.Arrays()...)
+	err = npz.Encode(&buf, arrays...)
 	return buf.Bytes(), err
 }
 
@@ -135,24 +155,30 @@ func DecodeFlow(arrays []npz.Array) (Flow, error) {
 		return Flow{}, fmt.Errorf("%s has no int64 iterations", FlowFile)
 	}
 	n := len(its)
-	f := Flow{Iterations: its, TMean: npz.Float64s(arrays, "T_mean"), TMode: npz.Float64s(arrays, "T_mode"),
-		Distribution: npz.Float64s(arrays, "distribution")}
+	labels := labelsOf(arrays)
+	if len(labels) == 0 {
+		return Flow{}, fmt.Errorf("%s has no %s", FlowFile, missingHalf(arrays))
+	}
+	x := labels[0]
+	f := Flow{Iterations: its, TMean: npz.Float64s(arrays, x+"_mean"), TMode: npz.Float64s(arrays, x+"_mode"),
+		Distribution: npz.Float64s(arrays, "distribution"), Labels: labels[:1]}
 	if c2, ok := npz.Find(arrays, "classes2"); ok {
 		f.Classes, _ = c2.Data.([]float64)
 		if len(c2.Shape) != 2 || c2.Shape[1] != 2 {
 			return Flow{}, fmt.Errorf("%s: classes2 has shape %v, want [K 2]", FlowFile, c2.Shape)
 		}
-		p := secondName(arrays)
-		f.Two = &TwoParameter{Name: p,
-			DeltaMean: npz.Float64s(arrays, p+"_mean"), DeltaMode: npz.Float64s(arrays, p+"_mode"),
+		if len(labels) != 2 {
+			return Flow{}, fmt.Errorf("%s has classes2 but no second label's NAME_mean and NAME_mode", FlowFile)
+		}
+		y := labels[1]
+		f.Labels = labels
+		f.Two = &TwoParameter{
+			DeltaMean: npz.Float64s(arrays, y+"_mean"), DeltaMode: npz.Float64s(arrays, y+"_mode"),
 			AbsM: npz.Float64s(arrays, "abs_m"), S2: npz.Float64s(arrays, "s2"), NN: npz.Float64s(arrays, "nn"),
-			EqT: npz.Float64s(arrays, "eq_T"), EqDelta: npz.Float64s(arrays, "eq_"+p),
+			EqT: npz.Float64s(arrays, "eq_"+x), EqDelta: npz.Float64s(arrays, "eq_"+y),
 		}
-		if p == "" {
-			return Flow{}, fmt.Errorf("%s has classes2 but no second parameter's NAME_mean and NAME_mode", FlowFile)
-		}
-		for name, col := range map[string][]float64{p + "_mean": f.Two.DeltaMean, p + "_mode": f.Two.DeltaMode,
-			"abs_m": f.Two.AbsM, "s2": f.Two.S2, "nn": f.Two.NN, "eq_T": f.Two.EqT, "eq_" + p: f.Two.EqDelta} {
+		for name, col := range map[string][]float64{y + "_mean": f.Two.DeltaMean, y + "_mode": f.Two.DeltaMode,
+			"abs_m": f.Two.AbsM, "s2": f.Two.S2, "nn": f.Two.NN, "eq_" + x: f.Two.EqT, "eq_" + y: f.Two.EqDelta} {
 			if len(col) != n {
 				return Flow{}, fmt.Errorf("%s has no %s per iteration", FlowFile, name)
 			}
@@ -162,7 +188,7 @@ func DecodeFlow(arrays []npz.Array) (Flow, error) {
 	}
 	switch k := f.K(); {
 	case len(f.TMean) != n || len(f.TMode) != n:
-		return Flow{}, fmt.Errorf("%s has no T_mean and T_mode per iteration", FlowFile)
+		return Flow{}, fmt.Errorf("%s has no %s_mean and %s_mode per iteration", FlowFile, x, x)
 	case k == 0 || len(f.Distribution) != n*k:
 		return Flow{}, fmt.Errorf("%s has no classes and distribution that agree with its %d iterations", FlowFile, n)
 	}
@@ -201,64 +227,74 @@ func (f *Flow) readShape(arrays []npz.Array) error {
 	return nil
 }
 
-// secondName is the second coordinate of a two-parameter flow's file:
-// the name P other than T with a P_mean and a P_mode; "" if none.
-func secondName(arrays []npz.Array) string {
+// labelsOf are the labels a flow's file reads, in the order of its
+// columns: each name P with a P_mean and a P_mode, the first written
+// first.
+func labelsOf(arrays []npz.Array) []string {
+	var out []string
 	for _, a := range arrays {
 		p, ok := strings.CutSuffix(a.Name, "_mean")
-		if _, hasMode := npz.Find(arrays, p+"_mode"); ok && hasMode && p != "" && p != "T" {
-			return p
+		if _, hasMode := npz.Find(arrays, p+"_mode"); ok && hasMode && p != "" {
+			out = append(out, p)
 		}
 	}
-	return ""
+	return out
 }
 
-// Params are the names of the parameters the flow's thermometer reads,
-// in the order of its classes' columns: T, or T and the second (Delta
-// unless the file names another) for a reading of two parameters. Mean, Mode and Equilibrium take these names, so
-// that a reader asks for a parameter by the name its data give it.
-func (f Flow) Params() []string {
-	if f.Two != nil {
-		return []string{"T", f.Two.second()}
+// missingHalf names what a file without a label's pair of columns lacks:
+// the other half of a NAME_mean or NAME_mode it has, else both.
+func missingHalf(arrays []npz.Array) string {
+	for _, a := range arrays {
+		for have, want := range map[string]string{"_mean": "_mode", "_mode": "_mean"} {
+			if p, ok := strings.CutSuffix(a.Name, have); ok && p != "" {
+				return p + want
+			}
+		}
 	}
-	return []string{"T"}
+	return "NAME_mean and NAME_mode of the label its thermometer reads"
 }
 
-// Mean is the thermometer's mean reading of parameter p after each
-// iteration count; nil for a parameter the flow does not read.
+// Params are the names of the labels the flow's thermometer reads, in
+// the order of its classes' columns. Mean, Mode and Equilibrium take
+// these names, so that a reader asks for a label by the name its data
+// give it.
+func (f Flow) Params() []string { return slices.Clone(f.Labels) }
+
+// Mean is the thermometer's mean reading of label p after each
+// iteration count; nil for a label the flow does not read.
 func (f Flow) Mean(p string) []float64 {
 	switch {
-	case p == "T":
+	case len(f.Labels) > 0 && p == f.first():
 		return f.TMean
-	case f.Two != nil && p == f.Two.second():
+	case f.Two != nil && len(f.Labels) == 2 && p == f.second():
 		return f.Two.DeltaMean
 	}
 	return nil
 }
 
 // Mode is the thermometer's most likely class's p after each iteration
-// count; nil for a parameter the flow does not read.
+// count; nil for a label the flow does not read.
 func (f Flow) Mode(p string) []float64 {
 	switch {
-	case p == "T":
+	case len(f.Labels) > 0 && p == f.first():
 		return f.TMode
-	case f.Two != nil && p == f.Two.second():
+	case f.Two != nil && len(f.Labels) == 2 && p == f.second():
 		return f.Two.DeltaMode
 	}
 	return nil
 }
 
 // Equilibrium is p of the Monte Carlo grid point nearest the flowed
-// configurations after each iteration count (a reading of two
-// parameters only); nil otherwise.
+// configurations after each iteration count (a reading of two labels
+// only); nil otherwise.
 func (f Flow) Equilibrium(p string) []float64 {
-	if f.Two == nil {
+	if f.Two == nil || len(f.Labels) != 2 {
 		return nil
 	}
 	switch p {
-	case "T":
+	case f.first():
 		return f.Two.EqT
-	case f.Two.second():
+	case f.second():
 		return f.Two.EqDelta
 	}
 	return nil

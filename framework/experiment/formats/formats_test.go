@@ -24,11 +24,11 @@ func decode(t *testing.T, b []byte) []npz.Array {
 // A flow read by a one- and a two-parameter thermometer, with and
 // without its configurations, reads back as written.
 func TestFlowRoundTrip(t *testing.T) {
-	one := formats.Flow{Iterations: []int64{0, 3}, TMean: []float64{1, 2}, TMode: []float64{1, 2.5},
+	one := formats.Flow{Labels: []string{"T"}, Iterations: []int64{0, 3}, TMean: []float64{1, 2}, TMode: []float64{1, 2.5},
 		Classes: []float64{1, 2.5, 4}, Distribution: []float64{0.5, 0.5, 0, 0, 1, 0}}
 	saved := one
 	saved.Configs, saved.N, saved.Sites = []int8{1, -1, 1, 1, -1, -1, 1, 1}, 2, 2
-	two := formats.Flow{Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
+	two := formats.Flow{Labels: []string{"T", "Delta"}, Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
 		Classes: []float64{1, 0, 2, 1}, Distribution: []float64{1, 0},
 		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, AbsM: []float64{0.9},
 			S2: []float64{1}, NN: []float64{1.8}, EqT: []float64{math.NaN()}, EqDelta: []float64{math.NaN()}}}
@@ -54,7 +54,7 @@ func TestFlowRoundTrip(t *testing.T) {
 // A file whose arrays are missing or disagree is refused, saying what
 // is wrong.
 func TestDecodeFlowRefusesMalformed(t *testing.T) {
-	good := formats.Flow{Iterations: []int64{0, 1}, TMean: []float64{1, 2}, TMode: []float64{1, 2},
+	good := formats.Flow{Labels: []string{"T"}, Iterations: []int64{0, 1}, TMean: []float64{1, 2}, TMode: []float64{1, 2},
 		Classes: []float64{1, 2}, Distribution: []float64{1, 0, 0, 1}}
 	for name, c := range map[string]struct {
 		drop string
@@ -65,7 +65,8 @@ func TestDecodeFlowRefusesMalformed(t *testing.T) {
 		"no distribution": {"distribution", "distribution"},
 	} {
 		var arrays []npz.Array
-		for _, a := range good.Arrays() {
+		all, _ := good.Arrays()
+		for _, a := range all {
 			if a.Name != c.drop {
 				arrays = append(arrays, a)
 			}
@@ -74,7 +75,8 @@ func TestDecodeFlowRefusesMalformed(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming %s", name, err, c.want)
 		}
 	}
-	bad := append(good.Arrays(), npz.Int8("configs", make([]int8, 3*4), 3, 1, 4))
+	all, _ := good.Arrays()
+	bad := append(all, npz.Int8("configs", make([]int8, 3*4), 3, 1, 4))
 	if _, err := formats.DecodeFlow(bad); err == nil || !strings.Contains(err.Error(), "configs") {
 		t.Errorf("configs of 3 iterations in a flow of 2: error %v", err)
 	}
@@ -131,8 +133,8 @@ func TestAnalysisRoundTrip(t *testing.T) {
 // A flow's readings are asked for by the names of the parameters it
 // declares, and a parameter it does not read has none.
 func TestFlowParams(t *testing.T) {
-	one := formats.Flow{Iterations: []int64{0}, TMean: []float64{1.5}, TMode: []float64{1}, Classes: []float64{1, 2}, Distribution: []float64{0.5, 0.5}}
-	two := formats.Flow{Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1}, Classes: []float64{1, 0}, Distribution: []float64{1},
+	one := formats.Flow{Labels: []string{"T"}, Iterations: []int64{0}, TMean: []float64{1.5}, TMode: []float64{1}, Classes: []float64{1, 2}, Distribution: []float64{0.5, 0.5}}
+	two := formats.Flow{Labels: []string{"T", "Delta"}, Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1}, Classes: []float64{1, 0}, Distribution: []float64{1},
 		Two: &formats.TwoParameter{DeltaMean: []float64{0.5}, DeltaMode: []float64{0}, AbsM: []float64{1}, S2: []float64{1}, NN: []float64{2},
 			EqT: []float64{0.8}, EqDelta: []float64{0.25}}}
 	if p := one.Params(); !reflect.DeepEqual(p, []string{"T"}) || one.Mean("T")[0] != 1.5 || one.Mode("T")[0] != 1 ||
@@ -145,7 +147,7 @@ func TestFlowParams(t *testing.T) {
 		t.Errorf("two parameters: params %v", p)
 	}
 	// A second parameter of another name is written and read under it.
-	two.Two.Name = "h"
+	two.Labels = []string{"T", "h"}
 	b, err := formats.EncodeFlow(two)
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +167,7 @@ func TestFlowParams(t *testing.T) {
 // bytes are those of files from before other dimensions), and a shape
 // that disagrees with the configurations is refused.
 func TestFlowLatticeShape(t *testing.T) {
-	f := formats.Flow{Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
+	f := formats.Flow{Labels: []string{"T"}, Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
 		Classes: []float64{1}, Distribution: []float64{1},
 		Configs: make([]int8, 2*8), N: 2, Sites: 8, Shape: []int{2, 2, 2}}
 	b, err := formats.EncodeFlow(f)
@@ -178,15 +180,64 @@ func TestFlowLatticeShape(t *testing.T) {
 	}
 	square := f
 	square.Sites, square.Configs, square.Shape = 4, make([]int8, 2*4), []int{2, 2}
-	for _, a := range square.Arrays() {
+	sq, err := square.Arrays()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range sq {
 		if a.Name == "lattice_shape" {
 			t.Errorf("a square lattice's flow writes lattice_shape %v", a.Data)
 		}
 	}
-	bad := append(formats.Flow{Iterations: f.Iterations, TMean: f.TMean, TMode: f.TMode, Classes: f.Classes,
-		Distribution: f.Distribution, Configs: f.Configs, N: 2, Sites: 8}.Arrays(),
-		npz.Array{Name: "lattice_shape", Shape: []int{3}, Data: []int64{3, 3, 3}})
+	bad, err := formats.Flow{Labels: f.Labels, Iterations: f.Iterations, TMean: f.TMean, TMode: f.TMode, Classes: f.Classes,
+		Distribution: f.Distribution, Configs: f.Configs, N: 2, Sites: 8}.Arrays()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad = append(bad, npz.Array{Name: "lattice_shape", Shape: []int{3}, Data: []int64{3, 3, 3}})
 	if _, err := formats.DecodeFlow(bad); err == nil || !strings.Contains(err.Error(), "lattice_shape") {
 		t.Errorf("lattice_shape [3 3 3] for 8 sites: error %v", err)
+	}
+}
+
+// The columns of a flow take the names of the labels its thermometer
+// learned, whatever they are: a thermometer of beta (or of beta and h)
+// writes beta_mean, and the file reads back under those names with no
+// name assumed; a flow that does not name its labels is not written.
+func TestFlowColumnsNamedByLabels(t *testing.T) {
+	one := formats.Flow{Labels: []string{"beta"}, Iterations: []int64{0, 1}, TMean: []float64{0.4, 0.5}, TMode: []float64{0.4, 0.5},
+		Classes: []float64{0.4, 0.5}, Distribution: []float64{1, 0, 0, 1}}
+	two := formats.Flow{Labels: []string{"beta", "h"}, Iterations: []int64{0}, TMean: []float64{0.4}, TMode: []float64{0.4},
+		Classes: []float64{0.4, 0, 0.5, 1}, Distribution: []float64{1, 0},
+		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, AbsM: []float64{1}, S2: []float64{1}, NN: []float64{2},
+			EqT: []float64{0.4}, EqDelta: []float64{0}}}
+	for name, c := range map[string]struct {
+		f    formats.Flow
+		cols []string
+	}{"one": {one, []string{"beta_mean", "beta_mode"}}, "two": {two, []string{"beta_mean", "h_mode", "eq_beta", "eq_h"}}} {
+		b, err := formats.EncodeFlow(c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		arrays := decode(t, b)
+		for _, col := range append(c.cols, "T_mean") {
+			if _, ok := npz.Find(arrays, col); ok != (col != "T_mean") {
+				t.Errorf("%s: column %s written: %v", name, col, ok)
+			}
+		}
+		got, err := formats.DecodeFlow(arrays)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got.Params(), c.f.Labels) || got.Mean("beta")[0] != 0.4 || got.Mean("T") != nil {
+			t.Errorf("%s: read back labels %v, beta mean %v", name, got.Params(), got.Mean("beta"))
+		}
+	}
+	for _, labels := range [][]string{nil, {""}, {"beta", "h"}} {
+		f := one
+		f.Labels = labels
+		if _, err := formats.EncodeFlow(f); err == nil {
+			t.Errorf("a one-label flow labelled %q was written", labels)
+		}
 	}
 }

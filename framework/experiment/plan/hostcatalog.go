@@ -111,11 +111,15 @@ func (c *CachedCatalog) cached(name, kind string, v any) (string, bool) {
 	if !ok || e.Status != host.StatusOK || c.Dir == "" {
 		return "", false
 	}
-	b, err := os.ReadFile(filepath.Join(c.Dir, e.SHA256+"."+kind+".json"))
-	if err != nil || json.Unmarshal(b, v) != nil {
-		return e.SHA256, false
-	}
-	return e.SHA256, true
+	return e.SHA256, Cached(c.Dir, e.SHA256, kind, v)
+}
+
+// Cached reads into v the description of kind ("model", "learner" or
+// "analyzer") that a CachedCatalog keeps in dir for the plugin binary of
+// digest sha; false when none is kept there.
+func Cached(dir, sha, kind string, v any) bool {
+	b, err := os.ReadFile(filepath.Join(dir, sha+"."+kind+".json"))
+	return err == nil && json.Unmarshal(b, v) == nil
 }
 
 func (c *CachedCatalog) keep(sha, kind string, v any) {

@@ -13,7 +13,6 @@ const (
 	DefaultL          = 10
 	DefaultPerPoint   = 1000
 	DefaultSeed       = 1
-	DefaultLabel      = "T"
 	DefaultIterations = "0,1,2,5,10,20,50,100,200,500,1000"
 )
 
@@ -62,7 +61,7 @@ type Training struct {
 	Data    string      // a dataset step's name
 	Where   []grid.Axis // keep only configurations whose labels match
 	Test    string      // a dataset step's name, or ""
-	Label   string      // what a supervised learner learns
+	Label   string      // what a supervised learner learns ("": the data's one label of several values)
 	Set     sdk.Params  // hyper-parameters as written (defaults not filled in)
 	Seed    uint64
 	// CheckpointEvery is the epochs between checkpoints (0: about 20 per

@@ -29,7 +29,10 @@ func (s *Spec) parseTraining(it node) error {
 		}
 		x.add(f, alts)
 	}
-	label := DefaultLabel
+	// Unwritten, a supervised learner learns the data's one label of
+	// several values, as the planner finds it: which labels a dataset
+	// has is the data's, not the spec's.
+	label := ""
 	if e, ok := m["label"]; ok {
 		if label, err = e.val.str(); err != nil {
 			return err

@@ -1,7 +1,8 @@
-// Package names holds the test of the rule that framework/ knows no
-// model, no paper and no plugin: a model's name, the paper's figure
-// numbers and the analyzers' names may appear in comments only, and no
-// code decides by comparing a plugin's name to a literal.
+// Package names holds the test of the rule that framework/ and cmd/ know
+// no model, no paper and no plugin: a model's name, the paper's figure
+// numbers and the analyzers' names may appear in comments only (and, in
+// cmd/, in help text: the examples of a command's usage and description),
+// and no code decides by comparing a plugin's name to a literal.
 package names
 
 import (
@@ -32,9 +33,14 @@ var (
 // generated is the marker `go generate` tools put in their files.
 var generated = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
 
+// helpFields are the fields of a command (urfave/cli) whose text is help:
+// examples there may name a model.
+var helpFields = []string{"Usage", "UsageText", "Description", "ArgsUsage"}
+
 // violations returns, per file under root/dir (non-test, hand-written Go),
-// the places that break the rule, as "FILE:LINE: what".
-func violations(t *testing.T, root, dir string) []string {
+// the places that break the rule, as "FILE:LINE: what"; help says that
+// string literals of help text (helpFields) are examples, not code.
+func violations(t *testing.T, root, dir string, help bool) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
@@ -46,7 +52,13 @@ func violations(t *testing.T, root, dir string) []string {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		out = append(out, tokens(filepath.ToSlash(rel), src)...)
+		var skip [][2]int
+		if help {
+			if skip, err = helpText(src); err != nil {
+				return err
+			}
+		}
+		out = append(out, tokens(filepath.ToSlash(rel), src, skip)...)
 		more, err := pluginCompares(filepath.ToSlash(rel), src)
 		out = append(out, more...)
 		return err
@@ -57,8 +69,29 @@ func violations(t *testing.T, root, dir string) []string {
 	return out
 }
 
-// tokens finds the forbidden words outside comments.
-func tokens(name string, src []byte) []string {
+// helpText returns the byte ranges of the values of help fields
+// (helpFields) in src.
+func helpText(src []byte) ([][2]int, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]int
+	ast.Inspect(f, func(n ast.Node) bool {
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			if k, ok := kv.Key.(*ast.Ident); ok && slices.Contains(helpFields, k.Name) {
+				out = append(out, [2]int{fset.Position(kv.Value.Pos()).Offset, fset.Position(kv.Value.End()).Offset})
+			}
+		}
+		return true
+	})
+	return out, nil
+}
+
+// tokens finds the forbidden words outside comments and outside the
+// string literals in the byte ranges skip.
+func tokens(name string, src []byte, skip [][2]int) []string {
 	fset := token.NewFileSet()
 	file := fset.AddFile(name, -1, len(src))
 	var s scanner.Scanner
@@ -68,6 +101,10 @@ func tokens(name string, src []byte) []string {
 		pos, tok, lit := s.Scan()
 		if tok == token.EOF {
 			return out
+		}
+		off := file.Offset(pos)
+		if tok == token.STRING && slices.ContainsFunc(skip, func(r [2]int) bool { return off >= r[0] && off < r[1] }) {
+			continue
 		}
 		bad := namesModel(lit) || (tok == token.STRING && (pluginLit.MatchString(lit) || figure.MatchString(lit)))
 		if bad {
@@ -147,8 +184,18 @@ func TestFrameworkNamesNoModelPaperOrPlugin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range violations(t, root, "framework") {
+	for _, v := range violations(t, root, "framework", false) {
 		t.Errorf("%s: framework/ names no model, paper figure or plugin outside comments (the model declares it; a study says it)", v)
+	}
+}
+
+func TestCmdNamesNoModelPaperOrPlugin(t *testing.T) {
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations(t, root, "cmd", true) {
+		t.Errorf("%s: cmd/ names no model, paper figure or plugin outside comments and help text (the plugins describe themselves)", v)
 	}
 }
 
@@ -183,7 +230,15 @@ func f(l lineage, s struct{ PluginName string }) bool {
 	return l.Plugin.Name == "thermometer" || "x" != s.PluginName
 }
 `)
-	got := strings.Join(violations(t, root, "framework"), "\n")
+	write("help.go", `package x
+
+type Command struct{ Usage, Description string }
+
+var c = Command{Usage: "model plugin, e.g. ising", Description: "Example (Fig. 6):\n" + "  rgml sample --model ising"}
+
+var notHelp = "ising"
+`)
+	got := strings.Join(violations(t, root, "framework", false), "\n")
 	for _, want := range []string{"model.go:3:5: onsagerTc", "paper.go:3:13:", "plugin.go:3:13:", "compare.go:7:", "compare.go:9:9:", "compare.go:9:43:", "plain.go:3:5: newIsing"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("not found: %s; found:\n%s", want, got)
@@ -193,5 +248,13 @@ func f(l lineage, s struct{ PluginName string }) bool {
 		if strings.Contains(got, clean) {
 			t.Errorf("%s flagged:\n%s", clean, got)
 		}
+	}
+	// Help text is exempt where help says so (cmd/), and only help text.
+	if !strings.Contains(got, "help.go:5:") {
+		t.Errorf("help text outside cmd/ not flagged:\n%s", got)
+	}
+	helpOK := strings.Join(violations(t, root, "framework", true), "\n")
+	if strings.Contains(helpOK, "help.go:5:") || !strings.Contains(helpOK, "help.go:7:15:") {
+		t.Errorf("with help text exempt, want help.go:7 only of help.go:\n%s", helpOK)
 	}
 }

@@ -1,4 +1,4 @@
-package experiment
+package exec
 
 import (
 	"context"
@@ -39,7 +39,7 @@ type StepOutcome struct {
 // missing fails, naming it), a training resumed from its checkpoint. No Run entry is made: the
 // executor that submitted the job made it.
 func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return StepOutcome{}, err
 	}

@@ -1,4 +1,4 @@
-package experiment
+package exec
 
 import (
 	"cmp"
@@ -70,7 +70,7 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	if x.Time != "" && !ValidTime(x.Time) {
 		return Execution{}, usagef("--time %q: want a time limit as Slurm writes it: MINUTES, HH:MM:SS or D-HH:MM:SS", x.Time)
 	}
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Execution{}, err
 	}

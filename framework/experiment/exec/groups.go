@@ -1,4 +1,4 @@
-package experiment
+package exec
 
 // SlurmGroups returns the jobs the Slurm executor makes of p when the
 // registry has the steps in have (step IDs): each job's steps, and the

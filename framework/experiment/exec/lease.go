@@ -1,4 +1,4 @@
-package experiment
+package exec
 
 import (
 	"context"
@@ -25,8 +25,8 @@ import (
 func withLease(ctx, last context.Context, env *Env, store *registry.Store, s *Step, do func(ctx context.Context) (registry.Entry, error)) (en registry.Entry, found bool, err error) {
 	kind := RegistryKind(s.Kind)
 	for {
-		l, en, found, err := store.Claim(ctx, kind, s.Key, env.holder(), registry.LeaseTTL, func(cur registry.LeaseState) {
-			fmt.Fprintf(env.stderr(), "%s: another process (%s) is running it: waiting for its result\n", s.ID, cur.Holder)
+		l, en, found, err := store.Claim(ctx, kind, s.Key, env.HolderID(), registry.LeaseTTL, func(cur registry.LeaseState) {
+			fmt.Fprintf(env.ErrWriter(), "%s: another process (%s) is running it: waiting for its result\n", s.ID, cur.Holder)
 		})
 		if err != nil || found {
 			return en, found, err

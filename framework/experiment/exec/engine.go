@@ -1,4 +1,4 @@
-package experiment
+package exec
 
 import (
 	"context"
@@ -54,7 +54,7 @@ type Execution struct {
 // as input "step:NAME"), also when steps failed; the error is then a
 // *RunError listing each step that did not finish.
 func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution, error) {
-	store, err := env.store()
+	store, err := env.Registry()
 	if err != nil {
 		return Execution{}, err
 	}
@@ -70,7 +70,7 @@ func Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions) (Execution
 	for i, s := range p.Steps {
 		lr.steps[s.ID] = &lr.rec.Steps[i]
 	}
-	env.holder() // before the steps copy env
+	env.HolderID() // before the steps copy env
 	results, runErr := Run(ctx, p, opt.Options, lr.step)
 	for _, r := range results {
 		if r.Status == Blocked || r.Status == Canceled {
@@ -135,7 +135,7 @@ func (lr *localRun) step(ctx context.Context, s *Step, threads int) error {
 		senv.Threads = threads
 		return runStep(ctx, &senv, lr.p, s, lr.input)
 	}
-	if kindOf(s.Kind).once {
+	if kindOf(s.Kind).Once {
 		en, err := do(ctx)
 		if err != nil {
 			return lr.finish(s, threads, t0, registry.StatusFailed, en, err)
@@ -216,7 +216,7 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 	}
 	return store.Put(ctx, registry.Run, name, files, registry.Lineage{
 		Description: fmt.Sprintf("rgml run %s", opt.SpecName),
-		Host:        env.hostRef(),
+		Host:        env.HostRef(),
 		Inputs:      inputs,
 		Extra:       ex,
 	})
@@ -225,5 +225,5 @@ func registerRun(ctx context.Context, env *Env, store *registry.Store, p *Plan, 
 // runStep runs one step of the plan through env with its kind's run;
 // input gives the entry digest of a step it reads.
 func runStep(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
-	return kindOf(s.Kind).run(ctx, env, p, s, p.WithRegistry(input))
+	return kindOf(s.Kind).Run(ctx, env, p, s, p.WithRegistry(input))
 }
