@@ -79,6 +79,10 @@ analyses:
     analyzer: spectrum
     model: MODEL-v8
     data: MODEL-test
+  - name: MODEL-check
+    analyzer: correlations
+    flow: MODEL-flow
+    data: MODEL-train
 report:
   title: a model of another dimension
 `)
@@ -137,6 +141,22 @@ func checkAnyDimEntries(t *testing.T, reg, model string, d, L int) {
 		if _, ok := npz.Find(arrays, axis); ok != (i < d) {
 			t.Errorf("spectrum: %s present %v, want %v for d = %d", axis, ok, i < d, d)
 		}
+	}
+	// The thermometer-free check measures G(r) on the model's own lattice
+	// (r = 0 … L/2, G(0) = 1 for ±1 spins) and its energy with the model.
+	cen, err := s.Resolve(registry.Analysis, model+"-check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arrays, err = experiment.ReadNPZ(s, cen, experiment.AnalysisFile); err != nil {
+		t.Fatal(err)
+	}
+	G, _ := npz.Find(arrays, "G")
+	if g, ok := G.Data.([]float64); !ok || len(G.Shape) != 2 || G.Shape[1] != L/2+1 || g[0] != 1 {
+		t.Errorf("check: G of shape %v, want [iterations %d] with G(0) = 1", G.Shape, L/2+1)
+	}
+	if e, ok := npz.Find(arrays, "energy"); !ok || len(e.Shape) != 1 || e.Shape[0] != 3 {
+		t.Errorf("check: energy %v, want one per iteration count", e.Shape)
 	}
 }
 

@@ -121,7 +121,7 @@ func (in *analyzeInputs) observe(ctx context.Context, m *host.Model, set measure
 	if len(wanted) == 0 {
 		return nil
 	}
-	sites := in.L * in.L
+	sites := sdk.LatticeSites(in.L, sdk.Dim(in.D))
 	n := len(set.configs) / sites
 	out := map[string][]float64{}
 	for _, w := range wanted {

@@ -45,7 +45,7 @@ func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
 			Kind: sdk.Bool, Default: 1, HasMin: true, HasMax: true, Max: 1,
 		}},
 		Inputs: []sdk.AnalyzerInput{
-			{Name: "data/configs", Doc: "configurations, int8 [N, L²] or [N, L, L], values in the model's state space", Required: true},
+			{Name: "data/configs", Doc: "configurations, int8 [N, L^d] or [N, L, …, L] (d = 1, 2, 3), values in the model's state space", Required: true},
 			{Name: "data/group", Doc: "the group of each configuration (its T or flow iteration), [N]", Required: true},
 			{Name: "data/observables/energy", Doc: "the model's energy per site of each configuration (its Observables), [N]"},
 			{Name: "data/observables/magnetization", Doc: "the model's order parameter of each configuration (its Observables), [N]"},
@@ -66,7 +66,8 @@ func vec(name string, v []float64) sdk.Tensor {
 
 // request is an AnalyzeRequest read and checked.
 type request struct {
-	L, n   int
+	L, D   int // the lattice: L^D sites
+	n      int
 	byT    bool
 	labels []float64
 	thermo []float64
@@ -81,11 +82,11 @@ type request struct {
 // model's observables beside them) into Measures.
 func (q *request) measures(req sdk.AnalyzeRequest, prefix string) (Measures, int, error) {
 	ct, _ := sdk.FindTensor(req.Data, prefix+"configs")
-	configs, n, err := configsIn(ct, q.L, req.StateSpace)
+	configs, n, err := configsIn(ct, q.L, q.D, req.StateSpace)
 	if err != nil {
 		return Measures{}, 0, err
 	}
-	ms := Measures{L: q.L}
+	ms := Measures{L: q.L, D: q.D}
 	for name, dst := range map[string]*[]float64{"energy": &ms.Energy, "magnetization": &ms.M} {
 		if t, ok := sdk.FindTensor(req.Data, prefix+"observables/"+name); ok {
 			if *dst, err = input.Labels(t, n); err != nil {
@@ -102,7 +103,7 @@ func (q *request) measures(req sdk.AnalyzeRequest, prefix string) (Measures, int
 
 // read checks a request and reads its inputs.
 func read(req sdk.AnalyzeRequest) (*request, error) {
-	q := &request{L: req.Size, byT: req.Params[ParamByIteration] == 0, wantG: req.Params[ParamG] != 0}
+	q := &request{L: req.Size, D: sdk.Dim(req.Dimension), byT: req.Params[ParamByIteration] == 0, wantG: req.Params[ParamG] != 0}
 	if q.L < 2 {
 		return nil, sdk.InvalidArgument("lattice size L = %d: correlations need L ≥ 2", q.L)
 	}
@@ -114,7 +115,7 @@ func read(req sdk.AnalyzeRequest) (*request, error) {
 			}
 			return nil, sdk.InvalidArgument("G(r) needs the sites' neighbours and the data's model declares no %s lattice (lattice: %s): set G=0 to measure its energy and order parameter alone", sdk.LatticeHypercubic, lat)
 		}
-		c, err := NewCorrelator(q.L, req.StateSpace)
+		c, err := NewCorrelator(q.L, q.D, req.StateSpace)
 		if err != nil {
 			return nil, sdk.InvalidArgument("G(r): %v", err)
 		}
@@ -186,20 +187,21 @@ func (q *request) readReference(req sdk.AnalyzeRequest) error {
 	return nil
 }
 
-// configsIn returns the configurations in t (int8, [N, L²] or [N, L, L],
-// every value in states, or ±1 when no state space is known) and their
-// number.
-func configsIn(t sdk.Tensor, L int, states []int8) ([]int8, int, error) {
+// configsIn returns the configurations in t (int8, [N, L^d] or [N, L, …,
+// L], every value in states, or ±1 when no state space is known) and
+// their number.
+func configsIn(t sdk.Tensor, L, d int, states []int8) ([]int8, int, error) {
 	c, ok := t.Data.([]int8)
 	if !ok {
 		return nil, 0, sdk.InvalidArgument("configurations %s are %T, want int8", t.Name, t.Data)
 	}
-	sites := L * L
-	switch {
-	case len(t.Shape) == 2 && t.Shape[1] == sites:
-	case len(t.Shape) == 3 && t.Shape[1] == L && t.Shape[2] == L:
-	default:
-		return nil, 0, sdk.InvalidArgument("configurations %s have shape %v; for L = %d want [N, %d] or [N, %d, %d] (a dataset of another lattice?)", t.Name, t.Shape, L, sites, L, L)
+	sites := sdk.LatticeSites(L, d)
+	lattice := len(t.Shape) == d+1
+	for _, l := range t.Shape[min(1, len(t.Shape)):] {
+		lattice = lattice && l == L
+	}
+	if !(len(t.Shape) == 2 && t.Shape[1] == sites) && !lattice {
+		return nil, 0, sdk.InvalidArgument("configurations %s have shape %v; the %s wants [N, %d] (a dataset of another lattice?)", t.Name, t.Shape, sdk.Lattice(L, d), sites)
 	}
 	if len(states) == 0 {
 		states = []int8{-1, 1}

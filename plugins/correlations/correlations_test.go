@@ -117,7 +117,7 @@ func isingMeasures(t testing.TB, configs []int8, L int) Measures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewCorrelator(L, ising.Description().StateSpace)
+	c, err := NewCorrelator(L, 2, ising.Description().StateSpace)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,9 @@
 //     where no T is known, χT = N (⟨m²⟩ − ⟨|m|⟩²)), and the Binder
 //     cumulant U = 1 − ⟨m⁴⟩/(3⟨m²⟩²), errors by jackknife over the blocks;
 //   - only where the model declares the periodic hypercubic lattice
-//     (sdk.LatticeHypercubic; sites i = x·L + y) and G = 1: G(r) with j r
-//     steps from i along x or y, averaged over i and both directions,
+//     (sdk.LatticeHypercubic, d = 1, 2, 3; sites x-major, i = x·L + y in
+//     two) and G = 1: G(r) with j r steps from i along one axis,
+//     averaged over i and the d axes,
 //     r = 0 … L/2 — ⟨s_i s_j⟩ for spin states (a subset of {−1, 0, 1}
 //     holding ±1), ⟨δ(s_i, s_j)⟩ − 1/q for any other q states — and the
 //     connected G_c(r) = G(r) − (Σ_k ū_k² − c), ū the group means of the

@@ -112,3 +112,62 @@ func TestGRefusedWithoutLattice(t *testing.T) {
 		}
 	}
 }
+
+// TestGOtherDimensions: G(r) on the periodic chain and cube, against
+// configurations counted by hand. The chain + − + − … has G(r) = (−1)^r.
+// The 4×4×4 cube of two slabs along z (+1 for z < 2, −1 above; z has
+// stride 1) has G = 1 along x and y at every r, and along z 1, 0, −1 at
+// r = 0, 1, 2: averaged over the three axes 1, 2/3, 1/3. The cube read
+// as the 8×8 square it would be as a 2D lattice of 64 sites is refused.
+func TestGOtherDimensions(t *testing.T) {
+	chain := make([]int8, 8)
+	for i := range chain {
+		chain[i] = int8(1 - 2*(i%2))
+	}
+	cube := make([]int8, 64)
+	for i := range cube {
+		cube[i] = 1
+		if i%4 >= 2 {
+			cube[i] = -1
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		L, d    int
+		configs []int8
+		want    []float64
+	}{
+		{"chain", 8, 1, chain, []float64{1, -1, 1, -1, 1}},
+		{"cube", 4, 3, cube, []float64{1, 2.0 / 3, 1.0 / 3}},
+	} {
+		sites := len(c.configs)
+		req := sdk.AnalyzeRequest{Size: c.L, Dimension: c.d, Params: sdk.Params{correlations.ParamByIteration: 1, correlations.ParamG: 1},
+			Lattice: sdk.LatticeHypercubic, StateSpace: []int8{-1, 1},
+			Data: []sdk.Tensor{
+				{Name: "configs", Shape: []int{2, sites}, Data: append(append([]int8(nil), c.configs...), c.configs...)},
+				{Name: "group", Shape: []int{2}, Data: []float64{0, 0}},
+			}}
+		a, err := correlations.New().Analyze(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		G := result(t, a, "G")
+		if len(G) != len(c.want) {
+			t.Fatalf("%s: G has %d values, want %d", c.name, len(G), len(c.want))
+		}
+		for r, w := range c.want {
+			if math.Abs(G[r]-w) > 1e-15 {
+				t.Errorf("%s: G(%d) = %g, want %g", c.name, r, G[r], w)
+			}
+		}
+	}
+	req := sdk.AnalyzeRequest{Size: 8, Params: sdk.Params{correlations.ParamByIteration: 1, correlations.ParamG: 1},
+		Lattice: sdk.LatticeHypercubic, StateSpace: []int8{-1, 1},
+		Data: []sdk.Tensor{
+			{Name: "configs", Shape: []int{1, 4, 4, 4}, Data: cube},
+			{Name: "group", Shape: []int{1}, Data: []float64{0}},
+		}}
+	if _, err := correlations.New().Analyze(context.Background(), req); !errors.Is(err, sdk.ErrInvalidArgument) || !strings.Contains(err.Error(), "8×8") {
+		t.Errorf("a [1, 4, 4, 4] cube read as the 8×8 square: %v", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 // Stats are the observables of one group of configurations. Energy and
@@ -31,30 +33,35 @@ const Blocks = 20
 // each configuration, whose group means give the disconnected part
 // Σ_k ū_k² − Offset subtracted from G for G_c.
 type Measures struct {
-	L         int
+	L, D      int // the lattice: L^D sites (D = 0 is 2)
 	Energy, M []float64
 	G, U      [][]float64
 	Offset    float64
 }
 
-// Correlator computes G(r) on the periodic hypercubic (here square)
-// lattice of side L, sites i = x·L + y, for a state space: spin values
-// (a subset of {−1, 0, 1} holding ±1) give G(r) = ⟨s_i s_j⟩; any other
-// finite set of q values gives the Potts form G(r) = ⟨δ(s_i, s_j)⟩ − 1/q.
+// Correlator computes G(r) on the periodic hypercubic lattice of side L
+// in D dimensions (sites x-major: i = x·L + y in two), for a state space:
+// spin values (a subset of {−1, 0, 1} holding ±1) give G(r) = ⟨s_i s_j⟩;
+// any other finite set of q values gives the Potts form G(r) = ⟨δ(s_i,
+// s_j)⟩ − 1/q. G(r) is averaged over the sites and the D axes.
 type Correlator struct {
-	L      int
-	nx, ny [][]int32
+	L, D   int
+	axes   [][][]int32 // axes[a][r][i]: the site r steps from i along axis a
 	states []int8
 	spins  bool
 }
 
-// NewCorrelator returns the correlator of an L×L lattice whose sites take
-// the given states; an error when fewer than two states are given.
-func NewCorrelator(L int, states []int8) (*Correlator, error) {
+// NewCorrelator returns the correlator of the L^d periodic hypercubic
+// lattice (d = 1, 2, 3) whose sites take the given states; an error when
+// fewer than two states are given.
+func NewCorrelator(L, d int, states []int8) (*Correlator, error) {
 	if len(states) < 2 {
 		return nil, fmt.Errorf("a state space of %d value(s) %v has no correlations", len(states), states)
 	}
-	c := &Correlator{L: L, states: slices.Clone(states), spins: true}
+	if d < 1 || d > sdk.MaxDimension {
+		return nil, fmt.Errorf("a lattice of dimension %d: want 1 … %d", d, sdk.MaxDimension)
+	}
+	c := &Correlator{L: L, D: d, states: slices.Clone(states), spins: true}
 	for _, s := range states {
 		if s < -1 || s > 1 {
 			c.spins = false
@@ -63,7 +70,7 @@ func NewCorrelator(L int, states []int8) (*Correlator, error) {
 	if c.spins && (!slices.Contains(states, 1) || !slices.Contains(states, -1)) {
 		c.spins = false
 	}
-	c.nx, c.ny = neighbours(L)
+	c.axes = neighbours(L, d)
 	return c, nil
 }
 
@@ -76,21 +83,30 @@ func (c *Correlator) Offset() float64 {
 	return 1 / float64(len(c.states))
 }
 
-// neighbours returns, for r = 0 … L/2, the x- and y-neighbour at distance
-// r of every site: nx[r][i] = ((x+r) mod L)·L + y, ny[r][i] = x·L + (y+r) mod L.
-func neighbours(L int) (nx, ny [][]int32) {
-	R := L / 2
-	nx, ny = make([][]int32, R+1), make([][]int32, R+1)
-	for r := 0; r <= R; r++ {
-		nx[r], ny[r] = make([]int32, L*L), make([]int32, L*L)
-		for x := 0; x < L; x++ {
-			for y := 0; y < L; y++ {
-				nx[r][x*L+y] = int32(((x+r)%L)*L + y)
-				ny[r][x*L+y] = int32(x*L + (y+r)%L)
+// neighbours returns, per axis a and for r = 0 … L/2, the neighbour at
+// distance r along a of every site of the L^d lattice (x-major: axis a
+// has stride L^(d−1−a)); in two dimensions axis 0 is x (stride L) and
+// axis 1 is y: ((x+r) mod L)·L + y and x·L + (y+r) mod L.
+func neighbours(L, d int) [][][]int32 {
+	R, n := L/2, 1
+	for range d {
+		n *= L
+	}
+	axes := make([][][]int32, d)
+	stride := n
+	for a := range d {
+		stride /= L
+		axes[a] = make([][]int32, R+1)
+		for r := 0; r <= R; r++ {
+			nb := make([]int32, n)
+			for i := range n {
+				x := (i / stride) % L
+				nb[i] = int32(i + ((x+r)%L-x)*stride)
 			}
+			axes[a][r] = nb
 		}
 	}
-	return nx, ny
+	return axes
 }
 
 // Measure returns G(r), r = 0 … L/2, of every configuration in configs
@@ -98,7 +114,7 @@ func neighbours(L int) (nx, ny [][]int32) {
 // and its site densities: the magnetisation (1/N) Σ_i s_i for spins, the
 // fraction of sites in each state for categorical states.
 func (c *Correlator) Measure(configs []int8) (g, u [][]float64) {
-	n := c.L * c.L
+	n := c.sites()
 	R := c.L / 2
 	count := len(configs) / n
 	g, u = make([][]float64, count), make([][]float64, count)
@@ -110,18 +126,20 @@ func (c *Correlator) Measure(configs []int8) (g, u [][]float64) {
 		s := configs[k*n : (k+1)*n]
 		gk := make([]float64, R+1)
 		for r := 0; r <= R; r++ {
-			ax, ay := c.nx[r], c.ny[r]
-			acc := 0
-			if c.spins {
-				for i, v := range s {
-					acc += int(v) * (int(s[ax[i]]) + int(s[ay[i]]))
-				}
-			} else {
-				for i, v := range s {
-					acc += b2i(v == s[ax[i]]) + b2i(v == s[ay[i]])
+			acc := 0 // an integer: the same sum in any order
+			for _, axis := range c.axes {
+				nb := axis[r]
+				if c.spins {
+					for i, v := range s {
+						acc += int(v) * int(s[nb[i]])
+					}
+				} else {
+					for i, v := range s {
+						acc += b2i(v == s[nb[i]])
+					}
 				}
 			}
-			gk[r] = float64(acc)/float64(2*n) - c.Offset()
+			gk[r] = float64(acc)/float64(c.D*n) - c.Offset()
 		}
 		g[k] = gk
 		if c.spins {
@@ -144,6 +162,18 @@ func (c *Correlator) Measure(configs []int8) (g, u [][]float64) {
 	return g, u
 }
 
+// sites is the number of sites, L^D.
+func (ms Measures) sites() int { return sdk.LatticeSites(ms.L, sdk.Dim(ms.D)) }
+
+// sites is L^D.
+func (c *Correlator) sites() int {
+	n := 1
+	for range c.D {
+		n *= c.L
+	}
+	return n
+}
+
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -158,7 +188,7 @@ func Compute(configs []int8, L int, idx []int) (Stats, error) {
 	if len(idx) == 0 {
 		return Stats{}, fmt.Errorf("correlations: no configurations")
 	}
-	c, _ := NewCorrelator(L, []int8{-1, 1})
+	c, _ := NewCorrelator(L, 2, []int8{-1, 1})
 	ms := Measures{L: L}
 	ms.G, ms.U = c.Measure(configs)
 	ms.M = make([]float64, len(ms.U))
@@ -243,7 +273,7 @@ func (st *Stats) derived(ms Measures, idx []int, m []float64) {
 		chiT, binder, xi = math.NaN(), math.NaN(), math.NaN()
 		if st.HasM {
 			s2, s4, sa = s2/c, s4/c, sa/c
-			chiT = float64(ms.L*ms.L) * (s2 - sa*sa)
+			chiT = float64(ms.sites()) * (s2 - sa*sa)
 			binder = 1 - s4/(3*s2*s2)
 		}
 		if st.HasG {

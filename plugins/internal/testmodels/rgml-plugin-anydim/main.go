@@ -32,6 +32,7 @@ func (m model) Describe(context.Context) (sdk.ModelDescription, error) {
 		Observables:      []sdk.Observable{{Name: "energy", Doc: "−Σ_⟨ij⟩ s_i s_j / N (d bonds per site)"}},
 		Dimension:        m.d,
 		MinSize:          2,
+		Lattice:          sdk.LatticeHypercubic,
 	}, nil
 }
 
