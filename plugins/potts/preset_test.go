@@ -66,7 +66,7 @@ func cli(t *testing.T, goPlugins ...string) func(args ...string) (int, string) {
 // read by the one-hot thermometer, the spectrum analyzer takes the
 // categorical weights, and the report marks the T_c the model declares.
 func TestPresetPottsSmall(t *testing.T) {
-	run := cli(t, "rbm", "thermometer", "spectrum")
+	run := cli(t, "rbm", "thermometer", "spectrum", "correlations")
 	report := filepath.Join(t.TempDir(), "report")
 	code, out := run("run", "--preset", "potts-small", "--report", report)
 	if code != 0 {

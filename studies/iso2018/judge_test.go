@@ -246,7 +246,7 @@ func TestJudgeLabelsFlowsByType(t *testing.T) {
 		return put(registry.Flow, name, registry.Lineage{Seed: 1,
 			Inputs: []registry.Input{{Role: "rbm", Digest: of.Digest}, {Role: "thermometer", Digest: th.Digest}},
 			Extra:  map[string]any{"where": []string{fmt.Sprintf("T=%g", from)}}},
-			flowFile(t, formats.Flow{Iterations: its, Classes: classes, Distribution: []float64{1, 0, 0, 0, 0, 1, 0, 0},
+			flowFile(t, formats.Flow{Labels: []string{"T"}, Iterations: its, Classes: classes, Distribution: []float64{1, 0, 0, 0, 0, 1, 0, 0},
 				TMean: make([]float64, len(its)), TMode: make([]float64, len(its))}))
 	}
 	want := map[string]string{
