@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,6 +23,10 @@ type uiOptions struct {
 	Loopback bool
 }
 
+// uiListenEnv may name the address rgml ui listens on, if it is a
+// loopback one.
+const uiListenEnv = "RGML_UI_LISTEN"
+
 // defaultUIPort is rgml ui's port unless --port or --listen says.
 const defaultUIPort = 8765
 
@@ -37,10 +41,16 @@ func newCmdUI(e *env, runF func(context.Context, *uiOptions) error) *cli.Command
 			"view and kept until rgml ui stops. Ctrl-C stops it. See docs/ui.md.",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "port", Usage: "listen on 127.0.0.1:`PORT` (0: a free one, printed)", Value: defaultUIPort, EnvVars: []string{"RGML_UI_PORT"}},
-			&cli.StringFlag{Name: "listen", Usage: "listen on `HOST:PORT` instead; an address other machines reach only when given on the command line", EnvVars: []string{"RGML_UI_LISTEN"}},
+			// Read by hand, not through EnvVars, so that the flag is known
+			// to come from the command line.
+			&cli.StringFlag{Name: "listen", Usage: "listen on `HOST:PORT` instead (or $" + uiListenEnv + " without --port); an address other machines reach only when given as --listen"},
 		},
 		Action: func(c *cli.Context) error {
-			opts, err := uiAddr(c.Int("port"), c.String("listen"), c.IsSet("port") && c.IsSet("listen"), onCommandLine(e.args, "listen"))
+			listen, explicit := c.String("listen"), c.IsSet("listen")
+			if !explicit && !c.IsSet("port") {
+				listen = os.Getenv(uiListenEnv)
+			}
+			opts, err := uiAddr(c.Int("port"), listen, c.IsSet("port") && explicit, explicit)
 			if err != nil {
 				return err
 			}
@@ -72,22 +82,6 @@ func uiAddr(port int, listen string, both, explicit bool) (*uiOptions, error) {
 		return nil, usagef("RGML_UI_LISTEN=%s is not a loopback address: to serve the registry beyond this machine, give --listen %s on the command line", listen, listen)
 	}
 	return &uiOptions{Addr: listen, Loopback: loop}, nil
-}
-
-// onCommandLine reports whether args give the flag name (as --name or
-// --name=VALUE), rather than its environment variable.
-func onCommandLine(args []string, name string) bool {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		for _, p := range []string{"--" + name, "-" + name} {
-			if a == p || strings.HasPrefix(a, p+"=") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // runUI serves the registry until ctx ends (Ctrl-C).

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -21,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/urfave/cli/v2"
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/report/browsertest"
@@ -85,6 +87,17 @@ func startUI(t *testing.T, reg string, args ...string) (url string, stop func() 
 	return url, stop
 }
 
+// rgmlUI runs rgml ui in-process on reg, for calls that must fail
+// before serving: one that serves anyway is stopped after a minute.
+func rgmlUI(t *testing.T, reg string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var o, e strings.Builder
+	code = run(ctx, append([]string{"rgml", "--registry", reg, "--metrics-addr", "off", "ui"}, args...), &o, &e)
+	return code, o.String(), e.String()
+}
+
 // A second rgml ui on the port the first holds says which port and
 // exits 2; Ctrl-C stops the first cleanly (exit 0).
 func TestUIBusyPort(t *testing.T) {
@@ -95,7 +108,7 @@ func TestUIBusyPort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := rgml(t, "ui", "--port", port)
+	code, _, stderr := rgmlUI(t, reg, "--port", port)
 	if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "port "+port+" is in use") {
 		t.Errorf("second rgml ui on port %s: exit %d, stderr %q; want exit 2 and one line naming the port", port, code, stderr)
 	}
@@ -111,7 +124,7 @@ func TestUIListenBeyondLoopback(t *testing.T) {
 	reg := registryDir(t)
 	mustRgml(t, "registry", "init")
 	t.Setenv("RGML_UI_LISTEN", "0.0.0.0:0")
-	code, _, stderr := rgml(t, "ui")
+	code, _, stderr := rgmlUI(t, reg)
 	if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--listen 0.0.0.0:0 on the command line") {
 		t.Errorf("non-loopback RGML_UI_LISTEN: exit %d, stderr %q; want exit 2 and one line asking for --listen", code, stderr)
 	}
@@ -124,7 +137,7 @@ func TestUIListenBeyondLoopback(t *testing.T) {
 	if code, stderr := stop(); code != exitOK || !strings.Contains(stderr, "anyone who can reach this address can read the registry") {
 		t.Errorf("--listen 0.0.0.0:0: exit %d, stderr %q; want exit 0 and a warning", code, stderr)
 	}
-	if code, _, stderr := rgml(t, "ui", "--port", "70000"); code != exitUsage {
+	if code, _, stderr := rgmlUI(t, reg, "--port", "70000"); code != exitUsage {
 		t.Errorf("--port 70000: exit %d, %q", code, stderr)
 	}
 }
@@ -368,4 +381,45 @@ func followLive(ctx context.Context, base string, s *registry.Store) int64 {
 		}
 	}
 	return n
+}
+
+func TestUIFlagsTranslate(t *testing.T) {
+	e := testEnv()
+	var got *uiOptions
+	cmd := func() *cli.Command { return newCmdUI(e, capture(&got)) }
+	for _, c := range []struct {
+		args, env string
+		want      uiOptions
+	}{
+		{"", "", uiOptions{env: e, Addr: "127.0.0.1:8765", Loopback: true}},
+		{"--port 9000", "", uiOptions{env: e, Addr: "127.0.0.1:9000", Loopback: true}},
+		{"--listen [::1]:80", "", uiOptions{env: e, Addr: "[::1]:80", Loopback: true}},
+		{"--listen 0.0.0.0:80", "", uiOptions{env: e, Addr: "0.0.0.0:80"}},
+		{"", "localhost:81", uiOptions{env: e, Addr: "localhost:81", Loopback: true}},
+		{"--listen 0.0.0.0:80", "127.0.0.1:1", uiOptions{env: e, Addr: "0.0.0.0:80"}},
+		{"--port 9000", "0.0.0.0:80", uiOptions{env: e, Addr: "127.0.0.1:9000", Loopback: true}}, // the command line wins
+	} {
+		t.Setenv(uiListenEnv, c.env)
+		got = nil
+		if err := translate(t, e, cmd, append([]string{"ui"}, strings.Fields(c.args)...)...); err != nil {
+			t.Errorf("ui %s (%s=%q): %v", c.args, uiListenEnv, c.env, err)
+			continue
+		}
+		if *got != c.want {
+			t.Errorf("ui %s (%s=%q): %+v, want %+v", c.args, uiListenEnv, c.env, *got, c.want)
+		}
+	}
+	for _, c := range []struct{ args, env, want string }{
+		{"", "0.0.0.0:80", "give --listen 0.0.0.0:80 on the command line"},
+		{"--port 1 --listen 127.0.0.1:2", "", "not both"},
+		{"--port -1", "", "--port -1"},
+		{"--listen nohost", "", "want HOST:PORT"},
+	} {
+		t.Setenv(uiListenEnv, c.env)
+		err := translate(t, e, cmd, append([]string{"ui"}, strings.Fields(c.args)...)...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ui %s (%s=%q): %v, want a usage error saying %q", c.args, uiListenEnv, c.env, err, c.want)
+		}
+	}
 }
