@@ -39,7 +39,7 @@
   function draw(s) {
     const x0 = Math.min(...s.xs), x1 = Math.max(...s.xs);
     let y0 = Math.min(...s.ys), y1 = Math.max(...s.ys);
-    if (y0 === y1) { y0 -= 1; y1 += 1; }
+    if (y0 === y1) { const pad = Math.abs(y0) / 10 || 1; y0 -= pad; y1 += pad; }
     const sx = (x) => L + (x1 === x0 ? 0 : (x - x0) / (x1 - x0)) * (W - L - R);
     const sy = (y) => H - B - (y - y0) / (y1 - y0) * (H - T - B);
     s.curve.setAttribute("points", s.xs.map((x, i) => sx(x).toFixed(1) + "," + sy(s.ys[i]).toFixed(1)).join(" "));
