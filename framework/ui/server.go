@@ -37,9 +37,12 @@ type Options struct {
 	DrawTimeout time.Duration
 }
 
-// DefaultPoll: a live curve follows a training within a quarter of a
-// second of its checkpoint, and reads a folder four times a second.
-const DefaultPoll = 250 * time.Millisecond
+// DefaultPoll: a live curve follows a training within half a second of
+// its checkpoint. Each new checkpoint read is its whole history, decoded:
+// at four reads a second a viewer cost a training of 3000 epochs with a
+// checkpoint every 5 epochs 2-7 % on a loaded machine
+// (BenchmarkTrainViewed, cmd/rgml), above the 2 % aimed at.
+const DefaultPoll = 500 * time.Millisecond
 
 // DefaultDrawTimeout: a report of a full study draws ~80 figures in about
 // a minute on two cores; ten leaves room for a loaded machine.
