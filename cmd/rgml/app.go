@@ -93,6 +93,7 @@ func newApp(e *env) *cli.App {
 		modelsCommand(e),
 		flowsCommand(e), analysesCommand(e), runsCommand(e),
 		newCmdCompare(e, nil),
+		newCmdUI(e, nil),
 		registryCommand(e),
 		pushgatewayCommand(e),
 		versionCommand(e),

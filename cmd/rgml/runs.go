@@ -51,41 +51,10 @@ func listWithInputs(e *env, s *registry.Store, es []registry.Entry) error {
 	})
 }
 
-// runRecord returns the record of a run entry (nil for other kinds): its
-// run.json if it has one, with the results its batch jobs have
-// registered since (registry.Store.ResolveSubmitted), else what its
-// lineage says (each "step:NAME" input, and the status in
-// Extra["status"]).
+// runRecord is experiment.RunRecordOf: the record of a run entry (nil
+// for other kinds).
 func runRecord(s *registry.Store, en registry.Entry, m registry.Manifest) (*registry.RunRecord, error) {
-	if en.Kind != registry.Run {
-		return nil, nil
-	}
-	if _, ok := en.File(registry.RunRecordFile); ok {
-		r, err := s.RunRecord(en)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := s.ResolveSubmitted(context.Background(), &r); err != nil {
-			return nil, err
-		}
-		return &r, nil
-	}
-	r := &registry.RunRecord{Format: registry.RunRecordFormat, Started: en.Created}
-	if st, ok := m.Lineage.Extra["status"].(string); ok {
-		r.Status = st
-	}
-	for _, in := range m.Lineage.Inputs {
-		name, ok := strings.CutPrefix(in.Role, "step:")
-		if !ok {
-			continue
-		}
-		st := registry.RunStep{Name: name, Digest: in.Digest}
-		if t, err := s.Lookup(in.Digest); err == nil {
-			st.Kind, st.Entry = t.Kind, t.Ref()
-		}
-		r.Steps = append(r.Steps, st)
-	}
-	return r, nil
+	return experiment.RunRecordOf(s, en, m)
 }
 
 // listRuns lists runs with their status, step count and duration.
@@ -93,12 +62,7 @@ func listRuns(e *env, s *registry.Store, es []registry.Entry) error {
 	return printTable(e, "NAME\tVERSION\tDIGEST\tCREATED\tSTATUS\tSTEPS\tSECONDS\tALIASES", es, func(en registry.Entry) string {
 		status, steps, secs := "?", "?", "-"
 		if m, err := s.Manifest(en); err == nil {
-			if r, err := runRecord(s, en, m); err == nil {
-				if jobs := experiment.SlurmJobs(m); jobs != nil {
-					if states, _, err := experiment.SlurmStates(context.Background(), s, r, jobs, false); err == nil {
-						experiment.SettleSlurm(r, jobs, states)
-					}
-				}
+			if r, err := experiment.SettledRunRecord(context.Background(), s, en, m); err == nil {
 				status, steps = orDash(r.Status), strconv.Itoa(len(r.Steps))
 				if r.Seconds > 0 {
 					secs = strconv.FormatFloat(r.Seconds, 'f', 1, 64)
