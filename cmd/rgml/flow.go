@@ -44,7 +44,7 @@ func newCmdFlow(e *env, runF func(context.Context, *flowOptions) error) *cli.Com
 			&cli.StringFlag{Name: "iterations", Usage: "iteration counts to measure, comma-separated", Value: experiment.DefaultIterations},
 			&cli.Uint64Flag{Name: "seed", Usage: "random seed of the flow's sampling", Value: 1},
 			&cli.StringFlag{Name: "name", Usage: "register the flow under this name (default: flow-RBMNAME)"},
-			&cli.StringFlag{Name: "out", Usage: "also write iterations, T_mean, T_mode, classes, distribution to this .npz"},
+			&cli.StringFlag{Name: "out", Usage: "also write iterations, LABEL_mean, LABEL_mode (LABEL the thermometer's label, e.g. T_mean), classes, distribution to this .npz"},
 			&cli.BoolFlag{Name: "save-configs", Usage: "also keep the flowed configurations (iterations × N × sites, int8)"},
 			forceFlag(),
 		},

@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/grid"
@@ -184,30 +186,16 @@ func (in *analyzeInputs) addFlow() error {
 	set := measured{configs: configs}
 	if den, ok := inputEntry(in.store, fen, "from"); ok {
 		if name := sampledBy(in.store, den); name != "" {
-			in.models = append(in.models, name)
-			if d, _, err := LoadDataset(in.store, den.String()); err == nil {
-				set.fixed = fixedLabels(d)
+			fixed, err := flowStart(in.store, fen, den)
+			if err != nil {
+				return err
 			}
+			in.models = append(in.models, name)
+			set.fixed = fixed
 		}
 	}
 	in.measure = append(in.measure, set)
 	return nil
-}
-
-// inputEntry is the entry that en's lineage records as read as role.
-func inputEntry(s *registry.Store, en registry.Entry, role string) (registry.Entry, bool) {
-	m, err := s.Manifest(en)
-	if err != nil {
-		return registry.Entry{}, false
-	}
-	for _, in := range m.Lineage.Inputs {
-		if in.Role == role {
-			if e, err := s.Lookup(in.Digest); err == nil {
-				return e, true
-			}
-		}
-	}
-	return registry.Entry{}, false
 }
 
 // addData sends a dataset: beside a flow as the equilibrium reference
@@ -237,6 +225,15 @@ func (in *analyzeInputs) addData(where []grid.Axis) error {
 		labels, msg := in.rule.reference(sortedKeys(data.Labels), den.String())
 		if msg != "" {
 			return usagef("%s", msg)
+		}
+		// The analyzer builds its reference curves over the labels it
+		// reads; one that varies in another label as well would be
+		// averaged over it.
+		fixed := fixedLabels(data)
+		for _, name := range sortedKeys(data.Labels) {
+			if _, ok := fixed[name]; !ok && !slices.Contains(labels, name) {
+				return usagef("reference %s varies in %s as well as in %s: select one %s (where: %s=…)", den, name, strings.Join(labels, ", "), name, name)
+			}
 		}
 		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "reference/configs", Shape: []int{n, sites}, Data: data.Configs})
 		for _, name := range labels {

@@ -81,6 +81,16 @@ func FlowSeed(seed uint64, dataDigest string, where []grid.Axis) uint64 {
 
 // Flow runs the RBM flow v → h → v from a set of configurations, measures
 // the thermometer's reading after each iteration count and registers the
+// loadStart loads a flow's starting dataset: all of it, and the part the
+// flow's selection picks.
+func loadStart(store *registry.Store, ref string, where []grid.Axis) (all, data sdk.Dataset, en registry.Entry, err error) {
+	if all, en, err = LoadDataset(store, ref); err != nil {
+		return all, data, en, err
+	}
+	data, err = FilterDataset(all, where)
+	return all, data, en, err
+}
+
 // result as a Flow entry (inputs rbm, thermometer, from).
 func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	var res FlowResult
@@ -103,18 +113,16 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	if err != nil {
 		return res, err
 	}
-	data, fromEntry, err := LoadDataset(store, spec.From)
+	all, data, fromEntry, err := loadStart(store, spec.From, where)
 	if err != nil {
-		return res, err
-	}
-	all := data
-	if data, err = FilterDataset(data, where); err != nil {
 		return res, err
 	}
 
 	h, release := env.PluginHost()
 	defer release()
-	res.lattice = modelLattice(ctx, h, store, fromEntry)
+	if res.lattice, err = modelLattice(ctx, h, store, fromEntry); err != nil {
+		return res, err
+	}
 	rbm, err := startLearner(ctx, h, rbmName, spec.Planned)
 	if err != nil {
 		return res, err

@@ -50,21 +50,23 @@ func datasetLattice(s *registry.Store, en registry.Entry) string {
 
 // modelLattice is the lattice of dataset en's model: as its lineage
 // records it, or, for data sampled before it was recorded, as the model
-// plugin that sampled it declares it now; "" when neither says.
-func modelLattice(ctx context.Context, h *host.Host, s *registry.Store, en registry.Entry) string {
+// plugin that sampled it declares it now; "" when neither says (imported
+// data). A model that cannot be asked is an error, not "no lattice":
+// that would leave the read-out's observables NaN without a word.
+func modelLattice(ctx context.Context, h *host.Host, s *registry.Store, en registry.Entry) (string, error) {
 	if l := datasetLattice(s, en); l != "" {
-		return l
+		return l, nil
 	}
 	name := sampledBy(s, en)
 	if name == "" {
-		return ""
+		return "", nil
 	}
 	m, err := h.Model(ctx, name)
 	if err != nil {
-		return ""
+		return "", fmt.Errorf("asking model %s, which sampled %s, for its lattice: %w", name, en, err)
 	}
 	defer m.Kill()
-	return m.Desc.Lattice
+	return m.Desc.Lattice, nil
 }
 
 // fixedLabels are the labels that take one value over the whole dataset:
@@ -220,4 +222,57 @@ func (in *analyzeInputs) exactCurves(ctx context.Context, m *host.Model) error {
 		in.req.Data = append(in.req.Data, sdk.Tensor{Name: "exact/" + o.Name, Shape: []int{len(c.Values)}, Data: c.Values})
 	}
 	return nil
+}
+
+// flowStart is the point of the model's parameters the flow fen started
+// from: the labels of its starting dataset den, selected as the flow
+// recorded, each of one value. The model measures every flowed
+// configuration there; a start that still varies in a label would have
+// it measured at one value (or the model's default) it was not at, so it
+// is refused.
+func flowStart(s *registry.Store, fen, den registry.Entry) (sdk.Params, error) {
+	d, _, err := LoadDataset(s, den.Digest)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Manifest(fen)
+	if err != nil {
+		return nil, err
+	}
+	var where []string
+	if w, ok := m.Lineage.Extra["where"].([]any); ok {
+		for _, v := range w {
+			where = append(where, fmt.Sprint(v))
+		}
+	}
+	axes, err := ParseWhere(where)
+	if err != nil {
+		return nil, fmt.Errorf("%s: its recorded selection: %w", fen, err)
+	}
+	if d, err = FilterDataset(d, axes); err != nil {
+		return nil, fmt.Errorf("%s: its recorded selection: %w", fen, err)
+	}
+	fixed := fixedLabels(d)
+	for _, name := range sortedKeys(d.Labels) {
+		if _, ok := fixed[name]; !ok {
+			return nil, usagef("flow %s started from configurations at several values of %s: its model can measure them only at one point (flow from one, where: %s=…)", fen, name, name)
+		}
+	}
+	return fixed, nil
+}
+
+// inputEntry is the entry that en's lineage records as read as role.
+func inputEntry(s *registry.Store, en registry.Entry, role string) (registry.Entry, bool) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return registry.Entry{}, false
+	}
+	for _, in := range m.Lineage.Inputs {
+		if in.Role == role {
+			if e, err := s.Lookup(in.Digest); err == nil {
+				return e, true
+			}
+		}
+	}
+	return registry.Entry{}, false
 }

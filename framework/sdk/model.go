@@ -58,7 +58,10 @@ type ModelDescription struct {
 const LatticeHypercubic = "hypercubic-periodic"
 
 // ExactCurve is the exact equilibrium mean of one observable at one
-// lattice size, over one parameter (the others at their defaults).
+// lattice size, over one parameter (the others at their defaults). The
+// curve must run from the lowest temperature the model takes up to where
+// the observable has (all but) reached its T → ∞ limit (the Ising plugin's
+// ends at T = 1000): a value past its hottest point is read as T = ∞.
 type ExactCurve struct {
 	Parameter string
 	At        []float64 // ascending values of Parameter

@@ -36,6 +36,9 @@
 // curves, measured the same way. A curve is made monotone (pool-adjacent-
 // violators) and inverted by linear interpolation; the error is half the
 // spread of the temperatures implied by value ± √(σ² + σ_ref²). A value
-// outside the curve's range implies no temperature (NaN). A thermometer's
+// outside the curve's range implies no temperature (NaN), except past the
+// hot end of the model's exact curve, which goes on towards T → ∞: there
+// T = +Inf (an energy above every temperature of the curve, as a
+// random-weight flow's often is). A thermometer's
 // readings, when given, are averaged per group beside them.
 package correlations

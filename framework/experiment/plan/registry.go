@@ -71,14 +71,14 @@ func (b *Planner) registryNode(kind Kind, name string, item Item, field string) 
 	n := &Node{Step: st}
 	switch ek {
 	case registry.Dataset:
-		n.L, n.Labels = datasetShape(m)
+		n.L, n.D, n.Labels = datasetShape(m)
 	case registry.Model:
 		if err := b.learnerOf(n, m, at, field); err != nil {
 			return nil, err
 		}
-		n.L = b.inputL(m, "data")
+		n.L, n.D = b.inputL(m, "data")
 	case registry.Flow:
-		n.L = b.inputL(m, "from")
+		n.L, n.D = b.inputL(m, "from")
 		n.Save, _ = m.Lineage.Extra["save_configs"].(bool)
 	}
 	if b.refs == nil {
@@ -107,41 +107,45 @@ func (b *Planner) learnerOf(n *Node, m registry.Manifest, at Pos, field string) 
 	return nil
 }
 
-// inputL is the lattice size of the dataset an entry was made from
-// under role (0: not known).
-func (b *Planner) inputL(m registry.Manifest, role string) int {
+// inputL is the lattice (size and dimension) of the dataset an entry was
+// made from under role (0: not known).
+func (b *Planner) inputL(m registry.Manifest, role string) (L, d int) {
 	for _, in := range m.Lineage.Inputs {
 		if in.Role != role {
 			continue
 		}
 		en, err := b.Reg.Lookup(in.Digest)
 		if err != nil {
-			return 0
+			return 0, 0
 		}
 		dm, err := b.Reg.Manifest(en)
 		if err != nil {
-			return 0
+			return 0, 0
 		}
 		if dm.Kind == registry.Dataset {
-			l, _ := datasetShape(dm)
-			return l
+			l, d, _ := datasetShape(dm)
+			return l, d
 		}
 		return b.inputL(dm, "data")
 	}
-	return 0
+	return 0, 0
 }
 
-// datasetShape is a dataset entry's lattice size and, for a sampled one,
-// its labels: the parameters of its grid, as the sample step records
-// them. An imported dataset's label values are not in its lineage: nil
-// (not known) leaves their checks to the step.
-func datasetShape(m registry.Manifest) (int, map[string][]float64) {
-	l := 0
+// datasetShape is a dataset entry's lattice size and dimension (the
+// length of its recorded lattice_shape; 0, which is 2, when it records
+// none) and, for a sampled one, its labels: the parameters of its grid,
+// as the sample step records them. An imported dataset's label values
+// are not in its lineage: nil (not known) leaves their checks to the step.
+func datasetShape(m registry.Manifest) (int, int, map[string][]float64) {
+	l, d := 0, 0
 	if v, ok := m.Lineage.Parameters["L"].(float64); ok && v == math.Trunc(v) {
 		l = int(v)
 	}
+	if shape, ok := m.Lineage.Extra["lattice_shape"].([]any); ok {
+		d = len(shape)
+	}
 	if m.Lineage.Plugin == nil {
-		return l, nil
+		return l, d, nil
 	}
 	labels := map[string][]float64{}
 	for k, v := range m.Lineage.Parameters {
@@ -150,11 +154,11 @@ func datasetShape(m registry.Manifest) (int, map[string][]float64) {
 		}
 		vs, ok := labelValues(v)
 		if !ok {
-			return l, nil
+			return l, d, nil
 		}
 		labels[k] = grid.Distinct(vs)
 	}
-	return l, labels
+	return l, d, labels
 }
 
 // labelValues reads a recorded parameter: a number, "inf", or a list of
