@@ -136,17 +136,24 @@ func Description() sdk.ModelDescription {
 	}
 }
 
-// References are the points of the transition line (J = 1) that this
-// plugin cites. Only values whose source we could state are here; the
-// second-order line from Δ = 0 (T_c ≈ 1.7) to the tricritical point is not
-// declared.
+// References are the phase boundary of the square lattice at J = 1, in
+// the model's own parameters: the tricritical point and the two lines
+// that meet there. Only values whose source we could state are declared;
+// the published points between the ends of the second-order line are not,
+// so that line is drawn straight between its ends and its source says so.
 func References() []sdk.Reference {
+	const kwak = "Kwak et al., Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"
+	tri := sdk.Params{"Delta": 1.9660, "T": 0.6080, "J": 1}
 	return []sdk.Reference{
-		{Name: "tricritical point", Points: []sdk.Params{{"Delta": 1.9660, "T": 0.6080, "J": 1}},
-			Source: "Kwak, Jeong, Lee, Lee, Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"},
-		{Name: "first-order line at T = 0", Points: []sdk.Params{{"Delta": 2, "T": 0, "J": 1}},
-			Source: "exact: at T = 0 the ordered ground state (energy −2 + Δ per site, 2 bonds per site) and the " +
-				"empty one (0) exchange stability at Δ = 2"},
+		{Name: "tricritical point", Points: []sdk.Params{tri}, Source: kwak},
+		{Name: "second-order line", Points: []sdk.Params{{"Delta": 0, "T": 1.693, "J": 1}, tri},
+			Source: "from Δ = 0, the spin-1 Ising model, at T_c ≈ 1.693 (as Monte Carlo studies quote it, e.g. Silva, " +
+				"Caparica, Plascak, Phys. Rev. E 73 (2006)), to the tricritical point (" + kwak + "); straight between " +
+				"its two ends, which are all it declares: the published line bends (above the straight segment) between them"},
+		{Name: "first-order line", Points: []sdk.Params{tri, {"Delta": 2, "T": 0, "J": 1}},
+			Source: "from the tricritical point (" + kwak + ") to (Δ, T) = (2, 0), exact: at T = 0 the ordered ground " +
+				"state (energy −2 + Δ per site, 2 bonds per site) and the empty one (0) exchange stability at Δ = 2; " +
+				"straight between its two ends"},
 	}
 }
 
