@@ -142,18 +142,17 @@ func Description() sdk.ModelDescription {
 // the published points between the ends of the second-order line are not,
 // so that line is drawn straight between its ends and its source says so.
 func References() []sdk.Reference {
-	const kwak = "Kwak et al., Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"
 	tri := sdk.Params{"Delta": 1.9660, "T": 0.6080, "J": 1}
 	return []sdk.Reference{
-		{Name: "tricritical point", Points: []sdk.Params{tri}, Source: kwak},
+		{Name: "tricritical point", Points: []sdk.Params{tri},
+			Source: "Kwak et al., Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"},
 		{Name: "second-order line", Points: []sdk.Params{{"Delta": 0, "T": 1.693, "J": 1}, tri},
-			Source: "from Δ = 0, the spin-1 Ising model, at T_c ≈ 1.693 (as Monte Carlo studies quote it, e.g. Silva, " +
-				"Caparica, Plascak, Phys. Rev. E 73 (2006)), to the tricritical point (" + kwak + "); straight between " +
-				"its two ends, which are all it declares: the published line bends (above the straight segment) between them"},
+			Source: "from T_c ≈ 1.693 at Δ = 0, the spin-1 Ising model (as Monte Carlo studies quote it, e.g. Silva, " +
+				"Caparica, Plascak, Phys. Rev. E 73 (2006)), to the tricritical point; no point between is declared, " +
+				"and the published line lies above that straight segment"},
 		{Name: "first-order line", Points: []sdk.Params{tri, {"Delta": 2, "T": 0, "J": 1}},
-			Source: "from the tricritical point (" + kwak + ") to (Δ, T) = (2, 0), exact: at T = 0 the ordered ground " +
-				"state (energy −2 + Δ per site, 2 bonds per site) and the empty one (0) exchange stability at Δ = 2; " +
-				"straight between its two ends"},
+			Source: "from the tricritical point to Δ = 2 at T = 0, exact: there the ordered ground state (−2 + Δ per " +
+				"site) and the empty one (0) exchange stability"},
 	}
 }
 
