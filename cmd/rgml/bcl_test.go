@@ -100,7 +100,8 @@ func checkBlumeCapelReport(t *testing.T, dir string) {
 	}
 	page := string(b)
 	for _, want := range []string{`id="phase-diagram-from-T0.8-Delta1.9"`, `id="phase-diagram-from-T2.4-Delta0"`, `id="phase-diagram-bcs-all64"`, `id="phase-diagram-bcs-random64"`,
-		`id="flow-flow-bcs-all64-tricritical"`, `id="flow-flow-bcs-l64-empty-observables"`, "tricritical point (Δ, T) = (1.966, 0.608): Kwak"} {
+		`id="flow-flow-bcs-all64-tricritical"`, `id="flow-flow-bcs-l64-empty-observables"`, "tricritical point (Δ, T) = (1.966, 0.608): Kwak",
+		"second-order line: from T_c ≈ 1.693 at Δ = 0", "first-order line: from the tricritical point to Δ = 2"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report has no %s", want)
 		}
@@ -114,8 +115,13 @@ func checkBlumeCapelReport(t *testing.T, dir string) {
 	// declares (recorded with its datasets), and only those.
 	if arrays, err := npz.ReadFile(filepath.Join(dir, "phase-diagram-bcs-all64.npz")); err != nil {
 		t.Error(err)
-	} else if d, _ := npz.Find(arrays, "line.Delta"); d.Data == nil || !slices.Equal(d.Data.([]float64), []float64{1.9660, 2}) {
-		t.Errorf("phase diagram's reference points: Δ %v, want the tricritical point's 1.966 and 2 (T = 0)", d.Data)
+	} else {
+		for name, want := range map[string][]float64{"line.Delta": {1.9660}, "second-order line.Delta": {0, 1.9660},
+			"second-order line.T": {1.693, 0.6080}, "first-order line.Delta": {1.9660, 2}, "first-order line.T": {0.6080, 0}} {
+			if d, _ := npz.Find(arrays, name); d.Data == nil || !slices.Equal(d.Data.([]float64), want) {
+				t.Errorf("phase diagram's %s = %v, want %v", name, d.Data, want)
+			}
+		}
 	}
 	// The samples of a (T, Δ) dataset are the grid's four corners.
 	if arrays, err := npz.ReadFile(filepath.Join(dir, "samples-bcs-train.npz")); err != nil {

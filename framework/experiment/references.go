@@ -174,15 +174,26 @@ func citeRefs(refs []report.PlaneRef, ax report.Axes) string {
 	if len(refs) == 0 {
 		return ""
 	}
-	var sources []string
+	var sources, kinds []string
+	points, lines := false, false
 	for _, r := range refs {
 		if len(r.Y) == 1 {
+			points = true
 			sources = append(sources, fmt.Sprintf("%s (%s, %s) = (%g, %g): %s", r.Label, report.Symbol(ax.X), report.Symbol(ax.Y), r.X[0], r.Y[0], r.Source))
 		} else {
+			lines = true
 			sources = append(sources, r.Label+": "+r.Source)
 		}
 	}
-	return " Reference points (triangles) and lines (dashed), as the data's model declares them: " + strings.Join(sources, "; ") + "."
+	if points {
+		kinds = append(kinds, "points (triangles)")
+	}
+	if lines {
+		// A line is only as curved as its declared points: say so, lest
+		// a straight segment be read as the measured boundary.
+		kinds = append(kinds, "lines (dashed, straight between their declared points, which are marked ×)")
+	}
+	return " Reference " + strings.Join(kinds, " and ") + ", as the data's model declares them: " + strings.Join(sources, "; ") + "."
 }
 
 // addPlaneRefs appends to refs those of more not yet in it.

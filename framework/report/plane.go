@@ -41,7 +41,8 @@ type Path struct {
 
 // PlaneFlows draws flows on the plane of two labelled axes: the
 // reference points (triangles, labelled in the legend with their label
-// and coordinates), the reference curves (dashed lines, labelled) and
+// and coordinates), the reference curves (dashed lines straight between
+// their declared points, which are marked with crosses; labelled) and
 // each path as a line from its first point (a circle) to its last (a
 // square). Data: line.X, line.Y (the reference points, in order),
 // LABEL.X, LABEL.Y per reference curve, PATH.X, PATH.Y per path and
@@ -137,7 +138,10 @@ func addPath(f *Figure, ax Axes, path Path, k int) error {
 	return nil
 }
 
-// addPlaneCurve draws a reference curve dashed, labelled in the legend.
+// addPlaneCurve draws a reference curve dashed through its declared
+// points, each marked with a cross: the line is straight between them,
+// and the marks tell a declared value from the segment's interpolation.
+// It is labelled in the legend.
 func addPlaneCurve(f *Figure, ax Axes, r PlaneRef, k int) error {
 	f.Data = append(f.Data, vec1(key(r.Label, k, ax.X), r.X), vec1(key(r.Label, k, ax.Y), r.Y))
 	pts := make(plotter.XYs, len(r.Y))
@@ -150,8 +154,13 @@ func addPlaneCurve(f *Figure, ax Axes, r PlaneRef, k int) error {
 	}
 	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	l.Color = color.Gray{Y: 80}
-	f.Plot.Add(l)
-	f.Plot.Legend.Add(r.Label, l)
+	marks, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	marks.Shape, marks.Radius, marks.Color = draw.CrossGlyph{}, vg.Points(3), l.Color
+	f.Plot.Add(l, marks)
+	f.Plot.Legend.Add(r.Label, l, marks)
 	return nil
 }
 

@@ -16,8 +16,10 @@
 // line is second order from (Δ, T) = (0, 1.693) down to the tricritical
 // point (Δ_t, T_t) = (1.9660(1), 0.6080(1)) and first order beyond it
 // (Kwak, Jeong, Lee, Kim, Phys. Rev. E 92, 022134 (2015)), ending at
-// Δ = 2J, T = 0. A configuration is L² int8 values, site (x, y) at index
-// x*L + y.
+// Δ = 2J, T = 0. References declares that boundary at J = 1 (the
+// tricritical point and both lines, each with its source) for the
+// report's phase diagrams. A configuration is L² int8 values, site (x, y)
+// at index x*L + y.
 //
 // Observables, per configuration: "energy" E/L², "magnetization" M/L²
 // (signed) and "density" (1/L²) Σ_i s_i², whose mean is ⟨s²⟩. The Binder

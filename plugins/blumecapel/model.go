@@ -136,17 +136,23 @@ func Description() sdk.ModelDescription {
 	}
 }
 
-// References are the points of the transition line (J = 1) that this
-// plugin cites. Only values whose source we could state are here; the
-// second-order line from Δ = 0 (T_c ≈ 1.7) to the tricritical point is not
-// declared.
+// References are the phase boundary of the square lattice at J = 1, in
+// the model's own parameters: the tricritical point and the two lines
+// that meet there. Only values whose source we could state are declared;
+// the published points between the ends of the second-order line are not,
+// so that line is drawn straight between its ends and its source says so.
 func References() []sdk.Reference {
+	tri := sdk.Params{"Delta": 1.9660, "T": 0.6080, "J": 1}
 	return []sdk.Reference{
-		{Name: "tricritical point", Points: []sdk.Params{{"Delta": 1.9660, "T": 0.6080, "J": 1}},
-			Source: "Kwak, Jeong, Lee, Lee, Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"},
-		{Name: "first-order line at T = 0", Points: []sdk.Params{{"Delta": 2, "T": 0, "J": 1}},
-			Source: "exact: at T = 0 the ordered ground state (energy −2 + Δ per site, 2 bonds per site) and the " +
-				"empty one (0) exchange stability at Δ = 2"},
+		{Name: "tricritical point", Points: []sdk.Params{tri},
+			Source: "Kwak et al., Phys. Rev. E 92, 022134 (2015): (Δ_t, T_t) = (1.9660(1), 0.6080(1))"},
+		{Name: "second-order line", Points: []sdk.Params{{"Delta": 0, "T": 1.693, "J": 1}, tri},
+			Source: "from T_c ≈ 1.693 at Δ = 0, the spin-1 Ising model (as Monte Carlo studies quote it, e.g. Silva, " +
+				"Caparica, Plascak, Phys. Rev. E 73 (2006)), to the tricritical point; no point between is declared, " +
+				"and the published line lies above that straight segment"},
+		{Name: "first-order line", Points: []sdk.Params{tri, {"Delta": 2, "T": 0, "J": 1}},
+			Source: "from the tricritical point to Δ = 2 at T = 0, exact: there the ordered ground state (−2 + Δ per " +
+				"site) and the empty one (0) exchange stability"},
 	}
 }
 
