@@ -329,6 +329,7 @@ func (r *trainRecorder) Progress(p sdk.Progress) error {
 	}
 	r.bar.Note(progress.Losses(p.Metrics))
 	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
+	r.liveProgress(p)
 	if p.Live {
 		return nil // shown, not kept: the history holds the scheduled reports only
 	}
