@@ -108,6 +108,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /live", s.livePage)
 	mux.HandleFunc("GET /live/view/{id...}", s.liveView)
 	mux.HandleFunc("GET /live/events/{id...}", s.liveEvents)
+	mux.HandleFunc("GET /live/flow/{id...}", s.liveFlowView)
+	mux.HandleFunc("GET /live/flow-events/{id...}", s.liveFlowEvents)
 	return mux
 }
 
