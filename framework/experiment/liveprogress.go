@@ -66,10 +66,17 @@ func appendLive(dir string, row LiveRow) {
 }
 
 // liveProgress is trainRecorder's hook: every report, live or kept, as
-// it comes.
+// it comes, after the history a resumed training starts with (each
+// attempt has its own file).
 func (r *trainRecorder) liveProgress(p sdk.Progress) {
 	if r.ck == nil || r.ck.dir == "" {
 		return
+	}
+	if !r.started {
+		r.started = true
+		for _, h := range r.history {
+			appendLive(r.ck.dir, LiveRow{HistoryRow: h})
+		}
 	}
 	appendLive(r.ck.dir, LiveRow{HistoryRow: rowOf(p, r.offset), Live: p.Live})
 }

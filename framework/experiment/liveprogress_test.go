@@ -119,3 +119,30 @@ func TestFlowProgressFile(t *testing.T) {
 		t.Errorf("an ended flow still listed: %+v", flows)
 	}
 }
+
+// A resumed training's progress file starts with the history it resumed
+// with, so that its curve shows the epochs before the resume too.
+func TestResumedProgressFileHasEarlierHistory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "checkpoints", "m", "k", registry.NewHolder())
+	ck := newCheckpointDir(filepath.Dir(dir), filepath.Base(dir), "key")
+	var last sdk.Progress
+	rec := &trainRecorder{bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 5, 10),
+		history: []HistoryRow{{Epoch: 1, Metrics: map[string]float64{"loss": 3}}, {Epoch: 5, Metrics: map[string]float64{"loss": 2}}}}
+	if err := rec.Progress(sdk.Progress{Epoch: 6, Metrics: map[string]float64{"loss": 1.5}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Progress(sdk.Progress{Epoch: 7, Metrics: map[string]float64{"loss": 1.4}}); err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := LiveTail(filepath.Join(dir, LiveFile), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var epochs []int
+	for _, r := range rows {
+		epochs = append(epochs, r.Epoch)
+	}
+	if len(epochs) != 4 || epochs[0] != 1 || epochs[1] != 5 || epochs[2] != 6 || epochs[3] != 7 {
+		t.Errorf("epochs %v, want 1 5 (resumed with) 6 7", epochs)
+	}
+}

@@ -320,6 +320,7 @@ type trainRecorder struct {
 	metrics *metrics.Trainer
 	history []HistoryRow
 	offset  float64 // wall seconds of the parts before a resume
+	started bool    // the progress file has the history resumed with
 }
 
 func (r *trainRecorder) Progress(p sdk.Progress) error {
