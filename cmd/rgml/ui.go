@@ -33,7 +33,7 @@ const defaultUIPort = 8765
 func newCmdUI(e *env, runF func(context.Context, *uiOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "ui",
-		Usage: "browse the registry in a web browser: runs and their steps, lineage graphs, figures, compare, live training curves",
+		Usage: "browse the registry in a web browser: runs and their steps, lineage graphs, figures, compare, live curves of trainings and flows",
 		Description: "Examples:\n  rgml ui                    # http://127.0.0.1:8765/\n  rgml ui --port 9000\n" +
 			"  rgml ui --listen 0.0.0.0:8765   # other machines too: anyone who reaches it reads the registry\n\n" +
 			"Read-only: it never writes the registry and runs no plugin. Every page and asset is in\n" +

@@ -146,6 +146,8 @@ func Flow(ctx context.Context, env *Env, spec FlowSpec) (FlowResult, error) {
 	// thermometer has read it; the flow pass before the first reading
 	// shows as 0 of them.
 	bar := env.Tracker().Start("flow "+spec.Name, "iteration counts", int64(len(its)))
+	bar, endLive := liveFlow(store, spec.Name, env.HolderID(), bar, &res)
+	defer endLive()
 	fail := func(err error) (FlowResult, error) { bar.Abort(); return res, err }
 	flowed, err := rbm.Apply(ctx, flowReq)
 	if err != nil {

@@ -15,16 +15,20 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// LiveTraining is one attempt at a training that is still running, as
-// its checkpoints show it: a training registers nothing until it ends,
-// but every checkpoint it saves carries its history so far (checkpoint.go),
-// so that is what a viewer can follow while it runs.
+// LiveTraining is one attempt at a training that is still running: a
+// training registers nothing until it ends, but it appends each report
+// to a progress file (LiveFile) beside its checkpoints, and every
+// checkpoint it saves carries its history so far (checkpoint.go), so
+// that is what a viewer can follow while it runs.
 type LiveTraining struct {
 	Name    string    // the training's name (the entry it will register)
 	Attempt string    // the process's lease holder id
 	Dir     string    // the attempt's checkpoint folder
-	Epoch   int       // of its newest checkpoint
-	Saved   time.Time // when that checkpoint was written (its file's time)
+	Epoch   int       // of its newest report (or checkpoint)
+	Saved   time.Time // when that was written (its file's time)
+	// Progress: it writes a progress file (LiveFile), to be tailed;
+	// else only its checkpoints' histories show it.
+	Progress bool
 }
 
 // ID names the attempt in a URL or a file name: NAME/KEY/ATTEMPT under
@@ -35,9 +39,8 @@ func (l LiveTraining) ID() string {
 
 // LiveTrainings lists the attempts at trainings whose checkpoints are in
 // s's checkpoints folder and whose process is not known to be gone (one
-// of another machine counts as running), newest checkpoint first. A
-// training saves its first checkpoint after CheckpointEvery epochs: until
-// then it is not listed.
+// of another machine counts as running), newest report first, from its
+// first report on.
 func LiveTrainings(s *registry.Store) ([]LiveTraining, error) {
 	root := filepath.Join(s.WorkDir(), "checkpoints")
 	attempts, err := filepath.Glob(filepath.Join(root, "*", "*", "*"))
@@ -50,13 +53,9 @@ func LiveTrainings(s *registry.Store) ([]LiveTraining, error) {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() || registry.HolderGone(attempt) {
 			continue
 		}
-		epoch, meta := newestCheckpointMeta(dir)
-		if meta == "" {
+		l, ok := liveTrainingAt(dir)
+		if !ok {
 			continue
-		}
-		l := LiveTraining{Name: filepath.Base(filepath.Dir(filepath.Dir(dir))), Attempt: attempt, Dir: dir, Epoch: epoch}
-		if fi, err := os.Stat(meta); err == nil {
-			l.Saved = fi.ModTime()
 		}
 		out = append(out, l)
 	}
@@ -65,24 +64,37 @@ func LiveTrainings(s *registry.Store) ([]LiveTraining, error) {
 }
 
 // LiveTrainingByID returns the attempt LiveTraining.ID names, and false
-// when it has no checkpoint (it ended, and cleared them, or never was).
+// when it has neither report nor checkpoint (it ended, and cleared them,
+// or never was).
 func LiveTrainingByID(s *registry.Store, id string) (LiveTraining, bool) {
 	parts := strings.Split(id, "/")
 	if len(parts) != 3 {
 		return LiveTraining{}, false
 	}
-	for _, p := range parts {
-		// An id comes from a URL: it must not climb out of the folder.
-		if p == "" || p == "." || p == ".." || strings.ContainsAny(p, `/\`) {
-			return LiveTraining{}, false
-		}
+	if !safeParts(parts) {
+		return LiveTraining{}, false
 	}
-	dir := filepath.Join(s.WorkDir(), "checkpoints", parts[0], parts[1], parts[2])
+	return liveTrainingAt(filepath.Join(s.WorkDir(), "checkpoints", parts[0], parts[1], parts[2]))
+}
+
+// liveTrainingAt is the attempt whose folder is dir, from its progress
+// file (LiveFile) or else its newest checkpoint (an rgml before progress
+// files); false when it has neither.
+func liveTrainingAt(dir string) (LiveTraining, bool) {
+	l := LiveTraining{Name: filepath.Base(filepath.Dir(filepath.Dir(dir))), Attempt: filepath.Base(dir), Dir: dir}
+	if r, saved, ok := lastLiveRow(filepath.Join(dir, LiveFile)); ok {
+		l.Epoch, l.Saved, l.Progress = r.Epoch, saved, true
+		return l, true
+	}
 	epoch, meta := newestCheckpointMeta(dir)
 	if meta == "" {
 		return LiveTraining{}, false
 	}
-	return LiveTraining{Name: parts[0], Attempt: parts[2], Dir: dir, Epoch: epoch}, true
+	l.Epoch = epoch
+	if fi, err := os.Stat(meta); err == nil {
+		l.Saved = fi.ModTime()
+	}
+	return l, true
 }
 
 // newestCheckpointMeta returns the epoch and path of the newest

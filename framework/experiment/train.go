@@ -122,6 +122,7 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	ck := newCheckpointDir(filepath.Join(store.WorkDir(), "checkpoints", spec.Name, key[:16]), env.HolderID(), key)
 	var last sdk.Progress
 	rec := &trainRecorder{last: &last, ck: &ck}
+	defer rec.closeLive()
 	if spec.Resume != ResumeNever {
 		if err := resume(env, spec, &ck, &req, &res, rec, epochs); err != nil {
 			return res, err
@@ -320,6 +321,8 @@ type trainRecorder struct {
 	metrics *metrics.Trainer
 	history []HistoryRow
 	offset  float64 // wall seconds of the parts before a resume
+	started bool    // the progress file has the history resumed with
+	live    *os.File
 }
 
 func (r *trainRecorder) Progress(p sdk.Progress) error {
@@ -329,6 +332,7 @@ func (r *trainRecorder) Progress(p sdk.Progress) error {
 	}
 	r.bar.Note(progress.Losses(p.Metrics))
 	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
+	r.liveProgress(p)
 	if p.Live {
 		return nil // shown, not kept: the history holds the scheduled reports only
 	}

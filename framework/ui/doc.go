@@ -6,8 +6,8 @@
 // entry's as the report draws them, a run's report with its verdict
 // table; drawn once into a cache folder, entries never change), the
 // compare view of framework/compare, and live curves of running
-// trainings, sent as server-sent events from the history their
-// checkpoints hold (experiment.LiveTrainings).
+// trainings and flows, sent as server-sent events from the progress
+// files they append to (experiment.LiveTrainings, experiment.LiveFlows).
 //
 // The server only reads: it opens no entry for writing and runs no
 // plugin. Listen refuses nothing itself; the caller decides which

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment"
@@ -16,47 +18,154 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	s.render(w, "live.html", page{Title: "running trainings", Section: "live", Data: live})
+	s.render(w, "live.html", page{Title: "running trainings and flows", Section: "live", Data: struct {
+		Trainings []experiment.LiveTraining
+		Flows     []experiment.LiveFlow
+	}{live, experiment.LiveFlows(s.o.Store)}})
+}
+
+// liveChart is what liveview.html draws: the stream to follow and what
+// its x axis counts.
+type liveChart struct {
+	Kind, Name, Src, X string
+	Progress           bool // fed by a progress file, not checkpoints
 }
 
 func (s *Server) liveView(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	l, ok := experiment.LiveTrainingByID(s.o.Store, id)
 	if !ok {
-		http.Error(w, fmt.Sprintf("no running training %s: it has ended (see its model) or saved no checkpoint yet", id), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("no running training %s: it has ended (see its model) or reported nothing yet", id), http.StatusNotFound)
 		return
 	}
-	s.render(w, "liveview.html", page{Title: "training " + l.Name, Section: "live", Data: struct {
-		Training experiment.LiveTraining
-		ID       string
-	}{l, id}})
+	s.render(w, "liveview.html", page{Title: "training " + l.Name, Section: "live",
+		Data: liveChart{Kind: "training", Name: l.Name, Src: "/live/events/" + id, X: "epoch", Progress: l.Progress}})
+}
+
+func (s *Server) liveFlowView(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	f, ok := experiment.LiveFlowByID(s.o.Store, id)
+	if !ok {
+		http.Error(w, fmt.Sprintf("no running flow %s: it has ended (see its entry) or read no iteration count yet", id), http.StatusNotFound)
+		return
+	}
+	s.render(w, "liveview.html", page{Title: "flow " + f.Name, Section: "live",
+		Data: liveChart{Kind: "flow", Name: f.Name, Src: "/live/flow-events/" + id, X: "iterations", Progress: true}})
 }
 
 // keepAlive is how often an idle event stream sends a comment, so that
 // a proxy or the browser does not take a quiet training for a dead link.
 const keepAlive = 15 * time.Second
 
-// liveEvents streams the history of a running training as server-sent
-// events: "rows" (a JSON array of history rows, each epoch once) as its
-// checkpoints hold them, then "end" when its checkpoints are gone (it
-// registered its model, or failed). The stream ends with the request or
-// the server.
-func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request) {
-	l, ok := experiment.LiveTrainingByID(s.o.Store, r.PathValue("id"))
-	if !ok {
-		http.Error(w, "no running training "+r.PathValue("id"), http.StatusNotFound)
-		return
-	}
+// eventStream starts a server-sent event stream on w.
+func eventStream(w http.ResponseWriter) (http.Flusher, bool) {
 	fl, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "ui: this connection cannot stream events", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
 	fl.Flush()
+	return fl, true
+}
+
+// liveEvents streams the history of a running training as server-sent
+// events: "rows" (a JSON array of its reports) as its progress file
+// gains them (or, from an rgml before progress files, as its checkpoints
+// hold them), then "end" when its folder is gone (it registered its
+// model, or failed). The stream ends with the request or the server.
+func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request) {
+	l, ok := experiment.LiveTrainingByID(s.o.Store, r.PathValue("id"))
+	if !ok {
+		http.Error(w, "no running training "+r.PathValue("id"), http.StatusNotFound)
+		return
+	}
+	if l.Progress {
+		s.tail(w, r, filepath.Join(l.Dir, experiment.LiveFile), l.Name)
+		return
+	}
+	s.checkpointEvents(w, r, l)
+}
+
+// liveFlowEvents streams a running flow's progress file as liveEvents
+// does a training's.
+func (s *Server) liveFlowEvents(w http.ResponseWriter, r *http.Request) {
+	f, ok := experiment.LiveFlowByID(s.o.Store, r.PathValue("id"))
+	if !ok {
+		http.Error(w, "no running flow "+r.PathValue("id"), http.StatusNotFound)
+		return
+	}
+	s.tail(w, r, filepath.Join(f.Dir, experiment.LiveFile), f.Name)
+}
+
+// tail sends the lines of the progress file path as "rows" events, each
+// poll only those appended since the last (LiveTail reads from an
+// offset), and "end" (data: name) once the file is gone.
+func (s *Server) tail(w http.ResponseWriter, r *http.Request, path, name string) {
+	fl, ok := eventStream(w)
+	if !ok {
+		return
+	}
+	tick := time.NewTicker(s.o.Poll)
+	defer tick.Stop()
+	quiet := time.Now()
+	var off int64
+	for {
+		rows, next, err := experiment.LiveTail(path, off)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(w, "event: end\ndata: %s\n\n", name)
+			fl.Flush()
+			return
+		case err != nil:
+			problem(w, fl, err)
+			return
+		case len(rows) > 0:
+			if !sendRows(w, fl, rows) {
+				return
+			}
+			quiet = time.Now()
+		case time.Since(quiet) > keepAlive:
+			fmt.Fprint(w, ": waiting for the next report\n\n")
+			fl.Flush()
+			quiet = time.Now()
+		}
+		off = next
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func problem(w http.ResponseWriter, fl http.Flusher, err error) {
+	b, _ := json.Marshal(err.Error())
+	fmt.Fprintf(w, "event: problem\ndata: %s\n\n", b)
+	fl.Flush()
+}
+
+func sendRows[R any](w http.ResponseWriter, fl http.Flusher, rows []R) bool {
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return false
+	}
+	fmt.Fprintf(w, "event: rows\ndata: %s\n\n", b)
+	fl.Flush()
+	return true
+}
+
+// checkpointEvents follows a training through its checkpoints'
+// histories, each new one decoded whole: what an rgml before progress
+// files leaves to follow.
+func (s *Server) checkpointEvents(w http.ResponseWriter, r *http.Request, l experiment.LiveTraining) {
+	fl, ok := eventStream(w)
+	if !ok {
+		return
+	}
 	tick := time.NewTicker(s.o.Poll)
 	defer tick.Stop()
 	quiet := time.Now()
@@ -69,17 +178,12 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request) {
 			fl.Flush()
 			return
 		case err != nil:
-			b, _ := json.Marshal(err.Error())
-			fmt.Fprintf(w, "event: problem\ndata: %s\n\n", b)
-			fl.Flush()
+			problem(w, fl, err)
 			return
 		case len(rows) > 0:
-			b, err := json.Marshal(rows)
-			if err != nil {
+			if !sendRows(w, fl, rows) {
 				return
 			}
-			fmt.Fprintf(w, "event: rows\ndata: %s\n\n", b)
-			fl.Flush()
 			quiet = time.Now()
 		case time.Since(quiet) > keepAlive:
 			fmt.Fprint(w, ": waiting for the next checkpoint\n\n")

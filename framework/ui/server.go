@@ -29,8 +29,8 @@ type Options struct {
 	// Cache is the folder figures are drawn into, one subfolder per
 	// entry or run; "" makes a temporary one that Close removes.
 	Cache string
-	// Poll is how often a live curve looks for a newer checkpoint
-	// (DefaultPoll if 0).
+	// Poll is how often a live curve reads what its progress file (or,
+	// without one, its newest checkpoint) gained (DefaultPoll if 0).
 	Poll time.Duration
 	// DrawTimeout bounds the drawing of one page of figures
 	// (DefaultDrawTimeout if 0).
@@ -38,10 +38,11 @@ type Options struct {
 }
 
 // DefaultPoll: a live curve follows a training within half a second of
-// its checkpoint. Each new checkpoint read is its whole history, decoded:
-// at four reads a second a viewer cost a training of 3000 epochs with a
-// checkpoint every 5 epochs 2-7 % on a loaded machine
-// (BenchmarkTrainViewed, cmd/rgml), above the 2 % aimed at.
+// its report, well within the second aimed at. A read is only the bytes
+// appended since the last; following checkpoints (an rgml before
+// progress files) decodes each new one whole, and at four reads a second
+// cost a training 2-7 % on a loaded machine (BenchmarkTrainViewed,
+// cmd/rgml).
 const DefaultPoll = 500 * time.Millisecond
 
 // DefaultDrawTimeout: a report of a full study draws ~80 figures in about
@@ -108,6 +109,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /live", s.livePage)
 	mux.HandleFunc("GET /live/view/{id...}", s.liveView)
 	mux.HandleFunc("GET /live/events/{id...}", s.liveEvents)
+	mux.HandleFunc("GET /live/flow/{id...}", s.liveFlowView)
+	mux.HandleFunc("GET /live/flow-events/{id...}", s.liveFlowEvents)
 	return mux
 }
 

@@ -1,6 +1,6 @@
-// Live curves of a running training: one small chart per metric, fed by
-// the server's event stream (rows of the training's history as its
-// checkpoints hold them). No library: an SVG polyline per chart.
+// Live curves of a running training or flow: one small chart per
+// metric, fed by the server's event stream (rows of its reports as it
+// writes them). No library: an SVG polyline per chart.
 (function () {
   "use strict";
   const root = document.getElementById("live");
@@ -8,6 +8,7 @@
   if (!root) return;
   const NS = "http://www.w3.org/2000/svg";
   const W = 360, H = 200, L = 56, R = 10, T = 22, B = 30;
+  const xname = root.dataset.x || "epoch";
   const series = new Map(); // metric -> {xs, ys, svg}
   let points = 0;
 
@@ -26,7 +27,7 @@
     const s = { xs: [], ys: [], svg: svg,
       curve: el("polyline", { class: "curve", points: "" }, svg),
       labels: [0, 1, 2, 3].map(() => el("text", {}, svg)) };
-    el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, svg).textContent = "epoch";
+    el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, svg).textContent = xname;
     root.appendChild(svg);
     series.set(metric, s);
     return s;
@@ -69,11 +70,11 @@
   es.addEventListener("rows", (e) => {
     const rows = JSON.parse(e.data);
     add(rows);
-    status.textContent = "following: epoch " + rows[rows.length - 1].epoch;
+    status.textContent = "following: " + xname + " " + rows[rows.length - 1].epoch;
   });
   es.addEventListener("end", (e) => {
     es.close();
-    status.textContent = "the training has ended; its model, if it succeeded, is registered as " + e.data;
+    status.textContent = "it has ended; its entry, if it succeeded, is registered as " + e.data;
   });
   es.addEventListener("problem", (e) => {
     es.close();
