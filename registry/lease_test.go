@@ -193,12 +193,15 @@ func TestKeepRenewsAndNoticesLoss(t *testing.T) {
 	bothBackends(t, func(t *testing.T) {
 		s := newStore(t)
 		ctx := context.Background()
-		l, _, _, err := s.TryLease(ctx, Model, leaseKey, "a", 300*time.Millisecond)
+		// A TTL of 1 s: renewals every third of it keep it alive with a
+		// wide margin even on loaded shared cores (at 300 ms a renewal
+		// delayed under a load average of 20 let it lapse).
+		l, _, _, err := s.TryLease(ctx, Model, leaseKey, "a", time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
 		work, stop := l.Keep(ctx)
-		time.Sleep(time.Second) // three TTLs: alive only if renewed
+		time.Sleep(3 * time.Second) // three TTLs: alive only if renewed
 		if _, cur, ok, _ := s.TryLease(ctx, Model, leaseKey, "b", time.Minute); ok || cur.Holder != "a" {
 			t.Fatalf("a kept lease was taken: %v %q", ok, cur.Holder)
 		}
