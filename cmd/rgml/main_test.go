@@ -39,6 +39,7 @@ func TestMain(m *testing.M) {
 		"../../plugins/correlations/cmd/rgml-plugin-correlations",
 		"../../framework/host/internal/rgml-plugin-misbehave",
 		"../../framework/experiment/pluginstudy/internal/rgml-plugin-badstates",
+		"../../plugins/internal/testmodels/potts5/cmd/rgml-plugin-potts5",
 	} {
 		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()
 		if err != nil {

@@ -358,7 +358,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	// Bad files: one line, exit 2, nothing registered.
 	bad := filepath.Join(dir, "bad.npz")
 	npz.WriteFile(bad, npz.Int8("configs", []int8{1, 2, 1, 1}, 1, 4))
-	if code, _, stderr := rgml(t, "datasets", "import", bad, "--name", "bad"); code != exitUsage || !strings.Contains(stderr, "spins must be") {
+	if code, _, stderr := rgml(t, "datasets", "import", bad, "--name", "bad", "--states", "-1,1"); code != exitUsage || !strings.Contains(stderr, "is not in the declared state space [-1 1]") {
 		t.Errorf("bad spin: exit %d %q", code, stderr)
 	}
 	if code, _, stderr := rgml(t, "datasets", "import", src, "--name", "mc2", "--L", "3"); code != exitUsage || !strings.Contains(stderr, "L = 3") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +28,6 @@ func TestImportArrays(t *testing.T) {
 		{"N×L×L", []npz.Array{npz.Int8("configs", c, 4, 2, 2), npz.Float64("T", T, 4)}, 0, ""},
 		{"no configs", []npz.Array{npz.Float64("T", T, 4)}, 0, "no array named configs (the file has: T)"},
 		{"float configs", []npz.Array{npz.Float64("configs", make([]float64, 16), 4, 4)}, 0, "configs is float64, want int8"},
-		{"value 2", []npz.Array{npz.Int8("configs", append(append([]int8{}, c[:15]...), 2), 4, 4)}, 0, "configs[3][3] = 2: spins must be"},
 		{"label count", []npz.Array{npz.Int8("configs", c, 4, 4), npz.Float64("T", T[:3], 3)}, 0, "label T has shape [3], want [4]"},
 		{"label dtype", []npz.Array{npz.Int8("configs", c, 4, 4), {Name: "T", Shape: []int{4}, Data: []int64{0, 1, 2, 3}}}, 0, "label T is int64, want float64"},
 		{"not square", []npz.Array{npz.Int8("configs", c[:12], 2, 6)}, 0, "6 sites per configuration, not a square number: give the lattice size L"},
@@ -50,6 +50,27 @@ func TestImportArrays(t *testing.T) {
 				t.Errorf("err = %v, want a usage error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// An import takes any int8 values and records the values its
+// configurations take as its state space, so that learners choose their
+// units from it; more than sdk.MaxStates distinct values is a usage error.
+func TestImportArraysStates(t *testing.T) {
+	d, err := experiment.ImportArrays([]npz.Array{npz.Int8("configs", []int8{5, 0, 2, 0, 2, 2, 5, 0}, 2, 4)}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int8{0, 2, 5}; !slices.Equal(d.StateSpace, want) {
+		t.Errorf("state space %v, want %v", d.StateSpace, want)
+	}
+	many := make([]int8, 2*64)
+	for i := range many {
+		many[i] = int8(i - 64)
+	}
+	_, err = experiment.ImportArrays([]npz.Array{npz.Int8("configs", many, 2, 64)}, 0)
+	if want := "configs take 128 distinct values; a state space has at most 127"; err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, experiment.ErrUsage) {
+		t.Errorf("err = %v, want a usage error containing %q", err, want)
 	}
 }
 

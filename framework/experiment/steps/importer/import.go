@@ -29,8 +29,9 @@ import (
 // a dataset of them:
 //
 //   - configs: int8, shape [N, L·L] or [N, L, L] (of a lattice of
-//     dimension d: [N, L^d] or [N, L, …, L], see importArrays), N ≥ 1, every value in
-//     {−1, +1} or {−1, 0, +1};
+//     dimension d: [N, L^d] or [N, L, …, L], see importArrays), N ≥ 1, of at
+//     most sdk.MaxStates distinct values, which are the dataset's state
+//     space (see importArrays for a declared one);
 //   - every other array is a per-configuration label (e.g. T): float64,
 //     shape [N], finite;
 //   - L: if L > 0 it must match the shape; if L = 0 it is read from an
@@ -39,13 +40,16 @@ import (
 //
 // Each problem is one error saying what to fix (wrapping ErrUsage).
 func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {
-	return importArrays(arrays, L, 0)
+	return importArrays(arrays, L, 0, nil)
 }
 
 // importArrays is ImportArrays of a lattice of dimension dim: configs of
 // shape [N, L^dim] or [N, L, …, L]; dim 0 takes the dimension from an
-// [N, L, …, L] shape, and is 2 for [N, sites].
-func importArrays(arrays []npz.Array, L, dim int) (sdk.Dataset, error) {
+// [N, L, …, L] shape, and is 2 for [N, sites]. The dataset's state space is
+// states when given (every value must be one of them), else the sorted
+// distinct values of the configurations: learners choose their units from
+// it as from a sampled dataset's.
+func importArrays(arrays []npz.Array, L, dim int, states []int8) (sdk.Dataset, error) {
 	hs := make([]npz.Header, len(arrays))
 	for i, a := range arrays {
 		descr, _, _, err := npz.Raw(a.Data)
@@ -60,13 +64,10 @@ func importArrays(arrays []npz.Array, L, dim int) (sdk.Dataset, error) {
 	}
 	c, _ := npz.Find(arrays, "configs")
 	configs := c.Data.([]int8)
-	sites := sdk.LatticeSites(size, dim)
-	for i, v := range configs {
-		if v < -1 || v > 1 {
-			return sdk.Dataset{}, spec.Usagef("configs[%d][%d] = %d: spins must be −1, +1 (or 0 for spin-1 models)", i/sites, i%sites, v)
-		}
+	if states, err = stateSpace(configs, sdk.LatticeSites(size, dim), states); err != nil {
+		return sdk.Dataset{}, err
 	}
-	d := sdk.Dataset{Size: size, Dimension: dim, Configs: configs, Labels: map[string][]float64{}}
+	d := sdk.Dataset{Size: size, Dimension: dim, Configs: configs, Labels: map[string][]float64{}, StateSpace: states}
 	for _, a := range arrays {
 		if a.Name == "configs" {
 			continue
@@ -80,6 +81,44 @@ func importArrays(arrays []npz.Array, L, dim int) (sdk.Dataset, error) {
 		d.Labels[a.Name] = v
 	}
 	return d, nil
+}
+
+// stateSpace returns the state space of configs (sites per
+// configuration): declared, sorted, when given, after checking that every
+// value is in it; else the sorted values the configurations take.
+func stateSpace(configs []int8, sites int, declared []int8) ([]int8, error) {
+	if declared != nil {
+		if len(declared) == 0 {
+			return nil, spec.Usagef("the declared state space is empty: list the values a site may take")
+		}
+		if err := sdk.CheckStateSpace(declared); err != nil {
+			return nil, spec.Usagef("declared %v", err)
+		}
+		var in [256]bool
+		for _, s := range declared {
+			in[uint8(s)] = true
+		}
+		for i, v := range configs {
+			if !in[uint8(v)] {
+				return nil, spec.Usagef("configs[%d][%d] = %d is not in the declared state space %v", i/sites, i%sites, v, slices.Sorted(slices.Values(declared)))
+			}
+		}
+		return slices.Sorted(slices.Values(declared)), nil
+	}
+	var seen [256]bool
+	for _, v := range configs {
+		seen[uint8(v)] = true
+	}
+	var out []int8
+	for v := math.MinInt8; v <= math.MaxInt8; v++ {
+		if seen[uint8(int8(v))] {
+			out = append(out, int8(v))
+		}
+	}
+	if len(out) > sdk.MaxStates {
+		return nil, spec.Usagef("configs take %d distinct values; a state space has at most %d", len(out), sdk.MaxStates)
+	}
+	return out, nil
 }
 
 // importLayout checks the dtypes and shapes of an import's arrays (see
@@ -201,11 +240,12 @@ const MaxImportBytes = 1 << 34
 // inflated. Only the labels named (all when labels is empty) and configs
 // are read. It returns the checked dataset and the file's SHA-256.
 func Read(path string, L int, labels []string) (sdk.Dataset, string, error) {
-	return read(path, L, 0, labels)
+	return read(path, L, 0, labels, nil)
 }
 
-// read is Read of a lattice of dimension dim (see importArrays).
-func read(path string, L, dim int, labels []string) (sdk.Dataset, string, error) {
+// read is Read of a lattice of dimension dim with a declared state space
+// (see importArrays).
+func read(path string, L, dim int, labels []string, states []int8) (sdk.Dataset, string, error) {
 	f, fi, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return sdk.Dataset{}, "", spec.Usagef("cannot read %s: %v", path, steps.UnwrapPath(err))
@@ -243,7 +283,7 @@ func read(path string, L, dim int, labels []string) (sdk.Dataset, string, error)
 	if now, err := f.Stat(); err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
 		return sdk.Dataset{}, "", spec.Usagef("%s changed while being read: run again", path)
 	}
-	ds, err := importArrays(arrays, L, dim)
+	ds, err := importArrays(arrays, L, dim, states)
 	if err != nil {
 		return sdk.Dataset{}, "", fmt.Errorf("%s: %w", path, err)
 	}
@@ -274,6 +314,9 @@ type ImportSpec struct {
 	// Dimension of the lattice (configs of L^Dimension sites); 0: from an
 	// [N, L, …, L] shape, or 2 for [N, sites].
 	Dimension int
+	// States is the state space the data's model declares (every value of
+	// configs must be in it); nil: the values the configurations take.
+	States []int8
 }
 
 // ImportResult is a registered imported dataset.
@@ -284,6 +327,10 @@ type ImportResult struct {
 	Dimension int
 	Labels    []string
 	SHA256    string
+	// States is the state space recorded; StatesInferred says it is the
+	// values the data take rather than a declared one.
+	States         []int8
+	StatesInferred bool
 }
 
 // Import checks an .npz file (see ImportArrays) and registers it as a
@@ -297,7 +344,7 @@ func Import(ctx context.Context, env *steps.Env, in ImportSpec) (ImportResult, e
 	if in.L < 0 {
 		return res, spec.Usagef("L %d: must be positive (or 0 to infer it)", in.L)
 	}
-	ds, sum, err := read(in.File, in.L, in.Dimension, in.Labels)
+	ds, sum, err := read(in.File, in.L, in.Dimension, in.Labels, in.States)
 	if err != nil {
 		return res, err
 	}
@@ -322,13 +369,14 @@ func Import(ctx context.Context, env *steps.Env, in ImportSpec) (ImportResult, e
 		Samples:     int64(n),
 		Key:         in.Key,
 		Extra: map[string]any{"source": abs, "source_sha256": res.SHA256, "labels": labels,
-			"lattice_shape": slices.Repeat([]int{ds.Size}, ds.Dimension)},
+			"lattice_shape": slices.Repeat([]int{ds.Size}, ds.Dimension), steps.StateSpaceKey: ds.StateSpace},
 	}
 	entry, err := store.Put(ctx, registry.Dataset, in.Name, []registry.File{{Name: "data.npz", Data: buf.Bytes()}}, lineage)
 	if err != nil {
 		return res, fmt.Errorf("registering the dataset: %w", err)
 	}
 	res.Entry, res.Configs, res.L, res.Dimension, res.Labels = entry, n, ds.Size, ds.Dimension, labels
+	res.States, res.StatesInferred = ds.StateSpace, in.States == nil
 	return res, nil
 }
 
