@@ -8,6 +8,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -171,7 +172,7 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 // The state space of the model that sampled a dataset is recorded in its
 // lineage under this key of Lineage.Extra, and sent with the dataset to
 // the learners, which choose their input units from it.
-const stateSpaceKey = "state_space"
+const stateSpaceKey = steps.StateSpaceKey
 
 // datasetStates reads the state space a dataset's lineage records: nil
 // when it records none (imported data, or sampled before it was recorded).

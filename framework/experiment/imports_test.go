@@ -20,10 +20,10 @@ var engineRules = map[string][]string{
 	// Validation, the DAG and keys: the spec and what describes plugins
 	// (the host's catalog, registry names); never the executors or steps.
 	"framework/experiment/plan": {"framework/experiment/spec", "framework/fsutil", "framework/grid", "framework/host", "framework/sdk", "registry"},
-	// What the step kinds share (Env, whose fault an error is): the
-	// libraries a step works with, never the planner's state, the
-	// executors or the facade.
-	"framework/experiment/steps": {"framework/experiment/spec", "framework/host", "framework/metrics", "framework/progress", "registry"},
+	// What the step kinds share (Env, whose fault an error is, the keys a
+	// dataset's lineage records): the libraries a step works with, never
+	// the planner's state, the executors or the facade.
+	"framework/experiment/steps": {"framework/experiment/spec", "framework/host", "framework/metrics", "framework/progress", "framework/sdk", "registry"},
 	// The import step: the shared base and the libraries it reads and
 	// registers with.
 	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},

@@ -3,23 +3,13 @@ package experiment
 import (
 	"math"
 
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
-// latticeShapeKey is the Lineage.Extra key under which a dataset records
-// its lattice, [L, …, L] with one L per dimension: readers take the
-// dimension from it (the model declares it when sampling).
-const latticeShapeKey = "lattice_shape"
-
-// latticeShape is the shape recorded for a lattice of L^d sites.
-func latticeShape(L, d int) []int {
-	out := make([]int, sdk.Dim(d))
-	for i := range out {
-		out[i] = L
-	}
-	return out
-}
+// latticeShapeKey is where a dataset records its lattice (steps.LatticeShapeKey).
+const latticeShapeKey = steps.LatticeShapeKey
 
 // RecordedLattice reads the lattice a dataset's manifest records: L from
 // its parameters, d from its lattice shape; 0 for what it does not record

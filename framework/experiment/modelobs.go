@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -34,7 +35,7 @@ func sampledBy(s *registry.Store, en registry.Entry) string {
 
 // latticeKey is where a dataset's lineage records the lattice its model
 // declares (sdk.ModelDescription.Lattice), when it declares one.
-const latticeKey = "lattice"
+const latticeKey = steps.LatticeKey
 
 // datasetLattice is the lattice a dataset's lineage records, "" for none
 // (imported data, a model that declares none, or sampled before it was

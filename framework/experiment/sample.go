@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
@@ -186,10 +187,10 @@ func registerSample(ctx context.Context, env *Env, store *registry.Store, spec S
 		Key:        spec.Key,
 		Extra: map[string]any{
 			"sweeps": req.Sweeps, "thermalization": req.Thermalization, "wall_seconds": took.Seconds(),
-			latticeShapeKey: latticeShape(spec.L, m.Desc.Dimension),
+			latticeShapeKey: steps.LatticeShape(spec.L, m.Desc.Dimension),
 		},
 	}
-	if refs := recordReferences(m.Desc.References); refs != nil {
+	if refs := steps.RecordReferences(m.Desc.References); refs != nil {
 		lineage.Extra[referencesKey] = refs
 	}
 	lineage.Extra[stateSpaceKey] = m.Desc.StateSpace
