@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
@@ -35,7 +36,7 @@ func FindSample(ctx context.Context, env *Env, s SampleSpec) (Found, error) {
 	d := &spec.Dataset{Name: s.Name, Model: s.Model, Params: s.Params, L: s.L, PerPoint: s.PerPoint,
 		Algorithm: s.Algorithm, Sweeps: s.Sweeps, Thermalization: s.Thermalization, Seed: s.Seed}
 	b := cliPlanner(&HostCatalog{Host: env.Host})
-	pl, err := planSample(ctx, b, d)
+	pl, err := sample.PlanSample(ctx, b, d)
 	if err != nil {
 		return Found{}, nil
 	}

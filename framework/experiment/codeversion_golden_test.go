@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -33,7 +34,7 @@ type goldenRecord struct {
 
 // whereVersion names the constant to bump for each kind.
 var whereVersion = map[Kind]string{
-	KindDataset:  "datasetCodeVersion in sample.go",
+	KindDataset:  "Version in steps/sample/sample.go",
 	KindTraining: "trainingCodeVersion in train.go",
 	KindFlow:     "flowCodeVersion in flow.go",
 	KindAnalysis: "analysisCodeVersion in analyze.go",
@@ -130,18 +131,18 @@ func spins(n, sites, seed int) []int8 {
 // an imported file converted (spin-1 configurations of shape [N, L, L]).
 func goldenDataset(t *testing.T) string {
 	points := []sdk.Params{{"T": 1, "Delta": 0}, {"T": 2.5, "Delta": 0.5}}
-	a := newAssembler(len(points), 3, 4)
+	a := sample.NewAssembler(len(points), 3, 4)
 	c := spins(6, 4, 1)
 	for _, ch := range []sdk.SampleChunk{
 		{Point: 1, First: 1, Configs: c[16:24]},
 		{Point: 0, First: 0, Configs: c[0:12]},
 		{Point: 1, First: 0, Configs: c[12:16]},
 	} {
-		if _, err := a.add(ch); err != nil {
+		if _, err := a.Add(ch); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := a.complete(); err != nil {
+	if err := a.Complete(); err != nil {
 		t.Fatal(err)
 	}
 	spin1 := make([]int8, 4*9)
@@ -153,7 +154,7 @@ func goldenDataset(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return digestOf(digestArrays(t, a.arrays(points)...), digestArrays(t, importedArrays(ds)...))
+	return digestOf(digestArrays(t, a.Arrays(points)...), digestArrays(t, importedArrays(ds)...))
 }
 
 // goldenTraining: the selection a training learns from and the history

@@ -27,6 +27,11 @@ var engineRules = map[string][]string{
 	// The import step: the shared base and the libraries it reads and
 	// registers with.
 	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},
+	// A step kind (here the dataset kind): the planner it adds its steps
+	// to, the shared base, the step packages it runs and the libraries it
+	// works with; never the executors, another kind or the facade.
+	"framework/experiment/steps/sample": {"framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/importer", "framework/fsutil", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan
