@@ -27,6 +27,10 @@ var engineRules = map[string][]string{
 	// The import step: the shared base and the libraries it reads and
 	// registers with.
 	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},
+	// What the step kinds read: registered datasets and their selections,
+	// entry files; the shared base, the formats and the libraries.
+	"framework/experiment/steps/stepdata": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec",
+		"framework/experiment/steps", "framework/grid", "framework/npz", "framework/sdk", "registry"},
 	// A step kind (here the dataset kind): the planner it adds its steps
 	// to, the shared base, the step packages it runs and the libraries it
 	// works with; never the executors, another kind or the facade.

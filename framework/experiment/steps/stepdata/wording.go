@@ -1,4 +1,4 @@
-package experiment
+package stepdata
 
 // aNum is the indefinite article for the number n as it is read aloud:
 // "an 8×8", "an 11×11", "an 80×80", "an 18000", but "a 64×64", "a 1000".

@@ -1,4 +1,4 @@
-package experiment
+package stepdata
 
 import (
 	"math"
@@ -8,9 +8,6 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// latticeShapeKey is where a dataset records its lattice (steps.LatticeShapeKey).
-const latticeShapeKey = steps.LatticeShapeKey
-
 // RecordedLattice reads the lattice a dataset's manifest records: L from
 // its parameters, d from its lattice shape; 0 for what it does not record
 // (datasets from before either was recorded).
@@ -18,15 +15,15 @@ func RecordedLattice(m registry.Manifest) (L, d int) {
 	if v, ok := m.Lineage.Parameters["L"].(float64); ok && v == math.Trunc(v) && v >= 1 {
 		L = int(v)
 	}
-	if shape, ok := m.Lineage.Extra[latticeShapeKey].([]any); ok && len(shape) >= 1 {
+	if shape, ok := m.Lineage.Extra[steps.LatticeShapeKey].([]any); ok && len(shape) >= 1 {
 		d = len(shape)
 	}
 	return L, d
 }
 
-// aLattice names a lattice with its article: "a 6×6×6 lattice", "an 8×8
+// ALattice names a lattice with its article: "a 6×6×6 lattice", "an 8×8
 // lattice", "an L = 64 chain".
-func aLattice(L, d int) string {
+func ALattice(L, d int) string {
 	if sdk.Dim(d) == 1 {
 		return "an " + sdk.Lattice(L, d)
 	}
