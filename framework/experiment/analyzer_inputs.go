@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rgml/rgml/framework/grid"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -142,30 +142,10 @@ func inputList(d sdk.AnalyzerDescription) string {
 	return strings.Join(names, ", ")
 }
 
-// groupLabel is the label a dataset's configurations are grouped by: its
-// only label, or its one label that takes several values; "" when that
-// is not one label.
-func groupLabel(labels map[string][]float64) string {
-	if len(labels) == 1 {
-		for name := range labels {
-			return name
-		}
-	}
-	if v := varyingLabels(labels); len(v) == 1 {
-		return v[0]
-	}
-	return ""
-}
+func groupLabel(labels map[string][]float64) string { return stepdata.GroupLabel(labels) }
 
-// varyingLabels are the names of the labels that take several values,
-// sorted.
-func varyingLabels(labels map[string][]float64) []string {
-	var out []string
-	for name, v := range labels {
-		if len(grid.Distinct(v)) > 1 {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
+func varyingLabels(labels map[string][]float64) []string { return stepdata.VaryingLabels(labels) }
+
+func lineageParams(specs []sdk.ParamSpec, p sdk.Params) map[string]any {
+	return stepdata.LineageParams(specs, p)
 }

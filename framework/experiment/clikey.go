@@ -8,6 +8,7 @@ import (
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
+	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
@@ -97,7 +98,7 @@ func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Foun
 			tr.Test = role
 		}
 	}
-	pl, err := planTraining(ctx, b, tr)
+	pl, err := train.PlanTraining(ctx, b, tr)
 	if err != nil {
 		return Found{}, nil
 	}

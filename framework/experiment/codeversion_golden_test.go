@@ -35,7 +35,7 @@ type goldenRecord struct {
 // whereVersion names the constant to bump for each kind.
 var whereVersion = map[Kind]string{
 	KindDataset:  "Version in steps/sample/sample.go",
-	KindTraining: "trainingCodeVersion in train.go",
+	KindTraining: "Version in steps/train/train.go",
 	KindFlow:     "flowCodeVersion in flow.go",
 	KindAnalysis: "analysisCodeVersion in analyze.go",
 	KindReport:   "reportCodeVersion in reportgen.go",

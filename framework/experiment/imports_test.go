@@ -36,6 +36,11 @@ var engineRules = map[string][]string{
 	// works with; never the executors, another kind or the facade.
 	"framework/experiment/steps/sample": {"framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
 		"framework/experiment/steps/importer", "framework/fsutil", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
+	// The training kind: as the dataset kind, with what it reads through
+	// stepdata and the formats of its history.
+	"framework/experiment/steps/train": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/fsutil", "framework/grid", "framework/host", "framework/metrics", "framework/npz",
+		"framework/progress", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
+	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -55,7 +56,7 @@ type stepKind struct {
 // before it.
 var kinds = []*stepKind{
 	{kind: KindDataset, entry: registry.Dataset, version: sample.Version, plan: sample.Plan, run: sample.Run},
-	{kind: KindTraining, entry: registry.Model, version: trainingCodeVersion, plan: planTrainings, run: runTraining},
+	{kind: KindTraining, entry: registry.Model, version: train.Version, plan: train.Plan, run: train.Run},
 	{kind: KindFlow, entry: registry.Flow, version: flowCodeVersion, plan: planFlows, run: runFlow},
 	{kind: KindAnalysis, entry: registry.Analysis, version: analysisCodeVersion, plan: planAnalyses, run: runAnalysis},
 	{kind: KindReport, entry: ReportKind, version: reportCodeVersion, plan: planReport, run: runReportStep, once: true},

@@ -1,4 +1,4 @@
-package experiment
+package train
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -165,7 +166,7 @@ func (d *checkpointDir) load() (cp *sdk.Checkpoint, p *savedProgress, hist []His
 		if err != nil && (isNotRegular(path) || errors.As(err, &pe) && pe.Op == "read") {
 			// A FIFO or device in its place, or too large: damaged, set
 			// aside like any other, not a wedge for every later run.
-			c.damaged = "its metadata " + unwrapPath(err).Error()
+			c.damaged = "its metadata " + steps.UnwrapPath(err).Error()
 		} else if err != nil {
 			return nil, nil, nil, notes, fmt.Errorf("checkpoint %s is unreadable: %w", path, err)
 		} else if err := json.Unmarshal(b, &c.m); err != nil {
@@ -222,7 +223,7 @@ func readCheckpoint(path, sum string) (ts []npz.Array, damaged string, err error
 		return nil, "its file " + filepath.Base(path) + " is missing", nil
 	}
 	if err != nil && isNotRegular(path) {
-		return nil, "its file " + filepath.Base(path) + " " + unwrapPath(err).Error(), nil
+		return nil, "its file " + filepath.Base(path) + " " + steps.UnwrapPath(err).Error(), nil
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("checkpoint %s is unreadable: %w", path, err)

@@ -1,10 +1,12 @@
-package experiment
+package train
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -25,12 +27,12 @@ type (
 func ReadHistory(s *registry.Store, ref string) (History, registry.Entry, error) {
 	en, err := s.Resolve(registry.Model, ref)
 	if err != nil {
-		return History{}, en, refErr(err)
+		return History{}, en, steps.RefErr(err)
 	}
 	if _, ok := en.File(HistoryFile); !ok {
 		return History{}, en, usagef("%s has no %s: it was trained before rgml kept training histories", en, HistoryFile)
 	}
-	arrays, err := ReadNPZ(s, en, HistoryFile)
+	arrays, err := stepdata.ReadNPZ(s, en, HistoryFile)
 	if err != nil {
 		return History{}, en, err
 	}

@@ -1,12 +1,12 @@
-package experiment
+package stepdata
 
 import "github.com/rgml/rgml/framework/sdk"
 
-// lineageParams are resolved parameter values as a lineage records them:
+// LineageParams are resolved parameter values as a lineage records them:
 // a switch (an sdk.Bool parameter, which travels as 0 or 1) as true or
 // false, so that the report, listings and Python readers show "yes" or
 // "true" rather than a number; the others as numbers.
-func lineageParams(specs []sdk.ParamSpec, p sdk.Params) map[string]any {
+func LineageParams(specs []sdk.ParamSpec, p sdk.Params) map[string]any {
 	kinds := make(map[string]sdk.ParamKind, len(specs))
 	for _, s := range specs {
 		kinds[s.Name] = s.Kind
