@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
@@ -273,7 +274,7 @@ func (in *analyzeInputs) addModel() error {
 	if in.spec.Model == "" {
 		return nil
 	}
-	w, men, learner, err := loadModel(in.store, in.spec.Model)
+	w, men, learner, err := stepdata.LoadModel(in.store, in.spec.Model)
 	if err != nil {
 		return err
 	}

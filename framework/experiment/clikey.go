@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps/flow"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/framework/fsutil"
@@ -175,7 +176,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 	}
 	fl := &spec.Flow{Name: f.Name, RBM: "rbm", Thermometer: "thermometer", From: "from", Where: where,
 		Iterations: f.Iterations, Seed: f.Seed, SaveConfigs: f.SaveConfigs}
-	pl, err := planFlow(b, fl)
+	pl, err := flow.PlanFlow(b, fl)
 	if err != nil {
 		return Found{}, nil
 	}

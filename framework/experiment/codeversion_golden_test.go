@@ -36,7 +36,7 @@ type goldenRecord struct {
 var whereVersion = map[Kind]string{
 	KindDataset:  "Version in steps/sample/sample.go",
 	KindTraining: "Version in steps/train/train.go",
-	KindFlow:     "flowCodeVersion in flow.go",
+	KindFlow:     "Version in steps/flow/flow.go",
 	KindAnalysis: "analysisCodeVersion in analyze.go",
 	KindReport:   "reportCodeVersion in reportgen.go",
 }
@@ -187,26 +187,26 @@ func goldenFlow(t *testing.T) []npz.Array {
 	joint := &FlowResult{Labels: []string{"T", "Delta"}, Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
 	all := sdk.Dataset{Size: L, Configs: spins(4, sites, 4), StateSpace: []int8{-1, 1},
 		Labels: map[string][]float64{"T": {1, 1, 2, 2}, "Delta": {0, 0.5, 0, 0.5}}}
-	joint.lattice = sdk.LatticeHypercubic
+	joint.SetLattice(sdk.LatticeHypercubic)
 	for k := range its {
 		cfg := fconfigs[k*n*sites : (k+1)*n*sites]
 		dist := []float64{0.25, 0.5 - 0.125*float64(k), 0.25 + 0.125*float64(k)}
 		out := []sdk.Tensor{{Name: "distribution", Shape: []int{3}, Data: dist},
 			{Name: "classes", Shape: []int{3}, Data: []float64{1, 2, 3}}}
-		if err := scalar.readOut(k, out, cfg, n, L, all); err != nil {
+		if err := scalar.ReadOut(k, out, cfg, n, L, all); err != nil {
 			t.Fatal(err)
 		}
 		out = []sdk.Tensor{{Name: "distribution", Shape: []int{3}, Data: dist},
 			{Name: "classes", Shape: []int{3, 2}, Data: []float64{1, 0, 2, 0.5, 3, 0}}}
-		if err := joint.readOut(k, out, cfg, n, L, all); err != nil {
+		if err := joint.ReadOut(k, out, cfg, n, L, all); err != nil {
 			t.Fatal(err)
 		}
 	}
-	arrays, err := scalar.file(fconfigs, n, sites, true, all).Arrays()
+	arrays, err := scalar.File(fconfigs, n, sites, true, all).Arrays()
 	if err != nil {
 		t.Fatal(err)
 	}
-	jarrays, err := joint.file(fconfigs, n, sites, false, all).Arrays()
+	jarrays, err := joint.File(fconfigs, n, sites, false, all).Arrays()
 	if err != nil {
 		t.Fatal(err)
 	}

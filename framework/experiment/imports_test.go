@@ -30,7 +30,7 @@ var engineRules = map[string][]string{
 	// What the step kinds read: registered datasets and their selections,
 	// entry files; the shared base, the formats and the libraries.
 	"framework/experiment/steps/stepdata": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec",
-		"framework/experiment/steps", "framework/grid", "framework/npz", "framework/sdk", "registry"},
+		"framework/experiment/steps", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
 	// A step kind (here the dataset kind): the planner it adds its steps
 	// to, the shared base, the step packages it runs and the libraries it
 	// works with; never the executors, another kind or the facade.
@@ -41,6 +41,9 @@ var engineRules = map[string][]string{
 	"framework/experiment/steps/train": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
 		"framework/experiment/steps/stepdata", "framework/fsutil", "framework/grid", "framework/host", "framework/metrics", "framework/npz",
 		"framework/progress", "framework/sdk", "registry"},
+	// The flow kind: as the training kind.
+	"framework/experiment/steps/flow": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/progress", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/steps/flow"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/registry"
@@ -57,7 +58,7 @@ type stepKind struct {
 var kinds = []*stepKind{
 	{kind: KindDataset, entry: registry.Dataset, version: sample.Version, plan: sample.Plan, run: sample.Run},
 	{kind: KindTraining, entry: registry.Model, version: train.Version, plan: train.Plan, run: train.Run},
-	{kind: KindFlow, entry: registry.Flow, version: flowCodeVersion, plan: planFlows, run: runFlow},
+	{kind: KindFlow, entry: registry.Flow, version: flow.Version, plan: flow.Plan, run: flow.Run},
 	{kind: KindAnalysis, entry: registry.Analysis, version: analysisCodeVersion, plan: planAnalyses, run: runAnalysis},
 	{kind: KindReport, entry: ReportKind, version: reportCodeVersion, plan: planReport, run: runReportStep, once: true},
 }

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rgml/rgml/framework/experiment/steps"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -23,50 +23,7 @@ type measured struct {
 	fixed   sdk.Params
 }
 
-// sampledBy is the model plugin that sampled dataset en, "" when it was
-// not sampled by one (imported).
-func sampledBy(s *registry.Store, en registry.Entry) string {
-	m, err := s.Manifest(en)
-	if err != nil || m.Lineage.Plugin == nil {
-		return ""
-	}
-	return m.Lineage.Plugin.Name
-}
-
-// latticeKey is where a dataset's lineage records the lattice its model
-// declares (sdk.ModelDescription.Lattice), when it declares one.
-const latticeKey = steps.LatticeKey
-
-// datasetLattice is the lattice a dataset's lineage records, "" for none
-// (imported data, a model that declares none, or sampled before it was
-// recorded: then nothing that needs the sites' neighbours is computed).
-func datasetLattice(s *registry.Store, en registry.Entry) string {
-	m, err := s.Manifest(en)
-	if err != nil {
-		return ""
-	}
-	l, _ := m.Lineage.Extra[latticeKey].(string)
-	return l
-}
-
-// modelLattice is the lattice of dataset en's model: as its lineage
-// records it, or, for data sampled before it was recorded, as the model
-// plugin that sampled it declares it now; "" when neither says.
-func modelLattice(ctx context.Context, h *host.Host, s *registry.Store, en registry.Entry) string {
-	if l := datasetLattice(s, en); l != "" {
-		return l
-	}
-	name := sampledBy(s, en)
-	if name == "" {
-		return ""
-	}
-	m, err := h.Model(ctx, name)
-	if err != nil {
-		return ""
-	}
-	defer m.Kill()
-	return m.Desc.Lattice
-}
+func sampledBy(s *registry.Store, en registry.Entry) string { return stepdata.SampledBy(s, en) }
 
 // fixedLabels are the labels that take one value over the whole dataset:
 // the parameters a flow from it keeps while its configurations change.

@@ -201,3 +201,21 @@ func datasetStates(s *registry.Store, en registry.Entry) ([]int8, error) {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// LoadModel reads a registered model's weights and the learner plugin its
+// lineage names.
+func LoadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, string, error) {
+	en, err := s.Resolve(registry.Model, ref)
+	if err != nil {
+		return nil, en, "", steps.RefErr(err)
+	}
+	m, err := s.Manifest(en)
+	if err != nil {
+		return nil, en, "", err
+	}
+	if m.Lineage.Plugin == nil {
+		return nil, en, "", fmt.Errorf("%s records no learner plugin", en)
+	}
+	ts, err := ReadNPZ(s, en, "weights.npz")
+	return ts, en, m.Lineage.Plugin.Name, err
+}

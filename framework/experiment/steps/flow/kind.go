@@ -1,23 +1,27 @@
-package experiment
+package flow
 
 import (
 	"context"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
 // The flow kind (flow.go).
 
-func planFlows(_ context.Context, b *planner) error {
+// Plan adds the spec's flows to the plan, each checked against the
+// trainings and datasets it reads.
+func Plan(_ context.Context, b *plan.Planner) error {
 	for i := range b.Plan.Spec.Flows {
 		f := &b.Plan.Spec.Flows[i]
-		if err := b.Name(KindFlow, f.Name, f.Pos("name")); err != nil {
+		if err := b.Name(plan.KindFlow, f.Name, f.Pos("name")); err != nil {
 			return err
 		}
-		pl, err := planFlow(b, f)
+		pl, err := PlanFlow(b, f)
 		if err != nil {
 			return err
 		}
@@ -26,11 +30,12 @@ func planFlows(_ context.Context, b *planner) error {
 	return nil
 }
 
-func runFlow(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
+// Run makes one flow step's entry.
+func Run(ctx context.Context, env *steps.Env, p *plan.Plan, s *plan.Step, input func(id string) string) (registry.Entry, error) {
 	f := s.Item.(*spec.Flow)
 	// The flow's key names both learners' binaries: the RBM's as its
 	// plugin, the thermometer's through its training's key.
-	planned := Planned{}
+	planned := plan.Planned{}
 	for _, name := range []string{f.RBM, f.Thermometer} {
 		if t, ok := p.Input("training/" + name); ok {
 			planned[t.Plugin] = t.SHA256
@@ -38,21 +43,22 @@ func runFlow(ctx context.Context, env *Env, p *Plan, s *Step, input func(id stri
 	}
 	r, err := Flow(ctx, env, FlowSpec{
 		Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
-		From: input("dataset/" + f.From), Where: FormatWhere(f.Where), Iterations: f.Iterations,
+		From: input("dataset/" + f.From), Where: stepdata.FormatWhere(f.Where), Iterations: f.Iterations,
 		Seed: f.Seed, SaveConfigs: f.SaveConfigs, Key: s.Key, Planned: planned,
 	})
 	return r.Entry, err
 }
 
-func planFlow(b *planner, f *spec.Flow) (*planned, error) {
-	st := &Step{ID: "flow/" + f.Name, Kind: KindFlow, Name: f.Name, Item: f}
-	ref := func(field, name, op string) (*planned, error) {
-		t, err := b.Ref(KindTraining, name, f, field)
+// PlanFlow checks and keys one flow.
+func PlanFlow(b *plan.Planner, f *spec.Flow) (*plan.Node, error) {
+	st := &plan.Step{ID: "flow/" + f.Name, Kind: plan.KindFlow, Name: f.Name, Item: f}
+	ref := func(field, name, op string) (*plan.Node, error) {
+		t, err := b.Ref(plan.KindTraining, name, f, field)
 		if err != nil {
 			return nil, err
 		}
 		if _, err := t.Learner.Operation(op); err != nil {
-			return nil, errAt(f.Pos(field), field, "training %s (learner %s) cannot %s: %v", name, t.Learner.Name, op, sdkMsg(err))
+			return nil, spec.At(f.Pos(field), field, "training %s (learner %s) cannot %s: %v", name, t.Learner.Name, op, steps.SDKMsg(err))
 		}
 		return t, nil
 	}
@@ -64,7 +70,7 @@ func planFlow(b *planner, f *spec.Flow) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := b.Ref(KindDataset, f.From, f, "from")
+	from, err := b.Ref(plan.KindDataset, f.From, f, "from")
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +78,12 @@ func planFlow(b *planner, f *spec.Flow) (*planned, error) {
 		return nil, err
 	}
 	if from.L != rbm.L || from.L != th.L || sdk.Dim(from.D) != sdk.Dim(rbm.D) || sdk.Dim(from.D) != sdk.Dim(th.D) {
-		return nil, errAt(f.Pos("from"), "from", "%s is %s, but %s was trained on %s and %s on %s",
+		return nil, spec.At(f.Pos("from"), "from", "%s is %s, but %s was trained on %s and %s on %s",
 			f.From, sdk.Shape(from.L, from.D), f.RBM, sdk.Shape(rbm.L, rbm.D), f.Thermometer, sdk.Shape(th.L, th.D))
 	}
 	st.Plugin, st.SHA256 = rbm.Learner.Name, rbm.Step.SHA256
 	b.Key(st, map[string]any{
 		"where": plan.WhereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs,
-	}, map[string]*Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
-	return &planned{Step: st, L: from.L, D: from.D, Save: f.SaveConfigs}, nil
+	}, map[string]*plan.Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
+	return &plan.Node{Step: st, L: from.L, D: from.D, Save: f.SaveConfigs}, nil
 }

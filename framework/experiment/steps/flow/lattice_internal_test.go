@@ -1,4 +1,4 @@
-package experiment
+package flow
 
 import (
 	"strings"
@@ -17,7 +17,7 @@ func TestTwoParameterReadoutRefusesOtherLattices(t *testing.T) {
 	res := &FlowResult{Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1)}
 	out := []sdk.Tensor{{Name: "distribution", Shape: []int{1}, Data: []float64{1}},
 		{Name: "classes", Shape: []int{1, 2}, Data: []float64{1, 0}}}
-	err := res.readOut(0, out, make([]int8, 8), n, L, all)
+	err := res.ReadOut(0, out, make([]int8, 8), n, L, all)
 	if err == nil || !strings.Contains(err.Error(), "not those of the 2×2×2 lattice") {
 		t.Errorf("err = %v, want a refusal naming the 2×2×2 lattice", err)
 	}

@@ -1,4 +1,4 @@
-package experiment
+package flow
 
 import (
 	"math"
@@ -38,7 +38,7 @@ func TestTwoParamObservablesNeedTheLattice(t *testing.T) {
 		}
 		all.StateSpace = c.states
 		res := &FlowResult{Labels: []string{"T", "Delta"}, Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1), lattice: c.lattice}
-		if err := res.readOut(0, out, up, n, L, all); err != nil {
+		if err := res.ReadOut(0, out, up, n, L, all); err != nil {
 			t.Fatal(err)
 		}
 		j := res.Joint

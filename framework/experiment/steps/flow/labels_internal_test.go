@@ -1,4 +1,4 @@
-package experiment
+package flow
 
 import (
 	"path/filepath"
@@ -45,10 +45,10 @@ func TestFlowColumnsFromThermometerLabel(t *testing.T) {
 	one := []sdk.Tensor{{Name: "distribution", Shape: []int{2}, Data: []float64{0.25, 0.75}},
 		{Name: "classes", Shape: []int{2}, Data: []float64{0.5, 1}}}
 	res := &FlowResult{Labels: labels, Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1)}
-	if err := res.readOut(0, one, cfg, n, L, sdk.Dataset{}); err != nil {
+	if err := res.ReadOut(0, one, cfg, n, L, sdk.Dataset{}); err != nil {
 		t.Fatal(err)
 	}
-	arrays, err := res.file(cfg, n, L*L, false, sdk.Dataset{Size: L}).Arrays()
+	arrays, err := res.File(cfg, n, L*L, false, sdk.Dataset{Size: L}).Arrays()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestFlowColumnsFromThermometerLabel(t *testing.T) {
 	two := []sdk.Tensor{{Name: "distribution", Shape: []int{2}, Data: []float64{0.25, 0.75}},
 		{Name: "classes", Shape: []int{2, 2}, Data: []float64{0.5, 0, 1, 1}}}
 	res = &FlowResult{Labels: labels, Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1)}
-	if err := res.readOut(0, two, cfg, n, L, sdk.Dataset{}); err == nil || !strings.Contains(err.Error(), `learned "beta"`) {
+	if err := res.ReadOut(0, two, cfg, n, L, sdk.Dataset{}); err == nil || !strings.Contains(err.Error(), `learned "beta"`) {
 		t.Errorf("two columns of classes from a thermometer of one label: %v", err)
 	}
 }
@@ -69,31 +69,4 @@ func names(arrays []npz.Array) []string {
 		out = append(out, a.Name)
 	}
 	return out
-}
-
-// The label a dataset is grouped by, and learned unless a spec says, is
-// its only label or its one label of several values, whatever its name;
-// an analyzer that reads a group and no data/NAME gets that label as
-// data/group.
-func TestGroupLabel(t *testing.T) {
-	for _, c := range []struct {
-		labels map[string][]float64
-		want   string
-	}{
-		{map[string][]float64{"beta": {1, 1}}, "beta"},
-		{map[string][]float64{"beta": {1, 2}, "h": {0, 0}}, "beta"},
-		{map[string][]float64{"beta": {1, 2}, "h": {0, 1}}, ""},
-		{map[string][]float64{"beta": {1, 1}, "h": {0, 0}}, ""},
-		{nil, ""},
-	} {
-		if got := groupLabel(c.labels); got != c.want {
-			t.Errorf("groupLabel(%v) = %q, want %q", c.labels, got, c.want)
-		}
-	}
-	r := analyzerInputs{name: "a", desc: sdk.AnalyzerDescription{Inputs: []sdk.AnalyzerInput{{Name: "data/configs"}, {Name: "data/group"}, {Name: "data/h"}}}}
-	for name, want := range map[string]string{"beta": "group", "h": "h", "x": ""} {
-		if got := r.label(name, "beta"); got != want {
-			t.Errorf("label %s goes to %q, want %q", name, got, want)
-		}
-	}
 }
