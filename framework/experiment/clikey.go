@@ -7,6 +7,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps/analyze"
 	"github.com/rgml/rgml/framework/experiment/steps/flow"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
@@ -207,7 +208,7 @@ func FindAnalysis(ctx context.Context, env *Env, a AnalyzeSpec) (Found, error) {
 	}
 	an := &spec.Analysis{Name: a.Name, Analyzer: a.Analyzer, Model: ref(a.Model), Data: ref(a.Data), Flow: ref(a.Flow),
 		Where: where, Set: a.Params, Seed: a.Seed}
-	st, err := planAnalysis(ctx, b, an, cat)
+	st, err := analyze.PlanAnalysis(ctx, b, an, cat)
 	if err != nil {
 		return Found{}, nil
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/analyze"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
@@ -37,7 +38,7 @@ var whereVersion = map[Kind]string{
 	KindDataset:  "Version in steps/sample/sample.go",
 	KindTraining: "Version in steps/train/train.go",
 	KindFlow:     "Version in steps/flow/flow.go",
-	KindAnalysis: "analysisCodeVersion in analyze.go",
+	KindAnalysis: "Version in steps/analyze/analyze.go",
 	KindReport:   "reportCodeVersion in reportgen.go",
 }
 
@@ -260,7 +261,7 @@ func goldenStore(t *testing.T) (*registry.Store, registry.Entry, registry.Entry)
 // selected dataset, and how it stores the analyzer's result tensors.
 func goldenAnalysis(t *testing.T) string {
 	s, den, fen := goldenStore(t)
-	configs, group, thermo, L, _, err := flowConfigs(s, fen)
+	configs, group, thermo, L, _, err := analyze.FlowConfigs(s, fen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,15 +272,15 @@ func goldenAnalysis(t *testing.T) string {
 	if data, err = FilterDataset(data, []grid.Axis{{Name: "T", Values: []float64{2, 6}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := tensorArray(sdk.Tensor{Name: "G", Shape: []int{2, 2}, Data: []float64{1, 0.5, 0.25, 0}})
+	res, err := analyze.TensorArray(sdk.Tensor{Name: "G", Shape: []int{2, 2}, Data: []float64{1, 0.5, 0.25, 0}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The points at which the data's model measures them.
 	var points []string
-	for _, g := range pointGroups(measured{labels: data.Labels, fixed: sdk.Params{"h": 0.5}},
-		[]sdk.ParamSpec{{Name: "T"}, {Name: "h"}, {Name: "J"}}, data.Len()) {
-		points = append(points, fmt.Sprint(g.point, g.rows))
+	pts, rows := analyze.GroupPoints(data.Labels, sdk.Params{"h": 0.5}, []sdk.ParamSpec{{Name: "T"}, {Name: "h"}, {Name: "J"}}, data.Len())
+	for i := range pts {
+		points = append(points, fmt.Sprint(pts[i], rows[i]))
 	}
 	return digestOf(digestArrays(t, npz.Int8("configs", configs, len(group), L*L), npz.Float64("group", group, len(group)),
 		npz.Float64("thermometer", thermo, len(thermo)), npz.Int8("data", data.Configs, data.Len(), data.Sites()),

@@ -44,6 +44,9 @@ var engineRules = map[string][]string{
 	// The flow kind: as the training kind.
 	"framework/experiment/steps/flow": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
 		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/progress", "framework/sdk", "registry"},
+	// The analysis kind: as the flow kind.
+	"framework/experiment/steps/analyze": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan

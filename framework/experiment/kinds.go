@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/steps/analyze"
 	"github.com/rgml/rgml/framework/experiment/steps/flow"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
@@ -59,7 +60,7 @@ var kinds = []*stepKind{
 	{kind: KindDataset, entry: registry.Dataset, version: sample.Version, plan: sample.Plan, run: sample.Run},
 	{kind: KindTraining, entry: registry.Model, version: train.Version, plan: train.Plan, run: train.Run},
 	{kind: KindFlow, entry: registry.Flow, version: flow.Version, plan: flow.Plan, run: flow.Run},
-	{kind: KindAnalysis, entry: registry.Analysis, version: analysisCodeVersion, plan: planAnalyses, run: runAnalysis},
+	{kind: KindAnalysis, entry: registry.Analysis, version: analyze.Version, plan: analyze.Plan, run: analyze.Run},
 	{kind: KindReport, entry: ReportKind, version: reportCodeVersion, plan: planReport, run: runReportStep, once: true},
 }
 

@@ -1,4 +1,4 @@
-package experiment
+package analyze
 
 import (
 	"context"
@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
-	"github.com/rgml/rgml/registry"
 )
 
 // measured is a set of configurations that Analyze sends under prefix
@@ -22,8 +20,6 @@ type measured struct {
 	labels  map[string][]float64
 	fixed   sdk.Params
 }
-
-func sampledBy(s *registry.Store, en registry.Entry) string { return stepdata.SampledBy(s, en) }
 
 // fixedLabels are the labels that take one value over the whole dataset:
 // the parameters a flow from it keeps while its configurations change.
@@ -108,6 +104,16 @@ func (in *analyzeInputs) observe(ctx context.Context, m *host.Model, set measure
 		in.req.Data = append(in.req.Data, sdk.Tensor{Name: set.prefix + "observables/" + w, Shape: []int{n}, Data: out[w]})
 	}
 	return nil
+}
+
+// GroupPoints is pointGroups of the configurations labelled labels (and
+// the values fixed): each point with its rows, so that a test outside
+// this package pins the grouping an analysis records.
+func GroupPoints(labels map[string][]float64, fixed sdk.Params, params []sdk.ParamSpec, n int) (points []sdk.Params, rows [][]int) {
+	for _, g := range pointGroups(measured{labels: labels, fixed: fixed}, params, n) {
+		points, rows = append(points, g.point), append(rows, g.rows)
+	}
+	return points, rows
 }
 
 type pointGroup struct {

@@ -1,8 +1,9 @@
-package experiment
+package analyze
 
 import (
 	"testing"
 
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -21,7 +22,7 @@ func TestGroupLabel(t *testing.T) {
 		{map[string][]float64{"beta": {1, 1}, "h": {0, 0}}, ""},
 		{nil, ""},
 	} {
-		if got := groupLabel(c.labels); got != c.want {
+		if got := stepdata.GroupLabel(c.labels); got != c.want {
 			t.Errorf("groupLabel(%v) = %q, want %q", c.labels, got, c.want)
 		}
 	}

@@ -1,11 +1,10 @@
-package experiment
+package analyze
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -140,12 +139,4 @@ func inputList(d sdk.AnalyzerDescription) string {
 		names[i] = in.Name
 	}
 	return strings.Join(names, ", ")
-}
-
-func groupLabel(labels map[string][]float64) string { return stepdata.GroupLabel(labels) }
-
-func varyingLabels(labels map[string][]float64) []string { return stepdata.VaryingLabels(labels) }
-
-func lineageParams(specs []sdk.ParamSpec, p sdk.Params) map[string]any {
-	return stepdata.LineageParams(specs, p)
 }

@@ -1,4 +1,4 @@
-package experiment
+package analyze
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -14,33 +16,36 @@ import (
 // The analysis kind (analyze.go): each analysis is checked against its
 // analyzer's description the way Analyze maps its inputs.
 
-func planAnalyses(ctx context.Context, b *planner) error {
+// Plan adds the spec's analyses to the plan, each checked against its
+// analyzer's description and the entries it reads.
+func Plan(ctx context.Context, b *plan.Planner) error {
 	s := b.Plan.Spec
 	if len(s.Analyses) == 0 {
 		return nil
 	}
-	ac, ok := b.Cat.(AnalyzerCatalog)
+	ac, ok := b.Cat.(plan.AnalyzerCatalog)
 	if !ok {
-		return errAt(s.Analyses[0].Pos("analyzer"), "analyzer", "this catalog cannot describe analyzers")
+		return spec.At(s.Analyses[0].Pos("analyzer"), "analyzer", "this catalog cannot describe analyzers")
 	}
 	for i := range s.Analyses {
 		a := &s.Analyses[i]
-		if err := b.Name(KindAnalysis, a.Name, a.Pos("name")); err != nil {
+		if err := b.Name(plan.KindAnalysis, a.Name, a.Pos("name")); err != nil {
 			return err
 		}
-		st, err := planAnalysis(ctx, b, a, ac)
+		st, err := PlanAnalysis(ctx, b, a, ac)
 		if err != nil {
 			return err
 		}
-		b.Add(&planned{Step: st})
+		b.Add(&plan.Node{Step: st})
 	}
 	return nil
 }
 
-func runAnalysis(ctx context.Context, env *Env, _ *Plan, s *Step, input func(id string) string) (registry.Entry, error) {
+// Run makes one analysis step's entry.
+func Run(ctx context.Context, env *steps.Env, _ *plan.Plan, s *plan.Step, input func(id string) string) (registry.Entry, error) {
 	a := s.Item.(*spec.Analysis)
-	req := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
-		Planned: Planned{s.Plugin: s.SHA256}}
+	req := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: stepdata.FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
+		Planned: plan.Planned{s.Plugin: s.SHA256}}
 	if a.Model != "" {
 		req.Model = input("training/" + a.Model)
 	}
@@ -61,7 +66,7 @@ type analysisPlan struct {
 	rule   analyzerInputs
 	known  map[string]sdk.ParamSpec
 	set    sdk.Params
-	inputs map[string]*Step
+	inputs map[string]*plan.Step
 	L, D   int
 }
 
@@ -69,43 +74,45 @@ type analysisPlan struct {
 // sites).
 func (ap *analysisPlan) lattice(field, name string, l, d int) error {
 	if ap.L != 0 && (l != ap.L || sdk.Dim(d) != sdk.Dim(ap.D)) {
-		return errAt(ap.a.Pos(field), field, "%s is %s, the analysis's other inputs %s", name, sdk.Shape(l, d), sdk.Shape(ap.L, ap.D))
+		return spec.At(ap.a.Pos(field), field, "%s is %s, the analysis's other inputs %s", name, sdk.Shape(l, d), sdk.Shape(ap.L, ap.D))
 	}
 	ap.L, ap.D = l, d
 	return nil
 }
 
-func planAnalysis(ctx context.Context, b *planner, a *spec.Analysis, cat AnalyzerCatalog) (*Step, error) {
-	st := &Step{ID: "analysis/" + a.Name, Kind: KindAnalysis, Name: a.Name, Item: a, Plugin: a.Analyzer}
+// PlanAnalysis checks one analysis against its analyzer's description
+// and the entries it reads.
+func PlanAnalysis(ctx context.Context, b *plan.Planner, a *spec.Analysis, cat plan.AnalyzerCatalog) (*plan.Step, error) {
+	st := &plan.Step{ID: "analysis/" + a.Name, Kind: plan.KindAnalysis, Name: a.Name, Item: a, Plugin: a.Analyzer}
 	desc, sha, err := cat.Analyzer(ctx, a.Analyzer)
 	if err != nil {
-		return nil, catalogErr(err, a.Pos("analyzer"), "analyzer")
+		return nil, steps.CatalogErr(err, a.Pos("analyzer"), "analyzer")
 	}
 	st.SHA256 = sha
-	ap := &analysisPlan{a: a, rule: analyzerInputs{a.Analyzer, desc}, known: map[string]sdk.ParamSpec{}, set: sdk.Params{}, inputs: map[string]*Step{}}
+	ap := &analysisPlan{a: a, rule: analyzerInputs{a.Analyzer, desc}, known: map[string]sdk.ParamSpec{}, set: sdk.Params{}, inputs: map[string]*plan.Step{}}
 	for _, ps := range desc.Parameters {
 		ap.known[ps.Name] = ps
 	}
 	for _, name := range a.Set.Names() {
 		ps, ok := ap.known[name]
 		if !ok {
-			return nil, errAt(a.Pos("set."+name), "set."+name, "analyzer %s has no parameter %q (known: %s)", a.Analyzer, name, strings.Join(sortedKeys(ap.known), ", "))
+			return nil, spec.At(a.Pos("set."+name), "set."+name, "analyzer %s has no parameter %q (known: %s)", a.Analyzer, name, strings.Join(sortedKeys(ap.known), ", "))
 		}
 		if err := ps.Check(a.Set[name]); err != nil {
-			return nil, errAt(a.Pos("set."+name), "set."+name, "%v", sdkMsg(err))
+			return nil, spec.At(a.Pos("set."+name), "set."+name, "%v", steps.SDKMsg(err))
 		}
 	}
 	for k, v := range a.Set {
 		ap.set[k] = v
 	}
-	for _, bind := range []func(*planner) error{ap.bindFlow, ap.bindData, ap.bindModel, ap.required} {
+	for _, bind := range []func(*plan.Planner) error{ap.bindFlow, ap.bindData, ap.bindModel, ap.required} {
 		if err := bind(b); err != nil {
 			return nil, err
 		}
 	}
 	resolved, err := sdk.ResolveParams(desc.Parameters, ap.set)
 	if err != nil {
-		return nil, errAt(a.Pos("set"), "set", "%v", sdkMsg(err))
+		return nil, spec.At(a.Pos("set"), "set", "%v", steps.SDKMsg(err))
 	}
 	a.Set = resolved
 	b.Key(st, map[string]any{"analyzer": a.Analyzer, "params": map[string]float64(resolved), "seed": a.Seed, "where": plan.WhereKey(a.Where)}, ap.inputs)
@@ -114,20 +121,20 @@ func planAnalysis(ctx context.Context, b *planner, a *spec.Analysis, cat Analyze
 
 // bindFlow checks a flow given to the analysis: the analyzer reads its
 // configurations, and the flow keeps them.
-func (ap *analysisPlan) bindFlow(b *planner) error {
+func (ap *analysisPlan) bindFlow(b *plan.Planner) error {
 	a := ap.a
 	if a.Flow == "" {
 		return nil
 	}
-	f, err := b.Ref(KindFlow, a.Flow, a, "flow")
+	f, err := b.Ref(plan.KindFlow, a.Flow, a, "flow")
 	if err != nil {
 		return err
 	}
 	if msg := ap.rule.flow(); msg != "" {
-		return errAt(a.Pos("flow"), "flow", "%s", msg)
+		return spec.At(a.Pos("flow"), "flow", "%s", msg)
 	}
 	if !f.Save {
-		return errAt(a.Pos("flow"), "flow", "flow %s does not keep its configurations: add save-configs: true to it", a.Flow)
+		return spec.At(a.Pos("flow"), "flow", "flow %s does not keep its configurations: add save-configs: true to it", a.Flow)
 	}
 	if err := ap.lattice("flow", a.Flow, f.L, f.D); err != nil {
 		return err
@@ -141,15 +148,15 @@ func (ap *analysisPlan) bindFlow(b *planner) error {
 
 // bindData checks a dataset given to the analysis: its configurations,
 // or beside a flow the equilibrium reference.
-func (ap *analysisPlan) bindData(b *planner) error {
+func (ap *analysisPlan) bindData(b *plan.Planner) error {
 	a := ap.a
 	if a.Data == "" {
 		if len(a.Where) > 0 {
-			return errAt(a.Pos("where"), "where", "a selection needs data")
+			return spec.At(a.Pos("where"), "where", "a selection needs data")
 		}
 		return nil
 	}
-	d, err := b.Ref(KindDataset, a.Data, a, "data")
+	d, err := b.Ref(plan.KindDataset, a.Data, a, "data")
 	if err != nil {
 		return err
 	}
@@ -157,11 +164,11 @@ func (ap *analysisPlan) bindData(b *planner) error {
 		return err
 	}
 	if msg := ap.rule.data(a.Flow != ""); msg != "" {
-		return errAt(a.Pos("data"), "data", "%s", msg)
+		return spec.At(a.Pos("data"), "data", "%s", msg)
 	}
 	if d.Labels != nil && a.Flow != "" {
 		if _, msg := ap.rule.reference(sortedKeys(d.Labels), "dataset "+a.Data); msg != "" {
-			return errAt(a.Pos("data"), "data", "%s", msg)
+			return spec.At(a.Pos("data"), "data", "%s", msg)
 		}
 	}
 	if err := ap.lattice("data", a.Data, d.L, d.D); err != nil {
@@ -173,20 +180,20 @@ func (ap *analysisPlan) bindData(b *planner) error {
 
 // bindModel checks a training given to the analysis: the analyzer reads
 // weights, of that training's learner.
-func (ap *analysisPlan) bindModel(b *planner) error {
+func (ap *analysisPlan) bindModel(b *plan.Planner) error {
 	a := ap.a
 	if a.Model == "" {
 		return nil
 	}
-	t, err := b.Ref(KindTraining, a.Model, a, "model")
+	t, err := b.Ref(plan.KindTraining, a.Model, a, "model")
 	if err != nil {
 		return err
 	}
 	if msg := ap.rule.weights(); msg != "" {
-		return errAt(a.Pos("model"), "model", "%s", msg)
+		return spec.At(a.Pos("model"), "model", "%s", msg)
 	}
 	if msg := ap.rule.learner(t.Learner.Name, fmt.Sprintf("%s is a %s", a.Model, t.Learner.Name)); msg != "" {
-		return errAt(a.Pos("model"), "model", "%s", msg)
+		return spec.At(a.Pos("model"), "model", "%s", msg)
 	}
 	if err := ap.lattice("model", a.Model, t.L, t.D); err != nil {
 		return err
@@ -196,9 +203,9 @@ func (ap *analysisPlan) bindModel(b *planner) error {
 }
 
 // required checks that every input the analyzer requires is given.
-func (ap *analysisPlan) required(*planner) error {
+func (ap *analysisPlan) required(*plan.Planner) error {
 	if field, msg := ap.rule.required(ap.a.Model != "", ap.a.Data != "" || ap.a.Flow != ""); msg != "" {
-		return errAt(ap.a.Pos(""), field, "%s", msg)
+		return spec.At(ap.a.Pos(""), field, "%s", msg)
 	}
 	return nil
 }
