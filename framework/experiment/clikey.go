@@ -7,6 +7,10 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps/analyze"
+	"github.com/rgml/rgml/framework/experiment/steps/flow"
+	"github.com/rgml/rgml/framework/experiment/steps/sample"
+	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/sdk"
@@ -35,7 +39,7 @@ func FindSample(ctx context.Context, env *Env, s SampleSpec) (Found, error) {
 	d := &spec.Dataset{Name: s.Name, Model: s.Model, Params: s.Params, L: s.L, PerPoint: s.PerPoint,
 		Algorithm: s.Algorithm, Sweeps: s.Sweeps, Thermalization: s.Thermalization, Seed: s.Seed}
 	b := cliPlanner(&HostCatalog{Host: env.Host})
-	pl, err := planSample(ctx, b, d)
+	pl, err := sample.PlanSample(ctx, b, d)
 	if err != nil {
 		return Found{}, nil
 	}
@@ -96,7 +100,7 @@ func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Foun
 			tr.Test = role
 		}
 	}
-	pl, err := planTraining(ctx, b, tr)
+	pl, err := train.PlanTraining(ctx, b, tr)
 	if err != nil {
 		return Found{}, nil
 	}
@@ -173,7 +177,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 	}
 	fl := &spec.Flow{Name: f.Name, RBM: "rbm", Thermometer: "thermometer", From: "from", Where: where,
 		Iterations: f.Iterations, Seed: f.Seed, SaveConfigs: f.SaveConfigs}
-	pl, err := planFlow(b, fl)
+	pl, err := flow.PlanFlow(b, fl)
 	if err != nil {
 		return Found{}, nil
 	}
@@ -204,7 +208,7 @@ func FindAnalysis(ctx context.Context, env *Env, a AnalyzeSpec) (Found, error) {
 	}
 	an := &spec.Analysis{Name: a.Name, Analyzer: a.Analyzer, Model: ref(a.Model), Data: ref(a.Data), Flow: ref(a.Flow),
 		Where: where, Set: a.Params, Seed: a.Seed}
-	st, err := planAnalysis(ctx, b, an, cat)
+	st, err := analyze.PlanAnalysis(ctx, b, an, cat)
 	if err != nil {
 		return Found{}, nil
 	}

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/analyze"
+	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/sdk"
@@ -33,10 +35,10 @@ type goldenRecord struct {
 
 // whereVersion names the constant to bump for each kind.
 var whereVersion = map[Kind]string{
-	KindDataset:  "datasetCodeVersion in sample.go",
-	KindTraining: "trainingCodeVersion in train.go",
-	KindFlow:     "flowCodeVersion in flow.go",
-	KindAnalysis: "analysisCodeVersion in analyze.go",
+	KindDataset:  "Version in steps/sample/sample.go",
+	KindTraining: "Version in steps/train/train.go",
+	KindFlow:     "Version in steps/flow/flow.go",
+	KindAnalysis: "Version in steps/analyze/analyze.go",
 	KindReport:   "reportCodeVersion in reportgen.go",
 }
 
@@ -130,18 +132,18 @@ func spins(n, sites, seed int) []int8 {
 // an imported file converted (spin-1 configurations of shape [N, L, L]).
 func goldenDataset(t *testing.T) string {
 	points := []sdk.Params{{"T": 1, "Delta": 0}, {"T": 2.5, "Delta": 0.5}}
-	a := newAssembler(len(points), 3, 4)
+	a := sample.NewAssembler(len(points), 3, 4)
 	c := spins(6, 4, 1)
 	for _, ch := range []sdk.SampleChunk{
 		{Point: 1, First: 1, Configs: c[16:24]},
 		{Point: 0, First: 0, Configs: c[0:12]},
 		{Point: 1, First: 0, Configs: c[12:16]},
 	} {
-		if _, err := a.add(ch); err != nil {
+		if _, err := a.Add(ch); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := a.complete(); err != nil {
+	if err := a.Complete(); err != nil {
 		t.Fatal(err)
 	}
 	spin1 := make([]int8, 4*9)
@@ -153,7 +155,7 @@ func goldenDataset(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return digestOf(digestArrays(t, a.arrays(points)...), digestArrays(t, importedArrays(ds)...))
+	return digestOf(digestArrays(t, a.Arrays(points)...), digestArrays(t, importedArrays(ds)...))
 }
 
 // goldenTraining: the selection a training learns from and the history
@@ -186,26 +188,26 @@ func goldenFlow(t *testing.T) []npz.Array {
 	joint := &FlowResult{Labels: []string{"T", "Delta"}, Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
 	all := sdk.Dataset{Size: L, Configs: spins(4, sites, 4), StateSpace: []int8{-1, 1},
 		Labels: map[string][]float64{"T": {1, 1, 2, 2}, "Delta": {0, 0.5, 0, 0.5}}}
-	joint.lattice = sdk.LatticeHypercubic
+	joint.SetLattice(sdk.LatticeHypercubic)
 	for k := range its {
 		cfg := fconfigs[k*n*sites : (k+1)*n*sites]
 		dist := []float64{0.25, 0.5 - 0.125*float64(k), 0.25 + 0.125*float64(k)}
 		out := []sdk.Tensor{{Name: "distribution", Shape: []int{3}, Data: dist},
 			{Name: "classes", Shape: []int{3}, Data: []float64{1, 2, 3}}}
-		if err := scalar.readOut(k, out, cfg, n, L, all); err != nil {
+		if err := scalar.ReadOut(k, out, cfg, n, L, all); err != nil {
 			t.Fatal(err)
 		}
 		out = []sdk.Tensor{{Name: "distribution", Shape: []int{3}, Data: dist},
 			{Name: "classes", Shape: []int{3, 2}, Data: []float64{1, 0, 2, 0.5, 3, 0}}}
-		if err := joint.readOut(k, out, cfg, n, L, all); err != nil {
+		if err := joint.ReadOut(k, out, cfg, n, L, all); err != nil {
 			t.Fatal(err)
 		}
 	}
-	arrays, err := scalar.file(fconfigs, n, sites, true, all).Arrays()
+	arrays, err := scalar.File(fconfigs, n, sites, true, all).Arrays()
 	if err != nil {
 		t.Fatal(err)
 	}
-	jarrays, err := joint.file(fconfigs, n, sites, false, all).Arrays()
+	jarrays, err := joint.File(fconfigs, n, sites, false, all).Arrays()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +261,7 @@ func goldenStore(t *testing.T) (*registry.Store, registry.Entry, registry.Entry)
 // selected dataset, and how it stores the analyzer's result tensors.
 func goldenAnalysis(t *testing.T) string {
 	s, den, fen := goldenStore(t)
-	configs, group, thermo, L, _, err := flowConfigs(s, fen)
+	configs, group, thermo, L, _, err := analyze.FlowConfigs(s, fen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,15 +272,15 @@ func goldenAnalysis(t *testing.T) string {
 	if data, err = FilterDataset(data, []grid.Axis{{Name: "T", Values: []float64{2, 6}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := tensorArray(sdk.Tensor{Name: "G", Shape: []int{2, 2}, Data: []float64{1, 0.5, 0.25, 0}})
+	res, err := analyze.TensorArray(sdk.Tensor{Name: "G", Shape: []int{2, 2}, Data: []float64{1, 0.5, 0.25, 0}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The points at which the data's model measures them.
 	var points []string
-	for _, g := range pointGroups(measured{labels: data.Labels, fixed: sdk.Params{"h": 0.5}},
-		[]sdk.ParamSpec{{Name: "T"}, {Name: "h"}, {Name: "J"}}, data.Len()) {
-		points = append(points, fmt.Sprint(g.point, g.rows))
+	pts, rows := analyze.GroupPoints(data.Labels, sdk.Params{"h": 0.5}, []sdk.ParamSpec{{Name: "T"}, {Name: "h"}, {Name: "J"}}, data.Len())
+	for i := range pts {
+		points = append(points, fmt.Sprint(pts[i], rows[i]))
 	}
 	return digestOf(digestArrays(t, npz.Int8("configs", configs, len(group), L*L), npz.Float64("group", group, len(group)),
 		npz.Float64("thermometer", thermo, len(thermo)), npz.Int8("data", data.Configs, data.Len(), data.Sites()),

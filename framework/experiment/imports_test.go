@@ -20,13 +20,33 @@ var engineRules = map[string][]string{
 	// Validation, the DAG and keys: the spec and what describes plugins
 	// (the host's catalog, registry names); never the executors or steps.
 	"framework/experiment/plan": {"framework/experiment/spec", "framework/fsutil", "framework/grid", "framework/host", "framework/sdk", "registry"},
-	// What the step kinds share (Env, whose fault an error is): the
-	// libraries a step works with, never the planner's state, the
-	// executors or the facade.
-	"framework/experiment/steps": {"framework/experiment/spec", "framework/host", "framework/metrics", "framework/progress", "registry"},
+	// What the step kinds share (Env, whose fault an error is, the keys a
+	// dataset's lineage records): the libraries a step works with, never
+	// the planner's state, the executors or the facade.
+	"framework/experiment/steps": {"framework/experiment/formats", "framework/experiment/spec", "framework/host", "framework/metrics", "framework/progress", "framework/sdk", "registry"},
 	// The import step: the shared base and the libraries it reads and
 	// registers with.
 	"framework/experiment/steps/importer": {"framework/experiment/spec", "framework/experiment/steps", "framework/fsutil", "framework/npz", "framework/sdk", "registry"},
+	// What the step kinds read: registered datasets and their selections,
+	// entry files; the shared base, the formats and the libraries.
+	"framework/experiment/steps/stepdata": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec",
+		"framework/experiment/steps", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
+	// A step kind (here the dataset kind): the planner it adds its steps
+	// to, the shared base, the step packages it runs and the libraries it
+	// works with; never the executors, another kind or the facade.
+	"framework/experiment/steps/sample": {"framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/importer", "framework/fsutil", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
+	// The training kind: as the dataset kind, with what it reads through
+	// stepdata and the formats of its history.
+	"framework/experiment/steps/train": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/fsutil", "framework/grid", "framework/host", "framework/metrics", "framework/npz",
+		"framework/progress", "framework/sdk", "registry"},
+	// The flow kind: as the training kind.
+	"framework/experiment/steps/flow": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/progress", "framework/sdk", "registry"},
+	// The analysis kind: as the flow kind.
+	"framework/experiment/steps/analyze": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan

@@ -5,6 +5,10 @@ import (
 	"fmt"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
+	"github.com/rgml/rgml/framework/experiment/steps/analyze"
+	"github.com/rgml/rgml/framework/experiment/steps/flow"
+	"github.com/rgml/rgml/framework/experiment/steps/sample"
+	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -21,8 +25,9 @@ const (
 
 // stepKind is everything the engine knows of one kind of step: the
 // planner, the executors and the run record go through this table only,
-// so a new kind is one entry here and one file with its plan and run
-// functions (docs/architecture.md walks through one).
+// so a new kind is one entry here and one package with its plan and run
+// functions and its version (steps/sample for datasets;
+// docs/architecture.md walks through one).
 type stepKind struct {
 	kind Kind
 	// entry is the registry kind of its result.
@@ -52,10 +57,10 @@ type stepKind struct {
 // kinds are the step kinds in planning order: a kind reads only kinds
 // before it.
 var kinds = []*stepKind{
-	{kind: KindDataset, entry: registry.Dataset, version: datasetCodeVersion, plan: planDatasets, run: runDataset},
-	{kind: KindTraining, entry: registry.Model, version: trainingCodeVersion, plan: planTrainings, run: runTraining},
-	{kind: KindFlow, entry: registry.Flow, version: flowCodeVersion, plan: planFlows, run: runFlow},
-	{kind: KindAnalysis, entry: registry.Analysis, version: analysisCodeVersion, plan: planAnalyses, run: runAnalysis},
+	{kind: KindDataset, entry: registry.Dataset, version: sample.Version, plan: sample.Plan, run: sample.Run},
+	{kind: KindTraining, entry: registry.Model, version: train.Version, plan: train.Plan, run: train.Run},
+	{kind: KindFlow, entry: registry.Flow, version: flow.Version, plan: flow.Plan, run: flow.Run},
+	{kind: KindAnalysis, entry: registry.Analysis, version: analyze.Version, plan: analyze.Plan, run: analyze.Run},
 	{kind: KindReport, entry: ReportKind, version: reportCodeVersion, plan: planReport, run: runReportStep, once: true},
 }
 

@@ -2,8 +2,6 @@ package experiment
 
 import (
 	"context"
-	"errors"
-	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/steps"
@@ -59,20 +57,9 @@ func NewPlanIn(ctx context.Context, s *Spec, cat Catalog, store *registry.Store)
 	return plan.NewPlanIn(ctx, s, cat, kindPlans(), reg)
 }
 
-func catalogErr(err error, at Pos, field string) error {
-	if errors.Is(err, ErrUnknownPlugin) {
-		return errAt(at, field, "%v", err)
-	}
-	return err
-}
+func catalogErr(err error, at Pos, field string) error { return steps.CatalogErr(err, at, field) }
 
-// sdkMsg drops the gRPC-style code prefix of an sdk error, if any.
-func sdkMsg(err error) string {
-	m := err.Error()
-	if i := strings.Index(m, "invalid argument: "); i >= 0 {
-		return m[i+len("invalid argument: "):]
-	}
-	return m
-}
+// sdkMsg drops the gRPC-style code prefix of an sdk error (steps.SDKMsg).
+func sdkMsg(err error) string { return steps.SDKMsg(err) }
 
 func unwrapPath(err error) error { return steps.UnwrapPath(err) }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -16,29 +17,7 @@ import (
 // rather than asked of the plugin when a report is drawn: a report must
 // draw the same marks when the plugin is gone or has changed since, and
 // the registry entry is what the figure's data came from.
-const referencesKey = "references"
-
-// referenceRecord is one reference as a dataset's lineage records it.
-type referenceRecord struct {
-	Name   string               `json:"name"`
-	Points []map[string]float64 `json:"points"`
-	Source string               `json:"source"`
-}
-
-// recordReferences returns the references for Lineage.Extra, nil when
-// the model declares none (the lineage then has no such key, as before
-// models declared references).
-func recordReferences(refs []sdk.Reference) []referenceRecord {
-	var out []referenceRecord
-	for _, r := range refs {
-		rec := referenceRecord{Name: r.Name, Source: r.Source}
-		for _, p := range r.Points {
-			rec.Points = append(rec.Points, map[string]float64(p))
-		}
-		out = append(out, rec)
-	}
-	return out
-}
+const referencesKey = steps.ReferencesKey
 
 // modelRefs are the references of the model that sampled a dataset, and
 // the parameters the dataset records (a value, or a list of them).
@@ -61,7 +40,7 @@ func datasetRefs(m registry.Manifest) (modelRefs, error) {
 	if err != nil {
 		return out, err
 	}
-	var recs []referenceRecord
+	var recs []steps.ReferenceRecord
 	if err := json.Unmarshal(b, &recs); err != nil {
 		return out, fmt.Errorf("dataset %s %d: lineage.extra.%s: %w", m.Name, m.Version, referencesKey, err)
 	}

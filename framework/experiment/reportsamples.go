@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -31,7 +32,7 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	case 1:
 		return g.samplesAlong(d, axes[0])
 	}
-	if label := groupLabel(d.Labels); label != "" {
+	if label := stepdata.GroupLabel(d.Labels); label != "" {
 		return g.samplesAlong(d, label)
 	}
 	for i := 0; i < min(n, 4); i++ {
