@@ -340,7 +340,7 @@ func (q *request) answer(groups []float64, cols map[string][]float64, chiName st
 		"T_energy", "T_abs_m", "T_G", "T_thermometer")
 	if q.corr != nil {
 		// G(r) as one line per group: a 1-D series each.
-		gf := sdk.Figure{Name: "G", Kind: sdk.FigureLine, Title: "correlation G(r)", X: "r", XLabel: "r", YLabel: "G(r)"}
+		gf := sdk.Figure{Name: "G", Kind: sdk.FigureLine, Title: "correlation G(r), not connected (G_c, connected, is in the data as Gc)", X: "r", XLabel: "r", YLabel: "G(r)"}
 		for g, v := range groups {
 			name := fmt.Sprintf("G@%s=%g", xLabelShort(q.byT), v)
 			a.Results = append(a.Results, vec(name, gs[0][g*(R+1):(g+1)*(R+1)]), vec(name+"_err", gs[1][g*(R+1):(g+1)*(R+1)]))
