@@ -105,6 +105,22 @@ func (s *Server) liveFlowEvents(w http.ResponseWriter, r *http.Request) {
 // poll only those appended since the last (LiveTail reads from an
 // offset), and "end" (data: name) once the file is gone.
 func (s *Server) tail(w http.ResponseWriter, r *http.Request, path, name string) {
+	var off int64
+	s.poll(w, r, name, "report", func() (any, int, bool, error) {
+		rows, next, err := experiment.LiveTail(path, off)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, 0, true, nil
+		}
+		off = next
+		return rows, len(rows), false, err
+	})
+}
+
+// poll is the event stream both ways of following share: every Poll it
+// reads what is new (n rows, sent as one "rows" event), says "end" (data:
+// name) once read reports the step ended, "problem" on an error, and a
+// comment waiting for the next what after keepAlive of silence.
+func (s *Server) poll(w http.ResponseWriter, r *http.Request, name, what string, read func() (rows any, n int, ended bool, err error)) {
 	fl, ok := eventStream(w)
 	if !ok {
 		return
@@ -112,28 +128,26 @@ func (s *Server) tail(w http.ResponseWriter, r *http.Request, path, name string)
 	tick := time.NewTicker(s.o.Poll)
 	defer tick.Stop()
 	quiet := time.Now()
-	var off int64
 	for {
-		rows, next, err := experiment.LiveTail(path, off)
+		rows, n, ended, err := read()
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case ended:
 			fmt.Fprintf(w, "event: end\ndata: %s\n\n", name)
 			fl.Flush()
 			return
 		case err != nil:
 			problem(w, fl, err)
 			return
-		case len(rows) > 0:
+		case n > 0:
 			if !sendRows(w, fl, rows) {
 				return
 			}
 			quiet = time.Now()
 		case time.Since(quiet) > keepAlive:
-			fmt.Fprint(w, ": waiting for the next report\n\n")
+			fmt.Fprintf(w, ": waiting for the next %s\n\n", what)
 			fl.Flush()
 			quiet = time.Now()
 		}
-		off = next
 		select {
 		case <-r.Context().Done():
 			return
@@ -148,7 +162,7 @@ func problem(w http.ResponseWriter, fl http.Flusher, err error) {
 	fl.Flush()
 }
 
-func sendRows[R any](w http.ResponseWriter, fl http.Flusher, rows []R) bool {
+func sendRows(w http.ResponseWriter, fl http.Flusher, rows any) bool {
 	b, err := json.Marshal(rows)
 	if err != nil {
 		return false
@@ -162,39 +176,13 @@ func sendRows[R any](w http.ResponseWriter, fl http.Flusher, rows []R) bool {
 // histories, each new one decoded whole: what an rgml before progress
 // files leaves to follow.
 func (s *Server) checkpointEvents(w http.ResponseWriter, r *http.Request, l experiment.LiveTraining) {
-	fl, ok := eventStream(w)
-	if !ok {
-		return
-	}
-	tick := time.NewTicker(s.o.Poll)
-	defer tick.Stop()
-	quiet := time.Now()
 	after := -1 // epochs count from 0 or 1: send every row
-	for {
+	s.poll(w, r, l.Name, "checkpoint", func() (any, int, bool, error) {
 		rows, epoch, err := experiment.LiveHistory(l, after)
-		switch {
-		case errors.Is(err, experiment.ErrTrainingEnded):
-			fmt.Fprintf(w, "event: end\ndata: %s\n\n", l.Name)
-			fl.Flush()
-			return
-		case err != nil:
-			problem(w, fl, err)
-			return
-		case len(rows) > 0:
-			if !sendRows(w, fl, rows) {
-				return
-			}
-			quiet = time.Now()
-		case time.Since(quiet) > keepAlive:
-			fmt.Fprint(w, ": waiting for the next checkpoint\n\n")
-			fl.Flush()
-			quiet = time.Now()
+		if errors.Is(err, experiment.ErrTrainingEnded) {
+			return nil, 0, true, nil
 		}
 		after = epoch
-		select {
-		case <-r.Context().Done():
-			return
-		case <-tick.C:
-		}
-	}
+		return rows, len(rows), false, err
+	})
 }
