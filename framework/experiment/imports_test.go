@@ -47,6 +47,11 @@ var engineRules = map[string][]string{
 	// The analysis kind: as the flow kind.
 	"framework/experiment/steps/analyze": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
 		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
+	// The report kind: as the analysis kind, with the figures and pages
+	// it draws (framework/report); the judges of studies register with
+	// it, it imports none.
+	"framework/experiment/steps/report": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/grid", "framework/npz", "framework/report", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan

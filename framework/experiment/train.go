@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
@@ -44,9 +45,9 @@ func TrainingKey(pluginSHA string, req sdk.TrainRequest, digests, where []string
 	return train.TrainingKey(pluginSHA, req, digests, where)
 }
 
-// ReadHistory reads a model entry's training history (train.ReadHistory).
+// ReadHistory reads a model entry's training history (stepdata.ReadHistory).
 func ReadHistory(s *registry.Store, ref string) (History, registry.Entry, error) {
-	return train.ReadHistory(s, ref)
+	return stepdata.ReadHistory(s, ref)
 }
 
 // LiveTrainings lists the trainings still running (train.LiveTrainings).

@@ -1,20 +1,21 @@
-package experiment
+package report
 
 import (
 	"fmt"
 	"sort"
 
+	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
-	"github.com/rgml/rgml/framework/report"
+	draw "github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
 // A dataset's samples figure: a few of its configurations, chosen along
-// the labels its data have (reportgen.go's list of figures).
+// the labels its data have (report.go's list of figures).
 
-func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
-	d, _, err := LoadDataset(g.s, en.Digest)
+func (g *gather) samples(en registry.Entry) (*draw.Figure, error) {
+	d, _, err := stepdata.LoadDataset(g.s, en.Digest)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +29,7 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	case 2:
 		a, b := g.planeOrder(axes[0], axes[1])
 		configs, labels = gridCorners(d.Configs, sites, a, b, d.Labels[a], d.Labels[b])
-		return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
+		return draw.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 	case 1:
 		return g.samplesAlong(d, axes[0])
 	}
@@ -39,13 +40,13 @@ func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 		configs = append(configs, d.Configs[i*sites:(i+1)*sites])
 		labels = append(labels, fmt.Sprintf("#%d", i))
 	}
-	return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
+	return draw.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 }
 
 // samplesAlong draws a configuration at each of up to four values of
 // label: those the study's judge picks (SamplePicker) that the dataset
 // has, else four spread over the dataset's values.
-func (g *gather) samplesAlong(d sdk.Dataset, label string) (*report.Figure, error) {
+func (g *gather) samplesAlong(d sdk.Dataset, label string) (*draw.Figure, error) {
 	sites := d.Sites()
 	first := map[float64]int{}
 	for i, v := range d.Labels[label] {
@@ -76,9 +77,9 @@ func (g *gather) samplesAlong(d sdk.Dataset, label string) (*report.Figure, erro
 	for _, v := range want {
 		i := first[v]
 		configs = append(configs, d.Configs[i*sites:(i+1)*sites])
-		labels = append(labels, report.Symbol(label)+" = "+formatNumber(v))
+		labels = append(labels, draw.Symbol(label)+" = "+spec.FormatNumber(v))
 	}
-	return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
+	return draw.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 }
 
 // planeOrder orders two labels of a grid as the report's plane figures

@@ -1,13 +1,14 @@
-package experiment
+package report
 
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/npz"
-	"github.com/rgml/rgml/framework/report"
+	draw "github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -34,8 +35,8 @@ type MissingStep struct {
 
 // ReportResult is a built report.
 type ReportResult struct {
-	Page     report.Page
-	Verdicts []report.Verdict
+	Page     draw.Page
+	Verdicts []draw.Verdict
 	Dir      string
 }
 
@@ -50,52 +51,52 @@ type ReportResult struct {
 //   - flow: Figs. 5–11, the thermometer's distribution per iteration; for
 //     a flow read by a (T, Δ) thermometer, its distribution on the grid
 //     per iteration and its thermometer-free observables, and the phase
-//     diagrams with the paths of all such flows (reportbc.go), first;
+//     diagrams with the paths of all such flows (plane.go), first;
 //   - analysis: every figure its analyzer suggests; for an analysis of a
 //     flow that reports implied temperatures per iteration, those beside
 //     the thermometer's (the thermometer-free check) in place of its
 //     per-iteration figures.
 
-// BuildReport draws the report of spec.Entries into spec.Out, with the
-// verdicts of spec.Judge judged from what the entries hold. A figure that
+// BuildReport draws the report of rs.Entries into rs.Out, with the
+// verdicts of rs.Judge judged from what the entries hold. A figure that
 // cannot be drawn is listed as missing and the error is then a
-// *report.MissingError; the page is written in every case.
-func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (ReportResult, error) {
+// *draw.MissingError; the page is written in every case.
+func BuildReport(ctx context.Context, s *registry.Store, rs ReportSpec) (ReportResult, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
-	for _, en := range spec.Entries {
+	for _, en := range rs.Entries {
 		g.byDigest[en.Digest] = en
 	}
-	var items []report.Item
-	for _, en := range spec.Entries {
+	var items []draw.Item
+	for _, en := range rs.Entries {
 		if err := ctx.Err(); err != nil {
 			return ReportResult{}, err
 		}
 		items = append(items, g.items(en)...)
 	}
 	items = append(g.planeItems(), items...) // the headline of a run of two-parameter flows
-	for _, ms := range spec.Missing {
+	for _, ms := range rs.Missing {
 		why := fmt.Errorf("%s %s has no result: %s", ms.Kind, ms.Name, ms.Why)
-		items = append(items, report.Item{Entry: report.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
-			Make: func() (*report.Figure, error) { return nil, why }})
+		items = append(items, draw.Item{Entry: draw.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
+			Make: func() (*draw.Figure, error) { return nil, why }})
 	}
-	head := report.Page{Title: spec.Title, Intro: spec.Intro}
-	if spec.Judge != "" {
-		j, ok := LookupJudge(spec.Judge)
+	head := draw.Page{Title: rs.Title, Intro: rs.Intro}
+	if rs.Judge != "" {
+		j, ok := LookupJudge(rs.Judge)
 		if !ok {
-			return ReportResult{}, usagef("%s", unknownJudge(spec.Judge))
+			return ReportResult{}, spec.Usagef("%s", unknownJudge(rs.Judge))
 		}
-		v, err := j.Judge(ctx, JudgeInput{Store: s, Entries: spec.Entries, g: g})
+		v, err := j.Judge(ctx, JudgeInput{Store: s, Entries: rs.Entries, g: g})
 		if err != nil {
-			return ReportResult{}, fmt.Errorf("judge %s: %w", spec.Judge, err)
+			return ReportResult{}, fmt.Errorf("judge %s: %w", rs.Judge, err)
 		}
 		head.Verdicts = v
 		if l, ok := j.(FigureLabeler); ok {
-			g.label(l, items, JudgeInput{Store: s, Entries: spec.Entries, g: g})
+			g.label(l, items, JudgeInput{Store: s, Entries: rs.Entries, g: g})
 		}
 		g.picker, _ = j.(SamplePicker)
 	}
-	page, err := report.BuildPage(spec.Out, head, items)
-	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: spec.Out}, err
+	page, err := draw.BuildPage(rs.Out, head, items)
+	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: rs.Out}, err
 }
 
 type gather struct {
@@ -116,7 +117,7 @@ func (g *gather) figure(name string, f ReportFigure) {
 }
 
 // label sets the labels a judge gives the items it knows.
-func (g *gather) label(l FigureLabeler, items []report.Item, in JudgeInput) {
+func (g *gather) label(l FigureLabeler, items []draw.Item, in JudgeInput) {
 	for i := range items {
 		if f, ok := g.figures[items[i].Name]; ok {
 			f.In = in
@@ -150,21 +151,21 @@ func (g *gather) input(en registry.Entry, role string) (registry.Entry, bool) {
 	return registry.Entry{}, false
 }
 
-func (g *gather) items(en registry.Entry) []report.Item {
+func (g *gather) items(en registry.Entry) []draw.Item {
 	m := g.manifest(en)
-	base := report.Entry{Refs: []string{refOf(en)}}
+	base := draw.Entry{Refs: []string{refOf(en)}}
 	switch en.Kind {
 	case registry.Dataset:
 		e := base
 		e.Name, e.Caption, e.Group = "samples-"+en.Name, "sample configurations of "+en.Ref(), "samples"
 		g.figure(e.Name, ReportFigure{Kind: "samples", Entry: en})
 		e.Params = paramsOf(m.Lineage.Parameters)
-		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.samples(en) }}}
+		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) { return g.samples(en) }}}
 	case registry.Model:
-		if _, ok := en.File(HistoryFile); !ok {
+		if _, ok := en.File(formats.HistoryFile); !ok {
 			return nil
 		}
-		h, _, err := ReadHistory(g.s, en.Digest)
+		h, _, err := stepdata.ReadHistory(g.s, en.Digest)
 		if err == nil && h.Len() == 0 {
 			return nil // nothing was trained (random weights)
 		}
@@ -172,7 +173,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		e.Name, e.Caption, e.Group = "history-"+en.Name, "training history of "+en.Ref(), "trainings"
 		e.Params = paramsOf(m.Lineage.HyperParameters)
 		g.figure(e.Name, ReportFigure{Kind: "history", Entry: en, Metrics: h.MetricNames()})
-		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) {
+		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) {
 			if err != nil {
 				return nil, err
 			}
@@ -192,31 +193,31 @@ func (g *gather) items(en registry.Entry) []report.Item {
 			return g.planeFlowItems(en, e, f, ax)
 		}
 		g.figure(e.Name, ReportFigure{Kind: "flow", Entry: en})
-		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
+		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) { return g.flowFigure(en) }}}
 	case registry.Analysis:
 		return g.analysisItems(en, m, base)
 	}
 	return nil
 }
 
-func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
+func historyFigure(en registry.Entry, h formats.History) (*draw.Figure, error) {
 	ep := make([]float64, h.Len())
 	for i, e := range h.Epoch {
 		ep[i] = float64(e)
 	}
 	if tr, ok := h.Metrics["train_loss"]; ok {
-		return report.LossCurves(ep, tr, h.Metrics["test_loss"])
+		return draw.LossCurves(ep, tr, h.Metrics["test_loss"])
 	}
-	var ss []report.Series
+	var ss []draw.Series
 	for _, name := range h.MetricNames() {
-		ss = append(ss, report.Series{Label: name, X: ep, Y: h.Metrics[name]})
+		ss = append(ss, draw.Series{Label: name, X: ep, Y: h.Metrics[name]})
 	}
-	return report.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
+	return draw.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
 }
 
 // flowFigure draws a flow's measured-temperature distribution per
 // iteration, with the temperatures the model of the flow's data declares.
-func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
+func (g *gather) flowFigure(en registry.Entry) (*draw.Figure, error) {
 	f, err := ReadFlowDistribution(g.s, en)
 	if err != nil {
 		return nil, err
@@ -225,21 +226,21 @@ func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ss []report.Series
+	var ss []draw.Series
 	for i, it := range f.Iterations {
-		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
+		ss = append(ss, draw.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
-	return report.Lines(report.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
-		XLabel: "measured " + report.Symbol(f.Label), YLabel: "share", VLines: refs.lines(f.Label)}, ss...)
+	return draw.Lines(draw.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
+		XLabel: "measured " + draw.Symbol(f.Label), YLabel: "share", VLines: refs.lines(f.Label)}, ss...)
 }
 
 // ReadAnalysis reads an Analysis entry's results and suggested figures.
 func ReadAnalysis(s *registry.Store, en registry.Entry) ([]npz.Array, []sdk.Figure, error) {
-	arrays, err := ReadNPZ(s, en, AnalysisFile)
+	arrays, err := stepdata.ReadNPZ(s, en, formats.AnalysisFile)
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := s.ReadFile(en, FiguresFile)
+	b, err := s.ReadFile(en, formats.FiguresFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -250,7 +251,7 @@ func ReadAnalysis(s *registry.Store, en registry.Entry) ([]npz.Array, []sdk.Figu
 	return a.Results, a.Figures, nil
 }
 
-func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base report.Entry) []report.Item {
+func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base draw.Entry) []draw.Item {
 	for _, role := range []string{"model", "flow", "data", "reference"} {
 		if in, ok := g.input(en, role); ok {
 			base.Refs = append(base.Refs, role+": "+refOf(in))
@@ -261,20 +262,20 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 	if err != nil {
 		e := base
 		e.Name, e.Caption = "analysis-"+en.Name, "analysis "+en.Ref()
-		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return nil, err }}}
+		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) { return nil, err }}}
 	}
 	// An analysis of a flow that reads off the temperatures its
 	// observables imply, per iteration, is the flow's thermometer-free
 	// check, whichever analyzer made it.
 	label := g.flowLabel(en)
 	check := label != "" && impliesTemperatures(arrays, label)
-	var items []report.Item
+	var items []draw.Item
 	if check {
 		e := base
 		e.Name, e.Label, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
 		g.figure(e.Name, ReportFigure{Kind: "flow-check", Entry: en})
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
-		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays, label) }})
+		items = append(items, draw.Item{Entry: e, Make: func() (*draw.Figure, error) { return g.flowCheckFigure(en, arrays, label) }})
 	}
 	for _, h := range figs {
 		if h.Kind == sdk.FigureTable || h.Kind == sdk.FigureHistogram {
@@ -287,7 +288,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base repo
 		e.Name, e.Group = en.Name+"-"+h.Name, "analyses"
 		e.Caption = h.Title + " of " + en.Ref()
 		g.figure(e.Name, ReportFigure{Kind: "analysis", Entry: en, Title: h.Title})
-		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return report.FromHint(arrays, h) }})
+		items = append(items, draw.Item{Entry: e, Make: func() (*draw.Figure, error) { return draw.FromHint(arrays, h) }})
 	}
 	return items
 }
@@ -324,7 +325,7 @@ func (g *gather) flowLabel(en registry.Entry) string {
 	if !ok {
 		return ""
 	}
-	f, err := ReadFlow(g.s, fen)
+	f, err := stepdata.ReadFlow(g.s, fen)
 	if err != nil {
 		return ""
 	}
@@ -334,7 +335,7 @@ func (g *gather) flowLabel(en registry.Entry) string {
 // flowCheckFigure draws the values of label implied by an analysis of a
 // flow against iteration, with the values the model of the flow's data
 // declares.
-func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label string) (*report.Figure, error) {
+func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label string) (*draw.Figure, error) {
 	col := func(name string) []float64 {
 		a, ok := npz.Find(arrays, name)
 		if !ok {
@@ -347,10 +348,10 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label st
 	if x == nil {
 		return nil, fmt.Errorf("%s has no %s (iteration) column", en, flowCheckX)
 	}
-	var ss []report.Series
+	var ss []draw.Series
 	for _, c := range impliedTemperatures {
 		if y := col(label + "_" + c.name); y != nil {
-			ss = append(ss, report.Series{Label: c.label, X: x, Y: y, Err: col(label + "_" + c.name + "_err")})
+			ss = append(ss, draw.Series{Label: c.label, X: x, Y: y, Err: col(label + "_" + c.name + "_err")})
 		}
 	}
 	if len(ss) == 0 {
@@ -360,69 +361,25 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label st
 	if err != nil {
 		return nil, err
 	}
-	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), report.Symbol(label), true, refs.lines(label), ss...)
+	return draw.FlowTemperatures("thermometer-free check of "+en.Ref(), draw.Symbol(label), true, refs.lines(label), ss...)
 }
-
-// runReport is the report step of a plan: every other step's entry.
-func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (ReportResult, error) {
-	store, err := env.Registry()
-	if err != nil {
-		return ReportResult{}, err
-	}
-	var entries []registry.Entry
-	for _, st := range p.Steps {
-		if st.Kind == KindReport {
-			continue
-		}
-		d := input(st.ID)
-		if d == "" {
-			continue
-		}
-		en, err := store.Lookup(d)
-		if err != nil {
-			return ReportResult{}, err
-		}
-		entries = append(entries, en)
-	}
-	out := reportOf(s).Out
-	if env.ReportOut != "" {
-		out = env.ReportOut
-	}
-	spec := ReportSpec{Title: reportOf(s).Title, Judge: reportOf(s).Judge, Out: out, Entries: entries,
-		Intro: []string{fmt.Sprintf("Spec %s (%s); drawn by rgml version %s, commit %s.", filepath.Base(p.Spec.File), p.Spec.Digest,
-			orUnknown(env.Build.Version, "unknown"), orUnknown(env.Build.Commit, "unknown"))}}
-	r, err := BuildReport(ctx, store, spec)
-	if err != nil && report.IsMissing(err) {
-		return r, fmt.Errorf("report in %s: %w", out, err)
-	}
-	return r, err
-}
-
-// reportCodeVersion versions the report this file and reportinputs.go
-// assemble from the registry: bump it when the report's data change
-// (codeVersions).
-const reportCodeVersion = 2 // 2: plane diagrams hold each path's start (PATH.start)
-
-// ReportKind is what a run record calls its report step: the report is
-// a folder of files, not a registry entry.
-const ReportKind registry.Kind = "report"
 
 // EntryFigure draws one figure of an entry as the report does: kind
 // "samples" (a dataset), "history" (a model), "flow" (a flow; on the
 // grid for a flow read by a thermometer of two parameters) or
 // "flow-check" (an analysis of a flow with implied temperatures).
-func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
+func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*draw.Figure, error) {
 	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
 	switch kind {
 	case "samples":
 		return g.samples(en)
 	case "history":
-		h, _, err := ReadHistory(s, en.Digest)
+		h, _, err := stepdata.ReadHistory(s, en.Digest)
 		if err != nil {
 			return nil, err
 		}
 		if h.Len() == 0 {
-			return nil, usagef("%s has no training history (it was not trained)", en)
+			return nil, spec.Usagef("%s has no training history (it was not trained)", en)
 		}
 		return historyFigure(en, h)
 	case "flow":
@@ -433,9 +390,9 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 	case "flow-check":
 		fen, ok := g.input(en, "flow")
 		if !ok {
-			return nil, usagef("%s is not an analysis of a flow", en)
+			return nil, spec.Usagef("%s is not an analysis of a flow", en)
 		}
-		f, err := ReadFlow(s, fen)
+		f, err := stepdata.ReadFlow(s, fen)
 		if err != nil {
 			return nil, err
 		}
@@ -445,5 +402,5 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		}
 		return g.flowCheckFigure(en, arrays, f.Params()[0])
 	}
-	return nil, usagef("unknown figure kind %q", kind)
+	return nil, spec.Usagef("unknown figure kind %q", kind)
 }
