@@ -50,7 +50,7 @@ var engineRules = map[string][]string{
 	// The report kind: as the analysis kind, with the figures and pages
 	// it draws (framework/report); the judges of studies register with
 	// it, it imports none.
-	"framework/experiment/steps/report": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+	"framework/experiment/steps/reportkind": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
 		"framework/experiment/steps/stepdata", "framework/grid", "framework/npz", "framework/report", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},

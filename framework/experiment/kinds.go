@@ -7,7 +7,7 @@ import (
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/steps/analyze"
 	"github.com/rgml/rgml/framework/experiment/steps/flow"
-	reportkind "github.com/rgml/rgml/framework/experiment/steps/report"
+	"github.com/rgml/rgml/framework/experiment/steps/reportkind"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/registry"

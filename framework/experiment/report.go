@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/presets"
-	reportkind "github.com/rgml/rgml/framework/experiment/steps/report"
+	"github.com/rgml/rgml/framework/experiment/steps/reportkind"
 	"github.com/rgml/rgml/framework/fsutil"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
@@ -14,7 +14,7 @@ import (
 	"github.com/rgml/rgml/registry"
 )
 
-// The report kind's names (package steps/report) as cmd/rgml, the study
+// The report kind's names (package steps/reportkind) as cmd/rgml, the study
 // packages and the tests use them.
 type (
 	ReportSpec       = reportkind.ReportSpec

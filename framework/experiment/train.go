@@ -5,7 +5,6 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
-	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -37,12 +36,6 @@ var ErrTrainingEnded = train.ErrTrainingEnded
 // Train trains a learner and registers the model (train.Train).
 func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	return train.Train(ctx, env, spec)
-}
-
-// TrainingKey fingerprints what determines a training's result, which a
-// resume checks its checkpoint against (train.TrainingKey).
-func TrainingKey(pluginSHA string, req sdk.TrainRequest, digests, where []string) string {
-	return train.TrainingKey(pluginSHA, req, digests, where)
 }
 
 // ReadHistory reads a model entry's training history (stepdata.ReadHistory).

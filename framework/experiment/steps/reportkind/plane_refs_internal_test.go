@@ -1,4 +1,4 @@
-package report
+package reportkind
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -17,7 +17,7 @@ import (
 // (power check), and a line declared at another value of a parameter
 // the data hold fixed is not drawn.
 func TestPlaneDiagramDrawsTheDeclaredLine(t *testing.T) {
-	ax := draw.Axes{X: "g", Y: "T"}
+	ax := report.Axes{X: "g", Y: "T"}
 	line := sdk.Reference{Name: "boundary", Source: "A. Author, J. 1, 2 (2000)",
 		Points: []sdk.Params{{"g": 0, "T": 2, "k": 1}, {"g": 1, "T": 1.5, "k": 1}, {"g": 2, "T": 0, "k": 1}}}
 	one := []float64{1}
@@ -25,7 +25,7 @@ func TestPlaneDiagramDrawsTheDeclaredLine(t *testing.T) {
 	flow.flow.Labels, flow.flow.Iterations = []string{"T", "g"}, []int64{0}
 	flow.flow.TMean, flow.flow.TMode = one, one
 	flow.flow.Two = &formats.TwoParameter{DeltaMean: one, DeltaMode: one}
-	diagram := func(m modelRefs) (string, *draw.Figure) {
+	diagram := func(m modelRefs) (string, *report.Figure) {
 		t.Helper()
 		marks := m.plane(ax)
 		f, err := planeFigure("flows", ax, marks, []planeFlow{flow}, func(planeFlow) string { return "p" }, "mean")

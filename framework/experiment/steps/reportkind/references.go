@@ -1,4 +1,4 @@
-package report
+package reportkind
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/steps"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -101,21 +101,21 @@ func heldAt(recorded any, v float64) bool {
 }
 
 // lines returns the point references on the one axis as reference lines.
-func (m modelRefs) lines(axis string) []draw.Ref {
-	var out []draw.Ref
+func (m modelRefs) lines(axis string) []report.Ref {
+	var out []report.Ref
 	for _, r := range m.on(axis) {
 		if len(r.Points) == 1 {
-			out = append(out, draw.Ref{Label: r.Name, At: r.Points[0][axis]})
+			out = append(out, report.Ref{Label: r.Name, At: r.Points[0][axis]})
 		}
 	}
 	return out
 }
 
 // plane returns the references on the plane ax as its marks.
-func (m modelRefs) plane(ax draw.Axes) []draw.PlaneRef {
-	var out []draw.PlaneRef
+func (m modelRefs) plane(ax report.Axes) []report.PlaneRef {
+	var out []report.PlaneRef
 	for _, r := range m.on(ax.X, ax.Y) {
-		pr := draw.PlaneRef{Label: r.Name, Source: r.Source}
+		pr := report.PlaneRef{Label: r.Name, Source: r.Source}
 		for _, p := range r.Points {
 			pr.X, pr.Y = append(pr.X, p[ax.X]), append(pr.Y, p[ax.Y])
 		}
@@ -149,7 +149,7 @@ func (g *gather) refsOf(en registry.Entry) (modelRefs, error) {
 }
 
 // citeRefs is a caption's sentence naming each plane mark's source.
-func citeRefs(refs []draw.PlaneRef, ax draw.Axes) string {
+func citeRefs(refs []report.PlaneRef, ax report.Axes) string {
 	if len(refs) == 0 {
 		return ""
 	}
@@ -158,7 +158,7 @@ func citeRefs(refs []draw.PlaneRef, ax draw.Axes) string {
 	for _, r := range refs {
 		if len(r.Y) == 1 {
 			points = true
-			sources = append(sources, fmt.Sprintf("%s (%s, %s) = (%g, %g): %s", r.Label, draw.Symbol(ax.X), draw.Symbol(ax.Y), r.X[0], r.Y[0], r.Source))
+			sources = append(sources, fmt.Sprintf("%s (%s, %s) = (%g, %g): %s", r.Label, report.Symbol(ax.X), report.Symbol(ax.Y), r.X[0], r.Y[0], r.Source))
 		} else {
 			lines = true
 			sources = append(sources, r.Label+": "+r.Source)
@@ -176,9 +176,9 @@ func citeRefs(refs []draw.PlaneRef, ax draw.Axes) string {
 }
 
 // addPlaneRefs appends to refs those of more not yet in it.
-func addPlaneRefs(refs []draw.PlaneRef, more ...draw.PlaneRef) []draw.PlaneRef {
+func addPlaneRefs(refs []report.PlaneRef, more ...report.PlaneRef) []report.PlaneRef {
 	for _, r := range more {
-		if !slices.ContainsFunc(refs, func(o draw.PlaneRef) bool {
+		if !slices.ContainsFunc(refs, func(o report.PlaneRef) bool {
 			return o.Label == r.Label && o.Source == r.Source && slices.Equal(o.X, r.X) && slices.Equal(o.Y, r.Y)
 		}) {
 			refs = append(refs, r)

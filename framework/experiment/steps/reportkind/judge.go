@@ -1,4 +1,4 @@
-package report
+package reportkind
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -21,7 +21,7 @@ type Judge interface {
 	Name() string
 	// Judge returns the table's rows; what is absent from the entries
 	// is the judge's to report as missing rows, not an error.
-	Judge(ctx context.Context, in JudgeInput) ([]draw.Verdict, error)
+	Judge(ctx context.Context, in JudgeInput) ([]report.Verdict, error)
 }
 
 // A FigureLabeler is a judge that also says which figure of its study a

@@ -1,13 +1,11 @@
-package report
+package reportkind
 
 import (
 	"cmp"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -50,14 +48,14 @@ func refOf(en registry.Entry) string {
 	return fmt.Sprintf("%s %s sha256:%s", en.Kind, en.Ref(), d)
 }
 
-func paramsOf(m map[string]any) []draw.Param {
-	var out []draw.Param
+func paramsOf(m map[string]any) []report.Param {
+	var out []report.Param
 	for _, k := range sortedKeys(m) {
 		v, full := paramValue(m[k])
 		if full == v {
 			full = ""
 		}
-		out = append(out, draw.Param{Name: k, Value: v, Full: full})
+		out = append(out, report.Param{Name: k, Value: v, Full: full})
 	}
 	return out
 }
@@ -110,5 +108,3 @@ func isDigest(s string) bool {
 	}
 	return true
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

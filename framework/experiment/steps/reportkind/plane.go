@@ -1,4 +1,4 @@
-package report
+package reportkind
 
 import (
 	"fmt"
@@ -8,11 +8,10 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
-	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -29,17 +28,17 @@ type planeFlow struct {
 	rbm   string // the flowing RBM's name, "" if its lineage does not say
 	from  string // its starting selection, e.g. "T=0.4 Delta=0"
 	where []string
-	ax    draw.Axes
+	ax    report.Axes
 	flow  formats.Flow
 }
 
 // planeFlowOf returns the file of a flow read by a two-parameter
 // thermometer and the plane it lies on; ok is false for any other flow,
 // and for one whose file cannot be read (its figure then says why).
-func (g *gather) planeFlowOf(en registry.Entry) (formats.Flow, draw.Axes, bool) {
+func (g *gather) planeFlowOf(en registry.Entry) (formats.Flow, report.Axes, bool) {
 	f, err := stepdata.ReadFlow(g.s, en)
 	if err != nil {
-		return formats.Flow{}, draw.Axes{}, false
+		return formats.Flow{}, report.Axes{}, false
 	}
 	ax, ok := planeAxes(f)
 	return f, ax, ok
@@ -48,17 +47,17 @@ func (g *gather) planeFlowOf(en registry.Entry) (formats.Flow, draw.Axes, bool) 
 // planeAxes are the two parameters a flow's thermometer reads, in the
 // order of its classes' columns: the first is drawn up, the second
 // across.
-func planeAxes(f formats.Flow) (draw.Axes, bool) {
+func planeAxes(f formats.Flow) (report.Axes, bool) {
 	p := f.Params()
 	if len(p) != 2 {
-		return draw.Axes{}, false
+		return report.Axes{}, false
 	}
-	return draw.Axes{X: p[1], Y: p[0]}, true
+	return report.Axes{X: p[1], Y: p[0]}, true
 }
 
 // planeFlowItems are the figures of one two-parameter flow; the flow is
 // kept for the plane diagrams.
-func (g *gather) planeFlowItems(en registry.Entry, base draw.Entry, f formats.Flow, ax draw.Axes) []draw.Item {
+func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, f formats.Flow, ax report.Axes) []report.Item {
 	pf := planeFlow{en: en, ax: ax, flow: f}
 	if w, ok := g.manifest(en).Lineage.Extra["where"].([]any); ok {
 		for _, x := range w {
@@ -70,7 +69,7 @@ func (g *gather) planeFlowItems(en registry.Entry, base draw.Entry, f formats.Fl
 		pf.rbm = rbm.Name
 	}
 	g.plane = append(g.plane, pf)
-	plane := fmt.Sprintf("(%s, %s)", draw.Symbol(ax.Y), draw.Symbol(ax.X))
+	plane := fmt.Sprintf("(%s, %s)", report.Symbol(ax.Y), report.Symbol(ax.X))
 	dist := base
 	dist.Name, dist.Group = "flow-"+en.Name, "flows"
 	g.figure(dist.Name, ReportFigure{Kind: "flow-grid", Entry: en})
@@ -81,22 +80,22 @@ func (g *gather) planeFlowItems(en registry.Entry, base draw.Entry, f formats.Fl
 	g.figure(obs.Name, ReportFigure{Kind: "flow-observables", Entry: en})
 	obs.Caption = "thermometer-free readings of " + flowRef(en) + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
 		"of the flowed configurations against iteration count (iteration 0: the Monte Carlo input)"
-	return []draw.Item{
-		{Entry: dist, Make: func() (*draw.Figure, error) { return planeGridFigure(en, f, ax) }},
-		{Entry: obs, Make: func() (*draw.Figure, error) { return planeObservablesFigure(en, f) }},
+	return []report.Item{
+		{Entry: dist, Make: func() (*report.Figure, error) { return planeGridFigure(en, f, ax) }},
+		{Entry: obs, Make: func() (*report.Figure, error) { return planeObservablesFigure(en, f) }},
 	}
 }
 
-func planeGridFigure(en registry.Entry, f formats.Flow, ax draw.Axes) (*draw.Figure, error) {
+func planeGridFigure(en registry.Entry, f formats.Flow, ax report.Axes) (*report.Figure, error) {
 	rows := make([][]float64, len(f.Iterations))
 	for i := range rows {
 		rows[i] = f.Row(i)
 	}
-	title := fmt.Sprintf("%s on the (%s, %s) grid", flowRef(en), draw.Symbol(ax.Y), draw.Symbol(ax.X))
-	return draw.GridDistributions(title, ax, f.Classes, f.Iterations, rows)
+	title := fmt.Sprintf("%s on the (%s, %s) grid", flowRef(en), report.Symbol(ax.Y), report.Symbol(ax.X))
+	return report.GridDistributions(title, ax, f.Classes, f.Iterations, rows)
 }
 
-func planeObservablesFigure(en registry.Entry, f formats.Flow) (*draw.Figure, error) {
+func planeObservablesFigure(en registry.Entry, f formats.Flow) (*report.Figure, error) {
 	its := f.Iterations
 	// Iteration counts span decades and start at 0 (the Monte Carlo
 	// input): evenly spaced, labelled with their counts.
@@ -109,17 +108,17 @@ func planeObservablesFigure(en registry.Entry, f formats.Flow) (*draw.Figure, er
 	if f.Two == nil {
 		return nil, fmt.Errorf("%s: %s has no observables per iteration", en, formats.FlowFile)
 	}
-	var ss []draw.Series
+	var ss []report.Series
 	data := []npz.Array{npz.Float64("iteration", itv, len(itv))}
 	for _, c := range []struct {
 		name, label string
 		y           []float64
 	}{{"abs_m", "mean |m|", f.Two.AbsM}, {"s2", "mean s²", f.Two.S2}, {"nn", "nn", f.Two.NN}} {
 		y := c.y
-		ss = append(ss, draw.Series{Label: c.label, X: x, Y: y})
+		ss = append(ss, report.Series{Label: c.label, X: x, Y: y})
 		data = append(data, npz.Float64(c.name, y, len(y)))
 	}
-	fig, err := draw.Lines(draw.LineOptions{Title: flowRef(en) + ": thermometer-free readings",
+	fig, err := report.Lines(report.LineOptions{Title: flowRef(en) + ": thermometer-free readings",
 		XLabel: "flow iteration (evenly spaced counts)", YLabel: "value"}, ss...)
 	if err != nil {
 		return nil, err
@@ -133,7 +132,7 @@ func planeObservablesFigure(en registry.Entry, f formats.Flow) (*draw.Figure, er
 // per starting point, the mean path of every RBM's flow from it; per RBM,
 // the mean and mode paths of its flows. Flows on different planes are
 // never drawn together.
-func (g *gather) planeItems() []draw.Item {
+func (g *gather) planeItems() []report.Item {
 	if len(g.plane) == 0 {
 		return nil
 	}
@@ -144,7 +143,7 @@ func (g *gather) planeItems() []draw.Item {
 		byFrom[pf.from] = append(byFrom[pf.from], pf)
 		byRBM[pf.rbm] = append(byRBM[pf.rbm], pf)
 	}
-	var items []draw.Item
+	var items []report.Item
 	add := func(name, title, caption string, flows []planeFlow, label func(planeFlow) string, by ...string) {
 		for _, part := range byAxes(flows) {
 			var refs []string
@@ -153,13 +152,13 @@ func (g *gather) planeItems() []draw.Item {
 			}
 			ax := part[0].ax
 			n := name
-			if len(items) > 0 && slices.ContainsFunc(items, func(it draw.Item) bool { return it.Name == n }) {
+			if len(items) > 0 && slices.ContainsFunc(items, func(it report.Item) bool { return it.Name == n }) {
 				n += "-" + stem(ax.X+"-"+ax.Y)
 			}
 			marks, err := g.planeRefs(part, ax)
 			g.figure(n, ReportFigure{Kind: "flow-paths"})
-			e := draw.Entry{Name: n, Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
-			items = append(items, draw.Item{Entry: e, Make: func() (*draw.Figure, error) {
+			e := report.Entry{Name: n, Refs: refs, Caption: caption + ends + citeRefs(marks, ax), Group: "flow paths"}
+			items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) {
 				if err != nil {
 					return nil, err
 				}
@@ -211,8 +210,8 @@ func orUnknown(s, unknown string) string {
 
 // planeRefs are the marks of a plane diagram of flows: the references on
 // the plane of the models of the flows' data, each once.
-func (g *gather) planeRefs(flows []planeFlow, ax draw.Axes) ([]draw.PlaneRef, error) {
-	var marks []draw.PlaneRef
+func (g *gather) planeRefs(flows []planeFlow, ax report.Axes) ([]report.PlaneRef, error) {
+	var marks []report.PlaneRef
 	for _, pf := range flows {
 		refs, err := g.refsOf(pf.en)
 		if err != nil {
@@ -223,8 +222,8 @@ func (g *gather) planeRefs(flows []planeFlow, ax draw.Axes) ([]draw.PlaneRef, er
 	return marks, nil
 }
 
-func planeFigure(title string, ax draw.Axes, marks []draw.PlaneRef, flows []planeFlow, label func(planeFlow) string, by ...string) (*draw.Figure, error) {
-	var paths []draw.Path
+func planeFigure(title string, ax report.Axes, marks []report.PlaneRef, flows []planeFlow, label func(planeFlow) string, by ...string) (*report.Figure, error) {
+	var paths []report.Path
 	for _, pf := range flows {
 		for _, b := range by {
 			p, err := planePath(label(pf)+" ("+b+")", pf.flow, ax, b)
@@ -235,26 +234,26 @@ func planeFigure(title string, ax draw.Axes, marks []draw.PlaneRef, flows []plan
 			paths = append(paths, p)
 		}
 	}
-	return draw.PlaneFlows(title, ax, marks, paths...)
+	return report.PlaneFlows(title, ax, marks, paths...)
 }
 
 // planePath is a flow's path on the plane ax, by the thermometer's mean
 // or mode reading, or by the nearest Monte Carlo point ("eq").
-func planePath(label string, f formats.Flow, ax draw.Axes, by string) (draw.Path, error) {
+func planePath(label string, f formats.Flow, ax report.Axes, by string) (report.Path, error) {
 	read := map[string]func(string) []float64{"mean": f.Mean, "mode": f.Mode, "eq": f.Equilibrium}[by]
 	if read == nil {
-		return draw.Path{}, fmt.Errorf("path by %q: want mean, mode or eq", by)
+		return report.Path{}, fmt.Errorf("path by %q: want mean, mode or eq", by)
 	}
 	x, y := read(ax.X), read(ax.Y)
 	if x == nil || y == nil {
-		return draw.Path{}, fmt.Errorf("flow %s has no %s reading of %s and %s: is it read by a thermometer of (%s, %s)?", label, by, ax.X, ax.Y, ax.X, ax.Y)
+		return report.Path{}, fmt.Errorf("flow %s has no %s reading of %s and %s: is it read by a thermometer of (%s, %s)?", label, by, ax.X, ax.Y, ax.X, ax.Y)
 	}
-	return draw.Path{Label: label, X: x, Y: y}, nil
+	return report.Path{Label: label, X: x, Y: y}, nil
 }
 
 // startOf is the point {x, y} a flow started from, when its selection
 // fixes both parameters of the plane to one value each; nil otherwise.
-func startOf(where []string, ax draw.Axes) []float64 {
+func startOf(where []string, ax report.Axes) []float64 {
 	axes, err := stepdata.ParseWhere(where)
 	if err != nil {
 		return nil
@@ -285,7 +284,7 @@ func gridCorners(configs []int8, sites int, na, nb string, a, b []float64) ([][]
 	var out [][]int8
 	var labels []string
 	for _, c := range [][2]float64{{al, bl}, {al, bh}, {ah, bl}, {ah, bh}} {
-		label := fmt.Sprintf("%s = %s, %s = %s", draw.Symbol(na), spec.FormatNumber(c[0]), draw.Symbol(nb), spec.FormatNumber(c[1]))
+		label := fmt.Sprintf("%s = %s, %s = %s", report.Symbol(na), formatNumber(c[0]), report.Symbol(nb), formatNumber(c[1]))
 		if slices.Contains(labels, label) {
 			continue // a grid with one value of a or b
 		}

@@ -1,4 +1,4 @@
-package report
+package reportkind
 
 import (
 	"slices"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 )
 
 // A two-parameter flow's plane is read from its file's arrays, whatever
@@ -17,14 +17,14 @@ func TestPlaneAxesAndStart(t *testing.T) {
 	f := formats.Flow{Labels: []string{"T", "h"}, Iterations: []int64{0}, TMean: one, TMode: one, Classes: []float64{1, 1}, Distribution: one,
 		Two: &formats.TwoParameter{DeltaMean: one, DeltaMode: one, AbsM: one, S2: one, NN: one, EqT: one, EqDelta: one}}
 	ax, ok := planeAxes(f)
-	if !ok || ax != (draw.Axes{X: "h", Y: "T"}) {
+	if !ok || ax != (report.Axes{X: "h", Y: "T"}) {
 		t.Fatalf("planeAxes = %+v, %v", ax, ok)
 	}
 	f.Two.DeltaMode = []float64{2}
 	if p, err := planePath("p", f, ax, "mode"); err != nil || p.X[0] != 2 || p.Y[0] != 1 {
 		t.Errorf("planePath by mode: %+v, %v", p, err)
 	}
-	if _, err := planePath("p", f, draw.Axes{X: "Delta", Y: "T"}, "mean"); err == nil || !strings.Contains(err.Error(), "Delta") {
+	if _, err := planePath("p", f, report.Axes{X: "Delta", Y: "T"}, "mean"); err == nil || !strings.Contains(err.Error(), "Delta") {
 		t.Errorf("planePath on a plane the flow does not read: %v", err)
 	}
 	f.Two, f.Labels = nil, []string{"T"}
@@ -56,7 +56,7 @@ func TestParamValues(t *testing.T) {
 		// As a flow records its plugins: the bare hex digest.
 		"rbm_plugin": map[string]any{"name": "rbm", "sha256": "4a458593c5dc126adde9577fa847c4325231ad443d939002d2244ea4d3762b2b"},
 	})
-	want := []draw.Param{
+	want := []report.Param{
 		{Name: "iterations", Value: "0, 1, 10"},
 		{Name: "lr", Value: "0.1"},
 		{Name: "rbm_plugin", Value: "name rbm; sha256 4a458593c5dc…",

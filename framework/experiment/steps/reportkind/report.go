@@ -1,14 +1,13 @@
-package report
+package reportkind
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
-	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/npz"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -35,8 +34,8 @@ type MissingStep struct {
 
 // ReportResult is a built report.
 type ReportResult struct {
-	Page     draw.Page
-	Verdicts []draw.Verdict
+	Page     report.Page
+	Verdicts []report.Verdict
 	Dir      string
 }
 
@@ -57,46 +56,51 @@ type ReportResult struct {
 //     the thermometer's (the thermometer-free check) in place of its
 //     per-iteration figures.
 
-// BuildReport draws the report of rs.Entries into rs.Out, with the
-// verdicts of rs.Judge judged from what the entries hold. A figure that
+// BuildReport draws the report of spec.Entries into spec.Out, with the
+// verdicts of spec.Judge judged from what the entries hold. A figure that
 // cannot be drawn is listed as missing and the error is then a
-// *draw.MissingError; the page is written in every case.
-func BuildReport(ctx context.Context, s *registry.Store, rs ReportSpec) (ReportResult, error) {
-	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
-	for _, en := range rs.Entries {
+// *report.MissingError; the page is written in every case.
+func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (ReportResult, error) {
+	g := newGather(s)
+	for _, en := range spec.Entries {
 		g.byDigest[en.Digest] = en
 	}
-	var items []draw.Item
-	for _, en := range rs.Entries {
+	var items []report.Item
+	for _, en := range spec.Entries {
 		if err := ctx.Err(); err != nil {
 			return ReportResult{}, err
 		}
 		items = append(items, g.items(en)...)
 	}
 	items = append(g.planeItems(), items...) // the headline of a run of two-parameter flows
-	for _, ms := range rs.Missing {
+	for _, ms := range spec.Missing {
 		why := fmt.Errorf("%s %s has no result: %s", ms.Kind, ms.Name, ms.Why)
-		items = append(items, draw.Item{Entry: draw.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
-			Make: func() (*draw.Figure, error) { return nil, why }})
+		items = append(items, report.Item{Entry: report.Entry{Name: "missing-" + ms.Kind + "-" + ms.Name, Caption: ms.Kind + " " + ms.Name},
+			Make: func() (*report.Figure, error) { return nil, why }})
 	}
-	head := draw.Page{Title: rs.Title, Intro: rs.Intro}
-	if rs.Judge != "" {
-		j, ok := LookupJudge(rs.Judge)
+	head := report.Page{Title: spec.Title, Intro: spec.Intro}
+	if spec.Judge != "" {
+		j, ok := LookupJudge(spec.Judge)
 		if !ok {
-			return ReportResult{}, spec.Usagef("%s", unknownJudge(rs.Judge))
+			return ReportResult{}, usagef("%s", unknownJudge(spec.Judge))
 		}
-		v, err := j.Judge(ctx, JudgeInput{Store: s, Entries: rs.Entries, g: g})
+		v, err := j.Judge(ctx, JudgeInput{Store: s, Entries: spec.Entries, g: g})
 		if err != nil {
-			return ReportResult{}, fmt.Errorf("judge %s: %w", rs.Judge, err)
+			return ReportResult{}, fmt.Errorf("judge %s: %w", spec.Judge, err)
 		}
 		head.Verdicts = v
 		if l, ok := j.(FigureLabeler); ok {
-			g.label(l, items, JudgeInput{Store: s, Entries: rs.Entries, g: g})
+			g.label(l, items, JudgeInput{Store: s, Entries: spec.Entries, g: g})
 		}
 		g.picker, _ = j.(SamplePicker)
 	}
-	page, err := draw.BuildPage(rs.Out, head, items)
-	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: rs.Out}, err
+	page, err := report.BuildPage(spec.Out, head, items)
+	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: spec.Out}, err
+}
+
+// newGather is a gather of no entries yet, reading s.
+func newGather(s *registry.Store) *gather {
+	return &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
 }
 
 type gather struct {
@@ -117,7 +121,7 @@ func (g *gather) figure(name string, f ReportFigure) {
 }
 
 // label sets the labels a judge gives the items it knows.
-func (g *gather) label(l FigureLabeler, items []draw.Item, in JudgeInput) {
+func (g *gather) label(l FigureLabeler, items []report.Item, in JudgeInput) {
 	for i := range items {
 		if f, ok := g.figures[items[i].Name]; ok {
 			f.In = in
@@ -151,16 +155,16 @@ func (g *gather) input(en registry.Entry, role string) (registry.Entry, bool) {
 	return registry.Entry{}, false
 }
 
-func (g *gather) items(en registry.Entry) []draw.Item {
+func (g *gather) items(en registry.Entry) []report.Item {
 	m := g.manifest(en)
-	base := draw.Entry{Refs: []string{refOf(en)}}
+	base := report.Entry{Refs: []string{refOf(en)}}
 	switch en.Kind {
 	case registry.Dataset:
 		e := base
 		e.Name, e.Caption, e.Group = "samples-"+en.Name, "sample configurations of "+en.Ref(), "samples"
 		g.figure(e.Name, ReportFigure{Kind: "samples", Entry: en})
 		e.Params = paramsOf(m.Lineage.Parameters)
-		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) { return g.samples(en) }}}
+		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.samples(en) }}}
 	case registry.Model:
 		if _, ok := en.File(formats.HistoryFile); !ok {
 			return nil
@@ -173,7 +177,7 @@ func (g *gather) items(en registry.Entry) []draw.Item {
 		e.Name, e.Caption, e.Group = "history-"+en.Name, "training history of "+en.Ref(), "trainings"
 		e.Params = paramsOf(m.Lineage.HyperParameters)
 		g.figure(e.Name, ReportFigure{Kind: "history", Entry: en, Metrics: h.MetricNames()})
-		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) {
+		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) {
 			if err != nil {
 				return nil, err
 			}
@@ -193,31 +197,47 @@ func (g *gather) items(en registry.Entry) []draw.Item {
 			return g.planeFlowItems(en, e, f, ax)
 		}
 		g.figure(e.Name, ReportFigure{Kind: "flow", Entry: en})
-		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) { return g.flowFigure(en) }}}
+		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.flowFigure(en) }}}
 	case registry.Analysis:
 		return g.analysisItems(en, m, base)
 	}
 	return nil
 }
 
-func historyFigure(en registry.Entry, h formats.History) (*draw.Figure, error) {
+// trainedHistory reads a model's training history, which a model that
+// was not trained (random weights) does not have: a usage error.
+func trainedHistory(s *registry.Store, en registry.Entry) (formats.History, error) {
+	h, _, err := stepdata.ReadHistory(s, en.Digest)
+	if err == nil && h.Len() == 0 {
+		err = usagef("%s has no training history (it was not trained)", en)
+	}
+	return h, err
+}
+
+// epochs are a history's epochs as a figure's x values.
+func epochs(h formats.History) []float64 {
 	ep := make([]float64, h.Len())
 	for i, e := range h.Epoch {
 		ep[i] = float64(e)
 	}
+	return ep
+}
+
+func historyFigure(en registry.Entry, h formats.History) (*report.Figure, error) {
+	ep := epochs(h)
 	if tr, ok := h.Metrics["train_loss"]; ok {
-		return draw.LossCurves(ep, tr, h.Metrics["test_loss"])
+		return report.LossCurves(ep, tr, h.Metrics["test_loss"])
 	}
-	var ss []draw.Series
+	var ss []report.Series
 	for _, name := range h.MetricNames() {
-		ss = append(ss, draw.Series{Label: name, X: ep, Y: h.Metrics[name]})
+		ss = append(ss, report.Series{Label: name, X: ep, Y: h.Metrics[name]})
 	}
-	return draw.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
+	return report.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
 }
 
 // flowFigure draws a flow's measured-temperature distribution per
 // iteration, with the temperatures the model of the flow's data declares.
-func (g *gather) flowFigure(en registry.Entry) (*draw.Figure, error) {
+func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 	f, err := ReadFlowDistribution(g.s, en)
 	if err != nil {
 		return nil, err
@@ -226,12 +246,12 @@ func (g *gather) flowFigure(en registry.Entry) (*draw.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ss []draw.Series
+	var ss []report.Series
 	for i, it := range f.Iterations {
-		ss = append(ss, draw.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
+		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
-	return draw.Lines(draw.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
-		XLabel: "measured " + draw.Symbol(f.Label), YLabel: "share", VLines: refs.lines(f.Label)}, ss...)
+	return report.Lines(report.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
+		XLabel: "measured " + report.Symbol(f.Label), YLabel: "share", VLines: refs.lines(f.Label)}, ss...)
 }
 
 // ReadAnalysis reads an Analysis entry's results and suggested figures.
@@ -251,7 +271,7 @@ func ReadAnalysis(s *registry.Store, en registry.Entry) ([]npz.Array, []sdk.Figu
 	return a.Results, a.Figures, nil
 }
 
-func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base draw.Entry) []draw.Item {
+func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base report.Entry) []report.Item {
 	for _, role := range []string{"model", "flow", "data", "reference"} {
 		if in, ok := g.input(en, role); ok {
 			base.Refs = append(base.Refs, role+": "+refOf(in))
@@ -262,20 +282,20 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base draw
 	if err != nil {
 		e := base
 		e.Name, e.Caption = "analysis-"+en.Name, "analysis "+en.Ref()
-		return []draw.Item{{Entry: e, Make: func() (*draw.Figure, error) { return nil, err }}}
+		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return nil, err }}}
 	}
 	// An analysis of a flow that reads off the temperatures its
 	// observables imply, per iteration, is the flow's thermometer-free
 	// check, whichever analyzer made it.
 	label := g.flowLabel(en)
 	check := label != "" && impliesTemperatures(arrays, label)
-	var items []draw.Item
+	var items []report.Item
 	if check {
 		e := base
 		e.Name, e.Label, e.Group = en.Name+"-flow-check", "thermometer-free check", "checks"
 		g.figure(e.Name, ReportFigure{Kind: "flow-check", Entry: en})
 		e.Caption = "temperatures implied by energy, ⟨|m|⟩ and G(L/2) of the flowed configurations, beside the thermometer's mean reading (" + en.Ref() + ")"
-		items = append(items, draw.Item{Entry: e, Make: func() (*draw.Figure, error) { return g.flowCheckFigure(en, arrays, label) }})
+		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return g.flowCheckFigure(en, arrays, label) }})
 	}
 	for _, h := range figs {
 		if h.Kind == sdk.FigureTable || h.Kind == sdk.FigureHistogram {
@@ -288,7 +308,7 @@ func (g *gather) analysisItems(en registry.Entry, m registry.Manifest, base draw
 		e.Name, e.Group = en.Name+"-"+h.Name, "analyses"
 		e.Caption = h.Title + " of " + en.Ref()
 		g.figure(e.Name, ReportFigure{Kind: "analysis", Entry: en, Title: h.Title})
-		items = append(items, draw.Item{Entry: e, Make: func() (*draw.Figure, error) { return draw.FromHint(arrays, h) }})
+		items = append(items, report.Item{Entry: e, Make: func() (*report.Figure, error) { return report.FromHint(arrays, h) }})
 	}
 	return items
 }
@@ -335,7 +355,7 @@ func (g *gather) flowLabel(en registry.Entry) string {
 // flowCheckFigure draws the values of label implied by an analysis of a
 // flow against iteration, with the values the model of the flow's data
 // declares.
-func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label string) (*draw.Figure, error) {
+func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label string) (*report.Figure, error) {
 	col := func(name string) []float64 {
 		a, ok := npz.Find(arrays, name)
 		if !ok {
@@ -348,10 +368,10 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label st
 	if x == nil {
 		return nil, fmt.Errorf("%s has no %s (iteration) column", en, flowCheckX)
 	}
-	var ss []draw.Series
+	var ss []report.Series
 	for _, c := range impliedTemperatures {
 		if y := col(label + "_" + c.name); y != nil {
-			ss = append(ss, draw.Series{Label: c.label, X: x, Y: y, Err: col(label + "_" + c.name + "_err")})
+			ss = append(ss, report.Series{Label: c.label, X: x, Y: y, Err: col(label + "_" + c.name + "_err")})
 		}
 	}
 	if len(ss) == 0 {
@@ -361,25 +381,22 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label st
 	if err != nil {
 		return nil, err
 	}
-	return draw.FlowTemperatures("thermometer-free check of "+en.Ref(), draw.Symbol(label), true, refs.lines(label), ss...)
+	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), report.Symbol(label), true, refs.lines(label), ss...)
 }
 
 // EntryFigure draws one figure of an entry as the report does: kind
 // "samples" (a dataset), "history" (a model), "flow" (a flow; on the
 // grid for a flow read by a thermometer of two parameters) or
 // "flow-check" (an analysis of a flow with implied temperatures).
-func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*draw.Figure, error) {
-	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
+func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
+	g := newGather(s)
 	switch kind {
 	case "samples":
 		return g.samples(en)
 	case "history":
-		h, _, err := stepdata.ReadHistory(s, en.Digest)
+		h, err := trainedHistory(s, en)
 		if err != nil {
 			return nil, err
-		}
-		if h.Len() == 0 {
-			return nil, spec.Usagef("%s has no training history (it was not trained)", en)
 		}
 		return historyFigure(en, h)
 	case "flow":
@@ -390,7 +407,7 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*draw.Figur
 	case "flow-check":
 		fen, ok := g.input(en, "flow")
 		if !ok {
-			return nil, spec.Usagef("%s is not an analysis of a flow", en)
+			return nil, usagef("%s is not an analysis of a flow", en)
 		}
 		f, err := stepdata.ReadFlow(s, fen)
 		if err != nil {
@@ -402,5 +419,5 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*draw.Figur
 		}
 		return g.flowCheckFigure(en, arrays, f.Params()[0])
 	}
-	return nil, spec.Usagef("unknown figure kind %q", kind)
+	return nil, usagef("unknown figure kind %q", kind)
 }

@@ -1,12 +1,11 @@
-package report
+package reportkind
 
 import (
 	"fmt"
 	"sort"
 
-	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -14,7 +13,7 @@ import (
 // A dataset's samples figure: a few of its configurations, chosen along
 // the labels its data have (report.go's list of figures).
 
-func (g *gather) samples(en registry.Entry) (*draw.Figure, error) {
+func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
 	d, _, err := stepdata.LoadDataset(g.s, en.Digest)
 	if err != nil {
 		return nil, err
@@ -29,7 +28,7 @@ func (g *gather) samples(en registry.Entry) (*draw.Figure, error) {
 	case 2:
 		a, b := g.planeOrder(axes[0], axes[1])
 		configs, labels = gridCorners(d.Configs, sites, a, b, d.Labels[a], d.Labels[b])
-		return draw.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
+		return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 	case 1:
 		return g.samplesAlong(d, axes[0])
 	}
@@ -40,13 +39,13 @@ func (g *gather) samples(en registry.Entry) (*draw.Figure, error) {
 		configs = append(configs, d.Configs[i*sites:(i+1)*sites])
 		labels = append(labels, fmt.Sprintf("#%d", i))
 	}
-	return draw.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
+	return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 }
 
 // samplesAlong draws a configuration at each of up to four values of
 // label: those the study's judge picks (SamplePicker) that the dataset
 // has, else four spread over the dataset's values.
-func (g *gather) samplesAlong(d sdk.Dataset, label string) (*draw.Figure, error) {
+func (g *gather) samplesAlong(d sdk.Dataset, label string) (*report.Figure, error) {
 	sites := d.Sites()
 	first := map[float64]int{}
 	for i, v := range d.Labels[label] {
@@ -77,9 +76,9 @@ func (g *gather) samplesAlong(d sdk.Dataset, label string) (*draw.Figure, error)
 	for _, v := range want {
 		i := first[v]
 		configs = append(configs, d.Configs[i*sites:(i+1)*sites])
-		labels = append(labels, draw.Symbol(label)+" = "+spec.FormatNumber(v))
+		labels = append(labels, report.Symbol(label)+" = "+formatNumber(v))
 	}
-	return draw.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
+	return report.LatticeConfigurations(d.Size, sdk.Dim(d.Dimension), configs, labels)
 }
 
 // planeOrder orders two labels of a grid as the report's plane figures

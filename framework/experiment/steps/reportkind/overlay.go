@@ -1,13 +1,11 @@
-package report
+package reportkind
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/rgml/rgml/framework/experiment/spec"
-	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -16,58 +14,52 @@ import (
 // multiples, one panel per quantity of their training histories) or
 // "flow" (flows: the mean measured temperature against flow iteration,
 // with the temperatures the first flow's model declares dashed).
-func OverlayFigure(s *registry.Store, kind string, entries []registry.Entry) (*draw.Figure, error) {
-	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
-	var ov []draw.Overlaid
+func OverlayFigure(s *registry.Store, kind string, entries []registry.Entry) (*report.Figure, error) {
+	g := newGather(s)
+	var ov []report.Overlaid
 	var labels []string // what each flow's thermometer reads
 	for _, en := range entries {
-		o := draw.Overlaid{Name: en.Ref(), Params: g.overlayParams(en)}
+		o := report.Overlaid{Name: en.Ref(), Params: g.overlayParams(en)}
 		switch kind {
 		case "history":
-			h, _, err := stepdata.ReadHistory(s, en.Digest)
+			h, err := trainedHistory(s, en)
 			if err != nil {
 				return nil, err
 			}
-			if h.Len() == 0 {
-				return nil, spec.Usagef("%s has no training history (it was not trained)", en)
-			}
-			ep := make([]float64, h.Len())
-			for i, e := range h.Epoch {
-				ep[i] = float64(e)
-			}
+			ep := epochs(h)
 			for _, name := range h.MetricNames() {
-				o.Series = append(o.Series, draw.Series{Label: name, X: ep, Y: h.Metrics[name]})
+				o.Series = append(o.Series, report.Series{Label: name, X: ep, Y: h.Metrics[name]})
 			}
 		case "flow":
 			f, err := ReadFlowDistribution(s, en)
 			if err != nil {
 				return nil, err
 			}
-			o.Series = []draw.Series{meanMeasured(f)}
+			o.Series = []report.Series{meanMeasured(f)}
 			labels = append(labels, f.Label)
 		default:
-			return nil, spec.Usagef("plot %s draws one entry; several overlay only in history and flow", kind)
+			return nil, usagef("plot %s draws one entry; several overlay only in history and flow", kind)
 		}
 		ov = append(ov, o)
 	}
 	if kind == "history" {
-		return draw.OverlayMultiples("training histories", "epoch", ov)
+		return report.OverlayMultiples("training histories", "epoch", ov)
 	}
 	refs, err := g.refsOf(entries[0])
 	if err != nil {
 		return nil, err
 	}
 	if slices.ContainsFunc(labels, func(l string) bool { return l != labels[0] }) {
-		return nil, spec.Usagef("plot flow: the flows' thermometers read %s: overlay flows of one label", strings.Join(slices.Compact(slices.Sorted(slices.Values(labels))), ", "))
+		return nil, usagef("plot flow: the flows' thermometers read %s: overlay flows of one label", strings.Join(slices.Compact(slices.Sorted(slices.Values(labels))), ", "))
 	}
-	return draw.OverlayLines(draw.LineOptions{Title: "mean measured temperature of each flow", XLabel: "flow iteration",
-		YLabel: "mean measured " + draw.Symbol(labels[0]), HLines: refs.lines(labels[0])}, ov)
+	return report.OverlayLines(report.LineOptions{Title: "mean measured temperature of each flow", XLabel: "flow iteration",
+		YLabel: "mean measured " + report.Symbol(labels[0]), HLines: refs.lines(labels[0])}, ov)
 }
 
 // meanMeasured is a flow's mean measured temperature per iteration: the
 // one number per iteration that several flows can share a plot by.
-func meanMeasured(f FlowDistribution) draw.Series {
-	s := draw.Series{Label: "mean measured " + draw.Symbol(f.Label)}
+func meanMeasured(f FlowDistribution) report.Series {
+	s := report.Series{Label: "mean measured " + report.Symbol(f.Label)}
 	for i, it := range f.Iterations {
 		var sum, w float64
 		for j, c := range f.Classes {

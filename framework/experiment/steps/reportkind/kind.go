@@ -1,14 +1,16 @@
-package report
+package reportkind
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
 	"github.com/rgml/rgml/framework/experiment/steps"
-	draw "github.com/rgml/rgml/framework/report"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -77,8 +79,14 @@ func Run(ctx context.Context, env *steps.Env, p *plan.Plan, s *plan.Step, input 
 		Intro: []string{fmt.Sprintf("Spec %s (%s); drawn by rgml version %s, commit %s.", filepath.Base(p.Spec.File), p.Spec.Digest,
 			orUnknown(env.Build.Version, "unknown"), orUnknown(env.Build.Commit, "unknown"))}}
 	_, err = BuildReport(ctx, store, rs)
-	if err != nil && draw.IsMissing(err) {
+	if err != nil && report.IsMissing(err) {
 		return registry.Entry{}, fmt.Errorf("report in %s: %w", out, err)
 	}
 	return registry.Entry{}, err
 }
+
+func usagef(format string, args ...any) error { return spec.Usagef(format, args...) }
+
+func formatNumber(v float64) string { return spec.FormatNumber(v) }
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
