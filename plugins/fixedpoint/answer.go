@@ -1,0 +1,162 @@
+package fixedpoint
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/fss"
+)
+
+// Fit rows: each fit@NAME result holds these, in this order.
+var fitFields = []string{"T_inf", "T_inf_err", "a", "a_err", "chi2", "dof", "p"}
+
+func vec(name string, v []float64) sdk.Tensor {
+	return sdk.Tensor{Name: name, Shape: []int{len(v)}, Data: v}
+}
+
+func nans(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
+}
+
+// answer lays the study out as result tensors and figures.
+func (s *fixedStudy) answer() sdk.Analysis {
+	nL := len(s.Ls)
+	L, invL := make([]float64, nL), make([]float64, nL)
+	for i, l := range s.Ls {
+		L[i], invL[i] = float64(l), 1/float64(l)
+	}
+	a := sdk.Analysis{Results: []sdk.Tensor{vec("L", L), vec("inv_L", invL)}}
+	cv, cvErr, ub, ubErr := nans(nL), nans(nL), nans(nL), nans(nL)
+	for i, l := range s.Ls {
+		cv[i], cvErr[i] = s.eq[l].cvPeak()
+		if i+1 < nL {
+			ub[i], ubErr[i] = binderCrossing(s.eq[l], s.eq[s.Ls[i+1]])
+		}
+	}
+	a.Results = append(a.Results, vec("Tc_cv", cv), vec("Tc_cv_err", cvErr), vec("Tc_binder", ub), vec("Tc_binder_err", ubErr))
+	a.Results = append(a.Results, vec("fit_fields_index", []float64{0, 1, 2, 3, 4, 5, 6}))
+	a.Results = append(a.Results, s.fit("fit@Tc_cv", L, cv, cvErr), s.fit("fit@Tc_binder", L, ub, ubErr))
+	for c, class := range s.classes {
+		f := sdk.Figure{Name: "Tstar_" + class, Kind: sdk.FigureLine, X: "inv_L", XLabel: "1/L", YLabel: "T",
+			Title: fmt.Sprintf("fixed point T*(L) of the flows (%s) per observable, beside T_c(L) of the equilibrium data", class)}
+		for o, obs := range observables {
+			a.Results = append(a.Results, s.tStarSeries(c, o, class, obs, L)...)
+			name := fmt.Sprintf("T*_%s@%s", obs, class)
+			f.Series, f.Errors = append(f.Series, name), append(f.Errors, name+"_err")
+		}
+		for o, obs := range fpObs {
+			v, e := nans(nL), nans(nL)
+			for i, l := range s.Ls {
+				v[i], e[i] = s.fpValue(c, l, o)
+			}
+			name := fmt.Sprintf("fp_%s@%s", obs, class)
+			a.Results = append(a.Results, vec(name, v), vec(name+"_err", e))
+		}
+		f.Series = append(f.Series, "Tc_cv", "Tc_binder")
+		f.Errors = append(f.Errors, "Tc_cv_err", "Tc_binder_err")
+		a.Figures = append(a.Figures, f)
+	}
+	a.Results = append(a.Results, s.perFlow()...)
+	s.planes(&a)
+	return a
+}
+
+// tStarSeries: T*(L) of one class and observable from both ends, from
+// each end, the number of flows, and the fit of the both-ends series.
+func (s *fixedStudy) tStarSeries(c, o int, class, obs string, L []float64) []sdk.Tensor {
+	nL := len(s.Ls)
+	name := fmt.Sprintf("T*_%s@%s", obs, class)
+	var out []sdk.Tensor
+	ordered, disordered := true, false
+	for _, end := range []struct {
+		suffix string
+		end    *bool
+	}{{"", nil}, {",end=ordered", &ordered}, {",end=disordered", &disordered}} {
+		v, e, n := nans(nL), nans(nL), make([]float64, nL)
+		for i, l := range s.Ls {
+			var k int
+			v[i], e[i], k = s.tStar(c, l, o, end.end)
+			n[i] = float64(k)
+		}
+		out = append(out, vec(name+end.suffix, v), vec(name+end.suffix+"_err", e), vec(name+end.suffix+"_n", n))
+		if end.end == nil {
+			out = append(out, s.fit("fit@"+name, L, v, e))
+		}
+	}
+	return out
+}
+
+// fit fits T(L) = T(∞) + a·L^(−1/ν) over the finite points; NaN fields
+// when fewer than two remain.
+func (s *fixedStudy) fit(name string, L, T, e []float64) sdk.Tensor {
+	var l, t, se []float64
+	for i := range L {
+		if !math.IsNaN(T[i]) && e[i] > 0 {
+			l, t, se = append(l, L[i]), append(t, T[i]), append(se, e[i])
+		}
+	}
+	f, err := fss.FitPowerLaw(l, t, se, s.nu)
+	if err != nil {
+		return vec(name, nans(len(fitFields)))
+	}
+	return vec(name, []float64{f.TInf, f.TInfErr, f.A, f.AErr, f.Chi2, float64(f.Dof), f.P})
+}
+
+// perFlow: each flow's L, class, seed, end and implied temperatures.
+func (s *fixedStudy) perFlow() []sdk.Tensor {
+	n := len(s.flows)
+	cols := map[string][]float64{}
+	names := []string{"flow_L", "flow_class", "flow_seed", "flow_ordered"}
+	for _, obs := range observables {
+		names = append(names, "flow_T_"+obs, "flow_T_"+obs+"_err")
+	}
+	for _, name := range names {
+		cols[name] = make([]float64, n)
+	}
+	for i, p := range s.flows {
+		cols["flow_L"][i], cols["flow_class"][i], cols["flow_seed"][i] = float64(p.L), float64(p.class), p.seed
+		if p.ordered {
+			cols["flow_ordered"][i] = 1
+		}
+		for o, obs := range observables {
+			cols["flow_T_"+obs][i], cols["flow_T_"+obs+"_err"][i] = p.T[o], p.TErr[o]
+		}
+	}
+	var out []sdk.Tensor
+	for _, name := range names {
+		out = append(out, vec(name, cols[name]))
+	}
+	return out
+}
+
+// planes adds per L the flows in the (U4, ⟨|m|⟩L^{1/8}) plane beside the
+// equilibrium curve: one x tensor, the flows' points and the curve's as
+// two series, each NaN where the other's points are.
+func (s *fixedStudy) planes(a *sdk.Analysis) {
+	for _, l := range s.Ls {
+		var x, flows, curve []float64
+		for _, p := range s.flows {
+			if p.L != l {
+				continue
+			}
+			for i := range p.planeU4 {
+				x, flows, curve = append(x, p.planeU4[i]), append(flows, p.planeML[i]), append(curve, math.NaN())
+			}
+		}
+		eq := s.eq[l]
+		scale := math.Pow(float64(l), 1.0/8)
+		for i := range eq.T {
+			x, flows, curve = append(x, eq.binder.Value[i]), append(flows, math.NaN()), append(curve, eq.absM.Value[i]*scale)
+		}
+		at := fmt.Sprintf("@L=%d", l)
+		a.Results = append(a.Results, vec("U4"+at, x), vec("flows"+at, flows), vec("equilibrium"+at, curve))
+		a.Figures = append(a.Figures, sdk.Figure{Name: fmt.Sprintf("plane_L%d", l), Kind: sdk.FigureScatter, X: "U4" + at,
+			XLabel: "U4", YLabel: "⟨|m|⟩·L^{1/8}", Series: []string{"flows" + at, "equilibrium" + at},
+			Title: fmt.Sprintf("L = %d: every flow iteration in the (U4, ⟨|m|⟩L^{1/8}) plane, beside the equilibrium curve", l)})
+	}
+}
