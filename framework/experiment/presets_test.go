@@ -20,7 +20,11 @@ func TestPresets(t *testing.T) {
 	bc := 2 + 1 + 2 + 2 + 2 + 1 + 7*4 + 1 // datasets, trainings (thermometer, whole grid, fixed Δ, H/L, control), flows, the report
 	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper, "paper-seeds": 3*(paper-1) + 1, "blume-capel-small": bc, "blume-capel": 2 + 1 + 3 + 4 + 2 + 1 + 10*5 + 1,
 		// datasets, trainings (thermometer, type V, L, H, control), flows from both ends, spectra, the report
-		"potts-small": 2 + 1 + 2 + 1 + 1 + 1 + 5*2 + 2 + 3 + 1, "potts": 2 + 1 + 3 + 1 + 1 + 1 + 6*2 + 5 + 12 + 1}
+		"potts-small": 2 + 1 + 2 + 1 + 1 + 1 + 5*2 + 2 + 3 + 1, "potts": 2 + 1 + 3 + 1 + 1 + 1 + 6*2 + 5 + 12 + 1,
+		// per L: a dataset, a thermometer, RBMs (networks × seeds), flows
+		// from both ends, an equilibrium check and the flows' checks; the
+		// fixedpoint analysis of them all, the report
+		"finite-size-small": 3*(1+1+2*2+2*2*2+1+2*2*2) + 1 + 1, "finite-size": 5*(1+1+3*3+3*3*2+1+3*3*2) + 1 + 1}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)

@@ -41,7 +41,8 @@ func (s *fixedStudy) answer() sdk.Analysis {
 	a.Results = append(a.Results, vec("Tc_cv", cv), vec("Tc_cv_err", cvErr), vec("Tc_binder", ub), vec("Tc_binder_err", ubErr))
 	a.Results = append(a.Results, vec("fit_fields_index", []float64{0, 1, 2, 3, 4, 5, 6}))
 	a.Results = append(a.Results, s.fit("fit@Tc_cv", L, cv, cvErr), s.fit("fit@Tc_binder", L, ub, ubErr))
-	for c, class := range s.classes {
+	for c := range s.classes {
+		class := s.label(c)
 		f := sdk.Figure{Name: "Tstar_" + class, Kind: sdk.FigureLine, X: "inv_L", XLabel: "1/L", YLabel: "T",
 			Title: fmt.Sprintf("fixed point T*(L) of the flows (%s) per observable, beside T_c(L) of the equilibrium data", class)}
 		for o, obs := range observables {

@@ -19,7 +19,9 @@
 // from the disordered end.
 //
 // Networks are classed by N_h: fixed_hidden (default 16) is "Nh=16" at
-// every L, any other N_h by its ratio N_h/N_v to two decimals ("r=0.16").
+// every L, any other N_h by its ratio N_h/N_v (ratios within 10 % of
+// each other are one class, as N_h rounded at each L makes them), named
+// to two decimals from its member of the largest L ("r=0.16").
 // T*(L) per class and observable (T*_OBS@CLASS, from both ends and from
 // each end, with _err and the number of flows _n) is the mean over the
 // flows (seeds × ends); its error the larger of the flows' standard error
@@ -28,7 +30,8 @@
 // T_c(L) two ways: the specific-heat peak (the vertex of the parabola
 // through the largest C and its two neighbours, error propagated from
 // theirs), and the crossing of U4(T) of L with the next larger L
-// (fss.Crossing, error of the difference over its slope). Each series is
+// (the most significant sign change of their difference, linearly
+// interpolated; error of the difference over its slope). Each series is
 // fitted with fss.FitPowerLaw: fit@NAME = [T(∞), its error, a, its error,
 // χ², dof, p].
 //

@@ -7,7 +7,6 @@ import (
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/correlations"
-	"github.com/rgml/rgml/plugins/internal/fss"
 )
 
 // orderedAbove: a flow whose first reading has ⟨|m|⟩ above it started
@@ -40,7 +39,7 @@ type fixedStudy struct {
 	nu      float64
 	Ls      []int
 	eq      map[int]*equilibrium
-	classes []string
+	classes []netClass
 	flows   []flowPoint
 	dim     int
 }
@@ -102,20 +101,54 @@ func newEquilibrium(t *table, k int) (*equilibrium, error) {
 	return eq, nil
 }
 
+// netClass is a class of networks: N_h = fixed_hidden at every L, or a
+// ratio N_h/N_v (N_h rounded at each L, so members differ by up to a
+// few per cent; ratioTol joins them). Its label is named from its member
+// of the largest N_v, where the rounding matters least.
+type netClass struct {
+	fixed      bool
+	ratio      float64
+	labelSites int
+}
+
+const ratioTol = 0.1
+
 func (s *fixedStudy) class(hidden float64, L, fixedHidden int) int {
-	name := "all"
+	sites := sdk.LatticeSites(L, s.dim)
+	c := netClass{ratio: math.NaN()}
 	switch {
 	case math.IsNaN(hidden):
 	case int(hidden) == fixedHidden:
-		name = fmt.Sprintf("Nh=%d", fixedHidden)
+		c = netClass{fixed: true, ratio: float64(fixedHidden)}
 	default:
-		name = fmt.Sprintf("r=%.2f", hidden/float64(sdk.LatticeSites(L, s.dim)))
+		c.ratio = hidden / float64(sites)
 	}
-	if i := slices.Index(s.classes, name); i >= 0 {
-		return i
+	for i, o := range s.classes {
+		same := o.fixed == c.fixed && (o.ratio == c.ratio || (math.IsNaN(o.ratio) && math.IsNaN(c.ratio)) ||
+			(!c.fixed && math.Abs(c.ratio/o.ratio-1) < ratioTol))
+		if same {
+			if !c.fixed && sites > o.labelSites {
+				s.classes[i].ratio, s.classes[i].labelSites = c.ratio, sites
+			}
+			return i
+		}
 	}
-	s.classes = append(s.classes, name)
+	c.labelSites = sites
+	s.classes = append(s.classes, c)
 	return len(s.classes) - 1
+}
+
+// label names class c in result names: "Nh=16", "r=0.16", or "all" for
+// flows whose network's N_h is unknown.
+func (s *fixedStudy) label(c int) string {
+	switch o := s.classes[c]; {
+	case o.fixed:
+		return fmt.Sprintf("Nh=%g", o.ratio)
+	case math.IsNaN(o.ratio):
+		return "all"
+	default:
+		return fmt.Sprintf("r=%.2f", o.ratio)
+	}
 }
 
 func (s *fixedStudy) flowPoint(t *table, k, L int, eq *equilibrium, fixedHidden int) flowPoint {
@@ -251,33 +284,35 @@ func vertex(x, y []float64) float64 {
 }
 
 // binderCrossing is where the U4 curves of two sizes cross on their
-// common temperatures (fss.Crossing), with the error of the difference
-// at the crossing over its slope; NaN when they do not cross once.
+// common temperatures: of the sign changes of their difference d, the
+// most significant (the largest jump of d over its error; in the ordered
+// and the disordered phase both curves sit at their limits, 2/3 and 0,
+// and noise makes spurious crossings there), placed by linear
+// interpolation; its error that of d over the slope of d. NaN when they
+// do not cross.
 func binderCrossing(a, b *equilibrium) (float64, float64) {
-	var T, u1, u2, e2 []float64
+	var T, d, e2 []float64
 	for i, t := range a.T {
 		if j := slices.Index(b.T, t); j >= 0 {
 			T = append(T, t)
-			u1, u2 = append(u1, a.binder.Value[i]), append(u2, b.binder.Value[j])
+			d = append(d, a.binder.Value[i]-b.binder.Value[j])
 			e2 = append(e2, a.binder.Err[i]*a.binder.Err[i]+b.binder.Err[j]*b.binder.Err[j])
 		}
 	}
-	tc, err := fss.Crossing(T, u1, u2)
-	if err != nil {
-		return math.NaN(), math.NaN()
-	}
-	i := max(0, min(len(T)-2, interval(T, tc)))
-	slope := ((u1[i+1] - u2[i+1]) - (u1[i] - u2[i])) / (T[i+1] - T[i])
-	sd := math.Sqrt((e2[i] + e2[i+1]) / 2)
-	return tc, math.Abs(sd / slope)
-}
-
-// interval is the index of the grid interval holding t.
-func interval(T []float64, t float64) int {
+	best, bestZ := -1, 0.0
 	for i := 0; i+1 < len(T); i++ {
-		if t <= T[i+1] {
-			return i
+		if d[i]*d[i+1] > 0 || d[i] == d[i+1] || math.IsNaN(d[i]*d[i+1]) {
+			continue
+		}
+		if z := math.Abs(d[i+1]-d[i]) / math.Sqrt(e2[i]+e2[i+1]); best < 0 || z > bestZ {
+			best, bestZ = i, z
 		}
 	}
-	return len(T) - 2
+	if best < 0 {
+		return math.NaN(), math.NaN()
+	}
+	i := best
+	slope := (d[i+1] - d[i]) / (T[i+1] - T[i])
+	tc := T[i] - d[i]/slope
+	return tc, math.Abs(math.Sqrt((e2[i]+e2[i+1])/2) / slope)
 }

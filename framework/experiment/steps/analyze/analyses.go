@@ -28,7 +28,8 @@ import (
 //     lineage. PATH is NAME, or ROLE/…/NAME following the inputs' roles
 //     (flow/rbm/hidden: the parameter hidden of the training the input's
 //     flow read as rbm); NAME is a parameter or hyper-parameter of that
-//     entry, or "seed" (its seed when it has no such parameter); NaN when
+//     entry (a switch as 1 or 0), or "seed" (its seed when it has no
+//     such parameter); NaN when
 //     the path or the number is not there.
 //
 // The request's lattice size is the largest L of the inputs (their
@@ -165,6 +166,11 @@ func lineageNumber(s *registry.Store, en registry.Entry, path []string) float64 
 			return v
 		case int:
 			return float64(v)
+		case bool: // a switch (LineageParams records it as true or false)
+			if v {
+				return 1
+			}
+			return 0
 		}
 	}
 	if name == "seed" {
