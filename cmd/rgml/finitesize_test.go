@@ -76,8 +76,8 @@ func TestFiniteSizeSmallPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"fixed point T*(L) of the flows (Nh=16)", "fixed point T*(L) of the flows (r=0.16)",
-		"L = 12: every flow iteration in the (U4, ⟨|m|⟩L^{1/8}) plane"} {
+	for _, want := range []string{"T*(L) of the flows (Nh=16) and T_c(L)", "T*(L) of the flows (r=0.16) and T_c(L)",
+		"L = 12: flows in the (U4, ⟨|m|⟩L^{1/8}) plane"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the report has no figure %q", want)
 		}

@@ -19,6 +19,9 @@ const (
 	// ParamFixedHidden is the N_h of the networks of one fixed size at
 	// every L; the others are classed by their ratio N_h/N_v.
 	ParamFixedHidden = "fixed_hidden"
+	// ParamReferenceT is a temperature drawn beside T*(L) (the infinite
+	// lattice's T_c, which the analyzer does not know); 0 draws none.
+	ParamReferenceT = "reference_T"
 )
 
 // Observables whose fixed-point value implies a temperature, in the order
@@ -59,6 +62,7 @@ func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
 			"crossings; T*(L) per observable with errors over flows and seeds; the fit T*(L) = T*(∞) + a·L^(−1/ν)"},
 		Parameters: []sdk.ParamSpec{
 			{Name: ParamNu, Kind: sdk.Float, Default: 1, HasMin: true, Min: 0.01, HasMax: true, Max: 100, Doc: "ν of the fit T*(L) = T*(∞) + a·L^(−1/ν)"},
+			{Name: ParamReferenceT, Kind: sdk.Float, Default: 0, HasMin: true, Min: 0, Doc: "a temperature drawn as T_ref beside T*(L), e.g. the infinite lattice's T_c (0: none)"},
 			{Name: ParamFixedHidden, Kind: sdk.Int, Default: 16, HasMin: true, Min: 1, Doc: "N_h of the networks of one size at every L (others are classed by N_h/N_v)"},
 		},
 		Inputs: inputs,
@@ -78,7 +82,7 @@ func (a *Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Ana
 	if err != nil {
 		return sdk.Analysis{}, err
 	}
-	st, err := study(in, req.Params[ParamNu], int(req.Params[ParamFixedHidden]), sdk.Dim(req.Dimension))
+	st, err := study(in, req.Params[ParamNu], req.Params[ParamReferenceT], int(req.Params[ParamFixedHidden]), sdk.Dim(req.Dimension))
 	if err != nil {
 		return sdk.Analysis{}, err
 	}

@@ -38,13 +38,20 @@ func (s *fixedStudy) answer() sdk.Analysis {
 			ub[i], ubErr[i] = binderCrossing(s.eq[l], s.eq[s.Ls[i+1]])
 		}
 	}
+	if s.refT > 0 {
+		ref := make([]float64, nL)
+		for i := range ref {
+			ref[i] = s.refT
+		}
+		a.Results = append(a.Results, vec("T_ref", ref))
+	}
 	a.Results = append(a.Results, vec("Tc_cv", cv), vec("Tc_cv_err", cvErr), vec("Tc_binder", ub), vec("Tc_binder_err", ubErr))
 	a.Results = append(a.Results, vec("fit_fields_index", []float64{0, 1, 2, 3, 4, 5, 6}))
 	a.Results = append(a.Results, s.fit("fit@Tc_cv", L, cv, cvErr), s.fit("fit@Tc_binder", L, ub, ubErr))
 	for c := range s.classes {
 		class := s.label(c)
 		f := sdk.Figure{Name: "Tstar_" + class, Kind: sdk.FigureLine, X: "inv_L", XLabel: "1/L", YLabel: "T",
-			Title: fmt.Sprintf("fixed point T*(L) of the flows (%s) per observable, beside T_c(L) of the equilibrium data", class)}
+			Title: fmt.Sprintf("T*(L) of the flows (%s) and T_c(L)", class)}
 		for o, obs := range observables {
 			a.Results = append(a.Results, s.tStarSeries(c, o, class, obs, L)...)
 			name := fmt.Sprintf("T*_%s@%s", obs, class)
@@ -60,6 +67,9 @@ func (s *fixedStudy) answer() sdk.Analysis {
 		}
 		f.Series = append(f.Series, "Tc_cv", "Tc_binder")
 		f.Errors = append(f.Errors, "Tc_cv_err", "Tc_binder_err")
+		if s.refT > 0 {
+			f.Series, f.Errors = append(f.Series, "T_ref"), append(f.Errors, "")
+		}
 		a.Figures = append(a.Figures, f)
 	}
 	a.Results = append(a.Results, s.perFlow()...)
@@ -136,28 +146,82 @@ func (s *fixedStudy) perFlow() []sdk.Tensor {
 }
 
 // planes adds per L the flows in the (U4, ⟨|m|⟩L^{1/8}) plane beside the
-// equilibrium curve: one x tensor, the flows' points and the curve's as
-// two series, each NaN where the other's points are.
+// equilibrium curve: per class and end the mean over its flows (seeds) at
+// each iteration, as one path, and the curve over T. All share one x
+// tensor; each series is NaN where the others' points are.
 func (s *fixedStudy) planes(a *sdk.Analysis) {
 	for _, l := range s.Ls {
-		var x, flows, curve []float64
-		for _, p := range s.flows {
-			if p.L != l {
-				continue
+		var x []float64
+		series := map[string][]float64{}
+		var names []string
+		add := func(name string, u, m []float64) {
+			if _, ok := series[name]; !ok {
+				names = append(names, name)
+				series[name] = nans(len(x))
 			}
-			for i := range p.planeU4 {
-				x, flows, curve = append(x, p.planeU4[i]), append(flows, p.planeML[i]), append(curve, math.NaN())
+			for _, other := range names {
+				if other != name {
+					series[other] = append(series[other], nans(len(u))...)
+				}
+			}
+			x, series[name] = append(x, u...), append(series[name], m...)
+		}
+		for c := range s.classes {
+			for _, end := range []bool{true, false} {
+				if u, m := s.meanPath(c, l, end); u != nil {
+					add(fmt.Sprintf("%s,%s@L=%d", s.label(c), endName(end), l), u, m)
+				}
 			}
 		}
 		eq := s.eq[l]
-		scale := math.Pow(float64(l), 1.0/8)
+		curve := make([]float64, len(eq.T))
 		for i := range eq.T {
-			x, flows, curve = append(x, eq.binder.Value[i]), append(flows, math.NaN()), append(curve, eq.absM.Value[i]*scale)
+			curve[i] = eq.absM.Value[i] * math.Pow(float64(l), 1.0/8)
 		}
+		add(fmt.Sprintf("equilibrium@L=%d", l), eq.binder.Value, curve)
 		at := fmt.Sprintf("@L=%d", l)
-		a.Results = append(a.Results, vec("U4"+at, x), vec("flows"+at, flows), vec("equilibrium"+at, curve))
-		a.Figures = append(a.Figures, sdk.Figure{Name: fmt.Sprintf("plane_L%d", l), Kind: sdk.FigureScatter, X: "U4" + at,
-			XLabel: "U4", YLabel: "⟨|m|⟩·L^{1/8}", Series: []string{"flows" + at, "equilibrium" + at},
-			Title: fmt.Sprintf("L = %d: every flow iteration in the (U4, ⟨|m|⟩L^{1/8}) plane, beside the equilibrium curve", l)})
+		a.Results = append(a.Results, vec("U4"+at, x))
+		f := sdk.Figure{Name: fmt.Sprintf("plane_L%d", l), Kind: sdk.FigureLine, X: "U4" + at,
+			XLabel: "U4", YLabel: "⟨|m|⟩·L^{1/8}", Title: fmt.Sprintf("L = %d: flows in the (U4, ⟨|m|⟩L^{1/8}) plane", l)}
+		for _, name := range names {
+			a.Results = append(a.Results, vec(name, series[name]))
+			f.Series = append(f.Series, name)
+		}
+		a.Figures = append(a.Figures, f)
 	}
+}
+
+func endName(ordered bool) string {
+	if ordered {
+		return "from ordered"
+	}
+	return "from disordered"
+}
+
+// meanPath is the mean over the flows of class c at L from one end of U4
+// and ⟨|m|⟩L^{1/8} at each reading (nil when there are none, or their
+// readings differ in number).
+func (s *fixedStudy) meanPath(c, l int, ordered bool) (u, m []float64) {
+	n := 0
+	for _, p := range s.flows {
+		if p.class != c || p.L != l || p.ordered != ordered {
+			continue
+		}
+		if u == nil {
+			u, m = make([]float64, len(p.planeU4)), make([]float64, len(p.planeU4))
+		}
+		if len(p.planeU4) != len(u) {
+			return nil, nil
+		}
+		for i := range u {
+			u[i] += p.planeU4[i]
+			m[i] += p.planeML[i]
+		}
+		n++
+	}
+	for i := range u {
+		u[i] /= float64(n)
+		m[i] /= float64(n)
+	}
+	return u, m
 }

@@ -36,6 +36,7 @@
 // χ², dof, p].
 //
 // Figures: per class T*(L) of each observable against 1/L beside both
-// T_c(L); per L the flows' every iteration in the (U4, ⟨|m|⟩L^{1/8})
-// plane beside the equilibrium curve.
+// T_c(L) (and T_ref, the parameter reference_T, when given); per L the
+// flows in the (U4, ⟨|m|⟩L^{1/8}) plane, one path per class and end (the
+// mean over its seeds at each reading), beside the equilibrium curve.
 package fixedpoint

@@ -37,6 +37,7 @@ var fpObs = []string{"energy", "abs_m", "binder", "mL", "GL"}
 
 type fixedStudy struct {
 	nu      float64
+	refT    float64 // drawn beside T*(L) when > 0
 	Ls      []int
 	eq      map[int]*equilibrium
 	classes []netClass
@@ -44,8 +45,8 @@ type fixedStudy struct {
 	dim     int
 }
 
-func study(t *table, nu float64, fixedHidden, dim int) (*fixedStudy, error) {
-	s := &fixedStudy{nu: nu, eq: map[int]*equilibrium{}, dim: dim}
+func study(t *table, nu, refT float64, fixedHidden, dim int) (*fixedStudy, error) {
+	s := &fixedStudy{nu: nu, refT: refT, eq: map[int]*equilibrium{}, dim: dim}
 	for k := range t.k {
 		if t.lin("by_iteration", k) == 1 {
 			continue
