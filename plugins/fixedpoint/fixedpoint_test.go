@@ -180,3 +180,42 @@ func TestRefusesIncompleteStudies(t *testing.T) {
 		t.Errorf("seven equilibrium analyses at L = 8: want InvalidArgument, got %v", err)
 	}
 }
+
+// In the ordered phase both sizes' U4 sit at 2/3 and noise makes their
+// difference change sign there: the crossing taken is the most
+// significant sign change, the one at tc, not the first.
+func TestBinderCrossingIgnoresNoiseAtTheLimits(t *testing.T) {
+	req := request(8, 16, 32)
+	var group, u, idx []float64
+	for _, x := range req.Data {
+		switch x.Name {
+		case "analyses/group":
+			group = x.Data.([]float64)
+		case "analyses/binder":
+			u = x.Data.([]float64)
+		case "analyses/index":
+			idx = x.Data.([]float64)
+		}
+	}
+	// The equilibrium inputs of L = 8 and 16 (0 and 13, with 12 flows
+	// each between): at T = 2.0 and 2.025 the larger L's U4 dips below the
+	// smaller's by a hair, then rises above it, both within 10⁻⁴ of 2/3.
+	inputs := map[float64]float64{0: 0, 13: 1}
+	for r := range u {
+		which, ok := inputs[idx[r]]
+		if !ok || group[r] > 2.03 {
+			continue
+		}
+		u[r] = 2.0/3 - 1e-4
+		if (which == 1) == (group[r] < 2.01) {
+			u[r] -= 1e-5
+		}
+	}
+	a, err := fixedpoint.New().Analyze(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ub := result(t, a, "Tc_binder"); math.Abs(ub[0]-tc) > 0.005 {
+		t.Errorf("Binder crossing of L = 8 and 16 at %.4f, want %.3f (not the noise at T ≈ 2)", ub[0], tc)
+	}
+}
