@@ -41,7 +41,7 @@ func kindCommand(e *env, kind registry.Kind) *cli.Command {
 			case registry.Dataset:
 				subs = append(subs, newCmdImport(e, nil))
 			case registry.Run:
-				subs = append(subs, cancelCommand(e))
+				subs = append(subs, newCmdCancel(e, nil))
 			}
 			return &cli.Command{Name: kind.Plural(), Usage: g.usage, Subcommands: subs}
 		}

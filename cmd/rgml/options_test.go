@@ -289,6 +289,11 @@ func TestEntryFlagsTranslate(t *testing.T) {
 	cmd = func() *cli.Command { return newCmdRm(e, registry.Model, capture(&rm)) }
 	rm = nil
 	checkUsage(t, "rm m --entries", translate(t, e, cmd, "rm", "m", "--entries"), "unknown flag --entries")
+	var cancel *cancelOptions
+	cmd = func() *cli.Command { return newCmdCancel(e, capture(&cancel)) }
+	if err := translate(t, e, cmd, "cancel", "study:2"); err != nil || cancel == nil || cancel.Ref != "study:2" {
+		t.Errorf("runs cancel study:2: %v, options %+v", err, cancel)
+	}
 	var reg *registryOpts
 	var sub string
 	cmd = func() *cli.Command {

@@ -226,38 +226,49 @@ func showSlurmRun(ctx context.Context, e *env, s *registry.Store, en registry.En
 	})
 }
 
-// cancelCommand is `rgml runs cancel RUN`: scancel a submitted run's
-// jobs that have not finished.
-func cancelCommand(e *env) *cli.Command {
+// cancelOptions are `rgml runs cancel RUN`'s.
+type cancelOptions struct {
+	env *env
+	Ref string // the run
+}
+
+// newCmdCancel is `rgml runs cancel RUN`: scancel a submitted run's jobs
+// that have not finished.
+func newCmdCancel(e *env, runF func(context.Context, *cancelOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "cancel",
 		Usage:     "cancel the Slurm jobs of a run submitted with --executor slurm (those not finished)",
 		ArgsUsage: "RUN",
 		Action: func(c *cli.Context) error {
-			return withEntry(c, e, registry.Run, readOnly, func(s *registry.Store, en registry.Entry) error {
-				m, err := s.Manifest(en)
-				if err != nil {
-					return err
-				}
-				jobs := experiment.SlurmJobs(m)
-				if jobs == nil {
-					return usagef("%s was not submitted to a batch system (rgml run --executor slurm): nothing to cancel", en.Ref())
-				}
-				client, err := slurm.New()
-				if err != nil {
-					return usageError{err}
-				}
-				live, total, err := experiment.CancelSlurm(c.Context, client, jobs)
-				if err != nil {
-					return err
-				}
-				if len(live) == 0 {
-					fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), total)
-					return nil
-				}
-				fmt.Fprintf(e.stdout, "%s: cancelled %d job(s): %s\n", en.Ref(), len(live), strings.Join(live, " "))
-				return nil
-			})
+			return orRun(runF, runCancel)(c.Context, &cancelOptions{env: e, Ref: c.Args().First()})
 		},
 	}
+}
+
+func runCancel(ctx context.Context, o *cancelOptions) error {
+	e := o.env
+	return e.withEntry(ctx, registry.Run, readOnly, o.Ref, func(s *registry.Store, en registry.Entry) error {
+		m, err := s.Manifest(en)
+		if err != nil {
+			return err
+		}
+		jobs := experiment.SlurmJobs(m)
+		if jobs == nil {
+			return usagef("%s was not submitted to a batch system (rgml run --executor slurm): nothing to cancel", en.Ref())
+		}
+		client, err := slurm.New()
+		if err != nil {
+			return usageError{err}
+		}
+		live, total, err := experiment.CancelSlurm(ctx, client, jobs)
+		if err != nil {
+			return err
+		}
+		if len(live) == 0 {
+			fmt.Fprintf(e.stdout, "%s: no job left to cancel (%d jobs, all finished)\n", en.Ref(), total)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "%s: cancelled %d job(s): %s\n", en.Ref(), len(live), strings.Join(live, " "))
+		return nil
+	})
 }

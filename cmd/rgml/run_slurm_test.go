@@ -244,12 +244,27 @@ func slurmBadInput(t *testing.T, url string) {
 	if code, _, stderr := rgmlExec(t, "--registry", url, "--blobs", stepBlobs, "registry", "init"); code != 0 {
 		t.Fatalf("registry init: %s", stderr)
 	}
+	// A spec naming a step kind, a judge or a step there is none of.
+	badSpec := func(name, text string) string {
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const d = "datasets:\n  - {name: d, model: ising, params: {T: \"1,2\"}, L: 4}\n"
+	unknownKind := badSpec("kind.yaml", unknownKindSpec)
+	unknownJudge := badSpec("judge.yaml", d+"report:\n  title: t\n  judge: nosuch\n")
+	unknownRef := badSpec("ref.yaml", d+"trainings:\n  - {name: r, learner: rbm, data: nowhere}\n")
 	for _, tc := range []struct {
 		name string
 		args []string
 		env  []string
 		want string
 	}{
+		{"unknown step kind", []string{"--registry", url, "--blobs", tmpBlobs, "run", "--executor", "slurm", unknownKind}, nil, "kind.yaml:3:1: summaries: unknown field"},
+		{"unknown judge", []string{"--registry", url, "--blobs", tmpBlobs, "run", "--executor", "slurm", unknownJudge}, nil, `judge.yaml:5:3: judge: unknown judge "nosuch"`},
+		{"unknown reference", []string{"--registry", url, "--blobs", tmpBlobs, "run", "--executor", "slurm", unknownRef}, nil, `ref.yaml:4:29: data: no dataset named "nowhere"`},
 		{"no sbatch", []string{"--registry", url, "--blobs", tmpBlobs, "run", "--executor", "slurm", slurmSpec}, []string{"PATH=" + t.TempDir()}, "no sbatch on PATH"},
 		{"unreachable database", []string{"--registry", "postgres://rgml@127.0.0.1:1/nosuch?connect_timeout=2", "--blobs", tmpBlobs, "run", "--executor", "slurm", slurmSpec}, nil, "127.0.0.1:1"},
 		{"blobs not shared", []string{"--registry", url, "--blobs", tmpBlobs, "run", "--executor", "slurm", "--partition", slurmtest.GhostPartition, slurmSpec}, nil, "the blob directory (--blobs) " + tmpBlobs + " is under /tmp"},
@@ -282,6 +297,11 @@ func slurmBadInput(t *testing.T, url string) {
 	}
 	if _, err := os.Stat(filepath.Join(tmpBlobs, "work", "slurm")); err == nil {
 		t.Errorf("a refused submission created the jobs' log directory")
+	}
+	for _, what := range []string{"datasets", "runs"} {
+		if _, out, _ := rgmlExec(t, "--registry", url, "--blobs", stepBlobs, what, "list"); strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Errorf("a refused submission registered %s:\n%s", what, out)
+		}
 	}
 }
 

@@ -190,6 +190,9 @@ func TestRunSkipsWhatExistsAndRerunsDependents(t *testing.T) {
 	}
 }
 
+// unknownKindSpec has a section of a step kind there is none of, at line 3.
+const unknownKindSpec = "datasets:\n  - {name: d, model: ising, params: {T: \"1,2\"}, L: 4}\nsummaries:\n  - name: x\n"
+
 // A spec mistake is one line with file:line:column, exit 2, nothing run.
 func TestRunBadSpec(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "bad.yaml")
@@ -201,7 +204,19 @@ func TestRunBadSpec(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(registryDir(t), "registry.db")); err == nil {
 		t.Error("a rejected spec created a registry")
 	}
-	code, stdout, _ := rgml(t, "run", "--dry-run", smallSpec(t, 8, 40))
+	// A section of a step kind there is none of: its line and column,
+	// the kinds there are, and nothing run (slurmBadInput: nothing
+	// submitted).
+	os.WriteFile(p, []byte(unknownKindSpec), 0o644)
+	code, stdout, stderr := rgml(t, "run", p)
+	if code != exitUsage || strings.Count(stderr, "\n") != 1 || stdout != "" ||
+		!strings.Contains(stderr, "bad.yaml:3:1: summaries: unknown field (known: datasets, trainings, flows, analyses, report)") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and one line naming bad.yaml:3:1 and the kinds", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(registryDir(t), "registry.db")); err == nil {
+		t.Error("a spec naming an unknown step kind created a registry")
+	}
+	code, stdout, _ = rgml(t, "run", "--dry-run", smallSpec(t, 8, 40))
 	if code != 0 || !strings.Contains(stdout, "training/s-rbm") || !strings.Contains(stdout, "every step would run") {
 		t.Errorf("dry run: exit %d\n%s", code, stdout)
 	}

@@ -83,11 +83,7 @@ func findTraining(ctx context.Context, env *Env, cat Catalog, t TrainSpec) (Foun
 		if err != nil {
 			return Found{}, err
 		}
-		key := m.Lineage.Key
-		if key == "" {
-			key = en.Digest
-		}
-		pl := &planned{Step: &Step{ID: "dataset/" + role, Kind: KindDataset, Name: role, Key: key}}
+		pl := &planned{Step: &Step{ID: "dataset/" + role, Kind: KindDataset, Name: role, Key: plan.EntryKey(en, m)}}
 		if role == "data" && tr.Label == "" && desc.NeedsLabel {
 			// The label a supervised learner learns unless told is the
 			// data's (trainingLabel): the planner needs its labels.
@@ -150,10 +146,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 		if err != nil {
 			return Found{}, err
 		}
-		key := m.Lineage.Key
-		if key == "" {
-			key = en.Digest
-		}
+		key := plan.EntryKey(en, m)
 		if in.kind == registry.Dataset {
 			b.Add(&planned{Step: &Step{ID: "dataset/" + in.role, Kind: KindDataset, Name: in.role, Key: key}})
 			continue

@@ -39,7 +39,7 @@ var whereVersion = map[Kind]string{
 	KindTraining: "Version in steps/train/train.go",
 	KindFlow:     "Version in steps/flow/flow.go",
 	KindAnalysis: "Version in steps/analyze/analyze.go",
-	KindReport:   "reportCodeVersion in reportgen.go",
+	KindReport:   "Version in steps/reportkind/kind.go",
 }
 
 // The host part of each step kind's result, computed on fixed inputs

@@ -30,9 +30,6 @@ func ReadFlow(s *registry.Store, en registry.Entry) (formats.Flow, error) {
 // ParseWhere parses selections NAME=SPEC (stepdata.ParseWhere).
 func ParseWhere(where []string) ([]grid.Axis, error) { return stepdata.ParseWhere(where) }
 
-// FormatWhere is ParseWhere's inverse (stepdata.FormatWhere).
-func FormatWhere(axes []grid.Axis) []string { return stepdata.FormatWhere(axes) }
-
 // FilterDataset keeps the configurations a selection matches (stepdata.FilterDataset).
 func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 	return stepdata.FilterDataset(d, where)
@@ -41,5 +38,3 @@ func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 // RecordedLattice reads the lattice a dataset's manifest records
 // (stepdata.RecordedLattice).
 func RecordedLattice(m registry.Manifest) (L, d int) { return stepdata.RecordedLattice(m) }
-
-func aLattice(L, d int) string { return stepdata.ALattice(L, d) }

@@ -31,7 +31,11 @@
 // registry entry, with lineage; rgml sample, train, flow, datasets import
 // and analyze are thin wrappers over them. A training keeps its history
 // (HistoryFile) beside its weights and its checkpoints in the registry
-// while it runs, so a killed training resumes bit for bit. Execute runs
+// while it runs, so a killed training resumes bit for bit. Each kind of
+// step is a package of its own (steps/sample, steps/train, steps/flow,
+// steps/analyze, steps/reportkind); BuildReport, the report kind's, draws
+// every figure registered entries allow, with the verdicts of the judge
+// a study registers (RegisterJudge). Execute runs
 // a whole plan through an Env: a step whose key the registry has is
 // skipped, a step that another process is running (it holds the lease on
 // the key) is waited for and then skipped, the others run on their share
@@ -43,5 +47,6 @@
 // as a batch job (like steps of one spec item as one job array, a job
 // waiting for the jobs of the steps it reads and no other) whose job runs RunStep, one step against the shared
 // registry with the same skip and resume rules; each step's cpus, memory
-// and time (Resources) size its job.
+// and time (Resources) size its job. A kind made once per run (the
+// report) is no job: `rgml report RUN` draws it once the jobs are done.
 package experiment

@@ -13,8 +13,6 @@ type Env = steps.Env
 // BuildInfo identifies the host build in lineage records.
 type BuildInfo = steps.BuildInfo
 
-func refErr(err error) error { return steps.RefErr(err) }
-
 // Usage marks err as a usage error (errors.Is(err, ErrUsage)), keeping it.
 func Usage(err error) error { return steps.Usage(err) }
 
@@ -23,3 +21,9 @@ func Usage(err error) error { return steps.Usage(err) }
 func RegisteredBut(en registry.Entry, step string, err error) error {
 	return steps.RegisteredBut(en, step, err)
 }
+
+// RefError marks a reference the user got wrong (no such entry, an
+// ambiguous prefix, a bad name, an entry others still need) as a usage
+// error, for callers outside the package that resolve references
+// themselves (steps.RefErr).
+func RefError(err error) error { return steps.RefErr(err) }

@@ -14,9 +14,6 @@ type (
 	ImportResult = importer.ImportResult
 )
 
-// MaxImportBytes bounds the array data of an imported .npz file.
-const MaxImportBytes = importer.MaxImportBytes
-
 // ImportArrays checks an .npz file's arrays and makes a dataset of them
 // (importer.ImportArrays).
 func ImportArrays(arrays []npz.Array, L int) (sdk.Dataset, error) {

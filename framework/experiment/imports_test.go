@@ -47,6 +47,11 @@ var engineRules = map[string][]string{
 	// The analysis kind: as the flow kind.
 	"framework/experiment/steps/analyze": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
 		"framework/experiment/steps/stepdata", "framework/grid", "framework/host", "framework/npz", "framework/sdk", "registry"},
+	// The report kind: as the analysis kind, with the figures and pages
+	// it draws (framework/report); the judges of studies register with
+	// it, it imports none.
+	"framework/experiment/steps/reportkind": {"framework/experiment/formats", "framework/experiment/plan", "framework/experiment/spec", "framework/experiment/steps",
+		"framework/experiment/steps/stepdata", "framework/grid", "framework/npz", "framework/report", "framework/sdk", "registry"},
 	// Steps as a DAG: nothing of this module.
 	"framework/experiment/schedule": {},
 	// The executors (here, Slurm, one step as a job, leases): the plan
@@ -65,6 +70,25 @@ var engineRules = map[string][]string{
 	"framework/experiment/pluginstudy/internal/rgml-plugin-badstates": {"framework/sdk"},
 }
 
+// engineLayers are the layers of docs/architecture.md's drawing: a part
+// imports only parts of lower layers, never a sibling of its own.
+var engineLayers = map[string]int{
+	"framework/experiment":                  5,
+	"framework/experiment/exec":             4,
+	"framework/experiment/steps/sample":     4,
+	"framework/experiment/steps/train":      4,
+	"framework/experiment/steps/flow":       4,
+	"framework/experiment/steps/analyze":    4,
+	"framework/experiment/steps/reportkind": 4,
+	"framework/experiment/steps/importer":   3,
+	"framework/experiment/steps/stepdata":   3,
+	"framework/experiment/schedule":         2,
+	"framework/experiment/plan":             2,
+	"framework/experiment/steps":            2,
+	"framework/experiment/spec":             1,
+	"framework/experiment/formats":          1,
+}
+
 func TestEngineImportRules(t *testing.T) {
 	const mod = "github.com/rgml/rgml/"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"framework/experiment/...").Output()
@@ -76,6 +100,13 @@ func TestEngineImportRules(t *testing.T) {
 		row := strings.Fields(line)
 		pkg := strings.TrimPrefix(row[0], mod)
 		seen[pkg] = true
+		if layer, ok := engineLayers[pkg]; ok {
+			for _, d := range row[1:] {
+				if dl, ok := engineLayers[strings.TrimPrefix(d, mod)]; ok && dl >= layer {
+					t.Errorf("%s (layer %d) imports %s (layer %d): a part imports only lower layers", pkg, layer, strings.TrimPrefix(d, mod), dl)
+				}
+			}
+		}
 		if pkg == "framework/experiment" || pkg == "framework/experiment/presets" {
 			continue // the facade; the embedded preset files
 		}
@@ -93,7 +124,15 @@ func TestEngineImportRules(t *testing.T) {
 			}
 		}
 	}
+	for pkg := range engineLayers {
+		if _, ok := engineRules[pkg]; !ok && pkg != "framework/experiment" {
+			t.Errorf("engineLayers names %s, which has no line in engineRules", pkg)
+		}
+	}
 	for pkg := range engineRules {
+		if _, ok := engineLayers[pkg]; !ok && !strings.Contains(pkg, "/internal/") && pkg != "framework/experiment/pluginstudy" {
+			t.Errorf("%s has no layer in engineLayers (docs/architecture.md's drawing)", pkg)
+		}
 		if !seen[pkg] {
 			t.Errorf("engineRules names %s, which go list does not list", pkg)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/steps/analyze"
 	"github.com/rgml/rgml/framework/experiment/steps/flow"
+	"github.com/rgml/rgml/framework/experiment/steps/reportkind"
 	"github.com/rgml/rgml/framework/experiment/steps/sample"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
 	"github.com/rgml/rgml/registry"
@@ -61,7 +62,7 @@ var kinds = []*stepKind{
 	{kind: KindTraining, entry: registry.Model, version: train.Version, plan: train.Plan, run: train.Run},
 	{kind: KindFlow, entry: registry.Flow, version: flow.Version, plan: flow.Plan, run: flow.Run},
 	{kind: KindAnalysis, entry: registry.Analysis, version: analyze.Version, plan: analyze.Plan, run: analyze.Run},
-	{kind: KindReport, entry: ReportKind, version: reportCodeVersion, plan: planReport, run: runReportStep, once: true},
+	{kind: KindReport, entry: reportkind.ReportKind, version: reportkind.Version, plan: reportkind.Plan, run: reportkind.Run, once: true},
 }
 
 // kindOf is k's entry; a kind missing from the table is a bug of this

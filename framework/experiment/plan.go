@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
-	"github.com/rgml/rgml/framework/experiment/steps"
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
@@ -56,10 +55,3 @@ func NewPlanIn(ctx context.Context, s *Spec, cat Catalog, store *registry.Store)
 	}
 	return plan.NewPlanIn(ctx, s, cat, kindPlans(), reg)
 }
-
-func catalogErr(err error, at Pos, field string) error { return steps.CatalogErr(err, at, field) }
-
-// sdkMsg drops the gRPC-style code prefix of an sdk error (steps.SDKMsg).
-func sdkMsg(err error) string { return steps.SDKMsg(err) }
-
-func unwrapPath(err error) error { return steps.UnwrapPath(err) }

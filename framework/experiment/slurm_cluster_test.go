@@ -16,7 +16,8 @@ import (
 )
 
 // slurmStudy has two analyses that read different steps: a spectrum of
-// one RBM of an array of trainings, and correlations of the dataset.
+// one RBM of an array of trainings, and correlations of the dataset; and
+// a report, which reads every step.
 const slurmStudy = `
 datasets:
   - name: d
@@ -55,12 +56,16 @@ analyses:
     data: d
     memory: 150M
     time: 7
+report:
+  title: t
 `
 
 // On a real one-node cluster (jobs held, so none runs): each analysis is
 // a job of its own, with its own resources, whose dependencies are
 // exactly the jobs of the steps it reads, as the registry's run record
-// names them (an array task's own id for a step of an array).
+// names them (an array task's own id for a step of an array). The
+// report, a kind made once per run, is no job: the record says it was
+// not run (`rgml report RUN` draws it once the jobs are done).
 func TestSlurmAnalysisJobWaitsForItsInputsOnly(t *testing.T) {
 	slurmtest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -103,6 +108,31 @@ func TestSlurmAnalysisJobWaitsForItsInputsOnly(t *testing.T) {
 		if show["MinMemoryNode"] != tc.memory || (tc.time != "" && show["TimeLimit"] != tc.time) {
 			t.Errorf("%s: memory %s, time %s; want its own %s, %s", tc.step, show["MinMemoryNode"], show["TimeLimit"], tc.memory, tc.time)
 		}
+	}
+	rep, ok := p.Step("report/report")
+	if !ok {
+		t.Fatal("the plan has no report step")
+	}
+	if j, ok := jobs[rep.Key]; ok {
+		t.Errorf("the report is job %s; a kind made once per run is no batch job", j)
+	}
+	rec, err := store.RunRecord(ex.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := false
+	for _, st := range rec.Steps {
+		if st.Kind == experiment.ReportKind {
+			reported = true
+			if st.Status != registry.StatusNotRun {
+				t.Errorf("the report's step is %q in the run record, want %q", st.Status, registry.StatusNotRun)
+			}
+		} else if st.Status != experiment.StatusSubmitted {
+			t.Errorf("step %s is %q, want %q", st.Name, st.Status, experiment.StatusSubmitted)
+		}
+	}
+	if !reported || len(jobs) != len(p.Steps)-1 {
+		t.Errorf("the record holds the report: %v; %d jobs for %d steps, want one per step but the report", reported, len(jobs), len(p.Steps))
 	}
 	if jobs[stepKey(p, "analysis/spectrum-h4")] == jobs[stepKey(p, "analysis/corr")] {
 		t.Errorf("the two analyses share job %s", jobs[stepKey(p, "analysis/corr")])

@@ -1,11 +1,13 @@
 package experiment_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/registry"
 )
 
 // Under Slurm, a job waits for the jobs of the steps its members read and
@@ -35,6 +37,9 @@ report:
 				t.Errorf("job %v mixes %s and %s", m, first.ID, s.ID)
 			}
 			reads = append(reads, s.Deps...)
+		}
+		if slices.Contains(m, "report/report") {
+			t.Errorf("job %v holds the report, a kind made once per run", m)
 		}
 		slices.Sort(reads)
 		if reads = slices.Compact(reads); !slices.Equal(reads, after[i]) {
@@ -79,5 +84,26 @@ datasets:
 	want := [][]string{{"dataset/d-ising-4", "dataset/d-ising-6"}, {"dataset/d-blumecapel-4", "dataset/d-blumecapel-6"}}
 	if !slices.EqualFunc(members, want, slices.Equal) {
 		t.Errorf("jobs %v, want %v", members, want)
+	}
+}
+
+// A step of a kind made once per run (the report) is no batch job, and
+// --step refuses it, a usage error, before it opens the registry; a step
+// of another kind goes on to open it.
+func TestRunStepRefusesAOncePerRunKind(t *testing.T) {
+	p := plan(t, "a.yaml", analysed)
+	opened := 0
+	env := &experiment.Env{OpenStore: func() (*registry.Store, error) { opened++; return nil, errors.New("no registry here") }}
+	rep, ok := p.Step("report/report")
+	if !ok {
+		t.Fatal("the plan has no report")
+	}
+	_, err := experiment.RunStep(t.Context(), env, p, rep)
+	if !errors.Is(err, experiment.ErrUsage) || !strings.Contains(err.Error(), "a report is made by a whole run") || strings.Contains(err.Error(), "\n") || opened != 0 {
+		t.Errorf("--step report/report: %v (registry opened %d times); want one usage line and no registry", err, opened)
+	}
+	ds, _ := p.Step("dataset/train")
+	if _, err := experiment.RunStep(t.Context(), env, p, ds); errors.Is(err, experiment.ErrUsage) || opened != 1 {
+		t.Errorf("--step dataset/train: %v (registry opened %d times); want it run, its registry opened", err, opened)
 	}
 }

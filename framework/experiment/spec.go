@@ -1,11 +1,6 @@
 package experiment
 
-import (
-	"maps"
-	"slices"
-
-	"github.com/rgml/rgml/framework/experiment/spec"
-)
+import "github.com/rgml/rgml/framework/experiment/spec"
 
 // The spec package's names that callers of the engine use (cmd/rgml, the
 // tests): a study is parsed here and planned with NewPlan.
@@ -30,9 +25,6 @@ func Parse(file string, data []byte) (*Spec, error) { return spec.Parse(file, da
 // ValidTime reports whether s is a time limit in one of Slurm's forms.
 func ValidTime(s string) bool { return spec.ValidTime(s) }
 
-// sortedKeys lists m's keys in order, for messages that list what exists.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
-
-// formatNumber writes numbers as spec.FormatNumber does, so that a
-// message shows a value as the spec and the step names write it.
-func formatNumber(v float64) string { return spec.FormatNumber(v) }
+// ParseIterations parses the iteration counts of a flow written as
+// "0,1,10,100" (a flow's --iterations): the spec's own rule.
+func ParseIterations(s string) ([]int64, error) { return spec.ParseIterations(s) }

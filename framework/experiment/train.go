@@ -3,8 +3,8 @@ package experiment
 import (
 	"context"
 
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/experiment/steps/train"
-	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -38,15 +38,9 @@ func Train(ctx context.Context, env *Env, spec TrainSpec) (TrainResult, error) {
 	return train.Train(ctx, env, spec)
 }
 
-// TrainingKey fingerprints what determines a training's result, which a
-// resume checks its checkpoint against (train.TrainingKey).
-func TrainingKey(pluginSHA string, req sdk.TrainRequest, digests, where []string) string {
-	return train.TrainingKey(pluginSHA, req, digests, where)
-}
-
-// ReadHistory reads a model entry's training history (train.ReadHistory).
+// ReadHistory reads a model entry's training history (stepdata.ReadHistory).
 func ReadHistory(s *registry.Store, ref string) (History, registry.Entry, error) {
-	return train.ReadHistory(s, ref)
+	return stepdata.ReadHistory(s, ref)
 }
 
 // LiveTrainings lists the trainings still running (train.LiveTrainings).

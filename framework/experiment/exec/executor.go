@@ -37,8 +37,14 @@ type StepOutcome struct {
 // process running the step meanwhile, which RunStep waits for), its
 // inputs taken from the registry by their keys (a step whose input is
 // missing fails, naming it), a training resumed from its checkpoint. No Run entry is made: the
-// executor that submitted the job made it.
+// executor that submitted the job made it. A step of a kind made once per
+// run (the report) is no job and is refused, a usage error.
 func RunStep(ctx context.Context, env *Env, p *Plan, s *Step) (StepOutcome, error) {
+	if kindOf(s.Kind).Once {
+		// Never a batch job (Slurm leaves it out); asked for by --step,
+		// it would be looked up by a key it is never registered under.
+		return StepOutcome{}, usagef("a %s is made by a whole run, from what the run has, not as one step (--step): run the study, or draw a run's report with rgml report RUN", s.Kind)
+	}
 	store, err := env.Registry()
 	if err != nil {
 		return StepOutcome{}, err

@@ -31,8 +31,11 @@ type KindRun func(ctx context.Context, env *Env, p *Plan, s *Step, input func(id
 // KindInfo is what the executors know of one step kind.
 type KindInfo struct {
 	Entry registry.Kind // the registry kind of its result
-	Once  bool          // made anew every run, never looked up or leased by its key
-	Run   KindRun
+	// Once: made anew every run, never looked up or leased by its key,
+	// and never a batch job of its own (it reads what the run's jobs
+	// make: `rgml report RUN` draws the report once they are done).
+	Once bool
+	Run  KindRun
 }
 
 var table struct {

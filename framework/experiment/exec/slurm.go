@@ -109,14 +109,15 @@ func (x *Slurm) Execute(ctx context.Context, env *Env, p *Plan, opt ExecOptions)
 	return Execution{Record: rec, Run: en}, nil
 }
 
-// inRegistry fills rec's steps: the report not run (it reads every job's
-// result: it is drawn once they are done, by `rgml report RUN`), a step
-// whose result the registry has skipped, every other submitted. It
-// returns the entries the registry has, by step ID.
+// inRegistry fills rec's steps: a step of a kind made once per run (the
+// report) not run (it reads every job's result: it is drawn once they are
+// done, by `rgml report RUN`), a step whose result the registry has
+// skipped, every other submitted. It returns the entries the registry
+// has, by step ID.
 func (x *Slurm) inRegistry(ctx context.Context, store *registry.Store, p *Plan, rec *registry.RunRecord) (map[string]registry.Entry, error) {
 	entries := map[string]registry.Entry{}
 	for _, s := range p.Steps {
-		if s.Kind == KindReport {
+		if kindOf(s.Kind).Once {
 			rec.Steps = append(rec.Steps, registry.RunStep{Name: s.Name, Kind: RegistryKind(s.Kind), Status: registry.StatusNotRun})
 			continue
 		}

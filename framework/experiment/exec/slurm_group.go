@@ -15,13 +15,15 @@ type slurmGroup struct {
 	job   string
 }
 
-// slurmGroups groups the steps of p that are to be submitted (not the
-// report, not those in have, by step ID) into jobs, in plan order.
+// slurmGroups groups the steps of p that are to be submitted (not those
+// of a kind made once per run, the report, which reads the jobs' results
+// and is drawn by `rgml report RUN`; not those in have, by step ID) into
+// jobs, in plan order.
 func slurmGroups(p *Plan, have map[string]bool) []*slurmGroup {
 	groups := map[string]*slurmGroup{}
 	var order []*slurmGroup
 	for _, s := range p.Steps {
-		if s.Kind == KindReport || have[s.ID] {
+		if kindOf(s.Kind).Once || have[s.ID] {
 			continue
 		}
 		item := slurmItem(p, s)

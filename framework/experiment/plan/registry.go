@@ -62,11 +62,7 @@ func (b *Planner) registryNode(kind Kind, name string, item Item, field string) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	key := m.Lineage.Key
-	if key == "" {
-		key = en.Digest
-	}
-	st := &Step{ID: id, Kind: kind, Name: name, Key: key, Item: item,
+	st := &Step{ID: id, Kind: kind, Name: name, Key: EntryKey(en, m), Item: item,
 		Registry: &RegistryInput{Ref: name, Entry: en}}
 	n := &Node{Step: st}
 	switch ek {
@@ -87,6 +83,15 @@ func (b *Planner) registryNode(kind Kind, name string, item Item, field string) 
 	b.refs[id] = n
 	b.Plan.Registry = append(b.Plan.Registry, st)
 	return n, nil
+}
+
+// EntryKey is the key an entry stands for itself by as the input of a
+// step: the key it was made under, or its digest when it records none.
+func EntryKey(en registry.Entry, m registry.Manifest) string {
+	if m.Lineage.Key != "" {
+		return m.Lineage.Key
+	}
+	return en.Digest
 }
 
 // learnerOf describes the learner that trained a model entry, as its

@@ -1,14 +1,10 @@
 package train
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
-	"github.com/rgml/rgml/framework/experiment/steps"
-	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
-	"github.com/rgml/rgml/registry"
 )
 
 // HistoryFile is the file of a model entry that holds its training
@@ -20,28 +16,6 @@ type (
 	History    = formats.History
 	HistoryRow = formats.HistoryRow
 )
-
-// ReadHistory reads a model entry's training history (ref as
-// Store.Resolve takes it); a model trained before histories were kept is
-// a usage error saying so.
-func ReadHistory(s *registry.Store, ref string) (History, registry.Entry, error) {
-	en, err := s.Resolve(registry.Model, ref)
-	if err != nil {
-		return History{}, en, steps.RefErr(err)
-	}
-	if _, ok := en.File(HistoryFile); !ok {
-		return History{}, en, usagef("%s has no %s: it was trained before rgml kept training histories", en, HistoryFile)
-	}
-	arrays, err := stepdata.ReadNPZ(s, en, HistoryFile)
-	if err != nil {
-		return History{}, en, err
-	}
-	h, err := formats.DecodeHistory(arrays)
-	if err != nil {
-		return History{}, en, fmt.Errorf("%s: %w", en, err)
-	}
-	return h, en, nil
-}
 
 // finiteRows drops the non-finite metrics JSON cannot hold.
 func finiteRows(rows []HistoryRow) []HistoryRow {

@@ -1,4 +1,4 @@
-package experiment
+package reportkind
 
 import (
 	"encoding/json"

@@ -1,14 +1,13 @@
-package experiment
+package reportkind
 
 import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
-	"github.com/rgml/rgml/framework/experiment/presets"
-	"github.com/rgml/rgml/framework/fsutil"
+	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
@@ -108,35 +107,6 @@ func unknownJudge(name string) string {
 	return fmt.Sprintf("unknown judge %q (known: %s)", name, known)
 }
 
-// RunJudge returns the judge a run's spec named, read from that spec as
-// the run read it: its preset, or its file while the file still has the
-// digest the run recorded. A run record keeps the spec's name, not its
-// text: when that spec can no longer be read as the run read it, judge is
-// "" and lost says why in a sentence (the caller says so: a verdict table
-// must not vanish silently).
-func RunJudge(rec registry.RunRecord) (judge, lost string) {
-	var b []byte
-	if name, ok := strings.CutPrefix(rec.Spec, "preset:"); ok {
-		b, _ = presets.Get(name)
-	} else if rec.Spec != "" {
-		b, _ = fsutil.ReadRegular(rec.Spec, MaxSpecBytes)
-	}
-	if b == nil {
-		if rec.Spec == "" {
-			return "", ""
-		}
-		return "", fmt.Sprintf("its spec %s cannot be read here", rec.Spec)
-	}
-	s, err := Parse(rec.Spec, b)
-	if err != nil || s.Digest != rec.SpecDigest {
-		return "", fmt.Sprintf("its spec %s has changed since the run read it", rec.Spec)
-	}
-	if s.Report == nil {
-		return "", ""
-	}
-	return s.Report.Judge, ""
-}
-
 // JudgeInput is what a judge reads: the report's entries and the
 // registry they live in, with their lineage.
 type JudgeInput struct {
@@ -166,12 +136,12 @@ type FlowDistribution struct {
 // distribution; a flow read by a thermometer of two parameters has no
 // such one-parameter distribution.
 func ReadFlowDistribution(s *registry.Store, en registry.Entry) (FlowDistribution, error) {
-	f, err := ReadFlow(s, en)
+	f, err := stepdata.ReadFlow(s, en)
 	if err != nil {
 		return FlowDistribution{}, err
 	}
 	if len(f.Params()) != 1 {
-		return FlowDistribution{}, fmt.Errorf("%s: %s is a reading of %d parameters, not a distribution over one", en, FlowFile, len(f.Params()))
+		return FlowDistribution{}, fmt.Errorf("%s: %s is a reading of %d parameters, not a distribution over one", en, formats.FlowFile, len(f.Params()))
 	}
 	d := FlowDistribution{Label: f.Params()[0], Iterations: f.Iterations, Classes: f.Classes}
 	for i := range f.Iterations {

@@ -1,4 +1,4 @@
-package experiment
+package reportkind
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
@@ -35,7 +36,7 @@ type planeFlow struct {
 // thermometer and the plane it lies on; ok is false for any other flow,
 // and for one whose file cannot be read (its figure then says why).
 func (g *gather) planeFlowOf(en registry.Entry) (formats.Flow, report.Axes, bool) {
-	f, err := ReadFlow(g.s, en)
+	f, err := stepdata.ReadFlow(g.s, en)
 	if err != nil {
 		return formats.Flow{}, report.Axes{}, false
 	}
@@ -105,7 +106,7 @@ func planeObservablesFigure(en registry.Entry, f formats.Flow) (*report.Figure, 
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprint(v)})
 	}
 	if f.Two == nil {
-		return nil, fmt.Errorf("%s: %s has no observables per iteration", en, FlowFile)
+		return nil, fmt.Errorf("%s: %s has no observables per iteration", en, formats.FlowFile)
 	}
 	var ss []report.Series
 	data := []npz.Array{npz.Float64("iteration", itv, len(itv))}
@@ -253,7 +254,7 @@ func planePath(label string, f formats.Flow, ax report.Axes, by string) (report.
 // startOf is the point {x, y} a flow started from, when its selection
 // fixes both parameters of the plane to one value each; nil otherwise.
 func startOf(where []string, ax report.Axes) []float64 {
-	axes, err := ParseWhere(where)
+	axes, err := stepdata.ParseWhere(where)
 	if err != nil {
 		return nil
 	}

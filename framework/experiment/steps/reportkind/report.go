@@ -1,11 +1,11 @@
-package experiment
+package reportkind
 
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/framework/sdk"
@@ -50,7 +50,7 @@ type ReportResult struct {
 //   - flow: Figs. 5–11, the thermometer's distribution per iteration; for
 //     a flow read by a (T, Δ) thermometer, its distribution on the grid
 //     per iteration and its thermometer-free observables, and the phase
-//     diagrams with the paths of all such flows (reportbc.go), first;
+//     diagrams with the paths of all such flows (plane.go), first;
 //   - analysis: every figure its analyzer suggests; for an analysis of a
 //     flow that reports implied temperatures per iteration, those beside
 //     the thermometer's (the thermometer-free check) in place of its
@@ -61,7 +61,7 @@ type ReportResult struct {
 // cannot be drawn is listed as missing and the error is then a
 // *report.MissingError; the page is written in every case.
 func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (ReportResult, error) {
-	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
+	g := newGather(s)
 	for _, en := range spec.Entries {
 		g.byDigest[en.Digest] = en
 	}
@@ -96,6 +96,11 @@ func BuildReport(ctx context.Context, s *registry.Store, spec ReportSpec) (Repor
 	}
 	page, err := report.BuildPage(spec.Out, head, items)
 	return ReportResult{Page: page, Verdicts: head.Verdicts, Dir: spec.Out}, err
+}
+
+// newGather is a gather of no entries yet, reading s.
+func newGather(s *registry.Store) *gather {
+	return &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
 }
 
 type gather struct {
@@ -161,10 +166,10 @@ func (g *gather) items(en registry.Entry) []report.Item {
 		e.Params = paramsOf(m.Lineage.Parameters)
 		return []report.Item{{Entry: e, Make: func() (*report.Figure, error) { return g.samples(en) }}}
 	case registry.Model:
-		if _, ok := en.File(HistoryFile); !ok {
+		if _, ok := en.File(formats.HistoryFile); !ok {
 			return nil
 		}
-		h, _, err := ReadHistory(g.s, en.Digest)
+		h, _, err := stepdata.ReadHistory(g.s, en.Digest)
 		if err == nil && h.Len() == 0 {
 			return nil // nothing was trained (random weights)
 		}
@@ -199,11 +204,27 @@ func (g *gather) items(en registry.Entry) []report.Item {
 	return nil
 }
 
-func historyFigure(en registry.Entry, h History) (*report.Figure, error) {
+// trainedHistory reads a model's training history, which a model that
+// was not trained (random weights) does not have: a usage error.
+func trainedHistory(s *registry.Store, en registry.Entry) (formats.History, error) {
+	h, _, err := stepdata.ReadHistory(s, en.Digest)
+	if err == nil && h.Len() == 0 {
+		err = usagef("%s has no training history (it was not trained)", en)
+	}
+	return h, err
+}
+
+// epochs are a history's epochs as a figure's x values.
+func epochs(h formats.History) []float64 {
 	ep := make([]float64, h.Len())
 	for i, e := range h.Epoch {
 		ep[i] = float64(e)
 	}
+	return ep
+}
+
+func historyFigure(en registry.Entry, h formats.History) (*report.Figure, error) {
+	ep := epochs(h)
 	if tr, ok := h.Metrics["train_loss"]; ok {
 		return report.LossCurves(ep, tr, h.Metrics["test_loss"])
 	}
@@ -235,11 +256,11 @@ func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 
 // ReadAnalysis reads an Analysis entry's results and suggested figures.
 func ReadAnalysis(s *registry.Store, en registry.Entry) ([]npz.Array, []sdk.Figure, error) {
-	arrays, err := ReadNPZ(s, en, AnalysisFile)
+	arrays, err := stepdata.ReadNPZ(s, en, formats.AnalysisFile)
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := s.ReadFile(en, FiguresFile)
+	b, err := s.ReadFile(en, formats.FiguresFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,7 +345,7 @@ func (g *gather) flowLabel(en registry.Entry) string {
 	if !ok {
 		return ""
 	}
-	f, err := ReadFlow(g.s, fen)
+	f, err := stepdata.ReadFlow(g.s, fen)
 	if err != nil {
 		return ""
 	}
@@ -363,66 +384,19 @@ func (g *gather) flowCheckFigure(en registry.Entry, arrays []npz.Array, label st
 	return report.FlowTemperatures("thermometer-free check of "+en.Ref(), report.Symbol(label), true, refs.lines(label), ss...)
 }
 
-// runReport is the report step of a plan: every other step's entry.
-func runReport(ctx context.Context, env *Env, p *Plan, s *Step, input func(id string) string) (ReportResult, error) {
-	store, err := env.Registry()
-	if err != nil {
-		return ReportResult{}, err
-	}
-	var entries []registry.Entry
-	for _, st := range p.Steps {
-		if st.Kind == KindReport {
-			continue
-		}
-		d := input(st.ID)
-		if d == "" {
-			continue
-		}
-		en, err := store.Lookup(d)
-		if err != nil {
-			return ReportResult{}, err
-		}
-		entries = append(entries, en)
-	}
-	out := reportOf(s).Out
-	if env.ReportOut != "" {
-		out = env.ReportOut
-	}
-	spec := ReportSpec{Title: reportOf(s).Title, Judge: reportOf(s).Judge, Out: out, Entries: entries,
-		Intro: []string{fmt.Sprintf("Spec %s (%s); drawn by rgml version %s, commit %s.", filepath.Base(p.Spec.File), p.Spec.Digest,
-			orUnknown(env.Build.Version, "unknown"), orUnknown(env.Build.Commit, "unknown"))}}
-	r, err := BuildReport(ctx, store, spec)
-	if err != nil && report.IsMissing(err) {
-		return r, fmt.Errorf("report in %s: %w", out, err)
-	}
-	return r, err
-}
-
-// reportCodeVersion versions the report this file and reportinputs.go
-// assemble from the registry: bump it when the report's data change
-// (codeVersions).
-const reportCodeVersion = 2 // 2: plane diagrams hold each path's start (PATH.start)
-
-// ReportKind is what a run record calls its report step: the report is
-// a folder of files, not a registry entry.
-const ReportKind registry.Kind = "report"
-
 // EntryFigure draws one figure of an entry as the report does: kind
 // "samples" (a dataset), "history" (a model), "flow" (a flow; on the
 // grid for a flow read by a thermometer of two parameters) or
 // "flow-check" (an analysis of a flow with implied temperatures).
 func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Figure, error) {
-	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
+	g := newGather(s)
 	switch kind {
 	case "samples":
 		return g.samples(en)
 	case "history":
-		h, _, err := ReadHistory(s, en.Digest)
+		h, err := trainedHistory(s, en)
 		if err != nil {
 			return nil, err
-		}
-		if h.Len() == 0 {
-			return nil, usagef("%s has no training history (it was not trained)", en)
 		}
 		return historyFigure(en, h)
 	case "flow":
@@ -435,7 +409,7 @@ func EntryFigure(s *registry.Store, en registry.Entry, kind string) (*report.Fig
 		if !ok {
 			return nil, usagef("%s is not an analysis of a flow", en)
 		}
-		f, err := ReadFlow(s, fen)
+		f, err := stepdata.ReadFlow(s, fen)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package experiment
+package reportkind
 
 import (
 	"fmt"
@@ -11,10 +11,10 @@ import (
 )
 
 // A dataset's samples figure: a few of its configurations, chosen along
-// the labels its data have (reportgen.go's list of figures).
+// the labels its data have (report.go's list of figures).
 
 func (g *gather) samples(en registry.Entry) (*report.Figure, error) {
-	d, _, err := LoadDataset(g.s, en.Digest)
+	d, _, err := stepdata.LoadDataset(g.s, en.Digest)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package experiment
+package reportkind
 
 import (
 	"fmt"
@@ -15,24 +15,18 @@ import (
 // "flow" (flows: the mean measured temperature against flow iteration,
 // with the temperatures the first flow's model declares dashed).
 func OverlayFigure(s *registry.Store, kind string, entries []registry.Entry) (*report.Figure, error) {
-	g := &gather{s: s, manifests: map[string]registry.Manifest{}, byDigest: map[string]registry.Entry{}}
+	g := newGather(s)
 	var ov []report.Overlaid
 	var labels []string // what each flow's thermometer reads
 	for _, en := range entries {
 		o := report.Overlaid{Name: en.Ref(), Params: g.overlayParams(en)}
 		switch kind {
 		case "history":
-			h, _, err := ReadHistory(s, en.Digest)
+			h, err := trainedHistory(s, en)
 			if err != nil {
 				return nil, err
 			}
-			if h.Len() == 0 {
-				return nil, usagef("%s has no training history (it was not trained)", en)
-			}
-			ep := make([]float64, h.Len())
-			for i, e := range h.Epoch {
-				ep[i] = float64(e)
-			}
+			ep := epochs(h)
 			for _, name := range h.MetricNames() {
 				o.Series = append(o.Series, report.Series{Label: name, X: ep, Y: h.Metrics[name]})
 			}
