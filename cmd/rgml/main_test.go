@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 		"../../plugins/thermometer/cmd/rgml-plugin-thermometer",
 		"../../plugins/spectrum/cmd/rgml-plugin-spectrum",
 		"../../plugins/correlations/cmd/rgml-plugin-correlations",
+		"../../plugins/fixedpoint/cmd/rgml-plugin-fixedpoint",
 		"../../framework/host/internal/rgml-plugin-misbehave",
 		"../../framework/experiment/pluginstudy/internal/rgml-plugin-badstates",
 		"../../plugins/internal/testmodels/potts5/cmd/rgml-plugin-potts5",

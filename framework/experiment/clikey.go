@@ -201,6 +201,9 @@ func FindAnalysis(ctx context.Context, env *Env, a AnalyzeSpec) (Found, error) {
 	}
 	an := &spec.Analysis{Name: a.Name, Analyzer: a.Analyzer, Model: ref(a.Model), Data: ref(a.Data), Flow: ref(a.Flow),
 		Where: where, Set: a.Params, Seed: a.Seed}
+	for _, r := range a.Analyses {
+		an.Analyses = append(an.Analyses, ref(r))
+	}
 	st, err := analyze.PlanAnalysis(ctx, b, an, cat)
 	if err != nil {
 		return Found{}, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/blumecapel"
 	"github.com/rgml/rgml/plugins/correlations"
+	"github.com/rgml/rgml/plugins/fixedpoint"
 	"github.com/rgml/rgml/plugins/ising"
 	"github.com/rgml/rgml/plugins/ising3d"
 	"github.com/rgml/rgml/plugins/rbm"
@@ -53,10 +54,15 @@ func catalog(t testing.TB) experiment.Descriptions {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fd, err := fixedpoint.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return experiment.Descriptions{
 		Analyzers: map[string]experiment.AnalyzerPlugin{
 			"spectrum":     {Desc: sd, SHA256: "spectrum-sha"},
 			"correlations": {Desc: cd, SHA256: "correlations-sha"},
+			"fixedpoint":   {Desc: fd, SHA256: "fixedpoint-sha"},
 		},
 		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"},
 			"blumecapel": {Desc: bd, SHA256: "blumecapel-sha"}, "ising3d": {Desc: i3, SHA256: "ising3d-sha"}},

@@ -24,7 +24,11 @@ func TestPresets(t *testing.T) {
 		// per L: train and test sets, a thermometer and two type V RBMs, two flows from each end and their checks; the report
 		"ising-3d-small": 2*(2+3+4+4) + 1, "ising-3d": 3*(2+3+4+4) + 1,
 		// and per L two more seeds of its two RBMs, their flows and checks
-		"ising-3d-seeds": 3*(2+3+4+4) + 1 + 3*(4+8+8)}
+		"ising-3d-seeds": 3*(2+3+4+4) + 1 + 3*(4+8+8),
+		// per L: a dataset, a thermometer, RBMs (networks × seeds), flows
+		// from both ends, an equilibrium check and the flows' checks; the
+		// fixedpoint analysis of them all, the report
+		"finite-size-small": 3*(1+1+2*2+2*2*2+1+2*2*2) + 1 + 1, "finite-size": 5*(1+1+3*3+3*3*2+1+3*3*2) + 1 + 1}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)

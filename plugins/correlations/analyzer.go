@@ -11,7 +11,7 @@ import (
 )
 
 // Version is the analyzer's version, reported by Describe.
-const Version = "2.0.0"
+const Version = "2.1.0"
 
 // ParamByIteration, when 1, says data/group holds flow iterations rather
 // than temperatures.
@@ -252,6 +252,9 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 		col("n")[g] = float64(st.N)
 		if st.HasEnergy {
 			col("energy")[g], col("energy_err")[g] = st.Energy, st.EnergyErr
+			if q.byT {
+				col("specific_heat")[g], col("specific_heat_err")[g] = SpecificHeat(sub(q.data.Energy, idx), sdk.LatticeSites(q.L, q.data.D), groups[g])
+			}
 			switch {
 			case q.exactE != nil:
 				col("T_energy")[g], col("T_energy_err")[g] = q.exactE.Implied(st.Energy, st.EnergyErr)
@@ -276,6 +279,7 @@ func (*Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Analy
 		}
 		if st.HasG {
 			col("xi")[g], col("xi_err")[g], col("xi_limit")[g] = st.Xi, st.XiErr, XiLimit(st.Xi, q.L)
+			col("G_half")[g], col("G_half_err")[g] = st.G[R], st.GErr[R]
 			copy(G[g*(R+1):], st.G)
 			copy(GErr[g*(R+1):], st.GErr)
 			copy(Gc[g*(R+1):], st.Gc)
@@ -310,7 +314,7 @@ func (q *request) answer(groups []float64, cols map[string][]float64, chiName st
 		}
 	}
 	for _, name := range []string{"n", "energy", "energy_err", "abs_m", "abs_m_err", chiName, chiName + "_err", "binder", "binder_err",
-		"xi", "xi_err", "xi_limit", "T_energy", "T_energy_err", "T_abs_m", "T_abs_m_err", "T_G", "T_G_err", "T_thermometer", "T_thermometer_err"} {
+		"specific_heat", "specific_heat_err", "G_half", "G_half_err", "xi", "xi_err", "xi_limit", "T_energy", "T_energy_err", "T_abs_m", "T_abs_m_err", "T_G", "T_G_err", "T_thermometer", "T_thermometer_err"} {
 		if c, ok := cols[name]; ok {
 			a.Results = append(a.Results, vec(name, c))
 		}
@@ -331,6 +335,7 @@ func (q *request) answer(groups []float64, cols map[string][]float64, chiName st
 	line("abs_m", "order parameter (the model's)", "⟨|m|⟩", "abs_m")
 	line("chi", "susceptibility", chiName, chiName)
 	line("binder", "Binder cumulant", "U", "binder")
+	line("specific_heat", "specific heat per site, sites·var(e)/T² (jackknife errors)", "C", "specific_heat")
 	line("xi", "correlation length (fit to G_c)", "ξ", "xi")
 	if f := &a.Figures[len(a.Figures)-1]; f.Name == "xi" {
 		f.Limits = []string{"xi_limit"} // ξ at the fit's bound is a limit, not a measurement

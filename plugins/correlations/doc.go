@@ -26,7 +26,10 @@
 //     where G_c(1) ≤ 0. xi_limit flags a ξ at a bound of that range (+1 at
 //     the top: G_c flat over the lattice, ξ only "at least" it; −1 at the
 //     bottom), which the xi figure declares, so that the host draws it as
-//     a limit.
+//     a limit;
+//   - per temperature (not per flow iteration) the specific heat per site
+//     C = sites·(⟨e²⟩ − ⟨e⟩²)/T² with its jackknife error, and G(L/2)
+//     alone as the series G_half (what an analysis of analyses reads).
 //
 // Thermometer-free temperatures (Veiga & Vicente 2020 showed that a
 // thermometer reads ≈ T_c even for flows of a random RBM): each group's

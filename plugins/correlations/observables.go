@@ -453,3 +453,42 @@ func FitXi(gc, err []float64, L int) float64 {
 	}
 	return math.Exp((a + b) / 2)
 }
+
+// SpecificHeat returns the specific heat per site of a group of
+// configurations at temperature T from their energies per site e on a
+// lattice of sites sites, C = sites·(⟨e²⟩ − ⟨e⟩²)/T², with its jackknife
+// error over Blocks contiguous blocks (plain jackknife over single
+// configurations when there are fewer than 2·Blocks); NaN at T = 0 or
+// for fewer than two configurations.
+func SpecificHeat(e []float64, sites int, T float64) (c, cErr float64) {
+	n := len(e)
+	if n < 2 || !(T > 0) {
+		return math.NaN(), math.NaN()
+	}
+	variance := func(skipLo, skipHi int) float64 {
+		var s, s2, cnt float64
+		for i, v := range e {
+			if i >= skipLo && i < skipHi {
+				continue
+			}
+			s += v
+			s2 += v * v
+			cnt++
+		}
+		m := s / cnt
+		return s2/cnt - m*m
+	}
+	scale := float64(sites) / (T * T)
+	c = scale * variance(0, 0)
+	blocks := min(Blocks, n)
+	var jk []float64
+	for k := range blocks {
+		jk = append(jk, scale*variance(k*n/blocks, (k+1)*n/blocks))
+	}
+	mean, _ := meanSE(jk)
+	var ss float64
+	for _, v := range jk {
+		ss += (v - mean) * (v - mean)
+	}
+	return c, math.Sqrt(float64(blocks-1) / float64(blocks) * ss)
+}

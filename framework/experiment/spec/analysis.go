@@ -14,8 +14,16 @@ func (s *Spec) parseAnalysis(it node) error {
 	if _, ok := m["analyzer"]; !ok {
 		return it.errf("the analysis has no analyzer")
 	}
-	if m["model"].val.n == nil && m["data"].val.n == nil && m["flow"].val.n == nil {
-		return it.errf("the analysis reads nothing: give a model, data or a flow")
+	var analyses []string
+	if e, ok := m["analyses"]; ok {
+		if m["model"].val.n != nil || m["data"].val.n != nil || m["flow"].val.n != nil {
+			return e.val.errf("an analysis of analyses reads them alone: drop its model, data and flow")
+		}
+		if analyses, err = e.val.strs(); err != nil {
+			return err
+		}
+	} else if m["model"].val.n == nil && m["data"].val.n == nil && m["flow"].val.n == nil {
+		return it.errf("the analysis reads nothing: give a model, data, a flow or analyses")
 	}
 	res, err := parseResources(m)
 	if err != nil {
@@ -56,7 +64,7 @@ func (s *Spec) parseAnalysis(it node) error {
 		set := setOf(params, b)
 		s.Analyses = append(s.Analyses, Analysis{
 			Name: name, Analyzer: b["analyzer"].text, Model: b["model"].text, Data: b["data"].text,
-			Flow: b["flow"].text, Where: where, Set: set, Seed: uint64(b["seed"].num), Resources: res, at: at,
+			Flow: b["flow"].text, Analyses: analyses, Where: where, Set: set, Seed: uint64(b["seed"].num), Resources: res, at: at,
 		})
 		return nil
 	})

@@ -22,7 +22,7 @@ func (s *Spec) ReadsRegistry() bool {
 		in = append(in, f.RBM, f.Thermometer, f.From)
 	}
 	for _, a := range s.Analyses {
-		in = append(in, a.Model, a.Data, a.Flow)
+		in = append(append(in, a.Model, a.Data, a.Flow), a.Analyses...)
 	}
 	for _, n := range in {
 		if IsRegistryRef(n) {

@@ -98,6 +98,10 @@ type Analysis struct {
 	Model    string // a training step's name, or ""
 	Data     string // a dataset step's name, or ""
 	Flow     string // a flow step's name, or ""
+	// Analyses are earlier analysis steps read together (an analysis of
+	// analyses, e.g. across lattice sizes): not expanded, one step reads
+	// them all; given alone, without Model, Data or Flow.
+	Analyses []string
 	Where    []grid.Axis
 	Set      sdk.Params // parameters as written (defaults filled in by the plan)
 	Seed     uint64
@@ -145,7 +149,7 @@ var (
 	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import", "cpus", "memory", "time"}
 	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every", "cpus", "memory", "time"}
 	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs", "cpus", "memory", "time"}
-	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "where", "set", "seed", "cpus", "memory", "time"}
+	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "analyses", "where", "set", "seed", "cpus", "memory", "time"}
 	reportFields   = []string{"title", "out", "judge"}
 )
 

@@ -63,6 +63,7 @@ type AnalyzeSpec struct {
 	Model    string
 	Data     string
 	Flow     string
+	Analyses []string // earlier analyses read together (analyses.go)
 	Where    []string // selection of Data's configurations
 	Params   sdk.Params
 	Seed     uint64
@@ -112,8 +113,8 @@ func Analyze(ctx context.Context, env *steps.Env, spec AnalyzeSpec) (AnalyzeResu
 	if err := registry.ValidateName(spec.Name); err != nil {
 		return res, usagef("name: %v", err)
 	}
-	if spec.Model == "" && spec.Data == "" && spec.Flow == "" {
-		return res, usagef("analysis %s: give a model, a dataset or a flow to analyse", spec.Name)
+	if spec.Model == "" && spec.Data == "" && spec.Flow == "" && len(spec.Analyses) == 0 {
+		return res, usagef("analysis %s: give a model, a dataset, a flow or analyses to analyse", spec.Name)
 	}
 	if spec.Data == "" && len(spec.Where) > 0 {
 		return res, usagef("where: a selection needs a dataset")
@@ -148,6 +149,9 @@ func Analyze(ctx context.Context, env *steps.Env, spec AnalyzeSpec) (AnalyzeResu
 		return res, err
 	}
 	if err := in.addModel(); err != nil {
+		return res, err
+	}
+	if err := in.addAnalyses(); err != nil {
 		return res, err
 	}
 	if in.L == 0 {

@@ -90,6 +90,15 @@ func (r analyzerInputs) label(name, group string) string {
 	return ""
 }
 
+// analyses: the analyzer reads earlier analyses (data/analyses/index,
+// the input each element comes from).
+func (r analyzerInputs) analyses() string {
+	if !r.reads(AnalysesPrefix + "index") {
+		return fmt.Sprintf("analyzer %s does not read earlier analyses (it reads: %s)", r.name, inputList(r.desc))
+	}
+	return ""
+}
+
 // weights: the analyzer reads some weights/NAME.
 func (r analyzerInputs) weights() string {
 	if !slices.ContainsFunc(r.desc.Inputs, func(in sdk.AnalyzerInput) bool { return strings.HasPrefix(in.Name, "weights/") }) {

@@ -55,6 +55,9 @@ func Run(ctx context.Context, env *steps.Env, _ *plan.Plan, s *plan.Step, input 
 	if a.Flow != "" {
 		req.Flow = input("flow/" + a.Flow)
 	}
+	for _, name := range a.Analyses {
+		req.Analyses = append(req.Analyses, input("analysis/"+name))
+	}
 	r, err := Analyze(ctx, env, req)
 	return r.Entry, err
 }
@@ -108,7 +111,7 @@ func PlanAnalysis(ctx context.Context, b *plan.Planner, a *spec.Analysis, cat pl
 	for k, v := range a.Set {
 		ap.set[k] = v
 	}
-	for _, bind := range []func(*plan.Planner) error{ap.bindFlow, ap.bindData, ap.bindModel, ap.required} {
+	for _, bind := range []func(*plan.Planner) error{ap.bindFlow, ap.bindData, ap.bindModel, ap.bindAnalyses, ap.required} {
 		if err := bind(b); err != nil {
 			return nil, err
 		}
@@ -219,8 +222,35 @@ func (ap *analysisPlan) bindModel(b *plan.Planner) error {
 
 // required checks that every input the analyzer requires is given.
 func (ap *analysisPlan) required(*plan.Planner) error {
-	if field, msg := ap.rule.required(ap.a.Model != "", ap.a.Data != "" || ap.a.Flow != ""); msg != "" {
+	if field, msg := ap.rule.required(ap.a.Model != "", ap.a.Data != "" || ap.a.Flow != "" || len(ap.a.Analyses) > 0); msg != "" {
 		return spec.At(ap.a.Pos(""), field, "%s", msg)
+	}
+	return nil
+}
+
+// bindAnalyses checks the earlier analyses an analysis of analyses reads:
+// each planned before it (or in the registry), the analyzer reads them
+// (analyzerInputs.analyses). Their lattices may differ: the analysis's
+// lattice size is their largest.
+func (ap *analysisPlan) bindAnalyses(b *plan.Planner) error {
+	a := ap.a
+	if len(a.Analyses) == 0 {
+		return nil
+	}
+	if msg := ap.rule.analyses(); msg != "" {
+		return spec.At(a.Pos("analyses"), "analyses", "%s", msg)
+	}
+	seen := map[string]bool{}
+	for i, name := range a.Analyses {
+		if seen[name] {
+			return spec.At(a.Pos("analyses"), "analyses", "analysis %s is listed twice", name)
+		}
+		seen[name] = true
+		n, err := b.Ref(plan.KindAnalysis, name, a, "analyses")
+		if err != nil {
+			return err
+		}
+		ap.inputs[fmt.Sprintf("analyses/%d", i)] = n.Step
 	}
 	return nil
 }

@@ -1,0 +1,42 @@
+// Package fixedpoint is the "fixedpoint" analyzer plugin: where RBM flows
+// of several lattice sizes go, read without a thermometer, and how that
+// fixed point T*(L) scales with L (issue 25, docs/finite-size.md).
+//
+// It reads earlier analyses (an analysis of analyses; the host's rule is
+// in framework/experiment/steps/analyze/analyses.go): per L one analysis
+// of equilibrium data (by_iteration = 0: rows are temperatures) and any
+// number of analyses of flows (by_iteration = 1: rows are iterations),
+// each with the energy per site, ⟨|m|⟩, U4, G(L/2) and, for equilibrium
+// data, the specific heat, with errors (what the correlations analyzer
+// gives), and per flow its RBM's N_h and training seed from the lineage.
+//
+// Per flow: the last iteration's energy, ⟨|m|⟩, U4, ⟨|m|⟩·L^{1/8} and
+// G(L/2)·L^{1/4} (β/ν = 1/8, η = 1/4 of the 2D Ising class), and the
+// temperature the first four imply on the equilibrium curve of the same
+// L (correlations.Curve: made monotone, inverted linearly; the scaled
+// forms imply the same temperatures as ⟨|m|⟩ and G(L/2)). A flow whose
+// first reading has ⟨|m|⟩ > 0.5 started from the ordered end, otherwise
+// from the disordered end.
+//
+// Networks are classed by N_h: fixed_hidden (default 16) is "Nh=16" at
+// every L, any other N_h by its ratio N_h/N_v (ratios within 10 % of
+// each other are one class, as N_h rounded at each L makes them), named
+// to two decimals from its member of the largest L ("r=0.16").
+// T*(L) per class and observable (T*_OBS@CLASS, from both ends and from
+// each end, with _err and the number of flows _n) is the mean over the
+// flows (seeds × ends); its error the larger of the flows' standard error
+// of the mean and the root-sum-square of their own errors over n.
+//
+// T_c(L) two ways: the specific-heat peak (the vertex of the parabola
+// through the largest C and its two neighbours, error propagated from
+// theirs), and the crossing of U4(T) of L with the next larger L
+// (the most significant sign change of their difference, linearly
+// interpolated; error of the difference over its slope). Each series is
+// fitted with fss.FitPowerLaw: fit@NAME = [T(∞), its error, a, its error,
+// χ², dof, p].
+//
+// Figures: per class T*(L) of each observable against 1/L beside both
+// T_c(L) (and T_ref, the parameter reference_T, when given); per L the
+// flows in the (U4, ⟨|m|⟩L^{1/8}) plane, one path per class and end (the
+// mean over its seeds at each reading), beside the equilibrium curve.
+package fixedpoint

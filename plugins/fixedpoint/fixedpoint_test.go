@@ -1,0 +1,221 @@
+package fixedpoint_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
+	"github.com/rgml/rgml/plugins/fixedpoint"
+)
+
+const tc = 2.269
+
+// Synthetic curves of a size L: U4 of the scaling form the fss tests use
+// (every L crosses at tc), ⟨|m|⟩ a smooth step, the specific heat peaked
+// at tc + 0.5/L, a linear energy.
+func binder(T, L float64) float64 { return (1 - math.Tanh((T-tc)*L/4)) / 3 }
+func absM(T, L float64) float64   { return 1 / (1 + math.Exp((T-tc)*L/2)) }
+func energy(T float64) float64    { return -2 + 0.5*T }
+func cv(T, L float64) float64     { return 1 / (1 + math.Pow((T-tc-0.5/L)*10, 2)) }
+
+// tStar is where the synthetic flows of a size end: 2.3 + 0.8/L, on the
+// grid.
+func tStar(L float64) float64 { return 2.3 + 0.8/L }
+
+type builder struct {
+	cols    map[string][]float64
+	lineage map[string][]float64
+	k       int
+}
+
+func (b *builder) row(group, e, m, u, c float64) {
+	for name, v := range map[string]float64{"group": group, "energy": e, "abs_m": m, "binder": u, "G_half": m * m, "specific_heat": c} {
+		b.cols[name] = append(b.cols[name], v)
+		if name != "group" {
+			b.cols[name+"_err"] = append(b.cols[name+"_err"], 0.001)
+		}
+	}
+	b.cols["index"] = append(b.cols["index"], float64(b.k))
+}
+
+func (b *builder) input(L, byIt, hidden, seed float64) {
+	for name, v := range map[string]float64{"L": L, "by_iteration": byIt, "flow/rbm/hidden": hidden, "flow/rbm/seed": seed} {
+		b.lineage[name] = append(b.lineage[name], v)
+	}
+	b.k++
+}
+
+// request: equilibrium analyses at L = 8, 16, 32 (T = 2.0 … 2.6 by
+// 0.025) and per L flows of two networks (N_h = 16, and N_h/N_v = 0.16)
+// of three seeds from both ends, each ending where tStar says.
+func request(Ls ...float64) sdk.AnalyzeRequest {
+	b := &builder{cols: map[string][]float64{}, lineage: map[string][]float64{}}
+	for _, L := range Ls {
+		for i := 0; i <= 24; i++ {
+			T := 2 + 0.025*float64(i)
+			b.row(T, energy(T), absM(T, L), binder(T, L), cv(T, L))
+		}
+		b.input(L, 0, math.NaN(), math.NaN())
+		for _, hidden := range []float64{16, math.Round(0.16 * L * L)} {
+			for seed := 1.0; seed <= 3; seed++ {
+				for _, start := range []float64{1, 6} {
+					b.row(0, energy(start), absM(start, L), binder(start, L), math.NaN())
+					T := tStar(L)
+					b.row(100, energy(T), absM(T, L), binder(T, L), math.NaN())
+					b.input(L, 1, hidden, seed)
+				}
+			}
+		}
+	}
+	req := sdk.AnalyzeRequest{Size: int(Ls[len(Ls)-1]), Params: sdk.Params{}}
+	for name, v := range b.cols {
+		req.Data = append(req.Data, sdk.Tensor{Name: "analyses/" + name, Shape: []int{len(v)}, Data: v})
+	}
+	for name, v := range b.lineage {
+		req.Data = append(req.Data, sdk.Tensor{Name: "analyses/lineage/" + name, Shape: []int{len(v)}, Data: v})
+	}
+	sortTensors(req.Data)
+	return req
+}
+
+func sortTensors(ts []sdk.Tensor) {
+	for i := range ts {
+		for j := i + 1; j < len(ts); j++ {
+			if ts[j].Name < ts[i].Name {
+				ts[i], ts[j] = ts[j], ts[i]
+			}
+		}
+	}
+}
+
+func TestConformanceInProcess(t *testing.T) {
+	sdktest.TestAnalyzer(t, sdktest.InProcessAnalyzer(fixedpoint.New()), request(8, 16, 32))
+}
+
+func TestConformanceSubprocess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the plugin")
+	}
+	sdktest.TestAnalyzer(t, sdktest.SubprocessAnalyzer(sdktest.Build(t, "./cmd/rgml-plugin-fixedpoint")), request(8, 16, 32))
+}
+
+func result(t *testing.T, a sdk.Analysis, name string) []float64 {
+	t.Helper()
+	x, ok := sdk.FindTensor(a.Results, name)
+	if !ok {
+		t.Fatalf("no result %s", name)
+	}
+	return x.Data.([]float64)
+}
+
+// The flows end at T*(L) = 2.3 + 0.8/L on the curves of their L: every
+// observable implies it (the curves are sampled where the flows end, so
+// inverting them is exact), the fit gives T*(∞) = 2.3 and a = 0.8, the
+// Binder crossings are at tc and the specific-heat peaks near
+// tc + 0.5/L, all within what their construction allows.
+func TestRecoversKnownFixedPoints(t *testing.T) {
+	a, err := fixedpoint.New().Analyze(context.Background(), request(8, 16, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Ls := []float64{8, 16, 32}
+	for _, class := range []string{"Nh=16", "r=0.16"} {
+		for _, obs := range []string{"energy", "abs_m", "binder", "G_half"} {
+			v := result(t, a, "T*_"+obs+"@"+class)
+			n := result(t, a, "T*_"+obs+"@"+class+"_n")
+			for i, L := range Ls {
+				if math.Abs(v[i]-tStar(L)) > 1e-6 || n[i] != 6 {
+					t.Errorf("%s %s L = %g: T* = %.6f from %g flows, want %.6f from 6", class, obs, L, v[i], n[i], tStar(L))
+				}
+			}
+			f := result(t, a, "fit@T*_"+obs+"@"+class)
+			if math.Abs(f[0]-2.3) > 1e-5 || math.Abs(f[2]-0.8) > 1e-4 {
+				t.Errorf("%s %s: fit T(∞) = %.6f, a = %.6f; want 2.3, 0.8", class, obs, f[0], f[2])
+			}
+		}
+	}
+	ub := result(t, a, "Tc_binder")
+	for i := range 2 {
+		if math.Abs(ub[i]-tc) > 0.005 {
+			t.Errorf("Binder crossing of L = %g and %g at %.4f, want %.3f", Ls[i], Ls[i+1], ub[i], tc)
+		}
+	}
+	if !math.IsNaN(ub[2]) {
+		t.Errorf("Binder crossing of the largest L with nothing: %v, want NaN", ub[2])
+	}
+	pk, pkErr := result(t, a, "Tc_cv"), result(t, a, "Tc_cv_err")
+	for i, L := range Ls {
+		if math.Abs(pk[i]-(tc+0.5/L)) > 0.0125 || !(pkErr[i] > 0) {
+			t.Errorf("L = %g: specific-heat peak at %.4f ± %.4f, want %.4f within half a grid step", L, pk[i], pkErr[i], tc+0.5/L)
+		}
+	}
+}
+
+// A flow at a size without equilibrium data, and two equilibrium
+// analyses at one size, are refused.
+func TestRefusesIncompleteStudies(t *testing.T) {
+	a := fixedpoint.New()
+	ctx := context.Background()
+	noEq := request(8, 16)
+	for i, x := range noEq.Data {
+		if x.Name == "analyses/lineage/by_iteration" {
+			v := append([]float64{}, x.Data.([]float64)...)
+			v[0] = 1 // L = 8's equilibrium analysis now claims to be a flow's
+			noEq.Data[i].Data = v
+		}
+	}
+	if _, err := a.Analyze(ctx, noEq); !errors.Is(err, sdk.ErrInvalidArgument) {
+		t.Errorf("flows at L = 8 without its equilibrium data: want InvalidArgument, got %v", err)
+	}
+	onlyEq := request(8)
+	for i, x := range onlyEq.Data {
+		if x.Name == "analyses/lineage/by_iteration" {
+			onlyEq.Data[i].Data = make([]float64, len(x.Data.([]float64)))
+		}
+	}
+	if _, err := a.Analyze(ctx, onlyEq); !errors.Is(err, sdk.ErrInvalidArgument) {
+		t.Errorf("seven equilibrium analyses at L = 8: want InvalidArgument, got %v", err)
+	}
+}
+
+// In the ordered phase both sizes' U4 sit at 2/3 and noise makes their
+// difference change sign there: the crossing taken is the most
+// significant sign change, the one at tc, not the first.
+func TestBinderCrossingIgnoresNoiseAtTheLimits(t *testing.T) {
+	req := request(8, 16, 32)
+	var group, u, idx []float64
+	for _, x := range req.Data {
+		switch x.Name {
+		case "analyses/group":
+			group = x.Data.([]float64)
+		case "analyses/binder":
+			u = x.Data.([]float64)
+		case "analyses/index":
+			idx = x.Data.([]float64)
+		}
+	}
+	// The equilibrium inputs of L = 8 and 16 (0 and 13, with 12 flows
+	// each between): at T = 2.0 and 2.025 the larger L's U4 dips below the
+	// smaller's by a hair, then rises above it, both within 10⁻⁴ of 2/3.
+	inputs := map[float64]float64{0: 0, 13: 1}
+	for r := range u {
+		which, ok := inputs[idx[r]]
+		if !ok || group[r] > 2.03 {
+			continue
+		}
+		u[r] = 2.0/3 - 1e-4
+		if (which == 1) == (group[r] < 2.01) {
+			u[r] -= 1e-5
+		}
+	}
+	a, err := fixedpoint.New().Analyze(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ub := result(t, a, "Tc_binder"); math.Abs(ub[0]-tc) > 0.005 {
+		t.Errorf("Binder crossing of L = 8 and 16 at %.4f, want %.3f (not the noise at T ≈ 2)", ub[0], tc)
+	}
+}

@@ -1,0 +1,319 @@
+package fixedpoint
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/correlations"
+)
+
+// orderedAbove: a flow whose first reading has ⟨|m|⟩ above it started
+// from the ordered end, else from the disordered end.
+const orderedAbove = 0.5
+
+// equilibrium is one L's equilibrium curves, ascending in T.
+type equilibrium struct {
+	T                           []float64
+	energy, absM, binder, gHalf correlations.Curve
+	cv, cvErr                   []float64
+}
+
+// flowPoint is one flow's last reading and the temperatures it implies.
+type flowPoint struct {
+	L, class      int // class indexes fixedStudy.classes
+	seed          float64
+	ordered       bool
+	value, valErr [5]float64 // fpObs at the last iteration
+	T, TErr       [4]float64 // implied by observables
+	planeU4       []float64  // U4 and ⟨|m|⟩L^{1/8} at every iteration
+	planeML       []float64
+}
+
+// fpObs: the fixed-point observables reported (the scaled forms imply
+// the same temperatures at one L as ⟨|m|⟩ and G(L/2)).
+var fpObs = []string{"energy", "abs_m", "binder", "mL", "GL"}
+
+type fixedStudy struct {
+	nu      float64
+	refT    float64 // drawn beside T*(L) when > 0
+	Ls      []int
+	eq      map[int]*equilibrium
+	classes []netClass
+	flows   []flowPoint
+	dim     int
+}
+
+func study(t *table, nu, refT float64, fixedHidden, dim int) (*fixedStudy, error) {
+	s := &fixedStudy{nu: nu, refT: refT, eq: map[int]*equilibrium{}, dim: dim}
+	for k := range t.k {
+		if t.lin("by_iteration", k) == 1 {
+			continue
+		}
+		L := int(t.lin("L", k))
+		if _, dup := s.eq[L]; dup {
+			return nil, sdk.InvalidArgument("two analyses of equilibrium data at L = %d: give one per L", L)
+		}
+		eq, err := newEquilibrium(t, k)
+		if err != nil {
+			return nil, sdk.InvalidArgument("equilibrium analysis %d (L = %d): %v", k, L, err)
+		}
+		s.eq[L] = eq
+		s.Ls = append(s.Ls, L)
+	}
+	slices.Sort(s.Ls)
+	if len(s.Ls) == 0 {
+		return nil, sdk.InvalidArgument("no analysis of equilibrium data among the inputs (by_iteration = 0): the temperatures need one per L")
+	}
+	for k := range t.k {
+		if t.lin("by_iteration", k) != 1 {
+			continue
+		}
+		L := int(t.lin("L", k))
+		eq, ok := s.eq[L]
+		if !ok {
+			return nil, sdk.InvalidArgument("flow analysis %d is at L = %d, and no equilibrium analysis is (have L = %v)", k, L, s.Ls)
+		}
+		s.flows = append(s.flows, s.flowPoint(t, k, L, eq, fixedHidden))
+	}
+	if len(s.flows) == 0 {
+		return nil, sdk.InvalidArgument("no analysis of a flow among the inputs (by_iteration = 1)")
+	}
+	return s, nil
+}
+
+func newEquilibrium(t *table, k int) (*equilibrium, error) {
+	rows := t.sortedRows(k)
+	eq := &equilibrium{T: t.col("group", rows)}
+	for i := 1; i < len(eq.T); i++ {
+		if !(eq.T[i] > eq.T[i-1]) {
+			return nil, fmt.Errorf("temperature %v appears twice", eq.T[i])
+		}
+	}
+	if len(eq.T) < 3 || math.IsInf(eq.T[len(eq.T)-1], 0) {
+		return nil, fmt.Errorf("need ≥ 3 finite temperatures, have %v", eq.T)
+	}
+	curve := func(name string) correlations.Curve {
+		return correlations.Curve{T: eq.T, Value: t.col(name, rows), Err: t.col(name+"_err", rows)}
+	}
+	eq.energy, eq.absM, eq.binder, eq.gHalf = curve("energy"), curve("abs_m"), curve("binder"), curve("G_half")
+	eq.cv, eq.cvErr = t.col("specific_heat", rows), t.col("specific_heat_err", rows)
+	return eq, nil
+}
+
+// netClass is a class of networks: N_h = fixed_hidden at every L, or a
+// ratio N_h/N_v (N_h rounded at each L, so members differ by up to a
+// few per cent; ratioTol joins them). Its label is named from its member
+// of the largest N_v, where the rounding matters least.
+type netClass struct {
+	fixed      bool
+	ratio      float64
+	labelSites int
+}
+
+const ratioTol = 0.1
+
+func (s *fixedStudy) class(hidden float64, L, fixedHidden int) int {
+	sites := sdk.LatticeSites(L, s.dim)
+	c := netClass{ratio: math.NaN()}
+	switch {
+	case math.IsNaN(hidden):
+	case int(hidden) == fixedHidden:
+		c = netClass{fixed: true, ratio: float64(fixedHidden)}
+	default:
+		c.ratio = hidden / float64(sites)
+	}
+	for i, o := range s.classes {
+		same := o.fixed == c.fixed && (o.ratio == c.ratio || (math.IsNaN(o.ratio) && math.IsNaN(c.ratio)) ||
+			(!c.fixed && math.Abs(c.ratio/o.ratio-1) < ratioTol))
+		if same {
+			if !c.fixed && sites > o.labelSites {
+				s.classes[i].ratio, s.classes[i].labelSites = c.ratio, sites
+			}
+			return i
+		}
+	}
+	c.labelSites = sites
+	s.classes = append(s.classes, c)
+	return len(s.classes) - 1
+}
+
+// label names class c in result names: "Nh=16", "r=0.16", or "all" for
+// flows whose network's N_h is unknown.
+func (s *fixedStudy) label(c int) string {
+	switch o := s.classes[c]; {
+	case o.fixed:
+		return fmt.Sprintf("Nh=%g", o.ratio)
+	case math.IsNaN(o.ratio):
+		return "all"
+	default:
+		return fmt.Sprintf("r=%.2f", o.ratio)
+	}
+}
+
+func (s *fixedStudy) flowPoint(t *table, k, L int, eq *equilibrium, fixedHidden int) flowPoint {
+	rows := t.sortedRows(k)
+	last := rows[len(rows)-1:]
+	p := flowPoint{L: L, class: s.class(t.lin("flow/rbm/hidden", k), L, fixedHidden), seed: t.lin("flow/rbm/seed", k)}
+	p.ordered = t.col("abs_m", rows[:1])[0] > orderedAbove
+	one := func(name string) (float64, float64) { return t.col(name, last)[0], t.col(name+"_err", last)[0] }
+	scaleM, scaleG := math.Pow(float64(L), 1.0/8), math.Pow(float64(L), 1.0/4)
+	e, eErr := one("energy")
+	m, mErr := one("abs_m")
+	u, uErr := one("binder")
+	g, gErr := one("G_half")
+	p.value = [5]float64{e, m, u, m * scaleM, g * scaleG}
+	p.valErr = [5]float64{eErr, mErr, uErr, mErr * scaleM, gErr * scaleG}
+	for i, c := range []struct {
+		curve correlations.Curve
+		v, e  float64
+	}{{eq.energy, e, eErr}, {eq.absM, m, mErr}, {eq.binder, u, uErr}, {eq.gHalf, g, gErr}} {
+		p.T[i], p.TErr[i] = implied(c.curve, c.v, c.e)
+	}
+	um := t.col("binder", rows)
+	for i, v := range t.col("abs_m", rows) {
+		p.planeU4 = append(p.planeU4, um[i])
+		p.planeML = append(p.planeML, v*scaleM)
+	}
+	return p
+}
+
+// implied is the temperature the curve gives value v ± e (NaN when the
+// curve or v is not measured).
+func implied(c correlations.Curve, v, e float64) (float64, float64) {
+	if math.IsNaN(v) || slices.ContainsFunc(c.Value, math.IsNaN) {
+		return math.NaN(), math.NaN()
+	}
+	return c.Implied(v, e)
+}
+
+// tStar combines the flows of one class at one L (from one end, or both
+// when end is nil) into T*(L) for observable o: the mean over flows,
+// with the larger of their spread's standard error and the mean of their
+// own errors over √n (one flow: its own error). NaN without a finite one.
+func (s *fixedStudy) tStar(class, L, o int, end *bool) (mean, err float64, n int) {
+	var ts, es []float64
+	for _, p := range s.flows {
+		if p.class != class || p.L != L || (end != nil && p.ordered != *end) {
+			continue
+		}
+		if v := p.T[o]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+			ts, es = append(ts, v), append(es, p.TErr[o])
+		}
+	}
+	return combine(ts, es)
+}
+
+func combine(ts, es []float64) (mean, err float64, n int) {
+	n = len(ts)
+	if n == 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	var se2 float64
+	for i, v := range ts {
+		mean += v
+		se2 += es[i] * es[i]
+	}
+	mean /= float64(n)
+	own := math.Sqrt(se2) / float64(n)
+	if n == 1 {
+		return mean, own, 1
+	}
+	var ss float64
+	for _, v := range ts {
+		ss += (v - mean) * (v - mean)
+	}
+	spread := math.Sqrt(ss / float64(n-1) / float64(n))
+	return mean, math.Max(spread, own), n
+}
+
+// fpValue is the mean fixed-point value of fpObs[o] over one class's
+// flows at L, with the same error rule as tStar.
+func (s *fixedStudy) fpValue(class, L, o int) (float64, float64) {
+	var vs, es []float64
+	for _, p := range s.flows {
+		if p.class == class && p.L == L && !math.IsNaN(p.value[o]) {
+			vs, es = append(vs, p.value[o]), append(es, p.valErr[o])
+		}
+	}
+	m, e, _ := combine(vs, es)
+	return m, e
+}
+
+// cvPeak is T_c(L) of the specific-heat peak: the vertex of the parabola
+// through the largest C and its neighbours, its error propagated from
+// their errors (numerically); NaN when the peak is at an end of the grid.
+func (eq *equilibrium) cvPeak() (float64, float64) {
+	i := -1
+	for j, v := range eq.cv {
+		if !math.IsNaN(v) && (i < 0 || v > eq.cv[i]) {
+			i = j
+		}
+	}
+	if i <= 0 || i >= len(eq.cv)-1 || math.IsNaN(eq.cv[i-1]) || math.IsNaN(eq.cv[i+1]) {
+		return math.NaN(), math.NaN()
+	}
+	x := eq.T[i-1 : i+2]
+	y := slices.Clone(eq.cv[i-1 : i+2])
+	t0 := vertex(x, y)
+	var v float64
+	for j := range 3 {
+		h := eq.cvErr[i-1+j]
+		if !(h > 0) {
+			continue
+		}
+		y[j] += h
+		d := vertex(x, y) - t0
+		y[j] -= h
+		v += d * d
+	}
+	return t0, math.Sqrt(v)
+}
+
+// vertex is the x of the extremum of the parabola through three points,
+// kept within them.
+func vertex(x, y []float64) float64 {
+	d1 := (y[1] - y[0]) / (x[1] - x[0])
+	d2 := (y[2] - y[1]) / (x[2] - x[1])
+	a := (d2 - d1) / (x[2] - x[0])
+	if !(a < 0) {
+		return x[1]
+	}
+	v := (x[0]+x[1])/2 - d1/(2*a)
+	return math.Max(x[0], math.Min(x[2], v))
+}
+
+// binderCrossing is where the U4 curves of two sizes cross on their
+// common temperatures: of the sign changes of their difference d, the
+// most significant (the largest jump of d over its error; in the ordered
+// and the disordered phase both curves sit at their limits, 2/3 and 0,
+// and noise makes spurious crossings there), placed by linear
+// interpolation; its error that of d over the slope of d. NaN when they
+// do not cross.
+func binderCrossing(a, b *equilibrium) (float64, float64) {
+	var T, d, e2 []float64
+	for i, t := range a.T {
+		if j := slices.Index(b.T, t); j >= 0 {
+			T = append(T, t)
+			d = append(d, a.binder.Value[i]-b.binder.Value[j])
+			e2 = append(e2, a.binder.Err[i]*a.binder.Err[i]+b.binder.Err[j]*b.binder.Err[j])
+		}
+	}
+	best, bestZ := -1, 0.0
+	for i := 0; i+1 < len(T); i++ {
+		if d[i]*d[i+1] > 0 || d[i] == d[i+1] || math.IsNaN(d[i]*d[i+1]) {
+			continue
+		}
+		if z := math.Abs(d[i+1]-d[i]) / math.Sqrt(e2[i]+e2[i+1]); best < 0 || z > bestZ {
+			best, bestZ = i, z
+		}
+	}
+	if best < 0 {
+		return math.NaN(), math.NaN()
+	}
+	i := best
+	slope := (d[i+1] - d[i]) / (T[i+1] - T[i])
+	tc := T[i] - d[i]/slope
+	return tc, math.Abs(math.Sqrt((e2[i]+e2[i+1])/2) / slope)
+}
