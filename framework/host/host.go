@@ -56,7 +56,8 @@ type Host struct {
 	cfg     Config
 	mu      sync.Mutex
 	running []*Plugin
-	sockets string // private socket directory, created at the first launch
+	sockets string             // private socket directory, created at the first launch
+	staged  map[string]*staged // plugin path → its latest private copy (stage)
 }
 
 // New returns a Host for the plugins in cfg.Dir.

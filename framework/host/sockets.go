@@ -34,6 +34,7 @@ func (h *Host) removeSocketDir() {
 	h.mu.Lock()
 	dir := h.sockets
 	h.sockets = ""
+	h.staged = nil // the copies are in dir
 	h.mu.Unlock()
 	if dir != "" {
 		os.RemoveAll(dir)
