@@ -34,8 +34,12 @@ func (h *Host) removeSocketDir() {
 	h.mu.Lock()
 	dir := h.sockets
 	h.sockets = ""
-	h.staged = nil // the copies are in dir
 	h.mu.Unlock()
+	if h.copies.owner == h {
+		h.copies.mu.Lock()
+		h.copies.byPath = nil // they are in dir
+		h.copies.mu.Unlock()
+	}
 	if dir != "" {
 		os.RemoveAll(dir)
 	}

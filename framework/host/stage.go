@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/rgml/rgml/framework/fsutil"
@@ -21,18 +22,36 @@ type staged struct {
 	path   string // the copy, 0500, named like the plugin
 	sha256 string // hex digest of the copy's bytes
 
-	// The host's copies are shared by the launches of one source file
-	// while it stays the same file (src: its identity when copied):
-	// copying and hashing a 20 MB plugin took ~35 ms of CPU a launch,
-	// and hundreds of launches of the same few binaries made it a
-	// second of every quick study. refs counts the launches using the
-	// copy (under the host's mutex); a copy replaced by a newer one is
-	// removed when its last launch is done, the rest with the host's
-	// private directory.
-	host     *Host
+	// Copies are shared by the launches of one source file while it
+	// stays the same file (src: its identity when copied): copying and
+	// hashing a 20 MB plugin took ~35 ms of CPU a launch, and hundreds of
+	// launches of the same few binaries made it a second of every quick
+	// study. refs counts the launches using the copy (under the cache's
+	// mutex); a copy replaced by a newer one is removed when its last
+	// launch is done, the rest with the private directory of the host
+	// that owns the cache.
+	cache    *copies
 	src      os.FileInfo
 	refs     int
 	replaced bool
+}
+
+// copies are the private copies of plugin binaries of a host and of the
+// hosts derived from it (WithConfig), in the owner's private directory.
+type copies struct {
+	mu     sync.Mutex
+	owner  *Host
+	byPath map[string]*staged // plugin path → its latest copy
+}
+
+// WithConfig returns a host of configuration cfg (the same plugin
+// folder, say, with another environment for its plugins) that shares
+// h's private copies of the plugin binaries: they live until h is
+// closed. Closing it stops its own plugins only.
+func (h *Host) WithConfig(cfg Config) *Host {
+	d := New(cfg)
+	d.copies = h.copies
+	return d
 }
 
 // stage returns a private copy of the plugin binary at path, in a folder
@@ -55,35 +74,36 @@ func (h *Host) stage(path string) (*staged, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plugin binary: %w", err)
 	}
-	if s := h.stagedCopy(path, info); s != nil {
+	c := h.copies
+	if s := c.get(path, info); s != nil {
 		return s, nil
 	}
-	s, err := h.copyPlugin(src, path)
+	s, err := c.owner.copyPlugin(src, path)
 	if err != nil {
 		return nil, err
 	}
-	s.host, s.src, s.refs = h, info, 1
-	h.mu.Lock()
-	if old := h.staged[path]; old != nil {
+	s.cache, s.src, s.refs = c, info, 1
+	c.mu.Lock()
+	if old := c.byPath[path]; old != nil {
 		old.replaced = true
 		if old.refs == 0 {
 			old.removeNow()
 		}
 	}
-	if h.staged == nil {
-		h.staged = map[string]*staged{}
+	if c.byPath == nil {
+		c.byPath = map[string]*staged{}
 	}
-	h.staged[path] = s
-	h.mu.Unlock()
+	c.byPath[path] = s
+	c.mu.Unlock()
 	return s, nil
 }
 
-// stagedCopy returns the host's copy of the file at path, one more
-// launch using it, when info is still that file.
-func (h *Host) stagedCopy(path string, info os.FileInfo) *staged {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.staged[path]
+// get returns the copy of the file at path, one more launch using it,
+// when info is still that file.
+func (c *copies) get(path string, info os.FileInfo) *staged {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.byPath[path]
 	if s == nil || !os.SameFile(s.src, info) || s.src.Size() != info.Size() || !s.src.ModTime().Equal(info.ModTime()) {
 		return nil
 	}
@@ -131,12 +151,12 @@ func (s *staged) remove() {
 	if s == nil {
 		return
 	}
-	if s.host == nil {
+	if s.cache == nil {
 		s.removeNow()
 		return
 	}
-	s.host.mu.Lock()
-	defer s.host.mu.Unlock()
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
 	if s.refs--; s.refs == 0 && s.replaced {
 		s.removeNow()
 	}

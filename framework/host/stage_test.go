@@ -115,3 +115,36 @@ func TestStageReusesUnchangedCopy(t *testing.T) {
 		t.Fatalf("copy left after Close: %v", err)
 	}
 }
+
+// A host derived with WithConfig (a step's host with its thread budget)
+// launches from its parent's copies; closing it leaves them to the parent.
+func TestStageSharedWithDerivedHost(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, BinaryPrefix+"x")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho one\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := New(Config{Dir: dir})
+	a, err := h.stage(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.remove()
+	d := h.WithConfig(Config{Dir: dir, Env: []string{"GOMAXPROCS=1"}})
+	b, err := d.stage(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b != a {
+		t.Fatalf("derived host copied again: %s, parent's %s", b.path, a.path)
+	}
+	b.remove()
+	d.Close()
+	if _, err := os.Stat(a.path); err != nil {
+		t.Fatalf("closing the derived host removed the parent's copy: %v", err)
+	}
+	h.Close()
+	if _, err := os.Stat(a.path); !os.IsNotExist(err) {
+		t.Fatalf("copy left after the parent's Close: %v", err)
+	}
+}
