@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/experiment/formats"
 	"github.com/rgml/rgml/framework/npz"
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
@@ -155,9 +157,60 @@ func checkAnyDimEntries(t *testing.T, reg, model string, d, L int) {
 	if g, ok := G.Data.([]float64); !ok || len(G.Shape) != 2 || G.Shape[1] != L/2+1 || g[0] != 1 {
 		t.Errorf("check: G of shape %v, want [iterations %d] with G(0) = 1", G.Shape, L/2+1)
 	}
-	if e, ok := npz.Find(arrays, "energy"); !ok || len(e.Shape) != 1 || e.Shape[0] != 3 {
-		t.Errorf("check: energy %v, want one per iteration count", e.Shape)
+	e, ok := npz.Find(arrays, "energy")
+	if !ok || len(e.Shape) != 1 || e.Shape[0] != 3 {
+		t.Fatalf("check: energy %v, want one per iteration count", e.Shape)
 	}
+	// The check's energy is the model's own, −Σ_⟨ij⟩ s_i s_j / N over the
+	// d bonds per site of the hypercubic lattice, counted here apart from
+	// the plugin; power: another model's energy of the same
+	// configurations (next-nearest neighbours along a chain, the square
+	// lattice's bonds of a cube's first two axes) differs.
+	own, other := hypercubicEnergy(f, L, d, false), hypercubicEnergy(f, L, d, true)
+	differs := false
+	for k, v := range e.Data.([]float64) {
+		if math.Abs(v-own[k]) > 1e-9 {
+			t.Errorf("check energy at iteration %d: %.6f, the model's own %.6f", f.Iterations[k], v, own[k])
+		}
+		if math.Abs(other[k]-own[k]) > 0.05 {
+			differs = true
+		}
+	}
+	if !differs {
+		t.Errorf("power: another model's energy %v equals the model's %v at every iteration", other, own)
+	}
+}
+
+// hypercubicEnergy is the mean over a flow's kept configurations, per
+// iteration count, of −Σ_⟨ij⟩ s_i s_j / N on the periodic L^d lattice
+// (sites x-major); other counts another model's bonds instead: the
+// next-nearest neighbours along the first axis of a chain, the first two
+// axes only of a lattice of d ≥ 2.
+func hypercubicEnergy(f formats.Flow, L, d int, other bool) []float64 {
+	out := make([]float64, len(f.Iterations))
+	for k := range f.Iterations {
+		for c := range f.N {
+			s := f.Configs[(k*f.N+c)*f.Sites : (k*f.N+c+1)*f.Sites]
+			e := 0
+			for i := range s {
+				for a := range d {
+					if other && d >= 2 && a >= 2 {
+						continue
+					}
+					stride := pow(L, d-1-a)
+					step := 1
+					if other && d == 1 {
+						step = 2
+					}
+					x := (i / stride) % L
+					j := i + (((x+step)%L)-x)*stride
+					e -= int(s[i]) * int(s[j])
+				}
+			}
+			out[k] += float64(e) / float64(f.Sites) / float64(f.N)
+		}
+	}
+	return out
 }
 
 func pow(L, d int) int {

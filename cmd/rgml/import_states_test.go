@@ -113,3 +113,79 @@ func TestImportStatesBadInput(t *testing.T) {
 		})
 	}
 }
+
+// Data of one value (every site +1) record the state space [1], on which
+// no learner trains: the import says so at once and names --states -1,1;
+// the RBM's refusal names it too (one line, exit 2, nothing registered);
+// imported again with --states -1,1, it trains on ±1 units.
+func TestImportOneValueSaysStates(t *testing.T) {
+	up := writeConfigs(t, 4, 1)
+	out := mustRgml(t, "datasets", "import", up, "--name", "up")
+	if !strings.Contains(out, "states 1 (the values configs take") || !strings.Contains(out, "note: every site of up holds 1") ||
+		!strings.Contains(out, "--states -1,1") {
+		t.Errorf("import of all +1 printed %q", out)
+	}
+	code, _, stderr := rgml(t, "train", "--learner", "rbm", "--data", "up", "--set", "hidden=2", "--set", "epochs=1", "--name", "r1")
+	if msg := strings.TrimSpace(stderr); code != exitUsage || strings.Contains(msg, "\n") || !strings.Contains(msg, "--states -1,1") {
+		t.Errorf("an RBM on the state space [1]: exit %d, %q; want 2 and one line naming --states -1,1", code, msg)
+	}
+	if n := count(t, registry.Model); n != 0 {
+		t.Errorf("%d models registered by a refused training", n)
+	}
+	mustRgml(t, "datasets", "import", up, "--name", "up2", "--states", "-1,1")
+	mustRgml(t, "train", "--learner", "rbm", "--data", "up2", "--set", "hidden=2", "--set", "epochs=1", "--name", "r2")
+	s, err := registry.OpenReadOnly(registryDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if W, _ := npz.Find(weights(t, s, "r2"), "W"); !slices.Equal(W.Shape, []int{16, 2}) {
+		t.Errorf("RBM on the declared ±1: W of shape %v, want [16 2] (±1 units)", W.Shape)
+	}
+}
+
+// A spec's import: item takes states: as --states does: the dataset
+// records the declared state space and an RBM trains on it; a bad value
+// is one line naming file:line:column, exit 2, nothing registered.
+func TestSpecImportStates(t *testing.T) {
+	up := writeConfigs(t, 4, 1)
+	spec := specFile(t, "s.yaml", fmt.Sprintf(`datasets:
+  - name: up
+    import: %s
+    states: [-1, 1]
+trainings:
+  - {name: r, learner: rbm, data: up, set: {hidden: 2, epochs: 1}}
+`, up))
+	mustRgml(t, "run", spec)
+	s, err := registry.OpenReadOnly(registryDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if W, _ := npz.Find(weights(t, s, "r"), "W"); !slices.Equal(W.Shape, []int{16, 2}) {
+		t.Errorf("RBM on an import of states [-1, 1]: W of shape %v, want [16 2]", W.Shape)
+	}
+	s.Close()
+	before := count(t, registry.Dataset)
+	for _, tc := range []struct{ states, want string }{
+		{"[1, 1.5]", "s.yaml:4:17: datasets[0].states[1]: 1.5 is not a whole number in -128 … 127"},
+		{"[0, 300]", "s.yaml:4:17: datasets[0].states[1]: 300 is not a whole number"},
+		{"[1, 1]", "s.yaml:4:17: datasets[0].states[1]: the value 1 is listed twice"},
+		{`"0,x"`, `s.yaml:4:13: datasets[0].states: "x" is not a whole number`},
+		{"[]", "s.yaml:4:13: datasets[0].states: empty list"},
+		{"[0, 2]", "s.yaml:4:5: states: " + up + ": configs[0][0] = 1 is not in the declared state space [0 2]"},
+	} {
+		spec := specFile(t, "s.yaml", fmt.Sprintf("datasets:\n  - name: d\n    import: %s\n    states: %s\n", up, tc.states))
+		code, stdout, stderr := rgml(t, "run", spec)
+		if msg := strings.TrimSpace(stderr); code != exitUsage || strings.Contains(msg, "\n") || !strings.Contains(msg, tc.want) {
+			t.Errorf("states: %s: exit %d, %q%q; want 2 and one line with %q", tc.states, code, stdout, msg, tc.want)
+		}
+	}
+	spec = specFile(t, "s.yaml", "datasets:\n  - {name: d, model: ising, params: {T: 1}, L: 4, per-point: 2, states: [-1, 1]}\n")
+	if code, _, stderr := rgml(t, "run", spec); code != exitUsage || !strings.Contains(stderr, "s.yaml:2:") ||
+		!strings.Contains(stderr, "states is for an imported dataset") {
+		t.Errorf("states on a sampled dataset: exit %d, %q", code, stderr)
+	}
+	if n := count(t, registry.Dataset); n != before {
+		t.Errorf("%d datasets after refused specs, want %d", n, before)
+	}
+}

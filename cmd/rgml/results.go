@@ -146,6 +146,12 @@ func runImport(ctx context.Context, o *importOptions) error {
 	if r.StatesInferred {
 		states += " (the values configs take; declare others with --states)"
 	}
+	if r.StatesInferred && len(r.States) == 1 {
+		// One value is no state space a learner can train on: say so
+		// now, not when a training is refused.
+		defer fmt.Fprintf(e.stdout, "note: every site of %s holds %d, so its state space is [%d], on which no learner trains; "+
+			"if a site can take other values, import it again with all of them: --states -1,1 for ±1 spins\n", r.Entry.Name, r.States[0], r.States[0])
+	}
 	fmt.Fprintf(e.stdout, "registered %s: %d configurations of %s, %s, %s (imported from %s, sha256 %s)\n",
 		r.Entry, r.Configs, latticeText(r.L, r.Dimension), labels, states, spec.File, r.SHA256[:12])
 	return nil

@@ -180,6 +180,7 @@ func TestPluginChangedSincePlanFailsStep(t *testing.T) {
 		{"training/r", "rbm", "d", "f"},
 		{"flow/f", "thermometer", "th", ""}, // the flow's second learner
 		{"analysis/a", "spectrum", "r", ""},
+		{"analysis/a", "ising", "r", ""}, // the model that measures its data
 	} {
 		store = newStore()
 		p, ex, err := run(store, c.step, c.plugin)

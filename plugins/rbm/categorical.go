@@ -305,7 +305,8 @@ func chooseUnits(visible int, declared []int8, configs []int8) (int, []int8, err
 	}
 	if len(states) < 2 {
 		return 0, nil, sdk.InvalidArgument("categorical units need at least 2 states; the data's state space is %v "+
-			"(its model declares none and the data take one value)", states)
+			"(its model declares none and the data take one value): if a site can take other values, import the data "+
+			"again naming them all, e.g. rgml datasets import FILE --states -1,1 (or states: [-1, 1] in a spec)", states)
 	}
 	return VisibleCategorical, states, nil
 }

@@ -38,7 +38,11 @@ type Step struct {
 	Plugin string // plugin name ("" for an imported dataset)
 	// SHA256 is the plugin binary's digest, or the imported file's.
 	SHA256 string
-	Deps   []string // IDs of the steps this one reads, sorted
+	// Model and ModelSHA256 name the model plugin a step starts to
+	// measure its data with (an analysis's, a flow's; ModelKey) and its
+	// binary's digest when the step was keyed.
+	Model, ModelSHA256 string
+	Deps               []string // IDs of the steps this one reads, sorted
 	// Reads are the IDs of the registry inputs this one reads, sorted
 	// (Plan.Registry): no steps, so not in Deps.
 	Reads []string

@@ -48,6 +48,10 @@ type Dataset struct {
 	// with configs and per-configuration labels; L is then optional (0 =
 	// inferred from a square number of sites).
 	Import string
+	// States is an imported dataset's state space (rgml datasets import
+	// --states): every value a site may take, nil for the values the
+	// configurations take.
+	States []int8
 	// Resources is what the step asks of a batch system.
 	Resources Resources
 
@@ -146,7 +150,7 @@ func posOf(at map[string]Pos, field string) Pos {
 var topFields = []string{"datasets", "trainings", "flows", "analyses", "report"}
 
 var (
-	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import", "cpus", "memory", "time"}
+	datasetFields  = []string{"name", "model", "params", "L", "per-point", "algorithm", "sweeps", "thermalization", "seed", "import", "states", "cpus", "memory", "time"}
 	trainingFields = []string{"name", "learner", "data", "where", "test", "label", "set", "seed", "checkpoint-every", "cpus", "memory", "time"}
 	flowFields     = []string{"name", "rbm", "thermometer", "from", "where", "iterations", "seed", "save-configs", "cpus", "memory", "time"}
 	analysisFields = []string{"name", "analyzer", "model", "data", "flow", "analyses", "where", "set", "seed", "cpus", "memory", "time"}

@@ -46,6 +46,9 @@ func Run(ctx context.Context, env *steps.Env, _ *plan.Plan, s *plan.Step, input 
 	a := s.Item.(*spec.Analysis)
 	req := AnalyzeSpec{Name: a.Name, Analyzer: a.Analyzer, Where: stepdata.FormatWhere(a.Where), Params: a.Set, Seed: a.Seed, Key: s.Key,
 		Planned: plan.Planned{s.Plugin: s.SHA256}}
+	if s.Model != "" {
+		req.Planned[s.Model] = s.ModelSHA256
+	}
 	if a.Model != "" {
 		req.Model = input("training/" + a.Model)
 	}
@@ -128,6 +131,7 @@ func PlanAnalysis(ctx context.Context, b *plan.Planner, a *spec.Analysis, cat pl
 	}
 	if model != nil {
 		key["model"] = model
+		st.Model, st.ModelSHA256 = model["name"], model["sha256"]
 	}
 	b.Key(st, key, ap.inputs)
 	return st, nil

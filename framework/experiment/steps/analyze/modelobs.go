@@ -57,6 +57,9 @@ func (in *analyzeInputs) addModelObservables(ctx context.Context, h *host.Host) 
 		return err
 	}
 	defer m.Kill()
+	if err := in.spec.Planned.Check(name, m.SHA256); err != nil {
+		return err
+	}
 	in.req.Lattice, in.req.StateSpace = m.Desc.Lattice, slices.Clone(m.Desc.StateSpace)
 	for _, set := range in.measure {
 		if err := in.observe(ctx, m, set); err != nil {

@@ -124,7 +124,7 @@ func Flow(ctx context.Context, env *steps.Env, spec FlowSpec) (FlowResult, error
 
 	h, release := env.PluginHost()
 	defer release()
-	obs, err := startObserver(ctx, h, store, spec.Name, labels, fromEntry, data)
+	obs, err := startObserver(ctx, h, store, spec, labels, fromEntry, data)
 	if err != nil {
 		return res, err
 	}

@@ -41,6 +41,9 @@ func Run(ctx context.Context, env *steps.Env, p *plan.Plan, s *plan.Step, input 
 			planned[t.Plugin] = t.SHA256
 		}
 	}
+	if s.Model != "" {
+		planned[s.Model] = s.ModelSHA256
+	}
 	r, err := Flow(ctx, env, FlowSpec{
 		Name: f.Name, RBM: input("training/" + f.RBM), Thermometer: input("training/" + f.Thermometer),
 		From: input("dataset/" + f.From), Where: stepdata.FormatWhere(f.Where), Iterations: f.Iterations,
@@ -91,6 +94,7 @@ func PlanFlow(b *plan.Planner, f *spec.Flow) (*plan.Node, error) {
 	}
 	if model != nil {
 		key["model"] = model
+		st.Model, st.ModelSHA256 = model["name"], model["sha256"]
 	}
 	b.Key(st, key, map[string]*plan.Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
 	return &plan.Node{Step: st, L: from.L, D: from.D, Save: f.SaveConfigs, Model: from.Model}, nil

@@ -27,7 +27,7 @@ type observer struct {
 // (imported: their read-out has no observables). A start that varies in
 // a parameter of the model is refused: the model measures at one point,
 // and any one would be wrong for part of the configurations.
-func startObserver(ctx context.Context, h *host.Host, s *registry.Store, flow string, labels []string, from registry.Entry, data sdk.Dataset) (*observer, error) {
+func startObserver(ctx context.Context, h *host.Host, s *registry.Store, spec FlowSpec, labels []string, from registry.Entry, data sdk.Dataset) (*observer, error) {
 	name := stepdata.SampledBy(s, from)
 	if len(labels) != 2 || name == "" {
 		return nil, nil
@@ -36,7 +36,11 @@ func startObserver(ctx context.Context, h *host.Host, s *registry.Store, flow st
 	if err != nil {
 		return nil, fmt.Errorf("asking model %s, which sampled %s, to measure the flowed configurations: %w", name, from, err)
 	}
-	point, err := startPoint(flow, labels, m.Desc.Parameters, data)
+	if err := spec.Planned.Check(name, m.SHA256); err != nil {
+		m.Kill()
+		return nil, err
+	}
+	point, err := startPoint(spec.Name, labels, m.Desc.Parameters, data)
 	if err != nil {
 		m.Kill()
 		return nil, err

@@ -243,6 +243,13 @@ func Read(path string, L int, labels []string) (sdk.Dataset, string, error) {
 	return read(path, L, 0, labels, nil)
 }
 
+// ReadStates is Read of every label with a declared state space (nil:
+// the values the configurations take), as a spec's import: item with
+// states: reads it.
+func ReadStates(path string, L int, states []int8) (sdk.Dataset, string, error) {
+	return read(path, L, 0, nil, states)
+}
+
 // read is Read of a lattice of dimension dim with a declared state space
 // (see importArrays).
 func read(path string, L, dim int, labels []string, states []int8) (sdk.Dataset, string, error) {

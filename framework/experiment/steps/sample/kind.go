@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
 	"github.com/rgml/rgml/framework/experiment/spec"
@@ -46,7 +47,7 @@ func Plan(ctx context.Context, b *plan.Planner) error {
 func Run(ctx context.Context, env *steps.Env, p *plan.Plan, s *plan.Step, _ func(id string) string) (registry.Entry, error) {
 	d := s.Item.(*spec.Dataset)
 	if ds, ok := s.Resolved.(*sdk.Dataset); ok {
-		r, err := importer.Import(ctx, env, importer.ImportSpec{Name: d.Name, File: importPath(p.Spec, d), L: ds.Size, SHA256: s.SHA256, Key: s.Key})
+		r, err := importer.Import(ctx, env, importer.ImportSpec{Name: d.Name, File: importPath(p.Spec, d), L: ds.Size, States: d.States, SHA256: s.SHA256, Key: s.Key})
 		return r.Entry, err
 	}
 	req := s.Resolved.(*sdk.SampleRequest)
@@ -61,9 +62,13 @@ func Run(ctx context.Context, env *steps.Env, p *plan.Plan, s *plan.Step, _ func
 // planImport reads and checks an imported dataset's file.
 func planImport(b *plan.Planner, s *spec.Spec, d *spec.Dataset) (*plan.Node, error) {
 	st := &plan.Step{ID: "dataset/" + d.Name, Kind: plan.KindDataset, Name: d.Name, Item: d}
-	ds, sum, err := importer.Read(importPath(s, d), d.L, nil)
+	ds, sum, err := importer.ReadStates(importPath(s, d), d.L, d.States)
 	if err != nil {
-		return nil, spec.At(d.Pos("import"), "import", "%v", err)
+		field := "import"
+		if d.States != nil && strings.Contains(err.Error(), "state space") {
+			field = "states"
+		}
+		return nil, spec.At(d.Pos(field), field, "%v", err)
 	}
 	st.SHA256 = sum
 	st.Resolved = &ds
@@ -71,7 +76,11 @@ func planImport(b *plan.Planner, s *spec.Spec, d *spec.Dataset) (*plan.Node, err
 	for k, v := range ds.Labels {
 		labels[k] = grid.Distinct(v)
 	}
-	b.Key(st, map[string]any{"import_sha256": st.SHA256, "L": ds.Size}, nil)
+	key := map[string]any{"import_sha256": st.SHA256, "L": ds.Size}
+	if d.States != nil {
+		key["states"] = d.States
+	}
+	b.Key(st, key, nil)
 	return &plan.Node{Step: st, L: ds.Size, D: ds.Dimension, Labels: labels}, nil
 }
 
