@@ -59,9 +59,9 @@ func (h *Host) WithConfig(cfg Config) *Host {
 // was copied, so the digest is that of exactly what will be executed; a
 // script keeps working: its interpreter opens the copy. The copy made by
 // an earlier launch is reused when path still opens the same file,
-// unchanged (same file, size and modification time: a rewritten or
-// swapped binary is copied afresh). Either way the lock is checked
-// against the digest of the copy that runs.
+// unchanged (same file, size, modification and status change time: a
+// rewritten or swapped binary is copied afresh, sameUnchanged). Either
+// way the lock is checked against the digest of the copy that runs.
 func (h *Host) stage(path string) (*staged, error) {
 	// Opened without blocking: a FIFO in the plugin folder is refused,
 	// not waited on.
@@ -104,11 +104,25 @@ func (c *copies) get(path string, info os.FileInfo) *staged {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.byPath[path]
-	if s == nil || !os.SameFile(s.src, info) || s.src.Size() != info.Size() || !s.src.ModTime().Equal(info.ModTime()) {
+	if s == nil || !sameUnchanged(s.src, info) {
 		return nil
 	}
 	s.refs++
 	return s
+}
+
+// sameUnchanged reports whether b is the file a was, unchanged since: the
+// same file, size, modification time and status change time. The change
+// time is what tells a rewrite that kept the size and set the
+// modification time back (cp -p, touch -r, a tar extraction); where it
+// cannot be read nothing is taken as unchanged.
+func sameUnchanged(a, b os.FileInfo) bool {
+	if !os.SameFile(a, b) || a.Size() != b.Size() || !a.ModTime().Equal(b.ModTime()) {
+		return false
+	}
+	as, an, aok := changeTime(a)
+	bs, bn, bok := changeTime(b)
+	return aok && bok && as == bs && an == bn
 }
 
 // copyPlugin copies src (the plugin at path) into a new folder of the

@@ -148,3 +148,66 @@ func TestStageSharedWithDerivedHost(t *testing.T) {
 		t.Fatalf("copy left after the parent's Close: %v", err)
 	}
 }
+
+// A binary rewritten in place with its size kept and its modification
+// time set back (cp -p, touch -r) is a new file to stage: the old copy
+// must not run in its place. Fails when the reuse compares only file,
+// size and modification time.
+func TestStageRewriteWithOldModTimeCopiedAfresh(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the status change time is read on linux")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, BinaryPrefix+"x")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho one\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(Config{Dir: dir})
+	defer h.Close()
+	a, err := h.stage(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.remove()
+	// The status change time has a clock tick's resolution: wait for it
+	// to move (it only has to differ, so no timing is asserted).
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if err := os.WriteFile(bin, []byte("#!/bin/sh\necho two\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(bin, before.ModTime(), before.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		after, err := os.Stat(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !os.SameFile(before, after) || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+			t.Fatalf("rewrite did not keep file, size and mtime: the test checks nothing")
+		}
+		s0, n0, _ := changeTime(before)
+		s1, n1, _ := changeTime(after)
+		if s0 != s1 || n0 != n1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Skip("the file system's change time did not move in 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b, err := h.stage(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.remove()
+	if b == a || b.sha256 == a.sha256 {
+		t.Fatalf("rewritten binary with its old mtime reused the old copy (%s)", a.path)
+	}
+	if got, _ := os.ReadFile(b.path); string(got) != "#!/bin/sh\necho two\n" {
+		t.Fatalf("copy holds %q", got)
+	}
+}

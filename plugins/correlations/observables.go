@@ -457,9 +457,9 @@ func FitXi(gc, err []float64, L int) float64 {
 // SpecificHeat returns the specific heat per site of a group of
 // configurations at temperature T from their energies per site e on a
 // lattice of sites sites, C = sites·(⟨e²⟩ − ⟨e⟩²)/T², with its jackknife
-// error over Blocks contiguous blocks (plain jackknife over single
-// configurations when there are fewer than 2·Blocks); NaN at T = 0 or
-// for fewer than two configurations.
+// error over min(Blocks, n) contiguous blocks (plain jackknife over single
+// configurations when there are fewer than Blocks); NaN at T = 0 or for
+// fewer than two configurations.
 func SpecificHeat(e []float64, sites int, T float64) (c, cErr float64) {
 	n := len(e)
 	if n < 2 || !(T > 0) {

@@ -21,7 +21,10 @@
 // Networks are classed by N_h: fixed_hidden (default 16) is "Nh=16" at
 // every L, any other N_h by its ratio N_h/N_v (ratios within 10 % of
 // each other are one class, as N_h rounded at each L makes them), named
-// to two decimals from its member of the largest L ("r=0.16").
+// to two decimals from its member of the largest L ("r=0.16"). A study
+// in which fixed_hidden at some L is a ratio class's N_h/N_v and that
+// class has no flow there is refused (its networks would be taken for
+// the fixed class's).
 // T*(L) per class and observable (T*_OBS@CLASS, from both ends and from
 // each end, with _err and the number of flows _n) is the mean over the
 // flows (seeds × ends); its error the larger of the flows' standard error

@@ -219,3 +219,17 @@ func TestBinderCrossingIgnoresNoiseAtTheLimits(t *testing.T) {
 		t.Errorf("Binder crossing of L = 8 and 16 at %.4f, want %.3f (not the noise at T ≈ 2)", ub[0], tc)
 	}
 }
+
+// At L = 10 the networks of N_h/N_v = 0.16 have N_h = round(16) = 16,
+// fixed_hidden: their flows cannot be told from the fixed class's and
+// were counted with them (12 flows for Nh=16 at L = 10, none for
+// r=0.16). Such a study is refused; L = 8, 16, 32 are not.
+func TestRefusesFixedHiddenThatIsAlsoARatio(t *testing.T) {
+	_, err := fixedpoint.New().Analyze(context.Background(), request(8, 10, 16))
+	if !errors.Is(err, sdk.ErrInvalidArgument) {
+		t.Fatalf("L = 10 with N_h = 16 both fixed and 0.16·N_v: want InvalidArgument, got %v", err)
+	}
+	if _, err := fixedpoint.New().Analyze(context.Background(), request(8, 16, 32)); err != nil {
+		t.Fatalf("L = 8, 16, 32: %v", err)
+	}
+}

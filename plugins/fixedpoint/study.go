@@ -80,7 +80,29 @@ func study(t *table, nu, refT float64, fixedHidden, dim int) (*fixedStudy, error
 	if len(s.flows) == 0 {
 		return nil, sdk.InvalidArgument("no analysis of a flow among the inputs (by_iteration = 1)")
 	}
+	if err := s.ambiguousFixed(fixedHidden); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// ambiguousFixed refuses a study in which N_h = fixed_hidden at some L is
+// also N_h/N_v of a ratio class (within ratioTol): N_h rounded at that L
+// makes the ratio's networks fixed_hidden, and their flows would be
+// counted with the fixed class's, silently (and twice over when the
+// spec's two trainings are the same one), leaving the ratio class with
+// no flow at L, which is what is checked.
+func (s *fixedStudy) ambiguousFixed(fixedHidden int) error {
+	for _, L := range s.Ls {
+		r := float64(fixedHidden) / float64(sdk.LatticeSites(L, s.dim))
+		for c, o := range s.classes {
+			if !o.fixed && !math.IsNaN(o.ratio) && math.Abs(r/o.ratio-1) < ratioTol && !s.hasFlows(c, L) {
+				return sdk.InvalidArgument("at L = %d N_h = %d (fixed_hidden) is also N_h/N_v = %.3f of class %s: its networks cannot be told apart; give another fixed_hidden or ratio",
+					L, fixedHidden, r, s.label(c))
+			}
+		}
+	}
+	return nil
 }
 
 func newEquilibrium(t *table, k int) (*equilibrium, error) {
@@ -316,4 +338,9 @@ func binderCrossing(a, b *equilibrium) (float64, float64) {
 	slope := (d[i+1] - d[i]) / (T[i+1] - T[i])
 	tc := T[i] - d[i]/slope
 	return tc, math.Abs(math.Sqrt((e2[i]+e2[i+1])/2) / slope)
+}
+
+// hasFlows reports whether class c has a flow at L.
+func (s *fixedStudy) hasFlows(c, L int) bool {
+	return slices.ContainsFunc(s.flows, func(p flowPoint) bool { return p.class == c && p.L == L })
 }

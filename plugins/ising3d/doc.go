@@ -43,8 +43,8 @@
 //     neighbours.
 //
 // At T = 4.51 wolff chains read after every sweep have integrated
-// autocorrelation times τ_int(E) = 1.11, 1.12, 1.17 sweeps and τ_int(|m|)
-// = 0.98, 1.00, 1.02 (± 0.05) at L = 6, 8, 10
+// autocorrelation times τ_int(E) = 1.11, 1.12, 1.17 (± 0.05) sweeps and
+// τ_int(|m|) = 0.98, 1.00, 1.02 (± 0.04) at L = 6, 8, 10
 // (TestWolffAutocorrelationTimes), below the default 5 sweeps between
 // configurations.
 //
