@@ -211,6 +211,8 @@ flows:
     where: {T: 3, H: 1}
     iterations: [0, 1, 10]
     save-configs: true
+report:
+  title: the triangular lattice in a field
 `
 
 // TestTwoParamReadoutMeasuresWithTheModel: a (T, H) study of the
@@ -221,8 +223,8 @@ flows:
 // here on the triangular bonds, ⟨|magnetization|⟩ the mean |Σ s_i|/N
 // (the model declares it symmetric); power check: the square lattice's
 // bonds give another energy. The Monte Carlo input (iteration 0) reads as
-// its own grid point. A flow from several values of H is refused in one
-// line, exit 2, nothing registered.
+// its own grid point, and the report draws the read-out. A flow from
+// several values of H is refused in one line, exit 2, nothing registered.
 func TestTwoParamReadoutMeasuresWithTheModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a small study")
@@ -240,8 +242,13 @@ func TestTwoParamReadoutMeasuresWithTheModel(t *testing.T) {
 	if err := os.WriteFile(spec, []byte(triangularFieldStudy), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := cli("run", spec); code != 0 {
+	out := filepath.Join(t.TempDir(), "report")
+	if code, _, stderr := cli("run", spec, "--report", out); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	page := readFile(t, filepath.Join(out, "index.html"))
+	if strings.Contains(page, "Missing figures") || !strings.Contains(page, `id="flow-trih-flow-observables"`) || !strings.Contains(page, `id="phase-diagram-trih-rbm"`) {
+		t.Errorf("the report misses the read-out's figures")
 	}
 	code, _, stderr := cli("flow", "--rbm", "trih-rbm", "--thermometer", "trih-thermo", "--from", "trih", "--where", "T=1",
 		"--iterations", "0,1", "--name", "trih-two-fields")

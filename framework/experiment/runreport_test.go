@@ -56,7 +56,7 @@ func TestFlowSummary(t *testing.T) {
 		npz.Float64("classes2", []float64{1, 0, 2, 1}, 2, 2), npz.Float64("distribution", []float64{1, 0, 0.5, 0.5, 0, 1}, 3, 2),
 		f("mean_energy", -1.8, -0.9, 0), f("abs_magnetization", 0.9, 0.5, 0.1), f("mean_density", 1, 0.8, 0.6), f("eq_T", 1, 1.5, 2), f("eq_Delta", 0, 0.5, 1))
 	want := "flow/b: thermometer mode (T, Δ) (1, 0) → (2, 1), mean (1.00, 0.00) → (2.00, 1.00) (iterations 0 → 10); " +
-		"⟨energy⟩, ⟨|magnetization|⟩, ⟨density⟩ -1.80, 0.90, 1.00 → 0.00, 0.10, 0.60, nearest Monte Carlo point (1, 0) → (2, 1)"
+		"mean energy, mean |magnetization|, mean density -1.80, 0.90, 1.00 → 0.00, 0.10, 0.60, nearest Monte Carlo point (1, 0) → (2, 1)"
 	if got := experiment.FlowSummary(s, "flow/b", joint.Digest); got != want {
 		t.Errorf("joint reading:\n got %q\nwant %q", got, want)
 	}
@@ -66,7 +66,7 @@ func TestFlowSummary(t *testing.T) {
 		npz.Float64("classes2", []float64{1, 0, 2, 1}, 2, 2), npz.Float64("distribution", []float64{1, 0, 0.5, 0.5, 0, 1}, 3, 2),
 		f("abs_m", 0.9, 0.5, 0.1), f("s2", 1, 0.8, 0.6), f("nn", 0.8, 0.4, 0), f("eq_T", 1, 1.5, 2), f("eq_Delta", 0, 0.5, 1))
 	want = "flow/c: thermometer mode (T, Δ) (1, 0) → (2, 1), mean (1.00, 0.00) → (2.00, 1.00) (iterations 0 → 10); " +
-		"⟨|m|⟩, ⟨s2⟩, ⟨nn⟩ 0.90, 1.00, 0.80 → 0.10, 0.60, 0.00, nearest Monte Carlo point (1, 0) → (2, 1)"
+		"mean |m|, mean s2, mean nn 0.90, 1.00, 0.80 → 0.10, 0.60, 0.00, nearest Monte Carlo point (1, 0) → (2, 1)"
 	if got := experiment.FlowSummary(s, "flow/c", legacy.Digest); got != want {
 		t.Errorf("legacy joint reading:\n got %q\nwant %q", got, want)
 	}

@@ -74,12 +74,13 @@ func (o FlowObservable) Column() string {
 	return "mean_" + o.Name
 }
 
-// Label is how a figure or a table names the average: ⟨|O|⟩ or ⟨O⟩.
+// Label is how a figure or a table names the average: "mean |O|" or
+// "mean O" (the figures' font has no angle brackets).
 func (o FlowObservable) Label() string {
 	if o.Abs {
-		return "⟨|" + o.Name + "|⟩"
+		return "mean |" + o.Name + "|"
 	}
-	return "⟨" + o.Name + "⟩"
+	return "mean " + o.Name
 }
 
 // legacyObservables are the columns flows recorded before the read-out
