@@ -75,7 +75,7 @@ func TestBlumeCapelSmallPreset(t *testing.T) {
 			if c, _ := npz.Find(arrays, "classes2"); len(c.Shape) != 2 || c.Shape[0] != 30 || c.Shape[1] != 2 {
 				t.Errorf("%s: classes2 %v, want [30 2]", name, c.Shape)
 			}
-			for _, n := range []string{"T_mean", "T_mode", "Delta_mean", "Delta_mode", "abs_m", "s2", "nn", "eq_T", "eq_Delta"} {
+			for _, n := range []string{"T_mean", "T_mode", "Delta_mean", "Delta_mode", "mean_energy", "abs_magnetization", "mean_density", "eq_T", "eq_Delta"} {
 				if v := col(n); len(v) != 4 || math.IsNaN(v[len(v)-1]) {
 					t.Errorf("%s: %s = %v", name, n, v)
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rgml/rgml/framework/experiment"
+	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -128,17 +129,36 @@ func printFlow(e *env, r experiment.FlowResult) {
 	k := len(r.Classes)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	if j := r.Joint; j != nil {
-		fmt.Fprintf(tw, "ITERATION\tT_MEAN\tDELTA_MEAN\tMODE (T, Δ)\t|m|\t<s²>\tNN\tNEAREST MC (T, Δ)\n")
-		for i, it := range r.Iterations {
-			fmt.Fprintf(tw, "%d\t%.3f\t%.3f\t(%g, %g)\t%.3f\t%.3f\t%.3f\t(%g, %g)\n", it, j.TMean[i], j.DeltaMean[i],
-				j.TMode[i], j.DeltaMode[i], j.AbsM[i], j.S2[i], j.NN[i], j.EqT[i], j.EqDelta[i])
-		}
-		tw.Flush()
+		printJointFlow(tw, r.Labels, r.Iterations, j)
 		return
 	}
 	fmt.Fprintf(tw, "ITERATION\tT_MEAN\tT_MODE\tDISTRIBUTION (%g … %g)\n", r.Classes[0], r.Classes[k-1])
 	for i, it := range r.Iterations {
 		fmt.Fprintf(tw, "%d\t%.3f\t%g\t%s\n", it, r.TMean[i], r.TMode[i], sparkline(r.Distribution[i*k:(i+1)*k]))
+	}
+	tw.Flush()
+}
+
+// printJointFlow prints a two-label flow's readings: the thermometer's
+// means and mode in both labels, the model's observables averaged over
+// the flowed configurations, and the nearest Monte Carlo grid point.
+func printJointFlow(tw *tabwriter.Writer, labels []string, its []int64, j *experiment.TwoParamReadout) {
+	x, y := strings.ToUpper(labels[0]), strings.ToUpper(labels[1])
+	pair := fmt.Sprintf("(%s, %s)", report.Symbol(labels[0]), report.Symbol(labels[1]))
+	head := []string{"ITERATION", x + "_MEAN", y + "_MEAN", "MODE " + pair}
+	for _, o := range j.Observables {
+		head = append(head, o.Label())
+	}
+	head = append(head, "NEAREST MC "+pair)
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for i, it := range its {
+		row := []string{fmt.Sprint(it), fmt.Sprintf("%.3f", j.TMean[i]), fmt.Sprintf("%.3f", j.DeltaMean[i]),
+			fmt.Sprintf("(%g, %g)", j.TMode[i], j.DeltaMode[i])}
+		for _, o := range j.Observables {
+			row = append(row, fmt.Sprintf("%.3f", o.Values[i]))
+		}
+		row = append(row, fmt.Sprintf("(%g, %g)", j.EqT[i], j.EqDelta[i]))
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
 }

@@ -32,6 +32,7 @@ func TestMain(m *testing.M) {
 	}
 	for _, pkg := range []string{
 		"../../plugins/ising/cmd/rgml-plugin-ising",
+		"../../plugins/ising3d/cmd/rgml-plugin-ising3d",
 		"../../plugins/blumecapel/cmd/rgml-plugin-blumecapel",
 		"../../plugins/rbm/cmd/rgml-plugin-rbm",
 		"../../plugins/thermometer/cmd/rgml-plugin-thermometer",

@@ -183,3 +183,121 @@ func triangularEnergy(L int, s []int8) int {
 	}
 	return e
 }
+
+const triangularFieldStudy = `datasets:
+  - name: trih
+    model: triangular
+    params: {T: [1, 3, 6], H: [0, 1]}
+    L: 6
+    per-point: 60
+    seed: 1
+trainings:
+  - name: trih-thermo
+    learner: thermometer
+    data: trih
+    label: T,H
+    set: {epochs: 20}
+    seed: 2
+  - name: trih-rbm
+    learner: rbm
+    data: trih
+    set: {hidden: 16, epochs: 30}
+    seed: 3
+flows:
+  - name: trih-flow
+    rbm: trih-rbm
+    thermometer: trih-thermo
+    from: trih
+    where: {T: 3, H: 1}
+    iterations: [0, 1, 10]
+    save-configs: true
+`
+
+// TestTwoParamReadoutMeasuresWithTheModel: a (T, H) study of the
+// triangular-lattice test model (six neighbours, a field H) through the
+// real CLI. The two-parameter flow read-out records the model's own
+// observables of the flowed configurations, measured at the flow's start
+// (T, H) = (3, 1): ⟨energy⟩ equals −(Σ_<ij> s_i s_j + H Σ_i s_i)/N counted
+// here on the triangular bonds, ⟨|magnetization|⟩ the mean |Σ s_i|/N
+// (the model declares it symmetric); power check: the square lattice's
+// bonds give another energy. The Monte Carlo input (iteration 0) reads as
+// its own grid point. A flow from several values of H is refused in one
+// line, exit 2, nothing registered.
+func TestTwoParamReadoutMeasuresWithTheModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a small study")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	plugins := triangularPlugins(t)
+	reg := filepath.Join(t.TempDir(), "registry")
+	cli := func(args ...string) (int, string, string) {
+		var o, e bytes.Buffer
+		code := run(ctx, append([]string{"rgml", "--plugin-dir", plugins, "--registry", reg, "--metrics-addr", "off"}, args...), &o, &e)
+		return code, o.String(), e.String()
+	}
+	spec := filepath.Join(t.TempDir(), "trih.yaml")
+	if err := os.WriteFile(spec, []byte(triangularFieldStudy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := cli("run", spec); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := cli("flow", "--rbm", "trih-rbm", "--thermometer", "trih-thermo", "--from", "trih", "--where", "T=1",
+		"--iterations", "0,1", "--name", "trih-two-fields")
+	if msg := strings.TrimSpace(stderr); code != 2 || strings.Contains(msg, "\n") || !strings.Contains(msg, "several values of H") {
+		t.Errorf("a flow from H = 0 and 1: exit %d, %q; want 2 and one line naming H", code, msg)
+	}
+	s, err := registry.OpenReadOnly(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Resolve(registry.Flow, "trih-two-fields"); err == nil {
+		t.Error("a refused flow was registered")
+	}
+	fen, err := s.Resolve(registry.Flow, "trih-flow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.ReadFlow(s, fen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Two == nil || len(f.Two.Observables) != 2 {
+		t.Fatalf("read-out %+v: want the model's two observables", f.Two)
+	}
+	energy, absM := f.Two.Observables[0], f.Two.Observables[1]
+	if energy.Column() != "mean_energy" || absM.Column() != "abs_magnetization" {
+		t.Fatalf("columns %s, %s; want mean_energy, abs_magnetization", energy.Column(), absM.Column())
+	}
+	const L, H = 6, 1.0
+	differs := false
+	for k := range f.Iterations {
+		var tri, square, m float64
+		for i := range f.N {
+			c := f.Configs[(k*f.N+i)*f.Sites : (k*f.N+i+1)*f.Sites]
+			sum := 0
+			for _, v := range c {
+				sum += int(v)
+			}
+			tri += (float64(triangularEnergy(L, c)) - H*float64(sum)) / float64(f.Sites)
+			square += (float64(ising.Energy(L, c)) - H*float64(sum)) / float64(f.Sites)
+			m += math.Abs(float64(sum)) / float64(f.Sites)
+		}
+		tri, square, m = tri/float64(f.N), square/float64(f.N), m/float64(f.N)
+		t.Logf("iteration %d: read-out ⟨E⟩ %.4f, triangular %.4f, square %.4f; ⟨|m|⟩ %.4f", f.Iterations[k], energy.Values[k], tri, square, absM.Values[k])
+		if math.Abs(energy.Values[k]-tri) > 1e-12 || math.Abs(absM.Values[k]-m) > 1e-12 {
+			t.Errorf("iteration %d: read-out ⟨E⟩ %.6f, ⟨|m|⟩ %.6f; the model's own %.6f, %.6f", f.Iterations[k], energy.Values[k], absM.Values[k], tri, m)
+		}
+		if math.Abs(square-tri) > 0.05 {
+			differs = true
+		}
+	}
+	if !differs {
+		t.Error("power: the square lattice's energy equals the triangular one at every iteration, the test could not tell them apart")
+	}
+	if f.Two.EqT[0] != 3 || f.Two.EqDelta[0] != H {
+		t.Errorf("the Monte Carlo input reads (T, H) = (%g, %g) by its observables, want its own point (3, 1)", f.Two.EqT[0], f.Two.EqDelta[0])
+	}
+}

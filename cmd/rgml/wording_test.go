@@ -26,7 +26,7 @@ func TestWording(t *testing.T) {
 		t.Errorf("plugins lock thermometer: exit %d, %q, want \"locked thermometer in …\"\n%s", code, out, stderr)
 	}
 	// TestMain's plugins: eight, the test models chain and cube, badstates and potts5.
-	if code, out, _ := rgml(t, "plugins", "lock"); code != 0 || !strings.HasPrefix(out, "locked 12 plugins in ") {
-		t.Errorf("plugins lock: exit %d, %q, want \"locked 12 plugins in …\"", code, out)
+	if code, out, _ := rgml(t, "plugins", "lock"); code != 0 || !strings.HasPrefix(out, "locked 13 plugins in ") {
+		t.Errorf("plugins lock: exit %d, %q, want \"locked 13 plugins in …\"", code, out)
 	}
 }

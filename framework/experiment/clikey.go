@@ -148,7 +148,7 @@ func findFlow(ctx context.Context, env *Env, cat Catalog, f FlowSpec) (Found, er
 		}
 		key := plan.EntryKey(en, m)
 		if in.kind == registry.Dataset {
-			b.Add(&planned{Step: &Step{ID: "dataset/" + in.role, Kind: KindDataset, Name: in.role, Key: key}})
+			b.Add(&planned{Step: &Step{ID: "dataset/" + in.role, Kind: KindDataset, Name: in.role, Key: key}, Model: plan.SampledBy(m)})
 			continue
 		}
 		if m.Lineage.Plugin == nil {

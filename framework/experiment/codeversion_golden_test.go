@@ -188,20 +188,22 @@ func goldenFlow(t *testing.T) []npz.Array {
 	joint := &FlowResult{Labels: []string{"T", "Delta"}, Iterations: its, TMean: make([]float64, 3), TMode: make([]float64, 3)}
 	all := sdk.Dataset{Size: L, Configs: spins(4, sites, 4), StateSpace: []int8{-1, 1},
 		Labels: map[string][]float64{"T": {1, 1, 2, 2}, "Delta": {0, 0.5, 0, 0.5}}}
-	joint.SetLattice(sdk.LatticeHypercubic)
 	for k := range its {
-		cfg := fconfigs[k*n*sites : (k+1)*n*sites]
 		dist := []float64{0.25, 0.5 - 0.125*float64(k), 0.25 + 0.125*float64(k)}
 		out := []sdk.Tensor{{Name: "distribution", Shape: []int{3}, Data: dist},
 			{Name: "classes", Shape: []int{3}, Data: []float64{1, 2, 3}}}
-		if err := scalar.ReadOut(k, out, cfg, n, L, all); err != nil {
+		if err := scalar.ReadOut(k, out); err != nil {
 			t.Fatal(err)
 		}
 		out = []sdk.Tensor{{Name: "distribution", Shape: []int{3}, Data: dist},
 			{Name: "classes", Shape: []int{3, 2}, Data: []float64{1, 0, 2, 0.5, 3, 0}}}
-		if err := joint.ReadOut(k, out, cfg, n, L, all); err != nil {
+		if err := joint.ReadOut(k, out); err != nil {
 			t.Fatal(err)
 		}
+	}
+	obs := []sdk.Observable{{Name: "m", Symmetric: true}, {Name: "q"}}
+	if err := joint.Joint.Observe(context.Background(), goldenModel{}, obs, sdk.Params{"T": 1, "Delta": 0}, fconfigs, n, all, "T", "Delta"); err != nil {
+		t.Fatal(err)
 	}
 	arrays, err := scalar.File(fconfigs, n, sites, true, all).Arrays()
 	if err != nil {
@@ -216,6 +218,24 @@ func goldenFlow(t *testing.T) []npz.Array {
 		arrays = append(arrays, a)
 	}
 	return arrays
+}
+
+// goldenModel answers Observables as a model plugin would, with fixed
+// functions of the configurations: "m" the mean site value plus the
+// point's Delta, "q" the mean square.
+type goldenModel struct{}
+
+func (goldenModel) Observables(_ context.Context, point sdk.Params, size int, configs []int8) (map[string][]float64, error) {
+	sites := size * size
+	m, q := make([]float64, len(configs)/sites), make([]float64, len(configs)/sites)
+	for c := range m {
+		for _, v := range configs[c*sites : (c+1)*sites] {
+			m[c] += float64(v) / float64(sites)
+			q[c] += float64(v*v) / float64(sites)
+		}
+		m[c] += point["Delta"]
+	}
+	return map[string][]float64{"m": m, "q": q}, nil
 }
 
 // goldenStore is a registry holding a dataset and a flow of it with

@@ -30,24 +30,16 @@ func FlowSeed(seed uint64, dataDigest string, where []grid.Axis) uint64 {
 	return flow.FlowSeed(seed, dataDigest, where)
 }
 
-// GridObservables returns SpinObservables per distinct (x, y) of a
-// dataset labelled x and y (flow.GridObservables).
-func GridObservables(d sdk.Dataset, x, y string) []GridPoint { return flow.GridObservables(d, x, y) }
+// Measurer is what a two-parameter read-out asks of the data's model
+// (flow.Measurer).
+type Measurer = flow.Measurer
 
-// Nearest returns the grid point nearest to the given observables
+// GridObservables measures a dataset labelled x and y with its model at
+// one point and averages per distinct (x, y) (flow.GridObservables).
+func GridObservables(ctx context.Context, m Measurer, obs []sdk.Observable, point sdk.Params, d sdk.Dataset, x, y string) ([]GridPoint, error) {
+	return flow.GridObservables(ctx, m, obs, point, d, x, y)
+}
+
+// Nearest returns the grid point whose averages are nearest to at
 // (flow.Nearest).
-func Nearest(grid []GridPoint, absM, s2, nn float64) (g GridPoint, ok bool) {
-	return flow.Nearest(grid, absM, s2, nn)
-}
-
-// SpinObservables returns the thermometer-free observables of n
-// configurations of an L×L lattice (flow.SpinObservables).
-func SpinObservables(configs []int8, n, L int) (absM, s2, nn float64) {
-	return flow.SpinObservables(configs, n, L)
-}
-
-// SpinObservablesDefined says whether SpinObservables applies to data of
-// these site values and lattice (flow.SpinObservablesDefined).
-func SpinObservablesDefined(states []int8, lattice string) bool {
-	return flow.SpinObservablesDefined(states, lattice)
-}
+func Nearest(grid []GridPoint, at []float64) (g GridPoint, ok bool) { return flow.Nearest(grid, at) }

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rgml/rgml/framework/report"
 	"github.com/rgml/rgml/registry"
@@ -31,8 +32,16 @@ func FlowSummary(s *registry.Store, name, d string) string {
 	x, y := p[0], p[1]
 	mx, my, ax, ay := f.Mode(x), f.Mode(y), f.Mean(x), f.Mean(y)
 	ex, ey, t := f.Equilibrium(x), f.Equilibrium(y), f.Two
-	return fmt.Sprintf("%s: thermometer mode (%s, %s) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)"+
-		"; |m|, <s²>, nn %.2f, %.2f, %.2f → %.2f, %.2f, %.2f, nearest Monte Carlo point (%g, %g) → (%g, %g)",
-		name, report.Symbol(x), report.Symbol(y), mx[0], my[0], mx[n], my[n], ax[0], ay[0], ax[n], ay[n], its[0], its[n],
-		t.AbsM[0], t.S2[0], t.NN[0], t.AbsM[n], t.S2[n], t.NN[n], ex[0], ey[0], ex[n], ey[n])
+	line := fmt.Sprintf("%s: thermometer mode (%s, %s) (%g, %g) → (%g, %g), mean (%.2f, %.2f) → (%.2f, %.2f) (iterations %d → %d)",
+		name, report.Symbol(x), report.Symbol(y), mx[0], my[0], mx[n], my[n], ax[0], ay[0], ax[n], ay[n], its[0], its[n])
+	if len(t.Observables) == 0 {
+		return line
+	}
+	var labels, first, last []string
+	for _, o := range t.Observables {
+		labels = append(labels, o.Label())
+		first, last = append(first, fmt.Sprintf("%.2f", o.Values[0])), append(last, fmt.Sprintf("%.2f", o.Values[n]))
+	}
+	return fmt.Sprintf("%s; %s %s → %s, nearest Monte Carlo point (%g, %g) → (%g, %g)", line,
+		strings.Join(labels, ", "), strings.Join(first, ", "), strings.Join(last, ", "), ex[0], ey[0], ex[n], ey[n])
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rgml/rgml/plugins/correlations"
 	"github.com/rgml/rgml/plugins/fixedpoint"
 	"github.com/rgml/rgml/plugins/ising"
+	"github.com/rgml/rgml/plugins/ising3d"
 	"github.com/rgml/rgml/plugins/rbm"
 	"github.com/rgml/rgml/plugins/spectrum"
 	"github.com/rgml/rgml/plugins/thermometer"
@@ -26,6 +27,10 @@ func catalog(t testing.TB) experiment.Descriptions {
 	t.Helper()
 	ctx := context.Background()
 	md, err := ising.New().Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i3, err := ising3d.New().Describe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +65,7 @@ func catalog(t testing.TB) experiment.Descriptions {
 			"fixedpoint":   {Desc: fd, SHA256: "fixedpoint-sha"},
 		},
 		Models: map[string]experiment.ModelPlugin{"ising": {Desc: md, SHA256: "ising-sha"},
-			"blumecapel": {Desc: bd, SHA256: "blumecapel-sha"}},
+			"blumecapel": {Desc: bd, SHA256: "blumecapel-sha"}, "ising3d": {Desc: i3, SHA256: "ising3d-sha"}},
 		Learners: map[string]experiment.LearnerPlugin{
 			"rbm":         {Desc: rd, SHA256: "rbm-sha"},
 			"thermometer": {Desc: td, SHA256: "thermometer-sha"},

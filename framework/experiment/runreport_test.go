@@ -54,11 +54,21 @@ func TestFlowSummary(t *testing.T) {
 	f := func(name string, v ...float64) npz.Array { return npz.Float64(name, v, 3) }
 	joint := putFlow(t, s, "joint", its, f("T_mean", 1, 1, 2), f("T_mode", 1, 1, 2), f("Delta_mean", 0, 0.5, 1), f("Delta_mode", 0, 0.5, 1),
 		npz.Float64("classes2", []float64{1, 0, 2, 1}, 2, 2), npz.Float64("distribution", []float64{1, 0, 0.5, 0.5, 0, 1}, 3, 2),
-		f("abs_m", 0.9, 0.5, 0.1), f("s2", 1, 0.8, 0.6), f("nn", 0.8, 0.4, 0), f("eq_T", 1, 1.5, 2), f("eq_Delta", 0, 0.5, 1))
+		f("mean_energy", -1.8, -0.9, 0), f("abs_magnetization", 0.9, 0.5, 0.1), f("mean_density", 1, 0.8, 0.6), f("eq_T", 1, 1.5, 2), f("eq_Delta", 0, 0.5, 1))
 	want := "flow/b: thermometer mode (T, Δ) (1, 0) → (2, 1), mean (1.00, 0.00) → (2.00, 1.00) (iterations 0 → 10); " +
-		"|m|, <s²>, nn 0.90, 1.00, 0.80 → 0.10, 0.60, 0.00, nearest Monte Carlo point (1, 0) → (2, 1)"
+		"⟨energy⟩, ⟨|magnetization|⟩, ⟨density⟩ -1.80, 0.90, 1.00 → 0.00, 0.10, 0.60, nearest Monte Carlo point (1, 0) → (2, 1)"
 	if got := experiment.FlowSummary(s, "flow/b", joint.Digest); got != want {
 		t.Errorf("joint reading:\n got %q\nwant %q", got, want)
+	}
+	// A flow registered before the read-out measured with the model
+	// (square-lattice |m|, s2, nn) still reads.
+	legacy := putFlow(t, s, "legacy", its, f("T_mean", 1, 1, 2), f("T_mode", 1, 1, 2), f("Delta_mean", 0, 0.5, 1), f("Delta_mode", 0, 0.5, 1),
+		npz.Float64("classes2", []float64{1, 0, 2, 1}, 2, 2), npz.Float64("distribution", []float64{1, 0, 0.5, 0.5, 0, 1}, 3, 2),
+		f("abs_m", 0.9, 0.5, 0.1), f("s2", 1, 0.8, 0.6), f("nn", 0.8, 0.4, 0), f("eq_T", 1, 1.5, 2), f("eq_Delta", 0, 0.5, 1))
+	want = "flow/c: thermometer mode (T, Δ) (1, 0) → (2, 1), mean (1.00, 0.00) → (2.00, 1.00) (iterations 0 → 10); " +
+		"⟨|m|⟩, ⟨s2⟩, ⟨nn⟩ 0.90, 1.00, 0.80 → 0.10, 0.60, 0.00, nearest Monte Carlo point (1, 0) → (2, 1)"
+	if got := experiment.FlowSummary(s, "flow/c", legacy.Digest); got != want {
+		t.Errorf("legacy joint reading:\n got %q\nwant %q", got, want)
 	}
 	// A file without a reading, or one whose columns disagree, says nothing.
 	short := putFlow(t, s, "short", its, npz.Float64("T_mean", []float64{1, 2}, 2), npz.Float64("T_mode", []float64{1, 2, 3}, 3))

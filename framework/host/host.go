@@ -56,7 +56,8 @@ type Host struct {
 	cfg     Config
 	mu      sync.Mutex
 	running []*Plugin
-	sockets string // private socket directory, created at the first launch
+	sockets string  // private socket directory, created at the first launch
+	copies  *copies // private copies of the plugin binaries (stage)
 }
 
 // New returns a Host for the plugins in cfg.Dir.
@@ -79,7 +80,9 @@ func New(cfg Config) *Host {
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
-	return &Host{cfg: cfg}
+	h := &Host{cfg: cfg}
+	h.copies = &copies{owner: h}
+	return h
 }
 
 // Config returns the host's configuration with defaults filled in.

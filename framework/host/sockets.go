@@ -35,6 +35,11 @@ func (h *Host) removeSocketDir() {
 	dir := h.sockets
 	h.sockets = ""
 	h.mu.Unlock()
+	if h.copies.owner == h {
+		h.copies.mu.Lock()
+		h.copies.byPath = nil // they are in dir
+		h.copies.mu.Unlock()
+	}
 	if dir != "" {
 		os.RemoveAll(dir)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/rgml/rgml/framework/fsutil"
@@ -101,13 +102,38 @@ var nativeLittleEndian = func() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }()
 
+// flateWriters keeps deflate compressors for reuse: a new one allocates
+// and clears about 1 MB, which was most of the CPU time of writing a
+// training's small checkpoints. A reset compressor writes the same bytes
+// as a new one.
+var flateWriters sync.Pool
+
+// pooledFlate is a compressor from flateWriters, returned to it on Close.
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flateWriters.Put(p.Writer)
+	return err
+}
+
+func newFlate(out io.Writer) (io.WriteCloser, error) {
+	if fw, ok := flateWriters.Get().(*flate.Writer); ok {
+		fw.Reset(out)
+		return pooledFlate{fw}, nil
+	}
+	fw, err := flate.NewWriter(out, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	return pooledFlate{fw}, nil
+}
+
 // Encode writes the arrays as an .npz archive to w, each as NAME.npy,
 // deflate-compressed at the fastest level.
 func Encode(w io.Writer, arrays ...Array) error {
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
+	zw.RegisterCompressor(zip.Deflate, newFlate)
 	seen := map[string]bool{}
 	for _, a := range arrays {
 		if a.Name == "" || seen[a.Name] || strings.ContainsAny(a.Name, "/\\\x00") {

@@ -1,7 +1,11 @@
 package npz_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,5 +125,53 @@ func TestShapeMismatch(t *testing.T) {
 	err := npz.Encode(&bytes.Buffer{}, npz.Int8("x", []int8{1, 2, 3}, 2, 2))
 	if err == nil {
 		t.Fatal("3 elements with shape 2x2 accepted")
+	}
+}
+
+// Encode reuses its deflate compressors: every archive is byte for byte
+// what a fresh compressor (archive/zip with flate.NewWriter at BestSpeed,
+// as before the reuse) writes, also after other archives used them.
+func TestEncodeReusedCompressorsSameBytes(t *testing.T) {
+	fresh := func(arrays ...npz.Array) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		for _, a := range arrays {
+			f, err := zw.CreateHeader(&zip.FileHeader{Name: a.Name + ".npy", Method: zip.Deflate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := npz.WriteNPY(f, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	sets := make([][]npz.Array, 3)
+	for i := range sets {
+		w := make([]float32, 1000*(i+1))
+		for j := range w {
+			w[j] = float32(math.Sin(float64(j*(i+3)))) * 0.1
+		}
+		sets[i] = []npz.Array{
+			{Name: "w", Shape: []int{len(w) / 10, 10}, Data: w},
+			{Name: "b", Shape: []int{3}, Data: []float64{1, 2, float64(i)}},
+		}
+	}
+	for round := 0; round < 3; round++ {
+		for i, arrays := range sets {
+			var buf bytes.Buffer
+			if err := npz.Encode(&buf, arrays...); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), fresh(arrays...)) {
+				t.Fatalf("round %d, archive %d: bytes differ from a fresh compressor's", round, i)
+			}
+		}
 	}
 }

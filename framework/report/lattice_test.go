@@ -38,7 +38,13 @@ func TestLatticeConfigurations(t *testing.T) {
 	if d, _ := npz.Find(g.Data, "configs"); len(d.Shape) != 2 || d.Shape[0] != 2 || d.Shape[1] != len(chain) {
 		t.Errorf("1D data %v", d.Shape)
 	}
-	for name, fig := range map[string]*Figure{"cube": f, "chain": g} {
+	// Four small cubes: two rows of panels keep the data area as high as
+	// the cells are square (one row of eight panels was too wide).
+	four, err := LatticeConfigurations(L, 3, [][]int8{cube, cube, cube, cube}, []string{"a", "b", "c", "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, fig := range map[string]*Figure{"cube": f, "chain": g, "four cubes": four} {
 		if _, err := Save(t.TempDir(), name, fig); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

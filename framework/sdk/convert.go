@@ -59,7 +59,7 @@ func modelDescriptionToProto(d ModelDescription) *rgmlv1.ModelDescription {
 		out.Algorithms = append(out.Algorithms, &rgmlv1.AlgorithmSpec{Name: a.Name, Doc: a.Doc, Cluster: a.Cluster})
 	}
 	for _, o := range d.Observables {
-		out.Observables = append(out.Observables, &rgmlv1.ObservableSpec{Name: o.Name, Doc: o.Doc})
+		out.Observables = append(out.Observables, &rgmlv1.ObservableSpec{Name: o.Name, Doc: o.Doc, Symmetric: o.Symmetric})
 	}
 	for _, r := range d.References {
 		ref := &rgmlv1.Reference{Name: r.Name, Source: r.Source}
@@ -90,7 +90,7 @@ func modelDescriptionFromProto(p *rgmlv1.ModelDescription) (ModelDescription, in
 		d.Algorithms = append(d.Algorithms, Algorithm{Name: a.GetName(), Doc: a.GetDoc(), Cluster: a.GetCluster()})
 	}
 	for _, o := range p.GetObservables() {
-		d.Observables = append(d.Observables, Observable{Name: o.GetName(), Doc: o.GetDoc()})
+		d.Observables = append(d.Observables, Observable{Name: o.GetName(), Doc: o.GetDoc(), Symmetric: o.GetSymmetric()})
 	}
 	for _, r := range p.GetReferences() {
 		ref := Reference{Name: r.GetName(), Source: r.GetSource()}

@@ -30,6 +30,12 @@ type Algorithm struct {
 type Observable struct {
 	Name string
 	Doc  string
+	// Symmetric says the model is symmetric under a change of the
+	// observable's sign (a magnetisation under flipping every spin): an
+	// average over configurations that should not depend on the sign a
+	// sample happened to take reads its absolute value, as the
+	// two-parameter flow read-out does.
+	Symmetric bool
 }
 
 // ModelDescription is what a model plugin says about itself.

@@ -72,6 +72,7 @@ func Serve(cfg ServeConfig) {
 			JSONFormat: true,
 		})
 	}
+	defer StartCPUProfile(os.Args[0])()
 	if os.Getenv(Handshake.MagicCookieKey) == Handshake.MagicCookieValue {
 		// Launched by a host (go-plugin refuses anything else below).
 		removeSocketDir := privateSocketDir()

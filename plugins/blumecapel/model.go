@@ -126,7 +126,7 @@ func Description() sdk.ModelDescription {
 		Observables: []sdk.Observable{
 			{Name: "energy", Doc: "energy per site, E/L² = (−J Σ_<ij> s_i s_j + Δ Σ_i s_i²)/L²"},
 			{Name: "magnetization", Doc: "magnetisation per site (signed), (1/L²) Σ_i s_i; the Binder cumulant " +
-				"U = 1 − ⟨m⁴⟩/(3⟨m²⟩²) is a moment of it (blumecapel.Binder)"},
+				"U = 1 − ⟨m⁴⟩/(3⟨m²⟩²) is a moment of it (blumecapel.Binder)", Symmetric: true},
 			{Name: "density", Doc: "density of non-zero spins, (1/L²) Σ_i s_i² (its mean is ⟨s²⟩)"},
 		},
 		Dimension:  2,

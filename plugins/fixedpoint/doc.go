@@ -13,7 +13,7 @@
 // Per flow: the last iteration's energy, ⟨|m|⟩, U4, ⟨|m|⟩·L^{1/8} and
 // G(L/2)·L^{1/4} (β/ν = 1/8, η = 1/4 of the 2D Ising class), and the
 // temperature the first four imply on the equilibrium curve of the same
-// L (correlations.Curve: made monotone, inverted linearly; the scaled
+// L (plugins/internal/implied: Curve, made monotone, inverted linearly; the scaled
 // forms imply the same temperatures as ⟨|m|⟩ and G(L/2)). A flow whose
 // first reading has ⟨|m|⟩ > 0.5 started from the ordered end, otherwise
 // from the disordered end.

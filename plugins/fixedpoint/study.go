@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/rgml/rgml/framework/sdk"
-	"github.com/rgml/rgml/plugins/correlations"
+	curves "github.com/rgml/rgml/plugins/internal/implied"
 )
 
 // orderedAbove: a flow whose first reading has ⟨|m|⟩ above it started
@@ -16,7 +16,7 @@ const orderedAbove = 0.5
 // equilibrium is one L's equilibrium curves, ascending in T.
 type equilibrium struct {
 	T                           []float64
-	energy, absM, binder, gHalf correlations.Curve
+	energy, absM, binder, gHalf curves.Curve
 	cv, cvErr                   []float64
 }
 
@@ -94,8 +94,8 @@ func newEquilibrium(t *table, k int) (*equilibrium, error) {
 	if len(eq.T) < 3 || math.IsInf(eq.T[len(eq.T)-1], 0) {
 		return nil, fmt.Errorf("need ≥ 3 finite temperatures, have %v", eq.T)
 	}
-	curve := func(name string) correlations.Curve {
-		return correlations.Curve{T: eq.T, Value: t.col(name, rows), Err: t.col(name+"_err", rows)}
+	curve := func(name string) curves.Curve {
+		return curves.Curve{T: eq.T, Value: t.col(name, rows), Err: t.col(name+"_err", rows)}
 	}
 	eq.energy, eq.absM, eq.binder, eq.gHalf = curve("energy"), curve("abs_m"), curve("binder"), curve("G_half")
 	eq.cv, eq.cvErr = t.col("specific_heat", rows), t.col("specific_heat_err", rows)
@@ -166,7 +166,7 @@ func (s *fixedStudy) flowPoint(t *table, k, L int, eq *equilibrium, fixedHidden 
 	p.value = [5]float64{e, m, u, m * scaleM, g * scaleG}
 	p.valErr = [5]float64{eErr, mErr, uErr, mErr * scaleM, gErr * scaleG}
 	for i, c := range []struct {
-		curve correlations.Curve
+		curve curves.Curve
 		v, e  float64
 	}{{eq.energy, e, eErr}, {eq.absM, m, mErr}, {eq.binder, u, uErr}, {eq.gHalf, g, gErr}} {
 		p.T[i], p.TErr[i] = implied(c.curve, c.v, c.e)
@@ -181,7 +181,7 @@ func (s *fixedStudy) flowPoint(t *table, k, L int, eq *equilibrium, fixedHidden 
 
 // implied is the temperature the curve gives value v ± e (NaN when the
 // curve or v is not measured).
-func implied(c correlations.Curve, v, e float64) (float64, float64) {
+func implied(c curves.Curve, v, e float64) (float64, float64) {
 	if math.IsNaN(v) || slices.ContainsFunc(c.Value, math.IsNaN) {
 		return math.NaN(), math.NaN()
 	}

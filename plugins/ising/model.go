@@ -144,7 +144,7 @@ func Description() sdk.ModelDescription {
 		DefaultAlgorithm: AlgorithmMetropolisPaper,
 		Observables: []sdk.Observable{
 			{Name: "energy", Doc: "energy per spin, E/L² = −(1/L²) Σ_<ij> s_i s_j"},
-			{Name: "magnetization", Doc: "magnetisation per spin (signed), M/L² = (1/L²) Σ_i s_i"},
+			{Name: "magnetization", Doc: "magnetisation per spin (signed), M/L² = (1/L²) Σ_i s_i", Symmetric: true},
 		},
 		Dimension:  2,
 		MinSize:    2,

@@ -45,15 +45,61 @@ type Flow struct {
 
 // TwoParameter is the part of a flow read by a thermometer of two labels
 // beyond the first: the second label's mean and mode, thermometer-free
-// observables of the flowed configurations (|m|, ⟨s²⟩, nearest-neighbour
-// correlation) and the grid point of the starting data whose observables
-// are nearest (NaN when unknown); all per iteration count. The fields
-// named T and Delta are the first and the second label's, whatever
-// their names.
+// observables of the flowed configurations (the averages of the
+// observables the data's model declares, measured by the model) and the
+// grid point of the starting data whose averages are nearest (NaN when
+// unknown); all per iteration count. The fields named T and Delta are
+// the first and the second label's, whatever their names.
 type TwoParameter struct {
 	DeltaMean, DeltaMode []float64
-	AbsM, S2, NN         []float64
+	Observables          []FlowObservable
 	EqT, EqDelta         []float64
+}
+
+// FlowObservable is one observable of a model averaged over the flowed
+// configurations per iteration count: ⟨|O|⟩ when Abs (the model
+// declares it symmetric under a change of sign), ⟨O⟩ otherwise. Its
+// column in the file is abs_NAME or mean_NAME.
+type FlowObservable struct {
+	Name   string
+	Abs    bool
+	Values []float64
+}
+
+// Column is the observable's column name in the file.
+func (o FlowObservable) Column() string {
+	if o.Abs {
+		return "abs_" + o.Name
+	}
+	return "mean_" + o.Name
+}
+
+// Label is how a figure or a table names the average: ⟨|O|⟩ or ⟨O⟩.
+func (o FlowObservable) Label() string {
+	if o.Abs {
+		return "⟨|" + o.Name + "|⟩"
+	}
+	return "⟨" + o.Name + "⟩"
+}
+
+// legacyObservables are the columns flows recorded before the read-out
+// measured with the model (square-lattice counts of spins): read as
+// observables of those names, so that older entries still draw.
+var legacyObservables = map[string]FlowObservable{"abs_m": {Name: "m", Abs: true}, "s2": {Name: "s2"}, "nn": {Name: "nn"}}
+
+// observablesOf are the observable columns of a flow's file, in its order.
+func observablesOf(arrays []npz.Array) []FlowObservable {
+	var out []FlowObservable
+	for _, a := range arrays {
+		if o, ok := legacyObservables[a.Name]; ok {
+			out = append(out, FlowObservable{Name: o.Name, Abs: o.Abs, Values: npz.Float64s(arrays, a.Name)})
+		} else if name, ok := strings.CutPrefix(a.Name, "abs_"); ok && name != "" {
+			out = append(out, FlowObservable{Name: name, Abs: true, Values: npz.Float64s(arrays, a.Name)})
+		} else if name, ok := strings.CutPrefix(a.Name, "mean_"); ok && name != "" {
+			out = append(out, FlowObservable{Name: name, Values: npz.Float64s(arrays, a.Name)})
+		}
+	}
+	return out
 }
 
 // first and second are the labels' names.
@@ -107,12 +153,11 @@ func (f Flow) Arrays() ([]npz.Array, error) {
 			npz.Float64(y+"_mode", t.DeltaMode, n),
 			npz.Float64("classes2", f.Classes, k, 2),
 			npz.Float64("distribution", f.Distribution, n, k),
-			npz.Float64("abs_m", t.AbsM, n),
-			npz.Float64("s2", t.S2, n),
-			npz.Float64("nn", t.NN, n),
-			npz.Float64("eq_"+x, t.EqT, n),
-			npz.Float64("eq_"+y, t.EqDelta, n),
 		}
+		for _, o := range t.Observables {
+			arrays = append(arrays, npz.Float64(o.Column(), o.Values, n))
+		}
+		arrays = append(arrays, npz.Float64("eq_"+x, t.EqT, n), npz.Float64("eq_"+y, t.EqDelta, n))
 	} else {
 		arrays = []npz.Array{
 			{Name: "iterations", Shape: []int{n}, Data: f.Iterations},
@@ -174,11 +219,15 @@ func DecodeFlow(arrays []npz.Array) (Flow, error) {
 		f.Labels = labels
 		f.Two = &TwoParameter{
 			DeltaMean: npz.Float64s(arrays, y+"_mean"), DeltaMode: npz.Float64s(arrays, y+"_mode"),
-			AbsM: npz.Float64s(arrays, "abs_m"), S2: npz.Float64s(arrays, "s2"), NN: npz.Float64s(arrays, "nn"),
-			EqT: npz.Float64s(arrays, "eq_"+x), EqDelta: npz.Float64s(arrays, "eq_"+y),
+			Observables: observablesOf(arrays),
+			EqT:         npz.Float64s(arrays, "eq_"+x), EqDelta: npz.Float64s(arrays, "eq_"+y),
 		}
-		for name, col := range map[string][]float64{y + "_mean": f.Two.DeltaMean, y + "_mode": f.Two.DeltaMode,
-			"abs_m": f.Two.AbsM, "s2": f.Two.S2, "nn": f.Two.NN, "eq_" + x: f.Two.EqT, "eq_" + y: f.Two.EqDelta} {
+		cols := map[string][]float64{y + "_mean": f.Two.DeltaMean, y + "_mode": f.Two.DeltaMode,
+			"eq_" + x: f.Two.EqT, "eq_" + y: f.Two.EqDelta}
+		for _, o := range f.Two.Observables {
+			cols[o.Column()] = o.Values
+		}
+		for name, col := range cols {
 			if len(col) != n {
 				return Flow{}, fmt.Errorf("%s has no %s per iteration", FlowFile, name)
 			}

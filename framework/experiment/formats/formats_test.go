@@ -30,8 +30,8 @@ func TestFlowRoundTrip(t *testing.T) {
 	saved.Configs, saved.N, saved.Sites = []int8{1, -1, 1, 1, -1, -1, 1, 1}, 2, 2
 	two := formats.Flow{Labels: []string{"T", "Delta"}, Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1},
 		Classes: []float64{1, 0, 2, 1}, Distribution: []float64{1, 0},
-		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, AbsM: []float64{0.9},
-			S2: []float64{1}, NN: []float64{1.8}, EqT: []float64{math.NaN()}, EqDelta: []float64{math.NaN()}}}
+		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, Observables: []formats.FlowObservable{
+			{Name: "magnetization", Abs: true, Values: []float64{0.9}}, {Name: "energy", Values: []float64{-1.8}}}, EqT: []float64{math.NaN()}, EqDelta: []float64{math.NaN()}}}
 	for name, f := range map[string]formats.Flow{"one": one, "saved": saved, "two": two} {
 		b, err := formats.EncodeFlow(f)
 		if err != nil {
@@ -135,7 +135,7 @@ func TestAnalysisRoundTrip(t *testing.T) {
 func TestFlowParams(t *testing.T) {
 	one := formats.Flow{Labels: []string{"T"}, Iterations: []int64{0}, TMean: []float64{1.5}, TMode: []float64{1}, Classes: []float64{1, 2}, Distribution: []float64{0.5, 0.5}}
 	two := formats.Flow{Labels: []string{"T", "Delta"}, Iterations: []int64{0}, TMean: []float64{1}, TMode: []float64{1}, Classes: []float64{1, 0}, Distribution: []float64{1},
-		Two: &formats.TwoParameter{DeltaMean: []float64{0.5}, DeltaMode: []float64{0}, AbsM: []float64{1}, S2: []float64{1}, NN: []float64{2},
+		Two: &formats.TwoParameter{DeltaMean: []float64{0.5}, DeltaMode: []float64{0}, Observables: []formats.FlowObservable{{Name: "energy", Values: []float64{-2}}},
 			EqT: []float64{0.8}, EqDelta: []float64{0.25}}}
 	if p := one.Params(); !reflect.DeepEqual(p, []string{"T"}) || one.Mean("T")[0] != 1.5 || one.Mode("T")[0] != 1 ||
 		one.Mean("Delta") != nil || one.Equilibrium("T") != nil {
@@ -209,12 +209,12 @@ func TestFlowColumnsNamedByLabels(t *testing.T) {
 		Classes: []float64{0.4, 0.5}, Distribution: []float64{1, 0, 0, 1}}
 	two := formats.Flow{Labels: []string{"beta", "h"}, Iterations: []int64{0}, TMean: []float64{0.4}, TMode: []float64{0.4},
 		Classes: []float64{0.4, 0, 0.5, 1}, Distribution: []float64{1, 0},
-		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, AbsM: []float64{1}, S2: []float64{1}, NN: []float64{2},
+		Two: &formats.TwoParameter{DeltaMean: []float64{0}, DeltaMode: []float64{0}, Observables: []formats.FlowObservable{{Name: "energy", Values: []float64{-2}}},
 			EqT: []float64{0.4}, EqDelta: []float64{0}}}
 	for name, c := range map[string]struct {
 		f    formats.Flow
 		cols []string
-	}{"one": {one, []string{"beta_mean", "beta_mode"}}, "two": {two, []string{"beta_mean", "h_mode", "eq_beta", "eq_h"}}} {
+	}{"one": {one, []string{"beta_mean", "beta_mode"}}, "two": {two, []string{"beta_mean", "h_mode", "mean_energy", "eq_beta", "eq_h"}}} {
 		b, err := formats.EncodeFlow(c.f)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

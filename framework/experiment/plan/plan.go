@@ -92,6 +92,10 @@ type Node struct {
 	// Learner is a training's learner.
 	Learner sdk.LearnerDescription
 	Save    bool // a flow that keeps its configurations
+	// Model is the model plugin that sampled a dataset's configurations
+	// (a flow's: its starting dataset's); "" for imported data. A step
+	// that has that model measure them keys it (ModelKey).
+	Model string
 }
 
 // Planner is the state of NewPlan that the kinds' plan functions share.

@@ -68,6 +68,7 @@ func (b *Planner) registryNode(kind Kind, name string, item Item, field string) 
 	switch ek {
 	case registry.Dataset:
 		n.L, n.D, n.Labels = datasetShape(m)
+		n.Model = SampledBy(m)
 	case registry.Model:
 		if err := b.learnerOf(n, m, at, field); err != nil {
 			return nil, err
@@ -76,6 +77,7 @@ func (b *Planner) registryNode(kind Kind, name string, item Item, field string) 
 	case registry.Flow:
 		n.L, n.D = b.inputL(m, "from")
 		n.Save, _ = m.Lineage.Extra["save_configs"].(bool)
+		n.Model = b.inputModel(m, "from")
 	}
 	if b.refs == nil {
 		b.refs = map[string]*Node{}
@@ -110,6 +112,50 @@ func (b *Planner) learnerOf(n *Node, m registry.Manifest, at Pos, field string) 
 	n.Learner = desc
 	n.Step.Plugin, n.Step.SHA256 = desc.Name, sha
 	return nil
+}
+
+// SampledBy is the model plugin a dataset entry's lineage names, "" for
+// an imported one.
+func SampledBy(m registry.Manifest) string {
+	if m.Lineage.Plugin == nil {
+		return ""
+	}
+	return m.Lineage.Plugin.Name
+}
+
+// inputModel is the model that sampled the dataset an entry was made
+// from under role ("": none, or not known).
+func (b *Planner) inputModel(m registry.Manifest, role string) string {
+	for _, in := range m.Lineage.Inputs {
+		if in.Role != role {
+			continue
+		}
+		if en, err := b.Reg.Lookup(in.Digest); err == nil {
+			if dm, err := b.Reg.Manifest(en); err == nil {
+				return SampledBy(dm)
+			}
+		}
+	}
+	return ""
+}
+
+// ModelKey is what the key of a step that has model plugin name measure
+// its data (n.Model) records of it: the name and the sha256 of its binary
+// as installed now, so that the step is not reused after the plugin is
+// rebuilt; nil for data no model sampled. An uninstalled model is an
+// error at field.
+func (b *Planner) ModelKey(name string, item Item, field string) (map[string]string, error) {
+	if name == "" {
+		return nil, nil
+	}
+	_, sha, err := b.Cat.Model(b.ctx, name)
+	if err != nil {
+		if errors.Is(err, host.ErrUnknownPlugin) {
+			return nil, spec.At(item.Pos(field), field, "its data were sampled by model %s, which measures them, and is not installed: %v", name, err)
+		}
+		return nil, err
+	}
+	return map[string]string{"name": name, "sha256": sha}, nil
 }
 
 // inputL is the lattice (size and dimension) of the dataset an entry was

@@ -94,7 +94,7 @@ func (e *Env) ErrWriter() io.Writer {
 // PluginHost returns the host a step launches its plugins on and a function to
 // release it: e.Host itself, or with a thread budget a host of the same
 // configuration whose plugins get GOMAXPROCS (and OpenBLAS's thread count)
-// set to it.
+// set to it, sharing e.Host's private copies of the plugin binaries.
 func (e *Env) PluginHost() (*host.Host, func()) {
 	if e.Threads <= 0 {
 		return e.Host, func() {}
@@ -102,7 +102,7 @@ func (e *Env) PluginHost() (*host.Host, func()) {
 	cfg := e.Host.Config()
 	n := strconv.Itoa(e.Threads)
 	cfg.Env = append(append([]string(nil), cfg.Env...), "GOMAXPROCS="+n, "OPENBLAS_NUM_THREADS="+n)
-	h := host.New(cfg)
+	h := e.Host.WithConfig(cfg)
 	return h, h.Close
 }
 

@@ -147,7 +147,11 @@ func TanhBiasSumErr(x, b, sum, ref []float32) float32 {
 	if vec(len(x)) {
 		n8 = len(x) &^ 7
 		_, _, _ = b[n8-1], sum[n8-1], ref[n8-1]
-		e = tanhBiasSumErr8(&x[0], &b[0], &sum[0], &ref[0], n8)
+		if level == avx512 {
+			e = tanhBiasSumErr512(&x[0], &b[0], &sum[0], &ref[0], n8)
+		} else {
+			e = tanhBiasSumErr8(&x[0], &b[0], &sum[0], &ref[0], n8)
+		}
 	}
 	b, sum, ref = b[:len(x)], sum[:len(x)], ref[:len(x)]
 	for j := n8; j < len(x); j++ {

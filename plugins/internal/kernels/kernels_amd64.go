@@ -73,6 +73,12 @@ func tanhBias512(x, b *float32, n int)
 //go:noescape
 func tanhBiasSum512(x, b, sum *float32, n int)
 
+// tanhBiasSumErr512 is tanhBiasSumErr8 with its tanh in AVX-512, for n
+// a multiple of 8, with the same bits.
+//
+//go:noescape
+func tanhBiasSumErr512(x, b, sum, ref *float32, n int) float32
+
 // kern4x32 is kern8x32 for 4 rows (the last rows of a product whose rows
 // are not a multiple of 8).
 //

@@ -831,6 +831,67 @@ s5done:
 	VZEROUPPER
 	RET
 
+// func tanhBiasSumErr512(x, b, sum, ref *float32, n int) float32
+//
+// tanhBiasSumErr8 with the tanh on 16 lanes, n a multiple of 8: the
+// squared errors of each 16 values go into the same 8-lane sum, low half
+// then high half, and a last 8 values through the low half of Z0, so the
+// sum takes the same fused multiply-adds in the same order: the same bits.
+TEXT ·tanhBiasSumErr512(SB), NOSPLIT, $0-44
+	MOVQ   x+0(FP), DI
+	MOVQ   b+8(FP), SI
+	MOVQ   sum+16(FP), R8
+	MOVQ   ref+24(FP), R9
+	MOVQ   n+32(FP), CX
+	VXORPS Y8, Y8, Y8
+	MOVQ   CX, DX
+	ANDQ   $8, DX
+	SHRQ   $4, CX
+	TANHCONSTS
+	TESTQ  CX, CX
+	JEQ    e5tail
+
+e5loop:
+	VMOVUPS       (DI), Z0
+	VADDPS        (SI), Z0, Z0
+	TANH512
+	VMOVUPS       Z0, (DI)
+	VADDPS        (R8), Z0, Z6
+	VMOVUPS       Z6, (R8)
+	VMOVUPS       (R9), Z7
+	VSUBPS        Z0, Z7, Z7
+	VEXTRACTF64X4 $1, Z7, Y9
+	VFMADD231PS   Y7, Y7, Y8
+	VFMADD231PS   Y9, Y9, Y8
+	ADDQ          $64, DI
+	ADDQ          $64, SI
+	ADDQ          $64, R8
+	ADDQ          $64, R9
+	DECQ          CX
+	JNZ           e5loop
+
+e5tail:
+	TESTQ       DX, DX
+	JEQ         e5done
+	VMOVUPS     (DI), Y0
+	VADDPS      (SI), Y0, Y0
+	TANH512
+	VMOVUPS     Y0, (DI)
+	VADDPS      (R8), Y0, Y6
+	VMOVUPS     Y6, (R8)
+	VMOVUPS     (R9), Y7
+	VSUBPS      Y0, Y7, Y7
+	VFMADD231PS Y7, Y7, Y8
+
+e5done:
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS       X9, X8, X8
+	VHADDPS      X8, X8, X8
+	VHADDPS      X8, X8, X8
+	MOVSS        X8, ret+40(FP)
+	VZEROUPPER
+	RET
+
 // STEP4x32 adds A(·, l)·B(l)[0:32] for 4 rows to Z0–Z7 (row r in Z(2r),
 // Z(2r+1)) and moves to l+1 (rows 0–2 from SI, 3 from R9).
 #define STEP4x32 \

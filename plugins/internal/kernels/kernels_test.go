@@ -294,6 +294,39 @@ func TestFused(t *testing.T) {
 	})
 }
 
+// TanhBiasSumErr gives avx2's bits on avx512 (its tanh on 16 lanes, the
+// squared errors in avx2's order) for every length, odd ones and those
+// with a last 8 values included: x, the sums and the error, over many
+// random rows, so that a sum taken in another order shows.
+func TestTanhBiasSumErrAVX512Bits(t *testing.T) {
+	if best() != avx512 {
+		t.Skip("no AVX-512")
+	}
+	run := func(name string, n int, seed uint64) ([]float32, []float32, float32) {
+		restore, err := Force(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer restore()
+		r := xrand.New(seed)
+		x, b, sum, ref := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for j := range x {
+			x[j], b[j], sum[j], ref[j] = float32(8*r.Float64()-4), float32(r.Float64()-0.5), float32(r.Float64()), float32(2*r.Float64()-1)
+		}
+		e := TanhBiasSumErr(x, b, sum, ref)
+		return x, sum, e
+	}
+	for _, n := range []int{1, 7, 8, 16, 24, 33, 40, 100, 112, 1025} {
+		for seed := uint64(1); seed <= 200; seed++ {
+			x2, s2, e2 := run("avx2", n, seed)
+			x5, s5, e5 := run("avx512", n, seed)
+			if !slices.Equal(x2, x5) || !slices.Equal(s2, s5) || math.Float32bits(e2) != math.Float32bits(e5) {
+				t.Fatalf("n=%d seed %d: avx512 differs from avx2 (error %g vs %g)", n, seed, e5, e2)
+			}
+		}
+	}
+}
+
 // ExpNeg against math.Exp, underflow to 0, NaN kept.
 func TestExpNeg(t *testing.T) {
 	eachImpl(t, func(t *testing.T) {

@@ -70,7 +70,13 @@ func NewPlan(req sdk.SampleRequest, paper bool, defSweeps, defTherm, perSweep in
 	if req.Size > MaxSize {
 		return Plan{}, sdk.InvalidArgument("lattice size L = %d is too large: at most %d", req.Size, MaxSize)
 	}
-	p := Plan{Req: req, Sites: req.Size * req.Size, Sweeps: int64(req.Sweeps), Therm: int64(req.Thermalization)}
+	return NewPlanSites(req, req.Size*req.Size, paper, defSweeps, defTherm, perSweep, chunkBytes)
+}
+
+// NewPlanSites is NewPlan for a lattice of the given number of sites (a
+// sweep is that many attempts), which the caller has bounded (at most 2^30).
+func NewPlanSites(req sdk.SampleRequest, sites int, paper bool, defSweeps, defTherm, perSweep int64, chunkBytes int) (Plan, error) {
+	p := Plan{Req: req, Sites: sites, Sweeps: int64(req.Sweeps), Therm: int64(req.Thermalization)}
 	if p.Sweeps == 0 {
 		p.Sweeps = defSweeps
 	}

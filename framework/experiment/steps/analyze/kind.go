@@ -71,6 +71,9 @@ type analysisPlan struct {
 	set    sdk.Params
 	inputs map[string]*plan.Step
 	L, D   int
+	// model is the model that sampled the flow's or the data's
+	// configurations, which Analyze has measure them (modelobs.go).
+	model, modelField string
 }
 
 // lattice checks that an input is of the analysis's one lattice (L^d
@@ -118,7 +121,15 @@ func PlanAnalysis(ctx context.Context, b *plan.Planner, a *spec.Analysis, cat pl
 		return nil, spec.At(a.Pos("set"), "set", "%v", steps.SDKMsg(err))
 	}
 	a.Set = resolved
-	b.Key(st, map[string]any{"analyzer": a.Analyzer, "params": map[string]float64(resolved), "seed": a.Seed, "where": plan.WhereKey(a.Where)}, ap.inputs)
+	key := map[string]any{"analyzer": a.Analyzer, "params": map[string]float64(resolved), "seed": a.Seed, "where": plan.WhereKey(a.Where)}
+	model, err := b.ModelKey(ap.model, a, ap.modelField)
+	if err != nil {
+		return nil, err
+	}
+	if model != nil {
+		key["model"] = model
+	}
+	b.Key(st, key, ap.inputs)
 	return st, nil
 }
 
@@ -146,6 +157,7 @@ func (ap *analysisPlan) bindFlow(b *plan.Planner) error {
 		ap.set[ParamByIteration] = 1
 	}
 	ap.inputs["flow"] = f.Step
+	ap.model, ap.modelField = f.Model, "flow"
 	return nil
 }
 
@@ -178,6 +190,9 @@ func (ap *analysisPlan) bindData(b *plan.Planner) error {
 		return err
 	}
 	ap.inputs["data"] = d.Step
+	if ap.model == "" {
+		ap.model, ap.modelField = d.Model, "data"
+	}
 	return nil
 }
 

@@ -34,7 +34,7 @@ const FlowFile = formats.FlowFile
 // on the plugins' outputs (means, modes, the joint (T, Δ) observables,
 // the arrays of FlowFile): bump it when they change what a flow records
 // (its entry in framework/experiment/kinds.go).
-const Version = 2
+const Version = 3
 
 // FlowSpec is one RBM flow measured by a thermometer (the flags of rgml
 // flow); RBM, Thermometer and From are registry references.
@@ -69,9 +69,6 @@ type FlowResult struct {
 	Labels []string
 	// Joint is set for a thermometer of two labels: then Classes is K×2.
 	Joint *TwoParamReadout
-	// lattice is what the starting dataset's model declares
-	// (stepdata.ModelLattice).
-	lattice string
 }
 
 // FlowSeed is the seed a flow passes to the RBM: the user's seed mixed
@@ -127,18 +124,16 @@ func Flow(ctx context.Context, env *steps.Env, spec FlowSpec) (FlowResult, error
 
 	h, release := env.PluginHost()
 	defer release()
-	if res.lattice, err = stepdata.ModelLattice(ctx, h, store, fromEntry); err != nil {
+	obs, err := startObserver(ctx, h, store, spec.Name, labels, fromEntry, data)
+	if err != nil {
 		return res, err
 	}
-	rbm, err := startLearner(ctx, h, rbmName, spec.Planned)
+	defer obs.kill()
+	rbm, th, err := startLearners(ctx, h, rbmName, thName, spec.Planned)
 	if err != nil {
 		return res, err
 	}
 	defer rbm.Kill()
-	th, err := startLearner(ctx, h, thName, spec.Planned)
-	if err != nil {
-		return res, err
-	}
 	defer th.Kill()
 	its := spec.Iterations
 	n, sites := data.Len(), data.Sites()
@@ -165,19 +160,29 @@ func Flow(ctx context.Context, env *steps.Env, spec FlowSpec) (FlowResult, error
 		return fail(err)
 	}
 	res.Iterations, res.Labels = its, labels
-	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, all, bar); err != nil {
+	if err := res.measure(ctx, th, thW, thEntry, fconfigs, data, bar); err != nil {
 		return fail(err)
 	}
-	arrays, err := res.File(fconfigs, n, sites, spec.SaveConfigs, data).Arrays()
+	if err := res.observe(ctx, obs, fconfigs, data, all); err != nil {
+		return fail(err)
+	}
+	arrays, file, err := res.encode(fconfigs, n, sites, spec.SaveConfigs, data)
 	if err != nil {
 		return fail(err)
 	}
-	var buf bytes.Buffer
-	if err := npz.Encode(&buf, arrays...); err != nil {
-		return fail(err)
-	}
 	bar.Done()
-	return registerFlow(ctx, env, store, spec, res, flowRun{rbm: rbm, th: th, rbmEntry: rbmEntry, thEntry: thEntry, fromEntry: fromEntry, n: n}, buf.Bytes(), arrays)
+	return registerFlow(ctx, env, store, spec, res, flowRun{rbm: rbm, th: th, rbmEntry: rbmEntry, thEntry: thEntry, fromEntry: fromEntry, n: n}, file, arrays)
+}
+
+// encode is FlowFile's arrays (File) and bytes.
+func (res *FlowResult) encode(fconfigs []int8, n, sites int, save bool, data sdk.Dataset) ([]npz.Array, []byte, error) {
+	arrays, err := res.File(fconfigs, n, sites, save, data).Arrays()
+	if err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	err = npz.Encode(&buf, arrays...)
+	return arrays, buf.Bytes(), err
 }
 
 // flowRun is what registerFlow records of the learners and entries a
@@ -264,6 +269,19 @@ func startLearner(ctx context.Context, h *host.Host, name string, planned plan.P
 	return l, nil
 }
 
+// startLearners launches the RBM's and the thermometer's learner
+// plugins (startLearner), both or neither.
+func startLearners(ctx context.Context, h *host.Host, rbmName, thName string, planned plan.Planned) (rbm, th *host.Learner, err error) {
+	if rbm, err = startLearner(ctx, h, rbmName, planned); err != nil {
+		return nil, nil, err
+	}
+	if th, err = startLearner(ctx, h, thName, planned); err != nil {
+		rbm.Kill()
+		return nil, nil, err
+	}
+	return rbm, th, nil
+}
+
 // loadThermometer reads a thermometer's weights, the learner plugin its
 // lineage names and the labels it learned.
 func loadThermometer(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, string, []string, error) {
@@ -292,9 +310,8 @@ func learnedLabels(s *registry.Store, en registry.Entry) ([]string, error) {
 
 // measure has the thermometer th (weights thW of entry thEntry) read
 // the flowed configurations fconfigs (iterations × N × sites of data's
-// lattice) after each iteration count; all is the flow's whole starting
-// dataset.
-func (res *FlowResult) measure(ctx context.Context, th *host.Learner, thW []sdk.Tensor, thEntry registry.Entry, fconfigs []int8, data, all sdk.Dataset, bar progress.Meter) error {
+// lattice) after each iteration count.
+func (res *FlowResult) measure(ctx context.Context, th *host.Learner, thW []sdk.Tensor, thEntry registry.Entry, fconfigs []int8, data sdk.Dataset, bar progress.Meter) error {
 	its := res.Iterations
 	n, sites := data.Len(), data.Sites()
 	res.TMean = make([]float64, len(its))
@@ -310,7 +327,7 @@ func (res *FlowResult) measure(ctx context.Context, th *host.Learner, thW []sdk.
 		if err != nil {
 			return err
 		}
-		if err := res.ReadOut(k, out, fconfigs[k*n*sites:(k+1)*n*sites], n, data.Size, all); err != nil {
+		if err := res.ReadOut(k, out); err != nil {
 			return fmt.Errorf("plugin %q: %w", th.Name, err)
 		}
 		bar.Add(1)
@@ -318,28 +335,22 @@ func (res *FlowResult) measure(ctx context.Context, th *host.Learner, thW []sdk.
 	return nil
 }
 
-// ReadOut records iteration count k from the thermometer's answer out
-// for the n flowed configurations of L×L sites; all is the flow's whole
-// starting dataset (the grid of a (T, Δ) thermometer). Kept apart from
-// the plugin calls so that its output can be pinned (Version).
-func (res *FlowResult) ReadOut(k int, out []sdk.Tensor, configs []int8, n, L int, all sdk.Dataset) error {
+// ReadOut records iteration count k from the thermometer's answer out.
+// Kept apart from the plugin calls so that its output can be pinned
+// (Version).
+func (res *FlowResult) ReadOut(k int, out []sdk.Tensor) error {
 	d, ok1 := sdk.FindTensor(out, "distribution")
 	cl, ok2 := sdk.FindTensor(out, "classes")
 	dv, ok3 := d.Data.([]float64)
 	cv, ok4 := cl.Data.([]float64)
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
-		// SpinObservables counts the square lattice's bonds: on another
-		// lattice its figures would be silently wrong.
-		if d := sdk.Dim(all.Dimension); d != 2 {
-			return fmt.Errorf("a two-parameter read-out measures square-lattice observables, not those of the %s", sdk.Lattice(L, d))
-		}
 		if len(res.Labels) != 2 {
 			return fmt.Errorf("predict returned classes of 2 columns, and the thermometer learned %q", strings.Join(res.Labels, ","))
 		}
 		if res.Joint == nil {
-			res.Joint = newTwoParamReadout(len(res.Iterations), all, res.Labels[0], res.Labels[1], SpinObservablesDefined(all.StateSpace, res.lattice))
+			res.Joint = newTwoParamReadout(len(res.Iterations))
 		}
-		if err := res.Joint.add(k, dv, cv, configs, n, L); err != nil {
+		if err := res.Joint.add(k, dv, cv); err != nil {
 			return err
 		}
 		res.Classes = cv
@@ -366,11 +377,6 @@ func (res *FlowResult) ReadOut(k int, out []sdk.Tensor, configs []int8, n, L int
 	return nil
 }
 
-// SetLattice sets the lattice the starting dataset's model declares, as
-// Flow reads it from the registry: ReadOut needs it, and a test of
-// ReadOut alone has no registry.
-func (res *FlowResult) SetLattice(lattice string) { res.lattice = lattice }
-
 // File is FlowFile's content once every iteration count is read out;
 // fconfigs (iterations × n × sites of data's lattice) are kept when save
 // is set.
@@ -380,7 +386,7 @@ func (res *FlowResult) File(fconfigs []int8, n, sites int, save bool, data sdk.D
 	if j := res.Joint; j != nil {
 		f.Classes = j.Classes
 		f.Two = &formats.TwoParameter{DeltaMean: j.DeltaMean, DeltaMode: j.DeltaMode,
-			AbsM: j.AbsM, S2: j.S2, NN: j.NN, EqT: j.EqT, EqDelta: j.EqDelta}
+			Observables: j.Observables, EqT: j.EqT, EqDelta: j.EqDelta}
 	}
 	if save {
 		f.Configs, f.N, f.Sites = fconfigs, n, sites

@@ -82,8 +82,16 @@ func PlanFlow(b *plan.Planner, f *spec.Flow) (*plan.Node, error) {
 			f.From, sdk.Shape(from.L, from.D), f.RBM, sdk.Shape(rbm.L, rbm.D), f.Thermometer, sdk.Shape(th.L, th.D))
 	}
 	st.Plugin, st.SHA256 = rbm.Learner.Name, rbm.Step.SHA256
-	b.Key(st, map[string]any{
-		"where": plan.WhereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs,
-	}, map[string]*plan.Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
-	return &plan.Node{Step: st, L: from.L, D: from.D, Save: f.SaveConfigs}, nil
+	key := map[string]any{"where": plan.WhereKey(f.Where), "iterations": f.Iterations, "seed": f.Seed, "save_configs": f.SaveConfigs}
+	// A two-label read-out has the starting dataset's model measure the
+	// flowed configurations (observe.go): its binary is part of the key.
+	model, err := b.ModelKey(from.Model, f, "from")
+	if err != nil {
+		return nil, err
+	}
+	if model != nil {
+		key["model"] = model
+	}
+	b.Key(st, key, map[string]*plan.Step{"rbm": rbm.Step, "thermometer": th.Step, "from": from.Step})
+	return &plan.Node{Step: st, L: from.L, D: from.D, Save: f.SaveConfigs, Model: from.Model}, nil
 }

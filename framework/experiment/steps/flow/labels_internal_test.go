@@ -45,7 +45,7 @@ func TestFlowColumnsFromThermometerLabel(t *testing.T) {
 	one := []sdk.Tensor{{Name: "distribution", Shape: []int{2}, Data: []float64{0.25, 0.75}},
 		{Name: "classes", Shape: []int{2}, Data: []float64{0.5, 1}}}
 	res := &FlowResult{Labels: labels, Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1)}
-	if err := res.ReadOut(0, one, cfg, n, L, sdk.Dataset{}); err != nil {
+	if err := res.ReadOut(0, one); err != nil {
 		t.Fatal(err)
 	}
 	arrays, err := res.File(cfg, n, L*L, false, sdk.Dataset{Size: L}).Arrays()
@@ -58,7 +58,7 @@ func TestFlowColumnsFromThermometerLabel(t *testing.T) {
 	two := []sdk.Tensor{{Name: "distribution", Shape: []int{2}, Data: []float64{0.25, 0.75}},
 		{Name: "classes", Shape: []int{2, 2}, Data: []float64{0.5, 0, 1, 1}}}
 	res = &FlowResult{Labels: labels, Iterations: []int64{0}, TMean: make([]float64, 1), TMode: make([]float64, 1)}
-	if err := res.ReadOut(0, two, cfg, n, L, sdk.Dataset{}); err == nil || !strings.Contains(err.Error(), `learned "beta"`) {
+	if err := res.ReadOut(0, two); err == nil || !strings.Contains(err.Error(), `learned "beta"`) {
 		t.Errorf("two columns of classes from a thermometer of one label: %v", err)
 	}
 }

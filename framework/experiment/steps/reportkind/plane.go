@@ -77,13 +77,15 @@ func (g *gather) planeFlowItems(en registry.Entry, base report.Entry, f formats.
 		" (colour: the share of the configurations read at each grid point)"
 	obs := base
 	obs.Name, obs.Label, obs.Group = "flow-"+en.Name+"-observables", "thermometer-free check", "checks"
-	g.figure(obs.Name, ReportFigure{Kind: "flow-observables", Entry: en})
-	obs.Caption = "thermometer-free readings of " + flowRef(en) + ": ⟨|m|⟩, ⟨s²⟩ and the nearest-neighbour correlation nn " +
-		"of the flowed configurations against iteration count (iteration 0: the Monte Carlo input)"
-	return []report.Item{
-		{Entry: dist, Make: func() (*report.Figure, error) { return planeGridFigure(en, f, ax) }},
-		{Entry: obs, Make: func() (*report.Figure, error) { return planeObservablesFigure(en, f) }},
+	obs.Caption = "thermometer-free readings of " + flowRef(en) + ": the averages over the flowed configurations of the " +
+		"observables their model declares (⟨|O|⟩ of one symmetric under a change of sign), measured by the model at the " +
+		"flow's start, against iteration count (iteration 0: the Monte Carlo input)"
+	items := []report.Item{{Entry: dist, Make: func() (*report.Figure, error) { return planeGridFigure(en, f, ax) }}}
+	if len(f.Two.Observables) == 0 {
+		return items // data no model sampled: nothing measured them
 	}
+	g.figure(obs.Name, ReportFigure{Kind: "flow-observables", Entry: en})
+	return append(items, report.Item{Entry: obs, Make: func() (*report.Figure, error) { return planeObservablesFigure(en, f) }})
 }
 
 func planeGridFigure(en registry.Entry, f formats.Flow, ax report.Axes) (*report.Figure, error) {
@@ -105,18 +107,14 @@ func planeObservablesFigure(en registry.Entry, f formats.Flow) (*report.Figure, 
 		x[i], itv[i] = float64(i), float64(v)
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprint(v)})
 	}
-	if f.Two == nil {
+	if f.Two == nil || len(f.Two.Observables) == 0 {
 		return nil, fmt.Errorf("%s: %s has no observables per iteration", en, formats.FlowFile)
 	}
 	var ss []report.Series
 	data := []npz.Array{npz.Float64("iteration", itv, len(itv))}
-	for _, c := range []struct {
-		name, label string
-		y           []float64
-	}{{"abs_m", "mean |m|", f.Two.AbsM}, {"s2", "mean s²", f.Two.S2}, {"nn", "nn", f.Two.NN}} {
-		y := c.y
-		ss = append(ss, report.Series{Label: c.label, X: x, Y: y})
-		data = append(data, npz.Float64(c.name, y, len(y)))
+	for _, o := range f.Two.Observables {
+		ss = append(ss, report.Series{Label: o.Label(), X: x, Y: o.Values})
+		data = append(data, npz.Float64(o.Column(), o.Values, len(o.Values)))
 	}
 	fig, err := report.Lines(report.LineOptions{Title: flowRef(en) + ": thermometer-free readings",
 		XLabel: "flow iteration (evenly spaced counts)", YLabel: "value"}, ss...)

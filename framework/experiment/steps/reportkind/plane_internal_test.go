@@ -15,7 +15,7 @@ import (
 func TestPlaneAxesAndStart(t *testing.T) {
 	one := []float64{1}
 	f := formats.Flow{Labels: []string{"T", "h"}, Iterations: []int64{0}, TMean: one, TMode: one, Classes: []float64{1, 1}, Distribution: one,
-		Two: &formats.TwoParameter{DeltaMean: one, DeltaMode: one, AbsM: one, S2: one, NN: one, EqT: one, EqDelta: one}}
+		Two: &formats.TwoParameter{DeltaMean: one, DeltaMode: one, Observables: []formats.FlowObservable{{Name: "magnetization", Abs: true, Values: one}}, EqT: one, EqDelta: one}}
 	ax, ok := planeAxes(f)
 	if !ok || ax != (report.Axes{X: "h", Y: "T"}) {
 		t.Fatalf("planeAxes = %+v, %v", ax, ok)

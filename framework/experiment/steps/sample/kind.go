@@ -138,5 +138,5 @@ func PlanSample(ctx context.Context, b *plan.Planner, d *spec.Dataset) (*plan.No
 		"model": d.Model, "points": pts, "L": d.L, "per_point": d.PerPoint, "algorithm": req.Algorithm,
 		"sweeps": d.Sweeps, "thermalization": d.Thermalization, "seed": d.Seed,
 	}, nil)
-	return &plan.Node{Step: st, L: d.L, D: desc.Dimension, Labels: labels}, nil
+	return &plan.Node{Step: st, L: d.L, D: desc.Dimension, Labels: labels, Model: d.Model}, nil
 }

@@ -616,9 +616,15 @@ func (x *AlgorithmSpec) GetCluster() bool {
 }
 
 type ObservableSpec struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Doc           string                 `protobuf:"bytes,2,opt,name=doc,proto3" json:"doc,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Doc   string                 `protobuf:"bytes,2,opt,name=doc,proto3" json:"doc,omitempty"`
+	// Symmetric: the model is symmetric under a change of this observable's
+	// sign (a magnetisation under flipping every spin), so an average over
+	// configurations that should not depend on the sign a sample happened
+	// to take reads its absolute value (the host's two-parameter flow
+	// read-out does). Additive in v1: unset reads the value itself.
+	Symmetric     bool `protobuf:"varint,3,opt,name=symmetric,proto3" json:"symmetric,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -665,6 +671,13 @@ func (x *ObservableSpec) GetDoc() string {
 		return x.Doc
 	}
 	return ""
+}
+
+func (x *ObservableSpec) GetSymmetric() bool {
+	if x != nil {
+		return x.Symmetric
+	}
+	return false
 }
 
 type ModelDescription struct {
@@ -2714,10 +2727,11 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\rAlgorithmSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x18\n" +
-	"\acluster\x18\x03 \x01(\bR\acluster\"6\n" +
+	"\acluster\x18\x03 \x01(\bR\acluster\"T\n" +
 	"\x0eObservableSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
-	"\x03doc\x18\x02 \x01(\tR\x03doc\"\xb7\x03\n" +
+	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x1c\n" +
+	"\tsymmetric\x18\x03 \x01(\bR\tsymmetric\"\xb7\x03\n" +
 	"\x10ModelDescription\x12'\n" +
 	"\x04info\x18\x01 \x01(\v2\x13.rgml.v1.PluginInfoR\x04info\x122\n" +
 	"\n" +

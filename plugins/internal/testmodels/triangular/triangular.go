@@ -1,11 +1,12 @@
 // Package triangular is a test-only model plugin: the ±1 Ising model on
-// the L×L periodic triangular lattice (six neighbours), so that tests can
-// tell a check that measures with the model's own Observables from one
-// that assumes the square lattice's four neighbours. It declares no
+// the L×L periodic triangular lattice (six neighbours) in a field H, so
+// that tests can tell a check or a flow read-out that measures with the
+// model's own Observables from one that assumes the square lattice's four
+// neighbours, with one or two parameters (T, H). It declares no
 // hypercubic lattice, so G(r) is refused on its data.
 //
 // Site (x, y) is at index x*L + y; its bonds run to (x+1, y), (x, y+1) and
-// (x+1, y−1), periodic: three bonds per site, H = −Σ_<ij> s_i s_j.
+// (x+1, y−1), periodic: three bonds per site, E = −Σ_<ij> s_i s_j − H Σ_i s_i.
 package triangular
 
 import (
@@ -32,13 +33,13 @@ func Description() sdk.ModelDescription {
 	return sdk.ModelDescription{
 		Info: sdk.Info{Name: "triangular", Version: "1", Doc: "±1 Ising model on the periodic triangular lattice (test only)"},
 		Parameters: []sdk.ParamSpec{{Name: "T", Doc: "temperature (J = k_B = 1)", Kind: sdk.Float, Default: 3.64,
-			HasMin: true, Min: 0}},
+			HasMin: true, Min: 0}, {Name: "H", Doc: "magnetic field (J = 1)", Kind: sdk.Float, Default: 0}},
 		StateSpace:       []int8{-1, 1},
 		Algorithms:       []sdk.Algorithm{{Name: "metropolis", Doc: "random-site Metropolis, one chain per point"}},
 		DefaultAlgorithm: "metropolis",
 		Observables: []sdk.Observable{
-			{Name: "energy", Doc: "energy per site, −(1/L²) Σ_<ij> s_i s_j over the three bonds of each site"},
-			{Name: "magnetization", Doc: "magnetisation per site (signed)"},
+			{Name: "energy", Doc: "energy per site, −(1/L²) (Σ_<ij> s_i s_j + H Σ_i s_i), three bonds per site"},
+			{Name: "magnetization", Doc: "magnetisation per site (signed)", Symmetric: true},
 		},
 		Dimension:  2,
 		MinSize:    3,
@@ -52,7 +53,8 @@ func neighbours(L, x, y int) [3]int {
 	return [3]int{((x+1)%L)*L + y, x*L + (y+1)%L, ((x+1)%L)*L + (y+L-1)%L}
 }
 
-// Energy is −Σ_<ij> s_i s_j of one configuration, each bond once.
+// Energy is −Σ_<ij> s_i s_j of one configuration, each bond once (the
+// field's term apart).
 func Energy(L int, s []int8) int {
 	e := 0
 	for x := 0; x < L; x++ {
@@ -67,7 +69,8 @@ func Energy(L int, s []int8) int {
 
 // Sample implements sdk.Model: one Metropolis chain per point from a
 // random start, Thermalization sweeps (default 200), then a configuration
-// every Sweeps sweeps (default 2).
+// every Sweeps sweeps (default 2), sent in chunks of about 1 MiB; it stops
+// within a sweep of its context's end.
 func (Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) error {
 	L := req.Size
 	n := L * L
@@ -80,7 +83,7 @@ func (Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) e
 	}
 	for p, pt := range req.Points {
 		rng := xrand.New(xrand.Derive(req.Seed, p, 0))
-		T := math.Max(pt["T"], 1e-6)
+		T, field := math.Max(pt["T"], 1e-6), pt["H"]
 		s := make([]int8, n)
 		for i := range s {
 			s[i] = int8(2*rng.Below(2) - 1)
@@ -92,26 +95,34 @@ func (Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) e
 				xp, xm, yp, ym := (x+1)%L, (x+L-1)%L, (y+1)%L, (y+L-1)%L
 				h := int(s[xp*L+y]) + int(s[xm*L+y]) + int(s[x*L+yp]) + int(s[x*L+ym]) +
 					int(s[xp*L+ym]) + int(s[xm*L+yp])
-				if dE := 2 * int(s[i]) * h; dE <= 0 || rng.Float64() < math.Exp(-float64(dE)/T) {
+				if dE := 2 * float64(s[i]) * (float64(h) + field); dE <= 0 || rng.Float64() < math.Exp(-dE/T) {
 					s[i] = -s[i]
 				}
 			}
 		}
 		for range therm {
-			sweep()
-		}
-		out := make([]int8, 0, req.PerPoint*n)
-		for range req.PerPoint {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			for range sweeps {
-				sweep()
-			}
-			out = append(out, s...)
+			sweep()
 		}
-		if err := emit(sdk.SampleChunk{Point: p, Configs: out}); err != nil {
-			return err
+		chunk := max(1, (1<<20)/n)
+		for done := 0; done < req.PerPoint; {
+			k := min(chunk, req.PerPoint-done)
+			out := make([]int8, 0, k*n)
+			for range k {
+				for range sweeps {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					sweep()
+				}
+				out = append(out, s...)
+			}
+			if err := emit(sdk.SampleChunk{Point: p, Configs: out}); err != nil {
+				return err
+			}
+			done += k
 		}
 	}
 	return nil
@@ -123,6 +134,10 @@ func (Model) Observables(ctx context.Context, point sdk.Params, size int, config
 	if size < d.MinSize {
 		return nil, sdk.InvalidArgument("lattice size L = %d: must be ≥ %d", size, d.MinSize)
 	}
+	pt, err := sdk.ResolveParams(d.Parameters, point)
+	if err != nil {
+		return nil, err
+	}
 	if err := d.CheckConfigs(size, configs); err != nil {
 		return nil, err
 	}
@@ -131,11 +146,11 @@ func (Model) Observables(ctx context.Context, point sdk.Params, size int, config
 	e, m := make([]float64, k), make([]float64, k)
 	for c := range k {
 		s := configs[c*n : (c+1)*n]
-		e[c] = float64(Energy(size, s)) / float64(n)
 		sum := 0
 		for _, v := range s {
 			sum += int(v)
 		}
+		e[c] = (float64(Energy(size, s)) - pt["H"]*float64(sum)) / float64(n)
 		m[c] = float64(sum) / float64(n)
 	}
 	return map[string][]float64{"energy": e, "magnetization": m}, nil
