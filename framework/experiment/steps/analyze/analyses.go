@@ -132,14 +132,34 @@ func analysisRows(arrays []npz.Array, names []string, en registry.Entry) (int, e
 	return rows, nil
 }
 
-// analysisColumn is result name as float64, NaN when absent.
+// analysisColumn is result name as float64 (whatever number type it is
+// stored as), NaN when absent.
 func analysisColumn(arrays []npz.Array, name string, rows int) []float64 {
-	if v := npz.Float64s(arrays, name); v != nil {
-		return v
-	}
 	out := make([]float64, rows)
-	for i := range out {
-		out[i] = math.NaN()
+	a, _ := npz.Find(arrays, name)
+	switch v := a.Data.(type) {
+	case []float64:
+		copy(out, v)
+	case []float32:
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+	case []int64:
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+	case []int32:
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+	case []int8:
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+	default:
+		for i := range out {
+			out[i] = math.NaN()
+		}
 	}
 	return out
 }
