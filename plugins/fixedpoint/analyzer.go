@@ -10,7 +10,7 @@ import (
 )
 
 // Version of the fixedpoint analyzer.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // Parameters.
 const (
@@ -22,6 +22,13 @@ const (
 	// ParamReferenceT is a temperature drawn beside T*(L) (the infinite
 	// lattice's T_c, which the analyzer does not know); 0 draws none.
 	ParamReferenceT = "reference_T"
+	// ParamBetaOverNu and ParamEta are the exponents the scaled forms
+	// ⟨|m|⟩·L^{β/ν} and G(L/2)·L^{d−2+η} use: the 2D Ising class's by
+	// default; another universality class (the 3D Ising model's, say)
+	// gives its own, or those two columns and the plane figure are scaled
+	// wrongly (T*(L) does not depend on them).
+	ParamBetaOverNu = "beta_over_nu"
+	ParamEta        = "eta"
 )
 
 // Observables whose fixed-point value implies a temperature, in the order
@@ -57,12 +64,14 @@ var inputs = []sdk.AnalyzerInput{
 func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
 	return sdk.AnalyzerDescription{
 		Info: sdk.Info{Name: "fixedpoint", Version: Version, Doc: "the fixed point of RBM flows at several lattice sizes, " +
-			"without a thermometer: per L and network the flows' last-iteration energy, ⟨|m|⟩, U4, ⟨|m|⟩L^{1/8} and G(L/2)L^{1/4} " +
+			"without a thermometer: per L and network the flows' last-iteration energy, ⟨|m|⟩, U4, ⟨|m|⟩L^{β/ν} and G(L/2)L^{d−2+η} " +
 			"and the temperature each implies on that L's equilibrium curve; T_c(L) from the specific-heat peak and the Binder " +
 			"crossings; T*(L) per observable with errors over flows and seeds; the fit T*(L) = T*(∞) + a·L^(−1/ν)"},
 		Parameters: []sdk.ParamSpec{
 			{Name: ParamNu, Kind: sdk.Float, Default: 1, HasMin: true, Min: 0.01, HasMax: true, Max: 100, Doc: "ν of the fit T*(L) = T*(∞) + a·L^(−1/ν)"},
 			{Name: ParamReferenceT, Kind: sdk.Float, Default: 0, HasMin: true, Min: 0, Doc: "a temperature drawn as T_ref beside T*(L), e.g. the infinite lattice's T_c (0: none)"},
+			{Name: ParamBetaOverNu, Kind: sdk.Float, Default: 0.125, HasMin: true, Min: 0, HasMax: true, Max: 10, Doc: "β/ν of the scaled form ⟨|m|⟩·L^{β/ν} (default: the 2D Ising class's 1/8)"},
+			{Name: ParamEta, Kind: sdk.Float, Default: 0.25, HasMin: true, Min: -1, HasMax: true, Max: 10, Doc: "η of the scaled form G(L/2)·L^{d−2+η} (default: the 2D Ising class's 1/4)"},
 			{Name: ParamFixedHidden, Kind: sdk.Int, Default: 16, HasMin: true, Min: 1, Doc: "N_h of the networks of one size at every L (others are classed by N_h/N_v)"},
 		},
 		Inputs: inputs,
@@ -82,7 +91,8 @@ func (a *Analyzer) Analyze(ctx context.Context, req sdk.AnalyzeRequest) (sdk.Ana
 	if err != nil {
 		return sdk.Analysis{}, err
 	}
-	st, err := study(in, req.Params[ParamNu], req.Params[ParamReferenceT], int(req.Params[ParamFixedHidden]), sdk.Dim(req.Dimension))
+	ex := exponents{nu: req.Params[ParamNu], betaNu: req.Params[ParamBetaOverNu], eta: req.Params[ParamEta]}
+	st, err := study(in, ex, req.Params[ParamReferenceT], int(req.Params[ParamFixedHidden]), sdk.Dim(req.Dimension))
 	if err != nil {
 		return sdk.Analysis{}, err
 	}

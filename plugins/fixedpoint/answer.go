@@ -145,7 +145,7 @@ func (s *fixedStudy) perFlow() []sdk.Tensor {
 	return out
 }
 
-// planes adds per L the flows in the (U4, ⟨|m|⟩L^{1/8}) plane beside the
+// planes adds per L the flows in the (U4, ⟨|m|⟩L^{β/ν}) plane beside the
 // equilibrium curve: per class and end the mean over its flows (seeds) at
 // each iteration, as one path, and the curve over T. All share one x
 // tensor; each series is NaN where the others' points are.
@@ -176,13 +176,13 @@ func (s *fixedStudy) planes(a *sdk.Analysis) {
 		eq := s.eq[l]
 		curve := make([]float64, len(eq.T))
 		for i := range eq.T {
-			curve[i] = eq.absM.Value[i] * math.Pow(float64(l), 1.0/8)
+			curve[i] = eq.absM.Value[i] * s.scaleM(l)
 		}
 		add(fmt.Sprintf("equilibrium@L=%d", l), eq.binder.Value, curve)
 		at := fmt.Sprintf("@L=%d", l)
 		a.Results = append(a.Results, vec("U4"+at, x))
 		f := sdk.Figure{Name: fmt.Sprintf("plane_L%d", l), Kind: sdk.FigureLine, X: "U4" + at,
-			XLabel: "U4", YLabel: "⟨|m|⟩·L^{1/8}", Title: fmt.Sprintf("L = %d: flows in the (U4, ⟨|m|⟩L^{1/8}) plane", l)}
+			XLabel: "U4", YLabel: s.mLabel(), Title: fmt.Sprintf("L = %d: flows in the (U4, %s) plane", l, s.mLabel())}
 		for _, name := range names {
 			a.Results = append(a.Results, vec(name, series[name]))
 			f.Series = append(f.Series, name)
@@ -199,7 +199,7 @@ func endName(ordered bool) string {
 }
 
 // meanPath is the mean over the flows of class c at L from one end of U4
-// and ⟨|m|⟩L^{1/8} at each reading (nil when there are none, or their
+// and ⟨|m|⟩L^{β/ν} at each reading (nil when there are none, or their
 // readings differ in number).
 func (s *fixedStudy) meanPath(c, l int, ordered bool) (u, m []float64) {
 	n := 0

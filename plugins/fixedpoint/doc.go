@@ -10,8 +10,9 @@
 // data, the specific heat, with errors (what the correlations analyzer
 // gives), and per flow its RBM's N_h and training seed from the lineage.
 //
-// Per flow: the last iteration's energy, ⟨|m|⟩, U4, ⟨|m|⟩·L^{1/8} and
-// G(L/2)·L^{1/4} (β/ν = 1/8, η = 1/4 of the 2D Ising class), and the
+// Per flow: the last iteration's energy, ⟨|m|⟩, U4, ⟨|m|⟩·L^{β/ν} and
+// G(L/2)·L^{d−2+η} (parameters beta_over_nu and eta; by default β/ν = 1/8,
+// η = 1/4 of the 2D Ising class), and the
 // temperature the first four imply on the equilibrium curve of the same
 // L (plugins/internal/implied: Curve, made monotone, inverted linearly; the scaled
 // forms imply the same temperatures as ⟨|m|⟩ and G(L/2)). A flow whose
@@ -40,6 +41,6 @@
 //
 // Figures: per class T*(L) of each observable against 1/L beside both
 // T_c(L) (and T_ref, the parameter reference_T, when given); per L the
-// flows in the (U4, ⟨|m|⟩L^{1/8}) plane, one path per class and end (the
+// flows in the (U4, ⟨|m|⟩L^{β/ν}) plane, one path per class and end (the
 // mean over its seeds at each reading), beside the equilibrium curve.
 package fixedpoint

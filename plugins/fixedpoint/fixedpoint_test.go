@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/sdk"
@@ -231,5 +232,55 @@ func TestRefusesFixedHiddenThatIsAlsoARatio(t *testing.T) {
 	}
 	if _, err := fixedpoint.New().Analyze(context.Background(), request(8, 16, 32)); err != nil {
 		t.Fatalf("L = 8, 16, 32: %v", err)
+	}
+}
+
+// The scaled forms ⟨|m|⟩·L^{β/ν} and G(L/2)·L^{d−2+η} use the exponents
+// given (2D Ising's 1/8 and 1/4 by default), and the plane figures name
+// them; T*(L) does not depend on them.
+func TestScaledFormsUseTheExponents(t *testing.T) {
+	run := func(p sdk.Params) sdk.Analysis {
+		req := request(8, 16, 32)
+		for k, v := range p {
+			req.Params[k] = v
+		}
+		a, err := fixedpoint.New().Analyze(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	def := run(sdk.Params{})
+	other := run(sdk.Params{fixedpoint.ParamBetaOverNu: 0.518, fixedpoint.ParamEta: 0.036})
+	for _, c := range []struct {
+		a            sdk.Analysis
+		betaNu, gExp float64
+		label        string
+	}{{def, 0.125, 0.25, "⟨|m|⟩·L^{1/8}"}, {other, 0.518, 0.036, "⟨|m|⟩·L^{0.518}"}} {
+		m, mL := result(t, c.a, "fp_abs_m@Nh=16"), result(t, c.a, "fp_mL@Nh=16")
+		gL, gLdef := result(t, c.a, "fp_GL@Nh=16"), result(t, def, "fp_GL@Nh=16")
+		for i, L := range []float64{8, 16, 32} {
+			if want := m[i] * math.Pow(L, c.betaNu); math.Abs(mL[i]-want) > 1e-9*math.Abs(want) {
+				t.Errorf("β/ν = %g, L = %g: ⟨|m|⟩L^β/ν = %g, want %g", c.betaNu, L, mL[i], want)
+			}
+			if want := gLdef[i] * math.Pow(L, c.gExp-0.25); math.Abs(gL[i]-want) > 1e-9*math.Abs(want) {
+				t.Errorf("η = %g, L = %g: G(L/2)L^(d−2+η) = %g, want %g", c.gExp, L, gL[i], want)
+			}
+			if v := result(t, c.a, "T*_abs_m@Nh=16")[i]; math.Abs(v-tStar(L)) > 1e-6 {
+				t.Errorf("β/ν = %g, L = %g: T* = %g, want %g", c.betaNu, L, v, tStar(L))
+			}
+		}
+		planes := 0
+		for _, f := range c.a.Figures {
+			if strings.HasPrefix(f.Name, "plane_L") {
+				planes++
+				if f.YLabel != c.label {
+					t.Errorf("%s: y label %q, want %q", f.Name, f.YLabel, c.label)
+				}
+			}
+		}
+		if planes != 3 {
+			t.Errorf("%d plane figures, want 3", planes)
+		}
 	}
 }

@@ -27,7 +27,7 @@ type flowPoint struct {
 	ordered       bool
 	value, valErr [5]float64 // fpObs at the last iteration
 	T, TErr       [4]float64 // implied by observables
-	planeU4       []float64  // U4 and ⟨|m|⟩L^{1/8} at every iteration
+	planeU4       []float64  // U4 and ⟨|m|⟩L^{β/ν} at every iteration
 	planeML       []float64
 }
 
@@ -35,7 +35,39 @@ type flowPoint struct {
 // the same temperatures at one L as ⟨|m|⟩ and G(L/2)).
 var fpObs = []string{"energy", "abs_m", "binder", "mL", "GL"}
 
+// exponents are the critical exponents the analysis assumes: ν of the
+// fit, β/ν and η of the scaled observables.
+type exponents struct{ nu, betaNu, eta float64 }
+
+// scaleM and scaleG are the factors L^{β/ν} and L^{d−2+η} of the scaled
+// observables at L on a lattice of dimension dim.
+func (e exponents) scaleM(L int) float64 { return math.Pow(float64(L), e.betaNu) }
+func (e exponents) scaleG(L, dim int) float64 {
+	return math.Pow(float64(L), float64(dim)-2+e.eta)
+}
+
+// mLabel and gLabel name the scaled observables with their exponents.
+func (e exponents) mLabel() string { return fmt.Sprintf("⟨|m|⟩·L^%s", expo(e.betaNu)) }
+func (e exponents) gLabel(dim int) string {
+	return fmt.Sprintf("G(L/2)·L^%s", expo(float64(dim)-2+e.eta))
+}
+
+// expo writes an exponent as a fraction where it is a simple one (1/8,
+// 1/4), else with four significant digits.
+func expo(x float64) string {
+	for _, q := range []int{1, 2, 3, 4, 8} {
+		if p := x * float64(q); math.Abs(p-math.Round(p)) < 1e-9 {
+			if q == 1 {
+				return fmt.Sprintf("{%d}", int(math.Round(p)))
+			}
+			return fmt.Sprintf("{%d/%d}", int(math.Round(p)), q)
+		}
+	}
+	return fmt.Sprintf("{%.4g}", x)
+}
+
 type fixedStudy struct {
+	exponents
 	nu      float64
 	refT    float64 // drawn beside T*(L) when > 0
 	Ls      []int
@@ -45,8 +77,8 @@ type fixedStudy struct {
 	dim     int
 }
 
-func study(t *table, nu, refT float64, fixedHidden, dim int) (*fixedStudy, error) {
-	s := &fixedStudy{nu: nu, refT: refT, eq: map[int]*equilibrium{}, dim: dim}
+func study(t *table, ex exponents, refT float64, fixedHidden, dim int) (*fixedStudy, error) {
+	s := &fixedStudy{exponents: ex, nu: ex.nu, refT: refT, eq: map[int]*equilibrium{}, dim: dim}
 	for k := range t.k {
 		if t.lin("by_iteration", k) == 1 {
 			continue
@@ -180,7 +212,7 @@ func (s *fixedStudy) flowPoint(t *table, k, L int, eq *equilibrium, fixedHidden 
 	p := flowPoint{L: L, class: s.class(t.lin("flow/rbm/hidden", k), L, fixedHidden), seed: t.lin("flow/rbm/seed", k)}
 	p.ordered = t.col("abs_m", rows[:1])[0] > orderedAbove
 	one := func(name string) (float64, float64) { return t.col(name, last)[0], t.col(name+"_err", last)[0] }
-	scaleM, scaleG := math.Pow(float64(L), 1.0/8), math.Pow(float64(L), 1.0/4)
+	scaleM, scaleG := s.scaleM(L), s.scaleG(L, s.dim)
 	e, eErr := one("energy")
 	m, mErr := one("abs_m")
 	u, uErr := one("binder")
