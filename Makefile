@@ -172,7 +172,7 @@ demo: build
 	done
 	@echo "The flows are in the registry ($(RGML) flows list) and in $(OUT)/flow-quick-*/flow.npz."
 	@echo "The report (figures, thermometer-free checks, verdicts): $(OUT)/report/index.html"
-	@echo "The full study of the paper (about 20 minutes on two cores): $(RGML) run --preset paper"
+	@echo "The full study of the paper (about 10 minutes on two idle cores): $(RGML) run --preset paper"
 	@echo "To change it: $(RGML) presets show paper > study.yaml; edit; $(RGML) run study.yaml"
 
 # Removes what `make demo` made and nothing else: the demo's runs and the
