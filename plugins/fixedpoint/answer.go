@@ -182,7 +182,7 @@ func (s *fixedStudy) planes(a *sdk.Analysis) {
 		at := fmt.Sprintf("@L=%d", l)
 		a.Results = append(a.Results, vec("U4"+at, x))
 		f := sdk.Figure{Name: fmt.Sprintf("plane_L%d", l), Kind: sdk.FigureLine, X: "U4" + at,
-			XLabel: "U4", YLabel: s.mLabel(), Title: fmt.Sprintf("L = %d: flows in the (U4, %s) plane", l, s.mLabel())}
+			XLabel: "U4", YLabel: s.mLabel(), Title: fmt.Sprintf("L = %d: flows in the (U4, ⟨|m|⟩L^%s) plane", l, expo(s.betaNu))}
 		for _, name := range names {
 			a.Results = append(a.Results, vec(name, series[name]))
 			f.Series = append(f.Series, name)
