@@ -2,7 +2,6 @@ package ising
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 
 	"github.com/rgml/rgml/plugins/internal/mc"
@@ -155,16 +154,7 @@ func (c *Chain) SetTemperature(T float64) {
 	}
 	T = EffectiveTemperature(T)
 	c.temp = T
-	c.thr = [16]uint64{}
-	for k := 0; k <= 8; k++ {
-		dE := 2 * float64(k-4)
-		p := 1.0
-		if dE > 0 {
-			p = math.Exp(-dE / T)
-		}
-		c.thr[k] = uint64(math.Round(p * (1 << 32)))
-	}
-	c.pAdd = uint64(math.Round(-math.Expm1(-2/T) * (1 << 32)))
+	c.thr, c.pAdd = mc.SpinThresholds(T, 4)
 }
 
 // MetropolisAttempts performs n single-spin Metropolis attempts and returns

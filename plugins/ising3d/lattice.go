@@ -2,7 +2,6 @@ package ising3d
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 
 	"github.com/rgml/rgml/plugins/internal/mc"
@@ -139,16 +138,7 @@ func (c *Chain) SetTemperature(T float64) {
 	}
 	T = mc.EffectiveTemperature(T)
 	c.temp = T
-	c.thr = [16]uint64{}
-	for k := 0; k <= 12; k++ {
-		dE := 2 * float64(k-6)
-		p := 1.0
-		if dE > 0 {
-			p = math.Exp(-dE / T)
-		}
-		c.thr[k] = uint64(math.Round(p * (1 << 32)))
-	}
-	c.pAdd = uint64(math.Round(-math.Expm1(-2/T) * (1 << 32)))
+	c.thr, c.pAdd = mc.SpinThresholds(T, 6)
 }
 
 // MetropolisAttempts performs n single-spin Metropolis attempts at

@@ -286,3 +286,21 @@ func Neighbours(L int) [][4]int32 {
 	}
 	return nb
 }
+
+// SpinThresholds returns, for ±1 spins with z neighbours at temperature
+// T (already effective: not 0), the branch-free Metropolis kernels' table
+// and Wolff's bond probability, both as 32-bit thresholds: thr[k] is
+// min(1, exp(−dE/T))·2^32 for dE = 2(k − z), k = 0 … 2z (the index
+// s_i·Σ_nn s_j + z, masked to 16 entries), and pAdd is
+// (1 − exp(−2/T))·2^32.
+func SpinThresholds(T float64, z int) (thr [16]uint64, pAdd uint64) {
+	for k := 0; k <= 2*z; k++ {
+		dE := 2 * float64(k-z)
+		p := 1.0
+		if dE > 0 {
+			p = math.Exp(-dE / T)
+		}
+		thr[k] = uint64(math.Round(p * (1 << 32)))
+	}
+	return thr, uint64(math.Round(-math.Expm1(-2/T) * (1 << 32)))
+}
