@@ -353,7 +353,7 @@ func nameHint(ctx context.Context, q queryer, kind Kind, name string) string {
 		if others := otherKinds(ctx, q, kind, `name = ?`, name); others != "" {
 			msg += fmt.Sprintf(" (but there is a %s with that name)", others)
 		}
-		return msg + "; list entries to see the names"
+		return msg + fmt.Sprintf("; `rgml %s list` shows the names", kind.Plural())
 	case len(live) == 0:
 		return fmt.Sprintf("all versions of %s %q (1-%d) have been removed", kind, name, maxV)
 	}

@@ -639,7 +639,8 @@ Reading from Python without rgml
   assert hashlib.sha256(open(path, "rb").read()).hexdigest() == h
   weights = np.load(path)
 
-Or export an entry to a plain folder: rgml registry export ...
+Or export an entry to a plain folder: rgml datasets export REF DIR
+(rgml models, flows, analyses and runs export alike).
 Do not edit files here by hand; use rgml.
 `
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -45,7 +46,7 @@ func newCmdPlugins(e *env, runF func(context.Context, string, *pluginsOptions) e
 			},
 			{
 				Name:      "describe",
-				Usage:     "show a plugin's parameters (defaults, ranges, docs) and algorithms",
+				Usage:     "show a plugin's parameters (defaults, ranges, docs) and algorithms; a model's observables and the references it declares, with their sources",
 				ArgsUsage: "NAME",
 				Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
 				Action:    action("describe", runPluginsDescribe),
@@ -241,6 +242,15 @@ func modelJSON(m *host.Model) any {
 	for i, v := range d.StateSpace {
 		states[i] = int(v)
 	}
+	type refView struct {
+		Name   string       `json:"name"`
+		Points []sdk.Params `json:"points"`
+		Source string       `json:"source"`
+	}
+	refs := make([]refView, 0, len(d.References))
+	for _, r := range d.References {
+		refs = append(refs, refView{r.Name, r.Points, r.Source})
+	}
 	return struct {
 		pluginHead
 		Dimension        int         `json:"dimension"`
@@ -251,8 +261,9 @@ func modelJSON(m *host.Model) any {
 		Algorithms       []namedDoc  `json:"algorithms"`
 		DefaultAlgorithm string      `json:"default_algorithm"`
 		Observables      []namedDoc  `json:"observables"`
+		References       []refView   `json:"references"`
 	}{head(d.Info, sdk.KindModel, m.Path, m.SHA256),
-		d.Dimension, d.MinSize, states, d.Lattice, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs}
+		d.Dimension, d.MinSize, states, d.Lattice, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs, refs}
 }
 
 func learnerJSON(l *host.Learner) any {
@@ -380,6 +391,44 @@ func describeModel(e *env, m *host.Model) {
 		fmt.Fprintf(tw, "%s\t%s\n", o.Name, o.Doc)
 	}
 	tw.Flush()
+	if len(d.References) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REFERENCE\tAT\tSOURCE")
+	for _, r := range d.References {
+		at := make([]string, len(r.Points))
+		for i, pt := range r.Points {
+			at[i] = referencePoint(d.Parameters, pt)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, strings.Join(at, " → "), r.Source)
+	}
+	tw.Flush()
+}
+
+// referencePoint writes a reference's point as "T = 0.608, Delta = 1.966,
+// J = 1", its coordinates in the order the parameters are declared (any
+// other after them, by name).
+func referencePoint(params []sdk.ParamSpec, pt sdk.Params) string {
+	var names []string
+	declared := map[string]bool{}
+	for _, p := range params {
+		declared[p.Name] = true
+		if _, ok := pt[p.Name]; ok {
+			names = append(names, p.Name)
+		}
+	}
+	for _, n := range pt.Names() {
+		if !declared[n] {
+			names = append(names, n)
+		}
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n + " = " + strconv.FormatFloat(pt[n], 'g', -1, 64)
+	}
+	return strings.Join(out, ", ")
 }
 
 func short(sum string) string {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/blumecapel"
+	"github.com/rgml/rgml/plugins/ising"
 )
 
 // Only binaries the lock file vouches for run: `plugins list` shows the
@@ -333,4 +336,37 @@ func TestInterruptWhilePluginStopped(t *testing.T) {
 	}
 	until(t, 5*time.Second, "the stopped plugin outlived rgml", func() bool { return !processRunning(plugin) })
 	assertEmpty(t, dir)
+}
+
+// `plugins describe` shows the references a model declares, each with
+// where it lies and its source (it printed none of them): a point, a
+// line of several points, and the same in --json; a learner has none.
+func TestPluginsDescribeReferences(t *testing.T) {
+	code, stdout, stderr := rgml(t, "plugins", "describe", "ising")
+	want := "T = " + strconv.FormatFloat(ising.Tc, 'g', -1, 64)
+	if code != 0 || !strings.Contains(stdout, "REFERENCE") || !regexp.MustCompile(`(?m)^T_c +`+regexp.QuoteMeta(want)+` +`+regexp.QuoteMeta(ising.TcSource)+`$`).MatchString(stdout) {
+		t.Errorf("describe ising: exit %d, no line \"T_c  %s  %s\":\n%s%s", code, want, ising.TcSource, stdout, stderr)
+	}
+	_, stdout, _ = rgml(t, "plugins", "describe", "blumecapel")
+	for _, r := range blumecapel.References() {
+		line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(r.Name) + ` .*$`).FindString(stdout)
+		if !strings.HasSuffix(line, r.Source) || strings.Count(line, " → ") != len(r.Points)-1 || !strings.Contains(line, "Delta = ") {
+			t.Errorf("describe blumecapel: reference %q: %q", r.Name, line)
+		}
+	}
+	_, stdout, _ = rgml(t, "plugins", "describe", "--json", "ising")
+	var d struct {
+		References []struct {
+			Name   string
+			Points []map[string]float64
+			Source string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil || len(d.References) != 1 || d.References[0].Name != "T_c" ||
+		len(d.References[0].Points) != 1 || d.References[0].Points[0]["T"] != ising.Tc || d.References[0].Source != ising.TcSource {
+		t.Errorf("describe --json ising: references %+v (%v)", d.References, err)
+	}
+	if _, stdout, _ := rgml(t, "plugins", "describe", "rbm"); strings.Contains(stdout, "REFERENCE") {
+		t.Errorf("describe rbm shows references:\n%s", stdout)
+	}
 }

@@ -101,6 +101,9 @@ func TestMalformedSpecs(t *testing.T) {
 		{"hyper out of range", head + "trainings:\n  - name: r{hidden}\n    learner: rbm\n    data: d\n    set:\n      hidden: [16, 0]\n", "s.yaml:11:7: set.hidden: parameter hidden = 0 is out of range"},
 		{"dangling data", head + "trainings:\n  - name: r\n    learner: rbm\n    data: nope\n", "s.yaml:9:5: data: no dataset named \"nope\""},
 		{"dangling test", head + train + "    test: nope\n", "s.yaml:10:5: test: no dataset named \"nope\""},
+		// Nothing to choose from: the error says how to give one, not "(have: )".
+		{"no dataset at all", train, "s.yaml:4:5: data: no dataset named \"d\" (the spec plans none before this step): add the dataset \"d\" to the spec, or read a registered dataset as registry:d"},
+		{"no training at all", head + "flows:\n  - name: f\n    rbm: r\n    thermometer: r\n    from: d\n", "s.yaml:8:5: rbm: no training named \"r\" (the spec plans none before this step): add the training \"r\" to the spec, or read a registered model as registry:r"},
 		{"where selects nothing", head + train + "    where: {T: 3}\n", "s.yaml:10:5: where.T: selects no configuration of d"},
 		{"large selection of nothing", "datasets:\n  - name: d\n    model: ising\n    params: {T: \"0:99999:1\"}\n    per-point: 1\n    L: 2\n" + train + "    where: {T: \"0.5:99998.5:1\"}\n", "s.yaml:11:5: where.T: selects no configuration of d"},
 		{"where unknown label", head + train + "    where: {Delta: 1}\n", "s.yaml:10:5: where.Delta: dataset d has no label \"Delta\""},

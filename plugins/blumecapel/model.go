@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/mc"
@@ -38,22 +37,13 @@ const (
 // chain c of a point with n configurations produces [c·n/8, (c+1)·n/8).
 const ChainsPerPoint = mc.ChainsPerPoint
 
-// DefaultChunkBytes bounds the chunks passed to emit unless
-// Options.ChunkBytes says otherwise.
-const DefaultChunkBytes = 1 << 20
-
 // Version is the model's version, reported by Describe.
 const Version = "1.0.0"
 
-// Options tune how a Model runs; none of them changes its output.
-type Options struct {
-	// Workers is the number of goroutines Sample runs chains on; 0 means
-	// runtime.GOMAXPROCS(0).
-	Workers int
-	// ChunkBytes bounds the chunks passed to emit (at least one
-	// configuration each); 0 means DefaultChunkBytes.
-	ChunkBytes int
-}
+// Options tune how a Model runs (mc.Options: the number of worker
+// goroutines, the size of the chunks passed to emit); none of them
+// changes the configurations it produces.
+type Options = mc.Options
 
 // Model is the Blume-Capel model as an sdk.Model. It holds no state
 // between calls and is safe for concurrent use.
@@ -68,20 +58,6 @@ func New() sdk.Model { return NewWithOptions(Options{}) }
 
 // NewWithOptions returns the model with the given options.
 func NewWithOptions(o Options) *Model { return &Model{opts: o} }
-
-func (m *Model) workers() int {
-	if m.opts.Workers > 0 {
-		return m.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
-
-func (m *Model) chunkBytes() int {
-	if m.opts.ChunkBytes > 0 {
-		return m.opts.ChunkBytes
-	}
-	return DefaultChunkBytes
-}
 
 // Describe implements sdk.Model.
 func (m *Model) Describe(context.Context) (sdk.ModelDescription, error) {
@@ -234,7 +210,7 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 	}
 	// Hybrid sweeps count clusters besides Metropolis attempts: half the
 	// Ising plugin's headroom.
-	mp, err := mc.NewPlan(req, req.Algorithm == AlgorithmMetropolisPaper, defSweeps, defTherm, 2, m.chunkBytes())
+	mp, err := mc.NewPlan(req, req.Algorithm == AlgorithmMetropolisPaper, defSweeps, defTherm, 2, m.opts.ChunkSize())
 	if err != nil {
 		return nil, err
 	}

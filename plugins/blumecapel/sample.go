@@ -42,7 +42,7 @@ func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit
 			return p.hybridJob(ctx, c, j, emit)
 		}
 	}
-	return mc.Run(ctx, m.workers(), jobs, at, func() *Chain { return NewChain(p.Req.Size, Couplings{T: 1, J: 1}, 0) }, work)
+	return mc.Run(ctx, m.opts.WorkerCount(), jobs, at, func() *Chain { return NewChain(p.Req.Size, Couplings{T: 1, J: 1}, 0) }, work)
 }
 
 // hybridJob: a thermalisation sweep is L² Metropolis attempts, then Wolff

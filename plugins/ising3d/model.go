@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/mc"
@@ -37,10 +36,6 @@ const (
 	DefaultWolffThermalization = 200
 )
 
-// DefaultChunkBytes is the largest chunk of configurations (in bytes) that
-// Sample passes to emit at once, unless Options.ChunkBytes says otherwise.
-const DefaultChunkBytes = 1 << 20
-
 // Version is the model's version, reported by Describe.
 const Version = "1.0.0"
 
@@ -51,16 +46,10 @@ const Tc = 1 / 0.221654626
 // TcSource is where Tc comes from.
 const TcSource = "Ferrenberg, Xu, Landau, Phys. Rev. E 97, 043301 (2018): K_c = 0.221654626(5), T_c = 1/K_c ≈ 4.5115232"
 
-// Options tune how a Model runs; none of them changes the configurations
-// it produces.
-type Options struct {
-	// Workers is the number of goroutines Sample runs chains on; 0 means
-	// runtime.GOMAXPROCS(0).
-	Workers int
-	// ChunkBytes bounds the size of the chunks passed to emit (at least
-	// one configuration per chunk); 0 means DefaultChunkBytes.
-	ChunkBytes int
-}
+// Options tune how a Model runs (mc.Options: the number of worker
+// goroutines, the size of the chunks passed to emit); none of them
+// changes the configurations it produces.
+type Options = mc.Options
 
 // Model is the 3D Ising model as an sdk.Model. It holds no state between
 // calls and is safe for concurrent use.
@@ -75,20 +64,6 @@ func New() sdk.Model { return NewWithOptions(Options{}) }
 
 // NewWithOptions returns the model with the given options.
 func NewWithOptions(o Options) *Model { return &Model{opts: o} }
-
-func (m *Model) workers() int {
-	if m.opts.Workers > 0 {
-		return m.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
-
-func (m *Model) chunkBytes() int {
-	if m.opts.ChunkBytes > 0 {
-		return m.opts.ChunkBytes
-	}
-	return DefaultChunkBytes
-}
 
 // Describe implements sdk.Model.
 func (m *Model) Describe(context.Context) (sdk.ModelDescription, error) {
@@ -194,7 +169,7 @@ func (m *Model) plan(req sdk.SampleRequest) (*plan, error) {
 	if req.Algorithm == AlgorithmMetropolis {
 		defSweeps, defTherm = DefaultMetropolisSweeps, DefaultMetropolisThermalization
 	}
-	mp, err := mc.NewPlanSites(req, Sites(req.Size), false, defSweeps, defTherm, 1, m.chunkBytes())
+	mp, err := mc.NewPlanSites(req, Sites(req.Size), false, defSweeps, defTherm, 1, m.opts.ChunkSize())
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (m *Model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit
 		}
 		return p.wolffJob(ctx, c, j, emit)
 	}
-	return mc.Run(ctx, m.workers(), jobs, at, func() *Chain { return NewChain(p.Req.Size, 1, 0) }, work)
+	return mc.Run(ctx, m.opts.WorkerCount(), jobs, at, func() *Chain { return NewChain(p.Req.Size, 1, 0) }, work)
 }
 
 // wolffJob: thermalisation sweeps grow clusters until L³ spins have

@@ -203,7 +203,8 @@ func (b *Planner) Add(pl *Node) {
 }
 
 // Ref is the step of kind named by field of item, planned before; an
-// error at field listing the steps of that kind when there is none.
+// error at field listing the steps of that kind when there is none, or,
+// when none of that kind was planned before, saying how to give one.
 func (b *Planner) Ref(kind Kind, name string, item Item, field string) (*Node, error) {
 	if spec.IsRegistryRef(name) {
 		return b.registryNode(kind, name, item, field)
@@ -217,8 +218,17 @@ func (b *Planner) Ref(kind Kind, name string, item Item, field string) (*Node, e
 			have = append(have, st.Name)
 		}
 	}
+	at := item.Pos(field)
+	if len(have) == 0 {
+		// Nothing to list: say how to get one instead.
+		msg := fmt.Sprintf("no %s named %q (the spec plans none before this step): add the %s %q to the spec", kind, name, kind, name)
+		if ek := b.entries[kind]; ek != "" {
+			msg += fmt.Sprintf(", or read a registered %s as %s%s", ek, spec.RegistryPrefix, name)
+		}
+		return nil, spec.At(at, field, "%s", msg)
+	}
 	sort.Strings(have)
-	return nil, spec.At(item.Pos(field), field, "no %s named %q in this spec (have: %s)", kind, name, strings.Join(have, ", "))
+	return nil, spec.At(at, field, "no %s named %q in this spec (have: %s)", kind, name, strings.Join(have, ", "))
 }
 
 // Steps are the steps planned so far, in planning order.

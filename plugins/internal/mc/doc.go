@@ -1,9 +1,10 @@
-// Package mc is what the lattice model plugins (ising, blumecapel) share
-// around their update kernels: how a request is cut into jobs that do not
-// depend on the number of workers, the worker pool that runs them, the
-// chunks a job emits, the paper's protocol and a plain Metropolis Markov
-// chain written against any chain with a Metropolis kernel, and the
-// periodic square lattice's neighbour table.
+// Package mc is what the lattice model plugins (ising, ising3d,
+// blumecapel) share around their update kernels: their Options (workers,
+// chunk size), how a request is cut into jobs that do not depend on the
+// number of workers, the worker pool that runs them, the chunks a job
+// emits, the paper's protocol and a plain Metropolis Markov chain written
+// against any chain with a Metropolis kernel, and the periodic square
+// lattice's neighbour table.
 //
 // Jobs are numbered point-major. For the paper's protocol
 // (metropolis-paper) a job is a block of at most PaperBlock

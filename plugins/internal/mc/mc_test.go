@@ -3,6 +3,7 @@ package mc
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/rgml/rgml/framework/sdk"
@@ -61,5 +62,22 @@ func TestRunReturnsFirstErrorAndStops(t *testing.T) {
 		func(context.Context, int, Job) error { return boom })
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run: %v, want context.Canceled", err)
+	}
+}
+
+// Options' zero values mean GOMAXPROCS workers and DefaultChunkBytes
+// chunks, as the models' Options always did; set values are kept.
+func TestOptionsDefaults(t *testing.T) {
+	if got, want := (Options{}).WorkerCount(), runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("Options{}.WorkerCount() = %d, want GOMAXPROCS %d", got, want)
+	}
+	if got := (Options{Workers: 7}).WorkerCount(); got != 7 {
+		t.Errorf("Workers 7: WorkerCount() = %d", got)
+	}
+	if got := (Options{}).ChunkSize(); got != 1<<20 {
+		t.Errorf("Options{}.ChunkSize() = %d, want 1 MiB", got)
+	}
+	if got := (Options{ChunkBytes: 100, Workers: -1}).ChunkSize(); got != 100 {
+		t.Errorf("ChunkBytes 100: ChunkSize() = %d", got)
 	}
 }
