@@ -143,8 +143,11 @@ func (s *fixedStudy) leftOutNote(c int) string {
 			}
 		}
 	}
-	if n == 0 {
+	switch n {
+	case 0:
 		return ""
+	case 1:
+		return "; 1 flow reading outside the equilibrium curves left out"
 	}
 	return fmt.Sprintf("; %d flow readings outside the equilibrium curves left out", n)
 }
