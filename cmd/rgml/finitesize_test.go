@@ -69,7 +69,7 @@ func TestFiniteSizeSmallPreset(t *testing.T) {
 			t.Errorf("L = %g: specific-heat peak at %v, want inside 2 … 2.7", L, cv[i])
 		}
 	}
-	if fit := get("fit@T*_abs_m@Nh=16"); len(fit) != 7 || math.IsNaN(fit[0]) || !(fit[1] > 0) {
+	if fit := get("fit@T*_abs_m@Nh=16"); len(fit) != 8 || math.IsNaN(fit[0]) || !(fit[1] > 0) {
 		t.Errorf("fit of T*(⟨|m|⟩) of N_h = 16: %v, want [T(∞) > 0, its error > 0, …]", fit)
 	}
 	page, err := os.ReadFile(filepath.Join(out, "index.html"))

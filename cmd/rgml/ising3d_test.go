@@ -19,7 +19,8 @@ import (
 // checks, and a report whose figures mark the ising3d plugin's declared
 // T_c = 1/0.221654626 (not the square lattice's). At iteration 0 (the
 // Monte Carlo input itself) the energy of each starting set implies its
-// own temperature, read against the training set of its L.
+// own temperature, read against the training set of its L. The fixedpoint
+// analysis of the checks uses the 3D Ising exponents (checkFixedPoint3D).
 func TestIsing3DSmallPreset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the ising-3d-small preset takes about 20 s")
@@ -36,9 +37,11 @@ func TestIsing3DSmallPreset(t *testing.T) {
 			t.Errorf("the report shows %q", bad)
 		}
 	}
-	// 4 datasets, 6 training histories, 8 flows, 8 checks × (flow check, G(r)).
+	// 4 datasets, 6 training histories, 8 flows, 8 checks × (flow check,
+	// G(r)), 2 equilibrium analyses × (E, ⟨|m|⟩, χ, U4, C, ξ, G(r)), the
+	// fixedpoint analysis's T*(L) of 2 classes and planes of 2 sizes.
 	drawn := strings.Count(page, "<figure id=")
-	if want := 4 + 6 + 8 + 8*2; drawn != want {
+	if want := 4 + 6 + 8 + 8*2 + 2*7 + 2 + 2; drawn != want {
 		t.Errorf("%d figures drawn, want %d", drawn, want)
 	}
 	checkPage(t, out, drawn)
@@ -84,6 +87,59 @@ func TestIsing3DSmallPreset(t *testing.T) {
 			if !(math.Abs(got-T0) <= math.Max(4*err, 0.25)) {
 				t.Errorf("check-%s: the Monte Carlo input's energy implies T = %g ± %g, want its own %g", name, got, err, T0)
 			}
+		}
+	}
+	checkFixedPoint3D(t, s, page)
+}
+
+// checkFixedPoint3D: the ising-3d-small fixedpoint analysis read the two
+// equilibrium analyses and the eight checks, and scaled with the 3D
+// Ising exponents: ⟨|m|⟩·L^{β/ν} of each class is its ⟨|m|⟩ times
+// L^0.51815 (the 2D default, L^{1/8}, is 2.0 times smaller at L = 6), the
+// plane figures say L^{0.51815}, T_ref is the declared T_c, and the fits
+// (ν = 0.62997) report how many sizes they used.
+func checkFixedPoint3D(t *testing.T, s *registry.Store, page string) {
+	t.Helper()
+	en, err := s.Resolve(registry.Analysis, "i3-fixedpoint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Manifest(en)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.Lineage.Inputs); n != 10 {
+		t.Errorf("i3-fixedpoint reads %d analyses, want 2 equilibrium + 8 checks", n)
+	}
+	arrays := readEntry(t, s, registry.Analysis, "i3-fixedpoint", "")
+	get := func(name string) []float64 {
+		v := npz.Float64s(arrays, name)
+		if v == nil {
+			t.Fatalf("i3-fixedpoint has no %s", name)
+		}
+		return v
+	}
+	Ls := get("L")
+	if !slices.Equal(Ls, []float64{4, 6}) {
+		t.Fatalf("i3-fixedpoint at L = %v, want [4 6]", Ls)
+	}
+	for _, class := range []string{"r=0.16", "r=0.64"} {
+		abs, mL := get("fp_abs_m@"+class), get("fp_mL@"+class)
+		for i, L := range Ls {
+			if want := abs[i] * math.Pow(L, 0.51815); !(math.Abs(mL[i]-want) <= 1e-9*want) {
+				t.Errorf("%s, L = %g: ⟨|m|⟩L^{β/ν} = %g, want ⟨|m|⟩ = %g times L^0.51815 = %g", class, L, mL[i], abs[i], want)
+			}
+		}
+		if fit := get("fit@T*_energy@" + class); len(fit) != 8 || fit[7] > 2 {
+			t.Errorf("fit of T*(E) of %s: %v, want 8 fields, n ≤ 2", class, fit)
+		}
+	}
+	if ref := get("T_ref"); math.Abs(ref[0]-1/0.221654626) > 1e-5 {
+		t.Errorf("T_ref = %v, want the declared T_c 4.511528", ref)
+	}
+	for _, L := range []string{"4", "6"} {
+		if want := "L = " + L + ": flows in the (U4, ⟨|m|⟩L^{0.51815}) plane"; !strings.Contains(page, want) {
+			t.Errorf("the report has no figure %q", want)
 		}
 	}
 }

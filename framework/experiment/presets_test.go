@@ -21,10 +21,13 @@ func TestPresets(t *testing.T) {
 	want := map[string]int{"quick": 2 + 4 + 6 + 3 + 6 + 1, "paper": paper, "paper-small": paper, "paper-seeds": 3*(paper-1) + 1, "blume-capel-small": bc, "blume-capel": 2 + 1 + 3 + 4 + 2 + 1 + 10*5 + 1,
 		// datasets, trainings (thermometer, type V, L, H, control), flows from both ends, spectra, the report
 		"potts-small": 2 + 1 + 2 + 1 + 1 + 1 + 5*2 + 2 + 3 + 1, "potts": 2 + 1 + 3 + 1 + 1 + 1 + 6*2 + 5 + 12 + 1,
-		// per L: train and test sets, a thermometer and two type V RBMs, two flows from each end and their checks; the report
-		"ising-3d-small": 2*(2+3+4+4) + 1, "ising-3d": 3*(2+3+4+4) + 1,
+		// per L: train and test sets (and in the full presets equilibrium
+		// data), a thermometer and two type V RBMs, two flows from each end
+		// and their checks, an equilibrium analysis; the fixedpoint analysis,
+		// the report
+		"ising-3d-small": 2*(2+3+4+4+1) + 1 + 1, "ising-3d": 3*(3+3+4+4+1) + 1 + 1,
 		// and per L two more seeds of its two RBMs, their flows and checks
-		"ising-3d-seeds": 3*(2+3+4+4) + 1 + 3*(4+8+8),
+		"ising-3d-seeds": 3*(3+3+4+4+1) + 1 + 3*(4+8+8) + 1,
 		// per L: a dataset, a thermometer, RBMs (networks × seeds), flows
 		// from both ends, an equilibrium check and the flows' checks; the
 		// fixedpoint analysis of them all, the report

@@ -3,13 +3,15 @@ package fixedpoint
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/fss"
 )
 
 // Fit rows: each fit@NAME result holds these, in this order.
-var fitFields = []string{"T_inf", "T_inf_err", "a", "a_err", "chi2", "dof", "p"}
+// (n: the number of sizes fitted, those whose value is not NaN).
+var fitFields = []string{"T_inf", "T_inf_err", "a", "a_err", "chi2", "dof", "p", "n"}
 
 func vec(name string, v []float64) sdk.Tensor {
 	return sdk.Tensor{Name: name, Shape: []int{len(v)}, Data: v}
@@ -31,13 +33,12 @@ func (s *fixedStudy) answer() sdk.Analysis {
 		L[i], invL[i] = float64(l), 1/float64(l)
 	}
 	a := sdk.Analysis{Results: []sdk.Tensor{vec("L", L), vec("inv_L", invL)}}
-	cv, cvErr, ub, ubErr := nans(nL), nans(nL), nans(nL), nans(nL)
+	cv, cvErr := nans(nL), nans(nL)
 	for i, l := range s.Ls {
 		cv[i], cvErr[i] = s.eq[l].cvPeak()
-		if i+1 < nL {
-			ub[i], ubErr[i] = binderCrossing(s.eq[l], s.eq[s.Ls[i+1]])
-		}
 	}
+	cross := s.crossings()
+	ub, ubErr := cross["Tc_binder"], cross["Tc_binder_err"]
 	if s.refT > 0 {
 		ref := make([]float64, nL)
 		for i := range ref {
@@ -45,17 +46,35 @@ func (s *fixedStudy) answer() sdk.Analysis {
 		}
 		a.Results = append(a.Results, vec("T_ref", ref))
 	}
-	a.Results = append(a.Results, vec("Tc_cv", cv), vec("Tc_cv_err", cvErr), vec("Tc_binder", ub), vec("Tc_binder_err", ubErr))
-	a.Results = append(a.Results, vec("fit_fields_index", []float64{0, 1, 2, 3, 4, 5, 6}))
+	a.Results = append(a.Results, vec("Tc_cv", cv), vec("Tc_cv_err", cvErr))
+	for _, name := range crossNames {
+		a.Results = append(a.Results, vec(name, cross[name]))
+	}
+	a.Results = append(a.Results, vec("fit_fields_index", []float64{0, 1, 2, 3, 4, 5, 6, 7}))
 	a.Results = append(a.Results, s.fit("fit@Tc_cv", L, cv, cvErr), s.fit("fit@Tc_binder", L, ub, ubErr))
+	a.Figures = append(a.Figures, sdk.Figure{Name: "Tc", Kind: sdk.FigureTable, X: "L",
+		Title:  "T_c(L): the specific-heat peak and the U4 crossing with the next L (status 0 resolved, 1 no significant sign change, 2 several, 3 too few temperatures)",
+		Series: append([]string{"Tc_cv", "Tc_cv_err"}, crossNames...)})
+	unresolved := s.unresolvedNote(cross["Tc_binder_status"])
 	for c := range s.classes {
 		class := s.label(c)
 		f := sdk.Figure{Name: "Tstar_" + class, Kind: sdk.FigureLine, X: "inv_L", XLabel: "1/L", YLabel: "T",
-			Title: fmt.Sprintf("T*(L) of the flows (%s) and T_c(L)", class)}
+			Title: fmt.Sprintf("T*(L) of the flows (%s) and T_c(L)%s%s", class, unresolved, s.leftOutNote(c))}
+		counts := sdk.Figure{Name: "flows_" + class, Kind: sdk.FigureTable, X: "L",
+			Title: fmt.Sprintf("flows (%s) in T*(L) per observable (_n) and left out: reading beyond the equilibrium curve's cold or hot end, or not measured", class)}
 		for o, obs := range observables {
 			a.Results = append(a.Results, s.tStarSeries(c, o, class, obs, L)...)
 			name := fmt.Sprintf("T*_%s@%s", obs, class)
 			f.Series, f.Errors = append(f.Series, name), append(f.Errors, name+"_err")
+			counts.Series = append(counts.Series, name+"_n")
+			for why := outCold; why <= outUnmeasured; why++ {
+				v := make([]float64, nL)
+				for i, l := range s.Ls {
+					v[i] = float64(s.leftOutCount(c, l, o, why))
+				}
+				a.Results = append(a.Results, vec(name+"_out_"+outNames[why], v))
+				counts.Series = append(counts.Series, name+"_out_"+outNames[why])
+			}
 		}
 		for o, obs := range fpObs {
 			v, e := nans(nL), nans(nL)
@@ -70,11 +89,67 @@ func (s *fixedStudy) answer() sdk.Analysis {
 		if s.refT > 0 {
 			f.Series, f.Errors = append(f.Series, "T_ref"), append(f.Errors, "")
 		}
-		a.Figures = append(a.Figures, f)
+		a.Figures = append(a.Figures, f, counts)
 	}
 	a.Results = append(a.Results, s.perFlow()...)
 	s.planes(&a)
 	return a
+}
+
+// crossNames are the results of the U4 crossings, per L (of L with the
+// next larger L; NaN at the largest).
+var crossNames = []string{"Tc_binder", "Tc_binder_err", "Tc_binder_status", "Tc_binder_lo", "Tc_binder_hi"}
+
+// crossings computes the U4 crossing of each L with the next.
+func (s *fixedStudy) crossings() map[string][]float64 {
+	nL := len(s.Ls)
+	out := map[string][]float64{}
+	for _, name := range crossNames {
+		out[name] = nans(nL)
+	}
+	for i := 0; i+1 < nL; i++ {
+		c := binderCrossing(s.eq[s.Ls[i]], s.eq[s.Ls[i+1]])
+		for name, v := range map[string]float64{"Tc_binder": c.T, "Tc_binder_err": c.Err,
+			"Tc_binder_status": float64(c.status), "Tc_binder_lo": c.lo, "Tc_binder_hi": c.hi} {
+			out[name][i] = v
+		}
+	}
+	return out
+}
+
+// unresolvedNote names, for a figure's title, the pairs of sizes whose
+// U4 crossing is unresolved and why ("" when every one is resolved).
+func (s *fixedStudy) unresolvedNote(status []float64) string {
+	var parts []string
+	for i := 0; i+1 < len(s.Ls); i++ {
+		if r, ok := crossReason[int(status[i])]; ok {
+			parts = append(parts, fmt.Sprintf("L = %d/%d (%s)", s.Ls[i], s.Ls[i+1], r))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; U4 crossing unresolved at " + strings.Join(parts, ", ")
+}
+
+// leftOutNote says, for a figure's title, how many flow readings of
+// class c imply no temperature and are left out of T*(L).
+func (s *fixedStudy) leftOutNote(c int) string {
+	n := 0
+	for o := range observables {
+		for _, l := range s.Ls {
+			for why := outCold; why <= outUnmeasured; why++ {
+				n += s.leftOutCount(c, l, o, why)
+			}
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "; 1 flow reading outside the equilibrium curves left out"
+	}
+	return fmt.Sprintf("; %d flow readings outside the equilibrium curves left out", n)
 }
 
 // tStarSeries: T*(L) of one class and observable from both ends, from
@@ -113,9 +188,11 @@ func (s *fixedStudy) fit(name string, L, T, e []float64) sdk.Tensor {
 	}
 	f, err := fss.FitPowerLaw(l, t, se, s.nu)
 	if err != nil {
-		return vec(name, nans(len(fitFields)))
+		v := nans(len(fitFields))
+		v[len(v)-1] = float64(len(l))
+		return vec(name, v)
 	}
-	return vec(name, []float64{f.TInf, f.TInfErr, f.A, f.AErr, f.Chi2, float64(f.Dof), f.P})
+	return vec(name, []float64{f.TInf, f.TInfErr, f.A, f.AErr, f.Chi2, float64(f.Dof), f.P, float64(len(l))})
 }
 
 // perFlow: each flow's L, class, seed, end and implied temperatures.

@@ -29,18 +29,35 @@
 // T*(L) per class and observable (T*_OBS@CLASS, from both ends and from
 // each end, with _err and the number of flows _n) is the mean over the
 // flows (seeds × ends); its error the larger of the flows' standard error
-// of the mean and the root-sum-square of their own errors over n.
+// of the mean and the root-sum-square of their own errors over n. A flow
+// whose reading lies outside its L's equilibrium curve implies no
+// temperature and is left out; T*_OBS@CLASS_out_cold, _out_hot and
+// _out_unmeasured count those per L (beyond the curve's value at its
+// lowest T, at its highest, or not measured), and the T*(L) figure's
+// title gives their total.
 //
 // T_c(L) two ways: the specific-heat peak (the vertex of the parabola
 // through the largest C and its two neighbours, error propagated from
 // theirs), and the crossing of U4(T) of L with the next larger L
-// (the most significant sign change of their difference, linearly
-// interpolated; error of the difference over its slope). Each series is
-// fitted with fss.FitPowerLaw: fit@NAME = [T(∞), its error, a, its error,
-// χ², dof, p].
+// (crossing.go): the difference of the two curves counts only where it is
+// ≥ 3 of its errors from zero; the crossing is resolved when those
+// significant signs change exactly once, and is then the zero of the
+// weighted straight line through the difference from the last significant
+// point of one sign to the first of the other, its error propagated from
+// both curves' errors through that fit plus the interpolation's (the
+// shift of the zero when a parabola through one more point is fitted).
+// Otherwise Tc_binder is NaN and Tc_binder_status says why (1: no
+// significant sign change, 2: several, 3: fewer than two common
+// temperatures); Tc_binder_lo and _hi bracket a resolved crossing. Each
+// series is fitted with fss.FitPowerLaw over its sizes that are not NaN:
+// fit@NAME = [T(∞), its error, a, its error, χ², dof, p, n], n the sizes
+// used.
 //
 // Figures: per class T*(L) of each observable against 1/L beside both
-// T_c(L) (and T_ref, the parameter reference_T, when given); per L the
+// T_c(L) (and T_ref, the parameter reference_T, when given), its title
+// naming the unresolved crossings; tables (rgml analyses show) of T_c(L)
+// with the crossings' status and per class of the flows used and left
+// out; per L the
 // flows in the (U4, ⟨|m|⟩L^{β/ν}) plane, one path per class and end (the
 // mean over its seeds at each reading), beside the equilibrium curve.
 package fixedpoint

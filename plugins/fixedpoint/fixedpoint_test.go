@@ -284,3 +284,98 @@ func TestScaledFormsUseTheExponents(t *testing.T) {
 		}
 	}
 }
+
+// edit sets column col of the rows of input k at group g (a flow's last
+// iteration, or an equilibrium temperature) to f(old value).
+func edit(req sdk.AnalyzeRequest, col string, k, g float64, f func(float64) float64) {
+	var group, idx, v []float64
+	for _, x := range req.Data {
+		switch x.Name {
+		case "analyses/group":
+			group = x.Data.([]float64)
+		case "analyses/index":
+			idx = x.Data.([]float64)
+		case "analyses/" + col:
+			v = x.Data.([]float64)
+		}
+	}
+	for r := range v {
+		if idx[r] == k && (math.IsNaN(g) || group[r] == g) {
+			v[r] = f(v[r])
+		}
+	}
+}
+
+// At L = 8, 16, 32, 64 with L = 32's U4 curve replaced by L = 16's (the
+// two do not differ anywhere): the 16/32 crossing is NaN with status 1
+// (no significant sign change), the others are resolved at tc, and the
+// fit of Tc_binder uses the two resolved pairs and says so (n = 2).
+func TestUnresolvedBinderCrossing(t *testing.T) {
+	req := request(8, 16, 32, 64)
+	var u16 []float64
+	edit(req, "binder", 13, math.NaN(), func(v float64) float64 { u16 = append(u16, v); return v })
+	i := 0
+	edit(req, "binder", 26, math.NaN(), func(float64) float64 { i++; return u16[i-1] })
+	a, err := fixedpoint.New().Analyze(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ub, st := result(t, a, "Tc_binder"), result(t, a, "Tc_binder_status")
+	for i, want := range []float64{0, 1, 0} {
+		if st[i] != want || (want == 0) != (math.Abs(ub[i]-tc) < 0.005) {
+			t.Errorf("pair %d: crossing %v with status %v, want status %v", i, ub[i], st[i], want)
+		}
+	}
+	if !math.IsNaN(ub[1]) || !math.IsNaN(ub[3]) || !math.IsNaN(st[3]) {
+		t.Errorf("crossings %v, status %v: want NaN for 16/32 and for the largest L", ub, st)
+	}
+	if f := result(t, a, "fit@Tc_binder"); len(f) != 8 || f[7] != 2 || f[5] != 0 || math.IsNaN(f[0]) {
+		t.Errorf("fit of Tc_binder %v: want T(∞) from n = 2 sizes, dof 0", f)
+	}
+	for _, f := range a.Figures {
+		if f.Name == "Tstar_Nh=16" && !strings.Contains(f.Title, "unresolved at L = 16/32 (no significant sign change)") {
+			t.Errorf("figure title %q does not say the 16/32 crossing is unresolved", f.Title)
+		}
+	}
+}
+
+// Flows whose reading lies outside the equilibrium curve are left out of
+// T* and counted by why: at L = 8, of the six N_h = 16 flows one ends with
+// an energy below the curve's cold end, one above its hot end, one with
+// no energy; T*_energy@Nh=16 then comes from the three others, its
+// _out_cold, _out_hot and _out_unmeasured are 1 each, and every other
+// observable and L uses all six flows.
+func TestLeftOutFlowsCounted(t *testing.T) {
+	req := request(8, 16, 32)
+	edit(req, "energy", 1, 100, func(float64) float64 { return energy(2.0) - 0.5 })
+	edit(req, "energy", 2, 100, func(float64) float64 { return energy(2.6) + 0.5 })
+	edit(req, "energy", 3, 100, func(float64) float64 { return math.NaN() })
+	a, err := fixedpoint.New().Analyze(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obs := range []string{"energy", "abs_m", "binder", "G_half"} {
+		name := "T*_" + obs + "@Nh=16"
+		n := result(t, a, name+"_n")
+		cold, hot, nan := result(t, a, name+"_out_cold"), result(t, a, name+"_out_hot"), result(t, a, name+"_out_unmeasured")
+		for i := range 3 {
+			want := [4]float64{6, 0, 0, 0}
+			if obs == "energy" && i == 0 {
+				want = [4]float64{3, 1, 1, 1}
+			}
+			if got := [4]float64{n[i], cold[i], hot[i], nan[i]}; got != want {
+				t.Errorf("%s at L index %d: used, cold, hot, unmeasured = %v, want %v", name, i, got, want)
+			}
+		}
+	}
+	if v := result(t, a, "T*_energy@Nh=16"); math.Abs(v[0]-tStar(8)) > 1e-6 {
+		t.Errorf("T*_energy at L = 8 from the three flows left: %v, want %v", v[0], tStar(8))
+	}
+	found := false
+	for _, f := range a.Figures {
+		found = found || (f.Name == "Tstar_Nh=16" && strings.Contains(f.Title, "3 flow readings outside the equilibrium curves left out"))
+	}
+	if !found {
+		t.Error("the T*(L) figure of Nh=16 does not say that 3 readings were left out")
+	}
+}

@@ -27,6 +27,7 @@ type flowPoint struct {
 	ordered       bool
 	value, valErr [5]float64 // fpObs at the last iteration
 	T, TErr       [4]float64 // implied by observables
+	out           [4]int     // why T is not used in T*: outUsed, outCold, …
 	planeU4       []float64  // U4 and ⟨|m|⟩L^{β/ν} at every iteration
 	planeML       []float64
 }
@@ -53,7 +54,8 @@ func (e exponents) gLabel(dim int) string {
 }
 
 // expo writes an exponent as a fraction where it is a simple one (1/8,
-// 1/4), else with four significant digits.
+// 1/4), else with five significant digits (0.51815, 1.0363: the 3D
+// Ising class's as given).
 func expo(x float64) string {
 	for _, q := range []int{1, 2, 3, 4, 8} {
 		if p := x * float64(q); math.Abs(p-math.Round(p)) < 1e-9 {
@@ -63,7 +65,7 @@ func expo(x float64) string {
 			return fmt.Sprintf("{%d/%d}", int(math.Round(p)), q)
 		}
 	}
-	return fmt.Sprintf("{%.4g}", x)
+	return fmt.Sprintf("{%.5g}", x)
 }
 
 type fixedStudy struct {
@@ -224,6 +226,7 @@ func (s *fixedStudy) flowPoint(t *table, k, L int, eq *equilibrium, fixedHidden 
 		v, e  float64
 	}{{eq.energy, e, eErr}, {eq.absM, m, mErr}, {eq.binder, u, uErr}, {eq.gHalf, g, gErr}} {
 		p.T[i], p.TErr[i] = implied(c.curve, c.v, c.e)
+		p.out[i] = leftOut(c.curve, c.v, p.T[i])
 	}
 	um := t.col("binder", rows)
 	for i, v := range t.col("abs_m", rows) {
@@ -242,6 +245,36 @@ func implied(c curves.Curve, v, e float64) (float64, float64) {
 	return c.Implied(v, e)
 }
 
+// Why a flow's reading implies no temperature and is left out of T*.
+const (
+	outUsed       = iota
+	outCold       // beyond the equilibrium curve's value at its lowest T
+	outHot        // beyond its value at its highest T
+	outUnmeasured // the reading or the curve is not measured (NaN)
+)
+
+// outNames name the reasons in result names (T*_OBS@CLASS_out_NAME).
+var outNames = []string{outCold: "cold", outHot: "hot", outUnmeasured: "unmeasured"}
+
+// leftOut says why the reading v, which implies T on curve c, is left out
+// of T* (outUsed when it is not): outside the curve's range, on the side
+// of the end whose value it is nearer.
+func leftOut(c curves.Curve, v, T float64) int {
+	switch {
+	case !math.IsNaN(T) && !math.IsInf(T, 0):
+		return outUsed
+	case math.IsNaN(v) || slices.ContainsFunc(c.Value, math.IsNaN):
+		return outUnmeasured
+	case math.IsInf(T, 1):
+		return outHot
+	}
+	n := len(c.Value)
+	if math.Abs(v-c.Value[0]) <= math.Abs(v-c.Value[n-1]) {
+		return outCold
+	}
+	return outHot
+}
+
 // tStar combines the flows of one class at one L (from one end, or both
 // when end is nil) into T*(L) for observable o: the mean over flows,
 // with the larger of their spread's standard error and the mean of their
@@ -252,11 +285,23 @@ func (s *fixedStudy) tStar(class, L, o int, end *bool) (mean, err float64, n int
 		if p.class != class || p.L != L || (end != nil && p.ordered != *end) {
 			continue
 		}
-		if v := p.T[o]; !math.IsNaN(v) && !math.IsInf(v, 0) {
-			ts, es = append(ts, v), append(es, p.TErr[o])
+		if p.out[o] == outUsed {
+			ts, es = append(ts, p.T[o]), append(es, p.TErr[o])
 		}
 	}
 	return combine(ts, es)
+}
+
+// leftOutCount counts the flows of class at L whose reading of observable
+// o is left out of T* for reason why.
+func (s *fixedStudy) leftOutCount(class, L, o, why int) int {
+	n := 0
+	for _, p := range s.flows {
+		if p.class == class && p.L == L && p.out[o] == why {
+			n++
+		}
+	}
+	return n
 }
 
 func combine(ts, es []float64) (mean, err float64, n int) {
@@ -336,40 +381,6 @@ func vertex(x, y []float64) float64 {
 	}
 	v := (x[0]+x[1])/2 - d1/(2*a)
 	return math.Max(x[0], math.Min(x[2], v))
-}
-
-// binderCrossing is where the U4 curves of two sizes cross on their
-// common temperatures: of the sign changes of their difference d, the
-// most significant (the largest jump of d over its error; in the ordered
-// and the disordered phase both curves sit at their limits, 2/3 and 0,
-// and noise makes spurious crossings there), placed by linear
-// interpolation; its error that of d over the slope of d. NaN when they
-// do not cross.
-func binderCrossing(a, b *equilibrium) (float64, float64) {
-	var T, d, e2 []float64
-	for i, t := range a.T {
-		if j := slices.Index(b.T, t); j >= 0 {
-			T = append(T, t)
-			d = append(d, a.binder.Value[i]-b.binder.Value[j])
-			e2 = append(e2, a.binder.Err[i]*a.binder.Err[i]+b.binder.Err[j]*b.binder.Err[j])
-		}
-	}
-	best, bestZ := -1, 0.0
-	for i := 0; i+1 < len(T); i++ {
-		if d[i]*d[i+1] > 0 || d[i] == d[i+1] || math.IsNaN(d[i]*d[i+1]) {
-			continue
-		}
-		if z := math.Abs(d[i+1]-d[i]) / math.Sqrt(e2[i]+e2[i+1]); best < 0 || z > bestZ {
-			best, bestZ = i, z
-		}
-	}
-	if best < 0 {
-		return math.NaN(), math.NaN()
-	}
-	i := best
-	slope := (d[i+1] - d[i]) / (T[i+1] - T[i])
-	tc := T[i] - d[i]/slope
-	return tc, math.Abs(math.Sqrt((e2[i]+e2[i+1])/2) / slope)
 }
 
 // hasFlows reports whether class c has a flow at L.
