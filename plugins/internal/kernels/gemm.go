@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"fmt"
-	"unsafe"
-)
+import "fmt"
 
 // KChunk is the number of terms of a transA sum taken per pass over the
 // tiles of C: each chunk is summed from zero in the micro-kernel's
@@ -130,84 +127,6 @@ func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, 
 			}
 		}
 	default:
-		for j := 0; j < cols; j += 16 {
-			for i := 0; i < rows; i += 4 {
-				tileGo(k, a[i*ars:], ars, aks, b[j:], bks, c[i*ldc+j:], ldc, alpha, acc)
-			}
-		}
+		genericTiles(k, a, ars, aks, b, bks, c, ldc, rows, cols, alpha, acc)
 	}
-}
-
-// tileGo is the generic micro-kernel: a 4×16 tile of C in 2×4 blocks,
-// each element summed in float32 over blocks of genBlock terms and the
-// block sums added in float64, rounded once to float32, then scaled by
-// alpha and added to the old C (when acc) in float32, as the assembly
-// kernels do. Eight float32 sums are eight independent dependency chains,
-// and with the four B values and two A values of a turn they fit the 15
-// scalar registers Go has on amd64; the float32 multiply-adds need no
-// conversion, which made the float64 sums of every term (before) 10× slower.
-// Operands are read through unsafe pointers: the callers checked their
-// sizes (need), and bounds checks in this loop cost as much as the
-// arithmetic.
-func tileGo(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc int, alpha float32, acc bool) {
-	pa, pb := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b))
-	as, bs := uintptr(aks)*4, uintptr(bks)*4
-	for r := 0; r < 4; r += 2 {
-		pa0 := unsafe.Add(pa, r*ars*4)
-		pa1 := unsafe.Add(pa, (r+1)*ars*4)
-		for j := 0; j < 16; j += 4 {
-			var s [8]float64
-			pbj := unsafe.Add(pb, j*4)
-			for l0 := 0; l0 < k; l0 += genBlock {
-				n := min(genBlock, k-l0)
-				off := uintptr(l0)
-				x0, x1 := unsafe.Add(pa0, off*as), unsafe.Add(pa1, off*as)
-				y := unsafe.Add(pbj, off*bs)
-				var s00, s01, s02, s03, s10, s11, s12, s13 float32
-				for ; n > 0; n-- {
-					a0, a1 := *(*float32)(x0), *(*float32)(x1)
-					bl := (*[4]float32)(y)
-					b0, b1, b2, b3 := bl[0], bl[1], bl[2], bl[3]
-					s00 += a0 * b0
-					s01 += a0 * b1
-					s02 += a0 * b2
-					s03 += a0 * b3
-					s10 += a1 * b0
-					s11 += a1 * b1
-					s12 += a1 * b2
-					s13 += a1 * b3
-					x0, x1, y = unsafe.Add(x0, as), unsafe.Add(x1, as), unsafe.Add(y, bs)
-				}
-				s[0] += float64(s00)
-				s[1] += float64(s01)
-				s[2] += float64(s02)
-				s[3] += float64(s03)
-				s[4] += float64(s10)
-				s[5] += float64(s11)
-				s[6] += float64(s12)
-				s[7] += float64(s13)
-			}
-			put(c[r*ldc+j:r*ldc+j+4], alpha, acc, s[0], s[1], s[2], s[3])
-			put(c[(r+1)*ldc+j:(r+1)*ldc+j+4], alpha, acc, s[4], s[5], s[6], s[7])
-		}
-	}
-}
-
-// genBlock is the number of terms tileGo sums in float32 before adding
-// them to a float64 sum: short enough that a block's float32 rounding
-// (about √genBlock·2⁻²⁴ of its terms' size) stays far below the kernels'
-// float32 chunks' (KChunk terms), long enough that the float64 additions
-// are a few per cent of the work.
-const genBlock = 32
-
-// put stores alpha·float32(s_i) (+ c[i] when acc) in c[i], i < 4.
-func put(c []float32, alpha float32, acc bool, s0, s1, s2, s3 float64) {
-	c = c[:4]
-	v := [4]float32{alpha * float32(s0), alpha * float32(s1), alpha * float32(s2), alpha * float32(s3)}
-	if acc {
-		for i := range v {
-			v[i] += c[i]
-		}
-	}
-	copy(c, v[:])
 }
