@@ -121,7 +121,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 		cat = newCategorical(states, sites)
 		nv = sites * cat.q
 	}
-	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: pad16(nv), nhp: pad16(h.hidden), n: n, cat: cat}
+	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: rowStride(nv), nhp: rowStride(h.hidden), n: n, cat: cat}
 	t.bs = n
 	if h.batch > 0 && h.batch < n {
 		t.bs = h.batch
