@@ -95,6 +95,7 @@ type trainer struct {
 	sumV0, sumV, sumH1, sumH2 []float64
 	partV, partH1, partH2     []float32
 	errPart                   []float64
+	errRows                   []float32   // per row of a block: its squared error (fused step)
 	rngs                      []xrand.RNG // per block, for sampling
 
 	eval *evalSet // PLL (and PCD reconstruction error) subset, on first use
@@ -164,6 +165,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	t.partH1 = make([]float32, nb*t.nhp)
 	t.partH2 = make([]float32, nb*t.nhp)
 	t.errPart = make([]float64, nb)
+	t.errRows = make([]float32, nb*passRows)
 	if h.sampling {
 		t.rngs = make([]xrand.RNG, nb)
 	}
