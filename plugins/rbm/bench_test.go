@@ -54,38 +54,60 @@ const benchRound = 200 * time.Millisecond
 // beside the same epoch in numpy float32 (testdata/numpy_epoch.py, started
 // once per N_h): rounds of about 200 ms of our epochs alternate with rounds
 // of as many numpy epochs, so that both see the same load from other
-// processes. Metrics: ns/epoch, configs/s, numpy-ns/epoch and speedup
-// (numpy's mean time / ours, > 1 when faster than numpy), the fastest
-// epoch of each, min-ns/epoch, numpy-min-ns/epoch and speedup-min, and
-// GFLOP/epoch, the arithmetic of the products (make bench's share of the
-// peak).
+// processes. Then the largest RBM epoch of the finite-size preset (L = 32:
+// N_v = 1024, N_h = 655, N = 18 000 = 1000 configurations at each of its
+// 18 temperatures, full batch), "Nv=1024/Nh=655", on the best kernel set
+// only (generic takes tens of seconds an epoch). Metrics: ns/epoch,
+// configs/s, numpy-ns/epoch and speedup (numpy's mean time / ours, > 1
+// when faster than numpy), the fastest epoch of each, min-ns/epoch,
+// numpy-min-ns/epoch and speedup-min, cpu-ns/epoch (the process's CPU
+// time per epoch, user + system: all its threads, which other processes
+// on the cores disturb less than wall time), and GFLOP/epoch, the
+// arithmetic of the products (make bench's share of the peak).
 func BenchmarkEpoch(b *testing.B) {
 	configs := randomConfigs(benchN, benchNv, 1)
 	for _, nh := range benchHidden {
-		np, err := numpyref.Start("testdata/numpy_epoch.py", "--serve", "--n", strconv.Itoa(benchN),
-			"--nv", strconv.Itoa(benchNv), "--nh", strconv.Itoa(nh), "--warmup", "2")
-		if err != nil {
-			b.Logf("numpy reference skipped: %v", err)
-		}
+		np := startNumpy(b, benchN, benchNv, nh)
 		for _, eng := range benchEngines() {
 			b.Run(fmt.Sprintf("Nh=%d/%s", nh, eng), func(b *testing.B) {
-				benchEpoch(b, eng, nh, configs, np)
+				benchEpoch(b, eng, benchN, benchNv, nh, configs, np)
 			})
 		}
 		if np != nil {
 			np.Close()
 		}
 	}
+	const n, nv, nh = 18000, 1024, 655
+	eng := kernels.Available()[len(kernels.Available())-1]
+	np := startNumpy(b, n, nv, nh)
+	b.Run(fmt.Sprintf("Nv=%d/Nh=%d/%s", nv, nh, eng), func(b *testing.B) {
+		benchEpoch(b, eng, n, nv, nh, randomConfigs(n, nv, 1), np)
+	})
+	if np != nil {
+		np.Close()
+	}
 }
 
-func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyref.Server) {
+// startNumpy starts the numpy reference epoch of the size given, or logs
+// why not and returns nil.
+func startNumpy(b *testing.B, n, nv, nh int) *numpyref.Server {
+	np, err := numpyref.Start("testdata/numpy_epoch.py", "--serve", "--n", strconv.Itoa(n),
+		"--nv", strconv.Itoa(nv), "--nh", strconv.Itoa(nh), "--warmup", "2")
+	if err != nil {
+		b.Logf("numpy reference skipped: %v", err)
+		return nil
+	}
+	return np
+}
+
+func benchEpoch(b *testing.B, eng string, n, nv, nh int, configs []int8, np *numpyref.Server) {
 	e, done := newBenchEngine(b, eng)
 	defer done()
 	h, err := hyperOf(sdk.Params{ParamHidden: float64(nh)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	t, err := newTrainer(e, h, 1, configs, benchN, benchNv, false)
+	t, err := newTrainer(e, h, 1, configs, n, nv, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,19 +121,23 @@ func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyref.S
 	if np != nil {
 		np.Reset()
 	}
+	cpu := 0.0
 	numpyRound := func(k int) {
 		if np == nil || k == 0 {
 			return
 		}
 		b.StopTimer()
+		c0 := cpuNanos()
 		if err := np.Epochs(k); err != nil {
 			b.Fatal(err)
 		}
+		cpu -= cpuNanos() - c0 // our process's CPU while numpy ran
 		b.StartTimer()
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	fastest, pending := time.Duration(math.MaxInt64), 0
+	c0 := cpuNanos()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		if _, err := t.epoch(ctx); err != nil {
@@ -124,14 +150,16 @@ func benchEpoch(b *testing.B, eng string, nh int, configs []int8, np *numpyref.S
 		}
 	}
 	numpyRound(pending)
+	cpu += cpuNanos() - c0
 	b.StopTimer()
 	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(ns, "ns/epoch")
-	b.ReportMetric(benchN/(ns*1e-9), "configs/s")
+	b.ReportMetric(float64(n)/(ns*1e-9), "configs/s")
 	b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
+	b.ReportMetric(cpu/float64(b.N), "cpu-ns/epoch")
 	// The arithmetic of an epoch: CD-1's five products (v0·W, h1·Wᵀ,
 	// v1·W, v0ᵀh1, v1ᵀh2), 2·N·N_v·N_h flops each.
-	b.ReportMetric(10*benchN*benchNv*float64(nh)/1e9, "GFLOP/epoch")
+	b.ReportMetric(10*float64(n)*float64(nv)*float64(nh)/1e9, "GFLOP/epoch")
 	if np != nil && len(np.Times) > 0 {
 		mean, best := np.Stats()
 		b.ReportMetric(mean, "numpy-ns/epoch")

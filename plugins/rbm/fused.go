@@ -84,12 +84,12 @@ func (j *stepJob) block(b int, dw []float32) {
 	// up sets h = tanh(v W + b_h) (adding its column sums to sum).
 	up := func(v, h, sum []float32) {
 		kernels.Gemm(mb, nh, nv, 1, v, nvp, s.w, nhp, false, h, nhp)
+		if sum != nil {
+			kernels.TanhBiasSumRows(h, nhp, mb, nhp, s.bh, sum)
+			return
+		}
 		for r := 0; r < mb; r++ {
-			if sum != nil {
-				kernels.TanhBiasSum(h[r*nhp:(r+1)*nhp], s.bh, sum)
-			} else {
-				kernels.TanhBias(h[r*nhp:(r+1)*nhp], s.bh)
-			}
+			kernels.TanhBias(h[r*nhp:(r+1)*nhp], s.bh)
 		}
 	}
 	// down sets v = tanh(h Wᵀ + b_v), its column sums in partV and, with
@@ -102,14 +102,15 @@ func (j *stepJob) block(b int, dw []float32) {
 			return t.s1.blockMeans(b, v, mb, nv, nvp, partV, ref)
 		}
 		kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
+		if ref == nil {
+			kernels.TanhBiasSumRows(v, nvp, mb, nvp, s.bv, partV)
+			return 0
+		}
+		errs := t.errRows[b*passRows : b*passRows+mb]
+		kernels.TanhBiasSumErrRows(v, nvp, mb, nvp, s.bv, partV, ref, nvp, errs)
 		e := 0.0
-		for r := 0; r < mb; r++ {
-			row := v[r*nvp : (r+1)*nvp]
-			if ref != nil {
-				e += float64(kernels.TanhBiasSumErr(row, s.bv, partV, ref[r*nvp:(r+1)*nvp]))
-			} else {
-				kernels.TanhBiasSum(row, s.bv, partV)
-			}
+		for _, x := range errs {
+			e += float64(x)
 		}
 		return e
 	}

@@ -1,10 +1,13 @@
 package rbm
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
+	"github.com/rgml/rgml/framework/sdk"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -99,6 +102,51 @@ func TestSampleRowStream(t *testing.T) {
 		}
 		if a.State() != b.State() {
 			t.Fatalf("n=%d: generator state differs after sampling", n)
+		}
+	}
+}
+
+// A stride with the extra 16 values (N_v or N_h a multiple of 256) trains
+// bit for bit as pad16's would: every buffer of the trainer follows its
+// stride. Sampling hidden units and a mini-batch (with its gather) run too.
+func TestRowStrideSameBits(t *testing.T) {
+	for _, sz := range [][2]int{{256, 40}, {100, 256}} {
+		nv, nh := sz[0], sz[1]
+		if rowStride(nv) == pad16(nv) && rowStride(nh) == pad16(nh) {
+			t.Fatalf("N_v = %d, N_h = %d: no extra stride to test", nv, nh)
+		}
+		configs := randomConfigs(300, nv, 3)
+		train := func() ([]float32, [2]int) {
+			e := newEngine(2)
+			defer e.close()
+			h, err := hyperOf(sdk.Params{ParamHidden: float64(nh), ParamBatch: 128, ParamSampling: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, err := newTrainer(e, h, 1, configs, 300, nv, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr.init()
+			for range 3 {
+				if _, err := tr.epoch(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := unpad(tr.cur.w, nv, nh, tr.nhp)
+			out = append(out, unpad(tr.cur.bv, 1, nv, tr.nvp)...)
+			return append(out, unpad(tr.cur.bh, 1, nh, tr.nhp)...), [2]int{tr.nvp, tr.nhp}
+		}
+		got, wide := train()
+		old := strideOf
+		strideOf = pad16
+		want, narrow := train()
+		strideOf = old
+		if wide == narrow {
+			t.Fatalf("N_v = %d, N_h = %d: both trainings had strides %v", nv, nh, wide)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("N_v = %d, N_h = %d: the weights differ with the wider stride", nv, nh)
 		}
 	}
 }

@@ -95,6 +95,7 @@ type trainer struct {
 	sumV0, sumV, sumH1, sumH2 []float64
 	partV, partH1, partH2     []float32
 	errPart                   []float64
+	errRows                   []float32   // per row of a block: its squared error (fused step)
 	rngs                      []xrand.RNG // per block, for sampling
 
 	eval *evalSet // PLL (and PCD reconstruction error) subset, on first use
@@ -121,7 +122,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 		cat = newCategorical(states, sites)
 		nv = sites * cat.q
 	}
-	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: pad16(nv), nhp: pad16(h.hidden), n: n, cat: cat}
+	t := &trainer{e: e, h: h, seed: seed, nv: nv, nh: h.hidden, nvp: rowStride(nv), nhp: rowStride(h.hidden), n: n, cat: cat}
 	t.bs = n
 	if h.batch > 0 && h.batch < n {
 		t.bs = h.batch
@@ -164,6 +165,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	t.partH1 = make([]float32, nb*t.nhp)
 	t.partH2 = make([]float32, nb*t.nhp)
 	t.errPart = make([]float64, nb)
+	t.errRows = make([]float32, nb*passRows)
 	if h.sampling {
 		t.rngs = make([]xrand.RNG, nb)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,8 +45,9 @@ func randomData(n, sites, classes int, seed uint64) ([]int8, []int32) {
 // many numpy epochs, so that both see the same load from other processes.
 // Metrics: ns/epoch, numpy-ns/epoch and x-numpy (numpy's mean time over
 // ours, above 1 when faster than numpy), and the fastest epoch of each,
-// min-ns/epoch, numpy-min-ns/epoch and x-numpy-min, and GFLOP/epoch, the
-// arithmetic of its products. Run the OpenBLAS build
+// min-ns/epoch, numpy-min-ns/epoch and x-numpy-min, cpu-ns/epoch (the
+// process's CPU time per epoch, user + system, numpy's rounds left out),
+// and GFLOP/epoch, the arithmetic of its products. Run the OpenBLAS build
 // with OPENBLAS_CORETYPE set (SKYLAKEX on AVX-512 CPUs, HASWELL on AVX2),
 // as the rgml host does for its plugins; the numpy script gets it
 // automatically.
@@ -84,14 +86,17 @@ func BenchmarkEpoch(b *testing.B) {
 			t0 := time.Now()
 			tr.epoch()
 			round := max(1, int(200*time.Millisecond/time.Since(t0)))
+			cpu := 0.0
 			numpyRound := func(k int) {
 				if np == nil || k == 0 {
 					return
 				}
 				b.StopTimer()
+				c0 := cpuNanos()
 				if err := np.Epochs(k); err != nil {
 					b.Fatal(err)
 				}
+				cpu -= cpuNanos() - c0
 				b.StartTimer()
 			}
 			if np != nil {
@@ -99,6 +104,7 @@ func BenchmarkEpoch(b *testing.B) {
 			}
 			fastest, pending := time.Duration(math.MaxInt64), 0
 			b.ResetTimer()
+			c0 := cpuNanos()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				tr.epoch()
@@ -109,9 +115,11 @@ func BenchmarkEpoch(b *testing.B) {
 				}
 			}
 			numpyRound(pending)
+			cpu += cpuNanos() - c0
 			b.StopTimer()
 			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			b.ReportMetric(ns, "ns/epoch")
+			b.ReportMetric(cpu/float64(b.N), "cpu-ns/epoch")
 			b.ReportMetric(float64(fastest.Nanoseconds()), "min-ns/epoch")
 			// The five products of an epoch: X·W1 and Xᵀ·Δ2 (sites ×
 			// hidden), Z2·W2, Δ3·W2ᵀ and Δ3ᵀ·Z2 (hidden × classes).
@@ -125,6 +133,15 @@ func BenchmarkEpoch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// cpuNanos returns the CPU time the process has used, user and system.
+func cpuNanos() float64 {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return float64(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkPredict times the predict operation (in process, without the

@@ -1020,3 +1020,126 @@ msfound:
 	MOVQ     R8, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func tanhBiasSumRows512(x *float32, ldx int, b, sum *float32, n, rows int)
+//
+// tanhBiasSum512 on each of rows rows of x (stride ldx elements), in row
+// order, with the tanh constants loaded once: the same bits as a call per
+// row.
+TEXT ·tanhBiasSumRows512(SB), NOSPLIT, $0-48
+	MOVQ  x+0(FP), DI
+	MOVQ  ldx+8(FP), R10
+	SHLQ  $2, R10
+	MOVQ  n+32(FP), CX
+	SHRQ  $4, CX
+	MOVQ  rows+40(FP), DX
+	TESTQ CX, CX
+	JEQ   sr5done
+	TESTQ DX, DX
+	JEQ   sr5done
+	TANHCONSTS
+
+sr5row:
+	MOVQ DI, R12
+	MOVQ b+16(FP), SI
+	MOVQ sum+24(FP), R8
+	MOVQ CX, BX
+
+sr5loop:
+	VMOVUPS (R12), Z0
+	VADDPS  (SI), Z0, Z0
+	TANH512
+	VMOVUPS Z0, (R12)
+	VADDPS  (R8), Z0, Z6
+	VMOVUPS Z6, (R8)
+	ADDQ    $64, R12
+	ADDQ    $64, SI
+	ADDQ    $64, R8
+	DECQ    BX
+	JNZ     sr5loop
+	ADDQ    R10, DI
+	DECQ    DX
+	JNZ     sr5row
+
+sr5done:
+	VZEROUPPER
+	RET
+
+// func tanhBiasSumErrRows512(x *float32, ldx int, b, sum, ref *float32, ldr, n, rows int, errs *float32)
+//
+// tanhBiasSumErr512 on each of rows rows of x (stride ldx) against the
+// rows of ref (stride ldr), in row order, row r's squared error going to
+// errs[r]; the same bits as a call per row.
+TEXT ·tanhBiasSumErrRows512(SB), NOSPLIT, $0-72
+	MOVQ  x+0(FP), DI
+	MOVQ  ldx+8(FP), R10
+	SHLQ  $2, R10
+	MOVQ  ref+32(FP), R9
+	MOVQ  ldr+40(FP), R11
+	SHLQ  $2, R11
+	MOVQ  rows+56(FP), DX
+	MOVQ  errs+64(FP), AX
+	TESTQ DX, DX
+	JEQ   er5done
+	TANHCONSTS
+
+er5row:
+	MOVQ   DI, R12
+	MOVQ   R9, R13
+	MOVQ   b+16(FP), SI
+	MOVQ   sum+24(FP), R8
+	MOVQ   n+48(FP), CX
+	MOVQ   CX, BX
+	ANDQ   $8, BX
+	SHRQ   $4, CX
+	VXORPS Y8, Y8, Y8
+	TESTQ  CX, CX
+	JEQ    er5tail
+
+er5loop:
+	VMOVUPS       (R12), Z0
+	VADDPS        (SI), Z0, Z0
+	TANH512
+	VMOVUPS       Z0, (R12)
+	VADDPS        (R8), Z0, Z6
+	VMOVUPS       Z6, (R8)
+	VMOVUPS       (R13), Z7
+	VSUBPS        Z0, Z7, Z7
+	VEXTRACTF64X4 $1, Z7, Y9
+	VFMADD231PS   Y7, Y7, Y8
+	VFMADD231PS   Y9, Y9, Y8
+	ADDQ          $64, R12
+	ADDQ          $64, SI
+	ADDQ          $64, R8
+	ADDQ          $64, R13
+	DECQ          CX
+	JNZ           er5loop
+
+er5tail:
+	TESTQ       BX, BX
+	JEQ         er5sum
+	VMOVUPS     (R12), Y0
+	VADDPS      (SI), Y0, Y0
+	TANH512
+	VMOVUPS     Y0, (R12)
+	VADDPS      (R8), Y0, Y6
+	VMOVUPS     Y6, (R8)
+	VMOVUPS     (R13), Y7
+	VSUBPS      Y0, Y7, Y7
+	VFMADD231PS Y7, Y7, Y8
+
+er5sum:
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS       X9, X8, X8
+	VHADDPS      X8, X8, X8
+	VHADDPS      X8, X8, X8
+	MOVSS        X8, (AX)
+	ADDQ         $4, AX
+	ADDQ         R10, DI
+	ADDQ         R11, R9
+	DECQ         DX
+	JNZ          er5row
+
+er5done:
+	VZEROUPPER
+	RET
