@@ -36,9 +36,9 @@
 // lowest T, at its highest, or not measured), and the T*(L) figure's
 // title gives their total.
 //
-// T_c(L) two ways: the specific-heat peak (the vertex of the parabola
-// through the largest C and its two neighbours, error propagated from
-// theirs), and the crossing of U4(T) of L with the next larger L
+// T_c(L) two ways: the specific-heat peak (peak.go: the vertex of the
+// weighted parabola through every C within 5 % of the largest, its
+// error the fit's), and the crossing of U4(T) of L with the next larger L
 // (crossing.go): the difference of the two curves counts only where it is
 // ≥ 3 of its errors from zero; the crossing is resolved when those
 // significant signs change exactly once, and is then the zero of the

@@ -340,49 +340,6 @@ func (s *fixedStudy) fpValue(class, L, o int) (float64, float64) {
 	return m, e
 }
 
-// cvPeak is T_c(L) of the specific-heat peak: the vertex of the parabola
-// through the largest C and its neighbours, its error propagated from
-// their errors (numerically); NaN when the peak is at an end of the grid.
-func (eq *equilibrium) cvPeak() (float64, float64) {
-	i := -1
-	for j, v := range eq.cv {
-		if !math.IsNaN(v) && (i < 0 || v > eq.cv[i]) {
-			i = j
-		}
-	}
-	if i <= 0 || i >= len(eq.cv)-1 || math.IsNaN(eq.cv[i-1]) || math.IsNaN(eq.cv[i+1]) {
-		return math.NaN(), math.NaN()
-	}
-	x := eq.T[i-1 : i+2]
-	y := slices.Clone(eq.cv[i-1 : i+2])
-	t0 := vertex(x, y)
-	var v float64
-	for j := range 3 {
-		h := eq.cvErr[i-1+j]
-		if !(h > 0) {
-			continue
-		}
-		y[j] += h
-		d := vertex(x, y) - t0
-		y[j] -= h
-		v += d * d
-	}
-	return t0, math.Sqrt(v)
-}
-
-// vertex is the x of the extremum of the parabola through three points,
-// kept within them.
-func vertex(x, y []float64) float64 {
-	d1 := (y[1] - y[0]) / (x[1] - x[0])
-	d2 := (y[2] - y[1]) / (x[2] - x[1])
-	a := (d2 - d1) / (x[2] - x[0])
-	if !(a < 0) {
-		return x[1]
-	}
-	v := (x[0]+x[1])/2 - d1/(2*a)
-	return math.Max(x[0], math.Min(x[2], v))
-}
-
 // hasFlows reports whether class c has a flow at L.
 func (s *fixedStudy) hasFlows(c, L int) bool {
 	return slices.ContainsFunc(s.flows, func(p flowPoint) bool { return p.class == c && p.L == L })

@@ -1,0 +1,100 @@
+package fixedpoint
+
+import "math"
+
+// peakTop is the part of the specific-heat peak a parabola is fitted to:
+// every temperature whose C is within this fraction of the largest.
+// A finite lattice's peak is flat (at L = 8 C changes by 0.5 % over 0.03
+// around it) and skewed; the top 5 % is where a parabola describes it
+// (the bias on exact curves is below 0.003 at L = 8 … 32, TestCvPeakCoverage).
+const peakTop = 0.05
+
+// cvPeak is T_c(L) of the specific-heat peak: the vertex of the weighted
+// least-squares parabola through the top of the C(T) curve (every point
+// within peakTop of the largest C, at least the largest and its two
+// neighbours), kept within those points. Its error is the fit's (the
+// delta method on the parabola's covariance), scaled up by √(χ²/dof)
+// when the parabola fits worse than the errors allow. NaN when the
+// largest C is at an end of the grid.
+//
+// The rule it replaces, the parabola through the largest C and its two
+// neighbours with their errors propagated, gave errors five times too
+// small on a flat peak (L = 8: 2.332 ± 0.003 against the exact 2.362):
+// which point is largest is itself noise there.
+func (eq *equilibrium) cvPeak() (float64, float64) {
+	x, y, e := eq.T, eq.cv, eq.cvErr
+	i := -1
+	for j, v := range y {
+		if !math.IsNaN(v) && (i < 0 || v > y[i]) {
+			i = j
+		}
+	}
+	if i <= 0 || i >= len(y)-1 || math.IsNaN(y[i-1]) || math.IsNaN(y[i+1]) {
+		return math.NaN(), math.NaN()
+	}
+	lo, hi := i-1, i+1
+	cut := y[i] - peakTop*math.Abs(y[i])
+	for lo > 0 && y[lo-1] >= cut {
+		lo--
+	}
+	for hi < len(y)-1 && y[hi+1] >= cut {
+		hi++
+	}
+	// Normal equations of y ≈ a + b·u + c·u², u = x − x[i], weights 1/e².
+	weight := func(j int) float64 {
+		if e[j] > 0 {
+			return 1 / (e[j] * e[j])
+		}
+		return 1
+	}
+	var s [5]float64 // Σ w u^k
+	var t [3]float64 // Σ w y u^k
+	for j := lo; j <= hi; j++ {
+		u, p := x[j]-x[i], weight(j)
+		for k := range 5 {
+			s[k] += p
+			if k < 3 {
+				t[k] += p * y[j]
+			}
+			p *= u
+		}
+	}
+	m := [3][3]float64{{s[0], s[1], s[2]}, {s[1], s[2], s[3]}, {s[2], s[3], s[4]}}
+	det := det3(m)
+	if det == 0 || math.IsNaN(det) {
+		return math.NaN(), math.NaN()
+	}
+	ma, mb, mc := m, m, m
+	for r := range 3 {
+		ma[r][0], mb[r][1], mc[r][2] = t[r], t[r], t[r]
+	}
+	a, b, c := det3(ma)/det, det3(mb)/det, det3(mc)/det
+	if !(c < 0) {
+		// No curvature at the top: the peak is not resolved.
+		return math.NaN(), math.NaN()
+	}
+	// Delta method: v = x_i − b/(2c), gradient (−1/(2c), b/(2c²)) over the
+	// (b, c) block of the inverse normal matrix.
+	cbb := (m[0][0]*m[2][2] - m[0][2]*m[2][0]) / det
+	ccc := (m[0][0]*m[1][1] - m[0][1]*m[1][0]) / det
+	cbc := -(m[0][0]*m[2][1] - m[0][1]*m[2][0]) / det
+	gb, gc := -1/(2*c), b/(2*c*c)
+	v2 := gb*gb*cbb + gc*gc*ccc + 2*gb*gc*cbc
+	if dof := hi - lo + 1 - 3; dof > 0 {
+		var chi2 float64
+		for j := lo; j <= hi; j++ {
+			u := x[j] - x[i]
+			r := y[j] - (a + b*u + c*u*u)
+			chi2 += r * r * weight(j)
+		}
+		v2 *= math.Max(1, chi2/float64(dof))
+	}
+	v := x[i] - b/(2*c)
+	return math.Max(x[lo], math.Min(x[hi], v)), math.Sqrt(v2)
+}
+
+func det3(m [3][3]float64) float64 {
+	return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
+		m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
+		m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
+}
