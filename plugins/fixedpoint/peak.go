@@ -15,7 +15,9 @@ const peakTop = 0.05
 // neighbours), kept within those points. Its error is the fit's (the
 // delta method on the parabola's covariance), scaled up by √(χ²/dof)
 // when the parabola fits worse than the errors allow. NaN when the
-// largest C is at an end of the grid.
+// largest C is at an end of the grid, or the top has no curvature or so
+// little that the error exceeds half the span of the points fitted (a
+// flat peak its noise does not place).
 //
 // The rule it replaces, the parabola through the largest C and its two
 // neighbours with their errors propagated, gave errors five times too
@@ -88,6 +90,11 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 			chi2 += r * r * weight(j)
 		}
 		v2 *= math.Max(1, chi2/float64(dof))
+	}
+	if math.Sqrt(v2) > (x[hi]-x[lo])/2 {
+		// The top is too flat for its noise: the data do not place
+		// the peak within the points fitted.
+		return math.NaN(), math.NaN()
 	}
 	v := x[i] - b/(2*c)
 	return math.Max(x[lo], math.Min(x[hi], v)), math.Sqrt(v2)

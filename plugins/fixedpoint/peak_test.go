@@ -114,8 +114,8 @@ func TestCvPeakCoverage(t *testing.T) {
 		cov, oldCov := float64(in)/float64(n), float64(oldIn)/float64(n)
 		slices.Sort(errs)
 		rms, med := math.Sqrt(spread/float64(n)), errs[len(errs)/2]
-		t.Logf("L=%d: T_max %.4f, rms deviation %.4f, median error %.4f, coverage %.3f (old rule %.3f)",
-			L, tmax, rms, med, cov, oldCov)
+		t.Logf("L=%d: %d of %d draws resolved; T_max %.4f, rms deviation %.4f, median error %.4f, coverage %.3f (old rule %.3f)",
+			L, n, draws, tmax, rms, med, cov, oldCov)
 		// The error is a little conservative (the estimate is kept within
 		// the fitted points, which narrows its spread): 0.74–0.83 here.
 		if cov < 0.6 || cov > 0.9 || med > 1.6*rms {
