@@ -34,13 +34,20 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 	if i <= 0 || i >= len(y)-1 || math.IsNaN(y[i-1]) || math.IsNaN(y[i+1]) {
 		return math.NaN(), math.NaN()
 	}
+	// The top runs from the first to the last point within peakTop of the
+	// largest, everything between included: noise that dips one point
+	// below the cut does not cut the top short.
 	lo, hi := i-1, i+1
 	cut := y[i] - peakTop*math.Abs(y[i])
-	for lo > 0 && y[lo-1] >= cut {
-		lo--
+	for j, v := range y {
+		if v >= cut {
+			lo, hi = min(lo, j), max(hi, j)
+		}
 	}
-	for hi < len(y)-1 && y[hi+1] >= cut {
-		hi++
+	for j := lo; j <= hi; j++ {
+		if math.IsNaN(y[j]) {
+			return math.NaN(), math.NaN()
+		}
 	}
 	// Normal equations of y ≈ a + b·u + c·u², u = x − x[i], weights 1/e².
 	weight := func(j int) float64 {
