@@ -89,6 +89,11 @@ func binderCrossing(a, b *equilibrium) crossing {
 	}
 	c.lo, c.hi = T[i0], T[i1]
 	x, stat := lineZero(T[i0:i1+1], d[i0:i1+1], s[i0:i1+1])
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(stat) {
+		// A flat fitted line (the points between pulling it level): the
+		// chord between the bracket's ends, known to the bracket.
+		x, stat = c.lo-d[i0]*(c.hi-c.lo)/(d[i1]-d[i0]), c.hi-c.lo
+	}
 	x = math.Max(c.lo, math.Min(c.hi, x))
 	var interp float64
 	for _, k := range []int{i0 - 1, i1 + 1} {
