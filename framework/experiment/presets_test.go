@@ -31,7 +31,7 @@ func TestPresets(t *testing.T) {
 		// per L: a dataset, a thermometer, RBMs (networks × seeds), flows
 		// from both ends, an equilibrium check and the flows' checks; the
 		// fixedpoint analysis of them all, the report
-		"finite-size-small": 3*(1+1+2*2+2*2*2+1+2*2*2) + 1 + 1, "finite-size": 5*(1+1+3*3+3*3*2+1+3*3*2) + 1 + 1}
+		"finite-size-small": 3*(1+1+2*2+2*2*2+1+2*2*2) + 1 + 1, "finite-size": 5*(1+1+1+3*3+3*3*2+1+3*3*2) + 1 + 1}
 	names := presets.Names()
 	if len(names) != len(want) {
 		t.Errorf("presets %v", names)
