@@ -1,12 +1,15 @@
 package experiment_test
 
 import (
+	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/experiment/spec"
+	"github.com/rgml/rgml/registry"
 )
 
 // pooled is analysed with an analysis of analyses: the equilibrium check
@@ -72,6 +75,53 @@ func TestAnalysisOfAnalysesRefused(t *testing.T) {
 		}
 		if err == nil || !strings.Contains(err.Error(), c.msg) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %v; want one line saying %q", name, err, c.msg)
+		}
+	}
+}
+
+// An analysis of analyses reads each result once, a result being what
+// its step key names: two names of one result (an unpinned name and its
+// latest version, a step of the spec and the registered entry it would
+// reuse) are refused in one line, and two results of one name (versions
+// of two specs' analysis x) are two inputs, not one.
+func TestAnalysesOfOneNameOrOneResult(t *testing.T) {
+	s, err := registry.Open(filepath.Join(t.TempDir(), "reg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	eqKey := keys(plan(t, "a.yaml", pooled))["analysis/eq-train"]
+	put := func(name, key string) {
+		t.Helper()
+		if _, err := s.Put(t.Context(), registry.Analysis, name, []registry.File{{Name: "analysis.npz", Data: []byte(name + key)}},
+			registry.Lineage{Plugin: &registry.PluginRef{Name: "correlations", Version: "1", SHA256: "c-sha"}, Key: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k1, k2 := strings.Repeat("1", 64), strings.Repeat("2", 64)
+	put("x", k1) // x:1, one spec's
+	put("x", k2) // x:2, another spec's
+	put("eq-train", eqKey)
+	reading := func(list string) string {
+		return strings.Replace(pooled, "[eq-train, check-flow-rbm-v16-T0, check-flow-rbm-l64-T0]", list, 1)
+	}
+	p, err := planIn(t, s, reading(`["registry:x:1", "registry:x:2"]`))
+	if err != nil {
+		t.Fatalf("x:1 and x:2, two results of one name: %v", err)
+	}
+	st, _ := p.Step("analysis/pooled")
+	if !slices.Equal(st.Reads, []string{"analysis/registry:x:1", "analysis/registry:x:2"}) ||
+		!strings.Contains(string(st.Canonical), k1) || !strings.Contains(string(st.Canonical), k2) {
+		t.Errorf("x:1 and x:2: reads %v, key document %s", st.Reads, st.Canonical)
+	}
+	for list, want := range map[string]string{
+		`["registry:x", "registry:x:2"]`:   `analyses: registry:x and registry:x:2 are the same result, analysis x:2 (step key 222222222222): list it once`,
+		`[eq-train, "registry:eq-train"]`:  `analyses: eq-train and registry:eq-train are the same result, analysis eq-train:1 (step key ` + eqKey[:12] + `): list it once`,
+		`["registry:x:2", "registry:x:2"]`: `analyses: analysis registry:x:2 is listed twice`,
+	} {
+		_, err := planIn(t, s, reading(list))
+		if err == nil || !strings.HasSuffix(err.Error(), want) || strings.Contains(err.Error(), "\n") || !errors.Is(err, experiment.ErrUsage) {
+			t.Errorf("%s: %v; want one usage line ending %q", list, err, want)
 		}
 	}
 }

@@ -234,8 +234,15 @@ func (ap *analysisPlan) required(*plan.Planner) error {
 
 // bindAnalyses checks the earlier analyses an analysis of analyses reads:
 // each planned before it (or in the registry), the analyzer reads them
-// (analyzerInputs.analyses). Their lattices may differ: the analysis's
-// lattice size is their largest.
+// (analyzerInputs.analyses), and none is read twice. Their lattices may
+// differ: the analysis's lattice size is their largest.
+//
+// An input is the result its step key names (a registry input's key is
+// the one it was made under, or its digest): two names of one result
+// (registry:x and registry:x:2 when x:2 is the latest, a step of the spec
+// and the registered entry it would reuse) are refused, since its rows
+// would be read twice; two results of one name (registry:x:1 and
+// registry:x:2, made by two specs) are two inputs.
 func (ap *analysisPlan) bindAnalyses(b *plan.Planner) error {
 	a := ap.a
 	if len(a.Analyses) == 0 {
@@ -244,17 +251,32 @@ func (ap *analysisPlan) bindAnalyses(b *plan.Planner) error {
 	if msg := ap.rule.analyses(); msg != "" {
 		return spec.At(a.Pos("analyses"), "analyses", "%s", msg)
 	}
-	seen := map[string]bool{}
+	seen := map[string]*plan.Step{} // by step key
 	for i, name := range a.Analyses {
-		if seen[name] {
-			return spec.At(a.Pos("analyses"), "analyses", "analysis %s is listed twice", name)
-		}
-		seen[name] = true
 		n, err := b.Ref(plan.KindAnalysis, name, a, "analyses")
 		if err != nil {
 			return err
 		}
+		switch first, ok := seen[n.Step.Key]; {
+		case ok && first.Name == name:
+			return spec.At(a.Pos("analyses"), "analyses", "analysis %s is listed twice", name)
+		case ok:
+			return spec.At(a.Pos("analyses"), "analyses", "%s and %s are the same result%s (step key %.12s): list it once",
+				first.Name, name, registryEntry(first, n.Step), n.Step.Key)
+		}
+		seen[n.Step.Key] = n.Step
 		ap.inputs[fmt.Sprintf("analyses/%d", i)] = n.Step
 	}
 	return nil
+}
+
+// registryEntry is ", analysis NAME:VERSION", the registry entry one of
+// sts resolved to, or "" when none is a registry input.
+func registryEntry(sts ...*plan.Step) string {
+	for _, st := range sts {
+		if st.Registry != nil {
+			return ", " + string(st.Registry.Entry.Kind) + " " + st.Registry.Entry.Ref()
+		}
+	}
+	return ""
 }
