@@ -60,17 +60,21 @@ func (j *stepJob) run(part, parts int) {
 		if g >= j.groups {
 			return
 		}
+		// The group's first block sets its partial sum, the others add to
+		// it; no pass clears it first. Same bits as 0 + S: the data are
+		// −1, 0 or 1, so each term v0·h1 is exact, and a sum of exact
+		// float32 terms from +0 is never −0 (the one value 0 + S changes).
 		dw := t.gpart[g*t.nvp*t.nhp : (g+1)*t.nvp*t.nhp]
-		clear(dw)
-		for b := g * nb / j.groups; b < (g+1)*nb/j.groups; b++ {
-			j.block(b, dw)
+		first := g * nb / j.groups
+		for b := first; b < (g+1)*nb/j.groups; b++ {
+			j.block(b, dw, b == first)
 		}
 	}
 }
 
 // block runs CD-k (or PCD) on block b of the batch and adds its gradient
-// terms v0ᵀh1 − vₖᵀh2 to dw.
-func (j *stepJob) block(b int, dw []float32) {
+// terms v0ᵀh1 − vₖᵀh2 to dw, or with set, sets dw to them.
+func (j *stepJob) block(b int, dw []float32, set bool) {
 	t, s := j.t, &j.t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
 	r0, r1 := b*passRows, min((b+1)*passRows, j.m)
@@ -128,7 +132,7 @@ func (j *stepJob) block(b int, dw []float32) {
 	// Positive phase, eqs. (25), (27).
 	clear(partH1)
 	up(v0, h1, partH1)
-	kernels.GemmTA(nv, nh, mb, 1, v0, nvp, h1, nhp, true, dw, nhp)
+	kernels.GemmTA(nv, nh, mb, 1, v0, nvp, h1, nhp, !set, dw, nhp)
 
 	// Negative phase, eqs. (26), (28).
 	vn := v1
