@@ -69,10 +69,10 @@ func (*Analyzer) Describe(context.Context) (sdk.AnalyzerDescription, error) {
 			"crossings; T*(L) per observable with errors over flows and seeds; the fit T*(L) = T*(∞) + a·L^(−1/ν)"},
 		Parameters: []sdk.ParamSpec{
 			{Name: ParamNu, Kind: sdk.Float, Default: 1, HasMin: true, Min: 0.01, HasMax: true, Max: 100, Doc: "ν of the fit T*(L) = T*(∞) + a·L^(−1/ν)"},
-			{Name: ParamReferenceT, Kind: sdk.Float, Default: 0, HasMin: true, Min: 0, Doc: "a temperature drawn as T_ref beside T*(L), e.g. the infinite lattice's T_c (0: none)"},
+			{Name: ParamReferenceT, Kind: sdk.Float, Default: 0, HasMin: true, Min: 0, HasMax: true, Max: 1e6, Doc: "a temperature drawn as T_ref beside T*(L), e.g. the infinite lattice's T_c (0: none)"},
 			{Name: ParamBetaOverNu, Kind: sdk.Float, Default: 0.125, HasMin: true, Min: 0, HasMax: true, Max: 10, Doc: "β/ν of the scaled form ⟨|m|⟩·L^{β/ν} (default: the 2D Ising class's 1/8)"},
 			{Name: ParamEta, Kind: sdk.Float, Default: 0.25, HasMin: true, Min: -1, HasMax: true, Max: 10, Doc: "η of the scaled form G(L/2)·L^{d−2+η} (default: the 2D Ising class's 1/4)"},
-			{Name: ParamFixedHidden, Kind: sdk.Int, Default: 16, HasMin: true, Min: 1, Doc: "N_h of the networks of one size at every L (others are classed by N_h/N_v)"},
+			{Name: ParamFixedHidden, Kind: sdk.Int, Default: 16, HasMin: true, Min: 1, HasMax: true, Max: 1 << 20, Doc: "N_h of the networks of one size at every L (others are classed by N_h/N_v)"},
 		},
 		Inputs: inputs,
 	}, nil

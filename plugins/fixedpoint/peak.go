@@ -14,7 +14,9 @@ const peakTop = 0.05
 // within peakTop of the largest C, at least the largest and its two
 // neighbours), kept within those points. Its error is the fit's (the
 // delta method on the parabola's covariance), scaled up by √(χ²/dof)
-// when the parabola fits worse than the errors allow. NaN when the
+// when the parabola fits worse than the errors allow; without an error on
+// every point of the top, an unweighted fit whose error comes from its
+// scatter. NaN when the
 // largest C is at an end of the grid, or the top has no curvature or so
 // little that the error exceeds half the span of the points fitted (a
 // flat peak its noise does not place).
@@ -50,8 +52,15 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 		}
 	}
 	// Normal equations of y ≈ a + b·u + c·u², u = x − x[i], weights 1/e².
+	// Without an error on every point of the top the fit is unweighted
+	// and its scatter gives the error: weight 1 would take each missing
+	// error for 1, and call every peak too flat.
+	weighted := true
+	for j := lo; j <= hi; j++ {
+		weighted = weighted && e[j] > 0 && !math.IsInf(e[j], 0)
+	}
 	weight := func(j int) float64 {
-		if e[j] > 0 {
+		if weighted {
 			return 1 / (e[j] * e[j])
 		}
 		return 1
@@ -89,14 +98,22 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 	cbc := -(m[0][0]*m[2][1] - m[0][1]*m[2][0]) / det
 	gb, gc := -1/(2*c), b/(2*c*c)
 	v2 := gb*gb*cbb + gc*gc*ccc + 2*gb*gc*cbc
-	if dof := hi - lo + 1 - 3; dof > 0 {
+	dof := hi - lo + 1 - 3
+	if !weighted && dof <= 0 {
+		return math.NaN(), math.NaN() // no errors, and no scatter to take one from
+	}
+	if dof > 0 {
 		var chi2 float64
 		for j := lo; j <= hi; j++ {
 			u := x[j] - x[i]
 			r := y[j] - (a + b*u + c*u*u)
 			chi2 += r * r * weight(j)
 		}
-		v2 *= math.Max(1, chi2/float64(dof))
+		if weighted {
+			v2 *= math.Max(1, chi2/float64(dof))
+		} else {
+			v2 *= chi2 / float64(dof)
+		}
 	}
 	if math.Sqrt(v2) > (x[hi]-x[lo])/2 {
 		// The top is too flat for its noise: the data do not place

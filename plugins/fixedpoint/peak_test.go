@@ -177,3 +177,27 @@ func TestCvPeakCoverageCoarseGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestCvPeakWithoutErrors: specific heat without errors (an optional
+// input) still gives a peak, from an unweighted fit whose error is its
+// scatter, instead of NaN for every L; with errors on only some points
+// the same.
+func TestCvPeakWithoutErrors(t *testing.T) {
+	g := fsGrid()
+	for _, L := range []int{16, 32} {
+		tmax, _, err := exact.SpecificHeatPeak(L)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq := kaufmanEq(t, xrand.New(uint64(L)), L, g, 0.01)
+		for i := range eq.cvErr {
+			if L == 16 || i%2 == 0 {
+				eq.cvErr[i] = 0
+			}
+		}
+		v, e := eq.cvPeak()
+		if math.IsNaN(v) || !(e > 0) || math.Abs(v-tmax) > 4*e {
+			t.Errorf("L=%d without errors: peak %v ± %v, exact %.4f", L, v, e, tmax)
+		}
+	}
+}
