@@ -10,7 +10,7 @@ import (
 )
 
 // Version of the fixedpoint analyzer.
-const Version = "1.3.0"
+const Version = "1.3.1"
 
 // Parameters.
 const (
