@@ -19,10 +19,17 @@ OUT     ?= out
 # they use it on CPUs without AVX2, where it is faster than pure Go.
 # OPENBLAS=no builds without it.
 OPENBLAS ?= $(if $(wildcard /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so /usr/local/lib/libopenblas.so),yes,no)
+# Plugins carry neither the checkout's path nor its commit (no plugin reads
+# its build information): the same source gives the same bytes, and so the
+# same sha256 in step keys, from any checkout and at any commit, and a
+# commit that leaves a plugin's source alone leaves its results reusable
+# (sdktest.BuildFlags; TestPluginBuildIsReproducible). The rgml binary
+# keeps its version stamp (LDFLAGS).
+PLUGIN_FLAGS := -trimpath -buildvcs=false
 ifeq ($(OPENBLAS),yes)
-PLUGIN_BUILD := CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) build -tags openblas
+PLUGIN_BUILD := CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) build $(PLUGIN_FLAGS) -tags openblas
 else
-PLUGIN_BUILD := $(GO) build
+PLUGIN_BUILD := $(GO) build $(PLUGIN_FLAGS)
 endif
 
 # The Python model plugin (plugins/potts, not a Go command) is packed into

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
 )
 
 // pluginDir holds real plugin binaries, built once for the package's
@@ -43,15 +44,15 @@ func TestMain(m *testing.M) {
 		"../../framework/experiment/pluginstudy/internal/rgml-plugin-badstates",
 		"../../plugins/internal/testmodels/potts5/cmd/rgml-plugin-potts5",
 	} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()
+		out, err := sdktest.BuildCommand(filepath.Join(pluginDir, filepath.Base(pkg)), pkg).CombinedOutput()
 		if err != nil {
 			panic(string(out))
 		}
 	}
 	// The test-only models of other lattice dimensions.
 	for name, d := range map[string]string{"chain": "1", "cube": "3"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "rgml-plugin-"+name),
-			"-ldflags", "-X main.name="+name+" -X main.dim="+d, "../../plugins/internal/testmodels/rgml-plugin-anydim").CombinedOutput()
+		out, err := sdktest.BuildCommand(filepath.Join(pluginDir, "rgml-plugin-"+name), "../../plugins/internal/testmodels/rgml-plugin-anydim",
+			"-ldflags", "-X main.name="+name+" -X main.dim="+d).CombinedOutput()
 		if err != nil {
 			panic(string(out))
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/rgml/rgml/framework/experiment"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
 	"github.com/rgml/rgml/plugins/ising"
 	"github.com/rgml/rgml/registry"
 )
@@ -43,7 +43,7 @@ func triangularPlugins(t *testing.T) string {
 		dst.Close()
 	}
 	pkg := "../../plugins/internal/testmodels/triangular/cmd/rgml-plugin-triangular"
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, filepath.Base(pkg)), pkg).CombinedOutput(); err != nil {
+	if out, err := sdktest.BuildCommand(filepath.Join(dir, filepath.Base(pkg)), pkg).CombinedOutput(); err != nil {
 		t.Fatal(string(out))
 	}
 	if _, err := host.New(host.Config{Dir: dir}).WriteLock(); err != nil {

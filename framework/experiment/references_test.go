@@ -2,7 +2,6 @@ package experiment_test
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -27,8 +27,8 @@ func TestFlowFigureDrawsTheModelsReferences(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for name, declare := range map[string]string{"refmodel": "yes", "bare": "none", "badref": "bad"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "rgml-plugin-"+name),
-			"-ldflags", "-X main.name="+name+" -X main.declare="+declare, "./internal/rgml-plugin-refmodel")
+		cmd := sdktest.BuildCommand(filepath.Join(dir, "rgml-plugin-"+name), "./internal/rgml-plugin-refmodel",
+			"-ldflags", "-X main.name="+name+" -X main.declare="+declare)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build: %v\n%s", err, out)
 		}

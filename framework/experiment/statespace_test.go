@@ -2,7 +2,6 @@ package experiment_test
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/rgml/rgml/framework/grid"
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/metrics"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
 	"github.com/rgml/rgml/registry"
 )
 
@@ -23,7 +23,7 @@ func TestDatasetCarriesTheModelsStateSpace(t *testing.T) {
 		t.Skip("builds a plugin")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "rgml-plugin-refmodel"), "./internal/rgml-plugin-refmodel")
+	cmd := sdktest.BuildCommand(filepath.Join(dir, "rgml-plugin-refmodel"), "./internal/rgml-plugin-refmodel")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

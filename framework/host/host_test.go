@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/rgml/rgml/framework/host"
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
 )
 
 var misbehave string // path of the built test plugin
@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	misbehave = filepath.Join(dir, "rgml-plugin-misbehave")
-	if out, err := exec.Command("go", "build", "-o", misbehave, "./internal/rgml-plugin-misbehave").CombinedOutput(); err != nil {
+	if out, err := sdktest.BuildCommand(misbehave, "./internal/rgml-plugin-misbehave").CombinedOutput(); err != nil {
 		panic(string(out))
 	}
 	code := m.Run()

@@ -262,7 +262,11 @@ func TestCLICorrelations(t *testing.T) {
 	rgml := filepath.Join(dir, "rgml")
 	for out, pkg := range map[string]string{rgml: "../../cmd/rgml",
 		filepath.Join(plugins, "rgml-plugin-correlations"): "../correlations/cmd/rgml-plugin-correlations"} {
-		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+		build := sdktest.BuildCommand(out, pkg) // a plugin, as the Makefile builds it
+		if out == rgml {
+			build = exec.Command("go", "build", "-o", out, pkg)
+		}
+		if b, err := build.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rgml/rgml/framework/npz"
+	"github.com/rgml/rgml/framework/sdk/sdktest"
 )
 
 // cli builds rgml, the given Go plugins and the Python plugin into a
@@ -27,7 +28,11 @@ func cli(t *testing.T, goPlugins ...string) func(args ...string) (int, string) {
 		pkgs[filepath.Join(plugins, "rgml-plugin-"+p)] = "../" + p + "/cmd/rgml-plugin-" + p
 	}
 	for out, pkg := range pkgs {
-		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+		build := sdktest.BuildCommand(out, pkg) // a plugin, as the Makefile builds it
+		if out == rgml {
+			build = exec.Command("go", "build", "-o", out, pkg)
+		}
+		if b, err := build.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -94,19 +93,6 @@ func launch(t *testing.T, path string, procs int, kind string) (any, int) {
 		t.Fatalf("launching %s: %v", path, err)
 	}
 	return raw, cmd.Process.Pid
-}
-
-// Build compiles the Go main package at pkg (a path relative to the test's
-// directory, e.g. "./cmd/rgml-plugin-ising") and returns the binary's path.
-func Build(t testing.TB, pkg string) string {
-	t.Helper()
-	name := filepath.Base(pkg)
-	out := filepath.Join(t.TempDir(), name)
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
-	}
-	return out
 }
 
 // TestModel runs the model conformance checks as subtests.
