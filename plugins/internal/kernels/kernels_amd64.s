@@ -781,6 +781,46 @@ fl256:
 	VBROADCASTSS tanhc<>+352(SB), Z27 ; \
 	VBROADCASTSS tanhc<>+384(SB), Z28
 
+// SUMSTEP16(DST) is one 16-value step of tanhBiasSum512 and its row and
+// error variants: DST[0:16] = tanh(DST + (SI)[0:16]), added to (R8)[0:16].
+#define SUMSTEP16(DST) \
+	VMOVUPS (DST), Z0 ; \
+	VADDPS  (SI), Z0, Z0 ; \
+	TANH512 ; \
+	VMOVUPS Z0, (DST) ; \
+	VADDPS  (R8), Z0, Z6 ; \
+	VMOVUPS Z6, (R8)
+
+// ERRSTEP16(DST, REF) is SUMSTEP16 and the squared errors against
+// REF[0:16] into the 8-lane sum Y8, low half then high half.
+#define ERRSTEP16(DST, REF) \
+	SUMSTEP16(DST) ; \
+	VMOVUPS       (REF), Z7 ; \
+	VSUBPS        Z0, Z7, Z7 ; \
+	VEXTRACTF64X4 $1, Z7, Y9 ; \
+	VFMADD231PS   Y7, Y7, Y8 ; \
+	VFMADD231PS   Y9, Y9, Y8
+
+// ERRSTEP8(DST, REF) is ERRSTEP16 on 8 values, through the low half of Z0.
+#define ERRSTEP8(DST, REF) \
+	VMOVUPS     (DST), Y0 ; \
+	VADDPS      (SI), Y0, Y0 ; \
+	TANH512 ; \
+	VMOVUPS     Y0, (DST) ; \
+	VADDPS      (R8), Y0, Y6 ; \
+	VMOVUPS     Y6, (R8) ; \
+	VMOVUPS     (REF), Y7 ; \
+	VSUBPS      Y0, Y7, Y7 ; \
+	VFMADD231PS Y7, Y7, Y8
+
+// HSUM8 leaves the sum of Y8's eight lanes in X8's lowest, added in
+// tanhBiasSumErr8's order.
+#define HSUM8 \
+	VEXTRACTF128 $1, Y8, X9 ; \
+	VADDPS       X9, X8, X8 ; \
+	VHADDPS      X8, X8, X8 ; \
+	VHADDPS      X8, X8, X8
+
 // func tanhBias512(x, b *float32, n int)
 TEXT ·tanhBias512(SB), NOSPLIT, $0-24
 	MOVQ x+0(FP), DI
@@ -815,12 +855,7 @@ TEXT ·tanhBiasSum512(SB), NOSPLIT, $0-32
 	TANHCONSTS
 
 s5loop:
-	VMOVUPS (DI), Z0
-	VADDPS  (SI), Z0, Z0
-	TANH512
-	VMOVUPS Z0, (DI)
-	VADDPS  (R8), Z0, Z6
-	VMOVUPS Z6, (R8)
+	SUMSTEP16(DI)
 	ADDQ    $64, DI
 	ADDQ    $64, SI
 	ADDQ    $64, R8
@@ -852,17 +887,7 @@ TEXT ·tanhBiasSumErr512(SB), NOSPLIT, $0-44
 	JEQ    e5tail
 
 e5loop:
-	VMOVUPS       (DI), Z0
-	VADDPS        (SI), Z0, Z0
-	TANH512
-	VMOVUPS       Z0, (DI)
-	VADDPS        (R8), Z0, Z6
-	VMOVUPS       Z6, (R8)
-	VMOVUPS       (R9), Z7
-	VSUBPS        Z0, Z7, Z7
-	VEXTRACTF64X4 $1, Z7, Y9
-	VFMADD231PS   Y7, Y7, Y8
-	VFMADD231PS   Y9, Y9, Y8
+	ERRSTEP16(DI, R9)
 	ADDQ          $64, DI
 	ADDQ          $64, SI
 	ADDQ          $64, R8
@@ -873,21 +898,10 @@ e5loop:
 e5tail:
 	TESTQ       DX, DX
 	JEQ         e5done
-	VMOVUPS     (DI), Y0
-	VADDPS      (SI), Y0, Y0
-	TANH512
-	VMOVUPS     Y0, (DI)
-	VADDPS      (R8), Y0, Y6
-	VMOVUPS     Y6, (R8)
-	VMOVUPS     (R9), Y7
-	VSUBPS      Y0, Y7, Y7
-	VFMADD231PS Y7, Y7, Y8
+	ERRSTEP8(DI, R9)
 
 e5done:
-	VEXTRACTF128 $1, Y8, X9
-	VADDPS       X9, X8, X8
-	VHADDPS      X8, X8, X8
-	VHADDPS      X8, X8, X8
+	HSUM8
 	MOVSS        X8, ret+40(FP)
 	VZEROUPPER
 	RET
@@ -1046,12 +1060,7 @@ sr5row:
 	MOVQ CX, BX
 
 sr5loop:
-	VMOVUPS (R12), Z0
-	VADDPS  (SI), Z0, Z0
-	TANH512
-	VMOVUPS Z0, (R12)
-	VADDPS  (R8), Z0, Z6
-	VMOVUPS Z6, (R8)
+	SUMSTEP16(R12)
 	ADDQ    $64, R12
 	ADDQ    $64, SI
 	ADDQ    $64, R8
@@ -1097,17 +1106,7 @@ er5row:
 	JEQ    er5tail
 
 er5loop:
-	VMOVUPS       (R12), Z0
-	VADDPS        (SI), Z0, Z0
-	TANH512
-	VMOVUPS       Z0, (R12)
-	VADDPS        (R8), Z0, Z6
-	VMOVUPS       Z6, (R8)
-	VMOVUPS       (R13), Z7
-	VSUBPS        Z0, Z7, Z7
-	VEXTRACTF64X4 $1, Z7, Y9
-	VFMADD231PS   Y7, Y7, Y8
-	VFMADD231PS   Y9, Y9, Y8
+	ERRSTEP16(R12, R13)
 	ADDQ          $64, R12
 	ADDQ          $64, SI
 	ADDQ          $64, R8
@@ -1118,21 +1117,10 @@ er5loop:
 er5tail:
 	TESTQ       BX, BX
 	JEQ         er5sum
-	VMOVUPS     (R12), Y0
-	VADDPS      (SI), Y0, Y0
-	TANH512
-	VMOVUPS     Y0, (R12)
-	VADDPS      (R8), Y0, Y6
-	VMOVUPS     Y6, (R8)
-	VMOVUPS     (R13), Y7
-	VSUBPS      Y0, Y7, Y7
-	VFMADD231PS Y7, Y7, Y8
+	ERRSTEP8(R12, R13)
 
 er5sum:
-	VEXTRACTF128 $1, Y8, X9
-	VADDPS       X9, X8, X8
-	VHADDPS      X8, X8, X8
-	VHADDPS      X8, X8, X8
+	HSUM8
 	MOVSS        X8, (AX)
 	ADDQ         $4, AX
 	ADDQ         R10, DI
