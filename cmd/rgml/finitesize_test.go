@@ -56,18 +56,27 @@ func TestFiniteSizeSmallPreset(t *testing.T) {
 		return v
 	}
 	Ls, n := get("L"), get("T*_abs_m@Nh=16_n")
-	cv := get("Tc_cv")
+	cv, cvErr := get("Tc_cv"), get("Tc_cv_err")
+	resolved := 0
 	for i, L := range Ls {
 		// Every flow of N_h = 16 at every L (2 seeds × 2 ends) implies a
-		// temperature by ⟨|m|⟩ inside the data's range, and the specific
-		// heat of 60 configurations per T peaks inside the grid, not at an
-		// end of it (NaN).
+		// temperature by ⟨|m|⟩ inside the data's range. The specific heat
+		// of 60 configurations per T has errors of 15–20 %: a peak is
+		// either placed inside the grid with an error, or NaN (a top too
+		// flat for its noise), never at an end of the grid.
 		if n[i] != 4 {
 			t.Errorf("L = %g: T*(⟨|m|⟩) of N_h = 16 from %g flows, want 4", L, n[i])
 		}
-		if !(cv[i] > 2 && cv[i] < 2.7) {
-			t.Errorf("L = %g: specific-heat peak at %v, want inside 2 … 2.7", L, cv[i])
+		switch {
+		case math.IsNaN(cv[i]):
+		case cv[i] > 2 && cv[i] < 2.7 && cvErr[i] > 0:
+			resolved++
+		default:
+			t.Errorf("L = %g: specific-heat peak at %v ± %v, want inside 2 … 2.7 or NaN", L, cv[i], cvErr[i])
 		}
+	}
+	if resolved == 0 {
+		t.Error("no L's specific-heat peak resolved: the equilibrium data's C did not reach the analysis")
 	}
 	if fit := get("fit@T*_abs_m@Nh=16"); len(fit) != 8 || math.IsNaN(fit[0]) || !(fit[1] > 0) {
 		t.Errorf("fit of T*(⟨|m|⟩) of N_h = 16: %v, want [T(∞) > 0, its error > 0, …]", fit)
