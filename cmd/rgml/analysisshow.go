@@ -231,27 +231,8 @@ func shapeText(shape []int) string {
 
 // floats converts an array's values, whatever their type, to float64.
 func floats(a npz.Array) []float64 {
-	switch d := a.Data.(type) {
-	case []float64:
-		return d
-	case []float32:
-		return convert(d)
-	case []int8:
-		return convert(d)
-	case []int32:
-		return convert(d)
-	case []int64:
-		return convert(d)
-	}
-	return nil
-}
-
-func convert[T float32 | int8 | int32 | int64](d []T) []float64 {
-	out := make([]float64, len(d))
-	for i, x := range d {
-		out[i] = float64(x)
-	}
-	return out
+	v, _ := a.Floats()
+	return v
 }
 
 func finiteOrNull(v []float64) []*float64 {

@@ -311,6 +311,33 @@ func Find(arrays []Array, name string) (Array, bool) {
 	return Array{}, false
 }
 
+// Floats returns the array's values as float64 whatever number type they
+// are stored as (its own slice when they are float64), or false when its
+// data is not a numeric slice.
+func (a Array) Floats() ([]float64, bool) {
+	switch v := a.Data.(type) {
+	case []float64:
+		return v, true
+	case []float32:
+		return widen(v), true
+	case []int8:
+		return widen(v), true
+	case []int32:
+		return widen(v), true
+	case []int64:
+		return widen(v), true
+	}
+	return nil, false
+}
+
+func widen[T float32 | int8 | int32 | int64](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
 // Float64s returns the float64 data of the array called name, or nil when
 // there is none or it holds another type.
 func Float64s(arrays []Array, name string) []float64 {

@@ -141,26 +141,8 @@ func WriteCSV(w io.Writer, arrays []npz.Array) error {
 }
 
 func floats(a npz.Array) ([]float64, error) {
-	switch v := a.Data.(type) {
-	case []float64:
+	if v, ok := a.Floats(); ok {
 		return v, nil
-	case []float32:
-		return widen(v), nil
-	case []int8:
-		return widen(v), nil
-	case []int64:
-		return widen(v), nil
-	case []int32:
-		return widen(v), nil
 	}
 	return nil, fmt.Errorf("array %s: unsupported type %T", a.Name, a.Data)
-}
-
-// widen converts a numeric slice to float64.
-func widen[T float32 | int8 | int32 | int64](v []T) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
-	return out
 }

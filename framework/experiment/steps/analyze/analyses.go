@@ -137,29 +137,12 @@ func analysisRows(arrays []npz.Array, names []string, en registry.Entry) (int, e
 func analysisColumn(arrays []npz.Array, name string, rows int) []float64 {
 	out := make([]float64, rows)
 	a, _ := npz.Find(arrays, name)
-	switch v := a.Data.(type) {
-	case []float64:
+	if v, ok := a.Floats(); ok {
 		copy(out, v)
-	case []float32:
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-	case []int64:
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-	case []int32:
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-	case []int8:
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-	default:
-		for i := range out {
-			out[i] = math.NaN()
-		}
+		return out
+	}
+	for i := range out {
+		out[i] = math.NaN()
 	}
 	return out
 }
