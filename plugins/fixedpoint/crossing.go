@@ -147,38 +147,15 @@ func lineZero(T, d, s []float64) (float64, float64) {
 // squares and returns its zero in [lo, hi] nearest to near; false when it
 // has none there or the fit is singular.
 func parabolaZero(T, d, s []float64, lo, hi, near float64) (float64, bool) {
-	var m [3][4]float64 // normal equations, augmented
+	u, w := make([]float64, len(T)), make([]float64, len(T))
 	for i := range T {
-		w, u := 1/(s[i]*s[i]), T[i]-near
-		p := [3]float64{1, u, u * u}
-		for r := range 3 {
-			for c := range 3 {
-				m[r][c] += w * p[r] * p[c]
-			}
-			m[r][3] += w * p[r] * d[i]
-		}
+		u[i], w[i] = T[i]-near, 1/(s[i]*s[i])
 	}
-	for col := range 3 { // Gauss-Jordan with partial pivoting
-		piv := col
-		for r := col + 1; r < 3; r++ {
-			if math.Abs(m[r][col]) > math.Abs(m[piv][col]) {
-				piv = r
-			}
-		}
-		if m[piv][col] == 0 {
-			return 0, false
-		}
-		m[col], m[piv] = m[piv], m[col]
-		for r := range 3 {
-			if r != col {
-				f := m[r][col] / m[col][col]
-				for c := col; c < 4; c++ {
-					m[r][c] -= f * m[col][c]
-				}
-			}
-		}
+	coef, _, ok := fitParabola(u, d, w)
+	if !ok {
+		return 0, false
 	}
-	c0, c1, c2 := m[0][3]/m[0][0], m[1][3]/m[1][1], m[2][3]/m[2][2]
+	c0, c1, c2 := coef[0], coef[1], coef[2]
 	var roots []float64
 	if c2 == 0 {
 		if c1 == 0 {

@@ -51,7 +51,7 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 			return math.NaN(), math.NaN()
 		}
 	}
-	// Normal equations of y ≈ a + b·u + c·u², u = x − x[i], weights 1/e².
+	// The parabola y ≈ a + b·u + c·u², u = x − x[i], weights 1/e².
 	// Without an error on every point of the top the fit is unweighted
 	// and its scatter gives the error: weight 1 would take each missing
 	// error for 1, and call every peak too flat.
@@ -59,55 +59,32 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 	for j := lo; j <= hi; j++ {
 		weighted = weighted && e[j] > 0 && !math.IsInf(e[j], 0)
 	}
-	weight := func(j int) float64 {
-		if weighted {
-			return 1 / (e[j] * e[j])
-		}
-		return 1
-	}
-	var s [5]float64 // Σ w u^k
-	var t [3]float64 // Σ w y u^k
+	u, w := make([]float64, hi-lo+1), make([]float64, hi-lo+1)
 	for j := lo; j <= hi; j++ {
-		u, p := x[j]-x[i], weight(j)
-		for k := range 5 {
-			s[k] += p
-			if k < 3 {
-				t[k] += p * y[j]
-			}
-			p *= u
+		u[j-lo], w[j-lo] = x[j]-x[i], 1
+		if weighted {
+			w[j-lo] = 1 / (e[j] * e[j])
 		}
 	}
-	m := [3][3]float64{{s[0], s[1], s[2]}, {s[1], s[2], s[3]}, {s[2], s[3], s[4]}}
-	det := det3(m)
-	if det == 0 || math.IsNaN(det) {
-		return math.NaN(), math.NaN()
-	}
-	ma, mb, mc := m, m, m
-	for r := range 3 {
-		ma[r][0], mb[r][1], mc[r][2] = t[r], t[r], t[r]
-	}
-	a, b, c := det3(ma)/det, det3(mb)/det, det3(mc)/det
-	if !(c < 0) {
-		// No curvature at the top: the peak is not resolved.
+	coef, cov, ok := fitParabola(u, y[lo:hi+1], w)
+	a, b, c := coef[0], coef[1], coef[2]
+	if !ok || !(c < 0) {
+		// Singular, or no curvature at the top: the peak is not resolved.
 		return math.NaN(), math.NaN()
 	}
 	// Delta method: v = x_i − b/(2c), gradient (−1/(2c), b/(2c²)) over the
-	// (b, c) block of the inverse normal matrix.
-	cbb := (m[0][0]*m[2][2] - m[0][2]*m[2][0]) / det
-	ccc := (m[0][0]*m[1][1] - m[0][1]*m[1][0]) / det
-	cbc := -(m[0][0]*m[2][1] - m[0][1]*m[2][0]) / det
+	// (b, c) block of the covariance.
 	gb, gc := -1/(2*c), b/(2*c*c)
-	v2 := gb*gb*cbb + gc*gc*ccc + 2*gb*gc*cbc
+	v2 := gb*gb*cov[1][1] + gc*gc*cov[2][2] + 2*gb*gc*cov[1][2]
 	dof := hi - lo + 1 - 3
 	if !weighted && dof <= 0 {
 		return math.NaN(), math.NaN() // no errors, and no scatter to take one from
 	}
 	if dof > 0 {
 		var chi2 float64
-		for j := lo; j <= hi; j++ {
-			u := x[j] - x[i]
-			r := y[j] - (a + b*u + c*u*u)
-			chi2 += r * r * weight(j)
+		for j, uj := range u {
+			r := y[lo+j] - (a + b*uj + c*uj*uj)
+			chi2 += r * r * w[j]
 		}
 		if weighted {
 			v2 *= math.Max(1, chi2/float64(dof))
@@ -122,10 +99,4 @@ func (eq *equilibrium) cvPeak() (float64, float64) {
 	}
 	v := x[i] - b/(2*c)
 	return math.Max(x[lo], math.Min(x[hi], v)), math.Sqrt(v2)
-}
-
-func det3(m [3][3]float64) float64 {
-	return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
-		m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
-		m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
 }
