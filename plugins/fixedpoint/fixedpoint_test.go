@@ -187,17 +187,7 @@ func TestRefusesIncompleteStudies(t *testing.T) {
 // significant sign change, the one at tc, not the first.
 func TestBinderCrossingIgnoresNoiseAtTheLimits(t *testing.T) {
 	req := request(8, 16, 32)
-	var group, u, idx []float64
-	for _, x := range req.Data {
-		switch x.Name {
-		case "analyses/group":
-			group = x.Data.([]float64)
-		case "analyses/binder":
-			u = x.Data.([]float64)
-		case "analyses/index":
-			idx = x.Data.([]float64)
-		}
-	}
+	group, u, idx := column(req, "group"), column(req, "binder"), column(req, "index")
 	// The equilibrium inputs of L = 8 and 16 (0 and 13, with 12 flows
 	// each between): at T = 2.0 and 2.025 the larger L's U4 dips below the
 	// smaller's by a hair, then rises above it, both within 10⁻⁴ of 2/3.
@@ -285,20 +275,21 @@ func TestScaledFormsUseTheExponents(t *testing.T) {
 	}
 }
 
+// column is the request's analyses/NAME data (shared: edits change the
+// request), nil when absent.
+func column(req sdk.AnalyzeRequest, name string) []float64 {
+	for _, x := range req.Data {
+		if x.Name == "analyses/"+name {
+			return x.Data.([]float64)
+		}
+	}
+	return nil
+}
+
 // edit sets column col of the rows of input k at group g (a flow's last
 // iteration, or an equilibrium temperature) to f(old value).
 func edit(req sdk.AnalyzeRequest, col string, k, g float64, f func(float64) float64) {
-	var group, idx, v []float64
-	for _, x := range req.Data {
-		switch x.Name {
-		case "analyses/group":
-			group = x.Data.([]float64)
-		case "analyses/index":
-			idx = x.Data.([]float64)
-		case "analyses/" + col:
-			v = x.Data.([]float64)
-		}
-	}
+	group, idx, v := column(req, "group"), column(req, "index"), column(req, col)
 	for r := range v {
 		if idx[r] == k && (math.IsNaN(g) || group[r] == g) {
 			v[r] = f(v[r])
