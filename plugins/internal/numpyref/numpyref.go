@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -60,8 +61,21 @@ func Start(script string, args ...string) (*Server, error) {
 	return s, nil
 }
 
-// Epochs runs k numpy epochs and records their times.
+// Settle is how long Epochs waits after numpy's epochs before it returns.
+// OpenBLAS's threads spin for 2^28 TSC cycles (about 0.1 s here) after
+// each product before they sleep (THREAD_TIMEOUT in its blas_server.c):
+// without the wait they run beside the benchmark's next round of Go
+// epochs and take a core from it. Measured on two idle cores, the RBM's
+// N_h = 400 epoch on avx512: the first epoch after a numpy round 41.8 ms
+// and the next ones 38-39 ms without it, 33.9-35.3 ms with 300 ms, the
+// fastest 31.6 and 32.1 ms. Go's side needs no such wait: the learners'
+// workers block on channels when idle, and the runtime's idle threads
+// spin for microseconds.
+const Settle = 250 * time.Millisecond
+
+// Epochs runs k numpy epochs, records their times, and waits Settle.
 func (s *Server) Epochs(k int) error {
+	defer time.Sleep(Settle)
 	if _, err := fmt.Fprintln(s.in, k); err != nil {
 		return err
 	}
