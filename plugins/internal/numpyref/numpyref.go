@@ -62,15 +62,15 @@ func Start(script string, args ...string) (*Server, error) {
 }
 
 // Settle is how long Epochs waits after numpy's epochs before it returns.
-// OpenBLAS's threads spin for 2^28 TSC cycles (about 0.1 s here) after
-// each product before they sleep (THREAD_TIMEOUT in its blas_server.c):
-// without the wait they run beside the benchmark's next round of Go
-// epochs and take a core from it. Measured on two idle cores, the RBM's
-// N_h = 400 epoch on avx512: the first epoch after a numpy round 41.8 ms
-// and the next ones 38-39 ms without it, 33.9-35.3 ms with 300 ms, the
-// fastest 31.6 and 32.1 ms. Go's side needs no such wait: the learners'
-// workers block on channels when idle, and the runtime's idle threads
-// spin for microseconds.
+// OpenBLAS's idle threads spin for 2^THREAD_TIMEOUT TSC cycles (its
+// blas_server.c; 2^28 by default, 0.13 s at this machine's 2.1 GHz TSC)
+// after each product before they sleep: without the wait they run beside
+// the benchmark's next round of Go epochs and take a core from it.
+// Measured on two idle cores, the RBM's N_h = 400 epoch on avx512: the
+// first epoch after a numpy round 41.8 ms and the next ones 38-39 ms
+// without it, 33.9-35.3 ms with 300 ms, the fastest 31.6 and 32.1 ms.
+// Go's side needs no such wait: the learners' workers block on channels
+// when idle, and the runtime's idle threads spin for microseconds.
 const Settle = 250 * time.Millisecond
 
 // Epochs runs k numpy epochs, records their times, and waits Settle.
