@@ -68,6 +68,28 @@ func TestFailureStopsDependentsOnly(t *testing.T) {
 	}
 }
 
+// Of the steps ready, the one listed first starts first, though others
+// became ready before it: t (listed third) reads a and the slower b, r1
+// and r2 read only a, so they are ready first; with one job t must still
+// start before them. First come, first served would start r1 first.
+func TestReadyStepsStartInListedOrder(t *testing.T) {
+	p := graph("a", "b", "t:a,b", "r1:a", "r2:a")
+	var mu sync.Mutex
+	var order []string
+	run := func(_ context.Context, s *experiment.Step, _ int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, s.ID)
+		return nil
+	}
+	if _, err := experiment.Run(context.Background(), p, experiment.Options{Jobs: 1, Cores: 1}, run); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(order, " "), "a b t r1 r2"; got != want {
+		t.Errorf("started %s, want %s", got, want)
+	}
+}
+
 // Two independent steps run at the same time (each waits for the other),
 // and the threads of the running steps never exceed the cores.
 func TestConcurrencyWithinCores(t *testing.T) {
