@@ -69,9 +69,10 @@ func TestFailureStopsDependentsOnly(t *testing.T) {
 }
 
 // Of the steps ready, the one listed first starts first, though others
-// became ready before it: t (listed third) reads a and the slower b, r1
-// and r2 read only a, so they are ready first; with one job t must still
-// start before them. First come, first served would start r1 first.
+// became ready before it: t (listed third) reads a and b, r1 and r2 read
+// only a, so with one job they are ready once a is done, before b has
+// run; t must still start before them. First come, first served would
+// start r1 after b.
 func TestReadyStepsStartInListedOrder(t *testing.T) {
 	p := graph("a", "b", "t:a,b", "r1:a", "r2:a")
 	var mu sync.Mutex

@@ -143,10 +143,10 @@ type scheduler[S any] struct {
 	users   [][]int // the steps that read each step
 	// ready holds the steps that can start, by index: a step listed
 	// early starts before those listed after it that became ready
-	// sooner. First come, first served, the paper preset's thermometer,
-	// which reads both datasets and which every flow reads, waited behind
-	// the 18 RBMs that read only one, and ran alone at the end while a
-	// core idled: 605 s of run where its order gives 580.
+	// sooner. First come, first served, a step that reads two inputs
+	// and that many steps read waited behind every step that reads only
+	// one of them, then ran alone while a core idled (measured in
+	// docs/reproduction.md: 605 s of run where the listed order gives 580).
 	ready     []int
 	running   int
 	freeCores int
