@@ -17,25 +17,12 @@ import (
 func pad16(n int) int { return kernels.Pad16(n) }
 func pad4(n int) int  { return kernels.Pad4(n) }
 
-// rowStride is the row stride of the trainer's matrices of width n:
-// pad16(n), plus 16 when that is a multiple of 256 values (1 KiB). With
-// such a stride the rows of a product's panel of B (32 columns of each
-// of k rows) fall into a quarter or less of the L1 and L2 cache sets and
-// evict each other, so that the panel, meant to stay in L1 while it
-// serves every block of rows, streams from memory instead (N_v = 1024,
-// the L = 32 lattice: the panel of Wᵀ in the step's h·Wᵀ). The stride
-// changes no result: the products compute pad16(n) columns either way,
-// and the padding stays zero.
+// rowStride is the row stride of the trainer's matrices of width n
+// (kernels.RowStride: no result depends on it, and the padding stays zero).
 func rowStride(n int) int { return strideOf(n) }
 
 // strideOf is rowStride's rule; a test replaces it by pad16 to compare.
-var strideOf = func(n int) int {
-	p := pad16(n)
-	if p%256 == 0 {
-		p += 16
-	}
-	return p
-}
+var strideOf = kernels.RowStride
 
 // ---------------------------------------------------------------- pool
 

@@ -95,3 +95,19 @@ func Force(name string) (restore func(), err error) {
 // Pad16 rounds n up to a multiple of 16, Pad4 to a multiple of 4.
 func Pad16(n int) int { return (n + 15) &^ 15 }
 func Pad4(n int) int  { return (n + 3) &^ 3 }
+
+// RowStride is a row stride for matrices of width n that the products
+// read: Pad16(n), plus 16 when that is a multiple of 256 values (1 KiB).
+// With such a stride the rows of a product's panel of B (32 columns of
+// each of k rows) fall into a quarter or less of the L1 and L2 cache sets
+// and evict each other, so that the panel, meant to stay in L1 while it
+// serves every block of rows, streams from memory instead (N_v = 1024,
+// the L = 32 lattice: the panel of Wᵀ in the RBM step's h·Wᵀ). The stride
+// changes no result: the products compute Pad16(n) columns either way.
+func RowStride(n int) int {
+	p := Pad16(n)
+	if p%256 == 0 {
+		p += 16
+	}
+	return p
+}

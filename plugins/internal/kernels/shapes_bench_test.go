@@ -33,7 +33,7 @@ func BenchmarkShapes(b *testing.B) {
 	}
 	for _, sz := range [][2]int{{100, 16}, {100, 64}, {100, 100}, {100, 400}, {1024, 655}} {
 		nv, nh := sz[0], sz[1]
-		nvp, nhp := stride(nv), stride(nh)
+		nvp, nhp := RowStride(nv), RowStride(nh)
 		r := xrand.New(1)
 		const mb = 64
 		v := randMat(r, mb, nvp, nv)
@@ -77,13 +77,4 @@ func BenchmarkShapes(b *testing.B) {
 			})
 		}
 	}
-}
-
-// stride is the rbm trainer's row stride (rowStride there).
-func stride(n int) int {
-	p := Pad16(n)
-	if p%256 == 0 {
-		p += 16
-	}
-	return p
 }
