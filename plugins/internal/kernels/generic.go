@@ -25,8 +25,8 @@ func genericTiles(k int, a []float32, ars, aks int, b []float32, bks int, c []fl
 		}
 		return
 	}
-	buf := getGenBuf()
-	defer putGenBuf(buf)
+	buf := genBufs.Get().(*genBuf)
+	defer genBufs.Put(buf)
 	// Tiles of about equal size: rows a multiple of 4, columns of 16.
 	h := 4 * ceilDiv(rows/4, ceilDiv(rows, genRows))
 	w := 16 * ceilDiv(cols/16, ceilDiv(cols, genCols))
@@ -106,35 +106,17 @@ const gerBlock = 128
 // so that the tests run tileGo on amd64 too.
 var genGer = gonumAsm
 
-// genBuf holds a tile's float32 block sums and float64 sums. The buffers
-// are kept for reuse (gonum's assembly takes its operands as escaping, so
-// they cannot live on the stack), one per product running at a time.
+// genBuf holds a tile's float32 block sums and float64 sums, pooled for
+// reuse (gonum's assembly takes its operands as escaping, so they cannot
+// live on the stack), one per product running at a time.
 type genBuf struct {
 	t []float32
 	s []float64
 }
 
-var genBufs struct {
-	sync.Mutex
-	free []*genBuf
-}
-
-func getGenBuf() *genBuf {
-	genBufs.Lock()
-	defer genBufs.Unlock()
-	if n := len(genBufs.free); n > 0 {
-		b := genBufs.free[n-1]
-		genBufs.free = genBufs.free[:n-1]
-		return b
-	}
+var genBufs = sync.Pool{New: func() any {
 	return &genBuf{t: make([]float32, genRows*genCols), s: make([]float64, genRows*genCols)}
-}
-
-func putGenBuf(b *genBuf) {
-	genBufs.Lock()
-	genBufs.free = append(genBufs.free, b)
-	genBufs.Unlock()
-}
+}}
 
 // tileGo is the generic micro-kernel: a 4×16 tile of C in 2×4 blocks,
 // each element summed in float32 over blocks of genBlock terms and the
