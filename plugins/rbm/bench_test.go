@@ -127,17 +127,17 @@ func benchEpoch(b *testing.B, eng string, n, nv, nh int, configs []int8, np *num
 			return
 		}
 		b.StopTimer()
-		c0 := cpuNanos()
+		c0 := numpyref.CPUNanos()
 		if err := np.Epochs(k); err != nil {
 			b.Fatal(err)
 		}
-		cpu -= cpuNanos() - c0 // our process's CPU while numpy ran
+		cpu -= numpyref.CPUNanos() - c0 // our process's CPU while numpy ran
 		b.StartTimer()
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	fastest, pending := time.Duration(math.MaxInt64), 0
-	c0 := cpuNanos()
+	c0 := numpyref.CPUNanos()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		if _, err := t.epoch(ctx); err != nil {
@@ -150,7 +150,7 @@ func benchEpoch(b *testing.B, eng string, n, nv, nh int, configs []int8, np *num
 		}
 	}
 	numpyRound(pending)
-	cpu += cpuNanos() - c0
+	cpu += numpyref.CPUNanos() - c0
 	b.StopTimer()
 	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(ns, "ns/epoch")

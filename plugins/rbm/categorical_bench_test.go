@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/numpyref"
 )
 
 // BenchmarkEpochCategorical times one full-batch mean-field CD-1 epoch of
@@ -44,12 +44,12 @@ func BenchmarkEpochCategorical(b *testing.B) {
 			ctx := context.Background()
 			for i := 0; i < b.N; i++ {
 				for k, t := range ts {
-					c0, t0 := cpuNanos(), time.Now()
+					c0, t0 := numpyref.CPUNanos(), time.Now()
 					if _, err := t.epoch(ctx); err != nil {
 						b.Fatal(err)
 					}
 					spent[k] = append(spent[k], float64(time.Since(t0).Nanoseconds()))
-					cpu[k] = append(cpu[k], cpuNanos()-c0)
+					cpu[k] = append(cpu[k], numpyref.CPUNanos()-c0)
 				}
 			}
 			// Medians: on a shared machine a few epochs are slowed by
@@ -70,13 +70,4 @@ func median(x []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// cpuNanos returns the CPU time the process has used, user and system.
-func cpuNanos() float64 {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return float64(u.Utime.Nano() + u.Stime.Nano())
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -92,11 +91,11 @@ func BenchmarkEpoch(b *testing.B) {
 					return
 				}
 				b.StopTimer()
-				c0 := cpuNanos()
+				c0 := numpyref.CPUNanos()
 				if err := np.Epochs(k); err != nil {
 					b.Fatal(err)
 				}
-				cpu -= cpuNanos() - c0
+				cpu -= numpyref.CPUNanos() - c0
 				b.StartTimer()
 			}
 			if np != nil {
@@ -104,7 +103,7 @@ func BenchmarkEpoch(b *testing.B) {
 			}
 			fastest, pending := time.Duration(math.MaxInt64), 0
 			b.ResetTimer()
-			c0 := cpuNanos()
+			c0 := numpyref.CPUNanos()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				tr.epoch()
@@ -115,7 +114,7 @@ func BenchmarkEpoch(b *testing.B) {
 				}
 			}
 			numpyRound(pending)
-			cpu += cpuNanos() - c0
+			cpu += numpyref.CPUNanos() - c0
 			b.StopTimer()
 			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 			b.ReportMetric(ns, "ns/epoch")
@@ -133,15 +132,6 @@ func BenchmarkEpoch(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuNanos returns the CPU time the process has used, user and system.
-func cpuNanos() float64 {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return float64(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkPredict times the predict operation (in process, without the

@@ -2,19 +2,11 @@ package kernels
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/rgml/rgml/plugins/internal/numpyref"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
-
-// processCPU is the CPU time of this process so far, in seconds.
-func processCPU() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
 
 // BenchmarkGenericProducts times the products of the RBM's block-wise
 // step (64 configurations, N_v = 100) on generic, on one goroutine: v·W,
@@ -48,11 +40,11 @@ func BenchmarkGenericProducts(b *testing.B) {
 				{"vTh", func() { GemmTA(nv, nh, mb, 1, v, nvp, h, nh, true, dw, nh) }},
 			} {
 				b.Run(fmt.Sprintf("%s/Nh=%d/%s", impl, nh, s.name), func(b *testing.B) {
-					t0 := processCPU()
+					t0 := numpyref.CPUNanos() / 1e9
 					for b.Loop() {
 						s.run()
 					}
-					b.ReportMetric(2*mb*nv*float64(nh)*float64(b.N)/(processCPU()-t0)/1e9, "GFLOP/cpu-s")
+					b.ReportMetric(2*mb*nv*float64(nh)*float64(b.N)/(numpyref.CPUNanos()/1e9-t0)/1e9, "GFLOP/cpu-s")
 				})
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
@@ -90,6 +91,18 @@ func (s *Server) Epochs(k int) error {
 		s.Times = append(s.Times, ns)
 	}
 	return nil
+}
+
+// CPUNanos returns the CPU time this process has used, user and system,
+// all its threads, in nanoseconds (0 if the system does not say): the
+// benchmarks' CPU time per epoch, from which they take out what they
+// used while numpy's rounds ran.
+func CPUNanos() float64 {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return float64(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // Reset forgets the recorded times.
