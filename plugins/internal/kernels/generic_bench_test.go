@@ -20,31 +20,24 @@ func BenchmarkGenericProducts(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer restore()
-	const mb, nv = 64, 100
+	const nv = 100
 	nvp := Pad16(nv)
 	r := xrand.New(1)
 	for _, impl := range []string{"ger", "scalar"} {
 		genGer = impl == "ger" && gonumAsm
 		for _, nh := range []int{64, 400} {
-			v := randMat(r, mb, nvp, nv)
-			h := randMat(r, mb, nh, nh)
-			w := randMat(r, nv, nh, nh)
-			wt := randMat(r, nh, nvp, nv)
-			ch, cv, dw := make([]float32, mb*nh), make([]float32, mb*nvp), make([]float32, Pad4(nv)*nh)
+			vW, hWt, vTh := blockProducts(r, nv, nh, nvp, nh)
 			for _, s := range []struct {
 				name string
 				run  func()
-			}{
-				{"vW", func() { Gemm(mb, nh, nv, 1, v, nvp, w, nh, false, ch, nh) }},
-				{"hWt", func() { Gemm(mb, nv, nh, 1, h, nh, wt, nvp, false, cv, nvp) }},
-				{"vTh", func() { GemmTA(nv, nh, mb, 1, v, nvp, h, nh, true, dw, nh) }},
-			} {
+			}{{"vW", vW}, {"hWt", hWt}, {"vTh", vTh}} {
 				b.Run(fmt.Sprintf("%s/Nh=%d/%s", impl, nh, s.name), func(b *testing.B) {
-					t0 := numpyref.CPUNanos() / 1e9
+					t0 := numpyref.CPUNanos()
 					for b.Loop() {
 						s.run()
 					}
-					b.ReportMetric(2*mb*nv*float64(nh)*float64(b.N)/(numpyref.CPUNanos()/1e9-t0)/1e9, "GFLOP/cpu-s")
+					// flops per CPU-nanosecond: GFLOP per CPU-second.
+					b.ReportMetric(2*blockRows*nv*float64(nh)*float64(b.N)/(numpyref.CPUNanos()-t0), "GFLOP/cpu-s")
 				})
 			}
 		}

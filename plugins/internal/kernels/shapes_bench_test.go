@@ -35,23 +35,12 @@ func BenchmarkShapes(b *testing.B) {
 		nv, nh := sz[0], sz[1]
 		nvp, nhp := RowStride(nv), RowStride(nh)
 		r := xrand.New(1)
-		const mb = 64
-		v := randMat(r, mb, nvp, nv)
-		h := randMat(r, mb, nhp, nh)
-		w := randMat(r, nv, nhp, nh)
-		wt := randMat(r, nh, nvp, nv)
-		ch := make([]float32, mb*nhp)
-		cv := make([]float32, mb*nvp)
-		dw := make([]float32, Pad4(nv)*nhp)
-		fl := 2.0 * mb * float64(nv) * float64(nh)
+		fl := 2.0 * blockRows * float64(nv) * float64(nh)
+		up, down, grad := blockProducts(r, nv, nh, nvp, nhp)
 		for _, s := range []struct {
 			name string
 			run  func()
-		}{
-			{"up", func() { Gemm(mb, nh, nv, 1, v, nvp, w, nhp, false, ch, nhp) }},
-			{"down", func() { Gemm(mb, nv, nh, 1, h, nhp, wt, nvp, false, cv, nvp) }},
-			{"grad", func() { GemmTA(nv, nh, mb, 1, v, nvp, h, nhp, true, dw, nhp) }},
-		} {
+		}{{"up", up}, {"down", down}, {"grad", grad}} {
 			b.Run(fmt.Sprintf("Nv=%d/Nh=%d/%s", nv, nh, s.name), func(b *testing.B) {
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
@@ -77,4 +66,23 @@ func BenchmarkShapes(b *testing.B) {
 			})
 		}
 	}
+}
+
+// blockRows is the rows of a block of the RBM's fused step.
+const blockRows = 64
+
+// blockProducts returns the products of one block of the RBM's fused step
+// on random matrices: v·W, h·Wᵀ and vᵀh added to C, with rows of nv
+// values at stride ldv and of nh values at stride ldh.
+func blockProducts(r *xrand.RNG, nv, nh, ldv, ldh int) (up, down, grad func()) {
+	const mb = blockRows
+	v := randMat(r, mb, ldv, nv)
+	h := randMat(r, mb, ldh, nh)
+	w := randMat(r, nv, ldh, nh)
+	wt := randMat(r, nh, ldv, nv)
+	ch, cv, dw := make([]float32, mb*ldh), make([]float32, mb*ldv), make([]float32, Pad4(nv)*ldh)
+	up = func() { Gemm(mb, nh, nv, 1, v, ldv, w, ldh, false, ch, ldh) }
+	down = func() { Gemm(mb, nv, nh, 1, h, ldh, wt, ldv, false, cv, ldv) }
+	grad = func() { GemmTA(nv, nh, mb, 1, v, ldv, h, ldh, true, dw, ldh) }
+	return up, down, grad
 }
