@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -200,6 +201,41 @@ func TestBuildListsMissing(t *testing.T) {
 	}
 	if _, err := BuildPage(dir, Page{Title: "r"}, append(items, items[0])); err == nil || IsMissing(err) {
 		t.Errorf("a repeated name: %v", err)
+	}
+}
+
+// TestBuildPageInOrder: the items' Make functions run one at a time in
+// the items' order (they may share what they read: -race catches two at
+// once), the figures are saved on several workers, and the page lists
+// them in the items' order, a repeated name refused before any is drawn.
+func TestBuildPageInOrder(t *testing.T) {
+	dir := t.TempDir()
+	var made []int
+	var items []Item
+	for i := range 12 {
+		items = append(items, Item{Entry: Entry{Name: fmt.Sprintf("f%02d", i)}, Make: func() (*Figure, error) {
+			made = append(made, i)
+			if i == 5 {
+				return nil, errors.New("no data")
+			}
+			return LossCurves([]float64{1, 2, 3}, []float64{3, 2, float64(i)}, nil)
+		}})
+	}
+	page, err := BuildPage(dir, Page{Title: "r"}, items)
+	if !IsMissing(err) {
+		t.Fatalf("Build: %v", err)
+	}
+	for i, e := range page.Entries {
+		if want := fmt.Sprintf("f%02d", i); e.Name != want || made[i] != i {
+			t.Fatalf("entry %d is %s, made %v", i, e.Name, made)
+		}
+		if (e.Missing != "") != (i == 5) || (i != 5 && e.Files.PNG != e.Name+".png") {
+			t.Errorf("entry %s: missing %q, files %+v", e.Name, e.Missing, e.Files)
+		}
+	}
+	made = nil
+	if _, err := BuildPage(t.TempDir(), Page{Title: "r"}, append(items, items[0])); err == nil || IsMissing(err) || len(made) > 0 {
+		t.Errorf("a repeated name: %v, %d figures made", err, len(made))
 	}
 }
 
