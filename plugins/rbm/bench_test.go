@@ -170,20 +170,25 @@ func benchEpoch(b *testing.B, eng string, n, nv, nh int, configs []int8, np *num
 }
 
 // BenchmarkFlow runs the flow of 1000 configurations for 1000 iterations
-// with N_h = 400, N_v = 100, through Apply (seconds per flow).
+// with N_v = 100 and N_h = 16, 64 and 400, through Apply (seconds per
+// flow). At small N_h drawing the ±1 units costs more than the products.
 func BenchmarkFlow(b *testing.B) {
-	const n, nh = 1000, 400
-	w := randomWeights(benchNv, nh, 0.1, 1)
-	req := sdk.ApplyRequest{Operation: OpFlow, Seed: 1, Size: 10, Weights: w,
-		Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, benchNv}, Data: randomConfigs(n, benchNv, 2)},
-			{Name: "iterations", Shape: []int{11}, Data: []int64{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}}}}
-	l := New()
-	for b.Loop() {
-		if _, err := l.Apply(context.Background(), req); err != nil {
-			b.Fatal(err)
-		}
+	const n = 1000
+	for _, nh := range []int{16, 64, 400} {
+		b.Run(fmt.Sprintf("Nh=%d", nh), func(b *testing.B) {
+			w := randomWeights(benchNv, nh, 0.1, 1)
+			req := sdk.ApplyRequest{Operation: OpFlow, Seed: 1, Size: 10, Weights: w,
+				Inputs: []sdk.Tensor{{Name: "configs", Shape: []int{n, benchNv}, Data: randomConfigs(n, benchNv, 2)},
+					{Name: "iterations", Shape: []int{11}, Data: []int64{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}}}}
+			l := New()
+			for b.Loop() {
+				if _, err := l.Apply(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/flow")
+		})
 	}
-	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/flow")
 }
 
 // BenchmarkTrainMemory trains N_h = 400 on 25 000 configurations for a

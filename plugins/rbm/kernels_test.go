@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rgml/rgml/framework/sdk"
+	"github.com/rgml/rgml/plugins/internal/kernels"
 	"github.com/rgml/rgml/plugins/internal/xrand"
 )
 
@@ -77,7 +78,7 @@ func TestGemm(t *testing.T) {
 // sampleRow's inline generator is rng.Uint64: the same ±1 values from
 // the same draws (two units a draw), and the same state afterwards.
 func TestSampleRowStream(t *testing.T) {
-	for _, n := range []int{1, 2, 7, 64, 401} {
+	for _, n := range []int{1, 2, 7, 64, 255, 256, 257, 401, 513, 1025} {
 		r := xrand.New(uint64(n))
 		x := make([]float32, n)
 		for i := range x {
@@ -88,11 +89,11 @@ func TestSampleRowStream(t *testing.T) {
 		i := 0
 		for ; i+1 < n; i += 2 {
 			u := b.Uint64()
-			want[i] = pm1(uint32(u>>40), want[i])
-			want[i+1] = pm1(uint32(u>>16)&0xffffff, want[i+1])
+			want[i] = kernels.Sign24(uint32(u>>40), want[i])
+			want[i+1] = kernels.Sign24(uint32(u>>16)&0xffffff, want[i+1])
 		}
 		if i < n {
-			want[i] = pm1(uint32(b.Uint64()>>40), want[i])
+			want[i] = kernels.Sign24(uint32(b.Uint64()>>40), want[i])
 		}
 		sampleRow(x, a)
 		for i := range x {

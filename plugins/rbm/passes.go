@@ -1,7 +1,6 @@
 package rbm
 
 import (
-	"math"
 	"math/bits"
 	"sync/atomic"
 
@@ -121,42 +120,33 @@ func (j *sampleJob) run(part, parts int) {
 }
 
 // sampleRow sets each x[i] ∈ [−1, 1] to +1 with probability (1 + x[i])/2,
-// else −1: +1 when a uniform 24-bit integer u is below
-// ⌊2^23 (1 + x[i])⌋, which is (1 + x[i])/2 to within 2^−24. One 64-bit
-// draw serves two units. Branch-free: the outcomes are unpredictable. The
-// generator (xoshiro256**, as rng.Uint64) runs inline on a copy of its
-// state held in registers.
+// else −1 (kernels.Signs: +1 when a uniform 24-bit integer is below
+// ⌊2^23 (1 + x[i])⌋, which is (1 + x[i])/2 to within 2^−24; one 64-bit
+// draw serves two units). The generator (xoshiro256**, as rng.Uint64)
+// runs inline on a copy of its state held in registers, filling a buffer
+// of draws for up to 256 units at a time, which Signs turns into ±1 on
+// the vector units: the same draws and bits as one unit after the other.
 func sampleRow(x []float32, rng *xrand.RNG) {
 	st := rng.State()
 	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
-	next := func() uint64 {
-		out := bits.RotateLeft64(s1*5, 7) * 9
-		t := s1 << 17
-		s2 ^= s0
-		s3 ^= s1
-		s1 ^= s2
-		s0 ^= s3
-		s2 ^= t
-		s3 = bits.RotateLeft64(s3, 45)
-		return out
-	}
-	i := 0
-	for ; i+1 < len(x); i += 2 {
-		r := next()
-		x[i] = pm1(uint32(r>>40), x[i])
-		x[i+1] = pm1(uint32(r>>16)&0xffffff, x[i+1])
-	}
-	if i < len(x) {
-		x[i] = pm1(uint32(next()>>40), x[i])
+	var buf [128]uint64
+	for len(x) > 0 {
+		n := min(len(x), 2*len(buf)) // even unless the last
+		d := buf[:(n+1)/2]
+		for j := range d {
+			d[j] = bits.RotateLeft64(s1*5, 7) * 9
+			t := s1 << 17
+			s2 ^= s0
+			s3 ^= s1
+			s1 ^= s2
+			s0 ^= s3
+			s2 ^= t
+			s3 = bits.RotateLeft64(s3, 45)
+		}
+		kernels.Signs(x[:n], d)
+		x = x[n:]
 	}
 	rng.SetState([4]uint64{s0, s1, s2, s3})
-}
-
-// pm1 returns +1 if u < ⌊2^23 (1 + m)⌋, else −1, for u < 2^24.
-func pm1(u uint32, m float32) float32 {
-	t := int32((m + 1) * 0x1p23)
-	below := uint32(int32(u)-t) >> 31 // 1 if u < t
-	return math.Float32frombits(0xbf800000 ^ below<<31)
 }
 
 // sample runs a sampleJob on the engine.

@@ -129,8 +129,8 @@ func write(w io.Writer, rs []result) {
 	fmt.Fprintln(w)
 	for _, r := range rs {
 		switch {
-		case r.pkg == "rbm" && r.name == "Flow":
-			fmt.Fprintf(w, "rbm flow, 1000 configurations × 1000 iterations, N_h = 400: %.2f s\n", r.m["s/flow"])
+		case r.pkg == "rbm" && strings.HasPrefix(r.name, "Flow/Nh="):
+			fmt.Fprintf(w, "rbm flow, 1000 configurations × 1000 iterations, N_h = %s: %.2f s\n", strings.TrimPrefix(r.name, "Flow/Nh="), r.m["s/flow"])
 		case r.pkg == "thermometer" && r.name == "Predict":
 			fmt.Fprintf(w, "thermometer predict: %.0f ns per configuration\n", r.m["ns/config"])
 		}

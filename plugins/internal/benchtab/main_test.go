@@ -9,7 +9,7 @@ const sample = `goos: linux
 pkg: github.com/rgml/rgml/plugins/rbm
 BenchmarkEpoch/Nh=64/avx512-2   	      85	  20000000 ns/op	    946173 configs/s	   10000000 min-ns/epoch	  20000000 ns/epoch	  25000000 numpy-min-ns/epoch	 40000000 numpy-ns/epoch	         2.0 speedup	         2.5 speedup-min	         1.6 GFLOP/epoch	  16000000 cpu-ns/epoch	      70 B/op	       0 allocs/op
 BenchmarkEpoch/Nv=1024/Nh=655/avx512-2   	       4	 300000000 ns/op	       120.7 GFLOP/epoch	 241400000 min-ns/epoch	 300000000 ns/epoch	 600000000 cpu-ns/epoch
-BenchmarkFlow-2   	       2	3820637716 ns/op	         0.75 s/flow
+BenchmarkFlow/Nh=400-2   	       2	3820637716 ns/op	         0.75 s/flow
 pkg: github.com/rgml/rgml/plugins/thermometer
 BenchmarkEpoch/generic-2   	       5	 300000000 ns/op	 300000000 ns/epoch	 200000000 min-ns/epoch	  15000000 numpy-ns/epoch	 0.05 x-numpy	  10000000 numpy-min-ns/epoch	 0.05 x-numpy-min	 0.88 GFLOP/epoch
 pkg: github.com/rgml/rgml/plugins/internal/kernels

@@ -1,7 +1,9 @@
 // Package kernels is the float32 arithmetic both learner plugins run on:
 // matrix products (GEMM) on padded row-major matrices and the fused
 // elementwise passes around them (bias + tanh, with column sums or squared
-// errors; the tanh derivative; exp for the softmax).
+// errors; the tanh derivative; exp for the softmax; ±1 units drawn from
+// their means, Signs, which every implementation computes to the same
+// bits: integer comparisons after one rounded addition).
 //
 // Four implementations, one chosen per process at start-up among those
 // the CPU runs:

@@ -64,6 +64,16 @@ func fmaLoop512(n int)
 //go:noescape
 func fmaLoop256(n int)
 
+// signs8 is Signs on n values, a multiple of 8 (n/2 draws of r).
+//
+//go:noescape
+func signs8(x *float32, r *uint64, n int)
+
+// signs512 is signs8 on 16 lanes, n a multiple of 16.
+//
+//go:noescape
+func signs512(x *float32, r *uint64, n int)
+
 // tanhBias512 and tanhBiasSum512 are tanhBias8 and tanhBiasSum8 in
 // AVX-512, for n a multiple of 16, with the same bits.
 //

@@ -1131,3 +1131,92 @@ er5sum:
 er5done:
 	VZEROUPPER
 	RET
+
+// SIGNSCONSTS loads Signs' constants into the low 256 bits (AVX2) or the
+// whole (AVX-512) of Y8–Y12 / Z8–Z12: 1.0, 2^23, 0xbf800000 and the sign
+// bit in every 32-bit lane, and 0x00ffffff00000000 in every 64-bit lane.
+#define SIGNSCONSTS(bcastd, bcastq, R8, R9, R10, R11, R12) \
+	MOVL   $0x3f800000, AX         \
+	VMOVD  AX, X8                  \
+	bcastd X8, R8                  \
+	MOVL   $0x4b000000, AX         \
+	VMOVD  AX, X9                  \
+	bcastd X9, R9                  \
+	MOVQ   $0x00ffffff00000000, AX \
+	VMOVQ  AX, X10                 \
+	bcastq X10, R10                \
+	MOVL   $0xbf800000, AX         \
+	VMOVD  AX, X11                 \
+	bcastd X11, R11                \
+	MOVL   $0x80000000, AX         \
+	VMOVD  AX, X12                 \
+	bcastd X12, R12
+
+// func signs8(x *float32, r *uint64, n int)
+//
+// Per 8 values (4 draws): u = r >> 40 in the low and bits 16–39 of r in
+// the high 32 bits of each 64-bit lane; t = int32((x + 1)·2^23) (one
+// rounded addition, an exact scaling, truncation: Sign24's steps); the
+// sign bit of u − t picks +1 (0x3f800000) or −1 (0xbf800000).
+TEXT ·signs8(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), DI
+	MOVQ r+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JEQ  g8done
+	SIGNSCONSTS(VPBROADCASTD, VPBROADCASTQ, Y8, Y9, Y10, Y11, Y12)
+
+g8loop:
+	VMOVDQU    (SI), Y0
+	VPSRLQ     $40, Y0, Y1
+	VPSLLQ     $16, Y0, Y2
+	VPAND      Y10, Y2, Y2
+	VPOR       Y2, Y1, Y1
+	VADDPS     (DI), Y8, Y3
+	VMULPS     Y9, Y3, Y3
+	VCVTTPS2DQ Y3, Y3
+	VPSUBD     Y3, Y1, Y1
+	VPAND      Y12, Y1, Y1
+	VPXOR      Y11, Y1, Y1
+	VMOVDQU    Y1, (DI)
+	ADDQ       $32, DI
+	ADDQ       $32, SI
+	DECQ       CX
+	JNZ        g8loop
+
+g8done:
+	VZEROUPPER
+	RET
+
+// func signs512(x *float32, r *uint64, n int)
+//
+// signs8 on 16 lanes (8 draws a step).
+TEXT ·signs512(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), DI
+	MOVQ r+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	JEQ  g5done
+	SIGNSCONSTS(VPBROADCASTD, VPBROADCASTQ, Z8, Z9, Z10, Z11, Z12)
+
+g5loop:
+	VMOVDQU64  (SI), Z0
+	VPSRLQ     $40, Z0, Z1
+	VPSLLQ     $16, Z0, Z2
+	VPANDQ     Z10, Z2, Z2
+	VPORQ      Z2, Z1, Z1
+	VADDPS     (DI), Z8, Z3
+	VMULPS     Z9, Z3, Z3
+	VCVTTPS2DQ Z3, Z3
+	VPSUBD     Z3, Z1, Z1
+	VPANDD     Z12, Z1, Z1
+	VPXORD     Z11, Z1, Z1
+	VMOVDQU32  Z1, (DI)
+	ADDQ       $64, DI
+	ADDQ       $64, SI
+	DECQ       CX
+	JNZ        g5loop
+
+g5done:
+	VZEROUPPER
+	RET

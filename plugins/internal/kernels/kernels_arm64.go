@@ -27,6 +27,9 @@ func tanhBackward8(d, z, gb *float32, n int)
 func exp8(x *float32, n int)
 
 //go:noescape
+func signs8(x *float32, r *uint64, n int)
+
+//go:noescape
 func kern4x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 
 // fmaLoopNEON runs n turns of 32 fused multiply-adds on 16 independent Q

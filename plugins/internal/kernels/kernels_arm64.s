@@ -628,3 +628,56 @@ flloop:
 
 fldone:
 	RET
+
+// func signs8(x *float32, r *uint64, n int)
+//
+// Signs on n values, a multiple of 8, as the AVX2 signs8: per 8 values (4
+// draws), u = r >> 40 in the low and bits 16–39 of r in the high 32 bits
+// of each 64-bit lane; t = int32((x + 1)·2^23); the sign bit of u − t
+// picks +1 (0x3f800000) or −1 (0xbf800000).
+TEXT ·signs8(SB), NOSPLIT, $0-24
+	MOVD x+0(FP), R0
+	MOVD r+8(FP), R1
+	MOVD n+16(FP), R2
+	LSR  $3, R2
+	CBZ  R2, sgdone
+	MOVW $0x3f800000, R9
+	VDUP R9, V16.S4
+	MOVW $0x4b000000, R9
+	VDUP R9, V17.S4
+	MOVD $0x00ffffff00000000, R9
+	VDUP R9, V18.D2
+	MOVW $0xbf800000, R9
+	VDUP R9, V19.S4
+	MOVW $0x80000000, R9
+	VDUP R9, V20.S4
+
+sgloop:
+	VLD1.P 32(R1), [V0.D2, V1.D2]
+	VUSHR  $40, V0.D2, V2.D2
+	VUSHR  $40, V1.D2, V3.D2
+	VSHL   $16, V0.D2, V0.D2
+	VSHL   $16, V1.D2, V1.D2
+	VAND   V18.B16, V0.B16, V0.B16
+	VAND   V18.B16, V1.B16, V1.B16
+	VORR   V0.B16, V2.B16, V2.B16
+	VORR   V1.B16, V3.B16, V3.B16
+	VLD1   (R0), [V4.S4, V5.S4]
+	WORD   $0x4E30D484 // FADD V4.4S, V4.4S, V16.4S
+	WORD   $0x4E30D4A5 // FADD V5.4S, V5.4S, V16.4S
+	WORD   $0x6E31DC84 // FMUL V4.4S, V4.4S, V17.4S
+	WORD   $0x6E31DCA5 // FMUL V5.4S, V5.4S, V17.4S
+	WORD   $0x4EA1B884 // FCVTZS V4.4S, V4.4S
+	WORD   $0x4EA1B8A5 // FCVTZS V5.4S, V5.4S
+	VSUB   V4.S4, V2.S4, V2.S4
+	VSUB   V5.S4, V3.S4, V3.S4
+	VAND   V20.B16, V2.B16, V2.B16
+	VAND   V20.B16, V3.B16, V3.B16
+	VEOR   V19.B16, V2.B16, V2.B16
+	VEOR   V19.B16, V3.B16, V3.B16
+	VST1.P [V2.S4, V3.S4], 32(R0)
+	SUBS   $1, R2
+	BNE    sgloop
+
+sgdone:
+	RET

@@ -13,6 +13,7 @@ func kern8x16(int, *float32, int, int, *float32, int, *float32, int, float32, bo
 func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
+func signs512(x *float32, r *uint64, n int)    { panic("kernels: no AVX-512") }
 func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
 func fmaLoop256(int)                           { panic("kernels: no AVX2") }
 func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
