@@ -1152,6 +1152,23 @@ er5done:
 	VMOVD  AX, X12                 \
 	bcastd X12, R12
 
+// SIGNSTEP is one step of signs8 (Y registers, VEX names) or signs512
+// (Z registers, EVEX names) on the draws at SI and the means at DI, with
+// SIGNSCONSTS' constants in c1, c23, cmask, cminus, csign.
+#define SIGNSTEP(mov, and, or, xor, d, u, v, t, c1, c23, cmask, cminus, csign) \
+	mov        (SI), d     \
+	VPSRLQ     $40, d, u   \
+	VPSLLQ     $16, d, v   \
+	and        cmask, v, v \
+	or         v, u, u     \
+	VADDPS     (DI), c1, t \
+	VMULPS     c23, t, t   \
+	VCVTTPS2DQ t, t        \
+	VPSUBD     t, u, u     \
+	and        csign, u, u \
+	xor        cminus, u, u \
+	mov        u, (DI)
+
 // func signs8(x *float32, r *uint64, n int)
 //
 // Per 8 values (4 draws): u = r >> 40 in the low and bits 16–39 of r in
@@ -1167,22 +1184,11 @@ TEXT ·signs8(SB), NOSPLIT, $0-24
 	SIGNSCONSTS(VPBROADCASTD, VPBROADCASTQ, Y8, Y9, Y10, Y11, Y12)
 
 g8loop:
-	VMOVDQU    (SI), Y0
-	VPSRLQ     $40, Y0, Y1
-	VPSLLQ     $16, Y0, Y2
-	VPAND      Y10, Y2, Y2
-	VPOR       Y2, Y1, Y1
-	VADDPS     (DI), Y8, Y3
-	VMULPS     Y9, Y3, Y3
-	VCVTTPS2DQ Y3, Y3
-	VPSUBD     Y3, Y1, Y1
-	VPAND      Y12, Y1, Y1
-	VPXOR      Y11, Y1, Y1
-	VMOVDQU    Y1, (DI)
-	ADDQ       $32, DI
-	ADDQ       $32, SI
-	DECQ       CX
-	JNZ        g8loop
+	SIGNSTEP(VMOVDQU, VPAND, VPOR, VPXOR, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11, Y12)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  g8loop
 
 g8done:
 	VZEROUPPER
@@ -1200,22 +1206,11 @@ TEXT ·signs512(SB), NOSPLIT, $0-24
 	SIGNSCONSTS(VPBROADCASTD, VPBROADCASTQ, Z8, Z9, Z10, Z11, Z12)
 
 g5loop:
-	VMOVDQU64  (SI), Z0
-	VPSRLQ     $40, Z0, Z1
-	VPSLLQ     $16, Z0, Z2
-	VPANDQ     Z10, Z2, Z2
-	VPORQ      Z2, Z1, Z1
-	VADDPS     (DI), Z8, Z3
-	VMULPS     Z9, Z3, Z3
-	VCVTTPS2DQ Z3, Z3
-	VPSUBD     Z3, Z1, Z1
-	VPANDD     Z12, Z1, Z1
-	VPXORD     Z11, Z1, Z1
-	VMOVDQU32  Z1, (DI)
-	ADDQ       $64, DI
-	ADDQ       $64, SI
-	DECQ       CX
-	JNZ        g5loop
+	SIGNSTEP(VMOVDQU64, VPANDQ, VPORQ, VPXORQ, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11, Z12)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ  g5loop
 
 g5done:
 	VZEROUPPER
