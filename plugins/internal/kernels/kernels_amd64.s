@@ -1135,22 +1135,22 @@ er5done:
 // SIGNSCONSTS loads Signs' constants into the low 256 bits (AVX2) or the
 // whole (AVX-512) of Y8–Y12 / Z8–Z12: 1.0, 2^23, 0xbf800000 and the sign
 // bit in every 32-bit lane, and 0x00ffffff00000000 in every 64-bit lane.
-#define SIGNSCONSTS(bcastd, bcastq, R8, R9, R10, R11, R12) \
-	MOVL   $0x3f800000, AX         \
-	VMOVD  AX, X8                  \
-	bcastd X8, R8                  \
-	MOVL   $0x4b000000, AX         \
-	VMOVD  AX, X9                  \
-	bcastd X9, R9                  \
-	MOVQ   $0x00ffffff00000000, AX \
-	VMOVQ  AX, X10                 \
-	bcastq X10, R10                \
-	MOVL   $0xbf800000, AX         \
-	VMOVD  AX, X11                 \
-	bcastd X11, R11                \
-	MOVL   $0x80000000, AX         \
-	VMOVD  AX, X12                 \
-	bcastd X12, R12
+#define SIGNSCONSTS(R8, R9, R10, R11, R12) \
+	MOVL         $0x3f800000, AX         \
+	VMOVD        AX, X8                  \
+	VPBROADCASTD X8, R8                  \
+	MOVL         $0x4b000000, AX         \
+	VMOVD        AX, X9                  \
+	VPBROADCASTD X9, R9                  \
+	MOVQ         $0x00ffffff00000000, AX \
+	VMOVQ        AX, X10                 \
+	VPBROADCASTQ X10, R10                \
+	MOVL         $0xbf800000, AX         \
+	VMOVD        AX, X11                 \
+	VPBROADCASTD X11, R11                \
+	MOVL         $0x80000000, AX         \
+	VMOVD        AX, X12                 \
+	VPBROADCASTD X12, R12
 
 // SIGNSTEP is one step of signs8 (Y registers, VEX names) or signs512
 // (Z registers, EVEX names) on the draws at SI and the means at DI, with
@@ -1181,7 +1181,7 @@ TEXT ·signs8(SB), NOSPLIT, $0-24
 	MOVQ n+16(FP), CX
 	SHRQ $3, CX
 	JEQ  g8done
-	SIGNSCONSTS(VPBROADCASTD, VPBROADCASTQ, Y8, Y9, Y10, Y11, Y12)
+	SIGNSCONSTS(Y8, Y9, Y10, Y11, Y12)
 
 g8loop:
 	SIGNSTEP(VMOVDQU, VPAND, VPOR, VPXOR, Y0, Y1, Y2, Y3, Y8, Y9, Y10, Y11, Y12)
@@ -1203,7 +1203,7 @@ TEXT ·signs512(SB), NOSPLIT, $0-24
 	MOVQ n+16(FP), CX
 	SHRQ $4, CX
 	JEQ  g5done
-	SIGNSCONSTS(VPBROADCASTD, VPBROADCASTQ, Z8, Z9, Z10, Z11, Z12)
+	SIGNSCONSTS(Z8, Z9, Z10, Z11, Z12)
 
 g5loop:
 	SIGNSTEP(VMOVDQU64, VPANDQ, VPORQ, VPXORQ, Z0, Z1, Z2, Z3, Z8, Z9, Z10, Z11, Z12)
