@@ -231,7 +231,10 @@ func WritePage(w io.Writer, p Page) error { return pageTmpl.Execute(w, p) }
 const PageFile = "index.html"
 
 // Item is one figure to build: its page entry (without Files or Missing)
-// and the function that draws it.
+// and the function that makes it. BuildPage calls the items' Make one at
+// a time, in order, while the figures made before are still being drawn
+// on other goroutines: a Make may read what earlier ones read, but must
+// not change anything a figure it did not make refers to.
 type Item struct {
 	Entry
 	Make func() (*Figure, error)
@@ -285,7 +288,10 @@ func BuildPage(dir string, head Page, items []Item) (Page, error) {
 }
 
 // saveAll makes the items' figures in order and saves them on up to
-// GOMAXPROCS workers, returning their entries in the items' order.
+// GOMAXPROCS workers, returning their entries in the items' order. A
+// panic in a worker is raised again on the caller's goroutine once every
+// worker has stopped, as it would have been with no workers (rgml ui's
+// server recovers it there); a panic in a Make stops the workers first.
 func saveAll(dir string, items []Item) []Entry {
 	entries := make([]Entry, len(items))
 	type made struct {
@@ -294,29 +300,43 @@ func saveAll(dir string, items []Item) []Entry {
 	}
 	todo := make(chan made)
 	var wg sync.WaitGroup
+	var panicked sync.Once
+	var fault any
+	save := func(m made) {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked.Do(func() { fault = r })
+			}
+		}()
+		e := &entries[m.i]
+		e.Notes, e.Problems = m.f.Notes, Check(m.f)
+		var err error
+		if e.Files, err = Save(dir, e.Name, m.f); err != nil {
+			e.Missing = firstLine(err.Error())
+		}
+	}
 	for range min(runtime.GOMAXPROCS(0), len(items)) {
 		wg.Go(func() {
 			for m := range todo {
-				e := &entries[m.i]
-				e.Notes, e.Problems = m.f.Notes, Check(m.f)
-				var err error
-				if e.Files, err = Save(dir, e.Name, m.f); err != nil {
-					e.Missing = firstLine(err.Error())
-				}
+				save(m)
 			}
 		})
 	}
-	for i, it := range items {
-		entries[i] = it.Entry
-		f, err := it.Make()
-		if err != nil {
-			entries[i].Missing = firstLine(err.Error())
-			continue
+	func() {
+		defer func() { close(todo); wg.Wait() }()
+		for i, it := range items {
+			entries[i] = it.Entry
+			f, err := it.Make()
+			if err != nil {
+				entries[i].Missing = firstLine(err.Error())
+				continue
+			}
+			todo <- made{i, f}
 		}
-		todo <- made{i, f}
+	}()
+	if fault != nil {
+		panic(fault)
 	}
-	close(todo)
-	wg.Wait()
 	return entries
 }
 

@@ -10,8 +10,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/rgml/rgml/framework/npz"
@@ -205,15 +207,20 @@ func TestBuildListsMissing(t *testing.T) {
 }
 
 // TestBuildPageInOrder: the items' Make functions run one at a time in
-// the items' order (they may share what they read: -race catches two at
-// once), the figures are saved on several workers, and the page lists
-// them in the items' order, a repeated name refused before any is drawn.
+// the items' order (they may share what they read), the figures are
+// saved on several workers, and the page lists them all in the items'
+// order, a repeated name refused before any is made.
 func TestBuildPageInOrder(t *testing.T) {
 	dir := t.TempDir()
 	var made []int
+	var inMake atomic.Int32
 	var items []Item
 	for i := range 12 {
 		items = append(items, Item{Entry: Entry{Name: fmt.Sprintf("f%02d", i)}, Make: func() (*Figure, error) {
+			if inMake.Add(1) > 1 {
+				t.Errorf("two Make functions at once")
+			}
+			defer inMake.Add(-1)
 			made = append(made, i)
 			if i == 5 {
 				return nil, errors.New("no data")
@@ -222,12 +229,12 @@ func TestBuildPageInOrder(t *testing.T) {
 		}})
 	}
 	page, err := BuildPage(dir, Page{Title: "r"}, items)
-	if !IsMissing(err) {
-		t.Fatalf("Build: %v", err)
+	if !IsMissing(err) || len(page.Entries) != len(items) || !slices.Equal(made, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}) {
+		t.Fatalf("Build: %v; %d entries, made %v", err, len(page.Entries), made)
 	}
 	for i, e := range page.Entries {
-		if want := fmt.Sprintf("f%02d", i); e.Name != want || made[i] != i {
-			t.Fatalf("entry %d is %s, made %v", i, e.Name, made)
+		if want := fmt.Sprintf("f%02d", i); e.Name != want {
+			t.Fatalf("entry %d is %s", i, e.Name)
 		}
 		if (e.Missing != "") != (i == 5) || (i != 5 && e.Files.PNG != e.Name+".png") {
 			t.Errorf("entry %s: missing %q, files %+v", e.Name, e.Missing, e.Files)
@@ -237,6 +244,22 @@ func TestBuildPageInOrder(t *testing.T) {
 	if _, err := BuildPage(t.TempDir(), Page{Title: "r"}, append(items, items[0])); err == nil || IsMissing(err) || len(made) > 0 {
 		t.Errorf("a repeated name: %v, %d figures made", err, len(made))
 	}
+}
+
+// TestBuildPagePanics: a figure that panics while it is drawn (on a
+// worker) panics BuildPage's caller, as it did when figures were drawn
+// on the caller's goroutine (rgml ui's server recovers it there).
+func TestBuildPagePanics(t *testing.T) {
+	ok := func() (*Figure, error) { return LossCurves([]float64{1, 2}, []float64{1, 0.5}, nil) }
+	items := []Item{{Entry: Entry{Name: "a"}, Make: ok},
+		{Entry: Entry{Name: "broken"}, Make: func() (*Figure, error) { return &Figure{}, nil }},
+		{Entry: Entry{Name: "c"}, Make: ok}}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a figure with no plot drew without a panic")
+		}
+	}()
+	BuildPage(t.TempDir(), Page{Title: "r"}, items)
 }
 
 // The page reads as a paper's: a compact table of contents grouped by
