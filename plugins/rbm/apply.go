@@ -322,6 +322,7 @@ func (f *flowJob) record(it int, next *int, r0, r1 int) {
 
 func (f *flowJob) run(part, parts int) {
 	m := f.m
+	var buf draws
 	for {
 		b := int(f.next.Add(1) - 1)
 		if b >= len(f.rngs) {
@@ -343,13 +344,13 @@ func (f *flowJob) run(part, parts int) {
 			for r := 0; r < rows; r++ {
 				row := h[r*m.nhp : (r+1)*m.nhp]
 				kernels.TanhBias(row, m.bh)
-				sampleRow(row[:m.nh], &f.rngs[b])
+				sampleRow(row[:m.nh], &f.rngs[b], &buf)
 			}
 			kernels.Gemm(rows, m.nvp, m.nh, 1, h, m.nhp, m.wt, m.nvp, false, v, m.nvp)
 			for r := 0; r < rows; r++ {
 				row := v[r*m.nvp : (r+1)*m.nvp]
 				kernels.TanhBias(row, m.bv)
-				sampleRow(row[:m.nv], &f.rngs[b])
+				sampleRow(row[:m.nv], &f.rngs[b], &buf)
 			}
 			f.record(it, &next, r0, r1)
 		}

@@ -217,8 +217,9 @@ func (j *catStepJob) block(b, g int, dw []float32) {
 		}
 		rng := &t.rngs[b]
 		rng.Seed(xrand.Derive(j.seeds[k-1], b, 0))
+		var buf draws
 		for r := 0; r < mb; r++ {
-			sampleRow(h[r*nhp:r*nhp+nh], rng)
+			sampleRow(h[r*nhp:r*nhp+nh], rng, &buf)
 		}
 	}
 

@@ -95,7 +95,7 @@ func TestSampleRowStream(t *testing.T) {
 		if i < n {
 			want[i] = kernels.Sign24(uint32(b.Uint64()>>40), want[i])
 		}
-		sampleRow(x, a)
+		sampleRow(x, a, new(draws))
 		for i := range x {
 			if x[i] != want[i] {
 				t.Fatalf("n=%d: unit %d = %v, want %v", n, i, x[i], want[i])

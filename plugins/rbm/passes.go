@@ -109,15 +109,21 @@ func (j *sampleJob) run(part, parts int) {
 			return
 		}
 		rng := &j.rngs[b]
+		var buf draws
 		for r := b * passRows; r < min((b+1)*passRows, j.rows); r++ {
 			row := j.x[r*j.ld : r*j.ld+j.width]
 			if j.bias != nil {
 				kernels.TanhBias(row, j.bias)
 			}
-			sampleRow(row[:j.cols], rng)
+			sampleRow(row[:j.cols], rng, &buf)
 		}
 	}
 }
+
+// draws is sampleRow's scratch, which its callers keep for many rows:
+// declared in sampleRow, Go would clear its 1 KiB at every row, as long
+// as drawing a row of 16 units takes.
+type draws [128]uint64
 
 // sampleRow sets each x[i] ∈ [−1, 1] to +1 with probability (1 + x[i])/2,
 // else −1 (kernels.Signs: +1 when a uniform 24-bit integer is below
@@ -126,10 +132,9 @@ func (j *sampleJob) run(part, parts int) {
 // runs inline on a copy of its state held in registers, filling a buffer
 // of draws for up to 256 units at a time, which Signs turns into ±1 on
 // the vector units: the same draws and bits as one unit after the other.
-func sampleRow(x []float32, rng *xrand.RNG) {
+func sampleRow(x []float32, rng *xrand.RNG, buf *draws) {
 	st := rng.State()
 	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
-	var buf [128]uint64
 	for len(x) > 0 {
 		n := min(len(x), 2*len(buf)) // even unless the last
 		d := buf[:(n+1)/2]

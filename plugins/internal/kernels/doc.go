@@ -3,7 +3,8 @@
 // elementwise passes around them (bias + tanh, with column sums or squared
 // errors; the tanh derivative; exp for the softmax; ±1 units drawn from
 // their means, Signs, which every implementation computes to the same
-// bits: integer comparisons after one rounded addition).
+// bits for means in [−1, 1]: integer comparisons after one rounded
+// addition).
 //
 // Four implementations, one chosen per process at start-up among those
 // the CPU runs:

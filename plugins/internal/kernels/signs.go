@@ -8,7 +8,9 @@ import "math"
 // r[j] serves two units: u_{2j} = r[j] >> 40 and u_{2j+1} = bits 16–39
 // of r[j]; len(r) ≥ ⌈len(x)/2⌉. The comparison is exact integer
 // arithmetic on one rounding of 1 + x[i], so every implementation gives
-// the same bits. Branch-free: the outcomes are unpredictable.
+// the same bits for means in [−1, 1] (a NaN gives +1 on amd64 and −1 on
+// arm64, as Go's own float-to-integer conversion does there).
+// Branch-free: the outcomes are unpredictable.
 func Signs(x []float32, r []uint64) {
 	n8 := 0
 	if vec(len(x)) {
