@@ -91,22 +91,30 @@ func ExpNeg32(x float32) float32 {
 // vec reports whether the vector passes (AVX2 or NEON) run on n values.
 func vec(n int) bool { return level != generic && n >= 8 }
 
+// lanes splits n values among the vector passes: [0, n16) to the
+// 16-lane (AVX-512) pass, [n16, n8) to the 8-lane (AVX2, NEON) one, the
+// rest to Go.
+func lanes(n int) (n16, n8 int) {
+	if !vec(n) {
+		return 0, 0
+	}
+	if level == avx512 {
+		n16 = n &^ 15
+	}
+	return n16, n &^ 7
+}
+
 // TanhBias sets x[j] = tanh(x[j] + b[j]); len(b) ≥ len(x).
 func TanhBias(x, b []float32) {
-	n8 := 0
-	if vec(len(x)) {
-		n8 = len(x) &^ 7
+	n16, n8 := lanes(len(x))
+	if n8 > 0 {
 		_ = b[n8-1]
-		n16 := 0
-		if level == avx512 {
-			n16 = len(x) &^ 15
-			if n16 > 0 {
-				tanhBias512(&x[0], &b[0], n16)
-			}
-		}
-		if n16 < n8 {
-			tanhBias8(&x[n16], &b[n16], n8-n16)
-		}
+	}
+	if n16 > 0 {
+		tanhBias512(&x[0], &b[0], n16)
+	}
+	if n16 < n8 {
+		tanhBias8(&x[n16], &b[n16], n8-n16)
 	}
 	b = b[:len(x)]
 	for j := n8; j < len(x); j++ {
@@ -116,20 +124,15 @@ func TanhBias(x, b []float32) {
 
 // TanhBiasSum is TanhBias that also adds the new x[j] to sum[j].
 func TanhBiasSum(x, b, sum []float32) {
-	n8 := 0
-	if vec(len(x)) {
-		n8 = len(x) &^ 7
+	n16, n8 := lanes(len(x))
+	if n8 > 0 {
 		_, _ = b[n8-1], sum[n8-1]
-		n16 := 0
-		if level == avx512 {
-			n16 = len(x) &^ 15
-			if n16 > 0 {
-				tanhBiasSum512(&x[0], &b[0], &sum[0], n16)
-			}
-		}
-		if n16 < n8 {
-			tanhBiasSum8(&x[n16], &b[n16], &sum[n16], n8-n16)
-		}
+	}
+	if n16 > 0 {
+		tanhBiasSum512(&x[0], &b[0], &sum[0], n16)
+	}
+	if n16 < n8 {
+		tanhBiasSum8(&x[n16], &b[n16], &sum[n16], n8-n16)
 	}
 	b, sum = b[:len(x)], sum[:len(x)]
 	for j := n8; j < len(x); j++ {

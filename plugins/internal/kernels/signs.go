@@ -12,20 +12,15 @@ import "math"
 // arm64, as Go's own float-to-integer conversion does there).
 // Branch-free: the outcomes are unpredictable.
 func Signs(x []float32, r []uint64) {
-	n8 := 0
-	if vec(len(x)) {
-		n8 = len(x) &^ 7
+	n16, n8 := lanes(len(x))
+	if n8 > 0 {
 		_ = r[n8/2-1]
-		n16 := 0
-		if level == avx512 {
-			n16 = len(x) &^ 15
-			if n16 > 0 {
-				signs512(&x[0], &r[0], n16)
-			}
-		}
-		if n16 < n8 {
-			signs8(&x[n16], &r[n16/2], n8-n16)
-		}
+	}
+	if n16 > 0 {
+		signs512(&x[0], &r[0], n16)
+	}
+	if n16 < n8 {
+		signs8(&x[n16], &r[n16/2], n8-n16)
 	}
 	i := n8
 	for ; i+1 < len(x); i += 2 {

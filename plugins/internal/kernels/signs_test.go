@@ -22,18 +22,11 @@ func signsWant(u uint32, m float32) float32 {
 // and 0, and uniforms one below, at and one above the threshold. Swapped
 // halves, a bit off in a shift or a comparison the wrong way fails.
 func TestSigns(t *testing.T) {
-	for _, name := range Available() {
-		t.Run(name, func(t *testing.T) {
-			restore, err := Force(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer restore()
-			for _, n := range []int{1, 2, 7, 8, 15, 16, 17, 24, 33, 100, 1025} {
-				checkSigns(t, n, xrand.New(uint64(n)))
-			}
-		})
-	}
+	eachImpl(t, func(t *testing.T) {
+		for _, n := range []int{1, 2, 7, 8, 15, 16, 17, 24, 33, 100, 1025} {
+			checkSigns(t, n, xrand.New(uint64(n)))
+		}
+	})
 }
 
 func checkSigns(t *testing.T, n int, rng *xrand.RNG) {
