@@ -98,28 +98,7 @@ func zero(c []float32, rows, cols, ldc int, acc bool) {
 func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc, rows, cols int, alpha float32, acc bool) {
 	switch level {
 	case avx512:
-		for j := 0; j < cols; {
-			w := 32
-			if cols-j < 32 {
-				w = 16
-			}
-			i := 0
-			for ; i+8 <= rows; i += 8 {
-				if w == 32 {
-					kern8x32(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
-				} else {
-					kern8x16(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
-				}
-			}
-			if i < rows {
-				if w == 32 {
-					kern4x32(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
-				} else {
-					kern4x16(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
-				}
-			}
-			j += w
-		}
+		tiles512(k, a, ars, aks, b, bks, c, ldc, rows, cols, alpha, acc)
 	case avx2, neon:
 		for j := 0; j < cols; j += 16 {
 			for i := 0; i < rows; i += 4 {
@@ -128,5 +107,56 @@ func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, 
 		}
 	default:
 		genericTiles(k, a, ars, aks, b, bks, c, ldc, rows, cols, alpha, acc)
+	}
+}
+
+// tiles512 is tiles on the AVX-512 micro-kernels. Panels of B are 32
+// columns wide; when the columns are an odd number of 16s, the last three
+// 16s form one 48-wide panel, since a 16-wide one uses each broadcast
+// element of A for one multiply-add only and is bound by its loads. A
+// 32-wide panel takes rows 12 at a time, then 8, and 12 + 4 rows as
+// 8 + 8: the 4-row kernel's 8 accumulators barely cover the multiply-add's
+// latency. Every element is the same chain whatever its tile.
+func tiles512(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc, rows, cols int, alpha float32, acc bool) {
+	type kernel func(int, *float32, int, int, *float32, int, *float32, int, float32, bool)
+	tile := func(f kernel, i, j int) {
+		f(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
+	}
+	for j := 0; j < cols; {
+		i := 0
+		switch w := cols - j; {
+		case w == 48:
+			for ; i+8 <= rows; i += 8 {
+				tile(kern8x48, i, j)
+			}
+			if i < rows {
+				tile(kern4x32, i, j)
+				tile(kern4x16, i, j+32)
+			}
+			j += 48
+		case w >= 32:
+			n12 := rows / 12
+			if rows%12 == 4 && n12 > 0 {
+				n12--
+			}
+			for ; i < 12*n12; i += 12 {
+				tile(kern12x32, i, j)
+			}
+			for ; i+8 <= rows; i += 8 {
+				tile(kern8x32, i, j)
+			}
+			if i < rows {
+				tile(kern4x32, i, j)
+			}
+			j += 32
+		default:
+			for ; i+8 <= rows; i += 8 {
+				tile(kern8x16, i, j)
+			}
+			if i < rows {
+				tile(kern4x16, i, j)
+			}
+			j += 16
+		}
 	}
 }

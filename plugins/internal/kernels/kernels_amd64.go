@@ -52,6 +52,15 @@ func kern4x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, 
 //go:noescape
 func kern8x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 
+// kern12x32 (24 accumulators) and kern8x48 (24) are kern8x32 for 12 rows
+// and 32 columns, 8 rows and 48 columns: fewer loads per multiply-add.
+//
+//go:noescape
+func kern12x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+//go:noescape
+func kern8x48(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
 //go:noescape
 func kern8x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 

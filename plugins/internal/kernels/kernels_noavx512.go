@@ -10,6 +10,12 @@ func kern8x32(int, *float32, int, int, *float32, int, *float32, int, float32, bo
 func kern8x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
+func kern12x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern8x48(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
 func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
