@@ -9,9 +9,9 @@
 // Four implementations, one chosen per process at start-up among those
 // the CPU runs:
 //
-//   - "avx512": the products on 12×32, 8×32 and 8×48 AVX-512
-//     micro-kernels (24, 16 and 24 ZMM accumulators), for amd64 CPUs with
-//     AVX-512F and FMA;
+//   - "avx512": the products on an 8×48 AVX-512 micro-kernel (24 ZMM
+//     accumulators; 6×64 or 12×32 for the last panel, 16×16 for 16
+//     columns), for amd64 CPUs with AVX-512F and FMA;
 //   - "avx2": a 4×16 AVX2/FMA micro-kernel, for amd64 CPUs with AVX2 and
 //     FMA;
 //   - "neon": the 4×16 micro-kernel and the passes in arm64 Advanced SIMD

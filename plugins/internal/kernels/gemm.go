@@ -110,34 +110,47 @@ func tiles(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, 
 	}
 }
 
-// tiles512 is tiles on the AVX-512 micro-kernels. Panels of B are 32
-// columns wide; when the columns are an odd number of 16s, the last three
-// 16s form one 48-wide panel, since a 16-wide one uses each broadcast
-// element of A for one multiply-add only and is bound by its loads. A
-// 32-wide panel takes rows 12 at a time, then 8, and 12 + 4 rows as
-// 8 + 8: the 4-row kernel's 8 accumulators barely cover the multiply-add's
-// latency. Every element is the same chain whatever its tile.
+// tiles512 is tiles on the AVX-512 micro-kernels. Their loads, not their
+// multiply-adds, bound them where the core issues one 512-bit load a cycle
+// for two FMAs (an Intel Xeon measured so: docs/learners.md). A step of
+// the 6×64 kernel loads 10 times for 24 FMAs, the 8×48 kernel 11 times,
+// the 12×32 14 times, the 16-wide ones once per FMA. So panels of B are 48
+// columns wide, and the last one 64 or 32 where the columns are not a
+// multiple of 48 (400 = 7·48 + 64, 112 = 48 + 64, 80 = 48 + 32); 16 only
+// for 16 columns. Rows go 8 at a time (48), 6 (64), 12 (32) or 16 (16),
+// then the narrower kernels of the same width. Every element is the same
+// chain whatever its tile.
 func tiles512(k int, a []float32, ars, aks int, b []float32, bks int, c []float32, ldc, rows, cols int, alpha float32, acc bool) {
 	type kernel func(int, *float32, int, int, *float32, int, *float32, int, float32, bool)
 	tile := func(f kernel, i, j int) {
 		f(k, &a[i*ars], ars, aks, &b[j], bks, &c[i*ldc+j], ldc, alpha, acc)
 	}
+	// last is the width of the last panel.
+	last := [3]int{48, 64, 32}[cols/16%3]
+	if cols <= 32 {
+		last = cols
+	}
 	for j := 0; j < cols; {
 		i := 0
-		switch w := cols - j; {
-		case w == 48:
+		w := 48
+		if cols-j == last {
+			w = last
+		}
+		switch w {
+		case 16:
+			for ; i+16 <= rows; i += 16 {
+				tile(kern16x16, i, j)
+			}
 			for ; i+8 <= rows; i += 8 {
-				tile(kern8x48, i, j)
+				tile(kern8x16, i, j)
 			}
 			if i < rows {
-				tile(kern4x32, i, j)
-				tile(kern4x16, i, j+32)
+				tile(kern4x16, i, j)
 			}
-			j += 48
-		case w >= 32:
+		case 32:
 			n12 := rows / 12
 			if rows%12 == 4 && n12 > 0 {
-				n12--
+				n12-- // 12 + 4 rows as 8 + 8: 4×32 has 8 accumulators
 			}
 			for ; i < 12*n12; i += 12 {
 				tile(kern12x32, i, j)
@@ -148,15 +161,25 @@ func tiles512(k int, a []float32, ars, aks int, b []float32, bks int, c []float3
 			if i < rows {
 				tile(kern4x32, i, j)
 			}
-			j += 32
-		default:
+		case 48:
 			for ; i+8 <= rows; i += 8 {
-				tile(kern8x16, i, j)
+				tile(kern8x48, i, j)
 			}
 			if i < rows {
-				tile(kern4x16, i, j)
+				tile(kern4x48, i, j)
 			}
-			j += 16
+		case 64:
+			n6 := rows / 6
+			if rows%6 == 2 {
+				n6-- // rows are a multiple of 4: 6 + 2 rows as 4 + 4
+			}
+			for ; i < 6*n6; i += 6 {
+				tile(kern6x64, i, j)
+			}
+			for ; i < rows; i += 4 {
+				tile(kern4x64, i, j)
+			}
 		}
+		j += w
 	}
 }

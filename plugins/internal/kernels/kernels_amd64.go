@@ -52,14 +52,29 @@ func kern4x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, 
 //go:noescape
 func kern8x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 
-// kern12x32 (24 accumulators) and kern8x48 (24) are kern8x32 for 12 rows
-// and 32 columns, 8 rows and 48 columns: fewer loads per multiply-add.
+// kern12x32, kern8x48, kern6x64 (24 accumulators each) and kern4x48,
+// kern4x64 are kern8x32 for other tiles: fewer loads per multiply-add.
 //
 //go:noescape
 func kern12x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 
 //go:noescape
 func kern8x48(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+//go:noescape
+func kern6x64(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+//go:noescape
+func kern4x64(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+//go:noescape
+func kern4x48(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+
+// kern16x16 is kern8x16 for 16 rows (16 accumulators), each element of A
+// broadcast by its multiply-add.
+//
+//go:noescape
+func kern16x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 
 //go:noescape
 func kern8x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
@@ -98,8 +113,7 @@ func tanhBiasSum512(x, b, sum *float32, n int)
 //go:noescape
 func tanhBiasSumErr512(x, b, sum, ref *float32, n int) float32
 
-// kern4x32 is kern8x32 for 4 rows (the last rows of a product whose rows
-// are not a multiple of 8).
+// kern4x32 is kern8x32 for 4 rows (the last rows of a panel).
 //
 //go:noescape
 func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)

@@ -460,10 +460,11 @@ kput:
 	RET
 
 // The AVX-512 micro-kernels: 8 rows of C, 32 (kern8x32) or 16 (kern8x16)
-// columns, with the arguments of kern4x16 and, element by element, its
-// arithmetic: the same fused multiply-add chain over l, then ·alpha, then
-// + C. Row r of A is at SI + r·ars: rows 0–2 and 4 from SI, 3 and 5 from
-// R9 = SI + 3·ars, 6 and 7 from R13 = SI + 6·ars.
+// columns (the others, at the end of the file, are built the same way),
+// with the arguments of kern4x16 and, element by element, its arithmetic:
+// the same fused multiply-add chain over l, then ·alpha, then + C. Row r
+// of A is at SI + r·ars: rows 0–2 and 4 from SI, 3 and 5 from R9 = SI +
+// 3·ars, 6 and 7 from R13 = SI + 6·ars.
 #define AROWS \
 	MOVQ k+0(FP), CX ; \
 	MOVQ a+8(FP), SI ; \
@@ -1443,5 +1444,359 @@ k48store:
 	STORE3(Z15, Z16, Z17)
 	STORE3(Z18, Z19, Z20)
 	STORE3(Z21, Z22, Z23)
+	VZEROUPPER
+	RET
+
+// STEP16X16 adds A(·, l)·B(l)[0:16] to Z0–Z15 (row r in Zr) for 16
+// rows, each element of A broadcast by its multiply-add, and moves to
+// l+1. Rows are at SI, R9, R13, DI and R12 (rows 0, 3, 5, 7, 10) plus 0,
+// 1, 2, 4 or 8 rows.
+#define STEP16X16 \
+	VMOVUPS      (BX), Z16 ; \
+	VFMADD231PS.BCST (SI), Z16, Z0 ; \
+	VFMADD231PS.BCST (SI)(R8*1), Z16, Z1 ; \
+	VFMADD231PS.BCST (SI)(R8*2), Z16, Z2 ; \
+	VFMADD231PS.BCST (R9), Z16, Z3 ; \
+	VFMADD231PS.BCST (SI)(R8*4), Z16, Z4 ; \
+	VFMADD231PS.BCST (R9)(R8*2), Z16, Z5 ; \
+	VFMADD231PS.BCST (R13)(R8*1), Z16, Z6 ; \
+	VFMADD231PS.BCST (R9)(R8*4), Z16, Z7 ; \
+	VFMADD231PS.BCST (SI)(R8*8), Z16, Z8 ; \
+	VFMADD231PS.BCST (R13)(R8*4), Z16, Z9 ; \
+	VFMADD231PS.BCST (R12), Z16, Z10 ; \
+	VFMADD231PS.BCST (R9)(R8*8), Z16, Z11 ; \
+	VFMADD231PS.BCST (R12)(R8*2), Z16, Z12 ; \
+	VFMADD231PS.BCST (R13)(R8*8), Z16, Z13 ; \
+	VFMADD231PS.BCST (R12)(R8*4), Z16, Z14 ; \
+	VFMADD231PS.BCST (DI)(R8*8), Z16, Z15 ; \
+	ADDQ         R10, SI ; \
+	ADDQ         R10, R9 ; \
+	ADDQ         R10, R13 ; \
+	ADDQ         R10, DI ; \
+	ADDQ         R10, R12 ; \
+	ADDQ         R11, BX
+
+// func kern16x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+TEXT ·kern16x16(SB), NOSPLIT, $0-69
+	AROWS
+	LEAQ (SI)(R8*4), R13
+	ADDQ R8, R13
+	LEAQ (R13)(R8*2), DI
+	LEAQ (DI)(R8*2), R12
+	ADDQ R8, R12
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	MOVQ   CX, DX
+	SHRQ   $1, DX
+	JEQ    k1616tail
+
+k1616loop:
+	STEP16X16
+	STEP16X16
+	DECQ DX
+	JNZ  k1616loop
+
+k1616tail:
+	TESTQ $1, CX
+	JEQ   k1616store
+	STEP16X16
+
+k1616store:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R12
+	SHLQ         $2, R12
+	MOVBLZX      acc+68(FP), AX
+	STORE1(Z0)
+	STORE1(Z1)
+	STORE1(Z2)
+	STORE1(Z3)
+	STORE1(Z4)
+	STORE1(Z5)
+	STORE1(Z6)
+	STORE1(Z7)
+	STORE1(Z8)
+	STORE1(Z9)
+	STORE1(Z10)
+	STORE1(Z11)
+	STORE1(Z12)
+	STORE1(Z13)
+	STORE1(Z14)
+	STORE1(Z15)
+	VZEROUPPER
+	RET
+
+// STEP4X48 is STEP48 for 4 rows (Z0–Z11).
+#define STEP4X48 \
+	VMOVUPS      (BX), Z24 ; \
+	VMOVUPS      64(BX), Z25 ; \
+	VMOVUPS      128(BX), Z26 ; \
+	VBROADCASTSS (SI), Z27 ; \
+	VBROADCASTSS (SI)(R8*1), Z28 ; \
+	VBROADCASTSS (SI)(R8*2), Z29 ; \
+	VBROADCASTSS (R9), Z30 ; \
+	VFMADD231PS  Z24, Z27, Z0 ; \
+	VFMADD231PS  Z25, Z27, Z1 ; \
+	VFMADD231PS  Z26, Z27, Z2 ; \
+	VFMADD231PS  Z24, Z28, Z3 ; \
+	VFMADD231PS  Z25, Z28, Z4 ; \
+	VFMADD231PS  Z26, Z28, Z5 ; \
+	VFMADD231PS  Z24, Z29, Z6 ; \
+	VFMADD231PS  Z25, Z29, Z7 ; \
+	VFMADD231PS  Z26, Z29, Z8 ; \
+	VFMADD231PS  Z24, Z30, Z9 ; \
+	VFMADD231PS  Z25, Z30, Z10 ; \
+	VFMADD231PS  Z26, Z30, Z11 ; \
+	ADDQ         R10, SI ; \
+	ADDQ         R10, R9 ; \
+	ADDQ         R11, BX
+
+// func kern4x48(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+TEXT ·kern4x48(SB), NOSPLIT, $0-69
+	AROWS
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	MOVQ   CX, DX
+	SHRQ   $1, DX
+	JEQ    k448tail
+
+k448loop:
+	STEP4X48
+	STEP4X48
+	DECQ DX
+	JNZ  k448loop
+
+k448tail:
+	TESTQ $1, CX
+	JEQ   k448store
+	STEP4X48
+
+k448store:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R12
+	SHLQ         $2, R12
+	MOVBLZX      acc+68(FP), AX
+	STORE3(Z0, Z1, Z2)
+	STORE3(Z3, Z4, Z5)
+	STORE3(Z6, Z7, Z8)
+	STORE3(Z9, Z10, Z11)
+	VZEROUPPER
+	RET
+
+// STEP6X64 adds A(·, l)·B(l)[0:64] to Z0–Z23 (row r in Z(4r)–Z(4r+3))
+// for 6 rows and moves to l+1.
+#define STEP6X64 \
+	VMOVUPS      (BX), Z24 ; \
+	VMOVUPS      64(BX), Z25 ; \
+	VMOVUPS      128(BX), Z26 ; \
+	VMOVUPS      192(BX), Z27 ; \
+	VBROADCASTSS (SI), Z28 ; \
+	VBROADCASTSS (SI)(R8*1), Z29 ; \
+	VBROADCASTSS (SI)(R8*2), Z30 ; \
+	VBROADCASTSS (R9), Z31 ; \
+	VFMADD231PS  Z24, Z28, Z0 ; \
+	VFMADD231PS  Z25, Z28, Z1 ; \
+	VFMADD231PS  Z26, Z28, Z2 ; \
+	VFMADD231PS  Z27, Z28, Z3 ; \
+	VBROADCASTSS (SI)(R8*4), Z28 ; \
+	VFMADD231PS  Z24, Z29, Z4 ; \
+	VFMADD231PS  Z25, Z29, Z5 ; \
+	VFMADD231PS  Z26, Z29, Z6 ; \
+	VFMADD231PS  Z27, Z29, Z7 ; \
+	VBROADCASTSS (R9)(R8*2), Z29 ; \
+	VFMADD231PS  Z24, Z30, Z8 ; \
+	VFMADD231PS  Z25, Z30, Z9 ; \
+	VFMADD231PS  Z26, Z30, Z10 ; \
+	VFMADD231PS  Z27, Z30, Z11 ; \
+	VFMADD231PS  Z24, Z31, Z12 ; \
+	VFMADD231PS  Z25, Z31, Z13 ; \
+	VFMADD231PS  Z26, Z31, Z14 ; \
+	VFMADD231PS  Z27, Z31, Z15 ; \
+	VFMADD231PS  Z24, Z28, Z16 ; \
+	VFMADD231PS  Z25, Z28, Z17 ; \
+	VFMADD231PS  Z26, Z28, Z18 ; \
+	VFMADD231PS  Z27, Z28, Z19 ; \
+	VFMADD231PS  Z24, Z29, Z20 ; \
+	VFMADD231PS  Z25, Z29, Z21 ; \
+	VFMADD231PS  Z26, Z29, Z22 ; \
+	VFMADD231PS  Z27, Z29, Z23 ; \
+	ADDQ         R10, SI ; \
+	ADDQ         R10, R9 ; \
+	ADDQ         R11, BX
+
+// STORE4 writes row accumulators Za–Zd like STORE2.
+#define STORE4(za, zb, zc, zd) \
+	VMULPS  Z30, za, za ; \
+	VMULPS  Z30, zb, zb ; \
+	VMULPS  Z30, zc, zc ; \
+	VMULPS  Z30, zd, zd ; \
+	TESTQ   AX, AX ; \
+	JEQ     5(PC) ; \
+	VADDPS  (DI), za, za ; \
+	VADDPS  64(DI), zb, zb ; \
+	VADDPS  128(DI), zc, zc ; \
+	VADDPS  192(DI), zd, zd ; \
+	VMOVUPS za, (DI) ; \
+	VMOVUPS zb, 64(DI) ; \
+	VMOVUPS zc, 128(DI) ; \
+	VMOVUPS zd, 192(DI) ; \
+	ADDQ    R12, DI
+
+// func kern6x64(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+TEXT ·kern6x64(SB), NOSPLIT, $0-69
+	AROWS
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VXORPS Z18, Z18, Z18
+	VXORPS Z19, Z19, Z19
+	VXORPS Z20, Z20, Z20
+	VXORPS Z21, Z21, Z21
+	VXORPS Z22, Z22, Z22
+	VXORPS Z23, Z23, Z23
+	MOVQ   CX, DX
+	SHRQ   $1, DX
+	JEQ    k664tail
+
+k664loop:
+	STEP6X64
+	STEP6X64
+	DECQ DX
+	JNZ  k664loop
+
+k664tail:
+	TESTQ $1, CX
+	JEQ   k664store
+	STEP6X64
+
+k664store:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R12
+	SHLQ         $2, R12
+	MOVBLZX      acc+68(FP), AX
+	STORE4(Z0, Z1, Z2, Z3)
+	STORE4(Z4, Z5, Z6, Z7)
+	STORE4(Z8, Z9, Z10, Z11)
+	STORE4(Z12, Z13, Z14, Z15)
+	STORE4(Z16, Z17, Z18, Z19)
+	STORE4(Z20, Z21, Z22, Z23)
+	VZEROUPPER
+	RET
+
+// STEP4X64 is STEP6X64 for 4 rows (Z0–Z15).
+#define STEP4X64 \
+	VMOVUPS      (BX), Z24 ; \
+	VMOVUPS      64(BX), Z25 ; \
+	VMOVUPS      128(BX), Z26 ; \
+	VMOVUPS      192(BX), Z27 ; \
+	VBROADCASTSS (SI), Z28 ; \
+	VBROADCASTSS (SI)(R8*1), Z29 ; \
+	VBROADCASTSS (SI)(R8*2), Z30 ; \
+	VBROADCASTSS (R9), Z31 ; \
+	VFMADD231PS  Z24, Z28, Z0 ; \
+	VFMADD231PS  Z25, Z28, Z1 ; \
+	VFMADD231PS  Z26, Z28, Z2 ; \
+	VFMADD231PS  Z27, Z28, Z3 ; \
+	VFMADD231PS  Z24, Z29, Z4 ; \
+	VFMADD231PS  Z25, Z29, Z5 ; \
+	VFMADD231PS  Z26, Z29, Z6 ; \
+	VFMADD231PS  Z27, Z29, Z7 ; \
+	VFMADD231PS  Z24, Z30, Z8 ; \
+	VFMADD231PS  Z25, Z30, Z9 ; \
+	VFMADD231PS  Z26, Z30, Z10 ; \
+	VFMADD231PS  Z27, Z30, Z11 ; \
+	VFMADD231PS  Z24, Z31, Z12 ; \
+	VFMADD231PS  Z25, Z31, Z13 ; \
+	VFMADD231PS  Z26, Z31, Z14 ; \
+	VFMADD231PS  Z27, Z31, Z15 ; \
+	ADDQ         R10, SI ; \
+	ADDQ         R10, R9 ; \
+	ADDQ         R11, BX
+
+// func kern4x64(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
+TEXT ·kern4x64(SB), NOSPLIT, $0-69
+	AROWS
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	MOVQ   CX, DX
+	SHRQ   $1, DX
+	JEQ    k464tail
+
+k464loop:
+	STEP4X64
+	STEP4X64
+	DECQ DX
+	JNZ  k464loop
+
+k464tail:
+	TESTQ $1, CX
+	JEQ   k464store
+	STEP4X64
+
+k464store:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R12
+	SHLQ         $2, R12
+	MOVBLZX      acc+68(FP), AX
+	STORE4(Z0, Z1, Z2, Z3)
+	STORE4(Z4, Z5, Z6, Z7)
+	STORE4(Z8, Z9, Z10, Z11)
+	STORE4(Z12, Z13, Z14, Z15)
 	VZEROUPPER
 	RET

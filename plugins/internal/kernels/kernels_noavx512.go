@@ -16,6 +16,18 @@ func kern12x32(int, *float32, int, int, *float32, int, *float32, int, float32, b
 func kern8x48(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
+func kern16x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern4x48(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern6x64(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
+func kern4x64(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
+	panic("kernels: no AVX-512")
+}
 func kern4x32(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no AVX-512")
 }
