@@ -67,20 +67,25 @@ func (j *stepJob) run(part, parts int) {
 		dw := t.gpart[g*t.nvp*t.nhp : (g+1)*t.nvp*t.nhp]
 		first := g * nb / j.groups
 		for b := first; b < (g+1)*nb/j.groups; b++ {
-			j.block(b, dw, b == first)
+			j.block(b, g, dw, b == first)
 		}
 	}
 }
 
-// block runs CD-k (or PCD) on block b of the batch and adds its gradient
+// block runs CD-k (or PCD) on block b of the batch, in group g, and adds its gradient
 // terms v0ᵀh1 − vₖᵀh2 to dw, or with set, sets dw to them.
-func (j *stepJob) block(b int, dw []float32, set bool) {
+func (j *stepJob) block(b, g int, dw []float32, set bool) {
 	t, s := j.t, &j.t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
 	r0, r1 := b*passRows, min((b+1)*passRows, j.m)
 	mb := r1 - r0
 	v0 := j.v0[r0*nvp:]
-	h1, h2, v1 := t.h1[r0*nhp:], t.h2[r0*nhp:], t.v1[r0*nvp:]
+	// The block's hidden and visible rows live only while it runs: each
+	// group reuses its own, which stay in cache, instead of rows per
+	// configuration, which would stream N×(2·N_h + N_v) values through
+	// memory an epoch.
+	scr := t.gscr[g*passRows*(2*nhp+nvp) : (g+1)*passRows*(2*nhp+nvp)]
+	h1, h2, v1 := scr[:passRows*nhp], scr[passRows*nhp:2*passRows*nhp], scr[2*passRows*nhp:]
 	partH1 := t.partH1[b*nhp : (b+1)*nhp]
 	partH2 := t.partH2[b*nhp : (b+1)*nhp]
 	partV := t.partV[b*nvp : (b+1)*nvp]

@@ -102,6 +102,7 @@ type trainer struct {
 
 	// The block-wise step on package kernels (fused.go).
 	gpart []float32 // fusedGroups partial weight gradients, nvp×nhp each
+	gscr  []float32 // fusedGroups blocks' rows of h1, h2 and v1 (fused step)
 	sj    stepJob
 	s1    *spin1       // spin-1 visible units' buffers, else nil
 	cat   *categorical // categorical visible units, else nil
@@ -148,9 +149,9 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 		t.xb = make([]float32, t.rows*t.nvp)
 		t.perm = make([]int32, n)
 	}
-	t.h1 = make([]float32, t.rows*t.nhp)
-	t.h2 = make([]float32, t.rows*t.nhp)
-	t.v1 = make([]float32, t.rows*t.nvp)
+	if e.blas || cat != nil {
+		t.wholeRows()
+	}
 	t.wt = make([]float32, t.nhp*t.nvp)
 	t.dw = make([]float32, t.nvp*t.nhp)
 	t.s1 = t.newSpin1()
@@ -171,6 +172,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	}
 	if !e.blas {
 		t.gpart = make([]float32, min(fusedGroups, nb)*t.nvp*t.nhp)
+		t.gscr = make([]float32, min(fusedGroups, nb)*passRows*(2*t.nhp+t.nvp))
 		t.sj.seeds = make([]uint64, 0, h.k)
 		if cat != nil {
 			t.catF = t.newCatFused()
@@ -320,9 +322,23 @@ func (t *trainer) step(v0 []float32, m int) (float64, error) {
 	return t.stepWhole(v0, m)
 }
 
+// wholeRows allocates the rows of h1, h2 and v1 for every configuration
+// of a batch, which stepWhole and the categorical fused step use; the ±1
+// fused step keeps only its blocks' (gscr), so a trainer on package
+// kernels allocates them only when a test runs stepWhole.
+func (t *trainer) wholeRows() {
+	if t.h1 != nil {
+		return
+	}
+	t.h1 = make([]float32, t.rows*t.nhp)
+	t.h2 = make([]float32, t.rows*t.nhp)
+	t.v1 = make([]float32, t.rows*t.nvp)
+}
+
 // stepWhole is step with one pass over the whole batch per product and
 // activation (the BLAS engine's step).
 func (t *trainer) stepWhole(v0 []float32, m int) (float64, error) {
+	t.wholeRows()
 	e, s := t.e, &t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
 	t.spin1Positive(v0, m)
