@@ -465,6 +465,51 @@ kput:
 // the same fused multiply-add chain over l, then ·alpha, then + C. Row r
 // of A is at SI + r·ars: rows 0–2 and 4 from SI, 3 and 5 from R9 = SI +
 // 3·ars, 6 and 7 from R13 = SI + 6·ars.
+// ZERO8 … ZERO24 clear the accumulators Z0–Z7 … Z0–Z23.
+#define ZERO8 \
+	VXORPS Z0, Z0, Z0 ; \
+	VXORPS Z1, Z1, Z1 ; \
+	VXORPS Z2, Z2, Z2 ; \
+	VXORPS Z3, Z3, Z3 ; \
+	VXORPS Z4, Z4, Z4 ; \
+	VXORPS Z5, Z5, Z5 ; \
+	VXORPS Z6, Z6, Z6 ; \
+	VXORPS Z7, Z7, Z7
+
+#define ZERO12 \
+	ZERO8 ; \
+	VXORPS Z8, Z8, Z8 ; \
+	VXORPS Z9, Z9, Z9 ; \
+	VXORPS Z10, Z10, Z10 ; \
+	VXORPS Z11, Z11, Z11
+
+#define ZERO16 \
+	ZERO12 ; \
+	VXORPS Z12, Z12, Z12 ; \
+	VXORPS Z13, Z13, Z13 ; \
+	VXORPS Z14, Z14, Z14 ; \
+	VXORPS Z15, Z15, Z15
+
+#define ZERO24 \
+	ZERO16 ; \
+	VXORPS Z16, Z16, Z16 ; \
+	VXORPS Z17, Z17, Z17 ; \
+	VXORPS Z18, Z18, Z18 ; \
+	VXORPS Z19, Z19, Z19 ; \
+	VXORPS Z20, Z20, Z20 ; \
+	VXORPS Z21, Z21, Z21 ; \
+	VXORPS Z22, Z22, Z22 ; \
+	VXORPS Z23, Z23, Z23
+
+// CARGS loads what the STORE macros use: alpha broadcast in Z30, C in
+// DI, its row stride in bytes in R12, acc in AX.
+#define CARGS \
+	VBROADCASTSS alpha+64(FP), Z30 ; \
+	MOVQ         c+48(FP), DI ; \
+	MOVQ         ldc+56(FP), R12 ; \
+	SHLQ         $2, R12 ; \
+	MOVBLZX      acc+68(FP), AX
+
 #define AROWS \
 	MOVQ k+0(FP), CX ; \
 	MOVQ a+8(FP), SI ; \
@@ -530,22 +575,7 @@ kput:
 // func kern8x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 TEXT ·kern8x32(SB), NOSPLIT, $0-69
 	AROWS
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
+	ZERO16
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k32tail
@@ -562,11 +592,7 @@ k32tail:
 	STEP32
 
 k32store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE2(Z0, Z1)
 	STORE2(Z2, Z3)
 	STORE2(Z4, Z5)
@@ -614,14 +640,7 @@ k32store:
 // func kern8x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 TEXT ·kern8x16(SB), NOSPLIT, $0-69
 	AROWS
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
+	ZERO8
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k16tail
@@ -638,11 +657,7 @@ k16tail:
 	STEP16
 
 k16store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE1(Z0)
 	STORE1(Z1)
 	STORE1(Z2)
@@ -941,14 +956,7 @@ TEXT ·kern4x32(SB), NOSPLIT, $0-69
 	SHLQ   $2, R11
 	LEAQ   (SI)(R8*2), R9
 	ADDQ   R8, R9
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
+	ZERO8
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k432tail
@@ -965,11 +973,7 @@ k432tail:
 	STEP4x32
 
 k432store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE2(Z0, Z1)
 	STORE2(Z2, Z3)
 	STORE2(Z4, Z5)
@@ -1270,30 +1274,7 @@ TEXT ·kern12x32(SB), NOSPLIT, $0-69
 	AROWS
 	LEAQ (R13)(R8*2), DI
 	ADDQ R8, DI
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
-	VXORPS Z16, Z16, Z16
-	VXORPS Z17, Z17, Z17
-	VXORPS Z18, Z18, Z18
-	VXORPS Z19, Z19, Z19
-	VXORPS Z20, Z20, Z20
-	VXORPS Z21, Z21, Z21
-	VXORPS Z22, Z22, Z22
-	VXORPS Z23, Z23, Z23
+	ZERO24
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k12tail
@@ -1310,11 +1291,7 @@ k12tail:
 	STEP12
 
 k12store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE2(Z0, Z1)
 	STORE2(Z2, Z3)
 	STORE2(Z4, Z5)
@@ -1391,30 +1368,7 @@ k12store:
 // func kern8x48(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 TEXT ·kern8x48(SB), NOSPLIT, $0-69
 	AROWS
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
-	VXORPS Z16, Z16, Z16
-	VXORPS Z17, Z17, Z17
-	VXORPS Z18, Z18, Z18
-	VXORPS Z19, Z19, Z19
-	VXORPS Z20, Z20, Z20
-	VXORPS Z21, Z21, Z21
-	VXORPS Z22, Z22, Z22
-	VXORPS Z23, Z23, Z23
+	ZERO24
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k48tail
@@ -1431,11 +1385,7 @@ k48tail:
 	STEP48
 
 k48store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE3(Z0, Z1, Z2)
 	STORE3(Z3, Z4, Z5)
 	STORE3(Z6, Z7, Z8)
@@ -1484,22 +1434,7 @@ TEXT ·kern16x16(SB), NOSPLIT, $0-69
 	LEAQ (R13)(R8*2), DI
 	LEAQ (DI)(R8*2), R12
 	ADDQ R8, R12
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
+	ZERO16
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k1616tail
@@ -1516,11 +1451,7 @@ k1616tail:
 	STEP16X16
 
 k1616store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE1(Z0)
 	STORE1(Z1)
 	STORE1(Z2)
@@ -1568,18 +1499,7 @@ k1616store:
 // func kern4x48(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 TEXT ·kern4x48(SB), NOSPLIT, $0-69
 	AROWS
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
+	ZERO12
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k448tail
@@ -1596,11 +1516,7 @@ k448tail:
 	STEP4X48
 
 k448store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE3(Z0, Z1, Z2)
 	STORE3(Z3, Z4, Z5)
 	STORE3(Z6, Z7, Z8)
@@ -1670,30 +1586,7 @@ k448store:
 // func kern6x64(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 TEXT ·kern6x64(SB), NOSPLIT, $0-69
 	AROWS
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
-	VXORPS Z16, Z16, Z16
-	VXORPS Z17, Z17, Z17
-	VXORPS Z18, Z18, Z18
-	VXORPS Z19, Z19, Z19
-	VXORPS Z20, Z20, Z20
-	VXORPS Z21, Z21, Z21
-	VXORPS Z22, Z22, Z22
-	VXORPS Z23, Z23, Z23
+	ZERO24
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k664tail
@@ -1710,11 +1603,7 @@ k664tail:
 	STEP6X64
 
 k664store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE4(Z0, Z1, Z2, Z3)
 	STORE4(Z4, Z5, Z6, Z7)
 	STORE4(Z8, Z9, Z10, Z11)
@@ -1757,22 +1646,7 @@ k664store:
 // func kern4x64(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 TEXT ·kern4x64(SB), NOSPLIT, $0-69
 	AROWS
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
+	ZERO16
 	MOVQ   CX, DX
 	SHRQ   $1, DX
 	JEQ    k464tail
@@ -1789,11 +1663,7 @@ k464tail:
 	STEP4X64
 
 k464store:
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVQ         c+48(FP), DI
-	MOVQ         ldc+56(FP), R12
-	SHLQ         $2, R12
-	MOVBLZX      acc+68(FP), AX
+	CARGS
 	STORE4(Z0, Z1, Z2, Z3)
 	STORE4(Z4, Z5, Z6, Z7)
 	STORE4(Z8, Z9, Z10, Z11)
