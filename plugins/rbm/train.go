@@ -86,8 +86,8 @@ type trainer struct {
 	x0     []float32 // pad4(n)×nvp training set
 	xb     []float32 // rows×nvp gathered mini-batch (nil for full batch)
 	perm   []int32
-	h1, h2 []float32 // rows×nhp
-	v1     []float32 // rows×nvp
+	h1, h2 []float32 // rows×nhp, nil until wholeRows (BLAS, categorical, stepWhole)
+	v1     []float32 // rows×nvp, the same
 	wt, dw []float32 // nhp×nvp (Wᵀ), nvp×nhp (gradient sum)
 
 	cur, snap state
@@ -172,7 +172,9 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	}
 	if !e.blas {
 		t.gpart = make([]float32, min(fusedGroups, nb)*t.nvp*t.nhp)
-		t.gscr = make([]float32, min(fusedGroups, nb)*passRows*(2*t.nhp+t.nvp))
+		if cat == nil {
+			t.gscr = make([]float32, min(fusedGroups, nb)*passRows*(2*t.nhp+t.nvp))
+		}
 		t.sj.seeds = make([]uint64, 0, h.k)
 		if cat != nil {
 			t.catF = t.newCatFused()
@@ -191,6 +193,9 @@ const MaxTrainBytes = 8 << 30
 func (t *trainer) bufferBytes() int64 {
 	rows, n := int64(t.rows), int64(pad4(t.n))
 	nvp, nhp := int64(t.nvp), int64(t.nhp)
+	// h1, h2 and v1 are counted per configuration, as wholeRows allocates
+	// them, also where the ±1 fused step keeps only its groups' (gscr):
+	// an upper bound, which also bounds the time such a training takes.
 	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups)*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
 	if t.h.persistent {
 		floats += 2 * rows * nvp

@@ -42,8 +42,8 @@ func Rows(i0, i1, n, k int, alpha float32, a []float32, lda int, b []float32, ld
 	}
 	need("A", a[r0*lda:], rows, lda, k)
 	need("B", b, k, ldb, np)
-	// Panels of B (16 or 32 columns) against row blocks of at most 64
-	// rows: the panel stays in L1 meanwhile.
+	// Panels of B (see tiles) against row blocks of at most 64 rows: the
+	// block's rows of A stay in L1 meanwhile.
 	for ib := r0; ib < r0+rows; ib += 64 {
 		ie := min(ib+64, r0+rows)
 		tiles(k, a[ib*lda:], lda, 1, b, ldb, c[ib*ldc:], ldc, ie-ib, np, alpha, acc)
