@@ -19,7 +19,7 @@ import (
 // a 10×10 lattice.
 const benchN, benchNv = 25000, 100
 
-var benchHidden = []int{16, 64, 100, 400}
+var benchHidden = []int{16, 36, 64, 100, 400}
 
 // benchEngines are the engines of this build: package kernels'
 // implementations this CPU runs and, in a build with OpenBLAS, blas32 on it.

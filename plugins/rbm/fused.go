@@ -47,6 +47,10 @@ func (j *stepJob) run(part, parts int) {
 			if i0 >= t.nvp {
 				return
 			}
+			if t.tta {
+				j.reduceT(i0, min(i0+4, t.nvp), size)
+				continue
+			}
 			lo, hi := i0*t.nhp, min(i0+4, t.nvp)*t.nhp
 			copy(t.dw[lo:hi], t.gpart[lo:hi])
 			for g := 1; g < j.groups; g++ {
@@ -68,6 +72,23 @@ func (j *stepJob) run(part, parts int) {
 		first := g * nb / j.groups
 		for b := first; b < (g+1)*nb/j.groups; b++ {
 			j.block(b, g, dw, b == first)
+		}
+	}
+}
+
+// reduceT is the reduction's rows [i0, i1) of dw from partial sums kept
+// transposed (trainer.tta): the same additions in the same order.
+func (j *stepJob) reduceT(i0, i1, size int) {
+	t := j.t
+	nvp, nhp := t.nvp, t.nhp
+	for i := i0; i < i1; i++ {
+		row := t.dw[i*nhp : (i+1)*nhp]
+		for c := range row {
+			s := t.gpart[c*nvp+i]
+			for g := 1; g < j.groups; g++ {
+				s += t.gpart[g*size+c*nvp+i]
+			}
+			row[c] = s
 		}
 	}
 }
@@ -138,7 +159,14 @@ func (j *stepJob) block(b, g int, dw []float32, set bool) {
 	// Positive phase, eqs. (25), (27).
 	clear(partH1)
 	up(v0, h1, partH1)
-	kernels.GemmTA(nv, nh, mb, 1, v0, nvp, h1, nhp, !set, dw, nhp)
+	gradTerms := func(alpha float32, v, h []float32, acc bool) {
+		if t.tta {
+			kernels.GemmTA(nh, nv, mb, alpha, h, nhp, v, nvp, acc, dw, nvp)
+		} else {
+			kernels.GemmTA(nv, nh, mb, alpha, v, nvp, h, nhp, acc, dw, nhp)
+		}
+	}
+	gradTerms(1, v0, h1, !set)
 
 	// Negative phase, eqs. (26), (28).
 	vn := v1
@@ -156,7 +184,7 @@ func (j *stepJob) block(b, g int, dw []float32, set bool) {
 	}
 	clear(partH2)
 	up(vn, h2, partH2)
-	kernels.GemmTA(nv, nh, mb, -1, vn, nvp, h2, nhp, true, dw, nhp)
+	gradTerms(-1, vn, h2, true)
 }
 
 // stepFused is step on package kernels (see above).

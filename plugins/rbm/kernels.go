@@ -24,6 +24,10 @@ func rowStride(n int) int { return strideOf(n) }
 // strideOf is rowStride's rule; a test replaces it by pad16 to compare.
 var strideOf = kernels.RowStride
 
+// transposeTA is the trainer's rule for its partial gradients' layout
+// (trainer.tta); a test replaces it to compare.
+var transposeTA = kernels.TransposeTA
+
 // ---------------------------------------------------------------- pool
 
 // A job is work split into parts: run(part, parts) does part part.

@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -149,5 +150,78 @@ func TestRowStrideSameBits(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("N_v = %d, N_h = %d: the weights differ with the wider stride", nv, nh)
 		}
+	}
+}
+
+// Partial gradients kept transposed (trainer.tta) train bit for bit as
+// the untransposed ones, on every vector implementation: CD-1 mean-field,
+// CD-2 with sampling on mini-batches, PCD, and spin-1 data; sizes where
+// the rule takes the transpose (N_h = 16, 36) and where it does not.
+func TestTransposedGradientSameBits(t *testing.T) {
+	old := transposeTA
+	defer func() { transposeTA = old }()
+	for _, name := range kernels.Available() {
+		if name == "generic" {
+			continue
+		}
+		restore, err := kernels.Force(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			nv, nh int
+			p      sdk.Params
+			spin1  bool
+		}{
+			{100, 16, sdk.Params{}, false},
+			{100, 36, sdk.Params{ParamBatch: 128, ParamSampling: 1, ParamK: 2}, false},
+			{64, 20, sdk.Params{ParamPersistent: 1, ParamBatch: 200}, false},
+			{49, 16, sdk.Params{}, true},
+		} {
+			configs := randomConfigs(300, c.nv, 5)
+			if c.spin1 {
+				configs = spin1Data(7, 300, 5).Configs
+			}
+			train := func(tta bool) ([]float32, bool) {
+				transposeTA = func(int, int) bool { return tta }
+				e := newEngine(2)
+				defer e.close()
+				p := sdk.Params{ParamHidden: float64(c.nh)}
+				maps.Copy(p, c.p)
+				h, err := hyperOf(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tr, err := newTrainer(e, h, 1, configs, 300, c.nv, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tr.init()
+				for range 3 {
+					if _, err := tr.epoch(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				// The last step's gradient sum too: a difference of an ulp
+				// there may round away in the weights.
+				out := unpad(tr.dw, c.nv, c.nh, tr.nhp)
+				out = append(out, unpad(tr.cur.w, c.nv, c.nh, tr.nhp)...)
+				out = append(out, unpad(tr.cur.bv, 1, c.nv, tr.nvp)...)
+				return append(out, unpad(tr.cur.bh, 1, c.nh, tr.nhp)...), tr.tta
+			}
+			got, on := train(true)
+			want, off := train(false)
+			if !on || off {
+				t.Fatalf("%s %+v: tta %v and %v, want true and false", name, c, on, off)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %+v: the gradient or weights differ with transposed partial gradients", name, c)
+			}
+		}
+		restore()
+	}
+	transposeTA = old
+	if kernels.Name() == "avx512" && !transposeTA(100, 16) {
+		t.Error("the rule does not transpose N_v = 100, N_h = 16 on avx512")
 	}
 }

@@ -183,3 +183,23 @@ func tiles512(k int, a []float32, ars, aks int, b []float32, bks int, c []float3
 		j += w
 	}
 }
+
+// TransposeTA reports whether C = Aᵀ·B, m×n, takes fewer micro-kernel
+// steps on the implementation in use computed as its transpose Cᵀ = Bᵀ·A
+// (GemmTA with the roles of A and B swapped, C n×m): the padded tiles of
+// C it computes, where on AVX-512 a 16-column product costs twice its
+// tiles (its kernels load once per FMA, tiles512), and it says yes only
+// for a tenth or more fewer. Either way every element is the same chain
+// of FMAs over the same terms in the same order — a·b and b·a are the same
+// product — so the results are the same bits; generic's blocks are not
+// checked for that, and it says no there.
+func TransposeTA(m, n int) bool {
+	cost := func(rows, cols int) int {
+		c := Pad4(rows) * Pad16(cols)
+		if level == avx512 && Pad16(cols) == 16 {
+			c *= 2
+		}
+		return c
+	}
+	return level != generic && 10*cost(n, m) <= 9*cost(m, n)
+}

@@ -415,3 +415,50 @@ func TestMaxShift(t *testing.T) {
 		}
 	})
 }
+
+// Aᵀ·B computed as its transpose Bᵀ·A (TransposeTA's alternative) is the
+// same bits on every vector implementation, with and without
+// accumulation, over one or several k-chunks; and the rule takes it where
+// the 16-wide or padded tiles cost more.
+func TestTransposeTASameBits(t *testing.T) {
+	eachImpl(t, func(t *testing.T) {
+		if level == generic {
+			if TransposeTA(100, 16) {
+				t.Error("TransposeTA on generic")
+			}
+			return
+		}
+		r := xrand.New(4)
+		for _, sz := range [][3]int{{100, 16, 64}, {100, 36, 64}, {100, 16, 1100}, {7, 33, 1025}, {33, 7, 5}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			lda, ldb := Pad16(m)+3, Pad16(n)+16
+			a, b := randMat(r, k, lda, m), randMat(r, k, ldb, n)
+			for _, acc := range []bool{false, true} {
+				ldc, ldt := Pad16(n), Pad16(m)
+				c := randMat(r, Pad4(m), ldc, n)
+				ct := make([]float32, Pad4(n)*ldt)
+				for i := 0; i < m; i++ {
+					for j := 0; j < n; j++ {
+						ct[j*ldt+i] = c[i*ldc+j]
+					}
+				}
+				GemmTA(m, n, k, -0.5, a, lda, b, ldb, acc, c, ldc)
+				GemmTA(n, m, k, -0.5, b, ldb, a, lda, acc, ct, ldt)
+				for i := 0; i < m; i++ {
+					for j := 0; j < n; j++ {
+						if x, y := c[i*ldc+j], ct[j*ldt+i]; math.Float32bits(x) != math.Float32bits(y) {
+							t.Fatalf("%v acc=%v: C[%d,%d] = %g, transposed %g", sz, acc, i, j, x, y)
+						}
+					}
+				}
+			}
+		}
+		if TransposeTA(100, 64) || TransposeTA(100, 100) || !TransposeTA(100, 36) {
+			t.Errorf("TransposeTA: (100, 64) %v, (100, 100) %v, (100, 36) %v; want false, false, true",
+				TransposeTA(100, 64), TransposeTA(100, 100), TransposeTA(100, 36))
+		}
+		if want := level == avx512; TransposeTA(100, 16) != want {
+			t.Errorf("TransposeTA(100, 16) = %v on %s, want %v", !want, Name(), want)
+		}
+	})
+}
