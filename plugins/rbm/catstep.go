@@ -148,7 +148,7 @@ func (j *catStepJob) expand() {
 				dst := t.dw[(i*q+k)*nhp : (i*q+k)*nhp+nh]
 				copy(dst, t.gpart[r:r+nh])
 				for g := 1; g < j.groups; g++ {
-					addTo(dst, t.gpart[g*size+r:g*size+r+nh])
+					kernels.AddTo(dst, t.gpart[g*size+r:g*size+r+nh])
 				}
 				for a, v := range dst {
 					row0[a] -= v

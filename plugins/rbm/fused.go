@@ -54,7 +54,7 @@ func (j *stepJob) run(part, parts int) {
 			lo, hi := i0*t.nhp, min(i0+4, t.nvp)*t.nhp
 			copy(t.dw[lo:hi], t.gpart[lo:hi])
 			for g := 1; g < j.groups; g++ {
-				addTo(t.dw[lo:hi], t.gpart[g*size+lo:g*size+hi])
+				kernels.AddTo(t.dw[lo:hi], t.gpart[g*size+lo:g*size+hi])
 			}
 		}
 	}

@@ -245,19 +245,11 @@ func (g *gemmJob) runReduce() {
 			if !g.acc {
 				copy(c, g.partial[i*g.n:(i+1)*g.n])
 			} else {
-				addTo(c, g.partial[i*g.n:(i+1)*g.n])
+				kernels.AddTo(c, g.partial[i*g.n:(i+1)*g.n])
 			}
 			for s := 1; s < g.segs; s++ {
-				addTo(c, g.partial[(s*g.m+i)*g.n:(s*g.m+i+1)*g.n])
+				kernels.AddTo(c, g.partial[(s*g.m+i)*g.n:(s*g.m+i+1)*g.n])
 			}
 		}
-	}
-}
-
-// addTo sets c[j] += x[j].
-func addTo(c, x []float32) {
-	x = x[:len(c)]
-	for j := range c {
-		c[j] += x[j]
 	}
 }

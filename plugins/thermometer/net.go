@@ -366,10 +366,7 @@ func (e *engine) reduceRange(_, u int) {
 	g := e.gpad[j0:j1]
 	copy(g, e.part[j0:j1])
 	for k := 1; k < e.groups(); k++ {
-		src := e.part[k*p+j0 : k*p+j1]
-		for i, v := range src {
-			g[i] += v
-		}
+		kernels.AddTo(g, e.part[k*p+j0:k*p+j1])
 	}
 }
 
@@ -475,9 +472,7 @@ func (n *net) step(grad []float32, lr, wd float32) {
 // (the first of equals) in arg.
 func softmaxExp(us []float32, ld int, bp []float32, arg []int32) {
 	us = us[:len(arg)*ld]
-	for r := range arg {
-		arg[r] = int32(kernels.MaxShift(us[r*ld:(r+1)*ld], bp))
-	}
+	kernels.MaxShiftRows(us, ld, ld, bp, arg)
 	kernels.ExpNeg(us)
 }
 
@@ -515,7 +510,55 @@ func softmaxRows(us []float32, ld, k int, bp []float32, arg []int32) {
 func softmaxDelta(us []float32, ld, k int, bp []float32, y, arg []int32, gb []float32) (loss float64, correct int) {
 	softmaxExp(us, ld, bp, arg)
 	gb = gb[:k]
-	for r, t := range y {
+	// Four rows at a time, so that their sums and their terms of gb are
+	// independent chains; each is the same chain as row by row (each
+	// element's terms in row order, the −1 of a row's class right after
+	// its probability), so the bits are too.
+	r := 0
+	for ; r+4 <= len(y); r += 4 {
+		rows := us[r*ld : r*ld+3*ld+k]
+		r0, r1, r2, r3 := rows[:k:k], rows[ld:ld+k:ld+k], rows[2*ld:2*ld+k:2*ld+k], rows[3*ld:3*ld+k:3*ld+k]
+		var s0, s1, s2, s3 float32
+		for j := range r0 {
+			s0 += r0[j]
+			s1 += r1[j]
+			s2 += r2[j]
+			s3 += r3[j]
+		}
+		i0, i1, i2, i3 := 1/s0, 1/s1, 1/s2, 1/s3
+		t0, t1, t2, t3 := int(y[r]), int(y[r+1]), int(y[r+2]), int(y[r+3])
+		for j := range r0 {
+			v0, v1, v2, v3 := r0[j]*i0, r1[j]*i1, r2[j]*i2, r3[j]*i3
+			r0[j], r1[j], r2[j], r3[j] = v0, v1, v2, v3
+			g := gb[j] + v0
+			if j == t0 {
+				g--
+			}
+			g += v1
+			if j == t1 {
+				g--
+			}
+			g += v2
+			if j == t2 {
+				g--
+			}
+			g += v3
+			if j == t3 {
+				g--
+			}
+			gb[j] = g
+		}
+		for i, t := range [4]int{t0, t1, t2, t3} {
+			row := us[(r+i)*ld : (r+i)*ld+k : (r+i)*ld+k]
+			loss -= math.Log(float64(row[t]))
+			if int(arg[r+i]) == t {
+				correct++
+			}
+			row[t]--
+		}
+	}
+	for ; r < len(y); r++ {
+		t := y[r]
 		row := us[r*ld : r*ld+k : r*ld+k]
 		inv := 1 / sum32(row)
 		for j, v := range row {

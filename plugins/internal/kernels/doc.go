@@ -1,7 +1,8 @@
 // Package kernels is the float32 arithmetic both learner plugins run on:
 // matrix products (GEMM) on padded row-major matrices and the fused
 // elementwise passes around them (bias + tanh, with column sums or squared
-// errors; the tanh derivative; exp for the softmax; ±1 units drawn from
+// errors; the tanh derivative; the shift and exp for the softmax; the
+// additions of partial sums; ±1 units drawn from
 // their means, Signs, which every implementation computes to the same
 // bits for means in [−1, 1]: integer comparisons after one rounded
 // addition).

@@ -171,11 +171,15 @@ func TanhBiasSumErr(x, b, sum, ref []float32) float32 {
 // adds the new d[j] to gb[j]: back-propagation through a tanh layer whose
 // outputs are z.
 func TanhBackward(d, z, gb []float32) {
-	n8 := 0
-	if vec(len(d)) {
-		n8 = len(d) &^ 7
+	n16, n8 := lanes(len(d))
+	if n8 > 0 {
 		_, _ = z[n8-1], gb[n8-1]
-		tanhBackward8(&d[0], &z[0], &gb[0], n8)
+	}
+	if n16 > 0 {
+		tanhBackward512(&d[0], &z[0], &gb[0], n16)
+	}
+	if n16 < n8 {
+		tanhBackward8(&d[n16], &z[n16], &gb[n16], n8-n16)
 	}
 	z, gb = z[:len(d)], gb[:len(d)]
 	for j := n8; j < len(d); j++ {
@@ -188,10 +192,12 @@ func TanhBackward(d, z, gb []float32) {
 
 // ExpNeg sets x[i] = exp(x[i]) for arguments ≤ 0, as ExpNeg32.
 func ExpNeg(x []float32) {
-	n8 := 0
-	if vec(len(x)) {
-		n8 = len(x) &^ 7
-		exp8(&x[0], n8)
+	n16, n8 := lanes(len(x))
+	if n16 > 0 {
+		exp512(&x[0], n16)
+	}
+	if n16 < n8 {
+		exp8(&x[n16], n8-n16)
 	}
 	for i := n8; i < len(x); i++ {
 		x[i] = ExpNeg32(x[i])
@@ -219,4 +225,39 @@ func MaxShift(x, b []float32) int {
 		x[j] -= mx
 	}
 	return am
+}
+
+// MaxShiftRows is MaxShift on each of len(arg) rows of x (stride ld, n
+// values each, n ≥ 1), the row's index in arg: a softmax's rows before
+// their exp. The same bits as a call per row.
+func MaxShiftRows(x []float32, ld, n int, b []float32, arg []int32) {
+	rows := len(arg)
+	if rows == 0 {
+		return
+	}
+	need("x", x, rows, ld, n)
+	b = b[:n]
+	if level == avx512 && n%16 == 0 {
+		maxShiftRows512(&x[0], ld, &b[0], n, &arg[0], rows)
+		return
+	}
+	for r := range arg {
+		arg[r] = int32(MaxShift(x[r*ld:r*ld+n], b))
+	}
+}
+
+// AddTo adds x to c: c[j] += x[j] for j < len(c) ≤ len(x), each a
+// float32 addition, so the bits do not depend on the lanes.
+func AddTo(c, x []float32) {
+	x = x[:len(c)]
+	n16, n8 := lanes(len(c))
+	if n16 > 0 {
+		add512(&c[0], &x[0], n16)
+	}
+	if n16 < n8 {
+		add8(&c[n16], &x[n16], n8-n16)
+	}
+	for j := n8; j < len(c); j++ {
+		c[j] += x[j]
+	}
 }

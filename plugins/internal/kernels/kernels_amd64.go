@@ -122,3 +122,27 @@ func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, 
 //
 //go:noescape
 func maxShift512(x, b *float32, n int) int
+
+// exp512 and tanhBackward512 are exp8 and tanhBackward8 in AVX-512, for
+// n a multiple of 16, with the same bits.
+//
+//go:noescape
+func exp512(x *float32, n int)
+
+//go:noescape
+func tanhBackward512(d, z, gb *float32, n int)
+
+// add8 and add512 are AddTo's vector passes: c[j] += x[j] for j < n, a
+// multiple of 8 or 16.
+//
+//go:noescape
+func add8(c, x *float32, n int)
+
+//go:noescape
+func add512(c, x *float32, n int)
+
+// maxShiftRows512 is maxShift512 on each of rows rows of x (stride ldx
+// elements), its index in arg[r].
+//
+//go:noescape
+func maxShiftRows512(x *float32, ldx int, b *float32, n int, arg *int32, rows int)

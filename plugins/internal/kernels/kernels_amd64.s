@@ -1670,3 +1670,207 @@ k464store:
 	STORE4(Z12, Z13, Z14, Z15)
 	VZEROUPPER
 	RET
+
+// func exp512(x *float32, n int)
+//
+// exp8 on 16 lanes, n a multiple of 16: the same operations in the same
+// order (so the same bits per lane), its constants broadcast from exp8's
+// and the underflow lanes cleared through a mask.
+TEXT ·exp512(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	SHRQ $4, CX
+	JEQ  ex5done
+	VBROADCASTSS expc<>+0(SB), Z16
+	VBROADCASTSS expc<>+32(SB), Z17
+	VBROADCASTSS expc<>+64(SB), Z18
+	VBROADCASTSS expc<>+96(SB), Z19
+	VBROADCASTSS expc<>+128(SB), Z20
+	VBROADCASTSS expc<>+160(SB), Z21
+	VBROADCASTSS expc<>+192(SB), Z22
+	VBROADCASTSS expc<>+224(SB), Z23
+	VBROADCASTSS expc<>+256(SB), Z24
+	VBROADCASTSS expc<>+288(SB), Z25
+	VBROADCASTSS expc<>+320(SB), Z26
+	VPBROADCASTD expc<>+352(SB), Z27
+
+ex5loop:
+	VMOVUPS (DI), Z0
+	// n = round(x·log₂e), r = x − n·ln2 (Cody–Waite, two parts).
+	VMULPS       Z16, Z0, Z1
+	VRNDSCALEPS  $0, Z1, Z1
+	VMOVAPS      Z0, Z2
+	VFNMADD231PS Z17, Z1, Z2
+	VFNMADD231PS Z18, Z1, Z2
+	// e^r = 1 + r + r²·P(r)
+	VMOVAPS     Z20, Z3
+	VFMADD213PS Z21, Z2, Z3
+	VFMADD213PS Z22, Z2, Z3
+	VFMADD213PS Z23, Z2, Z3
+	VFMADD213PS Z24, Z2, Z3
+	VFMADD213PS Z25, Z2, Z3
+	VMULPS      Z2, Z2, Z4
+	VFMADD213PS Z2, Z4, Z3
+	VADDPS      Z26, Z3, Z3
+	// ·2ⁿ, built from the exponent bits.
+	VCVTPS2DQ Z1, Z5
+	VPADDD    Z27, Z5, Z5
+	VPSLLD    $23, Z5, Z5
+	VMULPS    Z5, Z3, Z3
+	// 0 where x < the underflow bound (kept where x is not: NaN stays).
+	VCMPPS    $1, Z19, Z0, K1
+	KNOTW     K1, K2
+	VMOVAPS.Z Z3, K2, Z3
+	VMOVUPS   Z3, (DI)
+	ADDQ      $64, DI
+	DECQ      CX
+	JNZ       ex5loop
+
+ex5done:
+	VZEROUPPER
+	RET
+
+// func tanhBackward512(d, z, gb *float32, n int)
+//
+// tanhBackward8 on 16 lanes, n a multiple of 16: the same operations.
+TEXT ·tanhBackward512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ z+8(FP), SI
+	MOVQ gb+16(FP), BX
+	MOVQ n+24(FP), CX
+	SHRQ $4, CX
+	JEQ  bk5done
+
+bk5loop:
+	VMOVUPS      (DI), Z0
+	VMOVUPS      (SI), Z1
+	VMULPS       Z1, Z0, Z2 // d·z
+	VFNMADD231PS Z1, Z2, Z0 // d − d·z·z
+	VMOVUPS      Z0, (DI)
+	VADDPS       (BX), Z0, Z3
+	VMOVUPS      Z3, (BX)
+	ADDQ         $64, DI
+	ADDQ         $64, SI
+	ADDQ         $64, BX
+	DECQ         CX
+	JNZ          bk5loop
+
+bk5done:
+	VZEROUPPER
+	RET
+
+// func add8(c, x *float32, n int)
+//
+// c[j] += x[j] for j < n, a multiple of 8, in AVX2.
+TEXT ·add8(SB), NOSPLIT, $0-24
+	MOVQ c+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JEQ  ad8done
+
+ad8loop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     ad8loop
+
+ad8done:
+	VZEROUPPER
+	RET
+
+// func add512(c, x *float32, n int)
+//
+// add8 on 16 lanes, n a multiple of 16, in AVX-512.
+TEXT ·add512(SB), NOSPLIT, $0-24
+	MOVQ c+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	JEQ  ad5done
+
+ad5loop:
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	DECQ    CX
+	JNZ     ad5loop
+
+ad5done:
+	VZEROUPPER
+	RET
+
+// func maxShiftRows512(x *float32, ldx int, b *float32, n int, arg *int32, rows int)
+//
+// maxShift512 on each of rows rows of x (stride ldx elements), in row
+// order, its result in arg[r]: the same operations per row, without a
+// call per row.
+TEXT ·maxShiftRows512(SB), NOSPLIT, $0-48
+	MOVQ         x+0(FP), DI
+	MOVQ         ldx+8(FP), R9
+	SHLQ         $2, R9
+	MOVQ         b+16(FP), SI
+	MOVQ         n+24(FP), CX
+	MOVQ         arg+32(FP), R10
+	MOVQ         rows+40(FP), R11
+	TESTQ        R11, R11
+	JEQ          mrdone
+	VBROADCASTSS ninf<>(SB), Z30
+
+mrrow:
+	VMOVAPS Z30, Z0
+	XORQ    AX, AX
+
+mradd:
+	VMOVUPS (DI)(AX*4), Z2
+	VADDPS  (SI)(AX*4), Z2, Z2
+	VMOVUPS Z2, (DI)(AX*4)
+	VMAXPS  Z2, Z0, Z0
+	ADDQ    $16, AX
+	CMPQ    AX, CX
+	JLT     mradd
+
+	VEXTRACTF64X4 $1, Z0, Y2
+	VMAXPS        Y2, Y0, Y0
+	VEXTRACTF128  $1, Y0, X2
+	VMAXPS        X2, X0, X0
+	VPERMILPS     $0x4e, X0, X2
+	VMAXPS        X2, X0, X0
+	VPERMILPS     $0xb1, X0, X2
+	VMAXPS        X2, X0, X0
+	VBROADCASTSS  X0, Z1
+
+	MOVQ $-1, R8
+	XORQ AX, AX
+
+mrshift:
+	VMOVUPS (DI)(AX*4), Z2
+	TESTQ   R8, R8
+	JGE     mrfound
+	VCMPPS  $0, Z1, Z2, K1
+	KMOVW   K1, DX
+	TESTL   DX, DX
+	JEQ     mrfound
+	TZCNTL  DX, DX
+	LEAQ    (AX)(DX*1), R8
+
+mrfound:
+	VSUBPS  Z1, Z2, Z2
+	VMOVUPS Z2, (DI)(AX*4)
+	ADDQ    $16, AX
+	CMPQ    AX, CX
+	JLT     mrshift
+	MOVL    R8, (R10)
+	ADDQ    $4, R10
+	ADDQ    R9, DI
+	DECQ    R11
+	JNZ     mrrow
+
+mrdone:
+	VZEROUPPER
+	RET

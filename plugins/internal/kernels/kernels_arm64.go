@@ -37,3 +37,8 @@ func kern4x16(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, 
 //
 //go:noescape
 func fmaLoopNEON(n int)
+
+// add8 is AddTo's vector pass: c[j] += x[j] for j < n, a multiple of 8.
+//
+//go:noescape
+func add8(c, x *float32, n int)

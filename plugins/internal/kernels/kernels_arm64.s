@@ -681,3 +681,25 @@ sgloop:
 
 sgdone:
 	RET
+
+// func add8(c, x *float32, n int)
+//
+// c[j] += x[j] for j < n, a multiple of 8.
+TEXT ·add8(SB), NOSPLIT, $0-24
+	MOVD c+0(FP), R0
+	MOVD x+8(FP), R1
+	MOVD n+16(FP), R2
+	LSR $3, R2, R2
+	CBZ R2, add8done
+
+add8loop:
+	VLD1 (R0), [V0.S4, V1.S4]
+	VLD1.P 32(R1), [V2.S4, V3.S4]
+	WORD $0x4E22D400 // FADD V0.4S, V0.4S, V2.4S
+	WORD $0x4E23D421 // FADD V1.4S, V1.4S, V3.4S
+	VST1.P [V0.S4, V1.S4], 32(R0)
+	SUBS $1, R2, R2
+	BNE add8loop
+
+add8done:
+	RET

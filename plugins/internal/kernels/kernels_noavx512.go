@@ -37,6 +37,12 @@ func fmaLoop256(int)                           { panic("kernels: no AVX2") }
 func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
 func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
 func maxShift512(x, b *float32, n int) int     { panic("kernels: no AVX-512") }
+func exp512(x *float32, n int)                 { panic("kernels: no AVX-512") }
+func tanhBackward512(d, z, gb *float32, n int) { panic("kernels: no AVX-512") }
 func tanhBiasSumErr512(x, b, sum, ref *float32, n int) float32 {
+	panic("kernels: no AVX-512")
+}
+func add512(c, x *float32, n int) { panic("kernels: no AVX-512") }
+func maxShiftRows512(x *float32, ldx int, b *float32, n int, arg *int32, rows int) {
 	panic("kernels: no AVX-512")
 }

@@ -17,4 +17,5 @@ func exp8(x *float32, n int)                                 { panic("kernels: n
 func kern4x16(int, *float32, int, int, *float32, int, *float32, int, float32, bool) {
 	panic("kernels: no vector kernels")
 }
-func fmaLoopNEON(int) { panic("kernels: no NEON") }
+func fmaLoopNEON(int)           { panic("kernels: no NEON") }
+func add8(c, x *float32, n int) { panic("kernels: no vector kernels") }

@@ -462,3 +462,106 @@ func TestTransposeTASameBits(t *testing.T) {
 		}
 	})
 }
+
+// ExpNeg's 16-lane pass gives the 8-lane pass's bits over the whole
+// argument range, across the underflow bound, and on −∞, −0 and NaN.
+func TestExpNegAVX512MatchesAVX2(t *testing.T) {
+	if best() != avx512 {
+		t.Skip("no AVX-512")
+	}
+	r := xrand.New(5)
+	x := make([]float32, 1<<14)
+	for i := range x {
+		x[i] = float32(-100 * r.Float64())
+	}
+	for i := range 64 {
+		x[i] = float32(expMin) + float32(i-32)*1e-5
+	}
+	x[100], x[117], x[130] = float32(math.Inf(-1)), float32(math.Copysign(0, -1)), float32(math.NaN())
+	get := func(name string) []uint32 {
+		restore, err := Force(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer restore()
+		y := slices.Clone(x)
+		ExpNeg(y)
+		b := make([]uint32, len(y))
+		for i, v := range y {
+			b[i] = math.Float32bits(v)
+		}
+		return b
+	}
+	a, b := get("avx2"), get("avx512")
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("ExpNeg(%g): avx2 %08x, avx512 %08x", x[i], a[i], b[i])
+		}
+	}
+}
+
+// AddTo is c[j] + x[j] in float32, bit for bit, at every length (the
+// 16-lane, 8-lane and Go parts), on every implementation.
+func TestAddTo(t *testing.T) {
+	eachImpl(t, func(t *testing.T) {
+		r := xrand.New(6)
+		for n := 0; n <= 70; n++ {
+			c, x := randMat(r, 1, n+1, n), randMat(r, 1, n+3, n+3)
+			for i := range x {
+				x[i] *= 1e3
+			}
+			want := slices.Clone(c)
+			for j := 0; j < n; j++ {
+				want[j] += x[j]
+			}
+			AddTo(c[:n], x)
+			for j := range c {
+				if math.Float32bits(c[j]) != math.Float32bits(want[j]) {
+					t.Fatalf("n=%d: c[%d] = %g, want %g", n, j, c[j], want[j])
+				}
+			}
+		}
+	})
+}
+
+// MaxShiftRows gives a call per row's bits and indices, ties included,
+// with −∞ padding, at strides wider than the rows, on every
+// implementation.
+func TestMaxShiftRows(t *testing.T) {
+	eachImpl(t, func(t *testing.T) {
+		r := xrand.New(7)
+		ninf := float32(math.Inf(-1))
+		for _, n := range []int{1, 5, 16, 25, 32, 48} {
+			for _, rows := range []int{0, 1, 3, 17} {
+				ld := n + 16*(rows%2)
+				x, b := make([]float32, rows*ld), make([]float32, n)
+				for j := range x {
+					x[j] = float32(int(8*r.Float64())) / 4
+				}
+				for j := range b {
+					b[j] = float32(int(4*r.Float64())) / 8
+					if n > 25 && j >= 25 {
+						b[j] = ninf
+					}
+				}
+				want, warg := slices.Clone(x), make([]int32, rows)
+				for i := range warg {
+					warg[i] = int32(MaxShift(want[i*ld:i*ld+n], b))
+				}
+				arg := make([]int32, rows)
+				MaxShiftRows(x, ld, n, b, arg)
+				if !slices.Equal(arg, warg) || !slices.Equal(bitsOf(x), bitsOf(want)) {
+					t.Fatalf("n=%d rows=%d: indices %v, want %v (or the rows differ)", n, rows, arg, warg)
+				}
+			}
+		}
+	})
+}
+
+func bitsOf(x []float32) []uint32 {
+	b := make([]uint32, len(x))
+	for i, v := range x {
+		b[i] = math.Float32bits(v)
+	}
+	return b
+}
