@@ -59,6 +59,7 @@ func (j *stepJob) run(part, parts int) {
 		}
 	}
 	nb := blocks(j.m)
+	w, wt := t.workerWeights(part)
 	for {
 		g := int(j.next.Add(1) - 1)
 		if g >= j.groups {
@@ -71,7 +72,7 @@ func (j *stepJob) run(part, parts int) {
 		dw := t.gpart[g*t.nvp*t.nhp : (g+1)*t.nvp*t.nhp]
 		first := g * nb / j.groups
 		for b := first; b < (g+1)*nb/j.groups; b++ {
-			j.block(b, g, dw, b == first)
+			j.block(b, g, w, wt, dw, b == first)
 		}
 	}
 }
@@ -93,9 +94,26 @@ func (j *stepJob) reduceT(i0, i1, size int) {
 	}
 }
 
-// block runs CD-k (or PCD) on block b of the batch, in group g, and adds its gradient
+// workerWeights returns the W and Wᵀ worker part computes with: the
+// trainer's for part 0, for the others copies of their own, made afresh
+// at each step. The same values, so the same bits; but cores that read
+// the same lines of W and Wᵀ while they multiply ran the step's products
+// 10–15 % slower than with a copy each, on an Intel Xeon (docs/learners.md).
+func (t *trainer) workerWeights(part int) (w, wt []float32) {
+	if part == 0 {
+		return t.cur.w, t.wt
+	}
+	c := t.wcopy[part-1]
+	w, wt = c[:len(t.cur.w)], c[len(t.cur.w):]
+	copy(w, t.cur.w)
+	copy(wt, t.wt)
+	return w, wt
+}
+
+// block runs CD-k (or PCD) on block b of the batch, in group g, with
+// weights w and their transpose wt, and adds its gradient
 // terms v0ᵀh1 − vₖᵀh2 to dw, or with set, sets dw to them.
-func (j *stepJob) block(b, g int, dw []float32, set bool) {
+func (j *stepJob) block(b, g int, w, wt, dw []float32, set bool) {
 	t, s := j.t, &j.t.cur
 	nv, nh, nvp, nhp := t.nv, t.nh, t.nvp, t.nhp
 	r0, r1 := b*passRows, min((b+1)*passRows, j.m)
@@ -113,7 +131,7 @@ func (j *stepJob) block(b, g int, dw []float32, set bool) {
 
 	// up sets h = tanh(v W + b_h) (adding its column sums to sum).
 	up := func(v, h, sum []float32) {
-		kernels.Gemm(mb, nh, nv, 1, v, nvp, s.w, nhp, false, h, nhp)
+		kernels.Gemm(mb, nh, nv, 1, v, nvp, w, nhp, false, h, nhp)
 		if sum != nil {
 			kernels.TanhBiasSumRows(h, nhp, mb, nhp, s.bh, sum)
 			return
@@ -128,10 +146,10 @@ func (j *stepJob) block(b, g int, dw []float32, set bool) {
 		clear(partV)
 		if t.s1 != nil {
 			// spin1Means's a/2, exactly, by the product's scaling.
-			kernels.Gemm(mb, nv, nh, 0.5, h, nhp, t.wt, nvp, false, v, nvp)
+			kernels.Gemm(mb, nv, nh, 0.5, h, nhp, wt, nvp, false, v, nvp)
 			return t.s1.blockMeans(b, v, mb, nv, nvp, partV, ref)
 		}
-		kernels.Gemm(mb, nv, nh, 1, h, nhp, t.wt, nvp, false, v, nvp)
+		kernels.Gemm(mb, nv, nh, 1, h, nhp, wt, nvp, false, v, nvp)
 		if ref == nil {
 			kernels.TanhBiasSumRows(v, nvp, mb, nvp, s.bv, partV)
 			return 0

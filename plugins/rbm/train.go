@@ -106,12 +106,14 @@ type trainer struct {
 	// computed as h·vᵀ, where the kernels take fewer steps so
 	// (kernels.TransposeTA: N_h = 16 and 36 with N_v = 100 on AVX-512);
 	// the same bits either way.
-	tta  bool
-	gscr []float32 // fusedGroups blocks' rows of h1, h2 and v1 (fused step)
-	sj   stepJob
-	s1   *spin1       // spin-1 visible units' buffers, else nil
-	cat  *categorical // categorical visible units, else nil
-	catF *catFused    // their fused step's buffers (package kernels only)
+	tta bool
+	// wcopy holds W and Wᵀ for each worker but the first (workerWeights).
+	wcopy [][]float32
+	gscr  []float32 // fusedGroups blocks' rows of h1, h2 and v1 (fused step)
+	sj    stepJob
+	s1    *spin1       // spin-1 visible units' buffers, else nil
+	cat   *categorical // categorical visible units, else nil
+	catF  *catFused    // their fused step's buffers (package kernels only)
 }
 
 // newTrainer prepares a training on the n configurations of nv sites in
@@ -182,6 +184,11 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 			t.tta = transposeTA(nv, h.hidden)
 		}
 		t.sj.seeds = make([]uint64, 0, h.k)
+		if cat == nil {
+			for range e.pool.n - 1 {
+				t.wcopy = append(t.wcopy, make([]float32, 2*t.nvp*t.nhp))
+			}
+		}
 		if cat != nil {
 			t.catF = t.newCatFused()
 		}
@@ -202,7 +209,8 @@ func (t *trainer) bufferBytes() int64 {
 	// h1, h2 and v1 are counted per configuration, as wholeRows allocates
 	// them, also where the ±1 fused step keeps only its groups' (gscr):
 	// an upper bound, which also bounds the time such a training takes.
-	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups)*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
+	// W and Wᵀ once more for each worker but the first (wcopy).
+	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups+2*int64(max(0, t.e.pool.n-1)))*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
 	if t.h.persistent {
 		floats += 2 * rows * nvp
 	}
