@@ -77,13 +77,24 @@ func (e *engine) act(j actJob) {
 // reduce returns in out[c] (c < len(out)) the column sums of the blocks'
 // partial sums written by an actJob over rows rows of width width.
 func reduce(out []float64, part []float32, rows, width int) {
-	nb := blocks(rows)
-	for c := range out {
-		s := 0.0
-		for b := 0; b < nb; b++ {
-			s += float64(part[b*width+c])
+	// Four blocks at a time, so that the columns are independent sums and
+	// the rows are read in order; each column still adds its blocks in
+	// block order from 0 (Go evaluates a + b + c left to right), the same
+	// bits as a column at a time.
+	clear(out)
+	nb, n := blocks(rows), len(out)
+	b := 0
+	for ; b+4 <= nb; b += 4 {
+		r0, r1 := part[b*width:b*width+n], part[(b+1)*width:(b+1)*width+n]
+		r2, r3 := part[(b+2)*width:(b+2)*width+n], part[(b+3)*width:(b+3)*width+n]
+		for c := range out {
+			out[c] = out[c] + float64(r0[c]) + float64(r1[c]) + float64(r2[c]) + float64(r3[c])
 		}
-		out[c] = s
+	}
+	for ; b < nb; b++ {
+		for c, v := range part[b*width : b*width+n] {
+			out[c] += float64(v)
+		}
 	}
 }
 
