@@ -119,25 +119,8 @@ func TestRowStrideSameBits(t *testing.T) {
 		}
 		configs := randomConfigs(300, nv, 3)
 		train := func() ([]float32, [2]int) {
-			e := newEngine(2)
-			defer e.close()
-			h, err := hyperOf(sdk.Params{ParamHidden: float64(nh), ParamBatch: 128, ParamSampling: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tr, err := newTrainer(e, h, 1, configs, 300, nv, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tr.init()
-			for range 3 {
-				if _, err := tr.epoch(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-			}
-			out := unpad(tr.cur.w, nv, nh, tr.nhp)
-			out = append(out, unpad(tr.cur.bv, 1, nv, tr.nvp)...)
-			return append(out, unpad(tr.cur.bh, 1, nh, tr.nhp)...), [2]int{tr.nvp, tr.nhp}
+			out, tr := trainBits(t, configs, nv, sdk.Params{ParamHidden: float64(nh), ParamBatch: 128, ParamSampling: 1})
+			return out, [2]int{tr.nvp, tr.nhp}
 		}
 		got, wide := train()
 		old := strideOf
@@ -184,30 +167,10 @@ func TestTransposedGradientSameBits(t *testing.T) {
 			}
 			train := func(tta bool) ([]float32, bool) {
 				transposeTA = func(int, int) bool { return tta }
-				e := newEngine(2)
-				defer e.close()
 				p := sdk.Params{ParamHidden: float64(c.nh)}
 				maps.Copy(p, c.p)
-				h, err := hyperOf(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				tr, err := newTrainer(e, h, 1, configs, 300, c.nv, false)
-				if err != nil {
-					t.Fatal(err)
-				}
-				tr.init()
-				for range 3 {
-					if _, err := tr.epoch(context.Background()); err != nil {
-						t.Fatal(err)
-					}
-				}
-				// The last step's gradient sum too: a difference of an ulp
-				// there may round away in the weights.
-				out := unpad(tr.dw, c.nv, c.nh, tr.nhp)
-				out = append(out, unpad(tr.cur.w, c.nv, c.nh, tr.nhp)...)
-				out = append(out, unpad(tr.cur.bv, 1, c.nv, tr.nvp)...)
-				return append(out, unpad(tr.cur.bh, 1, c.nh, tr.nhp)...), tr.tta
+				out, tr := trainBits(t, configs, c.nv, p)
+				return out, tr.tta
 			}
 			got, on := train(true)
 			want, off := train(false)
@@ -224,4 +187,33 @@ func TestTransposedGradientSameBits(t *testing.T) {
 	if kernels.Name() == "avx512" && !transposeTA(100, 16) {
 		t.Error("the rule does not transpose N_v = 100, N_h = 16 on avx512")
 	}
+}
+
+// trainBits trains on the 300 configurations of nv sites for three
+// epochs on two workers and returns the last step's gradient sum (an
+// ulp's difference there may round away in the weights), the weights and
+// the biases, unpadded, and the trainer.
+func trainBits(t *testing.T, configs []int8, nv int, p sdk.Params) ([]float32, *trainer) {
+	t.Helper()
+	e := newEngine(2)
+	defer e.close()
+	h, err := hyperOf(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := newTrainer(e, h, 1, configs, 300, nv, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.init()
+	for range 3 {
+		if _, err := tr.epoch(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nh := tr.nh
+	out := unpad(tr.dw, nv, nh, tr.nhp)
+	out = append(out, unpad(tr.cur.w, nv, nh, tr.nhp)...)
+	out = append(out, unpad(tr.cur.bv, 1, nv, tr.nvp)...)
+	return append(out, unpad(tr.cur.bh, 1, nh, tr.nhp)...), tr
 }

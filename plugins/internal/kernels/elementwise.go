@@ -211,7 +211,9 @@ func ExpNeg(x []float32) {
 func MaxShift(x, b []float32) int {
 	b = b[:len(x)]
 	if level == avx512 && len(x)%16 == 0 {
-		return maxShift512(&x[0], &b[0], len(x))
+		var arg int32
+		maxShiftRows512(&x[0], len(x), &b[0], len(x), &arg, 1)
+		return int(arg)
 	}
 	mx, am := x[0]+b[0], 0
 	for j, v := range x {

@@ -118,11 +118,6 @@ func tanhBiasSumErr512(x, b, sum, ref *float32, n int) float32
 //go:noescape
 func kern4x32(k int, a *float32, ars, aks int, b *float32, bks int, c *float32, ldc int, alpha float32, acc bool)
 
-// maxShift512 is MaxShift on n values, a multiple of 16, in AVX-512.
-//
-//go:noescape
-func maxShift512(x, b *float32, n int) int
-
 // exp512 and tanhBackward512 are exp8 and tanhBackward8 in AVX-512, for
 // n a multiple of 16, with the same bits.
 //
@@ -141,8 +136,9 @@ func add8(c, x *float32, n int)
 //go:noescape
 func add512(c, x *float32, n int)
 
-// maxShiftRows512 is maxShift512 on each of rows rows of x (stride ldx
-// elements), its index in arg[r].
+// maxShiftRows512 is MaxShift on each of rows rows of x (stride ldx
+// elements, n values each, a multiple of 16), its index in arg[r], in
+// AVX-512.
 //
 //go:noescape
 func maxShiftRows512(x *float32, ldx int, b *float32, n int, arg *int32, rows int)

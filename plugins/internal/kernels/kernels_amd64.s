@@ -985,61 +985,6 @@ k432store:
 DATA ninf<>+0(SB)/4, $0xff800000
 GLOBL ninf<>(SB), RODATA|NOPTR, $4
 
-// func maxShift512(x, b *float32, n int) int
-//
-// x[j] ← x[j] + b[j] for j < n (a multiple of 16), then x[j] ← x[j] − m,
-// m the largest of the sums; returns the first j whose sum is m.
-TEXT ·maxShift512(SB), NOSPLIT, $0-32
-	MOVQ         x+0(FP), DI
-	MOVQ         b+8(FP), SI
-	MOVQ         n+16(FP), CX
-	VBROADCASTSS ninf<>(SB), Z0
-	XORQ         AX, AX
-
-msadd:
-	VMOVUPS (DI)(AX*4), Z2
-	VADDPS  (SI)(AX*4), Z2, Z2
-	VMOVUPS Z2, (DI)(AX*4)
-	VMAXPS  Z2, Z0, Z0
-	ADDQ    $16, AX
-	CMPQ    AX, CX
-	JLT     msadd
-
-	// The largest lane, in every lane of Z1.
-	VEXTRACTF64X4 $1, Z0, Y2
-	VMAXPS        Y2, Y0, Y0
-	VEXTRACTF128  $1, Y0, X2
-	VMAXPS        X2, X0, X0
-	VPERMILPS     $0x4e, X0, X2
-	VMAXPS        X2, X0, X0
-	VPERMILPS     $0xb1, X0, X2
-	VMAXPS        X2, X0, X0
-	VBROADCASTSS  X0, Z1
-
-	MOVQ $-1, R8 // the first index of the largest, once found
-	XORQ AX, AX
-
-msshift:
-	VMOVUPS  (DI)(AX*4), Z2
-	TESTQ    R8, R8
-	JGE      msfound
-	VCMPPS   $0, Z1, Z2, K1
-	KMOVW    K1, DX
-	TESTL    DX, DX
-	JEQ      msfound
-	TZCNTL   DX, DX
-	LEAQ     (AX)(DX*1), R8
-
-msfound:
-	VSUBPS   Z1, Z2, Z2
-	VMOVUPS  Z2, (DI)(AX*4)
-	ADDQ     $16, AX
-	CMPQ     AX, CX
-	JLT      msshift
-	MOVQ     R8, ret+24(FP)
-	VZEROUPPER
-	RET
-
 // func tanhBiasSumRows512(x *float32, ldx int, b, sum *float32, n, rows int)
 //
 // tanhBiasSum512 on each of rows rows of x (stride ldx elements), in row
@@ -1807,9 +1752,10 @@ ad5done:
 
 // func maxShiftRows512(x *float32, ldx int, b *float32, n int, arg *int32, rows int)
 //
-// maxShift512 on each of rows rows of x (stride ldx elements), in row
-// order, its result in arg[r]: the same operations per row, without a
-// call per row.
+// MaxShift on each of rows rows of x (stride ldx elements, n values each,
+// n a multiple of 16), in row order, the index in arg[r]: x += b, the
+// largest lane in every lane of Z1 (a max tree), the first index equal to
+// it, then x −= the largest. MaxShift calls it with one row.
 TEXT ·maxShiftRows512(SB), NOSPLIT, $0-48
 	MOVQ         x+0(FP), DI
 	MOVQ         ldx+8(FP), R9

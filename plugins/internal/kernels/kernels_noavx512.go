@@ -36,7 +36,6 @@ func fmaLoop512(int)                           { panic("kernels: no AVX-512") }
 func fmaLoop256(int)                           { panic("kernels: no AVX2") }
 func tanhBias512(x, b *float32, n int)         { panic("kernels: no AVX-512") }
 func tanhBiasSum512(x, b, sum *float32, n int) { panic("kernels: no AVX-512") }
-func maxShift512(x, b *float32, n int) int     { panic("kernels: no AVX-512") }
 func exp512(x *float32, n int)                 { panic("kernels: no AVX-512") }
 func tanhBackward512(d, z, gb *float32, n int) { panic("kernels: no AVX-512") }
 func tanhBiasSumErr512(x, b, sum, ref *float32, n int) float32 {
