@@ -35,35 +35,45 @@ type stepJob struct {
 	groups int
 	reduce bool
 	next   *atomic.Int64
+	slots  *atomic.Int64 // copies of W and Wᵀ taken (weights)
 }
 
 func (j *stepJob) run(part, parts int) {
 	t := j.t
 	if j.reduce {
-		// dw = Σ_g partial_g, four rows at a time.
+		// dw = Σ_g partial_g, four rows at a time. Partial sums kept
+		// transposed (tta) are added into group 0's, which the step then
+		// transposes into dw: the same additions in the same order.
 		size := t.nvp * t.nhp
+		rows, width := t.nvp, t.nhp
+		if t.tta {
+			rows, width = t.nhp, t.nvp
+		}
 		for {
 			i0 := int(j.next.Add(1)-1) * 4
-			if i0 >= t.nvp {
+			if i0 >= rows {
 				return
 			}
-			if t.tta {
-				j.reduceT(i0, min(i0+4, t.nvp), size)
-				continue
+			lo, hi := i0*width, min(i0+4, rows)*width
+			sum := t.gpart[lo:hi]
+			if !t.tta {
+				sum = t.dw[lo:hi]
+				copy(sum, t.gpart[lo:hi])
 			}
-			lo, hi := i0*t.nhp, min(i0+4, t.nvp)*t.nhp
-			copy(t.dw[lo:hi], t.gpart[lo:hi])
 			for g := 1; g < j.groups; g++ {
-				kernels.AddTo(t.dw[lo:hi], t.gpart[g*size+lo:g*size+hi])
+				kernels.AddTo(sum, t.gpart[g*size+lo:g*size+hi])
 			}
 		}
 	}
 	nb := blocks(j.m)
-	w, wt := t.workerWeights(part)
+	var w, wt []float32
 	for {
 		g := int(j.next.Add(1) - 1)
 		if g >= j.groups {
 			return
+		}
+		if w == nil {
+			w, wt = j.weights(part)
 		}
 		// The group's first block sets its partial sum, the others add to
 		// it; no pass clears it first. Same bits as 0 + S: the data are
@@ -77,33 +87,30 @@ func (j *stepJob) run(part, parts int) {
 	}
 }
 
-// reduceT is the reduction's rows [i0, i1) of dw from partial sums kept
-// transposed (trainer.tta): the same additions in the same order.
-func (j *stepJob) reduceT(i0, i1, size int) {
-	t := j.t
+// transposeGrad sets dw to group 0's partial sum, kept transposed (tta),
+// which the reduction made the sum of all groups'.
+func (t *trainer) transposeGrad() {
 	nvp, nhp := t.nvp, t.nhp
-	for i := i0; i < i1; i++ {
-		row := t.dw[i*nhp : (i+1)*nhp]
-		for c := range row {
-			s := t.gpart[c*nvp+i]
-			for g := 1; g < j.groups; g++ {
-				s += t.gpart[g*size+c*nvp+i]
-			}
-			row[c] = s
+	for c := 0; c < nhp; c++ {
+		col := t.gpart[c*nvp : c*nvp+nvp]
+		for i, v := range col {
+			t.dw[i*nhp+c] = v
 		}
 	}
 }
 
-// workerWeights returns the W and Wᵀ worker part computes with: the
-// trainer's for part 0, for the others copies of their own, made afresh
-// at each step. The same values, so the same bits; but cores that read
-// the same lines of W and Wᵀ while they multiply ran the step's products
-// 10–15 % slower than with a copy each, on an Intel Xeon (docs/learners.md).
-func (t *trainer) workerWeights(part int) (w, wt []float32) {
+// weights returns the W and Wᵀ worker part multiplies with in this step:
+// the trainer's for part 0; for another worker, once it has a group, a
+// copy of its own (one of the step's slots), made afresh. The same values,
+// so the same bits; but cores that read the same lines of W and Wᵀ while
+// they multiply ran the step's products 10–15 % slower than with a copy
+// each, on an Intel Xeon (docs/learners.md).
+func (j *stepJob) weights(part int) (w, wt []float32) {
+	t := j.t
 	if part == 0 {
 		return t.cur.w, t.wt
 	}
-	c := t.wcopy[part-1]
+	c := t.wcopy[j.slots.Add(1)-1]
 	w, wt = c[:len(t.cur.w)], c[len(t.cur.w):]
 	copy(w, t.cur.w)
 	copy(wt, t.wt)
@@ -212,7 +219,8 @@ func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
 	}
 	e := t.e
 	j := &t.sj
-	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next}
+	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next, slots: &t.slots}
+	t.slots.Store(0)
 	if t.h.sampling {
 		seed := t.cur.rng.Uint64()
 		for k := 1; k <= t.h.k; k++ {
@@ -227,6 +235,9 @@ func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
 	e.run(j)
 	j.reduce = true
 	e.run(j)
+	if t.tta {
+		t.transposeGrad()
+	}
 	reduce(t.sumH1, t.partH1, m, t.nhp)
 	reduce(t.sumV, t.partV, m, t.nvp)
 	reduce(t.sumH2, t.partH2, m, t.nhp)

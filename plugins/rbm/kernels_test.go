@@ -217,3 +217,39 @@ func trainBits(t *testing.T, configs []int8, nv int, p sdk.Params) ([]float32, *
 	out = append(out, unpad(tr.cur.bv, 1, nv, tr.nvp)...)
 	return append(out, unpad(tr.cur.bh, 1, nh, tr.nhp)...), tr
 }
+
+// A worker other than the first multiplies with a copy of the current W
+// and Wᵀ, made afresh each step, never the trainer's own slices; the
+// first with the trainer's.
+func TestWorkerWeightsFresh(t *testing.T) {
+	e := newEngine(3)
+	defer e.close()
+	h, err := hyperOf(sdk.Params{ParamHidden: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := newTrainer(e, h, 1, randomConfigs(300, 64, 2), 300, 64, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.wcopy) != 2 {
+		t.Fatalf("%d copies of the weights for 3 workers, want 2", len(tr.wcopy))
+	}
+	tr.init()
+	for epoch := range 2 {
+		if _, err := tr.epoch(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		j := &stepJob{t: tr, slots: &tr.slots}
+		tr.slots.Store(0)
+		if w, wt := j.weights(0); &w[0] != &tr.cur.w[0] || &wt[0] != &tr.wt[0] {
+			t.Fatal("the first worker does not use the trainer's weights")
+		}
+		for part := 1; part <= 2; part++ {
+			w, wt := j.weights(part)
+			if &w[0] == &tr.cur.w[0] || !slices.Equal(w, tr.cur.w) || !slices.Equal(wt, tr.wt) {
+				t.Fatalf("epoch %d, worker %d: not a fresh copy of W and Wᵀ", epoch, part)
+			}
+		}
+	}
+}

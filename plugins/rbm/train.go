@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/rgml/rgml/framework/sdk"
@@ -104,11 +105,13 @@ type trainer struct {
 	gpart []float32 // fusedGroups partial weight gradients, nvp×nhp each (nhp×nvp with tta)
 	// tta keeps the ±1 fused step's partial gradients transposed,
 	// computed as h·vᵀ, where the kernels take fewer steps so
-	// (kernels.TransposeTA: N_h = 16 and 36 with N_v = 100 on AVX-512);
-	// the same bits either way.
+	// (kernels.TransposeTA: with N_v = 100 on AVX-512, N_h ≤ 24 and
+	// 33–36, the paper's 16 and 36); the same bits either way.
 	tta bool
-	// wcopy holds W and Wᵀ for each worker but the first (workerWeights).
+	// wcopy holds W and Wᵀ for the workers but the first that get a
+	// group of a step (stepJob.weights); slots counts those taken.
 	wcopy [][]float32
+	slots atomic.Int64
 	gscr  []float32 // fusedGroups blocks' rows of h1, h2 and v1 (fused step)
 	sj    stepJob
 	s1    *spin1       // spin-1 visible units' buffers, else nil
@@ -185,7 +188,7 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 		}
 		t.sj.seeds = make([]uint64, 0, h.k)
 		if cat == nil {
-			for range e.pool.n - 1 {
+			for range t.weightCopies() {
 				t.wcopy = append(t.wcopy, make([]float32, 2*t.nvp*t.nhp))
 			}
 		}
@@ -199,6 +202,17 @@ func newTrainer(e *engine, h hyper, seed uint64, configs []int8, n, nv int, snap
 	return t, nil
 }
 
+// weightCopies is the number of copies of W and Wᵀ the ±1 fused step
+// needs: one for each worker but the first that may get one of a step's
+// groups, as many as there are groups at most (none for OpenBLAS or
+// categorical units).
+func (t *trainer) weightCopies() int {
+	if t.e.blas || t.cat != nil {
+		return 0
+	}
+	return max(0, min(t.e.pool.n-1, fusedGroups, blocks(t.bs)))
+}
+
 // MaxTrainBytes bounds the memory a training allocates for its buffers.
 const MaxTrainBytes = 8 << 30
 
@@ -209,8 +223,8 @@ func (t *trainer) bufferBytes() int64 {
 	// h1, h2 and v1 are counted per configuration, as wholeRows allocates
 	// them, also where the ±1 fused step keeps only its groups' (gscr):
 	// an upper bound, which also bounds the time such a training takes.
-	// W and Wᵀ once more for each worker but the first (wcopy).
-	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups+2*int64(max(0, t.e.pool.n-1)))*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
+	// W and Wᵀ once more for each worker but the first that may get a group (wcopy).
+	floats := n*nvp + rows*(2*nhp+2*nvp) + (8+fusedGroups+2*int64(t.weightCopies()))*nvp*nhp + int64(blocks(t.bs))*(nvp+2*nhp)
 	if t.h.persistent {
 		floats += 2 * rows * nvp
 	}

@@ -110,9 +110,9 @@
 // caller's thread, only in a build with it on a CPU without the assembly
 // kernels), on padded copies of the weights; between them the bias and
 // tanh are one pass over Z2, the softmax with the loss, the accuracy, Δ3
-// and ΣΔ3 one sweep over the chunk's logits (the shift and exp vectorised
-// over the whole chunk, then four rows at a time), and Δ2 with ΣΔ2 one
-// pass. Each group of chunks writes its own
+// and ΣΔ3 one sweep over the chunk's logits (exp vectorised over the whole
+// chunk, and on AVX-512 the shift too, then four rows at a time), and Δ2
+// with ΣΔ2 one pass. Each group of chunks writes its own
 // partial gradient sums, which are then added in a fixed order, so the
 // results do not depend on the number of goroutines. An epoch allocates
 // nothing. Backend reports what does the products.
