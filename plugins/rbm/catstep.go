@@ -337,9 +337,10 @@ func softmax3(x []float32, z0 float32, partR, part0, ref []float32) float32 {
 	for i := range part0 {
 		z1, z2 := x[2*i], x[2*i+1]
 		inv := 1 / (z0 + z1 + z2)
-		p1, p2 := z1*inv, z2*inv
+		// Rounded products, not fused into the sums below (arm64).
+		p1, p2 := float32(z1*inv), float32(z2*inv)
 		x[2*i], x[2*i+1] = p1, p2
-		part0[i] += z0 * inv
+		part0[i] += float32(z0 * inv)
 		partR[2*i] += p1
 		partR[2*i+1] += p2
 		if ref != nil {

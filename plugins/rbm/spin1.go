@@ -239,7 +239,7 @@ func (t *trainer) spin1Update(scale, mom float32) bool {
 	}
 	s, ok := &t.cur, true
 	for i := 0; i < t.nv; i++ {
-		v := mom*s.vc[i] + scale*float32(t.s1.sumQ0[i]-t.s1.sumQ[i])
+		v := float32(mom*s.vc[i]) + float32(scale*float32(t.s1.sumQ0[i]-t.s1.sumQ[i])) // rounded products, as update's
 		s.vc[i] = v
 		s.c[i] += v
 		ok = ok && s.c[i] <= MaxAbsWeight && s.c[i] >= -MaxAbsWeight

@@ -467,7 +467,10 @@ func (t *trainer) update(m int) error {
 	for i := 0; i < t.nv; i++ {
 		w, vw, dw := s.w[i*t.nhp:i*t.nhp+t.nh], s.vw[i*t.nhp:i*t.nhp+t.nh], t.dw[i*t.nhp:i*t.nhp+t.nh]
 		for a := range w {
-			v := mom*vw[a] + (scale*dw[a] - decay*w[a])
+			// Each product rounded (float32(…)), so that no compiler fuses it
+			// into the addition (arm64's does): the same bits on every
+			// architecture, as the kernels give (TestTrainingDigest).
+			v := float32(mom*vw[a]) + (float32(scale*dw[a]) - float32(decay*w[a]))
 			vw[a] = v
 			nw := w[a] + v
 			w[a] = nw
@@ -476,13 +479,13 @@ func (t *trainer) update(m int) error {
 		}
 	}
 	for i := 0; i < t.nv; i++ {
-		v := mom*s.vbv[i] + scale*float32(t.sumV0[i]-t.sumV[i])
+		v := float32(mom*s.vbv[i]) + float32(scale*float32(t.sumV0[i]-t.sumV[i]))
 		s.vbv[i] = v
 		s.bv[i] += v
 		ok = ok && s.bv[i] <= big && s.bv[i] >= -big
 	}
 	for a := 0; a < t.nh; a++ {
-		v := mom*s.vbh[a] + scale*float32(t.sumH1[a]-t.sumH2[a])
+		v := float32(mom*s.vbh[a]) + float32(scale*float32(t.sumH1[a]-t.sumH2[a]))
 		s.vbh[a] = v
 		s.bh[a] += v
 		ok = ok && s.bh[a] <= big && s.bh[a] >= -big

@@ -2,6 +2,9 @@ package thermometer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"slices"
@@ -68,5 +71,46 @@ func TestAVX2AndAVX512TrainTheSameBits(t *testing.T) {
 			t.Fatal("avx2 and avx512 trained different weights")
 		}
 		prev = all
+	}
+}
+
+// trainingDigest is the SHA-256 of TestTrainingDigest's weights on the
+// vector kernels (avx2 and avx512 on amd64).
+const trainingDigest = "8f040e2e5c258acc4c11e635ab56a35bacdbfb40426eac5f3a42ab4c9581dbad"
+
+// A training gives the same bits on every vector implementation and
+// architecture — neon under qemu (make test-arm64) those of avx2 and
+// avx512 — with weight decay: the softmax's and the update's products are
+// rounded before their additions, which arm64's compiler would otherwise
+// fuse.
+func TestTrainingDigest(t *testing.T) {
+	var names []string
+	for _, n := range kernels.Available() {
+		if n != "generic" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		t.Skip("no vector kernels")
+	}
+	train := synthData(6, 150, 1)
+	for _, name := range names {
+		restore, err := kernels.Force(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := New().Train(context.Background(), sdk.TrainRequest{Hyper: sdk.Params{"hidden": 40, "epochs": 20, "weight_decay": 0.01}, Seed: 2, Label: "T", Train: train}, &recorder{})
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		for _, n := range []string{TensorW1, TensorB1, TensorW2, TensorB2} {
+			x, _ := sdk.FindTensor(w, n)
+			binary.Write(h, binary.LittleEndian, x.Data.([]float32))
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != trainingDigest {
+			t.Errorf("%s: digest %s, want %s", name, got, trainingDigest)
+		}
 	}
 }

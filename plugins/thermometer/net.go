@@ -439,7 +439,9 @@ func (e *engine) sums() (lossSum float64, correct int) {
 
 // step applies one gradient-descent update (37)–(39) with learning rate
 // lr and L2 weight decay wd on W1 and W2: W ← W − lr·(∇W + wd·W),
-// b ← b − lr·∇b.
+// b ← b − lr·∇b. Each product is rounded before it is subtracted
+// (float32(…)), so that no compiler fuses the two (arm64's does): the
+// same bits on every architecture (TestTrainingDigest).
 func (n *net) step(grad []float32, lr, wd float32) {
 	th := n.theta
 	g := grad[:len(th)]
@@ -448,11 +450,11 @@ func (n *net) step(grad []float32, lr, wd float32) {
 		gw = gw[:len(w)]
 		if wd == 0 {
 			for i := range w {
-				w[i] -= lr * gw[i]
+				w[i] -= float32(lr * gw[i])
 			}
 		} else {
 			for i := range w {
-				w[i] -= lr * (gw[i] + wd*w[i])
+				w[i] -= float32(lr * (gw[i] + float32(wd*w[i])))
 			}
 		}
 	}
@@ -460,7 +462,7 @@ func (n *net) step(grad []float32, lr, wd float32) {
 		b, gb := th[blk[0]:blk[1]], g[blk[0]:blk[1]]
 		gb = gb[:len(b)]
 		for i := range b {
-			b[i] -= lr * gb[i]
+			b[i] -= float32(lr * gb[i])
 		}
 	}
 }
@@ -528,7 +530,8 @@ func softmaxDelta(us []float32, ld, k int, bp []float32, y, arg []int32, gb []fl
 		i0, i1, i2, i3 := 1/s0, 1/s1, 1/s2, 1/s3
 		t0, t1, t2, t3 := int(y[r]), int(y[r+1]), int(y[r+2]), int(y[r+3])
 		for j := range r0 {
-			v0, v1, v2, v3 := r0[j]*i0, r1[j]*i1, r2[j]*i2, r3[j]*i3
+			// Rounded products, not fused into gb's sums (arm64).
+			v0, v1, v2, v3 := float32(r0[j]*i0), float32(r1[j]*i1), float32(r2[j]*i2), float32(r3[j]*i3)
 			r0[j], r1[j], r2[j], r3[j] = v0, v1, v2, v3
 			g := gb[j] + v0
 			if j == t0 {
@@ -562,7 +565,7 @@ func softmaxDelta(us []float32, ld, k int, bp []float32, y, arg []int32, gb []fl
 		row := us[r*ld : r*ld+k : r*ld+k]
 		inv := 1 / sum32(row)
 		for j, v := range row {
-			v *= inv
+			v = float32(v * inv)
 			row[j] = v
 			gb[j] += v
 		}

@@ -18,7 +18,7 @@ func softmaxDeltaRows(us []float32, ld, k int, bp []float32, y, arg []int32, gb 
 		row := us[r*ld : r*ld+k : r*ld+k]
 		inv := 1 / sum32(row)
 		for j, v := range row {
-			v *= inv
+			v = float32(v * inv)
 			row[j] = v
 			gb[j] += v
 		}
