@@ -35,7 +35,6 @@ type stepJob struct {
 	groups int
 	reduce bool
 	next   *atomic.Int64
-	slots  *atomic.Int64 // copies of W and Wᵀ taken (weights)
 }
 
 func (j *stepJob) run(part, parts int) {
@@ -110,7 +109,7 @@ func (j *stepJob) weights(part int) (w, wt []float32) {
 	if part == 0 {
 		return t.cur.w, t.wt
 	}
-	c := t.wcopy[j.slots.Add(1)-1]
+	c := t.wcopy[t.slots.Add(1)-1]
 	w, wt = c[:len(t.cur.w)], c[len(t.cur.w):]
 	copy(w, t.cur.w)
 	copy(wt, t.wt)
@@ -219,7 +218,7 @@ func (t *trainer) stepFused(v0 []float32, m int) (float64, error) {
 	}
 	e := t.e
 	j := &t.sj
-	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next, slots: &t.slots}
+	*j = stepJob{t: t, v0: v0, m: m, seeds: j.seeds[:0], groups: min(fusedGroups, blocks(m)), next: &e.next}
 	t.slots.Store(0)
 	if t.h.sampling {
 		seed := t.cur.rng.Uint64()

@@ -146,10 +146,7 @@ func TestRowStrideSameBits(t *testing.T) {
 func TestTransposedGradientSameBits(t *testing.T) {
 	old := transposeTA
 	defer func() { transposeTA = old }()
-	for _, name := range kernels.Available() {
-		if name == "generic" {
-			continue
-		}
+	for _, name := range kernels.Vector() {
 		restore, err := kernels.Force(name)
 		if err != nil {
 			t.Fatal(err)
@@ -243,7 +240,7 @@ func TestWorkerWeightsFresh(t *testing.T) {
 		if _, err := tr.epoch(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		j := &stepJob{t: tr, slots: &tr.slots}
+		j := &stepJob{t: tr}
 		tr.slots.Store(0)
 		if w, wt := j.weights(0); &w[0] != &tr.cur.w[0] || &wt[0] != &tr.wt[0] {
 			t.Fatal("the first worker does not use the trainer's weights")
@@ -267,12 +264,7 @@ const trainingDigest = "761a1906392f0434afe96e8158557aec44601794ce3c5b0431efd684
 // the weight update's products are rounded before their additions, which
 // arm64's compiler would otherwise fuse.
 func TestTrainingDigest(t *testing.T) {
-	var names []string
-	for _, n := range kernels.Available() {
-		if n != "generic" {
-			names = append(names, n)
-		}
-	}
+	names := kernels.Vector()
 	if len(names) == 0 {
 		t.Skip("no vector kernels")
 	}

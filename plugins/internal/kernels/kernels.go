@@ -79,6 +79,11 @@ func Available() []string {
 	return out
 }
 
+// Vector lists the implementations this CPU runs that are assembly, best
+// last: those that give the same bits as each other (Available without
+// generic).
+func Vector() []string { return Available()[1:] }
+
 // Force makes the named implementation the one in use and returns a
 // function restoring the previous one. For tests: not safe while
 // products run.
