@@ -257,3 +257,41 @@ func ones(n int) []int8 {
 	}
 	return c
 }
+
+// rgml flow and rgml analyze refuse learners trained on another lattice
+// of as many sites as the configurations they are given (a 4×4 RBM and an
+// L = 16 chain): the weights would fit, and the chain would be flowed and
+// measured as if it were the square lattice. rgml run refuses it when it
+// plans; the commands take registry references and check the lineage.
+func TestCommandsRefuseAnotherLatticeOfAsManySites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("samples and trains through the CLI")
+	}
+	reg := registryDir(t)
+	for _, args := range [][]string{
+		{"sample", "--model", "ising", "--param", "T=1,3", "--per-point", "10", "--L", "4", "--name", "square"},
+		{"sample", "--model", "chain", "--param", "T=1,3", "--per-point", "10", "--L", "16", "--name", "chain16"},
+		{"train", "--learner", "rbm", "--data", "square", "--set", "hidden=4", "--set", "epochs=2", "--name", "rb"},
+		{"train", "--learner", "thermometer", "--data", "square", "--set", "hidden=4", "--set", "epochs=2", "--name", "th"},
+	} {
+		if code, _, stderr := rgmlIn(t, reg, args...); code != 0 {
+			t.Fatalf("rgml %s: exit %d, %s", strings.Join(args, " "), code, stderr)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"flow", "--rbm", "rb", "--thermometer", "th", "--from", "chain16", "--iterations", "0,1"}, "is on an L = 16 chain, but model rb:1"},
+		{[]string{"analyze", "--analyzer", "spectrum", "--models", "rb", "--data", "chain16"}, "was trained on a 4×4 lattice, the other inputs are on an L = 16 chain"},
+	} {
+		code, _, stderr := rgmlIn(t, reg, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("rgml %s: exit %d, stderr %q; want exit 2 and one line with %q", strings.Join(c.args, " "), code, stderr, c.want)
+		}
+	}
+	code, _, stderr := rgmlIn(t, reg, "flow", "--rbm", "rb", "--thermometer", "th", "--from", "square", "--iterations", "0,1")
+	if code != 0 {
+		t.Errorf("flow on the lattice the learners were trained on: exit %d, %s", code, stderr)
+	}
+}

@@ -99,7 +99,7 @@ type analyzeInputs struct {
 // setL checks that an input is of the analysis's one lattice (L^d sites).
 func (in *analyzeInputs) setL(l, d int, what string) error {
 	if in.L != 0 && (l != in.L || sdk.Dim(d) != sdk.Dim(in.D)) {
-		return usagef("%s is %s, the other inputs %s: analyse inputs of one lattice", what, stepdata.ALattice(l, d), sdk.Shape(in.L, in.D))
+		return usagef("%s is on %s, the other inputs on %s: analyse inputs of one lattice", what, stepdata.ALattice(l, d), stepdata.ALattice(in.L, in.D))
 	}
 	in.L, in.D = l, d
 	return nil
@@ -320,6 +320,11 @@ func (in *analyzeInputs) addModel() error {
 	}
 	if in.L == 0 {
 		in.L, in.D = modelL(in.store, men, nv)
+	} else if l, d := stepdata.InputLattice(in.store, men, "data"); l != 0 && (l != in.L || d != sdk.Dim(in.D)) {
+		// The same number of sites on another lattice (8×8 and 4×4×4)
+		// would fit the weights and be measured with the wrong bonds.
+		return usagef("%s was trained on %s, the other inputs are on %s: analyse inputs of one lattice",
+			men, stepdata.ALattice(l, d), stepdata.ALattice(in.L, in.D))
 	}
 	if sites := sdk.LatticeSites(in.L, in.D); nv != 0 && nv != sites {
 		return usagef("%s has %d visible units, not %s = %d: its weights do not fit the %s",
@@ -427,7 +432,7 @@ func FlowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, t
 	if len(f.Shape) > 0 {
 		L, d = f.Shape[0], len(f.Shape)
 	}
-	if l, ld := inputL(s, en, "from"); l != 0 {
+	if l, ld := stepdata.InputLattice(s, en, "from"); l != 0 {
 		L = l
 		if len(f.Shape) == 0 {
 			d = ld
@@ -450,33 +455,11 @@ func FlowConfigs(s *registry.Store, en registry.Entry) (configs []int8, group, t
 // modelL is the lattice a model was trained on (L^d sites): its training
 // data's, or an L×L one of √nv sites when that is not on record.
 func modelL(s *registry.Store, en registry.Entry, nv int) (L, d int) {
-	if l, d := inputL(s, en, "data"); l != 0 {
+	if l, d := stepdata.InputLattice(s, en, "data"); l != 0 {
 		return l, d
 	}
 	if l := int(math.Round(math.Sqrt(float64(nv)))); l*l == nv && l > 0 {
 		return l, 2
-	}
-	return 0, 0
-}
-
-// inputL is the lattice size and dimension its lineage records for the
-// dataset that en read as role (d is 2 when only L is on record), or 0s.
-func inputL(s *registry.Store, en registry.Entry, role string) (L, d int) {
-	m, err := s.Manifest(en)
-	if err != nil {
-		return 0, 0
-	}
-	for _, in := range m.Lineage.Inputs {
-		if in.Role != role {
-			continue
-		}
-		if den, err := s.Lookup(in.Digest); err == nil {
-			if dm, err := s.Manifest(den); err == nil {
-				if l, d := stepdata.RecordedLattice(dm); l >= 2 {
-					return l, sdk.Dim(d)
-				}
-			}
-		}
 	}
 	return 0, 0
 }

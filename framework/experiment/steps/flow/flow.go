@@ -121,6 +121,9 @@ func Flow(ctx context.Context, env *steps.Env, spec FlowSpec) (FlowResult, error
 	if err != nil {
 		return res, err
 	}
+	if err := sameLattice(store, fromEntry, data, rbmEntry, thEntry); err != nil {
+		return res, err
+	}
 
 	h, release := env.PluginHost()
 	defer release()
@@ -291,6 +294,20 @@ func loadThermometer(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entr
 	}
 	labels, err := learnedLabels(s, en)
 	return w, en, plugin, labels, err
+}
+
+// sameLattice refuses learners trained on another lattice than the
+// flow's starting configurations: one of as many sites (8×8 and 4×4×4)
+// would fit the weights and flow and read them with the wrong bonds. The
+// planner checks the same for a spec's steps; this is for the CLI's
+// registry references. A model whose lineage records no lattice passes.
+func sameLattice(s *registry.Store, from registry.Entry, data sdk.Dataset, models ...registry.Entry) error {
+	for _, en := range models {
+		if l, d := stepdata.InputLattice(s, en, "data"); l != 0 && (l != data.Size || d != sdk.Dim(data.Dimension)) {
+			return usagef("%s is on %s, but %s was trained on %s", from, stepdata.ALattice(data.Size, data.Dimension), en, stepdata.ALattice(l, d))
+		}
+	}
+	return nil
 }
 
 // learnedLabels are the names of what a model was trained to read (its
