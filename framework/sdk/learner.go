@@ -162,7 +162,7 @@ type Progress struct {
 	Epochs      int
 	Metrics     map[string]float64 // e.g. "reconstruction_error", "train_loss", "test_loss"
 	WallSeconds float64            // since the start of this Train call
-	Samples     int64              // configurations processed so far
+	Samples     int64              // configurations processed since epoch 0 (a resumed training's earlier epochs count)
 	// Live marks a report sent between the learner's scheduled ones,
 	// only to show progress (e.g. every 50 ms of fast epochs). The host
 	// displays it but keeps only scheduled reports in the history: which

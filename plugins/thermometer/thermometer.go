@@ -334,7 +334,7 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 				m[MetricTestLoss], m[MetricTestAccuracy] = testLoss, testAcc
 			}
 			err := events.Progress(sdk.Progress{Epoch: e, Epochs: h.epochs, Metrics: m, Live: !sched,
-				WallSeconds: now.Sub(began).Seconds(), Samples: int64(e-start) * int64(n)})
+				WallSeconds: now.Sub(began).Seconds(), Samples: int64(e) * int64(n)})
 			if err != nil {
 				return nil, err
 			}

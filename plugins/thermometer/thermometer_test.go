@@ -257,6 +257,11 @@ func TestResumeBitIdentical(t *testing.T) {
 		if lastA.Metrics[MetricTestLoss] != lastB.Metrics[MetricTestLoss] {
 			t.Errorf("batch %v: final test loss %v, resumed %v", batch, lastA.Metrics[MetricTestLoss], lastB.Metrics[MetricTestLoss])
 		}
+		// The history counts configurations from epoch 0, as the RBM's
+		// does: a resumed training's rows are the uninterrupted one's.
+		if lastA.Epoch != lastB.Epoch || lastA.Samples != lastB.Samples || lastA.Samples != int64(lastA.Epoch)*int64(train.Len()) {
+			t.Errorf("batch %v: last event epoch %d, %d samples; resumed: epoch %d, %d samples", batch, lastA.Epoch, lastA.Samples, lastB.Epoch, lastB.Samples)
+		}
 	}
 	// A different seed gives different weights: the comparison has teeth.
 	a, _ := l.Train(ctx, sdk.TrainRequest{Hyper: sdk.Params{"hidden": 4, "epochs": 2}, Seed: 1, Label: "T", Train: train}, &recorder{})
