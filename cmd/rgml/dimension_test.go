@@ -295,3 +295,40 @@ func TestCommandsRefuseAnotherLatticeOfAsManySites(t *testing.T) {
 		t.Errorf("flow on the lattice the learners were trained on: exit %d, %s", code, stderr)
 	}
 }
+
+// rgml flow refuses a thermometer trained on ±1 data for configurations
+// with the value 0 (Blume-Capel's), from the dataset or from an RBM
+// trained on such data: it would read them without complaint, and a
+// temperature it gave would mean nothing.
+func TestFlowRefusesAThermometerOfAnotherStateSpace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("samples and trains through the CLI")
+	}
+	reg := registryDir(t)
+	for _, args := range [][]string{
+		{"sample", "--model", "ising", "--param", "T=1,3", "--per-point", "10", "--L", "4", "--name", "spins"},
+		{"sample", "--model", "blumecapel", "--param", "T=1,3", "--param", "Delta=0", "--per-point", "10", "--L", "4", "--name", "spin1"},
+		{"train", "--learner", "thermometer", "--data", "spins", "--set", "hidden=4", "--set", "epochs=2", "--name", "th"},
+		{"train", "--learner", "rbm", "--data", "spins", "--set", "hidden=4", "--set", "epochs=2", "--name", "rb"},
+		{"train", "--learner", "rbm", "--data", "spin1", "--set", "hidden=4", "--set", "epochs=2", "--name", "rb1"},
+	} {
+		if code, _, stderr := rgmlIn(t, reg, args...); code != 0 {
+			t.Fatalf("rgml %s: exit %d, %s", strings.Join(args, " "), code, stderr)
+		}
+	}
+	for _, c := range []struct {
+		rbm, from, want string
+	}{
+		{"rb1", "spins", "but model rb1:1"},
+		{"rb1", "spin1", "but dataset spin1:1"},
+	} {
+		args := []string{"flow", "--rbm", c.rbm, "--thermometer", "th", "--from", c.from, "--where", "T=1", "--iterations", "0,1"}
+		code, _, stderr := rgmlIn(t, reg, args...)
+		if code != 2 || !strings.Contains(stderr, "was trained on site values [-1 1], "+c.want) || !strings.Contains(stderr, " 0: train a thermometer") {
+			t.Errorf("rgml %s: exit %d, stderr %q; want exit 2 naming %q and the value 0", strings.Join(args, " "), code, stderr, c.want)
+		}
+	}
+	if code, _, stderr := rgmlIn(t, reg, "flow", "--rbm", "rb", "--thermometer", "th", "--from", "spins", "--iterations", "0,1"); code != 0 {
+		t.Errorf("flow of ±1 configurations read by a ±1 thermometer: exit %d, %s", code, stderr)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
@@ -122,6 +123,9 @@ func Flow(ctx context.Context, env *steps.Env, spec FlowSpec) (FlowResult, error
 		return res, err
 	}
 	if err := sameLattice(store, fromEntry, data, rbmEntry, thEntry); err != nil {
+		return res, err
+	}
+	if err := thermometerReads(store, thEntry, fromEntry, data.States(), rbmEntry); err != nil {
 		return res, err
 	}
 
@@ -305,6 +309,35 @@ func sameLattice(s *registry.Store, from registry.Entry, data sdk.Dataset, model
 	for _, en := range models {
 		if l, d := stepdata.InputLattice(s, en, "data"); l != 0 && (l != data.Size || d != sdk.Dim(data.Dimension)) {
 			return usagef("%s is on %s, but %s was trained on %s", from, stepdata.ALattice(data.Size, data.Dimension), en, stepdata.ALattice(l, d))
+		}
+	}
+	return nil
+}
+
+// thermometerReads refuses a thermometer trained on data of a smaller
+// state space than the configurations it would read: the starting ones
+// (from, of states fromStates) and the RBM's, whose values are those of
+// its training data. A thermometer that never saw a 0 reads a spin-1
+// configuration without complaint, and means nothing by it. What the
+// lineage does not record (imported data) is not checked.
+func thermometerReads(s *registry.Store, th, from registry.Entry, fromStates []int8, rbm registry.Entry) error {
+	known, err := stepdata.InputStates(s, th, "data")
+	if err != nil || known == nil {
+		return err
+	}
+	rbmStates, err := stepdata.InputStates(s, rbm, "data")
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		what   string
+		states []int8
+	}{{from.String() + " holds the value", fromStates}, {rbm.String() + " flows to configurations with the value", rbmStates}} {
+		for _, v := range c.states {
+			if !slices.Contains(known, v) {
+				return usagef("%s was trained on site values %v, but %s %d: train a thermometer on data of that state space",
+					th, known, c.what, v)
+			}
 		}
 	}
 	return nil

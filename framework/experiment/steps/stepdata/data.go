@@ -200,6 +200,24 @@ func datasetStates(s *registry.Store, en registry.Entry) ([]int8, error) {
 	return out, nil
 }
 
+// InputStates is the state space the lineage of en records for the
+// dataset it read as role, or nil when none is on record.
+func InputStates(s *registry.Store, en registry.Entry, role string) ([]int8, error) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return nil, nil
+	}
+	for _, in := range m.Lineage.Inputs {
+		if in.Role != role {
+			continue
+		}
+		if den, err := s.Lookup(in.Digest); err == nil {
+			return datasetStates(s, den)
+		}
+	}
+	return nil, nil
+}
+
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // LoadModel reads a registered model's weights and the learner plugin its
