@@ -56,7 +56,10 @@ func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 		return rep, fmt.Errorf("registry: rebuild %s: %w", root, err)
 	}
 	dbPath := filepath.Join(abs, DBFile)
-	if fi, err := os.Stat(dbPath); err == nil && fi.Size() > 0 {
+	marker := filepath.Join(abs, RebuildMarker)
+	_, err = os.Stat(marker)
+	interrupted := err == nil // the database is a rebuild's that did not finish
+	if fi, err := os.Stat(dbPath); err == nil && fi.Size() > 0 && !interrupted {
 		v, err := schemaVersion(abs, dbPath)
 		if err != nil && !errors.Is(err, ErrNoDatabase) { // e.g. not an SQLite file: lost too
 			return rep, err
@@ -83,21 +86,81 @@ func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 	}
 	defer unlock()
 
+	// The marker stays until every entry is in: a rebuild killed half
+	// way leaves a database with a schema and some entries or none,
+	// which stores refuse to open (gc would have deleted the rest's
+	// blobs) and the next Rebuild replaces.
+	if !interrupted {
+		if err := writeMarker(marker); err != nil {
+			return rep, fmt.Errorf("registry: rebuild %s: %w", abs, err)
+		}
+	}
 	if _, err := os.Stat(dbPath); err == nil {
 		rep.OldDatabase = dbPath + ".lost-" + timestampNow()
 		if err := os.Rename(dbPath, rep.OldDatabase); err != nil {
 			return rep, fmt.Errorf("registry: rebuild %s: %w", abs, err)
 		}
-		for _, suffix := range []string{"-wal", "-shm"} {
+		for _, suffix := range dbCompanions {
 			os.Rename(dbPath+suffix, rep.OldDatabase+suffix)
 		}
 	}
+	// A failure puts back what there was (and the marker as it was), so
+	// that Rebuild can run again.
+	undo := func() {
+		for _, suffix := range append([]string{""}, dbCompanions...) {
+			os.Remove(dbPath + suffix)
+		}
+		if rep.OldDatabase != "" {
+			for _, suffix := range append([]string{""}, dbCompanions...) {
+				os.Rename(rep.OldDatabase+suffix, dbPath+suffix)
+			}
+			rep.OldDatabase = ""
+		}
+		if !interrupted {
+			os.Remove(marker)
+		}
+		syncDir(abs)
+	}
 	s, err := open(abs, false, true)
 	if err != nil {
+		undo()
 		return rep, err
 	}
-	defer s.Close()
-	return rep, s.insertManifests(ctx, manifests, &rep)
+	err = s.insertManifests(ctx, manifests, &rep)
+	s.Close()
+	if err != nil {
+		undo()
+		return RebuildReport{}, err
+	}
+	if err := os.Remove(marker); err != nil {
+		return rep, fmt.Errorf("registry: rebuild %s: %w", abs, err)
+	}
+	syncDir(abs)
+	return rep, nil
+}
+
+// RebuildMarker is the file that says a Rebuild of the store has begun and
+// not finished: its database then holds only some entries, or none.
+const RebuildMarker = "registry.db.rebuilding"
+
+// dbCompanions are the suffixes of SQLite's files beside the database.
+var dbCompanions = []string{"-wal", "-shm", "-journal"}
+
+// writeMarker creates the rebuild marker durably.
+func writeMarker(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
 }
 
 func timestampNow() string { return time.Now().UTC().Format("20060102T150405Z") }
@@ -125,26 +188,40 @@ func findManifests(ctx context.Context, root string) ([]found, error) {
 			}
 			name := f.Name()
 			info, err := f.Info()
-			if err != nil || len(name) != 64 || !isHex(name) || !info.Mode().IsRegular() || info.Size() > maxManifestSize {
+			if err != nil || len(name) != 64 || !isHex(name) || !info.Mode().IsRegular() {
 				continue
 			}
-			data, err := readRegular(filepath.Join(base, sh.Name(), name), maxManifestSize)
-			if err != nil || len(data) == 0 || data[0] != '{' {
-				continue
-			}
-			sum := sha256.Sum256(data)
-			if hex.EncodeToString(sum[:]) != name {
-				continue // damaged: verify reports it
-			}
-			var m Manifest
-			if json.Unmarshal(data, &m) != nil || m.Format != ManifestFormat || !m.Kind.Valid() ||
-				ValidateName(m.Name) != nil || m.Version < 1 || m.Created.IsZero() {
+			m, ok := readManifestBlob(filepath.Join(base, sh.Name(), name), name, info.Size())
+			if !ok {
 				continue
 			}
 			out = append(out, found{name, m})
 		}
 	}
 	return out, nil
+}
+
+// readManifestBlob reads the blob at path, named hexName and of size
+// bytes, as an entry's manifest: ok when it is small enough to be one,
+// hashes to its name (a damaged one is verify's to report) and decodes as
+// a manifest.
+func readManifestBlob(path, hexName string, size int64) (m Manifest, ok bool) {
+	if size > maxManifestSize { // size < 0: not known, readRegular bounds it
+		return m, false
+	}
+	data, err := readRegular(path, maxManifestSize)
+	if err != nil || len(data) == 0 || data[0] != '{' {
+		return m, false
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != hexName {
+		return m, false
+	}
+	if json.Unmarshal(data, &m) != nil || m.Format != ManifestFormat || !m.Kind.Valid() ||
+		ValidateName(m.Name) != nil || m.Version < 1 || m.Created.IsZero() {
+		return m, false
+	}
+	return m, true
 }
 
 func (s *Store) insertManifests(ctx context.Context, ms []found, rep *RebuildReport) error {

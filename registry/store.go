@@ -201,6 +201,10 @@ func open(root string, readOnly, adopt bool) (*Store, error) {
 		return nil, fmt.Errorf("registry: open %s: %w", abs, err)
 	}
 	dbPath := filepath.Join(abs, DBFile)
+	if _, err := os.Stat(filepath.Join(abs, RebuildMarker)); err == nil && !adopt {
+		return nil, fmt.Errorf("registry: %w: a rebuild of %s did not finish (%s is there), so %s holds only some of its entries: run `rgml registry rebuild` again",
+			ErrNoDatabase, abs, RebuildMarker, DBFile)
+	}
 	dbInfo, statErr := os.Stat(dbPath)
 	noDB := errors.Is(statErr, fs.ErrNotExist)
 	if statErr != nil && !noDB {
@@ -679,13 +683,14 @@ func parseTime(v string) (time.Time, error) {
 	return t.UTC(), err
 }
 
-// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
-// isNotADB reports SQLITE_NOTADB: the file is not an SQLite database.
+// isNotADB reports SQLITE_NOTADB or SQLITE_CORRUPT: the file is not an
+// SQLite database, or one damaged beyond reading (truncated, bad pages).
 func isNotADB(err error) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == 26
+	return errors.As(err, &se) && (se.Code()&0xff == 26 || se.Code()&0xff == 11) // not a database, or malformed (truncated, damaged pages)
 }
 
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
 func isBusy(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

@@ -34,6 +34,9 @@ const (
 	ProblemLineage ProblemKind = "lineage"
 )
 
+// UnknownManifestHint says what to do about GCReport.Unknown.
+const UnknownManifestHint = "kept with their files: a write killed before it registered leaves one, and so does a database restored from a backup older than its entries; to make them entries again, move registry.db aside and run `rgml registry rebuild` (tags and history are not recovered)"
+
 // BlobUse is one reference to a blob: file File of an entry.
 type BlobUse struct {
 	Kind    Kind   `json:"kind"`
@@ -255,8 +258,14 @@ type GCReport struct {
 	KeptBytes int64 `json:"kept_bytes"`
 	// KeptLineage counts the kept manifests of removed entries that the
 	// lineage of live entries needs (included in Kept).
-	KeptLineage int      `json:"kept_lineage"`
-	Paths       []string `json:"paths,omitempty"` // every file removed (or to be removed)
+	KeptLineage int `json:"kept_lineage"`
+	// Unknown lists the manifests among the blobs of entries the database
+	// has never had, under a kind, name and version it does not use (a
+	// database restored from a backup older than they are, or a Put
+	// killed before it registered): kept, with their files (included in
+	// Kept; UnknownManifestHint says what to do).
+	Unknown []string `json:"unknown,omitempty"`
+	Paths   []string `json:"paths,omitempty"` // every file removed (or to be removed)
 }
 
 // GC deletes blobs that no live entry references (those of removed entries
@@ -307,54 +316,51 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 		}
 	}
 
-	shards, err := os.ReadDir(s.blobRoot())
+	blobs, err := s.listBlobs()
 	if err != nil {
 		return rep, fmt.Errorf("registry: gc: %w", err)
 	}
-	for _, sh := range shards {
-		if !sh.IsDir() || len(sh.Name()) != 2 || !isHex(sh.Name()) {
-			continue // leave what we do not understand; verify reports it
-		}
-		dir := filepath.Join(s.blobRoot(), sh.Name())
-		files, err := os.ReadDir(dir)
-		if err != nil {
-			return rep, fmt.Errorf("registry: gc: %w", err)
-		}
-		removed := false
-		for _, f := range files {
-			name := f.Name()
-			if len(name) != 64 || !isHex(name) || !f.Type().IsRegular() {
-				continue
+	// A manifest the database has never had, of a version it does not
+	// use, is not garbage: its entry was lost with the database (restored
+	// from an older backup, or an interrupted rebuild), and it and its
+	// files are what can bring it back. An interrupted Put leaves one
+	// too, until a later Put takes its version.
+	unknown, err := s.unknownManifests(ctx, blobs, live)
+	if err != nil {
+		return rep, fmt.Errorf("registry: gc: %w", err)
+	}
+	for h, m := range unknown {
+		rep.Unknown = append(rep.Unknown, fmt.Sprintf("%s %s:%d (%s%s)", m.Kind, m.Name, m.Version, DigestPrefix, h[:12]))
+		live[h] = true
+		for _, f := range m.Files {
+			if fh, err := normalizeDigest(f.Digest); err == nil {
+				live[fh] = true
 			}
-			info, err := f.Info()
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					continue
-				}
+		}
+	}
+	slices.Sort(rep.Unknown)
+	synced := map[string]bool{}
+	for _, b := range blobs {
+		if live[b.hex] {
+			rep.Kept++
+			rep.KeptBytes += b.size
+			if lineageOnly[b.hex] {
+				rep.KeptLineage++
+			}
+			continue
+		}
+		if !dryRun {
+			if err := os.Remove(b.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return rep, fmt.Errorf("registry: gc: %w", err)
 			}
-			if live[name] {
-				rep.Kept++
-				rep.KeptBytes += info.Size()
-				if lineageOnly[name] {
-					rep.KeptLineage++
-				}
-				continue
-			}
-			p := filepath.Join(dir, name)
-			if !dryRun {
-				if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return rep, fmt.Errorf("registry: gc: %w", err)
-				}
-				removed = true
-			}
-			rep.Blobs++
-			rep.Bytes += info.Size()
-			rep.Paths = append(rep.Paths, p)
+			synced[filepath.Dir(b.path)] = false
 		}
-		if removed {
-			syncDir(dir)
-		}
+		rep.Blobs++
+		rep.Bytes += b.size
+		rep.Paths = append(rep.Paths, b.path)
+	}
+	for dir := range synced {
+		syncDir(dir)
 	}
 
 	tmps, err := os.ReadDir(s.tmpDir())
@@ -378,6 +384,78 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 		rep.Paths = append(rep.Paths, p)
 	}
 	return rep, nil
+}
+
+// blobFile is one file of the blob tree named like a blob.
+type blobFile struct {
+	hex, path string
+	size      int64
+}
+
+// listBlobs lists the files of the blob tree named like blobs, shard by
+// shard; what is not named like one is left to verify to report.
+func (s *Store) listBlobs() ([]blobFile, error) {
+	shards, err := os.ReadDir(s.blobRoot())
+	if err != nil {
+		return nil, err
+	}
+	var out []blobFile
+	for _, sh := range shards {
+		if !sh.IsDir() || len(sh.Name()) != 2 || !isHex(sh.Name()) {
+			continue
+		}
+		dir := filepath.Join(s.blobRoot(), sh.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			name := f.Name()
+			if len(name) != 64 || !isHex(name) || !f.Type().IsRegular() {
+				continue
+			}
+			info, err := f.Info()
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return nil, err
+			}
+			out = append(out, blobFile{name, filepath.Join(dir, name), info.Size()})
+		}
+	}
+	return out, nil
+}
+
+// unknownManifests returns, by digest, the manifests among blobs (other
+// than those in skip) of entries the database has never had, under a
+// kind, name and version no entry of it has. A manifest whose version a
+// later entry took is of an interrupted Put, and garbage.
+func (s *Store) unknownManifests(ctx context.Context, blobs []blobFile, skip map[string]bool) (map[string]Manifest, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	known, err := digestSet(ctx, tx, `SELECT digest FROM entries`)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := digestSet(ctx, tx, `SELECT kind || '/' || name || '/' || CAST(version AS TEXT) FROM entries`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Manifest{}
+	for _, b := range blobs {
+		if skip[b.hex] || known[b.hex] {
+			continue
+		}
+		m, ok := readManifestBlob(b.path, b.hex, b.size)
+		if ok && !versions[fmt.Sprintf("%s/%s/%d", m.Kind, m.Name, m.Version)] {
+			out[b.hex] = m
+		}
+	}
+	return out, nil
 }
 
 // neededManifests selects the digests of every entry the lineage of a live

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -200,6 +201,10 @@ func runRegistryGC(ctx context.Context, o *registryOpts) error {
 		}
 		fmt.Fprintf(e.stdout, "%s %d blob(s) (%s) and %d temp file(s); kept %d blob(s) (%s)%s\n",
 			verb, r.Blobs, humanBytes(r.Bytes), r.TempFiles, r.Kept, humanBytes(r.KeptBytes), lineage)
+		if len(r.Unknown) > 0 {
+			fmt.Fprintf(e.stderr, "rgml: %d manifest(s) among the blobs are of entries the database does not have (%s), %s\n",
+				len(r.Unknown), strings.Join(r.Unknown, ", "), registry.UnknownManifestHint)
+		}
 		return nil
 	})
 }
