@@ -178,10 +178,10 @@ RGML       := $(BIN)/rgml
 DEMO_RUN   := make-demo
 DEMO_FLOWS := $(foreach f,v16 l64 h64,$(foreach T,0 6,flow-quick-$(f)-T$(T)))
 demo: build
-	@$(RGML) run --preset quick --name $(DEMO_RUN) --report $(OUT)/report
+	@$(RGML) run --preset quick --name $(DEMO_RUN) --report "$(OUT)/report"
 	@for f in $(DEMO_FLOWS); do \
-		rm -rf $(OUT)/$$f; \
-		$(RGML) flows export --run $(DEMO_RUN) $$f $(OUT)/$$f >/dev/null || exit 1; \
+		rm -rf "$(OUT)/$$f"; \
+		$(RGML) flows export --run $(DEMO_RUN) $$f "$(OUT)/$$f" >/dev/null || exit 1; \
 	done
 	@echo "The flows are in the registry ($(RGML) flows list) and in $(OUT)/flow-quick-*/flow.npz."
 	@echo "The report (figures, thermometer-free checks, verdicts): $(OUT)/report/index.html"
@@ -195,8 +195,10 @@ demo: build
 # that leaves it empty). The registry and everything else in it stay.
 demo-clean: | $(RGML)
 	@test -n "$(OUT)" || { echo "OUT is empty: name the folder the demo wrote into"; exit 2; }
-	rm -rf $(OUT)/report $(addprefix $(OUT)/,$(DEMO_FLOWS))
-	@rmdir $(OUT) 2>/dev/null || true
+	@# Quoted one by one: an OUT with a space ("my out") is one folder,
+	@# not "my" and "out".
+	@for f in report $(DEMO_FLOWS); do echo "rm -rf \"$(OUT)/$$f\""; rm -rf "$(OUT)/$$f"; done
+	@rmdir "$(OUT)" 2>/dev/null || true
 	@if $(RGML) runs list $(DEMO_RUN) >/dev/null; then \
 		echo "$(RGML) runs rm --entries --all-versions $(DEMO_RUN) && $(RGML) registry gc"; \
 		$(RGML) runs rm --entries --all-versions $(DEMO_RUN) && $(RGML) registry gc; \
@@ -224,5 +226,9 @@ proto: tools
 proto-check: proto
 	git diff --exit-code -- framework/gen
 
+# Removes the build and what `make demo` wrote in $(OUT), not the files of
+# yours there (docs/potts.md exports into out/), nor the registry.
 clean:
-	rm -rf $(BIN) $(OUT)
+	rm -rf "$(BIN)"
+	@for f in report $(DEMO_FLOWS); do rm -rf "$(OUT)/$$f"; done
+	@rmdir "$(OUT)" 2>/dev/null || true

@@ -17,7 +17,7 @@ import (
 // would in their working directory: the registry is the default one there
 // (dir/.rgml), the output folder the default (dir/out), rgml is this
 // package's binary.
-func makeDemoClean(t *testing.T, dir string) (string, error) {
+func makeDemoClean(t *testing.T, dir string, vars ...string) (string, error) {
 	t.Helper()
 	makefile, err := filepath.Abs("../../Makefile")
 	if err != nil {
@@ -25,7 +25,7 @@ func makeDemoClean(t *testing.T, dir string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-f", makefile, "demo-clean", "RGML="+rgmlBin)
+	cmd := exec.CommandContext(ctx, "make", append([]string{"--no-print-directory", "-f", makefile, "demo-clean", "RGML=" + rgmlBin}, vars...)...)
 	cmd.Dir = dir
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "RGML_") {
@@ -154,6 +154,31 @@ func TestMakefileDeletesNoRegistry(t *testing.T) {
 			if (strings.HasPrefix(cmd, "rm ") || strings.HasPrefix(cmd, "rmdir ")) && registryPath.MatchString(cmd) {
 				t.Errorf("Makefile:%d deletes a registry: %s", i+1, strings.TrimSpace(line))
 			}
+		}
+	}
+}
+
+// An OUT with a space is one folder: demo-clean removed "my" (a sibling
+// folder of the user's) and "out/report", and left "my out/report".
+func TestDemoCleanOutWithASpace(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"my/thesis/ch1.tex", "my out/report/index.html", "my out/flow-quick-v16-T0/flow.npz", "my out/notes.txt"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if log, err := makeDemoClean(t, dir, "OUT=my out"); err != nil {
+		t.Fatalf("make demo-clean OUT='my out': %v\n%s", err, log)
+	}
+	for _, f := range []string{"my/thesis/ch1.tex", "my out/notes.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("the user's %s: %v", f, err)
+		}
+	}
+	for _, f := range []string{"my out/report", "my out/flow-quick-v16-T0"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s is still there", f)
 		}
 	}
 }
