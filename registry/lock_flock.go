@@ -48,9 +48,18 @@ func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err er
 	}
 	// flock(2) itself cannot be interrupted by ctx, so the lock is tried
 	// without blocking, with a growing pause between tries, until ctx
-	// ends: a GC or a writer that holds it for long (or a process stopped
-	// with SIGSTOP) costs a deadline, never a hang or an ignored Ctrl-C.
-	start, pause := time.Now(), 5*time.Millisecond
+	// ends, or for MaxLockWait at most: a GC or a writer that holds it for
+	// long (or a process stopped with SIGSTOP) costs a deadline, never a
+	// hang or an ignored Ctrl-C.
+	ctx, cancel := context.WithTimeoutCause(ctx, MaxLockWait, fmt.Errorf("no lock in %s", MaxLockWait))
+	defer cancel()
+	start, pause, told := time.Now(), 5*time.Millisecond, false
+	holder := func() string {
+		if pids := lockHolders(f); len(pids) > 0 {
+			return "pid " + strings.Join(pids, ", pid ")
+		}
+		return "another process"
+	}
 	for {
 		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if err == nil {
@@ -63,12 +72,13 @@ func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err er
 			f.Close()
 			return nil, fmt.Errorf("registry: lock %s: %w", p, err)
 		}
+		if !told && s.lockWaiting != nil && time.Since(start) >= LockNotice {
+			s.lockWaiting(holder())
+			told = true
+		}
 		select {
 		case <-ctx.Done():
-			who := "another process"
-			if pids := lockHolders(f); len(pids) > 0 {
-				who = "pid " + strings.Join(pids, ", pid ")
-			}
+			who := holder()
 			f.Close()
 			return nil, fmt.Errorf("registry: gave up after %s waiting for the store lock %s, held by %s (a gc holds it alone, puts and verify share it): %w",
 				time.Since(start).Round(time.Millisecond), p, who, context.Cause(ctx))

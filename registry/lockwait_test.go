@@ -151,3 +151,48 @@ func TestLockWaitBounded(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A write that waits for the lock says so once, after LockNotice, naming
+// the process that holds it, and goes on once it is released.
+func TestLockWaitingIsTold(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "reg")
+	s, err := OpenContext(context.Background(), root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	told := make(chan string, 4)
+	s, err = OpenContext(context.Background(), root, Options{LockWaiting: func(holder string) { told <- holder }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pid, release := holdLock(t, root)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Put(context.Background(), Dataset, "d", []File{{Name: "x", Data: []byte("x")}}, Lineage{})
+		done <- err
+	}()
+	select {
+	case holder := <-told:
+		if holder != fmt.Sprintf("pid %d", pid) && holder != "another process" {
+			t.Errorf("told the lock is held by %q, want pid %d", holder, pid)
+		}
+	case err := <-done:
+		t.Fatalf("put finished while the lock was held: %v", err)
+	case <-time.After(LockNotice + 20*time.Second):
+		t.Fatal("nothing told of the wait")
+	}
+	release()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("put after the lock was released: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("put still waiting after the lock was released")
+	}
+	if len(told) != 0 {
+		t.Errorf("told %d more times", len(told))
+	}
+}

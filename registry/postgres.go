@@ -104,7 +104,7 @@ func openPostgres(ctx context.Context, loc string, readOnly bool, o Options) (*S
 	lockDB := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	lockDB.SetMaxOpenConns(8)
 	lockDB.SetMaxIdleConns(1)
-	s := &Store{root: where, url: loc, pg: true, blobs: blobs, db: db, lockDB: lockDB, now: time.Now, readOnly: readOnly, base: ctx}
+	s := &Store{root: where, url: loc, pg: true, blobs: blobs, db: db, lockDB: lockDB, now: time.Now, readOnly: readOnly, base: ctx, lockWaiting: o.LockWaiting}
 	if err := db.PingContext(ctx); err != nil {
 		s.Close()
 		if ctx.Err() != nil {
@@ -328,6 +328,10 @@ func (s *Store) pgLock(ctx context.Context, exclusive bool) (unlock func(), err 
 	take, release := "pg_advisory_lock_shared", "pg_advisory_unlock_shared"
 	if exclusive {
 		take, release = "pg_advisory_lock", "pg_advisory_unlock"
+	}
+	if s.lockWaiting != nil {
+		t := time.AfterFunc(LockNotice, func() { s.lockWaiting("another session") })
+		defer t.Stop()
 	}
 	if _, err := conn.ExecContext(ctx, "SELECT "+take+"(?)", pgLockBlobs); err != nil {
 		conn.Close()

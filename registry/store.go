@@ -61,7 +61,8 @@ type Store struct {
 	// base is the context of OpenContext: the methods that take none
 	// (Resolve, List, Tag, GC, …) stop with it, and wait for the
 	// database at most OpTimeout per call.
-	base context.Context
+	base        context.Context
+	lockWaiting func(holder string) // Options.LockWaiting
 }
 
 // OpTimeout bounds how long a method without a context argument waits for
@@ -154,7 +155,20 @@ type Options struct {
 	// $RGML_BLOBS). A directory registry keeps its blobs inside its root,
 	// so there it is an ErrBadLocation error.
 	Blobs string
+	// LockWaiting, if set, is called once when a wait for the store lock
+	// has lasted LockNotice, with who holds it ("pid 123", or "another
+	// process"): a command that says nothing while it waits looks hung.
+	LockWaiting func(holder string)
 }
+
+// LockNotice is how long a wait for the store lock lasts before
+// Options.LockWaiting is called; MaxLockWait is how long it lasts at
+// most, whatever the context (a gc or a writer stopped with SIGSTOP holds
+// it for ever).
+const (
+	LockNotice  = 2 * time.Second
+	MaxLockWait = 10 * time.Minute
+)
 
 // OpenWith is Open, or OpenReadOnly with o.ReadOnly, with a blob directory
 // for a PostgreSQL registry.
@@ -176,7 +190,7 @@ func OpenContext(ctx context.Context, root string, o Options) (*Store, error) {
 	}
 	s, err := open(root, o.ReadOnly, false)
 	if s != nil {
-		s.base = ctx
+		s.base, s.lockWaiting = ctx, o.LockWaiting
 	}
 	return s, err
 }
