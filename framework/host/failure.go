@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -104,7 +105,15 @@ type tail struct {
 	buf   []byte
 	// panicking is set once the plugin starts printing a panic.
 	panicking bool
+	// fatal is the first panic or fatal-error line, kept when the
+	// trace after it (a Go runtime's runs to hundreds of lines) pushes
+	// it out of lines.
+	fatal string
 }
+
+// maxSummary bounds the plugin's line quoted in an error: the error is one
+// line for a user, and a plugin may write megabytes without a newline.
+const maxSummary = 300
 
 func (t *tail) inPanic() bool {
 	t.mu.Lock()
@@ -170,6 +179,9 @@ func (t *tail) Write(b []byte) (int, error) {
 		}
 		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
 			t.panicking = true
+			if t.fatal == "" {
+				t.fatal = line
+			}
 		}
 		t.lines = append(t.lines, line)
 		if len(t.lines) > t.max {
@@ -184,13 +196,23 @@ func (t *tail) Write(b []byte) (int, error) {
 func (t *tail) summary() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, l := range t.lines {
-		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
-			return l
-		}
+	if t.fatal != "" {
+		return clip(t.fatal)
 	}
 	if n := len(t.lines); n > 0 {
-		return t.lines[n-1]
+		return clip(t.lines[n-1])
 	}
 	return ""
+}
+
+// clip shortens a line to maxSummary bytes, on a rune boundary.
+func clip(line string) string {
+	if len(line) <= maxSummary {
+		return line
+	}
+	cut := maxSummary
+	for cut > 0 && !utf8.RuneStart(line[cut]) {
+		cut--
+	}
+	return line[:cut] + "…"
 }
