@@ -138,7 +138,7 @@ func hyperOrders(e *env, s *registry.Store, es []registry.Entry) map[string][]st
 	out := map[string][]string{}
 	for k, hs := range hypers {
 		var declared []string
-		if d, ok := experiment.CachedLearner(dir, strings.TrimPrefix(refs[k].SHA256, "sha256:")); ok && dir != "" {
+		if d, ok := experiment.CachedLearner(dir, refs[k].Name, strings.TrimPrefix(refs[k].SHA256, "sha256:")); ok && dir != "" {
 			for _, p := range d.Hyperparameters {
 				declared = append(declared, p.Name)
 			}

@@ -31,12 +31,12 @@ type (
 	planned = plan.Node
 )
 
-// CachedLearner is the description of the learner plugin binary of
-// digest sha that a CachedCatalog keeps in dir (rgml run keeps one per
-// binary in the registry's cache); false when none is kept.
-func CachedLearner(dir, sha string) (sdk.LearnerDescription, bool) {
+// CachedLearner is the description of the learner plugin name, of binary
+// digest sha, that a CachedCatalog keeps in dir (rgml run keeps one per
+// plugin and binary in the registry's cache); false when none is kept.
+func CachedLearner(dir, name, sha string) (sdk.LearnerDescription, bool) {
 	var d sdk.LearnerDescription
-	return d, plan.Cached(dir, sha, "learner", &d)
+	return d, plan.Cached(dir, name, sha, "learner", &d)
 }
 
 // NewPlan validates the whole spec against the catalog and returns its

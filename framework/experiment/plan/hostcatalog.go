@@ -111,18 +111,24 @@ func (c *CachedCatalog) cached(name, kind string, v any) (string, bool) {
 	if !ok || e.Status != host.StatusOK || c.Dir == "" {
 		return "", false
 	}
-	return e.SHA256, Cached(c.Dir, e.SHA256, kind, v)
+	return e.SHA256, Cached(c.Dir, name, e.SHA256, kind, v)
 }
 
 // Cached reads into v the description of kind ("model", "learner" or
-// "analyzer") that a CachedCatalog keeps in dir for the plugin binary of
-// digest sha; false when none is kept there.
-func Cached(dir, sha, kind string, v any) bool {
-	b, err := os.ReadFile(filepath.Join(dir, sha+"."+kind+".json"))
+// "analyzer") that a CachedCatalog keeps in dir for the plugin called name
+// whose binary has digest sha; false when none is kept there. The name is
+// part of the key: one binary installed under two names (a multi-call
+// binary that looks at its argv[0]) may describe two plugins.
+func Cached(dir, name, sha, kind string, v any) bool {
+	b, err := os.ReadFile(cacheFile(dir, name, sha, kind))
 	return err == nil && json.Unmarshal(b, v) == nil
 }
 
-func (c *CachedCatalog) keep(sha, kind string, v any) {
+func cacheFile(dir, name, sha, kind string) string {
+	return filepath.Join(dir, sha+"."+name+"."+kind+".json")
+}
+
+func (c *CachedCatalog) keep(name, sha, kind string, v any) {
 	if c.Dir == "" || os.MkdirAll(c.Dir, 0o755) != nil {
 		return
 	}
@@ -130,7 +136,7 @@ func (c *CachedCatalog) keep(sha, kind string, v any) {
 	if err != nil {
 		return // a description JSON cannot hold is asked again next time
 	}
-	fsutil.WriteFileAtomic(filepath.Join(c.Dir, sha+"."+kind+".json"), func(w io.Writer) error { _, err := w.Write(b); return err })
+	fsutil.WriteFileAtomic(cacheFile(c.Dir, name, sha, kind), func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // Model implements Catalog.
@@ -141,7 +147,7 @@ func (c *CachedCatalog) Model(ctx context.Context, name string) (sdk.ModelDescri
 	}
 	d, sha, err := c.HostCatalog.Model(ctx, name)
 	if err == nil {
-		c.keep(sha, "model", d)
+		c.keep(name, sha, "model", d)
 	}
 	return d, sha, err
 }
@@ -154,7 +160,7 @@ func (c *CachedCatalog) Learner(ctx context.Context, name string) (sdk.LearnerDe
 	}
 	d, sha, err := c.HostCatalog.Learner(ctx, name)
 	if err == nil {
-		c.keep(sha, "learner", d)
+		c.keep(name, sha, "learner", d)
 	}
 	return d, sha, err
 }
@@ -167,7 +173,7 @@ func (c *CachedCatalog) Analyzer(ctx context.Context, name string) (sdk.Analyzer
 	}
 	d, sha, err := c.HostCatalog.Analyzer(ctx, name)
 	if err == nil {
-		c.keep(sha, "analyzer", d)
+		c.keep(name, sha, "analyzer", d)
 	}
 	return d, sha, err
 }
