@@ -226,3 +226,30 @@ func TestNoPlugins(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A plugin is the name of its binary: one that calls itself otherwise
+// (here misbehave installed as rgml-plugin-other) is refused, since lineage
+// would record the name it gives.
+func TestPluginNamedOtherwiseIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(misbehave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rgml-plugin-other"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lockAll(t, dir)
+	h := host.New(host.Config{Dir: dir})
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	m, err := h.Model(ctx, "other")
+	if err == nil {
+		m.Kill()
+		t.Fatal("a plugin that calls itself misbehave ran as other")
+	}
+	if !strings.Contains(err.Error(), `calls itself "misbehave"`) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("error %q; want one line saying what it calls itself", err)
+	}
+}

@@ -125,10 +125,33 @@ func describe[D any](ctx context.Context, p *Plugin, call func(context.Context) 
 	defer cancel()
 	d, err := call(cctx)
 	switch {
-	case err == nil || errors.Is(err, sdk.ErrUnimplemented):
+	case err == nil:
+		return d, checkName(p, d)
+	case errors.Is(err, sdk.ErrUnimplemented):
 		return d, err
 	case cctx.Err() != nil && ctx.Err() == nil:
 		return d, &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("no answer within %v", p.host.cfg.CallTimeout)}
 	}
 	return d, p.failure("describing itself", err)
+}
+
+// checkName refuses a description whose name is not the plugin's, which
+// is its binary's (rgml-plugin-NAME): lineage records the described name,
+// and one of "../../etc" or another plugin's would be believed.
+func checkName[D any](p *Plugin, d D) error {
+	var name string
+	switch d := any(d).(type) {
+	case sdk.ModelDescription:
+		name = d.Name
+	case sdk.LearnerDescription:
+		name = d.Name
+	case sdk.AnalyzerDescription:
+		name = d.Name
+	default:
+		return nil
+	}
+	if name != p.Name {
+		return &Error{Plugin: p.Name, Op: "describing itself", Err: fmt.Errorf("it calls itself %q: a plugin's name is its binary's, rgml-plugin-%s", name, p.Name)}
+	}
+	return nil
 }

@@ -188,6 +188,11 @@ func (c *ModelClient) Describe(ctx context.Context) (ModelDescription, error) {
 	if proto != ProtocolVersion {
 		return d, fmt.Errorf("plugin %s speaks protocol %d, this host speaks %d", d.Name, proto, ProtocolVersion)
 	}
+	for _, v := range resp.GetStateSpace() {
+		if v < math.MinInt8 || v > math.MaxInt8 {
+			return d, fmt.Errorf("plugin %s declares the site value %d: site values are int8, −128 to 127", d.Name, v)
+		}
+	}
 	return d, nil
 }
 
