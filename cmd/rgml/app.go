@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -25,6 +27,9 @@ const (
 	exitUsage   = 2 // the command line or its input is wrong; the message says what to fix
 	// exitInterrupted is the shell's code for a process ended by SIGINT.
 	exitInterrupted = 130
+	// exitTerminated is the shell's code for a process ended by SIGTERM
+	// (what Slurm's scancel and systemd send).
+	exitTerminated = 143
 )
 
 // usageError marks an error the user fixes by changing the command line.
@@ -249,9 +254,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case ctx.Err() != nil:
 		// Ctrl-C or SIGTERM, whatever error the cut-short work returned:
-		// the shell convention 128+SIGINT.
+		// the shell's convention, 128 + the signal's number.
 		msg = "interrupted: " + msg
 		code = exitInterrupted
+		var sig signalled
+		if errors.As(context.Cause(ctx), &sig) && sig.sig == syscall.SIGTERM {
+			msg, code = "terminated: "+err.Error(), exitTerminated
+		}
 	case errors.As(err, &ue), errors.Is(err, experiment.ErrUsage), errors.Is(err, sdk.ErrInvalidArgument), errors.Is(err, host.ErrUnknownPlugin):
 		code = exitUsage
 	case errors.As(err, &ec):
@@ -264,6 +273,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "rgml: %s\n", strings.TrimSpace(msg))
 	return code
 }
+
+// signalled is the cause of the context of a command a signal cut short.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string { return "received " + s.sig.String() }
 
 // isFlagError recognises the errors urfave/cli returns for bad flags.
 func isFlagError(msg string) bool {

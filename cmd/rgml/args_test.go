@@ -13,7 +13,9 @@ import (
 	"reflect"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -199,6 +201,31 @@ func TestInterruptedIs130(t *testing.T) {
 	_, stdout, _ := rgml(t, "datasets", "list")
 	if strings.Contains(stdout, "ising") {
 		t.Errorf("an interrupted sample registered a dataset: %q", stdout)
+	}
+}
+
+// SIGTERM (Slurm's scancel, systemd) ends a command as Ctrl-C does, with
+// the shell's code for it, 143, and the first SIGINT gives 130: the real
+// binary, stopped while it trains.
+func TestSignalExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains through the real binary")
+	}
+	reg := registryDir(t)
+	if code, _, stderr := rgmlExec(t, "--registry", reg, "sample", "--model", "ising", "--param", "T=1,3", "--per-point", "50", "--L", "8", "--name", "d"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+		word string
+	}{{syscall.SIGTERM, exitTerminated, "terminated: "}, {syscall.SIGINT, exitInterrupted, "interrupted: "}} {
+		cmd, _, e := rgmlStart(t, "--registry", reg, "train", "--learner", "rbm", "--data", "d", "--set", "epochs=10000000", "--name", "long")
+		time.Sleep(time.Second) // whatever it is doing by then, the signal ends it
+		cmd.Process.Signal(c.sig)
+		if code := waitExit(t, cmd, 30*time.Second); code != c.code || !strings.Contains(e.String(), c.word) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.sig, code, e.String(), c.code, c.word)
+		}
 	}
 }
 

@@ -15,12 +15,18 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// The first Ctrl-C cancels the work gracefully; a second one kills.
-	context.AfterFunc(ctx, stop)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first Ctrl-C (or SIGTERM) cancels the work gracefully,
+		// and the exit status says which it was; a second one kills.
+		sig := <-sigs
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		cancel(signalled{sig})
+	}()
 	stopProfile := sdk.StartCPUProfile("rgml")
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stopProfile()
-	stop()
 	os.Exit(code)
 }
