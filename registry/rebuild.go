@@ -55,6 +55,9 @@ func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("registry: rebuild %s: %w", root, err)
 	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return rep, fmt.Errorf("registry: rebuild: %w at %s", ErrNoRegistry, abs)
+	}
 	dbPath := filepath.Join(abs, DBFile)
 	marker := filepath.Join(abs, RebuildMarker)
 	_, err = os.Stat(marker)

@@ -152,3 +152,12 @@ func TestGCKeepsEntriesTheDatabaseLost(t *testing.T) {
 	}
 	mustVerify(t, r)
 }
+
+// Rebuild of a folder that does not exist says there is no registry there
+// (rgml: exit 2), not that blobs/sha256 cannot be opened.
+func TestRebuildNoRegistry(t *testing.T) {
+	_, err := Rebuild(context.Background(), filepath.Join(t.TempDir(), "nowhere"))
+	if !errors.Is(err, ErrNoRegistry) {
+		t.Errorf("rebuild of a missing folder: %v; want ErrNoRegistry", err)
+	}
+}
