@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -106,14 +108,48 @@ func (m *Metrics) Gatherer() prometheus.Gatherer {
 // run's, or the step's: see Job), for jobs that may end before Prometheus
 // scrapes them or run where it cannot scrape them.
 func (m *Metrics) Push(ctx context.Context, url string) error {
-	p := push.New(url, Job).Grouping("instance", m.runID).Gatherer(m.Registry)
+	p := push.New(url, Job).Grouping("instance", m.runID).Gatherer(m.Registry).Client(boundedDoer{})
 	if step := m.Step(); step != "" {
 		p = p.Grouping(StepLabel, step)
 	}
 	if err := p.PushContext(ctx); err != nil {
-		return fmt.Errorf("pushing metrics to %s: %w", url, err)
+		return fmt.Errorf("pushing metrics to %s: %s", url, oneLine(err.Error()))
 	}
 	return nil
+}
+
+// maxPushReply bounds what is read of a Pushgateway's reply to a push:
+// the push client quotes a failed push's whole reply in its error, and a
+// gateway (or whatever answers at its address) may send megabytes.
+const maxPushReply = 4 << 10
+
+// boundedDoer is http.DefaultClient reading at most maxPushReply bytes of
+// a reply.
+type boundedDoer struct{}
+
+func (boundedDoer) Do(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultClient.Do(r)
+	if resp != nil {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, maxPushReply), resp.Body}
+	}
+	return resp, err
+}
+
+// oneLine makes an error quoting a server's reply one line of at most
+// 300 bytes.
+func oneLine(msg string) string {
+	msg = strings.Join(strings.Fields(msg), " ")
+	if len(msg) > 300 {
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	return msg
 }
 
 // DeletePushed removes a run's groups from a Pushgateway: the run's own
@@ -164,7 +200,7 @@ func pushedGroups(url string) ([]map[string]string, error) {
 			Labels map[string]string `json:"labels"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&body); err != nil {
 		return nil, fmt.Errorf("listing its groups: %w", err)
 	}
 	groups := make([]map[string]string, 0, len(body.Data))
