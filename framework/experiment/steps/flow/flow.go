@@ -122,10 +122,7 @@ func Flow(ctx context.Context, env *steps.Env, spec FlowSpec) (FlowResult, error
 	if err != nil {
 		return res, err
 	}
-	if err := sameLattice(store, fromEntry, data, rbmEntry, thEntry); err != nil {
-		return res, err
-	}
-	if err := thermometerReads(store, thEntry, fromEntry, data.States(), rbmEntry); err != nil {
+	if err := fitLearners(store, fromEntry, data, rbmEntry, thEntry); err != nil {
 		return res, err
 	}
 
@@ -298,6 +295,16 @@ func loadThermometer(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entr
 	}
 	labels, err := learnedLabels(s, en)
 	return w, en, plugin, labels, err
+}
+
+// fitLearners refuses learners that do not fit the flow's starting
+// configurations: trained on another lattice, or a thermometer that never
+// saw some of the values it would read.
+func fitLearners(s *registry.Store, from registry.Entry, data sdk.Dataset, rbm, th registry.Entry) error {
+	if err := sameLattice(s, from, data, rbm, th); err != nil {
+		return err
+	}
+	return thermometerReads(s, th, from, data.States(), rbm)
 }
 
 // sameLattice refuses learners trained on another lattice than the
