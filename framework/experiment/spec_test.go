@@ -112,6 +112,8 @@ func TestMalformedSpecs(t *testing.T) {
 		{"unknown placeholder", head + "trainings:\n  - name: r-{size}\n    learner: rbm\n    data: d\n", "s.yaml:7:11: trainings[0].name: placeholder {size}"},
 		{"flow of a thermometer", head + "trainings:\n  - name: th\n    learner: thermometer\n    data: d\nflows:\n  - name: f\n    rbm: th\n    thermometer: th\n    from: d\n", "s.yaml:12:5: rbm: training th (learner thermometer) cannot flow"},
 		{"iterations decrease", head + train + "flows:\n  - name: f\n    rbm: r\n    thermometer: r\n    from: d\n    iterations: [0, 10, 5]\n", "s.yaml:15:25: flows[0].iterations[2]: iteration counts must increase"},
+		{"iterations too many", head + train + "flows:\n  - name: f\n    rbm: r\n    thermometer: r\n    from: d\n    iterations: [0, 1000000000000000]\n", "s.yaml:15:21: flows[0].iterations[1]: 1e+15: want an integer from 0 to 1099511627776"},
+		{"iterations too many, as text", head + train + "flows:\n  - name: f\n    rbm: r\n    thermometer: r\n    from: d\n    iterations: \"0,9000000000000000000\"\n", "s.yaml:15:17: flows[0].iterations: \"0,9000000000000000000\": 9000000000000000000 iterations, more than 1099511627776"},
 		{"label for unsupervised", head + train + "    label: T\n", "s.yaml:10:5: label: learner rbm is not supervised"},
 		{"unknown analyzer", head + train + "analyses:\n  - name: a\n    analyzer: pca\n    model: r\n", "s.yaml:12:5: analyzer: unknown plugin: no analyzer plugin \"pca\""},
 		{"analysis reads nothing", head + "analyses:\n  - name: a\n    analyzer: spectrum\n", "s.yaml:7:5: analyses[0]: the analysis reads nothing"},

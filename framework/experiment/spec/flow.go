@@ -99,8 +99,8 @@ func iterationsOf(n node) ([]int64, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v < 0 || v != math.Trunc(v) || v > 1<<40 {
-			return nil, it.errf("%v: want a non-negative integer", v)
+		if v < 0 || v != math.Trunc(v) || v > MaxIterations {
+			return nil, it.errf("%v: want an integer from 0 to %d", v, int64(MaxIterations))
 		}
 		if len(its) > 0 && int64(v) <= its[len(its)-1] {
 			return nil, it.errf("iteration counts must increase (%v after %d)", v, its[len(its)-1])
@@ -110,6 +110,10 @@ func iterationsOf(n node) ([]int64, error) {
 	return its, nil
 }
 
+// MaxIterations bounds an iteration count of a flow, in a spec and on the
+// command line alike.
+const MaxIterations = 1 << 40
+
 // ParseIterations parses "0,1,10,100" as rgml flow --iterations does.
 func ParseIterations(s string) ([]int64, error) {
 	var its []int64
@@ -117,6 +121,9 @@ func ParseIterations(s string) ([]int64, error) {
 		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 		if err != nil || n < 0 {
 			return nil, fmt.Errorf("%q: want non-negative integers separated by commas, e.g. 0,1,10,100", s)
+		}
+		if n > MaxIterations {
+			return nil, fmt.Errorf("%q: %d iterations, more than %d", s, n, int64(MaxIterations))
 		}
 		if len(its) > 0 && n <= its[len(its)-1] {
 			return nil, fmt.Errorf("%q: counts must increase", s)
