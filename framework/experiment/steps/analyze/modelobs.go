@@ -222,7 +222,7 @@ func flowStart(s *registry.Store, fen, den registry.Entry) (sdk.Params, error) {
 	fixed := fixedLabels(d)
 	for _, name := range sortedKeys(d.Labels) {
 		if _, ok := fixed[name]; !ok {
-			return nil, usagef("flow %s started from configurations at several values of %s: its model can measure them only at one point (flow from one, where: %s=…)", fen, name, name)
+			return nil, usagef("%s started from configurations at several values of %s: its model can measure them only at one point (flow from one, where: %s=…)", fen, name, name)
 		}
 	}
 	return fixed, nil
