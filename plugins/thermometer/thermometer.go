@@ -163,11 +163,21 @@ type hyper struct {
 	lr, wd                           float32
 }
 
-func hyperOf(p sdk.Params) hyper {
-	return hyper{
+// hyperOf resolves validated hyper-parameters; a rate of more than a
+// float32 holds (1e300 becomes +Inf) is refused here, as the RBM does,
+// rather than diverging at the first epoch.
+func hyperOf(p sdk.Params) (hyper, error) {
+	h := hyper{
 		hidden: int(p["hidden"]), epochs: int(p["epochs"]), batch: int(p["batch"]),
 		testEvery: int(p["test_every"]), lr: float32(p["lr"]), wd: float32(p["weight_decay"]),
 	}
+	if f := float64(h.lr); math.IsInf(f, 0) || f == 0 {
+		return h, sdk.InvalidArgument("parameter lr = %v is not a positive float32", p["lr"])
+	}
+	if math.IsInf(float64(h.wd), 0) {
+		return h, sdk.InvalidArgument("parameter weight_decay = %v does not fit a float32", p["weight_decay"])
+	}
+	return h, nil
 }
 
 // classify returns the sorted distinct values of label and each value's
@@ -232,7 +242,10 @@ func (t *Thermometer) Train(ctx context.Context, req sdk.TrainRequest, events sd
 	if err != nil {
 		return nil, err
 	}
-	h := hyperOf(req.Hyper)
+	h, err := hyperOf(req.Hyper)
+	if err != nil {
+		return nil, err
+	}
 	names := strings.Split(req.Label, ",")
 	var classes []float64
 	var y []int32
