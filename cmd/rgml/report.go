@@ -289,8 +289,13 @@ func printReportStep(e *env, en *experiment.Env, spec *experiment.Spec, ex exper
 		out = en.ReportOut
 	}
 	for _, st := range ex.Record.Steps {
-		if st.Kind == experiment.ReportKind && (st.Status == registry.StatusDone || st.Error != "") {
+		switch {
+		case st.Kind != experiment.ReportKind:
+		case st.Status == registry.StatusDone:
 			fmt.Fprintf(e.stdout, "report: %s (%s)\n", filepath.Join(out, report.PageFile), st.Status)
+		case st.Error != "":
+			// Cut short or failed: there may be no page to point at.
+			fmt.Fprintf(e.stdout, "report: not written (%s)\n", st.Status)
 		}
 	}
 }
