@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -160,6 +161,9 @@ func Train(ctx context.Context, env *steps.Env, spec TrainSpec) (TrainResult, er
 	}
 	bar.Done()
 	res.WallSeconds = time.Since(start).Seconds()
+	if err := CheckWeights(l.Desc, weights); err != nil {
+		return res, fmt.Errorf("plugin %q returned %v: nothing registered", l.Name, err)
+	}
 	return registerTraining(ctx, env, store, spec, l, req, in, weights, rec, &ck, res)
 }
 
@@ -261,6 +265,44 @@ func resume(env *steps.Env, spec TrainSpec, ck *checkpointDir, req *sdk.TrainReq
 		fmt.Fprintf(env.ErrWriter(), "resuming %s from epoch %d\n", spec.Name, cp.Epoch)
 	}
 	return nil
+}
+
+// CheckWeights refuses trained weights that flow and predict would
+// fail on or, worse, read without failing: a tensor of d's WeightNames
+// missing, or a float that is not finite. Tensors beyond WeightNames are
+// kept: learners return optional ones (the RBM's c_v and states, the
+// thermometer's states) that the description has no field to declare.
+func CheckWeights(d sdk.LearnerDescription, weights []sdk.Tensor) error {
+	for _, name := range d.WeightNames {
+		if _, ok := sdk.FindTensor(weights, name); !ok {
+			return fmt.Errorf("no weight tensor %q, which its description names", name)
+		}
+	}
+	for _, t := range weights {
+		if i, v, ok := firstNonFinite(t.Data); ok {
+			return fmt.Errorf("weight tensor %q with %v at element %d", t.Name, v, i)
+		}
+	}
+	return nil
+}
+
+// firstNonFinite returns the first NaN or ±Inf of a float tensor's data.
+func firstNonFinite(data any) (int, float64, bool) {
+	switch x := data.(type) {
+	case []float64:
+		for i, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return i, v, true
+			}
+		}
+	case []float32:
+		for i, v := range x {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return i, f, true
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 // registerTraining registers the trained weights with their history and
