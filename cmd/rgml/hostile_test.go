@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,27 +43,23 @@ func withoutRegistryNote(stderr string) string {
 	return strings.Join(out, "\n")
 }
 
-// badLearnerPlugins is a plugin folder with the ising model and the
-// test-only badlearner, locked.
-func badLearnerPlugins(t *testing.T) string {
+// badLearnerPlugins is a plugin folder with the test-only badlearner and
+// copies of the named plugins of TestMain's, locked.
+func badLearnerPlugins(t *testing.T, copies ...string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "plugins")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.Open(filepath.Join(pluginDir, "rgml-plugin-ising"))
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range copies {
+		b, err := os.ReadFile(filepath.Join(pluginDir, "rgml-plugin-"+name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "rgml-plugin-"+name), b, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
-	defer src.Close()
-	dst, err := os.OpenFile(filepath.Join(dir, "rgml-plugin-ising"), os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	dst.Close()
 	pkg := "../../framework/experiment/internal/rgml-plugin-badlearner"
 	if out, err := sdktest.BuildCommand(filepath.Join(dir, filepath.Base(pkg)), pkg).CombinedOutput(); err != nil {
 		t.Fatal(string(out))
@@ -75,19 +70,24 @@ func badLearnerPlugins(t *testing.T) string {
 	return dir
 }
 
-// A learner's weights and predictions that cannot be true (NaN, a tensor
-// its description names missing) fail the training or the flow: exit 1,
-// one line naming the plugin and what it returned, nothing registered.
-// A tensor beyond the named ones is kept (the RBM returns such).
-func TestLearnerOutputsChecked(t *testing.T) {
-	plugins := badLearnerPlugins(t)
+// badLearnerCLI runs the CLI in-process against plugins with a registry
+// of its own, the badlearner's mode (RGML_BADLEARNER) set.
+func badLearnerCLI(t *testing.T, plugins string) func(mode string, args ...string) (int, string, string) {
 	reg := filepath.Join(t.TempDir(), "registry")
-	cli := func(mode string, args ...string) (int, string, string) {
+	return func(mode string, args ...string) (int, string, string) {
 		t.Setenv("RGML_BADLEARNER", mode)
 		var o, e bytes.Buffer
 		code := run(context.Background(), append([]string{"rgml", "--plugin-dir", plugins, "--registry", reg, "--metrics-addr", "off"}, args...), &o, &e)
 		return code, o.String(), withoutRegistryNote(e.String())
 	}
+}
+
+// A learner's weights and predictions that cannot be true (NaN, a tensor
+// its description names missing) fail the training or the flow: exit 1,
+// one line naming the plugin and what it returned, nothing registered.
+// A tensor beyond the named ones is kept (the RBM returns such).
+func TestLearnerOutputsChecked(t *testing.T) {
+	cli := badLearnerCLI(t, badLearnerPlugins(t, "ising"))
 	if code, _, stderr := cli("", "sample", "--model", "ising", "--param", "T=0.5,1", "--L", "4", "--per-point", "4", "--name", "d"); code != 0 {
 		t.Fatalf("sample: exit %d: %s", code, stderr)
 	}
@@ -122,5 +122,29 @@ func TestLearnerOutputsChecked(t *testing.T) {
 	}
 	if _, out, _ := cli("", "flows", "list"); strings.Contains(out, "f-nan") || !strings.Contains(out, "f-good") {
 		t.Errorf("flows: want f-good and not f-nan:\n%s", out)
+	}
+}
+
+// A model whose Observables return NaN and infinities (misbehave's mode 7)
+// fails the analysis that hands them to the analyzer: exit 1, one line
+// naming the model and the value, nothing registered.
+func TestAnalyzeRefusesNonFiniteObservables(t *testing.T) {
+	cli := badLearnerCLI(t, badLearnerPlugins(t, "misbehave", "correlations"))
+	for _, args := range [][]string{
+		{"sample", "--model", "misbehave", "--param", "mode=7", "--param", "T=1,2", "--L", "4", "--per-point", "4", "--name", "d"},
+		{"train", "--learner", "badlearner", "--data", "d", "--label", "T", "--name", "m"},
+		{"flow", "--rbm", "m", "--thermometer", "m", "--from", "d", "--where", "T=1", "--iterations", "0,1", "--save-configs", "--name", "f"},
+	} {
+		if code, _, stderr := cli("", args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", args[0], code, stderr)
+		}
+	}
+	code, stdout, msg := cli("", "analyze", "--analyzer", "correlations", "--flow", "f", "--data", "d", "--set", "G=0", "--name", "a-nan")
+	want := "model misbehave returned NaN as magnetization of configuration 0"
+	if code != exitFailure || strings.Contains(msg, "\n") || !strings.Contains(msg, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and one line with %q", code, stdout, msg, want)
+	}
+	if _, out, _ := cli("", "analyses", "list"); strings.Contains(out, "a-nan") {
+		t.Errorf("a refused analysis was registered:\n%s", out)
 	}
 }
