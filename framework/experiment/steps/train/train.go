@@ -161,9 +161,6 @@ func Train(ctx context.Context, env *steps.Env, spec TrainSpec) (TrainResult, er
 	}
 	bar.Done()
 	res.WallSeconds = time.Since(start).Seconds()
-	if err := CheckWeights(l.Desc, weights); err != nil {
-		return res, fmt.Errorf("plugin %q returned %v: nothing registered", l.Name, err)
-	}
 	return registerTraining(ctx, env, store, spec, l, req, in, weights, rec, &ck, res)
 }
 
@@ -305,11 +302,15 @@ func firstNonFinite(data any) (int, float64, bool) {
 	return 0, 0, false
 }
 
-// registerTraining registers the trained weights with their history and
-// lineage; if the registry fails, the weights are kept in the checkpoint
-// folder rather than the work of a whole training lost.
+// registerTraining registers the trained weights, if CheckWeights passes,
+// with their history and lineage; if the registry fails, the weights are
+// kept in the checkpoint folder rather than the work of a whole training
+// lost.
 func registerTraining(ctx context.Context, env *steps.Env, store *registry.Store, spec TrainSpec, l *host.Learner, req sdk.TrainRequest,
 	in trainData, weights []sdk.Tensor, rec *trainRecorder, ck *checkpointDir, res TrainResult) (TrainResult, error) {
+	if err := CheckWeights(l.Desc, weights); err != nil {
+		return res, fmt.Errorf("plugin %q returned %v: nothing registered", l.Name, err)
+	}
 	last := *rec.last
 	var wbuf bytes.Buffer
 	if err := npz.Encode(&wbuf, weights...); err != nil {
