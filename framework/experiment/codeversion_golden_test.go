@@ -132,7 +132,7 @@ func spins(n, sites, seed int) []int8 {
 // an imported file converted (spin-1 configurations of shape [N, L, L]).
 func goldenDataset(t *testing.T) string {
 	points := []sdk.Params{{"T": 1, "Delta": 0}, {"T": 2.5, "Delta": 0.5}}
-	a := sample.NewAssembler(len(points), 3, 4)
+	a := sample.NewAssembler(len(points), 3, 4, []int8{-1, 1}, false)
 	c := spins(6, 4, 1)
 	for _, ch := range []sdk.SampleChunk{
 		{Point: 1, First: 1, Configs: c[16:24]},

@@ -60,8 +60,9 @@ var engineRules = map[string][]string{
 	// registers its kinds with them).
 	"framework/experiment/exec": {"framework/experiment/plan", "framework/experiment/schedule", "framework/experiment/spec",
 		"framework/experiment/steps", "framework/host", "framework/slurm", "registry"},
-	// A test plugin: a plugin's rule (framework/sdk only).
-	"framework/experiment/internal/rgml-plugin-refmodel": {"framework/sdk"},
+	// Test plugins: a plugin's rule (framework/sdk only).
+	"framework/experiment/internal/rgml-plugin-refmodel":   {"framework/sdk"},
+	"framework/experiment/internal/rgml-plugin-badlearner": {"framework/sdk"},
 	// A tiny study of one model plugin (rgml plugins check): not a part
 	// of the engine but a client of the facade, as cmd is, so the one
 	// package here that may import it; no part imports pluginstudy.

@@ -193,12 +193,21 @@ func (m *Metrics) Step() string {
 // Touch records progress now.
 func (m *Metrics) Touch() { m.lastProgress.SetToCurrentTime() }
 
+// count adds n to c. The counts come from plugins: a negative one (a
+// plugin's bug, refused by the caller) must not panic the host, which a
+// Prometheus counter does on a decrease.
+func count[N int | int64](c prometheus.Counter, n N) {
+	if n > 0 {
+		c.Add(float64(n))
+	}
+}
+
 // Sampled records a chunk of configurations from a model.
 func (m *Metrics) Sampled(model string, configs int, attempts, accepted int64) {
-	m.mcConfigs.WithLabelValues(m.runID, model).Add(float64(configs))
+	count(m.mcConfigs.WithLabelValues(m.runID, model), configs)
 	if attempts > 0 {
-		m.mcAttempts.WithLabelValues(m.runID, model).Add(float64(attempts))
-		m.mcAccepted.WithLabelValues(m.runID, model).Add(float64(accepted))
+		count(m.mcAttempts.WithLabelValues(m.runID, model), attempts)
+		count(m.mcAccepted.WithLabelValues(m.runID, model), accepted)
 	}
 	m.Touch()
 }
@@ -206,10 +215,10 @@ func (m *Metrics) Sampled(model string, configs int, attempts, accepted int64) {
 // SampledClusters records a chunk of configurations from a cluster
 // algorithm: clusters flipped and the spins they held.
 func (m *Metrics) SampledClusters(model string, configs int, clusters, spins int64) {
-	m.mcConfigs.WithLabelValues(m.runID, model).Add(float64(configs))
+	count(m.mcConfigs.WithLabelValues(m.runID, model), configs)
 	if clusters > 0 {
-		m.mcClusters.WithLabelValues(m.runID, model).Add(float64(clusters))
-		m.mcClusterSpins.WithLabelValues(m.runID, model).Add(float64(spins))
+		count(m.mcClusters.WithLabelValues(m.runID, model), clusters)
+		count(m.mcClusterSpins.WithLabelValues(m.runID, model), spins)
 	}
 	m.Touch()
 }

@@ -194,3 +194,28 @@ func TestPushEvery(t *testing.T) {
 		t.Errorf("pushes %v, want one of %v", paths, want)
 	}
 }
+
+// Counts a plugin sent negative (refused by the sampler afterwards) leave
+// the counters as they were instead of panicking the host.
+func TestNegativeCountsDoNotPanic(t *testing.T) {
+	m := New("r1")
+	m.Sampled("m", 2, 10, 4)
+	m.Sampled("m", -1, 5, -7)
+	m.SampledClusters("m", -3, 4, -100)
+	mfs, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]float64{"rgml_mc_configurations_total": 2, "rgml_mc_attempts_total": 15, "rgml_mc_accepted_total": 4,
+		"rgml_mc_clusters_total": 4, "rgml_mc_cluster_spins_total": 0} {
+		got := -1.0
+		for _, mf := range mfs {
+			if mf.GetName() == name {
+				got = mf.GetMetric()[0].GetCounter().GetValue()
+			}
+		}
+		if got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -100,6 +100,12 @@ func (in *analyzeInputs) observe(ctx context.Context, m *host.Model, set measure
 			if len(v) != len(grp.rows) {
 				return fmt.Errorf("model %s returned %d values of %s for %d configurations", m.Desc.Name, len(v), w, len(grp.rows))
 			}
+			// An observable of one configuration (an energy, a
+			// magnetisation) is always a number; the analyzer would
+			// average a NaN into every statistic it draws.
+			if k, ok := stepdata.NonFinite(v); ok {
+				return fmt.Errorf("model %s returned %v as %s of %sconfiguration %d", m.Desc.Name, v[k], w, set.prefix, grp.rows[k])
+			}
 			for k, i := range grp.rows {
 				out[w][i] = v[k]
 			}

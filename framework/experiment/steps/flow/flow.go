@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -400,6 +401,18 @@ func (res *FlowResult) ReadOut(k int, out []sdk.Tensor) error {
 	cl, ok2 := sdk.FindTensor(out, "classes")
 	dv, ok3 := d.Data.([]float64)
 	cv, ok4 := cl.Data.([]float64)
+	// A NaN weighs nothing in the mode's comparison and poisons the mean:
+	// the flow would record a reading no thermometer made.
+	for _, t := range []struct {
+		what string
+		v    []float64
+	}{{"a distribution", dv}, {"classes", cv}} {
+		for i, x := range t.v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("predict returned %s with %v at element %d", t.what, x, i)
+			}
+		}
+	}
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
 		if len(res.Labels) != 2 {
 			return fmt.Errorf("predict returned classes of 2 columns, and the thermometer learned %q", strings.Join(res.Labels, ","))

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/rgml/rgml/framework/experiment/formats"
+	"github.com/rgml/rgml/framework/experiment/steps/stepdata"
 	"github.com/rgml/rgml/framework/sdk"
 )
 
@@ -127,6 +128,11 @@ func measure(ctx context.Context, m Measurer, obs []sdk.Observable, point sdk.Pa
 	for i, o := range obs {
 		if out[i] = got[o.Name]; len(out[i]) != n {
 			return nil, fmt.Errorf("the model returned %d values of %s for %d configurations", len(out[i]), o.Name, n)
+		}
+		// One configuration's observable is always a number: a NaN would
+		// make every grid point's distance NaN and Nearest pick none.
+		if k, ok := stepdata.NonFinite(out[i]); ok {
+			return nil, fmt.Errorf("the model returned %v as %s of configuration %d", out[i][k], o.Name, k)
 		}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/rgml/rgml/framework/experiment/plan"
@@ -63,10 +64,13 @@ type SampleResult struct {
 func collect(ctx context.Context, env *steps.Env, m *host.Model, req sdk.SampleRequest, alg sdk.Algorithm, name string, perPoint, sites int) (*Assembler, error) {
 	total := len(req.Points) * perPoint
 	bar := env.Tracker().Start("sampling "+name, "configurations", int64(total))
-	ds := NewAssembler(len(req.Points), perPoint, sites)
+	ds := NewAssembler(len(req.Points), perPoint, sites, m.Desc.StateSpace, alg.Cluster)
 	env.Metrics.SetInfo("sample", m.Name, "", env.Build.Version)
 	err := m.Sample(ctx, req, func(ch sdk.SampleChunk) error {
 		n, err := ds.Add(ch)
+		if err != nil {
+			return fmt.Errorf("plugin %q %w", m.Name, err)
+		}
 		bar.Add(int64(n))
 		switch {
 		case alg.Cluster:
@@ -80,7 +84,7 @@ func collect(ctx context.Context, env *steps.Env, m *host.Model, req sdk.SampleR
 				env.Metrics.SetAcceptance(m.Name, float64(ds.accepted)/float64(ds.attempts))
 			}
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		bar.Abort()
@@ -248,38 +252,63 @@ func gridParameters(L int, axes []grid.Axis, points []sdk.Params) map[string]any
 }
 
 // Assembler places the chunks a model streams into one N×sites array,
-// point-major, and checks that every configuration arrives exactly once.
+// point-major, and checks that every configuration arrives exactly once,
+// every value in the model's state space, with counts that can be true.
 type Assembler struct {
 	configs            []int8
 	got                []int
 	seen               []bool
 	perPoint, sites    int
 	attempts, accepted int64
+	states             []int8
+	allowed            *[256]bool // nil: any value (no declared state space)
+	cluster            bool
 }
 
-// NewAssembler expects points × perPoint configurations of sites values.
-func NewAssembler(points, perPoint, sites int) *Assembler {
-	return &Assembler{
+// NewAssembler expects points × perPoint configurations of sites values,
+// each in states (any value for none), from a cluster algorithm or not.
+func NewAssembler(points, perPoint, sites int, states []int8, cluster bool) *Assembler {
+	a := &Assembler{
 		configs:  make([]int8, points*perPoint*sites),
 		got:      make([]int, points),
 		seen:     make([]bool, points*perPoint),
 		perPoint: perPoint, sites: sites,
+		states: states, cluster: cluster,
 	}
+	if len(states) > 0 {
+		a.allowed = new([256]bool)
+		for _, s := range states {
+			a.allowed[uint8(s)] = true
+		}
+	}
+	return a
 }
 
-// Add places one chunk, returning how many configurations it held.
+// Add places one chunk, returning how many configurations it held. Its
+// errors say what the plugin sent, to follow the plugin's name.
 func (a *Assembler) Add(ch sdk.SampleChunk) (int, error) {
 	if len(ch.Configs)%a.sites != 0 {
-		return 0, fmt.Errorf("plugin sent %d values, not a whole number of %d-site configurations", len(ch.Configs), a.sites)
+		return 0, fmt.Errorf("sent %d values, not a whole number of %d-site configurations", len(ch.Configs), a.sites)
 	}
 	n := ch.Count(a.sites)
 	if ch.Point < 0 || ch.Point >= len(a.got) || ch.First < 0 || ch.First+n > a.perPoint {
-		return 0, fmt.Errorf("plugin sent configurations %d..%d of point %d, outside the request", ch.First, ch.First+n, ch.Point)
+		return 0, fmt.Errorf("sent configurations %d..%d of point %d, outside the request", ch.First, ch.First+n, ch.Point)
+	}
+	if err := a.checkCounts(ch); err != nil {
+		return 0, err
+	}
+	if a.allowed != nil {
+		for i, v := range ch.Configs {
+			if !a.allowed[uint8(v)] {
+				return 0, fmt.Errorf("sent configuration %d of point %d, site %d: value %d is not in the state space %v it declares",
+					ch.First+i/a.sites, ch.Point, i%a.sites, v, a.states)
+			}
+		}
 	}
 	first := ch.Point*a.perPoint + ch.First
 	for i := first; i < first+n; i++ {
 		if a.seen[i] {
-			return 0, fmt.Errorf("plugin sent configuration %d of point %d twice", i-ch.Point*a.perPoint, ch.Point)
+			return 0, fmt.Errorf("sent configuration %d of point %d twice", i-ch.Point*a.perPoint, ch.Point)
 		}
 		a.seen[i] = true
 	}
@@ -288,6 +317,25 @@ func (a *Assembler) Add(ch sdk.SampleChunk) (int, error) {
 	a.attempts += ch.Attempts
 	a.accepted += ch.Accepted
 	return n, nil
+}
+
+// checkCounts refuses a chunk's move counts that cannot be: they are
+// recorded with the dataset as its acceptance ratio (or mean cluster
+// size) and feed counters that only grow. More accepted than attempted
+// is not refused: a hybrid algorithm (Blume-Capel's, not marked Cluster)
+// counts the spins its clusters flipped among the accepted moves.
+func (a *Assembler) checkCounts(ch sdk.SampleChunk) error {
+	what := [2]string{"moves attempted", "accepted"}
+	if a.cluster {
+		what = [2]string{"clusters", "cluster spins"}
+	}
+	switch {
+	case ch.Attempts < 0 || ch.Accepted < 0:
+		return fmt.Errorf("sent %d %s and %d %s for point %d: counts cannot be negative", ch.Attempts, what[0], ch.Accepted, what[1], ch.Point)
+	case ch.Attempts > math.MaxInt64-a.attempts || ch.Accepted > math.MaxInt64-a.accepted:
+		return fmt.Errorf("sent %d %s and %d %s for point %d: the totals overflow int64", ch.Attempts, what[0], ch.Accepted, what[1], ch.Point)
+	}
+	return nil
 }
 
 // Arrays are a complete sample's data.npz: the configurations and, per

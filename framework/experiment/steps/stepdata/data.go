@@ -237,3 +237,13 @@ func LoadModel(s *registry.Store, ref string) ([]sdk.Tensor, registry.Entry, str
 	ts, err := ReadNPZ(s, en, "weights.npz")
 	return ts, en, m.Lineage.Plugin.Name, err
 }
+
+// NonFinite returns the index of v's first NaN or infinity.
+func NonFinite(v []float64) (int, bool) {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return i, true
+		}
+	}
+	return 0, false
+}

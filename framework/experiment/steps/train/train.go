@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -263,11 +264,53 @@ func resume(env *steps.Env, spec TrainSpec, ck *checkpointDir, req *sdk.TrainReq
 	return nil
 }
 
-// registerTraining registers the trained weights with their history and
-// lineage; if the registry fails, the weights are kept in the checkpoint
-// folder rather than the work of a whole training lost.
+// CheckWeights refuses trained weights that flow and predict would
+// fail on or, worse, read without failing: a tensor of d's WeightNames
+// missing, or a float that is not finite. Tensors beyond WeightNames are
+// kept: learners return optional ones (the RBM's c_v and states, the
+// thermometer's states) that the description has no field to declare.
+func CheckWeights(d sdk.LearnerDescription, weights []sdk.Tensor) error {
+	for _, name := range d.WeightNames {
+		if _, ok := sdk.FindTensor(weights, name); !ok {
+			return fmt.Errorf("no weight tensor %q, which its description names", name)
+		}
+	}
+	for _, t := range weights {
+		if i, v, ok := firstNonFinite(t.Data); ok {
+			return fmt.Errorf("weight tensor %q with %v at element %d", t.Name, v, i)
+		}
+	}
+	return nil
+}
+
+// firstNonFinite returns the first NaN or ±Inf of a float tensor's data.
+func firstNonFinite(data any) (int, float64, bool) {
+	switch x := data.(type) {
+	case []float64:
+		for i, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return i, v, true
+			}
+		}
+	case []float32:
+		for i, v := range x {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return i, f, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// registerTraining registers the trained weights, if CheckWeights passes,
+// with their history and lineage; if the registry fails, the weights are
+// kept in the checkpoint folder rather than the work of a whole training
+// lost.
 func registerTraining(ctx context.Context, env *steps.Env, store *registry.Store, spec TrainSpec, l *host.Learner, req sdk.TrainRequest,
 	in trainData, weights []sdk.Tensor, rec *trainRecorder, ck *checkpointDir, res TrainResult) (TrainResult, error) {
+	if err := CheckWeights(l.Desc, weights); err != nil {
+		return res, fmt.Errorf("plugin %q returned %v: nothing registered", l.Name, err)
+	}
 	last := *rec.last
 	var wbuf bytes.Buffer
 	if err := npz.Encode(&wbuf, weights...); err != nil {

@@ -1,8 +1,10 @@
 // Command rgml-plugin-misbehave is a model plugin that fails on purpose, for
 // the host's and the CLI's tests: its parameter mode selects a crash (1), a
 // hang (2), an exit (3) or a SIGSTOP of itself (4) after the first chunk of
-// a Sample; mode 0 behaves. RGML_MISBEHAVE_AT_START=exit|hang fails before
-// the handshake instead, and =fork-exit|fork-hang starts a child that
+// a Sample; mode 0 behaves. Modes 5 to 7 send what cannot be true: a
+// chunk with -3 of 10 moves accepted (5), a value outside the declared
+// state space (6), NaN and infinite observables of behaving samples (7).
+// RGML_MISBEHAVE_AT_START=exit|hang fails before the handshake instead, and =fork-exit|fork-hang starts a child that
 // holds its stdout and stderr and never handshakes, then exits or hangs
 // (the child's pid goes to the file RGML_MISBEHAVE_PIDFILE); =fork-setsid
 // is fork-exit with a child that leaves the process group (setsid);
@@ -12,6 +14,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -33,7 +36,7 @@ func (model) Describe(context.Context) (sdk.ModelDescription, error) {
 	return sdk.ModelDescription{
 		Info: sdk.Info{Name: "misbehave", Version: "0.0.1", Doc: "fails on purpose (tests only)"},
 		Parameters: []sdk.ParamSpec{
-			{Name: "mode", Doc: "0 behave, 1 panic, 2 hang, 3 exit, 4 SIGSTOP itself after the first chunk", Kind: sdk.Int, HasMin: true, Min: 0, HasMax: true, Max: 4},
+			{Name: "mode", Doc: "0 behave, 1 panic, 2 hang, 3 exit, 4 SIGSTOP itself after the first chunk; 5 bad counts, 6 values outside the states, 7 NaN observables", Kind: sdk.Int, HasMin: true, Min: 0, HasMax: true, Max: 7},
 			{Name: "T", Doc: "ignored", Kind: sdk.Float, Default: 1, HasMin: true},
 		},
 		StateSpace: []int8{-1, 1}, Algorithms: []sdk.Algorithm{{Name: "constant", Doc: "all spins up"}},
@@ -46,7 +49,21 @@ func (model) Sample(ctx context.Context, req sdk.SampleRequest, emit sdk.Emit) e
 	logger.Info("misbehave sampling", "points", len(req.Points))
 	sites := req.Size * req.Size
 	for p, pt := range req.Points {
-		if pt["mode"] == 0 {
+		switch pt["mode"] {
+		case 5:
+			if err := emit(sdk.SampleChunk{Point: p, Configs: allUp(sites), Attempts: 10, Accepted: -3}); err != nil {
+				return err
+			}
+			continue
+		case 6:
+			c := allUp(sites * req.PerPoint)
+			c[len(c)-1] = 7
+			if err := emit(sdk.SampleChunk{Point: p, Configs: c}); err != nil {
+				return err
+			}
+			continue
+		}
+		if pt["mode"] == 0 || pt["mode"] == 7 {
 			// Behave, as fast as possible: the host's transfer benchmark
 			// measures the stream, not the model.
 			if err := firehose(ctx, p, req.PerPoint, sites, emit); err != nil {
@@ -98,9 +115,15 @@ func firehose(ctx context.Context, point, perPoint, sites int, emit sdk.Emit) er
 	return nil
 }
 
-func (model) Observables(_ context.Context, _ sdk.Params, size int, configs []int8) (map[string][]float64, error) {
+func (model) Observables(_ context.Context, pt sdk.Params, size int, configs []int8) (map[string][]float64, error) {
 	sites := size * size
 	out := make([]float64, len(configs)/sites)
+	if pt["mode"] == 7 {
+		for i := range out {
+			out[i] = []float64{math.NaN(), math.Inf(1)}[i%2]
+		}
+		return map[string][]float64{"magnetization": out}, nil
+	}
 	for i := range out {
 		for _, v := range configs[i*sites : (i+1)*sites] {
 			out[i] += float64(v) / float64(sites)
