@@ -103,7 +103,7 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--label", "T", "--set", "epochs=1"}, "rbm is unsupervised and learns no label", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--test", "unseen", "--set", "epochs=1"}, "rbm is unsupervised and computes no test loss", exitUsage},
 		{[]string{"train", "--learner", "rbm", "--data", "small", "--set", "epochs=3", "--set", "lr=1e30", "--name", "nan"}, "epoch", 0},
-		{[]string{"flow", "--rbm", "r6", "--thermometer", "th6", "--from", "other"}, "36", 0},
+		{[]string{"flow", "--rbm", "r6", "--thermometer", "th6", "--from", "other"}, "is on an 8×8 lattice, but model r6:1", exitUsage},
 		// A flow's columns are named by what its thermometer learned: a
 		// model that learned no label is no thermometer.
 		{[]string{"flow", "--rbm", "r6", "--thermometer", "r6", "--from", "small"}, "records no label it learned", exitUsage},
