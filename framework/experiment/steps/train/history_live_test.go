@@ -19,7 +19,7 @@ func (nopMeter) Abort()      {}
 // a clock picks differs from run to run, and a history must not.
 func TestLiveProgressKeptOutOfHistory(t *testing.T) {
 	var last sdk.Progress
-	rec := &trainRecorder{bar: nopMeter{}, last: &last, metrics: metrics.New("test").Trainer("l", 0, 10)}
+	rec := &trainRecorder{epochs: 1000, bar: nopMeter{}, last: &last, metrics: metrics.New("test").Trainer("l", 0, 10)}
 	for _, p := range []sdk.Progress{
 		{Epoch: 1, Metrics: map[string]float64{"loss": 3}},
 		{Epoch: 2, Metrics: map[string]float64{"loss": 2.5}, Live: true},

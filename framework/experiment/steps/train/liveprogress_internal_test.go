@@ -18,7 +18,7 @@ func TestTrainingProgressFileTailed(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "checkpoints", "m", "k", registry.NewHolder())
 	ck := newCheckpointDir(filepath.Dir(dir), filepath.Base(dir), "key")
 	var last sdk.Progress
-	rec := &trainRecorder{bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 0, 10)}
+	rec := &trainRecorder{epochs: 1000, bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 0, 10)}
 	report := func(p sdk.Progress) {
 		t.Helper()
 		if err := rec.Progress(p); err != nil {
@@ -66,7 +66,7 @@ func TestLiveTrainingFromProgressFile(t *testing.T) {
 	holder := registry.NewHolder()
 	ck := newCheckpointDir(filepath.Join(s.WorkDir(), "checkpoints", "m", "0123456789abcdef"), holder, "key")
 	var last sdk.Progress
-	rec := &trainRecorder{bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 0, 10)}
+	rec := &trainRecorder{epochs: 1000, bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 0, 10)}
 	if err := rec.Progress(sdk.Progress{Epoch: 1, Metrics: map[string]float64{"loss": 3}}); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestResumedProgressFileHasEarlierHistory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "checkpoints", "m", "k", registry.NewHolder())
 	ck := newCheckpointDir(filepath.Dir(dir), filepath.Base(dir), "key")
 	var last sdk.Progress
-	rec := &trainRecorder{bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 5, 10),
+	rec := &trainRecorder{epochs: 1000, bar: nopMeter{}, last: &last, ck: &ck, metrics: metrics.New("test").Trainer("l", 5, 10),
 		history: []HistoryRow{{Epoch: 1, Metrics: map[string]float64{"loss": 3}}, {Epoch: 5, Metrics: map[string]float64{"loss": 2}}}}
 	if err := rec.Progress(sdk.Progress{Epoch: 6, Metrics: map[string]float64{"loss": 1.5}}); err != nil {
 		t.Fatal(err)

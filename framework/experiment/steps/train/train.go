@@ -143,7 +143,7 @@ func Train(ctx context.Context, env *steps.Env, spec TrainSpec) (TrainResult, er
 	bar := env.Tracker().Start("training "+spec.Name, "epochs", int64(epochs))
 	bar.Add(int64(res.ResumedFrom))
 	env.Metrics.SetInfo("train", "", l.Name, env.Build.Version)
-	rec.bar, rec.epoch = bar, res.ResumedFrom
+	rec.bar, rec.epoch, rec.epochs = bar, res.ResumedFrom, epochs
 	rec.metrics = env.Metrics.Trainer(l.Name, res.ResumedFrom, epochs)
 	weights, err := l.Train(ctx, req, rec)
 	if err != nil {
@@ -375,12 +375,70 @@ type trainRecorder struct {
 	offset  float64 // wall seconds of the parts before a resume
 	started bool    // the progress file has the history resumed with
 	live    *os.File
+	// epochs is the training's length; lastLive when a live report was
+	// last shown.
+	epochs   int
+	lastLive time.Time
+}
+
+// Bounds on what a learner reports: its kept reports become the history
+// (and each checkpoint's copy of it), its metric names that history's
+// columns and array names.
+const (
+	maxMetrics      = 64
+	maxMetricName   = 64
+	minLiveInterval = 100 * time.Millisecond
+)
+
+// check refuses a progress report no training can send: an epoch outside
+// 0…epochs, a kept report not after the last kept one (a learner sending
+// millions at one epoch grew the host to 2 GB), or metrics with names a
+// history cannot hold (an empty one poisoned every checkpoint).
+func (r *trainRecorder) check(p sdk.Progress) error {
+	if p.Epoch < 0 || p.Epoch > r.epochs {
+		return fmt.Errorf("the learner reported epoch %d of a training of %d epochs", p.Epoch, r.epochs)
+	}
+	if n := len(r.history); !p.Live && n > 0 && p.Epoch <= r.history[n-1].Epoch {
+		return fmt.Errorf("the learner reported epoch %d for the history after epoch %d: each epoch at most once, in order", p.Epoch, r.history[n-1].Epoch)
+	}
+	if len(p.Metrics) > maxMetrics {
+		return fmt.Errorf("the learner reported %d metrics, more than %d", len(p.Metrics), maxMetrics)
+	}
+	for name := range p.Metrics {
+		if !metricName(name) {
+			return fmt.Errorf("the learner reported a metric named %.80q: want 1 to %d letters, digits or _ . -, starting with a letter", name, maxMetricName)
+		}
+	}
+	return nil
+}
+
+// metricName reports whether name may name a history's column.
+func metricName(name string) bool {
+	if name == "" || len(name) > maxMetricName {
+		return false
+	}
+	for i, c := range name {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *trainRecorder) Progress(p sdk.Progress) error {
+	if err := r.check(p); err != nil {
+		return err
+	}
 	if p.Epoch > r.epoch {
 		r.bar.Add(int64(p.Epoch - r.epoch))
 		r.epoch = p.Epoch
+	}
+	if p.Live {
+		if time.Since(r.lastLive) < minLiveInterval {
+			return nil // a learner reporting without pause writes no faster
+		}
+		r.lastLive = time.Now()
 	}
 	r.bar.Note(progress.Losses(p.Metrics))
 	r.metrics.Progress(p.Epoch, p.Samples, p.WallSeconds, p.Metrics)
