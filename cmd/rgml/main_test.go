@@ -89,9 +89,27 @@ func registryDir(t *testing.T) string {
 func rgmlIn(t *testing.T, reg string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"}, args...)
-	code = run(context.Background(), full, &o, &e)
+	full := append(globalDefaults(args, "--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"), args...)
+	code = run(context.Background(), append([]string{"rgml"}, full...), &o, &e)
 	return code, o.String(), e.String()
+}
+
+// globalDefaults returns the flag-value pairs of defs that args does not
+// set itself: a global flag given twice is refused.
+func globalDefaults(args []string, defs ...string) []string {
+	var out []string
+	for i := 0; i+1 < len(defs); i += 2 {
+		set := false
+		for _, a := range args {
+			if a == defs[i] || strings.HasPrefix(a, defs[i]+"=") {
+				set = true
+			}
+		}
+		if !set {
+			out = append(out, defs[i], defs[i+1])
+		}
+	}
+	return out
 }
 
 func TestSampleWritesDataset(t *testing.T) {
