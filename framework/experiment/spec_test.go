@@ -105,6 +105,8 @@ func TestMalformedSpecs(t *testing.T) {
 		{"no dataset at all", train, "s.yaml:4:5: data: no dataset named \"d\" (the spec plans none before this step): add the dataset \"d\" to the spec, or read a registered dataset as registry:d"},
 		{"no training at all", head + "flows:\n  - name: f\n    rbm: r\n    thermometer: r\n    from: d\n", "s.yaml:8:5: rbm: no training named \"r\" (the spec plans none before this step): add the training \"r\" to the spec, or read a registered model as registry:r"},
 		{"where selects nothing", head + train + "    where: {T: 3}\n", "s.yaml:10:5: where.T: selects no configuration of d"},
+		{"where list with a typo", head + train + "    where: {T: [6, 2.3]}\n", "s.yaml:10:5: where.T: T = 2.3 selects no configuration of d (its T values: 0, 6)"},
+		{"where string list with a typo", head + train + "    where: {T: \"0,0.6\"}\n", "s.yaml:10:5: where.T: T = 0.6 selects no configuration of d (its T values: 0, 6)"},
 		{"large selection of nothing", "datasets:\n  - name: d\n    model: ising\n    params: {T: \"0:99999:1\"}\n    per-point: 1\n    L: 2\n" + train + "    where: {T: \"0.5:99998.5:1\"}\n", "s.yaml:11:5: where.T: selects no configuration of d"},
 		{"where unknown label", head + train + "    where: {Delta: 1}\n", "s.yaml:10:5: where.Delta: dataset d has no label \"Delta\""},
 		{"duplicate name", head + "  - name: d\n    model: ising\n", "s.yaml:6:5: name: dataset \"d\" is defined twice (first at s.yaml:2:5)"},

@@ -428,7 +428,15 @@ func (n node) axes() ([]grid.Axis, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, grid.Axis{Name: e.key, Values: vs})
+		a := grid.Axis{Name: e.key, Values: vs}
+		if u, err := e.val.unwrap(); err == nil {
+			if s, isStr := u.n.(*ast.StringNode); isStr {
+				if r, err := grid.Parse("x=" + s.Value); err == nil {
+					a.Range = r.Range
+				}
+			}
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }
