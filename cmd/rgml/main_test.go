@@ -203,6 +203,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"unknown model", []string{"--model", "potts"}, `no plugin "potts"`},
 		{"unknown algorithm", []string{"--model", "ising", "--algorithm", "heatbath"}, `no algorithm "heatbath"`},
+		{"thermalization the algorithm has not", []string{"--model", "ising", "--thermalization", "5000"}, "thermalization 5000: algorithm metropolis-paper of model ising has no thermalisation"},
 		{"negative T", []string{"--model", "ising", "--param", "T=-1"}, "T = -1 is out of range"},
 		{"L below 2", []string{"--model", "ising", "--L", "1"}, "L >= 2"},
 		{"per-point zero", []string{"--model", "ising", "--per-point", "0"}, "--per-point 0"},

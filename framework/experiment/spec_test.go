@@ -96,6 +96,7 @@ func TestMalformedSpecs(t *testing.T) {
 		{"unknown parameter", "datasets:\n  - name: d\n    model: ising\n    params: {J: 1}\n", "s.yaml:4:5: params: unknown parameter \"J\""},
 		{"out of range", "datasets:\n  - name: d\n    model: ising\n    params: {T: -1}\n", "s.yaml:4:5: params: parameter T = -1 is out of range"},
 		{"unknown algorithm", head + "    algorithm: heatbath\n", "s.yaml:6:5: algorithm: model ising has no algorithm \"heatbath\""},
+		{"thermalization the algorithm has not", head + "    thermalization: 5000\n", "s.yaml:6:5: thermalization: algorithm metropolis-paper of model ising has no thermalisation"},
 		{"unknown learner", head + "trainings:\n  - name: r\n    learner: svm\n    data: d\n", "s.yaml:8:5: learner: unknown plugin: no learner plugin \"svm\""},
 		{"unknown hyper", head + train + "    set: {hiden: 16}\n", "s.yaml:10:11: set.hiden: learner rbm has no hyper-parameter \"hiden\""},
 		{"hyper out of range", head + "trainings:\n  - name: r{hidden}\n    learner: rbm\n    data: d\n    set:\n      hidden: [16, 0]\n", "s.yaml:11:7: set.hidden: parameter hidden = 0 is out of range"},
