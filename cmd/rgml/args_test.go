@@ -72,6 +72,9 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"sample", "--model"}, "sample: flag --model needs a value"},
 		{[]string{"sample"}, "sample needs --model"},
 		{[]string{"sample", "--model", "ising", "--seed", "-1"}, `sample: --seed "-1": want a non-negative integer`},
+		// A spec refuses such a seed: the command line agrees.
+		{[]string{"sample", "--model", "ising", "--seed", "9007199254740993"}, `sample: --seed 9007199254740993: want an integer below 2^53 = 9007199254740992`},
+		{[]string{"train", "--learner", "rbm", "--data", "x", "--seed", "9007199254740992"}, "train: --seed 9007199254740992: want an integer below 2^53"},
 		{[]string{"registry", "gc", "--dry-run=maybe"}, `registry gc: --dry-run "maybe": want true or false`},
 		{[]string{"train", "--learner", "rbm", "--data", "x", "--plugin-timeout", "soon"}, `--plugin-timeout "soon": want a duration`},
 		{[]string{"version", "--log-level", "loud"}, `--log-level "loud"`},

@@ -89,6 +89,10 @@ func TestMalformedSpecs(t *testing.T) {
 		{"unknown step field", head + "    colour: red\n", "s.yaml:6:5: datasets[0].colour: unknown field"},
 		{"wrong type", head + "    L: ten\n", "s.yaml:6:8: datasets[0].L: \"ten\" is not a finite number"},
 		{"not an integer", head + "    L: 10.5\n", "s.yaml:6:8: datasets[0].L: 10.5 is not an integer"},
+		// Read as float64, 2^53+1 was 2^53, and "above 2^53" let it by.
+		{"seed of 2^53+1", head + "    seed: 9007199254740993\n", "s.yaml:6:11: datasets[0].seed: 9007199254740993: want an integer below 2^53 = 9007199254740992"},
+		{"seed of 2^53", head + "    seed: 9007199254740992\n", "s.yaml:6:11: datasets[0].seed: 9007199254740992: want an integer below 2^53"},
+		{"seed of 2^53+1 in a list", "datasets:\n  - name: d{seed}\n    model: ising\n    seed: [1, 9007199254740993]\n", "s.yaml:4:11: datasets[0].seed: 9007199254740993: want an integer below 2^53"},
 		{"bad range", "datasets:\n  - name: d\n    model: ising\n    params: {T: \"6:0:1\"}\n", "s.yaml:4:17: datasets[0].params.T: range \"6:0:1\": stop 0 is below start 6"},
 		{"steps not a list", "datasets: {name: d}\n", "s.yaml:1:12: datasets: want a list of steps"},
 		{"no name", "datasets:\n  - model: ising\n", "s.yaml:2:5: datasets[0]: the dataset has no name"},
