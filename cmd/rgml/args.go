@@ -61,8 +61,8 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 	if len(args) < 2 || args[len(args)-1] == completionFlag {
 		return args, nil
 	}
-	p := &argParser{app: app, globals: flagsOf(app.Flags), cmds: app.Commands, curFlags: flagInfo{},
-		curSingle: map[string]string{}, seen: map[string]string{}}
+	p := &argParser{app: app, globals: flagsOf(app.Flags), globalSingle: singleValued(app.Flags), cmds: app.Commands,
+		curFlags: flagInfo{}, curSingle: map[string]string{}, seen: map[string]string{}}
 	p.globals["help"], p.globals["h"] = false, false
 	if !app.HideVersion {
 		p.globals["version"], p.globals["v"] = false, false
@@ -89,20 +89,21 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 
 // argParser is normalizeArgs's reading of a command line so far.
 type argParser struct {
-	app        *cli.App
-	globals    flagInfo
-	front      []string   // global flags
-	path       []string   // command names, root first
-	levelFlags [][]string // flags of each command in path
-	positional []string
-	dashDash   bool
-	cmds       []*cli.Command // the subcommands of cur (the app's at first)
-	cur        *cli.Command
-	curFlags   flagInfo
-	curSingle  map[string]string
-	isHelp     bool
-	helpFlag   bool              // -h or --help: the arguments name no help topic
-	seen       map[string]string // "level flag" → value, of single-valued command flags
+	app          *cli.App
+	globals      flagInfo
+	globalSingle map[string]string
+	front        []string   // global flags
+	path         []string   // command names, root first
+	levelFlags   [][]string // flags of each command in path
+	positional   []string
+	dashDash     bool
+	cmds         []*cli.Command // the subcommands of cur (the app's at first)
+	cur          *cli.Command
+	curFlags     flagInfo
+	curSingle    map[string]string
+	isHelp       bool
+	helpFlag     bool              // -h or --help: the arguments name no help topic
+	seen         map[string]string // "level flag" → value, of single-valued flags (level 0: global)
 }
 
 // name is the command so far, as error messages start with it.
@@ -141,7 +142,14 @@ func (p *argParser) flag(args []string, i int) (int, error) {
 	if (fname == "help" || fname == "h") && !hasValue {
 		p.helpFlag = true
 	}
-	if canon, single := p.curSingle[fname]; isCmd && single && len(p.path) > 0 {
+	// A global flag may stand before the command and again after it;
+	// urfave/cli would keep the last one, so it counts at level 0
+	// wherever it stands.
+	level, where, singles := len(p.path), p.name(), p.curSingle
+	if !isCmd || len(p.path) == 0 {
+		level, where, singles = 0, "", p.globalSingle
+	}
+	if canon, single := singles[fname]; single {
 		_, value, _ := strings.Cut(tok, "=")
 		switch {
 		case len(group) == 2:
@@ -149,9 +157,9 @@ func (p *argParser) flag(args []string, i int) (int, error) {
 		case !hasValue:
 			value = "true"
 		}
-		key := fmt.Sprint(len(p.path), " ", canon)
+		key := fmt.Sprint(level, " ", canon)
 		if prev, ok := p.seen[key]; ok && prev != value {
-			return i, usagef("%s--%s is given twice (%q and %q): give it once", prefix(p.name()), canon, prev, value)
+			return i, usagef("%s--%s is given twice (%q and %q): give it once", prefix(where), canon, prev, value)
 		}
 		p.seen[key] = value
 	}

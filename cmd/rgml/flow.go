@@ -132,7 +132,13 @@ func printFlow(e *env, r experiment.FlowResult) {
 		printJointFlow(tw, r.Labels, r.Iterations, j)
 		return
 	}
-	fmt.Fprintf(tw, "ITERATION\tT_MEAN\tT_MODE\tDISTRIBUTION (%g … %g)\n", r.Classes[0], r.Classes[k-1])
+	// Named by the label the thermometer learned, as a joint flow's are:
+	// a thermometer of Δ reads no T.
+	x := "MEASURED"
+	if len(r.Labels) > 0 {
+		x = strings.ToUpper(r.Labels[0])
+	}
+	fmt.Fprintf(tw, "ITERATION\t%s_MEAN\t%s_MODE\tDISTRIBUTION (%g … %g)\n", x, x, r.Classes[0], r.Classes[k-1])
 	for i, it := range r.Iterations {
 		fmt.Fprintf(tw, "%d\t%.3f\t%g\t%s\n", it, r.TMean[i], r.TMode[i], sparkline(r.Distribution[i*k:(i+1)*k]))
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/rgml/rgml/framework/sdk"
 )
 
 // argRange is how many positional arguments a command takes.
@@ -79,6 +81,9 @@ func guardCommands(app *cli.App) {
 					if err := refuseBlank(full, ctx, c.Flags); err != nil {
 						return err
 					}
+					if err := refuseInexact(full, ctx, c.Flags); err != nil {
+						return err
+					}
 					return action(ctx)
 				}
 			}
@@ -113,6 +118,21 @@ func refuseBlank(cmd string, ctx *cli.Context, flags []cli.Flag) error {
 		for _, v := range vals {
 			if strings.TrimSpace(v) == "" {
 				return usagef("%s: --%s is empty: give a value or leave the flag out", cmd, f.Names()[0])
+			}
+		}
+	}
+	return nil
+}
+
+// refuseInexact refuses a non-negative integer flag (a seed) of 2^53 or
+// more: a lineage's JSON and a spec's YAML read numbers as float64, which
+// hold no larger integer exactly, so a spec refuses such a seed and the
+// command line must too, or the two would key the same work apart.
+func refuseInexact(cmd string, ctx *cli.Context, flags []cli.Flag) error {
+	for _, f := range flags {
+		if f, ok := f.(*cli.Uint64Flag); ok && ctx.IsSet(f.Name) {
+			if v := ctx.Uint64(f.Name); v >= sdk.MaxInt {
+				return usagef("%s: --%s %d: want an integer below 2^53 = %d", cmd, f.Name, v, uint64(sdk.MaxInt))
 			}
 		}
 	}

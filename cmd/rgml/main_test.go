@@ -89,9 +89,27 @@ func registryDir(t *testing.T) string {
 func rgmlIn(t *testing.T, reg string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	full := append([]string{"rgml", "--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"}, args...)
-	code = run(context.Background(), full, &o, &e)
+	full := append(globalDefaults(args, "--plugin-dir", pluginDir, "--registry", reg, "--metrics-addr", "off"), args...)
+	code = run(context.Background(), append([]string{"rgml"}, full...), &o, &e)
 	return code, o.String(), e.String()
+}
+
+// globalDefaults returns the flag-value pairs of defs that args does not
+// set itself: a global flag given twice is refused.
+func globalDefaults(args []string, defs ...string) []string {
+	var out []string
+	for i := 0; i+1 < len(defs); i += 2 {
+		set := false
+		for _, a := range args {
+			if a == defs[i] || strings.HasPrefix(a, defs[i]+"=") {
+				set = true
+			}
+		}
+		if !set {
+			out = append(out, defs[i], defs[i+1])
+		}
+	}
+	return out
 }
 
 func TestSampleWritesDataset(t *testing.T) {
@@ -185,6 +203,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"unknown model", []string{"--model", "potts"}, `no plugin "potts"`},
 		{"unknown algorithm", []string{"--model", "ising", "--algorithm", "heatbath"}, `no algorithm "heatbath"`},
+		{"thermalization the algorithm has not", []string{"--model", "ising", "--thermalization", "5000"}, "thermalization 5000: algorithm metropolis-paper of model ising has no thermalisation"},
 		{"negative T", []string{"--model", "ising", "--param", "T=-1"}, "T = -1 is out of range"},
 		{"L below 2", []string{"--model", "ising", "--L", "1"}, "L >= 2"},
 		{"per-point zero", []string{"--model", "ising", "--per-point", "0"}, "--per-point 0"},

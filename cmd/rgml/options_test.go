@@ -146,7 +146,7 @@ func TestSampleFlagsTranslate(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := experiment.SampleSpec{Name: "ising", Model: "ising", L: 8, PerPoint: 10, Algorithm: "wolff", Sweeps: 2, Thermalization: 30,
-		Seed: 3, Out: out, Params: []grid.Axis{{Name: "T", Values: []float64{0, 0.5, 1}}, {Name: "h", Values: []float64{0}}}}
+		Seed: 3, Out: out, Params: []grid.Axis{{Name: "T", Values: []float64{0, 0.5, 1}, Range: "0:1:0.5"}, {Name: "h", Values: []float64{0}}}}
 	if !reflect.DeepEqual(got.Spec, want) {
 		t.Errorf("spec\n got %+v\nwant %+v", got.Spec, want)
 	}

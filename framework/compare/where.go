@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,7 @@ func (f Filter) keep(v any) bool {
 	sy, toSwitch := switchValue(f.Value)
 	switch {
 	case isNum && err == nil:
-		c = cmpFloat(x, y)
+		c = cmpFloat(asPrinted(x), y)
 	case !isNum && isSwitch && toSwitch:
 		c = cmpFloat(sx, sy)
 	default:
@@ -86,6 +87,19 @@ func (f Filter) keep(v any) bool {
 		return c > 0
 	}
 	return c >= 0 // ">="
+}
+
+// asPrinted is x as compare's table prints it: a float32 metric or
+// hyper-parameter (0.1 stored as 0.10000000149011612) in its shortest
+// float32 form, 0.1, so that the 0.1 a filter copies from the column
+// equals it rather than missing it by 1.5e-9.
+func asPrinted(x float64) float64 {
+	if f32 := float32(x); float64(f32) == x && !math.IsInf(x, 0) {
+		if v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', -1, 32), 64); err == nil {
+			return v
+		}
+	}
+	return x
 }
 
 // switchValue reads a switch as 0 or 1: a lineage records one as

@@ -13,6 +13,10 @@ import (
 type Axis struct {
 	Name   string
 	Values []float64
+	// Range is the START:STOP:STEP the values were read from, "" for a
+	// list: a selection by a range asks for the span, so it need not
+	// find each of its points, while each listed value must be found.
+	Range string `json:"-"`
 }
 
 // MaxValues bounds the number of values of one axis, to turn a typo such as
@@ -36,6 +40,7 @@ func Parse(spec string) (Axis, error) {
 	switch {
 	case strings.Contains(vals, ":"):
 		a.Values, err = parseRange(vals)
+		a.Range = strings.TrimSpace(vals)
 	default:
 		for _, f := range strings.Split(vals, ",") {
 			v, perr := parseValue(f)

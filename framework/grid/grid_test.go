@@ -47,14 +47,14 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestProduct(t *testing.T) {
-	pts, err := Product([]Axis{{"T", []float64{1, 2}}, {"Delta", []float64{0, 0.5, 1}}})
+	pts, err := Product([]Axis{{Name: "T", Values: []float64{1, 2}}, {Name: "Delta", Values: []float64{0, 0.5, 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pts) != 6 || pts[0]["T"] != 1 || pts[0]["Delta"] != 0 || pts[1]["Delta"] != 0.5 || pts[5]["T"] != 2 || pts[5]["Delta"] != 1 {
 		t.Errorf("product: %v", pts)
 	}
-	if _, err := Product([]Axis{{"T", []float64{1}}, {"T", []float64{2}}}); err == nil {
+	if _, err := Product([]Axis{{Name: "T", Values: []float64{1}}, {Name: "T", Values: []float64{2}}}); err == nil {
 		t.Error("duplicate axis accepted")
 	}
 }

@@ -56,7 +56,7 @@ func modelDescriptionToProto(d ModelDescription) *rgmlv1.ModelDescription {
 		out.StateSpace = append(out.StateSpace, int32(s))
 	}
 	for _, a := range d.Algorithms {
-		out.Algorithms = append(out.Algorithms, &rgmlv1.AlgorithmSpec{Name: a.Name, Doc: a.Doc, Cluster: a.Cluster})
+		out.Algorithms = append(out.Algorithms, &rgmlv1.AlgorithmSpec{Name: a.Name, Doc: a.Doc, Cluster: a.Cluster, NoThermalization: a.NoThermalization})
 	}
 	for _, o := range d.Observables {
 		out.Observables = append(out.Observables, &rgmlv1.ObservableSpec{Name: o.Name, Doc: o.Doc, Symmetric: o.Symmetric})
@@ -87,7 +87,7 @@ func modelDescriptionFromProto(p *rgmlv1.ModelDescription) (ModelDescription, in
 		d.StateSpace = append(d.StateSpace, int8(s))
 	}
 	for _, a := range p.GetAlgorithms() {
-		d.Algorithms = append(d.Algorithms, Algorithm{Name: a.GetName(), Doc: a.GetDoc(), Cluster: a.GetCluster()})
+		d.Algorithms = append(d.Algorithms, Algorithm{Name: a.GetName(), Doc: a.GetDoc(), Cluster: a.GetCluster(), NoThermalization: a.GetNoThermalization()})
 	}
 	for _, o := range p.GetObservables() {
 		d.Observables = append(d.Observables, Observable{Name: o.GetName(), Doc: o.GetDoc(), Symmetric: o.GetSymmetric()})

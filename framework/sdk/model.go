@@ -24,6 +24,11 @@ type Algorithm struct {
 	// clusters and Accepted the spins they flipped, so Accepted/Attempts is
 	// the mean cluster size rather than an acceptance ratio.
 	Cluster bool
+	// NoThermalization says the algorithm has no thermalisation (each
+	// configuration from its own start, say): Validate refuses a request
+	// with a nonzero Thermalization, which would change nothing while the
+	// lineage recorded it.
+	NoThermalization bool
 }
 
 // Observable names and documents one per-configuration observable.
@@ -211,6 +216,9 @@ func (d ModelDescription) Validate(req SampleRequest) (SampleRequest, error) {
 	}
 	if req.Sweeps < 0 || req.Thermalization < 0 {
 		return req, InvalidArgument("sweeps (%d) and thermalisation sweeps (%d) must not be negative", req.Sweeps, req.Thermalization)
+	}
+	if a.NoThermalization && req.Thermalization != 0 {
+		return req, InvalidArgument("thermalization %d: algorithm %s of model %s has no thermalisation: leave it out, or choose an algorithm that has one", req.Thermalization, a.Name, d.Name)
 	}
 	if len(req.Points) == 0 {
 		return req, InvalidArgument("no parameter points requested")

@@ -88,7 +88,7 @@ func Description() sdk.ModelDescription {
 			{Name: AlgorithmMetropolisPaper, Doc: "as the Ising plugin's: every configuration from its own uniformly random " +
 				"start (each spin −1, 0, +1 with probability ⅓) after 100·L² single-site Metropolis attempts at uniformly " +
 				"random sites (proposal: one of the two other states, ½ each; acceptance min(1, exp(−dE/T))); a nonzero " +
-				"Sweeps replaces 100; Thermalization is ignored"},
+				"Sweeps replaces 100; no thermalisation", NoThermalization: true},
 			{Name: AlgorithmMetropolis, Doc: "single-site Metropolis Markov chains (same moves; a sweep is L² attempts): " +
 				"8 independent chains per point from random starts, Thermalization sweeps (default 1000), then one " +
 				"configuration after every Sweeps sweeps (default 10)"},

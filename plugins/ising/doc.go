@@ -30,7 +30,9 @@
 //     is its own chain: a uniformly random start, then 100·L² single-spin
 //     Metropolis attempts at uniformly random sites, each accepted with
 //     probability min(1, exp(−dE/T)). A nonzero SampleRequest.Sweeps
-//     replaces the 100 (Sweeps·L² attempts); Thermalization is ignored.
+//     replaces the 100 (Sweeps·L² attempts). There is no thermalisation
+//     (the description says NoThermalization: a request that sets one is
+//     refused).
 //     Below T_c, 100 sweeps from a random start do not always reach
 //     equilibrium (domains and stripes can survive): that is the paper's
 //     data, reproduced on purpose. Use metropolis or wolff for equilibrium

@@ -105,7 +105,7 @@ func Description() sdk.ModelDescription {
 			{Name: AlgorithmMetropolisPaper, Doc: "the paper's protocol: every configuration from its own uniformly " +
 				"random start after 100·L² single-spin Metropolis attempts at uniformly random sites, acceptance " +
 				"min(1, exp(−dE/T)); a nonzero Sweeps replaces 100 (Sweeps·L² attempts per configuration); " +
-				"Thermalization is ignored"},
+				"no thermalisation", NoThermalization: true},
 			{Name: AlgorithmMetropolis, Doc: "single-spin Metropolis Markov chains, random-site updates (a sweep is L² " +
 				"attempts): 8 independent chains per point, each from a random start, Thermalization sweeps " +
 				"(default 1000), then one configuration after every Sweeps sweeps (default 10)"},

@@ -157,6 +157,9 @@ func TestDeterminism(t *testing.T) {
 			Points: points([]float64{0, 1.5, 2.269, 3.5}), Size: L, PerPoint: 37, Algorithm: algo,
 			Sweeps: 3, Thermalization: 20, Seed: 42,
 		}
+		if algo == AlgorithmMetropolisPaper {
+			req.Thermalization = 0 // it has none, and refuses one
+		}
 		run := func(procs int, o Options) *collected {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			return collect(t, NewWithOptions(o), req)
@@ -274,6 +277,9 @@ func TestChunkSize(t *testing.T) {
 		for _, cb := range []int{1, 100, 36 * 7, 1 << 20} {
 			limit := max(1, cb/(L*L))
 			req := sdk.SampleRequest{Points: points([]float64{2}), Size: L, PerPoint: 100, Algorithm: algo, Sweeps: 1, Thermalization: 1, Seed: 1}
+			if algo == AlgorithmMetropolisPaper {
+				req.Thermalization = 0 // it has none, and refuses one
+			}
 			err := NewWithOptions(Options{ChunkBytes: cb}).Sample(context.Background(), req, func(c sdk.SampleChunk) error {
 				if len(c.Configs)%(L*L) != 0 || c.Count(L*L) > limit || c.Count(L*L) == 0 {
 					t.Errorf("%s ChunkBytes %d: chunk of %d values", algo, cb, len(c.Configs))

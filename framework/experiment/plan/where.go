@@ -13,7 +13,8 @@ import (
 )
 
 // CheckWhere checks a selection against a dataset's labels (when known):
-// every label exists and each selection keeps at least one value.
+// every label exists and each selection keeps at least one value, each
+// listed value included.
 func CheckWhere(where []grid.Axis, ds *Node, at func(string) Pos, ref string) error {
 	if ds.Labels == nil {
 		return nil
@@ -23,18 +24,38 @@ func CheckWhere(where []grid.Axis, ds *Node, at func(string) Pos, ref string) er
 		if !ok {
 			return spec.At(at("where"), "where."+a.Name, "dataset %s has no label %q (it has: %s)", ref, a.Name, strings.Join(slices.Sorted(maps.Keys(ds.Labels)), ", "))
 		}
-		hit := false
-		for _, v := range a.Values {
-			if grid.Contains(vs, v) {
-				hit = true
-				break
-			}
-		}
-		if !hit {
+		switch miss := Unmatched(a, vs); {
+		case len(miss) == len(a.Values):
 			return spec.At(at("where"), "where."+a.Name, "selects no configuration of %s (%s)", ref, LabelValues(a.Name, vs, a.Values))
+		case len(miss) > 0:
+			return spec.At(at("where"), "where."+a.Name, "%s selects no configuration of %s (%s)", MissedValues(a.Name, miss), ref, LabelValues(a.Name, vs, miss))
 		}
 	}
 	return nil
+}
+
+// Unmatched returns the values of a that none of vs, a label's values,
+// matches: all of a's values when none matches, and none when a is a
+// range of which some match (it asks for a span, not for each point).
+// Without it, a typo in a list (T=0.75,2.3 on a 0.25 grid) would be
+// dropped without a word while the other values select the data.
+func Unmatched(a grid.Axis, vs []float64) []float64 {
+	var miss []float64
+	for _, v := range a.Values {
+		if !grid.Contains(vs, v) {
+			miss = append(miss, v)
+		}
+	}
+	if a.Range != "" && len(miss) < len(a.Values) {
+		return nil
+	}
+	return miss
+}
+
+// MissedValues names the values of label name that select nothing, as
+// "T = 2.3" or "T = 2.3, 4.1".
+func MissedValues(name string, miss []float64) string {
+	return name + " = " + joinNumbers(miss)
 }
 
 // maxListed is how many of a label's values an error lists.

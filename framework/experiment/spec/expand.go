@@ -70,8 +70,13 @@ func numChoices(n node, integer bool, min float64) ([]choice, error) {
 	}
 	out := make([]choice, len(vs))
 	for i, v := range vs {
-		if integer && (v != math.Trunc(v) || math.Abs(v) > 1<<53) {
-			return nil, n.errf("%v is not an integer below 2^53", v)
+		if integer && v != math.Trunc(v) {
+			return nil, n.errf("%v is not an integer", v)
+		}
+		// Read as float64, 2^53+1 is already 2^53, which a check for
+		// "above 2^53" let through: ≥ catches every integer rounded there.
+		if integer && math.Abs(v) >= sdk.MaxInt {
+			return nil, n.errf("%s: want an integer below 2^53 = %d", literal(n, v), int64(sdk.MaxInt))
 		}
 		if v < min {
 			return nil, n.errf("%v: must be at least %v", v, min)
@@ -79,6 +84,23 @@ func numChoices(n node, integer bool, min float64) ([]choice, error) {
 		out[i] = choice{text: FormatNumber(v), num: v, pos: n.pos()}
 	}
 	return out, nil
+}
+
+// literal is v as the spec writes it (the item of a list that reads as
+// v), not as float64 rounded it.
+func literal(n node, v float64) string {
+	nodes := []node{n}
+	if items, isSeq, err := n.sequence(); err == nil && isSeq {
+		nodes = items
+	}
+	for _, it := range nodes {
+		if u, err := it.unwrap(); err == nil {
+			if x, err := it.value(); err == nil && x == v {
+				return strings.TrimSpace(u.n.GetToken().Value)
+			}
+		}
+	}
+	return FormatNumber(v)
 }
 
 func strChoices(n node) ([]choice, error) {

@@ -378,6 +378,11 @@ func (n node) value() (float64, error) {
 		if t := strings.ToLower(strings.TrimSpace(v.Value)); t == "inf" || t == "+inf" {
 			return math.Inf(1), nil
 		}
+		// goccy/go-yaml reads 1e-3 (no dot) as a string; the scalar
+		// T: 1e-3 is read by grid.Parse, so an item of a list is too.
+		if a, err := grid.Parse("x=" + v.Value); err == nil && a.Range == "" && len(a.Values) == 1 {
+			return a.Values[0], nil
+		}
 	}
 	if kindOf(u.n) == "a number" {
 		if _, err := n.number(); err != nil {
@@ -428,7 +433,15 @@ func (n node) axes() ([]grid.Axis, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, grid.Axis{Name: e.key, Values: vs})
+		a := grid.Axis{Name: e.key, Values: vs}
+		if u, err := e.val.unwrap(); err == nil {
+			if s, isStr := u.n.(*ast.StringNode); isStr {
+				if r, err := grid.Parse("x=" + s.Value); err == nil {
+					a.Range = r.Range
+				}
+			}
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }

@@ -222,7 +222,7 @@ func flowStart(s *registry.Store, fen, den registry.Entry) (sdk.Params, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: its recorded selection: %w", fen, err)
 	}
-	if d, err = stepdata.FilterDataset(d, axes); err != nil {
+	if d, err = stepdata.FilterRecorded(d, axes); err != nil {
 		return nil, fmt.Errorf("%s: its recorded selection: %w", fen, err)
 	}
 	fixed := fixedLabels(d)

@@ -186,7 +186,7 @@ func (g *gather) items(en registry.Entry) []report.Item {
 	case registry.Flow:
 		e := base
 		e.Name, e.Group = "flow-"+en.Name, "flows"
-		e.Caption = "the thermometer's measured temperature distribution per iteration of " + flowRef(en) + flowFrom(g, en)
+		e.Caption = "the distribution of what the thermometer measures (the label it learned), per iteration of " + flowRef(en) + flowFrom(g, en)
 		for _, role := range []string{"rbm", "thermometer", "from"} {
 			if in, ok := g.input(en, role); ok {
 				e.Refs = append(e.Refs, role+": "+refOf(in))
@@ -235,8 +235,8 @@ func historyFigure(en registry.Entry, h formats.History) (*report.Figure, error)
 	return report.SmallMultiples("training history of "+en.Ref(), "epoch", ss...)
 }
 
-// flowFigure draws a flow's measured-temperature distribution per
-// iteration, with the temperatures the model of the flow's data declares.
+// flowFigure draws a flow's measured distribution per iteration, with the
+// values of its label the model of the flow's data declares.
 func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 	f, err := ReadFlowDistribution(g.s, en)
 	if err != nil {
@@ -246,12 +246,19 @@ func (g *gather) flowFigure(en registry.Entry) (*report.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
+	return distributionFigure(flowRef(en), f, refs.lines(f.Label))
+}
+
+// distributionFigure is named by the label the thermometer learned: a
+// thermometer of Δ measures no temperature.
+func distributionFigure(ref string, f FlowDistribution, vlines []report.Ref) (*report.Figure, error) {
 	var ss []report.Series
 	for i, it := range f.Iterations {
 		ss = append(ss, report.Series{Label: fmt.Sprintf("iteration %d", it), X: f.Classes, Y: f.Distribution[i]})
 	}
-	return report.Lines(report.LineOptions{Title: flowRef(en) + ": measured temperature distribution",
-		XLabel: "measured " + report.Symbol(f.Label), YLabel: "share", VLines: refs.lines(f.Label)}, ss...)
+	measured := "measured " + report.Symbol(f.Label)
+	return report.Lines(report.LineOptions{Title: ref + ": " + measured + " distribution",
+		XLabel: measured, YLabel: "share", VLines: vlines}, ss...)
 }
 
 // ReadAnalysis reads an Analysis entry's results and suggested figures.

@@ -102,8 +102,13 @@ func PlanSample(ctx context.Context, b *plan.Planner, d *spec.Dataset) (*plan.No
 		return nil, steps.CatalogErr(err, d.Pos("model"), "model")
 	}
 	st.Plugin, st.SHA256 = d.Model, sha
-	if _, err := desc.Algorithm(d.Algorithm); err != nil {
+	alg, err := desc.Algorithm(d.Algorithm)
+	if err != nil {
 		return nil, spec.At(d.Pos("algorithm"), "algorithm", "%v", steps.SDKMsg(err))
+	}
+	if alg.NoThermalization && d.Thermalization != 0 {
+		// Validate refuses it too, but would point at L.
+		return nil, spec.At(d.Pos("thermalization"), "thermalization", "algorithm %s of model %s has no thermalisation: leave it out, or choose an algorithm that has one", alg.Name, desc.Name)
 	}
 	points, err := grid.Product(d.Params)
 	if err != nil {

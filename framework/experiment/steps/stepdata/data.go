@@ -88,7 +88,8 @@ func ReadFlow(s *registry.Store, en registry.Entry) (formats.Flow, error) {
 }
 
 // ParseWhere parses selections NAME=SPEC (values as grid.Parse reads
-// them); a malformed one is a usage error.
+// them); a malformed one, or a label selected twice (which would keep
+// only the configurations both select), is a usage error.
 func ParseWhere(where []string) ([]grid.Axis, error) {
 	var axes []grid.Axis
 	for _, w := range where {
@@ -96,16 +97,26 @@ func ParseWhere(where []string) ([]grid.Axis, error) {
 		if err != nil {
 			return nil, spec.Usagef("where %s: %v", w, err)
 		}
+		for _, b := range axes {
+			if b.Name == a.Name {
+				return nil, spec.Usagef("where %s given twice: put all its values in one --where (e.g. %s=1,2,3)", a.Name, a.Name)
+			}
+		}
 		axes = append(axes, a)
 	}
 	return axes, nil
 }
 
-// FormatWhere writes selections back as NAME=V1,V2,… (the form ParseWhere
-// reads and lineage records).
+// FormatWhere writes selections back as NAME=V1,V2,… or, for a range,
+// NAME=START:STOP:STEP (the form ParseWhere reads and lineage records):
+// written as a list, a range would ask for each of its points.
 func FormatWhere(axes []grid.Axis) []string {
 	out := make([]string, len(axes))
 	for i, a := range axes {
+		if a.Range != "" {
+			out[i] = a.Name + "=" + a.Range
+			continue
+		}
 		vs := make([]string, len(a.Values))
 		for j, v := range a.Values {
 			vs[j] = spec.FormatNumber(v)
@@ -136,8 +147,31 @@ func whereMiss(d sdk.Dataset, where []grid.Axis) string {
 
 // FilterDataset keeps the configurations whose labels match every
 // selection (grid.Same: within 1e-9, ∞ only ∞); a selection of a missing
-// label, or one that keeps nothing, is a usage error.
+// label, a listed value that matches nothing, or a selection that keeps
+// nothing, is a usage error.
 func FilterDataset(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
+	for _, a := range where {
+		labels, ok := d.Labels[a.Name]
+		if !ok {
+			continue // filter says so
+		}
+		vs := grid.Distinct(labels)
+		if miss := plan.Unmatched(a, vs); len(miss) > 0 && len(miss) < len(a.Values) {
+			return d, spec.Usagef("where %s: %s selects no configuration (%s)", FormatWhere([]grid.Axis{a})[0], plan.MissedValues(a.Name, miss), plan.LabelValues(a.Name, vs, miss))
+		}
+	}
+	return filter(d, where)
+}
+
+// FilterRecorded keeps the configurations a selection that an entry's
+// lineage records kept: as FilterDataset, but a value that matches
+// nothing is let be, as it was when the entry was made (entries planned
+// from a spec recorded their ranges as lists of points).
+func FilterRecorded(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
+	return filter(d, where)
+}
+
+func filter(d sdk.Dataset, where []grid.Axis) (sdk.Dataset, error) {
 	if len(where) == 0 {
 		return d, nil
 	}

@@ -559,9 +559,14 @@ type AlgorithmSpec struct {
 	// Cluster: the algorithm moves clusters. SampleChunk.attempts then counts
 	// clusters and accepted the spins they flipped, so accepted/attempts is
 	// the mean cluster size, not an acceptance ratio.
-	Cluster       bool `protobuf:"varint,3,opt,name=cluster,proto3" json:"cluster,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Cluster bool `protobuf:"varint,3,opt,name=cluster,proto3" json:"cluster,omitempty"`
+	// No thermalization: the algorithm has no thermalisation (each
+	// configuration from its own start): a request must leave
+	// SampleRequest.thermalization 0, which the host refuses otherwise, so
+	// that no lineage records a setting that changed nothing.
+	NoThermalization bool `protobuf:"varint,4,opt,name=no_thermalization,json=noThermalization,proto3" json:"no_thermalization,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *AlgorithmSpec) Reset() {
@@ -611,6 +616,13 @@ func (x *AlgorithmSpec) GetDoc() string {
 func (x *AlgorithmSpec) GetCluster() bool {
 	if x != nil {
 		return x.Cluster
+	}
+	return false
+}
+
+func (x *AlgorithmSpec) GetNoThermalization() bool {
+	if x != nil {
+		return x.NoThermalization
 	}
 	return false
 }
@@ -2723,11 +2735,12 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12)\n" +
 	"\x10protocol_version\x18\x03 \x01(\x05R\x0fprotocolVersion\x12\x10\n" +
 	"\x03doc\x18\x04 \x01(\tR\x03doc\"\x11\n" +
-	"\x0fDescribeRequest\"O\n" +
+	"\x0fDescribeRequest\"|\n" +
 	"\rAlgorithmSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x18\n" +
-	"\acluster\x18\x03 \x01(\bR\acluster\"T\n" +
+	"\acluster\x18\x03 \x01(\bR\acluster\x12+\n" +
+	"\x11no_thermalization\x18\x04 \x01(\bR\x10noThermalization\"T\n" +
 	"\x0eObservableSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x1c\n" +
