@@ -48,10 +48,10 @@ func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err er
 	}
 	// flock(2) itself cannot be interrupted by ctx, so the lock is tried
 	// without blocking, with a growing pause between tries, until ctx
-	// ends, or for MaxLockWait at most: a GC or a writer that holds it for
-	// long (or a process stopped with SIGSTOP) costs a deadline, never a
-	// hang or an ignored Ctrl-C.
-	ctx, cancel := context.WithTimeoutCause(ctx, MaxLockWait, fmt.Errorf("no lock in %s", MaxLockWait))
+	// ends (lockDeadline): a GC or a writer that holds it for long (or a
+	// process stopped with SIGSTOP) costs a deadline, never a hang or an
+	// ignored Ctrl-C.
+	ctx, cancel := lockDeadline(ctx, s.readOnly)
 	defer cancel()
 	start, pause, told := time.Now(), 5*time.Millisecond, false
 	holder := func() string {

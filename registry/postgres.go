@@ -329,6 +329,8 @@ func (s *Store) pgLock(ctx context.Context, exclusive bool) (unlock func(), err 
 	if exclusive {
 		take, release = "pg_advisory_lock", "pg_advisory_unlock"
 	}
+	ctx, cancel := lockDeadline(ctx, s.readOnly)
+	defer cancel()
 	if s.lockWaiting != nil {
 		t := time.AfterFunc(LockNotice, func() { s.lockWaiting("another session") })
 		defer t.Stop()

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -99,9 +100,12 @@ func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 		}
 	}
 	if _, err := os.Stat(dbPath); err == nil {
-		rep.OldDatabase = dbPath + ".lost-" + timestampNow()
+		rep.OldDatabase = unusedName(dbPath + ".lost-" + timestampNow())
 		if err := os.Rename(dbPath, rep.OldDatabase); err != nil {
-			return rep, fmt.Errorf("registry: rebuild %s: %w", abs, err)
+			if !interrupted {
+				os.Remove(marker) // nothing changed
+			}
+			return RebuildReport{}, fmt.Errorf("registry: rebuild %s: %w", abs, err)
 		}
 		for _, suffix := range dbCompanions {
 			os.Rename(dbPath+suffix, rep.OldDatabase+suffix)
@@ -129,7 +133,10 @@ func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 		undo()
 		return rep, err
 	}
-	err = s.insertManifests(ctx, manifests, &rep)
+	err = rebuildFault()
+	if err == nil {
+		err = s.insertManifests(ctx, manifests, &rep)
+	}
 	s.Close()
 	if err != nil {
 		undo()
@@ -140,6 +147,23 @@ func Rebuild(ctx context.Context, root string) (RebuildReport, error) {
 	}
 	syncDir(abs)
 	return rep, nil
+}
+
+// rebuildFault lets a test fail a rebuild after it has moved the old
+// database aside and created the new one.
+var rebuildFault = func() error { return nil }
+
+// unusedName is path, or path-2, path-3, … if path exists: a rebuild run
+// again within the second must not replace the database the first set
+// aside.
+func unusedName(path string) string {
+	name := path
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", path, i)
+	}
 }
 
 // RebuildMarker is the file that says a Rebuild of the store has begun and
@@ -210,6 +234,19 @@ func findManifests(ctx context.Context, root string) ([]found, error) {
 // a manifest.
 func readManifestBlob(path, hexName string, size int64) (m Manifest, ok bool) {
 	if size > maxManifestSize { // size < 0: not known, readRegular bounds it
+		return m, false
+	}
+	// Most blobs are data files (.npz: "PK"): one byte tells, and gc,
+	// which asks of every unreferenced blob while it holds the store
+	// lock, reads no more of them.
+	f, _, err := openRegular(path)
+	if err != nil {
+		return m, false
+	}
+	var first [1]byte
+	_, err = io.ReadFull(f, first[:])
+	f.Close()
+	if err != nil || first[0] != '{' {
 		return m, false
 	}
 	data, err := readRegular(path, maxManifestSize)

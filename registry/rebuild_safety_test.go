@@ -64,8 +64,9 @@ func TestInterruptedRebuildRunsAgain(t *testing.T) {
 	}
 }
 
-// A rebuild that fails leaves the store as it found it, so that it can
-// run again: here its lock is not to be had before ctx ends.
+// A rebuild that fails once it has set the old database aside and created
+// a new one (a full disk, Ctrl-C) leaves the store as it found it, so that
+// it can run again.
 func TestFailedRebuildChangesNothing(t *testing.T) {
 	s := newStore(t)
 	put(t, s, Dataset, "d", Lineage{})
@@ -76,19 +77,29 @@ func TestFailedRebuildChangesNothing(t *testing.T) {
 		os.Remove(db + suffix)
 	}
 	os.WriteFile(db, []byte("not a database at all, but long enough to be read"), 0o644)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Rebuild(ctx, root); err == nil {
-		t.Fatal("rebuild with its context done succeeded")
+	rebuildFault = func() error {
+		if _, err := os.Stat(filepath.Join(root, RebuildMarker)); err != nil {
+			t.Errorf("no marker while the rebuild inserts: %v", err)
+		}
+		return errors.New("disk full")
+	}
+	_, err := Rebuild(context.Background(), root)
+	rebuildFault = func() error { return nil }
+	if err == nil {
+		t.Fatal("a rebuild that failed inserting succeeded")
 	}
 	if b, _ := os.ReadFile(db); string(b) != "not a database at all, but long enough to be read" {
-		t.Errorf("a failed rebuild changed %s: %q", DBFile, b)
+		t.Errorf("a failed rebuild changed %s: %d bytes, %.40q", DBFile, len(b), b)
 	}
 	if _, err := os.Stat(filepath.Join(root, RebuildMarker)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a failed rebuild left its marker: %v", err)
 	}
 	if _, err := Rebuild(context.Background(), root); err != nil {
 		t.Fatalf("rebuild after a failed one: %v", err)
+	}
+	lost, _ := filepath.Glob(db + ".lost-*")
+	if len(lost) != 1 {
+		t.Errorf("set aside %v, want the one lost database", lost)
 	}
 }
 

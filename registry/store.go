@@ -162,13 +162,22 @@ type Options struct {
 }
 
 // LockNotice is how long a wait for the store lock lasts before
-// Options.LockWaiting is called; MaxLockWait is how long it lasts at
-// most, whatever the context (a gc or a writer stopped with SIGSTOP holds
-// it for ever).
+// Options.LockWaiting is called; MaxLockWait is how long a read-only
+// store's wait lasts at most, whatever the context (a gc or a writer
+// stopped with SIGSTOP holds it for ever). A write waits until its
+// context ends: it may hold hours of work that a deadline would discard.
 const (
 	LockNotice  = 2 * time.Second
 	MaxLockWait = 10 * time.Minute
 )
+
+// lockDeadline bounds a read-only store's wait for the lock by MaxLockWait.
+func lockDeadline(ctx context.Context, readOnly bool) (context.Context, context.CancelFunc) {
+	if !readOnly {
+		return ctx, func() {}
+	}
+	return context.WithTimeoutCause(ctx, MaxLockWait, fmt.Errorf("no lock in %s", MaxLockWait))
+}
 
 // OpenWith is Open, or OpenReadOnly with o.ReadOnly, with a blob directory
 // for a PostgreSQL registry.

@@ -35,7 +35,7 @@ const (
 )
 
 // UnknownManifestHint says what to do about GCReport.Unknown.
-const UnknownManifestHint = "kept with their files: a write killed before it registered leaves one, and so does a database restored from a backup older than its entries; to make them entries again, move registry.db aside and run `rgml registry rebuild` (tags and history are not recovered)"
+const UnknownManifestHint = "kept with their files: a write killed before it registered leaves one (harmless; it goes once its version is written again), and so does a database restored from a backup older than its entries, whose entries, after such a restore only, come back if you move registry.db aside and run `rgml registry rebuild` (tags and history are not recovered)"
 
 // BlobUse is one reference to a blob: file File of an entry.
 type BlobUse struct {

@@ -33,8 +33,7 @@ func (e *env) root() (string, error) { return rootOf(e.g.registry) }
 // registryOptions are those of the global flags (--blobs) for OpenWith.
 func (e *env) registryOptions(readOnly bool) registry.Options {
 	return registry.Options{ReadOnly: readOnly, Blobs: e.g.blobs, LockWaiting: func(holder string) {
-		fmt.Fprintf(e.stderr, "rgml: waiting for the registry's lock, held by %s (a gc holds it alone; writes and verify share it); Ctrl-C stops, and the wait ends after %s\n",
-			holder, registry.MaxLockWait)
+		fmt.Fprintf(e.stderr, "rgml: waiting for the registry's lock, held by %s (a gc holds it alone; writes and verify share it); Ctrl-C stops\n", holder)
 	}}
 }
 
