@@ -41,9 +41,27 @@ func TestProgressReportsChecked(t *testing.T) {
 		{sdk.Progress{Epoch: 6, Metrics: metrics("2loss")}, "metric named"},
 		{sdk.Progress{Epoch: 6, Metrics: metrics(many...)}, "metrics, more than"},
 	} {
-		err := r.check(c.p)
-		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
-			t.Errorf("epoch %d, live %v, %d metrics: %v; want %q", c.p.Epoch, c.p.Live, len(c.p.Metrics), err, c.want)
-		}
+		check(t, r, c.p, c.want)
+	}
+	// A learner that declares no epochs (the host then knows none) is
+	// bounded by its own reports' count.
+	free := &trainRecorder{}
+	for _, c := range []struct {
+		p    sdk.Progress
+		want string
+	}{
+		{sdk.Progress{Epoch: 3}, ""},
+		{sdk.Progress{Epoch: 5, Epochs: 8}, ""},
+		{sdk.Progress{Epoch: 9, Epochs: 8}, "epoch 9 of a training of 8"},
+	} {
+		check(t, free, c.p, c.want)
+	}
+}
+
+func check(t *testing.T, r *trainRecorder, p sdk.Progress, want string) {
+	t.Helper()
+	err := r.check(p)
+	if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+		t.Errorf("epoch %d, live %v, %d metrics: %v; want %q", p.Epoch, p.Live, len(p.Metrics), err, want)
 	}
 }

@@ -395,8 +395,10 @@ const (
 // millions at one epoch grew the host to 2 GB), or metrics with names a
 // history cannot hold (an empty one poisoned every checkpoint).
 func (r *trainRecorder) check(p sdk.Progress) error {
-	if p.Epoch < 0 || p.Epoch > r.epochs {
-		return fmt.Errorf("the learner reported epoch %d of a training of %d epochs", p.Epoch, r.epochs)
+	// A learner that declares no epochs hyper-parameter (the host sets
+	// none) bounds its own training: only its report's count is known.
+	if epochs := max(r.epochs, p.Epochs); p.Epoch < 0 || epochs > 0 && p.Epoch > epochs {
+		return fmt.Errorf("the learner reported epoch %d of a training of %d epochs", p.Epoch, epochs)
 	}
 	if n := len(r.history); !p.Live && n > 0 && p.Epoch <= r.history[n-1].Epoch {
 		return fmt.Errorf("the learner reported epoch %d for the history after epoch %d: each epoch at most once, in order", p.Epoch, r.history[n-1].Epoch)
