@@ -229,6 +229,7 @@ proto-check: proto
 # Removes the build and what `make demo` wrote in $(OUT), not the files of
 # yours there (docs/potts.md exports into out/), nor the registry.
 clean:
+	@test -n "$(OUT)" || { echo "OUT is empty: name the folder the demo wrote into"; exit 2; }
 	rm -rf "$(BIN)"
 	@for f in report $(DEMO_FLOWS); do rm -rf "$(OUT)/$$f"; done
 	@rmdir "$(OUT)" 2>/dev/null || true

@@ -259,7 +259,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code = exitInterrupted
 		var sig signalled
 		if errors.As(context.Cause(ctx), &sig) && sig.sig == syscall.SIGTERM {
-			msg, code = "terminated: "+err.Error(), exitTerminated
+			msg, code = "terminated"+strings.TrimPrefix(msg, "interrupted"), exitTerminated
 		}
 	case errors.As(err, &ue), errors.Is(err, experiment.ErrUsage), errors.Is(err, sdk.ErrInvalidArgument), errors.Is(err, host.ErrUnknownPlugin):
 		code = exitUsage

@@ -268,16 +268,12 @@ func TestCommandsRefuseAnotherLatticeOfAsManySites(t *testing.T) {
 		t.Skip("samples and trains through the CLI")
 	}
 	reg := registryDir(t)
-	for _, args := range [][]string{
+	rgmlAll(t, reg, [][]string{
 		{"sample", "--model", "ising", "--param", "T=1,3", "--per-point", "10", "--L", "4", "--name", "square"},
 		{"sample", "--model", "chain", "--param", "T=1,3", "--per-point", "10", "--L", "16", "--name", "chain16"},
 		{"train", "--learner", "rbm", "--data", "square", "--set", "hidden=4", "--set", "epochs=2", "--name", "rb"},
 		{"train", "--learner", "thermometer", "--data", "square", "--set", "hidden=4", "--set", "epochs=2", "--name", "th"},
-	} {
-		if code, _, stderr := rgmlIn(t, reg, args...); code != 0 {
-			t.Fatalf("rgml %s: exit %d, %s", strings.Join(args, " "), code, stderr)
-		}
-	}
+	})
 	for _, c := range []struct {
 		args []string
 		want string
@@ -305,17 +301,13 @@ func TestFlowRefusesAThermometerOfAnotherStateSpace(t *testing.T) {
 		t.Skip("samples and trains through the CLI")
 	}
 	reg := registryDir(t)
-	for _, args := range [][]string{
+	rgmlAll(t, reg, [][]string{
 		{"sample", "--model", "ising", "--param", "T=1,3", "--per-point", "10", "--L", "4", "--name", "spins"},
 		{"sample", "--model", "blumecapel", "--param", "T=1,3", "--param", "Delta=0", "--per-point", "10", "--L", "4", "--name", "spin1"},
 		{"train", "--learner", "thermometer", "--data", "spins", "--set", "hidden=4", "--set", "epochs=2", "--name", "th"},
 		{"train", "--learner", "rbm", "--data", "spins", "--set", "hidden=4", "--set", "epochs=2", "--name", "rb"},
 		{"train", "--learner", "rbm", "--data", "spin1", "--set", "hidden=4", "--set", "epochs=2", "--name", "rb1"},
-	} {
-		if code, _, stderr := rgmlIn(t, reg, args...); code != 0 {
-			t.Fatalf("rgml %s: exit %d, %s", strings.Join(args, " "), code, stderr)
-		}
-	}
+	})
 	for _, c := range []struct {
 		rbm, from, want string
 	}{
@@ -330,5 +322,16 @@ func TestFlowRefusesAThermometerOfAnotherStateSpace(t *testing.T) {
 	}
 	if code, _, stderr := rgmlIn(t, reg, "flow", "--rbm", "rb", "--thermometer", "th", "--from", "spins", "--iterations", "0,1"); code != 0 {
 		t.Errorf("flow of ±1 configurations read by a ±1 thermometer: exit %d, %s", code, stderr)
+	}
+}
+
+// rgmlAll runs each command line in reg, failing the test at the first
+// that does not succeed.
+func rgmlAll(t *testing.T, reg string, cmds [][]string) {
+	t.Helper()
+	for _, args := range cmds {
+		if code, _, stderr := rgmlIn(t, reg, args...); code != 0 {
+			t.Fatalf("rgml %s: exit %d, %s", strings.Join(args, " "), code, stderr)
+		}
 	}
 }

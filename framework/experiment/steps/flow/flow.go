@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -407,10 +406,8 @@ func (res *FlowResult) ReadOut(k int, out []sdk.Tensor) error {
 		what string
 		v    []float64
 	}{{"a distribution", dv}, {"classes", cv}} {
-		for i, x := range t.v {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return fmt.Errorf("predict returned %s with %v at element %d", t.what, x, i)
-			}
+		if i, bad := stepdata.NonFinite(t.v); bad {
+			return fmt.Errorf("predict returned %s with %v at element %d", t.what, t.v[i], i)
 		}
 	}
 	if ok2 && len(cl.Shape) == 2 && cl.Shape[1] == 2 && ok1 && ok3 && ok4 && len(dv) == cl.Shape[0] && len(dv) > 0 {
