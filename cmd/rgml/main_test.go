@@ -217,7 +217,8 @@ func TestBadInput(t *testing.T) {
 		{"bad flag", []string{"--model", "ising", "--temperature", "2"}, "unknown flag --temperature"},
 		// Size products that wrap: checked before they wrap, not after.
 		{"per-point overflow", []string{"--model", "ising", "--per-point", "1152921504606846976", "--param", "T=1:16:1", "--L", "2"}, "sample fewer"},
-		{"L overflow", []string{"--model", "ising", "--per-point", "1", "--L", "5000000000"}, "do not fit"},
+		{"L overflow", []string{"--model", "cube", "--per-point", "1", "--L", "5000000000"}, "do not fit"},
+		{"L past the model's largest", []string{"--model", "ising", "--per-point", "1", "--L", "40000"}, "L = 40000 is too large: model ising takes L <= 32768"},
 		{"too large", []string{"--model", "ising", "--per-point", "100000", "--param", "T=1:100:1", "--L", "100"}, "sample fewer"},
 		{"unknown command word", []string{"--model", "ising", "now"}, "sample takes no arguments"},
 	} {

@@ -255,6 +255,7 @@ func modelJSON(m *host.Model) any {
 		pluginHead
 		Dimension        int         `json:"dimension"`
 		MinSize          int         `json:"min_size"`
+		MaxSize          int         `json:"max_size,omitempty"`
 		StateSpace       []int       `json:"state_space"`
 		Lattice          string      `json:"lattice"`
 		Parameters       []paramView `json:"parameters"`
@@ -263,7 +264,7 @@ func modelJSON(m *host.Model) any {
 		Observables      []namedDoc  `json:"observables"`
 		References       []refView   `json:"references"`
 	}{head(d.Info, sdk.KindModel, m.Path, m.SHA256),
-		d.Dimension, d.MinSize, states, d.Lattice, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs, refs}
+		d.Dimension, d.MinSize, d.MaxSize, states, d.Lattice, paramViews(d.Parameters), algs, d.DefaultAlgorithm, obs, refs}
 }
 
 func learnerJSON(l *host.Learner) any {
@@ -372,7 +373,11 @@ func describeModel(e *env, m *host.Model) {
 	if geometry == "" {
 		geometry = "geometry not declared (no G(r) on its data)"
 	}
-	fmt.Fprintf(w, "lattice: %d-dimensional, %s, L >= %d; site values %v\n\n", d.Dimension, geometry, d.MinSize, d.StateSpace)
+	sizes := fmt.Sprintf("L >= %d", d.MinSize)
+	if d.MaxSize > 0 {
+		sizes = fmt.Sprintf("%d <= L <= %d", d.MinSize, d.MaxSize)
+	}
+	fmt.Fprintf(w, "lattice: %d-dimensional, %s, %s; site values %v\n\n", d.Dimension, geometry, sizes, d.StateSpace)
 	describeParams(e, "PARAMETER", d.Parameters)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ALGORITHM\tDOC")

@@ -47,6 +47,7 @@ func modelDescriptionToProto(d ModelDescription) *rgmlv1.ModelDescription {
 		DefaultAlgorithm: d.DefaultAlgorithm,
 		Dimension:        int32(d.Dimension),
 		MinSize:          int32(d.MinSize),
+		MaxSize:          int32(d.MaxSize),
 		Lattice:          d.Lattice,
 	}
 	for _, p := range d.Parameters {
@@ -78,6 +79,7 @@ func modelDescriptionFromProto(p *rgmlv1.ModelDescription) (ModelDescription, in
 		DefaultAlgorithm: p.GetDefaultAlgorithm(),
 		Dimension:        int(p.GetDimension()),
 		MinSize:          int(p.GetMinSize()),
+		MaxSize:          int(p.GetMaxSize()),
 		Lattice:          p.GetLattice(),
 	}
 	for _, s := range p.GetParameters() {

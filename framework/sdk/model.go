@@ -53,6 +53,9 @@ type ModelDescription struct {
 	Observables      []Observable
 	Dimension        int // lattice dimension; a configuration has Size^Dimension sites
 	MinSize          int // smallest allowed linear size
+	// MaxSize is the largest linear size the model samples (0: no bound
+	// it declares): the host refuses a larger L before a study runs.
+	MaxSize int
 	// References are known results in the model's parameter space that
 	// the host draws on figures of its data; nil draws none.
 	References []Reference
@@ -210,6 +213,9 @@ func (d ModelDescription) Validate(req SampleRequest) (SampleRequest, error) {
 	req.Algorithm = a.Name
 	if req.Size < d.MinSize {
 		return req, InvalidArgument("lattice size L = %d is too small: model %s needs L >= %d", req.Size, d.Name, d.MinSize)
+	}
+	if d.MaxSize > 0 && req.Size > d.MaxSize {
+		return req, InvalidArgument("lattice size L = %d is too large: model %s takes L <= %d", req.Size, d.Name, d.MaxSize)
 	}
 	if req.PerPoint <= 0 {
 		return req, InvalidArgument("configurations per point = %d: must be positive", req.PerPoint)

@@ -107,6 +107,7 @@ func Description() sdk.ModelDescription {
 		},
 		Dimension:  2,
 		MinSize:    2,
+		MaxSize:    MaxSize,
 		References: References(),
 		Lattice:    sdk.LatticeHypercubic,
 	}

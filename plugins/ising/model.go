@@ -123,6 +123,7 @@ func Description() sdk.ModelDescription {
 		},
 		Dimension:  2,
 		MinSize:    2,
+		MaxSize:    MaxSize,
 		References: []sdk.Reference{{Name: "T_c", Points: []sdk.Params{{"T": Tc}}, Source: TcSource}},
 		Lattice:    sdk.LatticeHypercubic,
 	}

@@ -714,7 +714,11 @@ type ModelDescription struct {
 	// boundaries), or "" when the model does not say. Additive in v1: a
 	// plugin that sends nothing is of an unknown lattice, and nothing that
 	// needs the neighbours (G(r)) is computed on its data.
-	Lattice       string `protobuf:"bytes,40,opt,name=lattice,proto3" json:"lattice,omitempty"`
+	Lattice string `protobuf:"bytes,40,opt,name=lattice,proto3" json:"lattice,omitempty"`
+	// The largest L the model samples (0: it says nothing), so that a host
+	// refuses a larger one before anything runs, not half way through a
+	// study. Additive in v1.
+	MaxSize       int32 `protobuf:"varint,41,opt,name=max_size,json=maxSize,proto3" json:"max_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -817,6 +821,13 @@ func (x *ModelDescription) GetLattice() string {
 		return x.Lattice
 	}
 	return ""
+}
+
+func (x *ModelDescription) GetMaxSize() int32 {
+	if x != nil {
+		return x.MaxSize
+	}
+	return 0
 }
 
 // Reference is a known result in the model's own parameter space: a named
@@ -2744,7 +2755,7 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\x0eObservableSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03doc\x18\x02 \x01(\tR\x03doc\x12\x1c\n" +
-	"\tsymmetric\x18\x03 \x01(\bR\tsymmetric\"\xb7\x03\n" +
+	"\tsymmetric\x18\x03 \x01(\bR\tsymmetric\"\xd2\x03\n" +
 	"\x10ModelDescription\x12'\n" +
 	"\x04info\x18\x01 \x01(\v2\x13.rgml.v1.PluginInfoR\x04info\x122\n" +
 	"\n" +
@@ -2762,7 +2773,8 @@ const file_rgml_v1_rgml_proto_rawDesc = "" +
 	"\n" +
 	"references\x18\t \x03(\v2\x12.rgml.v1.ReferenceR\n" +
 	"references\x12\x18\n" +
-	"\alattice\x18( \x01(\tR\alattice\"d\n" +
+	"\alattice\x18( \x01(\tR\alattice\x12\x19\n" +
+	"\bmax_size\x18) \x01(\x05R\amaxSize\"d\n" +
 	"\tReference\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12+\n" +
 	"\x06points\x18\x02 \x03(\v2\x13.rgml.v1.ParamPointR\x06points\x12\x16\n" +
