@@ -233,7 +233,7 @@ func findManifests(ctx context.Context, root string) ([]found, error) {
 // hashes to its name (a damaged one is verify's to report) and decodes as
 // a manifest.
 func readManifestBlob(path, hexName string, size int64) (m Manifest, ok bool) {
-	if size > maxManifestSize { // size < 0: not known, readRegular bounds it
+	if size > maxManifestSize {
 		return m, false
 	}
 	// Most blobs are data files (.npz: "PK"): one byte tells, and gc,
@@ -250,7 +250,7 @@ func readManifestBlob(path, hexName string, size int64) (m Manifest, ok bool) {
 		return m, false
 	}
 	data, err := readRegular(path, maxManifestSize)
-	if err != nil || len(data) == 0 || data[0] != '{' {
+	if err != nil {
 		return m, false
 	}
 	sum := sha256.Sum256(data)

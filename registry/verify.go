@@ -339,7 +339,7 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 		}
 	}
 	slices.Sort(rep.Unknown)
-	synced := map[string]bool{}
+	emptied := map[string]bool{} // shard folders to sync
 	for _, b := range blobs {
 		if live[b.hex] {
 			rep.Kept++
@@ -353,13 +353,13 @@ func (s *Store) GC(dryRun bool) (GCReport, error) {
 			if err := os.Remove(b.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return rep, fmt.Errorf("registry: gc: %w", err)
 			}
-			synced[filepath.Dir(b.path)] = false
+			emptied[filepath.Dir(b.path)] = true
 		}
 		rep.Blobs++
 		rep.Bytes += b.size
 		rep.Paths = append(rep.Paths, b.path)
 	}
-	for dir := range synced {
+	for dir := range emptied {
 		syncDir(dir)
 	}
 

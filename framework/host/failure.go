@@ -8,9 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/rgml/rgml/framework/internal/clip"
 
 	"github.com/rgml/rgml/framework/sdk"
 )
@@ -197,22 +197,10 @@ func (t *tail) summary() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.fatal != "" {
-		return clip(t.fatal)
+		return clip.Bytes(t.fatal, maxSummary)
 	}
 	if n := len(t.lines); n > 0 {
-		return clip(t.lines[n-1])
+		return clip.Bytes(t.lines[n-1], maxSummary)
 	}
 	return ""
-}
-
-// clip shortens a line to maxSummary bytes, on a rune boundary.
-func clip(line string) string {
-	if len(line) <= maxSummary {
-		return line
-	}
-	cut := maxSummary
-	for cut > 0 && !utf8.RuneStart(line[cut]) {
-		cut--
-	}
-	return line[:cut] + "…"
 }

@@ -11,12 +11,12 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/client_golang/prometheus/push"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/rgml/rgml/framework/internal/clip"
 )
 
 // DefaultAddr is where the host serves /metrics unless told otherwise:
@@ -141,15 +141,7 @@ func (boundedDoer) Do(r *http.Request) (*http.Response, error) {
 // oneLine makes an error quoting a server's reply one line of at most
 // 300 bytes.
 func oneLine(msg string) string {
-	msg = strings.Join(strings.Fields(msg), " ")
-	if len(msg) > 300 {
-		cut := 300
-		for cut > 0 && !utf8.RuneStart(msg[cut]) {
-			cut--
-		}
-		msg = msg[:cut] + "…"
-	}
-	return msg
+	return clip.Bytes(strings.Join(strings.Fields(msg), " "), 300)
 }
 
 // DeletePushed removes a run's groups from a Pushgateway: the run's own

@@ -237,19 +237,26 @@ func datasetStates(s *registry.Store, en registry.Entry) ([]int8, error) {
 // InputStates is the state space the lineage of en records for the
 // dataset it read as role, or nil when none is on record.
 func InputStates(s *registry.Store, en registry.Entry, role string) ([]int8, error) {
-	m, err := s.Manifest(en)
-	if err != nil {
-		return nil, nil
-	}
-	for _, in := range m.Lineage.Inputs {
-		if in.Role != role {
-			continue
-		}
-		if den, err := s.Lookup(in.Digest); err == nil {
-			return datasetStates(s, den)
-		}
+	if den, ok := inputDataset(s, en, role); ok {
+		return datasetStates(s, den)
 	}
 	return nil, nil
+}
+
+// inputDataset is the dataset the lineage of en records it read as role,
+// if the registry has it.
+func inputDataset(s *registry.Store, en registry.Entry, role string) (registry.Entry, bool) {
+	m, err := s.Manifest(en)
+	if err != nil {
+		return registry.Entry{}, false
+	}
+	for _, in := range m.Lineage.Inputs {
+		if in.Role == role {
+			den, err := s.Lookup(in.Digest)
+			return den, err == nil
+		}
+	}
+	return registry.Entry{}, false
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -34,19 +34,10 @@ func ALattice(L, d int) string {
 // for the dataset it read as role (d is 2 when only L is on record), or 0s
 // when nothing is on record.
 func InputLattice(s *registry.Store, en registry.Entry, role string) (L, d int) {
-	m, err := s.Manifest(en)
-	if err != nil {
-		return 0, 0
-	}
-	for _, in := range m.Lineage.Inputs {
-		if in.Role != role {
-			continue
-		}
-		if den, err := s.Lookup(in.Digest); err == nil {
-			if dm, err := s.Manifest(den); err == nil {
-				if l, d := RecordedLattice(dm); l >= 2 {
-					return l, sdk.Dim(d)
-				}
+	if den, ok := inputDataset(s, en, role); ok {
+		if dm, err := s.Manifest(den); err == nil {
+			if l, d := RecordedLattice(dm); l >= 2 {
+				return l, sdk.Dim(d)
 			}
 		}
 	}

@@ -287,10 +287,8 @@ func CheckWeights(d sdk.LearnerDescription, weights []sdk.Tensor) error {
 func firstNonFinite(data any) (int, float64, bool) {
 	switch x := data.(type) {
 	case []float64:
-		for i, v := range x {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return i, v, true
-			}
+		if i, bad := stepdata.NonFinite(x); bad {
+			return i, x[i], true
 		}
 	case []float32:
 		for i, v := range x {
